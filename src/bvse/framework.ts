@@ -1,0 +1,98 @@
+// The contract between the BVSE model and the energy backends (CPU and WebGPU).
+// A Framework is everything a backend needs to evaluate E(r) for one mobile ion in one
+// structure: plain numbers and typed arrays, so it crosses worker threads and reaches the GPU as is.
+
+/**
+ * One kind of pair interaction between the mobile ion and a framework species.
+ *  - 'morse':   E(R) = weight · ½·d0·[(exp(alpha·(rmin − R)) − 1)² − 1]          (counter-ions)
+ *  - 'coulomb': E(R) = weight · k / R · erfc(R / screen)                            (like-charged ions)
+ *               with k = 14.4 eV·Å · q_A·q_B / sqrt(n_A·n_B), screen = 0.74·(rcov_A + rcov_B) in the bvlain model.
+ */
+export interface PairType {
+  kind: 'morse' | 'coulomb';
+  /** The framework species, for messages: "S2-", "P5+". */
+  species: string;
+  d0: number;
+  rmin: number;
+  alpha: number;
+  k: number;
+  screen: number;
+}
+
+export interface Framework {
+  /** Lattice vectors as rows (Å), row-major, as Lattice.matrix. */
+  lattice: Float64Array;
+  /** Both terms are summed over all atoms (all periodic images) within this distance (Å). */
+  cutoff: number;
+  /** The mobile ion, e.g. { element: 'Li', oxidation: 1 }. */
+  mobile: { element: string; oxidation: number };
+  /** Model name, e.g. 'bvlain' or 'softbv'. */
+  model: string;
+  types: PairType[];
+  /** Framework atoms in the home cell: one entry per (site, species) that interacts with the mobile ion. */
+  atoms: {
+    /** Fractional coordinates in [0,1), 3 per atom. */
+    frac: Float64Array;
+    /** Index into `types`. */
+    type: Uint32Array;
+    /** Occupancy weight of this species on this site. */
+    weight: Float64Array;
+  };
+}
+
+/** Framework atoms expanded into periodic images, Cartesian (Å). */
+export interface ExpandedAtoms {
+  count: number;
+  cart: Float64Array;
+  type: Uint32Array;
+  weight: Float64Array;
+}
+
+/**
+ * Every periodic image of every framework atom that can lie within `cutoff` of some point of
+ * the home cell [0,1)^3. An image is kept when, along each lattice direction, its fractional
+ * coordinate lies within cutoff·|a_i*| of [0,1] (a slab test: a superset of the exact set,
+ * so small and triclinic cells are exact; backends still apply R < cutoff per pair).
+ */
+export function expandImages(fw: Framework, cutoff = fw.cutoff): ExpandedAtoms {
+  const m = fw.lattice;
+  const inv = invert3(m);
+  // |a_i*| = norm of column i of M⁻¹.
+  const pad = [0, 1, 2].map((i) => cutoff * Math.hypot(inv[i]!, inv[3 + i]!, inv[6 + i]!));
+  const n = fw.atoms.type.length;
+  const cart: number[] = [];
+  const type: number[] = [];
+  const weight: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const f0 = fw.atoms.frac[3 * a]!, f1 = fw.atoms.frac[3 * a + 1]!, f2 = fw.atoms.frac[3 * a + 2]!;
+    const range = (f: number, p: number) => [Math.ceil(-p - f - 1e-12), Math.floor(1 + p - f + 1e-12)] as const;
+    const [l0, h0] = range(f0, pad[0]!);
+    const [l1, h1] = range(f1, pad[1]!);
+    const [l2, h2] = range(f2, pad[2]!);
+    for (let i = l0; i <= h0; i++)
+      for (let j = l1; j <= h1; j++)
+        for (let k = l2; k <= h2; k++) {
+          const x = f0 + i, y = f1 + j, z = f2 + k;
+          cart.push(x * m[0]! + y * m[3]! + z * m[6]!, x * m[1]! + y * m[4]! + z * m[7]!, x * m[2]! + y * m[5]! + z * m[8]!);
+          type.push(fw.atoms.type[a]!);
+          weight.push(fw.atoms.weight[a]!);
+        }
+  }
+  return { count: type.length, cart: Float64Array.from(cart), type: Uint32Array.from(type), weight: Float64Array.from(weight) };
+}
+
+export function invert3(m: ArrayLike<number>): Float64Array {
+  const det =
+    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+  return Float64Array.from([
+    (m[4]! * m[8]! - m[5]! * m[7]!) / det,
+    (m[2]! * m[7]! - m[1]! * m[8]!) / det,
+    (m[1]! * m[5]! - m[2]! * m[4]!) / det,
+    (m[5]! * m[6]! - m[3]! * m[8]!) / det,
+    (m[0]! * m[8]! - m[2]! * m[6]!) / det,
+    (m[2]! * m[3]! - m[0]! * m[5]!) / det,
+    (m[3]! * m[7]! - m[4]! * m[6]!) / det,
+    (m[1]! * m[6]! - m[0]! * m[7]!) / det,
+    (m[0]! * m[4]! - m[1]! * m[3]!) / det,
+  ]);
+}

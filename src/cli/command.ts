@@ -1,0 +1,47 @@
+// What every CLI command module exports. Options are declared once and drive both parsing
+// (node:util parseArgs) and --help, so the help text always shows the real defaults.
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Shown in --help and applied when the option is absent. */
+  default?: string | boolean;
+  /** Placeholder shown in --help, e.g. "FILE" or "0.1". */
+  arg?: string;
+  description: string;
+}
+
+export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface ParsedArgs {
+  positionals: string[];
+  values: OptionValues;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** e.g. "bvscape info <file...> [options]". */
+  usage: string;
+  options: Record<string, OptionSpec>;
+  /** Returns the process exit code (0 success, 2 input error, 1 bug); throw InputError for bad input. */
+  run(args: ParsedArgs): Promise<number>;
+}
+
+/** Typed accessors for parsed option values. */
+export function str(v: OptionValues, name: string): string | undefined {
+  const x = v[name];
+  return typeof x === 'string' ? x : undefined;
+}
+
+export function strs(v: OptionValues, name: string): string[] {
+  const x = v[name];
+  if (Array.isArray(x)) return x.filter((s): s is string => typeof s === 'string');
+  return typeof x === 'string' ? [x] : [];
+}
+
+export function flag(v: OptionValues, name: string): boolean {
+  return v[name] === true;
+}
