@@ -1,4 +1,10 @@
 // The command registry. Each command lives in its own module.
 import type { Command } from '../command.js';
+import { info } from './info.js';
+import { energy } from './energy.js';
+import { landscape } from './landscape.js';
+import { screen } from './screen.js';
+import { merge } from './merge.js';
+import { plot } from './plot.js';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [info, energy, landscape, screen, merge, plot];

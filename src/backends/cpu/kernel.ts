@@ -1,0 +1,464 @@
+// The CPU grid kernel. PURE (no node: imports): the Node worker threads and the browser's Web Worker
+// both run it.
+//
+// Method (DESIGN.md §2, §4):
+//  1. prepareCells expands the framework into every periodic image within the cutoff of the home cell
+//     (expandImages), sorts the images into a Cartesian cell list, and tabulates each pair type as a
+//     piecewise cubic in s = R² (Hermite interpolation with exact derivatives), so the inner loop needs
+//     neither exp, erfc nor sqrt.
+//  2. The grid is cut into fixed blocks of BLOCK³ points, independent of the thread count. computeBlock
+//     gathers the images within the cutoff of the block's Cartesian bounding box from the cell list,
+//     filters them again for each SUB³ sub-box, and sums for each point the pair terms with R < cutoff in
+//     float64, in the fixed order of the candidate list, and stores the sum as float32.
+//  Any schedule of blocks over threads gives the same bits: a block's result depends on nothing else.
+//
+// Accuracy: pairs with R < EXACT_BELOW_R (where the tabulated function is steepest and the Coulomb term
+// diverges) use the float64 formula itself (pairEnergy). Elsewhere the table is refined until the
+// interpolation error, sampled at the centre and quarter points of every interval (the error of a cubic
+// Hermite interpolant is t²(1−t)²·h⁴·f''''/24, largest at the centre), is below TABLE_TOLERANCE_EV per
+// pair (per unit occupancy). A grid value therefore differs from the float64 sum by at most
+// Σ_pairs weight·tableMaxError plus the float32 rounding of the total (2⁻²⁴·|E|).
+import { expandImages, type Framework, type PairType } from '../../bvse/framework.js';
+import { erfc, pairEnergy } from '../../bvse/pair.js';
+import type { GridSpec } from '../types.js';
+
+/** Grid points per block edge. Fixed, so results never depend on how blocks are scheduled. */
+export const BLOCK = 8;
+/** Points per sub-box edge inside a block; each sub-box gets its own, shorter candidate list. */
+const SUB = 4;
+/** Pairs closer than this (Å) are evaluated with the exact float64 formula, not the table. */
+export const EXACT_BELOW_R = 1.0;
+/** Target bound on the interpolation error of one pair term (eV, per unit occupancy). */
+export const TABLE_TOLERANCE_EV = 1e-9;
+/** Table segment boundaries (Å) between EXACT_BELOW_R and the cutoff. */
+const SEGMENT_BREAKS_R = [2, 4];
+const MIN_SEGMENT_INTERVALS = 64;
+const MAX_SEGMENT_INTERVALS = 1 << 16;
+const MAX_BINS = 1 << 21;
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+/** Everything computeBlock needs, as plain numbers, typed arrays and small objects (structured-cloneable). */
+export interface PreparedFramework {
+  /** Lattice rows a, b, c (Å), row-major. */
+  lattice: Float64Array;
+  cutoff: number;
+  types: PairType[];
+  /** Number of periodic images kept. */
+  imageCount: number;
+  /** x, y, z (Å) and occupancy weight of every image, 4 per image, sorted by cell-list bin. */
+  images: Float64Array;
+  /** Type index of every image (same order as `images`). */
+  imageType: Int32Array;
+  /** Cell list: Cartesian bins of edge `binSize` starting at `binOrigin`, `binDims` bins per axis, x fastest. */
+  binOrigin: Float64Array;
+  binSize: number;
+  binDims: Int32Array;
+  /** Images of bin b are images[binStart[b] .. binStart[b+1]). */
+  binStart: Int32Array;
+  /**
+   * Cubic coefficients in s = R²: per type, `tableIntervals` intervals of 4 numbers (c0..c3 in the local
+   * coordinate t ∈ [0,1)), made of up to 3 segments with uniform spacing each.
+   */
+  table: Float64Array;
+  tableIntervals: number;
+  /** First s of each segment (Infinity for absent ones; 4 entries, the last always Infinity). */
+  segmentStart: Float64Array;
+  /** Intervals per unit s, per segment. */
+  segmentInvSpacing: Float64Array;
+  /** Index of each segment's first interval within a type's table; entry [segments] = tableIntervals. */
+  segmentFirstInterval: Int32Array;
+  /** EXACT_BELOW_R². */
+  exactBelowR2: number;
+  /** Largest interpolation error found when the table was checked (eV per pair, per unit weight). */
+  tableMaxError: number;
+}
+
+/** Number of blocks of a grid; block indices run 0 .. blockCount − 1. */
+export function blockCount(grid: GridSpec): number {
+  return Math.ceil(grid.nx / BLOCK) * Math.ceil(grid.ny / BLOCK) * Math.ceil(grid.nz / BLOCK);
+}
+
+/** Expands the images, builds the cell list and the pair tables. The grid is accepted for API symmetry. */
+export function prepareCells(fw: Framework, _grid?: GridSpec): PreparedFramework {
+  const cutoff = fw.cutoff;
+  if (!(cutoff > 0)) throw new RangeError(`framework cutoff must be positive, got ${cutoff}`);
+  const expanded = expandImages(fw, cutoff);
+  const n = expanded.count;
+
+  // Cell list over the bounding box of the images. Bins of at most cutoff/2 keep the scanned volume
+  // (bins touching box + cutoff) close to the sphere volume actually needed.
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let a = 0; a < n; a++)
+    for (let d = 0; d < 3; d++) {
+      const v = expanded.cart[3 * a + d]!;
+      if (v < lo[d]!) lo[d] = v;
+      if (v > hi[d]!) hi[d] = v;
+    }
+  if (n === 0) for (let d = 0; d < 3; d++) (lo[d] = 0), (hi[d] = 0);
+  // ... but never more than MAX_BINS bins (a tiny cutoff over a large framework).
+  const extent = [0, 1, 2].map((d) => hi[d]! - lo[d]! + cutoff);
+  const binSize = Math.max(cutoff / 2, Math.cbrt((extent[0]! * extent[1]! * extent[2]!) / MAX_BINS));
+  const binDims = Int32Array.from([0, 1, 2].map((d) => Math.max(1, Math.floor((hi[d]! - lo[d]!) / binSize) + 1)));
+  const binOrigin = Float64Array.from(lo);
+  const binOf = new Int32Array(n);
+  const nBins = binDims[0]! * binDims[1]! * binDims[2]!;
+  const binCount = new Int32Array(nBins + 1);
+  for (let a = 0; a < n; a++) {
+    let b = 0;
+    for (let d = 2; d >= 0; d--) {
+      const c = Math.min(binDims[d]! - 1, Math.floor((expanded.cart[3 * a + d]! - lo[d]!) / binSize));
+      b = b * binDims[d]! + c;
+    }
+    binOf[a] = b;
+    binCount[b + 1]!++;
+  }
+  const binStart = new Int32Array(nBins + 1);
+  for (let b = 0; b < nBins; b++) binStart[b + 1] = binStart[b]! + binCount[b + 1]!;
+  // Stable counting sort: within a bin, images keep expandImages' order (deterministic).
+  const fill = binStart.slice(0, nBins);
+  const images = new Float64Array(4 * n);
+  const imageType = new Int32Array(n);
+  for (let a = 0; a < n; a++) {
+    const slot = fill[binOf[a]!]!++;
+    images[4 * slot] = expanded.cart[3 * a]!;
+    images[4 * slot + 1] = expanded.cart[3 * a + 1]!;
+    images[4 * slot + 2] = expanded.cart[3 * a + 2]!;
+    images[4 * slot + 3] = expanded.weight[a]!;
+    imageType[slot] = expanded.type[a]!;
+  }
+
+  const tables = buildTables(fw.types, cutoff);
+  return {
+    lattice: Float64Array.from(fw.lattice),
+    cutoff,
+    types: fw.types.map((t) => ({ ...t })),
+    imageCount: n,
+    images,
+    imageType,
+    binOrigin,
+    binSize,
+    binDims,
+    binStart,
+    ...tables,
+    exactBelowR2: EXACT_BELOW_R * EXACT_BELOW_R,
+  };
+}
+
+/** dE/dR of one pair (float64, before the weight). */
+function pairDerivative(t: PairType, r: number): number {
+  if (t.kind === 'morse') {
+    const e = Math.exp(t.alpha * (t.rmin - r));
+    return -t.d0 * t.alpha * e * (e - 1);
+  }
+  const x = r / t.screen;
+  return -(t.k / (r * r)) * erfc(x) - ((t.k * TWO_OVER_SQRT_PI) / t.screen) * (Math.exp(-x * x) / r);
+}
+
+/** Fills `intervals` cubic Hermite intervals of one segment [sa, sb] of one type, starting at table[o]. */
+function fillSegment(t: PairType, sa: number, sb: number, intervals: number, table: Float64Array, o: number): void {
+  const h = (sb - sa) / intervals;
+  let r = Math.sqrt(sa);
+  let f0 = pairEnergy(t, r);
+  let d0 = (pairDerivative(t, r) / (2 * r)) * h; // dE/ds · h
+  for (let i = 0; i < intervals; i++) {
+    r = Math.sqrt(i + 1 === intervals ? sb : sa + (i + 1) * h);
+    const f1 = pairEnergy(t, r);
+    const d1 = (pairDerivative(t, r) / (2 * r)) * h;
+    table[o] = f0;
+    table[o + 1] = d0;
+    table[o + 2] = 3 * (f1 - f0) - 2 * d0 - d1;
+    table[o + 3] = 2 * (f0 - f1) + d0 + d1;
+    o += 4;
+    f0 = f1;
+    d0 = d1;
+  }
+}
+
+/** Largest |cubic − exact| of one segment, at the quarter and centre points of every interval. */
+function segmentError(t: PairType, sa: number, sb: number, intervals: number, table: Float64Array, o: number): number {
+  const h = (sb - sa) / intervals;
+  let worst = 0;
+  for (let i = 0; i < intervals; i++, o += 4)
+    for (const u of [0.25, 0.5, 0.75]) {
+      const approx = table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!));
+      const err = Math.abs(approx - pairEnergy(t, Math.sqrt(sa + (i + u) * h)));
+      if (!(err <= worst)) worst = err; // NaN-safe: a NaN error wins
+    }
+  return worst;
+}
+
+// Intervals each (type, segment) needs, remembered across frameworks: a screen meets the same pair types
+// again and again, and finding the spacing costs far more than filling the table.
+const spacingCache = new Map<string, { intervals: number; error: number }>();
+
+/** The fewest intervals (a power of 2 ≥ MIN_SEGMENT_INTERVALS) that meet TABLE_TOLERANCE_EV, with the error found. */
+function intervalsNeeded(t: PairType, sa: number, sb: number): { intervals: number; error: number } {
+  const key = [t.kind, t.d0, t.rmin, t.alpha, t.k, t.screen, sa, sb].join(',');
+  const hit = spacingCache.get(key);
+  if (hit) return hit;
+  let result: { intervals: number; error: number };
+  for (let intervals = MIN_SEGMENT_INTERVALS; ; intervals *= 2) {
+    const scratch = new Float64Array(4 * intervals);
+    fillSegment(t, sa, sb, intervals, scratch, 0);
+    const error = segmentError(t, sa, sb, intervals, scratch, 0);
+    if (error <= TABLE_TOLERANCE_EV || intervals >= MAX_SEGMENT_INTERVALS) {
+      result = { intervals, error };
+      break;
+    }
+  }
+  if (spacingCache.size > 4096) spacingCache.clear();
+  spacingCache.set(key, result);
+  return result;
+}
+
+/**
+ * The pair tables. In s = R² the functions are steepest at small R, so [EXACT_BELOW_R, cutoff] is split at
+ * R = 2 and 4 Å into up to three segments, each with its own uniform spacing, refined (doubling) until the
+ * interpolation error of every type is below TABLE_TOLERANCE_EV (a segment gets the most intervals any of the
+ * framework's types needs; with more intervals than a type needs, its error only shrinks, as h⁴). Per type the segments lie one after the
+ * other; an index that rounds one past the end of a segment lands on the next segment's first interval at
+ * t ≈ 0, which is the same function value, so only the last segment is clamped.
+ */
+function buildTables(types: PairType[], cutoff: number): Pick<PreparedFramework, 'table' | 'tableIntervals' | 'segmentStart' | 'segmentInvSpacing' | 'segmentFirstInterval' | 'tableMaxError'> {
+  const bounds = [EXACT_BELOW_R, ...SEGMENT_BREAKS_R.filter((r) => r > EXACT_BELOW_R && r < cutoff), cutoff].map((r) => r * r);
+  const segments = cutoff > EXACT_BELOW_R ? bounds.length - 1 : 0;
+  const counts: number[] = [];
+  let maxError = 0;
+  for (let g = 0; g < segments; g++) {
+    let count = 0;
+    for (const t of types) {
+      const need = intervalsNeeded(t, bounds[g]!, bounds[g + 1]!);
+      count = Math.max(count, need.intervals);
+      if (!(need.error <= maxError)) maxError = need.error;
+    }
+    counts.push(count);
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  const table = new Float64Array(Math.max(1, types.length * total) * 4);
+  const segmentStart = new Float64Array(4).fill(Infinity);
+  const segmentInvSpacing = new Float64Array(3);
+  const segmentFirstInterval = new Int32Array(4);
+  let first = 0;
+  for (let g = 0; g < segments; g++) {
+    segmentStart[g] = bounds[g]!;
+    segmentInvSpacing[g] = counts[g]! / (bounds[g + 1]! - bounds[g]!);
+    segmentFirstInterval[g] = first;
+    types.forEach((t, ti) => fillSegment(t, bounds[g]!, bounds[g + 1]!, counts[g]!, table, 4 * (ti * total + first)));
+    first += counts[g]!;
+  }
+  segmentFirstInterval[segments] = first;
+  for (let g = segments + 1; g < 4; g++) segmentFirstInterval[g] = first;
+  return { table, tableIntervals: total, segmentStart, segmentInvSpacing, segmentFirstInterval, tableMaxError: maxError };
+}
+
+// Scratch space reused between calls (one kernel instance per thread).
+let blockCand = new Float64Array(0); // x, y, z, w per candidate
+let blockCandType = new Int32Array(0);
+let subCand = new Float64Array(0);
+let subCandOffset = new Int32Array(0); // table offset of the candidate's type
+let subCandType = new Int32Array(0);
+
+function ensureScratch(count: number): void {
+  if (blockCandType.length >= count) return;
+  const size = Math.max(count, 2 * blockCandType.length, 1024);
+  // Growing happens mid-gather: keep what was gathered so far.
+  const oldCand = blockCand, oldType = blockCandType;
+  blockCand = new Float64Array(4 * size);
+  blockCand.set(oldCand);
+  blockCandType = new Int32Array(size);
+  blockCandType.set(oldType);
+  subCand = new Float64Array(4 * size);
+  subCandOffset = new Int32Array(size);
+  subCandType = new Int32Array(size);
+}
+
+/** Cartesian bounding box of the grid points i0..i1−1, j0..j1−1, k0..k1−1 (inclusive corners). */
+function pointBox(m: Float64Array, grid: GridSpec, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, box: Float64Array): void {
+  box.fill(Infinity, 0, 3);
+  box.fill(-Infinity, 3, 6);
+  for (const i of [i0, i1 - 1])
+    for (const j of [j0, j1 - 1])
+      for (const k of [k0, k1 - 1]) {
+        const fx = i / grid.nx, fy = j / grid.ny, fz = k / grid.nz;
+        for (let d = 0; d < 3; d++) {
+          const v = fx * m[d]! + fy * m[3 + d]! + fz * m[6 + d]!;
+          if (v < box[d]!) box[d] = v;
+          if (v > box[3 + d]!) box[3 + d] = v;
+        }
+      }
+}
+
+const blockBox = new Float64Array(6);
+const subBox = new Float64Array(6);
+
+/**
+ * Computes the energies of the points of block `blockIndex` and writes them into `out` (the whole grid,
+ * flat index i + nx·(j + ny·k)). Returns the number of pair terms with R < cutoff that were summed.
+ */
+export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex: number, out: Float32Array): number {
+  const { nx, ny, nz } = grid;
+  const bx = Math.ceil(nx / BLOCK), by = Math.ceil(ny / BLOCK);
+  const bi = blockIndex % bx, bj = Math.floor(blockIndex / bx) % by, bk = Math.floor(blockIndex / (bx * by));
+  const i0 = bi * BLOCK, j0 = bj * BLOCK, k0 = bk * BLOCK;
+  const i1 = Math.min(nx, i0 + BLOCK), j1 = Math.min(ny, j0 + BLOCK), k1 = Math.min(nz, k0 + BLOCK);
+  if (!(i0 < i1 && j0 < j1 && k0 < k1)) throw new RangeError(`block ${blockIndex} is outside the ${nx}×${ny}×${nz} grid`);
+  const m = prep.lattice;
+  const rc = prep.cutoff;
+  const rc2 = rc * rc;
+
+  // 1. Candidates for the whole block from the cell list.
+  pointBox(m, grid, i0, i1, j0, j1, k0, k1, blockBox);
+  const nBlock = gatherFromCells(prep, blockBox, rc, rc2);
+
+  const images = blockCand;
+  const table = prep.table;
+  const exactR2 = prep.exactBelowR2;
+  const typeStride = prep.tableIntervals * 4;
+  const seg = prep.segmentStart, segInv = prep.segmentInvSpacing, segFirst = prep.segmentFirstInterval;
+  const s0 = seg[0]!, s1 = seg[1]!, s2 = seg[2]!;
+  const inv0 = segInv[0]!, inv1 = segInv[1]!, inv2 = segInv[2]!;
+  const first1 = segFirst[1]!, first2 = segFirst[2]!;
+  const lastInterval = prep.tableIntervals - 1;
+  const types = prep.types;
+  const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m7 = m[7]!, m8 = m[8]!;
+  let pairs = 0;
+
+  // 2. For each sub-box, a shorter candidate list, then the points.
+  for (let sk = k0; sk < k1; sk += SUB)
+    for (let sj = j0; sj < j1; sj += SUB)
+      for (let si = i0; si < i1; si += SUB) {
+        const ei = Math.min(i1, si + SUB), ej = Math.min(j1, sj + SUB), ek = Math.min(k1, sk + SUB);
+        pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
+        const lx = subBox[0]!, ly = subBox[1]!, lz = subBox[2]!, hx = subBox[3]!, hy = subBox[4]!, hz = subBox[5]!;
+        let nSub = 0;
+        for (let c = 0; c < nBlock; c++) {
+          const x = images[4 * c]!, y = images[4 * c + 1]!, z = images[4 * c + 2]!;
+          const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
+          const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
+          const dz = z < lz ? lz - z : z > hz ? z - hz : 0;
+          if (dx * dx + dy * dy + dz * dz < rc2) {
+            subCand[4 * nSub] = x;
+            subCand[4 * nSub + 1] = y;
+            subCand[4 * nSub + 2] = z;
+            subCand[4 * nSub + 3] = images[4 * c + 3]!;
+            const t = blockCandType[c]!;
+            subCandType[nSub] = t;
+            subCandOffset[nSub] = t * typeStride;
+            nSub++;
+          }
+        }
+        const cand = subCand, offs = subCandOffset;
+        for (let k = sk; k < ek; k++) {
+          const fz = k / nz;
+          for (let j = sj; j < ej; j++) {
+            const fy = j / ny;
+            const rowBase = nx * (j + ny * k);
+            for (let i = si; i < ei; i++) {
+              const fx = i / nx;
+              const px = fx * m0 + fy * m3 + fz * m6;
+              const py = fx * m1 + fy * m4 + fz * m7;
+              const pz = fx * m2 + fy * m5 + fz * m8;
+              let sum = 0;
+              for (let c = 0; c < nSub; c++) {
+                const q = 4 * c;
+                const dx = cand[q]! - px, dy = cand[q + 1]! - py, dz = cand[q + 2]! - pz;
+                const r2 = dx * dx + dy * dy + dz * dz;
+                if (r2 >= rc2) continue;
+                pairs++;
+                if (r2 < exactR2) {
+                  sum += cand[q + 3]! * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2));
+                  continue;
+                }
+                let u: number, idx: number;
+                if (r2 >= s2) {
+                  u = (r2 - s2) * inv2;
+                  idx = u | 0;
+                  u -= idx;
+                  idx += first2;
+                } else if (r2 >= s1) {
+                  u = (r2 - s1) * inv1;
+                  idx = u | 0;
+                  u -= idx;
+                  idx += first1;
+                } else {
+                  u = (r2 - s0) * inv0;
+                  idx = u | 0;
+                  u -= idx;
+                }
+                if (idx > lastInterval) {
+                  // Only when R² rounds onto the end of the last segment: evaluate at its end.
+                  idx = lastInterval;
+                  u = 1;
+                }
+                const t = u;
+                const o = offs[c]! + 4 * idx;
+                sum += cand[q + 3]! * (table[o]! + t * (table[o + 1]! + t * (table[o + 2]! + t * table[o + 3]!)));
+              }
+              out[i + rowBase] = sum;
+            }
+          }
+        }
+      }
+  return pairs;
+}
+
+/** Fills blockCand/blockCandType with the images within `rc` of the box; returns their count. */
+function gatherFromCells(prep: PreparedFramework, box: Float64Array, rc: number, rc2: number): number {
+  const { binOrigin, binSize, binDims, binStart, images, imageType } = prep;
+  const lo = [0, 0, 0], hi = [0, 0, 0];
+  for (let d = 0; d < 3; d++) {
+    lo[d] = Math.max(0, Math.floor((box[d]! - rc - binOrigin[d]!) / binSize));
+    hi[d] = Math.min(binDims[d]! - 1, Math.floor((box[3 + d]! + rc - binOrigin[d]!) / binSize));
+    if (lo[d]! > hi[d]!) return 0; // the box + cutoff misses every image
+  }
+  const lx = box[0]!, ly = box[1]!, lz = box[2]!, hx = box[3]!, hy = box[4]!, hz = box[5]!;
+  let count = 0;
+  for (let cz = lo[2]!; cz <= hi[2]!; cz++)
+    for (let cy = lo[1]!; cy <= hi[1]!; cy++) {
+      const rowBin = binDims[0]! * (cy + binDims[1]! * cz);
+      const start = binStart[rowBin + lo[0]!]!, end = binStart[rowBin + hi[0]! + 1]!;
+      if (start === end) continue;
+      ensureScratch(count + end - start);
+      for (let a = start; a < end; a++) {
+        const x = images[4 * a]!, y = images[4 * a + 1]!, z = images[4 * a + 2]!;
+        const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
+        const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
+        const dz = z < lz ? lz - z : z > hz ? z - hz : 0;
+        if (dx * dx + dy * dy + dz * dz < rc2) {
+          blockCand[4 * count] = x;
+          blockCand[4 * count + 1] = y;
+          blockCand[4 * count + 2] = z;
+          blockCand[4 * count + 3] = images[4 * a + 3]!;
+          blockCandType[count] = imageType[a]!;
+          count++;
+        }
+      }
+    }
+  return count;
+}
+
+/**
+ * One pair term exactly as computeBlock evaluates it (table or exact fallback), in float64 and before the
+ * occupancy weight; 0 at or beyond the cutoff. For tests of the interpolation error.
+ */
+export function tablePairEnergy(prep: PreparedFramework, typeIndex: number, r2: number): number {
+  if (!(r2 < prep.cutoff * prep.cutoff)) return 0;
+  const type = prep.types[typeIndex];
+  if (!type) throw new RangeError(`no pair type ${typeIndex}`);
+  if (r2 < prep.exactBelowR2) return pairEnergy(type, Math.sqrt(r2));
+  const seg = prep.segmentStart;
+  const g = r2 >= seg[2]! ? 2 : r2 >= seg[1]! ? 1 : 0;
+  let u = (r2 - seg[g]!) * prep.segmentInvSpacing[g]!;
+  let idx = Math.floor(u);
+  u -= idx;
+  idx += prep.segmentFirstInterval[g]!;
+  if (idx > prep.tableIntervals - 1) {
+    idx = prep.tableIntervals - 1;
+    u = 1;
+  }
+  const o = typeIndex * prep.tableIntervals * 4 + 4 * idx;
+  const t = prep.table;
+  return t[o]! + u * (t[o + 1]! + u * (t[o + 2]! + u * t[o + 3]!));
+}

@@ -1,0 +1,39 @@
+// Picks the energy backend for `--backend auto|webgpu|cpu` and `--adapter NAME`.
+import { NoAdapterError } from '../errors.js';
+import { createCpuBackend } from './cpu/index.js';
+import type { EnergyBackend } from './types.js';
+import { createWebGpuBackend } from './webgpu/index.js';
+
+export type BackendKind = 'auto' | 'webgpu' | 'cpu';
+
+export interface SelectBackendOptions {
+  /** Substring of the WebGPU adapter name (Dawn's `adapter=` option). */
+  adapter?: string;
+  /** CPU worker threads (default: all cores). */
+  threads?: number;
+  /** Where notices go: the adapter chosen by `auto`, the CPU fallback, device-loss warnings. */
+  log?: (msg: string) => void;
+}
+
+/**
+ * auto: WebGPU when an adapter exists (logs which one), otherwise the CPU backend with one notice.
+ * webgpu: WebGPU or NoAdapterError. cpu: the CPU backend.
+ * A WebGPU backend falls back to the CPU backend (same thread count) if its device is lost twice.
+ */
+export async function selectBackend(kind: BackendKind, opts: SelectBackendOptions = {}): Promise<EnergyBackend> {
+  const cpu = () => createCpuBackend(opts.threads === undefined ? {} : { threads: opts.threads });
+  if (kind === 'cpu') return cpu();
+  const webgpu = () => createWebGpuBackend({ adapter: opts.adapter, onWarning: opts.log, fallback: cpu });
+  if (kind === 'webgpu') return webgpu();
+  if (kind !== 'auto') throw new RangeError(`unknown backend '${kind as string}' (auto, webgpu or cpu)`);
+  try {
+    const backend = await webgpu();
+    opts.log?.(`using ${backend.description}`);
+    return backend;
+  } catch (e) {
+    if (!(e instanceof NoAdapterError)) throw e;
+    const backend = cpu();
+    opts.log?.(`${e.message.split('. ')[0]}; using the CPU backend (${backend.description})`);
+    return backend;
+  }
+}

@@ -1,0 +1,128 @@
+// Device providers: Node gets WebGPU from the `webgpu` package (Dawn), the browser from navigator.gpu.
+// Either way the result is one adapter + device with the adapter's full buffer limits, and a handle that
+// tracks loss and destroys the device (so that a Node process can exit).
+import { NoAdapterError } from '../../errors.js';
+
+export interface DeviceOptions {
+  /** Substring of the adapter name (Dawn's `adapter=` option in Node; matched against GPUAdapterInfo in a browser). */
+  adapter?: string;
+  /** A GPU object to use (browser: navigator.gpu). Default: navigator.gpu if present, else Dawn in Node. */
+  gpu?: GPU;
+  onWarning?: (msg: string) => void;
+}
+
+export interface DeviceHandle {
+  readonly device: GPUDevice;
+  readonly adapterInfo: GPUAdapterInfo;
+  /** e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
+  readonly adapterName: string;
+  /** True once the device is lost for a reason other than our own destroy(). */
+  readonly lost: boolean;
+  readonly lostMessage: string;
+  /** Resolves to true when the device is lost within `ms` milliseconds (lost devices report asynchronously). */
+  lostWithin(ms: number): Promise<boolean>;
+  destroy(): void;
+}
+
+interface DawnModule {
+  create(options: string[]): GPU;
+  globals: object;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+async function nodeGpu(adapter: string | undefined): Promise<GPU> {
+  // A non-literal specifier keeps browser bundles from trying to resolve the native package.
+  const specifier = 'webgpu';
+  let dawn: DawnModule;
+  try {
+    dawn = (await import(/* @vite-ignore */ specifier)) as DawnModule;
+  } catch (e) {
+    throw new NoAdapterError(`the 'webgpu' package could not be loaded: ${(e as Error).message}`);
+  }
+  // GPUBufferUsage, GPUMapMode, ... are globals in a browser; Dawn provides them.
+  Object.assign(globalThis, dawn.globals);
+  try {
+    return dawn.create(adapter ? [`adapter=${adapter}`] : []);
+  } catch (e) {
+    throw new NoAdapterError(`${adapter ? `no adapter matches '${adapter}': ` : ''}${(e as Error).message.replace(/\s+/g, ' ').trim()}`);
+  }
+}
+
+export function describeAdapter(info: GPUAdapterInfo): string {
+  const parts = [info.description, info.device, info.vendor, info.architecture].filter((s) => typeof s === 'string' && s.length > 0);
+  return parts[0] ?? 'unknown adapter';
+}
+
+export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle> {
+  let gpu: GPU | undefined = opts.gpu;
+  // Keeps Dawn's GPU object alive exactly as long as the handle: dropping it lets Node exit.
+  let dawnGpu: GPU | undefined;
+  if (!gpu) {
+    const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+    if (nav?.gpu) gpu = nav.gpu;
+    else if (isNode()) gpu = dawnGpu = await nodeGpu(opts.adapter);
+    else throw new NoAdapterError('this browser has no navigator.gpu (WebGPU disabled or unsupported)');
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new NoAdapterError((e as Error).message.replace(/\s+/g, ' ').trim());
+  }
+  if (!adapter) throw new NoAdapterError(opts.adapter ? `no adapter matches '${opts.adapter}'` : 'requestAdapter() returned null');
+  const info = adapter.info;
+  const name = describeAdapter(info);
+  // Dawn filters by name itself; a browser's navigator.gpu has no such option, so filter here.
+  if (opts.adapter && !dawnGpu) {
+    const wanted = opts.adapter.toLowerCase();
+    const names = [info.description, info.device, info.vendor, info.architecture].map((s) => (s ?? '').toLowerCase());
+    if (!names.some((s) => s.includes(wanted))) throw new NoAdapterError(`no adapter matches '${opts.adapter}' (found: ${name})`);
+  }
+  const device = await adapter.requestDevice({
+    label: 'bvscape grid device',
+    // The defaults (128 MiB bindings, 256 MiB buffers) are below what most adapters offer; batches use all of it.
+    requiredLimits: {
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxBufferSize: adapter.limits.maxBufferSize,
+    },
+  });
+
+  let destroyedByUs = false;
+  let lost = false;
+  let lostMessage = '';
+  const lostPromise = device.lost.then((lostInfo) => {
+    if (destroyedByUs) return false;
+    lost = true;
+    lostMessage = `${lostInfo.reason}: ${lostInfo.message}`;
+    opts.onWarning?.(`WebGPU device lost (${lostMessage})`);
+    return true;
+  });
+  device.addEventListener('uncapturederror', (ev) => {
+    opts.onWarning?.(`uncaptured WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`);
+  });
+
+  return {
+    device,
+    adapterInfo: info,
+    adapterName: name,
+    get lost() {
+      return lost;
+    },
+    get lostMessage() {
+      return lostMessage;
+    },
+    lostWithin(ms: number) {
+      if (lost) return Promise.resolve(true);
+      return Promise.race([lostPromise, new Promise<boolean>((resolve) => setTimeout(() => resolve(lost), ms))]);
+    },
+    destroy() {
+      if (destroyedByUs) return;
+      destroyedByUs = true;
+      device.destroy();
+      dawnGpu = undefined;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The grid kernel's compute pipeline, compiled once per (device, tile shape) and cached.
+import gridShaderSource from '../../../shaders/bvse-grid.wgsl';
+import { WebGpuError } from './errors.js';
+import type { TileShape } from './tiling.js';
+
+export interface GridPipeline {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  tile: TileShape;
+}
+
+const cache = new WeakMap<GPUDevice, Map<string, Promise<GridPipeline>>>();
+
+/** Grid points each invocation computes, along c (the shader's POINTS_PER_INVOCATION). */
+export const POINTS_PER_INVOCATION = 4;
+
+/** Size in bytes of the shader's BatchParams uniform. */
+export const BATCH_PARAMS_BYTES = 80;
+
+export function gridPipeline(device: GPUDevice, tile: TileShape): Promise<GridPipeline> {
+  let perDevice = cache.get(device);
+  if (!perDevice) cache.set(device, (perDevice = new Map()));
+  const key = `${tile.x}x${tile.y}x${tile.z}`;
+  let entry = perDevice.get(key);
+  if (!entry) {
+    entry = compile(device, tile);
+    // A failed compile must not poison the cache for a later attempt.
+    entry.catch(() => perDevice.delete(key));
+    perDevice.set(key, entry);
+  }
+  return entry;
+}
+
+async function compile(device: GPUDevice, tile: TileShape): Promise<GridPipeline> {
+  if (![tile.x, tile.y, tile.z].every((n) => Number.isInteger(n) && n >= 1) || tile.z % POINTS_PER_INVOCATION !== 0)
+    throw new RangeError(`tile ${tile.x}×${tile.y}×${tile.z}: sizes must be positive integers and z a multiple of ${POINTS_PER_INVOCATION}`);
+  const workgroupZ = tile.z / POINTS_PER_INVOCATION;
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label: 'bvse-grid.wgsl', code: gridShaderSource });
+  const layout = device.createBindGroupLayout({
+    label: 'bvse-grid bind group layout',
+    entries: [
+      // binding 0: BatchParams (grid size, lattice steps, cutoff², batch rows); shader `batch`.
+      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+      // binding 1: per-tile (first partner, Morse count, Coulomb count, 0); shader `tiles`.
+      { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+      // binding 2: partner lists, tile-relative xyz + pair-table row bits; shader `partners`.
+      { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+      // binding 3: pair table rows (weight-folded Morse / Coulomb parameters); shader `pairTable`.
+      { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+      // binding 4: energies of the batch, per tile row; shader `energies`.
+      { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      // binding 5: pair terms counted per tile; shader `pairCounts`.
+      { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+    ],
+  });
+  let pipeline: GPUComputePipeline;
+  try {
+    pipeline = await device.createComputePipelineAsync({
+      label: `bvse-grid pipeline ${tile.x}x${tile.y}x${tile.z}`,
+      layout: device.createPipelineLayout({ label: 'bvse-grid pipeline layout', bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: 'main', constants: { WG_X: tile.x, WG_Y: tile.y, WG_Z: workgroupZ } },
+    });
+  } catch (e) {
+    await device.popErrorScope();
+    throw new WebGpuError('validation', await compilationMessages(module, (e as Error).message), 'pipeline creation');
+  }
+  const error = await device.popErrorScope();
+  if (error) throw new WebGpuError('validation', await compilationMessages(module, error.message), 'pipeline creation');
+  return { pipeline, layout, tile };
+}
+
+async function compilationMessages(module: GPUShaderModule, fallback: string): Promise<string> {
+  try {
+    const info = await module.getCompilationInfo();
+    const lines = info.messages.map((m) => `bvse-grid.wgsl:${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`);
+    return lines.length ? `${fallback}\n${lines.join('\n')}` : fallback;
+  } catch {
+    return fallback;
+  }
+}

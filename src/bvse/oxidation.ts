@@ -1,0 +1,894 @@
+// Oxidation states for every species of a structure, including partially occupied and mixed sites.
+//
+// Order of precedence: `--oxi` overrides, then the file's own states (when every species has one),
+// then a bond-valence-sum (BVS) assignment in the spirit of pymatgen's BVAnalyzer (M. O'Keeffe &
+// N. E. Brese, J. Am. Chem. Soc. 113, 3226 (1991); I. D. Brown, The Chemical Bond in Inorganic
+// Chemistry, OUP 2002). BVAnalyzer assigns one state per SITE and needs every site fully occupied,
+// which is why it fails on argyrodites, cubic LLZO or experimental LGPS. Here the unknowns are one
+// state per ELEMENT, which makes disorder harmless:
+//
+//  1. Candidate states per element come from a small table of common (and a few rare, penalised)
+//     states (data/bond-valence.json, Greenwood & Earnshaw).
+//  2. Signs follow electronegativity: no cation may be more electronegative than an anion by more
+//     than EN_MARGIN (Pauling's scale misorders a few heavy elements, e.g. Pb 2.33 vs Te 2.1).
+//  3. Charge neutrality is occupancy-weighted: |sum n_e q_e| <= NEUTRALITY_TOLERANCE * sum n_e |q_e|,
+//     n_e = sum of occupancies of element e in the cell. Refined occupancies are rarely exactly
+//     neutral (gamma-Li3PS4's S at 0.98, LGPS's Li), hence a tolerance and not equality.
+//  4. Each neutral combination is scored: occupancy-weighted mean squared BVS deviation per atom
+//     (the square of Brown's global instability index), plus penalties for uncommon states and for
+//     the residual charge imbalance. The lowest score wins.
+//  5. Only when no single state per element is neutral, one metal may be mixed-valent (two adjacent
+//     states, e.g. Mn3+/Mn4+): the higher state goes to the sites with the higher BVS (charge
+//     ordering), sites within BVS_TIE of each other share it, and a site that is split becomes two
+//     species with the same position.
+// BVS uses R0/b from softBV's table (Chen & Adams 2017, i.e. Brown's bvparm compilation), neighbours
+// from a periodic search over all images within the bond cutoff, each neighbour weighted by its
+// occupancy.
+import bvData from './data/bond-valence.json';
+import { OxidationStateError, UsageError } from '../errors.js';
+import { electronegativity, isElement } from '../structure/elements.js';
+import { composition, reducedFormula } from '../structure/composition.js';
+import type { Site, Species, Structure } from '../structure/types.js';
+import { elementData } from './params.js';
+
+export interface OxidationResult {
+  /** A copy of the input with `oxidation` set on every species. */
+  structure: Structure;
+  /** 'mixed': some states from --oxi, the others from the file or from bond valences. */
+  source: 'file' | 'bvs' | 'override' | 'mixed';
+  warnings: string[];
+}
+
+export interface AssignOptions {
+  /** Element -> oxidation state, from `--oxi` (parseOxiOverride). */
+  override?: Record<string, number>;
+}
+
+/** Relative neutrality tolerance: |sum q| <= this * sum |q| (occupancy-weighted, per cell). */
+export const NEUTRALITY_TOLERANCE = 0.05;
+/**
+ * Last resort, when neither single states within NEUTRALITY_TOLERANCE nor mixed valence balance the
+ * charge: accept up to this imbalance, with a warning. Files with dopants or Li left out of the
+ * occupancies (OBELiX's cubic LLZO has 35.8 Li per cell instead of 56) need it.
+ */
+export const RELAXED_NEUTRALITY_TOLERANCE = 0.1;
+/**
+ * Score per (imbalance / sum|q|)^2: a 1 % residual costs 0.1 v.u.^2, as much as a 0.3 v.u. BVS error
+ * on every atom. Charge balance outweighs bond valences on purpose: BVS of real (and refined or
+ * relaxed) structures is off by a few tenths of a v.u. in a systematic way (Ti4+ in NASICON sums to
+ * ~3.7), which must not pull a whole element into a lower state against the stoichiometry.
+ */
+const IMBALANCE_WEIGHT = 1000;
+/** A cation may exceed an anion's Pauling electronegativity by at most this much. */
+const EN_MARGIN = 0.3;
+/**
+ * Score added for choosing an element's second, third... common state, or a rare one. Per element,
+ * not per atom: a dopant at 1 % should not take a rare state just to absorb sloppy occupancies.
+ */
+const COMMON_RANK_PENALTY = 0.02;
+const RARE_PENALTY = 0.5;
+/** Score added for making one element mixed-valent. */
+const MIXED_PENALTY = 0.1;
+/**
+ * Squared deviation (v.u.^2) charged to an atom whose BVS cannot be computed (no R0/b for one of its
+ * bonds): a state that the bond-valence tables never met with that anion is itself unlikely.
+ */
+const MISSING_PARAM_D2 = 0.25;
+/** Bonds shorter than this (Å) without parameters count as missing parameters. */
+const MISSING_PARAM_DISTANCE = 3.2;
+/** Sites of the mixed-valent element whose BVS differ by less than this (v.u.) share the higher state. */
+const BVS_TIE = 0.1;
+/** Species closer than this (Å) share a position (mixed or split sites): same sign, never a bond. */
+const COINCIDENT = 0.5;
+/** Bond cutoff: max over the pairs in play of R0 + 4b (bond valence < 2 % of a typical bond), clamped to [3.5, 5] Å. */
+const CUTOFF_MIN = 3.5;
+const CUTOFF_MAX = 5.0;
+
+/** Largest number of state combinations searched (see the trace-element rule in assignByBondValence). */
+const MAX_COMBINATIONS = 20000;
+
+/** Metals whose mixed valence is chemically common; p-block non-metals (P3+/P5+, S4+/S6+) never mix. */
+const MIXED_VALENCE_ELEMENTS = new Set([
+  'Ti', 'V', 'Cr', 'Mn', 'Fe', 'Co', 'Ni', 'Cu', 'Nb', 'Mo', 'Ru', 'Rh', 'Pd', 'Ag', 'Sn', 'Sb', 'Ce', 'Pr',
+  'Sm', 'Eu', 'Tb', 'Tm', 'Yb', 'W', 'Re', 'Os', 'Ir', 'Pt', 'Au', 'Tl', 'Pb', 'Bi', 'U', 'Np', 'Pu',
+]);
+
+type BvTable = Record<string, Record<string, Record<string, [number, number]>>>;
+const BV: BvTable = bvData.bondValence.params as unknown as BvTable;
+const STATES = bvData.oxidationStates.states as Record<string, { common: number[]; rare: number[] }>;
+
+/**
+ * R0/b for a cation in a given valence with an anion: the tabulated valence (rounded), else the
+ * valence-independent entry (key 9), else null. No borrowing from other valences: a state without
+ * parameters then scores as unknown instead of inheriting another state's bond lengths.
+ */
+export function bondValenceParams(cation: string, valence: number, anion: string): { r0: number; b: number } | null {
+  const byValence = BV[cation];
+  if (!byValence) return null;
+  const p = byValence[String(Math.round(valence))]?.[anion] ?? byValence['9']?.[anion];
+  return p ? { r0: p[0], b: p[1] } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --oxi
+
+/** Parses `--oxi` text, "Li=1,P=5,S=-2" (signs optional for cations: "Li=+1"). UsageError on bad text. */
+export function parseOxiOverride(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const items = text.split(',').map((t) => t.trim());
+  if (text.trim() === '' || items.some((t) => t === '')) {
+    throw new UsageError(`--oxi '${text}': expected a comma-separated list like Li=1,P=5,S=-2`);
+  }
+  for (const item of items) {
+    const m = /^([A-Za-z]{1,2})\s*=\s*([+-]?\d+(?:\.\d+)?)$/.exec(item);
+    if (!m) throw new UsageError(`--oxi: cannot read '${item}'; write ELEMENT=STATE, e.g. Li=1 or S=-2`);
+    const el = m[1]!;
+    if (!isElement(el)) throw new UsageError(`--oxi: '${el}' is not an element symbol (write it as Li, not LI)`);
+    if (el in out) throw new UsageError(`--oxi: ${el} is given twice`);
+    out[el] = Number(m[2]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+function copyStructure(s: Structure, oxidationOf: (site: Site, sp: Species) => number | null): Structure {
+  return {
+    ...s,
+    warnings: [...s.warnings],
+    sites: s.sites.map((site) => ({
+      ...site,
+      frac: [...site.frac] as Site['frac'],
+      species: site.species.map((sp) => ({ ...sp, oxidation: oxidationOf(site, sp) })),
+    })),
+  };
+}
+
+function chargeSums(s: Structure): { net: number; abs: number } {
+  let net = 0;
+  let abs = 0;
+  for (const site of s.sites)
+    for (const sp of site.species) {
+      const q = (sp.oxidation ?? 0) * sp.occupancy;
+      net += q;
+      abs += Math.abs(q);
+    }
+  return { net, abs };
+}
+
+function fmtState(el: string, q: number): string {
+  const v = Number.isInteger(q) ? String(Math.abs(q)) : Math.abs(q).toFixed(2);
+  return `${el}${q < 0 ? '-' : '+'}${v}`;
+}
+
+function fmtNum(x: number, digits = 3): string {
+  return String(Number(x.toFixed(digits)));
+}
+
+function describe(s: Structure): string {
+  const formula = reducedFormula(composition(s));
+  return `${formula} (${s.file}${s.block ? `, block ${s.block}` : ''})`;
+}
+
+function imbalanceWarning(s: Structure, net: number, abs: number, what: string): string | null {
+  if (abs > 0 && Math.abs(net) > NEUTRALITY_TOLERANCE * abs) {
+    return `${what} are not charge-neutral in ${describe(s)}: net charge ${fmtNum(net)} e per cell ` +
+      `(${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|); check the occupancies or give --oxi`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// main entry
+
+/** Oxidation states for every species; never mutates `s`. Throws OxidationStateError when no charge-neutral assignment exists. */
+export function assignOxidationStates(s: Structure, opts: { override?: Record<string, number> } = {}): OxidationResult {
+  const warnings: string[] = [];
+  const override = opts.override ?? {};
+  const present = new Set<string>();
+  for (const site of s.sites) for (const sp of site.species) present.add(sp.element);
+  for (const el of Object.keys(override)) {
+    if (!present.has(el)) warnings.push(`--oxi gives ${el}, which is not in ${describe(s)}`);
+  }
+  const overridden = [...present].filter((el) => el in override);
+  const allSpecies = s.sites.flatMap((site) => site.species);
+  const fileComplete = allSpecies.length > 0 && allSpecies.every((sp) => sp.oxidation !== null);
+  const fileAllZero = fileComplete && allSpecies.every((sp) => sp.oxidation === 0);
+
+  // Everything given by --oxi.
+  if (overridden.length === present.size) {
+    const out = copyStructure(s, (_site, sp) => override[sp.element]!);
+    const { net, abs } = chargeSums(out);
+    const w = imbalanceWarning(out, net, abs, 'the --oxi states');
+    if (w) warnings.push(w);
+    return { structure: out, source: 'override', warnings };
+  }
+  // The file's states, with --oxi on top.
+  if (fileComplete && !fileAllZero) {
+    const out = copyStructure(s, (_site, sp) => override[sp.element] ?? sp.oxidation);
+    const { net, abs } = chargeSums(out);
+    const w = imbalanceWarning(out, net, abs, overridden.length ? "the file's states with --oxi" : "the file's oxidation states");
+    if (w) warnings.push(w);
+    return { structure: out, source: overridden.length ? 'mixed' : 'file', warnings };
+  }
+  if (fileAllZero) warnings.push(`the file gives every species oxidation state 0; assigning states from bond valences instead`);
+  else if (allSpecies.some((sp) => sp.oxidation !== null)) {
+    warnings.push(`the file gives oxidation states for only some species; all are assigned from bond valences instead`);
+  }
+  const res = assignByBondValence(s, override);
+  return { structure: res.structure, source: overridden.length ? 'mixed' : 'bvs', warnings: [...warnings, ...res.warnings] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// bond-valence search
+
+interface ElementCandidates {
+  symbol: string;
+  /** Occupancy-weighted atoms per cell. */
+  amount: number;
+  en: number;
+  states: number[];
+  penalty: number[];
+}
+
+interface Candidate {
+  /** State index per element. */
+  pick: Int32Array;
+  score: number;
+  imbalance: number;
+  /** Mixed valence: element index, the two state indices and the per-row fraction of the higher one. */
+  mixed?: { element: number; lo: number; hi: number; rowFraction: Map<number, number>; average: number };
+}
+
+function candidatesFor(el: string, amount: number, override: Record<string, number>): ElementCandidates {
+  const en = electronegativity(el);
+  const fixed = override[el];
+  if (fixed !== undefined) return { symbol: el, amount, en, states: [fixed], penalty: [0] };
+  const table = STATES[el];
+  if (!table) {
+    throw new OxidationStateError(`no oxidation states known for element ${el}; give them with --oxi, e.g. --oxi ${el}=2`);
+  }
+  const states = [...table.common, ...table.rare];
+  const penalty = [...table.common.map((_, i) => i * COMMON_RANK_PENALTY), ...table.rare.map(() => RARE_PENALTY)];
+  return { symbol: el, amount, en, states, penalty };
+}
+
+/** Sign rules that do not depend on bond valences. */
+interface SignRules {
+  /** Pairs of element indices that share a position somewhere (mixed or split sites): same sign. */
+  sameSign: Array<[number, number]>;
+  /** Pairs of element indices bonded by a short contact between fully occupied sites: not both anions. */
+  notBothAnions: Array<[number, number]>;
+}
+
+/** Signs allowed by electronegativity and shared positions (noble gases and zero states are neutral). */
+function signsAllowed(els: ElementCandidates[], rules: SignRules, pick: ArrayLike<number>): boolean {
+  let maxCation = -Infinity;
+  let minAnion = Infinity;
+  let nCation = 0;
+  let nAnion = 0;
+  for (let e = 0; e < els.length; e++) {
+    const el = els[e]!;
+    const q = el.states[pick[e]!]!;
+    const en = Number.isNaN(el.en) ? 0 : el.en;
+    if (q > 0) {
+      nCation++;
+      maxCation = Math.max(maxCation, en);
+    } else if (q < 0) {
+      nAnion++;
+      minAnion = Math.min(minAnion, en);
+    }
+  }
+  if (nCation === 0 || nAnion === 0) return false;
+  if (maxCation > minAnion + EN_MARGIN) return false;
+  for (const [a, b] of rules.sameSign) {
+    if (Math.sign(els[a]!.states[pick[a]!]!) !== Math.sign(els[b]!.states[pick[b]!]!)) return false;
+  }
+  for (const [a, b] of rules.notBothAnions) {
+    if (els[a]!.states[pick[a]!]! < 0 && els[b]!.states[pick[b]!]! < 0) return false;
+  }
+  return true;
+}
+
+/**
+ * States that need a homonuclear bond: peroxide O-1 (O-O ~1.5 Å), disulfide S-1 (S-S ~2.1 Å),
+ * hypodiphosphate P+4 (P2S6 4-, P2O6 4-: P-P ~2.2 Å). Without such a contact the state is dropped.
+ */
+const DIMER_STATES: Record<string, { state: number; maxDistance: number }> = {
+  O: { state: -1, maxDistance: 1.7 },
+  S: { state: -1, maxDistance: 2.4 },
+  P: { state: 4, maxDistance: 2.4 },
+};
+/**
+ * Two elements that can both be anions, closer than the sum of their covalent radii plus this slack
+ * (Å) on fully occupied sites, are bonded (P-S 2.05 < 2.22, Si-O 1.62 < 1.87, O-H 0.97 < 1.07), so
+ * they are not both anions: this rules out P-3 next to S-2 in a thiophosphate. Anion-anion contacts
+ * that are not bonds are longer (an N-O tetrahedron edge of 2.23 Å vs 1.47). Only pairs that could
+ * both be negative are tested: covalent radii of electropositive metals say nothing about cations.
+ */
+const BOND_CONTACT_SLACK = 0.1;
+
+/**
+ * Short contacts: elements sharing a position (-> same sign) and homonuclear dimers (-> allow the
+ * dimer state). Drops dimer states from `els` where the structure has no such dimer.
+ */
+function structuralRules(s: Structure, els: ElementCandidates[], elementIndex: Map<string, number>): SignRules {
+  const E = els.length;
+  const same = new Uint8Array(E * E);
+  const siteEls = s.sites.map((site) => [...new Set(site.species.map((sp) => elementIndex.get(sp.element)!))]);
+  for (const list of siteEls) for (const a of list) for (const b of list) if (a !== b) same[a * E + b] = 1;
+  const dimerCut = new Float64Array(E);
+  for (let e = 0; e < E; e++) {
+    const d = DIMER_STATES[els[e]!.symbol];
+    if (d && els[e]!.states.includes(d.state) && els[e]!.states.length > 1) dimerCut[e] = d.maxDistance;
+  }
+  const hasDimer = new Uint8Array(E);
+  const bonded = new Uint8Array(E * E);
+  // Dimers count between sites at least half occupied: split positions of one atom are not dimers.
+  const majority = s.sites.map((site) => site.species.reduce((acc, sp) => acc + sp.occupancy, 0) >= 0.5);
+  const full = s.sites.map((site) => site.species.reduce((acc, sp) => acc + sp.occupancy, 0) >= 0.99 && site.species.length === 1);
+  const rcov = els.map((el) => elementData(el.symbol)?.rcov ?? 0);
+  const contact = new Float64Array(E * E);
+  const canBeAnion = els.map((el) => el.states.some((q) => q < 0));
+  for (let a = 0; a < E; a++)
+    for (let b = 0; b < E; b++) {
+      const both = canBeAnion[a] && canBeAnion[b] && rcov[a]! > 0 && rcov[b]! > 0;
+      contact[a * E + b] = both ? rcov[a]! + rcov[b]! + BOND_CONTACT_SLACK : 0;
+    }
+  const cutoff = Math.max(COINCIDENT, ...contact, ...dimerCut);
+  forEachPeriodicPair(s, cutoff, () => true, (a, b, d) => {
+    for (const x of siteEls[a]!)
+      for (const y of siteEls[b]!) {
+        if (x !== y && d < COINCIDENT) same[x * E + y] = same[y * E + x] = 1;
+        else if (x !== y && full[a] && full[b] && d < contact[x * E + y]!) bonded[x * E + y] = bonded[y * E + x] = 1;
+        if (x === y && d < dimerCut[x]! && majority[a] && majority[b]) hasDimer[x] = 1;
+      }
+  });
+  for (let e = 0; e < E; e++) {
+    if (dimerCut[e]! > 0 && !hasDimer[e]) {
+      const el = els[e]!;
+      const drop = el.states.indexOf(DIMER_STATES[el.symbol]!.state);
+      el.states.splice(drop, 1);
+      el.penalty.splice(drop, 1);
+    }
+  }
+  const sameSign: Array<[number, number]> = [];
+  const notBothAnions: Array<[number, number]> = [];
+  for (let a = 0; a < E; a++)
+    for (let b = a + 1; b < E; b++) {
+      if (same[a * E + b]) sameSign.push([a, b]);
+      if (bonded[a * E + b]) notBothAnions.push([a, b]);
+    }
+  return { sameSign, notBothAnions };
+}
+
+interface Rows {
+  /** Element index of each row (one row per species on a site). */
+  element: Int32Array;
+  occupancy: Float64Array;
+  site: Int32Array;
+  /** Index of the row's species within its site. */
+  speciesIndex: Int32Array;
+  count: number;
+}
+
+function buildRows(s: Structure, elementIndex: Map<string, number>): Rows {
+  const n = s.sites.reduce((acc, site) => acc + site.species.length, 0);
+  const rows: Rows = {
+    element: new Int32Array(n),
+    occupancy: new Float64Array(n),
+    site: new Int32Array(n),
+    speciesIndex: new Int32Array(n),
+    count: n,
+  };
+  let r = 0;
+  s.sites.forEach((site, i) => {
+    site.species.forEach((sp, k) => {
+      rows.element[r] = elementIndex.get(sp.element)!;
+      rows.occupancy[r] = sp.occupancy;
+      rows.site[r] = i;
+      rows.speciesIndex[r] = k;
+      r++;
+    });
+  });
+  return rows;
+}
+
+/**
+ * Bond-valence tables. For row r in state si and neighbour element e2 in state sj:
+ * sum[(r*S + si)*E*S + e2*S + sj] = sum over neighbours of that element of occupancy * exp((R0 - d)/b),
+ * counted only where the two states have opposite signs. missing[...] = 1 when such a neighbour lies
+ * closer than MISSING_PARAM_DISTANCE and the pair has no parameters.
+ */
+interface BvsTables {
+  sum: Float64Array;
+  missing: Uint8Array;
+  S: number;
+  E: number;
+  cutoff: number;
+}
+
+function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Rows, elementIndex: Map<string, number>): BvsTables {
+  const E = els.length;
+  const S = Math.max(...els.map((e) => e.states.length));
+  // Parameter table by (e1, si, e2, sj): r0, b, or NaN when none; e1 is the row's element.
+  const r0 = new Float64Array(E * S * E * S).fill(NaN);
+  const bb = new Float64Array(E * S * E * S).fill(NaN);
+  const pairable = new Uint8Array(E * S * E * S);
+  let cutoff = CUTOFF_MIN;
+  for (let e1 = 0; e1 < E; e1++)
+    for (let si = 0; si < els[e1]!.states.length; si++)
+      for (let e2 = 0; e2 < E; e2++)
+        for (let sj = 0; sj < els[e2]!.states.length; sj++) {
+          if (e1 === e2) continue;
+          const q1 = els[e1]!.states[si]!;
+          const q2 = els[e2]!.states[sj]!;
+          if (!(q1 * q2 < 0)) continue;
+          const idx = ((e1 * S + si) * E + e2) * S + sj;
+          pairable[idx] = 1;
+          const p = q1 > 0 ? bondValenceParams(els[e1]!.symbol, q1, els[e2]!.symbol) : bondValenceParams(els[e2]!.symbol, q2, els[e1]!.symbol);
+          if (p) {
+            r0[idx] = p.r0;
+            bb[idx] = p.b;
+            cutoff = Math.max(cutoff, p.r0 + 4 * p.b);
+          }
+        }
+  cutoff = Math.min(cutoff, CUTOFF_MAX);
+  // Which element pairs can bond at all: skip the others in the neighbour search.
+  const elementPairs = new Uint8Array(E * E);
+  for (let e1 = 0; e1 < E; e1++)
+    for (let e2 = 0; e2 < E; e2++)
+      for (let si = 0; si < S && !elementPairs[e1 * E + e2]; si++)
+        for (let sj = 0; sj < S; sj++) if (pairable[((e1 * S + si) * E + e2) * S + sj]) elementPairs[e1 * E + e2] = 1;
+
+  const sum = new Float64Array(rows.count * S * E * S);
+  const missing = new Uint8Array(rows.count * S * E * S);
+  const rowStart = new Int32Array(s.sites.length + 1);
+  for (let r = 0; r < rows.count; r++) rowStart[rows.site[r]! + 1] = r + 1;
+  for (let i = 1; i <= s.sites.length; i++) rowStart[i] = Math.max(rowStart[i]!, rowStart[i - 1]!);
+
+  // Sites whose species can bond to something; per-site element lists for a quick pair test.
+  const siteEls = s.sites.map((site) => site.species.map((sp) => elementIndex.get(sp.element)!));
+  const canPair = (a: number, b: number): boolean => {
+    for (const x of siteEls[a]!) for (const y of siteEls[b]!) if (elementPairs[x * E + y]) return true;
+    return false;
+  };
+
+  const addBond = (rowA: number, rowB: number, d: number) => {
+    if (d < COINCIDENT) return; // split or shared positions are not bonds
+    const e1 = rows.element[rowA]!;
+    const e2 = rows.element[rowB]!;
+    if (e1 === e2) return;
+    const occB = rows.occupancy[rowB]!;
+    const n1 = els[e1]!.states.length;
+    const n2 = els[e2]!.states.length;
+    for (let si = 0; si < n1; si++) {
+      const base = ((e1 * S + si) * E + e2) * S;
+      const out = ((rowA * S + si) * E + e2) * S;
+      for (let sj = 0; sj < n2; sj++) {
+        if (!pairable[base + sj]) continue;
+        const R0 = r0[base + sj]!;
+        if (Number.isNaN(R0)) {
+          if (d < MISSING_PARAM_DISTANCE) missing[out + sj] = 1;
+        } else sum[out + sj] = sum[out + sj]! + occB * Math.exp((R0 - d) / bb[base + sj]!);
+      }
+    }
+  };
+
+  forEachPeriodicPair(s, cutoff, canPair, (a, b, d) => {
+    for (let ra = rowStart[a]!; ra < rowStart[a + 1]!; ra++)
+      for (let rb = rowStart[b]!; rb < rowStart[b + 1]!; rb++) {
+        addBond(ra, rb, d);
+        // For a == b every image appears with both signs, so each direction is visited already.
+        if (a !== b) addBond(rb, ra, d);
+      }
+  });
+  return { sum, missing, S, E, cutoff };
+}
+
+/**
+ * Calls visit(a, b, d) for every pair of sites a <= b and every lattice translation that brings b
+ * within `cutoff` of a (a site with its own images included, not with itself). The image range is
+ * exact for any cell shape: |Δf_k + n_k| <= cutoff·|a*_k| bounds the translation along each axis.
+ */
+function forEachPeriodicPair(s: Structure, cutoff: number, wanted: (a: number, b: number) => boolean, visit: (a: number, b: number, d: number) => void): void {
+  const m = s.lattice.matrix;
+  const [ra, rb, rc] = s.lattice.reciprocalLengths;
+  const ha = cutoff * ra;
+  const hb = cutoff * rb;
+  const hc = cutoff * rc;
+  const cut2 = cutoff * cutoff;
+  const n = s.sites.length;
+  const fx = new Float64Array(n);
+  const fy = new Float64Array(n);
+  const fz = new Float64Array(n);
+  s.sites.forEach((site, i) => {
+    fx[i] = site.frac[0];
+    fy[i] = site.frac[1];
+    fz[i] = site.frac[2];
+  });
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      if (!wanted(a, b)) continue;
+      const dfx = fx[b]! - fx[a]!;
+      const dfy = fy[b]! - fy[a]!;
+      const dfz = fz[b]! - fz[a]!;
+      const i0 = Math.ceil(-ha - dfx), i1 = Math.floor(ha - dfx);
+      const j0 = Math.ceil(-hb - dfy), j1 = Math.floor(hb - dfy);
+      const k0 = Math.ceil(-hc - dfz), k1 = Math.floor(hc - dfz);
+      for (let i = i0; i <= i1; i++) {
+        const u = dfx + i;
+        for (let j = j0; j <= j1; j++) {
+          const v = dfy + j;
+          for (let k = k0; k <= k1; k++) {
+            if (a === b && i === 0 && j === 0 && k === 0) continue;
+            const w = dfz + k;
+            const x = u * m[0]! + v * m[3]! + w * m[6]!;
+            const y = u * m[1]! + v * m[4]! + w * m[7]!;
+            const z = u * m[2]! + v * m[5]! + w * m[8]!;
+            const d2 = x * x + y * y + z * z;
+            if (d2 < cut2) visit(a, b, Math.sqrt(d2));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** BVS of row r in state si given every element's state; -1 when a bond lacks parameters. */
+function rowBvs(t: BvsTables, r: number, si: number, pick: ArrayLike<number>, mix?: { element: number; lo: number; hi: number; f: number }): number {
+  const { S, E } = t;
+  let total = 0;
+  const base = (r * S + si) * E * S;
+  for (let e2 = 0; e2 < E; e2++) {
+    if (mix && e2 === mix.element) {
+      const lo = base + e2 * S + mix.lo;
+      const hi = base + e2 * S + mix.hi;
+      if (t.missing[lo] || t.missing[hi]) return -1;
+      total += (1 - mix.f) * t.sum[lo]! + mix.f * t.sum[hi]!;
+    } else {
+      const idx = base + e2 * S + pick[e2]!;
+      if (t.missing[idx]) return -1;
+      total += t.sum[idx]!;
+    }
+  }
+  return total;
+}
+
+function scoreSingle(els: ElementCandidates[], rows: Rows, t: BvsTables, pick: Int32Array, totalAtoms: number): number {
+  let dev = 0;
+  for (let r = 0; r < rows.count; r++) {
+    const e = rows.element[r]!;
+    const q = els[e]!.states[pick[e]!]!;
+    if (q === 0) continue;
+    const bvs = rowBvs(t, r, pick[e]!, pick);
+    const d2 = bvs < 0 ? MISSING_PARAM_D2 : (bvs - Math.abs(q)) ** 2;
+    dev += rows.occupancy[r]! * d2;
+  }
+  let prior = 0;
+  for (let e = 0; e < els.length; e++) prior += els[e]!.penalty[pick[e]!]!;
+  return dev / totalAtoms + prior;
+}
+
+/**
+ * Depth-first enumeration of state combinations, pruned when the charge the remaining elements can add
+ * cannot bring the net charge within `slack` of zero. Element `skip` (mixed valence) is left out of
+ * the combinations and contributes anywhere in `skipRange` (charge per cell).
+ */
+function enumerateCombinations(
+  els: ElementCandidates[],
+  slack: number,
+  visit: (pick: Int32Array, net: number, abs: number) => void,
+  skip = -1,
+  skipRange: [number, number] = [0, 0],
+): void {
+  const E = els.length;
+  const pick = new Int32Array(E);
+  const restMin = new Float64Array(E + 1);
+  const restMax = new Float64Array(E + 1);
+  for (let e = E - 1; e >= 0; e--) {
+    const el = els[e]!;
+    const qs = e === skip ? skipRange : el.states.map((q) => q * el.amount);
+    restMin[e] = restMin[e + 1]! + Math.min(...qs);
+    restMax[e] = restMax[e + 1]! + Math.max(...qs);
+  }
+  const recurse = (e: number, net: number, abs: number) => {
+    if (net + restMin[e]! > slack || net + restMax[e]! < -slack) return;
+    if (e === E) {
+      visit(pick, net, abs);
+      return;
+    }
+    if (e === skip) {
+      pick[e] = 0;
+      recurse(e + 1, net, abs);
+      return;
+    }
+    const el = els[e]!;
+    for (let si = 0; si < el.states.length; si++) {
+      pick[e] = si;
+      const q = el.states[si]! * el.amount;
+      recurse(e + 1, net + q, abs + Math.abs(q));
+    }
+  };
+  recurse(0, 0, 0);
+}
+
+function assignByBondValence(s: Structure, override: Record<string, number>): { structure: Structure; warnings: string[] } {
+  const warnings: string[] = [];
+  const comp = composition(s);
+  const symbols = Object.keys(comp).sort();
+  if (symbols.length === 0) throw new OxidationStateError(`no atoms in ${describe(s)}`);
+  const els = symbols.map((el) => candidatesFor(el, comp[el]!, override));
+  const elementIndex = new Map(symbols.map((el, i) => [el, i]));
+  const rules = structuralRules(s, els, elementIndex);
+  // Many elements (minerals with 20 trace elements) would make the search explode: the least
+  // abundant elements take their most common state until the combinations are few enough.
+  const fixedTrace: string[] = [];
+  for (;;) {
+    const combos = els.reduce((acc, e) => acc * e.states.length, 1);
+    if (combos <= MAX_COMBINATIONS) break;
+    let smallest: ElementCandidates | null = null;
+    for (const e of els) if (e.states.length > 1 && (!smallest || e.amount < smallest.amount)) smallest = e;
+    if (!smallest) break;
+    smallest.states = smallest.states.slice(0, 1);
+    smallest.penalty = smallest.penalty.slice(0, 1);
+    fixedTrace.push(fmtState(smallest.symbol, smallest.states[0]!));
+  }
+  if (fixedTrace.length) warnings.push(`too many elements to try every combination; least abundant fixed at their most common state: ${fixedTrace.join(' ')}`);
+  const rows = buildRows(s, elementIndex);
+  const totalAtoms = els.reduce((acc, e) => acc + e.amount, 0);
+  const E = els.length;
+
+  let tables: BvsTables | null = null;
+  const getTables = () => (tables ??= buildBvsTables(s, els, rows, elementIndex));
+
+  const single: Candidate[] = [];
+  let closest: { pick: Int32Array; imbalance: number; rel: number } | null = null;
+  // Any assignment within the tolerance has |net| <= tolerance * (largest possible sum |q|).
+  const maxAbs = els.reduce((acc, e) => acc + e.amount * Math.max(...e.states.map(Math.abs)), 0);
+  const relaxed: Candidate[] = [];
+  enumerateCombinations(
+    els,
+    RELAXED_NEUTRALITY_TOLERANCE * maxAbs,
+    (pick, net, abs) => {
+      if (!signsAllowed(els, rules, pick)) return;
+      const rel = abs > 0 ? Math.abs(net) / abs : Infinity;
+      if (!closest || rel < closest.rel) closest = { pick: pick.slice(), imbalance: net, rel };
+      if (rel > RELAXED_NEUTRALITY_TOLERANCE) return;
+      (rel <= NEUTRALITY_TOLERANCE ? single : relaxed).push({ pick: pick.slice(), score: IMBALANCE_WEIGHT * rel * rel, imbalance: net });
+    },
+  );
+
+  const bestOf = (list: Candidate[]): Candidate | null => {
+    let best: Candidate | null = null;
+    for (const c of list) {
+      c.score += scoreSingle(els, rows, getTables(), c.pick, totalAtoms);
+      if (!best || c.score < best.score) best = c;
+    }
+    return best;
+  };
+  let best = bestOf(single);
+  best ??= searchMixedValence(els, rules, rows, getTables, totalAtoms, s);
+  if (!best) {
+    best = bestOf(relaxed);
+    if (best) {
+      warnings.push(
+        `no oxidation states balance the charge within ${100 * NEUTRALITY_TOLERANCE} %; using the closest, ` +
+          `${symbols.map((el, e) => fmtState(el, els[e]!.states[best!.pick[e]!]!)).join(' ')}: check the occupancies in the file or give --oxi`,
+      );
+    }
+  }
+
+  if (!best) {
+    // For the message: the assignment closest to neutral, searched without pruning when affordable.
+    if (!closest && els.reduce((acc, e) => acc * e.states.length, 1) <= 1e6) {
+      enumerateCombinations(els, Infinity, (pick, net, abs) => {
+        if (!signsAllowed(els, rules, pick)) return;
+        const rel = abs > 0 ? Math.abs(net) / abs : Infinity;
+        if (!closest || rel < closest.rel) closest = { pick: pick.slice(), imbalance: net, rel };
+      });
+    }
+    const c = closest as { pick: Int32Array; imbalance: number; rel: number } | null;
+    const states = c ? symbols.map((el, e) => `${el}=${els[e]!.states[c.pick[e]!]!}`) : symbols.map((el) => `${el}=?`);
+    const closestText = c
+      ? `; the closest, ${symbols.map((el, e) => fmtState(el, els[e]!.states[c.pick[e]!]!)).join(' ')}, leaves ${fmtNum(c.imbalance)} e per cell (${fmtNum(100 * c.rel, 1)} % of the total |charge|)`
+      : '';
+    throw new OxidationStateError(
+      `no charge-neutral oxidation-state assignment for ${describe(s)}: no combination of common oxidation states ` +
+        `balances within ${100 * RELAXED_NEUTRALITY_TOLERANCE} % (occupancy-weighted)${closestText}. ` +
+        `Give the states explicitly, e.g. --oxi ${states.join(',')}`,
+    );
+  }
+
+  // Apply: state per row; split rows of a mixed-valent element into two species.
+  const chosen = best;
+  const out: Structure = { ...s, warnings: [...s.warnings], sites: [] };
+  let r = 0;
+  for (const site of s.sites) {
+    const species: Species[] = [];
+    for (const sp of site.species) {
+      const e = rows.element[r]!;
+      const mix = chosen.mixed && chosen.mixed.element === e ? chosen.mixed : null;
+      if (mix) {
+        const f = mix.rowFraction.get(r) ?? 0;
+        const lo = els[e]!.states[mix.lo]!;
+        const hi = els[e]!.states[mix.hi]!;
+        if (f < 1e-9) species.push({ ...sp, oxidation: lo });
+        else if (f > 1 - 1e-9) species.push({ ...sp, oxidation: hi });
+        else {
+          species.push({ ...sp, oxidation: lo, occupancy: sp.occupancy * (1 - f) });
+          species.push({ ...sp, oxidation: hi, occupancy: sp.occupancy * f });
+        }
+      } else species.push({ ...sp, oxidation: els[e]!.states[chosen.pick[e]!]! });
+      r++;
+    }
+    out.sites.push({ ...site, frac: [...site.frac] as Site['frac'], species });
+  }
+  if (chosen.mixed) {
+    const el = els[chosen.mixed.element]!;
+    warnings.push(
+      `mixed valence: ${el.symbol} is ${fmtState(el.symbol, el.states[chosen.mixed.lo]!)}/${fmtState(el.symbol, el.states[chosen.mixed.hi]!)} ` +
+        `(average ${fmtNum(chosen.mixed.average, 2)}), the higher state on the sites with the higher bond-valence sum`,
+    );
+  }
+  const { net, abs } = chargeSums(out);
+  if (abs > 0 && Math.abs(net) > 0.01 * abs) {
+    warnings.push(
+      `assigned states leave a net charge of ${fmtNum(net)} e per cell (${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|), from the occupancies in the file`,
+    );
+  }
+  return { structure: out, warnings };
+}
+
+/** One element mixed-valent (two adjacent states of one sign), all others single; exact neutrality. */
+function searchMixedValence(
+  els: ElementCandidates[],
+  rules: SignRules,
+  rows: Rows,
+  getTables: () => BvsTables,
+  totalAtoms: number,
+  s: Structure,
+): Candidate | null {
+  let best: Candidate | null = null;
+  const E = els.length;
+  for (let m = 0; m < E; m++) {
+    const el = els[m]!;
+    if (!MIXED_VALENCE_ELEMENTS.has(el.symbol) || el.states.length < 2) continue;
+    const order = el.states.map((q, i) => [q, i] as const).sort((x, y) => x[0] - y[0]);
+    for (let k = 0; k + 1 < order.length; k++) {
+      const [qLo, lo] = order[k]!;
+      const [qHi, hi] = order[k + 1]!;
+      if (qLo * qHi <= 0 || qHi - qLo > 2) continue;
+      enumerateCombinations(
+        els,
+        1e-9,
+        (pick, net) => {
+          const average = -net / el.amount;
+          if (!(average > qLo + 0.01 && average < qHi - 0.01)) return;
+          pick[m] = lo;
+          const signCheck = signsAllowed(els, rules, pick);
+          pick[m] = hi;
+          if (!signCheck || !signsAllowed(els, rules, pick)) return;
+          const c = scoreMixed(els, rows, getTables(), pick, m, lo, hi, qLo, qHi, average, totalAtoms, s);
+          if (!best || c.score < best.score) best = c;
+        },
+        m,
+        [qLo * el.amount, qHi * el.amount],
+      );
+    }
+  }
+  return best;
+}
+
+function scoreMixed(
+  els: ElementCandidates[],
+  rows: Rows,
+  t: BvsTables,
+  pickIn: Int32Array,
+  m: number,
+  lo: number,
+  hi: number,
+  qLo: number,
+  qHi: number,
+  average: number,
+  totalAtoms: number,
+  s: Structure,
+): Candidate {
+  const pick = pickIn.slice();
+  const fMean = (average - qLo) / (qHi - qLo);
+  const neighbourMix = { element: m, lo, hi, f: fMean };
+  // Group the element's rows by site label; order groups by their BVS computed for the higher state.
+  const groups = new Map<string, { rows: number[]; weight: number; bvs: number }>();
+  for (let r = 0; r < rows.count; r++) {
+    if (rows.element[r] !== m) continue;
+    const key = s.sites[rows.site[r]!]!.label;
+    const g = groups.get(key) ?? { rows: [], weight: 0, bvs: 0 };
+    const b = rowBvs(t, r, hi, pick, neighbourMix);
+    g.rows.push(r);
+    g.weight += rows.occupancy[r]!;
+    g.bvs += rows.occupancy[r]! * Math.max(b, 0);
+    groups.set(key, g);
+  }
+  const sorted = [...groups.values()].map((g) => ({ ...g, bvs: g.bvs / g.weight })).sort((a, b) => b.bvs - a.bvs);
+  // Clusters of groups with nearly equal BVS share the higher state evenly.
+  const clusters: { rows: number[]; weight: number }[] = [];
+  let lastBvs = Infinity;
+  for (const g of sorted) {
+    if (clusters.length > 0 && lastBvs - g.bvs < BVS_TIE) {
+      const c = clusters[clusters.length - 1]!;
+      c.rows.push(...g.rows);
+      c.weight += g.weight;
+    } else clusters.push({ rows: [...g.rows], weight: g.weight });
+    lastBvs = g.bvs;
+  }
+  let remaining = fMean * els[m]!.amount;
+  const rowFraction = new Map<number, number>();
+  for (const c of clusters) {
+    const f = Math.max(0, Math.min(1, remaining / c.weight));
+    for (const r of c.rows) rowFraction.set(r, f);
+    remaining -= f * c.weight;
+  }
+
+  let dev = 0;
+  for (let r = 0; r < rows.count; r++) {
+    const e = rows.element[r]!;
+    let d2: number;
+    if (e === m) {
+      const f = rowFraction.get(r) ?? 0;
+      const bLo = rowBvs(t, r, lo, pick, neighbourMix);
+      const bHi = rowBvs(t, r, hi, pick, neighbourMix);
+      d2 = bLo < 0 || bHi < 0 ? MISSING_PARAM_D2 : ((1 - f) * bLo + f * bHi - (qLo + f * (qHi - qLo))) ** 2;
+    } else {
+      const q = els[e]!.states[pick[e]!]!;
+      if (q === 0) continue;
+      const b = rowBvs(t, r, pick[e]!, pick, neighbourMix);
+      d2 = b < 0 ? MISSING_PARAM_D2 : (b - Math.abs(q)) ** 2;
+    }
+    dev += rows.occupancy[r]! * d2;
+  }
+  let prior = MIXED_PENALTY;
+  for (let e = 0; e < els.length; e++) {
+    prior += e === m ? Math.max(els[e]!.penalty[lo]!, els[e]!.penalty[hi]!) : els[e]!.penalty[pick[e]!]!;
+  }
+  pick[m] = lo;
+  return { pick, score: dev / totalAtoms + prior, imbalance: 0, mixed: { element: m, lo, hi, rowFraction, average } };
+}
+
+/**
+ * Bond-valence sum of every species of a structure whose states are set (e.g. the output of
+ * assignOxidationStates): result[site][species], occupancy-weighted over neighbours of opposite sign,
+ * NaN where a bond lacks parameters. Same cutoff rule and periodic search as the assignment.
+ */
+export function bondValenceSums(s: Structure): number[][] {
+  const out = s.sites.map((site) => site.species.map(() => 0));
+  let cutoff = CUTOFF_MIN;
+  const ionMap = new Map<string, readonly [string, number]>();
+  for (const site of s.sites) for (const sp of site.species) ionMap.set(`${sp.element}${sp.oxidation}`, [sp.element, sp.oxidation ?? 0]);
+  const ions = [...ionMap.values()];
+  for (const [ca, qa] of ions)
+    for (const [an, qb] of ions) {
+      if (!(qa > 0 && qb < 0)) continue;
+      const p = bondValenceParams(ca, qa, an);
+      if (p) cutoff = Math.max(cutoff, p.r0 + 4 * p.b);
+    }
+  cutoff = Math.min(cutoff, CUTOFF_MAX);
+  const add = (a: number, b: number, d: number) => {
+    s.sites[a]!.species.forEach((x, i) => {
+      for (const y of s.sites[b]!.species) {
+        const qx = x.oxidation ?? 0;
+        const qy = y.oxidation ?? 0;
+        if (!(qx * qy < 0)) continue;
+        const p = qx > 0 ? bondValenceParams(x.element, qx, y.element) : bondValenceParams(y.element, qy, x.element);
+        const row = out[a]!;
+        row[i] = p ? row[i]! + y.occupancy * Math.exp((p.r0 - d) / p.b) : d < MISSING_PARAM_DISTANCE ? NaN : row[i]!;
+      }
+    });
+  };
+  forEachPeriodicPair(s, cutoff, () => true, (a, b, d) => {
+    if (d < COINCIDENT) return;
+    add(a, b, d);
+    if (a !== b) add(b, a, d);
+  });
+  return out;
+}

@@ -1,0 +1,131 @@
+// `bvscape info`: read structure files and report formula, composition, cell, space group and
+// oxidation states, one structure (CIF data block) at a time. A file that fails does not stop the
+// others: its error goes to stderr and the exit code becomes 2.
+import type { Command } from '../command.js';
+import { flag, str } from '../command.js';
+import { UsageError } from '../../errors.js';
+import { readStructureFile, type ReadResult } from '../../structure/read.js';
+import { composition, reducedFormula, sortedElements } from '../../structure/composition.js';
+import type { SpaceGroupInfo, Structure } from '../../structure/types.js';
+
+export interface StructureInfo {
+  file: string;
+  block: string | null;
+  formula: string;
+  composition: Record<string, number>;
+  n_sites: number;
+  lattice: { a: number; b: number; c: number; alpha: number; beta: number; gamma: number; volume: number };
+  spacegroup: SpaceGroupInfo | null;
+  /** Element -> distinct oxidation states in the file; null when the file gives none. */
+  oxidation_states: Record<string, number[]> | null;
+  warnings: string[];
+}
+
+/** Round away float noise (90.00000000000001) without touching any meaningful digit. */
+function clean(x: number, digits = 10): number {
+  return Number(x.toFixed(digits));
+}
+
+function oxidationStates(s: Structure, elements: string[]): Record<string, number[]> | null {
+  const byElement = new Map<string, Set<number>>();
+  for (const site of s.sites) {
+    for (const sp of site.species) {
+      if (sp.oxidation === null) continue;
+      if (!byElement.has(sp.element)) byElement.set(sp.element, new Set());
+      byElement.get(sp.element)!.add(sp.oxidation);
+    }
+  }
+  if (byElement.size === 0) return null;
+  // Elements the file gives no state for get an empty list, so the gap stays visible.
+  return Object.fromEntries(elements.map((e) => [e, [...(byElement.get(e) ?? [])].sort((a, b) => a - b)]));
+}
+
+export function structureInfo(s: Structure, spacegroup: SpaceGroupInfo | null): StructureInfo {
+  const comp = composition(s);
+  const elements = sortedElements(comp);
+  const p = s.lattice.parameters;
+  return {
+    file: s.file,
+    block: s.block,
+    formula: reducedFormula(comp),
+    composition: Object.fromEntries(elements.map((e) => [e, clean(comp[e]!, 8)])),
+    n_sites: s.sites.length,
+    lattice: {
+      a: clean(p.a),
+      b: clean(p.b),
+      c: clean(p.c),
+      alpha: clean(p.alpha),
+      beta: clean(p.beta),
+      gamma: clean(p.gamma),
+      volume: clean(s.lattice.volume, 8),
+    },
+    spacegroup,
+    oxidation_states: oxidationStates(s, elements),
+    warnings: [...s.warnings],
+  };
+}
+
+function signed(q: number): string {
+  return q > 0 ? `+${q}` : String(q);
+}
+
+export function formatInfo(i: StructureInfo, symprec: number): string {
+  const l = i.lattice;
+  const cell = Object.entries(i.composition)
+    .map(([e, n]) => `${e}${n}`)
+    .join(' ');
+  const ox = i.oxidation_states
+    ? Object.entries(i.oxidation_states)
+        .map(([e, qs]) => `${e}${qs.length ? qs.map(signed).join('/') : '?'}`)
+        .join(' ')
+    : 'none given in the file';
+  const lines = [
+    `${i.file}${i.block !== null ? ` [block ${i.block}]` : ''}`,
+    `  formula       ${i.formula}  (per cell: ${cell}; ${i.n_sites} sites)`,
+    `  cell          a=${l.a.toFixed(4)} b=${l.b.toFixed(4)} c=${l.c.toFixed(4)} Å, ` +
+      `alpha=${l.alpha.toFixed(3)} beta=${l.beta.toFixed(3)} gamma=${l.gamma.toFixed(3)}°, V=${l.volume.toFixed(3)} Å³`,
+    `  space group   ${i.spacegroup ? `${i.spacegroup.symbol} (${i.spacegroup.number})` : 'not found'} at symprec ${symprec} Å`,
+    `  oxidation     ${ox}`,
+  ];
+  for (const w of i.warnings) lines.push(`  warning       ${w}`);
+  return lines.join('\n');
+}
+
+export const info: Command = {
+  name: 'info',
+  summary: 'read structure files (CIF, POSCAR) and report formula, cell, space group and oxidation states',
+  usage: 'bvscape info <file...> [--json] [--block NAME] [--symprec 0.1]',
+  options: {
+    json: { type: 'boolean', description: 'print one JSON object per structure, one per line' },
+    block: { type: 'string', arg: 'NAME', description: 'read only this CIF data block' },
+    symprec: { type: 'string', arg: 'Å', default: '0.1', description: 'distance tolerance (Å) for space-group detection' },
+  },
+  async run({ positionals, values }) {
+    if (positionals.length === 0) throw new UsageError('no input file (usage: bvscape info <file...> [--json])');
+    const symprecText = str(values, 'symprec') ?? '0.1';
+    const symprec = Number(symprecText);
+    if (!Number.isFinite(symprec) || symprec <= 0) throw new UsageError(`--symprec must be a positive number of Å, got '${symprecText}'`);
+    const block = str(values, 'block');
+    const json = flag(values, 'json');
+
+    let failed = false;
+    let first = true;
+    for (const file of positionals) {
+      const results: ReadResult[] = await readStructureFile(file, { symprec, ...(block !== undefined ? { block } : {}) });
+      for (const r of results) {
+        if (r.error || !r.structure) {
+          failed = true;
+          process.stderr.write(`error: ${r.error?.message ?? `${file}: no structure`}\n`);
+          continue;
+        }
+        const i = structureInfo(r.structure, r.spacegroup ?? null);
+        if (json) process.stdout.write(JSON.stringify(i) + '\n');
+        else {
+          process.stdout.write((first ? '' : '\n') + formatInfo(i, symprec) + '\n');
+          first = false;
+        }
+      }
+    }
+    return failed ? 2 : 0;
+  },
+};

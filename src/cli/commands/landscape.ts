@@ -1,0 +1,162 @@
+// `bvscape landscape`: the energy grid of one mobile ion in one structure, its percolation
+// barriers, and optionally grid files (.grd/.cube), the migration paths and an energy profile.
+import { writeFile } from 'node:fs/promises';
+import type { Command } from '../command.js';
+import { flag, str } from '../command.js';
+import { UsageError } from '../../errors.js';
+import { readOneStructure } from '../read-one.js';
+import { parseIon } from '../../bvse/ion.js';
+import { parseOxiOverride } from '../../bvse/oxidation.js';
+import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
+import { selectBackend } from '../../backends/select.js';
+import { computeLandscape, type LandscapeResult } from '../../landscape.js';
+import { writeCube, writeGrd } from '../../io/grid-files.js';
+import { atomicNumber } from '../../structure/elements.js';
+import { DIMENSIONS, findPath, findSites, type MigrationPath } from '../../percolation/index.js';
+import { profileSvg } from '../../report/profile-svg.js';
+
+export function positiveNumber(values: Record<string, unknown>, name: string, fallback: number): number {
+  const text = values[name];
+  if (text === undefined) return fallback;
+  const x = Number(text);
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--${name} must be a positive number, got '${String(text)}'`);
+  return x;
+}
+
+function backendKind(text: string | undefined): 'auto' | 'cpu' | 'webgpu' {
+  const k = text ?? 'auto';
+  if (k !== 'auto' && k !== 'cpu' && k !== 'webgpu') throw new UsageError(`--backend must be auto, cpu or webgpu, got '${k}'`);
+  return k;
+}
+
+export function landscapeJson(r: LandscapeResult, file: string): Record<string, unknown> {
+  return {
+    file,
+    block: r.structure.block,
+    formula: r.formula,
+    ion: r.ion,
+    model: r.model,
+    backend: r.backend,
+    grid: [r.grid.nx, r.grid.ny, r.grid.nz],
+    resolution: r.resolution,
+    e_min: r.eMin,
+    e_max: r.eMax,
+    n_framework_atoms: r.nFrameworkAtoms,
+    pair_terms: r.pairTerms,
+    oxidation_source: r.oxidationSource,
+    barriers: r.barriers,
+    percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
+    timings_ms: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    warnings: r.warnings,
+  };
+}
+
+function pathJson(p: MigrationPath): Record<string, unknown> {
+  const round = (x: number, d = 5) => Math.round(x * 10 ** d) / 10 ** d;
+  const points = [];
+  for (let i = 0; i < p.energies.length; i++) {
+    points.push({
+      frac: [round(p.frac[3 * i]!), round(p.frac[3 * i + 1]!), round(p.frac[3 * i + 2]!)],
+      energy: round(p.energies[i]!),
+      s: round(p.lengthsA[i]!, 4),
+    });
+  }
+  return { dimension: p.dimension, barrier: p.barrier, winding: p.winding, saddle: p.saddle, points };
+}
+
+export const landscape: Command = {
+  name: 'landscape',
+  summary: 'energy landscape of a mobile ion, percolation barriers, grid files and migration paths',
+  usage: 'bvscape landscape <file> --ion ION [options]',
+  options: {
+    ion: { type: 'string', arg: 'ION', description: 'mobile ion: Li (its charge in the structure), Li+, Na+, Mg2+, I-, S2-' },
+    resolution: { type: 'string', arg: 'Å', default: '0.1', description: 'grid spacing in Å' },
+    backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
+    adapter: { type: 'string', arg: 'NAME', description: 'WebGPU adapter to use (a substring of its name)' },
+    threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
+    model: { type: 'string', arg: 'NAME', default: DEFAULT_MODEL, description: `energy model: ${Object.keys(models).join(' or ')}` },
+    oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use, e.g. Li=1,P=5,S=-2' },
+    block: { type: 'string', arg: 'NAME', description: 'CIF data block to read (needed when the file has several)' },
+    encut: { type: 'string', arg: 'eV', default: '10', description: 'percolation window above E_min; barriers above it are null' },
+    grd: { type: 'string', arg: 'FILE', description: 'write the grid as a VESTA .grd file' },
+    cube: { type: 'string', arg: 'FILE', description: 'write the grid as a Gaussian .cube file' },
+    path: { type: 'string', arg: 'FILE', description: 'write migration paths, sites and hops as JSON' },
+    profile: { type: 'string', arg: 'FILE', description: 'write the energy profile along the lowest-dimensional path as SVG' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
+  async run({ positionals, values }) {
+    if (positionals.length !== 1) throw new UsageError(`landscape takes one structure file (got ${positionals.length})`);
+    const ionText = str(values, 'ion');
+    if (!ionText) throw new UsageError('landscape needs --ion, e.g. --ion Li');
+    parseIon(ionText);
+    const resolution = positiveNumber(values, 'resolution', 0.1);
+    const encut = positiveNumber(values, 'encut', 10);
+    const model = str(values, 'model') ?? DEFAULT_MODEL;
+    getModel(model);
+    const oxiText = str(values, 'oxi');
+    const oxi = oxiText !== undefined ? parseOxiOverride(oxiText) : undefined;
+    const threadsText = str(values, 'threads');
+    const threads = threadsText !== undefined ? Math.round(positiveNumber(values, 'threads', 1)) : undefined;
+    const kind = backendKind(str(values, 'backend'));
+    const adapter = str(values, 'adapter');
+
+    const file = positionals[0]!;
+    const structure = await readOneStructure(file, str(values, 'block'), 'landscape');
+    const backend = await selectBackend(kind, {
+      ...(adapter ? { adapter } : {}),
+      ...(threads ? { threads } : {}),
+      log: (m: string) => process.stderr.write(`${m}\n`),
+    });
+    let r: LandscapeResult;
+    try {
+      r = await computeLandscape(structure, { ion: ionText, resolution, model, encut, backend, ...(oxi ? { oxi } : {}) });
+    } finally {
+      await backend.dispose();
+    }
+
+    const title = `${r.formula} ${r.ion} BVSE (${r.model}) eV`;
+    const grd = str(values, 'grd');
+    if (grd) await writeFile(grd, writeGrd(r.energies, r.grid, r.structure.lattice, title));
+    const cube = str(values, 'cube');
+    if (cube) {
+      const atoms = r.structure.sites.map((site) => ({
+        Z: atomicNumber(site.species[0]!.element),
+        cart: r.structure.lattice.fracToCart(site.frac),
+      }));
+      await writeFile(cube, writeCube(r.energies, r.grid, r.structure.lattice, atoms, title));
+    }
+    const pathFile = str(values, 'path');
+    const profileFile = str(values, 'profile');
+    if ((pathFile || profileFile) && r.percolation) {
+      const paths = DIMENSIONS.map((d) => findPath(r.energies, r.grid, r.structure.lattice, r.percolation!, d)).filter(
+        (p): p is MigrationPath => p !== null,
+      );
+      if (pathFile) {
+        const net = findSites(r.energies, r.grid, r.structure.lattice, r.percolation);
+        const out = { ...landscapeJson(r, file), paths: paths.map(pathJson), sites: net.sites, hops: net.hops, site_energy_cap: net.cap };
+        await writeFile(pathFile, JSON.stringify(out, null, 1) + '\n');
+      }
+      if (profileFile) {
+        if (paths.length === 0) process.stderr.write(`warning: no percolating path below E_min + ${encut} eV; ${profileFile} not written\n`);
+        else await writeFile(profileFile, profileSvg(paths[0]!, { title: `${r.formula}: ${r.ion} ${paths[0]!.dimension} path` }));
+      }
+    }
+
+    if (flag(values, 'json')) {
+      process.stdout.write(JSON.stringify(landscapeJson(r, file)) + '\n');
+    } else {
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+      const b = (x: number | null) => (x === null ? `none below E_min + ${encut} eV` : `${x.toFixed(3)} eV`);
+      process.stdout.write(
+        [
+          `${r.formula} (${file}): ${r.ion}, model ${r.model}, backend ${r.backend}`,
+          `grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
+          `E_min ${r.eMin.toFixed(4)} eV, E_max ${r.eMax.toFixed(4)} eV`,
+          `barrier 1D ${b(r.barriers['1D'])}, 2D ${b(r.barriers['2D'])}, 3D ${b(r.barriers['3D'])}`,
+          `time: grid ${r.timingsMs.grid!.toFixed(0)} ms, percolation ${r.timingsMs.percolation!.toFixed(0)} ms, total ${r.timingsMs.total!.toFixed(0)} ms`,
+        ].join('\n') + '\n',
+      );
+    }
+    return 0;
+  },
+};

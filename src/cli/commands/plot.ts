@@ -1,0 +1,51 @@
+// `bvscape plot`: the dual-ion scatter (x = Em(Li+)/Em(X), y = Em(Li+)) from an existing results table.
+import { existsSync } from 'node:fs';
+import type { Command } from '../command.js';
+import { str } from '../command.js';
+import { UsageError } from '../../errors.js';
+import { deriveOutputs } from '../../screen/derive.js';
+import { DEFAULT_DUAL_ION } from '../../screen/types.js';
+import { readHeader } from '../../screen/output.js';
+import type { DualIonCriterion, ScreenHeader } from '../../screen/types.js';
+import { parseDimension } from './screen.js';
+
+function optionalPositive(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const x = Number(text);
+  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--${name} expects a positive number, got '${text}'`);
+  return x;
+}
+
+export const plot: Command = {
+  name: 'plot',
+  summary: 'draw the dual-ion scatter (SVG) from a screen results table',
+  usage: 'bvscape plot results.jsonl --out fig.svg [--dimension 3] [--li-max 1] [--ratio-min 0.5] [--ratio-max 1.5]',
+  options: {
+    out: { type: 'string', short: 'o', arg: 'FILE', description: 'SVG file to write' },
+    dimension: { type: 'string', arg: '1|2|3', description: "percolation dimension (default: the table's, else 3)" },
+    'li-max': { type: 'string', arg: 'EV', description: `region: Em(Li+) below this (default: the table's, else ${DEFAULT_DUAL_ION.liMax})` },
+    'ratio-min': { type: 'string', arg: 'R', description: `region: lowest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMin})` },
+    'ratio-max': { type: 'string', arg: 'R', description: `region: highest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMax})` },
+    title: { type: 'string', arg: 'TEXT', description: 'plot title' },
+  },
+  async run({ positionals, values }) {
+    const out = str(values, 'out');
+    if (!out) throw new UsageError('--out FILE is required');
+    if (positionals.length !== 1) throw new UsageError('give exactly one results table');
+    const table = positionals[0]!;
+    if (!existsSync(table)) throw new UsageError(`no such file: ${table}`);
+    const header: ScreenHeader | null = await readHeader(table);
+    const base: DualIonCriterion = header?.config.dualIon ?? { ...DEFAULT_DUAL_ION, dimension: header?.config.dimension ?? 3 };
+    const dimText = str(values, 'dimension');
+    const criterion: DualIonCriterion = {
+      liMax: optionalPositive(str(values, 'li-max'), 'li-max') ?? base.liMax,
+      ratioMin: optionalPositive(str(values, 'ratio-min'), 'ratio-min') ?? base.ratioMin,
+      ratioMax: optionalPositive(str(values, 'ratio-max'), 'ratio-max') ?? base.ratioMax,
+      dimension: dimText !== undefined ? parseDimension(dimText) : base.dimension,
+    };
+    const title = str(values, 'title');
+    const s = await deriveOutputs(table, { plot: out, criterion, dimension: criterion.dimension, ...(title ? { plotTitle: title } : {}) });
+    process.stdout.write(`${s.dualPairs} (Li+, anion) pairs plotted, ${s.dualPass} in the dual-ion region -> ${out}\n`);
+    return 0;
+  },
+};

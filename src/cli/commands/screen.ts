@@ -1,0 +1,138 @@
+// `bvscape screen`: BVSE landscapes and percolation barriers for many structures, resumable and
+// sharded, one JSONL row per (structure, mobile ion); see src/screen/.
+import { availableParallelism } from 'node:os';
+import type { Command, OptionValues } from '../command.js';
+import { flag, str, strs } from '../command.js';
+import { UsageError } from '../../errors.js';
+import { formatIon, parseIon } from '../../bvse/ion.js';
+import { parseShard } from '../../screen/inputs.js';
+import { runScreen } from '../../screen/screen.js';
+import { formatSummary } from '../../screen/derive.js';
+import { selectBackend } from '../../backends/select.js';
+import { DEFAULT_DUAL_ION, type ScreenConfig } from '../../screen/types.js';
+
+export function positiveNumber(v: OptionValues, name: string, integer = false): number {
+  const text = str(v, name);
+  const x = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) {
+    throw new UsageError(`--${name} expects a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
+  }
+  return x;
+}
+
+export function parseDimension(text: string | undefined): 1 | 2 | 3 {
+  if (text === '1' || text === '2' || text === '3') return Number(text) as 1 | 2 | 3;
+  throw new UsageError(`--dimension expects 1, 2 or 3, got '${text}'`);
+}
+
+/** "Li=1,P=5,S=-2" -> { Li: 1, P: 5, S: -2 }. */
+export function parseOxi(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(/[,\s]+/).filter(Boolean)) {
+    const m = /^([A-Za-z][a-z]?)\s*[=:]\s*([+-]?\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) throw new UsageError(`--oxi expects EL=Q pairs like Li=1,P=5,S=-2, got '${part}'`);
+    out[m[1]![0]!.toUpperCase() + m[1]!.slice(1).toLowerCase()] = Number(m[2]);
+  }
+  return out;
+}
+
+/** "li" -> "Li", "Li1+" -> "Li+", "S2-" -> "S2-": a charge, when given, in canonical form. */
+export function normaliseIon(spec: string): string {
+  const ion = parseIon(spec);
+  return ion.oxidation === null ? ion.element : formatIon(ion.element, ion.oxidation);
+}
+
+export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
+  const ions = [...new Set(strs(v, 'ion').flatMap((s) => s.split(',')).filter((s) => s.trim() !== '').map(normaliseIon))];
+  const dual = flag(v, 'dual-ion');
+  const dimension = parseDimension(str(v, 'dimension'));
+  if (dual && !ions.some((i) => parseIon(i).element === 'Li')) ions.unshift('Li+');
+  const anions = flag(v, 'anions') || dual;
+  if (ions.length === 0 && !anions) throw new UsageError('name at least one mobile ion (--ion Li), or use --anions / --dual-ion');
+  const model = str(v, 'model') ?? 'bvlain';
+  if (model !== 'bvlain' && model !== 'softbv') throw new UsageError(`--model expects bvlain or softbv, got '${model}'`);
+  const ratioMin = positiveNumber(v, 'ratio-min');
+  const ratioMax = positiveNumber(v, 'ratio-max');
+  if (ratioMin > ratioMax) throw new UsageError(`--ratio-min (${ratioMin}) is above --ratio-max (${ratioMax})`);
+  const oxi = str(v, 'oxi');
+  return {
+    ions,
+    anions,
+    model,
+    resolution: positiveNumber(v, 'resolution'),
+    oxi: oxi ? parseOxi(oxi) : null,
+    dimension,
+    dualIon: dual ? { liMax: positiveNumber(v, 'li-max'), ratioMin, ratioMax, dimension } : null,
+    maxGridPoints: positiveNumber(v, 'max-grid-points', true),
+    maxResolution: positiveNumber(v, 'max-resolution'),
+    maxSites: positiveNumber(v, 'max-sites', true),
+  };
+}
+
+export const screen: Command = {
+  name: 'screen',
+  summary: 'screen many structures (files, directories, globs, .tar/.tar.gz/.zip, - for stdin): resumable JSONL, shards, summary',
+  usage: 'bvscape screen <inputs...> --ion Li [--ion I- ...] [--anions] [--dual-ion] --out results.jsonl [options]',
+  options: {
+    ion: { type: 'string', short: 'i', multiple: true, arg: 'ION', description: 'mobile ion (repeatable or comma-separated): Li, Na+, Mg2+, I-, S2-' },
+    anions: { type: 'boolean', description: "add each structure's anion species as mobile ions" },
+    'dual-ion': { type: 'boolean', description: 'dual-ion criterion: Li+ and every anion, Em(Li+) < --li-max and --ratio-min <= Em(X)/Em(Li+) <= --ratio-max' },
+    dimension: { type: 'string', default: '3', arg: '1|2|3', description: 'percolation dimension for the criterion and the rankings' },
+    'li-max': { type: 'string', default: String(DEFAULT_DUAL_ION.liMax), arg: 'EV', description: 'dual-ion: Em(Li+) must be below this' },
+    'ratio-min': { type: 'string', default: String(DEFAULT_DUAL_ION.ratioMin), arg: 'R', description: 'dual-ion: lowest Em(X)/Em(Li+)' },
+    'ratio-max': { type: 'string', default: String(DEFAULT_DUAL_ION.ratioMax), arg: 'R', description: 'dual-ion: highest Em(X)/Em(Li+)' },
+    out: { type: 'string', short: 'o', default: 'results.jsonl', arg: 'FILE', description: 'results table (JSON Lines, one row per structure and ion, appended as they finish)' },
+    csv: { type: 'string', arg: 'FILE', description: 'also write the table as CSV at the end' },
+    plot: { type: 'string', arg: 'FILE', description: 'also write the dual-ion scatter (SVG) at the end' },
+    resolution: { type: 'string', short: 'r', default: '0.2', arg: 'ANGSTROM', description: 'grid spacing' },
+    model: { type: 'string', default: 'bvlain', arg: 'NAME', description: 'energy model: bvlain or softbv' },
+    oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use for every structure, e.g. Fe=3' },
+    backend: { type: 'string', default: 'auto', arg: 'NAME', description: 'grid backend: auto (WebGPU when an adapter exists), webgpu or cpu' },
+    adapter: { type: 'string', arg: 'NAME', description: 'WebGPU adapter name substring (e.g. llvmpipe)' },
+    workers: { type: 'string', short: 'j', default: String(availableParallelism()), arg: 'N', description: 'worker threads (parsing, percolation)' },
+    resume: { type: 'boolean', description: 'continue an interrupted run: keep its rows, redo only what is missing' },
+    overwrite: { type: 'boolean', description: 'replace an existing --out instead of refusing' },
+    shard: { type: 'string', arg: 'i/N', description: 'screen only the i-th of N deterministic shares of the sorted inputs' },
+    timeout: { type: 'string', default: '300', arg: 'SECONDS', description: 'per-structure time limit; a structure over it gets an error row' },
+    'max-grid-points': { type: 'string', default: '8000000', arg: 'N', description: 'size guard: coarsen the grid of larger cells to this many points (noted in the row)' },
+    'max-resolution': { type: 'string', default: '0.5', arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
+    'max-sites': { type: 'string', default: '20000', arg: 'N', description: 'size guard: refuse cells with more sites' },
+    progress: { type: 'string', default: 'auto', arg: 'MODE', description: 'auto (bar on a terminal, log lines otherwise), bar, log or none' },
+    processor: { type: 'string', arg: 'MODULE', description: 'advanced: a JS module exporting a StructureProcessor to use instead of BVSE (testing, plug-ins)' },
+  },
+  async run({ positionals, values }) {
+    if (positionals.length === 0) throw new UsageError('give at least one input: files, directories, glob patterns, archives, or - for paths on stdin');
+    const config = screenConfigFromArgs(values);
+    const backend = str(values, 'backend') ?? 'auto';
+    if (backend !== 'auto' && backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend expects auto, webgpu or cpu, got '${backend}'`);
+    const progress = str(values, 'progress') ?? 'auto';
+    if (!['auto', 'bar', 'log', 'none'].includes(progress)) throw new UsageError(`--progress expects auto, bar, log or none, got '${progress}'`);
+    const shardText = str(values, 'shard');
+    const report = await runScreen({
+      inputs: positionals,
+      stdin: process.stdin,
+      out: str(values, 'out') ?? 'results.jsonl',
+      csv: str(values, 'csv') ?? null,
+      plot: str(values, 'plot') ?? null,
+      config,
+      runtime: { backend },
+      workers: positiveNumber(values, 'workers', true),
+      resume: flag(values, 'resume'),
+      overwrite: flag(values, 'overwrite'),
+      shard: shardText ? parseShard(shardText) : null,
+      timeoutMs: positiveNumber(values, 'timeout') * 1000,
+      processorModule: str(values, 'processor') ?? null,
+      createGridBackend: () => {
+        const adapter = str(values, 'adapter');
+        return selectBackend(backend, { log: (m) => process.stderr.write(`${m}\n`), ...(adapter ? { adapter } : {}) });
+      },
+      progress: progress as 'auto' | 'bar' | 'log' | 'none',
+    });
+    process.stdout.write(
+      `${formatSummary(report.summary)}\n` +
+        `this run: ${report.structuresRun} structures from ${report.entriesRun} files in ${(report.elapsedMs / 1000).toFixed(1)} s` +
+        `${report.entriesAlreadyDone > 0 ? ` (${report.entriesAlreadyDone} files were already done)` : ''}\n`,
+    );
+    return 0;
+  },
+};

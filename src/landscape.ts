@@ -1,0 +1,118 @@
+// One structure, one mobile ion: oxidation states -> framework -> energy grid -> percolation.
+// The single pipeline behind `bvscape landscape`, `bvscape screen` and the browser preview.
+import type { Structure } from './structure/types.js';
+import { composition, reducedFormula } from './structure/composition.js';
+import { assignOxidationStates } from './bvse/oxidation.js';
+import { buildFramework } from './bvse/build-framework.js';
+import { formatIon } from './bvse/ion.js';
+import type { Framework } from './bvse/framework.js';
+import { gridForResolution, type EnergyBackend, type GridSpec } from './backends/types.js';
+import { createCpuBackend } from './backends/cpu/index.js';
+import { percolate } from './percolation/index.js';
+import type { PercolationResult, PerDimension } from './percolation/index.js';
+
+export interface LandscapeOptions {
+  /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
+  ion: string;
+  /** Grid spacing in Å (default 0.1). */
+  resolution?: number;
+  /** 'bvlain' (default) or 'softbv'. */
+  model?: string;
+  /** Oxidation-state overrides, element -> state (--oxi). */
+  oxi?: Record<string, number>;
+  /** Percolation window above E_min (eV, default 10). */
+  encut?: number;
+  /** Pair cutoff (Å); default the model's (10 Å). */
+  cutoff?: number;
+  /** Energy backend; when absent a CPU backend is created for this call and disposed after it. */
+  backend?: EnergyBackend;
+  /** Skip the percolation sweep (grid only). */
+  skipPercolation?: boolean;
+}
+
+export interface LandscapeResult {
+  /** The structure with oxidation states assigned. */
+  structure: Structure;
+  formula: string;
+  /** The mobile ion as resolved, e.g. "Li+". */
+  ion: string;
+  model: string;
+  backend: string;
+  framework: Framework;
+  grid: GridSpec;
+  resolution: number;
+  energies: Float32Array;
+  eMin: number;
+  eMax: number;
+  barriers: PerDimension<number | null>;
+  percolation: PercolationResult | null;
+  nFrameworkAtoms: number;
+  pairTerms: number;
+  oxidationSource: string;
+  warnings: string[];
+  timingsMs: Record<string, number>;
+}
+
+export async function computeLandscape(s: Structure, opts: LandscapeOptions): Promise<LandscapeResult> {
+  const t0 = performance.now();
+  const resolution = opts.resolution ?? 0.1;
+  const oxi = assignOxidationStates(s, opts.oxi ? { override: opts.oxi } : {});
+  const structure = oxi.structure;
+  const framework = buildFramework(structure, {
+    ion: opts.ion,
+    ...(opts.model ? { model: opts.model } : {}),
+    ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
+  });
+  const p = structure.lattice.parameters;
+  const grid = gridForResolution([p.a, p.b, p.c], resolution);
+  const t1 = performance.now();
+
+  const backend = opts.backend ?? createCpuBackend();
+  let gridResult;
+  try {
+    gridResult = await backend.computeGrid(framework, grid);
+  } finally {
+    if (!opts.backend) await backend.dispose();
+  }
+  const energies = gridResult.energies;
+  const t2 = performance.now();
+
+  let eMin = Infinity;
+  let eMax = -Infinity;
+  for (let i = 0; i < energies.length; i++) {
+    const e = energies[i]!;
+    if (e < eMin) eMin = e;
+    if (e > eMax) eMax = e;
+  }
+  const percolation = opts.skipPercolation
+    ? null
+    : percolate(energies, grid, opts.encut !== undefined ? { encut: opts.encut } : {});
+  const t3 = performance.now();
+
+  return {
+    structure,
+    formula: reducedFormula(composition(structure)),
+    ion: formatIon(framework.mobile.element, framework.mobile.oxidation),
+    model: framework.model,
+    backend: backend.name,
+    framework,
+    grid,
+    resolution,
+    energies,
+    eMin,
+    eMax,
+    barriers: percolation ? percolation.barriers : { '1D': null, '2D': null, '3D': null },
+    percolation,
+    nFrameworkAtoms: framework.atoms.type.length,
+    pairTerms: gridResult.pairTerms,
+    oxidationSource: oxi.source,
+    warnings: [...structure.warnings, ...oxi.warnings],
+    timingsMs: {
+      prepare: t1 - t0,
+      grid: t2 - t1,
+      percolation: t3 - t2,
+      total: t3 - t0,
+      ...Object.fromEntries(Object.entries(gridResult.timingsMs).map(([k, v]) => [`grid_${k}`, v])),
+    },
+  };
+}

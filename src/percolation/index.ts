@@ -1,0 +1,8 @@
+// Percolation: exact thresholds in one sweep, migration paths, sites and hops.
+export { percolate, energyRange, type PercolateOptions } from './sweep.js';
+export { findPath } from './path.js';
+export { findSites, type SiteOptions } from './sites.js';
+export { sortedIndicesUpTo } from './sort.js';
+export { WindingLattice, hermiteBasis } from './winding.js';
+export type { LatticeLike } from './grid-walk.js';
+export * from './types.js';

@@ -1,0 +1,210 @@
+// Migration path through the saddle: grow a minimax (bottleneck) tree from the saddle over the points at
+// or below the threshold (Prim's algorithm with edge weight max(E(u), E(v)), the saddle's own height left
+// out), remembering for each point the cell of the copy it was reached in. An edge between two reached
+// points whose cells disagree by L ≠ 0 closes a loop: saddle → … → u → v → … → saddle + L.
+// Preference: a loop through the saddle whose winding is new for this dimension, then any loop through the
+// saddle, then any winding loop (reached only with ties at the threshold or when the saddle merely joined
+// two channels). Every point is ≤ the threshold and the saddle is on the path, so its maximum is the barrier.
+import type { GridSpec } from '../backends/types.js';
+import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './grid-walk.js';
+import { WindingLattice, type IVec3 } from './winding.js';
+import type { Dimension, MigrationPath, PercolationResult } from './types.js';
+
+/** Binary min-heap of (key, point, from, direction) in growable typed arrays. */
+class EdgeHeap {
+  key = new Float64Array(1024);
+  point = new Int32Array(1024);
+  from = new Int32Array(1024);
+  dir = new Uint8Array(1024);
+  size = 0;
+
+  push(key: number, point: number, from: number, dir: number): void {
+    if (this.size === this.key.length) this.grow();
+    let at = this.size++;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (this.key[up]! <= key) break;
+      this.move(up, at);
+      at = up;
+    }
+    this.key[at] = key;
+    this.point[at] = point;
+    this.from[at] = from;
+    this.dir[at] = dir;
+  }
+
+  /** Removes the top; its fields are left in top*. */
+  topKey = 0;
+  topPoint = 0;
+  topFrom = 0;
+  topDir = 0;
+  pop(): void {
+    this.topKey = this.key[0]!;
+    this.topPoint = this.point[0]!;
+    this.topFrom = this.from[0]!;
+    this.topDir = this.dir[0]!;
+    const last = --this.size;
+    const key = this.key[last]!;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= last) break;
+      if (child + 1 < last && this.key[child + 1]! < this.key[child]!) child++;
+      if (this.key[child]! >= key) break;
+      this.move(child, at);
+      at = child;
+    }
+    this.move(last, at);
+  }
+
+  private move(src: number, dst: number): void {
+    this.key[dst] = this.key[src]!;
+    this.point[dst] = this.point[src]!;
+    this.from[dst] = this.from[src]!;
+    this.dir[dst] = this.dir[src]!;
+  }
+
+  private grow(): void {
+    const cap = this.key.length * 2;
+    const key = new Float64Array(cap), point = new Int32Array(cap), from = new Int32Array(cap), dir = new Uint8Array(cap);
+    key.set(this.key);
+    point.set(this.point);
+    from.set(this.from);
+    dir.set(this.dir);
+    Object.assign(this, { key, point, from, dir });
+  }
+}
+
+const PREVIOUS: Record<Dimension, Dimension | null> = { '1D': null, '2D': '1D', '3D': '2D' };
+const ROOT = 6;
+
+export function findPath(
+  energies: Float32Array,
+  grid: GridSpec,
+  lattice: LatticeLike,
+  perc: PercolationResult,
+  dim: Dimension,
+): MigrationPath | null {
+  const saddle = perc.saddles[dim];
+  const barrier = perc.barriers[dim];
+  if (saddle === null || barrier === null) return null;
+  const matrix = latticeMatrix(lattice);
+  const walker = new GridWalker(grid);
+  if (energies.length !== walker.n) throw new RangeError(`energies has ${energies.length} values, grid has ${walker.n}`);
+  const threshold = energies[saddle]!;
+
+  // Windings this dimension adds: prefer a loop outside the span of the previous dimension's lattice.
+  const prevDim = PREVIOUS[dim];
+  let previous: WindingLattice | null = null;
+  if (prevDim !== null && perc.thresholds[prevDim] !== null && perc.thresholds[prevDim]! < threshold) {
+    previous = new WindingLattice();
+    for (const v of perc.windings[prevDim]) previous.add(v[0], v[1], v[2]);
+  }
+
+  const n = walker.n;
+  const parentDir = new Int8Array(n).fill(-1); // direction from a point to its tree parent; ROOT for the saddle
+  const branch = new Int32Array(n); // the saddle's child this point descends from (-1 for the saddle)
+  const cell = new Int32Array(3 * n);
+  const heap = new EdgeHeap();
+
+  let bestTier = -1;
+  let bestU = -1, bestV = -1;
+  const bestL: IVec3 = [0, 0, 0];
+
+  const scan = (u: number): void => {
+    const eu = energies[u]!;
+    for (let d = 0; d < 6; d++) {
+      const v = walker.step(u, d);
+      const ev = energies[v]!;
+      if (!(ev <= threshold)) continue;
+      if (parentDir[v]! < 0) {
+        heap.push(u === saddle ? ev : Math.max(eu, ev), v, u, d);
+        continue;
+      }
+      if (d === parentDir[u]) continue; // the tree edge itself
+      const lx = cell[3 * u]! + walker.wx - cell[3 * v]!;
+      const ly = cell[3 * u + 1]! + walker.wy - cell[3 * v + 1]!;
+      const lz = cell[3 * u + 2]! + walker.wz - cell[3 * v + 2]!;
+      if (lx === 0 && ly === 0 && lz === 0) continue;
+      const through = u === saddle || v === saddle || branch[u] !== branch[v];
+      const isNew = previous === null || !previous.spans([lx, ly, lz]);
+      const tier = through ? (isNew ? 2 : 1) : 0;
+      if (tier > bestTier) {
+        bestTier = tier;
+        bestU = u;
+        bestV = v;
+        bestL[0] = lx;
+        bestL[1] = ly;
+        bestL[2] = lz;
+      }
+    }
+  };
+
+  parentDir[saddle] = ROOT;
+  branch[saddle] = -1;
+  scan(saddle);
+  while (bestTier < 2 && heap.size > 0) {
+    heap.pop();
+    const v = heap.topPoint;
+    if (parentDir[v]! >= 0) continue;
+    const u = heap.topFrom;
+    const d = heap.topDir;
+    walker.step(u, d);
+    parentDir[v] = d ^ 1;
+    branch[v] = u === saddle ? v : branch[u]!;
+    cell[3 * v] = cell[3 * u]! + walker.wx;
+    cell[3 * v + 1] = cell[3 * u + 1]! + walker.wy;
+    cell[3 * v + 2] = cell[3 * u + 2]! + walker.wz;
+    scan(v);
+  }
+  if (bestTier < 0) {
+    // Cannot happen for a consistent PercolationResult: the saddle's cluster winds at this level.
+    throw new Error(`no winding loop through the ${dim} saddle at ${threshold} eV: percolation result does not match these energies`);
+  }
+
+  // Tree chains up to the saddle.
+  const chain = (start: number): number[] => {
+    const out = [start];
+    let p = start;
+    while (parentDir[p] !== ROOT) {
+      p = walker.step(p, parentDir[p]!);
+      out.push(p);
+    }
+    return out;
+  };
+  const forward = chain(bestU).reverse(); // saddle … u in their own cells
+  const back = chain(bestV); // v … saddle, shifted by L
+  const count = forward.length + back.length;
+  const frac = new Float64Array(3 * count);
+  const indices = new Uint32Array(count);
+  const pathEnergies = new Float32Array(count);
+  const lengthsA = new Float64Array(count);
+  let at = 0;
+  const emit = (p: number, sx: number, sy: number, sz: number) => {
+    const f = walker.frac(p, cell[3 * p]! + sx, cell[3 * p + 1]! + sy, cell[3 * p + 2]! + sz);
+    frac[3 * at] = f[0];
+    frac[3 * at + 1] = f[1];
+    frac[3 * at + 2] = f[2];
+    indices[at] = p;
+    pathEnergies[at] = energies[p]!;
+    if (at > 0) {
+      const step = cartesianLength(matrix, f[0] - frac[3 * at - 3]!, f[1] - frac[3 * at - 2]!, f[2] - frac[3 * at - 1]!);
+      lengthsA[at] = lengthsA[at - 1]! + step;
+    }
+    at++;
+  };
+  for (const p of forward) emit(p, 0, 0, 0);
+  for (const p of back) emit(p, bestL[0], bestL[1], bestL[2]);
+
+  return {
+    dimension: dim,
+    frac,
+    indices,
+    energies: pathEnergies,
+    lengthsA,
+    saddle: { frac: walker.frac(saddle), energy: threshold, index: saddle },
+    winding: [bestL[0] + 0, bestL[1] + 0, bestL[2] + 0],
+    barrier,
+    eMin: perc.eMin,
+  };
+}

@@ -1,0 +1,133 @@
+// Sites and the hop network. Points at or below the cap (the 3D threshold, else eMin + encut) are taken in
+// increasing energy; a point with no lower neighbour yet starts a basin (a local minimum, i.e. a site),
+// any other point joins the basin of its lowest neighbour (steepest descent), remembering the cell of the
+// copy that belongs to that basin's minimum in the home cell. Every grid edge between two basins (or
+// between a basin and its own periodic image) is a crossing at the energy of its higher end; the first
+// crossing seen for a pair and lattice offset is the lowest, i.e. the saddle of that hop.
+import type { GridSpec } from '../backends/types.js';
+import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './grid-walk.js';
+import { sortedIndicesUpTo } from './sort.js';
+import type { BasinSite, Hop, IVec3, PercolationResult, SiteNetwork } from './types.js';
+
+export interface SiteOptions {
+  /** Sites whose minima agree within this many eV share a class and a multiplicity (default 0.01 eV). */
+  energyTolerance?: number;
+  /** Absolute energy cap; default the 3D threshold, else eMin + encut. */
+  cap?: number;
+}
+
+export function findSites(
+  energies: Float32Array,
+  grid: GridSpec,
+  lattice: LatticeLike,
+  perc: PercolationResult,
+  opts: SiteOptions = {},
+): SiteNetwork {
+  const matrix = latticeMatrix(lattice);
+  const walker = new GridWalker(grid);
+  if (energies.length !== walker.n) throw new RangeError(`energies has ${energies.length} values, grid has ${walker.n}`);
+  const cap = opts.cap ?? perc.thresholds['3D'] ?? perc.eMin + perc.encut;
+  const tolerance = opts.energyTolerance ?? 0.01;
+  const order = sortedIndicesUpTo(energies, cap);
+
+  const n = walker.n;
+  const basin = new Int32Array(n).fill(-1);
+  const cell = new Int32Array(3 * n); // cell of the copy that belongs to its basin's home minimum
+  const minima: number[] = [];
+  const volume: number[] = [];
+  const hopSeen = new Set<string>();
+  const hops: Hop[] = [];
+  const neighbour = new Int32Array(6);
+  const wrap = new Int32Array(18);
+
+  for (let t = 0; t < order.length; t++) {
+    const p = order[t]!;
+    let lowest = -1;
+    for (let d = 0; d < 6; d++) {
+      const q = walker.step(p, d);
+      neighbour[d] = q;
+      wrap[3 * d] = walker.wx;
+      wrap[3 * d + 1] = walker.wy;
+      wrap[3 * d + 2] = walker.wz;
+      if (basin[q]! >= 0 && (lowest < 0 || energies[q]! < energies[neighbour[lowest]!]!)) lowest = d;
+    }
+    let b: number;
+    if (lowest < 0) {
+      // A new minimum (its only processed neighbour can be itself, on a grid one point thick).
+      b = minima.length;
+      basin[p] = b;
+      minima.push(p);
+      volume.push(1);
+    } else {
+      const q = neighbour[lowest]!;
+      b = basin[q]!;
+      basin[p] = b;
+      volume[b] = volume[b]! + 1;
+      // q's copy in cell(q) belongs to the basin; p's neighbouring copy is one wrap back.
+      for (let m = 0; m < 3; m++) cell[3 * p + m] = cell[3 * q + m]! - wrap[3 * lowest + m]!;
+    }
+
+    for (let d = 0; d < 6; d++) {
+      const x = neighbour[d]!;
+      const bx = basin[x]!;
+      if (bx < 0) continue;
+      // x's copy next to p's basin copy sits in cell(p) + w; its basin's minimum is then in cell(p) + w − cell(x).
+      const ox = cell[3 * p]! + wrap[3 * d]! - cell[3 * x]!;
+      const oy = cell[3 * p + 1]! + wrap[3 * d + 1]! - cell[3 * x + 1]!;
+      const oz = cell[3 * p + 2]! + wrap[3 * d + 2]! - cell[3 * x + 2]!;
+      if (bx === b && ox === 0 && oy === 0 && oz === 0) continue;
+      // Canonical orientation: from the lower basin id; for a self-hop, the offset with a positive first non-zero.
+      const flip = bx < b || (bx === b && (ox < 0 || (ox === 0 && (oy < 0 || (oy === 0 && oz < 0)))));
+      const from = flip ? bx : b;
+      const to = flip ? b : bx;
+      const offset: IVec3 = flip ? [-ox + 0, -oy + 0, -oz + 0] : [ox, oy, oz];
+      const key = `${from},${to},${offset[0]},${offset[1]},${offset[2]}`;
+      if (hopSeen.has(key)) continue;
+      hopSeen.add(key);
+      // The saddle is p (the later, higher end); place it next to `from`'s minimum in the home cell.
+      const shift = flip ? [-ox, -oy, -oz] : [0, 0, 0];
+      const frac = walker.frac(p, cell[3 * p]! + shift[0]!, cell[3 * p + 1]! + shift[1]!, cell[3 * p + 2]! + shift[2]!);
+      const energy = energies[p]!;
+      const a = walker.frac(minima[from]!);
+      const c = walker.frac(minima[to]!, offset[0], offset[1], offset[2]);
+      hops.push({
+        distanceA: cartesianLength(matrix, c[0] - a[0], c[1] - a[1], c[2] - a[2]),
+        from,
+        to,
+        offset,
+        energy,
+        barrierFrom: energy - energies[minima[from]!]!,
+        barrierTo: energy - energies[minima[to]!]!,
+        index: p,
+        frac,
+      });
+    }
+  }
+
+  // Classes by energy: sorted minima, a new class whenever a minimum lies beyond the tolerance of the class's first.
+  const siteClass = new Int32Array(minima.length);
+  const byEnergy = minima.map((_, id) => id).sort((a, b) => energies[minima[a]!]! - energies[minima[b]!]! || a - b);
+  const classSize: number[] = [];
+  let classStart = -Infinity;
+  for (const id of byEnergy) {
+    const e = energies[minima[id]!]!;
+    if (e - classStart > tolerance || classSize.length === 0) {
+      classStart = e;
+      classSize.push(0);
+    }
+    siteClass[id] = classSize.length - 1;
+    classSize[classSize.length - 1]!++;
+  }
+  const sites: BasinSite[] = minima.map((p, id) => ({
+    id,
+    index: p,
+    frac: walker.frac(p),
+    energy: energies[p]!,
+    relativeEnergy: energies[p]! - perc.eMin,
+    siteClass: siteClass[id]!,
+    multiplicity: classSize[siteClass[id]!]!,
+    volumePoints: volume[id]!,
+  }));
+  hops.sort((a, b) => a.energy - b.energy || a.from - b.from || a.to - b.to);
+  return { cap, energyTolerance: tolerance, sites, hops };
+}

@@ -1,0 +1,66 @@
+// Argsort of float32 energies by LSD radix sort on their bit patterns (three passes of 11/11/10 bits).
+// Stable, so equal energies stay in index order: the sweep is deterministic.
+
+const RADIX_BITS = 11;
+const BUCKETS = 1 << RADIX_BITS;
+
+/**
+ * Indices of the points with energy ≤ `limit`, sorted by increasing energy (ties by index).
+ * NaN energies are never included. Pass `Infinity` to sort every non-NaN point.
+ */
+export function sortedIndicesUpTo(energies: Float32Array, limit: number): Uint32Array {
+  const n = energies.length;
+  let count = 0;
+  for (let p = 0; p < n; p++) if (energies[p]! <= limit) count++;
+
+  const bits = new Uint32Array(energies.buffer, energies.byteOffset, n);
+  let keys = new Uint32Array(count);
+  let index = new Uint32Array(count);
+  const histogram = new Uint32Array(3 * BUCKETS);
+  let m = 0;
+  for (let p = 0; p < n; p++) {
+    if (!(energies[p]! <= limit)) continue;
+    const b = bits[p]!;
+    // Monotone map from float32 order to unsigned order: flip all bits of negatives, the sign bit of positives.
+    const key = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+    keys[m] = key;
+    index[m] = p;
+    histogram[key & 0x7ff]!++;
+    histogram[BUCKETS + ((key >>> 11) & 0x7ff)]!++;
+    histogram[2 * BUCKETS + (key >>> 22)]!++;
+    m++;
+  }
+  if (count < 2) return index;
+
+  let keysOut = new Uint32Array(count);
+  let indexOut = new Uint32Array(count);
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = pass * RADIX_BITS;
+    const base = pass * BUCKETS;
+    // A pass whose digit is the same for every key would only copy: skip it (common for the high bits).
+    let skip = false;
+    for (let d = 0; d < BUCKETS; d++) {
+      const h = histogram[base + d]!;
+      if (h === count) skip = true;
+      if (h !== 0) break;
+    }
+    if (skip) continue;
+    let sum = 0;
+    for (let d = 0; d < BUCKETS; d++) {
+      const h = histogram[base + d]!;
+      histogram[base + d] = sum;
+      sum += h;
+    }
+    for (let t = 0; t < count; t++) {
+      const key = keys[t]!;
+      const d = base + ((key >>> shift) & 0x7ff);
+      const at = histogram[d]!;
+      histogram[d] = at + 1;
+      keysOut[at] = key;
+      indexOut[at] = index[t]!;
+    }
+    [keys, keysOut] = [keysOut, keys];
+    [index, indexOut] = [indexOut, index];
+  }
+  return index;
+}

@@ -1,0 +1,90 @@
+// Result types of the percolation sweep, the migration paths and the site/hop network.
+import type { IVec3 } from './winding.js';
+
+export type { IVec3 } from './winding.js';
+
+export type Dimension = '1D' | '2D' | '3D';
+export const DIMENSIONS: readonly Dimension[] = ['1D', '2D', '3D'];
+
+export type PerDimension<T> = { '1D': T; '2D': T; '3D': T };
+
+export interface PercolationResult {
+  /** Lowest and highest finite grid energies (eV). */
+  eMin: number;
+  eMax: number;
+  /** Energy window above eMin that was swept (eV). */
+  encut: number;
+  /** Barriers relative to eMin (eV); null when not reached at or below eMin + encut. */
+  barriers: PerDimension<number | null>;
+  /** Absolute energies (eV) at which some cluster's winding rank first reaches 1, 2, 3. */
+  thresholds: PerDimension<number | null>;
+  /** Flat grid index of the point whose addition raised the winding rank to 1, 2, 3 (the saddle). */
+  saddles: PerDimension<number | null>;
+  /** Hermite basis of that cluster's winding lattice at the end of the saddle's step (integer lattice vectors). */
+  windings: PerDimension<IVec3[]>;
+  /** The same numbers as `barriers`, named for the JSON output (`percolation_dimension_at`). */
+  percolationDimensionAt: PerDimension<number | null>;
+  /** Points at or below eMin + encut (sorted), and points actually added before the sweep stopped. */
+  pointsSorted: number;
+  pointsAdded: number;
+  timingsMs: { sort: number; sweep: number };
+}
+
+export interface MigrationPath {
+  dimension: Dimension;
+  /** 3 numbers per point: unwrapped fractional coordinates, so the last point = the first + `winding`. */
+  frac: Float64Array;
+  /** Flat grid index of each point. */
+  indices: Uint32Array;
+  energies: Float32Array;
+  /** Cumulative path length in Å (0 at the first point). */
+  lengthsA: Float64Array;
+  saddle: { frac: IVec3; energy: number; index: number };
+  /** The lattice vector the path advances by. */
+  winding: IVec3;
+  /** Highest energy on the path minus eMin (eV); equals the percolation barrier. */
+  barrier: number;
+  eMin: number;
+}
+
+export interface BasinSite {
+  /** Position in this list (hops refer to it). */
+  id: number;
+  /** Flat grid index and fractional position of the basin's minimum (in the home cell). */
+  index: number;
+  frac: IVec3;
+  energy: number;
+  /** energy − eMin. */
+  relativeEnergy: number;
+  /** Equivalence class: sites whose minima agree in energy within the tolerance share it. */
+  siteClass: number;
+  /** Number of sites in this cell with the same class (energy equivalence, not symmetry). */
+  multiplicity: number;
+  /** Grid points in the basin (at or below the cap). */
+  volumePoints: number;
+}
+
+export interface Hop {
+  from: number;
+  to: number;
+  /** Lattice vector of the `to` site's image that this saddle joins to `from` in the home cell. */
+  offset: IVec3;
+  /** Saddle energy (eV): the highest point on the lowest crossing between the two basins. */
+  energy: number;
+  barrierFrom: number;
+  barrierTo: number;
+  /** Straight-line distance (Å) from the `from` minimum to the `to` minimum's image. */
+  distanceA: number;
+  /** Saddle grid index, and its fractional position next to the `from` site (may lie outside [0, 1)). */
+  index: number;
+  frac: IVec3;
+}
+
+export interface SiteNetwork {
+  /** Energy cap (eV, absolute): the 3D threshold, or eMin + encut when there is none. */
+  cap: number;
+  /** Energy tolerance (eV) used for site classes. */
+  energyTolerance: number;
+  sites: BasinSite[];
+  hops: Hop[];
+}

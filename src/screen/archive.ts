@@ -1,0 +1,305 @@
+// Minimal readers for .tar, .tar.gz and .zip archives of structure files, over node:zlib.
+// Tar is read as a stream (one member in memory at a time); zip through its central directory.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip, inflateRawSync } from 'node:zlib';
+import { InputError } from '../errors.js';
+
+export class ArchiveError extends InputError {
+  override name = 'ArchiveError';
+}
+
+export type ArchiveKind = 'tar' | 'tgz' | 'zip';
+
+export function archiveKind(name: string): ArchiveKind | null {
+  const n = name.toLowerCase();
+  if (n.endsWith('.tar')) return 'tar';
+  if (n.endsWith('.tar.gz') || n.endsWith('.tgz')) return 'tgz';
+  if (n.endsWith('.zip')) return 'zip';
+  return null;
+}
+
+/** Members larger than this are reported as errors instead of being read (a CIF is kilobytes). */
+export const MAX_MEMBER_BYTES = 256 * 1024 * 1024;
+
+export interface ArchiveMember {
+  name: string;
+  /** Null when the member was not requested (its bytes were skipped), or could not be read (see error). */
+  data: Buffer | null;
+  error?: string;
+}
+
+/** Pulls exact byte counts out of an async chunk stream, keeping at most one chunk plus the request. */
+class ByteReader {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private done = false;
+  constructor(private readonly source: AsyncIterator<Buffer>) {}
+
+  private async fill(n: number): Promise<void> {
+    while (this.length < n && !this.done) {
+      const r = await this.source.next();
+      if (r.done) this.done = true;
+      else if (r.value.length > 0) {
+        this.chunks.push(r.value);
+        this.length += r.value.length;
+      }
+    }
+  }
+
+  /** Exactly n bytes, or fewer at the end of the stream. */
+  async read(n: number): Promise<Buffer> {
+    await this.fill(n);
+    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const out = all.subarray(0, Math.min(n, all.length));
+    const rest = all.subarray(out.length);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.length = rest.length;
+    return out;
+  }
+
+  async skip(n: number): Promise<void> {
+    while (n > 0) {
+      if (this.length === 0) {
+        await this.fill(1);
+        if (this.length === 0) return;
+      }
+      const head = this.chunks[0]!;
+      if (head.length <= n) {
+        this.chunks.shift();
+        this.length -= head.length;
+        n -= head.length;
+      } else {
+        this.chunks[0] = head.subarray(n);
+        this.length -= n;
+        n = 0;
+      }
+    }
+  }
+}
+
+function cString(b: Buffer, start: number, len: number): string {
+  const slice = b.subarray(start, start + len);
+  const nul = slice.indexOf(0);
+  return slice.subarray(0, nul < 0 ? slice.length : nul).toString('utf8');
+}
+
+function tarNumber(b: Buffer, start: number, len: number): number {
+  const first = b[start]!;
+  if (first & 0x80) {
+    // GNU base-256 for sizes >= 8 GiB.
+    let v = first & 0x7f;
+    for (let i = 1; i < len; i++) v = v * 256 + b[start + i]!;
+    return v;
+  }
+  const text = cString(b, start, len).trim();
+  return text === '' ? 0 : parseInt(text, 8);
+}
+
+function tarChecksumOk(h: Buffer): boolean {
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : h[i]!;
+  return sum === tarNumber(h, 148, 8);
+}
+
+function paxPath(data: Buffer): string | null {
+  // Records "<len> key=value\n".
+  let pos = 0;
+  let path: string | null = null;
+  while (pos < data.length) {
+    const sp = data.indexOf(0x20, pos);
+    if (sp < 0) break;
+    const len = parseInt(data.subarray(pos, sp).toString('utf8'), 10);
+    if (!(len > 0)) break;
+    const rec = data.subarray(sp + 1, pos + len - 1).toString('utf8');
+    const eq = rec.indexOf('=');
+    if (eq > 0 && rec.slice(0, eq) === 'path') path = rec.slice(eq + 1);
+    pos += len;
+  }
+  return path;
+}
+
+/**
+ * Streams the regular-file members of a tar (optionally gzipped) archive, in archive order.
+ * `want(name)` decides whether a member's bytes are read (true) or skipped (data null).
+ */
+export async function* readTar(path: string, gzipped: boolean, want: (name: string) => boolean): AsyncGenerator<ArchiveMember> {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = gzipped ? file.pipe(createGunzip()) : file;
+  file.on('error', (e) => stream.destroy(e));
+  const reader = new ByteReader((stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]());
+  let longName: string | null = null;
+  let first = true;
+  try {
+    for (;;) {
+      const h = await reader.read(512);
+      if (h.length === 0) return;
+      if (h.length < 512) throw new ArchiveError(`${path}: truncated tar archive`);
+      if (h.every((x) => x === 0)) return;
+      if (!tarChecksumOk(h)) throw new ArchiveError(`${path}: ${first ? 'not a tar archive' : 'corrupt tar header'} (bad header checksum)`);
+      first = false;
+      const size = tarNumber(h, 124, 12);
+      const type = String.fromCharCode(h[156]!);
+      const padded = Math.ceil(size / 512) * 512;
+      const magic = cString(h, 257, 6);
+      const prefix = magic.startsWith('ustar') ? cString(h, 345, 155) : '';
+      let name = longName ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
+      if (type === 'L' || type === 'x') {
+        const data = await reader.read(padded);
+        const body = data.subarray(0, size);
+        longName = type === 'L' ? cString(body, 0, body.length) : paxPath(body) ?? longName;
+        continue;
+      }
+      longName = null;
+      if (type !== '0' && type !== '\0' && type !== '7') {
+        await reader.skip(padded);
+        continue;
+      }
+      name = name.replace(/^\.\//, '');
+      if (!want(name)) {
+        await reader.skip(padded);
+        yield { name, data: null };
+      } else if (size > MAX_MEMBER_BYTES) {
+        await reader.skip(padded);
+        yield { name, data: null, error: `member is ${size} bytes, larger than the ${MAX_MEMBER_BYTES}-byte limit` };
+      } else {
+        const data = await reader.read(padded);
+        if (data.length < size) throw new ArchiveError(`${path}: truncated tar archive (member ${name})`);
+        yield { name, data: Buffer.from(data.subarray(0, size)) };
+      }
+    }
+  } catch (e) {
+    if (e instanceof ArchiveError) throw e;
+    throw new ArchiveError(`${path}: cannot read archive: ${(e as Error).message}`);
+  } finally {
+    stream.destroy();
+    file.destroy();
+  }
+}
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  flags: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh: Awaited<ReturnType<typeof open>> }> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const tailLen = Math.min(size, 65535 + 22 + 20);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, size - tailLen);
+    let eocd = -1;
+    for (let i = tailLen - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) throw new ArchiveError(`${path}: not a zip archive (no end-of-central-directory record)`);
+    let count = tail.readUInt16LE(eocd + 10);
+    let cdSize = tail.readUInt32LE(eocd + 12);
+    let cdOffset = tail.readUInt32LE(eocd + 16);
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+      // ZIP64: the locator sits just before the EOCD record.
+      const loc = eocd - 20;
+      if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw new ArchiveError(`${path}: ZIP64 locator missing`);
+      const recOffset = Number(tail.readBigUInt64LE(loc + 8));
+      const rec = Buffer.alloc(56);
+      await fh.read(rec, 0, 56, recOffset);
+      if (rec.readUInt32LE(0) !== 0x06064b50) throw new ArchiveError(`${path}: bad ZIP64 end-of-central-directory record`);
+      count = Number(rec.readBigUInt64LE(32));
+      cdSize = Number(rec.readBigUInt64LE(40));
+      cdOffset = Number(rec.readBigUInt64LE(48));
+    }
+    const cd = Buffer.alloc(cdSize);
+    await fh.read(cd, 0, cdSize, cdOffset);
+    const entries: ZipEntry[] = [];
+    let p = 0;
+    for (let n = 0; n < count; n++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw new ArchiveError(`${path}: corrupt zip central directory`);
+      const flags = cd.readUInt16LE(p + 8);
+      const method = cd.readUInt16LE(p + 10);
+      let compressedSize = cd.readUInt32LE(p + 20);
+      let usize = cd.readUInt32LE(p + 24);
+      const nameLen = cd.readUInt16LE(p + 28);
+      const extraLen = cd.readUInt16LE(p + 30);
+      const commentLen = cd.readUInt16LE(p + 32);
+      let localOffset = cd.readUInt32LE(p + 42);
+      const name = cd.subarray(p + 46, p + 46 + nameLen).toString(flags & 0x800 ? 'utf8' : 'latin1');
+      // ZIP64 extra field: 64-bit values for the fields that hold 0xFFFFFFFF, in this order.
+      let e = p + 46 + nameLen;
+      const eEnd = e + extraLen;
+      while (e + 4 <= eEnd) {
+        const id = cd.readUInt16LE(e);
+        const len = cd.readUInt16LE(e + 2);
+        if (id === 0x0001) {
+          let q = e + 4;
+          if (usize === 0xffffffff) (usize = Number(cd.readBigUInt64LE(q))), (q += 8);
+          if (compressedSize === 0xffffffff) (compressedSize = Number(cd.readBigUInt64LE(q))), (q += 8);
+          if (localOffset === 0xffffffff) localOffset = Number(cd.readBigUInt64LE(q));
+        }
+        e += 4 + len;
+      }
+      entries.push({ name, method, flags, compressedSize, size: usize, localOffset });
+      p = eEnd + commentLen;
+    }
+    return { entries, fh };
+  } catch (e) {
+    await fh.close();
+    throw e instanceof ArchiveError ? e : new ArchiveError(`${path}: cannot read zip archive: ${(e as Error).message}`);
+  }
+}
+
+/** The regular-file members of a zip archive, in central-directory order. */
+export async function* readZip(path: string, want: (name: string) => boolean): AsyncGenerator<ArchiveMember> {
+  const { entries, fh } = await readZipDirectory(path);
+  try {
+    for (const z of entries) {
+      if (z.name.endsWith('/')) continue;
+      const name = z.name.replace(/^\.\//, '');
+      if (!want(name)) {
+        yield { name, data: null };
+        continue;
+      }
+      const fail = (error: string): ArchiveMember => ({ name, data: null, error });
+      if (z.flags & 1) {
+        yield fail('member is encrypted');
+        continue;
+      }
+      if (z.method !== 0 && z.method !== 8) {
+        yield fail(`unsupported zip compression method ${z.method} (only stored and deflate)`);
+        continue;
+      }
+      if (z.size > MAX_MEMBER_BYTES) {
+        yield fail(`member is ${z.size} bytes, larger than the ${MAX_MEMBER_BYTES}-byte limit`);
+        continue;
+      }
+      const local = Buffer.alloc(30);
+      await fh.read(local, 0, 30, z.localOffset);
+      if (local.readUInt32LE(0) !== 0x04034b50) {
+        yield fail('corrupt zip local header');
+        continue;
+      }
+      const dataStart = z.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+      const raw = Buffer.alloc(z.compressedSize);
+      await fh.read(raw, 0, z.compressedSize, dataStart);
+      try {
+        const data = z.method === 0 ? raw : inflateRawSync(raw);
+        yield data.length === z.size ? { name, data } : fail(`size mismatch after inflating (${data.length} != ${z.size})`);
+      } catch (e) {
+        yield fail(`cannot inflate: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+export function readArchive(path: string, kind: ArchiveKind, want: (name: string) => boolean): AsyncGenerator<ArchiveMember> {
+  return kind === 'zip' ? readZip(path, want) : readTar(path, kind === 'tgz', want);
+}

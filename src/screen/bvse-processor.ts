@@ -1,0 +1,128 @@
+// The built-in per-structure processor: read -> oxidation states -> BVSE grid -> percolation,
+// through computeLandscape. Grids go to the main thread's backend (the GPU, or the CPU pool) when
+// the screen runs it there; percolation stays in this worker. Also the size guard for huge cells.
+import { InputError } from '../errors.js';
+import { gridForResolution, gridPointCount, type EnergyBackend } from '../backends/types.js';
+import { createCpuBackend } from '../backends/cpu/index.js';
+import { assignOxidationStates } from '../bvse/oxidation.js';
+import { formatIon } from '../bvse/ion.js';
+import { computeLandscape } from '../landscape.js';
+import { composition, reducedFormula } from '../structure/composition.js';
+import { readStructureFile, readStructureText } from '../structure/read.js';
+import type { SpaceGroupInfo, Structure } from '../structure/types.js';
+import { errorInfo } from './run-entry.js';
+import { mainThreadBackend } from './worker-main.js';
+import type { IonOutcome, ParsedStructure, ScreenConfig, StructureDescription, StructureProcessor } from './types.js';
+
+/** A cell too large for the size guard; the row says why. */
+export class SizeGuardError extends InputError {
+  override name = 'SizeGuard';
+}
+
+const SYMPREC = 0.1;
+
+interface Payload {
+  structure: Structure;
+  spacegroup: SpaceGroupInfo | null;
+}
+
+/**
+ * The grid spacing to use: the requested one, or the smallest coarser one whose grid has at most
+ * maxGridPoints points; SizeGuardError when that would exceed maxResolution.
+ */
+export function guardedResolution(lengths: [number, number, number], config: ScreenConfig): { resolution: number; note: string | null } {
+  const wanted = config.resolution;
+  const points = gridPointCount(gridForResolution(lengths, wanted));
+  if (points <= config.maxGridPoints) return { resolution: wanted, note: null };
+  let res = wanted * Math.cbrt(points / config.maxGridPoints);
+  while (gridPointCount(gridForResolution(lengths, res)) > config.maxGridPoints) res *= 1.01;
+  res = Math.ceil(res * 1000) / 1000;
+  const cell = lengths.map((l) => l.toFixed(1)).join(' x ');
+  if (res > config.maxResolution) {
+    throw new SizeGuardError(
+      `cell ${cell} Å needs ${points} grid points at ${wanted} Å; fitting --max-grid-points ${config.maxGridPoints} needs ${res} Å, coarser than --max-resolution ${config.maxResolution} Å`,
+    );
+  }
+  return { resolution: res, note: `grid coarsened from ${wanted} to ${res} Å (${points} points at ${wanted} Å > --max-grid-points ${config.maxGridPoints})` };
+}
+
+function payload(item: ParsedStructure): Payload {
+  return item.structure as Payload;
+}
+
+export async function createBvseProcessor(): Promise<StructureProcessor> {
+  let backend: EnergyBackend | null = null;
+  return {
+    async init() {
+      // In-worker fallback: one thread, since the pool already runs one worker per core.
+      backend = mainThreadBackend() ?? createCpuBackend({ threads: 1 });
+    },
+
+    async parse(input) {
+      const opts = { symprec: SYMPREC };
+      const results = input.text !== undefined ? await readStructureText(input.text, input.file, opts) : await readStructureFile(input.path ?? input.file, opts);
+      return results.map((r): ParsedStructure => {
+        if (r.error || !r.structure) return { block: r.block, error: r.error ? errorInfo(r.error) : { kind: 'StructureError', message: 'no structure' } };
+        return { block: r.block, structure: { structure: r.structure, spacegroup: r.spacegroup ?? null } satisfies Payload };
+      });
+    },
+
+    async describe(item, config): Promise<StructureDescription> {
+      const { structure, spacegroup } = payload(item);
+      const ions = [...config.ions];
+      let note: string | undefined;
+      if (config.anions) {
+        try {
+          const ox = assignOxidationStates(structure, config.oxi ? { override: config.oxi } : {});
+          const anions = new Set<string>();
+          for (const site of ox.structure.sites) {
+            for (const sp of site.species) if (sp.oxidation !== null && sp.oxidation < 0) anions.add(formatIon(sp.element, sp.oxidation));
+          }
+          ions.push(...[...anions].sort());
+        } catch (e) {
+          note = `anions not listed: ${(e as Error).message}`;
+        }
+      }
+      return {
+        formula: reducedFormula(composition(structure)),
+        spaceGroup: spacegroup ? { symbol: spacegroup.symbol, number: spacegroup.number } : null,
+        ions,
+        ...(note ? { note } : {}),
+      };
+    },
+
+    async compute(item, ion, config): Promise<IonOutcome> {
+      const { structure } = payload(item);
+      if (structure.sites.length > config.maxSites) {
+        throw new SizeGuardError(`the cell has ${structure.sites.length} sites, more than --max-sites ${config.maxSites}`);
+      }
+      const p = structure.lattice.parameters;
+      const guard = guardedResolution([p.a, p.b, p.c], config);
+      const r = await computeLandscape(structure, {
+        ion,
+        resolution: guard.resolution,
+        model: config.model,
+        ...(config.oxi ? { oxi: config.oxi } : {}),
+        ...(backend ? { backend } : {}),
+      });
+      const warnings = [...new Set(r.warnings)];
+      const note = [guard.note, ...warnings].filter((x): x is string => !!x).join('; ');
+      return {
+        ion: r.ion,
+        model: r.model,
+        resolution: r.resolution,
+        grid: [r.grid.nx, r.grid.ny, r.grid.nz],
+        eMin: r.eMin,
+        eMax: r.eMax,
+        barriers: { '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] },
+        nFrameworkAtoms: r.nFrameworkAtoms,
+        timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+        ...(note ? { note: note.length > 500 ? `${note.slice(0, 497)}...` : note } : {}),
+      };
+    },
+
+    async dispose() {
+      if (backend && backend !== mainThreadBackend()) await backend.dispose();
+    },
+  };
+}

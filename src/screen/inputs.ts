@@ -1,0 +1,308 @@
+// Input discovery for a screen: files, directories (recursive), glob patterns, archives and `-`
+// (a list of paths on stdin) become one sorted list of entries with stable ids; then sharding.
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { posix, sep } from 'node:path';
+import { UsageError } from '../errors.js';
+import { archiveKind, readArchive, type ArchiveKind } from './archive.js';
+import type { EntryInput } from './types.js';
+
+/** Where entries come from: one plain file, or one archive. */
+export interface Source {
+  kind: 'file' | ArchiveKind;
+  /** File-system path. */
+  path: string;
+  /** Id of the source (the path as given, normalised). */
+  id: string;
+  /** For a path listed on stdin that does not exist: read fails later and becomes an error row. */
+  missing?: boolean;
+}
+
+export interface Entry {
+  /** Stable id: "dir/sub/x.cif", or "set.tar.gz!/sub/x.cif" for archive members. */
+  id: string;
+  source: number;
+  member?: string;
+}
+
+export interface Discovery {
+  sources: Source[];
+  /** Sorted by id (code-point order), without duplicates. */
+  entries: Entry[];
+}
+
+/** Structure files picked up inside directories and archives (explicitly named files are always taken). */
+export function isStructureFileName(name: string): boolean {
+  const base = name.split('/').pop() ?? name;
+  if (base.startsWith('._') || name.startsWith('__MACOSX/') || name.includes('/__MACOSX/')) return false;
+  return /\.(cif|mcif|vasp|poscar)$/i.test(base) || /^(POSCAR|CONTCAR)([._-].*)?$/i.test(base);
+}
+
+/** Posix-style, no "./", no trailing slash: ids look the same on every machine. */
+export function normaliseId(p: string): string {
+  let s = p.split(sep).join('/');
+  s = posix.normalize(s);
+  while (s.startsWith('./')) s = s.slice(2);
+  if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
+
+const GLOB_CHARS = /[*?[{]/;
+
+function segmentRegex(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = seg.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        let body = seg.slice(i + 1, close);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else if (c === '{') {
+      const close = seg.indexOf('}', i + 1);
+      if (close < 0) re += '\\{';
+      else {
+        re += '(?:' + seg.slice(i + 1, close).split(',').map((a) => a.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('|') + ')';
+        i = close;
+      }
+    } else re += c.replace(/[.+^$()|\\\]}]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+async function listDir(dir: string): Promise<Array<{ name: string; isDir: boolean }>> {
+  const dirents = await readdir(dir, { withFileTypes: true });
+  const out: Array<{ name: string; isDir: boolean }> = [];
+  for (const d of dirents) {
+    let isDir = d.isDirectory();
+    if (d.isSymbolicLink()) {
+      try {
+        isDir = (await stat(posix.join(dir, d.name))).isDirectory();
+      } catch {
+        continue;
+      }
+    }
+    out.push({ name: d.name, isDir });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Expands a glob (*, ?, [..], {a,b}, ** for any depth) against the file system; sorted. */
+export async function expandGlob(pattern: string): Promise<string[]> {
+  const norm = pattern.split(sep).join('/');
+  const absolute = norm.startsWith('/');
+  const segs = norm.split('/').filter((s, i) => s !== '' || i === 0).filter((s) => s !== '');
+  const out: string[] = [];
+  const walk = async (dir: string, i: number): Promise<void> => {
+    if (i === segs.length) {
+      out.push(dir);
+      return;
+    }
+    const seg = segs[i]!;
+    const join = (name: string) => (dir === '' ? name : dir === '/' ? `/${name}` : `${dir}/${name}`);
+    if (seg === '**') {
+      await walk(dir, i + 1);
+      let children: Array<{ name: string; isDir: boolean }> = [];
+      try {
+        children = await listDir(dir === '' ? '.' : dir);
+      } catch {
+        return;
+      }
+      for (const c of children) if (c.isDir) await walk(join(c.name), i);
+      return;
+    }
+    if (!GLOB_CHARS.test(seg)) {
+      const next = join(seg);
+      if (i === segs.length - 1) {
+        try {
+          await stat(next);
+          out.push(next);
+        } catch {
+          /* no match */
+        }
+      } else await walk(next, i + 1);
+      return;
+    }
+    const re = segmentRegex(seg);
+    let children: Array<{ name: string; isDir: boolean }> = [];
+    try {
+      children = await listDir(dir === '' ? '.' : dir);
+    } catch {
+      return;
+    }
+    for (const c of children) {
+      if (!re.test(c.name) || (c.name.startsWith('.') && !seg.startsWith('.'))) continue;
+      if (i === segs.length - 1) out.push(join(c.name));
+      else if (c.isDir) await walk(join(c.name), i + 1);
+    }
+  };
+  await walk(absolute ? '/' : '', 0);
+  return [...new Set(out)].sort();
+}
+
+async function readStdinPaths(stdin: Readable): Promise<string[]> {
+  const out: string[] = [];
+  const rl = createInterface({ input: stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    const t = line.trim();
+    if (t !== '') out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Finds every entry named by `inputs`. A command-line path that does not exist is a UsageError
+ * (a typo should stop the run before it starts); a missing path listed on stdin becomes an entry
+ * whose read fails, so one stale line in a long list costs one error row, not the screen.
+ */
+export async function discoverEntries(inputs: readonly string[], opts: { stdin?: Readable } = {}): Promise<Discovery> {
+  const sources: Source[] = [];
+  const entries: Entry[] = [];
+
+  const addFile = (path: string, id: string, missing = false) => {
+    const kind = archiveKind(path);
+    if (kind && !missing) {
+      sources.push({ kind, path, id });
+      return;
+    }
+    sources.push({ kind: 'file', path, id, ...(missing ? { missing: true } : {}) });
+    entries.push({ id, source: sources.length - 1 });
+  };
+
+  const walkDir = async (dir: string, id: string): Promise<void> => {
+    for (const c of await listDir(dir)) {
+      const p = `${dir}/${c.name}`;
+      const cid = id === '.' ? c.name : `${id}/${c.name}`;
+      if (c.isDir) await walkDir(p, cid);
+      else if (archiveKind(c.name) || isStructureFileName(c.name)) addFile(p, cid);
+    }
+  };
+
+  const addPath = async (raw: string, fromStdin: boolean): Promise<void> => {
+    const p = raw.length > 1 && raw.endsWith('/') ? raw.replace(/\/+$/, '') : raw;
+    let st;
+    try {
+      st = await stat(p);
+    } catch {
+      if (GLOB_CHARS.test(p)) {
+        const matches = await expandGlob(p);
+        if (matches.length === 0 && !fromStdin) throw new UsageError(`no files match the pattern '${raw}'`);
+        for (const m of matches) await addPath(m, fromStdin);
+        return;
+      }
+      if (fromStdin) {
+        addFile(p, normaliseId(p), true);
+        return;
+      }
+      throw new UsageError(`input not found: '${raw}'`);
+    }
+    if (st.isDirectory()) await walkDir(p, normaliseId(p));
+    else addFile(p, normaliseId(p));
+  };
+
+  for (const input of inputs) {
+    if (input === '-') {
+      if (!opts.stdin) throw new UsageError("'-' reads paths from stdin, but no stdin is available");
+      for (const p of await readStdinPaths(opts.stdin)) await addPath(p, true);
+    } else await addPath(input, false);
+  }
+
+  // Archive members, listed without keeping their bytes (a tar.gz is decompressed once here).
+  for (let s = 0; s < sources.length; s++) {
+    const src = sources[s]!;
+    if (src.kind === 'file') continue;
+    for await (const m of readArchive(src.path, src.kind, () => false)) {
+      if (isStructureFileName(m.name)) entries.push({ id: `${src.id}!/${normaliseId(m.name)}`, source: s, member: m.name });
+    }
+  }
+
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const unique: Entry[] = [];
+  for (const e of entries) if (unique.length === 0 || unique[unique.length - 1]!.id !== e.id) unique.push(e);
+  return { sources, entries: unique };
+}
+
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): ShardSpec {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index >= 1) || index > count) {
+    throw new UsageError(`--shard expects i/N with 1 <= i <= N (e.g. 3/16), got '${text}'`);
+  }
+  return { index, count };
+}
+
+/** Round-robin over the sorted list: entry k goes to shard (k mod N) + 1, so shards get similar mixes. */
+export function shardOf(position: number, count: number): number {
+  return (position % count) + 1;
+}
+
+export function selectShard<T>(sorted: readonly T[], shard: ShardSpec | null): T[] {
+  if (!shard) return [...sorted];
+  return sorted.filter((_, k) => shardOf(k, shard.count) === shard.index);
+}
+
+/** sha256 over the sorted ids: every shard of one screen computes the same digest. */
+export function inputsDigest(entries: readonly Entry[]): string {
+  const h = createHash('sha256');
+  for (const e of entries) h.update(e.id).update('\n');
+  return `sha256:${h.digest('hex')}`;
+}
+
+/**
+ * The entries to run, as EntryInputs, in sorted order except that each archive's members come
+ * together in archive order (an archive is streamed once). Lazy: one archive member is in memory
+ * at a time per pending consumer.
+ */
+export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]): AsyncGenerator<EntryInput> {
+  const byArchive = new Map<number, Map<string, Entry>>();
+  for (const e of work) {
+    if (e.member === undefined) continue;
+    let m = byArchive.get(e.source);
+    if (!m) byArchive.set(e.source, (m = new Map()));
+    m.set(e.member, e);
+  }
+  const streamed = new Set<number>();
+  for (const e of work) {
+    const src = d.sources[e.source]!;
+    if (src.kind === 'file') {
+      yield { file: e.id, path: src.path };
+      continue;
+    }
+    if (streamed.has(e.source)) continue;
+    streamed.add(e.source);
+    const wanted = byArchive.get(e.source)!;
+    const seen = new Set<string>();
+    try {
+      for await (const m of readArchive(src.path, src.kind, (name) => wanted.has(name))) {
+        const entry = wanted.get(m.name);
+        if (!entry || seen.has(m.name)) continue;
+        seen.add(m.name);
+        if (m.data) yield { file: entry.id, text: m.data.toString('utf8') };
+        else yield { file: entry.id, readError: { kind: 'ArchiveError', message: `${entry.id}: ${m.error ?? 'cannot read member'}` } };
+      }
+    } catch (err) {
+      // The archive broke mid-way: every member not yet yielded gets an error row.
+      for (const [name, entry] of wanted) {
+        if (!seen.has(name)) yield { file: entry.id, readError: { kind: 'ArchiveError', message: (err as Error).message } };
+      }
+      continue;
+    }
+    for (const [name, entry] of wanted) {
+      if (!seen.has(name)) yield { file: entry.id, readError: { kind: 'ArchiveError', message: `${entry.id}: member vanished from the archive` } };
+    }
+  }
+}

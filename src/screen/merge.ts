@@ -1,0 +1,158 @@
+// `bvscape merge`: joins shard outputs into one table after checking that they belong to one
+// screen (same options and input digest), that every shard 1..N is there exactly once and
+// complete, and that no structure appears twice.
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
+import { canonicalJson, isHeader } from './output.js';
+import type { ScreenHeader } from './types.js';
+
+export class MergeError extends InputError {
+  override name = 'MergeError';
+}
+
+export interface MergeReport {
+  shards: number;
+  entries: number;
+  structures: number;
+  rows: number;
+  /** Problems found (empty when the merge is clean). */
+  problems: string[];
+}
+
+const shardName = (h: ScreenHeader) => (h.shard ? `${h.shard.index}/${h.shard.count}` : '1/1');
+
+/**
+ * Merges shard tables into `out`. Throws MergeError listing the problems unless `allowIncomplete`,
+ * in which case it writes what there is and returns the problems.
+ */
+export async function mergeShards(paths: readonly string[], out: string, o: { allowIncomplete?: boolean } = {}): Promise<MergeReport> {
+  if (paths.length === 0) throw new MergeError('no shard outputs given');
+  const problems: string[] = [];
+  const seenIds = new Map<string, string>();
+  const seenShards = new Map<number, string>();
+  let first: ScreenHeader | null = null;
+  let rows = 0;
+  let structures = 0;
+  let entries = 0;
+  const tmp = `${out}.tmp`;
+  const fd = openSync(tmp, 'w');
+  const write = (text: string) => {
+    const b = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+  };
+  try {
+    // Headers first, so the merged header can lead the file.
+    const headers: ScreenHeader[] = [];
+    for (const p of paths) {
+      let h: ScreenHeader | null = null;
+      for await (const l of readJsonlLines(p)) {
+        const obj = parseJsonlObject(l.text);
+        if (isHeader(obj)) h = obj;
+        break;
+      }
+      if (!h) throw new MergeError(`${p} is not a bvscape screen table (no header line)`);
+      if (h.merged_from) throw new MergeError(`${p} is already a merged table`);
+      headers.push(h);
+    }
+    first = headers[0]!;
+    const count = first.shard?.count ?? 1;
+    headers.forEach((h, i) => {
+      const p = paths[i]!;
+      if (canonicalJson(h.config) !== canonicalJson(first!.config)) problems.push(`${p}: screened with different options than ${paths[0]}`);
+      if (h.inputs_digest !== first!.inputs_digest || h.entries_total !== first!.entries_total) {
+        problems.push(`${p}: screened a different input set (${h.entries_total} entries, ${h.inputs_digest.slice(0, 19)}...) than ${paths[0]}`);
+      }
+      if ((h.shard?.count ?? 1) !== count) problems.push(`${p}: shard ${shardName(h)}, but ${paths[0]} is one of ${count}`);
+      const idx = h.shard?.index ?? 1;
+      const prev = seenShards.get(idx);
+      if (prev) problems.push(`shard ${idx}/${count} given twice: ${prev} and ${p}`);
+      else seenShards.set(idx, p);
+    });
+    const missing: number[] = [];
+    for (let i = 1; i <= count; i++) if (!seenShards.has(i)) missing.push(i);
+    if (missing.length > 0) problems.push(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}`);
+
+    const merged: ScreenHeader = {
+      type: 'bvscape-screen',
+      format: 1,
+      config: first.config,
+      shard: null,
+      entries_total: first.entries_total,
+      entries_in_shard: first.entries_total,
+      inputs_digest: first.inputs_digest,
+      merged_from: [...paths],
+    };
+    write(jsonlLine(merged));
+
+    for (let i = 0; i < paths.length; i++) {
+      const p = paths[i]!;
+      const h = headers[i]!;
+      const files = new Map<string, { structures: number; done: number }>();
+      let group: { id: string; count: number; expected: number } | null = null;
+      let buffer: string[] = [];
+      for await (const l of readJsonlLines(p)) {
+        if (l.line === 1) continue;
+        const obj = parseJsonlObject(l.text);
+        if (!obj || !l.terminated) {
+          problems.push(`${p}:${l.line}: ${l.terminated ? 'not valid JSON' : 'torn last line (the run was interrupted: rerun that shard with --resume)'}`);
+          continue;
+        }
+        const id = String(obj.id);
+        const file = String(obj.file);
+        if (!group) {
+          group = { id, count: 0, expected: Number(obj.rows_in_structure) };
+          const other = seenIds.get(id);
+          if (other) problems.push(`'${id}' appears in both ${other} and ${p}`);
+          else seenIds.set(id, p);
+        } else if (group.id !== id) {
+          problems.push(`${p}:${l.line}: the rows of '${group.id}' are incomplete`);
+          group = { id, count: 0, expected: Number(obj.rows_in_structure) };
+        }
+        group.count++;
+        buffer.push(l.text + '\n');
+        if (buffer.length >= 1000) {
+          write(buffer.join(''));
+          buffer = [];
+        }
+        rows++;
+        if (group.count >= group.expected) {
+          structures++;
+          let f = files.get(file);
+          if (!f) files.set(file, (f = { structures: Number(obj.structures_in_file), done: 0 }));
+          f.done++;
+          group = null;
+        }
+      }
+      write(buffer.join(''));
+      if (group) problems.push(`${p}: the rows of '${group.id}' are incomplete (interrupted run: rerun that shard with --resume)`);
+      let complete = 0;
+      for (const [file, f] of files) {
+        if (f.done >= f.structures) complete++;
+        else problems.push(`${p}: '${file}' has ${f.done} of ${f.structures} structures`);
+      }
+      entries += complete;
+      if (files.size !== h.entries_in_shard) {
+        problems.push(`${p}: shard ${shardName(h)} has results for ${files.size} of its ${h.entries_in_shard} files (unfinished: rerun it with --resume)`);
+      }
+    }
+    if (entries !== first.entries_total && missing.length === 0) {
+      problems.push(`the shards hold ${entries} complete files, the screen has ${first.entries_total}`);
+    }
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  if (problems.length > 0 && !o.allowIncomplete) {
+    unlinkSync(tmp);
+    const shown = problems.slice(0, 20);
+    throw new MergeError(
+      `not merged; ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}\n(--allow-incomplete writes what there is)`,
+    );
+  }
+  renameSync(tmp, out);
+  return { shards: paths.length, entries, structures, rows, problems };
+}

@@ -1,0 +1,166 @@
+// The append-only results table. Each structure's rows go out in ONE write(2) call, so a kill
+// (SIGKILL included) can only leave a torn or incomplete group at the very end, which --resume
+// detects (rows_in_structure tells how many rows a group has) and cuts off before continuing.
+import { closeSync, fsyncSync, openSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
+import type { ScreenHeader, ScreenRow } from './types.js';
+
+export class ResumeError extends InputError {
+  override name = 'ResumeError';
+}
+
+/** JSON with object keys sorted, so two configs compare equal whatever their key order. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
+}
+
+export function isHeader(o: Record<string, unknown> | null): o is Record<string, unknown> & ScreenHeader {
+  return o !== null && o.type === 'bvscape-screen';
+}
+
+/** The header of a results table, or null when its first line is not one. */
+export async function readHeader(path: string): Promise<ScreenHeader | null> {
+  for await (const l of readJsonlLines(path)) {
+    const o = parseJsonlObject(l.text);
+    return isHeader(o) ? o : null;
+  }
+  return null;
+}
+
+export class RowWriter {
+  private fd: number;
+  rowsWritten = 0;
+
+  constructor(readonly path: string, mode: 'append' | 'create') {
+    this.fd = openSync(path, mode === 'append' ? 'a' : 'w');
+  }
+
+  private writeAll(text: string): void {
+    const buf = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+  }
+
+  writeHeader(h: ScreenHeader): void {
+    this.writeAll(jsonlLine(h));
+    fsyncSync(this.fd);
+  }
+
+  /** All rows of one structure, in one write. */
+  writeGroup(rows: readonly ScreenRow[]): void {
+    if (rows.length === 0) return;
+    this.writeAll(rows.map(jsonlLine).join(''));
+    this.rowsWritten += rows.length;
+  }
+
+  close(): void {
+    try {
+      fsyncSync(this.fd);
+    } catch {
+      /* e.g. a pipe */
+    }
+    closeSync(this.fd);
+  }
+}
+
+export interface ResumeState {
+  /** Structures whose rows are all present. */
+  doneIds: Set<string>;
+  /** Per entry (file): structure ids done, and how many structures it has. */
+  files: Map<string, { structures: number; done: string[] }>;
+  rowsKept: number;
+  /** Bytes cut off the end (torn line or incomplete group), 0 when the file was clean. */
+  bytesDiscarded: number;
+  /** The file had no valid header (empty or torn at the first line): start it afresh. */
+  fresh: boolean;
+}
+
+export function describeHeaderMismatch(old: ScreenHeader, now: ScreenHeader): string | null {
+  if (canonicalJson(old.config) !== canonicalJson(now.config)) {
+    return `it was started with different options (${canonicalJson(old.config)}; now ${canonicalJson(now.config)})`;
+  }
+  if (canonicalJson(old.shard) !== canonicalJson(now.shard)) {
+    const f = (s: ScreenHeader['shard']) => (s ? `${s.index}/${s.count}` : 'none');
+    return `it is for shard ${f(old.shard)}, not ${f(now.shard)}`;
+  }
+  if (old.inputs_digest !== now.inputs_digest || old.entries_total !== now.entries_total) {
+    return `the inputs changed since it was started (${old.entries_total} entries then, ${now.entries_total} now)`;
+  }
+  return null;
+}
+
+/**
+ * Reads an existing results file for --resume: checks its header against this run's, collects
+ * the finished structures and cuts off a torn last line or an incomplete last group.
+ */
+export async function scanForResume(path: string, header: ScreenHeader): Promise<ResumeState> {
+  const state: ResumeState = { doneIds: new Set(), files: new Map(), rowsKept: 0, bytesDiscarded: 0, fresh: false };
+  if (!existsSync(path) || statSync(path).size === 0) return { ...state, fresh: true };
+  const size = statSync(path).size;
+  let cutAt: number | null = null;
+  let badLine: { line: number; offset: number } | null = null;
+  let group: { id: string; file: string; start: number; count: number; expected: number; structures: number } | null = null;
+  let sawHeader = false;
+
+  const closeGroup = () => {
+    if (!group) return;
+    state.doneIds.add(group.id);
+    let f = state.files.get(group.file);
+    if (!f) state.files.set(group.file, (f = { structures: group.structures, done: [] }));
+    f.structures = group.structures;
+    f.done.push(group.id);
+    group = null;
+  };
+
+  for await (const l of readJsonlLines(path)) {
+    if (badLine) throw new ResumeError(`${path}:${badLine.line}: not a valid result line (the file was edited or written by two runs at once); fix or remove it, or start afresh without --resume`);
+    const obj = l.terminated ? parseJsonlObject(l.text) : null;
+    if (!sawHeader) {
+      if (!obj) return { ...state, fresh: true, bytesDiscarded: size };
+      if (!isHeader(obj)) throw new ResumeError(`${path} is not a bvscape screen table (no header line); refusing to append to it`);
+      const why = describeHeaderMismatch(obj, header);
+      if (why) throw new ResumeError(`cannot resume ${path}: ${why}. Use another --out, or --overwrite to start again`);
+      sawHeader = true;
+      continue;
+    }
+    if (!obj) {
+      if (!l.terminated) {
+        cutAt = group ? group.start : l.offset;
+        break;
+      }
+      badLine = { line: l.line, offset: l.offset };
+      continue;
+    }
+    const id = typeof obj.id === 'string' ? obj.id : null;
+    const file = typeof obj.file === 'string' ? obj.file : null;
+    const expected = typeof obj.rows_in_structure === 'number' ? obj.rows_in_structure : NaN;
+    const structures = typeof obj.structures_in_file === 'number' ? obj.structures_in_file : NaN;
+    if (id === null || file === null || !(expected >= 1) || !(structures >= 1)) {
+      throw new ResumeError(`${path}:${l.line}: a row without id/file/rows_in_structure/structures_in_file; not written by bvscape screen`);
+    }
+    if (group && group.id !== id) {
+      throw new ResumeError(`${path}:${l.line}: the rows of '${group.id}' are incomplete but more rows follow; the file was written by two runs at once or edited`);
+    }
+    if (!group) group = { id, file, start: l.offset, count: 0, expected, structures };
+    group.count++;
+    state.rowsKept++;
+    if (group.count === group.expected) closeGroup();
+  }
+  if (badLine) cutAt = group ? (group as { start: number }).start : badLine.offset;
+  else if (group && cutAt === null) cutAt = (group as { start: number }).start;
+  if (group) state.rowsKept -= (group as { count: number }).count;
+  if (!sawHeader) return { ...state, fresh: true, bytesDiscarded: size };
+  if (cutAt !== null) {
+    truncateSync(path, cutAt);
+    state.bytesDiscarded = size - cutAt;
+  }
+  return state;
+}

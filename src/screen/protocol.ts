@@ -1,0 +1,28 @@
+// Messages between the screen's main thread and its worker threads.
+import type { Framework } from '../bvse/framework.js';
+import type { GridResult, GridSpec } from '../backends/types.js';
+import type { StructureStart } from './run-entry.js';
+import type { EntryInput, RuntimeConfig, ScreenConfig, ScreenRow } from './types.js';
+
+export interface WorkerInit {
+  config: ScreenConfig;
+  runtime: RuntimeConfig;
+  /** file:// URL of a module exporting a StructureProcessor (`processor` or default); null: the built-in one. */
+  processorModule: string | null;
+  /** Grids are computed by the main thread's backend (e.g. the one GPU device), not in the worker. */
+  gridsOnMain: boolean;
+}
+
+export type ToWorker =
+  | { type: 'entry'; job: number; input: EntryInput; skip: string[] }
+  | { type: 'grid-result'; req: number; result?: GridResult; error?: { name: string; message: string } }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'begin'; job: number; structures: Array<{ id: string; block: string | null }> }
+  | { type: 'start'; job: number; info: StructureStart }
+  | { type: 'rows'; job: number; id: string; rows: ScreenRow[] }
+  | { type: 'done'; job: number }
+  | { type: 'grid'; req: number; fw: Framework; grid: GridSpec };

@@ -1,0 +1,168 @@
+// `bvscape screen` as a library call: discover -> shard -> resume -> worker pool -> JSONL, then
+// the CSV, the plot and the summary derived from the JSONL.
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import type { EnergyBackend } from '../backends/types.js';
+import { InputError, UsageError } from '../errors.js';
+import { deriveOutputs, type TableSummary } from './derive.js';
+import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type Entry, type ShardSpec } from './inputs.js';
+import { RowWriter, scanForResume } from './output.js';
+import { ScreenPool } from './pool.js';
+import { Progress, type ProgressMode } from './progress.js';
+import { workerBundle } from './package-root.js';
+import type { RuntimeConfig, ScreenConfig, ScreenHeader, ScreenRow } from './types.js';
+
+export interface ScreenOptions {
+  inputs: string[];
+  stdin?: Readable;
+  out: string;
+  csv?: string | null;
+  plot?: string | null;
+  config: ScreenConfig;
+  runtime: RuntimeConfig;
+  workers: number;
+  resume: boolean;
+  /** Replace an existing non-empty output instead of refusing. */
+  overwrite: boolean;
+  shard: ShardSpec | null;
+  /** Per-structure wall-clock limit (ms). */
+  timeoutMs: number;
+  /** A module path or URL exporting a StructureProcessor, instead of the built-in BVSE one. */
+  processorModule?: string | null;
+  /** Builds the main thread's grid backend for the built-in processor (GPU or CPU pool). */
+  createGridBackend?: () => Promise<EnergyBackend>;
+  progress: ProgressMode | 'auto';
+  progressIntervalMs?: number;
+  /** Progress and log lines (default process.stderr). */
+  log?: Writable;
+  workerFile?: string;
+}
+
+export interface ScreenReport {
+  entriesTotal: number;
+  entriesInShard: number;
+  /** Entries already complete in the output (resume). */
+  entriesAlreadyDone: number;
+  entriesRun: number;
+  structuresRun: number;
+  rowsWritten: number;
+  /** Bytes cut from a killed run's tail on resume. */
+  bytesDiscarded: number;
+  elapsedMs: number;
+  summary: TableSummary;
+}
+
+export function buildHeader(config: ScreenConfig, shard: ShardSpec | null, all: readonly Entry[], inShard: number): ScreenHeader {
+  return {
+    type: 'bvscape-screen',
+    format: 1,
+    config,
+    shard: shard ? { index: shard.index, count: shard.count } : null,
+    entries_total: all.length,
+    entries_in_shard: inShard,
+    inputs_digest: inputsDigest(all),
+  };
+}
+
+export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
+  const log = o.log ?? process.stderr;
+  const t0 = performance.now();
+  const discovery = await discoverEntries(o.inputs, o.stdin ? { stdin: o.stdin } : {});
+  if (discovery.entries.length === 0) throw new UsageError('no structure files found in the inputs');
+  const mine = selectShard(discovery.entries, o.shard);
+  const header = buildHeader(o.config, o.shard, discovery.entries, mine.length);
+
+  // Output: fresh, or resume what a previous (possibly killed) run left.
+  let skipByFile = new Map<string, string[]>();
+  let alreadyDone = new Set<string>();
+  let bytesDiscarded = 0;
+  let mode: 'append' | 'create' = 'create';
+  const exists = existsSync(o.out) && statSync(o.out).size > 0;
+  if (exists && !o.resume && !o.overwrite) {
+    throw new UsageError(`${o.out} already exists; use --resume to continue it or --overwrite to start again`);
+  }
+  if (exists && o.resume) {
+    const state = await scanForResume(o.out, header);
+    bytesDiscarded = state.bytesDiscarded;
+    if (!state.fresh) {
+      mode = 'append';
+      for (const [file, f] of state.files) {
+        if (f.done.length >= f.structures) alreadyDone.add(file);
+        else skipByFile.set(file, f.done);
+      }
+    }
+  }
+  const writer = new RowWriter(o.out, mode);
+  if (mode === 'create') writer.writeHeader(header);
+
+  const work = mine.filter((e) => !alreadyDone.has(e.id));
+  const progressMode: ProgressMode = o.progress === 'auto' ? ((log as { isTTY?: boolean }).isTTY ? 'bar' : 'log') : o.progress;
+  const progress = new Progress({
+    total: work.length,
+    previouslyDone: mine.length - work.length,
+    mode: progressMode,
+    stream: log,
+    intervalMs: o.progressIntervalMs ?? (progressMode === 'bar' ? 250 : 5000),
+  });
+  if (progressMode !== 'none') {
+    const resumed = mine.length - work.length;
+    log.write(
+      `screen: ${mine.length} files${o.shard ? ` in shard ${o.shard.index}/${o.shard.count} of ${discovery.entries.length}` : ''}` +
+        `${resumed > 0 ? `, ${resumed} already done` : ''}${bytesDiscarded > 0 ? `, discarded ${bytesDiscarded} bytes of an interrupted write` : ''}` +
+        `, ${o.workers} workers -> ${o.out}\n`,
+    );
+  }
+
+  const processorModule = o.processorModule
+    ? /^[a-z]+:/i.test(o.processorModule) && !isAbsolute(o.processorModule)
+      ? o.processorModule
+      : pathToFileURL(resolve(o.processorModule)).href
+    : null;
+  const gridsOnMain = !processorModule && !!o.createGridBackend;
+  const gridBackend = gridsOnMain ? await o.createGridBackend!() : undefined;
+  const workerFile = o.workerFile ?? workerBundle('screen');
+  if (!existsSync(workerFile)) throw new InputError(`${workerFile} is missing; run \`npm run build\` first`);
+
+  let structuresRun = 0;
+  const pool = new ScreenPool({
+    workers: o.workers,
+    workerFile,
+    init: { config: o.config, runtime: o.runtime, processorModule, gridsOnMain },
+    timeoutMs: o.timeoutMs,
+    ...(gridBackend ? { gridBackend } : {}),
+    onGroup: (rows: ScreenRow[]) => {
+      writer.writeGroup(rows);
+      structuresRun++;
+      progress.structure(rows.some((r) => r.status !== 'ok'));
+    },
+    onEntryDone: () => progress.entry(),
+  });
+  try {
+    for await (const input of iterateEntryInputs(discovery, work)) {
+      await pool.submit(input, skipByFile.get(input.file) ?? []);
+    }
+    await pool.drain();
+  } finally {
+    progress.finish();
+    await pool.close();
+    writer.close();
+    await gridBackend?.dispose();
+  }
+  skipByFile = new Map();
+  alreadyDone = new Set();
+
+  const summary = await deriveOutputs(o.out, { csv: o.csv ?? null, plot: o.plot ?? null });
+  return {
+    entriesTotal: discovery.entries.length,
+    entriesInShard: mine.length,
+    entriesAlreadyDone: mine.length - work.length,
+    entriesRun: work.length,
+    structuresRun,
+    rowsWritten: writer.rowsWritten,
+    bytesDiscarded,
+    elapsedMs: performance.now() - t0,
+    summary,
+  };
+}

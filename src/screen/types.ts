@@ -1,0 +1,172 @@
+// Data shapes of a screen: the configuration every worker gets, the per-structure processor
+// interface (the real BVSE one, or a fake in tests), and the rows written to the JSONL table.
+
+/** The dual-ion criterion (Li+ and an anion both mobile): Em(Li+) < liMax and ratioMin <= Em(X)/Em(Li+) <= ratioMax. */
+export interface DualIonCriterion {
+  /** Em(Li+) must be below this (eV). Default 1. */
+  liMax: number;
+  ratioMin: number;
+  ratioMax: number;
+  /** Percolation dimension whose barrier is Em: 1, 2 or 3 (default 3). */
+  dimension: 1 | 2 | 3;
+}
+
+export const DEFAULT_DUAL_ION: DualIonCriterion = { liMax: 1, ratioMin: 0.5, ratioMax: 1.5, dimension: 3 };
+
+/** Everything that decides the rows' values: it is recorded in the header and must match on --resume. */
+export interface ScreenConfig {
+  /** Explicit mobile ions as given (normalised where a charge was given): "Li+", "Na+", "I-". */
+  ions: string[];
+  /** Add every anion species of each structure as a mobile ion. */
+  anions: boolean;
+  model: 'bvlain' | 'softbv';
+  /** Requested grid spacing (Å). */
+  resolution: number;
+  /** Oxidation-state overrides, e.g. { Fe: 3 }. */
+  oxi: Record<string, number> | null;
+  /** Dimension used to rank candidates and for the dual-ion criterion. */
+  dimension: 1 | 2 | 3;
+  dualIon: DualIonCriterion | null;
+  /** Size guard: grids above this many points are coarsened (the row says so). */
+  maxGridPoints: number;
+  /** Size guard: refuse when the coarsened spacing would exceed this (Å), or the cell has more sites than maxSites. */
+  maxResolution: number;
+  maxSites: number;
+}
+
+/** Not recorded in the header: how, not what, is computed. */
+export interface RuntimeConfig {
+  backend: 'auto' | 'cpu' | 'webgpu';
+}
+
+/** One unit of work: a file, or a member of an archive (then its text travels with it). */
+export interface EntryInput {
+  /** The entry's stable id: the path as given (files found in directories: dir/relative path; archive members: archive!/member). */
+  file: string;
+  /** File-system path to read, for plain files. */
+  path?: string;
+  /** Content, for archive members (already extracted by the main thread). */
+  text?: string;
+  /** The main thread could not extract it (corrupt archive member): the entry becomes an error row. */
+  readError?: ErrorInfo;
+}
+
+export interface ErrorInfo {
+  /** Error class name ("CifSyntaxError", "MissingBvParamError", "Timeout", "SizeGuard", "WorkerCrash", ...). */
+  kind: string;
+  message: string;
+}
+
+/** One structure found in an entry: parsed, or the reason it could not be. */
+export interface ParsedStructure {
+  /** CIF data block name; null for single-structure formats. */
+  block: string | null;
+  error?: ErrorInfo;
+  /** Processor-private payload (a Structure for the real processor). */
+  structure?: unknown;
+}
+
+export interface StructureDescription {
+  formula: string | null;
+  spaceGroup: { symbol: string; number: number } | null;
+  /** Mobile ions to compute, explicit ones first. */
+  ions: string[];
+  /** Observations worth a note in each row (e.g. why anions could not be listed). */
+  note?: string;
+}
+
+export interface IonOutcome {
+  /** Canonical ion, e.g. "Li+". */
+  ion: string;
+  model: string;
+  /** Grid spacing actually used (Å); larger than requested when the size guard coarsened it. */
+  resolution: number;
+  grid: [number, number, number] | null;
+  eMin: number;
+  eMax: number;
+  barriers: { '1D': number | null; '2D': number | null; '3D': number | null };
+  nFrameworkAtoms: number | null;
+  timingsMs: Record<string, number>;
+  note?: string;
+}
+
+/**
+ * The per-structure work, injected so the pipeline can be tested with a fake. A module given to
+ * `--processor` exports `processor` (or a default export) of this type. Runs inside worker threads.
+ */
+export interface StructureProcessor {
+  init?(config: ScreenConfig, runtime: RuntimeConfig): Promise<void>;
+  /** Split one entry into structures. Bad input gives items with `error`, not exceptions. */
+  parse(input: EntryInput, config: ScreenConfig): Promise<ParsedStructure[]>;
+  describe(s: ParsedStructure, config: ScreenConfig): Promise<StructureDescription>;
+  /** One mobile ion; throws (ideally an InputError) when it cannot be computed. */
+  compute(s: ParsedStructure, ion: string, config: ScreenConfig): Promise<IonOutcome>;
+  dispose?(): Promise<void>;
+}
+
+/**
+ * One line of results.jsonl: one (structure, mobile ion). Documented in the README.
+ * Barriers are relative to e_min (eV); null when that dimension does not percolate.
+ */
+export interface ScreenRow {
+  /** Structure id: entry id plus "#block" for CIF data blocks. */
+  id: string;
+  file: string;
+  block: string | null;
+  formula: string | null;
+  space_group: string | null;
+  space_group_number: number | null;
+  /** Mobile ion ("Li+"); null only for an entry-level error when no ion was named explicitly. */
+  ion: string | null;
+  model: string | null;
+  resolution: number | null;
+  grid: [number, number, number] | null;
+  n_framework_atoms: number | null;
+  e_min: number | null;
+  e_max: number | null;
+  barrier_1d: number | null;
+  barrier_2d: number | null;
+  barrier_3d: number | null;
+  status: 'ok' | 'error';
+  error_kind: string | null;
+  error: string | null;
+  /** Size-guard coarsening, anions that could not be listed, ... */
+  note: string | null;
+  /** Wall time of this (structure, ion) in ms, and the processor's phases. */
+  time_ms: number;
+  timings_ms: Record<string, number>;
+  /** Dual-ion fields, present on every row when --dual-ion is on (null when they do not apply). */
+  em_li?: number | null;
+  em_x?: number | null;
+  /** Em(X)/Em(Li+) on anion rows. */
+  em_ratio?: number | null;
+  /** Anion rows: the criterion holds for (Li+, this anion). Li+ row: it holds for some anion. */
+  dual_ion?: boolean | null;
+  /** Bookkeeping for --resume and merge: rows written for this structure, structures in this entry. */
+  rows_in_structure: number;
+  structures_in_file: number;
+}
+
+/** First line of every results.jsonl (screens and merges). */
+export interface ScreenHeader {
+  type: 'bvscape-screen';
+  format: 1;
+  config: ScreenConfig;
+  /** 1-based shard index and count; null for an unsharded run or a merged table. */
+  shard: { index: number; count: number } | null;
+  /** Entries (files and archive members) over all shards, and in this shard. */
+  entries_total: number;
+  entries_in_shard: number;
+  /** sha256 over the sorted ids of all entries (all shards): shards of one screen share it. */
+  inputs_digest: string;
+  /** For merged tables: the shard outputs joined. */
+  merged_from?: string[];
+}
+
+export const CSV_COLUMNS = [
+  'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'resolution', 'grid',
+  'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
+  'note', 'time_ms',
+] as const;
+
+export const CSV_DUAL_COLUMNS = ['em_li', 'em_x', 'em_ratio', 'dual_ion'] as const;

@@ -1,0 +1,153 @@
+// One entry point for structure files: picks the reader (CIF or POSCAR) by name, then by content,
+// decompresses .gz, and turns every input problem into a per-structure result with an InputError.
+// `readStructureText` touches no file system, so the browser preview can use it as it is.
+import { InputError, StructureError } from '../errors.js';
+import type { SpaceGroupInfo, Structure } from './types.js';
+import { readCif } from './cif/index.js';
+import { initSymmetry, detectSpaceGroup } from './symmetry.js';
+import { readPoscar, looksLikePoscar } from './poscar.js';
+
+export type StructureFormat = 'cif' | 'poscar';
+
+export interface ReadOptions {
+  /** CIF data block to read (default: every block that holds a structure). */
+  block?: string;
+  /** When set, each structure's space group is detected with this tolerance (Å) into ReadResult.spacegroup. */
+  symprec?: number;
+  /** Skip format detection. */
+  format?: StructureFormat;
+  /** CIF: positions closer than this (Å) are merged after symmetry expansion (default 0.01). */
+  mergeTolerance?: number;
+}
+
+export interface ReadResult {
+  file: string;
+  /** CIF block name; null for POSCAR and for errors that concern the whole file. */
+  block: string | null;
+  structure?: Structure;
+  error?: InputError;
+  /** Detected space group, present when ReadOptions.symprec was given (null: detection failed). */
+  spacegroup?: SpaceGroupInfo | null;
+}
+
+/** Strip ".gz" and directories: "dir/Li3PS4.cif.gz" -> "Li3PS4.cif". */
+function baseName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  return base.replace(/\.gz$/i, '');
+}
+
+/** Format from the file name alone, or null when the name does not say. */
+export function formatFromName(fileName: string): StructureFormat | null {
+  const base = baseName(fileName);
+  if (/\.(cif|mcif)$/i.test(base)) return 'cif';
+  if (/\.(vasp|poscar)$/i.test(base) || /^(POSCAR|CONTCAR)/i.test(base)) return 'poscar';
+  return null;
+}
+
+/** Format from the name, then from the content; throws an InputError when neither tells. */
+export function detectFormat(text: string, fileName: string): StructureFormat {
+  const byName = formatFromName(fileName);
+  if (byName) return byName;
+  if (/^\s*data_/im.test(text) || /^\s*_cell_length_a/im.test(text)) return 'cif';
+  if (looksLikePoscar(text)) return 'poscar';
+  throw new StructureError(fileName, 'cannot tell the file format: it is neither a CIF (no data_ block) nor a VASP POSCAR; name it *.cif or *.vasp');
+}
+
+function withSpacegroup(r: ReadResult, opts: ReadOptions): ReadResult {
+  if (r.structure && opts.symprec !== undefined) r.spacegroup = detectSpaceGroup(r.structure, opts.symprec);
+  return r;
+}
+
+/**
+ * Read structures from text. Requires `await initSymmetry()` beforehand (readStructureText and
+ * readStructureFile do that); use this synchronous form in loops over many files.
+ * Input problems become results with `error`; anything else (a bug) is thrown.
+ */
+export function readStructureTextSync(text: string, fileName: string, opts: ReadOptions = {}): ReadResult[] {
+  try {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const format = opts.format ?? detectFormat(text, fileName);
+    if (format === 'poscar') {
+      const structure = readPoscar(text, fileName);
+      if (opts.block !== undefined) structure.warnings.push(`--block ${opts.block} ignored: a POSCAR has no data blocks`);
+      return [withSpacegroup({ file: fileName, block: null, structure }, opts)];
+    }
+    const cifOpts = {
+      ...(opts.block !== undefined ? { block: opts.block } : {}),
+      ...(opts.mergeTolerance !== undefined ? { mergeTolerance: opts.mergeTolerance } : {}),
+    };
+    const blocks = readCif(text, fileName, cifOpts);
+    if (blocks.length === 0) {
+      throw new StructureError(fileName, 'no data block describes a crystal structure (no cell parameters or atom sites found)');
+    }
+    return blocks.map((b) => {
+      const r: ReadResult = { file: fileName, block: b.block };
+      if (b.structure) r.structure = b.structure;
+      if (b.error) r.error = b.error;
+      return withSpacegroup(r, opts);
+    });
+  } catch (e) {
+    if (e instanceof InputError) return [{ file: fileName, block: null, error: e }];
+    throw e;
+  }
+}
+
+/** Read structures from text (no file system; usable in the browser). */
+export async function readStructureText(text: string, fileName: string, opts: ReadOptions = {}): Promise<ReadResult[]> {
+  await initSymmetry();
+  return readStructureTextSync(text, fileName, opts);
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** True when the name or the first two bytes say gzip. */
+export function isGzip(bytes: Uint8Array, fileName: string): boolean {
+  return /\.gz$/i.test(fileName) || (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]);
+}
+
+/** Structure-file bytes as text: UTF-8 with a lenient decoder (stray Latin-1 bytes become U+FFFD, never an exception). */
+export function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+}
+
+// Node built-ins are loaded by computed specifiers so that a browser bundle of this module
+// (readStructureText only) needs no stubs for them.
+const NODE_FS = 'node:fs/promises';
+const NODE_ZLIB = 'node:zlib';
+
+function fileError(fileName: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'is a directory, not a structure file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'no such file (a part of the path is not a directory)',
+    ENAMETOOLONG: 'file name too long',
+  };
+  if (code && why[code]) return new StructureError(fileName, why[code]);
+  return new StructureError(fileName, `cannot read the file (${(e as Error)?.message ?? String(e)})`);
+}
+
+/** Read a structure file from disk: CIF (.cif, .cif.gz, .mcif) or POSCAR/CONTCAR/*.vasp. */
+export async function readStructureFile(fileName: string, opts: ReadOptions = {}): Promise<ReadResult[]> {
+  const { readFile } = (await import(NODE_FS)) as typeof import('node:fs/promises');
+  await initSymmetry();
+  let text: string;
+  try {
+    let bytes: Uint8Array = await readFile(fileName);
+    if (isGzip(bytes, fileName)) {
+      const { gunzipSync } = (await import(NODE_ZLIB)) as typeof import('node:zlib');
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (e) {
+        throw new StructureError(fileName, `not a valid gzip file (${(e as Error).message})`);
+      }
+    }
+    text = decodeText(bytes);
+  } catch (e) {
+    const err = e instanceof InputError ? e : fileError(fileName, e);
+    return [{ file: fileName, block: null, error: err }];
+  }
+  return readStructureTextSync(text, fileName, opts);
+}

@@ -1,0 +1,315 @@
+// The energy backends against the float64 direct sum (expandImages + pairEnergy) with the float32 error bound
+// derived in gpu-helpers.ts. The same cases run on the webgpu and the cpu backend (describe.each); the GPU-only
+// part covers tiling past adapter limits, lost devices, error reporting, adapter selection and a 4·10^7-point grid.
+// GPU tests need an adapter (lavapipe will do). With CI=true a missing adapter fails; otherwise they skip and say why.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Framework } from '../../src/bvse/framework.js';
+import { createCpuBackend } from '../../src/backends/cpu/index.js';
+import { selectBackend } from '../../src/backends/select.js';
+import { gridForResolution, type EnergyBackend, type GridSpec } from '../../src/backends/types.js';
+import { openDevice } from '../../src/backends/webgpu/device.js';
+import { createWebGpuBackend, WebGpuError, type WebGpuBackendOptions } from '../../src/backends/webgpu/index.js';
+import { gridPipeline } from '../../src/backends/webgpu/pipeline.js';
+import { NoAdapterError } from '../../src/errors.js';
+import { Lattice } from '../../src/structure/lattice.js';
+import {
+  compareToReference,
+  countNaN,
+  directSum,
+  HAVE_SHARED,
+  IN_CI,
+  probeAdapter,
+  randomFramework,
+  samplePoints,
+  SHARED,
+  tileDiagonal,
+  type RandomFrameworkSpec,
+} from './gpu-helpers.js';
+
+const probe = await probeAdapter();
+// In CI the GPU suites always run, so that a missing adapter is a failure, never a silent skip.
+const RUN_GPU = probe.ok || IN_CI;
+const GPU_SKIP_NOTE = probe.ok ? '' : ` (SKIPPED: no WebGPU adapter: ${probe.reason}; set CI=true to make this a failure)`;
+if (!RUN_GPU) console.warn(`webgpu tests skipped: no WebGPU adapter (${probe.reason})`);
+
+describe('WebGPU adapter', () => {
+  it.runIf(IN_CI)('is available (required when CI=true)', () => {
+    expect(probe.ok, probe.ok ? '' : probe.reason).toBe(true);
+  });
+  it.skipIf(IN_CI || !probe.ok)('was found', () => {
+    expect(probe.ok && probe.name.length).toBeGreaterThan(0);
+  });
+});
+
+const gpuOptions = (extra: WebGpuBackendOptions = {}): WebGpuBackendOptions => ({
+  poisonOutput: true,
+  onWarning: () => {},
+  ...extra,
+});
+
+interface BackendCase {
+  name: string;
+  gpu: boolean;
+  make: () => Promise<EnergyBackend> | EnergyBackend;
+}
+const backends: BackendCase[] = [
+  { name: 'webgpu', gpu: true, make: () => createWebGpuBackend(gpuOptions()) },
+  { name: 'cpu', gpu: false, make: () => createCpuBackend({ threads: 1 }) },
+];
+
+const randomCases: { name: string; spec: RandomFrameworkSpec; grid: GridSpec }[] = [
+  {
+    name: 'triclinic, 200+ atoms, cation mobile (Morse + Coulomb), partial occupancies',
+    spec: { seed: 1, lengths: [7, 10], angles: [65, 115], atoms: 210, mobile: 'cation', partial: 0.3 },
+    grid: { nx: 21, ny: 18, nz: 15 },
+  },
+  {
+    name: 'cell much smaller than the cutoff, anion mobile',
+    spec: { seed: 2, lengths: [2.8, 4.2], angles: [70, 110], atoms: 4, mobile: 'anion' },
+    grid: { nx: 13, ny: 11, nz: 9 },
+  },
+  {
+    name: 'strongly skewed cell, grid sizes prime',
+    spec: { seed: 3, lengths: [5, 8], angles: [35, 145], atoms: 30, mobile: 'cation' },
+    grid: { nx: 17, ny: 11, nz: 23 },
+  },
+  {
+    name: 'anion mobile, 200+ atoms',
+    spec: { seed: 4, lengths: [8, 11], angles: [80, 100], atoms: 220, mobile: 'anion', partial: 0.5 },
+    grid: { nx: 10, ny: 13, nz: 7 },
+  },
+  {
+    name: 'grid smaller than one tile',
+    spec: { seed: 5, lengths: [4, 6], angles: [75, 105], atoms: 8, mobile: 'cation' },
+    grid: { nx: 1, ny: 2, nz: 3 },
+  },
+];
+
+describe.each(backends)('$name backend vs the float64 direct sum', ({ name, gpu, make }) => {
+  const enabled = !gpu || RUN_GPU;
+  let backend: EnergyBackend;
+  beforeAll(async () => {
+    if (enabled) backend = await make();
+  });
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+
+  describe.skipIf(!enabled)(`random frameworks${gpu ? GPU_SKIP_NOTE : ''}`, () => {
+    it.each(randomCases)('$name', async ({ spec, grid }) => {
+      const fw = randomFramework(spec);
+      const result = await backend.computeGrid(fw, grid);
+      expect(result.energies.length).toBe(grid.nx * grid.ny * grid.nz);
+      expect(countNaN(result.energies), 'points never written').toBe(0);
+      const ref = directSum(fw, grid, tileDiagonal(fw, grid));
+      const cmp = compareToReference(result.energies, ref, grid, `${name}: ${spec.seed}`);
+      expect(cmp.ok, cmp.report).toBe(true);
+      // Pair counts may differ only by pairs whose distance rounds across the cutoff in float32.
+      expect(Math.abs(result.pairTerms - ref.pairTerms)).toBeLessThanOrEqual(Math.max(2, ref.pairTerms * 1e-6));
+      expect(ref.pairTerms).toBeGreaterThan(0);
+      for (const [phase, ms] of Object.entries(result.timingsMs)) expect(ms, phase).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  const NAMED = path.join(SHARED, 'cif/named');
+  describe.skipIf(!enabled || !HAVE_SHARED || !existsSync(NAMED))(`every file in shared/cif/named (0.3 Å, sampled points)${gpu ? GPU_SKIP_NOTE : ''}`, () => {
+    it('matches within the float32 bound', async () => {
+      const { readStructureFile } = await import('../../src/structure/read.js');
+      const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');
+      const { buildFramework } = await import('../../src/bvse/build-framework.js');
+      const files = readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort();
+      const done: string[] = [];
+      const skipped: string[] = [];
+      for (const file of files) {
+        let fw: Framework;
+        try {
+          const s = (await readStructureFile(path.join(NAMED, file))).find((r) => r.structure)?.structure;
+          if (!s) throw new Error('does not parse');
+          const withOxi = assignOxidationStates(s).structure;
+          const elements = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
+          const ion = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'].find((el) => elements.has(el));
+          if (!ion) throw new Error('no mobile cation');
+          fw = buildFramework(withOxi, { ion });
+        } catch (e) {
+          skipped.push(`${file}: ${(e as Error).message}`);
+          continue;
+        }
+        const p = new Lattice(fw.lattice).parameters;
+        const grid = gridForResolution([p.a, p.b, p.c], 0.3);
+        const result = await backend.computeGrid(fw, grid);
+        expect(countNaN(result.energies), `${file}: points never written`).toBe(0);
+        const ref = directSum(fw, grid, tileDiagonal(fw, grid), samplePoints(grid, 300));
+        const cmp = compareToReference(result.energies, ref, grid, `${name} ${file}`);
+        expect(cmp.ok, cmp.report).toBe(true);
+        done.push(file);
+      }
+      if (skipped.length) console.log(`${name}: named files not usable: ${skipped.join('; ')}`);
+      expect(done.length).toBeGreaterThanOrEqual(Math.min(10, files.length / 2));
+    }, 600_000);
+  });
+});
+
+describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOTE}`, () => {
+  it('dispatches more than 65,535 workgroups in one dimension (2D dispatch) and writes every point', async () => {
+    const fw = randomFramework({ seed: 21, lengths: [5, 6], angles: [80, 100], atoms: 3, mobile: 'cation', cutoff: 4 });
+    const grid = { nx: 300, ny: 230, nz: 4 }; // tile 1×1×4: 69,000 tiles
+    const dispatches: [number, number, number][] = [];
+    const backend = await createWebGpuBackend(gpuOptions({ tile: { x: 1, y: 1, z: 4 }, afterSubmit: (i) => dispatches.push(i.workgroups) }));
+    try {
+      const result = await backend.computeGrid(fw, grid);
+      expect(dispatches.some(([x, y]) => x === 65_535 && y >= 2), JSON.stringify(dispatches)).toBe(true);
+      expect(countNaN(result.energies)).toBe(0);
+      const ref = directSum(fw, grid, tileDiagonal(fw, grid, { x: 1, y: 1, z: 4 }), samplePoints(grid, 4000));
+      const cmp = compareToReference(result.energies, ref, grid, 'wide dispatch');
+      expect(cmp.ok, cmp.report).toBe(true);
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('splits a grid into many small batches with a 2D dispatch when limits are tiny', async () => {
+    const fw = randomFramework({ seed: 22, lengths: [6, 8], angles: [70, 110], atoms: 20, mobile: 'anion' });
+    const grid = { nx: 19, ny: 13, nz: 10 };
+    const dispatches: [number, number, number][] = [];
+    const backend = await createWebGpuBackend(
+      gpuOptions({ tile: { x: 4, y: 2, z: 4 }, maxBatchBytes: 64 * 1024, maxWorkgroupsPerDimension: 3, afterSubmit: (i) => dispatches.push(i.workgroups) }),
+    );
+    try {
+      const result = await backend.computeGrid(fw, grid);
+      expect(dispatches.length).toBeGreaterThan(3);
+      expect(dispatches.some(([, y]) => y > 1)).toBe(true);
+      expect(countNaN(result.energies)).toBe(0);
+      const ref = directSum(fw, grid, tileDiagonal(fw, grid, { x: 4, y: 2, z: 4 }));
+      const cmp = compareToReference(result.energies, ref, grid, 'small batches');
+      expect(cmp.ok, cmp.report).toBe(true);
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('recreates a lost device once and finishes on it', async () => {
+    const fw = randomFramework({ seed: 23, lengths: [6, 8], angles: [70, 110], atoms: 20, mobile: 'cation' });
+    const grid = { nx: 16, ny: 16, nz: 12 };
+    const warnings: string[] = [];
+    let lost = 0;
+    const backend = await createWebGpuBackend(
+      gpuOptions({
+        maxBatchBytes: 16 * 1024,
+        onWarning: (m) => warnings.push(m),
+        afterSubmit: ({ batch, device }) => {
+          if (batch === 1 && lost++ === 0) device.destroy();
+        },
+      }),
+    );
+    try {
+      const result = await backend.computeGrid(fw, grid);
+      expect(warnings.some((w) => /recreating/.test(w)), warnings.join('\n')).toBe(true);
+      expect(backend.description).not.toMatch(/cpu/);
+      const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid)), grid, 'after device loss');
+      expect(cmp.ok, cmp.report).toBe(true);
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('falls back to the CPU for the rest when the device is lost twice', async () => {
+    const fw = randomFramework({ seed: 24, lengths: [6, 8], angles: [70, 110], atoms: 20, mobile: 'cation' });
+    const grid = { nx: 16, ny: 16, nz: 12 };
+    const warnings: string[] = [];
+    const backend = await createWebGpuBackend(
+      gpuOptions({
+        maxBatchBytes: 16 * 1024,
+        onWarning: (m) => warnings.push(m),
+        fallback: () => createCpuBackend({ threads: 1 }),
+        afterSubmit: ({ batch, device }) => {
+          if (batch >= 1) device.destroy();
+        },
+      }),
+    );
+    try {
+      const result = await backend.computeGrid(fw, grid);
+      expect(warnings.filter((w) => /on the CPU backend/.test(w))).toHaveLength(1);
+      expect(backend.description).toMatch(/cpu/);
+      expect(Object.keys(result.timingsMs).some((k) => k.startsWith('cpu.'))).toBe(true);
+      const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid)), grid, 'CPU fallback');
+      expect(cmp.ok, cmp.report).toBe(true);
+      // Later grids go straight to the CPU.
+      const again = await backend.computeGrid(fw, { nx: 3, ny: 3, nz: 3 });
+      expect(countNaN(again.energies)).toBe(0);
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('reports a pipeline validation error as a typed WebGpuError', async () => {
+    // 300 invocations along x exceeds maxComputeWorkgroupSizeX (256 on every adapter WebGPU allows).
+    const backend = await createWebGpuBackend(gpuOptions({ tile: { x: 300, y: 1, z: 4 } }));
+    try {
+      const fw = randomFramework({ seed: 25, lengths: [5, 6], angles: [80, 100], atoms: 4, mobile: 'cation' });
+      const err = await backend.computeGrid(fw, { nx: 4, ny: 4, nz: 4 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WebGpuError);
+      expect((err as WebGpuError).kind).toBe('validation');
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('caches the pipeline per device and tile shape', async () => {
+    const handle = await openDevice();
+    try {
+      const a = await gridPipeline(handle.device, { x: 8, y: 8, z: 4 });
+      const b = await gridPipeline(handle.device, { x: 8, y: 8, z: 4 });
+      const c = await gridPipeline(handle.device, { x: 4, y: 4, z: 4 });
+      expect(b).toBe(a);
+      expect(c).not.toBe(a);
+    } finally {
+      handle.destroy();
+    }
+  });
+
+  it('throws NoAdapterError for an adapter name that matches nothing', async () => {
+    await expect(createWebGpuBackend({ adapter: 'no-such-adapter-7f3a' })).rejects.toBeInstanceOf(NoAdapterError);
+  });
+
+  it('selectBackend: auto picks WebGPU and names the adapter once; webgpu with a bad name throws; cpu is cpu', async () => {
+    const log: string[] = [];
+    const auto = await selectBackend('auto', { log: (m) => log.push(m), threads: 1 });
+    try {
+      expect(auto.name).toBe('webgpu');
+      expect(log).toHaveLength(1);
+      expect(log[0]).toContain(probe.ok ? probe.name : 'webgpu');
+    } finally {
+      await auto.dispose();
+    }
+    await expect(selectBackend('webgpu', { adapter: 'no-such-adapter-7f3a' })).rejects.toBeInstanceOf(NoAdapterError);
+    const fallbackLog: string[] = [];
+    const fallback = await selectBackend('auto', { adapter: 'no-such-adapter-7f3a', threads: 1, log: (m) => fallbackLog.push(m) });
+    expect(fallback.name).toBe('cpu');
+    expect(fallbackLog).toHaveLength(1);
+    expect(fallbackLog[0]).toMatch(/CPU/);
+    await fallback.dispose();
+    const cpu = await selectBackend('cpu', { threads: 1 });
+    expect(cpu.name).toBe('cpu');
+    await cpu.dispose();
+  });
+
+  it('computes a 4·10^7-point grid in tiles (coarse framework, spot checks)', async () => {
+    const fw = randomFramework({ seed: 26, lengths: [14, 16], angles: [85, 95], atoms: 6, mobile: 'cation', cutoff: 3 });
+    const grid = { nx: 400, ny: 400, nz: 250 };
+    let batches = 0;
+    const backend = await createWebGpuBackend(gpuOptions({ afterSubmit: () => batches++ }));
+    try {
+      const result = await backend.computeGrid(fw, grid);
+      expect(result.energies.length).toBe(40_000_000);
+      expect(batches).toBeGreaterThan(1);
+      expect(countNaN(result.energies), 'points never written (the result array starts as NaN)').toBe(0);
+      const ref = directSum(fw, grid, tileDiagonal(fw, grid), samplePoints(grid, 3000));
+      const cmp = compareToReference(result.energies, ref, grid, '4e7 grid');
+      expect(cmp.ok, cmp.report).toBe(true);
+    } finally {
+      await backend.dispose();
+    }
+  }, 300_000);
+});

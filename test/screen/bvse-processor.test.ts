@@ -1,0 +1,86 @@
+// The built-in processor (read -> BVSE -> percolation) in the screen pipeline, on shared structures.
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { guardedResolution } from '../../src/screen/bvse-processor.js';
+import { runScreen } from '../../src/screen/screen.js';
+import { createCpuBackend } from '../../src/backends/cpu/index.js';
+import { DEFAULT_DUAL_ION, type ScreenConfig } from '../../src/screen/types.js';
+import { loadRows, tempDir } from './helpers.js';
+
+const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
+
+const config: ScreenConfig = {
+  ions: ['Li'],
+  anions: true,
+  model: 'bvlain',
+  resolution: 0.2,
+  oxi: null,
+  dimension: 3,
+  dualIon: { ...DEFAULT_DUAL_ION },
+  maxGridPoints: 8e6,
+  maxResolution: 0.5,
+  maxSites: 20000,
+};
+
+describe('size guard', () => {
+  it('keeps the requested spacing when the grid fits', () => {
+    expect(guardedResolution([10, 10, 10], config)).toEqual({ resolution: 0.2, note: null });
+  });
+
+  it('coarsens a huge cell to fit the point budget, and says so', () => {
+    const g = guardedResolution([60, 60, 60], { ...config, maxGridPoints: 1e6, maxResolution: 1 });
+    const n = Math.ceil(60 / g.resolution - 1e-9);
+    expect(n ** 3).toBeLessThanOrEqual(1e6);
+    // Not coarser than needed: 2 % finer would not fit.
+    expect(Math.ceil(60 / (g.resolution * 0.98) - 1e-9) ** 3).toBeGreaterThan(1e6);
+    expect(g.note).toMatch(/coarsened from 0.2 to 0.6\d* Å/);
+  });
+
+  it('refuses when even --max-resolution would not fit', () => {
+    expect(() => guardedResolution([200, 200, 200], { ...config, maxGridPoints: 1e6, maxResolution: 1 })).toThrow(/--max-resolution 1/);
+  });
+});
+
+describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', () => {
+  it('screens real CIFs: barriers, anions, dual-ion fields, error rows for bad files', async () => {
+    const named = join(SHARED, 'cif/named');
+    const inputs = [join(named, 'Li3YCl6.cif'), join(named, 'Li3N_alpha.cif'), join(SHARED, 'cif/edge/LiCl_multiline_single_quote_invalid.cif')];
+    const out = join(tempDir(), 'r.jsonl');
+    await runScreen({
+      inputs,
+      out,
+      config: { ...config, resolution: 0.4 },
+      runtime: { backend: 'cpu' },
+      workers: 2,
+      resume: false,
+      overwrite: false,
+      shard: null,
+      timeoutMs: 120_000,
+      createGridBackend: async () => createCpuBackend({ threads: 1 }),
+      progress: 'none',
+      log: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
+    const rows = loadRows(out);
+    const get = (file: string, ion: string) => rows.find((r) => String(r.file).endsWith(file) && r.ion === ion);
+    const li = get('Li3YCl6.cif', 'Li+')!;
+    const cl = get('Li3YCl6.cif', 'Cl-')!;
+    expect(li).toMatchObject({ status: 'ok', formula: 'Li3YCl6', model: 'bvlain', resolution: 0.4 });
+    expect(cl.status).toBe('ok');
+    for (const r of [li, cl]) {
+      const [b1, b2, b3] = [r.barrier_1d, r.barrier_2d, r.barrier_3d] as number[];
+      expect(b1).toBeGreaterThanOrEqual(0);
+      expect(b1).toBeLessThanOrEqual(b2!);
+      expect(b2).toBeLessThanOrEqual(b3!);
+      expect(r.e_min as number).toBeLessThan(0);
+    }
+    expect(cl.em_ratio).toBeCloseTo((cl.barrier_3d as number) / (li.barrier_3d as number), 12);
+    expect(cl.dual_ion).toBe((li.barrier_3d as number) < 1 && (cl.em_ratio as number) >= 0.5 && (cl.em_ratio as number) <= 1.5);
+    expect(get('Li3N_alpha.cif', 'N3-')).toBeDefined();
+    const bad = rows.filter((r) => String(r.file).endsWith('invalid.cif'));
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad.every((r) => r.status === 'error' && typeof r.error === 'string' && (r.error as string).length > 0)).toBe(true);
+  });
+});
