@@ -21,6 +21,8 @@ override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override WG_Z: u32 = 1u;
 const POINTS_PER_INVOCATION = 4u;
+// Partners per partial sum (see the summation in main; gpu-helpers.ts uses it in the error bound).
+const SUM_CHUNK = 64u;
 
 struct BatchParams {
   // Grid points along a, b, c of the whole grid (nx, ny, nz).
@@ -104,32 +106,44 @@ fn main(
   var energy = vec4f(0.0);
   var count = vec4u(0u);
 
+  // Terms are summed in chunks of SUM_CHUNK partners, then the chunk sums: float32 rounding then grows with
+  // SUM_CHUNK + number of chunks instead of with the number of partners.
   let morseEnd = list.x + list.y;
-  for (var n = list.x; n < morseEnd; n++) {
-    let partner = partners[n];
-    let dx = partner.x - hereX;
-    let dy = partner.y - hereY;
-    let dz = partner.z - hereZ;
-    let r2 = dx * dx + dy * dy + dz * dz;
-    let pair = pairTable[bitcast<u32>(partner.w)];
-    let x = exp(pair.y * (pair.z - sqrt(r2)));
-    let inside = r2 < vec4f(batch.cutoff2);
-    energy += select(vec4f(0.0), pair.x * x * (x - 2.0), inside);
-    count += select(vec4u(0u), vec4u(1u), inside);
+  for (var chunk = list.x; chunk < morseEnd; chunk += SUM_CHUNK) {
+    let chunkEnd = min(chunk + SUM_CHUNK, morseEnd);
+    var part = vec4f(0.0);
+    for (var n = chunk; n < chunkEnd; n++) {
+      let partner = partners[n];
+      let dx = partner.x - hereX;
+      let dy = partner.y - hereY;
+      let dz = partner.z - hereZ;
+      let r2 = dx * dx + dy * dy + dz * dz;
+      let pair = pairTable[bitcast<u32>(partner.w)];
+      let x = exp(pair.y * (pair.z - sqrt(r2)));
+      let inside = r2 < vec4f(batch.cutoff2);
+      part += select(vec4f(0.0), pair.x * x * (x - 2.0), inside);
+      count += select(vec4u(0u), vec4u(1u), inside);
+    }
+    energy += part;
   }
 
   let coulombEnd = morseEnd + list.z;
-  for (var n = morseEnd; n < coulombEnd; n++) {
-    let partner = partners[n];
-    let dx = partner.x - hereX;
-    let dy = partner.y - hereY;
-    let dz = partner.z - hereZ;
-    let r2 = dx * dx + dy * dy + dz * dz;
-    let pair = pairTable[bitcast<u32>(partner.w)];
-    let r = sqrt(r2);
-    let inside = r2 < vec4f(batch.cutoff2);
-    energy += select(vec4f(0.0), pair.x / r * erfcApprox(r * pair.y), inside);
-    count += select(vec4u(0u), vec4u(1u), inside);
+  for (var chunk = morseEnd; chunk < coulombEnd; chunk += SUM_CHUNK) {
+    let chunkEnd = min(chunk + SUM_CHUNK, coulombEnd);
+    var part = vec4f(0.0);
+    for (var n = chunk; n < chunkEnd; n++) {
+      let partner = partners[n];
+      let dx = partner.x - hereX;
+      let dy = partner.y - hereY;
+      let dz = partner.z - hereZ;
+      let r2 = dx * dx + dy * dy + dz * dz;
+      let pair = pairTable[bitcast<u32>(partner.w)];
+      let r = sqrt(r2);
+      let inside = r2 < vec4f(batch.cutoff2);
+      part += select(vec4f(0.0), pair.x / r * erfcApprox(r * pair.y), inside);
+      count += select(vec4u(0u), vec4u(1u), inside);
+    }
+    energy += part;
   }
 
   // Points past the grid's last c plane are computed but neither written nor counted.

@@ -7,23 +7,29 @@
 // which is why it fails on argyrodites, cubic LLZO or experimental LGPS. Here the unknowns are one
 // state per ELEMENT, which makes disorder harmless:
 //
-//  1. Candidate states per element come from a small table of common (and a few rare, penalised)
-//     states (data/bond-valence.json, Greenwood & Earnshaw).
-//  2. Signs follow electronegativity: no cation may be more electronegative than an anion by more
-//     than EN_MARGIN (Pauling's scale misorders a few heavy elements, e.g. Pb 2.33 vs Te 2.1).
-//  3. Charge neutrality is occupancy-weighted: |sum n_e q_e| <= NEUTRALITY_TOLERANCE * sum n_e |q_e|,
+//  1. Candidates: a small table of common (and a few rare, penalised) states per element
+//     (data/bond-valence.json, after Greenwood & Earnshaw). Dimer states (peroxide O-1, disulfide
+//     S-1, P+4 of P2S6 4-) stay only when the structure has the homonuclear bond.
+//  2. Signs: no cation may be more electronegative than an anion by more than EN_MARGIN (Pauling's
+//     scale misorders a few heavy elements, e.g. Pb 2.33 vs Te 2.1); species sharing a position
+//     (mixed sites) have one sign; two elements bonded on fully occupied sites (closer than their
+//     covalent radii + slack) are not both anions (no P-3 inside a PS4 tetrahedron).
+//  3. Neutrality is occupancy-weighted: |sum n_e q_e| <= NEUTRALITY_TOLERANCE * sum n_e |q_e|,
 //     n_e = sum of occupancies of element e in the cell. Refined occupancies are rarely exactly
 //     neutral (gamma-Li3PS4's S at 0.98, LGPS's Li), hence a tolerance and not equality.
-//  4. Each neutral combination is scored: occupancy-weighted mean squared BVS deviation per atom
-//     (the square of Brown's global instability index), plus penalties for uncommon states and for
-//     the residual charge imbalance. The lowest score wins.
-//  5. Only when no single state per element is neutral, one metal may be mixed-valent (two adjacent
-//     states, e.g. Mn3+/Mn4+): the higher state goes to the sites with the higher BVS (charge
-//     ordering), sites within BVS_TIE of each other share it, and a site that is split becomes two
-//     species with the same position.
+//  4. Score: occupancy-weighted mean squared BVS deviation per atom (the square of Brown's global
+//     instability index) + priors for uncommon states + IMBALANCE_WEIGHT * (residual / sum|q|)^2.
+//     The lowest score wins.
+//  5. Only when no single state per element is neutral within the tolerance, one metal may be
+//     mixed-valent (two adjacent states, e.g. Mn3+/Mn4+, Fe2+/Fe3+ in Fe3O4, Bi3+/Bi5+ in BaBiO3),
+//     balancing exactly: the higher state goes to the sites with the higher BVS (charge ordering),
+//     sites within BVS_TIE of each other share it, and a split site becomes two species.
+//  6. Last resort before an error: each element's usual state, if the imbalance stays below
+//     RELAXED_NEUTRALITY_TOLERANCE (files that left out Li or dopants), with a warning.
 // BVS uses R0/b from softBV's table (Chen & Adams 2017, i.e. Brown's bvparm compilation), neighbours
 // from a periodic search over all images within the bond cutoff, each neighbour weighted by its
-// occupancy.
+// occupancy. The search enumerates state combinations depth-first with charge-range pruning; with
+// many elements the least abundant are fixed at their usual state (MAX_COMBINATIONS).
 import bvData from './data/bond-valence.json';
 import { OxidationStateError, UsageError } from '../errors.js';
 import { electronegativity, isElement } from '../structure/elements.js';
@@ -85,7 +91,7 @@ const CUTOFF_MIN = 3.5;
 const CUTOFF_MAX = 5.0;
 
 /** Largest number of state combinations searched (see the trace-element rule in assignByBondValence). */
-const MAX_COMBINATIONS = 20000;
+const MAX_COMBINATIONS = 4096;
 
 /** Metals whose mixed valence is chemically common; p-block non-metals (P3+/P5+, S4+/S6+) never mix. */
 const MIXED_VALENCE_ELEMENTS = new Set([
@@ -183,7 +189,7 @@ function imbalanceWarning(s: Structure, net: number, abs: number, what: string):
 // main entry
 
 /** Oxidation states for every species; never mutates `s`. Throws OxidationStateError when no charge-neutral assignment exists. */
-export function assignOxidationStates(s: Structure, opts: { override?: Record<string, number> } = {}): OxidationResult {
+export function assignOxidationStates(s: Structure, opts: AssignOptions = {}): OxidationResult {
   const warnings: string[] = [];
   const override = opts.override ?? {};
   const present = new Set<string>();
@@ -230,6 +236,8 @@ interface ElementCandidates {
   en: number;
   states: number[];
   penalty: number[];
+  /** Given by --oxi: exempt from the electronegativity rule (the user knows better). */
+  fixed: boolean;
 }
 
 interface Candidate {
@@ -244,14 +252,14 @@ interface Candidate {
 function candidatesFor(el: string, amount: number, override: Record<string, number>): ElementCandidates {
   const en = electronegativity(el);
   const fixed = override[el];
-  if (fixed !== undefined) return { symbol: el, amount, en, states: [fixed], penalty: [0] };
+  if (fixed !== undefined) return { symbol: el, amount, en, states: [fixed], penalty: [0], fixed: true };
   const table = STATES[el];
   if (!table) {
     throw new OxidationStateError(`no oxidation states known for element ${el}; give them with --oxi, e.g. --oxi ${el}=2`);
   }
   const states = [...table.common, ...table.rare];
   const penalty = [...table.common.map((_, i) => i * COMMON_RANK_PENALTY), ...table.rare.map(() => RARE_PENALTY)];
-  return { symbol: el, amount, en, states, penalty };
+  return { symbol: el, amount, en, states, penalty, fixed: false };
 }
 
 /** Sign rules that do not depend on bond valences. */
@@ -271,13 +279,13 @@ function signsAllowed(els: ElementCandidates[], rules: SignRules, pick: ArrayLik
   for (let e = 0; e < els.length; e++) {
     const el = els[e]!;
     const q = el.states[pick[e]!]!;
-    const en = Number.isNaN(el.en) ? 0 : el.en;
+    const en = Number.isNaN(el.en) || el.fixed ? NaN : el.en;
     if (q > 0) {
       nCation++;
-      maxCation = Math.max(maxCation, en);
+      if (!Number.isNaN(en)) maxCation = Math.max(maxCation, en);
     } else if (q < 0) {
       nAnion++;
-      minAnion = Math.min(minAnion, en);
+      if (!Number.isNaN(en)) minAnion = Math.min(minAnion, en);
     }
   }
   if (nCation === 0 || nAnion === 0) return false;
@@ -295,10 +303,12 @@ function signsAllowed(els: ElementCandidates[], rules: SignRules, pick: ArrayLik
  * States that need a homonuclear bond: peroxide O-1 (O-O ~1.5 Å), disulfide S-1 (S-S ~2.1 Å),
  * hypodiphosphate P+4 (P2S6 4-, P2O6 4-: P-P ~2.2 Å). Without such a contact the state is dropped.
  */
-const DIMER_STATES: Record<string, { state: number; maxDistance: number }> = {
-  O: { state: -1, maxDistance: 1.7 },
-  S: { state: -1, maxDistance: 2.4 },
-  P: { state: 4, maxDistance: 2.4 },
+const DIMER_STATES: Record<string, { state: number; maxDistance: number; minOccupancy: number }> = {
+  // Split anion positions of disordered files come close too: only fully occupied pairs count.
+  O: { state: -1, maxDistance: 1.7, minOccupancy: 0.99 },
+  S: { state: -1, maxDistance: 2.4, minOccupancy: 0.99 },
+  // Li4P2S6-type files often refine P-P dumbbells with partial occupancy (Mg-doped Li4P2S6: 0.8).
+  P: { state: 4, maxDistance: 2.4, minOccupancy: 0.5 },
 };
 /**
  * Two elements that can both be anions, closer than the sum of their covalent radii plus this slack
@@ -319,14 +329,17 @@ function structuralRules(s: Structure, els: ElementCandidates[], elementIndex: M
   const siteEls = s.sites.map((site) => [...new Set(site.species.map((sp) => elementIndex.get(sp.element)!))]);
   for (const list of siteEls) for (const a of list) for (const b of list) if (a !== b) same[a * E + b] = 1;
   const dimerCut = new Float64Array(E);
+  const dimerOcc = new Float64Array(E);
   for (let e = 0; e < E; e++) {
     const d = DIMER_STATES[els[e]!.symbol];
-    if (d && els[e]!.states.includes(d.state) && els[e]!.states.length > 1) dimerCut[e] = d.maxDistance;
+    if (d && els[e]!.states.includes(d.state) && els[e]!.states.length > 1) {
+      dimerCut[e] = d.maxDistance;
+      dimerOcc[e] = d.minOccupancy;
+    }
   }
   const hasDimer = new Uint8Array(E);
   const bonded = new Uint8Array(E * E);
-  // Dimers count between sites at least half occupied: split positions of one atom are not dimers.
-  const majority = s.sites.map((site) => site.species.reduce((acc, sp) => acc + sp.occupancy, 0) >= 0.5);
+  const siteOcc = s.sites.map((site) => site.species.reduce((acc, sp) => acc + sp.occupancy, 0));
   const full = s.sites.map((site) => site.species.reduce((acc, sp) => acc + sp.occupancy, 0) >= 0.99 && site.species.length === 1);
   const rcov = els.map((el) => elementData(el.symbol)?.rcov ?? 0);
   const contact = new Float64Array(E * E);
@@ -342,7 +355,7 @@ function structuralRules(s: Structure, els: ElementCandidates[], elementIndex: M
       for (const y of siteEls[b]!) {
         if (x !== y && d < COINCIDENT) same[x * E + y] = same[y * E + x] = 1;
         else if (x !== y && full[a] && full[b] && d < contact[x * E + y]!) bonded[x * E + y] = bonded[y * E + x] = 1;
-        if (x === y && d < dimerCut[x]! && majority[a] && majority[b]) hasDimer[x] = 1;
+        if (x === y && d < dimerCut[x]! && siteOcc[a]! >= dimerOcc[x]! && siteOcc[b]! >= dimerOcc[x]!) hasDimer[x] = 1;
       }
   });
   for (let e = 0; e < E; e++) {
@@ -448,12 +461,27 @@ function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Rows, elem
   for (let r = 0; r < rows.count; r++) rowStart[rows.site[r]! + 1] = r + 1;
   for (let i = 1; i <= s.sites.length; i++) rowStart[i] = Math.max(rowStart[i]!, rowStart[i - 1]!);
 
-  // Sites whose species can bond to something; per-site element lists for a quick pair test.
+  // Quick pair test: sites whose elements can bond, as bit masks (a slow path above 31 elements).
   const siteEls = s.sites.map((site) => site.species.map((sp) => elementIndex.get(sp.element)!));
-  const canPair = (a: number, b: number): boolean => {
-    for (const x of siteEls[a]!) for (const y of siteEls[b]!) if (elementPairs[x * E + y]) return true;
-    return false;
-  };
+  let canPair: (a: number, b: number) => boolean;
+  if (E <= 31) {
+    const partnerMask = new Int32Array(E);
+    for (let x = 0; x < E; x++) for (let y = 0; y < E; y++) if (elementPairs[x * E + y]) partnerMask[x]! |= 1 << y;
+    const siteMask = new Int32Array(s.sites.length);
+    const sitePartners = new Int32Array(s.sites.length);
+    siteEls.forEach((list, i) => {
+      for (const x of list) {
+        siteMask[i]! |= 1 << x;
+        sitePartners[i]! |= partnerMask[x]!;
+      }
+    });
+    canPair = (a, b) => (sitePartners[a]! & siteMask[b]!) !== 0;
+  } else {
+    canPair = (a, b) => {
+      for (const x of siteEls[a]!) for (const y of siteEls[b]!) if (elementPairs[x * E + y]) return true;
+      return false;
+    };
+  }
 
   const addBond = (rowA: number, rowB: number, d: number) => {
     if (d < COINCIDENT) return; // split or shared positions are not bonds
@@ -491,13 +519,14 @@ function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Rows, elem
  * Calls visit(a, b, d) for every pair of sites a <= b and every lattice translation that brings b
  * within `cutoff` of a (a site with its own images included, not with itself). The image range is
  * exact for any cell shape: |Δf_k + n_k| <= cutoff·|a*_k| bounds the translation along each axis.
+ * Sites are binned into cells at least `cutoff` wide (in fractional units along each axis, so any
+ * partner lies in the 3 neighbouring cells per axis); axes with fewer than 3 cells scan all cells.
  */
 function forEachPeriodicPair(s: Structure, cutoff: number, wanted: (a: number, b: number) => boolean, visit: (a: number, b: number, d: number) => void): void {
   const m = s.lattice.matrix;
-  const [ra, rb, rc] = s.lattice.reciprocalLengths;
-  const ha = cutoff * ra;
-  const hb = cutoff * rb;
-  const hc = cutoff * rc;
+  const recip = s.lattice.reciprocalLengths;
+  const h = recip.map((r) => cutoff * r);
+  const [ha, hb, hc] = h as [number, number, number];
   const cut2 = cutoff * cutoff;
   const n = s.sites.length;
   const fx = new Float64Array(n);
@@ -508,31 +537,67 @@ function forEachPeriodicPair(s: Structure, cutoff: number, wanted: (a: number, b
     fy[i] = site.frac[1];
     fz[i] = site.frac[2];
   });
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      if (!wanted(a, b)) continue;
-      const dfx = fx[b]! - fx[a]!;
-      const dfy = fy[b]! - fy[a]!;
-      const dfz = fz[b]! - fz[a]!;
-      const i0 = Math.ceil(-ha - dfx), i1 = Math.floor(ha - dfx);
-      const j0 = Math.ceil(-hb - dfy), j1 = Math.floor(hb - dfy);
-      const k0 = Math.ceil(-hc - dfz), k1 = Math.floor(hc - dfz);
-      for (let i = i0; i <= i1; i++) {
-        const u = dfx + i;
-        for (let j = j0; j <= j1; j++) {
-          const v = dfy + j;
-          for (let k = k0; k <= k1; k++) {
-            if (a === b && i === 0 && j === 0 && k === 0) continue;
-            const w = dfz + k;
-            const x = u * m[0]! + v * m[3]! + w * m[6]!;
-            const y = u * m[1]! + v * m[4]! + w * m[7]!;
-            const z = u * m[2]! + v * m[5]! + w * m[8]!;
-            const d2 = x * x + y * y + z * z;
-            if (d2 < cut2) visit(a, b, Math.sqrt(d2));
-          }
+  // Cell list: nc[k] cells along axis k, each at least cutoff·|a*_k| wide (capped for tiny cutoffs).
+  const nc = h.map((hk) => Math.max(1, Math.min(64, Math.floor(1 / hk)))) as [number, number, number];
+  const cellOf = (f: number, k: number) => {
+    const c = Math.floor((f - Math.floor(f)) * nc[k]!);
+    return c >= nc[k]! ? nc[k]! - 1 : c;
+  };
+  const nCells = nc[0] * nc[1] * nc[2];
+  const cellStart = new Int32Array(nCells + 1);
+  const siteCell = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    siteCell[i] = cellOf(fx[i]!, 0) + nc[0] * (cellOf(fy[i]!, 1) + nc[1] * cellOf(fz[i]!, 2));
+    cellStart[siteCell[i]! + 1]!++;
+  }
+  for (let c = 0; c < nCells; c++) cellStart[c + 1]! += cellStart[c]!;
+  const fill = cellStart.slice(0, nCells);
+  const cellSites = new Int32Array(n);
+  for (let i = 0; i < n; i++) cellSites[fill[siteCell[i]!]!++] = i;
+  // Neighbouring cell indices along each axis (unique, wrapped).
+  const around = (c: number, k: number): number[] => {
+    if (nc[k]! < 3) return Array.from({ length: nc[k]! }, (_, i) => i);
+    return [(c + nc[k]! - 1) % nc[k]!, c, (c + 1) % nc[k]!];
+  };
+
+  const pair = (a: number, b: number) => {
+    const dfx = fx[b]! - fx[a]!;
+    const dfy = fy[b]! - fy[a]!;
+    const dfz = fz[b]! - fz[a]!;
+    const i0 = Math.ceil(-ha - dfx), i1 = Math.floor(ha - dfx);
+    const j0 = Math.ceil(-hb - dfy), j1 = Math.floor(hb - dfy);
+    const k0 = Math.ceil(-hc - dfz), k1 = Math.floor(hc - dfz);
+    for (let i = i0; i <= i1; i++) {
+      const u = dfx + i;
+      for (let j = j0; j <= j1; j++) {
+        const v = dfy + j;
+        for (let k = k0; k <= k1; k++) {
+          if (a === b && i === 0 && j === 0 && k === 0) continue;
+          const w = dfz + k;
+          const x = u * m[0]! + v * m[3]! + w * m[6]!;
+          const y = u * m[1]! + v * m[4]! + w * m[7]!;
+          const z = u * m[2]! + v * m[5]! + w * m[8]!;
+          const d2 = x * x + y * y + z * z;
+          if (d2 < cut2) visit(a, b, Math.sqrt(d2));
         }
       }
     }
+  };
+
+  for (let a = 0; a < n; a++) {
+    const ca = siteCell[a]!;
+    const cx = ca % nc[0];
+    const cy = Math.floor(ca / nc[0]) % nc[1];
+    const cz = Math.floor(ca / (nc[0] * nc[1]));
+    for (const z of around(cz, 2))
+      for (const y of around(cy, 1))
+        for (const x of around(cx, 0)) {
+          const c = x + nc[0] * (y + nc[1] * z);
+          for (let t = cellStart[c]!; t < cellStart[c + 1]!; t++) {
+            const b = cellSites[t]!;
+            if (b >= a && wanted(a, b)) pair(a, b);
+          }
+        }
   }
 }
 
@@ -556,6 +621,7 @@ function rowBvs(t: BvsTables, r: number, si: number, pick: ArrayLike<number>, mi
   return total;
 }
 
+/** Score of a single-state candidate: mean squared BVS deviation per atom plus the state priors. */
 function scoreSingle(els: ElementCandidates[], rows: Rows, t: BvsTables, pick: Int32Array, totalAtoms: number): number {
   let dev = 0;
   for (let r = 0; r < rows.count; r++) {
@@ -563,8 +629,7 @@ function scoreSingle(els: ElementCandidates[], rows: Rows, t: BvsTables, pick: I
     const q = els[e]!.states[pick[e]!]!;
     if (q === 0) continue;
     const bvs = rowBvs(t, r, pick[e]!, pick);
-    const d2 = bvs < 0 ? MISSING_PARAM_D2 : (bvs - Math.abs(q)) ** 2;
-    dev += rows.occupancy[r]! * d2;
+    dev += rows.occupancy[r]! * (bvs < 0 ? MISSING_PARAM_D2 : (bvs - Math.abs(q)) ** 2);
   }
   let prior = 0;
   for (let e = 0; e < els.length; e++) prior += els[e]!.penalty[pick[e]!]!;
@@ -589,12 +654,14 @@ function enumerateCombinations(
   const restMax = new Float64Array(E + 1);
   for (let e = E - 1; e >= 0; e--) {
     const el = els[e]!;
-    const qs = e === skip ? skipRange : el.states.map((q) => q * el.amount);
+    const qs = e === skip ? [0] : el.states.map((q) => q * el.amount);
     restMin[e] = restMin[e + 1]! + Math.min(...qs);
     restMax[e] = restMax[e + 1]! + Math.max(...qs);
   }
+  // The skipped element's charge is never added to `net`, so its range widens every bound.
+  const [skipMin, skipMax] = skipRange;
   const recurse = (e: number, net: number, abs: number) => {
-    if (net + restMin[e]! > slack || net + restMax[e]! < -slack) return;
+    if (net + restMin[e]! + skipMin > slack || net + restMax[e]! + skipMax < -slack) return;
     if (e === E) {
       visit(pick, net, abs);
       return;
@@ -638,28 +705,24 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
   if (fixedTrace.length) warnings.push(`too many elements to try every combination; least abundant fixed at their most common state: ${fixedTrace.join(' ')}`);
   const rows = buildRows(s, elementIndex);
   const totalAtoms = els.reduce((acc, e) => acc + e.amount, 0);
-  const E = els.length;
 
   let tables: BvsTables | null = null;
   const getTables = () => (tables ??= buildBvsTables(s, els, rows, elementIndex));
 
   const single: Candidate[] = [];
-  let closest: { pick: Int32Array; imbalance: number; rel: number } | null = null;
+  const relaxed: Candidate[] = [];
   // Any assignment within the tolerance has |net| <= tolerance * (largest possible sum |q|).
   const maxAbs = els.reduce((acc, e) => acc + e.amount * Math.max(...e.states.map(Math.abs)), 0);
-  const relaxed: Candidate[] = [];
-  enumerateCombinations(
-    els,
-    RELAXED_NEUTRALITY_TOLERANCE * maxAbs,
-    (pick, net, abs) => {
-      if (!signsAllowed(els, rules, pick)) return;
-      const rel = abs > 0 ? Math.abs(net) / abs : Infinity;
-      if (!closest || rel < closest.rel) closest = { pick: pick.slice(), imbalance: net, rel };
-      if (rel > RELAXED_NEUTRALITY_TOLERANCE) return;
-      (rel <= NEUTRALITY_TOLERANCE ? single : relaxed).push({ pick: pick.slice(), score: IMBALANCE_WEIGHT * rel * rel, imbalance: net });
-    },
-  );
+  enumerateCombinations(els, RELAXED_NEUTRALITY_TOLERANCE * maxAbs, (pick, net, abs) => {
+    const rel = abs > 0 ? Math.abs(net) / abs : Infinity;
+    if (rel > RELAXED_NEUTRALITY_TOLERANCE || !signsAllowed(els, rules, pick)) return;
+    const c = { pick: pick.slice(), score: IMBALANCE_WEIGHT * rel * rel, imbalance: net };
+    if (rel <= NEUTRALITY_TOLERANCE) single.push(c);
+    // The relaxed tier blames the occupancies, not the chemistry: only each element's usual state.
+    else if (els.every((el, e) => el.penalty[pick[e]!] === 0)) relaxed.push(c);
+  });
 
+  // Tiers: neutral within the tolerance; one mixed-valent metal; the usual states with sloppy occupancies.
   const bestOf = (list: Candidate[]): Candidate | null => {
     let best: Candidate | null = null;
     for (const c of list) {
@@ -674,32 +737,12 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
     best = bestOf(relaxed);
     if (best) {
       warnings.push(
-        `no oxidation states balance the charge within ${100 * NEUTRALITY_TOLERANCE} %; using the closest, ` +
+        `no oxidation states balance the charge within ${100 * NEUTRALITY_TOLERANCE} %; using the usual ones, ` +
           `${symbols.map((el, e) => fmtState(el, els[e]!.states[best!.pick[e]!]!)).join(' ')}: check the occupancies in the file or give --oxi`,
       );
     }
   }
-
-  if (!best) {
-    // For the message: the assignment closest to neutral, searched without pruning when affordable.
-    if (!closest && els.reduce((acc, e) => acc * e.states.length, 1) <= 1e6) {
-      enumerateCombinations(els, Infinity, (pick, net, abs) => {
-        if (!signsAllowed(els, rules, pick)) return;
-        const rel = abs > 0 ? Math.abs(net) / abs : Infinity;
-        if (!closest || rel < closest.rel) closest = { pick: pick.slice(), imbalance: net, rel };
-      });
-    }
-    const c = closest as { pick: Int32Array; imbalance: number; rel: number } | null;
-    const states = c ? symbols.map((el, e) => `${el}=${els[e]!.states[c.pick[e]!]!}`) : symbols.map((el) => `${el}=?`);
-    const closestText = c
-      ? `; the closest, ${symbols.map((el, e) => fmtState(el, els[e]!.states[c.pick[e]!]!)).join(' ')}, leaves ${fmtNum(c.imbalance)} e per cell (${fmtNum(100 * c.rel, 1)} % of the total |charge|)`
-      : '';
-    throw new OxidationStateError(
-      `no charge-neutral oxidation-state assignment for ${describe(s)}: no combination of common oxidation states ` +
-        `balances within ${100 * RELAXED_NEUTRALITY_TOLERANCE} % (occupancy-weighted)${closestText}. ` +
-        `Give the states explicitly, e.g. --oxi ${states.join(',')}`,
-    );
-  }
+  if (!best) throw noAssignmentError(s, els, symbols);
 
   // Apply: state per row; split rows of a mixed-valent element into two species.
   const chosen = best;
@@ -739,6 +782,26 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
     );
   }
   return { structure: out, warnings };
+}
+
+/** The error for a composition without a charge-neutral assignment, with an --oxi suggestion. */
+function noAssignmentError(s: Structure, els: ElementCandidates[], symbols: string[]): OxidationStateError {
+  // Suggest each element's usual state (what a chemist would try first) and say how far off it is.
+  let net = 0;
+  let abs = 0;
+  for (const el of els) {
+    net += el.states[0]! * el.amount;
+    abs += Math.abs(el.states[0]! * el.amount);
+  }
+  const usual = symbols.map((el, e) => fmtState(el, els[e]!.states[0]!)).join(' ');
+  const charge = `${net > 0 ? '+' : ''}${fmtNum(net)}`;
+  return new OxidationStateError(
+    `no charge-neutral oxidation-state assignment for ${describe(s)}: no combination of common oxidation states ` +
+      `(one per element, or one mixed-valent metal) balances within ${100 * NEUTRALITY_TOLERANCE} % (occupancy-weighted); ` +
+      `with the usual states, ${usual}, the net charge is ${charge} e per cell` +
+      `${abs > 0 ? ` (${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|)` : ''}. ` +
+      `Give the states explicitly, e.g. --oxi ${symbols.map((el, e) => `${el}=${els[e]!.states[0]!}`).join(',')}`,
+  );
 }
 
 /** One element mixed-valent (two adjacent states of one sign), all others single; exact neutrality. */

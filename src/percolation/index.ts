@@ -4,5 +4,5 @@ export { findPath } from './path.js';
 export { findSites, type SiteOptions } from './sites.js';
 export { sortedIndicesUpTo } from './sort.js';
 export { WindingLattice, hermiteBasis } from './winding.js';
-export type { LatticeLike } from './grid-walk.js';
+export type { LatticeLike, Connectivity } from './grid-walk.js';
 export * from './types.js';

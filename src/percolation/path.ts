@@ -76,7 +76,7 @@ class EdgeHeap {
 }
 
 const PREVIOUS: Record<Dimension, Dimension | null> = { '1D': null, '2D': '1D', '3D': '2D' };
-const ROOT = 6;
+const ROOT = 127;
 
 export function findPath(
   energies: Float32Array,
@@ -89,7 +89,7 @@ export function findPath(
   const barrier = perc.barriers[dim];
   if (saddle === null || barrier === null) return null;
   const matrix = latticeMatrix(lattice);
-  const walker = new GridWalker(grid);
+  const walker = new GridWalker(grid, perc.connectivity ?? 6);
   if (energies.length !== walker.n) throw new RangeError(`energies has ${energies.length} values, grid has ${walker.n}`);
   const threshold = energies[saddle]!;
 
@@ -113,7 +113,7 @@ export function findPath(
 
   const scan = (u: number): void => {
     const eu = energies[u]!;
-    for (let d = 0; d < 6; d++) {
+    for (let d = 0; d < walker.directions; d++) {
       const v = walker.step(u, d);
       const ev = energies[v]!;
       if (!(ev <= threshold)) continue;

@@ -24,7 +24,8 @@ export function findSites(
   opts: SiteOptions = {},
 ): SiteNetwork {
   const matrix = latticeMatrix(lattice);
-  const walker = new GridWalker(grid);
+  const walker = new GridWalker(grid, perc.connectivity ?? 6);
+  const dirs = walker.directions;
   if (energies.length !== walker.n) throw new RangeError(`energies has ${energies.length} values, grid has ${walker.n}`);
   const cap = opts.cap ?? perc.thresholds['3D'] ?? perc.eMin + perc.encut;
   const tolerance = opts.energyTolerance ?? 0.01;
@@ -37,13 +38,13 @@ export function findSites(
   const volume: number[] = [];
   const hopSeen = new Set<string>();
   const hops: Hop[] = [];
-  const neighbour = new Int32Array(6);
-  const wrap = new Int32Array(18);
+  const neighbour = new Int32Array(dirs);
+  const wrap = new Int32Array(3 * dirs);
 
   for (let t = 0; t < order.length; t++) {
     const p = order[t]!;
     let lowest = -1;
-    for (let d = 0; d < 6; d++) {
+    for (let d = 0; d < dirs; d++) {
       const q = walker.step(p, d);
       neighbour[d] = q;
       wrap[3 * d] = walker.wx;
@@ -67,7 +68,7 @@ export function findSites(
       for (let m = 0; m < 3; m++) cell[3 * p + m] = cell[3 * q + m]! - wrap[3 * lowest + m]!;
     }
 
-    for (let d = 0; d < 6; d++) {
+    for (let d = 0; d < dirs; d++) {
       const x = neighbour[d]!;
       const bx = basin[x]!;
       if (bx < 0) continue;

@@ -6,11 +6,17 @@
 import type { GridSpec } from '../backends/types.js';
 import { sortedIndicesUpTo } from './sort.js';
 import { WindingLattice, type IVec3 } from './winding.js';
+import { checkConnectivity, neighbourOffsets, type Connectivity } from './grid-walk.js';
 import type { PercolationResult, PerDimension } from './types.js';
 
 export interface PercolateOptions {
   /** Energy window above eMin to sweep (eV); thresholds above eMin + encut are null. Default 10. */
   encut?: number;
+  /**
+   * Grid neighbours: 6 (faces, the default: DESIGN §3), 18 (and edges) or 26 (and corners: what
+   * bvlain's scipy labelling uses). More neighbours let paths cut corners, so barriers can only drop.
+   */
+  connectivity?: Connectivity;
   /** Stop once this winding rank is reached (default 3: everything there is to find); 4 never stops early. */
   stopAtRank?: 1 | 2 | 3 | 4;
 }
@@ -140,12 +146,13 @@ interface SweepOutcome {
   added: number;
 }
 
-function sweep(order: Uint32Array, grid: GridSpec, stopAtRank: number, wide: boolean): SweepOutcome {
+function sweep(order: Uint32Array, grid: GridSpec, stopAtRank: number, wide: boolean, connectivity: Connectivity): SweepOutcome {
   const { nx, ny, nz } = grid;
   const n = nx * ny * nz;
   const uf = new PeriodicUnionFind(n, wide);
   const parent = uf.parent;
   const nxy = nx * ny;
+  const extra = connectivity === 6 ? null : neighbourOffsets(connectivity);
   const thresholdIndex: [number, number, number] = [-1, -1, -1];
   const windings: [IVec3[], IVec3[], IVec3[]] = [[], [], []];
   let added = 0;
@@ -158,7 +165,20 @@ function sweep(order: Uint32Array, grid: GridSpec, stopAtRank: number, wide: boo
     const j = jk % ny;
     const k = (jk - j) / ny;
     const before = uf.maxRank;
-    // Six neighbours; stepping off a face wraps to the opposite face and shifts the copy by ±1 cell.
+    if (extra !== null) {
+      // Edge and corner neighbours (the six faces follow below); each axis wraps on its own.
+      for (let e = 18; e < extra.length; e += 3) {
+        let ii = i + extra[e]!, jj = j + extra[e + 1]!, kk = k + extra[e + 2]!;
+        const wx = ii < 0 ? -1 : ii >= nx ? 1 : 0;
+        const wy = jj < 0 ? -1 : jj >= ny ? 1 : 0;
+        const wz = kk < 0 ? -1 : kk >= nz ? 1 : 0;
+        ii -= wx * nx;
+        jj -= wy * ny;
+        kk -= wz * nz;
+        uf.connect(p, ii + nx * (jj + ny * kk), wx, wy, wz);
+      }
+    }
+    // Six face neighbours; stepping off a face wraps to the opposite face and shifts the copy by ±1 cell.
     if (i + 1 < nx) uf.connect(p, p + 1, 0, 0, 0);
     else uf.connect(p, p - i, 1, 0, 0);
     if (i > 0) uf.connect(p, p - 1, 0, 0, 0);
@@ -203,6 +223,7 @@ export function percolate(energies: Float32Array, grid: GridSpec, opts: Percolat
     throw new RangeError(`energies has ${energies.length} values but the ${nx}×${ny}×${nz} grid has ${nx * ny * nz} points`);
   }
   const encut = opts.encut ?? 10;
+  const connectivity = checkConnectivity(opts.connectivity ?? 6);
   if (!(encut >= 0)) throw new RangeError(`encut must be ≥ 0, got ${encut}`);
   const { eMin, eMax } = energyRange(energies);
   if (!Number.isFinite(eMin)) throw new RangeError('the energy grid has no finite value');
@@ -212,11 +233,11 @@ export function percolate(energies: Float32Array, grid: GridSpec, opts: Percolat
   const t1 = performance.now();
   let outcome: SweepOutcome;
   try {
-    outcome = sweep(order, grid, opts.stopAtRank ?? 3, false);
+    outcome = sweep(order, grid, opts.stopAtRank ?? 3, false, connectivity);
   } catch (err) {
     if (!(err instanceof OffsetOverflow)) throw err;
     // Offsets beyond ±32767 cells need a pathological (helical) landscape; redo with 32-bit offsets.
-    outcome = sweep(order, grid, opts.stopAtRank ?? 3, true);
+    outcome = sweep(order, grid, opts.stopAtRank ?? 3, true, connectivity);
   }
   const t2 = performance.now();
 
@@ -233,6 +254,7 @@ export function percolate(energies: Float32Array, grid: GridSpec, opts: Percolat
     eMin,
     eMax,
     encut,
+    connectivity,
     barriers,
     thresholds,
     saddles: pick((r) => (outcome.thresholdIndex[r]! < 0 ? null : outcome.thresholdIndex[r]!)),

@@ -14,6 +14,8 @@ export interface PercolationResult {
   eMax: number;
   /** Energy window above eMin that was swept (eV). */
   encut: number;
+  /** Grid neighbours used (6 faces; 18 with edges; 26 with corners). Paths and sites follow the same. */
+  connectivity: 6 | 18 | 26;
   /** Barriers relative to eMin (eV); null when not reached at or below eMin + encut. */
   barriers: PerDimension<number | null>;
   /** Absolute energies (eV) at which some cluster's winding rank first reaches 1, 2, 3. */

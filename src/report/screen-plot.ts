@@ -58,9 +58,9 @@ function fmt(v: number): string {
 }
 
 export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion, o: ScreenPlotOptions = {}): string {
-  const W = o.width ?? 720;
+  const W = o.width ?? 760;
   const H = o.height ?? 520;
-  const m = { left: 72, right: 170, top: 48, bottom: 60 };
+  const m = { left: 72, right: 200, top: 48, bottom: 60 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
 

@@ -110,6 +110,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       return {
         ion: r.ion,
         model: r.model,
+        backend: r.backend,
         resolution: r.resolution,
         grid: [r.grid.nx, r.grid.ny, r.grid.nz],
         eMin: r.eMin,

@@ -29,6 +29,8 @@ interface Job {
   skip: Set<string>;
   structures: Array<{ id: string; block: string | null }> | null;
   current: StructureStart | null;
+  /** performance.now() when the current structure started. */
+  startedAt: number;
   /** Crashes outside any structure (retried once, then the rest of the entry gets error rows). */
   looseCrashes: number;
 }
@@ -39,6 +41,11 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   ready: boolean;
   dead: boolean;
+}
+
+/** No worker could start (missing bundle, a processor module that does not load). */
+export class WorkerStartError extends Error {
+  override name = 'WorkerStartError';
 }
 
 export class ScreenPool {
@@ -95,7 +102,11 @@ export class ScreenPool {
     if (!job) return this.pump();
     const cfg = this.o.init.config;
     if (job.current) {
-      this.o.onGroup(errorRows(job.input.file, job.current, err, cfg, this.structuresIn(job)));
+      const rows = errorRows(job.input.file, job.current, err, cfg, this.structuresIn(job));
+      const elapsed = Math.round((performance.now() - job.startedAt) * 100) / 100;
+      // The time until the kill, once per structure (the summary adds time_ms over a structure's rows).
+      if (rows[0]) rows[0].time_ms = elapsed;
+      this.o.onGroup(rows);
       job.skip.add(job.current.id);
       job.current = null;
       this.requeue(job);
@@ -127,7 +138,7 @@ export class ScreenPool {
     if (!slot.ready && !slot.job) {
       // Could not even start (bad processor module, missing bundle): stop the screen.
       slot.dead = true;
-      this.fail(new Error(`screen worker failed to start: ${message}`));
+      this.fail(new WorkerStartError(`screen worker failed to start: ${message}`));
       return;
     }
     this.abandon(slot, { kind, message });
@@ -148,7 +159,7 @@ export class ScreenPool {
       case 'init-failed':
         slot.dead = true;
         void slot.worker.terminate();
-        this.fail(new Error(`screen worker failed to start: ${m.message}`));
+        this.fail(new WorkerStartError(`screen worker failed to start: ${m.message}`));
         return;
       case 'grid':
         void this.serveGrid(slot, m);
@@ -164,6 +175,7 @@ export class ScreenPool {
         return;
       case 'start': {
         job.current = m.info;
+        job.startedAt = performance.now();
         const limit = this.o.timeoutMs / 1000;
         this.arm(slot, () => this.abandon(slot, { kind: 'Timeout', message: `exceeded the per-structure timeout of ${limit} s` }));
         return;
@@ -240,7 +252,7 @@ export class ScreenPool {
   async submit(input: EntryInput, skip: Iterable<string> = []): Promise<void> {
     while (!this.fatal && this.queue.length >= this.slots.length) await new Promise<void>((r) => this.spaceWaiters.push(r));
     if (this.fatal) throw this.fatal;
-    this.queue.push({ id: this.nextJob++, input, skip: new Set(skip), structures: null, current: null, looseCrashes: 0 });
+    this.queue.push({ id: this.nextJob++, input, skip: new Set(skip), structures: null, current: null, startedAt: 0, looseCrashes: 0 });
     this.pump();
   }
 

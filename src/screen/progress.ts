@@ -75,10 +75,8 @@ export class Progress {
   finish(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.o.mode === 'bar') {
-      this.render();
-      this.o.stream.write('\n');
-    }
+    if (this.o.mode !== 'none') this.render();
+    if (this.o.mode === 'bar') this.o.stream.write('\n');
   }
 
   get counts(): { entries: number; structures: number; errors: number; elapsedMs: number } {

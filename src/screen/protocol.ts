@@ -11,6 +11,8 @@ export interface WorkerInit {
   processorModule: string | null;
   /** Grids are computed by the main thread's backend (e.g. the one GPU device), not in the worker. */
   gridsOnMain: boolean;
+  /** Name and description of the main thread's grid backend (for the rows' provenance). */
+  gridBackend: { name: string; description: string } | null;
 }
 
 export type ToWorker =

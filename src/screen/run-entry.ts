@@ -54,6 +54,7 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     space_group_number: start.space_group_number,
     ion,
     model: null,
+    backend: null,
     resolution: null,
     grid: null,
     n_framework_atoms: null,
@@ -151,6 +152,7 @@ export async function runEntry(
         const r = await processor.compute(item, ion!, config);
         row.ion = r.ion;
         row.model = r.model;
+        row.backend = r.backend ?? null;
         row.resolution = r.resolution;
         row.grid = r.grid;
         row.n_framework_atoms = r.nFrameworkAtoms;

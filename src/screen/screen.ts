@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../errors.js';
 import { deriveOutputs, type TableSummary } from './derive.js';
 import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type Entry, type ShardSpec } from './inputs.js';
 import { RowWriter, scanForResume } from './output.js';
-import { ScreenPool } from './pool.js';
+import { ScreenPool, WorkerStartError } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { workerBundle } from './package-root.js';
 import type { RuntimeConfig, ScreenConfig, ScreenHeader, ScreenRow } from './types.js';
@@ -129,7 +129,13 @@ export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
   const pool = new ScreenPool({
     workers: o.workers,
     workerFile,
-    init: { config: o.config, runtime: o.runtime, processorModule, gridsOnMain },
+    init: {
+      config: o.config,
+      runtime: o.runtime,
+      processorModule,
+      gridsOnMain,
+      gridBackend: gridBackend ? { name: gridBackend.name, description: gridBackend.description } : null,
+    },
     timeoutMs: o.timeoutMs,
     ...(gridBackend ? { gridBackend } : {}),
     onGroup: (rows: ScreenRow[]) => {
@@ -144,6 +150,10 @@ export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
       await pool.submit(input, skipByFile.get(input.file) ?? []);
     }
     await pool.drain();
+  } catch (e) {
+    // A --processor module that does not load is the user's input, not a bvscape bug.
+    if (e instanceof WorkerStartError && processorModule) throw new UsageError(`--processor ${o.processorModule}: ${e.message.split('\n')[0]}`);
+    throw e;
   } finally {
     progress.finish();
     await pool.close();

@@ -88,6 +88,8 @@ export interface IonOutcome {
   nFrameworkAtoms: number | null;
   timingsMs: Record<string, number>;
   note?: string;
+  /** Which backend computed the grid ("webgpu", "cpu"). */
+  backend?: string;
 }
 
 /**
@@ -119,6 +121,8 @@ export interface ScreenRow {
   /** Mobile ion ("Li+"); null only for an entry-level error when no ion was named explicitly. */
   ion: string | null;
   model: string | null;
+  /** Grid backend ("webgpu", "cpu"); null for error rows. */
+  backend: string | null;
   resolution: number | null;
   grid: [number, number, number] | null;
   n_framework_atoms: number | null;
@@ -164,7 +168,7 @@ export interface ScreenHeader {
 }
 
 export const CSV_COLUMNS = [
-  'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'resolution', 'grid',
+  'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
   'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
   'note', 'time_ms',
 ] as const;

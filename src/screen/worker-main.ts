@@ -18,11 +18,13 @@ export async function loadProcessorModule(url: string): Promise<StructureProcess
 
 /** An EnergyBackend whose grids are computed by the main thread (which owns the GPU device). */
 class MainThreadBackend implements EnergyBackend {
-  readonly name = 'main-thread';
-  readonly description = 'grids computed by the main thread backend';
   private next = 1;
   private pending = new Map<number, { resolve: (r: GridResult) => void; reject: (e: Error) => void }>();
-  constructor(private readonly post: (m: FromWorker) => void) {}
+  constructor(
+    private readonly post: (m: FromWorker) => void,
+    readonly name: string,
+    readonly description: string,
+  ) {}
 
   computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
     const req = this.next++;
@@ -55,7 +57,7 @@ export async function workerMain(builtin: () => Promise<StructureProcessor>): Pr
   if (!port) throw new Error('workerMain must run in a worker thread');
   const init = workerData as WorkerInit;
   const post = (m: FromWorker) => port.postMessage(m);
-  if (init.gridsOnMain) mainBackend = new MainThreadBackend(post);
+  if (init.gridsOnMain) mainBackend = new MainThreadBackend(post, init.gridBackend?.name ?? 'main', init.gridBackend?.description ?? 'main thread');
   let processor: StructureProcessor;
   try {
     processor = init.processorModule ? await loadProcessorModule(init.processorModule) : await builtin();

@@ -196,7 +196,8 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
     let lost = 0;
     const backend = await createWebGpuBackend(
       gpuOptions({
-        maxBatchBytes: 16 * 1024,
+        tile: { x: 4, y: 4, z: 4 },
+        maxBatchBytes: 64 * 1024,
         onWarning: (m) => warnings.push(m),
         afterSubmit: ({ batch, device }) => {
           if (batch === 1 && lost++ === 0) device.destroy();
@@ -207,7 +208,7 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
       const result = await backend.computeGrid(fw, grid);
       expect(warnings.some((w) => /recreating/.test(w)), warnings.join('\n')).toBe(true);
       expect(backend.description).not.toMatch(/cpu/);
-      const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid)), grid, 'after device loss');
+      const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid, { x: 4, y: 4, z: 4 })), grid, 'after device loss');
       expect(cmp.ok, cmp.report).toBe(true);
     } finally {
       await backend.dispose();
@@ -220,7 +221,8 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
     const warnings: string[] = [];
     const backend = await createWebGpuBackend(
       gpuOptions({
-        maxBatchBytes: 16 * 1024,
+        tile: { x: 4, y: 4, z: 4 },
+        maxBatchBytes: 64 * 1024,
         onWarning: (m) => warnings.push(m),
         fallback: () => createCpuBackend({ threads: 1 }),
         afterSubmit: ({ batch, device }) => {
@@ -233,7 +235,7 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
       expect(warnings.filter((w) => /on the CPU backend/.test(w))).toHaveLength(1);
       expect(backend.description).toMatch(/cpu/);
       expect(Object.keys(result.timingsMs).some((k) => k.startsWith('cpu.'))).toBe(true);
-      const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid)), grid, 'CPU fallback');
+      const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid, { x: 4, y: 4, z: 4 })), grid, 'CPU fallback');
       expect(cmp.ok, cmp.report).toBe(true);
       // Later grids go straight to the CPU.
       const again = await backend.computeGrid(fw, { nx: 3, ny: 3, nz: 3 });

@@ -126,6 +126,8 @@ describe.sequential('bvscape screen (CLI, fake processor)', () => {
     bad(['screen', join(dir, 'a.cif'), '--out', join(dir, 'o.jsonl')], /mobile ion/);
     bad(['screen', join(dir, 'a.cif'), '--ion', 'Li', '--dimension', '4', '--out', join(dir, 'o.jsonl')], /--dimension/);
     bad(['plot', join(dir, 'a.cif')], /--out/);
+    bad(['screen', join(dir, 'a.cif'), '--ion', 'Li', '--processor', join(dir, 'nope.mjs'), '--out', join(dir, 'p.jsonl')], /--processor .*failed to start/);
+    bad(['merge', join(dir, 'none.jsonl'), '--out', join(dir, 'm.jsonl')], /no such file/);
   });
 });
 

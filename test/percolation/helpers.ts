@@ -67,7 +67,15 @@ export function floatRank(vectors: number[][]): number {
  * explicit unwrapping (each point remembers the cell of the copy it was reached in), collect the winding
  * of every edge that disagrees, and take the largest rank over components. Returns threshold energies.
  */
-export function bruteForceThresholds(e: Float32Array, g: GridSpec, encut = 10): (number | null)[] {
+export function bruteForceThresholds(e: Float32Array, g: GridSpec, encut = 10, connectivity: 6 | 18 | 26 = 6): (number | null)[] {
+  const steps: number[][] = [];
+  for (let dk = -1; dk <= 1; dk++)
+    for (let dj = -1; dj <= 1; dj++)
+      for (let di = -1; di <= 1; di++) {
+        const moved = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
+        if (moved === 0 || (connectivity === 6 && moved > 1) || (connectivity === 18 && moved > 2)) continue;
+        steps.push([di, dj, dk]);
+      }
   const { nx, ny, nz } = g;
   const n = nx * ny * nz;
   let eMin = Infinity;
@@ -79,8 +87,8 @@ export function bruteForceThresholds(e: Float32Array, g: GridSpec, encut = 10): 
   const neighbours = (p: number): [number, number[]][] => {
     const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
     const out: [number, number[]][] = [];
-    for (const [di, dj, dk] of [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]] as const) {
-      const ii = i + di, jj = j + dj, kk = k + dk;
+    for (const [di, dj, dk] of steps) {
+      const ii = i + di!, jj = j + dj!, kk = k + dk!;
       const w = [Math.floor(ii / nx), Math.floor(jj / ny), Math.floor(kk / nz)];
       const q = ii - w[0]! * nx + nx * (jj - w[1]! * ny + ny * (kk - w[2]! * nz));
       out.push([q, w]);

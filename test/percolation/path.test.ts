@@ -11,7 +11,8 @@ const TAU = 2 * Math.PI;
 const skewed = Lattice.fromParameters({ a: 5, b: 6, c: 7, alpha: 80, beta: 95, gamma: 60 });
 
 /** The invariants every path must satisfy. */
-function checkPath(path: MigrationPath, energies: Float32Array, grid: GridSpec, threshold: number, lattice: Lattice): void {
+function checkPath(path: MigrationPath, energies: Float32Array, grid: GridSpec, threshold: number, lattice: Lattice, connectivity = 6): void {
+  const maxAxesMoved = connectivity === 6 ? 1 : connectivity === 18 ? 2 : 3;
   const count = path.energies.length;
   expect(count).toBeGreaterThanOrEqual(2);
   // Highest energy on the path is exactly the threshold, and the saddle is on it.
@@ -24,13 +25,14 @@ function checkPath(path: MigrationPath, energies: Float32Array, grid: GridSpec, 
   expect(path.winding.some((v) => v !== 0)).toBe(true);
   expect(path.indices[count - 1]).toBe(path.indices[0]);
   for (let m = 0; m < 3; m++) expect(path.frac[3 * (count - 1) + m]! - path.frac[m]!).toBeCloseTo(path.winding[m]!, 12);
-  // Consecutive points are grid neighbours: exactly one fractional coordinate moves by one grid step.
+  // Consecutive points are grid neighbours: one (6), up to two (18) or three (26) coordinates move by one grid step.
   const n = [grid.nx, grid.ny, grid.nz];
   for (let t = 1; t < count; t++) {
     const steps = [0, 1, 2].map((m) => (path.frac[3 * t + m]! - path.frac[3 * t - 3 + m]!) * n[m]!);
     const moved = steps.filter((s) => Math.abs(s) > 1e-9);
-    expect(moved.length, `step ${t}`).toBe(1);
-    expect(Math.abs(moved[0]!)).toBeCloseTo(1, 9);
+    expect(moved.length, `step ${t}`).toBeGreaterThanOrEqual(1);
+    expect(moved.length, `step ${t}`).toBeLessThanOrEqual(maxAxesMoved);
+    for (const m of moved) expect(Math.abs(m)).toBeCloseTo(1, 9);
   }
   // Lengths: cumulative, and at least the straight distance of one period.
   for (let t = 1; t < count; t++) expect(path.lengthsA[t]!).toBeGreaterThan(path.lengthsA[t - 1]!);
@@ -125,5 +127,31 @@ describe('findPath', () => {
       }
     }
     expect(paths).toBeGreaterThan(60);
+  });
+
+  it('follows the sweep\'s connectivity (26 neighbours)', () => {
+    let paths = 0;
+    for (let seed = 1; seed <= 25; seed++) {
+      const next = rng(seed * 11);
+      const gr = gridOf(1 + Math.floor(next() * 5), 2 + Math.floor(next() * 4), 1 + Math.floor(next() * 5));
+      const er = new Float32Array(gr.nx * gr.ny * gr.nz).map(() => next() * 4);
+      const pr = percolate(er, gr, { connectivity: 26 });
+      for (const dim of ['1D', '2D', '3D'] as const) {
+        const path = findPath(er, gr, skewed, pr, dim);
+        expect(path === null).toBe(pr.barriers[dim] === null);
+        if (path === null) continue;
+        checkPath(path, er, gr, pr.thresholds[dim]!, skewed, 26);
+        paths++;
+      }
+    }
+    expect(paths).toBeGreaterThan(40);
+    // The a+b valley: one diagonal step per grid point.
+    const gd = gridOf(10, 10, 6);
+    const ed = landscape(gd, (x, y, z) => -Math.cos(TAU * (x - y)) + 3 * Math.cos(TAU * z));
+    const pd = percolate(ed, gd, { connectivity: 26 });
+    const path = findPath(ed, gd, skewed, pd, '1D')!;
+    checkPath(path, ed, gd, pd.thresholds['1D']!, skewed, 26);
+    expect(path.energies.length).toBe(11);
+    expect(path.lengthsA[10]).toBeCloseTo(Math.hypot(...skewed.fracToCart([1, 1, 0])), 9);
   });
 });

@@ -104,12 +104,12 @@ describe('findSites', () => {
     expect(new Set(tight.sites.map((s) => s.siteClass)).size).toBe(2);
   });
 
-  it('hop networks percolate exactly where the grid does (random landscapes)', () => {
-    for (let seed = 1; seed <= 40; seed++) {
+  it.each([6, 18, 26] as const)('hop networks percolate exactly where the grid does (random landscapes, %i neighbours)', (connectivity) => {
+    for (let seed = 1; seed <= 30; seed++) {
       const next = rng(seed * 13);
       const g = gridOf(2 + Math.floor(next() * 5), 2 + Math.floor(next() * 4), 1 + Math.floor(next() * 5));
       const e = new Float32Array(g.nx * g.ny * g.nz).map(() => next() * 3);
-      const perc = percolate(e, g);
+      const perc = percolate(e, g, { connectivity });
       const net = findSites(e, g, cubic, perc);
       expect(net.sites.length).toBeGreaterThan(0);
       // Every point at or below the cap belongs to exactly one basin.
@@ -119,9 +119,13 @@ describe('findSites', () => {
         expect(site.energy).toBeLessThanOrEqual(net.cap);
         const i = site.index % g.nx, j = Math.floor(site.index / g.nx) % g.ny, k = Math.floor(site.index / (g.nx * g.ny));
         const at = (a: number, b: number, c: number) => e[((a + g.nx) % g.nx) + g.nx * (((b + g.ny) % g.ny) + g.ny * ((c + g.nz) % g.nz))]!;
-        for (const [di, dj, dk] of [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]]) {
-          expect(at(i + di!, j + dj!, k + dk!)).toBeGreaterThanOrEqual(site.energy);
-        }
+        for (let dk = -1; dk <= 1; dk++)
+          for (let dj = -1; dj <= 1; dj++)
+            for (let di = -1; di <= 1; di++) {
+              const moved = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
+              if (moved === 0 || moved > (connectivity === 6 ? 1 : connectivity === 18 ? 2 : 3)) continue;
+              expect(at(i + di, j + dj, k + dk)).toBeGreaterThanOrEqual(site.energy);
+            }
       }
       expect(hopThresholds(net.sites.length, net.hops), `seed ${seed}`).toEqual([perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']]);
       // Hops are listed lowest first, each pair and offset once.

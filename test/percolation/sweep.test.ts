@@ -197,4 +197,27 @@ describe('percolate: against a brute-force reference and symmetries', () => {
       { numRuns: 60 },
     );
   });
+
+  it('supports 18- and 26-connectivity, matching the reference and never raising a barrier', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const next = rng(7000 + seed);
+      const { g, e } = randomGrid(seed + 300, 1 + Math.floor(next() * 5), 1 + Math.floor(next() * 5), 1 + Math.floor(next() * 5));
+      const six = percolate(e, g);
+      for (const connectivity of [18, 26] as const) {
+        const r = percolate(e, g, { connectivity });
+        expect(r.connectivity).toBe(connectivity);
+        expect([r.thresholds['1D'], r.thresholds['2D'], r.thresholds['3D']], `seed ${seed} c${connectivity}`).toEqual(
+          bruteForceThresholds(e, g, 10, connectivity),
+        );
+        for (const d of ['1D', '2D', '3D'] as const) expect(r.barriers[d]!).toBeLessThanOrEqual(six.barriers[d]!);
+      }
+    }
+    // The a+b valley is open at eMin once diagonal steps are allowed.
+    const gd = gridOf(10, 10, 6);
+    const ed = landscape(gd, (x, y, z) => -Math.cos(TAU * (x - y)) + 3 * Math.cos(TAU * z));
+    const diag = percolate(ed, gd, { connectivity: 18 });
+    expect(diag.barriers['1D']).toBe(0);
+    expect(diag.windings['1D']).toEqual([[1, 1, 0]]);
+    expect(() => percolate(ed, gd, { connectivity: 8 as 6 })).toThrow(/connectivity/);
+  });
 });

@@ -49,6 +49,7 @@ describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', 
     const named = join(SHARED, 'cif/named');
     const inputs = [join(named, 'Li3YCl6.cif'), join(named, 'Li3N_alpha.cif'), join(SHARED, 'cif/edge/LiCl_multiline_single_quote_invalid.cif')];
     const out = join(tempDir(), 'r.jsonl');
+    let gridCalls = 0;
     await runScreen({
       inputs,
       out,
@@ -59,7 +60,15 @@ describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', 
       overwrite: false,
       shard: null,
       timeoutMs: 120_000,
-      createGridBackend: async () => createCpuBackend({ threads: 1 }),
+      createGridBackend: async () => {
+        const cpu = createCpuBackend({ threads: 1 });
+        return {
+          name: 'main-cpu',
+          description: 'test: the main thread CPU backend',
+          computeGrid: (fw, grid) => (gridCalls++, cpu.computeGrid(fw, grid)),
+          dispose: () => cpu.dispose(),
+        };
+      },
       progress: 'none',
       log: new Writable({ write: (_c, _e, cb) => cb() }),
     });
@@ -67,7 +76,9 @@ describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', 
     const get = (file: string, ion: string) => rows.find((r) => String(r.file).endsWith(file) && r.ion === ion);
     const li = get('Li3YCl6.cif', 'Li+')!;
     const cl = get('Li3YCl6.cif', 'Cl-')!;
-    expect(li).toMatchObject({ status: 'ok', formula: 'Li3YCl6', model: 'bvlain', resolution: 0.4 });
+    // Grids came from the main thread's CPU backend, through the worker's proxy.
+    expect(li).toMatchObject({ status: 'ok', formula: 'Li3YCl6', model: 'bvlain', resolution: 0.4, backend: 'main-cpu' });
+    expect(gridCalls).toBe(rows.filter((r) => r.status === 'ok').length);
     expect(cl.status).toBe('ok');
     for (const r of [li, cl]) {
       const [b1, b2, b3] = [r.barrier_1d, r.barrier_2d, r.barrier_3d] as number[];

@@ -130,6 +130,7 @@ describe('screen pipeline (fake processor)', () => {
     const k = byKey(rows);
     expect(k.get('three.cif#H|Li+')).toMatchObject({ status: 'error', error_kind: 'Timeout', formula: 'LiH' });
     expect(String(k.get('three.cif#H|I-')!.error)).toMatch(/timeout of 1.5 s/);
+    expect(k.get('three.cif#H|Li+')!.time_ms).toBeGreaterThanOrEqual(1500);
     expect(k.get('three.cif#X|Li+')).toMatchObject({ status: 'error', error_kind: 'WorkerCrash' });
     expect(String(k.get('three.cif#X|Li+')!.error)).toMatch(/fake native crash/);
     for (const b of ['A', 'C', 'D']) expect(k.get(`three.cif#${b}|Li+`)).toMatchObject({ status: 'ok' });

@@ -355,48 +355,86 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
           for (let j = sj; j < ej; j++) {
             const fy = j / ny;
             const rowBase = nx * (j + ny * k);
-            for (let i = si; i < ei; i++) {
-              const fx = i / nx;
-              const px = fx * m0 + fy * m3 + fz * m6;
-              const py = fx * m1 + fy * m4 + fz * m7;
-              const pz = fx * m2 + fy * m5 + fz * m8;
-              let sum = 0;
+            // Two points of a row at a time: each candidate is loaded once for both, and the two sums
+            // are independent chains. An odd last point is paired with itself and stored once.
+            for (let i = si; i < ei; i += 2) {
+              const iB = i + 1 < ei ? i + 1 : i;
+              const fxA = i / nx, fxB = iB / nx;
+              const pxA = fxA * m0 + fy * m3 + fz * m6, pxB = fxB * m0 + fy * m3 + fz * m6;
+              const pyA = fxA * m1 + fy * m4 + fz * m7, pyB = fxB * m1 + fy * m4 + fz * m7;
+              const pzA = fxA * m2 + fy * m5 + fz * m8, pzB = fxB * m2 + fy * m5 + fz * m8;
+              let sumA = 0, sumB = 0, pairsA = 0, pairsB = 0;
               for (let c = 0; c < nSub; c++) {
                 const q = 4 * c;
-                const dx = cand[q]! - px, dy = cand[q + 1]! - py, dz = cand[q + 2]! - pz;
-                const r2 = dx * dx + dy * dy + dz * dz;
-                if (r2 >= rc2) continue;
-                pairs++;
-                if (r2 < exactR2) {
-                  sum += cand[q + 3]! * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2));
-                  continue;
+                const x = cand[q]!, y = cand[q + 1]!, z = cand[q + 2]!, w = cand[q + 3]!;
+                const off = offs[c]!;
+                const dxA = x - pxA, dyA = y - pyA, dzA = z - pzA;
+                const dxB = x - pxB, dyB = y - pyB, dzB = z - pzB;
+                const r2A = dxA * dxA + dyA * dyA + dzA * dzA;
+                const r2B = dxB * dxB + dyB * dyB + dzB * dzB;
+                if (r2A < rc2) {
+                  pairsA++;
+                  if (r2A < exactR2) sumA += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2A));
+                  else {
+                    let u: number, idx: number;
+                    if (r2A >= s2) {
+                      u = (r2A - s2) * inv2;
+                      idx = u | 0;
+                      u -= idx;
+                      idx += first2;
+                    } else if (r2A >= s1) {
+                      u = (r2A - s1) * inv1;
+                      idx = u | 0;
+                      u -= idx;
+                      idx += first1;
+                    } else {
+                      u = (r2A - s0) * inv0;
+                      idx = u | 0;
+                      u -= idx;
+                    }
+                    if (idx > lastInterval) {
+                      idx = lastInterval;
+                      u = 1;
+                    }
+                    const o = off + 4 * idx;
+                    sumA += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
+                  }
                 }
-                let u: number, idx: number;
-                if (r2 >= s2) {
-                  u = (r2 - s2) * inv2;
-                  idx = u | 0;
-                  u -= idx;
-                  idx += first2;
-                } else if (r2 >= s1) {
-                  u = (r2 - s1) * inv1;
-                  idx = u | 0;
-                  u -= idx;
-                  idx += first1;
-                } else {
-                  u = (r2 - s0) * inv0;
-                  idx = u | 0;
-                  u -= idx;
+                if (r2B < rc2) {
+                  pairsB++;
+                  if (r2B < exactR2) sumB += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2B));
+                  else {
+                    let u: number, idx: number;
+                    if (r2B >= s2) {
+                      u = (r2B - s2) * inv2;
+                      idx = u | 0;
+                      u -= idx;
+                      idx += first2;
+                    } else if (r2B >= s1) {
+                      u = (r2B - s1) * inv1;
+                      idx = u | 0;
+                      u -= idx;
+                      idx += first1;
+                    } else {
+                      u = (r2B - s0) * inv0;
+                      idx = u | 0;
+                      u -= idx;
+                    }
+                    if (idx > lastInterval) {
+                      idx = lastInterval;
+                      u = 1;
+                    }
+                    const o = off + 4 * idx;
+                    sumB += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
+                  }
                 }
-                if (idx > lastInterval) {
-                  // Only when R² rounds onto the end of the last segment: evaluate at its end.
-                  idx = lastInterval;
-                  u = 1;
-                }
-                const t = u;
-                const o = offs[c]! + 4 * idx;
-                sum += cand[q + 3]! * (table[o]! + t * (table[o + 1]! + t * (table[o + 2]! + t * table[o + 3]!)));
               }
-              out[i + rowBase] = sum;
+              out[i + rowBase] = sumA;
+              pairs += pairsA;
+              if (iB !== i) {
+                out[iB + rowBase] = sumB;
+                pairs += pairsB;
+              }
             }
           }
         }

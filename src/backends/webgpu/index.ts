@@ -1,11 +1,12 @@
 // The WebGPU energy backend: tiles the grid (tiling.ts), runs shaders/bvse-grid.wgsl per batch of tile rows,
 // reads the energies back. Works with Dawn in Node and navigator.gpu in a browser (device.ts).
 import type { Framework } from '../../bvse/framework.js';
+import { blockCount, computeBlock, prepareCells } from '../cpu/kernel.js';
 import type { EnergyBackend, GridResult, GridSpec } from '../types.js';
 import { openDevice, type DeviceHandle } from './device.js';
 import { WebGpuError } from './errors.js';
 import { BATCH_PARAMS_BYTES, gridPipeline, type GridPipeline } from './pipeline.js';
-import { TilePlanner, type TileBatch, type TileShape } from './tiling.js';
+import { TilePlanner, TileScratch, type TileBatch, type TileShape } from './tiling.js';
 
 export { WebGpuError } from './errors.js';
 export type { TileShape } from './tiling.js';
@@ -24,7 +25,7 @@ export interface WebGpuBackendOptions {
   maxWorkgroupsPerDimension?: number;
   /** Fill the GPU output with NaN before every batch, so a point the shader skips shows up (tests). */
   poisonOutput?: boolean;
-  /** Backend for the rest of the work after the device is lost twice. Default: the CPU backend. */
+  /** Backend for the rest of the work after the device is lost twice. Default: the CPU kernel in this thread. */
   fallback?: () => Promise<EnergyBackend> | EnergyBackend;
   /** Called after each batch is submitted (tests use it to lose the device mid-grid). */
   afterSubmit?: (info: { batch: number; device: GPUDevice; tiles: number; workgroups: [number, number, number] }) => void;
@@ -74,6 +75,8 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   let fallback: EnergyBackend | undefined;
   let recreated = false;
   let batchCounter = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  const scratch = new TileScratch();
 
   const close = (s: Session) => {
     s.buffers.destroy();
@@ -87,7 +90,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     timings.setup! += performance.now() - t0;
 
     const t1 = performance.now();
-    const planner = new TilePlanner(fw, grid, tile);
+    const planner = new TilePlanner(fw, grid, tile, scratch);
     timings.tiling! += performance.now() - t1;
     const energies = new Float32Array(grid.nx * grid.ny * grid.nz).fill(Number.NaN);
     let pairTerms = 0;
@@ -247,34 +250,59 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     get description() {
       return fallback ? `${description} (device lost; now ${fallback.description})` : description;
     },
-    async computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
-      const start = performance.now();
-      const timings: Record<string, number> = { setup: 0, tiling: 0, upload: 0, compute: 0, readback: 0 };
-      if (!fallback && session) {
-        const result = await runOnGpu(fw, grid, timings);
-        if (result) {
-          timings.total = performance.now() - start;
-          return { energies: result.energies, pairTerms: result.pairTerms, timingsMs: timings };
-        }
-      }
-      if (!fallback) fallback = await (opts.fallback ?? defaultFallback)();
-      const cpu = await fallback.computeGrid(fw, grid);
-      const cpuTimings: Record<string, number> = { ...timings };
-      for (const [k, v] of Object.entries(cpu.timingsMs)) cpuTimings[`cpu.${k}`] = v;
-      cpuTimings.total = performance.now() - start;
-      return { ...cpu, timingsMs: cpuTimings };
+    computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
+      // One grid at a time: batches share the device's buffers.
+      const run = queue.then(() => computeGridNow(fw, grid));
+      queue = run.catch(() => {});
+      return run;
     },
     async dispose() {
+      await queue;
       if (session) close(session);
       session = undefined;
       await fallback?.dispose();
     },
   };
+
+  async function computeGridNow(fw: Framework, grid: GridSpec): Promise<GridResult> {
+    const start = performance.now();
+    const timings: Record<string, number> = { setup: 0, tiling: 0, upload: 0, compute: 0, readback: 0 };
+    if (!fallback && session) {
+      const result = await runOnGpu(fw, grid, timings);
+      if (result) {
+        timings.total = performance.now() - start;
+        return { energies: result.energies, pairTerms: result.pairTerms, timingsMs: timings };
+      }
+    }
+    if (!fallback) fallback = await (opts.fallback ?? defaultFallback)();
+    const cpu = await fallback.computeGrid(fw, grid);
+    const cpuTimings: Record<string, number> = { ...timings };
+    for (const [k, v] of Object.entries(cpu.timingsMs)) cpuTimings[`cpu.${k}`] = v;
+    cpuTimings.total = performance.now() - start;
+    return { ...cpu, timingsMs: cpuTimings };
+  }
 }
 
-async function defaultFallback(): Promise<EnergyBackend> {
-  const { createCpuBackend } = await import('../cpu/index.js');
-  return createCpuBackend();
+/**
+ * The CPU kernel in the calling thread: no worker threads or Node modules, so the browser build can fall back
+ * too. selectBackend passes the multi-threaded CPU backend instead.
+ */
+function defaultFallback(): EnergyBackend {
+  return {
+    name: 'cpu',
+    description: 'cpu: 1 thread (in-process)',
+    async computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
+      const t0 = performance.now();
+      const prep = prepareCells(fw, grid);
+      const t1 = performance.now();
+      const energies = new Float32Array(grid.nx * grid.ny * grid.nz).fill(Number.NaN);
+      let pairTerms = 0;
+      for (let b = 0, n = blockCount(grid); b < n; b++) pairTerms += computeBlock(prep, grid, b, energies);
+      const t2 = performance.now();
+      return { energies, pairTerms, timingsMs: { setup: t1 - t0, compute: t2 - t1, total: t2 - t0 } };
+    },
+    async dispose() {},
+  };
 }
 
 async function throwScopedError(validation: Promise<GPUError | null>, oom: Promise<GPUError | null>, batch: TileBatch): Promise<void> {

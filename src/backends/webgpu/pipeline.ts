@@ -14,6 +14,9 @@ const cache = new WeakMap<GPUDevice, Map<string, Promise<GridPipeline>>>();
 /** Grid points each invocation computes, along c (the shader's POINTS_PER_INVOCATION). */
 export const POINTS_PER_INVOCATION = 4;
 
+/** Partners per partial sum in the shader (its SUM_CHUNK): the float32 summation error grows with this + chunks. */
+export const SUM_CHUNK = 64;
+
 /** Size in bytes of the shader's BatchParams uniform. */
 export const BATCH_PARAMS_BYTES = 80;
 

@@ -54,6 +54,16 @@ export function buildPairTable(fw: Framework): PairTable {
   return { rows: Float32Array.from(rows), rowOfAtom, kindOfAtom };
 }
 
+/**
+ * Growable storage for partner lists, kept by a backend across grids: fresh memory is slow to touch the
+ * first time (page faults), and these buffers reach tens of MB.
+ */
+export class TileScratch {
+  partnerStore = new ArrayBuffer(0);
+  coulomb = new Float32Array(0);
+  coulombBits = new Uint32Array(0);
+}
+
 /** One batch of consecutive tile rows, ready to upload. */
 export interface TileBatch {
   /** Global index of the first tile row (row = ty + tilesY·tz). */
@@ -112,17 +122,17 @@ export class TilePlanner {
   private readonly binSize: number;
   private readonly binDims: [number, number, number];
 
-  // Reused output storage (grows by doubling up to the batch limit).
-  private partnerStore = new ArrayBuffer(0);
-  private coulombScratch = new Float32Array(0);
-  private coulombScratchBits = new Uint32Array(0);
+  // Output storage, reused across batches and (through `scratch`) across grids.
+  private readonly scratch: TileScratch;
   private rangeScratch = new Uint32Array(0);
 
   constructor(
     readonly framework: Framework,
     readonly grid: GridSpec,
     readonly tile: TileShape,
+    scratch: TileScratch = new TileScratch(),
   ) {
+    this.scratch = scratch;
     const { nx, ny, nz } = grid;
     if (!(nx >= 1 && ny >= 1 && nz >= 1) || ![nx, ny, nz].every(Number.isInteger))
       throw new RangeError(`grid sizes must be positive integers, got ${nx}×${ny}×${nz}`);
@@ -258,8 +268,8 @@ export class TilePlanner {
       rowCount: rows,
       tileCount,
       tiles: tiles.subarray(0, 4 * tileCount),
-      partners: new Float32Array(this.partnerStore, 0, 4 * partnerCount),
-      partnerBits: new Uint32Array(this.partnerStore, 0, 4 * partnerCount),
+      partners: new Float32Array(this.scratch.partnerStore, 0, 4 * partnerCount),
+      partnerBits: new Uint32Array(this.scratch.partnerStore, 0, 4 * partnerCount),
       partnerCount,
       pointCount,
     };
@@ -280,11 +290,11 @@ export class TilePlanner {
   private reserve(entries: number, max: number): boolean {
     if (entries > max) return false;
     const needed = entries * 16;
-    if (needed <= this.partnerStore.byteLength) return true;
-    const size = Math.min(max * 16, Math.max(needed, 2 * this.partnerStore.byteLength, 1 << 16));
+    if (needed <= this.scratch.partnerStore.byteLength) return true;
+    const size = Math.min(max * 16, Math.max(needed, 2 * this.scratch.partnerStore.byteLength, 1 << 16));
     const grown = new ArrayBuffer(size);
-    new Uint8Array(grown).set(new Uint8Array(this.partnerStore));
-    this.partnerStore = grown;
+    new Uint8Array(grown).set(new Uint8Array(this.scratch.partnerStore));
+    this.scratch.partnerStore = grown;
     return true;
   }
 
@@ -353,14 +363,14 @@ export class TilePlanner {
       if (!this.reserve(start + this.countWithin(ranges, rangeCount, cx, cy, cz, reach2), max)) return -1;
       candidates = max - start;
     }
-    if (4 * candidates > this.coulombScratch.length) {
-      this.coulombScratch = new Float32Array(Math.max(4 * candidates, 2 * this.coulombScratch.length));
-      this.coulombScratchBits = new Uint32Array(this.coulombScratch.buffer);
+    if (4 * candidates > this.scratch.coulomb.length) {
+      this.scratch.coulomb = new Float32Array(Math.max(4 * candidates, 2 * this.scratch.coulomb.length));
+      this.scratch.coulombBits = new Uint32Array(this.scratch.coulomb.buffer);
     }
-    const out = new Float32Array(this.partnerStore);
-    const outBits = new Uint32Array(this.partnerStore);
-    const scratch = this.coulombScratch;
-    const scratchBits = this.coulombScratchBits;
+    const out = new Float32Array(this.scratch.partnerStore);
+    const outBits = new Uint32Array(this.scratch.partnerStore);
+    const scratch = this.scratch.coulomb;
+    const scratchBits = this.scratch.coulombBits;
     let morse = 0;
     let coulomb = 0;
     // Pass 2: exact float64 test; Morse partners go straight to the output, Coulomb ones to a scratch list.

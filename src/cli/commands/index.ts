@@ -6,5 +6,6 @@ import { landscape } from './landscape.js';
 import { screen } from './screen.js';
 import { merge } from './merge.js';
 import { plot } from './plot.js';
+import { preview } from './preview.js';
 
-export const commands: Command[] = [info, energy, landscape, screen, merge, plot];
+export const commands: Command[] = [info, energy, landscape, screen, merge, plot, preview];

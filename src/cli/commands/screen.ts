@@ -110,7 +110,7 @@ export const screen: Command = {
     const shardText = str(values, 'shard');
     const report = await runScreen({
       inputs: positionals,
-      stdin: process.stdin,
+      ...(positionals.includes('-') ? { stdin: process.stdin } : {}),
       out: str(values, 'out') ?? 'results.jsonl',
       csv: str(values, 'csv') ?? null,
       plot: str(values, 'plot') ?? null,

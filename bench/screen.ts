@@ -1,0 +1,351 @@
+// Throughput of the `bvscape screen` pipeline (runScreen: worker pool, grid backend, percolation,
+// JSONL) with --ion Li at 0.2 Å: structures/s and /hour, rows/s, median, p95 and max seconds per
+// structure, peak RSS, failures by reason; for the CPU backend and for WebGPU when an adapter exists.
+// Compared with the Python peer (bvlain) from ../shared/reference/*.jsonl on the files both ran.
+//
+// Run from the project root: `node build.mjs && node dist/bench/screen.js [--resolution 0.2]
+//   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S]`.
+//   --corpus adds a set from ../shared/cif/corpus: the first N files (sorted), the files the peer's
+//   reference covers ("peer"), or all 1,045. Default: named only.
+// Each (set, backend) runs in a child process of this script, so the peak RSS
+// (process.resourceUsage().maxRSS, worker threads included) belongs to that run alone.
+// Writes bench/results/screen.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../src/backends/select.js';
+import { parseJsonlObject } from '../src/io/tables.js';
+import { isHeader } from '../src/screen/output.js';
+import { runScreen } from '../src/screen/screen.js';
+import type { ScreenConfig, ScreenRow } from '../src/screen/types.js';
+
+const SHARED = path.resolve(process.cwd(), '../shared');
+const CIF_DIR = path.join(SHARED, 'cif');
+const REFERENCE_DIR = path.join(SHARED, 'reference');
+const OUT = path.resolve(process.cwd(), 'bench/results/screen.json');
+
+interface ChildJob {
+  inputs: string[];
+  backend: 'cpu' | 'webgpu';
+  resolution: number;
+  workers: number;
+  timeoutS: number;
+  rowsPath: string;
+  resultPath: string;
+}
+
+interface ChildResult {
+  backend: string;
+  wall_s: number;
+  max_rss_mb: number;
+  cpu_s: number;
+  error?: string;
+}
+
+interface RunSummary {
+  set: string;
+  backend: string;
+  backend_description?: string;
+  files: number;
+  structures: number;
+  rows: number;
+  ok_rows: number;
+  failures_by_reason: Record<string, number>;
+  wall_s: number;
+  cpu_s: number;
+  structures_per_s: number;
+  structures_per_hour: number;
+  rows_per_s: number;
+  seconds_per_structure: { median: number; p95: number; max: number; slowest: string };
+  max_rss_mb: number;
+  /** Seconds per structure on the files where both this run and the peer computed Li barriers. */
+  vs_peer: PeerComparison | null;
+  skipped?: string;
+}
+
+interface PeerComparison {
+  matched_files: number;
+  peer_median_wall_s: number;
+  peer_median_compute_s: number;
+  ours_median_s: number;
+  /** peer median / ours median (per structure, each on its own). */
+  median_ratio: number;
+  /** Σ peer wall_s over the matched files / this run's wall time scaled to those files. */
+  throughput_ratio: number;
+  peer_max_rss_mb: number;
+}
+
+// ---------------------------------------------------------------- child: one screen, then exit
+
+async function child(jobFile: string): Promise<void> {
+  const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
+  const config: ScreenConfig = {
+    ions: ['Li+'],
+    anions: false,
+    model: 'bvlain',
+    resolution: job.resolution,
+    oxi: null,
+    dimension: 3,
+    dualIon: null,
+    maxGridPoints: 8_000_000,
+    maxResolution: 0.5,
+    maxSites: 20_000,
+  };
+  let description = job.backend as string;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result: ChildResult = { backend: job.backend, wall_s: 0, max_rss_mb: 0, cpu_s: 0 };
+  try {
+    await runScreen({
+      inputs: job.inputs,
+      out: job.rowsPath,
+      config,
+      runtime: { backend: job.backend },
+      workers: job.workers,
+      resume: false,
+      overwrite: true,
+      shard: null,
+      timeoutMs: job.timeoutS * 1000,
+      createGridBackend: async () => {
+        const be = await selectBackend(job.backend);
+        description = be.description;
+        return be;
+      },
+      progress: 'log',
+      progressIntervalMs: 30_000,
+    });
+  } catch (e) {
+    result.error = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
+  }
+  const cpu = process.cpuUsage(c0);
+  result.backend = description;
+  result.wall_s = (performance.now() - t0) / 1000;
+  result.cpu_s = (cpu.user + cpu.system) / 1e6;
+  // maxRSS is in kilobytes.
+  result.max_rss_mb = process.resourceUsage().maxRSS / 1024;
+  writeFileSync(job.resultPath, JSON.stringify(result));
+}
+
+// ---------------------------------------------------------------- parent
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+const round = (x: number, digits = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : null);
+
+interface PeerRun {
+  file: string;
+  ion: string;
+  error?: string;
+  wall_s?: number;
+  seconds?: Record<string, number> | null;
+  max_rss_mb?: number | null;
+}
+
+/** Li+ runs of the peer that succeeded, keyed by absolute path. */
+function readPeerLi(): Map<string, PeerRun> {
+  const out = new Map<string, PeerRun>();
+  if (!existsSync(REFERENCE_DIR)) return out;
+  for (const name of readdirSync(REFERENCE_DIR).filter((f) => f.endsWith('.jsonl')).sort()) {
+    for (const line of readFileSync(path.join(REFERENCE_DIR, name), 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const r = JSON.parse(line) as PeerRun;
+      if (r.ion !== 'Li1+' || r.error || typeof r.wall_s !== 'number') continue;
+      out.set(path.join(CIF_DIR, r.file), r);
+    }
+  }
+  return out;
+}
+
+/** Per structure: total time_ms, first file, ok or not; plus rows and failures. */
+function readRows(rowsPath: string) {
+  const perStructure = new Map<string, { file: string; ms: number; ok: boolean }>();
+  const failures: Record<string, number> = {};
+  let rows = 0;
+  let okRows = 0;
+  for (const line of readFileSync(rowsPath, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const o = parseJsonlObject(line);
+    if (!o || isHeader(o)) continue;
+    const r = o as unknown as ScreenRow;
+    rows++;
+    if (r.status === 'ok') okRows++;
+    else failures[r.error_kind ?? 'unknown'] = (failures[r.error_kind ?? 'unknown'] ?? 0) + 1;
+    const s = perStructure.get(r.id) ?? { file: r.file, ms: 0, ok: true };
+    s.ms += r.time_ms;
+    s.ok &&= r.status === 'ok';
+    perStructure.set(r.id, s);
+  }
+  return { perStructure, failures, rows, okRows };
+}
+
+function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | 'webgpu', o: { resolution: number; workers: number; timeoutS: number }, peer: Map<string, PeerRun>): RunSummary {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-bench-'));
+  const job: ChildJob = { inputs, backend, ...o, rowsPath: path.join(dir, 'rows.jsonl'), resultPath: path.join(dir, 'result.json') };
+  writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
+  const self = fileURLToPath(import.meta.url);
+  process.stderr.write(`-- ${set} / ${backend}: ${files} files\n`);
+  const proc = spawnSync(process.execPath, [self, '--child', path.join(dir, 'job.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const empty: RunSummary = {
+    set, backend, files, structures: 0, rows: 0, ok_rows: 0, failures_by_reason: {}, wall_s: 0, cpu_s: 0, structures_per_s: 0,
+    structures_per_hour: 0, rows_per_s: 0, seconds_per_structure: { median: 0, p95: 0, max: 0, slowest: '' }, max_rss_mb: 0, vs_peer: null,
+  };
+  try {
+    if (!existsSync(job.resultPath)) return { ...empty, skipped: `child exited with ${proc.status ?? proc.signal}` };
+    const res = JSON.parse(readFileSync(job.resultPath, 'utf8')) as ChildResult;
+    if (res.error) return { ...empty, skipped: res.error };
+    const { perStructure, failures, rows, okRows } = readRows(job.rowsPath);
+    const times = [...perStructure.values()].map((s) => s.ms / 1000).sort((a, b) => a - b);
+    let slowest = '';
+    let slowestMs = -1;
+    for (const [id, s] of perStructure) if (s.ms > slowestMs) [slowest, slowestMs] = [id, s.ms];
+
+    // Against the peer: structures where both computed Li barriers.
+    const matched: Array<{ ours: number; peerWall: number; peerCompute: number; rss: number }> = [];
+    for (const s of perStructure.values()) {
+      const p = peer.get(s.file);
+      if (!s.ok || !p) continue;
+      const compute = p.seconds ? Object.values(p.seconds).reduce((a, b) => a + b, 0) : Number.NaN;
+      matched.push({ ours: s.ms / 1000, peerWall: p.wall_s!, peerCompute: compute, rss: p.max_rss_mb ?? 0 });
+    }
+    let vsPeer: PeerComparison | null = null;
+    if (matched.length > 0) {
+      const med = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+      const oursMedian = med(matched.map((m) => m.ours));
+      const peerMedian = med(matched.map((m) => m.peerWall));
+      // Our wall time is shared by all structures in the run; charge the matched ones their share of it
+      // by their per-structure time.
+      const oursTotal = times.reduce((a, b) => a + b, 0);
+      const matchedShare = matched.reduce((a, m) => a + m.ours, 0) / (oursTotal || 1);
+      vsPeer = {
+        matched_files: matched.length,
+        peer_median_wall_s: round(peerMedian)!,
+        peer_median_compute_s: round(med(matched.map((m) => m.peerCompute)))!,
+        ours_median_s: round(oursMedian)!,
+        median_ratio: round(peerMedian / oursMedian, 1)!,
+        throughput_ratio: round(matched.reduce((a, m) => a + m.peerWall, 0) / (res.wall_s * matchedShare), 1)!,
+        peer_max_rss_mb: round(Math.max(...matched.map((m) => m.rss)), 1)!,
+      };
+    }
+    return {
+      set,
+      backend,
+      backend_description: res.backend,
+      files,
+      structures: perStructure.size,
+      rows,
+      ok_rows: okRows,
+      failures_by_reason: failures,
+      wall_s: round(res.wall_s, 2)!,
+      cpu_s: round(res.cpu_s, 2)!,
+      structures_per_s: round(perStructure.size / res.wall_s)!,
+      structures_per_hour: Math.round((perStructure.size / res.wall_s) * 3600),
+      rows_per_s: round(rows / res.wall_s)!,
+      seconds_per_structure: { median: round(quantile(times, 0.5))!, p95: round(quantile(times, 0.95))!, max: round(times.at(-1) ?? 0)!, slowest },
+      max_rss_mb: round(res.max_rss_mb, 1)!,
+      vs_peer: vsPeer,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function corpusSet(spec: string, peer: Map<string, PeerRun>): { name: string; inputs: string[] } | null {
+  const dir = path.join(CIF_DIR, 'corpus');
+  if (spec === '0' || !existsSync(dir)) return null;
+  if (spec === 'all') return { name: 'corpus', inputs: [dir] };
+  if (spec === 'peer') {
+    const inputs = [...peer.keys()].filter((f) => f.startsWith(dir + path.sep)).sort();
+    return { name: `corpus (${inputs.length} files with peer Li runs)`, inputs };
+  }
+  const n = Number(spec);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--corpus expects 0, N, peer or all, got '${spec}'`);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cif')).sort().slice(0, n);
+  return { name: `corpus[0:${files.length}]`, inputs: files.map((f) => path.join(dir, f)) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: 'string' },
+      resolution: { type: 'string', default: '0.2' },
+      backends: { type: 'string', default: 'cpu,webgpu' },
+      corpus: { type: 'string', default: '0' },
+      workers: { type: 'string', default: String(availableParallelism()) },
+      timeout: { type: 'string', default: '300' },
+    },
+  });
+  if (values.child) {
+    await child(values.child);
+    // A WebGPU device can keep the event loop alive; the result is written, so leave.
+    process.exit(0);
+  }
+  if (!existsSync(path.join(CIF_DIR, 'named'))) {
+    console.error(`screen bench: ${path.join(CIF_DIR, 'named')} not found; it needs the shared data next to the project (../shared)`);
+    process.exit(1);
+  }
+  const opts = { resolution: Number(values.resolution), workers: Number(values.workers), timeoutS: Number(values.timeout) };
+  const backends = values.backends!.split(',').map((b) => b.trim()) as Array<'cpu' | 'webgpu'>;
+  for (const b of backends) if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backends takes cpu and/or webgpu, got '${b}'`);
+  const peer = readPeerLi();
+
+  const sets: Array<{ name: string; inputs: string[] }> = [{ name: 'named', inputs: [path.join(CIF_DIR, 'named')] }];
+  const corpus = corpusSet(values.corpus!, peer);
+  if (corpus) sets.push(corpus);
+
+  const runs: RunSummary[] = [];
+  for (const set of sets) {
+    const files = set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif') ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif')).length : set.inputs.length;
+    for (const b of backends) runs.push(runOne(set.name, set.inputs, files, b, opts, peer));
+  }
+
+  const result = {
+    machine: { cpus: availableParallelism(), loadavg_1m: round(loadavg()[0]!, 2), note: 'shared machine, loaded by other agents: timings are indicative' },
+    settings: { ion: 'Li+', model: 'bvlain', ...opts },
+    peer: 'bvlain 0.24.8 (../shared/reference/*.jsonl, Li1+ runs that succeeded; wall_s per structure, one process, same kind of 2-core machine)',
+    runs,
+  };
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+
+  const pad = (s: unknown, n: number) => String(s).padStart(n);
+  const lines = [
+    `bvscape screen throughput, --ion Li, ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
+    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
+  ];
+  for (const r of runs) {
+    if (r.skipped) {
+      lines.push(`${r.set.padEnd(34)} ${r.backend.padEnd(7)} skipped: ${r.skipped}`);
+      continue;
+    }
+    const s = r.seconds_per_structure;
+    lines.push(
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures, 7)} ${pad(r.ok_rows, 7)} ${pad(r.wall_s, 7)} ${pad(r.structures_per_s, 8)} ${pad(r.rows_per_s, 7)} ${pad(r.structures_per_hour, 8)} ${pad(s.median, 6)} ${pad(s.p95, 6)} ${pad(s.max, 6)} ${pad(r.max_rss_mb, 7)}  ` +
+        (Object.entries(r.failures_by_reason).map(([k, v]) => `${k} ${v}`).join(', ') || '-'),
+    );
+  }
+  lines.push('', 'vs the Python peer (bvlain) on the files both computed:');
+  lines.push(`${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('throughput x', 12)} ${pad('peer RSS MB', 11)}`);
+  for (const r of runs) {
+    const v = r.vs_peer;
+    if (!v) continue;
+    lines.push(
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.throughput_ratio, 12)} ${pad(v.peer_max_rss_mb, 11)}`,
+    );
+  }
+  lines.push(`wrote ${path.relative(process.cwd(), OUT)}`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+// The page's pipeline: the same core modules as `bvscape landscape` (reader, oxidation states,
+// framework, energy backend, percolation, paths, sites); only the energy backend's device differs.
+import { readStructureText } from '../structure/read.js';
+import type { Structure } from '../structure/types.js';
+import { StructureError } from '../errors.js';
+import { computeLandscape, type LandscapeResult } from '../landscape.js';
+import type { EnergyBackend } from '../backends/types.js';
+import { DIMENSIONS, findPath, findSites, type MigrationPath, type SiteNetwork } from '../percolation/index.js';
+import { writeCube, writeGrd } from '../io/grid-files.js';
+import { atomicNumber } from '../structure/elements.js';
+
+export interface ReadStructure {
+  structure: Structure;
+  warnings: string[];
+}
+
+/** Reads the first structure of a CIF/POSCAR text; input problems throw an InputError with a readable message. */
+export async function readFirstStructure(text: string, fileName: string): Promise<ReadStructure> {
+  const results = await readStructureText(text, fileName);
+  const ok = results.find((r) => r.structure);
+  if (!ok?.structure) {
+    const err = results.find((r) => r.error)?.error;
+    throw err ?? new StructureError(fileName, 'no structure found in the file');
+  }
+  const warnings: string[] = [];
+  if (results.length > 1) warnings.push(`${fileName} holds ${results.length} data blocks; showing '${ok.block}'`);
+  return { structure: ok.structure, warnings };
+}
+
+export interface LandscapeRequest {
+  ion: string;
+  resolution: number;
+  backend: EnergyBackend;
+  model?: string;
+}
+
+export function landscapeFor(structure: Structure, req: LandscapeRequest): Promise<LandscapeResult> {
+  return computeLandscape(structure, {
+    ion: req.ion,
+    resolution: req.resolution,
+    backend: req.backend,
+    ...(req.model ? { model: req.model } : {}),
+  });
+}
+
+export interface PathsAndSites {
+  paths: MigrationPath[];
+  sites: SiteNetwork | null;
+  ms: number;
+}
+
+/** Migration paths for every dimension that percolates, and the site/hop network. */
+export function pathsAndSites(r: LandscapeResult): PathsAndSites {
+  const t0 = performance.now();
+  if (!r.percolation) return { paths: [], sites: null, ms: 0 };
+  const lattice = r.structure.lattice;
+  const paths = DIMENSIONS.map((d) => findPath(r.energies, r.grid, lattice, r.percolation!, d)).filter((p): p is MigrationPath => p !== null);
+  const sites = findSites(r.energies, r.grid, lattice, r.percolation);
+  return { paths, sites, ms: performance.now() - t0 };
+}
+
+function title(r: LandscapeResult): string {
+  return `${r.formula} ${r.ion} BVSE (${r.model}) eV`;
+}
+
+export function grdText(r: LandscapeResult): string {
+  return writeGrd(r.energies, r.grid, r.structure.lattice, title(r));
+}
+
+export function cubeText(r: LandscapeResult): string {
+  const atoms = r.structure.sites.map((site) => ({ Z: atomicNumber(site.species[0]!.element), cart: r.structure.lattice.fracToCart(site.frac) }));
+  return writeCube(r.energies, r.grid, r.structure.lattice, atoms, title(r));
+}
+
+const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** The result as JSON: the fields of `bvscape landscape --json`, plus paths, sites and hops. */
+export function resultJson(file: string, r: LandscapeResult, extra: PathsAndSites, timingsMs: Record<string, number>): Record<string, unknown> {
+  return {
+    file,
+    block: r.structure.block,
+    formula: r.formula,
+    ion: r.ion,
+    model: r.model,
+    backend: r.backend,
+    grid: [r.grid.nx, r.grid.ny, r.grid.nz],
+    resolution: r.resolution,
+    e_min: r.eMin,
+    e_max: r.eMax,
+    n_framework_atoms: r.nFrameworkAtoms,
+    pair_terms: r.pairTerms,
+    oxidation_source: r.oxidationSource,
+    barriers: r.barriers,
+    percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
+    timings_ms: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    warnings: r.warnings,
+    paths: extra.paths.map((p) => ({
+      dimension: p.dimension,
+      barrier: p.barrier,
+      winding: p.winding,
+      saddle: p.saddle,
+      points: Array.from({ length: p.energies.length }, (_, i) => ({
+        frac: [round(p.frac[3 * i]!), round(p.frac[3 * i + 1]!), round(p.frac[3 * i + 2]!)],
+        energy: round(p.energies[i]!),
+        s: round(p.lengthsA[i]!, 4),
+      })),
+    })),
+    sites: extra.sites?.sites ?? [],
+    hops: extra.sites?.hops ?? [],
+    site_energy_cap: extra.sites?.cap ?? null,
+  };
+}

@@ -1,0 +1,137 @@
+// The 3D view without WebGPU: the same scene drawn with Canvas 2D by the painter's algorithm
+// (isosurface triangles and atoms sorted far to near). Slower and flatter than the WebGPU view,
+// but the page stays usable in browsers without WebGPU.
+import { vec4 } from 'gl-matrix';
+import type { CameraMatrices } from './camera.js';
+import type { IsoMesh } from './isosurface.js';
+import type { Scene } from './scene.js';
+import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
+
+/** Above this many triangles, only every k-th is drawn (keeps a frame under ~100 ms). */
+const MAX_TRIANGLES = 60_000;
+
+export class Canvas2dRenderer implements SceneRenderer {
+  readonly kind = 'canvas2d';
+  private readonly ctx: CanvasRenderingContext2D;
+  private scene: Scene | null = null;
+  private mesh: IsoMesh | null = null;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('canvas.getContext("2d") returned null');
+    this.ctx = ctx;
+  }
+
+  setScene(scene: Scene | null): void {
+    this.scene = scene;
+  }
+
+  setIsosurface(mesh: IsoMesh | null): void {
+    this.mesh = mesh;
+  }
+
+  async render(camera: CameraMatrices): Promise<void> {
+    const { ctx } = this;
+    const w = this.canvas.width, h = this.canvas.height;
+    ctx.fillStyle = rgb(BACKGROUND);
+    ctx.fillRect(0, 0, w, h);
+    if (!this.scene) return;
+    const m = camera.viewProj;
+    const clip = vec4.create();
+    const project = (x: number, y: number, z: number): [number, number, number] | null => {
+      vec4.transformMat4(clip, [x, y, z, 1], m);
+      if (clip[3] <= 1e-6) return null;
+      return [((clip[0] / clip[3]) * 0.5 + 0.5) * w, (0.5 - (clip[1] / clip[3]) * 0.5) * h, clip[2] / clip[3]];
+    };
+    const eye = camera.eye;
+    // Pixels per Å at depth 1 along the view axis: proj[5] is cot(fov/2).
+    const pxPerUnit = (camera.proj[5] * h) / 2;
+
+    type Item = { depth: number; draw: () => void };
+    const items: Item[] = [];
+
+    const { spheres, lines } = this.scene;
+    for (let s = 0; s < spheres.count; s++) {
+      const x = spheres.centers[4 * s]!, y = spheres.centers[4 * s + 1]!, z = spheres.centers[4 * s + 2]!, r = spheres.centers[4 * s + 3]!;
+      const p = project(x, y, z);
+      if (!p) continue;
+      const dist = Math.hypot(x - eye[0], y - eye[1], z - eye[2]);
+      const radiusPx = (r * pxPerUnit) / dist;
+      const c = [spheres.colors[4 * s]!, spheres.colors[4 * s + 1]!, spheres.colors[4 * s + 2]!] as const;
+      items.push({
+        depth: dist,
+        draw: () => {
+          const g = ctx.createRadialGradient(p[0] - radiusPx * 0.35, p[1] - radiusPx * 0.35, radiusPx * 0.1, p[0], p[1], radiusPx);
+          g.addColorStop(0, rgb([0.3 + 0.7 * c[0], 0.3 + 0.7 * c[1], 0.3 + 0.7 * c[2]]));
+          g.addColorStop(1, rgb([c[0] * 0.45, c[1] * 0.45, c[2] * 0.45]));
+          ctx.fillStyle = g;
+          ctx.beginPath();
+          ctx.arc(p[0], p[1], Math.max(0.5, radiusPx), 0, 2 * Math.PI);
+          ctx.fill();
+        },
+      });
+    }
+
+    if (this.mesh) {
+      const { positions, normals, triangleCount } = this.mesh;
+      const stride = Math.max(1, Math.ceil(triangleCount / MAX_TRIANGLES));
+      const a = ISO_COLOR[3];
+      for (let t = 0; t < triangleCount; t += stride) {
+        const o = 9 * t;
+        const p0 = project(positions[o]!, positions[o + 1]!, positions[o + 2]!);
+        const p1 = project(positions[o + 3]!, positions[o + 4]!, positions[o + 5]!);
+        const p2 = project(positions[o + 6]!, positions[o + 7]!, positions[o + 8]!);
+        if (!p0 || !p1 || !p2) continue;
+        const cx = (positions[o]! + positions[o + 3]! + positions[o + 6]!) / 3;
+        const cy = (positions[o + 1]! + positions[o + 4]! + positions[o + 7]!) / 3;
+        const cz = (positions[o + 2]! + positions[o + 5]! + positions[o + 8]!) / 3;
+        const vx = eye[0] - cx, vy = eye[1] - cy, vz = eye[2] - cz;
+        const dist = Math.hypot(vx, vy, vz);
+        const nx = normals[o]! + normals[o + 3]! + normals[o + 6]!;
+        const ny = normals[o + 1]! + normals[o + 4]! + normals[o + 7]!;
+        const nz = normals[o + 2]! + normals[o + 5]! + normals[o + 8]!;
+        const diffuse = Math.abs(nx * vx + ny * vy + nz * vz) / ((Math.hypot(nx, ny, nz) || 1) * dist);
+        const k = 0.3 + 0.7 * diffuse;
+        const fill = `rgba(${Math.round(255 * ISO_COLOR[0] * k)},${Math.round(255 * ISO_COLOR[1] * k)},${Math.round(255 * ISO_COLOR[2] * k)},${a})`;
+        items.push({
+          depth: dist,
+          draw: () => {
+            ctx.fillStyle = fill;
+            ctx.beginPath();
+            ctx.moveTo(p0[0], p0[1]);
+            ctx.lineTo(p1[0], p1[1]);
+            ctx.lineTo(p2[0], p2[1]);
+            ctx.closePath();
+            ctx.fill();
+          },
+        });
+      }
+    }
+
+    items.sort((x, y) => y.depth - x.depth);
+    for (const it of items) it.draw();
+
+    // Cell edges on top (thin; they never hide anything).
+    ctx.lineWidth = Math.max(1, window.devicePixelRatio || 1);
+    for (let l = 0; l < lines.count; l++) {
+      const o = 6 * l;
+      const a = project(lines.positions[o]!, lines.positions[o + 1]!, lines.positions[o + 2]!);
+      const b = project(lines.positions[o + 3]!, lines.positions[o + 4]!, lines.positions[o + 5]!);
+      if (!a || !b) continue;
+      ctx.strokeStyle = rgb([lines.colors[8 * l]!, lines.colors[8 * l + 1]!, lines.colors[8 * l + 2]!]);
+      ctx.beginPath();
+      ctx.moveTo(a[0], a[1]);
+      ctx.lineTo(b[0], b[1]);
+      ctx.stroke();
+    }
+  }
+
+  dispose(): void {
+    this.scene = null;
+    this.mesh = null;
+  }
+}
+
+function rgb(c: readonly number[]): string {
+  return `rgb(${Math.round(255 * c[0]!)},${Math.round(255 * c[1]!)},${Math.round(255 * c[2]!)})`;
+}

@@ -1,0 +1,166 @@
+// The browser preview in real headless Chromium (playwright-core, SwiftShader): the page's barriers equal
+// the CLI's, the view shows the structure, the level slider changes the isosurface, the console stays
+// clean; once with WebGPU (compute and view), once with WebGPU disabled (CPU Web Workers, Canvas 2D).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
+import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, SHARED, tableValues, waitForFrame, WEB_ROOT } from './driver.js';
+import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } from './png.js';
+
+const LI3N = join(SHARED, 'cif/named/Li3N_alpha.cif');
+const RESOLUTION = 0.2;
+const DIMS = ['1D', '2D', '3D'] as const;
+const BACKGROUND: [number, number, number] = [249, 249, 251];
+
+const haveChromium = existsSync(CHROMIUM);
+const inCi = process.env.CI === 'true';
+if (!haveChromium && !inCi) console.warn(`[web-preview] skipped: ${CHROMIUM} is not installed (apt-get install chromium); in CI this fails`);
+if (!existsSync(SHARED)) console.warn(`[web-preview] skipped: shared reference data not found at ${SHARED}`);
+
+describe.runIf(inCi && !haveChromium)('browser preview prerequisites (CI)', () => {
+  it('has Debian chromium at /usr/bin/chromium', () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: the browser tests cannot run`).toBe(true);
+  });
+});
+
+describe.skipIf(!haveChromium || !existsSync(SHARED))('browser preview (headless Chromium)', () => {
+  let server: PreviewServer;
+  let cli: { barriers: Record<string, number | null>; e_min: number };
+
+  beforeAll(async () => {
+    buildWeb();
+    server = await startPreviewServer({ root: WEB_ROOT, port: 0 });
+    const out = execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--resolution', String(RESOLUTION), '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    cli = JSON.parse(out);
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const variants = [
+    { name: 'WebGPU', webgpu: true, backend: 'webgpu', renderer: 'webgpu' },
+    { name: 'CPU Web Workers, WebGPU disabled', webgpu: false, backend: 'cpu', renderer: 'canvas2d' },
+  ];
+
+  describe.each(variants)('$name', (v) => {
+    let browser: Browser;
+    let page: Page;
+    let errors: string[];
+
+    beforeAll(async () => {
+      browser = await launch(v.webgpu);
+      ({ page, errors } = await openPreview(browser, `${server.url}?resolution=${RESOLUTION}`));
+    }, 90_000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('computes the same barriers as the CLI, and says which device it used', async () => {
+      const t = await dropFile(page, LI3N);
+      console.log(
+        `[web-preview] ${v.name}: Li3N_alpha.cif at ${RESOLUTION} Å: file -> barriers ${Math.round(t.toBarriersMs)} ms ` +
+          `(page: ${Math.round(t.pageToBarriersMs)} ms), full result ${Math.round(t.toDoneMs)} ms`,
+      );
+      const values = await tableValues(page);
+      expect(values.backend).toBe(v.backend);
+      expect(await page.getAttribute('#view', 'data-renderer')).toBe(v.renderer);
+      const note = (await page.textContent('#backend-note')) ?? '';
+      expect(note).toMatch(v.backend === 'webgpu' ? /WebGPU/ : /CPU/);
+      expect(values.grid).toBe('19x19x20');
+      for (const d of DIMS) {
+        const ref = cli.barriers[d] ?? null;
+        const got = values[`barrier-${d}`];
+        if (ref === null) expect(got).toBe('');
+        else expect(Math.abs(Number(got) - ref), `${d}: page ${got}, CLI ${ref}`).toBeLessThan(0.01);
+      }
+      expect(Math.abs(Number(values['e-min']) - cli.e_min)).toBeLessThan(0.01);
+      expect(Number.isFinite(t.pageToBarriersMs) && t.pageToBarriersMs > 0).toBe(true);
+    }, 120_000);
+
+    it('draws the structure: the canvas is not blank', async () => {
+      await waitForFrame(page, (await framesDrawn(page)) - 1);
+      const img = decodePng(await page.locator('#view').screenshot());
+      const variance = greyVariance(img);
+      const covered = nonBackgroundFraction(img, BACKGROUND);
+      console.log(`[web-preview] ${v.name}: canvas ${img.width}x${img.height}, grey variance ${variance.toFixed(0)}, ${(100 * covered).toFixed(1)}% drawn`);
+      expect(variance).toBeGreaterThan(200);
+      expect(covered).toBeGreaterThan(0.05);
+      expect(Number(await page.getAttribute('#view', 'data-triangles'))).toBeGreaterThan(100);
+    }, 60_000);
+
+    it('moving the level slider changes the isosurface', async () => {
+      const before = decodePng(await page.locator('#view').screenshot());
+      const trianglesBefore = Number(await page.getAttribute('#view', 'data-triangles'));
+      const frames = await framesDrawn(page);
+      const slider = page.locator('#level');
+      await slider.focus();
+      // Keyboard: End moves the slider to its maximum (the isosurface grows).
+      await page.keyboard.press('End');
+      await waitForFrame(page, frames);
+      const after = decodePng(await page.locator('#view').screenshot());
+      const trianglesAfter = Number(await page.getAttribute('#view', 'data-triangles'));
+      const changed = differingFraction(before, after);
+      console.log(`[web-preview] ${v.name}: slider -> max: ${trianglesBefore} -> ${trianglesAfter} triangles, ${(100 * changed).toFixed(1)}% of pixels changed`);
+      expect(trianglesAfter).not.toBe(trianglesBefore);
+      expect(changed).toBeGreaterThan(0.01);
+    }, 60_000);
+
+    it('orbits with the keyboard', async () => {
+      const before = decodePng(await page.locator('#view').screenshot());
+      const frames = await framesDrawn(page);
+      await page.locator('#view').focus();
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowLeft');
+      await waitForFrame(page, frames);
+      const after = decodePng(await page.locator('#view').screenshot());
+      expect(differingFraction(before, after)).toBeGreaterThan(0.01);
+    }, 60_000);
+
+    it('offers the JSON download with the same barriers', async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+      const file = await download.path();
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { barriers: Record<string, number | null>; paths: unknown[] };
+      for (const d of DIMS) {
+        const ref = cli.barriers[d] ?? null;
+        if (ref === null) expect(json.barriers[d]).toBeNull();
+        else expect(Math.abs(json.barriers[d]! - ref)).toBeLessThan(0.01);
+      }
+      expect(json.paths.length).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('shows a readable error for a broken file, and recovers', async () => {
+      await page.setInputFiles('#file-input', join(REPO, 'fixtures/broken/missing_cell_b.cif'));
+      await page.waitForFunction(() => document.body.dataset.status === 'error', null, { timeout: 30_000 });
+      const message = (await page.textContent('#error')) ?? '';
+      expect(await page.isVisible('#error')).toBe(true);
+      expect(message).toMatch(/missing_cell_b\.cif/);
+      expect(message.length).toBeGreaterThan(20);
+      await dropFile(page, LI3N);
+      expect(await page.isVisible('#error')).toBe(false);
+    }, 60_000);
+
+    it.runIf(v.webgpu)('opens the file handed over by `bvscape preview FILE` (/api/initial) on load', async () => {
+      const text = readFileSync(LI3N, 'utf8');
+      const withFile = await startPreviewServer({ root: WEB_ROOT, port: 0, initial: { name: 'Li3N_alpha.cif', text, ion: 'Li', resolution: RESOLUTION } });
+      try {
+        const other = await openPreview(browser, withFile.url);
+        await other.page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 60_000 });
+        const values = await tableValues(other.page);
+        expect(Math.abs(Number(values['barrier-3D']) - cli.barriers['3D']!)).toBeLessThan(0.01);
+        expect(other.errors).toEqual([]);
+        await other.page.close();
+      } finally {
+        await withFile.close();
+      }
+    }, 90_000);
+
+    it('logged no console errors', () => {
+      expect(errors).toEqual([]);
+    });
+  });
+});
