@@ -2,13 +2,13 @@
 # Installs the Debian packages bvscape's tests need on a fresh Debian 12 machine:
 #  - Mesa 25 lavapipe (software Vulkan) from bookworm-backports, so Dawn finds a WebGPU adapter
 #    without a GPU (Debian 12's own Mesa 22 lavapipe is rejected by Dawn);
-#  - Debian's chromium, for the browser-preview tests (only with BVSCAPE_WITH_CHROMIUM=1).
+#  - Debian's chromium, for the browser-preview tests (skip with BVSCAPE_SKIP_CHROMIUM=1).
 # The backports suite is derived from the machine's own apt sources: no host name lives in this repo.
 set -euo pipefail
 
 need_install=0
 [ -f /usr/share/vulkan/icd.d/lvp_icd.json ] || need_install=1
-[ "${BVSCAPE_WITH_CHROMIUM:-0}" != 1 ] || [ -x /usr/bin/chromium ] || need_install=1
+[ "${BVSCAPE_SKIP_CHROMIUM:-0}" = 1 ] || [ -x /usr/bin/chromium ] || need_install=1
 [ "$need_install" = 1 ] || { echo "system packages already present"; exit 0; }
 
 SUDO=""
@@ -31,7 +31,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
-if [ "${BVSCAPE_WITH_CHROMIUM:-0}" = 1 ]; then
+if [ "${BVSCAPE_SKIP_CHROMIUM:-0}" != 1 ]; then
   $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 echo "installed: lavapipe $(ls /usr/share/vulkan/icd.d/ 2>/dev/null | tr '\n' ' ')"

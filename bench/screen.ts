@@ -58,6 +58,8 @@ interface RunSummary {
   cpu_s: number;
   structures_per_s: number;
   structures_per_hour: number;
+  /** structures / (CPU seconds / cores): the rate on an otherwise idle machine, if the run is CPU-bound. */
+  structures_per_hour_if_cpu_bound: number;
   rows_per_s: number;
   seconds_per_structure: { median: number; p95: number; max: number; slowest: string };
   max_rss_mb: number;
@@ -75,6 +77,13 @@ interface PeerComparison {
   median_ratio: number;
   /** Σ peer wall_s over the matched files / this run's wall time scaled to those files. */
   throughput_ratio: number;
+  /**
+   * The same with this run's CPU time spread over all cores instead of its wall time: what the ratio
+   * would be if the run had the machine to itself (the peer's times are from an unloaded machine).
+   * An estimate, meaningful for CPU-bound runs only.
+   */
+  throughput_ratio_if_cpu_bound: number;
+  peer_structures_per_hour: number;
   peer_max_rss_mb: number;
 }
 
@@ -196,7 +205,7 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
   const proc = spawnSync(process.execPath, [self, '--child', path.join(dir, 'job.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
   const empty: RunSummary = {
     set, backend, files, structures: 0, rows: 0, ok_rows: 0, failures_by_reason: {}, wall_s: 0, cpu_s: 0, structures_per_s: 0,
-    structures_per_hour: 0, rows_per_s: 0, seconds_per_structure: { median: 0, p95: 0, max: 0, slowest: '' }, max_rss_mb: 0, vs_peer: null,
+    structures_per_hour: 0, structures_per_hour_if_cpu_bound: 0, rows_per_s: 0, seconds_per_structure: { median: 0, p95: 0, max: 0, slowest: '' }, max_rss_mb: 0, vs_peer: null,
   };
   try {
     if (!existsSync(job.resultPath)) return { ...empty, skipped: `child exited with ${proc.status ?? proc.signal}` };
@@ -225,13 +234,16 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
       // by their per-structure time.
       const oursTotal = times.reduce((a, b) => a + b, 0);
       const matchedShare = matched.reduce((a, m) => a + m.ours, 0) / (oursTotal || 1);
+      const peerTotal = matched.reduce((a, m) => a + m.peerWall, 0);
       vsPeer = {
         matched_files: matched.length,
         peer_median_wall_s: round(peerMedian)!,
         peer_median_compute_s: round(med(matched.map((m) => m.peerCompute)))!,
         ours_median_s: round(oursMedian)!,
         median_ratio: round(peerMedian / oursMedian, 1)!,
-        throughput_ratio: round(matched.reduce((a, m) => a + m.peerWall, 0) / (res.wall_s * matchedShare), 1)!,
+        throughput_ratio: round(peerTotal / (res.wall_s * matchedShare), 1)!,
+        throughput_ratio_if_cpu_bound: round(peerTotal / ((res.cpu_s / availableParallelism()) * matchedShare), 1)!,
+        peer_structures_per_hour: Math.round((3600 * matched.length) / peerTotal),
         peer_max_rss_mb: round(Math.max(...matched.map((m) => m.rss)), 1)!,
       };
     }
@@ -248,6 +260,7 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
       cpu_s: round(res.cpu_s, 2)!,
       structures_per_s: round(perStructure.size / res.wall_s)!,
       structures_per_hour: Math.round((perStructure.size / res.wall_s) * 3600),
+      structures_per_hour_if_cpu_bound: Math.round((perStructure.size / (res.cpu_s / availableParallelism())) * 3600),
       rows_per_s: round(rows / res.wall_s)!,
       seconds_per_structure: { median: round(quantile(times, 0.5))!, p95: round(quantile(times, 0.95))!, max: round(times.at(-1) ?? 0)!, slowest },
       max_rss_mb: round(res.max_rss_mb, 1)!,
@@ -319,7 +332,7 @@ async function main(): Promise<void> {
   const pad = (s: unknown, n: number) => String(s).padStart(n);
   const lines = [
     `bvscape screen throughput, --ion Li, ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
-    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
+    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('cpu s', 6)} ${pad('idle /h', 7)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
   ];
   for (const r of runs) {
     if (r.skipped) {
@@ -328,20 +341,23 @@ async function main(): Promise<void> {
     }
     const s = r.seconds_per_structure;
     lines.push(
-      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures, 7)} ${pad(r.ok_rows, 7)} ${pad(r.wall_s, 7)} ${pad(r.structures_per_s, 8)} ${pad(r.rows_per_s, 7)} ${pad(r.structures_per_hour, 8)} ${pad(s.median, 6)} ${pad(s.p95, 6)} ${pad(s.max, 6)} ${pad(r.max_rss_mb, 7)}  ` +
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures, 7)} ${pad(r.ok_rows, 7)} ${pad(r.wall_s, 7)} ${pad(r.structures_per_s, 8)} ${pad(r.rows_per_s, 7)} ${pad(r.structures_per_hour, 8)} ${pad(r.cpu_s, 6)} ${pad(r.structures_per_hour_if_cpu_bound, 7)} ${pad(s.median, 6)} ${pad(s.p95, 6)} ${pad(s.max, 6)} ${pad(r.max_rss_mb, 7)}  ` +
         (Object.entries(r.failures_by_reason).map(([k, v]) => `${k} ${v}`).join(', ') || '-'),
     );
   }
   lines.push('', 'vs the Python peer (bvlain) on the files both computed:');
-  lines.push(`${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('throughput x', 12)} ${pad('peer RSS MB', 11)}`);
+  lines.push(`${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('peer /h', 7)} ${pad('throughput x', 12)} ${pad('idle x', 6)} ${pad('peer RSS MB', 11)}`);
   for (const r of runs) {
     const v = r.vs_peer;
     if (!v) continue;
     lines.push(
-      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.throughput_ratio, 12)} ${pad(v.peer_max_rss_mb, 11)}`,
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.peer_structures_per_hour, 7)} ${pad(v.throughput_ratio, 12)} ${pad(v.throughput_ratio_if_cpu_bound, 6)} ${pad(v.peer_max_rss_mb, 11)}`,
     );
   }
-  lines.push(`wrote ${path.relative(process.cwd(), OUT)}`);
+  lines.push(
+    "'idle' columns: CPU time spread over all cores instead of wall time, i.e. the rate if the run had the machine to itself (an estimate for CPU-bound runs).",
+    `wrote ${path.relative(process.cwd(), OUT)}`,
+  );
   console.log(lines.join('\n'));
 }
 

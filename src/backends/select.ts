@@ -16,7 +16,8 @@ export interface SelectBackendOptions {
 }
 
 /**
- * auto: WebGPU when an adapter exists (logs which one), otherwise the CPU backend with one notice.
+ * auto: WebGPU when an adapter exists (logs which one), otherwise (or if its device cannot be created) the CPU
+ * backend with one notice.
  * webgpu: WebGPU or NoAdapterError. cpu: the CPU backend.
  * A WebGPU backend falls back to the CPU backend (same thread count) if its device is lost twice.
  */
@@ -31,9 +32,10 @@ export async function selectBackend(kind: BackendKind, opts: SelectBackendOption
     opts.log?.(`using ${backend.description}`);
     return backend;
   } catch (e) {
-    if (!(e instanceof NoAdapterError)) throw e;
+    // No adapter, or one that would not give a device: either way auto means "the CPU will do".
+    const reason = e instanceof NoAdapterError ? e.message.split('. ')[0]! : `WebGPU unavailable: ${(e as Error).message}`;
     const backend = cpu();
-    opts.log?.(`${e.message.split('. ')[0]}; using the CPU backend (${backend.description})`);
+    opts.log?.(`${reason}; using the CPU backend (${backend.description})`);
     return backend;
   }
 }

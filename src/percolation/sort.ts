@@ -8,14 +8,19 @@ const BUCKETS = 1 << RADIX_BITS;
  * Indices of the points with energy ≤ `limit`, sorted by increasing energy (ties by index).
  * NaN energies are never included. Pass `Infinity` to sort every non-NaN point.
  */
-export function sortedIndicesUpTo(energies: Float32Array, limit: number): Uint32Array {
+export function sortedIndicesUpTo(energies: Float32Array, limit: number, scratch?: RadixScratch): Uint32Array {
   const n = energies.length;
   let count = 0;
   for (let p = 0; p < n; p++) if (energies[p]! <= limit) count++;
 
   const bits = new Uint32Array(energies.buffer, energies.byteOffset, n);
-  let keys = new Uint32Array(count);
-  let index = new Uint32Array(count);
+  // Key buffers may borrow memory the caller needs only afterwards (the sweep's union-find arrays).
+  const borrow = (buffer: ArrayBufferLike | undefined) =>
+    buffer && buffer.byteLength >= 4 * count ? new Uint32Array(buffer, 0, count) : new Uint32Array(count);
+  let keys = borrow(scratch?.keysA);
+  let keysOut = borrow(scratch?.keysB);
+  const result = new Uint32Array(count);
+  let index = result;
   const histogram = new Uint32Array(3 * BUCKETS);
   let m = 0;
   for (let p = 0; p < n; p++) {
@@ -32,7 +37,6 @@ export function sortedIndicesUpTo(energies: Float32Array, limit: number): Uint32
   }
   if (count < 2) return index;
 
-  let keysOut = new Uint32Array(count);
   let indexOut = new Uint32Array(count);
   for (let pass = 0; pass < 3; pass++) {
     const shift = pass * RADIX_BITS;
@@ -62,5 +66,13 @@ export function sortedIndicesUpTo(energies: Float32Array, limit: number): Uint32
     [keys, keysOut] = [keysOut, keys];
     [index, indexOut] = [indexOut, index];
   }
-  return index;
+  // After an odd number of passes the order sits in the scratch array: copy it home so only one survives.
+  if (index !== result) result.set(index);
+  return result;
+}
+
+/** Buffers of at least 4 bytes per sorted point that the sort may overwrite for its keys. */
+export interface RadixScratch {
+  keysA?: ArrayBufferLike;
+  keysB?: ArrayBufferLike;
 }

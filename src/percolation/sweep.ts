@@ -2,7 +2,8 @@
 // union-find over the periodic grid; every node knows its lattice offset to its root, so an edge inside
 // one set whose two ends disagree on the offset closes a loop around the torus, and that offset
 // difference joins the set's winding lattice. The first energy at which any set's winding rank reaches
-// 1, 2, 3 is E_1D, E_2D, E_3D. Memory: parent Int32 + offsets 3×Int16 + rank Uint8 + order Uint32 = 15 B/point.
+// 1, 2, 3 is E_1D, E_2D, E_3D. Memory: parent Int32 + offsets 3×Int16 + rank Uint8 + order Uint32 = 15 B/point
+// (the order only over points within encut), plus one transient 4 B/point array during the sort.
 import type { GridSpec } from '../backends/types.js';
 import { sortedIndicesUpTo } from './sort.js';
 import { WindingLattice, type IVec3 } from './winding.js';
@@ -17,6 +18,8 @@ export interface PercolateOptions {
    * bvlain's scipy labelling uses). More neighbours let paths cut corners, so barriers can only drop.
    */
   connectivity?: Connectivity;
+  /** Offsets start as 16-bit and switch to 32-bit on overflow; 32 starts wide (tests, pathological grids). */
+  offsetBits?: 16 | 32;
   /** Stop once this winding rank is reached (default 3: everything there is to find); 4 never stops early. */
   stopAtRank?: 1 | 2 | 3 | 4;
 }
@@ -40,9 +43,11 @@ class PeriodicUnionFind {
   fz = 0;
   maxRank = 0;
 
-  constructor(n: number, wide: boolean) {
-    this.parent = new Int32Array(n).fill(-1);
-    this.off = wide ? new Int32Array(3 * n) : new Int16Array(3 * n);
+  constructor(n: number, wide: boolean, reuse?: { parent: Int32Array; off: Int16Array | Int32Array }) {
+    this.parent = reuse?.parent ?? new Int32Array(n);
+    this.parent.fill(-1);
+    this.off = reuse?.off ?? (wide ? new Int32Array(3 * n) : new Int16Array(3 * n));
+    this.off.fill(0);
     this.limit = wide ? 0x3fffffff : 0x7fff;
     this.rank = new Uint8Array(n);
   }
@@ -146,10 +151,14 @@ interface SweepOutcome {
   added: number;
 }
 
-function sweep(order: Uint32Array, grid: GridSpec, stopAtRank: number, wide: boolean, connectivity: Connectivity): SweepOutcome {
+function sweep(
+  order: Uint32Array,
+  grid: GridSpec,
+  stopAtRank: number,
+  connectivity: Connectivity,
+  uf: PeriodicUnionFind,
+): SweepOutcome {
   const { nx, ny, nz } = grid;
-  const n = nx * ny * nz;
-  const uf = new PeriodicUnionFind(n, wide);
   const parent = uf.parent;
   const nxy = nx * ny;
   const extra = connectivity === 6 ? null : neighbourOffsets(connectivity);
@@ -229,15 +238,22 @@ export function percolate(energies: Float32Array, grid: GridSpec, opts: Percolat
   if (!Number.isFinite(eMin)) throw new RangeError('the energy grid has no finite value');
 
   const t0 = performance.now();
-  const order = sortedIndicesUpTo(energies, eMin + encut);
+  const n = nx * ny * nz;
+  // The union-find arrays are allocated first and lent to the sort as key buffers, so the sort's
+  // temporaries do not add to the sweep's peak memory.
+  const parent = new Int32Array(n);
+  const off = new Int16Array(3 * n);
+  const order = sortedIndicesUpTo(energies, eMin + encut, { keysA: parent.buffer, keysB: off.buffer });
   const t1 = performance.now();
   let outcome: SweepOutcome;
+  const stopAtRank = opts.stopAtRank ?? 3;
   try {
-    outcome = sweep(order, grid, opts.stopAtRank ?? 3, false, connectivity);
+    if (opts.offsetBits === 32) throw new OffsetOverflow();
+    outcome = sweep(order, grid, stopAtRank, connectivity, new PeriodicUnionFind(n, false, { parent, off }));
   } catch (err) {
     if (!(err instanceof OffsetOverflow)) throw err;
     // Offsets beyond ±32767 cells need a pathological (helical) landscape; redo with 32-bit offsets.
-    outcome = sweep(order, grid, opts.stopAtRank ?? 3, true, connectivity);
+    outcome = sweep(order, grid, stopAtRank, connectivity, new PeriodicUnionFind(n, true, { parent, off: new Int32Array(3 * n) }));
   }
   const t2 = performance.now();
 

@@ -286,9 +286,10 @@ function showTable(file: string, r: LandscapeResult, timings: Record<string, num
   const body = ui.results.tBodies[0]!;
   const rows = [
     row('File', file),
-    row('Formula', `${r.formula} (${r.structure.block ?? 'POSCAR'})`),
+    row('Formula', r.structure.block && r.structure.block !== r.formula ? `${r.formula} (block ${r.structure.block})` : r.formula),
     row('Mobile ion', r.ion, 'ion', r.ion),
     row('Model', r.model),
+    row('Cell volume', `${r.structure.lattice.volume.toFixed(1)} Å³`, 'volume', r.structure.lattice.volume),
     row('Grid', `${r.grid.nx} × ${r.grid.ny} × ${r.grid.nz} (${r.resolution} Å)`, 'grid', `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`),
     row('E_min', `${r.eMin.toFixed(3)} eV`, 'e-min', r.eMin),
   ];
@@ -297,7 +298,7 @@ function showTable(file: string, r: LandscapeResult, timings: Record<string, num
     rows.push(row(`${d} barrier`, b === null ? `none below E_min + ${r.percolation?.encut ?? '?'} eV` : `${b.toFixed(3)} eV`, `barrier-${d}`, b));
   }
   rows.push(
-    row('Computed on', backendNote.replace(/^Computing /, '').replace(/\.$/, ''), 'backend', r.backend),
+    row('Computed on', backendNote.replace(/^Computing (with |on )?(the )?/, '').replace(/\.$/, ''), 'backend', r.backend),
     row('Read file', ms(timings.read)),
     row('Energy grid', ms(timings.grid)),
     row('Percolation', ms(timings.percolation)),
@@ -436,6 +437,8 @@ async function openFile(file: File): Promise<void> {
 ui.fileInput.addEventListener('change', () => {
   const f = ui.fileInput.files?.[0];
   if (f) void openFile(f);
+  // Cleared, so that choosing the same file again (after editing it) fires `change` again.
+  ui.fileInput.value = '';
 });
 for (const type of ['dragenter', 'dragover'] as const)
   ui.drop.addEventListener(type, (e) => {
@@ -508,6 +511,7 @@ async function start(): Promise<void> {
     .catch((e) => console.warn(`fixtures not loaded: ${describe(e)}`));
   const view = createRenderer().then((r) => {
     renderer = r;
+    if (r instanceof WebGpuRenderer) void r.lost.then((why) => showError(`The 3D view lost its GPU device (${why}); reload the page to draw again.`));
     preview.renderer = r.kind;
     ui.canvas.dataset.renderer = r.kind;
     attachControls(ui.canvas, camera, requestRender);

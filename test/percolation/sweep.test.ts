@@ -220,4 +220,15 @@ describe('percolate: against a brute-force reference and symmetries', () => {
     expect(diag.windings['1D']).toEqual([[1, 1, 0]]);
     expect(() => percolate(ed, gd, { connectivity: 8 as 6 })).toThrow(/connectivity/);
   });
+
+  it('gives the same results with 32-bit offsets', () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const { g, e } = randomGrid(seed + 900, 3, 4, 5);
+      const narrow = percolate(e, g);
+      const wide = percolate(e, g, { offsetBits: 32 });
+      expect(wide.thresholds).toEqual(narrow.thresholds);
+      expect(wide.windings).toEqual(narrow.windings);
+      expect(wide.saddles).toEqual(narrow.saddles);
+    }
+  });
 });

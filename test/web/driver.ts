@@ -35,9 +35,13 @@ export function chromiumArgs(webgpu: boolean): string[] {
   ];
 }
 
-/** Builds dist/web (node build-web.mjs). */
-export function buildWeb(): void {
-  execFileSync(process.execPath, [join(REPO, 'build-web.mjs')], { cwd: REPO, stdio: 'pipe' });
+/**
+ * Builds the page (node build-web.mjs) into `outDir` (default dist/web). Suites that run at the same
+ * time build into directories of their own, so one never serves a tree the other is rewriting.
+ */
+export function buildWeb(outDir: string = WEB_ROOT): string {
+  execFileSync(process.execPath, [join(REPO, 'build-web.mjs'), outDir], { cwd: REPO, stdio: 'pipe' });
+  return outDir;
 }
 
 export async function launch(webgpu: boolean): Promise<Browser> {
@@ -81,9 +85,9 @@ export async function dropFile(page: Page, file: string): Promise<DropTiming> {
   });
   const t0 = performance.now();
   await page.setInputFiles('#file-input', file);
-  await page.waitForFunction(() => document.body.dataset.barriers === 'shown' || document.body.dataset.status === 'error', null, { timeout: 120_000 });
+  await page.waitForFunction(() => document.body.dataset.barriers === 'shown' || document.body.dataset.status === 'error', null, { timeout: 120_000, polling: 25 });
   const t1 = performance.now();
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 120_000 });
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 120_000, polling: 25 });
   const t2 = performance.now();
   const status = await page.evaluate(() => document.body.dataset.status);
   if (status === 'error') throw new Error(`the page shows an error: ${await page.textContent('#error')}`);

@@ -3,11 +3,12 @@
 // clean; once with WebGPU (compute and view), once with WebGPU disabled (CPU Web Workers, Canvas 2D).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
-import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, SHARED, tableValues, waitForFrame, WEB_ROOT } from './driver.js';
+import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, SHARED, tableValues, waitForFrame } from './driver.js';
 import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } from './png.js';
 
 const LI3N = join(SHARED, 'cif/named/Li3N_alpha.cif');
@@ -28,17 +29,19 @@ describe.runIf(inCi && !haveChromium)('browser preview prerequisites (CI)', () =
 
 describe.skipIf(!haveChromium || !existsSync(SHARED))('browser preview (headless Chromium)', () => {
   let server: PreviewServer;
+  let webRoot: string;
   let cli: { barriers: Record<string, number | null>; e_min: number };
 
   beforeAll(async () => {
-    buildWeb();
-    server = await startPreviewServer({ root: WEB_ROOT, port: 0 });
+    webRoot = buildWeb(join(mkdtempSync(join(tmpdir(), 'bvscape-web-')), 'web'));
+    server = await startPreviewServer({ root: webRoot, port: 0 });
     const out = execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--resolution', String(RESOLUTION), '--backend', 'cpu', '--json'], { encoding: 'utf8' });
     cli = JSON.parse(out);
   }, 120_000);
 
   afterAll(async () => {
     await server?.close();
+    if (webRoot) rmSync(join(webRoot, '..'), { recursive: true, force: true });
   });
 
   const variants = [
@@ -144,9 +147,23 @@ describe.skipIf(!haveChromium || !existsSync(SHARED))('browser preview (headless
       expect(await page.isVisible('#error')).toBe(false);
     }, 60_000);
 
+    it('opens a bundled example (a POSCAR) from the picker', async () => {
+      await page.evaluate(() => {
+        document.body.dataset.status = 'picking';
+      });
+      await page.selectOption('#fixture', 'LiCl_rocksalt_primitive.vasp');
+      await page.click('#open-fixture');
+      await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 60_000 });
+      expect(await page.isVisible('#error')).toBe(false);
+      const values = await tableValues(page);
+      expect(values.ion).toBe('Li+');
+      expect(Number(values['barrier-3D'])).toBeGreaterThan(0);
+      expect(await page.textContent('#results')).toContain('LiCl_rocksalt_primitive.vasp');
+    }, 60_000);
+
     it.runIf(v.webgpu)('opens the file handed over by `bvscape preview FILE` (/api/initial) on load', async () => {
       const text = readFileSync(LI3N, 'utf8');
-      const withFile = await startPreviewServer({ root: WEB_ROOT, port: 0, initial: { name: 'Li3N_alpha.cif', text, ion: 'Li', resolution: RESOLUTION } });
+      const withFile = await startPreviewServer({ root: webRoot, port: 0, initial: { name: 'Li3N_alpha.cif', text, ion: 'Li', resolution: RESOLUTION } });
       try {
         const other = await openPreview(browser, withFile.url);
         await other.page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 60_000 });

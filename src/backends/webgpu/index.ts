@@ -153,7 +153,8 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     const pairBuf = s.buffers.get('pair table', U.STORAGE | U.COPY_DST, planner.pairTable.rows.byteLength);
     const energyBuf = s.buffers.get('energies', U.STORAGE | U.COPY_SRC | U.COPY_DST, outBytes);
     const countBuf = s.buffers.get('pair counts', U.STORAGE | U.COPY_SRC | U.COPY_DST, countBytes);
-    const readBuf = s.buffers.get('readback', U.MAP_READ | U.COPY_DST, outBytes + countBytes);
+    const readBuf = s.buffers.get('energies readback', U.MAP_READ | U.COPY_DST, outBytes);
+    const countReadBuf = s.buffers.get('pair counts readback', U.MAP_READ | U.COPY_DST, countBytes);
 
     device.queue.writeBuffer(paramsBuf, 0, batchParams(planner, batch));
     device.queue.writeBuffer(tilesBuf, 0, batch.tiles);
@@ -184,7 +185,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     pass.dispatchWorkgroups(groupsX, groupsY, 1);
     pass.end();
     encoder.copyBufferToBuffer(energyBuf, 0, readBuf, 0, outBytes);
-    encoder.copyBufferToBuffer(countBuf, 0, readBuf, outBytes, countBytes);
+    encoder.copyBufferToBuffer(countBuf, 0, countReadBuf, 0, countBytes);
     device.queue.submit([encoder.finish({ label: 'bvse-grid batch commands' })]);
     const validation = device.popErrorScope();
     const oom = device.popErrorScope();
@@ -192,15 +193,15 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     opts.afterSubmit?.({ batch: batchCounter++, device, tiles: batch.tileCount, workgroups: [groupsX, groupsY, 1] });
 
     const tc = performance.now();
-    let mapped: Promise<void>;
     try {
       await device.queue.onSubmittedWorkDone();
       timings.compute! += performance.now() - tc;
       const tr = performance.now();
-      mapped = readBuf.mapAsync(GPUMapMode.READ, 0, outBytes + countBytes);
-      await mapped;
+      await Promise.all([readBuf.mapAsync(GPUMapMode.READ, 0, outBytes), countReadBuf.mapAsync(GPUMapMode.READ, 0, countBytes)]);
       timings.readback! += performance.now() - tr;
     } catch (e) {
+      // One map may have succeeded; a mapped buffer would poison the next batch.
+      for (const b of [readBuf, countReadBuf]) if (b.mapState !== 'unmapped') b.unmap();
       if (s.handle.lost || (await s.handle.lostWithin(200))) throw new DeviceLostSignal(s.handle.lostMessage || (e as Error).message);
       // A failed map usually follows an error the scopes caught: report that one.
       await throwScopedError(validation, oom, batch);
@@ -210,17 +211,18 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
       await throwScopedError(validation, oom, batch);
     } catch (e) {
       readBuf.unmap();
+      countReadBuf.unmap();
       throw e;
     }
     if (s.handle.lost) {
       readBuf.unmap();
+      countReadBuf.unmap();
       throw new DeviceLostSignal(s.handle.lostMessage);
     }
 
     const tr = performance.now();
-    const range = readBuf.getMappedRange(0, outBytes + countBytes);
-    const out = new Float32Array(range, 0, outFloats);
-    const counts = new Uint32Array(range, outBytes, batch.tileCount);
+    const out = new Float32Array(readBuf.getMappedRange(0, outBytes), 0, outFloats);
+    const counts = new Uint32Array(countReadBuf.getMappedRange(0, countBytes), 0, batch.tileCount);
     const { tilesY } = planner;
     const ty0 = planner.tile.y, tz0 = planner.tile.z;
     for (let r = 0; r < batch.rowCount; r++) {
@@ -241,6 +243,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     let pairs = 0;
     for (let t = 0; t < batch.tileCount; t++) pairs += counts[t]!;
     readBuf.unmap();
+    countReadBuf.unmap();
     timings.readback! += performance.now() - tr;
     return pairs;
   }

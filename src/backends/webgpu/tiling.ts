@@ -125,6 +125,7 @@ export class TilePlanner {
   // Output storage, reused across batches and (through `scratch`) across grids.
   private readonly scratch: TileScratch;
   private rangeScratch = new Uint32Array(0);
+  private readonly partnersPerTileEstimate: number;
 
   constructor(
     readonly framework: Framework,
@@ -218,6 +219,11 @@ export class TilePlanner {
       this.imgRow[at] = rowOfImage[n]!;
       this.imgKind[at] = kindOfImage[n]!;
     }
+    // Expected list length: image density times the volume of a tile's reach sphere.
+    const boxVolume = [0, 1, 2].reduce((v, d) => v * Math.max(this.binSize, hi[d]! - lo[d]!), 1);
+    const a = this.stepA, b = this.stepB, c = this.stepC;
+    const tileDiameter = tile.x * Math.hypot(a[0]!, a[1]!, a[2]!) + tile.y * Math.hypot(b[0]!, b[1]!, b[2]!) + tile.z * Math.hypot(c[0]!, c[1]!, c[2]!);
+    this.partnersPerTileEstimate = (count / boxVolume) * ((4 / 3) * Math.PI * (framework.cutoff + tileDiameter / 2) ** 3);
     // At most one image range per (y, z) bin row of the grid of bins.
     this.rangeScratch = new Uint32Array(2 * this.binDims[1] * this.binDims[2]);
   }
@@ -235,6 +241,8 @@ export class TilePlanner {
     const { tilesX } = this;
     const maxRows = Math.max(1, Math.min(limits.maxRows, this.rowCount - firstRow));
     const tiles = new Uint32Array(maxRows * tilesX * 4);
+    // Reserve the expected size at once: growing by doubling copies (and first-touches) the store repeatedly.
+    this.reserve(Math.min(limits.maxPartners, Math.ceil(1.2 * maxRows * tilesX * this.partnersPerTileEstimate)), limits.maxPartners);
     let partnerCount = 0;
     let rows = 0;
     let pointCount = 0;
