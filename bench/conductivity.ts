@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     if (row.status !== 'ok') {
       const kind = row.error_kind ?? 'unknown';
       errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
-      errors.push({ file: m.file, kind, message: (row.error ?? '').slice(0, 200) });
+      errors.push({ file: m.file, kind, message: (row.error ?? '').split(`${CIF_DIR}${path.sep}`).join('').slice(0, 200) });
       continue;
     }
     timesS.push(row.time_ms / 1000);

@@ -61,7 +61,7 @@ interface RunSummary {
   /** structures / (CPU seconds / cores): the rate on an otherwise idle machine, if the run is CPU-bound. */
   structures_per_hour_if_cpu_bound: number;
   rows_per_s: number;
-  seconds_per_structure: { median: number; p95: number; max: number; slowest: string };
+  seconds_per_structure: { median: number; p95: number; max: number; median_ok: number; p95_ok: number; slowest: string };
   max_rss_mb: number;
   /** Seconds per structure on the files where both this run and the peer computed Li barriers. */
   vs_peer: PeerComparison | null;
@@ -205,7 +205,7 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
   const proc = spawnSync(process.execPath, [self, '--child', path.join(dir, 'job.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
   const empty: RunSummary = {
     set, backend, files, structures: 0, rows: 0, ok_rows: 0, failures_by_reason: {}, wall_s: 0, cpu_s: 0, structures_per_s: 0,
-    structures_per_hour: 0, structures_per_hour_if_cpu_bound: 0, rows_per_s: 0, seconds_per_structure: { median: 0, p95: 0, max: 0, slowest: '' }, max_rss_mb: 0, vs_peer: null,
+    structures_per_hour: 0, structures_per_hour_if_cpu_bound: 0, rows_per_s: 0, seconds_per_structure: { median: 0, p95: 0, max: 0, median_ok: 0, p95_ok: 0, slowest: '' }, max_rss_mb: 0, vs_peer: null,
   };
   try {
     if (!existsSync(job.resultPath)) return { ...empty, skipped: `child exited with ${proc.status ?? proc.signal}` };
@@ -213,6 +213,8 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
     if (res.error) return { ...empty, skipped: res.error };
     const { perStructure, failures, rows, okRows } = readRows(job.rowsPath);
     const times = [...perStructure.values()].map((s) => s.ms / 1000).sort((a, b) => a - b);
+    // Failures (unparseable files, no oxidation states) take milliseconds; these are the structures computed.
+    const okTimes = [...perStructure.values()].filter((s) => s.ok).map((s) => s.ms / 1000).sort((a, b) => a - b);
     let slowest = '';
     let slowestMs = -1;
     for (const [id, s] of perStructure) if (s.ms > slowestMs) [slowest, slowestMs] = [id, s.ms];
@@ -262,7 +264,14 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
       structures_per_hour: Math.round((perStructure.size / res.wall_s) * 3600),
       structures_per_hour_if_cpu_bound: Math.round((perStructure.size / (res.cpu_s / availableParallelism())) * 3600),
       rows_per_s: round(rows / res.wall_s)!,
-      seconds_per_structure: { median: round(quantile(times, 0.5))!, p95: round(quantile(times, 0.95))!, max: round(times.at(-1) ?? 0)!, slowest },
+      seconds_per_structure: {
+        median: round(quantile(times, 0.5))!,
+        p95: round(quantile(times, 0.95))!,
+        max: round(times.at(-1) ?? 0)!,
+        median_ok: round(quantile(okTimes, 0.5))!,
+        p95_ok: round(quantile(okTimes, 0.95))!,
+        slowest: path.relative(CIF_DIR, slowest),
+      },
       max_rss_mb: round(res.max_rss_mb, 1)!,
       vs_peer: vsPeer,
     };
@@ -332,7 +341,7 @@ async function main(): Promise<void> {
   const pad = (s: unknown, n: number) => String(s).padStart(n);
   const lines = [
     `bvscape screen throughput, --ion Li, ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
-    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('cpu s', 6)} ${pad('idle /h', 7)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
+    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('cpu s', 6)} ${pad('idle /h', 7)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('ok med', 6)} ${pad('ok p95', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
   ];
   for (const r of runs) {
     if (r.skipped) {
@@ -341,7 +350,7 @@ async function main(): Promise<void> {
     }
     const s = r.seconds_per_structure;
     lines.push(
-      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures, 7)} ${pad(r.ok_rows, 7)} ${pad(r.wall_s, 7)} ${pad(r.structures_per_s, 8)} ${pad(r.rows_per_s, 7)} ${pad(r.structures_per_hour, 8)} ${pad(r.cpu_s, 6)} ${pad(r.structures_per_hour_if_cpu_bound, 7)} ${pad(s.median, 6)} ${pad(s.p95, 6)} ${pad(s.max, 6)} ${pad(r.max_rss_mb, 7)}  ` +
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures, 7)} ${pad(r.ok_rows, 7)} ${pad(r.wall_s, 7)} ${pad(r.structures_per_s, 8)} ${pad(r.rows_per_s, 7)} ${pad(r.structures_per_hour, 8)} ${pad(r.cpu_s, 6)} ${pad(r.structures_per_hour_if_cpu_bound, 7)} ${pad(s.median, 6)} ${pad(s.p95, 6)} ${pad(s.median_ok, 6)} ${pad(s.p95_ok, 6)} ${pad(s.max, 6)} ${pad(r.max_rss_mb, 7)}  ` +
         (Object.entries(r.failures_by_reason).map(([k, v]) => `${k} ${v}`).join(', ') || '-'),
     );
   }

@@ -39,3 +39,9 @@ export interface EnergyBackend {
   computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult>;
   dispose(): Promise<void>;
 }
+
+/** Throws a RangeError unless every grid dimension is a positive integer. */
+export function assertGridSpec(grid: GridSpec): void {
+  for (const n of [grid.nx, grid.ny, grid.nz])
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`grid dimensions must be positive integers, got ${grid.nx}×${grid.ny}×${grid.nz}`);
+}

@@ -1,3 +1,5 @@
+import { UsageError } from '../errors.js';
+
 // What every CLI command module exports. Options are declared once and drive both parsing
 // (node:util parseArgs) and --help, so the help text always shows the real defaults.
 
@@ -44,4 +46,14 @@ export function strs(v: OptionValues, name: string): string[] {
 
 export function flag(v: OptionValues, name: string): boolean {
   return v[name] === true;
+}
+
+/** A positive (optionally integer) number option; UsageError otherwise. Options with a default are always present. */
+export function positiveNumber(v: OptionValues, name: string, integer = false): number {
+  const text = str(v, name);
+  const x = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) {
+    throw new UsageError(`--${name} expects a positive ${integer ? 'integer' : 'number'}, got '${text ?? ''}'`);
+  }
+  return x;
 }

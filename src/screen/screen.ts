@@ -11,7 +11,7 @@ import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type En
 import { RowWriter, scanForResume } from './output.js';
 import { ScreenPool, WorkerStartError } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
-import { workerBundle } from './package-root.js';
+import { workerBundle } from '../package-root.js';
 import type { RuntimeConfig, ScreenConfig, ScreenHeader, ScreenRow } from './types.js';
 
 export interface ScreenOptions {

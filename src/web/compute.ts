@@ -8,6 +8,7 @@ import type { EnergyBackend } from '../backends/types.js';
 import { DIMENSIONS, findPath, findSites, type MigrationPath, type SiteNetwork } from '../percolation/index.js';
 import { writeCube, writeGrd } from '../io/grid-files.js';
 import { atomicNumber } from '../structure/elements.js';
+import { landscapeWithPathsJson } from '../io/landscape-json.js';
 
 export interface ReadStructure {
   structure: Structure;
@@ -72,41 +73,7 @@ export function cubeText(r: LandscapeResult): string {
   return writeCube(r.energies, r.grid, r.structure.lattice, atoms, title(r));
 }
 
-const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** digits;
-
 /** The result as JSON: the fields of `bvscape landscape --json`, plus paths, sites and hops. */
 export function resultJson(file: string, r: LandscapeResult, extra: PathsAndSites, timingsMs: Record<string, number>): Record<string, unknown> {
-  return {
-    file,
-    block: r.structure.block,
-    formula: r.formula,
-    ion: r.ion,
-    model: r.model,
-    backend: r.backend,
-    grid: [r.grid.nx, r.grid.ny, r.grid.nz],
-    resolution: r.resolution,
-    e_min: r.eMin,
-    e_max: r.eMax,
-    n_framework_atoms: r.nFrameworkAtoms,
-    pair_terms: r.pairTerms,
-    oxidation_source: r.oxidationSource,
-    barriers: r.barriers,
-    percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
-    timings_ms: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
-    warnings: r.warnings,
-    paths: extra.paths.map((p) => ({
-      dimension: p.dimension,
-      barrier: p.barrier,
-      winding: p.winding,
-      saddle: p.saddle,
-      points: Array.from({ length: p.energies.length }, (_, i) => ({
-        frac: [round(p.frac[3 * i]!), round(p.frac[3 * i + 1]!), round(p.frac[3 * i + 2]!)],
-        energy: round(p.energies[i]!),
-        s: round(p.lengthsA[i]!, 4),
-      })),
-    })),
-    sites: extra.sites?.sites ?? [],
-    hops: extra.sites?.hops ?? [],
-    site_energy_cap: extra.sites?.cap ?? null,
-  };
+  return landscapeWithPathsJson(r, file, extra.paths, extra.sites ?? null, timingsMs);
 }

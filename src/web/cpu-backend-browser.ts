@@ -3,7 +3,7 @@
 // src/backends/cpu/index.js at this module, so the pipeline's default CPU backend works in the page.
 import type { Framework } from '../bvse/framework.js';
 import { blockCount, prepareCells } from '../backends/cpu/kernel.js';
-import { gridPointCount, type EnergyBackend, type GridResult, type GridSpec } from '../backends/types.js';
+import { assertGridSpec, gridPointCount, type EnergyBackend, type GridResult, type GridSpec } from '../backends/types.js';
 import type { CpuWorkerJob, CpuWorkerReply } from './cpu-worker-protocol.js';
 
 export interface BrowserCpuBackendOptions {
@@ -47,8 +47,7 @@ export function createCpuBackend(opts: BrowserCpuBackendOptions = {}): EnergyBac
     name: 'cpu',
     description: `cpu: ${threads} Web Worker${threads === 1 ? '' : 's'}`,
     async computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
-      for (const n of [grid.nx, grid.ny, grid.nz])
-        if (!Number.isInteger(n) || n < 1) throw new RangeError(`grid dimensions must be positive integers, got ${grid.nx}×${grid.ny}×${grid.nz}`);
+      assertGridSpec(grid);
       const t0 = performance.now();
       const prep = prepareCells(fw, grid);
       const t1 = performance.now();

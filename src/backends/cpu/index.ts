@@ -2,7 +2,7 @@
 // with threads = 1. The result is bit-for-bit the same for any thread count.
 import { availableParallelism } from 'node:os';
 import type { Framework } from '../../bvse/framework.js';
-import { gridPointCount, type EnergyBackend, type GridResult, type GridSpec } from '../types.js';
+import { assertGridSpec, gridPointCount, type EnergyBackend, type GridResult, type GridSpec } from '../types.js';
 import { blockCount, computeBlock, prepareCells } from './kernel.js';
 import { CpuGridPool } from './pool.js';
 
@@ -21,8 +21,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): EnergyBackend {
     name: 'cpu',
     description: `cpu: ${threads} thread${threads === 1 ? '' : 's'}`,
     async computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
-      for (const n of [grid.nx, grid.ny, grid.nz])
-        if (!Number.isInteger(n) || n < 1) throw new RangeError(`grid dimensions must be positive integers, got ${grid.nx}×${grid.ny}×${grid.nz}`);
+      assertGridSpec(grid);
       const t0 = performance.now();
       const prep = prepareCells(fw, grid);
       const t1 = performance.now();

@@ -1,33 +1,14 @@
 // A small pool of worker threads for the CPU grid kernel. Workers are started on first use, kept for
 // later grids, and unref'd while idle so they never keep the process alive; dispose() ends them.
 import { Worker } from 'node:worker_threads';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { workerBundle } from '../../package-root.js';
 import type { PreparedFramework } from './kernel.js';
 import type { GridSpec } from '../types.js';
 import type { CpuGridJob, CpuGridReply } from '../../workers/cpu-grid-worker.js';
 
-/** The bvscape package root: the nearest directory above this module whose package.json is bvscape's. */
-export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'bvscape') return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find the bvscape package root above ${from}`);
-    dir = up;
-  }
-}
-
 export function workerScriptPath(): string {
-  const file = join(packageRoot(), 'dist', 'workers', 'cpu-grid-worker.js');
+  const file = workerBundle('cpu-grid-worker');
   if (!existsSync(file)) throw new Error(`CPU grid worker not built: ${file} is missing (run \`node build.mjs\`)`);
   return file;
 }

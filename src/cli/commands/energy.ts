@@ -3,7 +3,7 @@
 import type { Command } from '../command.js';
 import { flag, str, strs } from '../command.js';
 import { UsageError } from '../../errors.js';
-import { readStructureFile } from '../../structure/read.js';
+import { readOneStructure } from '../read-one.js';
 import { composition, reducedFormula } from '../../structure/composition.js';
 import type { Structure } from '../../structure/types.js';
 import { assignOxidationStates, parseOxiOverride } from '../../bvse/oxidation.js';
@@ -122,18 +122,8 @@ export const energy: Command = {
     const oxi = oxiText !== undefined ? parseOxiOverride(oxiText) : undefined;
     const block = str(values, 'block');
 
-    const file = positionals[0]!;
-    const results = await readStructureFile(file, block !== undefined ? { block } : {});
-    const failed = results.find((r) => r.error);
-    if (failed?.error) throw failed.error;
-    const structures = results.flatMap((r) => (r.structure ? [r.structure] : []));
-    if (structures.length === 0) throw new UsageError(`${file}: no structure found`);
-    if (structures.length > 1) {
-      throw new UsageError(
-        `${file} holds ${structures.length} structures (blocks ${structures.map((s) => s.block ?? '?').join(', ')}); choose one with --block NAME`,
-      );
-    }
-    const report = energyReport(structures[0]!, { ion: ionText, model, ...(oxi ? { oxi } : {}), points });
+    const structure = await readOneStructure(positionals[0]!, block, 'energy');
+    const report = energyReport(structure, { ion: ionText, model, ...(oxi ? { oxi } : {}), points });
     if (flag(values, 'json')) {
       process.stdout.write(JSON.stringify(report) + '\n');
     } else {

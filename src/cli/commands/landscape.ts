@@ -2,7 +2,8 @@
 // barriers, and optionally grid files (.grd/.cube), the migration paths and an energy profile.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { flag, str } from '../command.js';
+import { flag, positiveNumber, str } from '../command.js';
+import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
 import { parseIon } from '../../bvse/ion.js';
@@ -15,53 +16,10 @@ import { atomicNumber } from '../../structure/elements.js';
 import { DIMENSIONS, findPath, findSites, type MigrationPath } from '../../percolation/index.js';
 import { profileSvg } from '../../report/profile-svg.js';
 
-export function positiveNumber(values: Record<string, unknown>, name: string, fallback: number): number {
-  const text = values[name];
-  if (text === undefined) return fallback;
-  const x = Number(text);
-  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--${name} must be a positive number, got '${String(text)}'`);
-  return x;
-}
-
 function backendKind(text: string | undefined): 'auto' | 'cpu' | 'webgpu' {
   const k = text ?? 'auto';
   if (k !== 'auto' && k !== 'cpu' && k !== 'webgpu') throw new UsageError(`--backend must be auto, cpu or webgpu, got '${k}'`);
   return k;
-}
-
-export function landscapeJson(r: LandscapeResult, file: string): Record<string, unknown> {
-  return {
-    file,
-    block: r.structure.block,
-    formula: r.formula,
-    ion: r.ion,
-    model: r.model,
-    backend: r.backend,
-    grid: [r.grid.nx, r.grid.ny, r.grid.nz],
-    resolution: r.resolution,
-    e_min: r.eMin,
-    e_max: r.eMax,
-    n_framework_atoms: r.nFrameworkAtoms,
-    pair_terms: r.pairTerms,
-    oxidation_source: r.oxidationSource,
-    barriers: r.barriers,
-    percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
-    timings_ms: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
-    warnings: r.warnings,
-  };
-}
-
-function pathJson(p: MigrationPath): Record<string, unknown> {
-  const round = (x: number, d = 5) => Math.round(x * 10 ** d) / 10 ** d;
-  const points = [];
-  for (let i = 0; i < p.energies.length; i++) {
-    points.push({
-      frac: [round(p.frac[3 * i]!), round(p.frac[3 * i + 1]!), round(p.frac[3 * i + 2]!)],
-      energy: round(p.energies[i]!),
-      s: round(p.lengthsA[i]!, 4),
-    });
-  }
-  return { dimension: p.dimension, barrier: p.barrier, winding: p.winding, saddle: p.saddle, points };
 }
 
 export const landscape: Command = {
@@ -89,14 +47,14 @@ export const landscape: Command = {
     const ionText = str(values, 'ion');
     if (!ionText) throw new UsageError('landscape needs --ion, e.g. --ion Li');
     parseIon(ionText);
-    const resolution = positiveNumber(values, 'resolution', 0.1);
-    const encut = positiveNumber(values, 'encut', 10);
+    const resolution = positiveNumber(values, 'resolution');
+    const encut = positiveNumber(values, 'encut');
     const model = str(values, 'model') ?? DEFAULT_MODEL;
     getModel(model);
     const oxiText = str(values, 'oxi');
     const oxi = oxiText !== undefined ? parseOxiOverride(oxiText) : undefined;
     const threadsText = str(values, 'threads');
-    const threads = threadsText !== undefined ? Math.round(positiveNumber(values, 'threads', 1)) : undefined;
+    const threads = threadsText !== undefined ? positiveNumber(values, 'threads', true) : undefined;
     const kind = backendKind(str(values, 'backend'));
     const adapter = str(values, 'adapter');
 
@@ -133,8 +91,7 @@ export const landscape: Command = {
       );
       if (pathFile) {
         const net = findSites(r.energies, r.grid, r.structure.lattice, r.percolation);
-        const out = { ...landscapeJson(r, file), paths: paths.map(pathJson), sites: net.sites, hops: net.hops, site_energy_cap: net.cap };
-        await writeFile(pathFile, JSON.stringify(out, null, 1) + '\n');
+        await writeFile(pathFile, JSON.stringify(landscapeWithPathsJson(r, file, paths, net), null, 1) + '\n');
       }
       if (profileFile) {
         if (paths.length === 0) process.stderr.write(`warning: no percolating path below E_min + ${encut} eV; ${profileFile} not written\n`);

@@ -9,7 +9,7 @@ import type { Command } from '../command.js';
 import { str } from '../command.js';
 import { InputError, UsageError } from '../../errors.js';
 import { parseIon } from '../../bvse/ion.js';
-import { packageRoot } from '../../screen/package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -2,7 +2,8 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { flag, str, strs } from '../command.js';
+import { flag, positiveNumber, str, strs } from '../command.js';
+import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
 import { parseShard } from '../../screen/inputs.js';
@@ -11,29 +12,9 @@ import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
 import { DEFAULT_DUAL_ION, type ScreenConfig } from '../../screen/types.js';
 
-export function positiveNumber(v: OptionValues, name: string, integer = false): number {
-  const text = str(v, name);
-  const x = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x))) {
-    throw new UsageError(`--${name} expects a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
-  }
-  return x;
-}
-
 export function parseDimension(text: string | undefined): 1 | 2 | 3 {
   if (text === '1' || text === '2' || text === '3') return Number(text) as 1 | 2 | 3;
   throw new UsageError(`--dimension expects 1, 2 or 3, got '${text}'`);
-}
-
-/** "Li=1,P=5,S=-2" -> { Li: 1, P: 5, S: -2 }. */
-export function parseOxi(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of text.split(/[,\s]+/).filter(Boolean)) {
-    const m = /^([A-Za-z][a-z]?)\s*[=:]\s*([+-]?\d+(?:\.\d+)?)$/.exec(part);
-    if (!m) throw new UsageError(`--oxi expects EL=Q pairs like Li=1,P=5,S=-2, got '${part}'`);
-    out[m[1]![0]!.toUpperCase() + m[1]!.slice(1).toLowerCase()] = Number(m[2]);
-  }
-  return out;
 }
 
 /** "li" -> "Li", "Li1+" -> "Li+", "S2-" -> "S2-": a charge, when given, in canonical form. */
@@ -60,7 +41,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     anions,
     model,
     resolution: positiveNumber(v, 'resolution'),
-    oxi: oxi ? parseOxi(oxi) : null,
+    oxi: oxi ? parseOxiOverride(oxi) : null,
     dimension,
     dualIon: dual ? { liMax: positiveNumber(v, 'li-max'), ratioMin, ratioMax, dimension } : null,
     maxGridPoints: positiveNumber(v, 'max-grid-points', true),

@@ -1,0 +1,60 @@
+// The JSON shape of one landscape result, shared by `bvscape landscape --json`, its --path file and
+// the browser preview's download, so all three always agree.
+import type { LandscapeResult } from '../landscape.js';
+import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
+
+const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function landscapeJson(r: LandscapeResult, file: string, timingsMs: Record<string, number> = r.timingsMs): Record<string, unknown> {
+  return {
+    file,
+    block: r.structure.block,
+    formula: r.formula,
+    ion: r.ion,
+    model: r.model,
+    backend: r.backend,
+    grid: [r.grid.nx, r.grid.ny, r.grid.nz],
+    resolution: r.resolution,
+    e_min: r.eMin,
+    e_max: r.eMax,
+    n_framework_atoms: r.nFrameworkAtoms,
+    pair_terms: r.pairTerms,
+    oxidation_source: r.oxidationSource,
+    barriers: r.barriers,
+    percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
+    timings_ms: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, round(v, 1)])),
+    warnings: r.warnings,
+  };
+}
+
+/** A migration path as JSON: unwrapped fractional coordinates, energies (eV) and path length s (Å). */
+export function pathJson(p: MigrationPath): Record<string, unknown> {
+  return {
+    dimension: p.dimension,
+    barrier: p.barrier,
+    winding: p.winding,
+    saddle: p.saddle,
+    points: Array.from({ length: p.energies.length }, (_, i) => ({
+      frac: [round(p.frac[3 * i]!), round(p.frac[3 * i + 1]!), round(p.frac[3 * i + 2]!)],
+      energy: round(p.energies[i]!),
+      s: round(p.lengthsA[i]!, 4),
+    })),
+  };
+}
+
+/** landscapeJson plus paths, sites and hops (the --path file). */
+export function landscapeWithPathsJson(
+  r: LandscapeResult,
+  file: string,
+  paths: MigrationPath[],
+  sites: SiteNetwork | null,
+  timingsMs: Record<string, number> = r.timingsMs,
+): Record<string, unknown> {
+  return {
+    ...landscapeJson(r, file, timingsMs),
+    paths: paths.map(pathJson),
+    sites: sites?.sites ?? [],
+    hops: sites?.hops ?? [],
+    site_energy_cap: sites?.cap ?? null,
+  };
+}
