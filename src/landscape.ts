@@ -9,7 +9,7 @@ import type { Framework } from './bvse/framework.js';
 import { gridForResolution, type EnergyBackend, type GridSpec } from './backends/types.js';
 import { createCpuBackend } from './backends/cpu/index.js';
 import { percolate } from './percolation/index.js';
-import type { PercolationResult, PerDimension } from './percolation/index.js';
+import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
 
 export interface LandscapeOptions {
   /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
@@ -26,6 +26,8 @@ export interface LandscapeOptions {
   cutoff?: number;
   /** Energy backend; when absent a CPU backend is created for this call and disposed after it. */
   backend?: EnergyBackend;
+  /** Grid neighbours in the percolation sweep: 6 (default, DESIGN §3) or 26 (bvlain's scipy labelling). */
+  connectivity?: Connectivity;
   /** Skip the percolation sweep (grid only). */
   skipPercolation?: boolean;
 }
@@ -86,7 +88,10 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
   }
   const percolation = opts.skipPercolation
     ? null
-    : percolate(energies, grid, opts.encut !== undefined ? { encut: opts.encut } : {});
+    : percolate(energies, grid, {
+        ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
+        ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
+      });
   const t3 = performance.now();
 
   return {

@@ -57,3 +57,17 @@ export function positiveNumber(v: OptionValues, name: string, integer = false): 
   }
   return x;
 }
+
+/** --connectivity: grid neighbours in the percolation sweep (6 faces, 18 +edges, 26 +corners). */
+export function connectivityOption(v: OptionValues): 6 | 18 | 26 {
+  const text = str(v, 'connectivity') ?? '6';
+  if (text === '6' || text === '18' || text === '26') return Number(text) as 6 | 18 | 26;
+  throw new UsageError(`--connectivity expects 6, 18 or 26, got '${text}'`);
+}
+
+export const CONNECTIVITY_OPTION: OptionSpec = {
+  type: 'string',
+  arg: '6|18|26',
+  default: '6',
+  description: 'grid neighbours in the percolation sweep: 6 (faces) or 26 (with corners, as bvlain)',
+};

@@ -102,6 +102,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         ion,
         resolution: guard.resolution,
         model: config.model,
+        ...(config.connectivity ? { connectivity: config.connectivity } : {}),
         ...(config.oxi ? { oxi: config.oxi } : {}),
         ...(backend ? { backend } : {}),
       });

@@ -32,6 +32,8 @@ export interface ScreenConfig {
   /** Size guard: refuse when the coarsened spacing would exceed this (Å), or the cell has more sites than maxSites. */
   maxResolution: number;
   maxSites: number;
+  /** Grid neighbours in the percolation sweep: 6 (default) or 26 (bvlain's convention). */
+  connectivity?: 6 | 18 | 26;
 }
 
 /** Not recorded in the header: how, not what, is computed. */

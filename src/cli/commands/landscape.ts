@@ -2,7 +2,7 @@
 // barriers, and optionally grid files (.grd/.cube), the migration paths and an energy profile.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { flag, positiveNumber, str } from '../command.js';
+import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str } from '../command.js';
 import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
@@ -35,6 +35,7 @@ export const landscape: Command = {
     model: { type: 'string', arg: 'NAME', default: DEFAULT_MODEL, description: `energy model: ${Object.keys(models).join(' or ')}` },
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use, e.g. Li=1,P=5,S=-2' },
     block: { type: 'string', arg: 'NAME', description: 'CIF data block to read (needed when the file has several)' },
+    connectivity: CONNECTIVITY_OPTION,
     encut: { type: 'string', arg: 'eV', default: '10', description: 'percolation window above E_min; barriers above it are null' },
     grd: { type: 'string', arg: 'FILE', description: 'write the grid as a VESTA .grd file' },
     cube: { type: 'string', arg: 'FILE', description: 'write the grid as a Gaussian .cube file' },
@@ -67,7 +68,7 @@ export const landscape: Command = {
     });
     let r: LandscapeResult;
     try {
-      r = await computeLandscape(structure, { ion: ionText, resolution, model, encut, backend, ...(oxi ? { oxi } : {}) });
+      r = await computeLandscape(structure, { ion: ionText, resolution, model, encut, connectivity: connectivityOption(values), backend, ...(oxi ? { oxi } : {}) });
     } finally {
       await backend.dispose();
     }

@@ -2,7 +2,7 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { flag, positiveNumber, str, strs } from '../command.js';
+import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, strs } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
@@ -47,6 +47,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     maxGridPoints: positiveNumber(v, 'max-grid-points', true),
     maxResolution: positiveNumber(v, 'max-resolution'),
     maxSites: positiveNumber(v, 'max-sites', true),
+    connectivity: connectivityOption(v),
   };
 }
 
@@ -58,6 +59,7 @@ export const screen: Command = {
     ion: { type: 'string', short: 'i', multiple: true, arg: 'ION', description: 'mobile ion (repeatable or comma-separated): Li, Na+, Mg2+, I-, S2-' },
     anions: { type: 'boolean', description: "add each structure's anion species as mobile ions" },
     'dual-ion': { type: 'boolean', description: 'dual-ion criterion: Li+ and every anion, Em(Li+) < --li-max and --ratio-min <= Em(X)/Em(Li+) <= --ratio-max' },
+    connectivity: CONNECTIVITY_OPTION,
     dimension: { type: 'string', default: '3', arg: '1|2|3', description: 'percolation dimension for the criterion and the rankings' },
     'li-max': { type: 'string', default: String(DEFAULT_DUAL_ION.liMax), arg: 'EV', description: 'dual-ion: Em(Li+) must be below this' },
     'ratio-min': { type: 'string', default: String(DEFAULT_DUAL_ION.ratioMin), arg: 'R', description: 'dual-ion: lowest Em(X)/Em(Li+)' },
