@@ -5,8 +5,10 @@
 // of consecutive rows. For every tile the host lists, in float64, the framework atoms (periodic images) within
 // cutoff + tile radius of the tile, as float32 positions RELATIVE TO THE TILE ORIGIN (grid point at local id 0).
 // So the shader never forms absolute coordinates: |d| is exact to float32 rounding of a vector of length <= rc,
-// whatever the size of the cell. Morse partners come first in each list, then Coulomb partners, so each loop
-// runs one formula with no per-atom branch on the kind.
+// whatever the size of the cell. Each list has three runs, so each loop runs one formula with no per-atom branch:
+//  1. partners that stay at least TABLE_EXACT_BELOW_R (src/backends/webgpu/pair-tables.ts) from every point of
+//     the tile: w·E from a per-row cubic Hermite table in s = R² (no sqrt, exp or erfc);
+//  2. nearer Morse partners, 3. nearer Coulomb partners: the exact formulas below, where E is steep.
 //
 // Model (same as src/bvse/pair.ts; the occupancy weight w is folded into the table by the host):
 //   morse   : w·½·d0·[(exp(alpha·(rmin − R)) − 1)² − 1] = w·½·d0 · x·(x − 2), x = exp(alpha·(rmin − R))
@@ -41,14 +43,15 @@ struct BatchParams {
   tilesY: u32,
   // Tiles in this batch (rows · tilesX); workgroups beyond it (2D dispatch padding) exit at once.
   tileCount: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
+  // Lookup tables: first s = R² (Å²), intervals per Å², intervals per row.
+  tableS0: f32,
+  tableInvSpacing: f32,
+  tableIntervals: u32,
 }
 
 // @binding(0) Per-batch constants (uniform, 80 bytes); host: BatchParams in index.ts writeParams().
 @group(0) @binding(0) var<uniform> batch: BatchParams;
-// @binding(1) One entry per tile in the batch: (first list entry, Morse partners, Coulomb partners, unused).
+// @binding(1) One entry per tile in the batch: (first list entry, table partners, exact Morse, exact Coulomb).
 @group(0) @binding(1) var<storage, read> tiles: array<vec4u>;
 // @binding(2) Partner lists of all tiles: xyz = position relative to the tile origin (Å), w = bitcast pair-table row.
 @group(0) @binding(2) var<storage, read> partners: array<vec4f>;
@@ -59,6 +62,13 @@ struct BatchParams {
 @group(0) @binding(4) var<storage, read_write> energies: array<f32>;
 // @binding(5) Pair terms with R < cutoff, one counter per tile of the batch (for pair terms/s).
 @group(0) @binding(5) var<storage, read_write> pairCounts: array<atomic<u32>>;
+// @binding(6) Lookup tables: per pair-table row, tableIntervals vec4 (c0, c1, c2, c3); w·E ≈ c0 + f(c1 + f(c2 + f·c3))
+// at s = tableS0 + (interval + f)/tableInvSpacing. Host: buildGpuPairTables in pair-tables.ts.
+@group(0) @binding(6) var<storage, read> lookup: array<vec4f>;
+
+fn hermite(c: vec4f, f: f32) -> f32 {
+  return c.x + f * (c.y + f * (c.z + f * c.w));
+}
 
 // erfc(x) for x >= 0 in float32, four at a time. Chebyshev-fitted form t·exp(−x² + P(t)), t = 1/(1 + x/2)
 // (Press et al., Numerical Recipes, 2nd ed., §6.2 "erfcc"): fractional error below 1.2e-7 for every x >= 0
@@ -108,8 +118,32 @@ fn main(
 
   // Terms are summed in chunks of SUM_CHUNK partners, then the chunk sums: float32 rounding then grows with
   // SUM_CHUNK + number of chunks instead of with the number of partners.
-  let morseEnd = list.x + list.y;
-  for (var chunk = list.x; chunk < morseEnd; chunk += SUM_CHUNK) {
+  let tableEnd = list.x + list.y;
+  let maxU = f32(batch.tableIntervals);
+  for (var chunk = list.x; chunk < tableEnd; chunk += SUM_CHUNK) {
+    let chunkEnd = min(chunk + SUM_CHUNK, tableEnd);
+    var part = vec4f(0.0);
+    for (var n = chunk; n < chunkEnd; n++) {
+      let partner = partners[n];
+      let dx = partner.x - hereX;
+      let dy = partner.y - hereY;
+      let dz = partner.z - hereZ;
+      let r2 = dx * dx + dy * dy + dz * dz;
+      let rowStart = bitcast<u32>(partner.w) * batch.tableIntervals;
+      let u = clamp((r2 - batch.tableS0) * batch.tableInvSpacing, vec4f(0.0), vec4f(maxU));
+      let cell = min(vec4u(u), vec4u(batch.tableIntervals - 1u));
+      let f = u - vec4f(cell);
+      let e = vec4f(hermite(lookup[rowStart + cell.x], f.x), hermite(lookup[rowStart + cell.y], f.y),
+                    hermite(lookup[rowStart + cell.z], f.z), hermite(lookup[rowStart + cell.w], f.w));
+      let inside = r2 < vec4f(batch.cutoff2);
+      part += select(vec4f(0.0), e, inside);
+      count += select(vec4u(0u), vec4u(1u), inside);
+    }
+    energy += part;
+  }
+
+  let morseEnd = tableEnd + list.z;
+  for (var chunk = tableEnd; chunk < morseEnd; chunk += SUM_CHUNK) {
     let chunkEnd = min(chunk + SUM_CHUNK, morseEnd);
     var part = vec4f(0.0);
     for (var n = chunk; n < chunkEnd; n++) {
@@ -127,7 +161,7 @@ fn main(
     energy += part;
   }
 
-  let coulombEnd = morseEnd + list.z;
+  let coulombEnd = morseEnd + list.w;
   for (var chunk = morseEnd; chunk < coulombEnd; chunk += SUM_CHUNK) {
     let chunkEnd = min(chunk + SUM_CHUNK, coulombEnd);
     var part = vec4f(0.0);

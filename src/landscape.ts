@@ -81,10 +81,11 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
 
   let eMin = Infinity;
   let eMax = -Infinity;
+  // A grid point exactly on a like-charged ion has E = +Infinity; E_max is the highest finite energy.
   for (let i = 0; i < energies.length; i++) {
     const e = energies[i]!;
     if (e < eMin) eMin = e;
-    if (e > eMax) eMax = e;
+    if (e > eMax && e !== Infinity) eMax = e;
   }
   const percolation = opts.skipPercolation
     ? null

@@ -25,18 +25,8 @@ import {
   prepareCells,
   tablePairEnergy,
 } from '../../src/backends/cpu/kernel.js';
+import { rng } from '../helpers/random.js';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const morse = (d0: number, rmin: number, alpha: number, species = 'S2-'): PairType => ({ kind: 'morse', species, d0, rmin, alpha, k: 0, screen: 0 });
 const coulomb = (k: number, screen: number, species = 'P5+'): PairType => ({ kind: 'coulomb', species, d0: 0, rmin: 0, alpha: 0, k, screen });

@@ -10,6 +10,7 @@ import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/backends/types.js';
 import { ERFC_APPROX_MAX_REL_ERROR } from '../../src/backends/webgpu/erfc-approx.js';
 import { SUM_CHUNK } from '../../src/backends/webgpu/pipeline.js';
+import { rng } from '../helpers/random.js';
 
 export const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 export const HAVE_SHARED = existsSync(SHARED);
@@ -20,17 +21,7 @@ export const U = 2 ** -24;
 // ---------------------------------------------------------------------------------------------
 // Seeded random frameworks
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../helpers/random.js';
 
 export interface RandomFrameworkSpec {
   seed: number;

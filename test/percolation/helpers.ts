@@ -1,5 +1,6 @@
 // Test helpers: landscapes on a grid, and an independent brute-force percolation reference.
 import type { GridSpec } from '../../src/backends/types.js';
+import { rng } from '../helpers/random.js';
 
 export function gridOf(nx: number, ny: number, nz: number): GridSpec {
   return { nx, ny, nz };
@@ -128,14 +129,4 @@ export function bruteForceThresholds(e: Float32Array, g: GridSpec, encut = 10, c
   return result;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../helpers/random.js';

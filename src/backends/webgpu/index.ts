@@ -151,6 +151,8 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     const tilesBuf = s.buffers.get('tiles', U.STORAGE | U.COPY_DST, batch.tiles.byteLength);
     const partnersBuf = s.buffers.get('partners', U.STORAGE | U.COPY_DST, Math.max(16, batch.partners.byteLength));
     const pairBuf = s.buffers.get('pair table', U.STORAGE | U.COPY_DST, planner.pairTable.rows.byteLength);
+    const lookup = planner.lookup.coeffs;
+    const lookupBuf = s.buffers.get('lookup tables', U.STORAGE | U.COPY_DST, lookup.byteLength);
     const energyBuf = s.buffers.get('energies', U.STORAGE | U.COPY_SRC | U.COPY_DST, outBytes);
     const countBuf = s.buffers.get('pair counts', U.STORAGE | U.COPY_SRC | U.COPY_DST, countBytes);
     const readBuf = s.buffers.get('energies readback', U.MAP_READ | U.COPY_DST, outBytes);
@@ -160,6 +162,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     device.queue.writeBuffer(tilesBuf, 0, batch.tiles);
     if (batch.partnerCount > 0) device.queue.writeBuffer(partnersBuf, 0, batch.partners);
     device.queue.writeBuffer(pairBuf, 0, planner.pairTable.rows);
+    device.queue.writeBuffer(lookupBuf, 0, lookup);
     if (opts.poisonOutput) device.queue.writeBuffer(energyBuf, 0, new Float32Array(outFloats).fill(Number.NaN));
 
     const bindGroup = device.createBindGroup({
@@ -172,6 +175,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
         { binding: 3, resource: { buffer: pairBuf, size: planner.pairTable.rows.byteLength } }, // pair table rows
         { binding: 4, resource: { buffer: energyBuf, size: outBytes } }, // energies (per tile row layout)
         { binding: 5, resource: { buffer: countBuf, size: countBytes } }, // pair-term counters per tile
+        { binding: 6, resource: { buffer: lookupBuf, size: lookup.byteLength } }, // per-row lookup tables in R²
       ],
     });
     const maxWg = Math.min(device.limits.maxComputeWorkgroupsPerDimension, opts.maxWorkgroupsPerDimension ?? Infinity);
@@ -333,5 +337,8 @@ function batchParams(planner: TilePlanner, batch: TileBatch): ArrayBuffer {
   f.set(planner.stepC, 12); // stepC
   u[15] = planner.tilesY; // tilesY
   u[16] = batch.tileCount; // tileCount
+  f[17] = planner.lookup.s0; // tableS0
+  f[18] = planner.lookup.invSpacing; // tableInvSpacing
+  u[19] = planner.lookup.intervals; // tableIntervals
   return buf;
 }

@@ -55,6 +55,8 @@ async function compile(device: GPUDevice, tile: TileShape): Promise<GridPipeline
       { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
       // binding 5: pair terms counted per tile; shader `pairCounts`.
       { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      // binding 6: per-row cubic Hermite lookup tables in s = R² (pair-tables.ts); shader `lookup`.
+      { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
     ],
   });
   let pipeline: GPUComputePipeline;
