@@ -5,10 +5,8 @@
 // of consecutive rows. For every tile the host lists, in float64, the framework atoms (periodic images) within
 // cutoff + tile radius of the tile, as float32 positions RELATIVE TO THE TILE ORIGIN (grid point at local id 0).
 // So the shader never forms absolute coordinates: |d| is exact to float32 rounding of a vector of length <= rc,
-// whatever the size of the cell. Each list has three runs, so each loop runs one formula with no per-atom branch:
-//  1. partners that stay at least TABLE_EXACT_BELOW_R (src/backends/webgpu/pair-tables.ts) from every point of
-//     the tile: w·E from a per-row cubic Hermite table in s = R² (no sqrt, exp or erfc);
-//  2. nearer Morse partners, 3. nearer Coulomb partners: the exact formulas below, where E is steep.
+// whatever the size of the cell. Morse partners come first in each list, then Coulomb partners, so each loop
+// runs one formula with no per-atom branch on the kind.
 //
 // Model (same as src/bvse/pair.ts; the occupancy weight w is folded into the table by the host):
 //   morse   : w·½·d0·[(exp(alpha·(rmin − R)) − 1)² − 1] = w·½·d0 · x·(x − 2), x = exp(alpha·(rmin − R))
@@ -16,13 +14,17 @@
 //   coulomb : w·k/R · erfc(R / screen)
 // Only pairs with R < cutoff count.
 
-// Workgroup size; pipeline-overridable constants set by the host (pipeline.ts). Each invocation computes
-// POINTS_PER_INVOCATION points along c (z = local.z + WG_Z·q), so one partner load serves four points and a
-// tile is WG_X × WG_Y × (4·WG_Z) grid points.
+// Workgroup size and points per invocation; pipeline-overridable constants set by the host (pipeline.ts). Each
+// invocation computes POINTS_PER_INVOCATION (4, 8 or 16) points along c (z = local.z + WG_Z·q), so one partner load
+// (and its loop step) serves up to 16 points, and a tile is WG_X × WG_Y × (POINTS_PER_INVOCATION·WG_Z) points.
+// The points are held as vec4 groups A (q = 0..3), B (4..7), C (8..11), D (12..15); the groups a smaller
+// POINTS_PER_INVOCATION does not use are compiled out (uniform, pipeline-constant conditions).
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override WG_Z: u32 = 1u;
-const POINTS_PER_INVOCATION = 4u;
+override POINTS_PER_INVOCATION: u32 = 16u;
+override TWO_GROUPS: bool = POINTS_PER_INVOCATION >= 8u;
+override FOUR_GROUPS: bool = POINTS_PER_INVOCATION == 16u;
 // Partners per partial sum (see the summation in main; gpu-helpers.ts uses it in the error bound).
 const SUM_CHUNK = 64u;
 
@@ -43,15 +45,14 @@ struct BatchParams {
   tilesY: u32,
   // Tiles in this batch (rows · tilesX); workgroups beyond it (2D dispatch padding) exit at once.
   tileCount: u32,
-  // Lookup tables: first s = R² (Å²), intervals per Å², intervals per row.
-  tableS0: f32,
-  tableInvSpacing: f32,
-  tableIntervals: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 // @binding(0) Per-batch constants (uniform, 80 bytes); host: BatchParams in index.ts writeParams().
 @group(0) @binding(0) var<uniform> batch: BatchParams;
-// @binding(1) One entry per tile in the batch: (first list entry, table partners, exact Morse, exact Coulomb).
+// @binding(1) One entry per tile in the batch: (first list entry, Morse partners, Coulomb partners, unused).
 @group(0) @binding(1) var<storage, read> tiles: array<vec4u>;
 // @binding(2) Partner lists of all tiles: xyz = position relative to the tile origin (Å), w = bitcast pair-table row.
 @group(0) @binding(2) var<storage, read> partners: array<vec4f>;
@@ -62,13 +63,6 @@ struct BatchParams {
 @group(0) @binding(4) var<storage, read_write> energies: array<f32>;
 // @binding(5) Pair terms with R < cutoff, one counter per tile of the batch (for pair terms/s).
 @group(0) @binding(5) var<storage, read_write> pairCounts: array<atomic<u32>>;
-// @binding(6) Lookup tables: per pair-table row, tableIntervals vec4 (c0, c1, c2, c3); w·E ≈ c0 + f(c1 + f(c2 + f·c3))
-// at s = tableS0 + (interval + f)/tableInvSpacing. Host: buildGpuPairTables in pair-tables.ts.
-@group(0) @binding(6) var<storage, read> lookup: array<vec4f>;
-
-fn hermite(c: vec4f, f: f32) -> f32 {
-  return c.x + f * (c.y + f * (c.z + f * c.w));
-}
 
 // erfc(x) for x >= 0 in float32, four at a time. Chebyshev-fitted form t·exp(−x² + P(t)), t = 1/(1 + x/2)
 // (Press et al., Numerical Recipes, 2nd ed., §6.2 "erfcc"): fractional error below 1.2e-7 for every x >= 0
@@ -80,6 +74,26 @@ fn erfcApprox(x: vec4f) -> vec4f {
   let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
           t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   return t * exp(-x * x + p);
+}
+
+// |partner − point|² for four points (x, y, z: the points' coordinates relative to the tile origin).
+fn distance2(partner: vec4f, x: vec4f, y: vec4f, z: vec4f) -> vec4f {
+  let dx = partner.x - x;
+  let dy = partner.y - y;
+  let dz = partner.z - z;
+  return dx * dx + dy * dy + dz * dz;
+}
+
+// Morse terms (row (w·½·d0, alpha, rmin, 0)) at squared distances r2; x·(x − 2) has no cancellation for small x.
+fn morseTerms(pair: vec4f, r2: vec4f) -> vec4f {
+  let x = exp(pair.y * (pair.z - sqrt(r2)));
+  return pair.x * x * (x - 2.0);
+}
+
+// Coulomb terms (row (w·k, 1/screen, 0, 0)) at squared distances r2.
+fn coulombTerms(pair: vec4f, r2: vec4f) -> vec4f {
+  let r = sqrt(r2);
+  return pair.x / r * erfcApprox(r * pair.y);
 }
 
 @compute @workgroup_size(WG_X, WG_Y, WG_Z)
@@ -100,93 +114,124 @@ fn main(
   let i = tileX * WG_X + local.x;
   let j = (row % batch.tilesY) * WG_Y + local.y;
   let k0 = (row / batch.tilesY) * tileZ;
-  if (i >= batch.gridSize.x || j >= batch.gridSize.y) {
-    return; // the last tile along a or b hangs over the grid edge
-  }
+  // The last tile along a or b may hang over the grid edge: those invocations compute like the others (a
+  // divergent early exit would put every loop below under a per-lane mask) but write nothing.
+  let inGrid = i < batch.gridSize.x && j < batch.gridSize.y;
 
-  // The four points relative to the tile origin: small vectors, so float32 keeps ~1e-7 relative precision.
-  // Local z of point q is local.z + WG_Z·q.
+  // The points relative to the tile origin: small vectors, so float32 keeps ~1e-7 relative precision.
+  // Local z of point q is local.z + WG_Z·q: q = 0..3 in group A, 4..7 in B, 8..11 in C, 12..15 in D.
   let base = f32(local.x) * batch.stepA + f32(local.y) * batch.stepB;
-  let lz = vec4f(vec4u(local.z) + WG_Z * vec4u(0u, 1u, 2u, 3u));
-  let hereX = base.x + lz * batch.stepC.x;
-  let hereY = base.y + lz * batch.stepC.y;
-  let hereZ = base.z + lz * batch.stepC.z;
+  let lzA = vec4f(vec4u(local.z) + WG_Z * vec4u(0u, 1u, 2u, 3u));
+  let lzB = vec4f(vec4u(local.z) + WG_Z * vec4u(4u, 5u, 6u, 7u));
+  let hereXA = base.x + lzA * batch.stepC.x;
+  let hereYA = base.y + lzA * batch.stepC.y;
+  let hereZA = base.z + lzA * batch.stepC.z;
+  let hereXB = base.x + lzB * batch.stepC.x;
+  let hereYB = base.y + lzB * batch.stepC.y;
+  let hereZB = base.z + lzB * batch.stepC.z;
+  let lzC = vec4f(vec4u(local.z) + WG_Z * vec4u(8u, 9u, 10u, 11u));
+  let lzD = vec4f(vec4u(local.z) + WG_Z * vec4u(12u, 13u, 14u, 15u));
+  let hereXC = base.x + lzC * batch.stepC.x;
+  let hereYC = base.y + lzC * batch.stepC.y;
+  let hereZC = base.z + lzC * batch.stepC.z;
+  let hereXD = base.x + lzD * batch.stepC.x;
+  let hereYD = base.y + lzD * batch.stepC.y;
+  let hereZD = base.z + lzD * batch.stepC.z;
+  let cutoff2 = vec4f(batch.cutoff2);
 
   let list = tiles[tile];
-  var energy = vec4f(0.0);
-  var count = vec4u(0u);
+  var energyA = vec4f(0.0);
+  var energyB = vec4f(0.0);
+  var countA = vec4u(0u);
+  var countB = vec4u(0u);
+  var energyC = vec4f(0.0);
+  var energyD = vec4f(0.0);
+  var countC = vec4u(0u);
+  var countD = vec4u(0u);
 
   // Terms are summed in chunks of SUM_CHUNK partners, then the chunk sums: float32 rounding then grows with
   // SUM_CHUNK + number of chunks instead of with the number of partners.
-  let tableEnd = list.x + list.y;
-  let maxU = f32(batch.tableIntervals);
-  for (var chunk = list.x; chunk < tableEnd; chunk += SUM_CHUNK) {
-    let chunkEnd = min(chunk + SUM_CHUNK, tableEnd);
-    var part = vec4f(0.0);
-    for (var n = chunk; n < chunkEnd; n++) {
-      let partner = partners[n];
-      let dx = partner.x - hereX;
-      let dy = partner.y - hereY;
-      let dz = partner.z - hereZ;
-      let r2 = dx * dx + dy * dy + dz * dz;
-      let rowStart = bitcast<u32>(partner.w) * batch.tableIntervals;
-      let u = clamp((r2 - batch.tableS0) * batch.tableInvSpacing, vec4f(0.0), vec4f(maxU));
-      let cell = min(vec4u(u), vec4u(batch.tableIntervals - 1u));
-      let f = u - vec4f(cell);
-      let e = vec4f(hermite(lookup[rowStart + cell.x], f.x), hermite(lookup[rowStart + cell.y], f.y),
-                    hermite(lookup[rowStart + cell.z], f.z), hermite(lookup[rowStart + cell.w], f.w));
-      let inside = r2 < vec4f(batch.cutoff2);
-      part += select(vec4f(0.0), e, inside);
-      count += select(vec4u(0u), vec4u(1u), inside);
-    }
-    energy += part;
-  }
-
-  let morseEnd = tableEnd + list.z;
-  for (var chunk = tableEnd; chunk < morseEnd; chunk += SUM_CHUNK) {
+  let morseEnd = list.x + list.y;
+  for (var chunk = list.x; chunk < morseEnd; chunk += SUM_CHUNK) {
     let chunkEnd = min(chunk + SUM_CHUNK, morseEnd);
-    var part = vec4f(0.0);
+    var partA = vec4f(0.0);
+    var partB = vec4f(0.0);
+    var partC = vec4f(0.0);
+    var partD = vec4f(0.0);
     for (var n = chunk; n < chunkEnd; n++) {
       let partner = partners[n];
-      let dx = partner.x - hereX;
-      let dy = partner.y - hereY;
-      let dz = partner.z - hereZ;
-      let r2 = dx * dx + dy * dy + dz * dz;
       let pair = pairTable[bitcast<u32>(partner.w)];
-      let x = exp(pair.y * (pair.z - sqrt(r2)));
-      let inside = r2 < vec4f(batch.cutoff2);
-      part += select(vec4f(0.0), pair.x * x * (x - 2.0), inside);
-      count += select(vec4u(0u), vec4u(1u), inside);
+      let r2A = distance2(partner, hereXA, hereYA, hereZA);
+      let insideA = r2A < cutoff2;
+      partA += select(vec4f(0.0), morseTerms(pair, r2A), insideA);
+      countA += select(vec4u(0u), vec4u(1u), insideA);
+      if (TWO_GROUPS) {
+        let r2B = distance2(partner, hereXB, hereYB, hereZB);
+        let insideB = r2B < cutoff2;
+        partB += select(vec4f(0.0), morseTerms(pair, r2B), insideB);
+        countB += select(vec4u(0u), vec4u(1u), insideB);
+      }
+      if (FOUR_GROUPS) {
+        let r2C = distance2(partner, hereXC, hereYC, hereZC);
+        let insideC = r2C < cutoff2;
+        partC += select(vec4f(0.0), morseTerms(pair, r2C), insideC);
+        countC += select(vec4u(0u), vec4u(1u), insideC);
+        let r2D = distance2(partner, hereXD, hereYD, hereZD);
+        let insideD = r2D < cutoff2;
+        partD += select(vec4f(0.0), morseTerms(pair, r2D), insideD);
+        countD += select(vec4u(0u), vec4u(1u), insideD);
+      }
     }
-    energy += part;
+    energyA += partA;
+    energyB += partB;
+    energyC += partC;
+    energyD += partD;
   }
 
-  let coulombEnd = morseEnd + list.w;
+  let coulombEnd = morseEnd + list.z;
   for (var chunk = morseEnd; chunk < coulombEnd; chunk += SUM_CHUNK) {
     let chunkEnd = min(chunk + SUM_CHUNK, coulombEnd);
-    var part = vec4f(0.0);
+    var partA = vec4f(0.0);
+    var partB = vec4f(0.0);
+    var partC = vec4f(0.0);
+    var partD = vec4f(0.0);
     for (var n = chunk; n < chunkEnd; n++) {
       let partner = partners[n];
-      let dx = partner.x - hereX;
-      let dy = partner.y - hereY;
-      let dz = partner.z - hereZ;
-      let r2 = dx * dx + dy * dy + dz * dz;
       let pair = pairTable[bitcast<u32>(partner.w)];
-      let r = sqrt(r2);
-      let inside = r2 < vec4f(batch.cutoff2);
-      part += select(vec4f(0.0), pair.x / r * erfcApprox(r * pair.y), inside);
-      count += select(vec4u(0u), vec4u(1u), inside);
+      let r2A = distance2(partner, hereXA, hereYA, hereZA);
+      let insideA = r2A < cutoff2;
+      partA += select(vec4f(0.0), coulombTerms(pair, r2A), insideA);
+      countA += select(vec4u(0u), vec4u(1u), insideA);
+      if (TWO_GROUPS) {
+        let r2B = distance2(partner, hereXB, hereYB, hereZB);
+        let insideB = r2B < cutoff2;
+        partB += select(vec4f(0.0), coulombTerms(pair, r2B), insideB);
+        countB += select(vec4u(0u), vec4u(1u), insideB);
+      }
+      if (FOUR_GROUPS) {
+        let r2C = distance2(partner, hereXC, hereYC, hereZC);
+        let insideC = r2C < cutoff2;
+        partC += select(vec4f(0.0), coulombTerms(pair, r2C), insideC);
+        countC += select(vec4u(0u), vec4u(1u), insideC);
+        let r2D = distance2(partner, hereXD, hereYD, hereZD);
+        let insideD = r2D < cutoff2;
+        partD += select(vec4f(0.0), coulombTerms(pair, r2D), insideD);
+        countD += select(vec4u(0u), vec4u(1u), insideD);
+      }
     }
-    energy += part;
+    energyA += partA;
+    energyB += partB;
+    energyC += partC;
+    energyD += partD;
   }
 
   // Points past the grid's last c plane are computed but neither written nor counted.
   var counted = 0u;
   for (var q = 0u; q < POINTS_PER_INVOCATION; q++) {
     let lzq = local.z + WG_Z * q;
-    if (k0 + lzq < batch.gridSize.z) {
-      energies[i + batch.gridSize.x * (local.y + WG_Y * (lzq + tileZ * rowInBatch))] = energy[q];
-      counted += count[q];
+    if (inGrid && k0 + lzq < batch.gridSize.z) {
+      energies[i + batch.gridSize.x * (local.y + WG_Y * (lzq + tileZ * rowInBatch))] = select(select(energyD[q % 4u], energyC[q % 4u], q < 12u), select(energyB[q % 4u], energyA[q % 4u], q < 4u), q < 8u);
+      counted += select(select(countD[q % 4u], countC[q % 4u], q < 12u), select(countB[q % 4u], countA[q % 4u], q < 4u), q < 8u);
     }
   }
   atomicAdd(&pairCounts[tile], counted);

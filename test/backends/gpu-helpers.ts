@@ -10,6 +10,7 @@ import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/backends/types.js';
 import { ERFC_APPROX_MAX_REL_ERROR } from '../../src/backends/webgpu/erfc-approx.js';
 import { SUM_CHUNK } from '../../src/backends/webgpu/pipeline.js';
+import { DEFAULT_TILE } from '../../src/backends/webgpu/tiling.js';
 import { rng } from '../helpers/random.js';
 
 export const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
@@ -164,7 +165,7 @@ export interface Reference {
 }
 
 /** Tile diagonal (Å) for the distance error term H: an upper bound on |here| for the given tile shape. */
-export function tileDiagonal(fw: Framework, grid: GridSpec, tile = { x: 8, y: 8, z: 4 }): number {
+export function tileDiagonal(fw: Framework, grid: GridSpec, tile: { x: number; y: number; z: number } = DEFAULT_TILE): number {
   const m = fw.lattice;
   const len = (i: number) => Math.hypot(m[3 * i]!, m[3 * i + 1]!, m[3 * i + 2]!);
   return (tile.x * len(0)) / grid.nx + (tile.y * len(1)) / grid.ny + (tile.z * len(2)) / grid.nz;

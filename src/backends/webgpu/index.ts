@@ -6,7 +6,9 @@ import type { EnergyBackend, GridResult, GridSpec } from '../types.js';
 import { openDevice, type DeviceHandle } from './device.js';
 import { WebGpuError } from './errors.js';
 import { BATCH_PARAMS_BYTES, gridPipeline, type GridPipeline } from './pipeline.js';
-import { TilePlanner, TileScratch, type TileBatch, type TileShape } from './tiling.js';
+import { DEFAULT_TILE, TilePlanner, TileScratch, type TileBatch, type TileShape } from './tiling.js';
+
+export { DEFAULT_TILE };
 
 export { WebGpuError } from './errors.js';
 export type { TileShape } from './tiling.js';
@@ -17,7 +19,7 @@ export interface WebGpuBackendOptions {
   /** Browser: navigator.gpu (the default when it exists). */
   gpu?: GPU;
   onWarning?: (msg: string) => void;
-  /** Grid points per tile (one workgroup) along a, b, c; z a multiple of 4 (4 points per invocation). Default 8×8×4. */
+  /** Grid points per tile (one workgroup) along a, b, c; z a multiple of 4 (16, 8 or 4 points per invocation: see pointsPerInvocation). Default DEFAULT_TILE (8×4×16). */
   tile?: TileShape;
   /** Upper bound on any one GPU buffer of a batch, in bytes (default 64 MiB, never above the adapter's limits). */
   maxBatchBytes?: number;
@@ -31,7 +33,6 @@ export interface WebGpuBackendOptions {
   afterSubmit?: (info: { batch: number; device: GPUDevice; tiles: number; workgroups: [number, number, number] }) => void;
 }
 
-const DEFAULT_TILE: TileShape = { x: 8, y: 8, z: 4 };
 const DEFAULT_MAX_BATCH_BYTES = 64 * 1024 * 1024;
 
 /** Raised inside a batch when the device is gone; handled by recreating the device, then by the fallback. */
@@ -151,8 +152,6 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     const tilesBuf = s.buffers.get('tiles', U.STORAGE | U.COPY_DST, batch.tiles.byteLength);
     const partnersBuf = s.buffers.get('partners', U.STORAGE | U.COPY_DST, Math.max(16, batch.partners.byteLength));
     const pairBuf = s.buffers.get('pair table', U.STORAGE | U.COPY_DST, planner.pairTable.rows.byteLength);
-    const lookup = planner.lookup.coeffs;
-    const lookupBuf = s.buffers.get('lookup tables', U.STORAGE | U.COPY_DST, lookup.byteLength);
     const energyBuf = s.buffers.get('energies', U.STORAGE | U.COPY_SRC | U.COPY_DST, outBytes);
     const countBuf = s.buffers.get('pair counts', U.STORAGE | U.COPY_SRC | U.COPY_DST, countBytes);
     const readBuf = s.buffers.get('energies readback', U.MAP_READ | U.COPY_DST, outBytes);
@@ -162,7 +161,6 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     device.queue.writeBuffer(tilesBuf, 0, batch.tiles);
     if (batch.partnerCount > 0) device.queue.writeBuffer(partnersBuf, 0, batch.partners);
     device.queue.writeBuffer(pairBuf, 0, planner.pairTable.rows);
-    device.queue.writeBuffer(lookupBuf, 0, lookup);
     if (opts.poisonOutput) device.queue.writeBuffer(energyBuf, 0, new Float32Array(outFloats).fill(Number.NaN));
 
     const bindGroup = device.createBindGroup({
@@ -175,7 +173,6 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
         { binding: 3, resource: { buffer: pairBuf, size: planner.pairTable.rows.byteLength } }, // pair table rows
         { binding: 4, resource: { buffer: energyBuf, size: outBytes } }, // energies (per tile row layout)
         { binding: 5, resource: { buffer: countBuf, size: countBytes } }, // pair-term counters per tile
-        { binding: 6, resource: { buffer: lookupBuf, size: lookup.byteLength } }, // per-row lookup tables in R²
       ],
     });
     const maxWg = Math.min(device.limits.maxComputeWorkgroupsPerDimension, opts.maxWorkgroupsPerDimension ?? Infinity);
@@ -337,8 +334,5 @@ function batchParams(planner: TilePlanner, batch: TileBatch): ArrayBuffer {
   f.set(planner.stepC, 12); // stepC
   u[15] = planner.tilesY; // tilesY
   u[16] = batch.tileCount; // tileCount
-  f[17] = planner.lookup.s0; // tableS0
-  f[18] = planner.lookup.invSpacing; // tableInvSpacing
-  u[19] = planner.lookup.intervals; // tableIntervals
   return buf;
 }

@@ -11,8 +11,16 @@ export interface GridPipeline {
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GridPipeline>>>();
 
-/** Grid points each invocation computes, along c (the shader's POINTS_PER_INVOCATION). */
+/**
+ * Tile z sizes must be multiples of this. Each invocation computes 4, 8 or 16 grid points along c (the shader's
+ * POINTS_PER_INVOCATION override; see pointsPerInvocation).
+ */
 export const POINTS_PER_INVOCATION = 4;
+
+/** Points per invocation the pipeline uses for a tile shape: the largest of 16, 8, 4 that divides tile.z. */
+export function pointsPerInvocation(tile: TileShape): 4 | 8 | 16 {
+  return tile.z % 16 === 0 ? 16 : tile.z % 8 === 0 ? 8 : 4;
+}
 
 /** Partners per partial sum in the shader (its SUM_CHUNK): the float32 summation error grows with this + chunks. */
 export const SUM_CHUNK = 64;
@@ -37,7 +45,8 @@ export function gridPipeline(device: GPUDevice, tile: TileShape): Promise<GridPi
 async function compile(device: GPUDevice, tile: TileShape): Promise<GridPipeline> {
   if (![tile.x, tile.y, tile.z].every((n) => Number.isInteger(n) && n >= 1) || tile.z % POINTS_PER_INVOCATION !== 0)
     throw new RangeError(`tile ${tile.x}×${tile.y}×${tile.z}: sizes must be positive integers and z a multiple of ${POINTS_PER_INVOCATION}`);
-  const workgroupZ = tile.z / POINTS_PER_INVOCATION;
+  const points = pointsPerInvocation(tile);
+  const workgroupZ = tile.z / points;
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: 'bvse-grid.wgsl', code: gridShaderSource });
   const layout = device.createBindGroupLayout({
@@ -55,8 +64,6 @@ async function compile(device: GPUDevice, tile: TileShape): Promise<GridPipeline
       { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
       // binding 5: pair terms counted per tile; shader `pairCounts`.
       { binding: 5, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-      // binding 6: per-row cubic Hermite lookup tables in s = R² (pair-tables.ts); shader `lookup`.
-      { binding: 6, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
     ],
   });
   let pipeline: GPUComputePipeline;
@@ -64,7 +71,7 @@ async function compile(device: GPUDevice, tile: TileShape): Promise<GridPipeline
     pipeline = await device.createComputePipelineAsync({
       label: `bvse-grid pipeline ${tile.x}x${tile.y}x${tile.z}`,
       layout: device.createPipelineLayout({ label: 'bvse-grid pipeline layout', bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main', constants: { WG_X: tile.x, WG_Y: tile.y, WG_Z: workgroupZ } },
+      compute: { module, entryPoint: 'main', constants: { WG_X: tile.x, WG_Y: tile.y, WG_Z: workgroupZ, POINTS_PER_INVOCATION: points } },
     });
   } catch (e) {
     await device.popErrorScope();
