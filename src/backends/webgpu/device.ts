@@ -33,7 +33,15 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+// One Dawn instance per process and adapter filter, kept for the life of the process. Instances that
+// were dropped and garbage-collected while Dawn's own threads were still running aborted the process
+// (glibc "futex facility returned an unexpected error code") in test workers; a kept instance does not
+// stop Node from exiting once its devices are destroyed.
+const dawnInstances = new Map<string, GPU>();
+
 async function nodeGpu(adapter: string | undefined): Promise<GPU> {
+  const cached = dawnInstances.get(adapter ?? '');
+  if (cached) return cached;
   // A non-literal specifier keeps browser bundles from trying to resolve the native package.
   const specifier = 'webgpu';
   let dawn: DawnModule;
@@ -45,7 +53,9 @@ async function nodeGpu(adapter: string | undefined): Promise<GPU> {
   // GPUBufferUsage, GPUMapMode, ... are globals in a browser; Dawn provides them.
   Object.assign(globalThis, dawn.globals);
   try {
-    return dawn.create(adapter ? [`adapter=${adapter}`] : []);
+    const gpu = dawn.create(adapter ? [`adapter=${adapter}`] : []);
+    dawnInstances.set(adapter ?? '', gpu);
+    return gpu;
   } catch (e) {
     throw new NoAdapterError(`${adapter ? `no adapter matches '${adapter}': ` : ''}${(e as Error).message.replace(/\s+/g, ' ').trim()}`);
   }
