@@ -68,7 +68,7 @@ export function describeAdapter(info: GPUAdapterInfo): string {
 
 export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle> {
   let gpu: GPU | undefined = opts.gpu;
-  // Keeps Dawn's GPU object alive exactly as long as the handle: dropping it lets Node exit.
+  // Set when the GPU object is Dawn's (Node): Dawn then filters adapters by name itself.
   let dawnGpu: GPU | undefined;
   if (!gpu) {
     const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
@@ -132,7 +132,6 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle
       if (destroyedByUs) return;
       destroyedByUs = true;
       device.destroy();
-      dawnGpu = undefined;
     },
   };
 }
