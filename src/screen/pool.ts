@@ -41,6 +41,8 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   ready: boolean;
   dead: boolean;
+  /** The uncaught error that is ending this worker; acted on at 'exit'. */
+  crash?: { message: string; kind: string };
 }
 
 /** No worker could start (missing bundle, a processor module that does not load). */
@@ -69,9 +71,18 @@ export class ScreenPool {
     const worker = new Worker(this.o.workerFile, { workerData: this.o.init });
     const slot: Slot = { worker, job: null, timer: null, ready: false, dead: false };
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
-    worker.on('error', (e) => this.onCrash(slot, `worker crashed: ${e.message}`, (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'OutOfMemory' : 'WorkerCrash'));
+    // Node delivers every message the worker posted before its 'exit' event, but an 'error' can overtake
+    // them (e.g. the "starting structure X" message). Act at 'exit', so the crash is charged to the right structure.
+    worker.on('error', (e) => {
+      slot.crash ??= {
+        message: `worker crashed: ${e.message}`,
+        kind: (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'OutOfMemory' : 'WorkerCrash',
+      };
+    });
     worker.on('exit', (code) => {
-      if (!slot.dead && !this.closing) this.onCrash(slot, `worker exited with code ${code}`, 'WorkerCrash');
+      if (slot.dead || this.closing) return;
+      const crash = slot.crash ?? { message: `worker exited with code ${code}`, kind: 'WorkerCrash' };
+      this.onCrash(slot, crash.message, crash.kind);
     });
     return slot;
   }
