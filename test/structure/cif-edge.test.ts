@@ -129,7 +129,7 @@ describe.skipIf(!existsSync(EDGE))('edge-case CIFs (shared/cif/edge)', () => {
   it('rejects the zero-volume "superflat" cell quickly instead of hanging', () => {
     const t0 = performance.now();
     expect(error('superflat_infinite_loop.cif.gz').message).toMatch(/degenerate cell/);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it('lets the type symbol win over the label (Ge label, Sb type) and reads an empty symop loop as absent', () => {

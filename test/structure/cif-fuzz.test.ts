@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(NAMED))('mutated real CIFs', () => {
           expect(e.message.startsWith('fuzz.cif')).toBe(true);
           typed++;
         }
-        expect(performance.now() - t0).toBeLessThan(1000);
+        expect(performance.now() - t0).toBeLessThan(5000);
       }),
       { numRuns: 400, seed: 20261125 },
     );
