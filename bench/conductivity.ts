@@ -18,7 +18,7 @@ import { parseJsonlObject } from '../src/io/tables.js';
 import { isHeader } from '../src/screen/output.js';
 import { runScreen } from '../src/screen/screen.js';
 import { spearman, type SpearmanResult } from '../src/screen/stats.js';
-import type { ScreenConfig, ScreenRow } from '../src/screen/types.js';
+import { screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared');
 const CIF_DIR = path.join(SHARED, 'cif');
@@ -149,18 +149,7 @@ async function main(): Promise<void> {
 
   const tmp = values.rows ? null : mkdtempSync(path.join(tmpdir(), 'bvscape-conductivity-'));
   const rowsPath = values.rows ? path.resolve(values.rows) : path.join(tmp!, 'rows.jsonl');
-  const config: ScreenConfig = {
-    ions: ['Li+'],
-    anions: false,
-    model: 'bvlain',
-    resolution,
-    oxi: null,
-    dimension: 3,
-    dualIon: null,
-    maxGridPoints: 8_000_000,
-    maxResolution: 0.5,
-    maxSites: 20_000,
-  };
+  const config: ScreenConfig = screenConfig({ resolution });
   let backendDescription = '';
   const t0 = performance.now();
   const report = await runScreen({

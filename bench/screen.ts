@@ -20,7 +20,7 @@ import { selectBackend } from '../src/backends/select.js';
 import { parseJsonlObject } from '../src/io/tables.js';
 import { isHeader } from '../src/screen/output.js';
 import { runScreen } from '../src/screen/screen.js';
-import type { ScreenConfig, ScreenRow } from '../src/screen/types.js';
+import { screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared');
 const CIF_DIR = path.join(SHARED, 'cif');
@@ -91,18 +91,7 @@ interface PeerComparison {
 
 async function child(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
-  const config: ScreenConfig = {
-    ions: ['Li+'],
-    anions: false,
-    model: 'bvlain',
-    resolution: job.resolution,
-    oxi: null,
-    dimension: 3,
-    dualIon: null,
-    maxGridPoints: 8_000_000,
-    maxResolution: 0.5,
-    maxSites: 20_000,
-  };
+  const config: ScreenConfig = screenConfig({ resolution: job.resolution });
   let description = job.backend as string;
   const c0 = process.cpuUsage();
   const t0 = performance.now();

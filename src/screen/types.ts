@@ -36,6 +36,25 @@ export interface ScreenConfig {
   connectivity?: 6 | 18 | 26;
 }
 
+/** The defaults of `bvscape screen` (a Li+ screen at 0.2 Å with the size guard on). */
+export const DEFAULT_SCREEN_CONFIG: Readonly<ScreenConfig> = {
+  ions: ['Li+'],
+  anions: false,
+  model: 'bvlain',
+  resolution: 0.2,
+  oxi: null,
+  dimension: 3,
+  dualIon: null,
+  maxGridPoints: 8_000_000,
+  maxResolution: 0.5,
+  maxSites: 20_000,
+};
+
+/** A screen configuration: the defaults with some fields changed. */
+export function screenConfig(over: Partial<ScreenConfig> = {}): ScreenConfig {
+  return { ...DEFAULT_SCREEN_CONFIG, ...over };
+}
+
 /** Not recorded in the header: how, not what, is computed. */
 export interface RuntimeConfig {
   backend: 'auto' | 'cpu' | 'webgpu';

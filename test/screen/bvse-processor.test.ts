@@ -7,23 +7,12 @@ import { Writable } from 'node:stream';
 import { guardedResolution } from '../../src/screen/bvse-processor.js';
 import { runScreen } from '../../src/screen/screen.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { DEFAULT_DUAL_ION, type ScreenConfig } from '../../src/screen/types.js';
+import { DEFAULT_DUAL_ION, screenConfig, type ScreenConfig } from '../../src/screen/types.js';
 import { loadRows, tempDir } from './helpers.js';
 
 const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 
-const config: ScreenConfig = {
-  ions: ['Li'],
-  anions: true,
-  model: 'bvlain',
-  resolution: 0.2,
-  oxi: null,
-  dimension: 3,
-  dualIon: { ...DEFAULT_DUAL_ION },
-  maxGridPoints: 8e6,
-  maxResolution: 0.5,
-  maxSites: 20000,
-};
+const config: ScreenConfig = screenConfig({ ions: ['Li'], anions: true, dualIon: { ...DEFAULT_DUAL_ION } });
 
 describe('size guard', () => {
   it('keeps the requested spacing when the grid fits', () => {

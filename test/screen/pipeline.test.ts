@@ -7,25 +7,13 @@ import { Writable } from 'node:stream';
 import { runScreen, type ScreenOptions } from '../../src/screen/screen.js';
 import { mergeShards } from '../../src/screen/merge.js';
 import { parseCsv } from '../../src/io/tables.js';
-import { DEFAULT_DUAL_ION, type ScreenConfig } from '../../src/screen/types.js';
+import { DEFAULT_DUAL_ION, screenConfig, type ScreenConfig } from '../../src/screen/types.js';
 import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, makeTarGz, makeZip, tempDir, writeFiles, type Row } from './helpers.js';
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
 
 function config(over: Partial<ScreenConfig> = {}): ScreenConfig {
-  return {
-    ions: ['Li+'],
-    anions: true,
-    model: 'bvlain',
-    resolution: 0.2,
-    oxi: null,
-    dimension: 3,
-    dualIon: { ...DEFAULT_DUAL_ION },
-    maxGridPoints: 8e6,
-    maxResolution: 0.5,
-    maxSites: 20000,
-    ...over,
-  };
+  return screenConfig({ anions: true, dualIon: { ...DEFAULT_DUAL_ION }, ...over });
 }
 
 function options(inputs: string[], out: string, over: Partial<ScreenOptions> = {}): ScreenOptions {

@@ -10,7 +10,7 @@ import { parseShard } from '../../screen/inputs.js';
 import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
-import { DEFAULT_DUAL_ION, type ScreenConfig } from '../../screen/types.js';
+import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, type ScreenConfig } from '../../screen/types.js';
 
 export function parseDimension(text: string | undefined): 1 | 2 | 3 {
   if (text === '1' || text === '2' || text === '3') return Number(text) as 1 | 2 | 3;
@@ -67,7 +67,7 @@ export const screen: Command = {
     out: { type: 'string', short: 'o', default: 'results.jsonl', arg: 'FILE', description: 'results table (JSON Lines, one row per structure and ion, appended as they finish)' },
     csv: { type: 'string', arg: 'FILE', description: 'also write the table as CSV at the end' },
     plot: { type: 'string', arg: 'FILE', description: 'also write the dual-ion scatter (SVG) at the end' },
-    resolution: { type: 'string', short: 'r', default: '0.2', arg: 'ANGSTROM', description: 'grid spacing' },
+    resolution: { type: 'string', short: 'r', default: String(DEFAULT_SCREEN_CONFIG.resolution), arg: 'ANGSTROM', description: 'grid spacing' },
     model: { type: 'string', default: 'bvlain', arg: 'NAME', description: 'energy model: bvlain or softbv' },
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use for every structure, e.g. Fe=3' },
     backend: { type: 'string', default: 'auto', arg: 'NAME', description: 'grid backend: auto (WebGPU when an adapter exists), webgpu or cpu' },
@@ -77,9 +77,9 @@ export const screen: Command = {
     overwrite: { type: 'boolean', description: 'replace an existing --out instead of refusing' },
     shard: { type: 'string', arg: 'i/N', description: 'screen only the i-th of N deterministic shares of the sorted inputs' },
     timeout: { type: 'string', default: '300', arg: 'SECONDS', description: 'per-structure time limit; a structure over it gets an error row' },
-    'max-grid-points': { type: 'string', default: '8000000', arg: 'N', description: 'size guard: coarsen the grid of larger cells to this many points (noted in the row)' },
-    'max-resolution': { type: 'string', default: '0.5', arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
-    'max-sites': { type: 'string', default: '20000', arg: 'N', description: 'size guard: refuse cells with more sites' },
+    'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: coarsen the grid of larger cells to this many points (noted in the row)' },
+    'max-resolution': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxResolution), arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
+    'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
     progress: { type: 'string', default: 'auto', arg: 'MODE', description: 'auto (bar on a terminal, log lines otherwise), bar, log or none' },
     processor: { type: 'string', arg: 'MODULE', description: 'advanced: a JS module exporting a StructureProcessor to use instead of BVSE (testing, plug-ins)' },
   },
