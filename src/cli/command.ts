@@ -58,6 +58,20 @@ export function positiveNumber(v: OptionValues, name: string, integer = false): 
   return x;
 }
 
+/** Like positiveNumber, for an option without a default: undefined when absent. */
+export function optionalPositiveNumber(v: OptionValues, name: string, integer = false): number | undefined {
+  return str(v, name) === undefined ? undefined : positiveNumber(v, name, integer);
+}
+
+export type BackendKind = 'auto' | 'cpu' | 'webgpu';
+
+/** --backend: auto (WebGPU when an adapter exists, else CPU), webgpu or cpu. */
+export function backendOption(v: OptionValues): BackendKind {
+  const k = str(v, 'backend') ?? 'auto';
+  if (k !== 'auto' && k !== 'cpu' && k !== 'webgpu') throw new UsageError(`--backend expects auto, webgpu or cpu, got '${k}'`);
+  return k;
+}
+
 /** --connectivity: grid neighbours in the percolation sweep (6 faces, 18 +edges, 26 +corners). */
 export function connectivityOption(v: OptionValues): 6 | 18 | 26 {
   const text = str(v, 'connectivity') ?? '6';

@@ -2,7 +2,7 @@
 // barriers, and optionally grid files (.grd/.cube), the migration paths and an energy profile.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str } from '../command.js';
+import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str } from '../command.js';
 import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
@@ -15,12 +15,6 @@ import { writeCube, writeGrd } from '../../io/grid-files.js';
 import { atomicNumber } from '../../structure/elements.js';
 import { DIMENSIONS, findPath, findSites, type MigrationPath } from '../../percolation/index.js';
 import { profileSvg } from '../../report/profile-svg.js';
-
-function backendKind(text: string | undefined): 'auto' | 'cpu' | 'webgpu' {
-  const k = text ?? 'auto';
-  if (k !== 'auto' && k !== 'cpu' && k !== 'webgpu') throw new UsageError(`--backend must be auto, cpu or webgpu, got '${k}'`);
-  return k;
-}
 
 export const landscape: Command = {
   name: 'landscape',
@@ -54,9 +48,8 @@ export const landscape: Command = {
     getModel(model);
     const oxiText = str(values, 'oxi');
     const oxi = oxiText !== undefined ? parseOxiOverride(oxiText) : undefined;
-    const threadsText = str(values, 'threads');
-    const threads = threadsText !== undefined ? positiveNumber(values, 'threads', true) : undefined;
-    const kind = backendKind(str(values, 'backend'));
+    const threads = optionalPositiveNumber(values, 'threads', true);
+    const kind = backendOption(values);
     const adapter = str(values, 'adapter');
 
     const file = positionals[0]!;

@@ -1,20 +1,13 @@
 // `bvscape plot`: the dual-ion scatter (x = Em(Li+)/Em(X), y = Em(Li+)) from an existing results table.
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { optionalPositiveNumber, str } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { deriveOutputs } from '../../screen/derive.js';
 import { DEFAULT_DUAL_ION } from '../../screen/types.js';
 import { readHeader } from '../../screen/output.js';
 import type { DualIonCriterion, ScreenHeader } from '../../screen/types.js';
 import { parseDimension } from './screen.js';
-
-function optionalPositive(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const x = Number(text);
-  if (!(x > 0) || !Number.isFinite(x)) throw new UsageError(`--${name} expects a positive number, got '${text}'`);
-  return x;
-}
 
 export const plot: Command = {
   name: 'plot',
@@ -38,9 +31,9 @@ export const plot: Command = {
     const base: DualIonCriterion = header?.config.dualIon ?? { ...DEFAULT_DUAL_ION, dimension: header?.config.dimension ?? 3 };
     const dimText = str(values, 'dimension');
     const criterion: DualIonCriterion = {
-      liMax: optionalPositive(str(values, 'li-max'), 'li-max') ?? base.liMax,
-      ratioMin: optionalPositive(str(values, 'ratio-min'), 'ratio-min') ?? base.ratioMin,
-      ratioMax: optionalPositive(str(values, 'ratio-max'), 'ratio-max') ?? base.ratioMax,
+      liMax: optionalPositiveNumber(values, 'li-max') ?? base.liMax,
+      ratioMin: optionalPositiveNumber(values, 'ratio-min') ?? base.ratioMin,
+      ratioMax: optionalPositiveNumber(values, 'ratio-max') ?? base.ratioMax,
       dimension: dimText !== undefined ? parseDimension(dimText) : base.dimension,
     };
     const title = str(values, 'title');

@@ -2,7 +2,7 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, strs } from '../command.js';
+import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, strs } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
@@ -86,8 +86,7 @@ export const screen: Command = {
   async run({ positionals, values }) {
     if (positionals.length === 0) throw new UsageError('give at least one input: files, directories, glob patterns, archives, or - for paths on stdin');
     const config = screenConfigFromArgs(values);
-    const backend = str(values, 'backend') ?? 'auto';
-    if (backend !== 'auto' && backend !== 'cpu' && backend !== 'webgpu') throw new UsageError(`--backend expects auto, webgpu or cpu, got '${backend}'`);
+    const backend = backendOption(values);
     const progress = str(values, 'progress') ?? 'auto';
     if (!['auto', 'bar', 'log', 'none'].includes(progress)) throw new UsageError(`--progress expects auto, bar, log or none, got '${progress}'`);
     const shardText = str(values, 'shard');
