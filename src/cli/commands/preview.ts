@@ -1,4 +1,4 @@
-// `bvscape preview [file]`: serves the browser preview (dist/web, built by `npm run build:web`) on
+// `bvscape preview [file]`: serves the browser preview (dist/web, built by `npm run build`) on
 // 127.0.0.1 with node:http and prints the URL. With a file, the page opens it on load (GET /api/initial).
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -54,7 +54,7 @@ export function webRoot(): string {
 export async function startPreviewServer(opts: PreviewServerOptions = {}): Promise<PreviewServer> {
   const root = resolve(opts.root ?? webRoot());
   if (!existsSync(join(root, 'index.html'))) {
-    throw new InputError(`the preview page is not built: ${join(root, 'index.html')} is missing (run \`npm run build:web\`)`);
+    throw new InputError(`the preview page is not built: ${join(root, 'index.html')} is missing (run \`npm run build\`, which builds the page too)`);
   }
   const initial = opts.initial ? JSON.stringify(opts.initial) : null;
   const server = createServer(async (req, res) => {
