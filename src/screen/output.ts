@@ -97,6 +97,13 @@ export function describeHeaderMismatch(old: ScreenHeader, now: ScreenHeader): st
   return null;
 }
 
+const HEADER_START = '{"type":"bvscape-screen"';
+
+/** The beginning of a header line cut off by a kill (the header is one write, so the cut is inside it). */
+export function isTornHeader(text: string): boolean {
+  return text.length < HEADER_START.length ? HEADER_START.startsWith(text) : text.startsWith(HEADER_START);
+}
+
 /**
  * Reads an existing results file for --resume: checks its header against this run's, collects
  * the finished structures and cuts off a torn last line or an incomplete last group.
@@ -124,7 +131,13 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
     if (badLine) throw new ResumeError(`${path}:${badLine.line}: not a valid result line (the file was edited or written by two runs at once); fix or remove it, or start afresh without --resume`);
     const obj = l.terminated ? parseJsonlObject(l.text) : null;
     if (!sawHeader) {
-      if (!obj) return { ...state, fresh: true, bytesDiscarded: size };
+      if (!obj) {
+        // Only a header torn by a kill may be started afresh; any other text is someone's file.
+        if (l.terminated || !isTornHeader(l.text)) {
+          throw new ResumeError(`${path} is not a bvscape screen table (its first line is not a screen header); refusing to overwrite it with --resume. Use another --out, or --overwrite to replace it`);
+        }
+        return { ...state, fresh: true, bytesDiscarded: size };
+      }
       if (!isHeader(obj)) throw new ResumeError(`${path} is not a bvscape screen table (no header line); refusing to append to it`);
       const why = describeHeaderMismatch(obj, header);
       if (why) throw new ResumeError(`cannot resume ${path}: ${why}. Use another --out, or --overwrite to start again`);

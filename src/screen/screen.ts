@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import type { EnergyBackend } from '../backends/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { deriveOutputs, type TableSummary } from './derive.js';
-import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type Entry, type ShardSpec } from './inputs.js';
+import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type Discovery, type Entry, type ShardSpec } from './inputs.js';
+import { lockOutput } from './lock.js';
 import { RowWriter, scanForResume } from './output.js';
 import { ScreenPool, WorkerStartError } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
@@ -67,10 +68,20 @@ export function buildHeader(config: ScreenConfig, shard: ShardSpec | null, all: 
 }
 
 export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
-  const log = o.log ?? process.stderr;
   const t0 = performance.now();
   const discovery = await discoverEntries(o.inputs, o.stdin ? { stdin: o.stdin } : {});
   if (discovery.entries.length === 0) throw new UsageError('no structure files found in the inputs');
+  // One run per output at a time: two appending runs would duplicate and tear rows.
+  const lock = lockOutput(o.out, 'screen');
+  try {
+    return await screenLocked(o, discovery, t0);
+  } finally {
+    lock.release();
+  }
+}
+
+async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number): Promise<ScreenReport> {
+  const log = o.log ?? process.stderr;
   const mine = selectShard(discovery.entries, o.shard);
   const header = buildHeader(o.config, o.shard, discovery.entries, mine.length);
 

@@ -1,6 +1,6 @@
 // `bvscape merge`: join the outputs of `bvscape screen --shard i/N` after checking that no shard,
 // file or structure is missing or duplicated.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { UsageError } from '../../errors.js';
@@ -10,11 +10,12 @@ import { deriveOutputs, formatSummary } from '../../screen/derive.js';
 export const merge: Command = {
   name: 'merge',
   summary: 'join shard outputs of `screen --shard i/N`, checking none is missing or duplicated',
-  usage: 'bvscape merge <shard.jsonl...> --out all.jsonl [--csv all.csv] [--plot all.svg]',
+  usage: 'bvscape merge <shard.jsonl...> --out all.jsonl [--overwrite] [--csv all.csv] [--plot all.svg]',
   options: {
     out: { type: 'string', short: 'o', arg: 'FILE', description: 'merged table (JSON Lines)' },
     csv: { type: 'string', arg: 'FILE', description: 'also write the merged table as CSV' },
     plot: { type: 'string', arg: 'FILE', description: 'also write the dual-ion scatter (SVG)' },
+    overwrite: { type: 'boolean', description: 'replace an existing --out instead of refusing' },
     'allow-incomplete': { type: 'boolean', description: 'write the merge even when shards are missing or unfinished (the problems are listed)' },
   },
   async run({ positionals, values }) {
@@ -23,6 +24,10 @@ export const merge: Command = {
     if (positionals.length === 0) throw new UsageError('give the shard outputs to merge');
     for (const p of positionals) if (!existsSync(p)) throw new UsageError(`no such file: ${p}`);
     if (positionals.includes(out)) throw new UsageError(`--out ${out} is also one of the inputs`);
+    // The same rule as screen: an existing non-empty file is only replaced when asked to.
+    if (existsSync(out) && statSync(out).size > 0 && !flag(values, 'overwrite')) {
+      throw new UsageError(`${out} already exists; use --overwrite to replace it, or another --out`);
+    }
     const r = await mergeShards(positionals, out, { allowIncomplete: flag(values, 'allow-incomplete') });
     for (const p of r.problems) process.stderr.write(`warning: ${p}\n`);
     const summary = await deriveOutputs(out, { csv: str(values, 'csv') ?? null, plot: str(values, 'plot') ?? null });

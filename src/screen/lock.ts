@@ -1,0 +1,143 @@
+// An exclusive lock on a results file, so two runs never append to one table at once. The lock is
+// a file next to the output ("results.jsonl.lock") holding the owner's pid, host and start time,
+// created with link(2) (atomic, fails when it exists). A lock whose owner is a dead process on this
+// host is stale (a killed run) and is taken over; a live owner, or one on another host, is refused.
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { InputError } from '../errors.js';
+
+export class OutputLockedError extends InputError {
+  override name = 'OutputLocked';
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+export function lockPathFor(out: string): string {
+  return `${out}.lock`;
+}
+
+function parseLock(text: string): LockInfo | null {
+  try {
+    const o = JSON.parse(text) as Partial<LockInfo>;
+    if (typeof o.pid === 'number' && typeof o.host === 'string') return { pid: o.pid, host: o.host, started: String(o.started ?? '?') };
+  } catch {
+    /* torn or foreign */
+  }
+  return null;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export interface OutputLock {
+  path: string;
+  release(): void;
+}
+
+/**
+ * Takes the lock for `out` (what: "screen" or "merge", for the message). Throws OutputLockedError
+ * when another live run holds it.
+ */
+export function lockOutput(out: string, what = 'bvscape'): OutputLock {
+  const lock = lockPathFor(out);
+  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  const text = JSON.stringify(me) + '\n';
+  const unique = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  try {
+    writeFileSync(unique, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot write next to ${out} (${code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : (e as Error).message})`);
+  }
+  try {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        linkSync(unique, lock);
+        let released = false;
+        return {
+          path: lock,
+          release() {
+            if (released) return;
+            released = true;
+            // Only remove it while it is still ours.
+            if (readOrNull(lock) === text) {
+              try {
+                unlinkSync(lock);
+              } catch {
+                /* already gone */
+              }
+            }
+          },
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const held = readOrNull(lock);
+      if (held === null) continue; // released meanwhile
+      const owner = parseLock(held);
+      if (owner && owner.host !== me.host) {
+        throw new OutputLockedError(
+          `${out} is locked by process ${owner.pid} on host ${owner.host} (since ${owner.started}); ` +
+            `if no ${what} is running there any more, remove ${lock} and try again`,
+        );
+      }
+      if (owner && processAlive(owner.pid)) {
+        throw new OutputLockedError(
+          `${out} is in use by another run (process ${owner.pid} on this host, since ${owner.started}); ` +
+            `wait for it to finish, or use another --out`,
+        );
+      }
+      // A dead owner, or unreadable text (link(2) never shows a partial file): stale.
+      breakStale(lock, held);
+    }
+    throw new OutputLockedError(`${out}: could not take the lock ${lock} (other runs keep taking it); try again`);
+  } finally {
+    try {
+      unlinkSync(unique);
+    } catch {
+      /* */
+    }
+  }
+}
+
+/** Moves a stale lock aside; if what was moved is not the stale lock we judged (a new owner got in first), puts it back. */
+function breakStale(lock: string, staleText: string): void {
+  const aside = `${lock}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return; // someone else removed it
+  }
+  const moved = readOrNull(aside);
+  if (moved !== staleText) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      /* a third run holds it now; ours stays refused on the next attempt */
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    /* */
+  }
+}
