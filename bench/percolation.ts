@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percolate } from '../src/percolation/sweep.js';
-import type { GridSpec } from '../src/backends/types.js';
+import type { GridSpec } from '../src/grid/index.js';
 
 /** Sum of random plane waves with small integer wave vectors: smooth and exactly periodic. */
 function smoothLandscape(grid: GridSpec, seed: number, waves = 12): Float32Array {

@@ -6,7 +6,7 @@
 // ±3.4028235E+38 (the largest float32), since viewers cannot parse "Infinity"; NaN is refused.
 import { InputError } from '../errors.js';
 import { Lattice, type LatticeParameters, type Vec3 } from '../structure/lattice.js';
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 
 /** Bohr radius in Å (CODATA 2018). */
 export const BOHR_ANGSTROM = 0.529177210903;

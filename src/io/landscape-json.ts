@@ -1,11 +1,34 @@
 // The JSON shape of one landscape result, shared by `bvscape landscape --json`, its --path file and
 // the browser preview's download, so all three always agree.
-import type { LandscapeResult } from '../landscape.js';
-import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
+import type { GridSpec } from '../grid/index.js';
+import type { MigrationPath, PercolationResult, PerDimension, SiteNetwork } from '../percolation/index.js';
+
+/**
+ * The fields of a landscape result that the JSON carries. Declared here, below the pipeline in
+ * src/landscape.ts, so io does not import upward; a LandscapeResult satisfies it as it stands.
+ */
+export interface LandscapeSummary {
+  structure: { block: string | null };
+  formula: string;
+  ion: string;
+  model: string;
+  backend: string;
+  grid: GridSpec;
+  resolution: number;
+  eMin: number;
+  eMax: number;
+  nFrameworkAtoms: number;
+  pairTerms: number;
+  oxidationSource: string;
+  barriers: PerDimension<number | null>;
+  percolation: Pick<PercolationResult, 'percolationDimensionAt'> | null;
+  warnings: string[];
+  timingsMs: Record<string, number>;
+}
 
 const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function landscapeJson(r: LandscapeResult, file: string, timingsMs: Record<string, number> = r.timingsMs): Record<string, unknown> {
+export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Record<string, number> = r.timingsMs): Record<string, unknown> {
   return {
     file,
     block: r.structure.block,
@@ -44,7 +67,7 @@ export function pathJson(p: MigrationPath): Record<string, unknown> {
 
 /** landscapeJson plus paths, sites and hops (the --path file). */
 export function landscapeWithPathsJson(
-  r: LandscapeResult,
+  r: LandscapeSummary,
   file: string,
   paths: MigrationPath[],
   sites: SiteNetwork | null,

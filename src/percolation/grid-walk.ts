@@ -1,6 +1,6 @@
 // Neighbour stepping on the periodic grid shared by the path and site searches.
 // Directions come in opposite pairs (d ^ 1 reverses d); the first six are +x, −x, +y, −y, +z, −z.
-import type { GridSpec } from '../backends/types.js';
+import { gridPointFrac, gridPointCount, type GridSpec } from '../grid/index.js';
 
 export type Connectivity = 6 | 18 | 26;
 
@@ -47,7 +47,7 @@ export class GridWalker {
     this.nx = grid.nx;
     this.ny = grid.ny;
     this.nz = grid.nz;
-    this.n = grid.nx * grid.ny * grid.nz;
+    this.n = gridPointCount(grid);
     this.offsets = neighbourOffsets(connectivity);
     this.directions = this.offsets.length / 3;
   }
@@ -73,12 +73,7 @@ export class GridWalker {
 
   /** Fractional coordinates of p's copy in cell (cx, cy, cz). */
   frac(p: number, cx = 0, cy = 0, cz = 0): [number, number, number] {
-    const { nx, ny } = this;
-    const i = p % nx;
-    const jk = (p - i) / nx;
-    const j = jk % ny;
-    const k = (jk - j) / ny;
-    return [i / nx + cx, j / ny + cy, k / this.nz + cz];
+    return gridPointFrac(this, p, cx, cy, cz);
   }
 }
 

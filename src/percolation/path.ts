@@ -5,7 +5,7 @@
 // Preference: a loop through the saddle whose winding is new for this dimension, then any loop through the
 // saddle, then any winding loop (reached only with ties at the threshold or when the saddle merely joined
 // two channels). Every point is ≤ the threshold and the saddle is on the path, so its maximum is the barrier.
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './grid-walk.js';
 import { WindingLattice, type IVec3 } from './winding.js';
 import type { Dimension, MigrationPath, PercolationResult } from './types.js';

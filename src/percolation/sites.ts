@@ -4,7 +4,7 @@
 // copy that belongs to that basin's minimum in the home cell. Every grid edge between two basins (or
 // between a basin and its own periodic image) is a crossing at the energy of its higher end; the first
 // crossing seen for a pair and lattice offset is the lowest, i.e. the saddle of that hop.
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './grid-walk.js';
 import { sortedIndicesUpTo } from './sort.js';
 import type { BasinSite, Hop, IVec3, PercolationResult, SiteNetwork } from './types.js';

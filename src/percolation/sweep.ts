@@ -4,7 +4,7 @@
 // difference joins the set's winding lattice. The first energy at which any set's winding rank reaches
 // 1, 2, 3 is E_1D, E_2D, E_3D. Memory: parent Int32 + offsets 3×Int16 + rank Uint8 + order Uint32 = 15 B/point
 // (the order only over points within encut), plus one transient 4 B/point array during the sort.
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 import { sortedIndicesUpTo } from './sort.js';
 import { WindingLattice, type IVec3 } from './winding.js';
 import { checkConnectivity, neighbourOffsets, type Connectivity } from './grid-walk.js';

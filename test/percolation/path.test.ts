@@ -4,7 +4,7 @@ import { findPath } from '../../src/percolation/path.js';
 import { WindingLattice } from '../../src/percolation/winding.js';
 import type { Dimension, MigrationPath } from '../../src/percolation/types.js';
 import { Lattice } from '../../src/structure/lattice.js';
-import type { GridSpec } from '../../src/backends/types.js';
+import type { GridSpec } from '../../src/grid/index.js';
 import { gridOf, landscape, rng } from './helpers.js';
 
 const TAU = 2 * Math.PI;
