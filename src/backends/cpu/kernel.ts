@@ -312,6 +312,28 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
   pointBox(m, grid, i0, i1, j0, j1, k0, k1, blockBox);
   const nBlock = gatherFromCells(prep, blockBox, rc, rc2);
 
+  // 2. For each sub-box, a shorter candidate list, then the points.
+  let pairs = 0;
+  const sy = nx, sz = nx * ny;
+  for (let sk = k0; sk < k1; sk += SUB)
+    for (let sj = j0; sj < j1; sj += SUB)
+      for (let si = i0; si < i1; si += SUB)
+        pairs += sumSubBox(prep, grid, nBlock, si, Math.min(i1, si + SUB), sj, Math.min(j1, sj + SUB), sk, Math.min(k1, sk + SUB), out, 0, sy, sz);
+  return pairs;
+}
+
+/** Edge of a brick (computeBrick): one sub-box, so a brick's points get exactly the candidate list, summation order
+ * and bits they get in computeBlock. */
+export const BRICK = SUB;
+
+/**
+ * Sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) against the first nBlock candidates gathered in
+ * blockCand, writing point (i, j, k) to out[outBase + i + sy·j + sz·k]. Returns the pair terms summed.
+ */
+function sumSubBox(prep: PreparedFramework, grid: GridSpec, nBlock: number, si: number, ei: number, sj: number, ej: number, sk: number, ek: number, out: Float32Array, outBase: number, sy: number, sz: number): number {
+  const { nx, ny, nz } = grid;
+  const m = prep.lattice;
+  const rc2 = prep.cutoff * prep.cutoff;
   const images = blockCand;
   const table = prep.table;
   const exactR2 = prep.exactBelowR2;
@@ -324,122 +346,130 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
   const types = prep.types;
   const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m7 = m[7]!, m8 = m[8]!;
   let pairs = 0;
-
-  // 2. For each sub-box, a shorter candidate list, then the points.
-  for (let sk = k0; sk < k1; sk += SUB)
-    for (let sj = j0; sj < j1; sj += SUB)
-      for (let si = i0; si < i1; si += SUB) {
-        const ei = Math.min(i1, si + SUB), ej = Math.min(j1, sj + SUB), ek = Math.min(k1, sk + SUB);
-        pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
-        const lx = subBox[0]!, ly = subBox[1]!, lz = subBox[2]!, hx = subBox[3]!, hy = subBox[4]!, hz = subBox[5]!;
-        let nSub = 0;
-        for (let c = 0; c < nBlock; c++) {
-          const x = images[4 * c]!, y = images[4 * c + 1]!, z = images[4 * c + 2]!;
-          const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
-          const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
-          const dz = z < lz ? lz - z : z > hz ? z - hz : 0;
-          if (dx * dx + dy * dy + dz * dz < rc2) {
-            subCand[4 * nSub] = x;
-            subCand[4 * nSub + 1] = y;
-            subCand[4 * nSub + 2] = z;
-            subCand[4 * nSub + 3] = images[4 * c + 3]!;
-            const t = blockCandType[c]!;
-            subCandType[nSub] = t;
-            subCandOffset[nSub] = t * typeStride;
-            nSub++;
+  pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
+  const lx = subBox[0]!, ly = subBox[1]!, lz = subBox[2]!, hx = subBox[3]!, hy = subBox[4]!, hz = subBox[5]!;
+  let nSub = 0;
+  for (let c = 0; c < nBlock; c++) {
+    const x = images[4 * c]!, y = images[4 * c + 1]!, z = images[4 * c + 2]!;
+    const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
+    const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
+    const dz = z < lz ? lz - z : z > hz ? z - hz : 0;
+    if (dx * dx + dy * dy + dz * dz < rc2) {
+      subCand[4 * nSub] = x;
+      subCand[4 * nSub + 1] = y;
+      subCand[4 * nSub + 2] = z;
+      subCand[4 * nSub + 3] = images[4 * c + 3]!;
+      const t = blockCandType[c]!;
+      subCandType[nSub] = t;
+      subCandOffset[nSub] = t * typeStride;
+      nSub++;
+    }
+  }
+  const cand = subCand, offs = subCandOffset;
+  for (let k = sk; k < ek; k++) {
+    const fz = k / nz;
+    for (let j = sj; j < ej; j++) {
+      const fy = j / ny;
+      const rowBase = outBase + sy * j + sz * k;
+      // Two points of a row at a time: each candidate is loaded once for both, and the two sums
+      // are independent chains. An odd last point is paired with itself and stored once.
+      for (let i = si; i < ei; i += 2) {
+        const iB = i + 1 < ei ? i + 1 : i;
+        const fxA = i / nx, fxB = iB / nx;
+        const pxA = fxA * m0 + fy * m3 + fz * m6, pxB = fxB * m0 + fy * m3 + fz * m6;
+        const pyA = fxA * m1 + fy * m4 + fz * m7, pyB = fxB * m1 + fy * m4 + fz * m7;
+        const pzA = fxA * m2 + fy * m5 + fz * m8, pzB = fxB * m2 + fy * m5 + fz * m8;
+        let sumA = 0, sumB = 0, pairsA = 0, pairsB = 0;
+        for (let c = 0; c < nSub; c++) {
+          const q = 4 * c;
+          const x = cand[q]!, y = cand[q + 1]!, z = cand[q + 2]!, w = cand[q + 3]!;
+          const off = offs[c]!;
+          const dxA = x - pxA, dyA = y - pyA, dzA = z - pzA;
+          const dxB = x - pxB, dyB = y - pyB, dzB = z - pzB;
+          const r2A = dxA * dxA + dyA * dyA + dzA * dzA;
+          const r2B = dxB * dxB + dyB * dyB + dzB * dzB;
+          if (r2A < rc2) {
+            pairsA++;
+            if (r2A < exactR2) sumA += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2A));
+            else {
+              let u: number, idx: number;
+              if (r2A >= s2) {
+                u = (r2A - s2) * inv2;
+                idx = u | 0;
+                u -= idx;
+                idx += first2;
+              } else if (r2A >= s1) {
+                u = (r2A - s1) * inv1;
+                idx = u | 0;
+                u -= idx;
+                idx += first1;
+              } else {
+                u = (r2A - s0) * inv0;
+                idx = u | 0;
+                u -= idx;
+              }
+              if (idx > lastInterval) {
+                idx = lastInterval;
+                u = 1;
+              }
+              const o = off + 4 * idx;
+              sumA += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
+            }
           }
-        }
-        const cand = subCand, offs = subCandOffset;
-        for (let k = sk; k < ek; k++) {
-          const fz = k / nz;
-          for (let j = sj; j < ej; j++) {
-            const fy = j / ny;
-            const rowBase = nx * (j + ny * k);
-            // Two points of a row at a time: each candidate is loaded once for both, and the two sums
-            // are independent chains. An odd last point is paired with itself and stored once.
-            for (let i = si; i < ei; i += 2) {
-              const iB = i + 1 < ei ? i + 1 : i;
-              const fxA = i / nx, fxB = iB / nx;
-              const pxA = fxA * m0 + fy * m3 + fz * m6, pxB = fxB * m0 + fy * m3 + fz * m6;
-              const pyA = fxA * m1 + fy * m4 + fz * m7, pyB = fxB * m1 + fy * m4 + fz * m7;
-              const pzA = fxA * m2 + fy * m5 + fz * m8, pzB = fxB * m2 + fy * m5 + fz * m8;
-              let sumA = 0, sumB = 0, pairsA = 0, pairsB = 0;
-              for (let c = 0; c < nSub; c++) {
-                const q = 4 * c;
-                const x = cand[q]!, y = cand[q + 1]!, z = cand[q + 2]!, w = cand[q + 3]!;
-                const off = offs[c]!;
-                const dxA = x - pxA, dyA = y - pyA, dzA = z - pzA;
-                const dxB = x - pxB, dyB = y - pyB, dzB = z - pzB;
-                const r2A = dxA * dxA + dyA * dyA + dzA * dzA;
-                const r2B = dxB * dxB + dyB * dyB + dzB * dzB;
-                if (r2A < rc2) {
-                  pairsA++;
-                  if (r2A < exactR2) sumA += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2A));
-                  else {
-                    let u: number, idx: number;
-                    if (r2A >= s2) {
-                      u = (r2A - s2) * inv2;
-                      idx = u | 0;
-                      u -= idx;
-                      idx += first2;
-                    } else if (r2A >= s1) {
-                      u = (r2A - s1) * inv1;
-                      idx = u | 0;
-                      u -= idx;
-                      idx += first1;
-                    } else {
-                      u = (r2A - s0) * inv0;
-                      idx = u | 0;
-                      u -= idx;
-                    }
-                    if (idx > lastInterval) {
-                      idx = lastInterval;
-                      u = 1;
-                    }
-                    const o = off + 4 * idx;
-                    sumA += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
-                  }
-                }
-                if (r2B < rc2) {
-                  pairsB++;
-                  if (r2B < exactR2) sumB += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2B));
-                  else {
-                    let u: number, idx: number;
-                    if (r2B >= s2) {
-                      u = (r2B - s2) * inv2;
-                      idx = u | 0;
-                      u -= idx;
-                      idx += first2;
-                    } else if (r2B >= s1) {
-                      u = (r2B - s1) * inv1;
-                      idx = u | 0;
-                      u -= idx;
-                      idx += first1;
-                    } else {
-                      u = (r2B - s0) * inv0;
-                      idx = u | 0;
-                      u -= idx;
-                    }
-                    if (idx > lastInterval) {
-                      idx = lastInterval;
-                      u = 1;
-                    }
-                    const o = off + 4 * idx;
-                    sumB += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
-                  }
-                }
+          if (r2B < rc2) {
+            pairsB++;
+            if (r2B < exactR2) sumB += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2B));
+            else {
+              let u: number, idx: number;
+              if (r2B >= s2) {
+                u = (r2B - s2) * inv2;
+                idx = u | 0;
+                u -= idx;
+                idx += first2;
+              } else if (r2B >= s1) {
+                u = (r2B - s1) * inv1;
+                idx = u | 0;
+                u -= idx;
+                idx += first1;
+              } else {
+                u = (r2B - s0) * inv0;
+                idx = u | 0;
+                u -= idx;
               }
-              out[i + rowBase] = sumA;
-              pairs += pairsA;
-              if (iB !== i) {
-                out[iB + rowBase] = sumB;
-                pairs += pairsB;
+              if (idx > lastInterval) {
+                idx = lastInterval;
+                u = 1;
               }
+              const o = off + 4 * idx;
+              sumB += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
             }
           }
         }
+        out[i + rowBase] = sumA;
+        pairs += pairsA;
+        if (iB !== i) {
+          out[iB + rowBase] = sumB;
+          pairs += pairsB;
+        }
       }
+    }
+  }
   return pairs;
+}
+
+/**
+ * Computes the BRICK³ points starting at grid point (i0, j0, k0) (clipped at the grid's edge; i0, j0, k0 multiples
+ * of BRICK) into out[outOffset ..], x fastest with stride BRICK: the point (i0+a, j0+b, k0+c) goes to
+ * out[outOffset + a + BRICK·(b + BRICK·c)]. Slots past the grid's edge are not written. Same bits as computeBlock.
+ */
+export function computeBrick(prep: PreparedFramework, grid: GridSpec, i0: number, j0: number, k0: number, out: Float32Array, outOffset: number): number {
+  const i1 = Math.min(grid.nx, i0 + BRICK), j1 = Math.min(grid.ny, j0 + BRICK), k1 = Math.min(grid.nz, k0 + BRICK);
+  if (!(i0 >= 0 && j0 >= 0 && k0 >= 0 && i0 < i1 && j0 < j1 && k0 < k1) || i0 % BRICK || j0 % BRICK || k0 % BRICK)
+    throw new RangeError(`brick at (${i0}, ${j0}, ${k0}) is not a brick of the ${grid.nx}×${grid.ny}×${grid.nz} grid`);
+  pointBox(prep.lattice, grid, i0, i1, j0, j1, k0, k1, blockBox);
+  const rc = prep.cutoff;
+  const n = gatherFromCells(prep, blockBox, rc, rc * rc);
+  return sumSubBox(prep, grid, n, i0, i1, j0, j1, k0, k1, out, outOffset - i0 - BRICK * j0 - BRICK * BRICK * k0, BRICK, BRICK * BRICK);
 }
 
 /** Fills blockCand/blockCandType with the images within `rc` of the box; returns their count. */

@@ -1,11 +1,11 @@
-// A small pool of worker threads for the CPU grid kernel. Workers are started on first use, kept for
-// later grids, and unref'd while idle so they never keep the process alive; dispose() ends them.
+// The Node host of the CPU driver: worker threads that run the shared job protocol (protocol.ts) over shared
+// memory. Workers start on first use, are kept for later jobs, and are unref'd while idle so they never keep the
+// process alive; dispose() ends them.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { workerBundle } from '../../package-root.js';
-import type { PreparedFramework } from './kernel.js';
-import type { GridSpec } from '../types.js';
-import type { CpuGridJob, CpuGridReply } from '../../workers/cpu-grid-worker.js';
+import type { CpuWorkerHost } from './driver.js';
+import type { CpuJob, CpuReply } from './protocol.js';
 
 export function workerScriptPath(): string {
   const file = workerBundle('cpu-grid-worker');
@@ -13,14 +13,17 @@ export function workerScriptPath(): string {
   return file;
 }
 
-export class CpuGridPool {
+export class NodeWorkerHost implements CpuWorkerHost {
   private workers: Worker[] = [];
-  private nextJobId = 1;
-  /** Grids run one after another (each one already uses every worker). */
+  /** Jobs run one after another (each one already uses every worker). */
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  readonly sharedMemory = true;
+  readonly label: string;
 
-  constructor(readonly threads: number) {}
+  constructor(readonly threads: number) {
+    this.label = `${threads} thread${threads === 1 ? '' : 's'}`;
+  }
 
   private start(): void {
     const script = workerScriptPath();
@@ -31,25 +34,18 @@ export class CpuGridPool {
     }
   }
 
-  /**
-   * Computes all `blocks` blocks into `output` (a SharedArrayBuffer of nx·ny·nz float32) on every worker;
-   * resolves to the total number of pair terms.
-   */
-  run(prep: PreparedFramework, grid: GridSpec, output: SharedArrayBuffer, blocks: number): Promise<number> {
-    const result = this.queue.then(() => this.runNow(prep, grid, output, blocks));
+  run(jobs: CpuJob[]): Promise<CpuReply[]> {
+    const result = this.queue.then(() => this.runNow(jobs));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async runNow(prep: PreparedFramework, grid: GridSpec, output: SharedArrayBuffer, blocks: number): Promise<number> {
-    if (this.disposed) throw new Error('the CPU grid pool was disposed');
+  private async runNow(jobs: CpuJob[]): Promise<CpuReply[]> {
+    if (this.disposed) throw new Error('the CPU worker pool was disposed');
+    if (jobs.length > this.threads) throw new RangeError(`${jobs.length} jobs for ${this.threads} workers`);
     try {
       this.start();
-      const counter = new SharedArrayBuffer(4);
-      const jobId = this.nextJobId++;
-      const job: CpuGridJob = { jobId, prep, grid, output, counter, blocks };
-      const results = await Promise.all(this.workers.map((w) => this.runOn(w, job)));
-      return results.reduce((a, b) => a + b, 0);
+      return await Promise.all(jobs.map((job, k) => this.runOn(this.workers[k]!, job)));
     } catch (err) {
       // A worker that failed may be in any state: start fresh next time.
       await this.terminateAll();
@@ -57,19 +53,18 @@ export class CpuGridPool {
     }
   }
 
-  private runOn(w: Worker, job: CpuGridJob): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  private runOn(w: Worker, job: CpuJob): Promise<CpuReply> {
+    return new Promise<CpuReply>((resolve, reject) => {
       const cleanup = () => {
         w.off('message', onMessage);
         w.off('error', onError);
         w.off('exit', onExit);
         w.unref();
       };
-      const onMessage = (reply: CpuGridReply) => {
+      const onMessage = (reply: CpuReply) => {
         if (reply.jobId !== job.jobId) return;
         cleanup();
-        if ('error' in reply) reject(new Error(`CPU grid worker failed: ${reply.error}`));
-        else resolve(reply.pairTerms);
+        resolve(reply);
       };
       const onError = (err: Error) => {
         cleanup();

@@ -1,7 +1,7 @@
 // The WebGPU energy backend: tiles the grid (tiling.ts), runs shaders/bvse-grid.wgsl per batch of tile rows,
 // reads the energies back. Works with Dawn in Node and navigator.gpu in a browser (device.ts).
 import type { Framework } from '../../bvse/framework.js';
-import { blockCount, computeBlock, prepareCells } from '../cpu/kernel.js';
+import { createCpuDriver } from '../cpu/driver.js';
 import type { EnergyBackend, GridResult, GridSpec } from '../types.js';
 import { openDevice, type DeviceHandle } from './device.js';
 import { WebGpuError } from './errors.js';
@@ -288,25 +288,11 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
 }
 
 /**
- * The CPU kernel in the calling thread: no worker threads or Node modules, so the browser build can fall back
+ * The CPU driver in the calling thread: no worker threads or Node modules, so the browser build can fall back
  * too. selectBackend passes the multi-threaded CPU backend instead.
  */
 function defaultFallback(): EnergyBackend {
-  return {
-    name: 'cpu',
-    description: 'cpu: 1 thread (in-process)',
-    async computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
-      const t0 = performance.now();
-      const prep = prepareCells(fw, grid);
-      const t1 = performance.now();
-      const energies = new Float32Array(grid.nx * grid.ny * grid.nz).fill(Number.NaN);
-      let pairTerms = 0;
-      for (let b = 0, n = blockCount(grid); b < n; b++) pairTerms += computeBlock(prep, grid, b, energies);
-      const t2 = performance.now();
-      return { energies, pairTerms, timingsMs: { setup: t1 - t0, compute: t2 - t1, total: t2 - t0 } };
-    },
-    async dispose() {},
-  };
+  return createCpuDriver(null);
 }
 
 async function throwScopedError(validation: Promise<GPUError | null>, oom: Promise<GPUError | null>, batch: TileBatch): Promise<void> {
