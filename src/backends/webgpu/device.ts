@@ -14,6 +14,8 @@ export interface DeviceOptions {
 export interface DeviceHandle {
   readonly device: GPUDevice;
   readonly adapterInfo: GPUAdapterInfo;
+  /** The adapter's limits (what it could give; the device asks for its buffer-size maxima only). */
+  readonly adapterLimits: GPUSupportedLimits;
   /** e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
   readonly adapterName: string;
   /** True once the device is lost for a reason other than our own destroy(). */
@@ -117,6 +119,7 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle
   return {
     device,
     adapterInfo: info,
+    adapterLimits: adapter.limits,
     adapterName: name,
     get lost() {
       return lost;

@@ -7,5 +7,6 @@ import { screen } from './screen.js';
 import { merge } from './merge.js';
 import { plot } from './plot.js';
 import { preview } from './preview.js';
+import { bench } from './bench.js';
 
-export const commands: Command[] = [info, energy, landscape, screen, merge, plot, preview];
+export const commands: Command[] = [info, energy, landscape, screen, merge, plot, preview, bench];

@@ -1,0 +1,354 @@
+// The measurement core of `bvscape bench`. Everything that depends on where it runs (machine facts,
+// reading the bundled files, resident memory, the screen pipeline, the backends) comes in through
+// BenchHost and BenchBackendSpec, so the same core can run in Node (node-host.ts) or in a page.
+import type { EnergyBackend, GridSpec } from '../backends/types.js';
+import { gridForResolution, gridPointCount } from '../backends/types.js';
+import { assignOxidationStates } from '../bvse/oxidation.js';
+import { buildFramework } from '../bvse/build-framework.js';
+import type { Framework } from '../bvse/framework.js';
+import { computeLandscape } from '../landscape.js';
+import { percolate } from '../percolation/index.js';
+import { composition, reducedFormula } from '../structure/composition.js';
+import { readStructureText } from '../structure/read.js';
+import type { Structure } from '../structure/types.js';
+import {
+  BENCH_SCHEMA_ID,
+  BENCH_SCHEMA_VERSION,
+  type AdapterRecord,
+  type BackendRecord,
+  type BenchResult,
+  type BenchSettings,
+  type Figure,
+  type FigureId,
+  type MachineRecord,
+  type StructureRecord,
+} from './result-types.js';
+import { summarize } from './stats.js';
+import { BENCH_STRUCTURES, REFERENCE_CASE, type BenchStructure } from './structures.js';
+
+/** A backend to measure. `create` is called once for the kernel and barrier figures, and by the pipeline runner per run. */
+export interface BenchBackendSpec {
+  id: string;
+  kind: 'cpu' | 'webgpu';
+  threads: number | null;
+  create(onWarning: (msg: string) => void): Promise<EnergyBackend>;
+  /** Adapter facts (GPUAdapter.info and limits) for webgpu; null for cpu. */
+  adapter(): Promise<AdapterRecord | null>;
+}
+
+export interface PipelineRun {
+  /** Structures screened (rows may be more with several ions). */
+  structures: number;
+  /** Rows with status error (a benchmark run must have none). */
+  failedRows: number;
+  ms: number;
+}
+
+export interface BenchHost {
+  environment: 'node' | 'browser';
+  bvscapeVersion: string;
+  machine(): Promise<Omit<MachineRecord, 'load_average'>>;
+  /** 1-minute load average, or null where the platform has none. */
+  loadAverage(): number | null;
+  /** Text of a bundled structure file (src/bench/structures/<file>). */
+  readStructure(file: string): Promise<string>;
+  /** Resident set size of the process in bytes now, or null where unknown. */
+  residentBytes(): number | null;
+  /** Runs the screen pipeline at its default settings over `copies` copies of each file; absent where no pipeline runs. */
+  runPipeline?(backend: BenchBackendSpec, files: string[], copies: number): Promise<PipelineRun>;
+  /** One line describing runPipeline for the figure's `method`. */
+  pipelineMethod?: string;
+  /** Progress lines (stderr in the CLI). */
+  progress(msg: string): void;
+}
+
+export type BenchMode = 'quick' | 'standard';
+
+export const BENCH_SETTINGS: Record<BenchMode, BenchSettings> = {
+  quick: { repeats: 3, warmups: 1, busy_spread: 0.2, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1 },
+  standard: { repeats: 5, warmups: 1, busy_spread: 0.2, kernel_resolution: 0.1, barrier_resolution: 0.1, pipeline_copies: 4 },
+};
+
+export interface BenchOptions {
+  mode: BenchMode;
+  backends: BenchBackendSpec[];
+  /** Override parts of the mode's settings (tests). */
+  settings?: Partial<BenchSettings>;
+}
+
+const UNITS: Record<FigureId, { unit: string; better: 'higher' | 'lower' }> = {
+  kernel_pair_terms_per_s: { unit: 'pair terms/s', better: 'higher' },
+  percolation_points_per_s: { unit: 'points/s', better: 'higher' },
+  pipeline_structures_per_hour: { unit: 'structures/h', better: 'higher' },
+  time_to_barriers_s: { unit: 's', better: 'lower' },
+  peak_rss_bytes: { unit: 'bytes', better: 'lower' },
+};
+
+interface Case {
+  structure: BenchStructure;
+  ion: string;
+  name: string;
+}
+
+/** Samples resident memory every 20 ms (and on demand) while a backend is measured. */
+class MemoryWatch {
+  private peak = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  constructor(private readonly host: BenchHost) {}
+  start(): void {
+    this.peak = 0;
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 20);
+  }
+  sample(): void {
+    const rss = this.host.residentBytes();
+    if (rss !== null && rss > this.peak) this.peak = rss;
+  }
+  stop(): number | null {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.sample();
+    return this.peak > 0 ? this.peak : null;
+  }
+}
+
+export async function runBench(host: BenchHost, opts: BenchOptions): Promise<BenchResult> {
+  const settings: BenchSettings = { ...BENCH_SETTINGS[opts.mode], ...opts.settings };
+  const created = new Date().toISOString();
+  const t0 = performance.now();
+  const loadStart = host.loadAverage();
+  const notes: string[] = [];
+  const figures: Figure[] = [];
+  const backends: BackendRecord[] = [];
+
+  // Structures: read once, oxidation states assigned once.
+  const structures = new Map<string, Structure>();
+  const structureRecords: StructureRecord[] = [];
+  for (const s of BENCH_STRUCTURES) {
+    const text = await host.readStructure(s.file);
+    const read = await readStructureText(text, s.file);
+    const first = read[0];
+    if (!first?.structure) throw first?.error ?? new Error(`${s.file}: no structure`);
+    const withOxi = assignOxidationStates(first.structure).structure;
+    structures.set(s.id, withOxi);
+    structureRecords.push({
+      id: s.id,
+      file: s.file,
+      formula: reducedFormula(composition(withOxi)),
+      sites: withOxi.sites.length,
+      size: s.size,
+      ions: s.ions,
+      source: s.source,
+    });
+  }
+  const cases: Case[] = BENCH_STRUCTURES.flatMap((structure) => structure.ions.map((ion) => ({ structure, ion, name: `${structure.id}/${ion}` })));
+  const frameworks = new Map<string, Framework>(cases.map((c) => [c.name, buildFramework(structures.get(c.structure.id)!, { ion: c.ion })]));
+
+  // Progress: one line per finished figure, with the elapsed time and an estimate of the rest.
+  const perBackendFigures = cases.length + 1 + (host.runPipeline ? 1 : 0);
+  const totalFigures = opts.backends.length * perBackendFigures + 1;
+  let doneFigures = 0;
+  const report = (label: string, f: Figure | null, extra = '') => {
+    doneFigures++;
+    const elapsed = (performance.now() - t0) / 1000;
+    const eta = doneFigures < totalFigures ? `, about ${Math.ceil((elapsed / doneFigures) * (totalFigures - doneFigures))} s left` : '';
+    const value = f ? `${formatWithUnit(f.median, f.unit)} (spread ${(100 * f.spread).toFixed(0)} %${f.busy ? ', busy' : ''})` : extra;
+    host.progress(`[${doneFigures}/${totalFigures}] ${label}: ${value} · ${elapsed.toFixed(0)} s elapsed${eta}`);
+  };
+
+  const figure = (id: FigureId, backend: string | null, caseName: string | null, method: string, params: Figure['params'], samples: number[]): Figure => {
+    const stats = summarize(samples);
+    const f: Figure = { id, backend, case: caseName, ...UNITS[id], method, params, samples, ...stats, busy: stats.spread > settings.busy_spread };
+    figures.push(f);
+    return f;
+  };
+
+  /** Runs `fn` warmups + repeats times; returns the timed repeats' results. */
+  const repeat = async <T>(fn: () => Promise<T>): Promise<T[]> => {
+    for (let i = 0; i < settings.warmups; i++) await fn();
+    const out: T[] = [];
+    for (let i = 0; i < settings.repeats; i++) out.push(await fn());
+    return out;
+  };
+
+  let percolationInput: { energies: Float32Array; grid: GridSpec } | null = null;
+  const reference = cases.find((c) => c.structure.id === REFERENCE_CASE.structure && c.ion === REFERENCE_CASE.ion)!;
+
+  for (const spec of opts.backends) {
+    const warnings: string[] = [];
+    const record: BackendRecord = { id: spec.id, kind: spec.kind, description: spec.kind, threads: spec.threads, adapter: null, error: null, warnings };
+    backends.push(record);
+    const watch = new MemoryWatch(host);
+    watch.start();
+    let backend: EnergyBackend | null = null;
+    try {
+      host.progress(`${spec.id}: starting`);
+      record.adapter = await spec.adapter();
+      backend = await spec.create((m) => warnings.push(m));
+      record.description = backend.description;
+      host.progress(`${spec.id}: using ${backend.description}`);
+
+      for (const c of cases) {
+        const fw = frameworks.get(c.name)!;
+        const p = structures.get(c.structure.id)!.lattice.parameters;
+        const grid = gridForResolution([p.a, p.b, p.c], settings.kernel_resolution);
+        let pairTerms = 0;
+        const rates = await repeat(async () => {
+          const ts = performance.now();
+          const r = await backend!.computeGrid(fw, grid);
+          const s = (performance.now() - ts) / 1000;
+          watch.sample();
+          pairTerms = r.pairTerms;
+          return r.pairTerms / s;
+        });
+        const f = figure(
+          'kernel_pair_terms_per_s',
+          spec.id,
+          c.name,
+          'pair terms (grid point, framework atom within the cutoff) / wall time of computeGrid, upload and readback included, after warm-up',
+          { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points: gridPointCount(grid), pair_terms: pairTerms, framework_atoms: fw.atoms.type.length },
+          rates,
+        );
+        report(`${spec.id} kernel ${c.name}`, f);
+      }
+
+      const refStructure = structures.get(reference.structure.id)!;
+      let barriers: Record<string, number | null> = {};
+      const times = await repeat(async () => {
+        const ts = performance.now();
+        const r = await computeLandscape(refStructure, { ion: reference.ion, resolution: settings.barrier_resolution, backend: backend! });
+        const s = (performance.now() - ts) / 1000;
+        watch.sample();
+        barriers = { ...r.barriers };
+        percolationInput ??= { energies: r.energies, grid: r.grid };
+        return s;
+      });
+      const grid = gridForResolution([refStructure.lattice.parameters.a, refStructure.lattice.parameters.b, refStructure.lattice.parameters.c], settings.barrier_resolution);
+      const f = figure(
+        'time_to_barriers_s',
+        spec.id,
+        reference.name,
+        `computeLandscape at ${settings.barrier_resolution} Å, one grid (default mode; this version has no convergence loop): oxidation states, framework, grid, percolation`,
+        {
+          resolution: settings.barrier_resolution,
+          grid: `${grid.nx}x${grid.ny}x${grid.nz}`,
+          mode: 'default',
+          barrier_1d: round(barriers['1D']),
+          barrier_2d: round(barriers['2D']),
+          barrier_3d: round(barriers['3D']),
+        },
+        times,
+      );
+      report(`${spec.id} time to barriers ${reference.name}`, f);
+
+      if (host.runPipeline) {
+        const files = BENCH_STRUCTURES.map((s) => s.file);
+        let structuresRun = 0;
+        const rates = await repeat(async () => {
+          const run = await host.runPipeline!(spec, files, settings.pipeline_copies);
+          watch.sample();
+          if (run.failedRows > 0) throw new Error(`the screen pipeline wrote ${run.failedRows} error rows for the bundled structures`);
+          structuresRun = run.structures;
+          return run.structures / (run.ms / 3.6e6);
+        });
+        const pf = figure(
+          'pipeline_structures_per_hour',
+          spec.id,
+          null,
+          host.pipelineMethod ?? 'screen pipeline at its default settings',
+          { structures_per_run: structuresRun, copies: settings.pipeline_copies, ion: 'Li+', resolution: 0.2 },
+          rates,
+        );
+        report(`${spec.id} pipeline`, pf);
+      } else {
+        notes.push('pipeline_structures_per_hour: this host has no screen pipeline runner; not measured');
+      }
+    } catch (e) {
+      record.error = (e as Error).message;
+      host.progress(`${spec.id}: failed: ${record.error}`);
+      doneFigures = Math.max(doneFigures, backends.length * perBackendFigures);
+    } finally {
+      await backend?.dispose().catch(() => {});
+      const peak = watch.stop();
+      if (peak !== null && record.error === null) {
+        figure(
+          'peak_rss_bytes',
+          spec.id,
+          null,
+          'highest resident set size of the process sampled every 20 ms and after every run while this backend was measured (GPU memory on a discrete card is not included)',
+          {},
+          [peak],
+        );
+      }
+    }
+  }
+
+  // Percolation runs on the host CPU whatever the backend: measured once, on the reference landscape.
+  if (percolationInput) {
+    const { energies, grid } = percolationInput as { energies: Float32Array; grid: GridSpec };
+    const points = gridPointCount(grid);
+    const rates = await repeat(async () => {
+      const ts = performance.now();
+      percolate(energies, grid);
+      return points / ((performance.now() - ts) / 1000);
+    });
+    const f = figure(
+      'percolation_points_per_s',
+      null,
+      reference.name,
+      'grid points / wall time of percolate() (sort and union-find sweep up to the 3D threshold, 6 neighbours, encut 10 eV) on the reference landscape',
+      { resolution: settings.barrier_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points },
+      rates,
+    );
+    report('percolation', f);
+  } else {
+    notes.push('percolation_points_per_s: no backend produced a landscape; not measured');
+  }
+
+  const busyFigures = figures.filter((f) => f.busy);
+  if (busyFigures.length) {
+    notes.push(
+      `machine busy: ${busyFigures.length} figure(s) with a spread above ${(100 * settings.busy_spread).toFixed(0)} % (${busyFigures
+        .map((f) => `${f.id}${f.case ? ` ${f.case}` : ''}${f.backend ? ` on ${f.backend}` : ''}`)
+        .join('; ')}); rerun on an idle machine for comparable numbers`,
+    );
+  }
+  const loadEnd = host.loadAverage();
+  const machine: MachineRecord = {
+    ...(await host.machine()),
+    load_average: loadStart !== null && loadEnd !== null ? { start: loadStart, end: loadEnd } : null,
+  };
+  return {
+    schema: BENCH_SCHEMA_ID,
+    schema_version: BENCH_SCHEMA_VERSION,
+    bvscape_version: host.bvscapeVersion,
+    created,
+    mode: opts.mode,
+    settings,
+    machine,
+    structures: structureRecords,
+    backends,
+    figures,
+    busy: busyFigures.length > 0,
+    notes,
+    elapsed_s: (performance.now() - t0) / 1000,
+  };
+}
+
+function round(x: number | null | undefined): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null;
+}
+
+/** A figure value for people: 3 significant digits, exponents for large rates, MiB for bytes. */
+export function formatValue(x: number, unit: string): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (unit === 'bytes') return `${(x / 2 ** 20).toFixed(0)} MiB`;
+  if (unit === 's') return x < 10 ? x.toPrecision(3) : x.toFixed(1);
+  if (Math.abs(x) >= 1e5) return x.toExponential(2);
+  return x.toPrecision(3);
+}
+
+/** formatValue with the unit ("2.31e+08 pair terms/s", "95 MiB"). */
+export function formatWithUnit(x: number, unit: string): string {
+  return unit === 'bytes' ? formatValue(x, unit) : `${formatValue(x, unit)} ${unit}`;
+}

@@ -1,0 +1,95 @@
+// `bvscape bench`: the benchmark users run on their own hardware (bundled structures, nothing else needed).
+// Progress on stderr, the table on stdout, the results JSON (schema in src/bench/) with --json.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from '../command.js';
+import { flag, optionalPositiveNumber, str, strs } from '../command.js';
+import { InputError, NoAdapterError, UsageError } from '../../errors.js';
+import { runBench, type BenchBackendSpec } from '../../bench/run.js';
+import { cpuSpec, nodeHost, webgpuSpec } from '../../bench/node-host.js';
+import { adapterRecord } from '../../bench/adapter.js';
+import { formatCompare, formatResult } from '../../bench/report.js';
+import { parseBenchResult, validateBenchResult } from '../../bench/validate.js';
+import type { BenchResult } from '../../bench/result-types.js';
+
+function readResult(file: string): BenchResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return parseBenchResult(text, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The backends to measure for --backend and --adapter (repeatable). */
+async function backendSpecs(kind: string, adapters: string[], threads: number | undefined, log: (m: string) => void): Promise<BenchBackendSpec[]> {
+  const gpus = (adapters.length ? adapters : [undefined]).map((a) => webgpuSpec(a));
+  if (kind === 'cpu') return [cpuSpec(threads)];
+  if (kind === 'webgpu') return gpus;
+  if (kind === 'all') return [cpuSpec(threads), ...gpus];
+  if (kind === 'auto') {
+    // What `--backend auto` would use elsewhere: WebGPU when an adapter answers, else the CPU.
+    try {
+      await adapterRecord(adapters[0] ? { adapter: adapters[0] } : {});
+      return gpus;
+    } catch (e) {
+      if (!(e instanceof NoAdapterError)) throw e;
+      log(`${e.message}; measuring the CPU backend`);
+      return [cpuSpec(threads)];
+    }
+  }
+  throw new UsageError(`--backend expects auto, webgpu, cpu or all, got '${kind}'`);
+}
+
+export const bench: Command = {
+  name: 'bench',
+  summary: 'benchmark this machine: energy kernel, percolation, screen throughput, time to barriers, memory',
+  usage: 'bvscape bench [--backend auto|webgpu|cpu|all] [--adapter NAME] [--quick] [--json out.json] [--compare other.json]',
+  options: {
+    backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu, cpu, or all (CPU and every --adapter)' },
+    adapter: { type: 'string', arg: 'NAME', multiple: true, description: 'WebGPU adapter (a substring of its name); repeat to measure several' },
+    threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
+    quick: { type: 'boolean', description: 'a short run (3 repeats, 0.2 Å grids, one copy of each structure in the pipeline): under a minute per backend' },
+    repeats: { type: 'string', arg: 'N', description: 'timed repeats per figure (default: 3 with --quick, else 5)' },
+    json: { type: 'string', arg: 'FILE', description: 'write the results JSON (schema src/bench/bench-result.schema.json); - for stdout instead of the table' },
+    compare: { type: 'string', arg: 'FILE', description: 'print this run next to another run\'s JSON, with ratios per figure' },
+    load: { type: 'string', arg: 'FILE', description: 'use a saved results JSON instead of measuring (with --compare: compare two saved runs)' },
+  },
+  async run({ values }) {
+    const log = (m: string) => process.stderr.write(`${m}\n`);
+    const other = str(values, 'compare');
+    const otherResult = other ? readResult(other) : null;
+    const loaded = str(values, 'load');
+    const repeats = optionalPositiveNumber(values, 'repeats', true);
+    const threads = optionalPositiveNumber(values, 'threads', true);
+    const jsonOut = str(values, 'json');
+
+    let result: BenchResult;
+    if (loaded) {
+      result = readResult(loaded);
+    } else {
+      const specs = await backendSpecs(str(values, 'backend') ?? 'auto', strs(values, 'adapter'), threads, log);
+      result = await runBench(nodeHost(log), { mode: flag(values, 'quick') ? 'quick' : 'standard', backends: specs, ...(repeats ? { settings: { repeats } } : {}) });
+      const problems = validateBenchResult(result);
+      if (problems.length) throw new Error(`bench result does not match its own schema: ${problems.join('; ')}`);
+      const failed = result.backends.filter((b) => b.error !== null);
+      if (failed.length === result.backends.length) {
+        // Nothing measured: for an explicit --backend webgpu that is the user's setup, not a bug.
+        throw new InputError(`no backend could be measured: ${failed.map((b) => `${b.id}: ${b.error}`).join('; ')}`);
+      }
+    }
+
+    if (jsonOut === '-') process.stdout.write(JSON.stringify(result, null, 1) + '\n');
+    else {
+      if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 1) + '\n');
+      process.stdout.write(formatResult(result) + '\n');
+    }
+    // With --json - the JSON owns stdout, so the comparison goes to stderr.
+    if (otherResult) (jsonOut === '-' ? process.stderr : process.stdout).write('\n' + formatCompare(result, otherResult, other!) + '\n');
+    return 0;
+  },
+};
