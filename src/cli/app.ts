@@ -1,7 +1,7 @@
 // The CLI application: dispatch to src/cli/commands/*, --help from the option specs.
 import { parseArgs } from 'node:util';
 import { commands } from './commands/index.js';
-import type { Command } from './command.js';
+import { applyMaxFileSize, type Command } from './command.js';
 import { UsageError } from '../errors.js';
 
 const VERSION = '0.1.0';
@@ -63,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]} (see \`bvscape ${name} --help\`)`);
   }
+  if ('max-file-size' in cmd.options) applyMaxFileSize(parsed.values as never);
   return cmd.run({ positionals: parsed.positionals, values: parsed.values as never });
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_FILE_BYTES, formatBytes, MAX_FILE_SIZE_ENV, parseByteSize } from '../structure/size-limit.js';
 
 // What every CLI command module exports. Options are declared once and drive both parsing
 // (node:util parseArgs) and --help, so the help text always shows the real defaults.
@@ -85,3 +86,18 @@ export const CONNECTIVITY_OPTION: OptionSpec = {
   default: '6',
   description: 'grid neighbours in the percolation sweep: 6 (faces) or 26 (with corners, as bvlain)',
 };
+
+export const MAX_FILE_SIZE_OPTION: OptionSpec = {
+  type: 'string',
+  arg: 'SIZE',
+  description: `largest structure file read, after decompression, e.g. 64M, 1G (default ${formatBytes(DEFAULT_MAX_FILE_BYTES)}, or ${MAX_FILE_SIZE_ENV})`,
+};
+
+/** --max-file-size: validated, then put in the environment so the readers (and screen workers) see it. */
+export function applyMaxFileSize(v: OptionValues): void {
+  const text = str(v, 'max-file-size');
+  if (text === undefined) return;
+  const n = parseByteSize(text);
+  if (n === null) throw new UsageError(`--max-file-size expects a size such as 64M, 1G or 1048576, got '${text}'`);
+  process.env[MAX_FILE_SIZE_ENV] = String(n);
+}

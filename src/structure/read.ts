@@ -6,6 +6,7 @@ import type { SpaceGroupInfo, Structure } from './types.js';
 import { readCif } from './cif/index.js';
 import { initSymmetry, detectSpaceGroup } from './symmetry.js';
 import { readPoscar, looksLikePoscar } from './poscar.js';
+import { maxFileBytes, tooLarge } from './size-limit.js';
 
 export type StructureFormat = 'cif' | 'poscar';
 
@@ -129,21 +130,52 @@ function fileError(fileName: string, e: unknown): InputError {
   return new StructureError(fileName, `cannot read the file (${(e as Error)?.message ?? String(e)})`);
 }
 
+/**
+ * The bytes of a file, refusing past `limit` without reading further: fstat catches large regular
+ * files at once, and devices or pipes (size 0 to fstat, endless like /dev/zero) stop at limit + 1 bytes.
+ */
+export async function readBounded(fileName: string, limit: number): Promise<Buffer> {
+  const { open } = (await import(NODE_FS)) as typeof import('node:fs/promises');
+  const fh = await open(fileName, 'r');
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (st.size > limit) throw tooLarge(`${fileName} (${st.size} bytes)`, limit);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw tooLarge(fileName, limit, 'it did not end within the limit');
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** gunzip with a cap on the output (a small .gz can expand to gigabytes). */
+export async function gunzipBounded(bytes: Uint8Array, fileName: string, limit: number): Promise<Buffer> {
+  const { gunzipSync } = (await import(NODE_ZLIB)) as typeof import('node:zlib');
+  try {
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge(`${fileName} decompressed`, limit);
+    throw new StructureError(fileName, `not a valid gzip file (${(e as Error).message})`);
+  }
+}
+
 /** Read a structure file from disk: CIF (.cif, .cif.gz, .mcif) or POSCAR/CONTCAR/*.vasp. */
 export async function readStructureFile(fileName: string, opts: ReadOptions = {}): Promise<ReadResult[]> {
-  const { readFile } = (await import(NODE_FS)) as typeof import('node:fs/promises');
   await initSymmetry();
   let text: string;
+  const limit = maxFileBytes();
   try {
-    let bytes: Uint8Array = await readFile(fileName);
-    if (isGzip(bytes, fileName)) {
-      const { gunzipSync } = (await import(NODE_ZLIB)) as typeof import('node:zlib');
-      try {
-        bytes = gunzipSync(bytes);
-      } catch (e) {
-        throw new StructureError(fileName, `not a valid gzip file (${(e as Error).message})`);
-      }
-    }
+    let bytes: Uint8Array = await readBounded(fileName, limit);
+    if (isGzip(bytes, fileName)) bytes = await gunzipBounded(bytes, fileName, limit);
     text = decodeText(bytes);
   } catch (e) {
     const err = e instanceof InputError ? e : fileError(fileName, e);

@@ -1,7 +1,7 @@
 // `bvscape energy`: the BVSE energy (eV) of a mobile ion at given fractional points, from the
 // float64 reference evaluator (direct sum over every periodic image within the cutoff).
 import type { Command } from '../command.js';
-import { flag, str, strs } from '../command.js';
+import { flag, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
 import { composition, reducedFormula } from '../../structure/composition.js';
@@ -105,6 +105,7 @@ export const energy: Command = {
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use, e.g. Li=1,P=5,S=-2 (others from the file or bond valences)' },
     block: { type: 'string', arg: 'NAME', description: 'CIF data block to read (needed when the file has several)' },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
+    'max-file-size': MAX_FILE_SIZE_OPTION,
   },
   async run({ positionals, values }) {
     if (positionals.length !== 1) {

@@ -2,7 +2,7 @@
 // oxidation states, one structure (CIF data block) at a time. A file that fails does not stop the
 // others: its error goes to stderr and the exit code becomes 2.
 import type { Command } from '../command.js';
-import { flag, str } from '../command.js';
+import { flag, str, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { readStructureFile, type ReadResult } from '../../structure/read.js';
 import { composition, reducedFormula, sortedElements } from '../../structure/composition.js';
@@ -97,6 +97,7 @@ export const info: Command = {
   usage: 'bvscape info <file...> [--json] [--block NAME] [--symprec 0.1]',
   options: {
     json: { type: 'boolean', description: 'print one JSON object per structure, one per line' },
+    'max-file-size': MAX_FILE_SIZE_OPTION,
     block: { type: 'string', arg: 'NAME', description: 'read only this CIF data block' },
     symprec: { type: 'string', arg: 'Å', default: '0.1', description: 'distance tolerance (Å) for space-group detection' },
   },

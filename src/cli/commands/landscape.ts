@@ -2,7 +2,7 @@
 // barriers, and optionally grid files (.grd/.cube), the migration paths and an energy profile.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str } from '../command.js';
+import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
@@ -36,6 +36,7 @@ export const landscape: Command = {
     path: { type: 'string', arg: 'FILE', description: 'write migration paths, sites and hops as JSON' },
     profile: { type: 'string', arg: 'FILE', description: 'write the energy profile along the lowest-dimensional path as SVG' },
     json: { type: 'boolean', description: 'print the result as JSON' },
+    'max-file-size': MAX_FILE_SIZE_OPTION,
   },
   async run({ positionals, values }) {
     if (positionals.length !== 1) throw new UsageError(`landscape takes one structure file (got ${positionals.length})`);

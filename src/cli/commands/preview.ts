@@ -4,12 +4,13 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep, basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Command } from '../command.js';
-import { str } from '../command.js';
+import { str, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { InputError, UsageError } from '../../errors.js';
 import { parseIon } from '../../bvse/ion.js';
 import { packageRoot } from '../../package-root.js';
+import { gunzipBounded, readBounded } from '../../structure/read.js';
+import { maxFileBytes } from '../../structure/size-limit.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,6 +47,13 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
+/** The Host header names this server: 127.0.0.1, localhost or [::1], with our port. */
+export function allowedHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const h = host.trim().toLowerCase();
+  return ['127.0.0.1', 'localhost', '[::1]'].some((name) => h === `${name}:${port}`);
+}
+
 export function webRoot(): string {
   return join(packageRoot(), 'dist', 'web');
 }
@@ -57,10 +65,16 @@ export async function startPreviewServer(opts: PreviewServerOptions = {}): Promi
     throw new InputError(`the preview page is not built: ${join(root, 'index.html')} is missing (run \`npm run build\`, which builds the page too)`);
   }
   const initial = opts.initial ? JSON.stringify(opts.initial) : null;
+  let boundPort = -1;
   const server = createServer(async (req, res) => {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
+      // DNS rebinding: a page on attacker.example resolving to 127.0.0.1 sends its own Host; only ours are served.
+      if (!allowedHost(req.headers.host, boundPort)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden: unexpected Host header\n');
         return;
       }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -69,7 +83,13 @@ export async function startPreviewServer(opts: PreviewServerOptions = {}): Promi
         else res.writeHead(200, { 'content-type': MIME['.json']!, 'cache-control': 'no-store' }).end(initial);
         return;
       }
-      let rel = decodeURIComponent(url.pathname);
+      let rel: string;
+      try {
+        rel = decodeURIComponent(url.pathname);
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: malformed percent-encoding in the path\n');
+        return;
+      }
       if (rel.endsWith('/')) rel += 'index.html';
       const file = normalize(join(root, rel));
       if (file !== root && !file.startsWith(root + sep)) {
@@ -101,6 +121,7 @@ export async function startPreviewServer(opts: PreviewServerOptions = {}): Promi
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  boundPort = port;
   return {
     url: `http://127.0.0.1:${port}/`,
     port,
@@ -115,13 +136,15 @@ export async function startPreviewServer(opts: PreviewServerOptions = {}): Promi
 
 async function readInitial(file: string): Promise<string> {
   let bytes: Buffer;
+  const limit = maxFileBytes();
   try {
-    bytes = await readFile(file);
+    bytes = await readBounded(file, limit);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipBounded(bytes, file, limit);
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
 }
 
@@ -133,6 +156,7 @@ export const preview: Command = {
     ion: { type: 'string', arg: 'ION', description: 'mobile ion the page starts with (default Li)' },
     resolution: { type: 'string', arg: 'Å', description: 'grid spacing the page starts with (default 0.2)' },
     port: { type: 'string', arg: 'N', default: '8737', description: 'port on 127.0.0.1 (0 picks a free one)' },
+    'max-file-size': MAX_FILE_SIZE_OPTION,
   },
   async run({ positionals, values }) {
     if (positionals.length > 1) throw new UsageError(`preview takes at most one structure file (got ${positionals.length})`);

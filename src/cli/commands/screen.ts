@@ -2,7 +2,7 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, strs } from '../command.js';
+import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
@@ -80,6 +80,7 @@ export const screen: Command = {
     'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: coarsen the grid of larger cells to this many points (noted in the row)' },
     'max-resolution': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxResolution), arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
+    'max-file-size': MAX_FILE_SIZE_OPTION,
     progress: { type: 'string', default: 'auto', arg: 'MODE', description: 'auto (bar on a terminal, log lines otherwise), bar, log or none' },
     processor: { type: 'string', arg: 'MODULE', description: 'advanced: a JS module exporting a StructureProcessor to use instead of BVSE (testing, plug-ins)' },
   },
