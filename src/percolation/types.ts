@@ -39,8 +39,10 @@ export interface MigrationPath {
   /** Flat grid index of each point. */
   indices: Uint32Array;
   energies: Float32Array;
-  /** Cumulative path length in Å (0 at the first point). */
+  /** Cumulative path length in Å (0 at the first point): Cartesian distances between consecutive points. */
   lengthsA: Float64Array;
+  /** For a relaxed path (relaxPath): the length of the grid path it was relaxed from (Å). */
+  gridLengthA?: number;
   saddle: { frac: IVec3; energy: number; index: number };
   /** The lattice vector the path advances by. */
   winding: IVec3;

@@ -5,9 +5,8 @@ import type { Structure } from '../structure/types.js';
 import { StructureError } from '../errors.js';
 import { computeLandscape, type LandscapeResult } from '../landscape.js';
 import type { EnergyBackend } from '../backends/types.js';
-import { DIMENSIONS, findPath, findSites, type MigrationPath, type SiteNetwork } from '../percolation/index.js';
-import { writeCube, writeGrd } from '../io/grid-files.js';
-import { atomicNumber } from '../structure/elements.js';
+import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
+import { migrationPaths, siteNetwork } from '../landscape-products.js';
 import { landscapeWithPathsJson } from '../io/landscape-json.js';
 
 export interface ReadStructure {
@@ -50,28 +49,15 @@ export interface PathsAndSites {
   ms: number;
 }
 
-/** Migration paths for every dimension that percolates, and the site/hop network. */
+/** Migration paths (real-space, relaxed) for every dimension that percolates, and the site/hop network. */
 export function pathsAndSites(r: LandscapeResult): PathsAndSites {
   const t0 = performance.now();
   if (!r.percolation) return { paths: [], sites: null, ms: 0 };
-  const lattice = r.structure.lattice;
-  const paths = DIMENSIONS.map((d) => findPath(r.energies, r.grid, lattice, r.percolation!, d)).filter((p): p is MigrationPath => p !== null);
-  const sites = findSites(r.energies, r.grid, lattice, r.percolation);
-  return { paths, sites, ms: performance.now() - t0 };
+  return { paths: migrationPaths(r), sites: siteNetwork(r), ms: performance.now() - t0 };
 }
 
-function title(r: LandscapeResult): string {
-  return `${r.formula} ${r.ion} BVSE (${r.model}) eV`;
-}
-
-export function grdText(r: LandscapeResult): string {
-  return writeGrd(r.energies, r.grid, r.structure.lattice, title(r));
-}
-
-export function cubeText(r: LandscapeResult): string {
-  const atoms = r.structure.sites.map((site) => ({ Z: atomicNumber(site.species[0]!.element), cart: r.structure.lattice.fracToCart(site.frac) }));
-  return writeCube(r.energies, r.grid, r.structure.lattice, atoms, title(r));
-}
+// The grid files are the same as the CLI's.
+export { grdText, cubeText } from '../landscape-products.js';
 
 /** The result as JSON: the fields of `bvscape landscape --json`, plus paths, sites and hops. */
 export function resultJson(file: string, r: LandscapeResult, extra: PathsAndSites, timingsMs: Record<string, number>): Record<string, unknown> {

@@ -11,10 +11,8 @@ import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { computeLandscape, type LandscapeResult } from '../../landscape.js';
-import { writeCube, writeGrd } from '../../io/grid-files.js';
-import { atomicNumber } from '../../structure/elements.js';
-import { DIMENSIONS, findPath, findSites, type MigrationPath } from '../../percolation/index.js';
-import { profileSvg } from '../../report/profile-svg.js';
+import { cubeText, dimensionOf, grdText, migrationPaths, profileSvgFor, siteNetwork } from '../../landscape-products.js';
+import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 
 export const landscape: Command = {
   name: 'landscape',
@@ -34,7 +32,13 @@ export const landscape: Command = {
     grd: { type: 'string', arg: 'FILE', description: 'write the grid as a VESTA .grd file' },
     cube: { type: 'string', arg: 'FILE', description: 'write the grid as a Gaussian .cube file' },
     path: { type: 'string', arg: 'FILE', description: 'write migration paths, sites and hops as JSON' },
-    profile: { type: 'string', arg: 'FILE', description: 'write the energy profile along the lowest-dimensional path as SVG' },
+    profile: { type: 'string', arg: 'FILE', description: 'write the energy profile along the path of --profile-dimension as SVG' },
+    'profile-dimension': {
+      type: 'string',
+      arg: '1|2|3',
+      default: String(DEFAULT_SCREEN_CONFIG.dimension),
+      description: 'percolation dimension whose path --profile draws (default: the dimension screens rank by)',
+    },
     json: { type: 'boolean', description: 'print the result as JSON' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
   },
@@ -52,6 +56,9 @@ export const landscape: Command = {
     const threads = optionalPositiveNumber(values, 'threads', true);
     const kind = backendOption(values);
     const adapter = str(values, 'adapter');
+    const profileDimText = str(values, 'profile-dimension') ?? String(DEFAULT_SCREEN_CONFIG.dimension);
+    if (!/^[123]$/.test(profileDimText)) throw new UsageError(`--profile-dimension must be 1, 2 or 3, got '${profileDimText}'`);
+    const profileDim = dimensionOf(profileDimText);
 
     const file = positionals[0]!;
     const structure = await readOneStructure(file, str(values, 'block'), 'landscape');
@@ -67,30 +74,33 @@ export const landscape: Command = {
       await backend.dispose();
     }
 
-    const title = `${r.formula} ${r.ion} BVSE (${r.model}) eV`;
+    const written: string[] = [];
     const grd = str(values, 'grd');
-    if (grd) await writeFile(grd, writeGrd(r.energies, r.grid, r.structure.lattice, title));
+    if (grd) {
+      await writeFile(grd, grdText(r));
+      written.push(`${grd} (energy grid, VESTA .grd)`);
+    }
     const cube = str(values, 'cube');
     if (cube) {
-      const atoms = r.structure.sites.map((site) => ({
-        Z: atomicNumber(site.species[0]!.element),
-        cart: r.structure.lattice.fracToCart(site.frac),
-      }));
-      await writeFile(cube, writeCube(r.energies, r.grid, r.structure.lattice, atoms, title));
+      await writeFile(cube, cubeText(r));
+      written.push(`${cube} (energy grid, Gaussian .cube)`);
     }
     const pathFile = str(values, 'path');
     const profileFile = str(values, 'profile');
     if ((pathFile || profileFile) && r.percolation) {
-      const paths = DIMENSIONS.map((d) => findPath(r.energies, r.grid, r.structure.lattice, r.percolation!, d)).filter(
-        (p): p is MigrationPath => p !== null,
-      );
+      // --path carries every dimension; --profile alone needs only its own.
+      const paths = migrationPaths(r, pathFile ? undefined : [profileDim]);
       if (pathFile) {
-        const net = findSites(r.energies, r.grid, r.structure.lattice, r.percolation);
-        await writeFile(pathFile, JSON.stringify(landscapeWithPathsJson(r, file, paths, net), null, 1) + '\n');
+        await writeFile(pathFile, JSON.stringify(landscapeWithPathsJson(r, file, paths, siteNetwork(r)), null, 1) + '\n');
+        written.push(`${pathFile} (migration paths ${paths.map((p) => p.dimension).join(', ') || 'none'}, sites, hops)`);
       }
       if (profileFile) {
-        if (paths.length === 0) process.stderr.write(`warning: no percolating path below E_min + ${encut} eV; ${profileFile} not written\n`);
-        else await writeFile(profileFile, profileSvg(paths[0]!, { title: `${r.formula}: ${r.ion} ${paths[0]!.dimension} path` }));
+        const path = paths.find((p) => p.dimension === profileDim);
+        if (!path) process.stderr.write(`warning: no ${profileDim} path below E_min + ${encut} eV; ${profileFile} not written\n`);
+        else {
+          await writeFile(profileFile, profileSvgFor(r, path));
+          written.push(`${profileFile} (${profileDim} energy profile, SVG)`);
+        }
       }
     }
 
@@ -106,9 +116,12 @@ export const landscape: Command = {
           `E_min ${r.eMin.toFixed(4)} eV, E_max ${r.eMax.toFixed(4)} eV`,
           `barrier 1D ${b(r.barriers['1D'])}, 2D ${b(r.barriers['2D'])}, 3D ${b(r.barriers['3D'])}`,
           `time: grid ${r.timingsMs.grid!.toFixed(0)} ms, percolation ${r.timingsMs.percolation!.toFixed(0)} ms, total ${r.timingsMs.total!.toFixed(0)} ms`,
+          ...written.map((w) => `wrote ${w}`),
         ].join('\n') + '\n',
       );
     }
+    // With --json, stdout is the JSON alone; the files written are listed on stderr.
+    if (flag(values, 'json')) for (const w of written) process.stderr.write(`wrote ${w}\n`);
     return 0;
   },
 };

@@ -1,0 +1,59 @@
+// What is made from one landscape result besides its numbers: the grid files' title and atoms, the
+// real-space migration path of each dimension, the site network, the profile. One place, used by
+// `bvscape landscape` and the browser preview, so both produce the same files.
+import type { LandscapeResult } from './landscape.js';
+import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from './percolation/index.js';
+import { writeCube, writeGrd } from './io/grid-files.js';
+import { atomicNumber } from './structure/elements.js';
+import type { Vec3 } from './structure/lattice.js';
+import { profileSvg } from './report/profile-svg.js';
+
+/** Title line of the .grd/.cube files: formula, ion, model and unit. */
+export function landscapeTitle(r: LandscapeResult): string {
+  return `${r.formula} ${r.ion} BVSE (${r.model}) eV`;
+}
+
+/** Atoms for the .cube header: the first species of each site (a cube file holds one atom per position). */
+export function cubeAtoms(r: LandscapeResult): { Z: number; cart: Vec3 }[] {
+  return r.structure.sites.map((site) => ({ Z: atomicNumber(site.species[0]!.element), cart: r.structure.lattice.fracToCart(site.frac) }));
+}
+
+export function grdText(r: LandscapeResult): string {
+  return writeGrd(r.energies, r.grid, r.structure.lattice, landscapeTitle(r));
+}
+
+export function cubeText(r: LandscapeResult): string {
+  return writeCube(r.energies, r.grid, r.structure.lattice, cubeAtoms(r), landscapeTitle(r));
+}
+
+/**
+ * The migration path of each dimension that percolates (1D, 2D, 3D order): the grid's minimax path,
+ * shortened and relaxed in real space by relaxPath, so its length is a Cartesian length in Å.
+ */
+export function migrationPaths(r: LandscapeResult, dimensions: readonly Dimension[] = DIMENSIONS): MigrationPath[] {
+  if (!r.percolation) return [];
+  const lattice = r.structure.lattice;
+  const out: MigrationPath[] = [];
+  for (const d of dimensions) {
+    const gridPath = findPath(r.energies, r.grid, lattice, r.percolation, d);
+    if (gridPath) out.push(relaxPath(gridPath, r.energies, r.grid, lattice));
+  }
+  return out;
+}
+
+/** Sites (basins below the 3D threshold) and the hops between them; null without a percolation result. */
+export function siteNetwork(r: LandscapeResult): SiteNetwork | null {
+  return r.percolation ? findSites(r.energies, r.grid, r.structure.lattice, r.percolation) : null;
+}
+
+/** "1" | "2" | "3" | 1 | 2 | 3 → "1D" | "2D" | "3D". */
+export function dimensionOf(n: number | string): Dimension {
+  const d = `${n}D`.replace(/DD$/i, 'D').toUpperCase() as Dimension;
+  if (!DIMENSIONS.includes(d)) throw new RangeError(`a percolation dimension is 1, 2 or 3, got ${n}`);
+  return d;
+}
+
+/** The energy profile of one path as SVG, titled with the structure, ion and dimension. */
+export function profileSvgFor(r: LandscapeResult, path: MigrationPath): string {
+  return profileSvg(path, { title: `${r.formula}: ${r.ion} ${path.dimension} path, ${path.lengthsA[path.lengthsA.length - 1]!.toFixed(2)} Å` });
+}

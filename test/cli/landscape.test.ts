@@ -1,0 +1,67 @@
+// `bvscape landscape` (the built CLI): the files it writes, says it wrote, and the path per dimension.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface PathJson {
+  dimension: string;
+  winding: number[];
+  length_a: number;
+  grid_path_length_a: number;
+  barrier: number;
+  points: { frac: number[]; energy: number; s: number }[];
+}
+
+describe('bvscape landscape', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-landscape-'));
+  const base = ['landscape', 'fixtures/LiI_rocksalt.cif', '--ion', 'Li', '--resolution', '0.2', '--backend', 'cpu', '--threads', '1'];
+
+  it('writes paths per dimension, the profile of the chosen dimension, and says which files it wrote', () => {
+    const files = { path: path.join(dir, 'paths.json'), profile: path.join(dir, 'profile.svg'), grd: path.join(dir, 'e.grd') };
+    const r = cli([...base, '--path', files.path, '--profile', files.profile, '--profile-dimension', '1', '--grd', files.grd]);
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    for (const f of Object.values(files)) {
+      expect(existsSync(f)).toBe(true);
+      expect(r.stdout).toContain(`wrote ${f}`);
+    }
+    const json = JSON.parse(readFileSync(files.path, 'utf8')) as { barriers: Record<string, number>; paths: PathJson[] };
+    expect(json.paths.map((p) => p.dimension)).toEqual(['1D', '2D', '3D']);
+    for (const p of json.paths) {
+      // Rock salt, a = 6 Å: the path advances by a lattice vector and is no shorter than it.
+      const period = 6 * Math.hypot(...p.winding);
+      expect(p.length_a).toBeGreaterThanOrEqual(period - 1e-3);
+      expect(p.length_a).toBeLessThanOrEqual(p.grid_path_length_a + 1e-3);
+      const first = p.points[0]!, last = p.points[p.points.length - 1]!;
+      for (let m = 0; m < 3; m++) expect(last.frac[m]! - first.frac[m]!).toBeCloseTo(p.winding[m]!, 4);
+      expect(last.s).toBeCloseTo(p.length_a, 3);
+      expect(p.barrier).toBeCloseTo(json.barriers[p.dimension]!, 6);
+    }
+    expect(readFileSync(files.profile, 'utf8')).toContain('Li+ 1D path');
+  }, 120_000);
+
+  it('draws the 3D path by default (the dimension screens rank by)', () => {
+    const profile = path.join(dir, 'default.svg');
+    const r = cli([...base, '--profile', profile, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('barriers');
+    expect(r.stderr).toContain(`wrote ${profile}`);
+    expect(readFileSync(profile, 'utf8')).toContain('Li+ 3D path');
+  }, 120_000);
+
+  it('refuses a dimension other than 1, 2 or 3 (exit 2)', () => {
+    const r = cli([...base, '--profile', path.join(dir, 'x.svg'), '--profile-dimension', '4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--profile-dimension');
+  });
+});
