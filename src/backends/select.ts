@@ -33,7 +33,7 @@ export async function selectBackend(kind: BackendKind, opts: SelectBackendOption
     return backend;
   } catch (e) {
     // No adapter, or one that would not give a device: either way auto means "the CPU will do".
-    const reason = e instanceof NoAdapterError ? e.message.split('. ')[0]! : `WebGPU unavailable: ${(e as Error).message}`;
+    const reason = e instanceof NoAdapterError ? e.statement : `WebGPU unavailable: ${(e as Error).message}`;
     const backend = cpu();
     opts.log?.(`${reason}; using the CPU backend (${backend.description})`);
     return backend;

@@ -1,7 +1,7 @@
 // Structure + mobile ion + model -> Framework (the plain-data input of every energy backend).
 import type { Structure } from '../structure/types.js';
 import type { Framework, PairType } from './framework.js';
-import { InputError, MissingBvParamError, OxidationStateError } from '../errors.js';
+import { InputError, MissingBvParamError, MobileIonError, OxidationStateError } from '../errors.js';
 import { formatIon, parseIon, type IonSpec } from './ion.js';
 import { DEFAULT_MODEL, getModel, type BvseModel } from './model.js';
 import {
@@ -49,7 +49,9 @@ export function buildFramework(s: Structure, opts: BuildFrameworkOptions): Frame
       if (sp.element === mobile.element) continue;
       if (sp.oxidation === null || !Number.isFinite(sp.oxidation)) {
         throw new OxidationStateError(
-          `${s.file}: site ${site.label} (${sp.element}) has no oxidation state; assign them first or give them with --oxi`,
+          `${s.file}: site ${site.label} (${sp.element}) has no oxidation state (assign the states before building the framework)`,
+          [sp.element],
+          { hint: { kind: 'give-oxidation-states', elements: [sp.element] } },
         );
       }
       if (sp.oxidation === 0 || sp.occupancy <= 0) continue;
@@ -85,7 +87,7 @@ export function buildFramework(s: Structure, opts: BuildFrameworkOptions): Frame
  */
 export function resolveMobileIon(s: Structure, spec: IonSpec): Ion {
   if (spec.oxidation !== null) {
-    if (spec.oxidation === 0) throw new InputError(`the mobile ion ${spec.element} must be charged`);
+    if (spec.oxidation === 0) throw new MobileIonError(spec.element, `the mobile ion ${spec.element} must be charged`);
     return { element: spec.element, oxidation: spec.oxidation };
   }
   const present = new Set<number>();
@@ -100,21 +102,22 @@ export function resolveMobileIon(s: Structure, spec: IonSpec): Ion {
   if (charged.length === 1) return { element: spec.element, oxidation: charged[0]! };
   if (charged.length > 1) {
     const names = charged.map((q) => formatIon(spec.element, q));
-    throw new InputError(
-      `${spec.element} appears as ${names.join(' and ')} in ${s.file}; name the mobile ion with its charge, e.g. --ion ${names[0]}`,
-    );
+    throw new MobileIonError(spec.element, `${spec.element} appears as ${names.join(' and ')} in ${s.file}`, {
+      hint: { kind: 'name-ion-charge', element: spec.element, example: names[0]! },
+    });
   }
   if (present.size > 0 || unassigned) {
-    throw new InputError(
-      `${spec.element} has no ${unassigned ? 'oxidation state' : 'charge (it is neutral)'} in ${s.file}; give the ion's charge, e.g. --ion ${spec.element}+`,
-    );
+    throw new MobileIonError(spec.element, `${spec.element} has no ${unassigned ? 'oxidation state' : 'charge (it is neutral)'} in ${s.file}`, {
+      hint: { kind: 'name-ion-charge', element: spec.element, example: `${spec.element}+` },
+    });
   }
   const tabulated = tabulatedCharges(spec.element);
   if (tabulated.length === 1) return { element: spec.element, oxidation: tabulated[0]! };
-  throw new InputError(
+  throw new MobileIonError(
+    spec.element,
     `${spec.element} is not in ${s.file} and its charge cannot be inferred` +
-      (tabulated.length > 1 ? ` (tabulated: ${tabulated.map((q) => formatIon(spec.element, q)).join(', ')})` : '') +
-      `; give it explicitly, e.g. --ion ${formatIon(spec.element, tabulated[0] ?? 1)}`,
+      (tabulated.length > 1 ? ` (tabulated: ${tabulated.map((q) => formatIon(spec.element, q)).join(', ')})` : ''),
+    { hint: { kind: 'name-ion-charge', element: spec.element, example: formatIon(spec.element, tabulated[0] ?? 1) } },
   );
 }
 

@@ -36,7 +36,7 @@
  * - bvlain reads partially occupied structures as if every site were full (and keeps one species
  *   per mixed site); bvscape weights each species by its occupancy.
  * - bvlain needs whole-number oxidation states from pymatgen's BVAnalyzer; bvscape takes the states
- *   it is given (file, bond-valence-sum assignment or --oxi).
+ *   it is given (file, bond-valence-sum assignment or given overrides).
  * - 34 rows of the parameter table (e.g. Mg2+–I−, Be2+–S2−, Ca2+–Br−, Mo6+–Cl−) have alpha < 0 with an
  *   implausibly short Rmin: failed fits. bvlain uses them and reports energies of ~1e10 eV (its
  *   MgI2 run with I− mobile); bvscape refuses them with a MissingBvParamError that says why.

@@ -1,6 +1,7 @@
 // Oxidation states for every species of a structure, including partially occupied and mixed sites.
 //
-// Order of precedence: `--oxi` overrides, then the file's own states (when every species has one),
+// Order of precedence: the caller's overrides (`--oxi` on the command line), then the file's own states
+// (when every species has one),
 // then a bond-valence-sum (BVS) assignment in the spirit of pymatgen's BVAnalyzer (M. O'Keeffe &
 // N. E. Brese, J. Am. Chem. Soc. 113, 3226 (1991); I. D. Brown, The Chemical Bond in Inorganic
 // Chemistry, OUP 2002). BVAnalyzer assigns one state per SITE and needs every site fully occupied,
@@ -40,13 +41,13 @@ import { elementData } from './params.js';
 export interface OxidationResult {
   /** A copy of the input with `oxidation` set on every species. */
   structure: Structure;
-  /** 'mixed': some states from --oxi, the others from the file or from bond valences. */
+  /** 'mixed': some states from the overrides, the others from the file or from bond valences. */
   source: 'file' | 'bvs' | 'override' | 'mixed';
   warnings: string[];
 }
 
 export interface AssignOptions {
-  /** Element -> oxidation state, from `--oxi` (parseOxiOverride). */
+  /** Element -> oxidation state, given by the user (the CLI's --oxi, parsed by parseOxiOverride). */
   override?: Record<string, number>;
 }
 
@@ -180,7 +181,7 @@ function describe(s: Structure): string {
 function imbalanceWarning(s: Structure, net: number, abs: number, what: string): string | null {
   if (abs > 0 && Math.abs(net) > NEUTRALITY_TOLERANCE * abs) {
     return `${what} are not charge-neutral in ${describe(s)}: net charge ${fmtNum(net)} e per cell ` +
-      `(${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|); check the occupancies or give --oxi`;
+      `(${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|); check the occupancies or the given states`;
   }
   return null;
 }
@@ -195,26 +196,26 @@ export function assignOxidationStates(s: Structure, opts: AssignOptions = {}): O
   const present = new Set<string>();
   for (const site of s.sites) for (const sp of site.species) present.add(sp.element);
   for (const el of Object.keys(override)) {
-    if (!present.has(el)) warnings.push(`--oxi gives ${el}, which is not in ${describe(s)}`);
+    if (!present.has(el)) warnings.push(`an oxidation state is given for ${el}, which is not in ${describe(s)}`);
   }
   const overridden = [...present].filter((el) => el in override);
   const allSpecies = s.sites.flatMap((site) => site.species);
   const fileComplete = allSpecies.length > 0 && allSpecies.every((sp) => sp.oxidation !== null);
   const fileAllZero = fileComplete && allSpecies.every((sp) => sp.oxidation === 0);
 
-  // Everything given by --oxi.
+  // Everything given by the overrides.
   if (overridden.length === present.size) {
     const out = copyStructure(s, (_site, sp) => override[sp.element]!);
     const { net, abs } = chargeSums(out);
-    const w = imbalanceWarning(out, net, abs, 'the --oxi states');
+    const w = imbalanceWarning(out, net, abs, 'the given oxidation states');
     if (w) warnings.push(w);
     return { structure: out, source: 'override', warnings };
   }
-  // The file's states, with --oxi on top.
+  // The file's states, with the overrides on top.
   if (fileComplete && !fileAllZero) {
     const out = copyStructure(s, (_site, sp) => override[sp.element] ?? sp.oxidation);
     const { net, abs } = chargeSums(out);
-    const w = imbalanceWarning(out, net, abs, overridden.length ? "the file's states with --oxi" : "the file's oxidation states");
+    const w = imbalanceWarning(out, net, abs, overridden.length ? "the file's states with the given ones on top" : "the file's oxidation states");
     if (w) warnings.push(w);
     return { structure: out, source: overridden.length ? 'mixed' : 'file', warnings };
   }
@@ -236,7 +237,7 @@ interface ElementCandidates {
   en: number;
   states: number[];
   penalty: number[];
-  /** Given by --oxi: exempt from the electronegativity rule (the user knows better). */
+  /** Given as an override: exempt from the electronegativity rule (the user knows better). */
   fixed: boolean;
 }
 
@@ -255,7 +256,9 @@ function candidatesFor(el: string, amount: number, override: Record<string, numb
   if (fixed !== undefined) return { symbol: el, amount, en, states: [fixed], penalty: [0], fixed: true };
   const table = STATES[el];
   if (!table) {
-    throw new OxidationStateError(`no oxidation states known for element ${el}; give them with --oxi, e.g. --oxi ${el}=2`);
+    throw new OxidationStateError(`no oxidation states known for element ${el}`, [el], {
+      hint: { kind: 'give-oxidation-states', elements: [el], example: { [el]: 2 } },
+    });
   }
   const states = [...table.common, ...table.rare];
   const penalty = [...table.common.map((_, i) => i * COMMON_RANK_PENALTY), ...table.rare.map(() => RARE_PENALTY)];
@@ -738,7 +741,7 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
     if (best) {
       warnings.push(
         `no oxidation states balance the charge within ${100 * NEUTRALITY_TOLERANCE} %; using the usual ones, ` +
-          `${symbols.map((el, e) => fmtState(el, els[e]!.states[best!.pick[e]!]!)).join(' ')}: check the occupancies in the file or give --oxi`,
+          `${symbols.map((el, e) => fmtState(el, els[e]!.states[best!.pick[e]!]!)).join(' ')}: check the occupancies in the file or give the states explicitly`,
       );
     }
   }
@@ -784,7 +787,7 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
   return { structure: out, warnings };
 }
 
-/** The error for a composition without a charge-neutral assignment, with an --oxi suggestion. */
+/** The error for a composition without a charge-neutral assignment, suggesting each element's usual state. */
 function noAssignmentError(s: Structure, els: ElementCandidates[], symbols: string[]): OxidationStateError {
   // Suggest each element's usual state (what a chemist would try first) and say how far off it is.
   let net = 0;
@@ -799,8 +802,9 @@ function noAssignmentError(s: Structure, els: ElementCandidates[], symbols: stri
     `no charge-neutral oxidation-state assignment for ${describe(s)}: no combination of common oxidation states ` +
       `(one per element, or one mixed-valent metal) balances within ${100 * NEUTRALITY_TOLERANCE} % (occupancy-weighted); ` +
       `with the usual states, ${usual}, the net charge is ${charge} e per cell` +
-      `${abs > 0 ? ` (${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|)` : ''}. ` +
-      `Give the states explicitly, e.g. --oxi ${symbols.map((el, e) => `${el}=${els[e]!.states[0]!}`).join(',')}`,
+      `${abs > 0 ? ` (${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|)` : ''}`,
+    symbols,
+    { hint: { kind: 'give-oxidation-states', elements: symbols, example: Object.fromEntries(symbols.map((el, e) => [el, els[e]!.states[0]!])) } },
   );
 }
 

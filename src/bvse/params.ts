@@ -106,12 +106,9 @@ export function missingPair(mobile: Ion, partner: Ion): MissingBvParamError {
   const m = formatIon(mobile.element, mobile.oxidation);
   const p = formatIon(partner.element, partner.oxidation);
   const known = knownPartners(mobile);
-  const hint =
-    known.length > 0
-      ? `known counter-ions of ${m}: ${known.length > 12 ? `${known.slice(0, 12).join(', ')}, ... (${known.length} in all)` : known.join(', ')}; ` +
-        `if ${p} is a wrong oxidation state, fix it with --oxi`
-      : `${m} has no BVSE parameters at all`;
-  return new MissingBvParamError(m, p, hint);
+  if (known.length === 0) return new MissingBvParamError(m, p, `${m} has no BVSE parameters at all`);
+  const list = known.length > 12 ? `${known.slice(0, 12).join(', ')}, ... (${known.length} in all)` : known.join(', ');
+  return new MissingBvParamError(m, p, `known counter-ions of ${m}: ${list}`, { hint: { kind: 'check-oxidation-state', species: p } });
 }
 
 /** Counter-ions that have parameters with this mobile ion, formatted ("O2-", "S2-", ...). */

@@ -2,6 +2,7 @@
 // anything unexpected exit code 1 with the stack (a bug).
 import { main } from './app.js';
 import { isInputError } from '../errors.js';
+import { cliErrorText } from './hints.js';
 
 async function entry(): Promise<void> {
   let code: number;
@@ -9,7 +10,7 @@ async function entry(): Promise<void> {
     code = await main(process.argv.slice(2));
   } catch (e) {
     if (isInputError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${cliErrorText(e)}\n`);
       code = 2;
     } else {
       process.stderr.write(`internal error (this is a bug in bvscape): ${(e as Error)?.stack ?? String(e)}\n`);

@@ -3,7 +3,8 @@ import { Lattice } from '../../src/structure/lattice.js';
 import type { Structure } from '../../src/structure/types.js';
 import { buildFramework, resolveMobileIon } from '../../src/bvse/build-framework.js';
 import { bvlainModel, softbvModel, getModel, models } from '../../src/bvse/model.js';
-import { InputError, MissingBvParamError, OxidationStateError, UsageError } from '../../src/errors.js';
+import { InputError, MissingBvParamError, MobileIonError, OxidationStateError, UsageError } from '../../src/errors.js';
+import { cliErrorText } from '../../src/cli/hints.js';
 import type { Framework, PairType } from '../../src/bvse/framework.js';
 
 type Sp = [element: string, oxidation: number | null, occupancy?: number];
@@ -142,6 +143,15 @@ describe('buildFramework (bvlain model)', () => {
       { at: [0.5, 0.5, 0.5], sp: [['O', -2]] },
     ]);
     expect(() => resolveMobileIon(mixed, { element: 'Fe', oxidation: null })).toThrow(/Fe appears as Fe2\+ and Fe3\+/);
+    let err: unknown;
+    try {
+      resolveMobileIon(mixed, { element: 'Fe', oxidation: null });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MobileIonError);
+    expect(err).toMatchObject({ element: 'Fe', hint: { kind: 'name-ion-charge', element: 'Fe', example: 'Fe2+' } });
+    expect(cliErrorText(err)).toMatch(/; name the mobile ion with its charge, e\.g\. --ion Fe2\+$/);
     // Present without an oxidation state.
     const bare = structure([{ at: [0, 0, 0], sp: [['Li', null]] }]);
     expect(() => resolveMobileIon(bare, { element: 'Li', oxidation: null })).toThrow(/Li has no oxidation state/);
@@ -153,6 +163,7 @@ describe('buildFramework (bvlain model)', () => {
       { at: [0.5, 0.5, 0.5], sp: [['S', null]] },
     ]);
     expect(() => buildFramework(s, { ion: 'Li' })).toThrow(OxidationStateError);
+    expect(() => buildFramework(s, { ion: 'Li' })).toThrow(expect.objectContaining({ elements: ['S'], hint: { kind: 'give-oxidation-states', elements: ['S'] } }));
   });
 
   it('cutoff override and unknown model', () => {

@@ -12,6 +12,7 @@ import {
   NEUTRALITY_TOLERANCE,
 } from '../../src/bvse/oxidation.js';
 import { OxidationStateError, UsageError } from '../../src/errors.js';
+import { cliErrorText } from '../../src/cli/hints.js';
 import { Lattice, type LatticeParameters, type Vec3 } from '../../src/structure/lattice.js';
 import type { Site, Species, Structure } from '../../src/structure/types.js';
 import { readStructureFile } from '../../src/structure/read.js';
@@ -310,7 +311,7 @@ describe('assignOxidationStates on built structures', () => {
     expect(statesOf(r.structure)).toEqual({ Ni: [2], O: [-2] });
   });
 
-  it('a composition with no charge-neutral assignment throws, naming it and suggesting --oxi', () => {
+  it('a composition with no charge-neutral assignment throws, naming it and suggesting the usual states', () => {
     // Li and Na only: no anion at all.
     const s = rockSalt(5.0, [['Li']], [['Na']]);
     let err: unknown;
@@ -323,13 +324,19 @@ describe('assignOxidationStates on built structures', () => {
     const msg = (err as Error).message;
     expect(msg).toMatch(/no charge-neutral oxidation-state assignment for (LiNa|NaLi) \(built\)/);
     expect(msg).toMatch(/with the usual states, Li\+1 Na\+1, the net charge is \+8 e per cell/);
-    expect(msg).toMatch(/--oxi [A-Z][a-z]?=-?\d/);
+    // The remedy is data (which elements, which states to try); the CLI words it as --oxi.
+    const ox = err as OxidationStateError;
+    expect([...ox.elements].sort()).toEqual(['Li', 'Na']);
+    expect(ox.hint).toEqual({ kind: 'give-oxidation-states', elements: ox.elements, example: { Li: 1, Na: 1 } });
+    expect(msg).not.toMatch(/--oxi/);
+    expect(cliErrorText(err)).toMatch(/--oxi (Li=1,Na=1|Na=1,Li=1)$/);
   });
 
   it('a badly unbalanced file (Li doubled) is refused rather than forced', () => {
     const s = thioTetrahedron([['P']], 1.5); // Li6PS4: 6 + 5 - 8 = +3
     expect(() => assignOxidationStates(s)).toThrow(OxidationStateError);
-    expect(() => assignOxidationStates(s)).toThrow(/net charge is \+3 e per cell .*--oxi Li=1,P=5,S=-2$/);
+    expect(() => assignOxidationStates(s)).toThrow(/net charge is \+3 e per cell .*give the oxidation states explicitly, e\.g\. Li \+1, P \+5, S -2$/);
+    expect(() => assignOxidationStates(s)).toThrow(expect.objectContaining({ hint: expect.objectContaining({ example: { Li: 1, P: 5, S: -2 } }) }));
   });
 
   it('within the tolerance a slightly off occupancy is accepted, with a warning above 1 %', () => {
@@ -386,7 +393,7 @@ describe('assignOxidationStates: sources and --oxi', () => {
     const s = rockSalt(5.13, [['Li', 1, 1]], [['Cl', 1, -1]]);
     const r = assignOxidationStates(s, { override: { Cl: -1, Na: 1 } });
     expect(r.source).toBe('mixed');
-    expect(r.warnings.join(' ')).toMatch(/--oxi gives Na, which is not in/);
+    expect(r.warnings.join(' ')).toMatch(/an oxidation state is given for Na, which is not in/);
   });
 });
 

@@ -14,6 +14,7 @@ import {
 } from '../../src/bvse/params.js';
 import { parseIon, formatIon } from '../../src/bvse/ion.js';
 import { MissingBvParamError, UsageError } from '../../src/errors.js';
+import { cliErrorText } from '../../src/cli/hints.js';
 
 const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 const PARAMS = path.join(SHARED, 'params');
@@ -103,6 +104,9 @@ describe('parameter look-ups', () => {
     }
     expect(err).toBeInstanceOf(MissingBvParamError);
     expect((err as Error).message).toMatch(/^no BVSE parameters for Li\+ with P3-; known counter-ions of Li\+: N3-, O2-/);
+    expect(err).toMatchObject({ mobile: 'Li+', partner: 'P3-', hint: { kind: 'check-oxidation-state', species: 'P3-' } });
+    expect((err as Error).message).toMatch(/if P3- is a wrong oxidation state, give the states explicitly$/);
+    expect(cliErrorText(err)).toMatch(/if P3- is a wrong oxidation state, fix it with --oxi$/);
     expect(() => pairParams({ element: 'I', oxidation: -1 }, { element: 'Sn', oxidation: 2 })).toThrow(
       /^no BVSE parameters for I- with Sn2\+/,
     );
