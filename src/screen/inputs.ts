@@ -5,7 +5,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { posix, sep } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../errors.js';
+import { decodeText, isGzip, isStructureFileName as isReadableName } from '../structure/read.js';
 import { archiveKind, readArchive, type ArchiveKind } from './archive.js';
 import type { EntryInput } from './types.js';
 
@@ -33,11 +35,20 @@ export interface Discovery {
   entries: Entry[];
 }
 
-/** Structure files picked up inside directories and archives (explicitly named files are always taken). */
+/**
+ * Structure files picked up inside directories and archives (explicitly named files are always taken):
+ * every name the readers know (src/structure/read.ts: CIF, POSCAR, JSON, JSON Lines, extxyz, also .gz).
+ */
 export function isStructureFileName(name: string): boolean {
   const base = name.split('/').pop() ?? name;
   if (base.startsWith('._') || name.startsWith('__MACOSX/') || name.includes('/__MACOSX/')) return false;
-  return /\.(cif|mcif|vasp|poscar)$/i.test(base) || /^(POSCAR|CONTCAR)([._-].*)?$/i.test(base);
+  if (/^(POSCAR|CONTCAR)/i.test(base)) return /^(POSCAR|CONTCAR)([._-].*)?$/i.test(base);
+  return isReadableName(base);
+}
+
+/** An archive member's text; gzipped members (x.cif.gz, x.json.gz) are decompressed. */
+function memberText(name: string, data: Buffer): string {
+  return decodeText(isGzip(data, name) ? gunzipSync(data) : data);
 }
 
 /** Posix-style, no "./", no trailing slash: ids look the same on every machine. */
@@ -291,8 +302,17 @@ export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]):
         const entry = wanted.get(m.name);
         if (!entry || seen.has(m.name)) continue;
         seen.add(m.name);
-        if (m.data) yield { file: entry.id, text: m.data.toString('utf8') };
-        else yield { file: entry.id, readError: { kind: 'ArchiveError', message: `${entry.id}: ${m.error ?? 'cannot read member'}` } };
+        let text: string | null = null;
+        let why = m.error ?? 'cannot read member';
+        if (m.data) {
+          try {
+            text = memberText(m.name, m.data);
+          } catch (e) {
+            why = `not a valid gzip member (${(e as Error).message})`;
+          }
+        }
+        if (text !== null) yield { file: entry.id, text };
+        else yield { file: entry.id, readError: { kind: 'ArchiveError', message: `${entry.id}: ${why}` } };
       }
     } catch (err) {
       // The archive broke mid-way: every member not yet yielded gets an error row.

@@ -1,5 +1,6 @@
-// One entry point for structure files: picks the reader (CIF or POSCAR) by name, then by content,
-// decompresses .gz, and turns every input problem into a per-structure result with an InputError.
+// One entry point for structure files: picks the reader (CIF, POSCAR, OPTIMADE or pymatgen JSON,
+// extended XYZ) by content and name, decompresses .gz, and turns every input problem into a
+// per-structure result with an InputError.
 // `readStructureText` touches no file system, so the browser preview can use it as it is.
 import { InputError, StructureError } from '../errors.js';
 import type { SpaceGroupInfo, Structure } from './types.js';
@@ -7,11 +8,14 @@ import { readCif } from './cif/index.js';
 import { initSymmetry, detectSpaceGroup } from './symmetry.js';
 import { readPoscar, looksLikePoscar } from './poscar.js';
 import { maxFileBytes, tooLarge } from './size-limit.js';
+import { looksLikeJson, readJsonStructures } from './json-structures.js';
+import { looksLikeExtxyz, readExtxyz } from './extxyz.js';
 
-export type StructureFormat = 'cif' | 'poscar';
+/** 'json' covers OPTIMADE entries/responses and pymatgen Structure dicts, as .json or JSON Lines. */
+export type StructureFormat = 'cif' | 'poscar' | 'json' | 'extxyz';
 
 export interface ReadOptions {
-  /** CIF data block to read (default: every block that holds a structure). */
+  /** CIF data block, OPTIMADE/pymatgen entry id or extxyz frame index to read (default: every structure). */
   block?: string;
   /** When set, each structure's space group is detected with this tolerance (Å) into ReadResult.spacegroup. */
   symprec?: number;
@@ -23,7 +27,7 @@ export interface ReadOptions {
 
 export interface ReadResult {
   file: string;
-  /** CIF block name; null for POSCAR and for errors that concern the whole file. */
+  /** CIF block name, JSON entry id or extxyz frame index; null for single-structure files and for errors that concern the whole file. */
   block: string | null;
   structure?: Structure;
   error?: InputError;
@@ -42,16 +46,31 @@ export function formatFromName(fileName: string): StructureFormat | null {
   const base = baseName(fileName);
   if (/\.(cif|mcif)$/i.test(base)) return 'cif';
   if (/\.(vasp|poscar)$/i.test(base) || /^(POSCAR|CONTCAR)/i.test(base)) return 'poscar';
+  if (/\.(json|jsonl|ndjson)$/i.test(base)) return 'json';
+  if (/\.(xyz|extxyz)$/i.test(base)) return 'extxyz';
   return null;
 }
 
-/** Format from the name, then from the content; throws an InputError when neither tells. */
+/** Names that the readers take (directory and archive discovery use this): .cif, .mcif, .vasp, POSCAR/CONTCAR, .json, .jsonl, .xyz, .extxyz, each also .gz. */
+export function isStructureFileName(fileName: string): boolean {
+  return formatFromName(fileName) !== null;
+}
+
+/**
+ * Format from unmistakable content first (JSON starts with { or [, an extxyz frame header), then
+ * from the name, then from weaker content signs; throws an InputError when nothing tells.
+ */
 export function detectFormat(text: string, fileName: string): StructureFormat {
+  if (looksLikeJson(text)) return 'json';
+  if (looksLikeExtxyz(text)) return 'extxyz';
   const byName = formatFromName(fileName);
   if (byName) return byName;
   if (/^\s*data_/im.test(text) || /^\s*_cell_length_a/im.test(text)) return 'cif';
   if (looksLikePoscar(text)) return 'poscar';
-  throw new StructureError(fileName, 'cannot tell the file format: it is neither a CIF (no data_ block) nor a VASP POSCAR; name it *.cif or *.vasp');
+  throw new StructureError(
+    fileName,
+    'cannot tell the file format: it is not a CIF (no data_ block), a VASP POSCAR, OPTIMADE or pymatgen JSON, or extended XYZ; name it *.cif, *.vasp, *.json or *.xyz',
+  );
 }
 
 function withSpacegroup(r: ReadResult, opts: ReadOptions): ReadResult {
@@ -68,6 +87,16 @@ export function readStructureTextSync(text: string, fileName: string, opts: Read
   try {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const format = opts.format ?? detectFormat(text, fileName);
+    if (format === 'json' || format === 'extxyz') {
+      const sel = opts.block !== undefined ? { block: opts.block } : {};
+      const entries = format === 'json' ? readJsonStructures(text, fileName, sel) : readExtxyz(text, fileName, sel);
+      return entries.map((e) => {
+        const r: ReadResult = { file: fileName, block: e.block };
+        if (e.structure) r.structure = e.structure;
+        if (e.error) r.error = e.error;
+        return withSpacegroup(r, opts);
+      });
+    }
     if (format === 'poscar') {
       const structure = readPoscar(text, fileName);
       if (opts.block !== undefined) structure.warnings.push(`--block ${opts.block} ignored: a POSCAR has no data blocks`);
@@ -168,7 +197,7 @@ export async function gunzipBounded(bytes: Uint8Array, fileName: string, limit: 
   }
 }
 
-/** Read a structure file from disk: CIF (.cif, .cif.gz, .mcif) or POSCAR/CONTCAR/*.vasp. */
+/** Read a structure file from disk: CIF, POSCAR/CONTCAR, OPTIMADE or pymatgen JSON (.json, .jsonl), extended XYZ; any of them gzipped. */
 export async function readStructureFile(fileName: string, opts: ReadOptions = {}): Promise<ReadResult[]> {
   await initSymmetry();
   let text: string;

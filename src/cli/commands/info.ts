@@ -93,12 +93,12 @@ export function formatInfo(i: StructureInfo, symprec: number): string {
 
 export const info: Command = {
   name: 'info',
-  summary: 'read structure files (CIF, POSCAR) and report formula, cell, space group and oxidation states',
+  summary: 'read structure files (CIF, POSCAR, OPTIMADE or pymatgen JSON, extended XYZ) and report formula, cell, space group and oxidation states',
   usage: 'bvscape info <file...> [--json] [--block NAME] [--symprec 0.1]',
   options: {
     json: { type: 'boolean', description: 'print one JSON object per structure, one per line' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
-    block: { type: 'string', arg: 'NAME', description: 'read only this CIF data block' },
+    block: { type: 'string', arg: 'NAME', description: 'read only this CIF data block, JSON entry id or extxyz frame index' },
     symprec: { type: 'string', arg: 'Å', default: '0.1', description: 'distance tolerance (Å) for space-group detection' },
   },
   async run({ positionals, values }) {

@@ -1,0 +1,152 @@
+// Structures in JSON: one document (.json) or JSON Lines (.jsonl, one document per line), each
+// document an OPTIMADE response ({"data": [...]}), an OPTIMADE entry, a pymatgen Structure dict (or
+// a wrapper around one), or a list of these. Which is which is told by the content of each item,
+// so one file may mix them. Every item becomes one entry; a broken item becomes an error entry
+// naming the file, the entry (its id, or its position) and, in JSON Lines, the line.
+import { StructureError } from '../errors.js';
+import { looksLikeOptimadeEntry, looksLikeOptimadeResponse, optimadeId, structureFromOptimade } from './optimade.js';
+import { looksLikePymatgen, pymatgenId, structureFromPymatgen } from './pymatgen-json.js';
+import { entryError, shortJson, type EntryPlace, type EntryResult } from './site-list.js';
+
+/** First non-blank character is { or [: the text is JSON or JSON Lines (no other structure format starts so). */
+export function looksLikeJson(text: string): boolean {
+  const m = /^\s*(\S)/.exec(text.slice(0, 4096));
+  return m !== null && (m[1] === '{' || m[1] === '[');
+}
+
+interface Item {
+  value: unknown;
+  /** Where the item sits, for entries without an id: "data[3]", "[2]", "line 5". */
+  position: string;
+  line?: number;
+  /** The item could not be parsed (a broken JSON line). */
+  error?: StructureError;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects that carry no structure: the OPTIMADE JSON Lines header or a bare `meta` line. */
+function isMetaOnly(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => k === 'x-optimade' || k === 'meta' || k === 'links' || k === 'jsonapi' || k === 'included');
+}
+
+/** A parsed document's items: a response's data, a list's elements, or the document itself. */
+function itemsOf(doc: unknown, prefix: string, line?: number): Item[] {
+  const at = (position: string): Item => ({ value: undefined, position, ...(line !== undefined ? { line } : {}) });
+  if (looksLikeOptimadeResponse(doc)) {
+    const data = doc.data;
+    if (Array.isArray(data)) return data.map((value, i) => ({ ...at(`${prefix}data[${i}]`), value }));
+    return [{ ...at(`${prefix}data`), value: data }];
+  }
+  if (Array.isArray(doc)) return doc.map((value, i) => ({ ...at(`${prefix}[${i}]`), value }));
+  if (isMetaOnly(doc)) return [];
+  return [{ ...at(prefix === '' ? 'the document' : prefix.replace(/: $/, '')), value: doc }];
+}
+
+function jsonError(e: unknown): string {
+  return (e as Error)?.message?.replace(/^JSON\.parse: /, '') ?? String(e);
+}
+
+function isJsonLinesName(file: string): boolean {
+  return /\.(jsonl|ndjson)(\.gz)?$/i.test(file);
+}
+
+/** Splits the text into items: one JSON document, or JSON Lines (per line, so one broken line costs one entry). */
+function parseItems(text: string, file: string): Item[] {
+  const lines = text.split('\n');
+  const nonBlank = lines.filter((l) => l.trim() !== '').length;
+  let asLines = isJsonLinesName(file);
+  if (!asLines) {
+    try {
+      return itemsOf(JSON.parse(text), '');
+    } catch (e) {
+      // A JSON Lines file under another name: its first line is a whole document on its own.
+      let firstLineParses = false;
+      try {
+        JSON.parse(lines.find((l) => l.trim() !== '') ?? '');
+        firstLineParses = true;
+      } catch {
+        /* not JSON Lines either */
+      }
+      if (!(firstLineParses && nonBlank > 1)) {
+        const msg = jsonError(e);
+        const pos = /position (\d+)/.exec(msg);
+        const at = pos ? Number(pos[1]) : null;
+        const truncated = /end of (JSON )?input|Unterminated|Unexpected end/i.test(msg) || (at !== null && at >= text.trimEnd().length);
+        const line = at !== null ? text.slice(0, at).split('\n').length : undefined;
+        throw new StructureError(file, truncated ? `the JSON ends before its last value is closed (a truncated file?): ${msg}` : `not valid JSON: ${msg}`, undefined, line);
+      }
+      asLines = true;
+    }
+  }
+  const items: Item[] = [];
+  lines.forEach((raw, i) => {
+    const t = raw.trim();
+    if (t === '') return;
+    const line = i + 1;
+    try {
+      items.push(...itemsOf(JSON.parse(t), `line ${line}: `, line));
+    } catch (e) {
+      items.push({ value: undefined, position: `line ${line}`, line, error: new StructureError(file, `not a valid JSON line (${jsonError(e)})`, undefined, line) });
+    }
+  });
+  return items;
+}
+
+type Kind = 'optimade' | 'pymatgen';
+
+function kindOf(v: unknown): Kind | null {
+  if (looksLikeOptimadeEntry(v)) return 'optimade';
+  if (looksLikePymatgen(v)) return 'pymatgen';
+  return null;
+}
+
+/**
+ * Reads every structure in a JSON or JSON Lines text. Entry names (the `block`) are the OPTIMADE
+ * id, the wrapper's id (material_id, entry_id, ...), else the item's position ("0", "1", ...);
+ * a file holding a single item without an id gives block null. `block` selects one entry by name.
+ * Throws StructureError only for a file that is not JSON at all.
+ */
+export function readJsonStructures(text: string, file: string, opts: { block?: string } = {}): EntryResult[] {
+  const items = parseItems(text, file);
+  if (items.length === 0) throw new StructureError(file, 'the JSON holds no structure (no entries)');
+  const many = items.length > 1;
+  let results: EntryResult[] = items.map((item, index) => {
+    if (item.error) return { block: item.position, error: item.error };
+    const kind = kindOf(item.value);
+    const id = kind === 'optimade' ? optimadeId(item.value) : kind === 'pymatgen' ? pymatgenId(item.value) : null;
+    const block = id ?? (many ? String(index) : null);
+    const place: EntryPlace = {
+      file,
+      entry: id !== null ? `entry '${id}'${many ? ` (${item.position})` : ''}` : many ? `entry ${item.position}` : null,
+      ...(item.line !== undefined ? { line: item.line } : {}),
+    };
+    try {
+      if (!kind) {
+        throw entryError(
+          place,
+          `neither an OPTIMADE structure entry (lattice_vectors, cartesian_site_positions, species_at_sites) nor a pymatgen Structure (lattice, sites): ${shortJson(item.value)}`,
+        );
+      }
+      const structure = kind === 'optimade' ? structureFromOptimade(item.value, place) : structureFromPymatgen(item.value, place);
+      structure.block = block;
+      return { block, structure };
+    } catch (e) {
+      if (e instanceof StructureError) return { block, error: e };
+      throw e;
+    }
+  });
+  if (opts.block !== undefined) {
+    const wanted = results.filter((r) => r.block === opts.block);
+    if (wanted.length === 0) {
+      const names = results.map((r) => r.block).filter((b): b is string => b !== null);
+      throw new StructureError(file, `no entry '${opts.block}'; the file has ${names.length > 0 ? names.slice(0, 20).join(', ') + (names.length > 20 ? ', ...' : '') : 'one unnamed entry'}`);
+    }
+    results = wanted;
+  }
+  return results;
+}
