@@ -2,11 +2,12 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
+import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
-import { parseShard } from '../../screen/inputs.js';
+import { parseShard, type ShardSpec } from '../../screen/inputs.js';
+import { SHARD_COUNT_ENV, shardFromEnvironment } from '../../screen/shard-env.js';
 import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
@@ -30,8 +31,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
   if (dual && !ions.some((i) => parseIon(i).element === 'Li')) ions.unshift('Li+');
   const anions = flag(v, 'anions') || dual;
   if (ions.length === 0 && !anions) throw new UsageError('name at least one mobile ion (--ion Li), or use --anions / --dual-ion');
-  const model = str(v, 'model') ?? 'bvlain';
-  if (model !== 'bvlain' && model !== 'softbv') throw new UsageError(`--model expects bvlain or softbv, got '${model}'`);
+  const model = modelOption(v);
   const ratioMin = positiveNumber(v, 'ratio-min');
   const ratioMax = positiveNumber(v, 'ratio-max');
   if (ratioMin > ratioMax) throw new UsageError(`--ratio-min (${ratioMin}) is above --ratio-max (${ratioMax})`);
@@ -49,6 +49,21 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     maxSites: positiveNumber(v, 'max-sites', true),
     connectivity: connectivityOption(v),
   };
+}
+
+/** --shard i/N, or --shard auto from the scheduler's environment (logged, so the job log says which shard ran). */
+export function shardOption(text: string | undefined, countText: string | undefined, env: Record<string, string | undefined> = process.env): ShardSpec | null {
+  if (countText !== undefined && text?.trim() !== 'auto') throw new UsageError('--shard-count goes with --shard auto');
+  if (text === undefined) return null;
+  if (text.trim() !== 'auto') return parseShard(text);
+  let count: number | null = null;
+  if (countText !== undefined) {
+    count = Number(countText);
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--shard-count expects a whole number >= 1, got '${countText}'`);
+  }
+  const auto = shardFromEnvironment(env, count);
+  process.stderr.write(`shard auto: ${auto.source}\n`);
+  return { index: auto.index, count: auto.count };
 }
 
 export const screen: Command = {
@@ -75,7 +90,8 @@ export const screen: Command = {
     workers: { type: 'string', short: 'j', default: String(availableParallelism()), arg: 'N', description: 'worker threads (parsing, percolation)' },
     resume: { type: 'boolean', description: 'continue an interrupted run: keep its rows, redo only what is missing' },
     overwrite: { type: 'boolean', description: 'replace an existing --out instead of refusing' },
-    shard: { type: 'string', arg: 'i/N', description: 'screen only the i-th of N deterministic shares of the sorted inputs' },
+    shard: { type: 'string', arg: 'i/N|auto', description: `screen only the i-th of N deterministic shares of the sorted inputs; auto: from a Slurm array (SLURM_ARRAY_TASK_*) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shard-count or ${SHARD_COUNT_ENV})` },
+    'shard-count': { type: 'string', arg: 'N', description: `with --shard auto: the number of shards (needed for Kubernetes; overrides the Slurm array size; env ${SHARD_COUNT_ENV})` },
     timeout: { type: 'string', default: '300', arg: 'SECONDS', description: 'per-structure time limit; a structure over it gets an error row' },
     'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: coarsen the grid of larger cells to this many points (noted in the row)' },
     'max-resolution': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxResolution), arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
@@ -90,7 +106,7 @@ export const screen: Command = {
     const backend = backendOption(values);
     const progress = str(values, 'progress') ?? 'auto';
     if (!['auto', 'bar', 'log', 'none'].includes(progress)) throw new UsageError(`--progress expects auto, bar, log or none, got '${progress}'`);
-    const shardText = str(values, 'shard');
+    const shard = shardOption(str(values, 'shard'), str(values, 'shard-count'));
     const report = await runScreen({
       inputs: positionals,
       ...(positionals.includes('-') ? { stdin: process.stdin } : {}),
@@ -102,7 +118,7 @@ export const screen: Command = {
       workers: positiveNumber(values, 'workers', true),
       resume: flag(values, 'resume'),
       overwrite: flag(values, 'overwrite'),
-      shard: shardText ? parseShard(shardText) : null,
+      shard,
       timeoutMs: positiveNumber(values, 'timeout') * 1000,
       processorModule: str(values, 'processor') ?? null,
       createGridBackend: () => {
