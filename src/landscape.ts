@@ -5,7 +5,7 @@ import { composition, reducedFormula } from './structure/composition.js';
 import { assignOxidationStates } from './bvse/oxidation.js';
 import { buildFramework } from './bvse/build-framework.js';
 import { formatIon } from './bvse/ion.js';
-import type { Framework } from './bvse/framework.js';
+import { paramSources, type Framework } from './bvse/framework.js';
 import type { EnergyBackend } from './backends/types.js';
 import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
@@ -52,6 +52,8 @@ export interface LandscapeResult {
   nFrameworkAtoms: number;
   pairTerms: number;
   oxidationSource: string;
+  /** Per counter-ion pair ("Br-–P5+"): 'table' or 'derived' (derive-params.ts). */
+  paramSources: Record<string, 'table' | 'derived'>;
   warnings: string[];
   timingsMs: Record<string, number>;
 }
@@ -66,6 +68,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     ...(opts.model ? { model: opts.model } : {}),
     ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
   });
+  const pairs = paramSources(framework);
   const p = structure.lattice.parameters;
   const grid = gridForResolution([p.a, p.b, p.c], resolution);
   const t1 = performance.now();
@@ -113,7 +116,8 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     nFrameworkAtoms: framework.atoms.type.length,
     pairTerms: gridResult.pairTerms,
     oxidationSource: oxi.source,
-    warnings: [...structure.warnings, ...oxi.warnings],
+    paramSources: pairs.sources,
+    warnings: [...structure.warnings, ...oxi.warnings, ...pairs.warnings],
     timingsMs: {
       prepare: t1 - t0,
       grid: t2 - t1,

@@ -4,11 +4,11 @@ import type { Framework, PairType } from './framework.js';
 import { InputError, MissingBvParamError, MobileIonError, OxidationStateError } from '../errors.js';
 import { formatIon, parseIon, type IonSpec } from './ion.js';
 import { DEFAULT_MODEL, getModel, type BvseModel } from './model.js';
+import { derivePair, type ParamSource } from './derive-params.js';
 import {
   elementData,
   findPair,
   findSoftbvPair,
-  missingPair,
   softbvIon,
   softbvIonsOf,
   tabulatedCharges,
@@ -123,11 +123,17 @@ export function resolveMobileIon(s: Structure, spec: IonSpec): Ion {
 
 function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
   let p: MorseParams | undefined;
+  let source: ParamSource = 'table';
   for (const table of model.morseTables) {
     p = table === 'softbv-bvseparam' ? findSoftbvPair(mobile, partner) : findPair(mobile, partner);
     if (p) break;
   }
-  if (!p) throw missingPair(mobile, partner);
+  // Not tabulated: softBV's relations from bond-valence R0/b, softness and periods (derive-params.ts);
+  // MissingBvParamError naming the missing input when even those are absent.
+  if (!p) {
+    p = derivePair(mobile, partner);
+    source = 'derived';
+  }
   // 34 rows of the source table (e.g. Mg2+-I-, Be2+-S2-, Mo6+-Cl-) have alpha < 0 and an Rmin far too
   // short: failed fits. With alpha < 0 the "attraction" grows as exp(2|alpha|R), ~1e10 eV at 10 Å (what
   // bvlain then reports). Refuse them with a clear error rather than return such a landscape.
@@ -138,7 +144,7 @@ function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
       `the tabulated entry is unusable (alpha = ${p.alpha} < 0, Rmin = ${p.rmin} Å: a failed fit in the source table)`,
     );
   }
-  return { kind: 'morse', species: formatIon(partner.element, partner.oxidation), d0: p.d0, rmin: p.rmin, alpha: p.alpha, k: 0, screen: 0 };
+  return { kind: 'morse', species: formatIon(partner.element, partner.oxidation), d0: p.d0, rmin: p.rmin, alpha: p.alpha, k: 0, screen: 0, source };
 }
 
 interface ChargeModel {

@@ -40,6 +40,10 @@ export interface SoftbvIonData {
   n: number;
   /** softBV's radius (Å) for the Coulomb screening length. */
   radius: number;
+  /** Block of the periodic table: 1 s/p, 2 d, 3 f. */
+  block: number;
+  /** softBV's absolute softness σ (enters the derivation of missing pairs, derive-params.ts). */
+  softness: number;
 }
 
 const key = (cation: string, cationOx: number, anion: string, anionOx: number) => `${cation}${cationOx}|${anion}${anionOx}`;
@@ -67,10 +71,10 @@ for (const row of elementsTable.rows) {
 
 const softbvIons = new Map<string, SoftbvIonData>();
 for (const row of softbvElementsTable.rows) {
-  const [symbol, , oxidation, n, radius] = row as [string, number, number, number, number];
+  const [symbol, , oxidation, n, radius, block, softness] = row as [string, number, number, number, number, number, number];
   const k = `${symbol}${oxidation}`;
   // elements.dat lists a few ions twice (e.g. C2 with identical data); the first entry wins.
-  if (!softbvIons.has(k)) softbvIons.set(k, { symbol, oxidation, n, radius });
+  if (!softbvIons.has(k)) softbvIons.set(k, { symbol, oxidation, n, radius, block, softness });
 }
 
 /** Orders a (mobile, partner) pair as (cation, anion); undefined when both have the same sign. */
@@ -120,6 +124,14 @@ export function knownPartners(mobile: Ion): string[] {
     if (mobile.oxidation < 0 && anion === mobile.element && aox === mobile.oxidation) out.push(formatIon(cation, cox));
   }
   return out;
+}
+
+/** Every tabulated (cation, anion) row with its parameters, in table order. */
+export function tabulatedPairRows(): { cation: Ion; anion: Ion; params: MorseParams }[] {
+  return pairsTable.rows.map((row) => {
+    const [cation, cox, anion, aox] = row as [string, number, string, number];
+    return { cation: { element: cation, oxidation: cox }, anion: { element: anion, oxidation: aox }, params: pairs.get(key(cation, cox, anion, aox))! };
+  });
 }
 
 /** Oxidation states with which an element appears as a mobile ion in the pair table (cations and anions). */

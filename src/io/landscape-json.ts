@@ -20,6 +20,8 @@ export interface LandscapeSummary {
   nFrameworkAtoms: number;
   pairTerms: number;
   oxidationSource: string;
+  /** Per counter-ion pair: 'table' or 'derived' BVSE parameters. */
+  paramSources?: Record<string, 'table' | 'derived'>;
   barriers: PerDimension<number | null>;
   percolation: Pick<PercolationResult, 'percolationDimensionAt'> | null;
   warnings: string[];
@@ -43,6 +45,7 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
     n_framework_atoms: r.nFrameworkAtoms,
     pair_terms: r.pairTerms,
     oxidation_source: r.oxidationSource,
+    param_sources: r.paramSources ?? {},
     barriers: r.barriers,
     percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
     timings_ms: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, round(v, 1)])),

@@ -118,6 +118,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         eMax: r.eMax,
         barriers: { '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] },
         nFrameworkAtoms: r.nFrameworkAtoms,
+        paramSources: r.paramSources,
         timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 100) / 100])),
         ...(note ? { note: note.length > 500 ? `${note.slice(0, 497)}...` : note } : {}),
       };

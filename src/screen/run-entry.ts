@@ -67,6 +67,7 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     error_kind: null,
     error: null,
     note: null,
+    param_sources: null,
     time_ms: 0,
     timings_ms: {},
     rows_in_structure: 0,
@@ -163,6 +164,7 @@ export async function runEntry(
         row.barrier_3d = r.barriers['3D'];
         row.status = 'ok';
         row.timings_ms = r.timingsMs;
+        row.param_sources = r.paramSources ?? null;
         row.note = [desc.note, r.note].filter(Boolean).join('; ') || null;
       } catch (e) {
         const err = errorInfo(e);

@@ -109,6 +109,8 @@ export interface IonOutcome {
   nFrameworkAtoms: number | null;
   timingsMs: Record<string, number>;
   note?: string;
+  /** Per counter-ion pair ("Li+–S2-"): 'table' or 'derived' BVSE parameters. */
+  paramSources?: Record<string, 'table' | 'derived'>;
   /** Which backend computed the grid ("webgpu", "cpu"). */
   backend?: string;
 }
@@ -157,6 +159,8 @@ export interface ScreenRow {
   error: string | null;
   /** Size-guard coarsening, anions that could not be listed, ... */
   note: string | null;
+  /** Where each counter-ion pair's BVSE parameters came from: {"Br-–P5+": "derived", ...}; null on error rows. */
+  param_sources: Record<string, 'table' | 'derived'> | null;
   /** Wall time of this (structure, ion) in ms, and the processor's phases. */
   time_ms: number;
   timings_ms: Record<string, number>;
@@ -191,7 +195,7 @@ export interface ScreenHeader {
 export const CSV_COLUMNS = [
   'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
   'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
-  'note', 'time_ms',
+  'note', 'param_sources', 'time_ms',
 ] as const;
 
 export const CSV_DUAL_COLUMNS = ['em_li', 'em_x', 'em_ratio', 'dual_ion'] as const;

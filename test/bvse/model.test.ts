@@ -5,7 +5,7 @@ import { buildFramework, resolveMobileIon } from '../../src/bvse/build-framework
 import { bvlainModel, softbvModel, getModel, models } from '../../src/bvse/model.js';
 import { InputError, MissingBvParamError, MobileIonError, OxidationStateError, UsageError } from '../../src/errors.js';
 import { cliErrorText } from '../../src/cli/hints.js';
-import type { Framework, PairType } from '../../src/bvse/framework.js';
+import { paramSources, type Framework, type PairType } from '../../src/bvse/framework.js';
 
 type Sp = [element: string, oxidation: number | null, occupancy?: number];
 
@@ -115,7 +115,12 @@ describe('buildFramework (bvlain model)', () => {
       { at: [0.5, 0.5, 0.5], sp: [['Sn', 2]] },
       { at: [0.2, 0.5, 0.5], sp: [['I', -1]] },
     ]);
-    expect(() => buildFramework(cs, { ion: 'I-' })).toThrow(/^no BVSE parameters for I- with Sn2\+/);
+    // I-–Sn2+ is not tabulated but its inputs exist: derived (derive-params.ts), and the type says so.
+    const fw = buildFramework(cs, { ion: 'I-' });
+    expect(fw.types.find((t) => t.species === 'Sn2+')).toMatchObject({ kind: 'morse', source: 'derived' });
+    expect(fw.types.find((t) => t.species === 'Cs+')).toMatchObject({ kind: 'morse', source: 'table' });
+    expect(paramSources(fw).sources).toEqual({ 'I-–Cs+': 'table', 'I-–Sn2+': 'derived' });
+    expect(paramSources(fw).warnings).toHaveLength(1);
   });
 
   it('refuses table rows with alpha < 0 (failed fits) and says why', () => {

@@ -114,16 +114,17 @@ const write = (f, obj) => {
       const f = l.trim().split(/\s+/);
       if (f.length !== 10) throw new Error(`bad elements line: ${l}`);
       // Z, symbol, ox, (reference oxidation state), mass, n (period), group, block (1 s/p, 2 d, 3 f), radius, softness
-      return [f[1], num(f[0]), num(f[2]), num(f[5]), num(f[8])];
+      return [f[1], num(f[0]), num(f[2]), num(f[5]), num(f[8]), num(f[7]), num(f[9])];
     });
   write('softbv-elements.json', {
     description:
       "softBV's per-ion data (elements.dat) per (element, oxidation state): Z, principal quantum number n (the period), the radius r (Å) that softBV uses " +
-      'for the Coulomb screening length 0.74·(rA+rB). Columns of the source not needed here (mass, group, block, reference oxidation state, last column) are left out.',
+      'for the Coulomb screening length 0.74·(rA+rB), the block (1 s/p, 2 d, 3 f) and the absolute softness sigma that softBV uses to derive its BVSE pair parameters ' +
+      '(src/bvse/derive-params.ts). Columns of the source not needed here (mass, group, reference oxidation state) are left out.',
     source:
       'H. Chen, L. L. Wong, S. Adams, "SoftBV - a software tool for screening the materials genome of inorganic fast ion conductors", Acta Cryst. B 75, 18-33 (2019), doi:10.1107/S2052520618015718; ' +
       'H. Chen, S. Adams, IUCrJ 4, 614-625 (2017). Transcribed from the elements.dat distributed with softBV-compatible tools; column meanings as read by CAVD (B. He et al.).',
-    columns: ['symbol', 'Z', 'ox', 'n', 'radius'],
+    columns: ['symbol', 'Z', 'ox', 'n', 'radius', 'block', 'softness'],
     rows,
   });
 }
