@@ -3,8 +3,9 @@ import { NoAdapterError } from '../errors.js';
 import { createCpuBackend } from './cpu/index.js';
 import type { EnergyBackend } from './types.js';
 import { createWebGpuBackend } from './webgpu/index.js';
+import { BACKEND_KINDS, isBackendKind, type BackendKind } from './kind.js';
 
-export type BackendKind = 'auto' | 'webgpu' | 'cpu';
+export type { BackendKind } from './kind.js';
 
 export interface SelectBackendOptions {
   /** Substring of the WebGPU adapter name (Dawn's `adapter=` option). */
@@ -26,7 +27,7 @@ export async function selectBackend(kind: BackendKind, opts: SelectBackendOption
   if (kind === 'cpu') return cpu();
   const webgpu = () => createWebGpuBackend({ adapter: opts.adapter, onWarning: opts.log, fallback: cpu });
   if (kind === 'webgpu') return webgpu();
-  if (kind !== 'auto') throw new RangeError(`unknown backend '${kind as string}' (auto, webgpu or cpu)`);
+  if (!isBackendKind(kind)) throw new RangeError(`unknown backend '${kind as string}' (${BACKEND_KINDS.join(', ')})`);
   try {
     const backend = await webgpu();
     opts.log?.(`using ${backend.description}`);

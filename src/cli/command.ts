@@ -1,4 +1,6 @@
 import { UsageError } from '../errors.js';
+import { BACKEND_KINDS, isBackendKind, type BackendKind } from '../backends/kind.js';
+import { DEFAULT_MODEL, isModelName, models, type ModelName } from '../bvse/model.js';
 import { DEFAULT_MAX_FILE_BYTES, formatBytes, MAX_FILE_SIZE_ENV, parseByteSize } from '../structure/size-limit.js';
 
 // What every CLI command module exports. Options are declared once and drive both parsing
@@ -64,13 +66,23 @@ export function optionalPositiveNumber(v: OptionValues, name: string, integer = 
   return str(v, name) === undefined ? undefined : positiveNumber(v, name, integer);
 }
 
-export type BackendKind = 'auto' | 'cpu' | 'webgpu';
-
 /** --backend: auto (WebGPU when an adapter exists, else CPU), webgpu or cpu. */
 export function backendOption(v: OptionValues): BackendKind {
   const k = str(v, 'backend') ?? 'auto';
-  if (k !== 'auto' && k !== 'cpu' && k !== 'webgpu') throw new UsageError(`--backend expects auto, webgpu or cpu, got '${k}'`);
+  if (!isBackendKind(k)) throw new UsageError(`--backend expects ${orList(BACKEND_KINDS)}, got '${k}'`);
   return k;
+}
+
+/** "a, b or c". */
+function orList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** --model: one of the models src/bvse/model.ts defines. */
+export function modelOption(v: OptionValues): ModelName {
+  const m = str(v, 'model') ?? DEFAULT_MODEL;
+  if (!isModelName(m)) throw new UsageError(`--model expects ${orList(Object.keys(models))}, got '${m}'`);
+  return m;
 }
 
 /** --connectivity: grid neighbours in the percolation sweep (6 faces, 18 +edges, 26 +corners). */

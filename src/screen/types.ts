@@ -1,5 +1,7 @@
 // Data shapes of a screen: the configuration every worker gets, the per-structure processor
 // interface (the real BVSE one, or a fake in tests), and the rows written to the JSONL table.
+import type { BackendKind } from '../backends/kind.js';
+import type { ModelName } from '../bvse/model.js';
 
 /** The dual-ion criterion (Li+ and an anion both mobile): Em(Li+) < liMax and ratioMin <= Em(X)/Em(Li+) <= ratioMax. */
 export interface DualIonCriterion {
@@ -19,7 +21,7 @@ export interface ScreenConfig {
   ions: string[];
   /** Add every anion species of each structure as a mobile ion. */
   anions: boolean;
-  model: 'bvlain' | 'softbv';
+  model: ModelName;
   /** Requested grid spacing (Å). */
   resolution: number;
   /** Oxidation-state overrides, e.g. { Fe: 3 }. */
@@ -57,7 +59,7 @@ export function screenConfig(over: Partial<ScreenConfig> = {}): ScreenConfig {
 
 /** Not recorded in the header: how, not what, is computed. */
 export interface RuntimeConfig {
-  backend: 'auto' | 'cpu' | 'webgpu';
+  backend: BackendKind;
 }
 
 /** One unit of work: a file, or a member of an archive (then its text travels with it). */
