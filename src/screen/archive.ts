@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip, inflateRawSync } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { maxFileBytes } from '../structure/size-limit.js';
 
 export class ArchiveError extends InputError {
   override name = 'ArchiveError';
@@ -19,14 +20,18 @@ export function archiveKind(name: string): ArchiveKind | null {
   return null;
 }
 
-/** Members larger than this are reported as errors instead of being read (a CIF is kilobytes). */
-export const MAX_MEMBER_BYTES = 256 * 1024 * 1024;
+/** Members larger than the structure-file limit (--max-file-size) are error rows instead of being read. */
+export function maxMemberBytes(): number {
+  return maxFileBytes();
+}
 
 export interface ArchiveMember {
   name: string;
   /** Null when the member was not requested (its bytes were skipped), or could not be read (see error). */
   data: Buffer | null;
   error?: string;
+  /** A tar hard link: the (earlier) member whose bytes this one shares. */
+  linkTo?: string;
 }
 
 /** Pulls exact byte counts out of an async chunk stream, keeping at most one chunk plus the request. */
@@ -58,11 +63,12 @@ class ByteReader {
     return out;
   }
 
-  async skip(n: number): Promise<void> {
+  /** Skips n bytes; returns how many could not be skipped because the stream ended (0 normally). */
+  async skip(n: number): Promise<number> {
     while (n > 0) {
       if (this.length === 0) {
         await this.fill(1);
-        if (this.length === 0) return;
+        if (this.length === 0) return n;
       }
       const head = this.chunks[0]!;
       if (head.length <= n) {
@@ -75,6 +81,7 @@ class ByteReader {
         n = 0;
       }
     }
+    return 0;
   }
 }
 
@@ -133,7 +140,9 @@ export async function* readTar(path: string, gzipped: boolean, want: (name: stri
   try {
     for (;;) {
       const h = await reader.read(512);
-      if (h.length === 0) return;
+      // A tar ends with zero blocks; a stream that stops between members was cut there.
+      if (h.length === 0 && first) return;
+      if (h.length === 0) throw new ArchiveError(`${path}: truncated tar archive: it ends without the end-of-archive marker (members after the cut are lost)`);
       if (h.length < 512) throw new ArchiveError(`${path}: truncated tar archive`);
       if (h.every((x) => x === 0)) return;
       if (!tarChecksumOk(h)) throw new ArchiveError(`${path}: ${first ? 'not a tar archive' : 'corrupt tar header'} (bad header checksum)`);
@@ -151,20 +160,28 @@ export async function* readTar(path: string, gzipped: boolean, want: (name: stri
         continue;
       }
       longName = null;
+      const cut = (member: string) => new ArchiveError(`${path}: truncated tar archive: member '${member}' and everything after it are cut off`);
+      if (type === '1') {
+        // A hard link carries no bytes: it names an earlier member.
+        if ((await reader.skip(padded)) > 0) throw cut(name);
+        yield { name: name.replace(/^\.\//, ''), data: null, linkTo: cString(h, 157, 100).replace(/^\.\//, '') };
+        continue;
+      }
       if (type !== '0' && type !== '\0' && type !== '7') {
-        await reader.skip(padded);
+        if ((await reader.skip(padded)) > 0) throw cut(name);
         continue;
       }
       name = name.replace(/^\.\//, '');
+      const limit = maxMemberBytes();
       if (!want(name)) {
-        await reader.skip(padded);
+        if ((await reader.skip(padded)) > 0) throw cut(name);
         yield { name, data: null };
-      } else if (size > MAX_MEMBER_BYTES) {
-        await reader.skip(padded);
-        yield { name, data: null, error: `member is ${size} bytes, larger than the ${MAX_MEMBER_BYTES}-byte limit` };
+      } else if (size > limit) {
+        if ((await reader.skip(padded)) > 0) throw cut(name);
+        yield { name, data: null, error: `member is ${size} bytes, larger than the ${limit}-byte limit (--max-file-size)` };
       } else {
         const data = await reader.read(padded);
-        if (data.length < size) throw new ArchiveError(`${path}: truncated tar archive (member ${name})`);
+        if (data.length < padded) throw cut(name);
         yield { name, data: Buffer.from(data.subarray(0, size)) };
       }
     }
@@ -216,6 +233,7 @@ async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh
       cdSize = Number(rec.readBigUInt64LE(40));
       cdOffset = Number(rec.readBigUInt64LE(48));
     }
+    if (cdOffset + cdSize > size) throw new ArchiveError(`${path}: truncated or corrupt zip (its central directory points past the end of the file)`);
     const cd = Buffer.alloc(cdSize);
     await fh.read(cd, 0, cdSize, cdOffset);
     const entries: ZipEntry[] = [];
@@ -259,6 +277,7 @@ async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh
 export async function* readZip(path: string, want: (name: string) => boolean): AsyncGenerator<ArchiveMember> {
   const { entries, fh } = await readZipDirectory(path);
   try {
+    const fileSize = (await fh.stat()).size;
     for (const z of entries) {
       if (z.name.endsWith('/')) continue;
       const name = z.name.replace(/^\.\//, '');
@@ -275,8 +294,13 @@ export async function* readZip(path: string, want: (name: string) => boolean): A
         yield fail(`unsupported zip compression method ${z.method} (only stored and deflate)`);
         continue;
       }
-      if (z.size > MAX_MEMBER_BYTES) {
-        yield fail(`member is ${z.size} bytes, larger than the ${MAX_MEMBER_BYTES}-byte limit`);
+      const limit = maxMemberBytes();
+      if (z.size > limit) {
+        yield fail(`member is ${z.size} bytes, larger than the ${limit}-byte limit (--max-file-size)`);
+        continue;
+      }
+      if (z.localOffset + 30 + z.compressedSize > fileSize) {
+        yield fail('member extends past the end of the archive (truncated zip)');
         continue;
       }
       const local = Buffer.alloc(30);
@@ -289,10 +313,14 @@ export async function* readZip(path: string, want: (name: string) => boolean): A
       const raw = Buffer.alloc(z.compressedSize);
       await fh.read(raw, 0, z.compressedSize, dataStart);
       try {
-        const data = z.method === 0 ? raw : inflateRawSync(raw);
+        // The directory's size is a claim: inflation stops one byte past it, so a member that
+        // understates its size costs at most that much memory (never the whole expansion).
+        const data = z.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(1, z.size + 1) });
         yield data.length === z.size ? { name, data } : fail(`size mismatch after inflating (${data.length} != ${z.size})`);
       } catch (e) {
-        yield fail(`cannot inflate: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+          yield fail(`member inflates to more than the ${z.size} bytes its directory entry declares (corrupt or hostile zip)`);
+        } else yield fail(`cannot inflate: ${(e as Error).message}`);
       }
     }
   } finally {

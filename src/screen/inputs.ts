@@ -5,9 +5,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { posix, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { UsageError } from '../errors.js';
-import { decodeText, isGzip, isStructureFileName as isReadableName } from '../structure/read.js';
+import { decodeText, gunzipBounded, isGzip, isStructureFileName as isReadableName } from '../structure/read.js';
+import { maxFileBytes } from '../structure/size-limit.js';
 import { archiveKind, readArchive, type ArchiveKind } from './archive.js';
 import type { EntryInput } from './types.js';
 
@@ -23,10 +23,16 @@ export interface Source {
 }
 
 export interface Entry {
-  /** Stable id: "dir/sub/x.cif", or "set.tar.gz!/sub/x.cif" for archive members. */
+  /** Stable id: "dir/sub/x.cif", or "set.tar.gz!/sub/x.cif" for archive members ("...~2" for a repeated member name). */
   id: string;
   source: number;
   member?: string;
+  /** Which member of that name (1 = the first in archive order); archives may repeat names. */
+  occurrence?: number;
+  /** A tar hard link: the member whose bytes it shares. */
+  linkTo?: string;
+  /** The archive could not be listed (fully): this entry stands for what was lost, as an error row. */
+  error?: string;
 }
 
 export interface Discovery {
@@ -46,9 +52,9 @@ export function isStructureFileName(name: string): boolean {
   return isReadableName(base);
 }
 
-/** An archive member's text; gzipped members (x.cif.gz, x.json.gz) are decompressed. */
-function memberText(name: string, data: Buffer): string {
-  return decodeText(isGzip(data, name) ? gunzipSync(data) : data);
+/** An archive member's text; gzipped members (x.cif.gz, x.json.gz) are decompressed, up to the size limit. */
+async function memberText(name: string, data: Buffer): Promise<string> {
+  return decodeText(isGzip(data, name) ? await gunzipBounded(data, name, maxFileBytes()) : data);
 }
 
 /** Posix-style, no "./", no trailing slash: ids look the same on every machine. */
@@ -112,6 +118,7 @@ export async function expandGlob(pattern: string): Promise<string[]> {
   const absolute = norm.startsWith('/');
   const segs = norm.split('/').filter((s, i) => s !== '' || i === 0).filter((s) => s !== '');
   const out: string[] = [];
+  const visited = new Set<string>();
   const walk = async (dir: string, i: number): Promise<void> => {
     if (i === segs.length) {
       out.push(dir);
@@ -120,6 +127,15 @@ export async function expandGlob(pattern: string): Promise<string[]> {
     const seg = segs[i]!;
     const join = (name: string) => (dir === '' ? name : dir === '/' ? `/${name}` : `${dir}/${name}`);
     if (seg === '**') {
+      // Each real directory once per pattern position: symlink loops end here.
+      try {
+        const st = await stat(dir === '' ? '.' : dir);
+        const key = `${st.dev}:${st.ino}:${i}`;
+        if (visited.has(key)) return;
+        visited.add(key);
+      } catch {
+        return;
+      }
       await walk(dir, i + 1);
       let children: Array<{ name: string; isDir: boolean }> = [];
       try {
@@ -188,7 +204,13 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
     entries.push({ id, source: sources.length - 1 });
   };
 
+  // Each real directory once (device + inode): symlink loops ("ln -s . dir/self") end here.
+  const visitedDirs = new Set<string>();
   const walkDir = async (dir: string, id: string): Promise<void> => {
+    const st = await stat(dir);
+    const key = `${st.dev}:${st.ino}`;
+    if (visitedDirs.has(key)) return;
+    visitedDirs.add(key);
     for (const c of await listDir(dir)) {
       const p = `${dir}/${c.name}`;
       const cid = id === '.' ? c.name : `${id}/${c.name}`;
@@ -226,12 +248,27 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
     } else await addPath(input, false);
   }
 
-  // Archive members, listed without keeping their bytes (a tar.gz is decompressed once here).
+  // Archive members, listed without keeping their bytes (a tar.gz is decompressed once here). A
+  // corrupt or cut archive keeps the members listed before the damage and adds one error entry.
   for (let s = 0; s < sources.length; s++) {
     const src = sources[s]!;
     if (src.kind === 'file') continue;
-    for await (const m of readArchive(src.path, src.kind, () => false)) {
-      if (isStructureFileName(m.name)) entries.push({ id: `${src.id}!/${normaliseId(m.name)}`, source: s, member: m.name });
+    const seen = new Map<string, number>();
+    try {
+      for await (const m of readArchive(src.path, src.kind, () => false)) {
+        if (!isStructureFileName(m.name)) continue;
+        const occurrence = (seen.get(m.name) ?? 0) + 1;
+        seen.set(m.name, occurrence);
+        entries.push({
+          id: memberId(src.id, m.name, occurrence),
+          source: s,
+          member: m.name,
+          occurrence,
+          ...(m.linkTo !== undefined ? { linkTo: m.linkTo } : {}),
+        });
+      }
+    } catch (err) {
+      entries.push({ id: src.id, source: s, error: (err as Error).message });
     }
   }
 
@@ -239,6 +276,11 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
   const unique: Entry[] = [];
   for (const e of entries) if (unique.length === 0 || unique[unique.length - 1]!.id !== e.id) unique.push(e);
   return { sources, entries: unique };
+}
+
+/** "set.tar!/a.cif", and "set.tar!/a.cif~2" for the second member with that name. */
+export function memberId(archiveId: string, member: string, occurrence: number): string {
+  return `${archiveId}!/${normaliseId(member)}${occurrence > 1 ? `~${occurrence}` : ''}`;
 }
 
 export interface ShardSpec {
@@ -276,39 +318,63 @@ export function inputsDigest(entries: readonly Entry[]): string {
 /**
  * The entries to run, as EntryInputs, in sorted order except that each archive's members come
  * together in archive order (an archive is streamed once). Lazy: one archive member is in memory
- * at a time per pending consumer.
+ * at a time per pending consumer (plus the targets of hard links, until their links are read).
  */
 export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]): AsyncGenerator<EntryInput> {
-  const byArchive = new Map<number, Map<string, Entry>>();
+  const key = (name: string, occurrence: number) => `${occurrence}\0${name}`;
+  const byArchive = new Map<number, { wanted: Map<string, Entry>; names: Set<string>; linkTargets: Set<string> }>();
   for (const e of work) {
     if (e.member === undefined) continue;
     let m = byArchive.get(e.source);
-    if (!m) byArchive.set(e.source, (m = new Map()));
-    m.set(e.member, e);
+    if (!m) byArchive.set(e.source, (m = { wanted: new Map(), names: new Set(), linkTargets: new Set() }));
+    m.wanted.set(key(e.member, e.occurrence ?? 1), e);
+    m.names.add(e.member);
+    if (e.linkTo !== undefined) m.linkTargets.add(e.linkTo);
   }
   const streamed = new Set<number>();
   for (const e of work) {
     const src = d.sources[e.source]!;
+    if (e.error !== undefined) {
+      yield { file: e.id, readError: { kind: 'ArchiveError', message: e.error } };
+      continue;
+    }
     if (src.kind === 'file') {
       yield { file: e.id, path: src.path };
       continue;
     }
     if (streamed.has(e.source)) continue;
     streamed.add(e.source);
-    const wanted = byArchive.get(e.source)!;
+    const { wanted, names, linkTargets } = byArchive.get(e.source)!;
     const seen = new Set<string>();
+    const occurrences = new Map<string, number>();
+    // Bytes (or the read error) of members that a later hard link in this archive points to.
+    const linkData = new Map<string, Buffer | string>();
     try {
-      for await (const m of readArchive(src.path, src.kind, (name) => wanted.has(name))) {
-        const entry = wanted.get(m.name);
-        if (!entry || seen.has(m.name)) continue;
-        seen.add(m.name);
-        let text: string | null = null;
+      for await (const m of readArchive(src.path, src.kind, (name) => names.has(name) || linkTargets.has(name))) {
+        const occurrence = (occurrences.get(m.name) ?? 0) + 1;
+        occurrences.set(m.name, occurrence);
+        if (linkTargets.has(m.name) && m.linkTo === undefined) linkData.set(m.name, m.data ?? m.error ?? 'cannot read member');
+        const k = key(m.name, occurrence);
+        const entry = wanted.get(k);
+        if (!entry || seen.has(k)) continue;
+        seen.add(k);
+        let data = m.data;
         let why = m.error ?? 'cannot read member';
-        if (m.data) {
+        if (m.linkTo !== undefined) {
+          const target = linkData.get(m.linkTo);
+          if (Buffer.isBuffer(target)) data = target;
+          else why = target ?? `hard link to '${m.linkTo}', which is not an earlier member of the archive`;
+        }
+        let text: string | null = null;
+        if (data) {
           try {
-            text = memberText(m.name, m.data);
-          } catch (e) {
-            why = `not a valid gzip member (${(e as Error).message})`;
+            text = await memberText(m.name, data);
+          } catch (err) {
+            if ((err as Error).name === 'FileTooLarge') {
+              yield { file: entry.id, readError: { kind: 'FileTooLarge', message: (err as Error).message } };
+              continue;
+            }
+            why = `not a valid gzip member (${(err as Error).message})`;
           }
         }
         if (text !== null) yield { file: entry.id, text };
@@ -316,13 +382,13 @@ export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]):
       }
     } catch (err) {
       // The archive broke mid-way: every member not yet yielded gets an error row.
-      for (const [name, entry] of wanted) {
-        if (!seen.has(name)) yield { file: entry.id, readError: { kind: 'ArchiveError', message: (err as Error).message } };
+      for (const [k, entry] of wanted) {
+        if (!seen.has(k)) yield { file: entry.id, readError: { kind: 'ArchiveError', message: (err as Error).message } };
       }
       continue;
     }
-    for (const [name, entry] of wanted) {
-      if (!seen.has(name)) yield { file: entry.id, readError: { kind: 'ArchiveError', message: `${entry.id}: member vanished from the archive` } };
+    for (const [k, entry] of wanted) {
+      if (!seen.has(k)) yield { file: entry.id, readError: { kind: 'ArchiveError', message: `${entry.id}: member vanished from the archive` } };
     }
   }
 }
