@@ -1,5 +1,6 @@
 // Builds the browser preview into a static dist/web/ that any static host can serve:
-// app.js (the page), cpu-worker.js (the CPU fallback's Web Worker), index.html, styles.css,
+// app.js (the page), pipeline-worker.js (the pipeline, off the main thread), cpu-worker.js (the CPU
+// backend's Web Workers), index.html, styles.css,
 // moyo's .wasm (symmetry tables) and the bundled fixtures with an index.
 //
 // The page reuses the same core modules as the CLI. Two of them have Node-only defaults that a browser
@@ -33,7 +34,11 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const t0 = performance.now();
 await esbuild.build({
-  entryPoints: { app: join(root, 'src/web/main.ts'), 'cpu-worker': join(root, 'src/web/cpu-worker.ts') },
+  entryPoints: {
+    app: join(root, 'src/web/main.ts'),
+    'pipeline-worker': join(root, 'src/web/pipeline-worker.ts'),
+    'cpu-worker': join(root, 'src/web/cpu-worker.ts'),
+  },
   outdir: out,
   bundle: true,
   format: 'esm',

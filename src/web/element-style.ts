@@ -1,6 +1,8 @@
-// Display colours and radii for atoms in the 3D view. Colours follow the familiar CPK/Jmol scheme
-// (our own transcription, rounded); radii are display sizes in Å (roughly 0.4× the ionic or covalent
-// radius, so that neighbouring atoms and the isosurface between them stay visible).
+// Display colours and radii for atoms in the 3D view: the page's one element palette. Hues follow the
+// familiar CPK/Jmol scheme (our own transcription, rounded), lightened toward white (LIGHTEN) so that
+// the saturated overlay colours of palette.ts (path, saddles, sites) are never mistaken for an element.
+// Radii are display sizes in Å (roughly 0.4× the ionic or covalent radius, so that neighbouring atoms
+// and the isosurface between them stay visible).
 
 /** Hex colour and display radius (Å) per element. */
 const STYLE: Record<string, [number, number]> = {
@@ -20,7 +22,7 @@ const STYLE: Record<string, [number, number]> = {
   Ir: [0x175487, 0.45], Pt: [0xd0d0e0, 0.45], Au: [0xffd123, 0.5], Hg: [0xb8b8d0, 0.5], Tl: [0xa6544d, 0.55],
   Pb: [0x575961, 0.55], Bi: [0x9e4fb5, 0.55], U: [0x008fff, 0.5],
 };
-const UNKNOWN: [number, number] = [0xff1493, 0.4];
+const UNKNOWN: [number, number] = [0xa0a0a0, 0.4];
 
 export interface AtomStyle {
   /** Linear 0..1 RGB. */
@@ -28,13 +30,24 @@ export interface AtomStyle {
   radius: number;
 }
 
+/** Fraction of the way from the CPK hue to white. */
+const LIGHTEN = 0.45;
+
+function pastel(hex: number): [number, number, number] {
+  const c = [((hex >> 16) & 255) / 255, ((hex >> 8) & 255) / 255, (hex & 255) / 255];
+  return c.map((v) => v + (1 - v) * LIGHTEN) as [number, number, number];
+}
+
 export function atomStyle(element: string): AtomStyle {
   const [hex, radius] = STYLE[element] ?? UNKNOWN;
-  return { color: [((hex >> 16) & 255) / 255, ((hex >> 8) & 255) / 255, (hex & 255) / 255], radius };
+  return { color: pastel(hex), radius };
 }
+
+/** Every element with a palette entry (for tests and the legend). */
+export const PALETTE_ELEMENTS: readonly string[] = Object.keys(STYLE);
 
 /** CSS colour of an element, for legends. */
 export function cssColor(element: string): string {
-  const [hex] = STYLE[element] ?? UNKNOWN;
-  return `#${hex.toString(16).padStart(6, '0')}`;
+  const c = atomStyle(element).color;
+  return `#${c.map((v) => Math.round(255 * v).toString(16).padStart(2, '0')).join('')}`;
 }

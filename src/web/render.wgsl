@@ -1,5 +1,5 @@
-// Render shaders of the 3D view: instanced spheres (atoms, path beads, sites), the isosurface mesh
-// and line segments (cell edges). One uniform block for all three pipelines.
+// Render shaders of the 3D view: instanced spheres (atoms, path beads, sites), the isosurface mesh,
+// line segments (cell edges, axes) and translucent polyhedra. One uniform block for all pipelines.
 
 struct Frame {
   viewProj: mat4x4f,
@@ -91,4 +91,31 @@ fn lineVs(
 @fragment
 fn lineFs(in: LineOut) -> @location(0) vec4f {
   return in.color;
+}
+
+struct PolyOut {
+  @builtin(position) clip: vec4f,
+  @location(0) world: vec3f,
+  @location(1) normal: vec3f,
+  @location(2) color: vec4f,
+};
+
+@vertex
+fn polyVs(
+  @location(0) position: vec3f,  // polyhedron face vertex (Å)
+  @location(1) normal: vec3f,    // face normal (any length, either side)
+  @location(2) color: vec4f,     // rgba, straight alpha
+) -> PolyOut {
+  var out: PolyOut;
+  out.world = position;
+  out.clip = frame.viewProj * vec4f(position, 1.0);
+  out.normal = normal;
+  out.color = color;
+  return out;
+}
+
+@fragment
+fn polyFs(in: PolyOut) -> @location(0) vec4f {
+  let a = in.color.a;
+  return vec4f(shade(in.color.rgb, in.normal, in.world) * a, a);
 }

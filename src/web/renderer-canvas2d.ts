@@ -31,6 +31,10 @@ export class Canvas2dRenderer implements SceneRenderer {
   }
 
   async render(camera: CameraMatrices): Promise<void> {
+    this.draw(camera);
+  }
+
+  draw(camera: CameraMatrices): void {
     const { ctx } = this;
     const w = this.canvas.width, h = this.canvas.height;
     ctx.fillStyle = rgb(BACKGROUND);
@@ -67,6 +71,31 @@ export class Canvas2dRenderer implements SceneRenderer {
           ctx.fillStyle = g;
           ctx.beginPath();
           ctx.arc(p[0], p[1], Math.max(0.5, radiusPx), 0, 2 * Math.PI);
+          ctx.fill();
+        },
+      });
+    }
+
+    const tri = this.scene.triangles;
+    for (let t = 0; t < tri.count; t++) {
+      const o = 9 * t;
+      const P = tri.positions;
+      const p0 = project(P[o]!, P[o + 1]!, P[o + 2]!);
+      const p1 = project(P[o + 3]!, P[o + 4]!, P[o + 5]!);
+      const p2 = project(P[o + 6]!, P[o + 7]!, P[o + 8]!);
+      if (!p0 || !p1 || !p2) continue;
+      const cx = (P[o]! + P[o + 3]! + P[o + 6]!) / 3, cy = (P[o + 1]! + P[o + 4]! + P[o + 7]!) / 3, cz = (P[o + 2]! + P[o + 5]! + P[o + 8]!) / 3;
+      const c = tri.colors;
+      const fill = `rgba(${Math.round(255 * c[12 * t]!)},${Math.round(255 * c[12 * t + 1]!)},${Math.round(255 * c[12 * t + 2]!)},${c[12 * t + 3]})`;
+      items.push({
+        depth: Math.hypot(eye[0] - cx, eye[1] - cy, eye[2] - cz),
+        draw: () => {
+          ctx.fillStyle = fill;
+          ctx.beginPath();
+          ctx.moveTo(p0[0], p0[1]);
+          ctx.lineTo(p1[0], p1[1]);
+          ctx.lineTo(p2[0], p2[1]);
+          ctx.closePath();
           ctx.fill();
         },
       });

@@ -1,5 +1,6 @@
 // The WebGPU renderer of the 3D view: instanced spheres, line segments and a translucent isosurface,
-// 4× MSAA with a depth buffer. Opaque geometry first, then the isosurface without depth writes.
+// translucent polyhedra, 4× MSAA with a depth buffer. Opaque geometry first, then the translucent
+// polyhedra and isosurface without depth writes.
 import shaderSource from './render.wgsl';
 import type { CameraMatrices } from './camera.js';
 import type { IsoMesh } from './isosurface.js';
@@ -20,12 +21,14 @@ export class WebGpuRenderer implements SceneRenderer {
   private readonly spherePipeline: GPURenderPipeline;
   private readonly meshPipeline: GPURenderPipeline;
   private readonly linePipeline: GPURenderPipeline;
+  private readonly polyPipeline: GPURenderPipeline;
   private readonly sphereVertices: GPUBuffer;
   private readonly sphereIndices: GPUBuffer;
   private readonly sphereIndexCount: number;
   private instances: { centers: GPUBuffer; colors: GPUBuffer; count: number } | null = null;
   private lines: { positions: GPUBuffer; colors: GPUBuffer; vertexCount: number } | null = null;
   private mesh: { positions: GPUBuffer; normals: GPUBuffer; vertexCount: number } | null = null;
+  private polys: { positions: GPUBuffer; normals: GPUBuffer; colors: GPUBuffer; vertexCount: number } | null = null;
   private targets: { width: number; height: number; color: GPUTexture; depth: GPUTexture } | null = null;
 
   /** Opens a device for drawing; throws when the browser has no WebGPU adapter. */
@@ -119,6 +122,34 @@ export class WebGpuRenderer implements SceneRenderer {
       multisample,
     });
 
+    this.polyPipeline = device.createRenderPipeline({
+      label: 'preview polyhedra',
+      layout: pipelineLayout,
+      vertex: {
+        module,
+        entryPoint: 'polyVs',
+        buffers: [
+          { arrayStride: 12, attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x3' }] },
+          { arrayStride: 12, attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x3' }] },
+          { arrayStride: 16, attributes: [{ shaderLocation: 2, offset: 0, format: 'float32x4' }] },
+        ],
+      },
+      fragment: {
+        module,
+        entryPoint: 'polyFs',
+        targets: [{
+          format,
+          blend: {
+            color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+          },
+        }],
+      },
+      primitive: { topology: 'triangle-list', cullMode: 'none' },
+      depthStencil: { format: 'depth24plus', depthWriteEnabled: false, depthCompare: 'less' },
+      multisample,
+    });
+
     const sphere = icosphere(2);
     this.sphereVertices = this.upload('sphere vertices', sphere.positions, GPUBufferUsage.VERTEX);
     this.sphereIndices = this.upload('sphere indices', sphere.indices, GPUBufferUsage.INDEX);
@@ -144,9 +175,20 @@ export class WebGpuRenderer implements SceneRenderer {
     this.instances?.colors.destroy();
     this.lines?.positions.destroy();
     this.lines?.colors.destroy();
+    this.polys?.positions.destroy();
+    this.polys?.normals.destroy();
+    this.polys?.colors.destroy();
     this.instances = null;
     this.lines = null;
+    this.polys = null;
     if (!scene) return;
+    if (scene.triangles.count > 0)
+      this.polys = {
+        positions: this.upload('polyhedra positions', scene.triangles.positions, GPUBufferUsage.VERTEX),
+        normals: this.upload('polyhedra normals', scene.triangles.normals, GPUBufferUsage.VERTEX),
+        colors: this.upload('polyhedra colours', scene.triangles.colors, GPUBufferUsage.VERTEX),
+        vertexCount: scene.triangles.count * 3,
+      };
     this.instances = {
       centers: this.upload('sphere centres', scene.spheres.centers, GPUBufferUsage.VERTEX),
       colors: this.upload('sphere colours', scene.spheres.colors, GPUBufferUsage.VERTEX),
@@ -183,6 +225,11 @@ export class WebGpuRenderer implements SceneRenderer {
   }
 
   async render(camera: CameraMatrices): Promise<void> {
+    this.draw(camera);
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  draw(camera: CameraMatrices): void {
     const width = Math.max(1, this.canvas.width);
     const height = Math.max(1, this.canvas.height);
     const { color, depth } = this.ensureTargets(width, height);
@@ -219,6 +266,13 @@ export class WebGpuRenderer implements SceneRenderer {
       pass.setVertexBuffer(1, this.lines.colors);
       pass.draw(this.lines.vertexCount);
     }
+    if (this.polys) {
+      pass.setPipeline(this.polyPipeline);
+      pass.setVertexBuffer(0, this.polys.positions);
+      pass.setVertexBuffer(1, this.polys.normals);
+      pass.setVertexBuffer(2, this.polys.colors);
+      pass.draw(this.polys.vertexCount);
+    }
     if (this.mesh) {
       pass.setPipeline(this.meshPipeline);
       pass.setVertexBuffer(0, this.mesh.positions);
@@ -227,7 +281,6 @@ export class WebGpuRenderer implements SceneRenderer {
     }
     pass.end();
     this.device.queue.submit([encoder.finish()]);
-    await this.device.queue.onSubmittedWorkDone();
   }
 
   dispose(): void {

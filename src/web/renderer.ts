@@ -8,11 +8,12 @@ export interface SceneRenderer {
   readonly kind: string;
   setScene(scene: Scene | null): void;
   setIsosurface(mesh: IsoMesh | null): void;
-  /** Draws one frame at the canvas's current size; resolves when the frame has been submitted. */
+  /** Draws one frame at the canvas's current size and submits it; the canvas can be read (toBlob) in the same task. */
+  draw(camera: CameraMatrices): void;
+  /** draw(), then resolves when the GPU has finished the frame. */
   render(camera: CameraMatrices): Promise<void>;
   dispose(): void;
 }
 
-/** Isosurface colour (straight alpha). */
-export const ISO_COLOR: [number, number, number, number] = [0.2, 0.5, 0.95, 0.5];
+export { ISO_COLOR } from './palette.js';
 export const BACKGROUND: [number, number, number] = [0.975, 0.978, 0.985];

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
-import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, SHARED, tableValues, waitForFrame } from './driver.js';
+import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame } from './driver.js';
 import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } from './png.js';
 
-const LI3N = join(SHARED, 'cif/named/Li3N_alpha.cif');
+// The project's own fixture: the suite runs in a clone without ../shared.
+const LI3N = join(REPO, 'fixtures/Li3N_alpha.cif');
 const RESOLUTION = 0.2;
 const DIMS = ['1D', '2D', '3D'] as const;
 const BACKGROUND: [number, number, number] = [249, 249, 251];
@@ -19,7 +20,6 @@ const BACKGROUND: [number, number, number] = [249, 249, 251];
 const haveChromium = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 if (!haveChromium && !inCi) console.warn(`[web-preview] skipped: ${CHROMIUM} is not installed (apt-get install chromium); in CI this fails`);
-if (!existsSync(SHARED)) console.warn(`[web-preview] skipped: shared reference data not found at ${SHARED}`);
 
 // Registered only where it can fail: in CI without chromium (elsewhere the suite below skips with a reason).
 if (inCi && !haveChromium) describe('browser preview prerequisites (CI)', () => {
@@ -28,7 +28,7 @@ if (inCi && !haveChromium) describe('browser preview prerequisites (CI)', () => 
   });
 });
 
-describe.skipIf(!haveChromium || !existsSync(SHARED))('browser preview (headless Chromium)', () => {
+describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   let server: PreviewServer;
   let webRoot: string;
   let cli: { barriers: Record<string, number | null>; e_min: number };
@@ -83,6 +83,8 @@ describe.skipIf(!haveChromium || !existsSync(SHARED))('browser preview (headless
         else expect(Math.abs(Number(got) - ref), `${d}: page ${got}, CLI ${ref}`).toBeLessThan(0.01);
       }
       expect(Math.abs(Number(values['e-min']) - cli.e_min)).toBeLessThan(0.01);
+      // The progress line ("Computing Li+: energy grid…") is gone once the result is shown.
+      expect(await page.textContent('#progress')).toBe('');
       expect(Number.isFinite(t.pageToBarriersMs) && t.pageToBarriersMs > 0).toBe(true);
     }, 120_000);
 
@@ -144,6 +146,8 @@ describe.skipIf(!haveChromium || !existsSync(SHARED))('browser preview (headless
       expect(await page.isVisible('#error')).toBe(true);
       expect(message).toMatch(/missing_cell_b\.cif/);
       expect(message.length).toBeGreaterThan(20);
+      expect(await page.textContent('#progress')).toBe('');
+      expect(message, 'the page has no command-line flags to suggest').not.toMatch(/--\w/);
       await dropFile(page, LI3N);
       expect(await page.isVisible('#error')).toBe(false);
     }, 60_000);

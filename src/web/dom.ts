@@ -1,0 +1,99 @@
+// The page's elements, its status attribute (body[data-status] = loading | ready | busy | done | error,
+// read by tests and scripts) and the error box.
+import { pageMessage } from './page-errors.js';
+
+const $ = <T extends HTMLElement>(id: string) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page is missing #${id}`);
+  return el as T;
+};
+
+export const ui = {
+  fileInput: $<HTMLInputElement>('file-input'),
+  drop: $<HTMLLabelElement>('drop-zone'),
+  fixture: $<HTMLSelectElement>('fixture'),
+  openFixture: $<HTMLButtonElement>('open-fixture'),
+  ion: $<HTMLInputElement>('ion'),
+  ionOptions: $<HTMLDataListElement>('ion-options'),
+  dualIon: $<HTMLInputElement>('dual-ion'),
+  model: $<HTMLSelectElement>('model'),
+  resolution: $<HTMLSelectElement>('resolution'),
+  backend: $<HTMLSelectElement>('backend'),
+  oxiPanel: $<HTMLFieldSetElement>('oxi-panel'),
+  oxiTable: $<HTMLTableElement>('oxi-table'),
+  oxiReset: $<HTMLButtonElement>('oxi-reset'),
+  compute: $<HTMLButtonElement>('compute'),
+  note: $<HTMLParagraphElement>('backend-note'),
+  progress: $<HTMLParagraphElement>('progress'),
+  error: $<HTMLDivElement>('error'),
+  fileName: $<HTMLParagraphElement>('file-name'),
+  show: {
+    iso: $<HTMLInputElement>('show-iso'),
+    path: $<HTMLInputElement>('show-path'),
+    sites: $<HTMLInputElement>('show-sites'),
+    poly: $<HTMLInputElement>('show-poly'),
+    labels: $<HTMLInputElement>('show-labels'),
+  },
+  cells: [$<HTMLSelectElement>('cells-a'), $<HTMLSelectElement>('cells-b'), $<HTMLSelectElement>('cells-c')] as const,
+  canvas: $<HTMLCanvasElement>('view'),
+  tooltip: $<HTMLDivElement>('tooltip'),
+  axisLabels: [$<HTMLSpanElement>('axis-a'), $<HTMLSpanElement>('axis-b'), $<HTMLSpanElement>('axis-c')] as [HTMLElement, HTMLElement, HTMLElement],
+  placeholder: $<HTMLParagraphElement>('view-placeholder'),
+  level: $<HTMLInputElement>('level'),
+  levelValue: $<HTMLOutputElement>('level-value'),
+  levelMarks: $<HTMLDataListElement>('level-marks'),
+  levelTicks: $<HTMLDivElement>('level-ticks'),
+  legend: $<HTMLUListElement>('legend'),
+  png: $<HTMLButtonElement>('download-png'),
+  copyLink: $<HTMLButtonElement>('copy-link'),
+  shareLink: $<HTMLInputElement>('share-link'),
+  results: $<HTMLTableElement>('results'),
+  dualPanel: $<HTMLDivElement>('dual-panel'),
+  dualTable: $<HTMLTableElement>('dual-table'),
+  dualVerdict: $<HTMLParagraphElement>('dual-verdict'),
+  grd: $<HTMLButtonElement>('download-grd'),
+  cube: $<HTMLButtonElement>('download-cube'),
+  json: $<HTMLButtonElement>('download-json'),
+  sliceH: $<HTMLInputElement>('slice-h'),
+  sliceK: $<HTMLInputElement>('slice-k'),
+  sliceL: $<HTMLInputElement>('slice-l'),
+  sliceOffset: $<HTMLInputElement>('slice-offset'),
+  sliceOffsetValue: $<HTMLOutputElement>('slice-offset-value'),
+  slice: $<HTMLElement>('slice'),
+  sliceSvg: $<HTMLButtonElement>('download-slice'),
+  profile: $<HTMLElement>('profile'),
+  profileSvg: $<HTMLButtonElement>('download-profile'),
+};
+
+export const setStatus = (s: string) => (document.body.dataset.status = s);
+
+export function describe(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
+
+/** Shows an error in the page's words (no command-line flags) and ends the busy state. */
+export function showError(message: string): void {
+  ui.error.textContent = pageMessage(message);
+  ui.error.hidden = false;
+  ui.progress.textContent = '';
+  setStatus('error');
+}
+
+export function clearError(): void {
+  ui.error.hidden = true;
+  ui.error.textContent = '';
+}
+
+/** Saves a Blob or text as a file (a local object URL: nothing leaves the machine). */
+export function download(name: string, data: Blob | string, type = 'text/plain'): void {
+  const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

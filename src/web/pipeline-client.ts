@@ -1,0 +1,132 @@
+// The page's side of the pipeline worker: one worker at a time, started with the chosen backend
+// ('auto' as the CLI: WebGPU, else CPU). A new run while one is in flight cancels it by terminating the
+// worker (its GPU work and CPU sub-workers stop with it) and starting a fresh one.
+import type { BackendKind } from '../backends/select.js';
+import type { IonResult, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
+
+export interface BackendInfo {
+  kind: string;
+  description: string;
+  /** "WebGPU (SwiftShader ...)" or "the CPU in 4 Web Workers (no WebGPU adapter)". */
+  note: string;
+}
+
+export interface RunHandlers {
+  onProgress?(phase: string): void;
+  onRead?(info: { readMs: number; warnings: string[]; ions: string[] }): void;
+  onIon?(index: number, ion: string, result: IonResult | null, error: { name: string; message: string } | null): void;
+}
+
+/** Thrown (rejected) when a newer run or a backend change cancelled this one. */
+export class RunCancelled extends Error {
+  override name = 'RunCancelled';
+}
+
+/** An error raised inside the worker, with the core's error class name (e.g. OxidationStateError). */
+export class PipelineError extends Error {
+  constructor(readonly kind: string, message: string) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+interface InFlight {
+  id: number;
+  handlers: RunHandlers;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+export class Pipeline {
+  private worker: Worker | null = null;
+  private backendKind: BackendKind = 'auto';
+  private info: Promise<BackendInfo> | null = null;
+  private current: InFlight | null = null;
+  private nextId = 1;
+  private latest = 0;
+  /** Cancelled runs so far (for tests and the status line). */
+  cancelled = 0;
+
+  constructor(private readonly url: URL) {}
+
+  /** The backend the worker runs on, once it has started (and warmed up). */
+  backend(kind: BackendKind = this.backendKind): Promise<BackendInfo> {
+    if (!this.info || kind !== this.backendKind) this.restart(kind);
+    return this.info!;
+  }
+
+  private restart(kind: BackendKind): void {
+    this.cancelCurrent();
+    this.worker?.terminate();
+    this.backendKind = kind;
+    const worker = new Worker(this.url, { type: 'module', name: 'bvscape-pipeline' });
+    this.worker = worker;
+    let settle!: { ok(i: BackendInfo): void; fail(e: Error): void };
+    this.info = new Promise<BackendInfo>((ok, fail) => (settle = { ok, fail }));
+    // A failed start is retried on the next request rather than kept.
+    this.info.catch(() => {
+      if (this.worker === worker) this.info = null;
+    });
+    worker.onmessage = (e: MessageEvent<PipelineReply>) => this.onMessage(e.data, settle);
+    worker.onerror = (e) => {
+      const err = new Error(`the pipeline worker failed: ${e.message || 'could not load pipeline-worker.js'}`);
+      settle.fail(err);
+      this.current?.reject(err);
+      this.current = null;
+    };
+    const job: PipelineJob = { type: 'start', backend: kind };
+    worker.postMessage(job);
+  }
+
+  private onMessage(m: PipelineReply, settle: { ok(i: BackendInfo): void; fail(e: Error): void }): void {
+    if (m.type === 'backend') return settle.ok({ kind: m.kind, description: m.description, note: m.note });
+    if (m.type === 'backend-error') return settle.fail(new PipelineError(m.name, m.message));
+    const run = this.current;
+    if (!run || m.id !== run.id) return;
+    switch (m.type) {
+      case 'progress':
+        run.handlers.onProgress?.(m.phase);
+        break;
+      case 'read':
+        run.handlers.onRead?.(m);
+        break;
+      case 'ion':
+        run.handlers.onIon?.(m.index, m.ion, m.result, m.error);
+        break;
+      case 'done':
+        this.current = null;
+        run.resolve();
+        break;
+      case 'error':
+        this.current = null;
+        run.reject(new PipelineError(m.name, m.message));
+        break;
+    }
+  }
+
+  private cancelCurrent(): boolean {
+    const run = this.current;
+    if (!run) return false;
+    this.current = null;
+    this.cancelled++;
+    run.reject(new RunCancelled('cancelled by a newer run'));
+    return true;
+  }
+
+  /** Runs the pipeline; a run still in flight is cancelled first (its worker is replaced). */
+  async run(request: RunRequest, handlers: RunHandlers = {}): Promise<void> {
+    const id = this.nextId++;
+    this.latest = id;
+    if (this.current) this.restart(this.backendKind);
+    await this.backend(this.backendKind);
+    // Another run was asked for while this one waited for the worker to start.
+    if (this.latest !== id) {
+      this.cancelled++;
+      throw new RunCancelled('cancelled by a newer run');
+    }
+    const done = new Promise<void>((resolve, reject) => (this.current = { id, handlers, resolve, reject }));
+    const job: PipelineJob = { type: 'run', id, request };
+    this.worker!.postMessage(job);
+    return done;
+  }
+}

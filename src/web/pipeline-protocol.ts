@@ -1,0 +1,45 @@
+// Messages between the page (pipeline-client.ts) and the pipeline worker (pipeline-worker.ts), which
+// runs the whole CLI pipeline (read, oxidation states, energy grid, percolation, paths, sites) off the
+// main thread. Structured-clone data only: the Lattice class travels as its matrix.
+import type { BackendKind } from '../backends/select.js';
+import type { LandscapeResult } from '../landscape.js';
+import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
+import type { Structure } from '../structure/types.js';
+
+export interface RunRequest {
+  /** File name (shown in messages) and its text. */
+  name: string;
+  text: string;
+  /** Mobile ions to compute, in order; the first is the one shown in the view. */
+  ions: string[];
+  /** With dual-ion on: Li+ and every anion the structure holds (after `ions`). */
+  addAnions: boolean;
+  resolution: number;
+  model: string;
+  /** Oxidation-state overrides (element -> state), as `--oxi`. */
+  oxi: Record<string, number> | null;
+}
+
+export type PipelineJob =
+  | { type: 'start'; backend: BackendKind }
+  | { type: 'run'; id: number; request: RunRequest };
+
+/** A LandscapeResult whose structure carries the lattice as a plain matrix. */
+export type LandscapeData = Omit<LandscapeResult, 'structure'> & { structure: StructureData };
+export type StructureData = Omit<Structure, 'lattice'> & { lattice: { matrix: Float64Array } };
+
+export interface IonResult {
+  landscape: LandscapeData;
+  paths: MigrationPath[];
+  sites: SiteNetwork | null;
+  pathsMs: number;
+}
+
+export type PipelineReply =
+  | { type: 'backend'; kind: string; description: string; note: string }
+  | { type: 'backend-error'; name: string; message: string }
+  | { type: 'progress'; id: number; phase: string }
+  | { type: 'read'; id: number; readMs: number; warnings: string[]; ions: string[] }
+  | { type: 'ion'; id: number; index: number; ion: string; result: IonResult | null; error: { name: string; message: string } | null }
+  | { type: 'done'; id: number }
+  | { type: 'error'; id: number; name: string; message: string };

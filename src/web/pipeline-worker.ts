@@ -1,0 +1,108 @@
+// The pipeline worker: everything `bvscape landscape` does for one structure, off the page's main
+// thread. The energy backend is chosen exactly as the CLI chooses it (src/backends/select.ts: auto =
+// WebGPU when an adapter exists, else the CPU backend, here Web Workers started from this worker).
+// The page cancels a run by terminating this worker and starting a fresh one.
+import { initSymmetry } from '../structure/symmetry.js';
+import { selectBackend } from '../backends/select.js';
+import type { EnergyBackend } from '../backends/types.js';
+import type { Framework } from '../bvse/framework.js';
+import { computeLandscape } from '../landscape.js';
+import { assignOxidationStates } from '../bvse/oxidation.js';
+import { formatIon, parseIon } from '../bvse/ion.js';
+import { pathsAndSites, readFirstStructure } from './compute.js';
+import type { IonResult, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
+
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<PipelineJob>) => void) | null;
+  postMessage(m: PipelineReply, transfer?: Transferable[]): void;
+};
+const post = (m: PipelineReply, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+/** A one-atom framework on a 4×4×4 grid: computing it once compiles the GPU pipeline / starts the workers. */
+const WARM_UP: Framework = {
+  lattice: Float64Array.from([4, 0, 0, 0, 4, 0, 0, 0, 4]),
+  cutoff: 4,
+  mobile: { element: 'Li', oxidation: 1 },
+  model: 'bvlain',
+  types: [{ kind: 'morse', species: 'O2-', d0: 1, rmin: 2, alpha: 2, k: 0, screen: 1 }],
+  atoms: { frac: Float64Array.from([0, 0, 0]), type: Uint32Array.from([0]), weight: Float64Array.from([1]) },
+};
+
+let ready: Promise<EnergyBackend> | null = null;
+
+async function start(job: Extract<PipelineJob, { type: 'start' }>): Promise<EnergyBackend> {
+  // moyo's tables and the CPU backend's cpu-worker.js sit next to this bundle (build-web.mjs).
+  await initSymmetry(new URL('./moyo_wasm_bg.wasm', import.meta.url));
+  const notices: string[] = [];
+  const backend = await selectBackend(job.backend, { log: (m) => notices.push(m) });
+  await backend.computeGrid(WARM_UP, { nx: 4, ny: 4, nz: 4 });
+  const device = backend.description.replace(/^(webgpu|cpu): /, '');
+  const fellBack = backend.name === 'cpu' && job.backend === 'auto';
+  const why = job.backend === 'cpu' ? 'CPU chosen' : fellBack ? `no WebGPU: ${notices.find((n) => /CPU/.test(n))?.replace(/; using the CPU backend.*$/, '') ?? 'no adapter'}` : '';
+  const note = backend.name === 'webgpu' ? `WebGPU (${device})` : `the CPU in ${device}${why ? ` (${why})` : ''}`;
+  post({ type: 'backend', kind: backend.name, description: backend.description, note });
+  return backend;
+}
+
+function anionsOf(structureIons: Set<string>): string[] {
+  return [...structureIons].filter((ion) => (parseIon(ion).oxidation ?? 0) < 0).sort();
+}
+
+async function run(id: number, req: RunRequest): Promise<void> {
+  const backend = await ready!;
+  post({ type: 'progress', id, phase: 'reading the file' });
+  const t0 = performance.now();
+  const { structure, warnings } = await readFirstStructure(req.text, req.name);
+  const readMs = performance.now() - t0;
+  const ions = [...req.ions];
+  if (req.addAnions) {
+    // The anions with their assigned states (the same assignment computeLandscape makes).
+    const assigned = assignOxidationStates(structure, req.oxi ? { override: req.oxi } : {}).structure;
+    const present = new Set<string>();
+    for (const site of assigned.sites) for (const sp of site.species) if (sp.oxidation !== null) present.add(formatIon(sp.element, sp.oxidation));
+    for (const a of anionsOf(present)) if (!ions.includes(a)) ions.push(a);
+  }
+  post({ type: 'read', id, readMs, warnings, ions });
+  for (let index = 0; index < ions.length; index++) {
+    const ion = ions[index]!;
+    post({ type: 'progress', id, phase: `${ion}: energy grid${ions.length > 1 ? ` (${index + 1} of ${ions.length})` : ''}` });
+    try {
+      const r = await computeLandscape(structure, {
+        ion,
+        resolution: req.resolution,
+        backend,
+        model: req.model,
+        ...(req.oxi ? { oxi: req.oxi } : {}),
+      });
+      post({ type: 'progress', id, phase: `${ion}: paths and sites` });
+      const extra = pathsAndSites(r);
+      const result: IonResult = {
+        landscape: { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } },
+        paths: extra.paths,
+        sites: extra.sites,
+        pathsMs: extra.ms,
+      };
+      post({ type: 'ion', id, index, ion, result, error: null }, [r.energies.buffer]);
+    } catch (e) {
+      // The first ion's failure is the run's error; a dual-ion partner's failure is shown in its column.
+      if (index === 0) throw e;
+      post({ type: 'ion', id, index, ion, result: null, error: errorInfo(e) });
+    }
+  }
+  post({ type: 'done', id });
+}
+
+function errorInfo(e: unknown): { name: string; message: string } {
+  if (e instanceof Error) return { name: e.name, message: e.message || e.name };
+  return { name: 'Error', message: String(e) };
+}
+
+scope.onmessage = (e) => {
+  const job = e.data;
+  if (job.type === 'start') {
+    ready = start(job);
+    ready.catch((err) => post({ type: 'backend-error', ...errorInfo(err) }));
+  } else {
+    run(job.id, job.request).catch((err) => post({ type: 'error', id: job.id, ...errorInfo(err) }));
+  }
+};

@@ -1,0 +1,225 @@
+// The result panels: the numbers table, the legend with element visibility toggles, the oxidation-state
+// table and the dual-ion comparison. Table cells carry data-key / data-value (full precision) for tests.
+import type { LandscapeResult } from '../landscape.js';
+import { DIMENSIONS } from '../percolation/types.js';
+import { dualIonTest } from '../screen/dual-ion.js';
+import { DEFAULT_DUAL_ION } from '../screen/types.js';
+import { cssColor } from './element-style.js';
+import { ISO_COLOR, OVERLAYS, css } from './palette.js';
+import { ui } from './dom.js';
+import type { Shown } from './shown.js';
+
+function row(label: string, text: string, key?: string, value?: number | string | null): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  const th = document.createElement('th');
+  th.scope = 'row';
+  th.textContent = label;
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (key) {
+    td.dataset.key = key;
+    td.dataset.value = value === null || value === undefined ? '' : String(value);
+    td.className = 'num';
+  }
+  tr.append(th, td);
+  return tr;
+}
+
+export const ms = (x: number | undefined) => (x === undefined ? '–' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
+
+export function showTable(file: string, r: LandscapeResult, timings: Record<string, number>, device: string): void {
+  const rows = [
+    row('File', file),
+    row('Formula', r.structure.block && r.structure.block !== r.formula ? `${r.formula} (block ${r.structure.block})` : r.formula),
+    row('Mobile ion', r.ion, 'ion', r.ion),
+    row('Model', r.model, 'model', r.model),
+    row('Oxidation states from', r.oxidationSource, 'oxidation-source', r.oxidationSource),
+    row('Cell volume', `${r.structure.lattice.volume.toFixed(1)} Å³`, 'volume', r.structure.lattice.volume),
+    row('Grid', `${r.grid.nx} × ${r.grid.ny} × ${r.grid.nz} (${r.resolution} Å)`, 'grid', `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`),
+    row('E_min', `${r.eMin.toFixed(3)} eV`, 'e-min', r.eMin),
+  ];
+  for (const d of DIMENSIONS) {
+    const b = r.barriers[d];
+    rows.push(row(`${d} barrier`, b === null ? `none below E_min + ${r.percolation?.encut ?? '?'} eV` : `${b.toFixed(3)} eV`, `barrier-${d}`, b));
+  }
+  rows.push(
+    row('Computed on', device, 'backend', r.backend),
+    row('Read file', ms(timings.read)),
+    row('Energy grid', ms(timings.grid)),
+    row('Percolation', ms(timings.percolation)),
+    row('File to barriers', ms(timings.fileToBarriers), 'file-to-barriers', timings.fileToBarriers),
+  );
+  if (timings.paths !== undefined) rows.push(row('Paths and sites', ms(timings.paths)));
+  for (const w of r.warnings) rows.push(row('Warning', w));
+  ui.results.tBodies[0]!.replaceChildren(...rows);
+}
+
+/** Legend: every element (with a checkbox that shows or hides it), then the overlays. */
+export function showLegend(elements: string[], hidden: ReadonlySet<string>, onToggle: (element: string, visible: boolean) => void): void {
+  const item = (color: string, text: string, shape = '') => {
+    const li = document.createElement('li');
+    const dot = document.createElement('i');
+    dot.style.background = color;
+    if (shape) dot.className = shape;
+    li.append(dot, text);
+    return li;
+  };
+  const elementItems = elements.map((e) => {
+    const li = document.createElement('li');
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = !hidden.has(e);
+    box.dataset.element = e;
+    box.addEventListener('change', () => onToggle(e, box.checked));
+    const dot = document.createElement('i');
+    dot.style.background = cssColor(e);
+    label.append(box, dot, e);
+    li.append(label);
+    return li;
+  });
+  ui.legend.replaceChildren(
+    ...elementItems,
+    item(css(OVERLAYS.path), 'path'),
+    item(css(OVERLAYS.site), 'site'),
+    item(css(OVERLAYS.saddle), 'saddle'),
+    item(css(ISO_COLOR, 0.6), 'isosurface', 'square'),
+  );
+}
+
+const signed = (q: number) => `${q > 0 ? '+' : ''}${q}`;
+
+/**
+ * The oxidation-state table, prefilled with the assigned state of each element (a mixed-valent element
+ * shows its states and starts empty). `overrides` are shown as typed.
+ */
+export function showOxiTable(r: LandscapeResult, overrides: Record<string, number>): void {
+  const states = new Map<string, Set<number>>();
+  for (const site of r.structure.sites)
+    for (const sp of site.species) {
+      if (!states.has(sp.element)) states.set(sp.element, new Set());
+      if (sp.oxidation !== null) states.get(sp.element)!.add(sp.oxidation);
+    }
+  const rows = [...states.keys()].sort().map((el) => {
+    const assigned = [...states.get(el)!].sort((a, b) => a - b);
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = el;
+    const td = document.createElement('td');
+    const input = document.createElement('input');
+    input.type = 'number';
+    input.step = '1';
+    input.min = '-4';
+    input.max = '8';
+    input.dataset.element = el;
+    input.setAttribute('aria-label', `oxidation state of ${el}`);
+    const single = assigned.length === 1 ? assigned[0]! : null;
+    input.dataset.assigned = single === null ? '' : String(single);
+    input.value = el in overrides ? String(overrides[el]) : single === null ? '' : String(single);
+    if (single === null) input.placeholder = assigned.map(signed).join('/') || '?';
+    input.classList.toggle('overridden', el in overrides);
+    input.addEventListener('input', () => input.classList.toggle('overridden', input.value !== input.dataset.assigned));
+    td.append(input);
+    tr.append(th, td);
+    return tr;
+  });
+  ui.oxiTable.tBodies[0]!.replaceChildren(...rows);
+  ui.oxiPanel.hidden = rows.length === 0;
+}
+
+/** Overrides typed in the oxidation-state table: elements whose value differs from the assigned one. */
+export function oxiOverrides(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const input of ui.oxiTable.querySelectorAll<HTMLInputElement>('input[data-element]')) {
+    const v = input.value.trim();
+    if (v === '' || v === input.dataset.assigned) continue;
+    const q = Number(v);
+    if (Number.isFinite(q)) out[input.dataset.element!] = q;
+  }
+  return out;
+}
+
+export interface DualColumn {
+  ion: string;
+  shown: Shown | null;
+  error: string | null;
+}
+
+/** Li+ and each anion side by side, with the dual-ion criterion (Em(Li+) < 1 eV, 0.5 ≤ Em(X)/Em(Li+) ≤ 1.5, Em = 3D barrier). */
+export function showDualIon(columns: DualColumn[], onShow: (index: number) => void, selected: number): void {
+  const c = DEFAULT_DUAL_ION;
+  const dim = `${c.dimension}D` as const;
+  const head = document.createElement('tr');
+  head.append(document.createElement('th'));
+  columns.forEach((col, i) => {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = col.ion;
+    b.title = `show ${col.ion} in the 3D view`;
+    b.disabled = !col.shown;
+    b.setAttribute('aria-pressed', String(i === selected));
+    b.addEventListener('click', () => onShow(i));
+    th.append(b);
+    head.append(th);
+  });
+  ui.dualTable.tHead!.replaceChildren(head);
+  const li = columns[0]!;
+  const emLi = li.shown?.landscape.barriers[dim] ?? null;
+  const bodyRows: HTMLTableRowElement[] = [];
+  for (const d of DIMENSIONS) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = `${d} barrier (eV)`;
+    tr.append(th);
+    for (const col of columns) {
+      const td = document.createElement('td');
+      const b = col.shown?.landscape.barriers[d] ?? null;
+      td.textContent = col.error ? '–' : b === null ? 'none' : b.toFixed(3);
+      td.dataset.key = `dual-${col.ion}-${d}`;
+      td.dataset.value = b === null ? '' : String(b);
+      td.className = 'num';
+      tr.append(td);
+    }
+    bodyRows.push(tr);
+  }
+  const ratioRow = document.createElement('tr');
+  const rth = document.createElement('th');
+  rth.scope = 'row';
+  rth.textContent = `Em(X)/Em(${li.ion})`;
+  ratioRow.append(rth);
+  const verdicts: string[] = [];
+  columns.forEach((col, i) => {
+    const td = document.createElement('td');
+    td.className = 'num';
+    if (i === 0) td.textContent = '1';
+    else if (col.error) {
+      td.textContent = 'error';
+      td.title = col.error;
+      verdicts.push(`${col.ion}: ${col.error}`);
+    } else {
+      const emX = col.shown?.landscape.barriers[dim] ?? null;
+      const t = dualIonTest(emLi, emX, c);
+      td.textContent = t.ratio === null ? '–' : t.ratio.toFixed(2);
+      td.dataset.key = `dual-ratio-${col.ion}`;
+      td.dataset.value = t.ratio === null ? '' : String(t.ratio);
+      td.dataset.pass = String(t.pass);
+      const liOk = emLi !== null && emLi < c.liMax;
+      const ratioOk = t.ratio !== null && t.ratio >= c.ratioMin && t.ratio <= c.ratioMax;
+      verdicts.push(
+        `${li.ion} + ${col.ion}: ${t.pass ? 'dual-ion candidate' : 'not a dual-ion candidate'} ` +
+          `(Em(${li.ion}) ${emLi === null ? 'none' : emLi.toFixed(3) + ' eV'} ${liOk ? '<' : '≥'} ${c.liMax} eV ${liOk ? '✓' : '✗'}; ` +
+          `ratio ${t.ratio === null ? '–' : t.ratio.toFixed(2)} ${ratioOk ? 'within' : 'outside'} [${c.ratioMin}, ${c.ratioMax}] ${ratioOk ? '✓' : '✗'})`,
+      );
+    }
+    ratioRow.append(td);
+  });
+  bodyRows.push(ratioRow);
+  ui.dualTable.tBodies[0]!.replaceChildren(...bodyRows);
+  ui.dualVerdict.textContent = columns.length > 1 ? verdicts.join('\n') : `No anion in this structure to pair with ${li.ion}.`;
+  ui.dualVerdict.dataset.pass = String(columns.slice(1).some((col) => col.shown && dualIonTest(emLi, col.shown.landscape.barriers[dim] ?? null, c).pass));
+  ui.dualPanel.hidden = false;
+}

@@ -1,0 +1,97 @@
+// The page's settings as URL hash parameters (#ion=Li&model=bvlain&...), so a link reproduces the view.
+// Only settings travel: a dropped file never leaves the machine; bundled examples are named.
+
+export type Toggle = 'iso' | 'path' | 'sites' | 'poly' | 'labels';
+export const TOGGLES: readonly Toggle[] = ['iso', 'path', 'sites', 'poly', 'labels'];
+
+export interface Settings {
+  fixture: string | null;
+  ion: string;
+  model: string;
+  resolution: number;
+  backend: 'auto' | 'webgpu' | 'cpu';
+  /** Oxidation-state overrides (element -> state). */
+  oxi: Record<string, number>;
+  dualIon: boolean;
+  /** Isosurface level above E_min (eV); null: the page's default (just above the highest threshold). */
+  level: number | null;
+  show: Record<Toggle, boolean>;
+  hidden: string[];
+  supercell: [number, number, number];
+  hkl: [number, number, number];
+  offset: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = {
+  fixture: null,
+  ion: 'Li',
+  model: 'bvlain',
+  resolution: 0.2,
+  backend: 'auto',
+  oxi: {},
+  dualIon: false,
+  level: null,
+  show: { iso: true, path: true, sites: true, poly: false, labels: true },
+  hidden: [],
+  supercell: [1, 1, 1],
+  hkl: [0, 0, 1],
+  offset: 0,
+};
+
+export function encodeSettings(s: Settings): string {
+  const p = new URLSearchParams();
+  if (s.fixture) p.set('fixture', s.fixture);
+  p.set('ion', s.ion);
+  p.set('model', s.model);
+  p.set('res', String(s.resolution));
+  if (s.backend !== 'auto') p.set('backend', s.backend);
+  const oxi = Object.entries(s.oxi);
+  if (oxi.length) p.set('oxi', oxi.map(([el, q]) => `${el}=${q}`).join(','));
+  if (s.dualIon) p.set('dual', '1');
+  if (s.level !== null) p.set('level', s.level.toFixed(4));
+  p.set('show', TOGGLES.filter((t) => s.show[t]).join(','));
+  if (s.hidden.length) p.set('hide', s.hidden.join(','));
+  if (s.supercell.some((n) => n !== 1)) p.set('cells', s.supercell.join('x'));
+  p.set('hkl', s.hkl.join(','));
+  if (s.offset !== 0) p.set('off', String(s.offset));
+  return p.toString();
+}
+
+const clampCells = (n: number) => (Number.isInteger(n) && n >= 1 && n <= 3 ? n : 1);
+
+/** Settings from a hash (with or without '#'); unknown or malformed values keep the defaults. */
+export function decodeSettings(hash: string, base: Readonly<Settings> = DEFAULT_SETTINGS): Settings {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const s: Settings = structuredClone({ ...base, show: { ...base.show }, oxi: { ...base.oxi }, hidden: [...base.hidden] }) as Settings;
+  const fixture = p.get('fixture');
+  if (fixture && /^[\w.-]+$/.test(fixture)) s.fixture = fixture;
+  if (p.get('ion')) s.ion = p.get('ion')!;
+  if (p.get('model')) s.model = p.get('model')!;
+  const res = Number(p.get('res'));
+  if (res > 0 && res <= 2) s.resolution = res;
+  const b = p.get('backend');
+  if (b === 'cpu' || b === 'webgpu' || b === 'auto') s.backend = b;
+  const oxi = p.get('oxi');
+  if (oxi) {
+    s.oxi = {};
+    for (const item of oxi.split(',')) {
+      const m = /^([A-Z][a-z]?)=([+-]?\d+(?:\.\d+)?)$/.exec(item);
+      if (m) s.oxi[m[1]!] = Number(m[2]);
+    }
+  }
+  if (p.has('dual')) s.dualIon = p.get('dual') === '1';
+  const level = Number(p.get('level'));
+  if (p.has('level') && Number.isFinite(level) && level >= 0) s.level = level;
+  if (p.has('show')) {
+    const on = new Set(p.get('show')!.split(','));
+    for (const t of TOGGLES) s.show[t] = on.has(t);
+  }
+  if (p.has('hide')) s.hidden = p.get('hide')!.split(',').filter((e) => /^[A-Z][a-z]?$/.test(e));
+  const cells = p.get('cells')?.split('x').map(Number);
+  if (cells?.length === 3) s.supercell = cells.map(clampCells) as [number, number, number];
+  const hkl = p.get('hkl')?.split(',').map(Number);
+  if (hkl?.length === 3 && hkl.every((x) => Number.isInteger(x) && Math.abs(x) <= 4) && hkl.some((x) => x !== 0)) s.hkl = hkl as [number, number, number];
+  const off = Number(p.get('off'));
+  if (p.has('off') && Number.isFinite(off)) s.offset = off - Math.floor(off);
+  return s;
+}
