@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { csvRow, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { screenPlotSvg, type DualIonPoint } from '../report/screen-plot.js';
 import { barrierAt, dualIonTest, isAnion, isLithiumIon } from './dual-ion.js';
-import { isHeader } from './output.js';
+import { isHeader, readMeta } from './output.js';
 import { CSV_COLUMNS, CSV_DUAL_COLUMNS, DEFAULT_DUAL_ION, type DualIonCriterion, type ScreenHeader, type ScreenRow } from './types.js';
 import { writeFileSync } from 'node:fs';
 
@@ -78,6 +78,8 @@ export async function forEachStructure(
   onHeader?: (h: ScreenHeader) => void,
 ): Promise<void> {
   let group: ScreenRow[] = [];
+  const meta = readMeta(path);
+  if (meta) onHeader?.(meta);
   for await (const l of readJsonlLines(path)) {
     const o = parseJsonlObject(l.text);
     if (!o) {
@@ -85,7 +87,7 @@ export async function forEachStructure(
       throw new InputError(`${path}:${l.line}: not a JSON object`);
     }
     if (isHeader(o)) {
-      onHeader?.(o);
+      if (!meta) onHeader?.(o); // an older table: its header is line 1
       continue;
     }
     const row = o as unknown as ScreenRow;

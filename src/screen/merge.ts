@@ -3,8 +3,8 @@
 // complete, and that no structure appears twice.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
-import { canonicalJson, isHeader } from './output.js';
+import { parseJsonlObject, readJsonlLines } from '../io/tables.js';
+import { canonicalJson, isHeader, metaPath, readHeader, writeMeta } from './output.js';
 import type { ScreenHeader } from './types.js';
 
 export class MergeError extends InputError {
@@ -32,6 +32,7 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
   const seenIds = new Map<string, string>();
   const seenShards = new Map<number, string>();
   let first: ScreenHeader | null = null;
+  let merged: ScreenHeader | null = null;
   let rows = 0;
   let structures = 0;
   let entries = 0;
@@ -43,16 +44,11 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
     while (off < b.length) off += writeSync(fd, b, off, b.length - off);
   };
   try {
-    // Headers first, so the merged header can lead the file.
+    // Headers first (sidecars, or the first line of older tables): they decide what may be merged.
     const headers: ScreenHeader[] = [];
     for (const p of paths) {
-      let h: ScreenHeader | null = null;
-      for await (const l of readJsonlLines(p)) {
-        const obj = parseJsonlObject(l.text);
-        if (isHeader(obj)) h = obj;
-        break;
-      }
-      if (!h) throw new MergeError(`${p} is not a bvscape screen table (no header line)`);
+      const h = await readHeader(p);
+      if (!h) throw new MergeError(`${p} is not a bvscape screen table (no ${metaPath(p)} and no header line)`);
       if (h.merged_from) throw new MergeError(`${p} is already a merged table`);
       headers.push(h);
     }
@@ -74,7 +70,7 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
     for (let i = 1; i <= count; i++) if (!seenShards.has(i)) missing.push(i);
     if (missing.length > 0) problems.push(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}`);
 
-    const merged: ScreenHeader = {
+    merged = {
       type: 'bvscape-screen',
       format: 1,
       config: first.config,
@@ -84,7 +80,6 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
       inputs_digest: first.inputs_digest,
       merged_from: [...paths],
     };
-    write(jsonlLine(merged));
 
     for (let i = 0; i < paths.length; i++) {
       const p = paths[i]!;
@@ -93,8 +88,8 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
       let group: { id: string; count: number; expected: number } | null = null;
       let buffer: string[] = [];
       for await (const l of readJsonlLines(p)) {
-        if (l.line === 1) continue;
         const obj = parseJsonlObject(l.text);
+        if (l.line === 1 && isHeader(obj)) continue; // an older table's header line
         if (!obj || !l.terminated) {
           problems.push(`${p}:${l.line}: ${l.terminated ? 'not valid JSON' : 'torn last line (the run was interrupted: rerun that shard with --resume)'}`);
           continue;
@@ -153,6 +148,8 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
       `not merged; ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}\n(--allow-incomplete writes what there is)`,
     );
   }
+  // The metadata first: a merged table never exists without its sidecar.
+  writeMeta(out, merged!);
   renameSync(tmp, out);
   return { shards: paths.length, entries, structures, rows, problems };
 }

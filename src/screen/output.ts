@@ -1,7 +1,11 @@
 // The append-only results table. Each structure's rows go out in ONE write(2) call, so a kill
 // (SIGKILL included) can only leave a torn or incomplete group at the very end, which --resume
 // detects (rows_in_structure tells how many rows a group has) and cuts off before continuing.
-import { closeSync, fsyncSync, openSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
+// The run's metadata (options, shard, input digest) lives in a sidecar `<table>.meta.json`, so that
+// every line of the table is a row: pandas.read_json(path, lines=True) and polars.read_ndjson read
+// it in one call. Tables written before the sidecar existed keep their header as line 1; every
+// reader here still takes them.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import type { ScreenHeader, ScreenRow } from './types.js';
@@ -26,13 +30,57 @@ export function isHeader(o: Record<string, unknown> | null): o is Record<string,
   return o !== null && o.type === 'bvscape-screen';
 }
 
-/** The header of a results table, or null when its first line is not one. */
-export async function readHeader(path: string): Promise<ScreenHeader | null> {
+/** Where a table's metadata lives: `results.jsonl` -> `results.jsonl.meta.json`. */
+export const META_SUFFIX = '.meta.json';
+export function metaPath(table: string): string {
+  return `${table}${META_SUFFIX}`;
+}
+
+/** Writes the sidecar atomically (temporary file, fsync, rename): it is either the old or the new one. */
+export function writeMeta(table: string, header: ScreenHeader): void {
+  const target = metaPath(table);
+  const tmp = `${target}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    const buf = Buffer.from(JSON.stringify(header, null, 2) + '\n', 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, target);
+}
+
+/** The sidecar's header; null when there is none; InputError when it exists but is not one. */
+export function readMeta(table: string): ScreenHeader | null {
+  const p = metaPath(table);
+  if (!existsSync(p)) return null;
+  let o: unknown;
+  try {
+    o = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    throw new InputError(`${p}: not valid JSON (${(e as Error).message}); it should hold the screen's options (delete it only together with ${table})`);
+  }
+  if (typeof o !== 'object' || o === null || !isHeader(o as Record<string, unknown>)) {
+    throw new InputError(`${p} is not a bvscape screen metadata file`);
+  }
+  return o as ScreenHeader;
+}
+
+/** The header of a table given in its first line (tables written before the sidecar), else null. */
+export async function readLegacyHeader(path: string): Promise<ScreenHeader | null> {
+  if (!existsSync(path)) return null;
   for await (const l of readJsonlLines(path)) {
     const o = parseJsonlObject(l.text);
     return isHeader(o) ? o : null;
   }
   return null;
+}
+
+/** The header of a results table: its sidecar, else (older tables) its first line; null when neither. */
+export async function readHeader(path: string): Promise<ScreenHeader | null> {
+  return readMeta(path) ?? (await readLegacyHeader(path));
 }
 
 export class RowWriter {
@@ -49,9 +97,9 @@ export class RowWriter {
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
   }
 
+  /** The run's metadata, into the sidecar (the table itself holds only rows). */
   writeHeader(h: ScreenHeader): void {
-    this.writeAll(jsonlLine(h));
-    fsyncSync(this.fd);
+    writeMeta(this.path, h);
   }
 
   /** All rows of one structure, in one write. */
@@ -112,6 +160,11 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
   const state: ResumeState = { doneIds: new Set(), files: new Map(), rowsKept: 0, bytesDiscarded: 0, fresh: false };
   if (!existsSync(path) || statSync(path).size === 0) return { ...state, fresh: true };
   const size = statSync(path).size;
+  const meta = readMeta(path);
+  if (meta) {
+    const why = describeHeaderMismatch(meta, header);
+    if (why) throw new ResumeError(`cannot resume ${path}: ${why} (see ${metaPath(path)}). Use another --out, or --overwrite to start again`);
+  }
   let cutAt: number | null = null;
   let badLine: { line: number; offset: number } | null = null;
   let group: { id: string; file: string; start: number; count: number; expected: number; structures: number } | null = null;
@@ -130,15 +183,19 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
   for await (const l of readJsonlLines(path)) {
     if (badLine) throw new ResumeError(`${path}:${badLine.line}: not a valid result line (the file was edited or written by two runs at once); fix or remove it, or start afresh without --resume`);
     const obj = l.terminated ? parseJsonlObject(l.text) : null;
+    if (!sawHeader && meta) {
+      sawHeader = true;
+      if (l.line === 1 && isHeader(obj)) continue; // a sidecar and an old header line: the sidecar was checked
+    }
     if (!sawHeader) {
       if (!obj) {
         // Only a header torn by a kill may be started afresh; any other text is someone's file.
         if (l.terminated || !isTornHeader(l.text)) {
-          throw new ResumeError(`${path} is not a bvscape screen table (its first line is not a screen header); refusing to overwrite it with --resume. Use another --out, or --overwrite to replace it`);
+          throw new ResumeError(`${path} is not a bvscape screen table (no ${metaPath(path)} and no header line); refusing to overwrite it with --resume. Use another --out, or --overwrite to replace it`);
         }
         return { ...state, fresh: true, bytesDiscarded: size };
       }
-      if (!isHeader(obj)) throw new ResumeError(`${path} is not a bvscape screen table (no header line); refusing to append to it`);
+      if (!isHeader(obj)) throw new ResumeError(`${path} is not a bvscape screen table (no ${metaPath(path)} and no header line); refusing to append to it`);
       const why = describeHeaderMismatch(obj, header);
       if (why) throw new ResumeError(`cannot resume ${path}: ${why}. Use another --out, or --overwrite to start again`);
       sawHeader = true;

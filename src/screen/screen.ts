@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../errors.js';
 import { deriveOutputs, type TableSummary } from './derive.js';
 import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type Discovery, type Entry, type ShardSpec } from './inputs.js';
 import { lockOutput } from './lock.js';
-import { RowWriter, scanForResume } from './output.js';
+import { metaPath, RowWriter, scanForResume } from './output.js';
 import { ScreenPool, WorkerStartError } from './pool.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { workerBundle } from '../package-root.js';
@@ -70,6 +70,12 @@ export function buildHeader(config: ScreenConfig, shard: ShardSpec | null, all: 
 export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
   const t0 = performance.now();
   const discovery = await discoverEntries(o.inputs, o.stdin ? { stdin: o.stdin } : {});
+  // The screen's own outputs inside an input directory (results.jsonl, its .meta.json) are not inputs.
+  const own = new Set([o.out, metaPath(o.out), o.csv, o.plot].filter((p): p is string => !!p).map((p) => resolve(p)));
+  discovery.entries = discovery.entries.filter((e) => {
+    const src = discovery.sources[e.source]!;
+    return src.kind !== 'file' || !own.has(resolve(src.path));
+  });
   if (discovery.entries.length === 0) throw new UsageError('no structure files found in the inputs');
   // One run per output at a time: two appending runs would duplicate and tear rows.
   const lock = lockOutput(o.out, 'screen');

@@ -113,6 +113,10 @@ function kindOf(v: unknown): Kind | null {
  */
 export function readJsonStructures(text: string, file: string, opts: { block?: string } = {}): EntryResult[] {
   const items = parseItems(text, file);
+  const firstValue = items[0]?.value;
+  if (isObject(firstValue) && (firstValue.type === 'bvscape-screen' || ('rows_in_structure' in firstValue && 'barrier_3d' in firstValue))) {
+    throw new StructureError(file, 'this is a bvscape screen results table (or its .meta.json), not a structure file');
+  }
   if (items.length === 0) throw new StructureError(file, 'the JSON holds no structure (no entries)');
   const many = items.length > 1;
   let results: EntryResult[] = items.map((item, index) => {

@@ -50,6 +50,12 @@ function corpus(dir: string): string {
   return root;
 }
 
+/** A results table with its metadata sidecar. */
+function copyTable(from: string, to: string): void {
+  copyFileSync(from, to);
+  copyFileSync(`${from}.meta.json`, `${to}.meta.json`);
+}
+
 const byKey = (rows: Row[]) => new Map(rows.map((r) => [`${String(r.id).split('/').pop()}|${r.ion}`, r]));
 
 describe('screen pipeline (fake processor)', () => {
@@ -58,8 +64,12 @@ describe('screen pipeline (fake processor)', () => {
     const root = corpus(dir);
     const out = join(dir, 'out.jsonl');
     const r = await runScreen(options([root], out, { csv: join(dir, 'out.csv'), plot: join(dir, 'out.svg') }));
+    // The metadata is in the sidecar; every line of the table is a row with the same keys (pandas/polars read it as is).
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    const header = JSON.parse(lines[0]!);
+    const header = JSON.parse(readFileSync(`${out}.meta.json`, 'utf8'));
+    const keys = new Set(lines.map((l) => Object.keys(JSON.parse(l)).sort().join(',')));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/(^|,)id,/);
     expect(header.type).toBe('bvscape-screen');
     expect(header.config.dualIon).toEqual(DEFAULT_DUAL_ION);
     expect(header.entries_total).toBe(9);
@@ -134,12 +144,11 @@ describe('screen pipeline (fake processor)', () => {
     await runScreen(options([root], full));
     const reference = comparable(loadRows(full));
     const size = statSync(full).size;
-    const headerEnd = readFileSync(full, 'utf8').indexOf('\n') + 1;
-    // Cuts: header only, mid-header (fresh start), and points all through the rows.
-    const cuts = [headerEnd, 10, ...[0.13, 0.37, 0.5, 0.81, 0.999].map((f) => Math.floor(headerEnd + f * (size - headerEnd)))];
+    // Cuts: no row yet, mid-first row, and points all through the rows (the sidecar is written before any row).
+    const cuts = [0, 10, ...[0.13, 0.37, 0.5, 0.81, 0.999].map((f) => Math.floor(f * size))];
     for (const cut of cuts) {
       const part = join(dir, `cut-${cut}.jsonl`);
-      copyFileSync(full, part);
+      copyTable(full, part);
       truncateSync(part, cut);
       const r = await runScreen(options([root], part, { resume: true }));
       expect(comparable(loadRows(part)), `cut at ${cut}`).toEqual(reference);
@@ -176,17 +185,19 @@ describe('screen pipeline (fake processor)', () => {
     const rep = await mergeShards(shards, merged);
     expect(rep).toMatchObject({ shards: 3, entries: 9, problems: [] });
     expect(comparable(loadRows(merged))).toEqual(comparable(loadRows(whole)));
-    expect(JSON.parse(readFileSync(merged, 'utf8').split('\n')[0]!)).toMatchObject({ shard: null, entries_total: 9 });
+    expect(JSON.parse(readFileSync(`${merged}.meta.json`, 'utf8'))).toMatchObject({ shard: null, entries_total: 9 });
+    expect(readFileSync(merged, 'utf8').trim().split('\n').every((l) => 'id' in JSON.parse(l))).toBe(true);
 
     await expect(mergeShards([shards[0]!, shards[2]!], join(dir, 'm1.jsonl'))).rejects.toThrow(/missing shard 2\/3/);
     await expect(mergeShards([shards[0]!, shards[1]!, shards[2]!, shards[1]!], join(dir, 'm2.jsonl'))).rejects.toThrow(/given twice/);
     const cut = join(dir, 'cut.jsonl');
-    copyFileSync(shards[1]!, cut);
+    copyTable(shards[1]!, cut);
     truncateSync(cut, statSync(cut).size - 30);
     await expect(mergeShards([shards[0]!, cut, shards[2]!], join(dir, 'm3.jsonl'))).rejects.toThrow(/interrupted|torn|incomplete|unfinished/);
     // A row duplicated into another shard.
     const dup = join(dir, 'dup.jsonl');
-    const extra = readFileSync(shards[0]!, 'utf8').split('\n')[1]!;
+    const extra = readFileSync(shards[0]!, 'utf8').split('\n')[0]!;
+    copyTable(shards[1]!, dup);
     writeFileSync(dup, readFileSync(shards[1]!, 'utf8') + extra + '\n');
     await expect(mergeShards([shards[0]!, dup, shards[2]!], join(dir, 'm4.jsonl'))).rejects.toThrow(/appears in both/);
     const other = join(dir, 'other.jsonl');

@@ -1,0 +1,140 @@
+// The results table is rows only (metadata in <out>.meta.json): pandas reads it in one call with
+// no row to drop; tables written with a header line (before the sidecar) still resume and merge.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { runScreen, type ScreenOptions } from '../../src/screen/screen.js';
+import { mergeShards } from '../../src/screen/merge.js';
+import { readHeader } from '../../src/screen/output.js';
+import { deriveOutputs } from '../../src/screen/derive.js';
+import { screenConfig } from '../../src/screen/types.js';
+import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from './helpers.js';
+
+const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+
+function options(inputs: string[], out: string, over: Partial<ScreenOptions> = {}): ScreenOptions {
+  return {
+    inputs, out, config: screenConfig({ anions: true }), runtime: { backend: 'cpu' }, workers: 2, resume: false, overwrite: false,
+    shard: null, timeoutMs: 20_000, processorModule: FAKE_PROCESSOR, progress: 'none', log: quiet, ...over,
+  };
+}
+
+function corpus(dir: string): string {
+  const root = join(dir, 'in');
+  writeFiles(root, {
+    'a.cif': fakeStructure('A', 0.4, 'I-', 0.3),
+    'b.cif': fakeStructure('B', 0.8, 'S2-', 2.0),
+    'multi.cif': `${fakeStructure('M1', 0.5, 'Br-', 0.5)}\n${fakeStructure('M2', 1.5, 'Cl-', 1.2)}`,
+    'broken.cif': 'syntax\n',
+    'c.cif': fakeStructure('C', 0.9, 'I-', 0.5),
+  });
+  return root;
+}
+
+/** A python3 that imports pandas (Debian's python3-pandas), or null. */
+function pythonWithPandas(): string | null {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(py, ['-c', 'import pandas'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+describe('results table layout', () => {
+  it('every line is a row object with the same keys; the metadata is in the sidecar', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'r.jsonl');
+    await runScreen(options([corpus(dir)], out));
+    const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l !== '');
+    const objs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(objs.length).toBe(11); // 5 structures x 2 ions, the broken file 1 row
+    expect(new Set(objs.map((o) => Object.keys(o).join(','))).size).toBe(1);
+    expect(objs.every((o) => typeof o.id === 'string' && o.type === undefined)).toBe(true);
+    expect(await readHeader(out)).toMatchObject({ type: 'bvscape-screen', entries_total: 5, shard: null });
+  });
+
+  const py = pythonWithPandas();
+  const why = 'no python3 with pandas here (Debian: apt-get install python3-pandas)';
+  it.skipIf(!py && process.env.CI !== 'true')(`pandas.read_json(path, lines=True) reads the table in one call${py ? '' : ` [skipped: ${why}]`}`, async () => {
+    expect(py, why).not.toBeNull();
+    const dir = tempDir();
+    const out = join(dir, 'r.jsonl');
+    await runScreen(options([corpus(dir)], out));
+    const script = [
+      'import json, sys, pandas as pd',
+      'df = pd.read_json(sys.argv[1], lines=True)',
+      'print(json.dumps({"rows": len(df), "columns": list(df.columns), "ids_null": int(df["id"].isna().sum()),',
+      '  "ok": int((df["status"] == "ok").sum()), "b3": sorted(float(x) for x in df["barrier_3d"].dropna())}))',
+    ].join('\n');
+    const r = spawnSync(py!, ['-c', script, out], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout);
+    const rows = loadRows(out);
+    expect(got.rows).toBe(rows.length);
+    expect(got.ids_null).toBe(0);
+    expect(got.columns).toContain('barrier_3d');
+    expect(got.columns).not.toContain('type');
+    expect(got.ok).toBe(rows.filter((x) => x.status === 'ok').length);
+    // pandas' default float parser may differ in the last digit (precise_float=False).
+    const want = rows.map((x) => x.barrier_3d).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    expect(got.b3.length).toBe(want.length);
+    got.b3.forEach((v: number, i: number) => expect(v).toBeCloseTo(want[i]!, 12));
+  });
+
+  it('older tables (header on line 1, no sidecar) still resume, derive and merge', async () => {
+    const dir = tempDir();
+    const root = corpus(dir);
+    const full = join(dir, 'full.jsonl');
+    await runScreen(options([root], full));
+    const reference = comparable(loadRows(full));
+    // Rewrite as the old layout: the header as line 1, no sidecar; then cut it mid-way.
+    const legacy = join(dir, 'legacy.jsonl');
+    const header = readFileSync(`${full}.meta.json`, 'utf8');
+    writeFileSync(legacy, JSON.stringify(JSON.parse(header)) + '\n' + readFileSync(full, 'utf8'));
+    truncateSync(legacy, Math.floor(readFileSync(legacy).length * 0.6));
+    expect(await readHeader(legacy)).toMatchObject({ type: 'bvscape-screen' });
+    await runScreen(options([root], legacy, { resume: true }));
+    expect(existsSync(`${legacy}.meta.json`)).toBe(false);
+    expect(comparable(loadRows(legacy))).toEqual(reference);
+    expect((await deriveOutputs(legacy)).rows).toBe(11);
+    // Refuses another configuration from the old header too.
+    await expect(runScreen(options([root], legacy, { resume: true, config: screenConfig({ anions: true, resolution: 0.1 }) }))).rejects.toThrow(/different options/);
+
+    // Legacy shards merge; the merged table is in the new layout.
+    const shards = [1, 2].map((i) => join(dir, `s${i}.jsonl`));
+    for (let i = 0; i < 2; i++) await runScreen(options([root], shards[i]!, { shard: { index: i + 1, count: 2 } }));
+    const h1 = readFileSync(`${shards[0]}.meta.json`, 'utf8');
+    writeFileSync(shards[0]!, JSON.stringify(JSON.parse(h1)) + '\n' + readFileSync(shards[0]!, 'utf8'));
+    rmSync(`${shards[0]}.meta.json`);
+    const merged = join(dir, 'm.jsonl');
+    const rep = await mergeShards(shards, merged);
+    expect(rep.problems).toEqual([]);
+    expect(comparable(loadRows(merged))).toEqual(reference);
+    expect(readFileSync(merged, 'utf8').split('\n')[0]).toMatch(/^\{"id":/);
+    expect(await readHeader(merged)).toMatchObject({ shard: null, merged_from: shards });
+  });
+
+  it('a table in an input directory is not screened as input (its sidecar neither)', async () => {
+    const dir = tempDir();
+    const root = corpus(dir);
+    const out = join(root, 'results.jsonl');
+    const first = await runScreen(options([root], out));
+    expect(first.entriesTotal).toBe(5);
+    const again = await runScreen(options([root], out, { resume: true }));
+    expect(again.entriesTotal).toBe(5);
+    expect(again.entriesRun).toBe(0);
+  });
+
+  it('--resume refuses a sidecar that is not screen metadata and a table without one', async () => {
+    const dir = tempDir();
+    const root = corpus(dir);
+    const out = join(dir, 'r.jsonl');
+    await runScreen(options([root], out));
+    writeFileSync(`${out}.meta.json`, '{"hello": 1}');
+    await expect(runScreen(options([root], out, { resume: true }))).rejects.toThrow(/not a bvscape screen metadata file/);
+    rmSync(`${out}.meta.json`);
+    await expect(runScreen(options([root], out, { resume: true }))).rejects.toThrow(/no .*meta\.json and no header line/);
+  });
+});
