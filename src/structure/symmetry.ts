@@ -21,6 +21,7 @@ import initMoyo, {
 } from '@spglib/moyo-wasm';
 import { InputError } from '../errors.js';
 import type { SpaceGroupInfo, Structure } from './types.js';
+import { primitiveCell } from './primitive.js';
 
 export interface SymOp {
   /** 3x3 row-major integer matrix acting on fractional column vectors: x' = rot·x + trans. */
@@ -393,6 +394,12 @@ export function opsFromNumber(n: number): SymOp[] | null {
  * differ (element, oxidation or occupancy) count as different atom types. Null when moyo fails
  * (for example two atoms on top of each other).
  */
+/**
+ * Largest cell (sites, after reduction to the primitive cell) handed to moyo for the space group:
+ * beyond it the group is reported as not determined, with a warning, instead of searching for minutes.
+ */
+export const MAX_SYMMETRY_SITES = 2000;
+
 export function detectSpaceGroup(s: Structure, symprec = 0.1): SpaceGroupInfo | null {
   requireMoyo();
   const typeIds = new Map<string, number>();
@@ -412,11 +419,26 @@ export function detectSpaceGroup(s: Structure, symprec = 0.1): SpaceGroupInfo | 
     positions.push([site.frac[0], site.frac[1], site.frac[2]]);
   }
   if (positions.length === 0) return null;
-  const m = s.lattice.matrix;
+  let m: ArrayLike<number> = s.lattice.matrix;
+  let cellPositions = positions;
+  let cellNumbers = numbers;
+  // Same space group, no pure translations left: moyo's search on exact supercells grows steeply.
+  const prim = primitiveCell({ matrix: m, positions, types: numbers }, symprec);
+  if (prim) {
+    m = prim.matrix;
+    cellPositions = prim.positions as [number, number, number][];
+    cellNumbers = [...prim.types];
+  }
+  if (cellPositions.length > MAX_SYMMETRY_SITES) {
+    s.warnings.push(
+      `space group not determined: the primitive cell has ${cellPositions.length} sites, more than the ${MAX_SYMMETRY_SITES} that symmetry detection takes`,
+    );
+    return null;
+  }
   const cell = {
     lattice: { basis: [m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]!, m[8]!] },
-    positions,
-    numbers,
+    positions: cellPositions,
+    numbers: cellNumbers,
   };
   try {
     const d = analyze_cell(JSON.stringify(cell), symprec, 'Standard');
