@@ -25,8 +25,10 @@ export interface Figure {
   better: 'higher' | 'lower';
   /** One line: how it was measured. */
   method: string;
-  /** The inputs that decide the number (resolution, grid, points, pair terms ...). Ratios between runs whose params differ are flagged. */
+  /** The inputs that decide the work (resolution, grid, points ...). `--compare` flags ratios between figures whose params differ. */
   params: Record<string, string | number | boolean | null>;
+  /** What the measured work produced (pair terms counted, barriers found): a check that the work was real, not compared. */
+  details: Record<string, string | number | boolean | null>;
   /** One value per timed repeat (warm-ups excluded). */
   samples: number[];
   median: number;

@@ -156,9 +156,17 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     host.progress(`[${doneFigures}/${totalFigures}] ${label}: ${value} · ${elapsed.toFixed(0)} s elapsed${eta}`);
   };
 
-  const figure = (id: FigureId, backend: string | null, caseName: string | null, method: string, params: Figure['params'], samples: number[]): Figure => {
+  const figure = (
+    id: FigureId,
+    backend: string | null,
+    caseName: string | null,
+    method: string,
+    params: Figure['params'],
+    samples: number[],
+    details: Figure['details'] = {},
+  ): Figure => {
     const stats = summarize(samples);
-    const f: Figure = { id, backend, case: caseName, ...UNITS[id], method, params, samples, ...stats, busy: stats.spread > settings.busy_spread };
+    const f: Figure = { id, backend, case: caseName, ...UNITS[id], method, params, details, samples, ...stats, busy: stats.spread > settings.busy_spread };
     figures.push(f);
     return f;
   };
@@ -206,8 +214,9 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
           spec.id,
           c.name,
           'pair terms (grid point, framework atom within the cutoff) / wall time of computeGrid, upload and readback included, after warm-up',
-          { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points: gridPointCount(grid), pair_terms: pairTerms, framework_atoms: fw.atoms.type.length },
+          { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points: gridPointCount(grid), framework_atoms: fw.atoms.type.length },
           rates,
+          { pair_terms: pairTerms },
         );
         report(`${spec.id} kernel ${c.name}`, f);
       }
@@ -233,11 +242,9 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
           resolution: settings.barrier_resolution,
           grid: `${grid.nx}x${grid.ny}x${grid.nz}`,
           mode: 'default',
-          barrier_1d: round(barriers['1D']),
-          barrier_2d: round(barriers['2D']),
-          barrier_3d: round(barriers['3D']),
         },
         times,
+        { barrier_1d_ev: round(barriers['1D']), barrier_2d_ev: round(barriers['2D']), barrier_3d_ev: round(barriers['3D']) },
       );
       report(`${spec.id} time to barriers ${reference.name}`, f);
 
@@ -305,14 +312,8 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     notes.push('percolation_points_per_s: no backend produced a landscape; not measured');
   }
 
-  const busyFigures = figures.filter((f) => f.busy);
-  if (busyFigures.length) {
-    notes.push(
-      `machine busy: ${busyFigures.length} figure(s) with a spread above ${(100 * settings.busy_spread).toFixed(0)} % (${busyFigures
-        .map((f) => `${f.id}${f.case ? ` ${f.case}` : ''}${f.backend ? ` on ${f.backend}` : ''}`)
-        .join('; ')}); rerun on an idle machine for comparable numbers`,
-    );
-  }
+  const busy = busyNote(figures, settings.busy_spread);
+  if (busy) notes.push(busy);
   const loadEnd = host.loadAverage();
   const machine: MachineRecord = {
     ...(await host.machine()),
@@ -329,10 +330,18 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     structures: structureRecords,
     backends,
     figures,
-    busy: busyFigures.length > 0,
+    busy: figures.some((f) => f.busy),
     notes,
     elapsed_s: (performance.now() - t0) / 1000,
   };
+}
+
+/** The "machine busy" note naming the figures whose spread is above the threshold; null when none is. */
+export function busyNote(figures: readonly Figure[], threshold: number): string | null {
+  const busy = figures.filter((f) => f.busy);
+  if (busy.length === 0) return null;
+  const names = busy.map((f) => `${f.id}${f.case ? ` ${f.case}` : ''}${f.backend ? ` on ${f.backend}` : ''}`);
+  return `machine busy: ${busy.length} figure(s) with a spread above ${(100 * threshold).toFixed(0)} % (${names.join('; ')}); rerun on an idle machine for comparable numbers`;
 }
 
 function round(x: number | null | undefined): number | null {

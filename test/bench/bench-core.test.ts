@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareResults, formatCompare, formatResult } from '../../src/bench/report.js';
 import type { BenchResult, Figure } from '../../src/bench/result-types.js';
 import { BENCH_SCHEMA_VERSION } from '../../src/bench/result-types.js';
+import { mergeResults } from '../../src/bench/merge.js';
 import { summarize } from '../../src/bench/stats.js';
 import { BENCH_STRUCTURES } from '../../src/bench/structures.js';
 import { parseBenchResult, validateBenchResult } from '../../src/bench/validate.js';
@@ -17,7 +18,7 @@ function fig(over: Partial<Figure>): Figure {
   const s = summarize(samples);
   return {
     id: 'kernel_pair_terms_per_s', backend: 'cpu', case: 'LiCl_rocksalt/Li+', unit: 'pair terms/s', better: 'higher', method: 'test',
-    params: { resolution: 0.2 }, samples, ...s, busy: s.spread > 0.2, ...over,
+    params: { resolution: 0.2 }, details: {}, samples, ...s, busy: s.spread > 0.2, ...over,
   };
 }
 
@@ -113,6 +114,23 @@ describe('bench --compare', () => {
     expect(text).toMatch(/time to barriers .* 2\.00x !/);
     expect(text).toMatch(/measured with different settings/);
     expect(formatResult(mine)).toMatch(/peak memory \(RSS\)\s+-\s+cpu\s+200 MiB/);
+  });
+});
+
+describe('bench runs merged (one process per backend)', () => {
+  it('keeps every backend figure, one host figure, recomputes busy and sums the time', () => {
+    const perc = (samples: number[]) => fig({ id: 'percolation_points_per_s', backend: null, unit: 'points/s', samples });
+    const cpu = result([fig({ backend: 'cpu' }), perc([1e6, 1e6, 1e6])], { backends: [result([]).backends[0]!], elapsed_s: 10 });
+    const gpu = result([fig({ backend: 'webgpu', samples: [1, 2, 3] }), perc([2e6, 2e6, 2e6])], { backends: [result([]).backends[1]!], elapsed_s: 5 });
+    const failed = { id: 'webgpu:nvidia', kind: 'webgpu' as const, description: 'webgpu', threads: null, adapter: null, error: 'no adapter', warnings: [] };
+    const m = mergeResults([cpu, gpu], [failed]);
+    expect(validateBenchResult(m)).toEqual([]);
+    expect(m.backends.map((b) => b.id)).toEqual(['cpu', 'webgpu', 'webgpu:nvidia']);
+    expect(m.figures.filter((f) => f.backend === null).map((f) => f.median)).toEqual([1e6]);
+    expect(m.figures.map((f) => f.backend)).toEqual(['cpu', null, 'webgpu']);
+    expect(m.busy).toBe(true); // the webgpu figure's spread is 100 %
+    expect(m.notes.filter((n) => n.startsWith('machine busy: 1 figure(s)'))).toHaveLength(1);
+    expect(m.elapsed_s).toBe(15);
   });
 });
 

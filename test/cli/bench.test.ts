@@ -26,20 +26,19 @@ if (!RUN_GPU) console.warn(`bench webgpu test skipped: no WebGPU adapter (${prob
 
 const CASES = BENCH_STRUCTURES.flatMap((s) => s.ions.map((ion) => `${s.id}/${ion}`));
 
-/** The figures every measured backend must have, and the host-side percolation figure. */
-function checkRun(r: BenchResult, backend: 'cpu' | 'webgpu'): void {
+/** The figures a measured backend must have, and the host-side percolation figure (once per document). */
+function checkRun(r: BenchResult, kind: 'cpu' | 'webgpu'): void {
   expect(validateBenchResult(r)).toEqual([]);
   expect(r.mode).toBe('quick');
-  expect(r.backends).toHaveLength(1);
-  const b = r.backends[0]!;
-  expect(b.kind).toBe(backend);
+  const b = r.backends.find((x) => x.kind === kind)!;
+  expect(b, `no ${kind} backend in the results`).toBeDefined();
   expect(b.error).toBeNull();
   const of = (id: FigureId) => r.figures.filter((f) => f.id === id && f.backend === (id === 'percolation_points_per_s' ? null : b.id));
   expect(of('kernel_pair_terms_per_s').map((f) => f.case).sort()).toEqual([...CASES].sort());
-  for (const f of of('kernel_pair_terms_per_s')) expect(f.params.pair_terms as number).toBeGreaterThan(0);
+  for (const f of of('kernel_pair_terms_per_s')) expect(f.details.pair_terms as number).toBeGreaterThan(0);
   expect(of('time_to_barriers_s')).toHaveLength(1);
   // The reference structure percolates in 3D below 10 eV: the timing is of a real result.
-  expect(of('time_to_barriers_s')[0]!.params.barrier_3d as number).toBeGreaterThan(0);
+  expect(of('time_to_barriers_s')[0]!.details.barrier_3d_ev as number).toBeGreaterThan(0);
   expect(of('pipeline_structures_per_hour')).toHaveLength(1);
   expect(of('pipeline_structures_per_hour')[0]!.params.structures_per_run).toBe(BENCH_STRUCTURES.length);
   expect(of('peak_rss_bytes')).toHaveLength(1);
@@ -68,15 +67,18 @@ describe.sequential('bvscape bench (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     const res = JSON.parse(readFileSync(first, 'utf8')) as BenchResult;
     checkRun(res, 'cpu');
+    expect(res.backends).toHaveLength(1);
     expect(res.backends[0]!.adapter).toBeNull();
     expect(r.stdout).toMatch(/^bvscape bench \S+, quick mode/);
     expect(r.stdout).toMatch(/energy kernel\s+Li7La3Zr2O12_cubic\/Li\+\s+cpu\s+\S+ pair terms\/s/);
     expect(r.stdout).not.toMatch(/\[1\//);
   }, 240_000);
 
-  it('--compare of two runs on this machine: one row per shared figure, ratios near 1', () => {
-    const second = join(dir, 'cpu-2.json');
-    const r = cli(['bench', '--backend', 'cpu', '--quick', '--repeats', '2', '--json', second, '--compare', first]);
+  const second = join(dir, 'second.json');
+
+  it(`--backend ${RUN_GPU ? 'all' : 'cpu'} --compare with the first run: one row per shared figure, ratios near 1 on the same backend`, () => {
+    // With an adapter (always under CI=true) this is `--backend all`: the cpu and webgpu backends, each measured in its own process.
+    const r = cli(['bench', '--backend', RUN_GPU ? 'all' : 'cpu', '--quick', '--repeats', '2', '--json', second, '--compare', first]);
     expect(r.code, r.stderr).toBe(0);
     const compare = r.stdout.slice(r.stdout.indexOf('this run:'));
     const lines = compare.split('\n');
@@ -84,16 +86,20 @@ describe.sequential('bvscape bench (CLI)', () => {
     expect(header).toBeGreaterThan(0);
     const rows = lines.slice(header + 2).filter((l) => /x( !)?$/.test(l));
     const a = JSON.parse(readFileSync(first, 'utf8')) as BenchResult;
-    expect(rows).toHaveLength(a.figures.length);
-    for (const row of rows) {
+    const sameBackend = rows.filter((l) => /\s(cpu|host)\s/.test(l) && !/best \(/.test(l));
+    expect(sameBackend).toHaveLength(a.figures.length);
+    for (const row of sameBackend) {
       const ratio = Number(/([\d.]+)x( !)?$/.exec(row)![1]);
       // Same machine, same work: near 1. The band is wide because the machine is shared with other jobs.
       expect(ratio, row).toBeGreaterThan(0.2);
       expect(ratio, row).toBeLessThan(5);
     }
+    // --backend all adds one "best of each run" row per figure that has a backend (kernel cases, barriers, pipeline, memory).
+    expect(rows.filter((l) => /best \(/.test(l))).toHaveLength(RUN_GPU ? a.figures.filter((f) => f.backend !== null).length : 0);
     // Only --repeats differs, which is not a param of any figure: no row is flagged.
     expect(compare).not.toMatch(/different settings/);
     expect(compare).toMatch(/ratio > 1: this run is better/);
+    checkRun(JSON.parse(readFileSync(second, 'utf8')) as BenchResult, 'cpu');
   }, 240_000);
 
   it('--load and --compare compare two saved runs without measuring; a file that is not a result is refused', () => {
@@ -109,17 +115,18 @@ describe.sequential('bvscape bench (CLI)', () => {
     expect(bad.stderr).toMatch(/package\.json is not a bvscape bench result: \$: missing 'schema'/);
   });
 
-  it.skipIf(!RUN_GPU)('--backend webgpu --quick --json: the adapter recorded, the same figures (lavapipe in CI)', () => {
-    const out = join(dir, 'webgpu.json');
-    const r = cli(['bench', '--backend', 'webgpu', '--quick', '--json', out]);
-    expect(r.code, r.stderr).toBe(0);
-    const res = JSON.parse(readFileSync(out, 'utf8')) as BenchResult;
+  it.skipIf(!RUN_GPU)('webgpu (lavapipe in CI): the same figures, and the adapter recorded with its limits', () => {
+    const res = JSON.parse(readFileSync(second, 'utf8')) as BenchResult;
     checkRun(res, 'webgpu');
-    const adapter = res.backends[0]!.adapter!;
+    expect(res.backends.map((b) => b.kind)).toEqual(['cpu', 'webgpu']);
+    // Each backend in its own process, one percolation figure in the merged document.
+    expect(res.figures.filter((f) => f.id === 'percolation_points_per_s')).toHaveLength(1);
+    const gpu = res.backends.find((b) => b.kind === 'webgpu')!;
+    const adapter = gpu.adapter!;
     expect(adapter.vendor.length + adapter.description.length + adapter.architecture.length).toBeGreaterThan(0);
     expect(adapter.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
     expect(adapter.limits.maxComputeWorkgroupsPerDimension).toBeGreaterThanOrEqual(65535);
-    expect(res.backends[0]!.description).toMatch(/^webgpu: /);
+    expect(gpu.description).toMatch(/^webgpu: /);
     expect(res.machine.dawn).toMatch(/^\d+\.\d+\.\d+/);
-  }, 240_000);
+  });
 });

@@ -1,6 +1,9 @@
 // `bvscape bench`: the benchmark users run on their own hardware (bundled structures, nothing else needed).
 // Progress on stderr, the table on stdout, the results JSON (schema in src/bench/) with --json.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { flag, optionalPositiveNumber, str, strs } from '../command.js';
 import { InputError, NoAdapterError, UsageError } from '../../errors.js';
@@ -9,7 +12,8 @@ import { cpuSpec, nodeHost, webgpuSpec } from '../../bench/node-host.js';
 import { adapterRecord } from '../../bench/adapter.js';
 import { formatCompare, formatResult } from '../../bench/report.js';
 import { parseBenchResult, validateBenchResult } from '../../bench/validate.js';
-import type { BenchResult } from '../../bench/result-types.js';
+import type { BackendRecord, BenchResult } from '../../bench/result-types.js';
+import { mergeResults } from '../../bench/merge.js';
 
 function readResult(file: string): BenchResult {
   let text: string;
@@ -45,6 +49,38 @@ async function backendSpecs(kind: string, adapters: string[], threads: number | 
   throw new UsageError(`--backend expects auto, webgpu, cpu or all, got '${kind}'`);
 }
 
+/**
+ * Several backends: one child `bvscape bench` per backend, so each backend's peak memory is its own (a
+ * process keeps the heap an earlier backend grew). Children print their progress to our stderr.
+ */
+function measureEachInItsOwnProcess(specs: BenchBackendSpec[], shared: string[], threads: number | undefined): BenchResult {
+  const dir = mkdtempSync(join(tmpdir(), 'bvscape-bench-'));
+  try {
+    const runs: BenchResult[] = [];
+    const failed: BackendRecord[] = [];
+    specs.forEach((spec, i) => {
+      const out = join(dir, `${i}.json`);
+      const which =
+        spec.kind === 'cpu'
+          ? ['--backend', 'cpu', ...(threads ? ['--threads', String(threads)] : [])]
+          : ['--backend', 'webgpu', ...(spec.id.startsWith('webgpu:') ? ['--adapter', spec.id.slice('webgpu:'.length)] : [])];
+      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'bench', ...which, ...shared, '--json', out], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      if (child.status === 0 && existsSync(out)) runs.push(parseBenchResult(readFileSync(out, 'utf8'), out));
+      else
+        failed.push({
+          id: spec.id, kind: spec.kind, description: spec.kind, threads: spec.threads, adapter: null, warnings: [],
+          error: `its measurement process ended with ${child.status ?? child.signal} (messages above)`,
+        });
+    });
+    if (runs.length === 0) throw new InputError(`no backend could be measured: ${failed.map((b) => `${b.id}: ${b.error}`).join('; ')}`);
+    return mergeResults(runs, failed);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const bench: Command = {
   name: 'bench',
   summary: 'benchmark this machine: energy kernel, percolation, screen throughput, time to barriers, memory',
@@ -73,7 +109,11 @@ export const bench: Command = {
       result = readResult(loaded);
     } else {
       const specs = await backendSpecs(str(values, 'backend') ?? 'auto', strs(values, 'adapter'), threads, log);
-      result = await runBench(nodeHost(log), { mode: flag(values, 'quick') ? 'quick' : 'standard', backends: specs, ...(repeats ? { settings: { repeats } } : {}) });
+      const shared = [...(flag(values, 'quick') ? ['--quick'] : []), ...(repeats ? ['--repeats', String(repeats)] : [])];
+      result =
+        specs.length === 1
+          ? await runBench(nodeHost(log), { mode: flag(values, 'quick') ? 'quick' : 'standard', backends: specs, ...(repeats ? { settings: { repeats } } : {}) })
+          : measureEachInItsOwnProcess(specs, shared, threads);
       const problems = validateBenchResult(result);
       if (problems.length) throw new Error(`bench result does not match its own schema: ${problems.join('; ')}`);
       const failed = result.backends.filter((b) => b.error !== null);
