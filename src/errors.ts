@@ -93,6 +93,18 @@ export class CifSyntaxError extends InputError {
   }
 }
 
+/** A volumetric grid file (.cube, .grd, CHGCAR/LOCPOT) that cannot be read: `file:line: message`. */
+export class GridFileError extends InputError {
+  override name = 'GridFileError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`);
+  }
+}
+
 /** A file that parses but does not describe a usable crystal structure. */
 export class StructureError extends InputError {
   override name = 'StructureError';

@@ -5,8 +5,12 @@ import type { LandscapeResult } from './landscape.js';
 import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from './percolation/index.js';
 import { writeCube, writeGrd } from './io/grid-files.js';
 import { atomicNumber } from './structure/elements.js';
-import type { Vec3 } from './structure/lattice.js';
+import type { Lattice, Vec3 } from './structure/lattice.js';
+import type { GridSpec } from './grid/index.js';
+import type { PercolationResult } from './percolation/index.js';
 import { profileSvg } from './report/profile-svg.js';
+import { classifySites, type ClassifiedSites } from './sites/classify.js';
+import { landscapeWithPathsJson } from './io/landscape-json.js';
 
 /** Title line of the .grd/.cube files: formula, ion, model and unit. */
 export function landscapeTitle(r: LandscapeResult): string {
@@ -26,11 +30,19 @@ export function cubeText(r: LandscapeResult): string {
   return writeCube(r.energies, r.grid, r.structure.lattice, cubeAtoms(r), landscapeTitle(r));
 }
 
+/** What paths and sites need: a landscape computed here, or a grid read from a file (percolate-grid.ts). */
+export interface GridLandscape {
+  energies: Float32Array;
+  grid: GridSpec;
+  percolation: PercolationResult | null;
+  structure: { lattice: Lattice };
+}
+
 /**
  * The migration path of each dimension that percolates (1D, 2D, 3D order): the grid's minimax path,
  * shortened and relaxed in real space by relaxPath, so its length is a Cartesian length in Å.
  */
-export function migrationPaths(r: LandscapeResult, dimensions: readonly Dimension[] = DIMENSIONS): MigrationPath[] {
+export function migrationPaths(r: GridLandscape, dimensions: readonly Dimension[] = DIMENSIONS): MigrationPath[] {
   if (!r.percolation) return [];
   const lattice = r.structure.lattice;
   const out: MigrationPath[] = [];
@@ -42,7 +54,7 @@ export function migrationPaths(r: LandscapeResult, dimensions: readonly Dimensio
 }
 
 /** Sites (basins below the 3D threshold) and the hops between them; null without a percolation result. */
-export function siteNetwork(r: LandscapeResult): SiteNetwork | null {
+export function siteNetwork(r: GridLandscape): SiteNetwork | null {
   return r.percolation ? findSites(r.energies, r.grid, r.structure.lattice, r.percolation) : null;
 }
 
@@ -56,4 +68,58 @@ export function dimensionOf(n: number | string): Dimension {
 /** The energy profile of one path as SVG, titled with the structure, ion and dimension. */
 export function profileSvgFor(r: LandscapeResult, path: MigrationPath): string {
   return profileSvg(path, { title: `${r.formula}: ${r.ion} ${path.dimension} path, ${path.lengthsA[path.lengthsA.length - 1]!.toFixed(2)} Å` });
+}
+
+/** Sites by symmetry: basins merged where the grid cannot resolve them, symmetry orbits, Wyckoff positions. */
+export function siteClasses(r: LandscapeResult, net: SiteNetwork | null): ClassifiedSites | null {
+  if (!net) return null;
+  return classifySites(net, r.energies, r.grid, r.structure, r.framework.mobile.element, {
+    ...(r.percolation ? { connectivity: r.percolation.connectivity } : {}),
+  });
+}
+
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** The site classes as JSON (`site_classes`, `crystal_sites`, `site_hops` of the --path file). */
+export function siteClassesJson(c: ClassifiedSites | null): Record<string, unknown> {
+  if (!c) return { site_classes: [], crystal_sites: [], site_hops: [] };
+  return {
+    site_space_group: c.spaceGroup,
+    site_merge_distance_a: round(c.mergeDistanceA),
+    site_merged_hops: c.mergedHops,
+    site_classes: c.classes.map((k) => ({
+      id: k.id,
+      wyckoff: k.wyckoff,
+      multiplicity: k.multiplicity,
+      site_symmetry: k.siteSymmetry,
+      site_symmetry_order: k.siteSymmetryOrder,
+      frac: k.frac.map((x) => round(x, 5)),
+      relative_energy: round(k.relativeEnergy, 5),
+      kind: k.kind,
+      crystallographic_sites: k.crystallographicSites,
+      sites: k.sites,
+      complete: k.complete,
+    })),
+    crystal_sites: c.sites.map((s) => ({
+      id: s.id,
+      class: s.siteClass,
+      frac: s.frac.map((x) => round(x, 5)),
+      relative_energy: round(s.relativeEnergy, 5),
+      basins: s.basins,
+    })),
+    site_hops: c.hops.map((h) => ({ ...h, distanceA: round(h.distanceA), barrierFrom: round(h.barrierFrom, 5), barrierTo: round(h.barrierTo, 5) })),
+    mobile_sites_above_cap: c.unmatchedCrystallographicSites,
+  };
+}
+
+/** The --path file (and the preview's JSON download): landscape fields, paths, basins, hops and site classes. */
+export function pathsFileJson(
+  r: LandscapeResult,
+  file: string,
+  paths: MigrationPath[],
+  net: SiteNetwork | null,
+  classes: ClassifiedSites | null,
+  timingsMs: Record<string, number> = r.timingsMs,
+): Record<string, unknown> {
+  return { ...landscapeWithPathsJson(r, file, paths, net, timingsMs), ...siteClassesJson(classes) };
 }

@@ -34,8 +34,12 @@ function oneLine(title: string): string {
 }
 
 /**
- * VESTA general grid (.grd): a title line, "a b c alpha beta gamma" (Å, degrees), "nx ny nz", then the
- * nx·ny·nz values with x fastest (exactly the GridSpec flat order), 6 per line.
+ * VESTA's text grid (.grd): a title line, "a b c alpha beta gamma" (Å, degrees), "nx ny nz", then the
+ * nx·ny·nz values with x fastest (exactly the GridSpec flat order), 6 per line. x fastest is the order the
+ * VESTA manual documents for its volumetric data, the first index varying fastest as Fortran writes
+ * ((ρ(i,j,k), i = 1..nx), j = 1..ny), k = 1..nz) (K. Momma & F. Izumi, VESTA manual, ch. 18 "Input and
+ * output files", https://jp-minerals.org/vesta/en/doc/VESTAch18.html); bvlain writes z fastest instead,
+ * and src/io/grid-readers.ts reads both.
  */
 export function writeGrd(energies: Float32Array, grid: GridSpec, lattice: Lattice | LatticeParameters, title: string): string {
   checkGrid(energies, grid);
@@ -90,7 +94,9 @@ export function readGrd(text: string): { energies: Float32Array; grid: GridSpec;
  * Gaussian cube (.cube), in Bohr: two comment lines; "natoms ox oy oz" (origin 0); for each axis
  * "n vx vy vz" with the voxel vector = lattice vector / n; one line per atom "Z Z x y z"; then the values
  * with z fastest (loops i, j, k with k innermost), 6 per line and a new line after each run of nz values,
- * formatted %13.5E. Values are energies in eV (the second comment line says so).
+ * formatted %16.8E: nine significant digits, so float32 energies read back bit for bit (`bvscape percolate`
+ * on this file gives landscape's numbers exactly; cube readers parse the values free-format). Values are
+ * energies in eV (the second comment line says so).
  */
 export function writeCube(energies: Float32Array, grid: GridSpec, lattice: Lattice, atoms: { Z: number; cart: Vec3 }[], title: string): string {
   checkGrid(energies, grid);
@@ -111,7 +117,7 @@ export function writeCube(energies: Float32Array, grid: GridSpec, lattice: Latti
   for (let i = 0; i < nx; i++)
     for (let j = 0; j < ny; j++) {
       for (let k = 0; k < nz; k++) {
-        line.push(formatE(energies[i + nx * (j + ny * k)]!, 5).padStart(13));
+        line.push(formatE(energies[i + nx * (j + ny * k)]!, 8).padStart(16));
         if (line.length === 6) {
           parts.push(line.join(''));
           line.length = 0;

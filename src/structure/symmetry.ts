@@ -16,11 +16,13 @@ import initMoyo, {
   hall_symbol_entry,
   initSync,
   operations_from_number,
+  wyckoff_positions,
   type MoyoHallSymbolEntry,
   type MoyoOperation,
 } from '@spglib/moyo-wasm';
 import { InputError } from '../errors.js';
 import type { SpaceGroupInfo, Structure } from './types.js';
+import type { Vec3 } from './lattice.js';
 import { primitiveCell } from './primitive.js';
 
 export interface SymOp {
@@ -394,18 +396,31 @@ export function opsFromNumber(n: number): SymOp[] | null {
  * differ (element, oxidation or occupancy) count as different atom types. Null when moyo fails
  * (for example two atoms on top of each other).
  */
+export function detectSpaceGroup(s: Structure, symprec = 0.1): SpaceGroupInfo | null {
+  const d = analyzeCell(s, symprec, [], undefined, true);
+  return d ? { number: d.number, symbol: d.hm_symbol } : null;
+}
+
 /**
  * Largest cell (sites, after reduction to the primitive cell) handed to moyo for the space group:
  * beyond it the group is reported as not determined, with a warning, instead of searching for minutes.
  */
 export const MAX_SYMMETRY_SITES = 2000;
 
-export function detectSpaceGroup(s: Structure, symprec = 0.1): SpaceGroupInfo | null {
+/** moyo's analysis of the structure's sites (typed as in detectSpaceGroup) plus extra point sets, each its own type. */
+function analyzeCell(
+  s: Structure,
+  symprec: number,
+  extra: readonly (readonly Vec3[])[],
+  keep: (site: Structure['sites'][number]) => boolean = () => true,
+  primitiveFirst = false,
+) {
   requireMoyo();
   const typeIds = new Map<string, number>();
   const numbers: number[] = [];
   const positions: [number, number, number][] = [];
   for (const site of s.sites) {
+    if (!keep(site)) continue;
     const key = site.species
       .map((sp) => `${sp.element}${sp.oxidation ?? ''}@${sp.occupancy.toFixed(4)}`)
       .sort()
@@ -418,22 +433,30 @@ export function detectSpaceGroup(s: Structure, symprec = 0.1): SpaceGroupInfo | 
     numbers.push(id);
     positions.push([site.frac[0], site.frac[1], site.frac[2]]);
   }
+  extra.forEach((points, g) => {
+    for (const f of points) {
+      numbers.push(typeIds.size + 1 + g);
+      positions.push([f[0], f[1], f[2]]);
+    }
+  });
   if (positions.length === 0) return null;
   let m: ArrayLike<number> = s.lattice.matrix;
   let cellPositions = positions;
   let cellNumbers = numbers;
-  // Same space group, no pure translations left: moyo's search on exact supercells grows steeply.
-  const prim = primitiveCell({ matrix: m, positions, types: numbers }, symprec);
-  if (prim) {
-    m = prim.matrix;
-    cellPositions = prim.positions as [number, number, number][];
-    cellNumbers = [...prim.types];
-  }
-  if (cellPositions.length > MAX_SYMMETRY_SITES) {
-    s.warnings.push(
-      `space group not determined: the primitive cell has ${cellPositions.length} sites, more than the ${MAX_SYMMETRY_SITES} that symmetry detection takes`,
-    );
-    return null;
+  if (primitiveFirst) {
+    // Same space group, no pure translations left: moyo's search on exact supercells grows steeply.
+    const prim = primitiveCell({ matrix: m, positions, types: numbers }, symprec);
+    if (prim) {
+      m = prim.matrix;
+      cellPositions = prim.positions as [number, number, number][];
+      cellNumbers = [...prim.types];
+    }
+    if (cellPositions.length > MAX_SYMMETRY_SITES) {
+      s.warnings.push(
+        `space group not determined: the primitive cell has ${cellPositions.length} sites, more than the ${MAX_SYMMETRY_SITES} that symmetry detection takes`,
+      );
+      return null;
+    }
   }
   const cell = {
     lattice: { basis: [m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]!, m[8]!] },
@@ -441,9 +464,76 @@ export function detectSpaceGroup(s: Structure, symprec = 0.1): SpaceGroupInfo | 
     numbers: cellNumbers,
   };
   try {
-    const d = analyze_cell(JSON.stringify(cell), symprec, 'Standard');
-    return { number: d.number, symbol: d.hm_symbol };
+    return analyze_cell(JSON.stringify(cell), symprec, 'Standard');
   } catch {
     return null;
   }
+}
+
+export interface WyckoffPosition {
+  letter: string;
+  /** Multiplicity in the conventional cell. */
+  multiplicity: number;
+  siteSymmetry: string;
+}
+
+export interface SymmetryAnalysis {
+  number: number;
+  symbol: string;
+  hallNumber: number;
+  /** The space-group operations in the structure's own cell (row-major rotations), translations included. */
+  operations: SymOp[];
+  /** The Wyckoff positions of the group (moyo's table for the standard setting). */
+  wyckoffTable: WyckoffPosition[];
+  /** Multiplicity of the general position (the number of operations per conventional cell). */
+  generalMultiplicity: number;
+}
+
+function rowMajor(o: MoyoOperation): SymOp {
+  // moyo serialises its 3x3 rotations column-major (nalgebra's order): transpose to row-major.
+  const r = o.rotation;
+  return {
+    rot: Int8Array.from([r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]]),
+    trans: [o.translation[0], o.translation[1], o.translation[2]],
+  };
+}
+
+/** Space group, operations and Wyckoff table of a structure (moyo); null when moyo fails. */
+export function analyzeSymmetry(s: Structure, symprec = 0.1): SymmetryAnalysis | null {
+  const d = analyzeCell(s, symprec, []);
+  if (!d) return null;
+  const wyckoffTable = wyckoff_positions(d.hall_number).map((w) => ({ letter: w.letter, multiplicity: w.multiplicity, siteSymmetry: w.site_symmetry }));
+  return {
+    number: d.number,
+    symbol: d.hm_symbol,
+    hallNumber: d.hall_number,
+    operations: d.operations.map(rowMajor),
+    wyckoffTable,
+    generalMultiplicity: Math.max(...wyckoffTable.map((w) => w.multiplicity)),
+  };
+}
+
+/**
+ * Wyckoff letters of extra point sets (each a complete orbit) in the structure's space group: each set is
+ * added to the structure as an atom type of its own and moyo assigns the letters. Null for a set when the
+ * group changes with it (an incomplete orbit) or moyo fails. `omit` leaves sites out of the cell (e.g. the
+ * mobile ions, whose positions may coincide with the points); omitting them must not change the group.
+ */
+export function wyckoffLettersOf(
+  s: Structure,
+  sets: readonly (readonly Vec3[])[],
+  symprec = 0.1,
+  omit?: (site: Structure['sites'][number]) => boolean,
+): (string | null)[] {
+  const base = analyzeCell(s, symprec, []);
+  if (!base) return sets.map(() => null);
+  const keep = omit ? (site: Structure['sites'][number]) => !omit(site) : undefined;
+  const kept = keep ? s.sites.filter(keep).length : s.sites.length;
+  return sets.map((points) => {
+    if (points.length === 0) return null;
+    const d = analyzeCell(s, symprec, [points], keep);
+    if (!d || d.number !== base.number) return null;
+    const letters = new Set(d.wyckoffs.slice(kept, kept + points.length));
+    return letters.size === 1 ? [...letters][0]! : null;
+  });
 }

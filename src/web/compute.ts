@@ -6,8 +6,8 @@ import { StructureError } from '../errors.js';
 import { computeLandscape, type LandscapeResult } from '../landscape.js';
 import type { EnergyBackend } from '../backends/types.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
-import { migrationPaths, siteNetwork } from '../landscape-products.js';
-import { landscapeWithPathsJson } from '../io/landscape-json.js';
+import { migrationPaths, pathsFileJson, siteClasses, siteNetwork } from '../landscape-products.js';
+import type { ClassifiedSites } from '../sites/classify.js';
 
 export interface ReadStructure {
   structure: Structure;
@@ -46,14 +46,17 @@ export function landscapeFor(structure: Structure, req: LandscapeRequest): Promi
 export interface PathsAndSites {
   paths: MigrationPath[];
   sites: SiteNetwork | null;
+  /** Sites by symmetry (Wyckoff positions, crystallographic or interstitial); absent when not computed. */
+  classes?: ClassifiedSites | null;
   ms: number;
 }
 
 /** Migration paths (real-space, relaxed) for every dimension that percolates, and the site/hop network. */
 export function pathsAndSites(r: LandscapeResult): PathsAndSites {
   const t0 = performance.now();
-  if (!r.percolation) return { paths: [], sites: null, ms: 0 };
-  return { paths: migrationPaths(r), sites: siteNetwork(r), ms: performance.now() - t0 };
+  if (!r.percolation) return { paths: [], sites: null, classes: null, ms: 0 };
+  const sites = siteNetwork(r);
+  return { paths: migrationPaths(r), sites, classes: siteClasses(r, sites), ms: performance.now() - t0 };
 }
 
 // The grid files are the same as the CLI's.
@@ -61,5 +64,5 @@ export { grdText, cubeText } from '../landscape-products.js';
 
 /** The result as JSON: the fields of `bvscape landscape --json`, plus paths, sites and hops. */
 export function resultJson(file: string, r: LandscapeResult, extra: PathsAndSites, timingsMs: Record<string, number>): Record<string, unknown> {
-  return landscapeWithPathsJson(r, file, extra.paths, extra.sites ?? null, timingsMs);
+  return pathsFileJson(r, file, extra.paths, extra.sites ?? null, extra.classes ?? null, timingsMs);
 }

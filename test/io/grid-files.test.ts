@@ -93,14 +93,14 @@ describe('.cube (Gaussian)', () => {
     });
   });
 
-  it('writes values z fastest, 6 per line (%13.5E), a new line for every (i, j)', () => {
+  it('writes values z fastest, 6 per line (%16.8E: float32 round-trips), a new line for every (i, j)', () => {
     const body = lines.slice(6 + atoms.length);
     const perRow = Math.ceil(grid.nz / 6);
     expect(body.length).toBe(grid.nx * grid.ny * perRow);
     for (const l of body) {
-      expect(l.length % 13).toBe(0);
-      expect(l.length / 13).toBeLessThanOrEqual(6);
-      expect(l).toMatch(/^( *-?\d\.\d{5}E[+-]\d{2,3})+$/);
+      expect(l.length % 16).toBe(0);
+      expect(l.length / 16).toBeLessThanOrEqual(6);
+      expect(l).toMatch(/^( *-?\d\.\d{8}E[+-]\d{2,3})+$/);
     }
     let row = 0;
     for (let i = 0; i < grid.nx; i++)

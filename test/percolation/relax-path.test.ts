@@ -60,10 +60,8 @@ describe('PeriodicField', () => {
     const grad = [field.gx, field.gy, field.gz];
     const h = 1e-6;
     for (let m = 0; m < 3; m++) {
-      const up = [...r] as [number, number, number];
-      const down = [...r] as [number, number, number];
-      up[m] += h;
-      down[m] -= h;
+      const up = r.map((x, k) => (k === m ? x + h : x)) as [number, number, number];
+      const down = r.map((x, k) => (k === m ? x - h : x)) as [number, number, number];
       expect(grad[m]).toBeCloseTo((field.sample(...up) - field.sample(...down)) / (2 * h), 4);
     }
   });

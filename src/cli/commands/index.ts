@@ -8,5 +8,6 @@ import { merge } from './merge.js';
 import { plot } from './plot.js';
 import { preview } from './preview.js';
 import { bench } from './bench.js';
+import { percolateCommand } from './percolate.js';
 
-export const commands: Command[] = [info, energy, landscape, screen, merge, plot, preview, bench];
+export const commands: Command[] = [info, energy, landscape, percolateCommand, screen, merge, plot, preview, bench];

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
-import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
+import { landscapeJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
 import { checkOutputPaths } from '../output-paths.js';
@@ -14,7 +14,7 @@ import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { computeLandscape, type LandscapeResult } from '../../landscape.js';
-import { cubeText, dimensionOf, grdText, migrationPaths, profileSvgFor, siteNetwork } from '../../landscape-products.js';
+import { cubeText, dimensionOf, grdText, migrationPaths, pathsFileJson, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
 import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 
 export const landscape: Command = {
@@ -110,7 +110,8 @@ export const landscape: Command = {
       // --path carries every dimension; --profile alone needs only its own.
       const paths = migrationPaths(r, pathFile ? undefined : [profileDim]);
       if (pathFile) {
-        await writeFile(pathFile, JSON.stringify(landscapeWithPathsJson(r, file, paths, siteNetwork(r)), null, 1) + '\n');
+        const net = siteNetwork(r);
+        await writeFile(pathFile, JSON.stringify(pathsFileJson(r, file, paths, net, siteClasses(r, net)), null, 1) + '\n');
         written.push(`${pathFile} (migration paths ${paths.map((p) => p.dimension).join(', ') || 'none'}, sites, hops)`);
       }
       if (profileFile) {

@@ -1,0 +1,58 @@
+// The JSON of `bvscape percolate` (and its --path file): the same barrier, path, site and hop fields as
+// `landscape --json` / `--path` (landscape-json.ts), with the grid file's own description instead of
+// a structure's.
+import type { GridSpec } from '../grid/index.js';
+import type { Lattice } from '../structure/lattice.js';
+import type { MigrationPath, PercolationResult, PerDimension, SiteNetwork } from '../percolation/index.js';
+import { pathJson } from './landscape-json.js';
+
+/** The fields of a grid percolation result (percolate-grid.ts) the JSON carries. */
+export interface GridPercolationSummary {
+  file: string;
+  format: string;
+  title: string;
+  structure: { lattice: Lattice };
+  grid: GridSpec;
+  scale: number;
+  invert: boolean;
+  eMin: number;
+  eMax: number;
+  barriers: PerDimension<number | null>;
+  percolation: Pick<PercolationResult, 'percolationDimensionAt' | 'connectivity' | 'encut'>;
+  notes: string[];
+  timingsMs: Record<string, number>;
+}
+
+const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function percolateJson(r: GridPercolationSummary): Record<string, unknown> {
+  const p = r.structure.lattice.parameters;
+  return {
+    file: r.file,
+    format: r.format,
+    title: r.title,
+    cell: { a: round(p.a), b: round(p.b), c: round(p.c), alpha: round(p.alpha), beta: round(p.beta), gamma: round(p.gamma) },
+    grid: [r.grid.nx, r.grid.ny, r.grid.nz],
+    scale: r.scale,
+    invert: r.invert,
+    connectivity: r.percolation.connectivity,
+    encut: r.percolation.encut,
+    e_min: r.eMin,
+    e_max: r.eMax,
+    barriers: r.barriers,
+    percolation_dimension_at: r.percolation.percolationDimensionAt,
+    notes: r.notes,
+    timings_ms: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, round(v, 1)])),
+  };
+}
+
+/** percolateJson plus paths, sites and hops (the --path file), in landscape's --path shape. */
+export function percolateWithPathsJson(r: GridPercolationSummary, paths: MigrationPath[], sites: SiteNetwork | null): Record<string, unknown> {
+  return {
+    ...percolateJson(r),
+    paths: paths.map(pathJson),
+    sites: sites?.sites ?? [],
+    hops: sites?.hops ?? [],
+    site_energy_cap: sites?.cap ?? null,
+  };
+}

@@ -1,0 +1,82 @@
+// Sites by symmetry on real structures: rock salt (fixtures, no ../shared needed) and β-Li3PS4 (../shared).
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readStructureFile } from '../../src/structure/read.js';
+import { computeLandscape } from '../../src/landscape.js';
+import { findSites } from '../../src/percolation/sites.js';
+import { classifySites, type ClassifiedSites } from '../../src/sites/classify.js';
+import { createCpuBackend } from '../../src/backends/cpu/index.js';
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+async function classify(file: string, resolution: number): Promise<ClassifiedSites> {
+  const [read] = await readStructureFile(file);
+  const backend = createCpuBackend({ threads: 1 });
+  try {
+    const r = await computeLandscape(read!.structure!, { ion: 'Li', resolution, backend });
+    const net = findSites(r.energies, r.grid, r.structure.lattice, r.percolation!);
+    return classifySites(net, r.energies, r.grid, r.structure, 'Li');
+  } finally {
+    await backend.dispose();
+  }
+}
+
+/** Invariants: classes partition the sites, no hop left that the grid cannot resolve. */
+function checkInvariants(c: ClassifiedSites): void {
+  const members = c.classes.flatMap((k) => k.sites).sort((a, b) => a - b);
+  expect(members).toEqual(c.sites.map((s) => s.id));
+  for (const h of c.hops) expect(h.distanceA).toBeGreaterThan(c.mergeDistanceA);
+  for (const k of c.classes) expect(k.kind).toBe(k.crystallographicSites.length > 0 ? 'crystallographic' : 'interstitial');
+}
+
+describe('classifySites on rock salt', () => {
+  it('primitive LiCl cell: Li is at 4a, the tetrahedral interstice 8c, multiplicities of the conventional cell', async () => {
+    const c = await classify(path.join(ROOT, 'fixtures/LiCl_rocksalt_primitive.vasp'), 0.1);
+    checkInvariants(c);
+    expect(c.spaceGroup?.number).toBe(225);
+    const li = c.classes.filter((k) => k.crystallographicSites.length > 0);
+    expect(li).toHaveLength(1);
+    expect(li[0]!.wyckoff).toBe('4a');
+    expect(li[0]!.relativeEnergy).toBe(0);
+    // The primitive cell holds one 4a and two 8c points.
+    expect(li[0]!.sites).toHaveLength(1);
+    const tetra = c.classes.find((k) => k.wyckoff === '8c')!;
+    expect(tetra).toBeDefined();
+    expect(tetra.kind).toBe('interstitial');
+    expect(tetra.sites).toHaveLength(2);
+    expect(tetra.siteSymmetry).toBe('-43m');
+    for (const k of c.classes) expect([4, 8, 24, 32, 48, 96, 192]).toContain(k.multiplicity);
+  }, 60_000);
+
+  it('conventional LiI cell: Li at 4a with four sites in the cell', async () => {
+    const c = await classify(path.join(ROOT, 'fixtures/LiI_rocksalt.cif'), 0.2);
+    checkInvariants(c);
+    const li = c.classes.find((k) => k.crystallographicSites.length > 0)!;
+    expect(li.wyckoff).toBe('4a');
+    expect(li.sites).toHaveLength(4);
+    expect(li.complete).toBe(true);
+  }, 60_000);
+});
+
+const BETA = path.resolve(ROOT, '../shared/cif/named/Li3PS4_beta.cif');
+
+describe.skipIf(!existsSync(BETA))('classifySites on β-Li3PS4 (needs ../shared/cif/named)', () => {
+  it('every site class has a Wyckoff position of Pnma (4a, 4b, 4c or 8d); the Li sites are 8d, 4b, 4c', async () => {
+    const c = await classify(BETA, 0.1);
+    checkInvariants(c);
+    expect(c.spaceGroup?.number).toBe(62);
+    expect(c.mergedHops).toBeGreaterThan(0);
+    for (const k of c.classes) {
+      expect([4, 8]).toContain(k.multiplicity);
+      expect(k.wyckoff).toMatch(/^(4a|4b|4c|8d)$/);
+    }
+    // The structure's Li sites (labels of the file): Li0 8d, Li1 4b, Li2 4c, each in exactly one class.
+    const classOf = (label: string) => c.classes.filter((k) => k.crystallographicSites.includes(label));
+    for (const [label, wyckoff] of [['Li0', '8d'], ['Li1', '4b'], ['Li2', '4c']] as const) {
+      expect(classOf(label), label).toHaveLength(1);
+      expect(classOf(label)[0]!.wyckoff, label).toBe(wyckoff);
+    }
+  }, 120_000);
+});
