@@ -2,10 +2,12 @@
 // Kubernetes Indexed Jobs), and clear usage errors outside a scheduler.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { shardFromEnvironment } from '../../src/screen/shard-env.js';
 import { shardOption } from '../../src/cli/commands/screen.js';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 const slurm = (id: number, min: number, max: number, extra: Record<string, string> = {}) => ({
   SLURM_ARRAY_TASK_ID: String(id),
@@ -60,4 +62,24 @@ describe('--shard auto', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--shard auto found no scheduler/);
   });
+
+  it('a Kubernetes Indexed Job (as examples/k8s runs it): every index screens its shard, the shards merge', () => {
+    const manifest = readFileSync(join(ROOT, 'examples/k8s/screen-indexed-job.yaml'), 'utf8');
+    const completions = /^\s*completions:\s*(\d+)/m.exec(manifest)![1];
+    expect(/BVSCAPE_SHARD_COUNT\s*\n\s*value:\s*"(\d+)"/.exec(manifest)![1]).toBe(completions);
+    expect(manifest).toMatch(/--shard auto/);
+    const dir = tempDir();
+    const env = { ...process.env, BVSCAPE_SHARD_COUNT: '3' };
+    for (const k of Object.keys(env)) if (k.startsWith('SLURM_')) delete env[k];
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...env, ...extra }, timeout: 120_000 });
+    for (let i = 0; i < 3; i++) {
+      const r = run(['screen', 'fixtures/db', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.5', '--shard', 'auto', '--resume', '--progress', 'none', '-j', '1', '--out', join(dir, `shard-${i}.jsonl`)], { JOB_COMPLETION_INDEX: String(i) });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`Kubernetes completion index ${i} -> shard ${i + 1}/3`);
+    }
+    const m = run(['merge', ...[0, 1, 2].map((i) => join(dir, `shard-${i}.jsonl`)), '--out', join(dir, 'all.jsonl')]);
+    expect(m.status, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/merged 3 shards: 5 files, 7 structures/);
+  }, 120_000);
 });
