@@ -1,10 +1,9 @@
 // Oxidation states for every species of a structure, including partially occupied and mixed sites.
 //
-// Order of precedence: the caller's overrides (`--oxi` on the command line), then the file's own states
-// (when every species has one),
-// then a bond-valence-sum (BVS) assignment in the spirit of pymatgen's BVAnalyzer (M. O'Keeffe &
-// N. E. Brese, J. Am. Chem. Soc. 113, 3226 (1991); I. D. Brown, The Chemical Bond in Inorganic
-// Chemistry, OUP 2002). BVAnalyzer assigns one state per SITE and needs every site fully occupied,
+// Order of precedence: the caller's overrides (`--oxi` on the command line), then the file's own
+// states (when every species has one), then a bond-valence-sum (BVS) assignment in the spirit of
+// pymatgen's BVAnalyzer (M. O'Keeffe & N. E. Brese, J. Am. Chem. Soc. 113, 3226 (1991); I. D. Brown,
+// The Chemical Bond in Inorganic Chemistry, OUP 2002). BVAnalyzer assigns one state per SITE and needs every site fully occupied,
 // which is why it fails on argyrodites, cubic LLZO or experimental LGPS. Here the unknowns are one
 // state per ELEMENT, which makes disorder harmless:
 //
@@ -32,11 +31,17 @@
 // occupancy. The search enumerates state combinations depth-first with charge-range pruning; with
 // many elements the least abundant are fixed at their usual state (MAX_COMBINATIONS).
 import bvData from './data/bond-valence.json';
-import { OxidationStateError, UsageError } from '../errors.js';
-import { electronegativity, isElement } from '../structure/elements.js';
+import { OxidationStateError } from '../errors.js';
+import { electronegativity } from '../structure/elements.js';
 import { composition, reducedFormula } from '../structure/composition.js';
 import type { Site, Species, Structure } from '../structure/types.js';
 import { elementData } from './params.js';
+import { bondValenceParams, COINCIDENT, CUTOFF_MAX, CUTOFF_MIN, forEachSitePair, MISSING_PARAM_DISTANCE } from './bond-valence.js';
+
+// Bond-valence parameters and sums, and the --oxi text form, live in their own modules; re-exported
+// here because callers have imported them from this one.
+export { bondValenceParams, bondValenceSums } from './bond-valence.js';
+export { parseOxiOverride } from './oxidation-override.js';
 
 export interface OxidationResult {
   /** A copy of the input with `oxidation` set on every species. */
@@ -81,16 +86,8 @@ const MIXED_PENALTY = 0.1;
  * bonds): a state that the bond-valence tables never met with that anion is itself unlikely.
  */
 const MISSING_PARAM_D2 = 0.25;
-/** Bonds shorter than this (Å) without parameters count as missing parameters. */
-const MISSING_PARAM_DISTANCE = 3.2;
 /** Sites of the mixed-valent element whose BVS differ by less than this (v.u.) share the higher state. */
 const BVS_TIE = 0.1;
-/** Species closer than this (Å) share a position (mixed or split sites): same sign, never a bond. */
-const COINCIDENT = 0.5;
-/** Bond cutoff: max over the pairs in play of R0 + 4b (bond valence < 2 % of a typical bond), clamped to [3.5, 5] Å. */
-const CUTOFF_MIN = 3.5;
-const CUTOFF_MAX = 5.0;
-
 /** Largest number of state combinations searched (see the trace-element rule in assignByBondValence). */
 const MAX_COMBINATIONS = 4096;
 
@@ -100,42 +97,7 @@ const MIXED_VALENCE_ELEMENTS = new Set([
   'Sm', 'Eu', 'Tb', 'Tm', 'Yb', 'W', 'Re', 'Os', 'Ir', 'Pt', 'Au', 'Tl', 'Pb', 'Bi', 'U', 'Np', 'Pu',
 ]);
 
-type BvTable = Record<string, Record<string, Record<string, [number, number]>>>;
-const BV: BvTable = bvData.bondValence.params as unknown as BvTable;
 const STATES = bvData.oxidationStates.states as Record<string, { common: number[]; rare: number[] }>;
-
-/**
- * R0/b for a cation in a given valence with an anion: the tabulated valence (rounded), else the
- * valence-independent entry (key 9), else null. No borrowing from other valences: a state without
- * parameters then scores as unknown instead of inheriting another state's bond lengths.
- */
-export function bondValenceParams(cation: string, valence: number, anion: string): { r0: number; b: number } | null {
-  const byValence = BV[cation];
-  if (!byValence) return null;
-  const p = byValence[String(Math.round(valence))]?.[anion] ?? byValence['9']?.[anion];
-  return p ? { r0: p[0], b: p[1] } : null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// --oxi
-
-/** Parses `--oxi` text, "Li=1,P=5,S=-2" (signs optional for cations: "Li=+1"). UsageError on bad text. */
-export function parseOxiOverride(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const items = text.split(',').map((t) => t.trim());
-  if (text.trim() === '' || items.some((t) => t === '')) {
-    throw new UsageError(`--oxi '${text}': expected a comma-separated list like Li=1,P=5,S=-2`);
-  }
-  for (const item of items) {
-    const m = /^([A-Za-z]{1,2})\s*=\s*([+-]?\d+(?:\.\d+)?)$/.exec(item);
-    if (!m) throw new UsageError(`--oxi: cannot read '${item}'; write ELEMENT=STATE, e.g. Li=1 or S=-2`);
-    const el = m[1]!;
-    if (!isElement(el)) throw new UsageError(`--oxi: '${el}' is not an element symbol (write it as Li, not LI)`);
-    if (el in out) throw new UsageError(`--oxi: ${el} is given twice`);
-    out[el] = Number(m[2]);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -353,7 +315,7 @@ function structuralRules(s: Structure, els: ElementCandidates[], elementIndex: M
       contact[a * E + b] = both ? rcov[a]! + rcov[b]! + BOND_CONTACT_SLACK : 0;
     }
   const cutoff = Math.max(COINCIDENT, ...contact, ...dimerCut);
-  forEachPeriodicPair(s, cutoff, () => true, (a, b, d) => {
+  forEachSitePair(s, cutoff, () => true, (a, b, d) => {
     for (const x of siteEls[a]!)
       for (const y of siteEls[b]!) {
         if (x !== y && d < COINCIDENT) same[x * E + y] = same[y * E + x] = 1;
@@ -507,7 +469,7 @@ function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Rows, elem
     }
   };
 
-  forEachPeriodicPair(s, cutoff, canPair, (a, b, d) => {
+  forEachSitePair(s, cutoff, canPair, (a, b, d) => {
     for (let ra = rowStart[a]!; ra < rowStart[a + 1]!; ra++)
       for (let rb = rowStart[b]!; rb < rowStart[b + 1]!; rb++) {
         addBond(ra, rb, d);
@@ -516,92 +478,6 @@ function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Rows, elem
       }
   });
   return { sum, missing, S, E, cutoff };
-}
-
-/**
- * Calls visit(a, b, d) for every pair of sites a <= b and every lattice translation that brings b
- * within `cutoff` of a (a site with its own images included, not with itself). The image range is
- * exact for any cell shape: |Δf_k + n_k| <= cutoff·|a*_k| bounds the translation along each axis.
- * Sites are binned into cells at least `cutoff` wide (in fractional units along each axis, so any
- * partner lies in the 3 neighbouring cells per axis); axes with fewer than 3 cells scan all cells.
- */
-function forEachPeriodicPair(s: Structure, cutoff: number, wanted: (a: number, b: number) => boolean, visit: (a: number, b: number, d: number) => void): void {
-  const m = s.lattice.matrix;
-  const recip = s.lattice.reciprocalLengths;
-  const h = recip.map((r) => cutoff * r);
-  const [ha, hb, hc] = h as [number, number, number];
-  const cut2 = cutoff * cutoff;
-  const n = s.sites.length;
-  const fx = new Float64Array(n);
-  const fy = new Float64Array(n);
-  const fz = new Float64Array(n);
-  s.sites.forEach((site, i) => {
-    fx[i] = site.frac[0];
-    fy[i] = site.frac[1];
-    fz[i] = site.frac[2];
-  });
-  // Cell list: nc[k] cells along axis k, each at least cutoff·|a*_k| wide (capped for tiny cutoffs).
-  const nc = h.map((hk) => Math.max(1, Math.min(64, Math.floor(1 / hk)))) as [number, number, number];
-  const cellOf = (f: number, k: number) => {
-    const c = Math.floor((f - Math.floor(f)) * nc[k]!);
-    return c >= nc[k]! ? nc[k]! - 1 : c;
-  };
-  const nCells = nc[0] * nc[1] * nc[2];
-  const cellStart = new Int32Array(nCells + 1);
-  const siteCell = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    siteCell[i] = cellOf(fx[i]!, 0) + nc[0] * (cellOf(fy[i]!, 1) + nc[1] * cellOf(fz[i]!, 2));
-    cellStart[siteCell[i]! + 1]!++;
-  }
-  for (let c = 0; c < nCells; c++) cellStart[c + 1]! += cellStart[c]!;
-  const fill = cellStart.slice(0, nCells);
-  const cellSites = new Int32Array(n);
-  for (let i = 0; i < n; i++) cellSites[fill[siteCell[i]!]!++] = i;
-  // Neighbouring cell indices along each axis (unique, wrapped).
-  const around = (c: number, k: number): number[] => {
-    if (nc[k]! < 3) return Array.from({ length: nc[k]! }, (_, i) => i);
-    return [(c + nc[k]! - 1) % nc[k]!, c, (c + 1) % nc[k]!];
-  };
-
-  const pair = (a: number, b: number) => {
-    const dfx = fx[b]! - fx[a]!;
-    const dfy = fy[b]! - fy[a]!;
-    const dfz = fz[b]! - fz[a]!;
-    const i0 = Math.ceil(-ha - dfx), i1 = Math.floor(ha - dfx);
-    const j0 = Math.ceil(-hb - dfy), j1 = Math.floor(hb - dfy);
-    const k0 = Math.ceil(-hc - dfz), k1 = Math.floor(hc - dfz);
-    for (let i = i0; i <= i1; i++) {
-      const u = dfx + i;
-      for (let j = j0; j <= j1; j++) {
-        const v = dfy + j;
-        for (let k = k0; k <= k1; k++) {
-          if (a === b && i === 0 && j === 0 && k === 0) continue;
-          const w = dfz + k;
-          const x = u * m[0]! + v * m[3]! + w * m[6]!;
-          const y = u * m[1]! + v * m[4]! + w * m[7]!;
-          const z = u * m[2]! + v * m[5]! + w * m[8]!;
-          const d2 = x * x + y * y + z * z;
-          if (d2 < cut2) visit(a, b, Math.sqrt(d2));
-        }
-      }
-    }
-  };
-
-  for (let a = 0; a < n; a++) {
-    const ca = siteCell[a]!;
-    const cx = ca % nc[0];
-    const cy = Math.floor(ca / nc[0]) % nc[1];
-    const cz = Math.floor(ca / (nc[0] * nc[1]));
-    for (const z of around(cz, 2))
-      for (const y of around(cy, 1))
-        for (const x of around(cx, 0)) {
-          const c = x + nc[0] * (y + nc[1] * z);
-          for (let t = cellStart[c]!; t < cellStart[c + 1]!; t++) {
-            const b = cellSites[t]!;
-            if (b >= a && wanted(a, b)) pair(a, b);
-          }
-        }
-  }
 }
 
 /** BVS of row r in state si given every element's state; -1 when a bond lacks parameters. */
@@ -920,42 +796,4 @@ function scoreMixed(
   }
   pick[m] = lo;
   return { pick, score: dev / totalAtoms + prior, imbalance: 0, mixed: { element: m, lo, hi, rowFraction, average } };
-}
-
-/**
- * Bond-valence sum of every species of a structure whose states are set (e.g. the output of
- * assignOxidationStates): result[site][species], occupancy-weighted over neighbours of opposite sign,
- * NaN where a bond lacks parameters. Same cutoff rule and periodic search as the assignment.
- */
-export function bondValenceSums(s: Structure): number[][] {
-  const out = s.sites.map((site) => site.species.map(() => 0));
-  let cutoff = CUTOFF_MIN;
-  const ionMap = new Map<string, readonly [string, number]>();
-  for (const site of s.sites) for (const sp of site.species) ionMap.set(`${sp.element}${sp.oxidation}`, [sp.element, sp.oxidation ?? 0]);
-  const ions = [...ionMap.values()];
-  for (const [ca, qa] of ions)
-    for (const [an, qb] of ions) {
-      if (!(qa > 0 && qb < 0)) continue;
-      const p = bondValenceParams(ca, qa, an);
-      if (p) cutoff = Math.max(cutoff, p.r0 + 4 * p.b);
-    }
-  cutoff = Math.min(cutoff, CUTOFF_MAX);
-  const add = (a: number, b: number, d: number) => {
-    s.sites[a]!.species.forEach((x, i) => {
-      for (const y of s.sites[b]!.species) {
-        const qx = x.oxidation ?? 0;
-        const qy = y.oxidation ?? 0;
-        if (!(qx * qy < 0)) continue;
-        const p = qx > 0 ? bondValenceParams(x.element, qx, y.element) : bondValenceParams(y.element, qy, x.element);
-        const row = out[a]!;
-        row[i] = p ? row[i]! + y.occupancy * Math.exp((p.r0 - d) / p.b) : d < MISSING_PARAM_DISTANCE ? NaN : row[i]!;
-      }
-    });
-  };
-  forEachPeriodicPair(s, cutoff, () => true, (a, b, d) => {
-    if (d < COINCIDENT) return;
-    add(a, b, d);
-    if (a !== b) add(b, a, d);
-  });
-  return out;
 }

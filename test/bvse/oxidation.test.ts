@@ -152,6 +152,10 @@ describe('parseOxiOverride', () => {
       expect(() => parseOxiOverride(text)).toThrow(UsageError);
     },
   );
+  it('names the source of the text: plain words by default, the option when the CLI passes it', () => {
+    expect(() => parseOxiOverride('Li=1,Li=2')).toThrow(/^oxidation states: Li is given twice$/);
+    expect(() => parseOxiOverride('LI=1', '--oxi')).toThrow(/^--oxi: 'LI' is not an element symbol/);
+  });
 });
 
 describe('bond-valence parameters (data/bond-valence.json)', () => {

@@ -101,6 +101,7 @@ describe('bvscape energy', () => {
       [['energy', toy, '--ion', 'Li', '--at', '0,0,0', '--oxi', 'Li=1,P=-3,S=-2'], /no BVSE parameters for Li\+ with P3-/],
       [['energy', twoBlocks, '--ion', 'Li', '--at', '0,0,0', ...OXI], /2 structures .*first, second.*--block/],
       [['energy', path.join(dir, 'missing.cif'), '--ion', 'Li', '--at', '0,0,0'], /missing\.cif/],
+      [['energy', toy, '--ion', 'Li', '--at', '0,0,0', '--oxi', 'Li=1,Li=2'], /^error: --oxi: Li is given twice$/m],
     ];
     for (const [args, msg] of cases) {
       const r = cli(args);

@@ -120,7 +120,7 @@ export const energy: Command = {
     const model = str(values, 'model') ?? DEFAULT_MODEL;
     getModel(model);
     const oxiText = str(values, 'oxi');
-    const oxi = oxiText !== undefined ? parseOxiOverride(oxiText) : undefined;
+    const oxi = oxiText !== undefined ? parseOxiOverride(oxiText, '--oxi') : undefined;
     const block = str(values, 'block');
 
     const structure = await readOneStructure(positionals[0]!, block, 'energy');

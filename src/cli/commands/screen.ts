@@ -41,7 +41,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     anions,
     model,
     resolution: positiveNumber(v, 'resolution'),
-    oxi: oxi ? parseOxiOverride(oxi) : null,
+    oxi: oxi ? parseOxiOverride(oxi, '--oxi') : null,
     dimension,
     dualIon: dual ? { liMax: positiveNumber(v, 'li-max'), ratioMin, ratioMax, dimension } : null,
     maxGridPoints: positiveNumber(v, 'max-grid-points', true),

@@ -21,6 +21,8 @@
 import { StructureError } from '../../errors.js';
 import { canonicalElement } from '../elements.js';
 import { Lattice, type Vec3 } from '../lattice.js';
+import { badFractional, cellTooSmall } from '../cell-checks.js';
+import { PeriodicCellList } from '../cell-list.js';
 import {
   hallEntry,
   hallNumberFromHall,
@@ -153,11 +155,15 @@ function readCell(block: CifBlock, ctx: Context): Lattice {
   for (const [name, ang] of [['alpha', alpha], ['beta', beta], ['gamma', gamma]] as const) {
     if (!(ang > 0 && ang < 180)) fail(ctx, `cell angle ${name} = ${ang}° is impossible`, blockValue(block, `_cell_angle_${name}`)?.line);
   }
+  let lattice: Lattice;
   try {
-    return Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
+    lattice = Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
   } catch (e) {
     fail(ctx, e instanceof Error ? e.message : 'degenerate cell', line);
   }
+  const small = cellTooSmall(lattice);
+  if (small) fail(ctx, small, line);
+  return lattice;
 }
 
 // ---- Elements and oxidation states -------------------------------------------------------------
@@ -348,12 +354,17 @@ function readAtomSites(block: CifBlock, lattice: Lattice, ctx: Context): AsymSit
       frac[k] = num.value;
     }
     if (cartesian) lattice.cartToFrac([...frac], frac);
+    for (let k = 0; k < 3; k++) {
+      const why = badFractional(frac[k]!);
+      if (why) fail(ctx, `site '${label}': ${why}`, comps[k]?.[r]?.line ?? line);
+    }
 
     let occupancy = 1;
     const occV = occs?.[r];
     if (occV && !isMissing(occV)) {
       occupancy = parseCifNumber(occV.text);
       if (!Number.isFinite(occupancy)) fail(ctx, `site '${label}': occupancy '${occV.text}' is not a number`, occV.line);
+      if (occupancy < 0) fail(ctx, `site '${label}': occupancy ${occV.text} is negative; an occupancy is the fraction of the site filled, from 0 to 1`, occV.line);
     } else if (occV && !occV.quoted && occV.text === '?') unknownOcc++;
     if (occupancy <= 0) {
       zeroOcc.push(label);
@@ -604,102 +615,13 @@ function wrap01(x: number): number {
   return w >= 1 ? 0 : w;
 }
 
-/**
- * Fractional positions in a periodic bin grid, for "is there a site within tol?" queries.
- * Bins are linked lists in typed arrays (no per-query allocation).
- */
-class PositionIndex {
-  private frac: Float64Array;
-  private next: Int32Array;
-  private readonly head: Int32Array;
-  private count = 0;
-  private readonly n0: number;
-  private readonly n1: number;
-  private readonly n2: number;
-  private readonly m: Float64Array;
-  private readonly tol2: number;
-
-  constructor(lattice: Lattice, tol: number, expected: number) {
-    // A Cartesian distance < tol means |Δf_i| <= tol·|a*_i|: neighbouring bins suffice while a bin
-    // is at least that wide. Beyond that, about one bin per expected position is plenty.
-    const cap = Math.max(1, Math.min(64, Math.ceil(Math.cbrt(expected))));
-    const [r0, r1, r2] = lattice.reciprocalLengths;
-    const nb = (r: number) => Math.max(1, Math.min(cap, Math.floor(1 / Math.max(tol * r, 1e-9))));
-    this.n0 = nb(r0);
-    this.n1 = nb(r1);
-    this.n2 = nb(r2);
-    this.head = new Int32Array(this.n0 * this.n1 * this.n2).fill(-1);
-    this.frac = new Float64Array(3 * 64);
-    this.next = new Int32Array(64);
-    this.m = lattice.matrix;
-    this.tol2 = tol * tol;
-  }
-
-  private bin(f: number, n: number): number {
-    return Math.min(n - 1, Math.floor(f * n));
-  }
-
-  add(f0: number, f1: number, f2: number): number {
-    const id = this.count++;
-    if (id >= this.next.length) {
-      const frac = new Float64Array(this.frac.length * 2);
-      frac.set(this.frac);
-      this.frac = frac;
-      const next = new Int32Array(this.next.length * 2);
-      next.set(this.next);
-      this.next = next;
-    }
-    this.frac[3 * id] = f0;
-    this.frac[3 * id + 1] = f1;
-    this.frac[3 * id + 2] = f2;
-    const key = this.bin(f0, this.n0) + this.n0 * (this.bin(f1, this.n1) + this.n1 * this.bin(f2, this.n2));
-    this.next[id] = this.head[key]!;
-    this.head[key] = id;
-    return id;
-  }
-
-  /** Index of a stored position within tol (Cartesian, periodic) of f, or -1. */
-  find(f0: number, f1: number, f2: number): number {
-    const { n0, n1, n2, m, frac, next, head } = this;
-    const b0 = this.bin(f0, n0);
-    const b1 = this.bin(f1, n1);
-    const b2 = this.bin(f2, n2);
-    // With fewer than 3 bins along an axis, every bin is a neighbour.
-    const lo0 = n0 < 3 ? 0 : b0 - 1, hi0 = n0 < 3 ? n0 - 1 : b0 + 1;
-    const lo1 = n1 < 3 ? 0 : b1 - 1, hi1 = n1 < 3 ? n1 - 1 : b1 + 1;
-    const lo2 = n2 < 3 ? 0 : b2 - 1, hi2 = n2 < 3 ? n2 - 1 : b2 + 1;
-    for (let i2 = lo2; i2 <= hi2; i2++) {
-      const k2 = (i2 + n2) % n2;
-      for (let i1 = lo1; i1 <= hi1; i1++) {
-        const k1 = (i1 + n1) % n1;
-        for (let i0 = lo0; i0 <= hi0; i0++) {
-          let id = head[(i0 + n0) % n0 + n0 * (k1 + n1 * k2)]!;
-          while (id >= 0) {
-            let d0 = f0 - frac[3 * id]!;
-            let d1 = f1 - frac[3 * id + 1]!;
-            let d2 = f2 - frac[3 * id + 2]!;
-            d0 -= Math.round(d0);
-            d1 -= Math.round(d1);
-            d2 -= Math.round(d2);
-            const x = d0 * m[0]! + d1 * m[3]! + d2 * m[6]!;
-            const y = d0 * m[1]! + d1 * m[4]! + d2 * m[7]!;
-            const z = d0 * m[2]! + d1 * m[5]! + d2 * m[8]!;
-            if (x * x + y * y + z * z < this.tol2) return id;
-            id = next[id]!;
-          }
-        }
-      }
-    }
-    return -1;
-  }
-}
-
 interface Expanded {
   sites: { frac: Vec3; species: Species[]; label: string; labels: string[]; line: number; duplicates?: boolean }[];
 }
 
 function expand(asym: AsymSite[], ops: SymOp[], lattice: Lattice, tol: number): Expanded {
-  const index = new PositionIndex(lattice, tol, asym.length * ops.length);
+  // "Is there a site within tol?" queries; about one bin per expected position is plenty.
+  const index = new PeriodicCellList(lattice, tol, Math.min(64, Math.ceil(Math.cbrt(asym.length * ops.length))));
   const sites: Expanded['sites'] = [];
   /** Last asymmetric row that put a species on each site (so a row's own images are not counted twice). */
   const lastRow: number[] = [];
@@ -713,7 +635,7 @@ function expand(asym: AsymSite[], ops: SymOp[], lattice: Lattice, tol: number): 
       const p0 = wrap01(r[0]! * f0 + r[1]! * f1 + r[2]! * f2 + op.trans[0]);
       const p1 = wrap01(r[3]! * f0 + r[4]! * f1 + r[5]! * f2 + op.trans[1]);
       const p2 = wrap01(r[6]! * f0 + r[7]! * f1 + r[8]! * f2 + op.trans[2]);
-      const hit = index.find(p0, p1, p2);
+      const hit = index.findNear(p0, p1, p2);
       if (hit < 0) {
         index.add(p0, p1, p2);
         sites.push({ frac: [p0, p1, p2], species: s.species.map((sp) => ({ ...sp })), label: s.label, labels: [s.label], line: s.line });
