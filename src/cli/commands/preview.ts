@@ -11,6 +11,7 @@ import { parseIon } from '../../bvse/ion.js';
 import { packageRoot } from '../../package-root.js';
 import { gunzipBounded, readBounded } from '../../structure/read.js';
 import { maxFileBytes } from '../../structure/size-limit.js';
+import { gridPreview, isGridFileName } from '../preview-grid.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,7 +38,9 @@ export interface PreviewServerOptions {
   /** 0 picks a free port. */
   port?: number;
   /** Served as JSON at /api/initial; the page opens it on load. */
-  initial?: InitialFile;
+  initial?: InitialFile | ReturnType<typeof gridPreview>['initial'];
+  /** A grid file's energies (float32, x fastest), served at /api/initial-grid (preview-grid.ts). */
+  initialGrid?: Uint8Array;
 }
 
 export interface PreviewServer {
@@ -81,6 +84,14 @@ export async function startPreviewServer(opts: PreviewServerOptions = {}): Promi
       if (url.pathname === '/api/initial') {
         if (!initial) res.writeHead(204, { 'cache-control': 'no-store' }).end();
         else res.writeHead(200, { 'content-type': MIME['.json']!, 'cache-control': 'no-store' }).end(initial);
+        return;
+      }
+      if (url.pathname === '/api/initial-grid') {
+        if (!opts.initialGrid) res.writeHead(204, { 'cache-control': 'no-store' }).end();
+        else
+          res
+            .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': opts.initialGrid.length, 'cache-control': 'no-store' })
+            .end(req.method === 'HEAD' ? undefined : opts.initialGrid);
         return;
       }
       let rel: string;
@@ -169,14 +180,21 @@ export const preview: Command = {
     const resolution = resText !== undefined ? Number(resText) : undefined;
     if (resolution !== undefined && !(resolution > 0)) throw new UsageError(`--resolution must be a positive number, got '${resText}'`);
 
-    let initial: InitialFile | undefined;
+    let initial: PreviewServerOptions['initial'];
+    let initialGrid: Uint8Array | undefined;
     const file = positionals[0];
-    if (file !== undefined) {
-      initial = { name: basename(file).replace(/\.gz$/i, ''), text: await readInitial(file) };
-      if (ion !== undefined) initial.ion = ion;
-      if (resolution !== undefined) initial.resolution = resolution;
+    if (file !== undefined && isGridFileName(file)) {
+      // A landscape made elsewhere: percolated here, the page gets the result and the energies.
+      const g = gridPreview(await readInitial(file), basename(file).replace(/\.gz$/i, ''));
+      initial = g.initial;
+      initialGrid = g.values;
+    } else if (file !== undefined) {
+      const s: InitialFile = { name: basename(file).replace(/\.gz$/i, ''), text: await readInitial(file) };
+      if (ion !== undefined) s.ion = ion;
+      if (resolution !== undefined) s.resolution = resolution;
+      initial = s;
     }
-    const srv = await startPreviewServer({ port, ...(initial ? { initial } : {}) });
+    const srv = await startPreviewServer({ port, ...(initial ? { initial } : {}), ...(initialGrid ? { initialGrid } : {}) });
     const query = new URLSearchParams();
     if (!initial && ion !== undefined) query.set('ion', ion);
     if (!initial && resolution !== undefined) query.set('resolution', String(resolution));
