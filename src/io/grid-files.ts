@@ -35,11 +35,11 @@ function oneLine(title: string): string {
 
 /**
  * VESTA's text grid (.grd): a title line, "a b c alpha beta gamma" (Å, degrees), "nx ny nz", then the
- * nx·ny·nz values with x fastest (exactly the GridSpec flat order), 6 per line. x fastest is the order the
- * VESTA manual documents for its volumetric data, the first index varying fastest as Fortran writes
- * ((ρ(i,j,k), i = 1..nx), j = 1..ny), k = 1..nz) (K. Momma & F. Izumi, VESTA manual, ch. 18 "Input and
- * output files", https://jp-minerals.org/vesta/en/doc/VESTAch18.html); bvlain writes z fastest instead,
- * and src/io/grid-readers.ts reads both.
+ * nx·ny·nz values with x fastest (exactly the GridSpec flat order), 6 per line. x fastest (the index along
+ * a innermost, along c outermost) is the order of VESTA's volumetric data files as its manual describes
+ * them (K. Momma & F. Izumi, VESTA manual, ch. 18 "Input and output files", volumetric data formats,
+ * https://jp-minerals.org/vesta/en/doc/VESTAch18.html); bvlain writes z fastest instead, and
+ * src/io/grid-readers.ts reads both.
  */
 export function writeGrd(energies: Float32Array, grid: GridSpec, lattice: Lattice | LatticeParameters, title: string): string {
   checkGrid(energies, grid);

@@ -178,8 +178,8 @@ function readCubeText(lines: string[], file: string): VolumetricGrid {
  * VESTA's text grid (.grd): a title line, "a b c alpha beta gamma" (Å, degrees), "nx ny nz", then the
  * values. The VESTA manual (K. Momma & F. Izumi, "VESTA: a three-dimensional visualization system for
  * electronic and structural analysis", ch. 18 "Input and output files", https://jp-minerals.org/vesta/en/doc/VESTAch18.html)
- * documents its volumetric data with the first index (along a) varying fastest, as Fortran writes
- * ((ρ(i,j,k), i = 1..nx), j = 1..ny), k = 1..nz): the order bvscape writes (src/io/grid-files.ts).
+ * describes its volumetric data with the first index (along a) varying fastest and the last (along c)
+ * slowest: the order bvscape writes (src/io/grid-files.ts).
  * bvlain writes its .grd from a NumPy [nx][ny][nz] array in C order, z fastest; both occur in the wild.
  * The header cannot tell them apart, so 'auto' decides from the data (grdOrderFromData).
  */
