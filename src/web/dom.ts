@@ -1,6 +1,7 @@
 // The page's elements, its status attribute (body[data-status] = loading | ready | busy | done | error,
 // read by tests and scripts) and the error box.
 import { pageMessage } from './page-errors.js';
+import { PipelineError } from './pipeline-client.js';
 
 const $ = <T extends HTMLElement>(id: string) => {
   const el = document.getElementById(id);
@@ -67,9 +68,11 @@ export const ui = {
 
 export const setStatus = (s: string) => (document.body.dataset.status = s);
 
+/** An error in the page's words: hints name the page's controls, never command-line options. */
 export function describe(e: unknown): string {
-  if (e instanceof Error) return e.message || e.name;
-  return String(e);
+  if (e instanceof PipelineError) return pageMessage(e.report);
+  if (e instanceof Error) return pageMessage(e.message || e.name);
+  return pageMessage(String(e));
 }
 
 /** Shows an error in the page's words (no command-line flags) and ends the busy state. */

@@ -12,7 +12,7 @@ import { profileSvg } from '../report/profile-svg.js';
 import { cubeText, grdText, resultJson } from './compute.js';
 import { clearError, describe, download, setStatus, showError, ui } from './dom.js';
 import { setupLevelSlider } from './level-slider.js';
-import { Pipeline, RunCancelled } from './pipeline-client.js';
+import { Pipeline, PipelineError, RunCancelled } from './pipeline-client.js';
 import type { RunRequest } from './pipeline-protocol.js';
 import { oxiOverrides, showDualIon, showLegend, showOxiTable, showTable, type DualColumn } from './results.js';
 import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, TOGGLES, type Settings } from './settings-hash.js';
@@ -30,6 +30,8 @@ const preview = {
   slice: null as (Omit<Slice, 'values'> & { values: number[]; range: [number, number] }) | null,
   cancelledRuns: () => pipeline.cancelled,
   measureFps: (msDuration?: number) => view.measureFps(msDuration),
+  /** Where an atom / site / saddle is drawn (canvas-client px), for scripted hovering. */
+  pickPoint: (kind: 'atom' | 'site' | 'saddle') => view.screenPointOf(kind),
 };
 (window as unknown as { bvscapePreview: typeof preview }).bvscapePreview = preview;
 
@@ -59,8 +61,13 @@ let wantedLevel: number | null = null;
 
 // ---- settings <-> controls <-> link -------------------------------------------------------------
 
+/** The overrides to use: the table's, when it belongs to the file loaded; else those from the link. */
+function currentOxi(): Record<string, number> {
+  return shown && loaded && shown.file === loaded.name ? oxiOverrides() : pendingOxi;
+}
+
 function currentSettings(): Settings {
-  const oxi = shown ? oxiOverrides() : pendingOxi;
+  const oxi = currentOxi();
   return {
     fixture: loaded?.fixture ? loaded.name : null,
     ion: ui.ion.value.trim() || 'Li',
@@ -119,7 +126,7 @@ function request(file: Loaded): RunRequest {
   const dual = ui.dualIon.checked;
   const ion = ui.ion.value.trim();
   if (!ion && !dual) throw new Error('Enter the mobile ion, e.g. Li or Na+.');
-  const oxi = shown ? oxiOverrides() : pendingOxi;
+  const oxi = currentOxi();
   return {
     name: file.name,
     text: file.text,
@@ -141,6 +148,7 @@ async function run(startedAt = performance.now()): Promise<void> {
   ui.progress.textContent = 'Starting the compute device…';
   let readMs = 0;
   let warnings: string[] = [];
+  let assigned: Record<string, number[]> = {};
   const next: DualColumn[] = [];
   try {
     const req = request(file);
@@ -153,17 +161,18 @@ async function run(startedAt = performance.now()): Promise<void> {
       onRead: (m) => {
         readMs = m.readMs;
         warnings = m.warnings;
+        assigned = m.assigned;
       },
       onIon: (index, ion, result, error) => {
         if (!result) {
-          next[index] = { ion, shown: null, error: error?.message ?? 'failed' };
+          next[index] = { ion, shown: null, error: error ? describe(new PipelineError(error)) : 'failed' };
           return;
         }
         const timings: Record<string, number> = {
           read: readMs,
           grid: result.landscape.timingsMs.grid ?? 0,
           percolation: result.landscape.timingsMs.percolation ?? 0,
-          paths: result.pathsMs,
+          paths: result.extra.ms,
           fileToBarriers: performance.now() - startedAt,
         };
         const s = fromWorker(file.name, result, timings);
@@ -180,7 +189,7 @@ async function run(startedAt = performance.now()): Promise<void> {
     const first = columns[0]?.shown;
     if (!first) throw new Error(`${file.name}: nothing was computed`);
     display(first, reframe);
-    showOxiTable(first.landscape, first.landscape.oxidationSource === 'file' || first.landscape.oxidationSource === 'bvs' ? {} : (req.oxi ?? {}));
+    showOxiTable(first.landscape, assigned, req.oxi ?? {});
     pendingOxi = {};
     if (req.addAnions) showDualIon(columns, showColumn, selected);
     else ui.dualPanel.hidden = true;

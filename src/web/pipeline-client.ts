@@ -2,6 +2,7 @@
 // ('auto' as the CLI: WebGPU, else CPU). A new run while one is in flight cancels it by terminating the
 // worker (its GPU work and CPU sub-workers stop with it) and starting a fresh one.
 import type { BackendKind } from '../backends/select.js';
+import type { ErrorReport } from '../errors.js';
 import type { IonResult, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
 
 export interface BackendInfo {
@@ -13,8 +14,8 @@ export interface BackendInfo {
 
 export interface RunHandlers {
   onProgress?(phase: string): void;
-  onRead?(info: { readMs: number; warnings: string[]; ions: string[] }): void;
-  onIon?(index: number, ion: string, result: IonResult | null, error: { name: string; message: string } | null): void;
+  onRead?(info: { readMs: number; warnings: string[]; ions: string[]; assigned: Record<string, number[]> }): void;
+  onIon?(index: number, ion: string, result: IonResult | null, error: ErrorReport | null): void;
 }
 
 /** Thrown (rejected) when a newer run or a backend change cancelled this one. */
@@ -22,11 +23,11 @@ export class RunCancelled extends Error {
   override name = 'RunCancelled';
 }
 
-/** An error raised inside the worker, with the core's error class name (e.g. OxidationStateError). */
+/** An error raised inside the worker: its report keeps the core's class name and hint. */
 export class PipelineError extends Error {
-  constructor(readonly kind: string, message: string) {
-    super(message);
-    this.name = kind;
+  constructor(readonly report: ErrorReport) {
+    super(report.message);
+    this.name = report.kind;
   }
 }
 
@@ -80,7 +81,7 @@ export class Pipeline {
 
   private onMessage(m: PipelineReply, settle: { ok(i: BackendInfo): void; fail(e: Error): void }): void {
     if (m.type === 'backend') return settle.ok({ kind: m.kind, description: m.description, note: m.note });
-    if (m.type === 'backend-error') return settle.fail(new PipelineError(m.name, m.message));
+    if (m.type === 'backend-error') return settle.fail(new PipelineError(m.error));
     const run = this.current;
     if (!run || m.id !== run.id) return;
     switch (m.type) {
@@ -99,7 +100,7 @@ export class Pipeline {
         break;
       case 'error':
         this.current = null;
-        run.reject(new PipelineError(m.name, m.message));
+        run.reject(new PipelineError(m.error));
         break;
     }
   }

@@ -3,8 +3,9 @@
 // main thread. Structured-clone data only: the Lattice class travels as its matrix.
 import type { BackendKind } from '../backends/select.js';
 import type { LandscapeResult } from '../landscape.js';
-import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
 import type { Structure } from '../structure/types.js';
+import type { PathsAndSites } from './compute.js';
+import type { ErrorReport } from '../errors.js';
 
 export interface RunRequest {
   /** File name (shown in messages) and its text. */
@@ -30,16 +31,23 @@ export type StructureData = Omit<Structure, 'lattice'> & { lattice: { matrix: Fl
 
 export interface IonResult {
   landscape: LandscapeData;
-  paths: MigrationPath[];
-  sites: SiteNetwork | null;
-  pathsMs: number;
+  /** Paths, sites and their classes, as compute.ts's pathsAndSites makes them. */
+  extra: PathsAndSites;
 }
 
 export type PipelineReply =
   | { type: 'backend'; kind: string; description: string; note: string }
-  | { type: 'backend-error'; name: string; message: string }
+  | { type: 'backend-error'; error: ErrorReport }
   | { type: 'progress'; id: number; phase: string }
-  | { type: 'read'; id: number; readMs: number; warnings: string[]; ions: string[] }
-  | { type: 'ion'; id: number; index: number; ion: string; result: IonResult | null; error: { name: string; message: string } | null }
+  | {
+      type: 'read';
+      id: number;
+      readMs: number;
+      warnings: string[];
+      ions: string[];
+      /** Oxidation states per element as assigned without overrides (empty when no assignment exists). */
+      assigned: Record<string, number[]>;
+    }
+  | { type: 'ion'; id: number; index: number; ion: string; result: IonResult | null; error: ErrorReport | null }
   | { type: 'done'; id: number }
-  | { type: 'error'; id: number; name: string; message: string };
+  | { type: 'error'; id: number; error: ErrorReport };

@@ -3,6 +3,7 @@
 // WebGPU when an adapter exists, else the CPU backend, here Web Workers started from this worker).
 // The page cancels a run by terminating this worker and starting a fresh one.
 import { initSymmetry } from '../structure/symmetry.js';
+import { errorReport } from '../errors.js';
 import { selectBackend } from '../backends/select.js';
 import type { EnergyBackend } from '../backends/types.js';
 import type { Framework } from '../bvse/framework.js';
@@ -55,14 +56,22 @@ async function run(id: number, req: RunRequest): Promise<void> {
   const { structure, warnings } = await readFirstStructure(req.text, req.name);
   const readMs = performance.now() - t0;
   const ions = [...req.ions];
+  // The states the page's table starts from: the assignment without overrides.
+  const assigned: Record<string, number[]> = {};
+  try {
+    for (const site of assignOxidationStates(structure).structure.sites)
+      for (const sp of site.species) if (sp.oxidation !== null && !(assigned[sp.element] ??= []).includes(sp.oxidation)) assigned[sp.element]!.push(sp.oxidation);
+  } catch {
+    // No assignment without overrides: the table starts empty and computeLandscape reports why.
+  }
   if (req.addAnions) {
-    // The anions with their assigned states (the same assignment computeLandscape makes).
-    const assigned = assignOxidationStates(structure, req.oxi ? { override: req.oxi } : {}).structure;
+    // The anions with their states in this run (the same assignment computeLandscape makes).
+    const withOverrides = assignOxidationStates(structure, req.oxi ? { override: req.oxi } : {}).structure;
     const present = new Set<string>();
-    for (const site of assigned.sites) for (const sp of site.species) if (sp.oxidation !== null) present.add(formatIon(sp.element, sp.oxidation));
+    for (const site of withOverrides.sites) for (const sp of site.species) if (sp.oxidation !== null) present.add(formatIon(sp.element, sp.oxidation));
     for (const a of anionsOf(present)) if (!ions.includes(a)) ions.push(a);
   }
-  post({ type: 'read', id, readMs, warnings, ions });
+  post({ type: 'read', id, readMs, warnings, ions, assigned });
   for (let index = 0; index < ions.length; index++) {
     const ion = ions[index]!;
     post({ type: 'progress', id, phase: `${ion}: energy grid${ions.length > 1 ? ` (${index + 1} of ${ions.length})` : ''}` });
@@ -76,33 +85,24 @@ async function run(id: number, req: RunRequest): Promise<void> {
       });
       post({ type: 'progress', id, phase: `${ion}: paths and sites` });
       const extra = pathsAndSites(r);
-      const result: IonResult = {
-        landscape: { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } },
-        paths: extra.paths,
-        sites: extra.sites,
-        pathsMs: extra.ms,
-      };
+      const result: IonResult = { landscape: { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } }, extra };
       post({ type: 'ion', id, index, ion, result, error: null }, [r.energies.buffer]);
     } catch (e) {
       // The first ion's failure is the run's error; a dual-ion partner's failure is shown in its column.
       if (index === 0) throw e;
-      post({ type: 'ion', id, index, ion, result: null, error: errorInfo(e) });
+      post({ type: 'ion', id, index, ion, result: null, error: errorReport(e) });
     }
   }
   post({ type: 'done', id });
 }
 
-function errorInfo(e: unknown): { name: string; message: string } {
-  if (e instanceof Error) return { name: e.name, message: e.message || e.name };
-  return { name: 'Error', message: String(e) };
-}
 
 scope.onmessage = (e) => {
   const job = e.data;
   if (job.type === 'start') {
     ready = start(job);
-    ready.catch((err) => post({ type: 'backend-error', ...errorInfo(err) }));
+    ready.catch((err) => post({ type: 'backend-error', error: errorReport(err) }));
   } else {
-    run(job.id, job.request).catch((err) => post({ type: 'error', id: job.id, ...errorInfo(err) }));
+    run(job.id, job.request).catch((err) => post({ type: 'error', id: job.id, error: errorReport(err) }));
   }
 };

@@ -90,18 +90,15 @@ export function showLegend(elements: string[], hidden: ReadonlySet<string>, onTo
 const signed = (q: number) => `${q > 0 ? '+' : ''}${q}`;
 
 /**
- * The oxidation-state table, prefilled with the assigned state of each element (a mixed-valent element
- * shows its states and starts empty). `overrides` are shown as typed.
+ * The oxidation-state table of the structure on screen, prefilled with each element's assigned state
+ * (the assignment without overrides; a mixed-valent element shows its states and starts empty), and
+ * the overrides of the run shown as typed.
  */
-export function showOxiTable(r: LandscapeResult, overrides: Record<string, number>): void {
-  const states = new Map<string, Set<number>>();
-  for (const site of r.structure.sites)
-    for (const sp of site.species) {
-      if (!states.has(sp.element)) states.set(sp.element, new Set());
-      if (sp.oxidation !== null) states.get(sp.element)!.add(sp.oxidation);
-    }
-  const rows = [...states.keys()].sort().map((el) => {
-    const assigned = [...states.get(el)!].sort((a, b) => a - b);
+export function showOxiTable(r: LandscapeResult, assignedStates: Record<string, number[]>, overrides: Record<string, number>): void {
+  const elements = new Set<string>();
+  for (const site of r.structure.sites) for (const sp of site.species) elements.add(sp.element);
+  const rows = [...elements].sort().map((el) => {
+    const assigned = [...(assignedStates[el] ?? [])].sort((a, b) => a - b);
     const tr = document.createElement('tr');
     const th = document.createElement('th');
     th.scope = 'row';
@@ -118,8 +115,9 @@ export function showOxiTable(r: LandscapeResult, overrides: Record<string, numbe
     input.dataset.assigned = single === null ? '' : String(single);
     input.value = el in overrides ? String(overrides[el]) : single === null ? '' : String(single);
     if (single === null) input.placeholder = assigned.map(signed).join('/') || '?';
-    input.classList.toggle('overridden', el in overrides);
-    input.addEventListener('input', () => input.classList.toggle('overridden', input.value !== input.dataset.assigned));
+    const mark = () => input.classList.toggle('overridden', input.value !== input.dataset.assigned);
+    mark();
+    input.addEventListener('input', mark);
     td.append(input);
     tr.append(th, td);
     return tr;

@@ -15,5 +15,5 @@ export interface Shown {
 export function fromWorker(file: string, r: IonResult, timings: Record<string, number>): Shown {
   const l = r.landscape;
   const landscape = { ...l, structure: { ...l.structure, lattice: new Lattice(l.structure.lattice.matrix) } } as LandscapeResult;
-  return { file, landscape, extra: { paths: r.paths, sites: r.sites, ms: r.pathsMs }, timings };
+  return { file, landscape, extra: r.extra, timings };
 }

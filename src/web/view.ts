@@ -212,6 +212,21 @@ export class View {
     return best;
   }
 
+  /** Canvas-client position of the nearest sphere of a kind (for scripted hovering), or null. */
+  screenPointOf(kind: Pick['kind']): { x: number; y: number } | null {
+    const scene = this.scene;
+    if (!scene) return null;
+    const c = this.el.canvas;
+    const m = this.camera.matrices(c.width / c.height);
+    let best: { x: number; y: number; w: number } | null = null;
+    for (let i = 0; i < scene.spheres.count; i++) {
+      if (scene.picks[i]?.kind !== kind) continue;
+      const p = this.project(m.viewProj, [scene.spheres.centers[4 * i]!, scene.spheres.centers[4 * i + 1]!, scene.spheres.centers[4 * i + 2]!]);
+      if (p && p.x > 0 && p.y > 0 && p.x < c.clientWidth && p.y < c.clientHeight && (!best || p.w < best.w)) best = p;
+    }
+    return best && { x: best.x, y: best.y };
+  }
+
   private hover(e: PointerEvent): void {
     const tip = this.el.tooltip;
     if (e.buttons !== 0 || !this.options.show.labels) {

@@ -1,6 +1,28 @@
-// The page rephrases the core's command-line remedies for its own controls.
+// The page words the core's remedies (Hint) for its own controls, and rephrases any message that
+// still names a command-line option.
 import { describe, expect, it } from 'vitest';
-import { pageMessage } from '../../src/web/page-errors.js';
+import { errorReport, OxidationStateError, type Hint } from '../../src/errors.js';
+import { pageHint, pageMessage } from '../../src/web/page-errors.js';
+
+describe('pageHint', () => {
+  const hints: [Hint, RegExp][] = [
+    [{ kind: 'give-oxidation-states', elements: ['Li', 'O', 'P'], example: { Li: 1, O: -2, P: 3 } }, /oxidation-state table \(e\.g\. Li \+1, O −2, P \+3\)/],
+    [{ kind: 'give-oxidation-states', elements: ['Fe'] }, /state of Fe in the oxidation-state table/],
+    [{ kind: 'check-oxidation-state', species: 'S-' }, /S- .*oxidation-state table/],
+    [{ kind: 'name-ion-charge', element: 'Fe', example: 'Fe2+' }, /mobile ion with its charge, e\.g\. Fe2\+/],
+    [{ kind: 'webgpu-unavailable' }, /CPU \(Web Workers\)/],
+  ];
+  it.each(hints)('%j', (h, expected) => {
+    expect(pageHint(h)).toMatch(expected);
+    expect(pageHint(h)).not.toMatch(/--\w/);
+  });
+
+  it('words an error that crossed the worker boundary as a report', () => {
+    const e = new OxidationStateError('no charge-neutral assignment for X', ['P'], { hint: { kind: 'give-oxidation-states', elements: ['P'], example: { P: 5 } } });
+    const text = pageMessage(structuredClone(errorReport(e)));
+    expect(text).toBe('no charge-neutral assignment for X; enter the states in the oxidation-state table (e.g. P +5) and press Compute');
+  });
+});
 
 describe('pageMessage', () => {
   it.each([
