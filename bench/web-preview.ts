@@ -1,5 +1,5 @@
 // Time from a file being dropped on the preview page to its barriers being shown, in headless Chromium
-// with SwiftShader (DESIGN.md §4 flags), WebGPU and CPU Web Workers, for cells up to ~500 Å^3 at 0.2 Å.
+// with SwiftShader (flags in docs/ARCHITECTURE.md), WebGPU and CPU Web Workers, for cells up to ~500 Å^3 at 0.2 Å.
 // Target: ≤ 3 s for a ≤ 500 Å^3 cell. Prints a table, writes bench/results/web-preview.json.
 //   node build.mjs && node dist/bench/web-preview.js [--repeat N] [--resolution R]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

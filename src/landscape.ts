@@ -27,7 +27,7 @@ export interface LandscapeOptions {
   cutoff?: number;
   /** Energy backend; when absent a CPU backend is created for this call and disposed after it. */
   backend?: EnergyBackend;
-  /** Grid neighbours in the percolation sweep: 6 (default, DESIGN §3) or 26 (bvlain's scipy labelling). */
+  /** Grid neighbours in the percolation sweep: 6 (default, docs/ARCHITECTURE.md) or 26 (bvlain's scipy labelling). */
   connectivity?: Connectivity;
   /** Skip the percolation sweep (grid only). */
   skipPercolation?: boolean;

@@ -1,4 +1,4 @@
-// Exact percolation thresholds in one sweep (DESIGN §3): add grid points in increasing energy to a
+// Exact percolation thresholds in one sweep (docs/ARCHITECTURE.md, "Percolation"): add grid points in increasing energy to a
 // union-find over the periodic grid; every node knows its lattice offset to its root, so an edge inside
 // one set whose two ends disagree on the offset closes a loop around the torus, and that offset
 // difference joins the set's winding lattice. The first energy at which any set's winding rank reaches
@@ -14,7 +14,7 @@ export interface PercolateOptions {
   /** Energy window above eMin to sweep (eV); thresholds above eMin + encut are null. Default 10. */
   encut?: number;
   /**
-   * Grid neighbours: 6 (faces, the default: DESIGN §3), 18 (and edges) or 26 (and corners: what
+   * Grid neighbours: 6 (faces, the default: docs/ARCHITECTURE.md), 18 (and edges) or 26 (and corners: what
    * bvlain's scipy labelling uses). More neighbours let paths cut corners, so barriers can only drop.
    */
   connectivity?: Connectivity;

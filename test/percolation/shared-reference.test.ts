@@ -177,7 +177,7 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
 
   // The assertion compares like with like: bvlain's sampling (n − 1 periodic planes) and its 26-neighbour
   // labelling, so what is left is the energy model and the input (oxidation states, structure reading).
-  // bvscape's defaults (its own grid, 6 neighbours as in DESIGN §3) are printed alongside: 6-neighbour
+  // bvscape's defaults (its own grid, 6 neighbours, docs/ARCHITECTURE.md) are printed alongside: 6-neighbour
   // barriers are systematically higher by a few hundredths of an eV, since corner steps cut across saddles.
   it(`agrees within ${TOLERANCE} eV for at least ${REQUIRED_FRACTION * 100}% of records on bvlain's grid and connectivity`, () => {
     const fmt = (b: Record<Dimension, number | null> | null) =>

@@ -18,7 +18,7 @@ function findRepo(dir: string): string {
   }
 }
 
-/** DESIGN.md §4 flags; without WebGPU the page must fall back to the CPU workers and Canvas 2D. */
+/** The headless Chromium flags of docs/ARCHITECTURE.md (SwiftShader for Vulkan and ANGLE); without WebGPU the page must fall back to the CPU workers and Canvas 2D. */
 export function chromiumArgs(webgpu: boolean): string[] {
   return [
     ...(webgpu ? ['--enable-unsafe-webgpu'] : []),

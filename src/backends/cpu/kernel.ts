@@ -1,7 +1,7 @@
 // The CPU grid kernel. PURE (no node: imports): the Node worker threads and the browser's Web Worker
 // both run it.
 //
-// Method (DESIGN.md §2, §4):
+// Method (the backend contract in docs/ARCHITECTURE.md):
 //  1. prepareCells expands the framework into every periodic image within the cutoff of the home cell
 //     (expandImages), sorts the images into a Cartesian cell list, and tabulates each pair type as a
 //     piecewise cubic in s = R² (Hermite interpolation with exact derivatives), so the inner loop needs
