@@ -74,7 +74,7 @@ function countRows(path: string): { rows: number; errors: number } {
 }
 
 const PIPELINE_METHOD =
-  'bvscape screen (runScreen) with its defaults (Li+, 0.2 Å, bvlain, one worker per core, grids on the backend): structures / wall time of a whole run, worker start-up included';
+  'bvscape screen (runScreen) with its default settings (see params), one worker per core, grids on the backend: structures / wall time of a whole run, worker start-up included';
 
 export function nodeHost(progress: (msg: string) => void): BenchHost {
   const dir = structuresDir();
@@ -85,6 +85,10 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
     loadAverage: () => (platform() === 'win32' ? null : (loadavg()[0] ?? null)),
     readStructure: (file) => readFile(join(dir, file), 'utf8'),
     residentBytes: () => process.memoryUsage.rss(),
+    cpuSeconds: () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    },
     pipelineMethod: PIPELINE_METHOD,
     async runPipeline(spec: BenchBackendSpec, files: string[], copies: number): Promise<PipelineRun> {
       const work = mkdtempSync(join(tmpdir(), 'bvscape-bench-'));
@@ -93,13 +97,15 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
         mkdirSync(inputs);
         for (const f of files) for (let k = 0; k < copies; k++) copyFileSync(join(dir, f), join(inputs, f.replace(/\.cif$/, `_${k}.cif`)));
         const out = join(work, 'rows.jsonl');
+        const config = screenConfig();
+        const workers = availableParallelism();
         const t0 = performance.now();
         const report = await runScreen({
           inputs: [inputs],
           out,
-          config: screenConfig(),
+          config,
           runtime: { backend: spec.kind },
-          workers: availableParallelism(),
+          workers,
           resume: false,
           overwrite: true,
           shard: null,
@@ -110,7 +116,8 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
         });
         const ms = performance.now() - t0;
         const { errors } = countRows(out);
-        return { structures: report.structuresRun, failedRows: errors, ms };
+        const params = { ions: config.ions.join(','), resolution: config.resolution, model: config.model, workers };
+        return { structures: report.structuresRun, failedRows: errors, ms, params };
       } finally {
         rmSync(work, { recursive: true, force: true });
       }

@@ -96,6 +96,8 @@ export interface BenchSettings {
   warmups: number;
   /** A figure whose spread is above this is flagged busy. */
   busy_spread: number;
+  /** Kernel and percolation samples repeat their job until at least this many seconds passed (steadier small cases). */
+  min_sample_s: number;
   kernel_resolution: number;
   barrier_resolution: number;
   /** Copies of each bundled structure in one pipeline run. */

@@ -6,7 +6,7 @@ import { gridForResolution, gridPointCount } from '../backends/types.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { buildFramework } from '../bvse/build-framework.js';
 import type { Framework } from '../bvse/framework.js';
-import { computeLandscape } from '../landscape.js';
+import { computeLandscape, type LandscapeOptions } from '../landscape.js';
 import { percolate } from '../percolation/index.js';
 import { composition, reducedFormula } from '../structure/composition.js';
 import { readStructureText } from '../structure/read.js';
@@ -42,6 +42,8 @@ export interface PipelineRun {
   /** Rows with status error (a benchmark run must have none). */
   failedRows: number;
   ms: number;
+  /** The settings the pipeline used (ions, resolution, model, workers ...). */
+  params: Record<string, string | number | boolean | null>;
 }
 
 export interface BenchHost {
@@ -52,6 +54,8 @@ export interface BenchHost {
   loadAverage(): number | null;
   /** Text of a bundled structure file (src/bench/structures/<file>). */
   readStructure(file: string): Promise<string>;
+  /** CPU seconds the process has used so far, all threads (Node: process.cpuUsage); null where unknown. */
+  cpuSeconds?(): number | null;
   /** Resident set size of the process in bytes now, or null where unknown. */
   residentBytes(): number | null;
   /** Runs the screen pipeline at its default settings over `copies` copies of each file; absent where no pipeline runs. */
@@ -65,8 +69,9 @@ export interface BenchHost {
 export type BenchMode = 'quick' | 'standard';
 
 export const BENCH_SETTINGS: Record<BenchMode, BenchSettings> = {
-  quick: { repeats: 3, warmups: 1, busy_spread: 0.2, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1 },
-  standard: { repeats: 5, warmups: 1, busy_spread: 0.2, kernel_resolution: 0.1, barrier_resolution: 0.1, pipeline_copies: 4 },
+  quick: { repeats: 3, warmups: 1, busy_spread: 0.2, min_sample_s: 0.25, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1 },
+  // 0.05 Å: computeLandscape's default finest spacing.
+  standard: { repeats: 5, warmups: 1, busy_spread: 0.2, min_sample_s: 0.5, kernel_resolution: 0.1, barrier_resolution: 0.05, pipeline_copies: 4 },
 };
 
 export interface BenchOptions {
@@ -201,61 +206,86 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
         const p = structures.get(c.structure.id)!.lattice.parameters;
         const grid = gridForResolution([p.a, p.b, p.c], settings.kernel_resolution);
         let pairTerms = 0;
+        const cpuSeconds: number[] = [];
         const rates = await repeat(async () => {
-          const ts = performance.now();
-          const r = await backend!.computeGrid(fw, grid);
-          const s = (performance.now() - ts) / 1000;
+          const c0 = host.cpuSeconds?.() ?? null;
+          const { value: r, runs, seconds } = await atLeast(settings.min_sample_s, () => backend!.computeGrid(fw, grid));
+          const c1 = host.cpuSeconds?.() ?? null;
+          if (c0 !== null && c1 !== null) cpuSeconds.push((c1 - c0) / runs);
           watch.sample();
           pairTerms = r.pairTerms;
-          return r.pairTerms / s;
+          if (c === reference) percolationInput ??= { energies: r.energies, grid };
+          return (r.pairTerms * runs) / seconds;
         });
+        // CPU time of the timed runs (the last `repeats` entries): on a shared machine pairs per CPU-second is the steadier number.
+        const cpuMedian = cpuSeconds.length ? summarize(cpuSeconds.slice(-settings.repeats)).median : null;
         const f = figure(
           'kernel_pair_terms_per_s',
           spec.id,
           c.name,
-          'pair terms (grid point, framework atom within the cutoff) / wall time of computeGrid, upload and readback included, after warm-up',
+          'pair terms (grid point, framework atom within the cutoff) / wall time of computeGrid (repeated to fill min_sample_s), upload and readback included, after warm-up',
           { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points: gridPointCount(grid), framework_atoms: fw.atoms.type.length },
           rates,
-          { pair_terms: pairTerms },
+          {
+            pair_terms: pairTerms,
+            cpu_s_median: cpuMedian === null ? null : Math.round(cpuMedian * 1e4) / 1e4,
+            pair_terms_per_cpu_s: cpuMedian ? Math.round(pairTerms / cpuMedian) : null,
+          },
         );
         report(`${spec.id} kernel ${c.name}`, f);
       }
 
       const refStructure = structures.get(reference.structure.id)!;
       let barriers: Record<string, number | null> = {};
+      let mode = 'uniform';
+      let details: Figure['details'] = {};
+      // 'converged' where computeLandscape has it (adaptive refinement to the uniform grid's thresholds at this
+      // spacing); a version without it ignores the option and computes one uniform grid, and the figure says so.
+      const landscapeOptions: LandscapeOptions & { mode?: 'converged'; gridOutput?: 'none' } = {
+        ion: reference.ion,
+        resolution: settings.barrier_resolution,
+        backend: backend!,
+        mode: 'converged',
+        gridOutput: 'none',
+      };
       const times = await repeat(async () => {
         const ts = performance.now();
-        const r = await computeLandscape(refStructure, { ion: reference.ion, resolution: settings.barrier_resolution, backend: backend! });
+        const r = await computeLandscape(refStructure, landscapeOptions);
         const s = (performance.now() - ts) / 1000;
         watch.sample();
         barriers = { ...r.barriers };
-        percolationInput ??= { energies: r.energies, grid: r.grid };
+        const extra = r as { mode?: string; refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null };
+        mode = extra.mode ?? 'uniform';
+        details = extra.refinement
+          ? { levels: extra.refinement.levels, points_evaluated: extra.refinement.pointsEvaluated, points_uniform: extra.refinement.pointsUniform }
+          : { points_evaluated: gridPointCount(r.grid) };
         return s;
       });
-      const grid = gridForResolution([refStructure.lattice.parameters.a, refStructure.lattice.parameters.b, refStructure.lattice.parameters.c], settings.barrier_resolution);
+      const method =
+        mode === 'converged'
+          ? `computeLandscape, mode 'converged' (adaptive refinement to the thresholds of the uniform ${settings.barrier_resolution} Å grid), barriers only: oxidation states, framework, grids, percolation`
+          : `computeLandscape on one uniform ${settings.barrier_resolution} Å grid (this bvscape has no converged mode): oxidation states, framework, grid, percolation`;
       const f = figure(
         'time_to_barriers_s',
         spec.id,
         reference.name,
-        `computeLandscape at ${settings.barrier_resolution} Å, one grid (default mode; this version has no convergence loop): oxidation states, framework, grid, percolation`,
-        {
-          resolution: settings.barrier_resolution,
-          grid: `${grid.nx}x${grid.ny}x${grid.nz}`,
-          mode: 'default',
-        },
+        method,
+        { resolution: settings.barrier_resolution, mode },
         times,
-        { barrier_1d_ev: round(barriers['1D']), barrier_2d_ev: round(barriers['2D']), barrier_3d_ev: round(barriers['3D']) },
+        { ...details, barrier_1d_ev: round(barriers['1D']), barrier_2d_ev: round(barriers['2D']), barrier_3d_ev: round(barriers['3D']) },
       );
       report(`${spec.id} time to barriers ${reference.name}`, f);
 
       if (host.runPipeline) {
         const files = BENCH_STRUCTURES.map((s) => s.file);
         let structuresRun = 0;
+        let pipelineParams: Figure['params'] = {};
         const rates = await repeat(async () => {
           const run = await host.runPipeline!(spec, files, settings.pipeline_copies);
           watch.sample();
           if (run.failedRows > 0) throw new Error(`the screen pipeline wrote ${run.failedRows} error rows for the bundled structures`);
           structuresRun = run.structures;
+          pipelineParams = run.params;
           return run.structures / (run.ms / 3.6e6);
         });
         const pf = figure(
@@ -263,7 +293,7 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
           spec.id,
           null,
           host.pipelineMethod ?? 'screen pipeline at its default settings',
-          { structures_per_run: structuresRun, copies: settings.pipeline_copies, ion: 'Li+', resolution: 0.2 },
+          { structures_per_run: structuresRun, copies: settings.pipeline_copies, ...pipelineParams },
           rates,
         );
         report(`${spec.id} pipeline`, pf);
@@ -295,16 +325,15 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     const { energies, grid } = percolationInput as { energies: Float32Array; grid: GridSpec };
     const points = gridPointCount(grid);
     const rates = await repeat(async () => {
-      const ts = performance.now();
-      percolate(energies, grid);
-      return points / ((performance.now() - ts) / 1000);
+      const { runs, seconds } = await atLeast(settings.min_sample_s, async () => percolate(energies, grid));
+      return (points * runs) / seconds;
     });
     const f = figure(
       'percolation_points_per_s',
       null,
       reference.name,
-      'grid points / wall time of percolate() (sort and union-find sweep up to the 3D threshold, 6 neighbours, encut 10 eV) on the reference landscape',
-      { resolution: settings.barrier_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points },
+      'grid points / wall time of percolate() (repeated to fill min_sample_s; sort and union-find sweep up to the 3D threshold, 6 neighbours, encut 10 eV) on the reference landscape from the kernel figure',
+      { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points },
       rates,
     );
     report('percolation', f);
@@ -334,6 +363,18 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     notes,
     elapsed_s: (performance.now() - t0) / 1000,
   };
+}
+
+/** Runs `fn` until at least `minSeconds` have passed (once at least), so that short jobs give steady samples. */
+async function atLeast<T>(minSeconds: number, fn: () => Promise<T>): Promise<{ value: T; runs: number; seconds: number }> {
+  const t0 = performance.now();
+  let runs = 0;
+  let value: T;
+  do {
+    value = await fn();
+    runs++;
+  } while ((performance.now() - t0) / 1000 < minSeconds);
+  return { value, runs, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** The "machine busy" note naming the figures whose spread is above the threshold; null when none is. */

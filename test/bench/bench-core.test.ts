@@ -25,7 +25,7 @@ function fig(over: Partial<Figure>): Figure {
 function result(figures: Figure[], over: Partial<BenchResult> = {}): BenchResult {
   return {
     schema: 'bvscape-bench', schema_version: 1, bvscape_version: '0.1.0', created: '2026-12-04T20:00:00.000Z', mode: 'quick',
-    settings: { repeats: 3, warmups: 1, busy_spread: 0.2, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1 },
+    settings: { repeats: 3, warmups: 1, busy_spread: 0.2, min_sample_s: 0.25, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1 },
     machine: { environment: 'node', cpu_model: 'Test CPU', cpu_cores: 2, memory_bytes: 8 * 2 ** 30, os: 'Linux', node: 'v20', dawn: null, browser: null, load_average: null },
     structures: [{ id: 'LiCl_rocksalt', file: 'LiCl_rocksalt.cif', formula: 'LiCl', sites: 8, size: 'small', ions: ['Li+'], source: 'Wyckoff' }],
     backends: [
