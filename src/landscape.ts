@@ -3,6 +3,7 @@
 import type { Structure } from './structure/types.js';
 import { composition, reducedFormula } from './structure/composition.js';
 import { assignOxidationStates } from './bvse/oxidation.js';
+import { oxidationStatesUsed, type OxidationStatesUsed } from './bvse/oxidation-summary.js';
 import { buildFramework } from './bvse/build-framework.js';
 import { formatIon } from './bvse/ion.js';
 import { paramSources, type Framework } from './bvse/framework.js';
@@ -52,6 +53,8 @@ export interface LandscapeResult {
   nFrameworkAtoms: number;
   pairTerms: number;
   oxidationSource: string;
+  /** The oxidation states used: element -> state (per site where an element takes several). */
+  oxidationStates: OxidationStatesUsed;
   /** Per counter-ion pair ("Br-–P5+"): 'table' or 'derived' (derive-params.ts). */
   paramSources: Record<string, 'table' | 'derived'>;
   warnings: string[];
@@ -116,6 +119,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     nFrameworkAtoms: framework.atoms.type.length,
     pairTerms: gridResult.pairTerms,
     oxidationSource: oxi.source,
+    oxidationStates: oxidationStatesUsed(structure),
     paramSources: pairs.sources,
     warnings: [...structure.warnings, ...oxi.warnings, ...pairs.warnings],
     timingsMs: {

@@ -20,6 +20,8 @@ export interface LandscapeSummary {
   nFrameworkAtoms: number;
   pairTerms: number;
   oxidationSource: string;
+  /** The oxidation states used (element -> state; per site where an element takes several). */
+  oxidationStates?: { states: Record<string, number | number[]>; bySite: Record<string, Record<string, number>> | null };
   /** Per counter-ion pair: 'table' or 'derived' BVSE parameters. */
   paramSources?: Record<string, 'table' | 'derived'>;
   barriers: PerDimension<number | null>;
@@ -44,6 +46,8 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
     e_max: r.eMax,
     n_framework_atoms: r.nFrameworkAtoms,
     pair_terms: r.pairTerms,
+    oxidation_states: r.oxidationStates?.states ?? null,
+    ...(r.oxidationStates?.bySite ? { oxidation_states_by_site: r.oxidationStates.bySite } : {}),
     oxidation_source: r.oxidationSource,
     param_sources: r.paramSources ?? {},
     barriers: r.barriers,

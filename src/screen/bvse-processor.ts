@@ -119,6 +119,9 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         barriers: { '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] },
         nFrameworkAtoms: r.nFrameworkAtoms,
         paramSources: r.paramSources,
+        oxidationStates: r.oxidationStates.states,
+        oxidationStatesBySite: r.oxidationStates.bySite,
+        oxidationSource: r.oxidationSource,
         timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 100) / 100])),
         ...(note ? { note: note.length > 500 ? `${note.slice(0, 497)}...` : note } : {}),
       };

@@ -68,6 +68,9 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     error: null,
     note: null,
     param_sources: null,
+    oxidation_states: null,
+    oxidation_states_by_site: null,
+    oxidation_source: null,
     time_ms: 0,
     timings_ms: {},
     rows_in_structure: 0,
@@ -165,6 +168,9 @@ export async function runEntry(
         row.status = 'ok';
         row.timings_ms = r.timingsMs;
         row.param_sources = r.paramSources ?? null;
+        row.oxidation_states = r.oxidationStates ?? null;
+        row.oxidation_states_by_site = r.oxidationStatesBySite ?? null;
+        row.oxidation_source = r.oxidationSource ?? null;
         row.note = [desc.note, r.note].filter(Boolean).join('; ') || null;
       } catch (e) {
         const err = errorInfo(e);

@@ -115,6 +115,10 @@ export interface IonOutcome {
   paramSources?: Record<string, 'table' | 'derived'>;
   /** Which backend computed the grid ("webgpu", "cpu"). */
   backend?: string;
+  /** The oxidation states used (element -> state, a list where it takes several) and where they came from. */
+  oxidationStates?: Record<string, number | number[]>;
+  oxidationStatesBySite?: Record<string, Record<string, number>> | null;
+  oxidationSource?: string;
 }
 
 /**
@@ -163,6 +167,12 @@ export interface ScreenRow {
   note: string | null;
   /** Where each counter-ion pair's BVSE parameters came from: {"Br-–P5+": "derived", ...}; null on error rows. */
   param_sources: Record<string, 'table' | 'derived'> | null;
+  /** Oxidation states used: {"Li": 1, "P": 5, "S": -2}; a list where an element takes several. */
+  oxidation_states: Record<string, number | number[]> | null;
+  /** Site label -> element -> state, only when some element takes several states. */
+  oxidation_states_by_site: Record<string, Record<string, number>> | null;
+  /** 'file', 'bvs' (bond-valence sums), 'override' (--oxi) or 'mixed'. */
+  oxidation_source: string | null;
   /** Wall time of this (structure, ion) in ms, and the processor's phases. */
   time_ms: number;
   timings_ms: Record<string, number>;
@@ -197,7 +207,7 @@ export interface ScreenHeader {
 export const CSV_COLUMNS = [
   'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
   'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
-  'note', 'param_sources', 'time_ms',
+  'note', 'param_sources', 'oxidation_states', 'oxidation_source', 'time_ms',
 ] as const;
 
 export const CSV_DUAL_COLUMNS = ['em_li', 'em_x', 'em_ratio', 'dual_ion'] as const;

@@ -18,7 +18,8 @@ interface Good {
   n_sites: number;
   spacegroup: number;
   lattice: Record<string, number>;
-  oxidation_states: Record<string, number[]> | null;
+  oxidation_states: Record<string, number | number[]> | null;
+  oxidation_source: string | null;
 }
 interface Bad {
   error: string;
@@ -58,7 +59,7 @@ describe('bvscape info on the fixtures', () => {
       const got = out.find((o) => o.file === path.join('fixtures', name));
       expect(got, name).toBeDefined();
       expect(Object.keys(got!).sort()).toEqual(
-        ['block', 'composition', 'file', 'formula', 'lattice', 'n_sites', 'oxidation_states', 'spacegroup', 'warnings'].sort(),
+        ['block', 'composition', 'file', 'formula', 'lattice', 'n_sites', 'oxidation_source', 'oxidation_states', 'spacegroup', 'warnings'].sort(),
       );
       expect(got!.block, name).toBe(want.block);
       expect(got!.formula, name).toBe(want.formula);
@@ -66,6 +67,7 @@ describe('bvscape info on the fixtures', () => {
       expect((got!.spacegroup as { number: number }).number, name).toBe(want.spacegroup);
       expect(typeof (got!.spacegroup as { symbol: string }).symbol).toBe('string');
       expect(got!.oxidation_states, name).toEqual(want.oxidation_states);
+      expect(got!.oxidation_source, name).toBe(want.oxidation_source);
       const comp = got!.composition as Record<string, number>;
       expect(Object.keys(comp).sort(), name).toEqual(Object.keys(want.composition).sort());
       for (const [el, n] of Object.entries(want.composition)) expect(comp[el], `${name} ${el}`).toBeCloseTo(n, 6);

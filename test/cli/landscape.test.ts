@@ -54,7 +54,11 @@ describe('bvscape landscape', () => {
     const profile = path.join(dir, 'default.svg');
     const r = cli([...base, '--profile', profile, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toHaveProperty('barriers');
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(json).toHaveProperty('barriers');
+    // The oxidation states used, and where they came from (the CIF's type symbols).
+    expect(json.oxidation_states).toEqual({ Li: 1, I: -1 });
+    expect(json.oxidation_source).toBe('file');
     expect(r.stderr).toContain(`wrote ${profile}`);
     expect(readFileSync(profile, 'utf8')).toContain('Li+ 3D path');
   }, 120_000);
@@ -64,4 +68,15 @@ describe('bvscape landscape', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--profile-dimension');
   });
+
+  it('screen rows carry the oxidation states used and their source', () => {
+    const out = path.join(dir, 'rows.jsonl');
+    const r = cli(['screen', 'fixtures/LiCl_rocksalt_primitive.vasp', '--ion', 'Li', '--out', out, '--backend', 'cpu', '--workers', '1']);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((row) => 'status' in row);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('ok');
+    expect(rows[0]!.oxidation_states).toEqual({ Li: 1, Cl: -1 });
+    expect(rows[0]!.oxidation_source).toBe('bvs');
+  }, 120_000);
 });

@@ -7,6 +7,8 @@ import { UsageError } from '../../errors.js';
 import { readStructureFile, type ReadResult } from '../../structure/read.js';
 import { composition, reducedFormula, sortedElements } from '../../structure/composition.js';
 import type { SpaceGroupInfo, Structure } from '../../structure/types.js';
+import { assignOxidationStates } from '../../bvse/oxidation.js';
+import { oxidationStatesUsed } from '../../bvse/oxidation-summary.js';
 
 export interface StructureInfo {
   file: string;
@@ -16,8 +18,15 @@ export interface StructureInfo {
   n_sites: number;
   lattice: { a: number; b: number; c: number; alpha: number; beta: number; gamma: number; volume: number };
   spacegroup: SpaceGroupInfo | null;
-  /** Element -> distinct oxidation states in the file; null when the file gives none. */
-  oxidation_states: Record<string, number[]> | null;
+  /**
+   * The oxidation states a landscape would use: element -> state, a sorted list where an element takes
+   * several; null when none can be assigned (the reason is in warnings).
+   */
+  oxidation_states: Record<string, number | number[]> | null;
+  /** Only when some element takes several states: site label -> element -> state. */
+  oxidation_states_by_site?: Record<string, Record<string, number>>;
+  /** 'file' (given in the file) or 'bvs' (assigned from bond-valence sums); null when none. */
+  oxidation_source: string | null;
   warnings: string[];
 }
 
@@ -26,24 +35,22 @@ function clean(x: number, digits = 10): number {
   return Number(x.toFixed(digits));
 }
 
-function oxidationStates(s: Structure, elements: string[]): Record<string, number[]> | null {
-  const byElement = new Map<string, Set<number>>();
-  for (const site of s.sites) {
-    for (const sp of site.species) {
-      if (sp.oxidation === null) continue;
-      if (!byElement.has(sp.element)) byElement.set(sp.element, new Set());
-      byElement.get(sp.element)!.add(sp.oxidation);
-    }
+/** The states `bvscape landscape` would use (file, else bond-valence sums), or why there are none. */
+function oxidationStates(s: Structure): Pick<StructureInfo, 'oxidation_states' | 'oxidation_states_by_site' | 'oxidation_source'> & { warning?: string } {
+  try {
+    const ox = assignOxidationStates(s);
+    const used = oxidationStatesUsed(ox.structure);
+    return { oxidation_states: used.states, ...(used.bySite ? { oxidation_states_by_site: used.bySite } : {}), oxidation_source: ox.source };
+  } catch (e) {
+    return { oxidation_states: null, oxidation_source: null, warning: `no oxidation states: ${(e as Error).message}` };
   }
-  if (byElement.size === 0) return null;
-  // Elements the file gives no state for get an empty list, so the gap stays visible.
-  return Object.fromEntries(elements.map((e) => [e, [...(byElement.get(e) ?? [])].sort((a, b) => a - b)]));
 }
 
 export function structureInfo(s: Structure, spacegroup: SpaceGroupInfo | null): StructureInfo {
   const comp = composition(s);
   const elements = sortedElements(comp);
   const p = s.lattice.parameters;
+  const ox = oxidationStates(s);
   return {
     file: s.file,
     block: s.block,
@@ -60,8 +67,10 @@ export function structureInfo(s: Structure, spacegroup: SpaceGroupInfo | null): 
       volume: clean(s.lattice.volume, 8),
     },
     spacegroup,
-    oxidation_states: oxidationStates(s, elements),
-    warnings: [...s.warnings],
+    oxidation_states: ox.oxidation_states,
+    ...(ox.oxidation_states_by_site ? { oxidation_states_by_site: ox.oxidation_states_by_site } : {}),
+    oxidation_source: ox.oxidation_source,
+    warnings: [...s.warnings, ...(ox.warning ? [ox.warning] : [])],
   };
 }
 
@@ -76,9 +85,9 @@ export function formatInfo(i: StructureInfo, symprec: number): string {
     .join(' ');
   const ox = i.oxidation_states
     ? Object.entries(i.oxidation_states)
-        .map(([e, qs]) => `${e}${qs.length ? qs.map(signed).join('/') : '?'}`)
-        .join(' ')
-    : 'none given in the file';
+        .map(([e, q]) => `${e}${(Array.isArray(q) ? q : [q]).map(signed).join('/')}`)
+        .join(' ') + ` (${i.oxidation_source === 'file' ? 'from the file' : 'from bond-valence sums'})`
+    : 'none could be assigned';
   const lines = [
     `${i.file}${i.block !== null ? ` [block ${i.block}]` : ''}`,
     `  formula       ${i.formula}  (per cell: ${cell}; ${i.n_sites} sites)`,
