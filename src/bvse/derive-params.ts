@@ -30,7 +30,7 @@
  */
 import { MissingBvParamError } from '../errors.js';
 import { formatIon } from './ion.js';
-import { bondValenceParams } from './oxidation.js';
+import { bondValenceParams } from './bond-valence.js';
 import { findPair, softbvIon, tabulatedPairRows, type Ion, type MorseParams, type SoftbvIonData } from './params.js';
 
 /** e²/(4πε0) in eV·Å as the BVSE papers round it. */
