@@ -5,7 +5,8 @@
 # array task mid-way, resubmits with --resume, and checks that the merged table equals an unsharded
 # run (same ids, same barriers, nothing lost or duplicated). Prints the wall time and the merged
 # row count; stops every daemon it started (trap), whatever happens. Run as root from the repo:
-#   bash .ci/slurm-test.sh        (needs `npm run build` first; SLURM_TEST_TIMEOUT, default 300 s)
+#   bash .ci/slurm-test.sh        (needs `npm run build` first; SLURM_TEST_TIMEOUT, default 300 s;
+#                                  SLURM_TEST_FIXTURES=1 screens the fixtures even when ../shared is there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -111,7 +112,7 @@ say "cluster up: $(sinfo -h -o '%P %D node(s) %c CPUs %t')"
 # Inputs: the peer's named CIFs when ../shared is there, else the project's fixtures.
 INPUT=$WORK/cifs
 mkdir -p "$INPUT"
-if [ -d ../shared/cif/named ]; then
+if [ -d ../shared/cif/named ] && [ "${SLURM_TEST_FIXTURES:-0}" != 1 ]; then
   cp ../shared/cif/named/*.cif "$INPUT/"
 else
   cp fixtures/*.cif fixtures/*.vasp fixtures/db/* "$INPUT/"

@@ -111,3 +111,45 @@ export function structureFromOptimade(entry: unknown, place: EntryPlace): Struct
   });
   return buildStructure(place, matrix, sites, warnings);
 }
+
+/**
+ * An OPTIMADE structures entry for a structure (the inverse of structureFromOptimade): Cartesian
+ * positions, one species per distinct site composition, `vacancy` for the empty share of a
+ * partially occupied site. Oxidation states have no OPTIMADE field and are left out.
+ */
+export function optimadeEntry(s: Structure, id: string): { id: string; type: 'structures'; attributes: Record<string, unknown> } {
+  const species = new Map<string, { name: string; chemical_symbols: string[]; concentration: number[] }>();
+  const names: string[] = [];
+  const positions: number[][] = [];
+  for (const site of s.sites) {
+    const symbols = site.species.map((x) => x.element);
+    const conc = site.species.map((x) => x.occupancy);
+    const total = conc.reduce((a, b) => a + b, 0);
+    if (total < 1 - 1e-9) {
+      symbols.push('vacancy');
+      conc.push(1 - total);
+    }
+    const key = symbols.map((e, k) => `${e}${Number(conc[k]!.toFixed(6))}`).join('');
+    let sp = species.get(key);
+    if (!sp) {
+      const base = symbols.filter((e) => e !== 'vacancy').join('');
+      const name = [...species.values()].some((x) => x.name === base) || symbols.length > 1 ? `${base}_${species.size + 1}` : base;
+      species.set(key, (sp = { name, chemical_symbols: symbols, concentration: conc }));
+    }
+    names.push(sp.name);
+    positions.push([...s.lattice.fracToCart(site.frac)]);
+  }
+  const m = s.lattice.matrix;
+  return {
+    id,
+    type: 'structures',
+    attributes: {
+      lattice_vectors: [[m[0], m[1], m[2]], [m[3], m[4], m[5]], [m[6], m[7], m[8]]],
+      dimension_types: [1, 1, 1],
+      nsites: positions.length,
+      cartesian_site_positions: positions,
+      species_at_sites: names,
+      species: [...species.values()],
+    },
+  };
+}

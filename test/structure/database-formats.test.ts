@@ -227,3 +227,15 @@ describe('broken database inputs: typed errors naming file and entry', () => {
     for (const n of ['a.txt', 'a.csv', 'a.gz']) expect(isStructureFileName(n), n).toBe(false);
   });
 });
+
+describe('optimadeEntry (writer)', () => {
+  it('round-trips a disordered structure through OPTIMADE JSON', async () => {
+    const { optimadeEntry } = await import('../../src/structure/optimade.js');
+    for (const f of ['db/Li3PS4_beta.cif', 'LiFeO2_disordered.cif']) {
+      const s = await one(f);
+      const back = await readStructureText(JSON.stringify(optimadeEntry(s, 'x')), 'x.json');
+      sameLattice(back[0]!.structure!, s);
+      sameSites(back[0]!.structure!, s);
+    }
+  });
+});
