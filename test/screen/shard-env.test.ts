@@ -69,7 +69,7 @@ describe('--shard auto', () => {
     expect(/BVSCAPE_SHARD_COUNT\s*\n\s*value:\s*"(\d+)"/.exec(manifest)![1]).toBe(completions);
     expect(manifest).toMatch(/--shard auto/);
     const dir = tempDir();
-    const env = { ...process.env, BVSCAPE_SHARD_COUNT: '3' };
+    const env: Record<string, string | undefined> = { ...process.env, BVSCAPE_SHARD_COUNT: '3' };
     for (const k of Object.keys(env)) if (k.startsWith('SLURM_')) delete env[k];
     const run = (args: string[], extra: Record<string, string> = {}) =>
       spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...env, ...extra }, timeout: 120_000 });
