@@ -7,6 +7,9 @@
 //   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S]`.
 //   --corpus adds a set from ../shared/cif/corpus: the first N files (sorted), the files the peer's
 //   reference covers ("peer"), or all 1,045. Default: named only.
+// The named set also runs as OPTIMADE input ("named as OPTIMADE": one OPTIMADE entry file per
+// structure, written from the parsed CIFs), and the reading cost per entry is timed for both forms
+// (readStructureTextSync, median of 5 per file) to show the parsing overhead of the JSON route.
 // Each (set, backend) runs in a child process of this script, so the peak RSS
 // (process.resourceUsage().maxRSS, worker threads included) belongs to that run alone.
 // Writes bench/results/screen.json.
@@ -19,6 +22,9 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/backends/select.js';
 import { parseJsonlObject } from '../src/io/tables.js';
 import { isHeader } from '../src/screen/output.js';
+import { initSymmetry } from '../src/structure/symmetry.js';
+import { readStructureTextSync } from '../src/structure/read.js';
+import { optimadeEntry } from '../src/structure/optimade.js';
 import { runScreen } from '../src/screen/screen.js';
 import { screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
 
@@ -283,6 +289,53 @@ function corpusSet(spec: string, peer: Map<string, PeerRun>): { name: string; in
   return { name: `corpus[0:${files.length}]`, inputs: files.map((f) => path.join(dir, f)) };
 }
 
+interface ParseOverhead {
+  entries: number;
+  cif_ms_per_entry: number;
+  optimade_ms_per_entry: number;
+  optimade_over_cif: number;
+  skipped_cifs: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Writes one OPTIMADE entry file per readable named CIF into `dir`, and times reading both forms. */
+async function optimadeSet(namedDir: string, dir: string): Promise<ParseOverhead> {
+  await initSymmetry();
+  let skipped = 0;
+  const cifMs: number[] = [];
+  const optMs: number[] = [];
+  const time = (f: () => void) => {
+    const ts: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      f();
+      ts.push(performance.now() - t0);
+    }
+    return median(ts);
+  };
+  for (const f of readdirSync(namedDir).filter((x) => x.endsWith('.cif')).sort()) {
+    const text = readFileSync(path.join(namedDir, f), 'utf8');
+    const read = readStructureTextSync(text, f).filter((r) => r.structure);
+    if (read.length === 0) {
+      skipped++;
+      continue;
+    }
+    const docs = read.map((r, k) => optimadeEntry(r.structure!, read.length > 1 ? `${f.replace(/\.cif$/, '')}-${k}` : f.replace(/\.cif$/, '')));
+    const json = JSON.stringify(docs.length === 1 ? docs[0] : { data: docs });
+    writeFileSync(path.join(dir, f.replace(/\.cif$/, '.json')), json);
+    cifMs.push(time(() => readStructureTextSync(text, f)) / read.length);
+    optMs.push(time(() => readStructureTextSync(json, f.replace(/\.cif$/, '.json'))) / read.length);
+  }
+  const c = median(cifMs);
+  const o = median(optMs);
+  const r = (x: number, d: number) => Number(x.toFixed(d));
+  return { entries: cifMs.length, cif_ms_per_entry: r(c, 3), optimade_ms_per_entry: r(o, 3), optimade_over_cif: r(o / c, 2), skipped_cifs: skipped };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -309,12 +362,15 @@ async function main(): Promise<void> {
   const peer = readPeerLi();
 
   const sets: Array<{ name: string; inputs: string[] }> = [{ name: 'named', inputs: [path.join(CIF_DIR, 'named')] }];
+  const optDir = mkdtempSync(path.join(tmpdir(), 'bvscape-optimade-'));
+  const parseOverhead = await optimadeSet(path.join(CIF_DIR, 'named'), optDir);
+  sets.push({ name: 'named as OPTIMADE', inputs: [optDir] });
   const corpus = corpusSet(values.corpus!, peer);
   if (corpus) sets.push(corpus);
 
   const runs: RunSummary[] = [];
   for (const set of sets) {
-    const files = set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif') ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif')).length : set.inputs.length;
+    const files = set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif') ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif') || f.endsWith('.json')).length : set.inputs.length;
     for (const b of backends) runs.push(runOne(set.name, set.inputs, files, b, opts, peer));
   }
 
@@ -323,7 +379,9 @@ async function main(): Promise<void> {
     settings: { ion: 'Li+', model: 'bvlain', ...opts },
     peer: 'bvlain 0.24.8 (../shared/reference/*.jsonl, Li1+ runs that succeeded; wall_s per structure, one process, same kind of 2-core machine)',
     runs,
+    optimade_parse: parseOverhead,
   };
+  rmSync(optDir, { recursive: true, force: true });
   mkdirSync(path.dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
 
@@ -352,6 +410,12 @@ async function main(): Promise<void> {
       `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.peer_structures_per_hour, 7)} ${pad(v.throughput_ratio, 12)} ${pad(v.throughput_ratio_if_cpu_bound, 6)} ${pad(v.peer_max_rss_mb, 11)}`,
     );
   }
+  const po = parseOverhead;
+  lines.push(
+    '',
+    `reading per entry (named set, ${po.entries} files, median of per-file medians; no space-group detection): CIF ${po.cif_ms_per_entry} ms, ` +
+      `OPTIMADE JSON ${po.optimade_ms_per_entry} ms (${po.optimade_over_cif}x)${po.skipped_cifs ? `; ${po.skipped_cifs} unreadable CIFs left out` : ''}`,
+  );
   lines.push(
     "'idle' columns: CPU time spread over all cores instead of wall time, i.e. the rate if the run had the machine to itself (an estimate for CPU-bound runs).",
     `wrote ${path.relative(process.cwd(), OUT)}`,
