@@ -161,8 +161,8 @@ async function run(startedAt = performance.now()): Promise<void> {
       onRead: (m) => {
         readMs = m.readMs;
         warnings = m.warnings;
-        assigned = m.assigned;
       },
+      onAssigned: (states) => (assigned = states),
       onIon: (index, ion, result, error) => {
         if (!result) {
           next[index] = { ion, shown: null, error: error ? describe(new PipelineError(error)) : 'failed' };

@@ -14,7 +14,8 @@ export interface BackendInfo {
 
 export interface RunHandlers {
   onProgress?(phase: string): void;
-  onRead?(info: { readMs: number; warnings: string[]; ions: string[]; assigned: Record<string, number[]> }): void;
+  onRead?(info: { readMs: number; warnings: string[]; ions: string[] }): void;
+  onAssigned?(states: Record<string, number[]>): void;
   onIon?(index: number, ion: string, result: IonResult | null, error: ErrorReport | null): void;
 }
 
@@ -90,6 +91,9 @@ export class Pipeline {
         break;
       case 'read':
         run.handlers.onRead?.(m);
+        break;
+      case 'assigned':
+        run.handlers.onAssigned?.(m.states);
         break;
       case 'ion':
         run.handlers.onIon?.(m.index, m.ion, m.result, m.error);

@@ -39,15 +39,9 @@ export type PipelineReply =
   | { type: 'backend'; kind: string; description: string; note: string }
   | { type: 'backend-error'; error: ErrorReport }
   | { type: 'progress'; id: number; phase: string }
-  | {
-      type: 'read';
-      id: number;
-      readMs: number;
-      warnings: string[];
-      ions: string[];
-      /** Oxidation states per element as assigned without overrides (empty when no assignment exists). */
-      assigned: Record<string, number[]>;
-    }
+  | { type: 'read'; id: number; readMs: number; warnings: string[]; ions: string[] }
+  /** Oxidation states per element as assigned without overrides (empty when no assignment exists). */
+  | { type: 'assigned'; id: number; states: Record<string, number[]> }
   | { type: 'ion'; id: number; index: number; ion: string; result: IonResult | null; error: ErrorReport | null }
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; error: ErrorReport };

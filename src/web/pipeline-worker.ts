@@ -10,6 +10,7 @@ import type { Framework } from '../bvse/framework.js';
 import { computeLandscape } from '../landscape.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon, parseIon } from '../bvse/ion.js';
+import type { Structure } from '../structure/types.js';
 import { pathsAndSites, readFirstStructure } from './compute.js';
 import type { IonResult, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
 
@@ -56,14 +57,6 @@ async function run(id: number, req: RunRequest): Promise<void> {
   const { structure, warnings } = await readFirstStructure(req.text, req.name);
   const readMs = performance.now() - t0;
   const ions = [...req.ions];
-  // The states the page's table starts from: the assignment without overrides.
-  const assigned: Record<string, number[]> = {};
-  try {
-    for (const site of assignOxidationStates(structure).structure.sites)
-      for (const sp of site.species) if (sp.oxidation !== null && !(assigned[sp.element] ??= []).includes(sp.oxidation)) assigned[sp.element]!.push(sp.oxidation);
-  } catch {
-    // No assignment without overrides: the table starts empty and computeLandscape reports why.
-  }
   if (req.addAnions) {
     // The anions with their states in this run (the same assignment computeLandscape makes).
     const withOverrides = assignOxidationStates(structure, req.oxi ? { override: req.oxi } : {}).structure;
@@ -71,7 +64,7 @@ async function run(id: number, req: RunRequest): Promise<void> {
     for (const site of withOverrides.sites) for (const sp of site.species) if (sp.oxidation !== null) present.add(formatIon(sp.element, sp.oxidation));
     for (const a of anionsOf(present)) if (!ions.includes(a)) ions.push(a);
   }
-  post({ type: 'read', id, readMs, warnings, ions, assigned });
+  post({ type: 'read', id, readMs, warnings, ions });
   for (let index = 0; index < ions.length; index++) {
     const ion = ions[index]!;
     post({ type: 'progress', id, phase: `${ion}: energy grid${ions.length > 1 ? ` (${index + 1} of ${ions.length})` : ''}` });
@@ -86,6 +79,8 @@ async function run(id: number, req: RunRequest): Promise<void> {
       post({ type: 'progress', id, phase: `${ion}: paths and sites` });
       const extra = pathsAndSites(r);
       const result: IonResult = { landscape: { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } }, extra };
+      // The states the page's table starts from: the assignment without overrides (this run's, when it had none).
+      if (index === 0) post({ type: 'assigned', id, states: statesOf(req.oxi ? assignedWithoutOverrides(structure) : r.structure) });
       post({ type: 'ion', id, index, ion, result, error: null }, [r.energies.buffer]);
     } catch (e) {
       // The first ion's failure is the run's error; a dual-ion partner's failure is shown in its column.
@@ -96,6 +91,21 @@ async function run(id: number, req: RunRequest): Promise<void> {
   post({ type: 'done', id });
 }
 
+
+function assignedWithoutOverrides(structure: Structure): Structure | null {
+  try {
+    return assignOxidationStates(structure).structure;
+  } catch {
+    return null; // no assignment without overrides: the table starts empty
+  }
+}
+
+function statesOf(s: Structure | null): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const site of s?.sites ?? [])
+    for (const sp of site.species) if (sp.oxidation !== null && !(out[sp.element] ??= []).includes(sp.oxidation)) out[sp.element]!.push(sp.oxidation);
+  return out;
+}
 
 scope.onmessage = (e) => {
   const job = e.data;

@@ -36,7 +36,7 @@ export interface Triangles {
 /** What a sphere stands for (hover label). */
 export type Pick =
   | { kind: 'atom'; label: string; species: { element: string; occupancy: number; oxidation: number | null }[] }
-  | { kind: 'site'; id: number; siteClass: number; multiplicity: number; relativeEnergy: number }
+  | { kind: 'site'; id: number; siteClass: number; multiplicity: number; relativeEnergy: number; symmetry: string | null }
   | { kind: 'saddle'; dimension: string; energy: number };
 
 export interface Scene {
@@ -69,6 +69,8 @@ export interface SceneInput extends SceneOptions {
   structure: Structure;
   paths?: MigrationPath[];
   sites?: BasinSite[];
+  /** Per basin site id: its symmetry class in words ("Wyckoff 4c, Li1" or "interstitial 8f"). */
+  siteSymmetry?: ReadonlyMap<number, string>;
   /** Beads along the path are spaced about this far apart (Å). */
   beadSpacing?: number;
 }
@@ -169,6 +171,7 @@ export function buildScene(input: SceneInput): Scene {
           siteClass: site.siteClass,
           multiplicity: site.multiplicity,
           relativeEnergy: site.relativeEnergy,
+          symmetry: input.siteSymmetry?.get(site.id) ?? null,
         });
 
   // Cell edges of every unit cell shown.

@@ -10,6 +10,7 @@ import type { SceneRenderer } from './renderer.js';
 import { WebGpuRenderer } from './renderer-webgpu.js';
 import { Canvas2dRenderer } from './renderer-canvas2d.js';
 import type { Shown } from './shown.js';
+import type { PathsAndSites } from './compute.js';
 import type { Toggle } from './settings-hash.js';
 
 export interface ViewOptions {
@@ -106,6 +107,7 @@ export class View {
       structure: r.structure,
       paths: extra.paths,
       sites: extra.sites?.sites ?? [],
+      siteSymmetry: siteSymmetryText(extra),
       supercell: o.supercell,
       hiddenElements: o.hidden,
       showPath: o.show.path,
@@ -287,6 +289,20 @@ const signed = (q: number | null) => (q === null ? '?' : `${q > 0 ? '+' : q < 0 
 export function pickText(p: Pick): string {
   if (p.kind === 'atom')
     return `${p.label}: ` + p.species.map((s) => `${s.element} ${signed(s.oxidation)}, occupancy ${Number(s.occupancy.toFixed(3))}`).join('; ');
-  if (p.kind === 'site') return `site ${p.id} (class ${String.fromCharCode(65 + (p.siteClass % 26))}, ×${p.multiplicity}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
+  if (p.kind === 'site') return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.siteClass % 26))}, ×${p.multiplicity}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
   return `${p.dimension} saddle: E_min + ${p.energy.toFixed(3)} eV`;
+}
+
+/** Basin site id -> its symmetry class in words, from the classified sites (Wyckoff letters), when present. */
+function siteSymmetryText(extra: PathsAndSites): Map<number, string> {
+  const out = new Map<number, string>();
+  const c = extra.classes;
+  if (!c) return out;
+  const byId = new Map(c.sites.map((site) => [site.id, site]));
+  for (const cls of c.classes) {
+    const w = cls.wyckoff ? `Wyckoff ${cls.wyckoff}` : `orbit of ${cls.multiplicity}`;
+    const text = cls.kind === 'crystallographic' ? `${w}, ${cls.crystallographicSites.join('/')}` : `interstitial, ${w}`;
+    for (const merged of cls.sites) for (const basin of byId.get(merged)?.basins ?? []) out.set(basin, text);
+  }
+  return out;
 }

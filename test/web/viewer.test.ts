@@ -136,8 +136,9 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
       await page.mouse.move(box.x + p.x, box.y + p.y);
       await page.waitForSelector('#tooltip:not([hidden])', { timeout: 5000 });
       const text = (await page.textContent('#tooltip')) ?? '';
+      console.log(`[web-viewer] hover ${kind}: ${text}`);
       if (kind === 'atom') expect(text).toMatch(/^\w+: (Li|P|O) [+−]\d, occupancy 1/);
-      else expect(text).toMatch(/^site \d+ \(class [A-Z], ×\d+\): E_min \+ \d\.\d{3} eV$/);
+      else expect(text).toMatch(/^site \d+ \(((Wyckoff \d+[a-z]|orbit of \d+), [\w/]+|interstitial, (Wyckoff \d+[a-z]|orbit of \d+)|energy class [A-Z], ×\d+)\): E_min \+ \d\.\d{3} eV$/);
     }
     await page.mouse.move(box.x + 2, box.y + 2);
     await page.waitForSelector('#tooltip', { state: 'hidden' });
