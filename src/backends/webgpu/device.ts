@@ -1,6 +1,8 @@
 // Device providers: Node gets WebGPU from the `webgpu` package (Dawn), the browser from navigator.gpu.
 // Either way the result is one adapter + device with the adapter's full buffer limits, and a handle that
 // tracks loss and destroys the device (so that a Node process can exit).
+// The WebGPU types (GPU, GPUDevice, ...) come from @webgpu/types, a dependency, so the shipped .d.ts compile.
+/// <reference types="@webgpu/types" preserve="true" />
 import { NoAdapterError } from '../../errors.js';
 
 export interface DeviceOptions {
@@ -50,6 +52,11 @@ async function nodeGpu(adapter: string | undefined): Promise<GPU> {
   try {
     dawn = (await import(/* @vite-ignore */ specifier)) as DawnModule;
   } catch (e) {
+    // `webgpu` (Dawn, ~130 MB) is an optional dependency: CPU-only installs leave it out.
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new NoAdapterError("the optional 'webgpu' package is not installed; add it with `npm install webgpu` to compute on the GPU");
+    }
     throw new NoAdapterError(`the 'webgpu' package could not be loaded: ${(e as Error).message}`);
   }
   // GPUBufferUsage, GPUMapMode, ... are globals in a browser; Dawn provides them.

@@ -1,5 +1,6 @@
 // The WebGPU energy backend: tiles the grid (tiling.ts), runs shaders/bvse-grid.wgsl per batch of tile rows,
 // reads the energies back. Works with Dawn in Node and navigator.gpu in a browser (device.ts).
+/// <reference types="@webgpu/types" preserve="true" />
 import type { Framework } from '../../bvse/framework.js';
 import { createCpuDriver } from '../cpu/driver.js';
 import type { EnergyBackend, GridResult, GridSpec } from '../types.js';

@@ -1,0 +1,97 @@
+// The library as users get it: `npm pack`, installed into a fresh project from the tarball (offline, the
+// dependencies copied from this checkout's node_modules, the optional `webgpu` left out), the README's
+// API script compiled with `tsc --strict` (no skipLibCheck) against the shipped .d.ts, then run.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const NPM_CLI = path.join(path.dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
+const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+
+/** The ```ts block after the `api-example` marker in README.md. */
+function readmeScript(): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const m = /<!-- api-example: barriers\.ts[^\n]*-->\n```ts\n([\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error('README.md has no api-example block');
+  return m[1]!;
+}
+
+function run(cmd: string, args: string[], cwd: string, timeout: number): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+describe('the packed library', () => {
+  let work = '';
+  let project = '';
+  let tarball = '';
+
+  beforeAll(() => {
+    // The shipped .d.ts (build.mjs, run by the global setup, makes the bundles).
+    execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
+    work = mkdtempSync(path.join(tmpdir(), 'bvscape-pack-'));
+    const npm = existsSync(NPM_CLI) ? [process.execPath, NPM_CLI] : ['npm'];
+    const packed = run(npm[0]!, [...npm.slice(1), 'pack', '--ignore-scripts', '--silent', '--pack-destination', work], ROOT, 120_000);
+    expect(packed.code, packed.stderr).toBe(0);
+    tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+
+    // A fresh project; its dependencies come from this checkout (no network), webgpu is omitted.
+    project = path.join(work, 'consumer');
+    for (const dep of ['@spglib/moyo-wasm', '@webgpu/types', 'gl-matrix', '@types/node', 'undici-types']) {
+      const from = path.join(ROOT, 'node_modules', dep);
+      if (existsSync(from)) cpSync(from, path.join(project, 'node_modules', dep), { recursive: true });
+    }
+    mkdirSync(project, { recursive: true });
+    const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    writeFileSync(
+      path.join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: rootPkg.dependencies, devDependencies: { '@types/node': rootPkg.devDependencies['@types/node'] } }, null, 1),
+    );
+    const installed = run(npm[0]!, [...npm.slice(1), 'install', '--offline', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', tarball], project, 180_000);
+    expect(installed.code, installed.stdout + installed.stderr).toBe(0);
+    writeFileSync(path.join(project, 'barriers.ts'), readmeScript());
+    // Strict, and skipLibCheck left at its default (off): the shipped declarations are checked too.
+    writeFileSync(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out' }, files: ['barriers.ts'] }),
+    );
+    cpSync(path.join(ROOT, 'fixtures/LiI_rocksalt.cif'), path.join(project, 'LiI_rocksalt.cif'));
+  }, 600_000);
+
+  it('ships the bundles, the CLI and the types, not the benchmarks', () => {
+    const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
+    for (const f of ['package/dist/index.js', 'package/dist/cli.js', 'package/dist/types/index.d.ts', 'package/bin/bvscape.js', 'package/README.md']) expect(listing).toContain(f);
+    expect(listing.filter((f) => f.startsWith('package/dist/bench/'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(path.join(project, 'node_modules/bvscape/package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    expect(pkg.optionalDependencies).toHaveProperty('webgpu');
+    expect(pkg.dependencies).not.toHaveProperty('webgpu');
+  });
+
+  it("compiles the README's script with tsc --strict and no skipLibCheck", () => {
+    const r = run(process.execPath, [TSC, '-p', '.'], project, 240_000);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(project, 'out/barriers.js'))).toBe(true);
+  }, 300_000);
+
+  it("runs the README's script: barriers of a CIF, on the CPU with advice when webgpu is not installed", () => {
+    const r = run(process.execPath, ['out/barriers.js', 'LiI_rocksalt.cif'], project, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^LiI Li\+: 1D 0\.\d{3} eV, 2D 0\.\d{3} eV, 3D 0\.\d{3} eV$/);
+    let webgpuInstalled = true;
+    try {
+      createRequire(path.join(project, 'package.json')).resolve('webgpu');
+    } catch {
+      webgpuInstalled = false;
+    }
+    if (!webgpuInstalled) {
+      expect(r.stderr).toContain('npm install webgpu');
+      expect(r.stderr).toContain('using the CPU backend');
+    }
+  }, 180_000);
+});
