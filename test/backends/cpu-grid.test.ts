@@ -6,9 +6,6 @@
 //     |E_grid − E_ref| ≤ Σ_pairs weight · tableMaxError + 2⁻²⁴·|E_ref| (+ float64 summation noise).
 // We assert that bound per point, and the criterion max |ΔE| / max(|E|, 1e-3·max|E|) < 1e-5.
 import { describe, expect, it, afterAll } from 'vitest';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { expandImages, type Framework, type PairType } from '../../src/bvse/framework.js';
 import { pairEnergy } from '../../src/bvse/pair.js';
@@ -26,6 +23,7 @@ import {
   tablePairEnergy,
 } from '../../src/backends/cpu/kernel.js';
 import { rng } from '../helpers/random.js';
+import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
 
 const morse = (d0: number, rmin: number, alpha: number, species = 'S2-'): PairType => ({ kind: 'morse', species, d0, rmin, alpha, k: 0, screen: 0 });
@@ -301,10 +299,9 @@ describe('createCpuBackend', () => {
   });
 });
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
-const LI3PS4 = path.join(SHARED, 'cif/named/Li3PS4_beta.cif');
+const LI3PS4 = BETA_LI3PS4;
 
-describe.skipIf(!existsSync(LI3PS4))('a real structure (needs ../shared: beta-Li3PS4)', () => {
+describe('a real structure (fixtures/db: beta-Li3PS4)', () => {
   it('the 2-thread grid of beta-Li3PS4 (0.4 Å) matches energyAtFrac at 400 grid points', async () => {
     const { readStructureFile } = await import('../../src/structure/read.js');
     const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');

@@ -1,10 +1,6 @@
 // relaxPath: the grid's minimax path turned into a real-space path. Checked on landscapes whose
-// minimum-energy path is known (a straight channel, a sinusoidal channel), and on β-Li3PS4 when
-// ../shared is present.
+// minimum-energy path is known (a straight channel, a sinusoidal channel), and on β-Li3PS4 (fixtures/db).
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { percolate } from '../../src/percolation/sweep.js';
 import { findPath } from '../../src/percolation/path.js';
 import { relaxPath } from '../../src/percolation/relax-path.js';
@@ -13,6 +9,7 @@ import type { MigrationPath } from '../../src/percolation/types.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/grid/index.js';
 import { gridOf, landscape } from './helpers.js';
+import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
 const TAU = 2 * Math.PI;
 
@@ -118,14 +115,11 @@ describe('relaxPath', () => {
   });
 });
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/cif/named/Li3PS4_beta.cif');
-const haveShared = existsSync(SHARED);
-
-describe.skipIf(!haveShared)('relaxPath on β-Li3PS4 (needs ../shared/cif/named)', () => {
+describe('relaxPath on β-Li3PS4 (fixtures/db)', () => {
   it('the 1D path along b is a zigzag a little longer than the 8.2 Å period, the grid path far longer', async () => {
     const { readStructureFile } = await import('../../src/structure/read.js');
     const { computeLandscape } = await import('../../src/landscape.js');
-    const [read] = await readStructureFile(SHARED);
+    const [read] = await readStructureFile(BETA_LI3PS4);
     const r = await computeLandscape(read!.structure!, { ion: 'Li', resolution: 0.1 });
     const lattice = r.structure.lattice;
     const gridPath = findPath(r.energies, r.grid, lattice, r.percolation!, '1D')!;

@@ -1,16 +1,14 @@
-// The built-in processor (read -> BVSE -> percolation) in the screen pipeline, on shared structures.
+// The built-in processor (read -> BVSE -> percolation) in the screen pipeline, on the project's fixtures.
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { guardedResolution } from '../../src/screen/bvse-processor.js';
 import { runScreen } from '../../src/screen/screen.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { DEFAULT_DUAL_ION, screenConfig, type ScreenConfig } from '../../src/screen/types.js';
 import { loadRows, tempDir } from './helpers.js';
+import { fixture } from '../helpers/fixtures.js';
 
-const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 
 const config: ScreenConfig = screenConfig({ ions: ['Li'], anions: true, dualIon: { ...DEFAULT_DUAL_ION } });
 
@@ -33,10 +31,9 @@ describe('size guard', () => {
   });
 });
 
-describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', () => {
+describe('built-in BVSE processor in the pipeline', () => {
   it('screens real CIFs: barriers, anions, dual-ion fields, error rows for bad files', async () => {
-    const named = join(SHARED, 'cif/named');
-    const inputs = [join(named, 'Li3YCl6.cif'), join(named, 'Li3N_alpha.cif'), join(SHARED, 'cif/edge/LiCl_multiline_single_quote_invalid.cif')];
+    const inputs = [fixture('LiI_rocksalt.cif'), fixture('Li3N_alpha.cif'), fixture('broken/unterminated_quote.cif')];
     const out = join(tempDir(), 'r.jsonl');
     let gridCalls = 0;
     await runScreen({
@@ -63,10 +60,10 @@ describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', 
     });
     const rows = loadRows(out);
     const get = (file: string, ion: string) => rows.find((r) => String(r.file).endsWith(file) && r.ion === ion);
-    const li = get('Li3YCl6.cif', 'Li+')!;
-    const cl = get('Li3YCl6.cif', 'Cl-')!;
+    const li = get('LiI_rocksalt.cif', 'Li+')!;
+    const cl = get('LiI_rocksalt.cif', 'I-')!;
     // Grids came from the main thread's CPU backend, through the worker's proxy.
-    expect(li).toMatchObject({ status: 'ok', formula: 'Li3YCl6', model: 'bvlain', resolution: 0.4, backend: 'main-cpu' });
+    expect(li).toMatchObject({ status: 'ok', formula: 'LiI', model: 'bvlain', resolution: 0.4, backend: 'main-cpu' });
     expect(gridCalls).toBe(rows.filter((r) => r.status === 'ok').length);
     expect(cl.status).toBe('ok');
     for (const r of [li, cl]) {
@@ -79,7 +76,7 @@ describe.skipIf(!existsSync(SHARED))('built-in BVSE processor in the pipeline', 
     expect(cl.em_ratio).toBeCloseTo((cl.barrier_3d as number) / (li.barrier_3d as number), 12);
     expect(cl.dual_ion).toBe((li.barrier_3d as number) < 1 && (cl.em_ratio as number) >= 0.5 && (cl.em_ratio as number) <= 1.5);
     expect(get('Li3N_alpha.cif', 'N3-')).toBeDefined();
-    const bad = rows.filter((r) => String(r.file).endsWith('invalid.cif'));
+    const bad = rows.filter((r) => String(r.file).endsWith('unterminated_quote.cif'));
     expect(bad.length).toBeGreaterThan(0);
     expect(bad.every((r) => r.status === 'error' && typeof r.error === 'string' && (r.error as string).length > 0)).toBe(true);
   });

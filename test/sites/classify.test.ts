@@ -1,6 +1,5 @@
-// Sites by symmetry on real structures: rock salt (fixtures, no ../shared needed) and β-Li3PS4 (../shared).
+// Sites by symmetry on real structures from the project's fixtures: rock salt and β-Li3PS4.
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readStructureFile } from '../../src/structure/read.js';
@@ -8,6 +7,7 @@ import { computeLandscape } from '../../src/landscape.js';
 import { findSites } from '../../src/percolation/sites.js';
 import { classifySites, type ClassifiedSites } from '../../src/sites/classify.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
+import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -60,9 +60,9 @@ describe('classifySites on rock salt', () => {
   }, 60_000);
 });
 
-const BETA = path.resolve(ROOT, '../shared/cif/named/Li3PS4_beta.cif');
+const BETA = BETA_LI3PS4;
 
-describe.skipIf(!existsSync(BETA))('classifySites on β-Li3PS4 (needs ../shared/cif/named)', () => {
+describe('classifySites on β-Li3PS4 (fixtures/db)', () => {
   it('every site class has a Wyckoff position of Pnma (4a, 4b, 4c or 8d); the Li sites are 8d, 4b, 4c', async () => {
     const c = await classify(BETA, 0.1);
     checkInvariants(c);
@@ -72,9 +72,9 @@ describe.skipIf(!existsSync(BETA))('classifySites on β-Li3PS4 (needs ../shared/
       expect([4, 8]).toContain(k.multiplicity);
       expect(k.wyckoff).toMatch(/^(4a|4b|4c|8d)$/);
     }
-    // The structure's Li sites (labels of the file): Li0 8d, Li1 4b, Li2 4c, each in exactly one class.
+    // The structure's Li sites (labels of the file): Li1 8d, Li2 4b, Li3 4c, each in exactly one class.
     const classOf = (label: string) => c.classes.filter((k) => k.crystallographicSites.includes(label));
-    for (const [label, wyckoff] of [['Li0', '8d'], ['Li1', '4b'], ['Li2', '4c']] as const) {
+    for (const [label, wyckoff] of [['Li1', '8d'], ['Li2', '4b'], ['Li3', '4c']] as const) {
       expect(classOf(label), label).toHaveLength(1);
       expect(classOf(label)[0]!.wyckoff, label).toBe(wyckoff);
     }

@@ -1,15 +1,13 @@
-// Property test: byte-level mutations of real CIFs give a result or a typed InputError, never
+// Property test: byte-level mutations of real CIFs (the project's fixtures) give a result or a typed InputError, never
 // another exception, and never take long.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readCif } from '../../src/structure/cif/index.js';
 import { initSymmetry } from '../../src/structure/symmetry.js';
 
-const NAMED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/cif/named');
+import { GOOD_CIFS } from '../helpers/fixtures.js';
 
 /** Characters that matter to the grammar, plus a few that do not. */
 const ALPHABET = ['\n', '\r', ' ', "'", '"', ';', '_', '#', '?', '.', '(', ')', '-', '/', ',', '0', '1', '5', 'x', 'z', 'loop_', 'data_', 'save_', 'Li', 'é', '\0'];
@@ -35,14 +33,8 @@ function mutate(text: string, muts: Mutation[]): string {
   return t;
 }
 
-describe.skipIf(!existsSync(NAMED))('mutated real CIFs', () => {
-  const files = existsSync(NAMED)
-    ? readdirSync(NAMED)
-        .filter((f) => f.endsWith('.cif'))
-        .sort()
-        .map((f) => readFileSync(path.join(NAMED, f), 'latin1'))
-        .filter((t) => t.length < 60_000)
-    : [];
+describe('mutated real CIFs', () => {
+  const files = GOOD_CIFS.map((f) => readFileSync(f, 'latin1'));
 
   beforeAll(async () => {
     await initSymmetry();

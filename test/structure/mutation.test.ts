@@ -1,26 +1,16 @@
-// Property: random byte-level damage to real CIFs (insert/delete/replace bytes, truncate,
+// Property: random byte-level damage to real CIFs (the project's fixtures; insert/delete/replace bytes, truncate,
 // duplicate or drop lines) gives results or InputErrors only — never another exception — and
 // every read finishes within a time bound.
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readStructureTextSync, decodeText } from '../../src/structure/read.js';
 import { initSymmetry } from '../../src/structure/symmetry.js';
 import { InputError } from '../../src/errors.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
-const NAMED = path.join(SHARED, 'cif/named');
-const FILES = [
-  'Li6PS5Cl_obelix.cif', // partial and mixed sites, explicit operators
-  'Li10GeP2S12_exp_VESTA.cif', // standard uncertainties, Ge/P mixed site
-  'LiCoO2.cif',
-  'Li3N_alpha.cif',
-  'NaCl_COD1000041.cif', // long COD header, text fields
-  'Li7P3S11.cif', // triclinic
-  'Li7La3Zr2O12_cubic_obelix.cif',
-];
+import { GOOD_CIFS } from '../helpers/fixtures.js';
+
 /** A single read of a mutated file must finish within this (generous: the machine is shared). */
 const TIME_BOUND_MS = 5000;
 
@@ -76,8 +66,8 @@ function apply(input: Uint8Array, m: Mutation): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-describe.skipIf(!existsSync(NAMED))('mutated real CIFs', () => {
-  const originals = FILES.map((f) => ({ name: f, bytes: Uint8Array.from(readFileSync(path.join(NAMED, f))) }));
+describe('mutated real CIFs', () => {
+  const originals = GOOD_CIFS.map((f) => ({ name: path.basename(f), bytes: Uint8Array.from(readFileSync(f)) }));
 
   beforeAll(async () => {
     await initSymmetry();

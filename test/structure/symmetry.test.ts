@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCif } from '../../src/structure/cif/index.js';
 import { Lattice } from '../../src/structure/lattice.js';
@@ -18,7 +17,7 @@ import {
 } from '../../src/structure/symmetry.js';
 import type { Structure } from '../../src/structure/types.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
 function apply(op: SymOp, f: [number, number, number]): [number, number, number] {
   const r = op.rot;
@@ -163,17 +162,18 @@ describe('detectSpaceGroup', () => {
     expect(detectSpaceGroup(s)?.number).toBe(221);
   });
 
-  describe.skipIf(!existsSync(SHARED))('on real files (shared/cif)', () => {
+  describe('on real files (the project fixtures)', () => {
     const cases: [string, number][] = [
-      ['cif/named/Li10GeP2S12_exp_VESTA.cif', 137],
-      ['cif/named/LiCoO2.cif', 166],
-      ['cif/named/Li7P3S11.cif', 2],
-      ['cif/named/Li3PS4_beta.cif', 62],
-      ['cif/named/NaCl_AMCSD.cif', 225],
-      ['cif/edge/hexagonal_Li3N_P6mmm.cif', 191],
+      ['fixtures/db/Li3PS4_beta.cif', 62],
+      ['fixtures/Li3N_alpha.cif', 191],
+      ['fixtures/Li4P2O7_triclinic.cif', 2],
+      ['fixtures/ReTe2_triclinic.cif', 2],
+      ['fixtures/LiFeO2_disordered.cif', 225],
+      ['fixtures/NaCl_annotated.cif', 225],
+      ['src/bench/structures/Li7La3Zr2O12_cubic.cif', 230],
     ];
     it.each(cases)('%s is space group %i', (rel, number) => {
-      const [first] = readCif(readFileSync(path.join(SHARED, rel), 'latin1'), rel);
+      const [first] = readCif(readFileSync(path.join(REPO_ROOT, rel), 'latin1'), rel);
       expect(first?.structure).toBeDefined();
       expect(detectSpaceGroup(first!.structure!, 0.1)?.number).toBe(number);
     });
