@@ -1,7 +1,7 @@
 // One structure, one mobile ion: oxidation states -> framework -> energy grid -> percolation.
 // The single pipeline behind `bvscape landscape`, `bvscape screen` and the browser preview.
 import type { Structure } from './structure/types.js';
-import { composition, reducedFormula } from './structure/composition.js';
+import { composition, displayFormula } from './structure/composition.js';
 import { assignOxidationStates } from './bvse/oxidation.js';
 import { oxidationStatesUsed, type OxidationStatesUsed } from './bvse/oxidation-summary.js';
 import { buildFramework } from './bvse/build-framework.js';
@@ -104,7 +104,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
 
   return {
     structure,
-    formula: reducedFormula(composition(structure)),
+    formula: displayFormula(composition(structure)),
     ion: formatIon(framework.mobile.element, framework.mobile.oxidation),
     model: framework.model,
     backend: backend.name,

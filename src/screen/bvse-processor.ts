@@ -7,7 +7,7 @@ import { createCpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
 import { computeLandscape } from '../landscape.js';
-import { composition, reducedFormula } from '../structure/composition.js';
+import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
 import type { SpaceGroupInfo, Structure } from '../structure/types.js';
 import { errorInfo } from './run-entry.js';
@@ -84,7 +84,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         }
       }
       return {
-        formula: reducedFormula(composition(structure)),
+        formula: displayFormula(composition(structure)),
         spaceGroup: spacegroup ? { symbol: spacegroup.symbol, number: spacegroup.number } : null,
         ions,
         ...(note ? { note } : {}),

@@ -109,3 +109,23 @@ export function reducedFormula(comp: Composition): string {
   const { formula } = reduce(ints);
   return SPECIAL_FORMULAS[formula] ?? formula;
 }
+
+/**
+ * The formula people read in summaries and table rows: reducedFormula when every amount is integral; with
+ * partial occupancies, the amounts divided by the greatest common divisor of the integral ones (the formula
+ * units in the cell) and fractional amounts to at most four decimals, so 24.024 Li, 4 P, 20 S, 4 Br per cell
+ * read "Li6.006PS5Br" (reducedFormula keeps pymatgen's per-cell "Li24.024P4S20Br4" for comparisons).
+ */
+export function displayFormula(comp: Composition): string {
+  const els = sortedElements(comp);
+  if (els.every((e) => Math.abs(comp[e]! - Math.round(comp[e]!)) < AMOUNT_TOL)) return reducedFormula(comp);
+  const integral = els.filter((e) => Math.abs(comp[e]! - Math.round(comp[e]!)) < AMOUNT_TOL).map((e) => Math.round(comp[e]!));
+  const factor = integral.reduce((g, v) => gcd(g, v), 0) || 1;
+  return els
+    .map((e) => {
+      const x = comp[e]! / factor;
+      const text = Math.abs(x - Math.round(x)) < AMOUNT_TOL ? String(Math.round(x)) : String(Number(x.toFixed(4)));
+      return e + (text === '1' ? '' : text);
+    })
+    .join('');
+}

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composition, reducedFormula, cellFormula, sortedElements } from '../../src/structure/composition.js';
+import { composition, reducedFormula, cellFormula, sortedElements, displayFormula } from '../../src/structure/composition.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { Structure } from '../../src/structure/types.js';
 import { isElement } from '../../src/structure/elements.js';
@@ -63,6 +63,16 @@ describe('reducedFormula', () => {
     expect(reducedFormula({ Li: 1, Fe: 0.3334, I: 2, O: 6 })).toBe('Li1Fe0.3334I2O6');
     expect(cellFormula({ Li: 12, P: 4, S: 16 })).toBe('Li12 P4 S16');
     expect(sortedElements({ O: 1, Li: 0, Co: 1 })).toEqual(['Co', 'O']);
+  });
+
+  it('displayFormula reduces partial occupancies by the formula units of the integral amounts', () => {
+    expect(displayFormula({ Li: 24.024, P: 4, S: 20, Br: 4 })).toBe('Li6.006PS5Br');
+    expect(displayFormula({ Li: 35.8, La: 24, Zr: 16, O: 96 })).toBe('Li4.475La3Zr2O12');
+    expect(displayFormula({ Li: 1, Fe: 0.3334, I: 2, O: 6 })).toBe('LiFe0.3334I2O6');
+    expect(displayFormula({ Li: 0.5, Co: 0.5, O: 1.5 })).toBe('Li0.5Co0.5O1.5');
+    // Integral compositions: exactly reducedFormula (pymatgen's reduced formula).
+    expect(displayFormula({ S: 16, Li: 12, P: 4 })).toBe('Li3PS4');
+    expect(displayFormula({ Fe: 8, S: 12, O: 48 })).toBe('Fe2(SO4)3');
   });
 
   describe.skipIf(!existsSync(EXPECTED))('agrees with pymatgen formula_reduced on the shared corpus', () => {

@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { flag, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
-import { composition, reducedFormula } from '../../structure/composition.js';
+import { composition, displayFormula } from '../../structure/composition.js';
 import type { Structure } from '../../structure/types.js';
 import { assignOxidationStates, parseOxiOverride } from '../../bvse/oxidation.js';
 import { buildFramework } from '../../bvse/build-framework.js';
@@ -53,7 +53,7 @@ export function energyReport(
   return {
     file: s.file,
     block: s.block,
-    formula: reducedFormula(composition(s)),
+    formula: displayFormula(composition(s)),
     ion: formatIon(fw.mobile.element, fw.mobile.oxidation),
     model: model.name,
     cutoff: fw.cutoff,

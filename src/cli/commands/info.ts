@@ -5,7 +5,7 @@ import type { Command } from '../command.js';
 import { flag, str, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { readStructureFile, type ReadResult } from '../../structure/read.js';
-import { composition, reducedFormula, sortedElements } from '../../structure/composition.js';
+import { composition, displayFormula, sortedElements } from '../../structure/composition.js';
 import type { SpaceGroupInfo, Structure } from '../../structure/types.js';
 import { assignOxidationStates } from '../../bvse/oxidation.js';
 import { oxidationStatesUsed } from '../../bvse/oxidation-summary.js';
@@ -54,7 +54,7 @@ export function structureInfo(s: Structure, spacegroup: SpaceGroupInfo | null): 
   return {
     file: s.file,
     block: s.block,
-    formula: reducedFormula(comp),
+    formula: displayFormula(comp),
     composition: Object.fromEntries(elements.map((e) => [e, clean(comp[e]!, 8)])),
     n_sites: s.sites.length,
     lattice: {
