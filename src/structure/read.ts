@@ -61,9 +61,10 @@ export function isStructureFileName(fileName: string): boolean {
  * from the name, then from weaker content signs; throws an InputError when nothing tells.
  */
 export function detectFormat(text: string, fileName: string): StructureFormat {
-  if (looksLikeJson(text)) return 'json';
-  if (looksLikeExtxyz(text)) return 'extxyz';
   const byName = formatFromName(fileName);
+  // A POSCAR's free comment line may start with { or [; its numeric lines decide then.
+  if (looksLikeJson(text) && !(byName === 'poscar' && looksLikePoscar(text))) return 'json';
+  if (looksLikeExtxyz(text)) return 'extxyz';
   if (byName) return byName;
   if (/^\s*data_/im.test(text) || /^\s*_cell_length_a/im.test(text)) return 'cif';
   if (looksLikePoscar(text)) return 'poscar';

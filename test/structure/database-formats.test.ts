@@ -102,6 +102,11 @@ describe('OPTIMADE and pymatgen JSON, beta-Li3PS4 (Homma et al. 2011)', () => {
     const r = await readStructureText(text, 'download.txt');
     expect(r[0]!.structure?.sites.length).toBe(36);
     expect(gzipSync(Buffer.from(text))[0]).toBe(0x1f);
+    // extxyz under any name; a POSCAR whose comment line starts with a bracket stays a POSCAR.
+    expect(detectFormat(readFileSync(fx('db/LiCl_Li2S.extxyz'), 'utf8'), 'frames.txt')).toBe('extxyz');
+    const poscar = readFileSync(fx('LiCl_rocksalt_primitive.vasp'), 'utf8').replace(/^[^\n]*/, '[LiCl] rock salt');
+    expect(detectFormat(poscar, 'POSCAR')).toBe('poscar');
+    expect((await readStructureText(poscar, 'POSCAR'))[0]!.structure?.sites.length).toBe(2);
   });
 
   it('flattened OPTIMADE entries, species given only as symbols, and fractional oxidation states', async () => {
