@@ -97,8 +97,8 @@ function shortestRoute(energies: Float32Array, grid: GridSpec, field: PeriodicFi
   const cellCode = (cx: number, cy: number, cz: number) => cx + CELL_RANGE + CELL_SPAN * (cy + CELL_RANGE + CELL_SPAN * (cz + CELL_RANGE));
   const n = walker.n;
   const goalKey = saddle + n * cellCode(wx, wy, wz);
-  // Budget: a few cells' worth of points; beyond it the grid path is kept.
-  const budget = 8 * n + 100_000;
+  // Budget: a few cells' worth of points, at most 2 million states (~200 MB); beyond it the grid path is kept.
+  const budget = Math.min(4 * n, 2_000_000) + 100_000;
 
   const idOf = new Map<number, number>();
   const keys: number[] = [];
