@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { commands } from './commands/index.js';
 import { applyMaxFileSize, type Command } from './command.js';
 import { UsageError } from '../errors.js';
+import { closestOption, joinNegativeValues } from './arg-repair.js';
 
 const VERSION = '0.1.0';
 
@@ -59,9 +60,15 @@ export async function main(argv: string[]): Promise<number> {
       if (o.default !== undefined) options[k]!.default = o.multiple ? undefined : o.default;
       if (options[k]!.default === undefined) delete options[k]!.default;
     }
-    parsed = parseArgs({ args: rest, options: options as never, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, cmd.options), options: options as never, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see \`bvscape ${name} --help\`)`);
+    const err = e as NodeJS.ErrnoException;
+    const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec(err.message)?.[1] : undefined;
+    if (unknown !== undefined) {
+      const guess = closestOption(unknown, Object.keys(cmd.options));
+      throw new UsageError(`unknown option '${unknown}' for \`bvscape ${name}\`${guess ? `; did you mean --${guess}?` : ''} (see \`bvscape ${name} --help\`)`);
+    }
+    throw new UsageError(`${err.message.split('\n')[0]} (see \`bvscape ${name} --help\`)`);
   }
   if ('max-file-size' in cmd.options) applyMaxFileSize(parsed.values as never);
   return cmd.run({ positionals: parsed.positionals, values: parsed.values as never });

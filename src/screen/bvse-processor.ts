@@ -6,6 +6,7 @@ import { gridForResolution, gridPointCount, type EnergyBackend } from '../backen
 import { createCpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
+import { checkMobileIonPresent } from '../bvse/mobile-ion.js';
 import { computeLandscape } from '../landscape.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
@@ -93,6 +94,8 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
 
     async compute(item, ion, config): Promise<IonOutcome> {
       const { structure } = payload(item);
+      // An ion that is not in the structure gets a NoMobileIon error row (or, when allowed, a marked probe).
+      const probe = checkMobileIonPresent(structure, ion, config.allowAbsentIon === true);
       if (structure.sites.length > config.maxSites) {
         throw new SizeGuardError(`the cell has ${structure.sites.length} sites, more than --max-sites ${config.maxSites}`);
       }
@@ -107,7 +110,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         ...(backend ? { backend } : {}),
       });
       const warnings = [...new Set(r.warnings)];
-      const note = [guard.note, ...warnings].filter((x): x is string => !!x).join('; ');
+      const note = [probe, guard.note, ...warnings].filter((x): x is string => !!x).join('; ');
       return {
         ion: r.ion,
         model: r.model,

@@ -36,6 +36,8 @@ export interface ScreenConfig {
   maxSites: number;
   /** Grid neighbours in the percolation sweep: 6 (default) or 26 (bvlain's convention). */
   connectivity?: 6 | 18 | 26;
+  /** Compute ions that are not in the structure (probes, marked in the row's note) instead of NoMobileIon error rows. */
+  allowAbsentIon?: boolean;
 }
 
 /** The defaults of `bvscape screen` (a Li+ screen at 0.2 Å with the size guard on). */

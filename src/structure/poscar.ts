@@ -12,6 +12,7 @@
 // A VASP 4 file (no species line) is accepted only when its comment line names the species, as
 // pymatgen does, with a warning. Every failure is a StructureError naming the file and line.
 import { StructureError } from '../errors.js';
+import { badFractional, cellTooSmall } from './cell-checks.js';
 import { canonicalElement } from './elements.js';
 import { Lattice } from './lattice.js';
 import type { Site, Structure } from './types.js';
@@ -102,6 +103,12 @@ export function readPoscar(text: string, file: string): Structure {
     cartScale = factor;
   }
   const lattice = new Lattice(rows);
+  // A tiny but well-shaped cell (e.g. a scale factor in nm) is "too small", not "coplanar".
+  const { a, b, c } = lattice.parameters;
+  if (lattice.volume / (a * b * c) > 1e-6) {
+    const small = cellTooSmall(lattice);
+    if (small) throw new StructureError(file, small, undefined, scaleLine.no + 1);
+  }
   if (!(lattice.volume > 1e-6) || !Number.isFinite(lattice.volume)) {
     throw new StructureError(file, 'the lattice vectors are coplanar: the cell has no volume', undefined, scaleLine.no + 1);
   }
@@ -159,10 +166,13 @@ export function readPoscar(text: string, file: string): Structure {
       let frac: Vec3;
       if (cartesian) {
         const f = lattice.cartToFrac([xyz[0]! * cartScale, xyz[1]! * cartScale, xyz[2]! * cartScale]);
-        frac = [wrap(f[0]), wrap(f[1]), wrap(f[2])];
+        frac = [f[0], f[1], f[2]];
       } else {
-        frac = [wrap(xyz[0]!), wrap(xyz[1]!), wrap(xyz[2]!)];
+        frac = [xyz[0]!, xyz[1]!, xyz[2]!];
       }
+      const far = frac.map(badFractional).find((w) => w !== null);
+      if (far) throw new StructureError(file, `atom ${sites.length + 1} (${el}): ${far}`, undefined, pos.no);
+      frac = [wrap(frac[0]), wrap(frac[1]), wrap(frac[2])];
       sites.push({ frac, label: `${el}${n + 1}`, species: [{ element: el, oxidation: null, occupancy: 1 }] });
     }
   }

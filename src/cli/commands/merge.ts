@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { UsageError } from '../../errors.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { mergeShards } from '../../screen/merge.js';
 import { deriveOutputs, formatSummary } from '../../screen/derive.js';
 
@@ -21,6 +22,7 @@ export const merge: Command = {
   async run({ positionals, values }) {
     const out = str(values, 'out');
     if (!out) throw new UsageError('--out FILE is required');
+    checkOutputPaths([['--out', out], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]]);
     if (positionals.length === 0) throw new UsageError('give the shard outputs to merge');
     for (const p of positionals) if (!existsSync(p)) throw new UsageError(`no such file: ${p}`);
     if (positionals.includes(out)) throw new UsageError(`--out ${out} is also one of the inputs`);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { optionalPositiveNumber, str } from '../command.js';
 import { UsageError } from '../../errors.js';
+import { checkOutputPath } from '../output-paths.js';
 import { deriveOutputs } from '../../screen/derive.js';
 import { DEFAULT_DUAL_ION } from '../../screen/types.js';
 import { readHeader } from '../../screen/output.js';
@@ -24,6 +25,7 @@ export const plot: Command = {
   async run({ positionals, values }) {
     const out = str(values, 'out');
     if (!out) throw new UsageError('--out FILE is required');
+    checkOutputPath('--out', out);
     if (positionals.length !== 1) throw new UsageError('give exactly one results table');
     const table = positionals[0]!;
     if (!existsSync(table)) throw new UsageError(`no such file: ${table}`);

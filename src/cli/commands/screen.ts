@@ -5,6 +5,7 @@ import type { Command, OptionValues } from '../command.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
 import { parseShard, type ShardSpec } from '../../screen/inputs.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment } from '../../screen/shard-env.js';
@@ -48,6 +49,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     maxResolution: positiveNumber(v, 'max-resolution'),
     maxSites: positiveNumber(v, 'max-sites', true),
     connectivity: connectivityOption(v),
+    ...(flag(v, 'allow-absent-ion') ? { allowAbsentIon: true } : {}),
   };
 }
 
@@ -73,6 +75,7 @@ export const screen: Command = {
   options: {
     ion: { type: 'string', short: 'i', multiple: true, arg: 'ION', description: 'mobile ion (repeatable or comma-separated): Li, Na+, Mg2+, I-, S2-' },
     anions: { type: 'boolean', description: "add each structure's anion species as mobile ions" },
+    'allow-absent-ion': { type: 'boolean', description: 'compute ions the structure does not contain (probes, marked in the note) instead of NoMobileIon error rows' },
     'dual-ion': { type: 'boolean', description: 'dual-ion criterion: Li+ and every anion, Em(Li+) < --li-max and --ratio-min <= Em(X)/Em(Li+) <= --ratio-max' },
     connectivity: CONNECTIVITY_OPTION,
     dimension: { type: 'string', default: '3', arg: '1|2|3', description: 'percolation dimension for the criterion and the rankings' },
@@ -106,6 +109,7 @@ export const screen: Command = {
     const backend = backendOption(values);
     const progress = str(values, 'progress') ?? 'auto';
     if (!['auto', 'bar', 'log', 'none'].includes(progress)) throw new UsageError(`--progress expects auto, bar, log or none, got '${progress}'`);
+    checkOutputPaths([['--out', str(values, 'out') ?? 'results.jsonl'], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]]);
     const shard = shardOption(str(values, 'shard'), str(values, 'shard-count'));
     const report = await runScreen({
       inputs: positionals,

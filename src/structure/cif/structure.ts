@@ -21,6 +21,7 @@
 import { StructureError } from '../../errors.js';
 import { canonicalElement } from '../elements.js';
 import { Lattice, type Vec3 } from '../lattice.js';
+import { badFractional, cellTooSmall } from '../cell-checks.js';
 import { PeriodicCellList } from '../cell-list.js';
 import {
   hallEntry,
@@ -154,11 +155,15 @@ function readCell(block: CifBlock, ctx: Context): Lattice {
   for (const [name, ang] of [['alpha', alpha], ['beta', beta], ['gamma', gamma]] as const) {
     if (!(ang > 0 && ang < 180)) fail(ctx, `cell angle ${name} = ${ang}° is impossible`, blockValue(block, `_cell_angle_${name}`)?.line);
   }
+  let lattice: Lattice;
   try {
-    return Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
+    lattice = Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
   } catch (e) {
     fail(ctx, e instanceof Error ? e.message : 'degenerate cell', line);
   }
+  const small = cellTooSmall(lattice);
+  if (small) fail(ctx, small, line);
+  return lattice;
 }
 
 // ---- Elements and oxidation states -------------------------------------------------------------
@@ -349,12 +354,17 @@ function readAtomSites(block: CifBlock, lattice: Lattice, ctx: Context): AsymSit
       frac[k] = num.value;
     }
     if (cartesian) lattice.cartToFrac([...frac], frac);
+    for (let k = 0; k < 3; k++) {
+      const why = badFractional(frac[k]!);
+      if (why) fail(ctx, `site '${label}': ${why}`, comps[k]?.[r]?.line ?? line);
+    }
 
     let occupancy = 1;
     const occV = occs?.[r];
     if (occV && !isMissing(occV)) {
       occupancy = parseCifNumber(occV.text);
       if (!Number.isFinite(occupancy)) fail(ctx, `site '${label}': occupancy '${occV.text}' is not a number`, occV.line);
+      if (occupancy < 0) fail(ctx, `site '${label}': occupancy ${occV.text} is negative; an occupancy is the fraction of the site filled, from 0 to 1`, occV.line);
     } else if (occV && !occV.quoted && occV.text === '?') unknownOcc++;
     if (occupancy <= 0) {
       zeroOcc.push(label);
