@@ -1,4 +1,4 @@
-// Render shaders of the 3D view: instanced spheres (atoms, path beads, sites), the isosurface mesh,
+// Render shaders of the 3D view: instanced sphere impostors (atoms, path beads, sites), the isosurface mesh,
 // line segments (cell edges, axes) and translucent polyhedra. One uniform block for all pipelines.
 
 struct Frame {
@@ -21,30 +21,65 @@ fn shade(base: vec3f, normal: vec3f, world: vec3f) -> vec3f {
   return base * (0.3 + 0.7 * diffuse) + vec3f(specular);
 }
 
+// Spheres are impostors: one camera-facing quad per sphere (two triangles), ray-traced in the fragment
+// shader, which writes the exact depth. A few thousand atoms cost a few thousand triangles, not the
+// hundreds of thousands a tessellated sphere would.
 struct SphereOut {
   @builtin(position) clip: vec4f,
+  // Point on the quad (Å): the fragment's ray from the eye passes through it.
   @location(0) world: vec3f,
-  @location(1) normal: vec3f,
-  @location(2) color: vec4f,
+  @location(1) @interpolate(flat) centerRadius: vec4f,
+  @location(2) @interpolate(flat) color: vec4f,
 };
+
+// Quad corners of the two triangles, in units of the covering half-width.
+const QUAD = array<vec2f, 6>(vec2f(-1.0, -1.0), vec2f(1.0, -1.0), vec2f(1.0, 1.0), vec2f(-1.0, -1.0), vec2f(1.0, 1.0), vec2f(-1.0, 1.0));
 
 @vertex
 fn sphereVs(
-  @location(0) unit: vec3f,          // unit-sphere vertex (also its normal)
-  @location(1) centerRadius: vec4f,  // per instance: centre (Å) and radius (Å)
-  @location(2) color: vec4f,         // per instance: rgba
+  @builtin(vertex_index) corner: u32,
+  @location(0) centerRadius: vec4f,  // per instance: centre (Å) and radius (Å)
+  @location(1) color: vec4f,         // per instance: rgba
 ) -> SphereOut {
+  let c = centerRadius.xyz;
+  let r = centerRadius.w;
+  let toEye = frame.eye.xyz - c;
+  let d = length(toEye);
+  let n = toEye / d;
+  // The quad lies in the plane through the centre facing the eye; there the silhouette has radius r·d/sqrt(d²−r²).
+  var side = cross(vec3f(0.0, 0.0, 1.0), n);
+  if (length(side) < 1e-4) { side = cross(vec3f(0.0, 1.0, 0.0), n); }
+  let right = normalize(side);
+  let up = cross(n, right);
+  let half = r * d / sqrt(max(d * d - r * r, 1e-6)) * 1.02;
+  let q = QUAD[corner];
   var out: SphereOut;
-  out.world = centerRadius.xyz + unit * centerRadius.w;
+  out.world = c + (right * q.x + up * q.y) * half;
   out.clip = frame.viewProj * vec4f(out.world, 1.0);
-  out.normal = unit;
+  out.centerRadius = centerRadius;
   out.color = color;
   return out;
 }
 
+struct SphereFragment {
+  @location(0) color: vec4f,
+  @builtin(frag_depth) depth: f32,
+};
+
 @fragment
-fn sphereFs(in: SphereOut) -> @location(0) vec4f {
-  return vec4f(shade(in.color.rgb, in.normal, in.world), 1.0);
+fn sphereFs(in: SphereOut) -> SphereFragment {
+  let o = frame.eye.xyz;
+  let dir = normalize(in.world - o);
+  let oc = o - in.centerRadius.xyz;
+  let b = dot(dir, oc);
+  let disc = b * b - (dot(oc, oc) - in.centerRadius.w * in.centerRadius.w);
+  if (disc < 0.0) { discard; }
+  let hit = o + dir * (-b - sqrt(disc));
+  let clip = frame.viewProj * vec4f(hit, 1.0);
+  var out: SphereFragment;
+  out.color = vec4f(shade(in.color.rgb, hit - in.centerRadius.xyz, hit), 1.0);
+  out.depth = clip.z / clip.w;
+  return out;
 }
 
 struct MeshOut {

@@ -1,4 +1,4 @@
-// The WebGPU renderer of the 3D view: instanced spheres, line segments and a translucent isosurface,
+// The WebGPU renderer of the 3D view: instanced sphere impostors, line segments and a translucent isosurface,
 // translucent polyhedra, 4× MSAA with a depth buffer. Opaque geometry first, then the translucent
 // polyhedra and isosurface without depth writes.
 import shaderSource from './render.wgsl';
@@ -6,7 +6,6 @@ import type { CameraMatrices } from './camera.js';
 import type { IsoMesh } from './isosurface.js';
 import type { Scene } from './scene.js';
 import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
-import { icosphere } from './icosphere.js';
 
 const SAMPLES = 4;
 /** Frame uniform: mat4 viewProj (64 bytes), vec4 eye, vec4 isoColor. */
@@ -22,9 +21,6 @@ export class WebGpuRenderer implements SceneRenderer {
   private readonly meshPipeline: GPURenderPipeline;
   private readonly linePipeline: GPURenderPipeline;
   private readonly polyPipeline: GPURenderPipeline;
-  private readonly sphereVertices: GPUBuffer;
-  private readonly sphereIndices: GPUBuffer;
-  private readonly sphereIndexCount: number;
   private instances: { centers: GPUBuffer; colors: GPUBuffer; count: number } | null = null;
   private lines: { positions: GPUBuffer; colors: GPUBuffer; vertexCount: number } | null = null;
   private mesh: { positions: GPUBuffer; normals: GPUBuffer; vertexCount: number } | null = null;
@@ -69,9 +65,8 @@ export class WebGpuRenderer implements SceneRenderer {
         module,
         entryPoint: 'sphereVs',
         buffers: [
-          { arrayStride: 12, attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x3' }] },
+          { arrayStride: 16, stepMode: 'instance', attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x4' }] },
           { arrayStride: 16, stepMode: 'instance', attributes: [{ shaderLocation: 1, offset: 0, format: 'float32x4' }] },
-          { arrayStride: 16, stepMode: 'instance', attributes: [{ shaderLocation: 2, offset: 0, format: 'float32x4' }] },
         ],
       },
       fragment: { module, entryPoint: 'sphereFs', targets: [{ format }] },
@@ -150,10 +145,6 @@ export class WebGpuRenderer implements SceneRenderer {
       multisample,
     });
 
-    const sphere = icosphere(2);
-    this.sphereVertices = this.upload('sphere vertices', sphere.positions, GPUBufferUsage.VERTEX);
-    this.sphereIndices = this.upload('sphere indices', sphere.indices, GPUBufferUsage.INDEX);
-    this.sphereIndexCount = sphere.indices.length;
   }
 
   private upload(label: string, data: Float32Array | Uint16Array, usage: GPUBufferUsageFlags): GPUBuffer {
@@ -254,11 +245,9 @@ export class WebGpuRenderer implements SceneRenderer {
     pass.setBindGroup(0, this.bindGroup);
     if (this.instances && this.instances.count > 0) {
       pass.setPipeline(this.spherePipeline);
-      pass.setVertexBuffer(0, this.sphereVertices);
-      pass.setVertexBuffer(1, this.instances.centers);
-      pass.setVertexBuffer(2, this.instances.colors);
-      pass.setIndexBuffer(this.sphereIndices, 'uint16');
-      pass.drawIndexed(this.sphereIndexCount, this.instances.count);
+      pass.setVertexBuffer(0, this.instances.centers);
+      pass.setVertexBuffer(1, this.instances.colors);
+      pass.draw(6, this.instances.count);
     }
     if (this.lines && this.lines.vertexCount > 0) {
       pass.setPipeline(this.linePipeline);
