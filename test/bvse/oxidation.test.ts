@@ -17,6 +17,7 @@ import { Lattice, type LatticeParameters, type Vec3 } from '../../src/structure/
 import type { Site, Species, Structure } from '../../src/structure/types.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { initSymmetry } from '../../src/structure/symmetry.js';
+import { GOOD_CIFS } from '../helpers/fixtures.js';
 
 const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 
@@ -449,6 +450,42 @@ function fmt(states: Record<string, number[]>): string {
     .map((el) => el + states[el]!.map((q) => (q > 0 ? `+${q}` : String(q))).join('/'))
     .join(' ');
 }
+
+describe('on the project fixtures (states stripped, assigned from bond valences)', () => {
+  const KNOWN_FIXTURES: Record<string, Record<string, number[]>> = {
+    'LiFeO2_disordered.cif': { Li: [1], Fe: [3], O: [-2] },
+    'Li2S_antifluorite.cif': { Li: [1], S: [-2] },
+    'Li3N_alpha.cif': { Li: [1], N: [-3] },
+    'Li4P2O7_triclinic.cif': { Li: [1], P: [5], O: [-2] },
+    'LiI_rocksalt.cif': { Li: [1], I: [-1] },
+    'NaCl_annotated.cif': { Na: [1], Cl: [-1] },
+    'Li3PS4_beta.cif': { Li: [1], P: [5], S: [-2] },
+    'Li7La3Zr2O12_cubic.cif': { La: [3], Zr: [4], O: [-2] },
+  };
+  beforeAll(async () => {
+    await initSymmetry();
+  });
+
+  it('every fixture gets a charge-balanced assignment, chemically right where known', async () => {
+    let checked = 0;
+    for (const file of GOOD_CIFS) {
+      const [read] = await readStructureFile(file);
+      const s = read!.structure!;
+      const bare: Structure = { ...s, sites: s.sites.map((site) => ({ ...site, species: site.species.map((sp) => ({ ...sp, oxidation: null })) })) };
+      const r = assignOxidationStates(bare);
+      expect(r.source, file).toBe('bvs');
+      const { net, abs } = netCharge(r.structure);
+      if (!r.warnings.some((w) => /check the occupancies/.test(w))) expect(Math.abs(net), file).toBeLessThanOrEqual(NEUTRALITY_TOLERANCE * abs + 1e-9);
+      const known = KNOWN_FIXTURES[path.basename(file)];
+      if (known) {
+        checked++;
+        const got = statesOf(r.structure);
+        for (const [el, qs] of Object.entries(known)) expect(got[el], `${file}: ${el}`).toEqual(qs);
+      }
+    }
+    expect(checked).toBe(Object.keys(KNOWN_FIXTURES).length);
+  });
+});
 
 describe.skipIf(!existsSync(SHARED))('on real files (shared/cif)', () => {
   const cache = new Map<string, Structure[]>();
