@@ -27,6 +27,7 @@ import {
   tileDiagonal,
   type RandomFrameworkSpec,
 } from './gpu-helpers.js';
+import { GOOD_CIFS } from '../helpers/fixtures.js';
 
 const probe = await probeAdapter();
 // In CI the GPU suites always run, so that a missing adapter is a failure, never a silent skip.
@@ -112,19 +113,21 @@ describe.each(backends)('$name backend vs the float64 direct sum', ({ name, gpu,
     });
   });
 
+  // The project's fixtures always; the named files of ../shared too when it is present.
   const NAMED = path.join(SHARED, 'cif/named');
-  describe.skipIf(!enabled || !HAVE_SHARED || !existsSync(NAMED))(`every file in shared/cif/named (0.3 Å, sampled points)${gpu ? GPU_SKIP_NOTE : ''}`, () => {
+  describe.skipIf(!enabled)(`every fixture structure, and shared/cif/named when present (0.3 Å, sampled points)${gpu ? GPU_SKIP_NOTE : ''}`, () => {
     it('matches within the float32 bound', async () => {
       const { readStructureFile } = await import('../../src/structure/read.js');
       const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');
       const { buildFramework } = await import('../../src/bvse/build-framework.js');
-      const files = readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort();
+      const named = HAVE_SHARED && existsSync(NAMED) ? readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort().map((f) => path.join(NAMED, f)) : [];
+      const files = [...GOOD_CIFS, ...named];
       const done: string[] = [];
       const skipped: string[] = [];
       for (const file of files) {
         let fw: Framework;
         try {
-          const s = (await readStructureFile(path.join(NAMED, file))).find((r) => r.structure)?.structure;
+          const s = (await readStructureFile(file)).find((r) => r.structure)?.structure;
           if (!s) throw new Error('does not parse');
           const withOxi = assignOxidationStates(s).structure;
           const elements = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
@@ -144,7 +147,7 @@ describe.each(backends)('$name backend vs the float64 direct sum', ({ name, gpu,
         expect(cmp.ok, cmp.report).toBe(true);
         done.push(file);
       }
-      if (skipped.length) console.log(`${name}: named files not usable: ${skipped.join('; ')}`);
+      if (skipped.length) console.log(`${name}: files not usable: ${skipped.join('; ')}`);
       expect(done.length).toBeGreaterThanOrEqual(Math.min(10, files.length / 2));
     }, 600_000);
   });
