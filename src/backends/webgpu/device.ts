@@ -3,7 +3,7 @@
 // tracks loss and destroys the device (so that a Node process can exit).
 // The WebGPU types (GPU, GPUDevice, ...) come from @webgpu/types, a dependency, so the shipped .d.ts compile.
 /// <reference types="@webgpu/types" preserve="true" />
-import { NoAdapterError } from '../../errors.js';
+import { InputError, NoAdapterError } from '../../errors.js';
 
 export interface DeviceOptions {
   /** Substring of the adapter name (Dawn's `adapter=` option in Node; matched against GPUAdapterInfo in a browser). */
@@ -66,8 +66,26 @@ async function nodeGpu(adapter: string | undefined): Promise<GPU> {
     dawnInstances.set(adapter ?? '', gpu);
     return gpu;
   } catch (e) {
+    const present = adapter ? adaptersListed((e as Error).message) : [];
+    if (adapter && present.length > 0) throw new AdapterMismatchError(adapter, present);
     throw new NoAdapterError(`${adapter ? `no adapter matches '${adapter}': ` : ''}${(e as Error).message.replace(/\s+/g, ' ').trim()}`);
   }
+}
+
+/** An adapter name was asked for, adapters exist, and none matches: say so and list them (not "no adapter found"). */
+export class AdapterMismatchError extends InputError {
+  override name = 'AdapterMismatchError';
+  constructor(
+    readonly wanted: string,
+    readonly present: readonly string[],
+  ) {
+    super(`no WebGPU adapter matches '${wanted}'; the adapters present are: ${present.join('; ')}. Give a part of one of these names, or none`);
+  }
+}
+
+/** Adapters from Dawn's "no suitable backends found / Available adapters: * backend: 'vulkan', name: '...'" text. */
+export function adaptersListed(message: string): string[] {
+  return [...message.matchAll(/backend:\s*'([^']*)',\s*name:\s*'([^']*)'/g)].map((m) => `${m[2]} (${m[1]})`);
 }
 
 export function describeAdapter(info: GPUAdapterInfo): string {
@@ -89,6 +107,8 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (e) {
+    const present = opts.adapter ? adaptersListed((e as Error).message) : [];
+    if (opts.adapter && present.length > 0) throw new AdapterMismatchError(opts.adapter, present);
     throw new NoAdapterError((e as Error).message.replace(/\s+/g, ' ').trim());
   }
   if (!adapter) throw new NoAdapterError(opts.adapter ? `no adapter matches '${opts.adapter}'` : 'requestAdapter() returned null');
