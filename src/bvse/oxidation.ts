@@ -621,7 +621,7 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
       );
     }
   }
-  if (!best) throw noAssignmentError(s, els, symbols);
+  if (!best) throw noAssignmentError(s, els, symbols, rules);
 
   // Apply: state per row; split rows of a mixed-valent element into two species.
   const chosen = best;
@@ -663,8 +663,25 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
   return { structure: out, warnings };
 }
 
+/** Why the usual states (pick 0 everywhere) fail signsAllowed, in words. */
+function excludedBecause(s: Structure, els: ElementCandidates[], symbols: string[], rules: SignRules): string {
+  const q = (e: number) => els[e]!.states[0]!;
+  for (const [a, b] of rules.sameSign) {
+    if (Math.sign(q(a)) !== Math.sign(q(b))) {
+      return (
+        `${symbols[a]} and ${symbols[b]} share positions in the file (mixed or overlapping sites), so they would need charges of the same sign` +
+        `${s.sites.length > 500 ? `; with ${s.sites.length} sites after applying the symmetry operators, check that the operators belong to this cell` : ''}`
+      );
+    }
+  }
+  for (const [a, b] of rules.notBothAnions) {
+    if (q(a) < 0 && q(b) < 0) return `${symbols[a]} and ${symbols[b]} are at bonding distance, so they cannot both be anions`;
+  }
+  return 'the cations would be more electronegative than the anions';
+}
+
 /** The error for a composition without a charge-neutral assignment, suggesting each element's usual state. */
-function noAssignmentError(s: Structure, els: ElementCandidates[], symbols: string[]): OxidationStateError {
+function noAssignmentError(s: Structure, els: ElementCandidates[], symbols: string[], rules: SignRules): OxidationStateError {
   // Suggest each element's usual state (what a chemist would try first) and say how far off it is.
   let net = 0;
   let abs = 0;
@@ -674,6 +691,15 @@ function noAssignmentError(s: Structure, els: ElementCandidates[], symbols: stri
   }
   const usual = symbols.map((el, e) => fmtState(el, els[e]!.states[0]!)).join(' ');
   const charge = `${net > 0 ? '+' : ''}${fmtNum(net)}`;
+  const hint = { kind: 'give-oxidation-states' as const, elements: symbols, example: Object.fromEntries(symbols.map((el, e) => [el, els[e]!.states[0]!])) };
+  if (abs > 0 && Math.abs(net) <= NEUTRALITY_TOLERANCE * abs) {
+    // The usual states balance: the charge is not the problem, a structural rule excluded them. Say which.
+    return new OxidationStateError(
+      `no oxidation-state assignment for ${describe(s)}: the usual states, ${usual}, balance the charge, but ${excludedBecause(s, els, symbols, rules)}`,
+      symbols,
+      { hint },
+    );
+  }
   return new OxidationStateError(
     `no charge-neutral oxidation-state assignment for ${describe(s)}: no combination of common oxidation states ` +
       `(one per element, or one mixed-valent metal) balances within ${100 * NEUTRALITY_TOLERANCE} % (occupancy-weighted); ` +

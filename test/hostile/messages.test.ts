@@ -128,3 +128,22 @@ describe('option parsing', () => {
     ]);
   });
 });
+
+describe('oxidation-state messages do not contradict themselves', () => {
+  it('when the usual states balance but a structural rule excludes them, the message says which rule', async () => {
+    const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');
+    const text =
+      `data_m\n_cell_length_a 5\n_cell_length_b 5\n_cell_length_c 5\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n` +
+      `loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n` +
+      `Li1 Li 0 0 0 0.5\nCl1 Cl 0 0 0 0.5\nNa1 Na 0.5 0.5 0.5 1\nCl2 Cl 0.5 0 0 1\n`;
+    const s = (await readStructureText(text, 'mixed.cif'))[0]!.structure!;
+    let message = '';
+    try {
+      assignOxidationStates(s);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/the usual states, .*balance the charge, but Cl and Li share positions/);
+    expect(message).not.toMatch(/net charge is 0 e/);
+  });
+});
