@@ -1,7 +1,7 @@
 // Builds the browser preview into a static dist/web/ that any static host can serve:
-// app.js (the page), pipeline-worker.js (the pipeline, off the main thread), cpu-worker.js (the CPU
-// backend's Web Workers), index.html, styles.css,
-// moyo's .wasm (symmetry tables) and the bundled fixtures with an index.
+// app.js (the page), pipeline-worker.js (the pipeline, off the main thread), iso-worker.js
+// (isosurfaces), cpu-worker.js (the CPU backend's Web Workers), index.html, styles.css, moyo's .wasm
+// (symmetry tables) and the bundled fixtures with an index.
 //
 // The page reuses the same core modules as the CLI. Two of them have Node-only defaults that a browser
 // must not load: the CPU backend (worker_threads) is replaced by the Web Worker one, and any `node:`
@@ -37,6 +37,7 @@ await esbuild.build({
   entryPoints: {
     app: join(root, 'src/web/main.ts'),
     'pipeline-worker': join(root, 'src/web/pipeline-worker.ts'),
+    'iso-worker': join(root, 'src/web/iso-worker.ts'),
     'cpu-worker': join(root, 'src/web/cpu-worker.ts'),
   },
   outdir: out,

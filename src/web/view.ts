@@ -1,10 +1,11 @@
 // The 3D view: renderer (WebGPU, else Canvas 2D), orbit camera, the scene built from what is shown
-// (toggles, hidden elements, supercell), the isosurface level, hover labels, a/b/c axis labels, PNG
-// snapshots and a frame-rate probe. The canvas counts drawn frames in data-frames.
+// (toggles, hidden elements, supercell), the isosurface level (extracted in a worker), hover labels,
+// a/b/c axis labels, PNG snapshots and a frame-rate probe. The canvas counts drawn frames in
+// data-frames; data-iso-after is the frame count when the current isosurface was handed to the renderer.
 import { vec4 } from 'gl-matrix';
 import { OrbitCamera } from './camera.js';
 import { attachControls } from './controls.js';
-import { isosurface } from './isosurface.js';
+import { IsoClient } from './iso-client.js';
 import { buildScene, tileMesh, type Pick, type Scene } from './scene.js';
 import type { SceneRenderer } from './renderer.js';
 import { WebGpuRenderer } from './renderer-webgpu.js';
@@ -37,6 +38,8 @@ export class View {
   private scene: Scene | null = null;
   private level = 0;
   private baseMesh: { positions: Float32Array; normals: Float32Array; triangleCount: number } | null = null;
+  private baseLevel = NaN;
+  private readonly iso = new IsoClient(new URL('./iso-worker.js', import.meta.url));
 
   constructor(
     private readonly el: ViewElements,
@@ -70,6 +73,8 @@ export class View {
     this.shown = shown;
     this.level = level;
     this.baseMesh = null;
+    const r = shown.landscape;
+    this.iso.setGrid(r.energies, r.grid, r.structure.lattice.matrix);
     this.rebuild();
     if (reframe && this.scene) this.camera.frame(this.scene.center, this.scene.radius);
     this.el.placeholder.hidden = true;
@@ -94,9 +99,7 @@ export class View {
 
   setLevel(level: number): void {
     this.level = level;
-    this.baseMesh = null;
     this.updateIsosurface();
-    this.requestRender();
   }
 
   private rebuild(): void {
@@ -120,22 +123,42 @@ export class View {
     this.requestRender();
   }
 
+  /**
+   * Shows the isosurface at the current level: extracted in the isosurface worker (the page stays
+   * responsive while the slider moves), then tiled over the cells shown. The canvas carries
+   * data-iso-pending while a surface is on its way, so scripts can wait for it.
+   */
   private updateIsosurface(): void {
     if (!this.shown || !this.renderer) return;
     const c = this.el.canvas.dataset;
     if (!this.options.show.iso) {
       this.renderer.setIsosurface(null);
       c.triangles = '0';
+      delete c.isoPending;
       return;
     }
-    const r = this.shown.landscape;
-    const t0 = performance.now();
-    this.baseMesh ??= isosurface(r.energies, r.grid, r.structure.lattice.matrix, r.eMin + this.level);
-    const tiled = tileMesh(this.baseMesh.positions, this.baseMesh.normals, r.structure.lattice.matrix, this.options.supercell);
-    const n = this.options.supercell[0] * this.options.supercell[1] * this.options.supercell[2];
-    this.renderer.setIsosurface({ ...tiled, triangleCount: this.baseMesh.triangleCount * n });
-    c.triangles = String(this.baseMesh.triangleCount * n);
-    c.isoMs = (performance.now() - t0).toFixed(1);
+    const shown = this.shown;
+    const r = shown.landscape;
+    const level = this.level;
+    const show = (mesh: { positions: Float32Array; normals: Float32Array; triangleCount: number }) => {
+      if (!this.renderer || this.shown !== shown || !this.options.show.iso) return;
+      const tiled = tileMesh(mesh.positions, mesh.normals, r.structure.lattice.matrix, this.options.supercell);
+      const n = this.options.supercell[0] * this.options.supercell[1] * this.options.supercell[2];
+      this.renderer.setIsosurface({ ...tiled, triangleCount: mesh.triangleCount * n });
+      c.triangles = String(mesh.triangleCount * n);
+      c.isoAfter = String(this.frames);
+      this.requestRender();
+    };
+    if (this.baseMesh && this.baseLevel === level) return show(this.baseMesh);
+    c.isoPending = '1';
+    void this.iso.request(r.eMin + level).then((mesh) => {
+      if (!mesh || this.shown !== shown || this.level !== level) return; // superseded
+      delete c.isoPending;
+      c.isoMs = mesh.ms.toFixed(1);
+      this.baseMesh = mesh;
+      this.baseLevel = level;
+      show(mesh);
+    });
   }
 
   private resize(): void {
@@ -260,6 +283,8 @@ export class View {
   /** Orbits continuously for `ms` and reports frames drawn per second (each frame awaited on the GPU). */
   async measureFps(ms = 3000): Promise<{ fps: number; frames: number; meanFrameMs: number; renderer: string; spheres: number; triangles: number }> {
     if (!this.renderer) throw new Error('the 3D view is not ready');
+    // Measure the full scene: wait for an isosurface still on its way from the worker.
+    for (let i = 0; i < 600 && this.el.canvas.dataset.isoPending; i++) await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
     let frames = 0;
     let busy = 0;

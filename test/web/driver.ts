@@ -104,8 +104,20 @@ export async function framesDrawn(page: Page): Promise<number> {
   return Number((await page.getAttribute('#view', 'data-frames')) ?? 0);
 }
 
-/** Waits until the view has drawn a frame after `before`, then a little more for the compositor. */
+/**
+ * Waits until the view has drawn a frame after `before` and after its current isosurface arrived from the
+ * isosurface worker (none pending), then a little more for the compositor.
+ */
 export async function waitForFrame(page: Page, before: number): Promise<void> {
-  await page.waitForFunction((n) => Number(document.getElementById('view')?.dataset.frames ?? 0) > n, before, { timeout: 30_000 });
+  await page.waitForFunction(
+    (n) => {
+      const d = document.getElementById('view')?.dataset;
+      if (!d || d.isoPending) return false;
+      const frames = Number(d.frames ?? 0);
+      return frames > n && frames > Number(d.isoAfter ?? -1);
+    },
+    before,
+    { timeout: 30_000 },
+  );
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
