@@ -109,6 +109,16 @@ describe('OPTIMADE and pymatgen JSON, beta-Li3PS4 (Homma et al. 2011)', () => {
     expect((await readStructureText(poscar, 'POSCAR'))[0]!.structure?.sites.length).toBe(2);
   });
 
+  it('OPTIMADE JSON Lines with a header line, and a single-entry response ({"data": {...}})', async () => {
+    const lines = readFileSync(fx('db/rocksalt.optimade.jsonl'), 'utf8').trim().split('\n');
+    const text = [JSON.stringify({ 'x-optimade': { meta: { api_version: '1.2.0' } } }), ...lines].join('\n') + '\n';
+    const r = await readStructureText(text, 'dump.jsonl');
+    expect(r.map((x) => x.block)).toEqual(['wyckoff-LiCl', 'wyckoff-LiI']);
+    const single = await readStructureText(JSON.stringify({ data: JSON.parse(lines[1]!), meta: {} }), 'one.json');
+    expect(single.map((x) => x.block)).toEqual(['wyckoff-LiI']);
+    expect(single[0]!.structure!.sites.length).toBe(8);
+  });
+
   it('flattened OPTIMADE entries, species given only as symbols, and fractional oxidation states', async () => {
     const entry = {
       id: 'flat-1',
