@@ -6,6 +6,9 @@ import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalP
 import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
+import { checkOutputPaths } from '../output-paths.js';
+import { checkLandscapeSize } from '../landscape-guard.js';
+import { checkMobileIonPresent } from '../../bvse/mobile-ion.js';
 import { parseIon } from '../../bvse/ion.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
@@ -40,6 +43,9 @@ export const landscape: Command = {
       description: 'percolation dimension whose path --profile draws (default: the dimension screens rank by)',
     },
     json: { type: 'boolean', description: 'print the result as JSON' },
+    'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: refuse a grid with more points (exit 2, before computing)' },
+    'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
+    'allow-absent-ion': { type: 'boolean', description: 'compute even when the mobile ion is not in the structure (a probe of an inserted ion, marked as such)' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
   },
   async run({ positionals, values }) {
@@ -60,8 +66,20 @@ export const landscape: Command = {
     if (!/^[123]$/.test(profileDimText)) throw new UsageError(`--profile-dimension must be 1, 2 or 3, got '${profileDimText}'`);
     const profileDim = dimensionOf(profileDimText);
 
+    const maxGridPoints = positiveNumber(values, 'max-grid-points', true);
+    const maxSites = positiveNumber(values, 'max-sites', true);
+    // Output files are checked before the computation, not after it.
+    checkOutputPaths([
+      ['--grd', str(values, 'grd')],
+      ['--cube', str(values, 'cube')],
+      ['--path', str(values, 'path')],
+      ['--profile', str(values, 'profile')],
+    ]);
+
     const file = positionals[0]!;
     const structure = await readOneStructure(file, str(values, 'block'), 'landscape');
+    checkLandscapeSize(structure, resolution, { maxGridPoints, maxSites });
+    const probeNote = checkMobileIonPresent(structure, ionText, flag(values, 'allow-absent-ion'));
     const backend = await selectBackend(kind, {
       ...(adapter ? { adapter } : {}),
       ...(threads ? { threads } : {}),
@@ -74,6 +92,7 @@ export const landscape: Command = {
       await backend.dispose();
     }
 
+    if (probeNote) r.warnings.push(probeNote);
     const written: string[] = [];
     const grd = str(values, 'grd');
     if (grd) {
