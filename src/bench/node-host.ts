@@ -74,7 +74,7 @@ function countRows(path: string): { rows: number; errors: number } {
 }
 
 const PIPELINE_METHOD =
-  'bvscape screen (runScreen) with its default settings (see params), one worker per core, grids on the backend: structures / wall time of a whole run, worker start-up included';
+  'bvscape screen (runScreen) with its default settings (see params; --quick: at 0.2 Å), one worker per core, grids on the backend: structures / wall time of a whole run, worker start-up included';
 
 export function nodeHost(progress: (msg: string) => void): BenchHost {
   const dir = structuresDir();
@@ -90,14 +90,14 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
       return (u.user + u.system) / 1e6;
     },
     pipelineMethod: PIPELINE_METHOD,
-    async runPipeline(spec: BenchBackendSpec, files: string[], copies: number): Promise<PipelineRun> {
+    async runPipeline(spec: BenchBackendSpec, files: string[], copies: number, resolution: number | null): Promise<PipelineRun> {
       const work = mkdtempSync(join(tmpdir(), 'bvscape-bench-'));
       try {
         const inputs = join(work, 'in');
         mkdirSync(inputs);
         for (const f of files) for (let k = 0; k < copies; k++) copyFileSync(join(dir, f), join(inputs, f.replace(/\.cif$/, `_${k}.cif`)));
         const out = join(work, 'rows.jsonl');
-        const config = screenConfig();
+        const config = screenConfig(resolution !== null ? { resolution } : {});
         const workers = availableParallelism();
         const t0 = performance.now();
         const report = await runScreen({
@@ -116,7 +116,8 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
         });
         const ms = performance.now() - t0;
         const { errors } = countRows(out);
-        const params = { ions: config.ions.join(','), resolution: config.resolution, model: config.model, workers };
+        const mode = (config as { mode?: string }).mode ?? 'uniform';
+        const params = { ions: config.ions.join(','), resolution: config.resolution, mode, model: config.model, workers };
         return { structures: report.structuresRun, failedRows: errors, ms, params };
       } finally {
         rmSync(work, { recursive: true, force: true });

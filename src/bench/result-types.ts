@@ -102,6 +102,10 @@ export interface BenchSettings {
   barrier_resolution: number;
   /** Copies of each bundled structure in one pipeline run. */
   pipeline_copies: number;
+  /** Timed pipeline runs (no warm-up: each run starts its own workers). */
+  pipeline_repeats: number;
+  /** Grid spacing of the pipeline runs; null: the screen's default. */
+  pipeline_resolution: number | null;
 }
 
 export interface BenchResult {

@@ -25,7 +25,7 @@ function fig(over: Partial<Figure>): Figure {
 function result(figures: Figure[], over: Partial<BenchResult> = {}): BenchResult {
   return {
     schema: 'bvscape-bench', schema_version: 1, bvscape_version: '0.1.0', created: '2026-12-04T20:00:00.000Z', mode: 'quick',
-    settings: { repeats: 3, warmups: 1, busy_spread: 0.2, min_sample_s: 0.25, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1 },
+    settings: { repeats: 3, warmups: 1, busy_spread: 0.2, min_sample_s: 0.25, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1, pipeline_repeats: 3, pipeline_resolution: 0.2 },
     machine: { environment: 'node', cpu_model: 'Test CPU', cpu_cores: 2, memory_bytes: 8 * 2 ** 30, os: 'Linux', node: 'v20', dawn: null, browser: null, load_average: null },
     structures: [{ id: 'LiCl_rocksalt', file: 'LiCl_rocksalt.cif', formula: 'LiCl', sites: 8, size: 'small', ions: ['Li+'], source: 'Wyckoff' }],
     backends: [
@@ -79,7 +79,10 @@ describe('bench results schema', () => {
   it('the shipped schema file is the one the validator reads', () => {
     const file = JSON.parse(readFileSync(join(ROOT, 'src/bench/bench-result.schema.json'), 'utf8'));
     expect(file.properties.schema_version.const).toBe(BENCH_SCHEMA_VERSION);
-    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).files).toContain('src');
+    // Both ship with the package (`files`): the structures are read at run time, the schema is for users' tools.
+    const files = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).files as string[];
+    expect(files).toContain('src/bench/structures');
+    expect(files).toContain('src/bench/bench-result.schema.json');
   });
 });
 

@@ -15,7 +15,7 @@ import { ROOT, tempDir } from '../screen/helpers.js';
 const CLI = join(ROOT, 'dist/cli.js');
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 600_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,7 +45,7 @@ function checkRun(r: BenchResult, kind: 'cpu' | 'webgpu'): void {
   expect(of('peak_rss_bytes')[0]!.median).toBeGreaterThan(20 * 2 ** 20);
   expect(of('percolation_points_per_s')).toHaveLength(1);
   for (const f of r.figures) {
-    expect(f.samples.length).toBe(f.id === 'peak_rss_bytes' ? 1 : r.settings.repeats);
+    expect(f.samples.length).toBe(f.id === 'peak_rss_bytes' ? 1 : f.id === 'pipeline_structures_per_hour' ? r.settings.pipeline_repeats : r.settings.repeats);
     for (const x of f.samples) expect(Number.isFinite(x) && x > 0).toBe(true);
     expect(f.min).toBeLessThanOrEqual(f.median);
     expect(f.median).toBeLessThanOrEqual(f.max);
@@ -72,7 +72,7 @@ describe.sequential('bvscape bench (CLI)', () => {
     expect(r.stdout).toMatch(/^bvscape bench \S+, quick mode/);
     expect(r.stdout).toMatch(/energy kernel\s+Li7La3Zr2O12_cubic\/Li\+\s+cpu\s+\S+ pair terms\/s/);
     expect(r.stdout).not.toMatch(/\[1\//);
-  }, 240_000);
+  }, 600_000);
 
   const second = join(dir, 'second.json');
 
@@ -88,19 +88,25 @@ describe.sequential('bvscape bench (CLI)', () => {
     const a = JSON.parse(readFileSync(first, 'utf8')) as BenchResult;
     const sameBackend = rows.filter((l) => /\s(cpu|host)\s/.test(l) && !/best \(/.test(l));
     expect(sameBackend).toHaveLength(a.figures.length);
-    for (const row of sameBackend) {
-      const ratio = Number(/([\d.]+)x( !)?$/.exec(row)![1]);
-      // Same machine, same work: near 1. The band is wide because the machine is shared with other jobs.
-      expect(ratio, row).toBeGreaterThan(0.2);
-      expect(ratio, row).toBeLessThan(5);
+    // Same machine, same work: near 1. The bands are wide because the test machine is shared with other jobs
+    // (a single-threaded figure on 2 cores under a load of 20 swings by several times): each ratio within 10x,
+    // and their median within 2x.
+    const ratios = sameBackend.map((row) => Number(/([\d.]+)x( !)?$/.exec(row)![1]));
+    for (const [i, ratio] of ratios.entries()) {
+      expect(ratio, sameBackend[i]).toBeGreaterThan(0.1);
+      expect(ratio, sameBackend[i]).toBeLessThan(10);
     }
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const mid = sorted[sorted.length >> 1]!;
+    expect(mid, compare).toBeGreaterThan(0.5);
+    expect(mid, compare).toBeLessThan(2);
     // --backend all adds one "best of each run" row per figure that has a backend (kernel cases, barriers, pipeline, memory).
     expect(rows.filter((l) => /best \(/.test(l))).toHaveLength(RUN_GPU ? a.figures.filter((f) => f.backend !== null).length : 0);
     // Only --repeats differs, which is not a param of any figure: no row is flagged.
     expect(compare).not.toMatch(/different settings/);
     expect(compare).toMatch(/ratio > 1: this run is better/);
     checkRun(JSON.parse(readFileSync(second, 'utf8')) as BenchResult, 'cpu');
-  }, 240_000);
+  }, 600_000);
 
   it('--load and --compare compare two saved runs without measuring; a file that is not a result is refused', () => {
     const r = cli(['bench', '--load', first, '--compare', first]);
