@@ -175,6 +175,38 @@ export class NoAdapterError extends InputError {
   }
 }
 
+/** A symmetry-operator triplet that cannot be read. The CIF reader rewraps it with file and line. */
+export class SymopSyntaxError extends InputError {
+  override name = 'SymopSyntaxError';
+}
+
+// Errors of a screen (batch run). Their names are what a row's error_kind records.
+
+/** A cell too large for the screen's size guard; the row says why. */
+export class SizeGuardError extends InputError {
+  override name = 'SizeGuard';
+}
+
+/** An archive (tar, tgz, zip) that cannot be read. */
+export class ArchiveError extends InputError {
+  override name = 'ArchiveError';
+}
+
+/** A results table that --resume cannot continue. */
+export class ResumeError extends InputError {
+  override name = 'ResumeError';
+}
+
+/** The results table is held by another running screen. */
+export class OutputLockedError extends InputError {
+  override name = 'OutputLocked';
+}
+
+/** Shards that cannot be merged into one table. */
+export class MergeError extends InputError {
+  override name = 'MergeError';
+}
+
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }

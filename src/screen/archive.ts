@@ -3,12 +3,10 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip, inflateRawSync } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { ArchiveError } from '../errors.js';
 import { maxFileBytes } from '../structure/size-limit.js';
 
-export class ArchiveError extends InputError {
-  override name = 'ArchiveError';
-}
+export { ArchiveError }; // defined with the other error classes in src/errors.ts
 
 export type ArchiveKind = 'tar' | 'tgz' | 'zip';
 

@@ -1,7 +1,7 @@
 // The built-in per-structure processor: read -> oxidation states -> BVSE grid -> percolation,
 // through computeLandscape. Grids go to the main thread's backend (the GPU, or the CPU pool) when
 // the screen runs it there; percolation stays in this worker. Also the size guard for huge cells.
-import { InputError } from '../errors.js';
+import { SizeGuardError } from '../errors.js';
 import { gridForResolution, gridPointCount, type EnergyBackend } from '../backends/types.js';
 import { createCpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
@@ -15,10 +15,7 @@ import { errorInfo } from './run-entry.js';
 import { mainThreadBackend } from './worker-main.js';
 import type { IonOutcome, ParsedStructure, ScreenConfig, StructureDescription, StructureProcessor } from './types.js';
 
-/** A cell too large for the size guard; the row says why. */
-export class SizeGuardError extends InputError {
-  override name = 'SizeGuard';
-}
+export { SizeGuardError }; // defined with the other error classes in src/errors.ts
 
 const SYMPREC = 0.1;
 

@@ -4,11 +4,9 @@
 // host is stale (a killed run) and is taken over; a live owner, or one on another host, is refused.
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { InputError } from '../errors.js';
+import { InputError, OutputLockedError } from '../errors.js';
 
-export class OutputLockedError extends InputError {
-  override name = 'OutputLocked';
-}
+export { OutputLockedError }; // defined with the other error classes in src/errors.ts
 
 interface LockInfo {
   pid: number;

@@ -2,14 +2,12 @@
 // screen (same options and input digest), that every shard 1..N is there exactly once and
 // complete, and that no structure appears twice.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { MergeError } from '../errors.js';
 import { parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { canonicalJson, isHeader, metaPath, readHeader, writeMeta } from './output.js';
 import type { ScreenHeader } from './types.js';
 
-export class MergeError extends InputError {
-  override name = 'MergeError';
-}
+export { MergeError }; // defined with the other error classes in src/errors.ts
 
 export interface MergeReport {
   shards: number;

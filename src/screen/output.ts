@@ -6,13 +6,11 @@
 // it in one call. Tables written before the sidecar existed keep their header as line 1; every
 // reader here still takes them.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, ResumeError } from '../errors.js';
 import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import type { ScreenHeader, ScreenRow } from './types.js';
 
-export class ResumeError extends InputError {
-  override name = 'ResumeError';
-}
+export { ResumeError }; // defined with the other error classes in src/errors.ts
 
 /** JSON with object keys sorted, so two configs compare equal whatever their key order. */
 export function canonicalJson(v: unknown): string {

@@ -20,7 +20,7 @@ import initMoyo, {
   type MoyoHallSymbolEntry,
   type MoyoOperation,
 } from '@spglib/moyo-wasm';
-import { InputError } from '../errors.js';
+import { SymopSyntaxError } from '../errors.js';
 import type { SpaceGroupInfo, Structure } from './types.js';
 import type { Vec3 } from './lattice.js';
 import { primitiveCell } from './primitive.js';
@@ -31,10 +31,7 @@ export interface SymOp {
   trans: [number, number, number];
 }
 
-/** A symmetry-operator triplet that cannot be read. The CIF reader rewraps it with file and line. */
-export class SymopSyntaxError extends InputError {
-  override name = 'SymopSyntaxError';
-}
+export { SymopSyntaxError }; // defined with the other error classes in src/errors.ts
 
 // ---- Operator triplets -------------------------------------------------------------------------
 
