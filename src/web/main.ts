@@ -13,7 +13,7 @@ import { cubeText, grdText, resultJson } from './compute.js';
 import { clearError, describe, download, setStatus, showError, ui } from './dom.js';
 import { setupLevelSlider } from './level-slider.js';
 import { Pipeline, PipelineError, RunCancelled } from './pipeline-client.js';
-import type { RunRequest } from './pipeline-protocol.js';
+import type { LandscapeData, RunRequest } from './pipeline-protocol.js';
 import { oxiOverrides, showDualIon, showLegend, showOxiTable, showTable, type DualColumn } from './results.js';
 import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, TOGGLES, type Settings } from './settings-hash.js';
 import { fromWorker, type Shown } from './shown.js';
@@ -150,6 +150,13 @@ async function run(startedAt = performance.now()): Promise<void> {
   let warnings: string[] = [];
   let assigned: Record<string, number[]> = {};
   const next: DualColumn[] = [];
+  const pending: { landscape: LandscapeData; at: number }[] = [];
+  const timingsOf = (l: LandscapeData, fileToBarriers: number): Record<string, number> => ({
+    read: readMs,
+    grid: l.timingsMs.grid ?? 0,
+    percolation: l.timingsMs.percolation ?? 0,
+    fileToBarriers,
+  });
   try {
     const req = request(file);
     const info = await pipeline.backend(backendChoice());
@@ -163,25 +170,27 @@ async function run(startedAt = performance.now()): Promise<void> {
         warnings = m.warnings;
       },
       onAssigned: (states) => (assigned = states),
-      onIon: (index, ion, result, error) => {
-        if (!result) {
+      onLandscape: (index, ion, landscape) => {
+        pending[index] = { landscape, at: performance.now() - startedAt };
+        if (index === 0) {
+          // The barriers go into the table now; paths, sites and the view follow.
+          const s = fromWorker(file.name, landscape, { paths: [], sites: null, ms: 0 }, timingsOf(landscape, pending[index]!.at));
+          s.landscape.warnings.unshift(...warnings);
+          showTable(file.name, s.landscape, s.timings, device);
+          document.body.dataset.barriers = 'shown';
+        }
+      },
+      onExtra: (index, ion, extra, error) => {
+        const got = pending[index];
+        if (!got || !extra) {
           next[index] = { ion, shown: null, error: error ? describe(new PipelineError(error)) : 'failed' };
           return;
         }
-        const timings: Record<string, number> = {
-          read: readMs,
-          grid: result.landscape.timingsMs.grid ?? 0,
-          percolation: result.landscape.timingsMs.percolation ?? 0,
-          paths: result.extra.ms,
-          fileToBarriers: performance.now() - startedAt,
-        };
-        const s = fromWorker(file.name, result, timings);
+        const timings = { ...timingsOf(got.landscape, got.at), paths: extra.ms };
+        const s = fromWorker(file.name, got.landscape, extra, timings);
         if (index === 0) s.landscape.warnings.unshift(...warnings);
         next[index] = { ion: s.landscape.ion, shown: s, error: null };
-        if (index === 0) {
-          showTable(file.name, s.landscape, timings, device);
-          document.body.dataset.barriers = 'shown';
-        }
+        if (index === 0) showTable(file.name, s.landscape, timings, device);
       },
     });
     columns = next.filter(Boolean);

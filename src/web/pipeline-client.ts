@@ -3,7 +3,8 @@
 // worker (its GPU work and CPU sub-workers stop with it) and starting a fresh one.
 import type { BackendKind } from '../backends/select.js';
 import type { ErrorReport } from '../errors.js';
-import type { IonResult, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
+import type { PathsAndSites } from './compute.js';
+import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
 
 export interface BackendInfo {
   kind: string;
@@ -16,7 +17,8 @@ export interface RunHandlers {
   onProgress?(phase: string): void;
   onRead?(info: { readMs: number; warnings: string[]; ions: string[] }): void;
   onAssigned?(states: Record<string, number[]>): void;
-  onIon?(index: number, ion: string, result: IonResult | null, error: ErrorReport | null): void;
+  onLandscape?(index: number, ion: string, landscape: LandscapeData): void;
+  onExtra?(index: number, ion: string, extra: PathsAndSites | null, error: ErrorReport | null): void;
 }
 
 /** Thrown (rejected) when a newer run or a backend change cancelled this one. */
@@ -95,8 +97,11 @@ export class Pipeline {
       case 'assigned':
         run.handlers.onAssigned?.(m.states);
         break;
-      case 'ion':
-        run.handlers.onIon?.(m.index, m.ion, m.result, m.error);
+      case 'landscape':
+        run.handlers.onLandscape?.(m.index, m.ion, m.landscape);
+        break;
+      case 'extra':
+        run.handlers.onExtra?.(m.index, m.ion, m.extra, m.error);
         break;
       case 'done':
         this.current = null;

@@ -29,11 +29,6 @@ export type PipelineJob =
 export type LandscapeData = Omit<LandscapeResult, 'structure'> & { structure: StructureData };
 export type StructureData = Omit<Structure, 'lattice'> & { lattice: { matrix: Float64Array } };
 
-export interface IonResult {
-  landscape: LandscapeData;
-  /** Paths, sites and their classes, as compute.ts's pathsAndSites makes them. */
-  extra: PathsAndSites;
-}
 
 export type PipelineReply =
   | { type: 'backend'; kind: string; description: string; note: string }
@@ -42,6 +37,9 @@ export type PipelineReply =
   | { type: 'read'; id: number; readMs: number; warnings: string[]; ions: string[] }
   /** Oxidation states per element as assigned without overrides (empty when no assignment exists). */
   | { type: 'assigned'; id: number; states: Record<string, number[]> }
-  | { type: 'ion'; id: number; index: number; ion: string; result: IonResult | null; error: ErrorReport | null }
+  /** One ion's landscape (barriers, energies), sent as soon as it is computed. */
+  | { type: 'landscape'; id: number; index: number; ion: string; landscape: LandscapeData }
+  /** Then its paths, sites and their classes (compute.ts's pathsAndSites), or the error that ion ended with. */
+  | { type: 'extra'; id: number; index: number; ion: string; extra: PathsAndSites | null; error: ErrorReport | null }
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; error: ErrorReport };

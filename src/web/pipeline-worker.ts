@@ -12,7 +12,7 @@ import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon, parseIon } from '../bvse/ion.js';
 import type { Structure } from '../structure/types.js';
 import { pathsAndSites, readFirstStructure } from './compute.js';
-import type { IonResult, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
+import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<PipelineJob>) => void) | null;
@@ -76,16 +76,17 @@ async function run(id: number, req: RunRequest): Promise<void> {
         model: req.model,
         ...(req.oxi ? { oxi: req.oxi } : {}),
       });
-      post({ type: 'progress', id, phase: `${ion}: paths and sites` });
-      const extra = pathsAndSites(r);
-      const result: IonResult = { landscape: { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } }, extra };
+      // The numbers first (the page shows the barriers at once; the energies are copied, the worker still needs them).
+      const landscape: LandscapeData = { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } };
+      post({ type: 'landscape', id, index, ion, landscape });
       // The states the page's table starts from: the assignment without overrides (this run's, when it had none).
       if (index === 0) post({ type: 'assigned', id, states: statesOf(req.oxi ? assignedWithoutOverrides(structure) : r.structure) });
-      post({ type: 'ion', id, index, ion, result, error: null }, [r.energies.buffer]);
+      post({ type: 'progress', id, phase: `${ion}: paths and sites` });
+      post({ type: 'extra', id, index, ion, extra: pathsAndSites(r), error: null });
     } catch (e) {
       // The first ion's failure is the run's error; a dual-ion partner's failure is shown in its column.
       if (index === 0) throw e;
-      post({ type: 'ion', id, index, ion, result: null, error: errorReport(e) });
+      post({ type: 'extra', id, index, ion, extra: null, error: errorReport(e) });
     }
   }
   post({ type: 'done', id });

@@ -2,7 +2,7 @@
 import type { LandscapeResult } from '../landscape.js';
 import { Lattice } from '../structure/lattice.js';
 import type { PathsAndSites } from './compute.js';
-import type { IonResult } from './pipeline-protocol.js';
+import type { LandscapeData } from './pipeline-protocol.js';
 
 export interface Shown {
   file: string;
@@ -11,9 +11,8 @@ export interface Shown {
   timings: Record<string, number>;
 }
 
-/** The worker's result with its Lattice object rebuilt. */
-export function fromWorker(file: string, r: IonResult, timings: Record<string, number>): Shown {
-  const l = r.landscape;
+/** The worker's landscape with its Lattice object rebuilt, and its paths and sites. */
+export function fromWorker(file: string, l: LandscapeData, extra: PathsAndSites, timings: Record<string, number>): Shown {
   const landscape = { ...l, structure: { ...l.structure, lattice: new Lattice(l.structure.lattice.matrix) } } as LandscapeResult;
-  return { file, landscape, extra: r.extra, timings };
+  return { file, landscape, extra, timings };
 }
