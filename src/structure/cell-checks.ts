@@ -6,6 +6,9 @@ import type { Lattice } from './lattice.js';
 /** No crystal repeats in less than this (Å): the shortest known lattice periods are about 2 Å. */
 export const MIN_LATTICE_PERIOD = 1;
 
+/** Most sites a structure may have after symmetry expansion (10x screen's default --max-sites); refused before expanding. */
+export const MAX_CELL_SITES = 200_000;
+
 /** A fractional coordinate beyond this is not a position in or near the cell (precision is gone too). */
 export const MAX_ABS_FRACTIONAL = 1000;
 

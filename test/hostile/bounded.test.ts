@@ -118,6 +118,21 @@ describe('space-group detection stays bounded', () => {
     expect(r.stdout).toMatch(/space group/);
   });
 
+  it('a CIF whose expansion would exceed the site limit is refused before expanding (was minutes and gigabytes)', () => {
+    const dir = tempDir();
+    const next = rng(11);
+    const ops = Array.from({ length: 250 }, (_, k) => `'x+${k}/250,y,z'`).join('\n');
+    const atoms = Array.from({ length: 1000 }, (_, i) => `${i % 2 ? 'Li' : 'Cl'}${i} ${i % 2 ? 'Li' : 'Cl'} ${next().toFixed(5)} ${next().toFixed(5)} ${next().toFixed(5)}`).join('\n');
+    writeFileSync(
+      join(dir, 'big.cif'),
+      `data_big\n_cell_length_a 900\n_cell_length_b 30\n_cell_length_c 30\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n` +
+        `loop_\n_symmetry_equiv_pos_as_xyz\n${ops}\nloop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n${atoms}\n`,
+    );
+    const r = cli(['landscape', join(dir, 'big.cif'), '--ion', 'Li', '--backend', 'cpu'], { timeoutMs: 45_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/the cell would hold up to 250000 sites \(1000 atom sites x 250 symmetry operators\), more than the 200000/);
+  });
+
   it('pure translations and the primitive cell of a 2x2x2 rock-salt supercell', () => {
     const { positions, types, a } = liclSupercell(2);
     const cell = { matrix: [a, 0, 0, 0, a, 0, 0, 0, a], positions, types };

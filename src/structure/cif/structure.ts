@@ -21,7 +21,7 @@
 import { StructureError } from '../../errors.js';
 import { canonicalElement } from '../elements.js';
 import { Lattice, type Vec3 } from '../lattice.js';
-import { badFractional, cellTooSmall } from '../cell-checks.js';
+import { badFractional, cellTooSmall, MAX_CELL_SITES } from '../cell-checks.js';
 import { PeriodicCellList } from '../cell-list.js';
 import {
   hallEntry,
@@ -685,6 +685,11 @@ export function structureFromBlock(block: CifBlock, file: string, opts: BuildOpt
     ctx.warnings.push(`${what} do not fit the cell exactly (${cell}; metric misfit ${misfit.toExponential(1)})`);
   }
 
+  // Refuse before expanding: merging a million positions takes minutes and gigabytes.
+  const mostOps = Math.max(1, ...sym.candidates.map((c) => c.ops.length));
+  if (asym.length * mostOps > MAX_CELL_SITES) {
+    fail(ctx, `the cell would hold up to ${asym.length * mostOps} sites (${asym.length} atom sites x ${mostOps} symmetry operators), more than the ${MAX_CELL_SITES} a structure may have`);
+  }
   let best: Expanded | null = null;
   let bestNote: string | undefined;
   for (const cand of sym.candidates) {
