@@ -1,13 +1,12 @@
-// The preview page: wiring between the controls, the pipeline worker (pipeline-client.ts), the 3D view
-// (view.ts), the result panels (results.ts), the slice (slice.ts) and the shareable settings
-// (settings-hash.ts).
+// The preview page: wiring between the inputs (file-input.ts, the controls in dom.ts), the pipeline
+// worker (pipeline-client.ts), the 3D view (view.ts), the result panels (results.ts, level-slider.ts),
+// the slice (slice-panel.ts) and the shareable settings (settings-hash.ts).
 //
 // State shown to tests and scripts: body[data-status] is loading | ready | busy | done | error;
 // body[data-barriers] = shown once the barriers are in the table; #results cells carry data-key /
 // data-value; the canvas counts drawn frames in data-frames; window.bvscapePreview holds the last
 // timings, the slice's values and a frame-rate probe.
 import type { BackendKind } from '../backends/select.js';
-import { DIMENSIONS } from '../percolation/types.js';
 import { profileSvg } from '../report/profile-svg.js';
 import { cubeText, grdText, resultJson } from './compute.js';
 import { clearError, describe, download, setStatus, showError, ui } from './dom.js';
@@ -17,8 +16,8 @@ import type { LandscapeData, RunRequest } from './pipeline-protocol.js';
 import { oxiOverrides, showDualIon, showLegend, showOxiTable, showTable, type DualColumn } from './results.js';
 import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, TOGGLES, type Settings } from './settings-hash.js';
 import { fromWorker, type Shown } from './shown.js';
-import { colorRange, computeSlice, reduceHkl, type Slice } from './slice.js';
-import { slicePngDataUrl, sliceSvg, type SliceThreshold } from './slice-view.js';
+import { SlicePanel, type ShownSlice } from './slice-panel.js';
+import { FileInput, fetchText } from './file-input.js';
 import { View } from './view.js';
 
 const preview = {
@@ -27,7 +26,9 @@ const preview = {
   lastResult: null as Record<string, unknown> | null,
   renderer: '',
   /** The slice on screen: geometry and values (eV) per pixel. */
-  slice: null as (Omit<Slice, 'values'> & { values: number[]; range: [number, number] }) | null,
+  get slice(): ShownSlice | null {
+    return slicePanel.shown;
+  },
   cancelledRuns: () => pipeline.cancelled,
   measureFps: (msDuration?: number) => view.measureFps(msDuration),
   /** Where an atom / site / saddle is drawn (canvas-client px), for scripted hovering. */
@@ -35,6 +36,7 @@ const preview = {
 };
 (window as unknown as { bvscapePreview: typeof preview }).bvscapePreview = preview;
 
+const slicePanel = new SlicePanel(() => updateLink());
 const pipeline = new Pipeline(new URL('./pipeline-worker.js', import.meta.url));
 const view = new View(
   { canvas: ui.canvas, placeholder: ui.placeholder, tooltip: ui.tooltip, axisLabels: ui.axisLabels },
@@ -235,7 +237,7 @@ function display(s: Shown, reframe: boolean): void {
       updateLink();
     },
   );
-  updateSlice();
+  slicePanel.update(s);
   const path = s.extra.paths[0];
   ui.profile.innerHTML = path ? profileSvg(path, { title: `${r.formula}: ${r.ion} ${path.dimension} path` }) : `<figcaption>No percolating path below E_min + ${r.percolation?.encut ?? '?'} eV.</figcaption>`;
   ui.profileSvg.disabled = !path;
@@ -261,42 +263,6 @@ function fillIonOptions(r: Shown['landscape']): void {
   const values = ['Li', 'Na+', 'K+', 'Mg2+', 'Ag+', ...[...anions].sort()];
   ui.ionOptions.replaceChildren(...values.map((v) => new Option(v, v)));
 }
-
-// ---- slice --------------------------------------------------------------------------------------
-
-let sliceSvgText = '';
-
-function updateSlice(): void {
-  ui.sliceOffsetValue.textContent = Number(ui.sliceOffset.value).toFixed(2);
-  if (!shown) return;
-  const r = shown.landscape;
-  try {
-    const hkl = reduceHkl([Number(ui.sliceH.value), Number(ui.sliceK.value), Number(ui.sliceL.value)]);
-    const slice = computeSlice(r.energies, r.grid, r.structure.lattice.matrix, { hkl, offset: Number(ui.sliceOffset.value) });
-    const range = colorRange(r.eMin, DIMENSIONS.map((d) => r.barriers[d]));
-    const merged = new Map<string, string[]>();
-    for (const d of DIMENSIONS) {
-      const b = r.barriers[d];
-      if (b !== null) merged.set(b.toFixed(4), [...(merged.get(b.toFixed(4)) ?? []), d]);
-    }
-    const thresholds: SliceThreshold[] = [...merged].map(([b, dims]) => ({ label: dims.join('/'), energy: r.eMin + Number(b) }));
-    const title = `${r.formula}: ${r.ion} BVSE, (${hkl.join(' ')}) plane at ${Number(ui.sliceOffset.value).toFixed(2)} d`;
-    sliceSvgText = sliceSvg(slice, r.structure.lattice.matrix, range, thresholds, r.eMin, title, slicePngDataUrl(slice, range));
-    ui.slice.innerHTML = sliceSvgText;
-    ui.slice.dataset.hkl = hkl.join(',');
-    const { values, ...geometry } = slice;
-    preview.slice = { ...geometry, values: Array.from(values), range };
-  } catch (e) {
-    ui.slice.innerHTML = `<figcaption>${describe(e)}</figcaption>`;
-    sliceSvgText = '';
-  }
-}
-
-for (const input of [ui.sliceH, ui.sliceK, ui.sliceL, ui.sliceOffset])
-  input.addEventListener('input', () => {
-    updateSlice();
-    updateLink();
-  });
 
 // ---- view controls ------------------------------------------------------------------------------
 
@@ -334,7 +300,7 @@ ui.json.addEventListener('click', () => {
 ui.png.addEventListener('click', () => {
   view.snapshotPng().then((blob) => download(`${stem()}_view.png`, blob), (e) => showError(describe(e)));
 });
-ui.sliceSvg.addEventListener('click', () => sliceSvgText && download(`${stem()}_slice_${ui.slice.dataset.hkl?.replace(/,/g, '') ?? ''}.svg`, sliceSvgText, 'image/svg+xml'));
+ui.sliceSvg.addEventListener('click', () => slicePanel.svg && download(`${stem()}_slice_${ui.slice.dataset.hkl?.replace(/,/g, '') ?? ''}.svg`, slicePanel.svg, 'image/svg+xml'));
 ui.profileSvg.addEventListener('click', () => {
   const svg = ui.profile.querySelector('svg');
   if (svg) download(`${stem()}_profile.svg`, svg.outerHTML, 'image/svg+xml');
@@ -357,52 +323,7 @@ function open(name: string, text: string, fixture: boolean, startedAt = performa
   void run(startedAt);
 }
 
-async function openFile(file: File): Promise<void> {
-  const startedAt = performance.now();
-  try {
-    open(file.name, await file.text(), false, startedAt);
-  } catch (e) {
-    showError(`${file.name}: cannot read the file: ${describe(e)}`);
-  }
-}
-
-ui.fileInput.addEventListener('change', () => {
-  const f = ui.fileInput.files?.[0];
-  if (f) void openFile(f);
-  // Cleared, so that choosing the same file again (after editing it) fires `change` again.
-  ui.fileInput.value = '';
-});
-for (const type of ['dragenter', 'dragover'] as const)
-  ui.drop.addEventListener(type, (e) => {
-    e.preventDefault();
-    ui.drop.classList.add('dragover');
-  });
-ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('dragover'));
-// A file dropped anywhere on the page opens (and must not navigate away).
-window.addEventListener('dragover', (e) => e.preventDefault());
-window.addEventListener('drop', (e) => {
-  e.preventDefault();
-  ui.drop.classList.remove('dragover');
-  const f = e.dataTransfer?.files[0];
-  if (f) void openFile(f);
-});
-
-const fixtureTexts = new Map<string, string>();
-async function fetchText(url: string): Promise<string> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
-  return res.text();
-}
-async function openFixture(name: string): Promise<void> {
-  const startedAt = performance.now();
-  try {
-    const text = fixtureTexts.get(name) ?? (await fetchText(`fixtures/${encodeURIComponent(name)}`));
-    open(name, text, true, startedAt);
-  } catch (e) {
-    showError(describe(e));
-  }
-}
-ui.openFixture.addEventListener('click', () => ui.fixture.value && void openFixture(ui.fixture.value));
+const files = new FileInput(open, showError);
 ui.compute.addEventListener('click', () => void run());
 ui.ion.addEventListener('keydown', (e) => e.key === 'Enter' && void run());
 for (const el of [ui.resolution, ui.backend, ui.ion, ui.model, ui.dualIon])
@@ -429,13 +350,7 @@ async function start(): Promise<void> {
   const settings = decodeSettings(legacy.toString() + '&' + location.hash.replace(/^#/, ''));
   applySettings(settings);
 
-  const fixtures = fetch('fixtures/index.json')
-    .then((r) => (r.ok ? (r.json() as Promise<string[]>) : []))
-    .then(async (names) => {
-      for (const n of names) ui.fixture.add(new Option(n, n));
-      await Promise.all(names.map(async (n) => fixtureTexts.set(n, await fetchText(`fixtures/${encodeURIComponent(n)}`))));
-    })
-    .catch((e) => console.warn(`fixtures not loaded: ${describe(e)}`));
+  const fixtures = files.loadFixtures();
   const viewReady = view.init().then((kind) => (preview.renderer = kind));
   // Starting the compute device now keeps it out of the time from file to barriers.
   const deviceReady = pipeline.backend(backendChoice()).then(
@@ -452,9 +367,9 @@ async function start(): Promise<void> {
   // A file named in the link, handed over by `bvscape preview FILE`, or named in the query string.
   try {
     const initial = query.get('file');
-    if (settings.fixture && fixtureTexts.has(settings.fixture)) {
+    if (settings.fixture && files.fixtureTexts.has(settings.fixture)) {
       ui.fixture.value = settings.fixture;
-      open(settings.fixture, fixtureTexts.get(settings.fixture)!, true);
+      open(settings.fixture, files.fixtureTexts.get(settings.fixture)!, true);
     } else if (initial) {
       open(initial.split('/').pop() ?? initial, await fetchText(initial), false);
     } else {
