@@ -67,6 +67,7 @@ interface Row {
   grid: string;
   backend: string;
   renderer: string;
+  msaa_samples: number;
   to_barriers_ms: number;
   full_result_ms: number;
   fps: number;
@@ -90,6 +91,7 @@ try {
         frames: number;
         meanFrameMs: number;
         renderer: string;
+        samples: number;
         spheres: number;
         triangles: number;
       };
@@ -99,6 +101,7 @@ try {
         grid: table.grid!,
         backend: table.backend!,
         renderer: probe.renderer,
+        msaa_samples: probe.samples,
         to_barriers_ms: Math.round(t.toBarriersMs),
         full_result_ms: Math.round(t.toDoneMs),
         fps: Math.round(probe.fps * 10) / 10,
@@ -119,9 +122,9 @@ try {
 }
 
 console.log(`\nweb preview view: frames/s with the isosurface, ${cell.atoms} atoms (Li4P2O7 ${n}x${n}x${n}), ${resolution} Å, headless Chromium (SwiftShader), ${seconds} s orbit`);
-console.log(['mode', 'atoms', 'grid', 'compute', 'renderer', 'file->barriers (ms)', 'full result (ms)', 'frames/s', 'mean frame (ms)', 'spheres', 'iso triangles'].join(' | '));
+console.log(['mode', 'atoms', 'grid', 'compute', 'renderer', 'MSAA', 'file->barriers (ms)', 'full result (ms)', 'frames/s', 'mean frame (ms)', 'spheres', 'iso triangles'].join(' | '));
 for (const r of rows)
-  console.log([r.mode, r.atoms, r.grid, r.backend, r.renderer, r.to_barriers_ms, r.full_result_ms, r.fps, r.mean_frame_ms, r.spheres, r.triangles].join(' | '));
+  console.log([r.mode, r.atoms, r.grid, r.backend, r.renderer, r.msaa_samples, r.to_barriers_ms, r.full_result_ms, r.fps, r.mean_frame_ms, r.spheres, r.triangles].join(' | '));
 
 const outDir = join(REPO, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });

@@ -1,13 +1,21 @@
-// The WebGPU renderer of the 3D view: instanced sphere impostors, line segments and a translucent isosurface,
-// translucent polyhedra, 4× MSAA with a depth buffer. Opaque geometry first, then the translucent
-// polyhedra and isosurface without depth writes.
+// The WebGPU renderer of the 3D view: instanced sphere impostors, line segments, translucent polyhedra
+// and a translucent isosurface, 4× MSAA (1× on software adapters) with a depth buffer. Opaque geometry
+// first, then the polyhedra and the isosurface without depth writes.
 import shaderSource from './render.wgsl';
 import type { CameraMatrices } from './camera.js';
 import type { IsoMesh } from './isosurface.js';
 import type { Scene } from './scene.js';
 import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
 
-const SAMPLES = 4;
+/** MSAA samples on a hardware GPU. Software rasterizers (SwiftShader, llvmpipe) draw one sample: 4× costs them ~10× per frame. */
+const HARDWARE_SAMPLES = 4;
+
+/** Whether an adapter rasterizes on the CPU (the fallback adapter, SwiftShader, llvmpipe/lavapipe). */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+  if ((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info?.isFallbackAdapter) return true;
+  return /swiftshader|llvmpipe|lavapipe|software/i.test([info?.vendor, info?.architecture, info?.device, info?.description].join(' '));
+}
 /** Frame uniform: mat4 viewProj (64 bytes), vec4 eye, vec4 isoColor. */
 const FRAME_BYTES = 96;
 
@@ -32,13 +40,19 @@ export class WebGpuRenderer implements SceneRenderer {
     const adapter = await gpu.requestAdapter();
     if (!adapter) throw new Error('no WebGPU adapter for drawing');
     const device = await adapter.requestDevice({ label: 'bvscape preview renderer' });
-    return new WebGpuRenderer(canvas, device, gpu.getPreferredCanvasFormat());
+    return new WebGpuRenderer(canvas, device, gpu.getPreferredCanvasFormat(), isSoftwareAdapter(adapter) ? 1 : HARDWARE_SAMPLES);
   }
 
   /** Resolves with a message when the device is lost for any reason but dispose(). */
   readonly lost: Promise<string>;
 
-  private constructor(private readonly canvas: HTMLCanvasElement, private readonly device: GPUDevice, format: GPUTextureFormat) {
+  private constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly device: GPUDevice,
+    format: GPUTextureFormat,
+    /** MSAA samples per pixel (1 on software adapters). */
+    readonly samples: number,
+  ) {
     this.lost = device.lost.then((info) => (info.reason === 'destroyed' ? new Promise<string>(() => {}) : info.message || 'unknown reason'));
     const context = canvas.getContext('webgpu');
     if (!context) throw new Error('canvas.getContext("webgpu") returned null');
@@ -57,7 +71,7 @@ export class WebGpuRenderer implements SceneRenderer {
     const pipelineLayout = device.createPipelineLayout({ label: 'preview pipeline layout', bindGroupLayouts: [layout] });
 
     const depthOpaque: GPUDepthStencilState = { format: 'depth24plus', depthWriteEnabled: true, depthCompare: 'less' };
-    const multisample: GPUMultisampleState = { count: SAMPLES };
+    const multisample: GPUMultisampleState = { count: samples };
     this.spherePipeline = device.createRenderPipeline({
       label: 'preview spheres',
       layout: pipelineLayout,
@@ -209,8 +223,8 @@ export class WebGpuRenderer implements SceneRenderer {
     this.targets?.color.destroy();
     this.targets?.depth.destroy();
     const size = { width, height };
-    const color = this.device.createTexture({ label: 'preview msaa colour', size, sampleCount: SAMPLES, format: this.format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
-    const depth = this.device.createTexture({ label: 'preview depth', size, sampleCount: SAMPLES, format: 'depth24plus', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    const color = this.device.createTexture({ label: 'preview msaa colour', size, sampleCount: this.samples, format: this.format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    const depth = this.device.createTexture({ label: 'preview depth', size, sampleCount: this.samples, format: 'depth24plus', usage: GPUTextureUsage.RENDER_ATTACHMENT });
     this.targets = { width, height, color, depth };
     return this.targets;
   }
@@ -233,12 +247,13 @@ export class WebGpuRenderer implements SceneRenderer {
     const encoder = this.device.createCommandEncoder({ label: 'preview frame' });
     const pass = encoder.beginRenderPass({
       label: 'preview pass',
+      // With MSAA the samples resolve into the canvas; with one sample the pass draws into it directly.
       colorAttachments: [{
-        view: color.createView(),
-        resolveTarget: this.context.getCurrentTexture().createView(),
+        ...(this.samples > 1
+          ? { view: color.createView(), resolveTarget: this.context.getCurrentTexture().createView(), storeOp: 'discard' as const }
+          : { view: this.context.getCurrentTexture().createView(), storeOp: 'store' as const }),
         clearValue: { r: BACKGROUND[0], g: BACKGROUND[1], b: BACKGROUND[2], a: 1 },
         loadOp: 'clear',
-        storeOp: 'discard',
       }],
       depthStencilAttachment: { view: depth.createView(), depthClearValue: 1, depthLoadOp: 'clear', depthStoreOp: 'discard' },
     });

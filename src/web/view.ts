@@ -54,6 +54,7 @@ export class View {
         const r = await WebGpuRenderer.create(this.el.canvas, gpu);
         void r.lost.then((why) => this.onError(`The 3D view lost its GPU device (${why}); reload the page to draw again.`));
         this.renderer = r;
+        this.el.canvas.dataset.samples = String(r.samples);
       } catch (e) {
         console.info(`3D view: WebGPU unavailable (${describeError(e)}); drawing with Canvas 2D`);
       }
@@ -281,7 +282,7 @@ export class View {
   }
 
   /** Orbits continuously for `ms` and reports frames drawn per second (each frame awaited on the GPU). */
-  async measureFps(ms = 3000): Promise<{ fps: number; frames: number; meanFrameMs: number; renderer: string; spheres: number; triangles: number }> {
+  async measureFps(ms = 3000): Promise<{ fps: number; frames: number; meanFrameMs: number; renderer: string; samples: number; spheres: number; triangles: number }> {
     if (!this.renderer) throw new Error('the 3D view is not ready');
     // Measure the full scene: wait for an isosurface still on its way from the worker.
     for (let i = 0; i < 600 && this.el.canvas.dataset.isoPending; i++) await new Promise((r) => setTimeout(r, 50));
@@ -303,6 +304,7 @@ export class View {
       frames,
       meanFrameMs: busy / frames,
       renderer: this.renderer.kind,
+      samples: Number(this.el.canvas.dataset.samples ?? 1),
       spheres: this.scene?.spheres.count ?? 0,
       triangles: Number(this.el.canvas.dataset.triangles ?? 0),
     };
