@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readStructureFile } from '../../src/structure/read.js';
-import { computeLandscape } from '../../src/landscape.js';
+import { assignOxidationStates } from '../../src/bvse/oxidation.js';
+import { buildFramework } from '../../src/bvse/build-framework.js';
+import { gridForResolution } from '../../src/grid/index.js';
+import { percolate } from '../../src/percolation/sweep.js';
 import { findSites } from '../../src/percolation/sites.js';
 import { classifySites, type ClassifiedSites } from '../../src/sites/classify.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
@@ -11,13 +14,19 @@ import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
+/** Sites of a uniform grid at `resolution` (computed here, so the test does not depend on computeLandscape's mode). */
 async function classify(file: string, resolution: number): Promise<ClassifiedSites> {
   const [read] = await readStructureFile(file);
+  const structure = assignOxidationStates(read!.structure!).structure;
+  const framework = buildFramework(structure, { ion: 'Li' });
+  const p = structure.lattice.parameters;
+  const grid = gridForResolution([p.a, p.b, p.c], resolution);
   const backend = createCpuBackend({ threads: 1 });
   try {
-    const r = await computeLandscape(read!.structure!, { ion: 'Li', resolution, backend });
-    const net = findSites(r.energies, r.grid, r.structure.lattice, r.percolation!);
-    return classifySites(net, r.energies, r.grid, r.structure, 'Li');
+    const { energies } = await backend.computeGrid(framework, grid);
+    const perc = percolate(energies, grid);
+    const net = findSites(energies, grid, structure.lattice, perc);
+    return classifySites(net, energies, grid, structure, 'Li');
   } finally {
     await backend.dispose();
   }
