@@ -143,6 +143,14 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     await page.mouse.move(box.x + 2, box.y + 2);
     await page.waitForSelector('#tooltip', { state: 'hidden' });
     for (const el of ['Li', 'O', 'P']) await page.click(`#legend input[data-element="${el}"]`);
+    // With the labels toggle off, hovering an atom shows nothing.
+    await page.click('#show-labels');
+    await waitForFrame(page, (await framesDrawn(page)) - 1);
+    const atom = await page.evaluate(() => (window as any).bvscapePreview.pickPoint('atom'));
+    await page.mouse.move(box.x + atom.x, box.y + atom.y);
+    await page.waitForTimeout(300);
+    expect(await page.isVisible('#tooltip')).toBe(false);
+    await page.click('#show-labels');
     for (const axis of ['a', 'b', 'c']) {
       expect(await page.isVisible(`#axis-${axis}`)).toBe(true);
       const b = (await page.locator(`#axis-${axis}`).boundingBox())!;
