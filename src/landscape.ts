@@ -10,14 +10,38 @@ import { paramSources, type Framework } from './bvse/framework.js';
 import type { EnergyBackend } from './backends/types.js';
 import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
+import type { CpuBackend } from './backends/cpu/driver.js';
 import { percolate } from './percolation/index.js';
+import { refineThresholds } from './refine/adaptive.js';
 import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
+
+/**
+ * 'converged' (the default): thresholds equal to the uniform grid's at `resolution`, found by adaptive refinement
+ * around them (src/refine). 'uniform': one grid at `resolution`, as every peer computes it.
+ */
+export type LandscapeMode = 'converged' | 'uniform';
+export const LANDSCAPE_MODES: readonly LandscapeMode[] = ['converged', 'uniform'];
+/** The finest grid spacing (Å) of every command unless told otherwise. */
+export const DEFAULT_RESOLUTION = 0.05;
+/** The coarsest level of the converged mode (Å). */
+export const DEFAULT_COARSEST = 0.2;
 
 export interface LandscapeOptions {
   /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
   ion: string;
-  /** Grid spacing in Å (default 0.1). */
+  /** The finest grid spacing in Å (default DEFAULT_RESOLUTION, 0.05). */
   resolution?: number;
+  /** 'converged' (default) or 'uniform'. */
+  mode?: LandscapeMode;
+  /** Converged mode: spacing of the coarsest level (Å, default 0.2). */
+  coarsest?: number;
+  /**
+   * Converged mode: 'full' (default) also returns the finest grid (for grid files, paths, sites), 'none' returns
+   * barriers only (what a screen needs; `energies` is then empty and `percolation` null).
+   */
+  gridOutput?: 'full' | 'none';
+  /** CPU backend for the converged mode's curvature bounds; default `backend` when it is a CPU one, else one thread. */
+  cpu?: CpuBackend;
   /** 'bvlain' (default) or 'softbv'. */
   model?: string;
   /** Oxidation-state overrides, element -> state (--oxi). */
@@ -44,7 +68,12 @@ export interface LandscapeResult {
   backend: string;
   framework: Framework;
   grid: GridSpec;
+  /** The finest spacing asked for (Å); the grid's spacing is at most this along every axis. */
   resolution: number;
+  mode: LandscapeMode;
+  /** Converged mode: levels (coarsest included), energies evaluated and the uniform grid's point count. */
+  refinement: { levels: number; pointsEvaluated: number; pointsUniform: number; coarseGrid: GridSpec } | null;
+  /** Energies on `grid` (empty in converged mode with gridOutput 'none'). */
   energies: Float32Array;
   eMin: number;
   eMax: number;
@@ -63,7 +92,7 @@ export interface LandscapeResult {
 
 export async function computeLandscape(s: Structure, opts: LandscapeOptions): Promise<LandscapeResult> {
   const t0 = performance.now();
-  const resolution = opts.resolution ?? 0.1;
+  const resolution = opts.resolution ?? DEFAULT_RESOLUTION;
   const oxi = assignOxidationStates(s, opts.oxi ? { override: opts.oxi } : {});
   const structure = oxi.structure;
   const framework = buildFramework(structure, {
@@ -72,20 +101,80 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
   });
   const pairs = paramSources(framework);
-  const p = structure.lattice.parameters;
-  const grid = gridForResolution([p.a, p.b, p.c], resolution);
   const t1 = performance.now();
-
   const backend = opts.backend ?? createCpuBackend();
-  let gridResult;
+  let cpu: CpuBackend | null = null;
+  let core: GridOutcome;
   try {
-    gridResult = await backend.computeGrid(framework, grid);
+    if ((opts.mode ?? 'converged') === 'uniform') {
+      const p = structure.lattice.parameters;
+      core = await uniformGrid(framework, gridForResolution([p.a, p.b, p.c], resolution), backend, opts);
+    } else {
+      cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend({ threads: 1 }));
+      core = await convergedGrid(framework, resolution, backend, cpu, opts);
+    }
   } finally {
     if (!opts.backend) await backend.dispose();
+    if (cpu && cpu !== backend && cpu !== opts.cpu) await cpu.dispose();
   }
-  const energies = gridResult.energies;
   const t2 = performance.now();
+  const { grid, energies, eMin, eMax, percolation, barriers } = core;
 
+  return {
+    structure,
+    formula: displayFormula(composition(structure)),
+    ion: formatIon(framework.mobile.element, framework.mobile.oxidation),
+    model: framework.model,
+    backend: backend.name,
+    framework,
+    grid,
+    resolution,
+    mode: opts.mode ?? 'converged',
+    refinement: core.refinement,
+    energies,
+    eMin,
+    eMax,
+    barriers,
+    percolation,
+    nFrameworkAtoms: framework.atoms.type.length,
+    pairTerms: core.pairTerms,
+    oxidationSource: oxi.source,
+    oxidationStates: oxidationStatesUsed(structure),
+    paramSources: pairs.sources,
+    warnings: [...structure.warnings, ...oxi.warnings, ...pairs.warnings],
+    timingsMs: {
+      prepare: t1 - t0,
+      grid: core.gridMs,
+      percolation: core.percolationMs,
+      total: t2 - t0,
+      ...Object.fromEntries(Object.entries(core.timingsMs).map(([k, v]) => [`grid_${k}`, v])),
+    },
+  };
+}
+
+interface GridOutcome {
+  grid: GridSpec;
+  energies: Float32Array;
+  eMin: number;
+  eMax: number;
+  barriers: PerDimension<number | null>;
+  percolation: PercolationResult | null;
+  refinement: LandscapeResult['refinement'];
+  pairTerms: number;
+  gridMs: number;
+  percolationMs: number;
+  timingsMs: Record<string, number>;
+}
+
+function isCpuBackend(b: EnergyBackend): b is CpuBackend {
+  return typeof (b as Partial<CpuBackend>).runPrepared === 'function';
+}
+
+async function uniformGrid(framework: Framework, grid: GridSpec, backend: EnergyBackend, opts: LandscapeOptions): Promise<GridOutcome> {
+  const t0 = performance.now();
+  const gridResult = await backend.computeGrid(framework, grid);
+  const energies = gridResult.energies;
+  const t1 = performance.now();
   let eMin = Infinity;
   let eMax = -Infinity;
   // A grid point exactly on a like-charged ion has E = +Infinity; E_max is the highest finite energy.
@@ -100,34 +189,53 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
         ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
         ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
       });
-  const t3 = performance.now();
-
   return {
-    structure,
-    formula: displayFormula(composition(structure)),
-    ion: formatIon(framework.mobile.element, framework.mobile.oxidation),
-    model: framework.model,
-    backend: backend.name,
-    framework,
     grid,
-    resolution,
     energies,
     eMin,
     eMax,
     barriers: percolation ? percolation.barriers : { '1D': null, '2D': null, '3D': null },
     percolation,
-    nFrameworkAtoms: framework.atoms.type.length,
+    refinement: null,
     pairTerms: gridResult.pairTerms,
-    oxidationSource: oxi.source,
-    oxidationStates: oxidationStatesUsed(structure),
-    paramSources: pairs.sources,
-    warnings: [...structure.warnings, ...oxi.warnings, ...pairs.warnings],
-    timingsMs: {
-      prepare: t1 - t0,
-      grid: t2 - t1,
-      percolation: t3 - t2,
-      total: t3 - t0,
-      ...Object.fromEntries(Object.entries(gridResult.timingsMs).map(([k, v]) => [`grid_${k}`, v])),
-    },
+    gridMs: t1 - t0,
+    percolationMs: performance.now() - t1,
+    timingsMs: gridResult.timingsMs,
+  };
+}
+
+async function convergedGrid(framework: Framework, resolution: number, backend: EnergyBackend, cpu: CpuBackend, opts: LandscapeOptions): Promise<GridOutcome> {
+  const t0 = performance.now();
+  const r = await refineThresholds(framework, {
+    resolution,
+    coarsest: opts.coarsest ?? DEFAULT_COARSEST,
+    backend,
+    cpu,
+    ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
+    ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
+  });
+  const t1 = performance.now();
+  const wantGrid = (opts.gridOutput ?? 'full') === 'full';
+  const energies = wantGrid ? r.assembleGrid() : new Float32Array(0);
+  // The assembled grid percolates exactly as the refinement found; its sweep gives the paths and sites.
+  const percolation =
+    wantGrid && !opts.skipPercolation
+      ? percolate(energies, r.grid, {
+          ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
+          ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
+        })
+      : null;
+  return {
+    grid: r.grid,
+    energies,
+    eMin: r.eMin,
+    eMax: r.eMaxEvaluated,
+    barriers: r.barriers,
+    percolation,
+    refinement: { levels: r.levels, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, coarseGrid: r.coarseGrid },
+    pairTerms: r.pairTerms,
+    gridMs: t1 - t0,
+    percolationMs: performance.now() - t1,
+    timingsMs: r.timingsMs,
   };
 }

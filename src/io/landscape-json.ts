@@ -15,6 +15,8 @@ export interface LandscapeSummary {
   backend: string;
   grid: GridSpec;
   resolution: number;
+  mode?: string;
+  refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null;
   eMin: number;
   eMax: number;
   nFrameworkAtoms: number;
@@ -42,6 +44,10 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
     backend: r.backend,
     grid: [r.grid.nx, r.grid.ny, r.grid.nz],
     resolution: r.resolution,
+    mode: r.mode ?? 'uniform',
+    levels: r.refinement?.levels ?? null,
+    points_evaluated: r.refinement?.pointsEvaluated ?? null,
+    points_uniform: r.refinement?.pointsUniform ?? r.grid.nx * r.grid.ny * r.grid.nz,
     e_min: r.eMin,
     e_max: r.eMax,
     n_framework_atoms: r.nFrameworkAtoms,

@@ -27,10 +27,10 @@ export interface PercolateOptions {
 const HAS_BASIS = 0x80;
 const RANK_MASK = 0x7f;
 
-class OffsetOverflow extends Error {}
+export class OffsetOverflow extends Error {}
 
 /** Union-find whose nodes carry their integer lattice offset to their parent (interleaved x, y, z). */
-class PeriodicUnionFind {
+export class PeriodicUnionFind {
   readonly parent: Int32Array;
   readonly off: Int16Array | Int32Array;
   /** Low 7 bits: union rank; bit 7: the root has a winding lattice in `bases`. */

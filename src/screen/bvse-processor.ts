@@ -30,10 +30,10 @@ interface Payload {
  */
 export function guardedResolution(lengths: [number, number, number], config: ScreenConfig): { resolution: number; note: string | null } {
   const wanted = config.resolution;
-  const points = gridPointCount(gridForResolution(lengths, wanted));
+  const points = guardPoints(lengths, wanted, config);
   if (points <= config.maxGridPoints) return { resolution: wanted, note: null };
   let res = wanted * Math.cbrt(points / config.maxGridPoints);
-  while (gridPointCount(gridForResolution(lengths, res)) > config.maxGridPoints) res *= 1.01;
+  while (guardPoints(lengths, res, config) > config.maxGridPoints) res *= 1.01;
   res = Math.ceil(res * 1000) / 1000;
   const cell = lengths.map((l) => l.toFixed(1)).join(' x ');
   if (res > config.maxResolution) {
@@ -43,6 +43,17 @@ export function guardedResolution(lengths: [number, number, number], config: Scr
   }
   return { resolution: res, note: `grid coarsened from ${wanted} to ${res} Å (${points} points at ${wanted} Å > --max-grid-points ${config.maxGridPoints})` };
 }
+
+/**
+ * Points the guard counts: the whole grid in uniform mode; in converged mode the finest grid's points over
+ * CONVERGED_GUARD_SHARE (refinement evaluates a band around the thresholds: 10–35 % of the finest grid on the
+ * structures measured in bench/convergence.ts).
+ */
+function guardPoints(lengths: [number, number, number], res: number, config: ScreenConfig): number {
+  const n = gridPointCount(gridForResolution(lengths, res));
+  return (config.mode ?? 'converged') === 'converged' ? Math.ceil(n / CONVERGED_GUARD_SHARE) : n;
+}
+const CONVERGED_GUARD_SHARE = 2;
 
 function payload(item: ParsedStructure): Payload {
   return item.structure as Payload;
@@ -101,6 +112,8 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       const r = await computeLandscape(structure, {
         ion,
         resolution: guard.resolution,
+        mode: config.mode ?? 'converged',
+        gridOutput: 'none',
         model: config.model,
         ...(config.connectivity ? { connectivity: config.connectivity } : {}),
         ...(config.oxi ? { oxi: config.oxi } : {}),
@@ -114,6 +127,8 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         backend: r.backend,
         resolution: r.resolution,
         grid: [r.grid.nx, r.grid.ny, r.grid.nz],
+        levels: r.refinement?.levels ?? null,
+        pointsEvaluated: r.refinement?.pointsEvaluated ?? null,
         eMin: r.eMin,
         eMax: r.eMax,
         barriers: { '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] },

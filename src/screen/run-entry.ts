@@ -57,6 +57,9 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     backend: null,
     resolution: null,
     grid: null,
+    mode: null,
+    levels: null,
+    points_evaluated: null,
     n_framework_atoms: null,
     e_min: null,
     e_max: null,
@@ -159,6 +162,9 @@ export async function runEntry(
         row.backend = r.backend ?? null;
         row.resolution = r.resolution;
         row.grid = r.grid;
+        row.mode = config.mode ?? 'converged';
+        row.levels = r.levels ?? null;
+        row.points_evaluated = r.pointsEvaluated ?? null;
         row.n_framework_atoms = r.nFrameworkAtoms;
         row.e_min = r.eMin;
         row.e_max = r.eMax;

@@ -22,8 +22,10 @@ export interface ScreenConfig {
   /** Add every anion species of each structure as a mobile ion. */
   anions: boolean;
   model: ModelName;
-  /** Requested grid spacing (Å). */
+  /** Requested finest grid spacing (Å). */
   resolution: number;
+  /** 'converged' (adaptive refinement, equal to the uniform grid at `resolution`) or 'uniform' (one grid). */
+  mode: 'converged' | 'uniform';
   /** Oxidation-state overrides, e.g. { Fe: 3 }. */
   oxi: Record<string, number> | null;
   /** Dimension used to rank candidates and for the dual-ion criterion. */
@@ -40,12 +42,13 @@ export interface ScreenConfig {
   allowAbsentIon?: boolean;
 }
 
-/** The defaults of `bvscape screen` (a Li+ screen at 0.2 Å with the size guard on). */
+/** The defaults of `bvscape screen` (a Li+ screen converged to the 0.05 Å grid, with the size guard on). */
 export const DEFAULT_SCREEN_CONFIG: Readonly<ScreenConfig> = {
   ions: ['Li+'],
   anions: false,
   model: 'bvlain',
-  resolution: 0.2,
+  resolution: 0.05,
+  mode: 'converged',
   oxi: null,
   dimension: 3,
   dualIon: null,
@@ -107,6 +110,9 @@ export interface IonOutcome {
   /** Grid spacing actually used (Å); larger than requested when the size guard coarsened it. */
   resolution: number;
   grid: [number, number, number] | null;
+  /** Converged mode: levels (coarsest included) and the energies evaluated; null for a uniform grid. */
+  levels?: number | null;
+  pointsEvaluated?: number | null;
   eMin: number;
   eMax: number;
   barriers: { '1D': number | null; '2D': number | null; '3D': number | null };
@@ -154,8 +160,14 @@ export interface ScreenRow {
   model: string | null;
   /** Grid backend ("webgpu", "cpu"); null for error rows. */
   backend: string | null;
+  /** Finest grid spacing asked for (Å; coarser than requested when the size guard coarsened it). */
   resolution: number | null;
+  /** The finest grid: its barriers are what the row reports. */
   grid: [number, number, number] | null;
+  /** 'converged' or 'uniform'; levels of refinement (coarsest included) and energies evaluated (converged mode). */
+  mode: 'converged' | 'uniform' | null;
+  levels: number | null;
+  points_evaluated: number | null;
   n_framework_atoms: number | null;
   e_min: number | null;
   e_max: number | null;
@@ -208,7 +220,7 @@ export interface ScreenHeader {
 
 export const CSV_COLUMNS = [
   'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
-  'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
+  'mode', 'levels', 'points_evaluated', 'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
   'note', 'param_sources', 'oxidation_states', 'oxidation_source', 'time_ms',
 ] as const;
 

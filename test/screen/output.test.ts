@@ -10,7 +10,7 @@ const header: ScreenHeader = {
   type: 'bvscape-screen',
   format: 1,
   config: {
-    ions: ['Li+'], anions: false, model: 'bvlain', resolution: 0.2, oxi: null, dimension: 3, dualIon: DEFAULT_DUAL_ION,
+    ions: ['Li+'], anions: false, model: 'bvlain', resolution: 0.2, mode: 'converged', oxi: null, dimension: 3, dualIon: DEFAULT_DUAL_ION,
     maxGridPoints: 1e6, maxResolution: 0.5, maxSites: 100,
   },
   shard: null,

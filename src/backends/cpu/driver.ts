@@ -21,6 +21,7 @@ export interface CpuWorkerHost {
 /** The CPU backend: whole grids, bricks, and any prepared table (e.g. the refinement's curvature bounds). */
 export interface CpuBackend extends EnergyBackend {
   readonly threads: number;
+  computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult>;
   /** Evaluates `work` with a prepared framework (its tables need not be energies); values as the protocol lays them out. */
   runPrepared(prep: PreparedFramework, grid: GridSpec, work: CpuWork): Promise<{ values: Float32Array; pairTerms: number }>;
 }

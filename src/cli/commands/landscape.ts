@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
-import { landscapeJson, landscapeWithPathsJson } from '../../io/landscape-json.js';
+import { landscapeJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
 import { checkOutputPaths } from '../output-paths.js';
@@ -13,8 +13,8 @@ import { parseIon } from '../../bvse/ion.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
-import { computeLandscape, type LandscapeResult } from '../../landscape.js';
-import { cubeText, dimensionOf, grdText, migrationPaths, profileSvgFor, siteNetwork } from '../../landscape-products.js';
+import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
+import { cubeText, dimensionOf, grdText, migrationPaths, pathsFileJson, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
 import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 
 export const landscape: Command = {
@@ -23,7 +23,8 @@ export const landscape: Command = {
   usage: 'bvscape landscape <file> --ion ION [options]',
   options: {
     ion: { type: 'string', arg: 'ION', description: 'mobile ion: Li (its charge in the structure), Li+, Na+, Mg2+, I-, S2-' },
-    resolution: { type: 'string', arg: 'Å', default: '0.1', description: 'grid spacing in Å' },
+    resolution: { type: 'string', arg: 'Å', default: String(DEFAULT_RESOLUTION), description: 'finest grid spacing in Å: the barriers equal those of the uniform grid at this spacing' },
+    uniform: { type: 'boolean', description: 'one uniform grid at --resolution instead of converged refinement (for comparison; as the peers compute)' },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
     adapter: { type: 'string', arg: 'NAME', description: 'WebGPU adapter to use (a substring of its name)' },
     threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
@@ -78,7 +79,10 @@ export const landscape: Command = {
 
     const file = positionals[0]!;
     const structure = await readOneStructure(file, str(values, 'block'), 'landscape');
-    checkLandscapeSize(structure, resolution, { maxGridPoints, maxSites });
+    const mode = flag(values, 'uniform') ? 'uniform' : 'converged';
+    // Converged mode holds the finest grid only when a file needs it (grid files, paths, profile).
+    const needGrid = ['grd', 'cube', 'path', 'profile'].some((k) => str(values, k) !== undefined);
+    checkLandscapeSize(structure, resolution, { maxGridPoints: mode === 'converged' && !needGrid ? 2 * maxGridPoints : maxGridPoints, maxSites });
     const probeNote = checkMobileIonPresent(structure, ionText, flag(values, 'allow-absent-ion'));
     const backend = await selectBackend(kind, {
       ...(adapter ? { adapter } : {}),
@@ -87,7 +91,17 @@ export const landscape: Command = {
     });
     let r: LandscapeResult;
     try {
-      r = await computeLandscape(structure, { ion: ionText, resolution, model, encut, connectivity: connectivityOption(values), backend, ...(oxi ? { oxi } : {}) });
+      r = await computeLandscape(structure, {
+        ion: ionText,
+        resolution,
+        mode,
+        gridOutput: needGrid ? 'full' : 'none',
+        model,
+        encut,
+        connectivity: connectivityOption(values),
+        backend,
+        ...(oxi ? { oxi } : {}),
+      });
     } finally {
       await backend.dispose();
     }
@@ -110,7 +124,8 @@ export const landscape: Command = {
       // --path carries every dimension; --profile alone needs only its own.
       const paths = migrationPaths(r, pathFile ? undefined : [profileDim]);
       if (pathFile) {
-        await writeFile(pathFile, JSON.stringify(landscapeWithPathsJson(r, file, paths, siteNetwork(r)), null, 1) + '\n');
+        const net = siteNetwork(r);
+        await writeFile(pathFile, JSON.stringify(pathsFileJson(r, file, paths, net, siteClasses(r, net)), null, 1) + '\n');
         written.push(`${pathFile} (migration paths ${paths.map((p) => p.dimension).join(', ') || 'none'}, sites, hops)`);
       }
       if (profileFile) {
@@ -131,7 +146,9 @@ export const landscape: Command = {
       process.stdout.write(
         [
           `${r.formula} (${file}): ${r.ion}, model ${r.model}, backend ${r.backend}`,
-          `grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
+          r.refinement
+            ? `converged to the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) in ${r.refinement.levels} levels from ${r.refinement.coarseGrid.nx} x ${r.refinement.coarseGrid.ny} x ${r.refinement.coarseGrid.nz}: ${r.refinement.pointsEvaluated} energies evaluated (${((100 * r.refinement.pointsEvaluated) / r.refinement.pointsUniform).toFixed(1)} % of the grid), ${r.nFrameworkAtoms} framework atoms`
+            : `uniform grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
           `E_min ${r.eMin.toFixed(4)} eV, E_max ${r.eMax.toFixed(4)} eV`,
           `barrier 1D ${b(r.barriers['1D'])}, 2D ${b(r.barriers['2D'])}, 3D ${b(r.barriers['3D'])}`,
           `time: grid ${r.timingsMs.grid!.toFixed(0)} ms, percolation ${r.timingsMs.percolation!.toFixed(0)} ms, total ${r.timingsMs.total!.toFixed(0)} ms`,

@@ -1,0 +1,92 @@
+// Convergence benchmark (docs/refinement.md): for every file in ../shared/cif/named (relative to the working
+// directory), the adaptive (converged) barriers against the uniform grid at the same finest spacing, with the points
+// evaluated and the wall time of both. Prints a table, writes bench/results/convergence.json.
+// Run from the project root: `node build.mjs && node dist/bench/convergence.js [--res 0.05] [--connectivity 6]
+// [--only NAME] [--no-uniform]`.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildFramework } from '../src/bvse/build-framework.js';
+import { assignOxidationStates } from '../src/bvse/oxidation.js';
+import { createCpuBackend } from '../src/backends/cpu/index.js';
+import { percolate } from '../src/percolation/index.js';
+import { refineThresholds } from '../src/refine/adaptive.js';
+import { readStructureFile } from '../src/structure/read.js';
+
+const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
+const OUT = path.resolve(process.cwd(), 'bench/results/convergence.json');
+const MOBILE = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'];
+
+const { values } = parseArgs({
+  options: {
+    res: { type: 'string', default: '0.05' },
+    coarsest: { type: 'string', default: '0.2' },
+    connectivity: { type: 'string', default: '6' },
+    only: { type: 'string' },
+    'no-uniform': { type: 'boolean', default: false },
+  },
+});
+const res = Number(values.res);
+const connectivity = Number(values.connectivity) as 6 | 26;
+if (!existsSync(NAMED)) {
+  console.error(`convergence bench: ${NAMED} not found (run from the project root with ../shared beside it)`);
+  process.exit(2);
+}
+const cpu = createCpuBackend();
+const rows: Record<string, unknown>[] = [];
+const fmt = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
+console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform)`);
+for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
+  if (values.only && !f.includes(values.only)) continue;
+  let fw;
+  let ion = '';
+  try {
+    const s = (await readStructureFile(path.join(NAMED, f))).find((r) => r.structure)?.structure;
+    if (!s) continue;
+    const withOxi = assignOxidationStates(s).structure;
+    const present = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
+    ion = MOBILE.find((el) => present.has(el)) ?? '';
+    if (!ion) continue;
+    fw = buildFramework(withOxi, { ion });
+  } catch (e) {
+    console.log(`${f.padEnd(40)} skipped: ${(e as Error).message.split('\n')[0]}`);
+    continue;
+  }
+  const ca = process.cpuUsage();
+  const ta = performance.now();
+  const r = await refineThresholds(fw, { resolution: res, coarsest: Number(values.coarsest), connectivity, backend: cpu, cpu });
+  const adaptMs = performance.now() - ta;
+  const cpuA = process.cpuUsage(ca);
+  const adaptCpuMs = (cpuA.user + cpuA.system) / 1000;
+  let uniCpuMs: number | null = null;
+  let uni: { barriers: Record<string, number | null> } | null = null;
+  let uniMs: number | null = null;
+  if (!values['no-uniform'] && r.pointsUniform <= 4e7) {
+    const cu = process.cpuUsage();
+    const tu = performance.now();
+    const g = await cpu.computeGrid(fw, r.grid);
+    const p = percolate(g.energies, r.grid, { connectivity });
+    uniMs = performance.now() - tu;
+    const c = process.cpuUsage(cu);
+    uniCpuMs = (c.user + c.system) / 1000;
+    uni = { barriers: p.barriers };
+  }
+  let maxDiff: number | null = null;
+  if (uni)
+    for (const d of ['1D', '2D', '3D'] as const) {
+      const a = r.barriers[d], b = uni.barriers[d] ?? null;
+      const diff = a === null && b === null ? 0 : a === null || b === null ? Infinity : Math.abs(a - b);
+      maxDiff = Math.max(maxDiff ?? 0, diff);
+    }
+  const pct = (100 * r.pointsEvaluated) / r.pointsUniform;
+  console.log(
+    `${f.slice(0, 40).padEnd(40)} ${ion.padEnd(4)} ${`${r.grid.nx}×${r.grid.ny}×${r.grid.nz}`.padEnd(15)} ${String(r.levels).padStart(3)}  ` +
+      `${fmt(r.barriers['1D'])} ${fmt(r.barriers['2D'])} ${fmt(r.barriers['3D'])}   ${uni ? fmt(uni.barriers['3D'] ?? null) : '   —  '}  ` +
+      `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}`,
+  );
+  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, adaptiveMs: adaptMs, uniformMs: uniMs, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
+}
+await cpu.dispose();
+mkdirSync(path.dirname(OUT), { recursive: true });
+writeFileSync(OUT, JSON.stringify({ resolution: res, connectivity, coarsest: Number(values.coarsest), rows }, null, 1) + '\n');
+console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
