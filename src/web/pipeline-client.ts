@@ -77,6 +77,12 @@ export class Pipeline {
       settle.fail(err);
       this.current?.reject(err);
       this.current = null;
+      // A crashed worker is not reused: the next run starts a fresh one.
+      if (this.worker === worker) {
+        worker.terminate();
+        this.worker = null;
+        this.info = null;
+      }
     };
     const job: PipelineJob = { type: 'start', backend: kind };
     worker.postMessage(job);
@@ -136,7 +142,8 @@ export class Pipeline {
     }
     const done = new Promise<void>((resolve, reject) => (this.current = { id, handlers, resolve, reject }));
     const job: PipelineJob = { type: 'run', id, request };
-    this.worker!.postMessage(job);
+    if (!this.worker) throw new Error('the pipeline worker is not running');
+    this.worker.postMessage(job);
     return done;
   }
 }

@@ -9,6 +9,8 @@ import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
 
 /** Above this many triangles, only every k-th is drawn (keeps a frame under ~100 ms). */
 const MAX_TRIANGLES = 60_000;
+/** Shade levels of the isosurface's headlight (each a cached fill style). */
+const SHADES = 32;
 
 export class Canvas2dRenderer implements SceneRenderer {
   readonly kind = 'canvas2d';
@@ -51,7 +53,8 @@ export class Canvas2dRenderer implements SceneRenderer {
     // Pixels per Å at depth 1 along the view axis: proj[5] is cot(fov/2).
     const pxPerUnit = (camera.proj[5] * h) / 2;
 
-    type Item = { depth: number; draw: () => void };
+    // draw null: an isosurface triangle, drawn from the flat arrays below.
+    type Item = { depth: number; draw: (() => void) | null };
     const items: Item[] = [];
 
     const { spheres, lines } = this.scene;
@@ -101,16 +104,31 @@ export class Canvas2dRenderer implements SceneRenderer {
       });
     }
 
+    // Isosurface triangles (the bulk): screen coordinates and depths in flat arrays, fills from a small
+    // cache of shade levels, so a frame allocates no object per triangle.
+    const isoStart = items.length;
+    let isoCount = 0;
+    let isoXY = new Float32Array(0);
+    const isoFill: number[] = [];
     if (this.mesh) {
       const { positions, normals, triangleCount } = this.mesh;
       const stride = Math.max(1, Math.ceil(triangleCount / MAX_TRIANGLES));
-      const a = ISO_COLOR[3];
+      isoXY = new Float32Array(6 * Math.ceil(triangleCount / stride));
+      const m0 = m[0], m1 = m[1], m3 = m[3], m4 = m[4], m5 = m[5], m7 = m[7], m8 = m[8], m9 = m[9], m11 = m[11];
+      const m12 = m[12], m13 = m[13], m15 = m[15];
       for (let t = 0; t < triangleCount; t += stride) {
         const o = 9 * t;
-        const p0 = project(positions[o]!, positions[o + 1]!, positions[o + 2]!);
-        const p1 = project(positions[o + 3]!, positions[o + 4]!, positions[o + 5]!);
-        const p2 = project(positions[o + 6]!, positions[o + 7]!, positions[o + 8]!);
-        if (!p0 || !p1 || !p2) continue;
+        let behind = false;
+        for (let v = 0; v < 3; v++) {
+          const x = positions[o + 3 * v]!, y = positions[o + 3 * v + 1]!, z = positions[o + 3 * v + 2]!;
+          const cw = m3! * x + m7! * y + m11! * z + m15!;
+          if (cw <= 1e-6) behind = true;
+          const cx = m0! * x + m4! * y + m8! * z + m12!;
+          const cy = m1! * x + m5! * y + m9! * z + m13!;
+          isoXY[6 * isoCount + 2 * v] = ((cx / cw) * 0.5 + 0.5) * w;
+          isoXY[6 * isoCount + 2 * v + 1] = (0.5 - (cy / cw) * 0.5) * h;
+        }
+        if (behind) continue;
         const cx = (positions[o]! + positions[o + 3]! + positions[o + 6]!) / 3;
         const cy = (positions[o + 1]! + positions[o + 4]! + positions[o + 7]!) / 3;
         const cz = (positions[o + 2]! + positions[o + 5]! + positions[o + 8]!) / 3;
@@ -120,25 +138,33 @@ export class Canvas2dRenderer implements SceneRenderer {
         const ny = normals[o + 1]! + normals[o + 4]! + normals[o + 7]!;
         const nz = normals[o + 2]! + normals[o + 5]! + normals[o + 8]!;
         const diffuse = Math.abs(nx * vx + ny * vy + nz * vz) / ((Math.hypot(nx, ny, nz) || 1) * dist);
-        const k = 0.3 + 0.7 * diffuse;
-        const fill = `rgba(${Math.round(255 * ISO_COLOR[0] * k)},${Math.round(255 * ISO_COLOR[1] * k)},${Math.round(255 * ISO_COLOR[2] * k)},${a})`;
-        items.push({
-          depth: dist,
-          draw: () => {
-            ctx.fillStyle = fill;
-            ctx.beginPath();
-            ctx.moveTo(p0[0], p0[1]);
-            ctx.lineTo(p1[0], p1[1]);
-            ctx.lineTo(p2[0], p2[1]);
-            ctx.closePath();
-            ctx.fill();
-          },
-        });
+        isoFill.push(Math.round(diffuse * (SHADES - 1)));
+        items.push({ depth: dist, draw: null });
+        isoCount++;
       }
     }
+    const fills = Array.from({ length: SHADES }, (_, i) => {
+      const k = 0.3 + (0.7 * i) / (SHADES - 1);
+      return `rgba(${Math.round(255 * ISO_COLOR[0] * k)},${Math.round(255 * ISO_COLOR[1] * k)},${Math.round(255 * ISO_COLOR[2] * k)},${ISO_COLOR[3]})`;
+    });
 
-    items.sort((x, y) => y.depth - x.depth);
-    for (const it of items) it.draw();
+    const order = Uint32Array.from(items.keys()).sort((x, y) => items[y]!.depth - items[x]!.depth);
+    for (const i of order) {
+      const it = items[i]!;
+      if (it.draw) {
+        it.draw();
+        continue;
+      }
+      const t = i - isoStart;
+      const o = 6 * t;
+      ctx.fillStyle = fills[isoFill[t]!]!;
+      ctx.beginPath();
+      ctx.moveTo(isoXY[o]!, isoXY[o + 1]!);
+      ctx.lineTo(isoXY[o + 2]!, isoXY[o + 3]!);
+      ctx.lineTo(isoXY[o + 4]!, isoXY[o + 5]!);
+      ctx.closePath();
+      ctx.fill();
+    }
 
     // Cell edges on top (thin; they never hide anything).
     ctx.lineWidth = Math.max(1, window.devicePixelRatio || 1);
