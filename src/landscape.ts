@@ -10,6 +10,7 @@ import { paramSources, type Framework } from './bvse/framework.js';
 import type { EnergyBackend } from './backends/types.js';
 import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
+import { Lattice } from './structure/lattice.js';
 import type { CpuBackend } from './backends/cpu/driver.js';
 import { percolate } from './percolation/index.js';
 import { refineThresholds } from './refine/adaptive.js';
@@ -40,7 +41,10 @@ export interface LandscapeOptions {
    * barriers only (what a screen needs; `energies` is then empty and `percolation` null).
    */
   gridOutput?: 'full' | 'none';
-  /** CPU backend for the converged mode's curvature bounds; default `backend` when it is a CPU one, else one thread. */
+  /**
+   * CPU backend for the converged mode's curvature bounds (and its energies while the WebGPU backend cannot evaluate
+   * bricks); default `backend` when it is a CPU one, else one on all cores for this call.
+   */
   cpu?: CpuBackend;
   /** 'bvlain' (default) or 'softbv'. */
   model?: string;
@@ -110,7 +114,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
       const p = structure.lattice.parameters;
       core = await uniformGrid(framework, gridForResolution([p.a, p.b, p.c], resolution), backend, opts);
     } else {
-      cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend({ threads: 1 }));
+      cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend());
       core = await convergedGrid(framework, resolution, backend, cpu, opts);
     }
   } finally {
@@ -205,10 +209,18 @@ async function uniformGrid(framework: Framework, grid: GridSpec, backend: Energy
 }
 
 async function convergedGrid(framework: Framework, resolution: number, backend: EnergyBackend, cpu: CpuBackend, opts: LandscapeOptions): Promise<GridOutcome> {
+  const coarsest = opts.coarsest ?? DEFAULT_COARSEST;
+  if (Math.round(Math.log2(coarsest / resolution)) <= 0) {
+    // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
+    const p = new Lattice(framework.lattice).parameters;
+    const u = await uniformGrid(framework, gridForResolution([p.a, p.b, p.c], resolution), backend, opts);
+    const n = u.grid.nx * u.grid.ny * u.grid.nz;
+    return { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid } };
+  }
   const t0 = performance.now();
   const r = await refineThresholds(framework, {
     resolution,
-    coarsest: opts.coarsest ?? DEFAULT_COARSEST,
+    coarsest,
     backend,
     cpu,
     ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
@@ -216,8 +228,10 @@ async function convergedGrid(framework: Framework, resolution: number, backend: 
   });
   const t1 = performance.now();
   const wantGrid = (opts.gridOutput ?? 'full') === 'full';
-  const energies = wantGrid ? r.assembleGrid() : new Float32Array(0);
-  // The assembled grid percolates exactly as the refinement found; its sweep gives the paths and sites.
+  // The interpolated field (exact near the thresholds, smooth elsewhere) for grid files, sites and paths. Its own
+  // sweep can differ from the refined thresholds by the interpolation error far from them; the barriers reported
+  // are the refined ones.
+  const energies = wantGrid ? r.assembleGrid('interpolated') : new Float32Array(0);
   const percolation =
     wantGrid && !opts.skipPercolation
       ? percolate(energies, r.grid, {

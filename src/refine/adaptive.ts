@@ -58,11 +58,12 @@ export interface RefineResult {
   leavesByLevel: number[];
   timingsMs: Record<string, number>;
   /**
-   * The finest grid's field as the refinement knows it: exact where evaluated, elsewhere an upper bound that stays
-   * on the same side of every threshold (so percolating it gives the same thresholds, paths and sites). Costs one
-   * float per fine point: only for callers that write grids or trace paths.
+   * The finest grid's field as the refinement knows it, one float per fine point (only for callers that write grids
+   * or trace paths). Exact where evaluated; elsewhere 'interpolated' (default) gives the trilinear interpolation of
+   * the block's corners kept within its bounds: smooth, for grid files, sites and paths; 'upper' gives an upper bound
+   * on the same side of every threshold as the true value, so percolating it gives exactly the refined thresholds.
    */
-  assembleGrid(): Float32Array;
+  assembleGrid(kind?: 'interpolated' | 'upper'): Float32Array;
 }
 
 /** Growable typed arrays for the blocks of one level. */
@@ -586,7 +587,8 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     return c;
   });
 
-  function assembleGrid(): Float32Array {
+  function assembleGrid(kind: 'interpolated' | 'upper' = 'interpolated'): Float32Array {
+    const upper = kind === 'upper';
     const out = new Float32Array(nf[0] * nf[1] * nf[2]);
     const fill = (l: number, b: number): void => {
       const blk = blocks[l]!;
@@ -604,7 +606,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       const n = points[l]!.n;
       const e: number[] = [];
       for (let q = 0; q < 8; q++) e.push(energyAt(l, (I + (q & 1)) % n[0], (J + ((q >> 1) & 1)) % n[1], (K + ((q >> 2) & 1)) % n[2])!);
-      const err = blk.err[b]!, hi = blk.hi[b]!;
+      const err = blk.err[b]!, hi = blk.hi[b]!, lo = blk.lo[b]!;
       for (let z = 0; z < s; z++)
         for (let y = 0; y < s; y++)
           for (let x = 0; x < s; x++) {
@@ -612,9 +614,9 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
             const interp =
               (1 - w) * ((1 - v) * ((1 - u) * e[0]! + u * e[1]!) + v * ((1 - u) * e[2]! + u * e[3]!)) +
               w * ((1 - v) * ((1 - u) * e[4]! + u * e[5]!) + v * ((1 - u) * e[6]! + u * e[7]!));
-            // An upper bound, on the same side of every threshold as the true value (see the file comment).
-            const val = Math.min(interp + err, hi);
-            out[I * s + x + nf[0] * (J * s + y + nf[1] * (K * s + z))] = Number.isNaN(val) ? Infinity : roundUp32(val);
+            // 'upper': on the same side of every threshold as the true value (see the file comment).
+            const val = upper ? Math.min(interp + err, hi) : Math.min(Math.max(interp, lo), hi);
+            out[I * s + x + nf[0] * (J * s + y + nf[1] * (K * s + z))] = Number.isNaN(val) ? Infinity : upper ? roundUp32(val) : val;
           }
     };
     for (let b = 0; b < blocks[0]!.count; b++) fill(0, b);

@@ -3,7 +3,7 @@
 // the screen runs it there; percolation stays in this worker. Also the size guard for huge cells.
 import { SizeGuardError } from '../errors.js';
 import { gridForResolution, gridPointCount, type EnergyBackend } from '../backends/types.js';
-import { createCpuBackend } from '../backends/cpu/index.js';
+import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/mobile-ion.js';
@@ -61,10 +61,13 @@ function payload(item: ParsedStructure): Payload {
 
 export async function createBvseProcessor(): Promise<StructureProcessor> {
   let backend: EnergyBackend | null = null;
+  // The converged mode's curvature bounds run in this worker, one thread (the pool runs a worker per core).
+  let boundsCpu: CpuBackend | null = null;
   return {
     async init() {
       // In-worker fallback: one thread, since the pool already runs one worker per core.
-      backend = mainThreadBackend() ?? createCpuBackend({ threads: 1 });
+      boundsCpu = createCpuBackend({ threads: 1 });
+      backend = mainThreadBackend() ?? boundsCpu;
     },
 
     async parse(input) {
@@ -114,6 +117,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         resolution: guard.resolution,
         mode: config.mode ?? 'converged',
         gridOutput: 'none',
+        ...(boundsCpu ? { cpu: boundsCpu } : {}),
         model: config.model,
         ...(config.connectivity ? { connectivity: config.connectivity } : {}),
         ...(config.oxi ? { oxi: config.oxi } : {}),

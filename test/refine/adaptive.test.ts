@@ -132,7 +132,7 @@ async function expectSameAsUniform(fw: Framework, resolution: number, coarsest: 
     }
     fraction = r.pointsEvaluated / r.pointsUniform;
     // The assembled field percolates exactly as the refinement found.
-    const assembled = percolate(r.assembleGrid(), r.grid, { connectivity });
+    const assembled = percolate(r.assembleGrid('upper'), r.grid, { connectivity });
     expect(assembled.barriers).toEqual(r.barriers);
   }
   return { fraction };
@@ -183,6 +183,8 @@ describe('computeLandscape modes', () => {
     expect(conv.barriers).toEqual(uni.barriers);
     const full = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu });
     expect(full.energies.length).toBe(full.grid.nx * full.grid.ny * full.grid.nz);
-    expect(full.percolation!.barriers).toEqual(uni.barriers);
+    // The grid for files, sites and paths is the interpolated field: its sweep agrees closely, not exactly.
+    for (const d of ['1D', '2D', '3D'] as const)
+      if (uni.barriers[d] !== null) expect(Math.abs(full.percolation!.barriers[d]! - uni.barriers[d]!)).toBeLessThan(0.05);
   });
 });
