@@ -165,7 +165,8 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
   const report = (label: string, f: Figure | null, extra = '') => {
     doneFigures++;
     const elapsed = (performance.now() - t0) / 1000;
-    const eta = doneFigures < totalFigures ? `, about ${Math.ceil((elapsed / doneFigures) * (totalFigures - doneFigures))} s left` : '';
+    // Figures differ in cost (the screen pipeline is the slowest), so this is a rough pace, not a promise.
+    const eta = doneFigures < totalFigures ? `, roughly ${Math.ceil((elapsed / doneFigures) * (totalFigures - doneFigures))} s left at this pace` : '';
     const value = f ? `${formatWithUnit(f.median, f.unit)} (spread ${(100 * f.spread).toFixed(0)} %${f.busy ? ', busy' : ''})` : extra;
     host.progress(`[${doneFigures}/${totalFigures}] ${label}: ${value} · ${elapsed.toFixed(0)} s elapsed${eta}`);
   };
@@ -291,7 +292,10 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
         let structuresRun = 0;
         let pipelineParams: Figure['params'] = {};
         // No warm-up: every screen starts its own workers, so a first run is not colder than the next.
+        let pipelineRun = 0;
         const rates = await repeatN(0, settings.pipeline_repeats, async () => {
+          // A screen run can take minutes on a slow machine: say which one is going.
+          host.progress(`${spec.id} screen pipeline: run ${++pipelineRun} of ${settings.pipeline_repeats}, ${files.length * settings.pipeline_copies} structures`);
           const run = await host.runPipeline!(spec, files, settings.pipeline_copies, settings.pipeline_resolution);
           watch.sample();
           if (run.failedRows > 0) throw new Error(`the screen pipeline wrote ${run.failedRows} error rows for the bundled structures`);
