@@ -7,7 +7,7 @@ import type { IsoMesh } from './isosurface.js';
 import type { Scene } from './scene.js';
 import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
 
-/** MSAA samples on a hardware GPU. Software rasterizers (SwiftShader, llvmpipe) draw one sample: 4× costs them ~10× per frame. */
+/** MSAA samples on a hardware GPU. Software rasterizers (SwiftShader, llvmpipe) draw one: 4× about halves their frame rate. */
 const HARDWARE_SAMPLES = 4;
 
 /** Whether an adapter rasterizes on the CPU (the fallback adapter, SwiftShader, llvmpipe/lavapipe). */
