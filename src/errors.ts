@@ -170,8 +170,9 @@ export class UsageError extends InputError {
 /** WebGPU was requested but no adapter exists. `detail` says what the WebGPU layer reported. */
 export class NoAdapterError extends InputError {
   override name = 'NoAdapterError';
-  constructor(readonly detail = '') {
-    super(`no WebGPU adapter found${detail ? ` (${detail})` : ''}`, { hint: { kind: 'webgpu-unavailable' } });
+  /** `statement` replaces "no WebGPU adapter found"; `installHint: false` leaves out the advice to install a driver. */
+  constructor(readonly detail = '', opts: { statement?: string; installHint?: boolean } = {}) {
+    super(opts.statement ?? `no WebGPU adapter found${detail ? ` (${detail})` : ''}`, opts.installHint === false ? {} : { hint: { kind: 'webgpu-unavailable' } });
   }
 }
 

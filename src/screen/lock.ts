@@ -31,6 +31,10 @@ function parseLock(text: string): LockInfo | null {
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    // A zombie (exited, not yet reaped: an orphan whose new parent does not reap, as in some containers) still
+    // answers signal 0 but holds nothing.
+    const stat = readOrNull(`/proc/${pid}/stat`);
+    if (stat && /^\d+ \(.*\) Z/s.test(stat)) return false;
     return true;
   } catch (e) {
     // EPERM: it exists but belongs to someone else.

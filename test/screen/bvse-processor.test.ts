@@ -13,12 +13,20 @@ import { fixture } from '../helpers/fixtures.js';
 const config: ScreenConfig = screenConfig({ ions: ['Li'], anions: true, dualIon: { ...DEFAULT_DUAL_ION } });
 
 describe('size guard', () => {
+  const uniform: ScreenConfig = { ...config, mode: 'uniform', resolution: 0.2 };
   it('keeps the requested spacing when the grid fits', () => {
-    expect(guardedResolution([10, 10, 10], config)).toEqual({ resolution: 0.2, note: null });
+    expect(guardedResolution([10, 10, 10], uniform)).toEqual({ resolution: 0.2, note: null });
+    expect(guardedResolution([10, 10, 10], config)).toEqual({ resolution: config.resolution, note: null });
+  });
+
+  it('in converged mode counts half the finest grid (refinement evaluates a band around the thresholds)', () => {
+    // 200³ = 8e6 points at 0.05 Å: over a 5e6 budget as a uniform grid, within it converged.
+    expect(guardedResolution([10, 10, 10], { ...config, resolution: 0.05, maxGridPoints: 5e6 }).note).toBeNull();
+    expect(guardedResolution([10, 10, 10], { ...uniform, resolution: 0.05, maxGridPoints: 5e6 }).note).toMatch(/coarsened/);
   });
 
   it('coarsens a huge cell to fit the point budget, and says so', () => {
-    const g = guardedResolution([60, 60, 60], { ...config, maxGridPoints: 1e6, maxResolution: 1 });
+    const g = guardedResolution([60, 60, 60], { ...uniform, maxGridPoints: 1e6, maxResolution: 1 });
     const n = Math.ceil(60 / g.resolution - 1e-9);
     expect(n ** 3).toBeLessThanOrEqual(1e6);
     // Not coarser than needed: 2 % finer would not fit.

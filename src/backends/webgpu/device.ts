@@ -3,7 +3,7 @@
 // tracks loss and destroys the device (so that a Node process can exit).
 // The WebGPU types (GPU, GPUDevice, ...) come from @webgpu/types, a dependency, so the shipped .d.ts compile.
 /// <reference types="@webgpu/types" preserve="true" />
-import { InputError, NoAdapterError } from '../../errors.js';
+import { NoAdapterError } from '../../errors.js';
 
 export interface DeviceOptions {
   /** Substring of the adapter name (Dawn's `adapter=` option in Node; matched against GPUAdapterInfo in a browser). */
@@ -73,13 +73,17 @@ async function nodeGpu(adapter: string | undefined): Promise<GPU> {
 }
 
 /** An adapter name was asked for, adapters exist, and none matches: say so and list them (not "no adapter found"). */
-export class AdapterMismatchError extends InputError {
+export class AdapterMismatchError extends NoAdapterError {
   override name = 'AdapterMismatchError';
   constructor(
     readonly wanted: string,
     readonly present: readonly string[],
   ) {
-    super(`no WebGPU adapter matches '${wanted}'; the adapters present are: ${present.join('; ')}. Give a part of one of these names, or none`);
+    // A NoAdapterError (callers that fall back on one still do), worded as what it is: adapters exist.
+    super(`no adapter matches '${wanted}'`, {
+      statement: `no WebGPU adapter matches '${wanted}'; the adapters present are: ${present.join('; ')}. Give a part of one of these names, or none`,
+      installHint: false,
+    });
   }
 }
 
