@@ -1,9 +1,9 @@
 // Throughput of the `bvscape screen` pipeline (runScreen: worker pool, grid backend, percolation,
-// JSONL) with --ion Li at 0.2 Å: structures/s and /hour, rows/s, median, p95 and max seconds per
+// JSONL) with --ion Li at the screen's defaults (converged to 0.05 Å; --uniform --resolution 0.2 for the old default): structures/s and /hour, rows/s, median, p95 and max seconds per
 // structure, peak RSS, failures by reason; for the CPU backend and for WebGPU when an adapter exists.
 // Compared with the Python peer (bvlain) from ../shared/reference/*.jsonl on the files both ran.
 //
-// Run from the project root: `node build.mjs && node dist/bench/screen.js [--resolution 0.2]
+// Run from the project root: `node build.mjs && node dist/bench/screen.js [--resolution 0.05] [--uniform]
 //   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S]`.
 //   --corpus adds a set from ../shared/cif/corpus: the first N files (sorted), the files the peer's
 //   reference covers ("peer"), or all 1,045. Default: named only.
@@ -26,7 +26,7 @@ import { initSymmetry } from '../src/structure/symmetry.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { optimadeEntry } from '../src/structure/optimade.js';
 import { runScreen } from '../src/screen/screen.js';
-import { screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
+import { DEFAULT_SCREEN_CONFIG, screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared');
 const CIF_DIR = path.join(SHARED, 'cif');
@@ -37,6 +37,8 @@ interface ChildJob {
   inputs: string[];
   backend: 'cpu' | 'webgpu';
   resolution: number;
+  /** 'converged' (the screen's default) or 'uniform'. */
+  mode?: 'converged' | 'uniform';
   workers: number;
   timeoutS: number;
   rowsPath: string;
@@ -97,7 +99,7 @@ interface PeerComparison {
 
 async function child(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
-  const config: ScreenConfig = screenConfig({ resolution: job.resolution });
+  const config: ScreenConfig = screenConfig({ resolution: job.resolution, mode: job.mode ?? 'converged' });
   let description = job.backend as string;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -191,7 +193,7 @@ function readRows(rowsPath: string) {
   return { perStructure, failures, rows, okRows };
 }
 
-function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | 'webgpu', o: { resolution: number; workers: number; timeoutS: number }, peer: Map<string, PeerRun>): RunSummary {
+function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | 'webgpu', o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number }, peer: Map<string, PeerRun>): RunSummary {
   const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-bench-'));
   const job: ChildJob = { inputs, backend, ...o, rowsPath: path.join(dir, 'rows.jsonl'), resultPath: path.join(dir, 'result.json') };
   writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
@@ -340,7 +342,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       child: { type: 'string' },
-      resolution: { type: 'string', default: '0.2' },
+      resolution: { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.resolution) },
+      uniform: { type: 'boolean', default: false },
       backends: { type: 'string', default: 'cpu,webgpu' },
       corpus: { type: 'string', default: '0' },
       workers: { type: 'string', default: String(availableParallelism()) },
@@ -356,7 +359,7 @@ async function main(): Promise<void> {
     console.error(`screen bench: ${path.join(CIF_DIR, 'named')} not found; it needs the shared data next to the project (../shared)`);
     process.exit(1);
   }
-  const opts = { resolution: Number(values.resolution), workers: Number(values.workers), timeoutS: Number(values.timeout) };
+  const opts = { resolution: Number(values.resolution), mode: values.uniform ? ('uniform' as const) : ('converged' as const), workers: Number(values.workers), timeoutS: Number(values.timeout) };
   const backends = values.backends!.split(',').map((b) => b.trim()) as Array<'cpu' | 'webgpu'>;
   for (const b of backends) if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backends takes cpu and/or webgpu, got '${b}'`);
   const peer = readPeerLi();
@@ -387,7 +390,7 @@ async function main(): Promise<void> {
 
   const pad = (s: unknown, n: number) => String(s).padStart(n);
   const lines = [
-    `bvscape screen throughput, --ion Li, ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
+    `bvscape screen throughput, --ion Li, ${opts.mode} ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
     `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('cpu s', 6)} ${pad('idle /h', 7)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('ok med', 6)} ${pad('ok p95', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
   ];
   for (const r of runs) {
