@@ -2,6 +2,9 @@
 // A Framework is everything a backend needs to evaluate E(r) for one mobile ion in one
 // structure: plain numbers and typed arrays, so it crosses worker threads and reaches the GPU as is.
 import { formatIon } from './ion.js';
+import { invert3 } from '../structure/lattice.js';
+
+export { invert3 };
 
 /**
  * One kind of pair interaction between the mobile ion and a framework species.
@@ -107,18 +110,3 @@ export function expandImages(fw: Framework, cutoff = fw.cutoff): ExpandedAtoms {
   return { count: type.length, cart: Float64Array.from(cart), type: Uint32Array.from(type), weight: Float64Array.from(weight) };
 }
 
-export function invert3(m: ArrayLike<number>): Float64Array {
-  const det =
-    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-  return Float64Array.from([
-    (m[4]! * m[8]! - m[5]! * m[7]!) / det,
-    (m[2]! * m[7]! - m[1]! * m[8]!) / det,
-    (m[1]! * m[5]! - m[2]! * m[4]!) / det,
-    (m[5]! * m[6]! - m[3]! * m[8]!) / det,
-    (m[0]! * m[8]! - m[2]! * m[6]!) / det,
-    (m[2]! * m[3]! - m[0]! * m[5]!) / det,
-    (m[3]! * m[7]! - m[4]! * m[6]!) / det,
-    (m[1]! * m[6]! - m[0]! * m[7]!) / det,
-    (m[0]! * m[4]! - m[1]! * m[3]!) / det,
-  ]);
-}

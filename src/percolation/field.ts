@@ -2,6 +2,7 @@
 // gradient, in fractional or Cartesian coordinates. Used to relax migration paths off the grid.
 import type { GridSpec } from '../grid/index.js';
 import { latticeMatrix, type LatticeLike } from './grid-walk.js';
+import { invert3 } from '../structure/lattice.js';
 
 export class PeriodicField {
   readonly nx: number;
@@ -28,19 +29,7 @@ export class PeriodicField {
     }
     const m = Float64Array.from(latticeMatrix(lattice));
     this.matrix = m;
-    const det =
-      m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-    this.inverse = Float64Array.from([
-      (m[4]! * m[8]! - m[5]! * m[7]!) / det,
-      (m[2]! * m[7]! - m[1]! * m[8]!) / det,
-      (m[1]! * m[5]! - m[2]! * m[4]!) / det,
-      (m[5]! * m[6]! - m[3]! * m[8]!) / det,
-      (m[0]! * m[8]! - m[2]! * m[6]!) / det,
-      (m[2]! * m[3]! - m[0]! * m[5]!) / det,
-      (m[3]! * m[7]! - m[4]! * m[6]!) / det,
-      (m[1]! * m[6]! - m[0]! * m[7]!) / det,
-      (m[0]! * m[4]! - m[1]! * m[3]!) / det,
-    ]);
+    this.inverse = invert3(m);
   }
 
   /**

@@ -15,6 +15,27 @@ export interface LatticeParameters {
 
 const DEG = Math.PI / 180;
 
+/** Determinant of a 3×3 matrix (row-major). */
+export function det3(m: ArrayLike<number>): number {
+  return m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+}
+
+/** Inverse of a 3×3 matrix (row-major), by cofactors. */
+export function invert3(m: ArrayLike<number>): Float64Array {
+  const det = det3(m);
+  return Float64Array.from([
+    (m[4]! * m[8]! - m[5]! * m[7]!) / det,
+    (m[2]! * m[7]! - m[1]! * m[8]!) / det,
+    (m[1]! * m[5]! - m[2]! * m[4]!) / det,
+    (m[5]! * m[6]! - m[3]! * m[8]!) / det,
+    (m[0]! * m[8]! - m[2]! * m[6]!) / det,
+    (m[2]! * m[3]! - m[0]! * m[5]!) / det,
+    (m[3]! * m[7]! - m[4]! * m[6]!) / det,
+    (m[1]! * m[6]! - m[0]! * m[7]!) / det,
+    (m[0]! * m[4]! - m[1]! * m[3]!) / det,
+  ]);
+}
+
 export class Lattice {
   /** Rows are a, b, c in Å. */
   readonly matrix: Float64Array;
@@ -26,22 +47,8 @@ export class Lattice {
     if (matrix.length !== 9) throw new Error('lattice matrix needs 9 numbers');
     this.matrix = Float64Array.from(matrix);
     const m = this.matrix;
-    const det =
-      m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) -
-      m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) +
-      m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-    this.volume = Math.abs(det);
-    const inv = new Float64Array(9);
-    inv[0] = (m[4]! * m[8]! - m[5]! * m[7]!) / det;
-    inv[1] = (m[2]! * m[7]! - m[1]! * m[8]!) / det;
-    inv[2] = (m[1]! * m[5]! - m[2]! * m[4]!) / det;
-    inv[3] = (m[5]! * m[6]! - m[3]! * m[8]!) / det;
-    inv[4] = (m[0]! * m[8]! - m[2]! * m[6]!) / det;
-    inv[5] = (m[2]! * m[3]! - m[0]! * m[5]!) / det;
-    inv[6] = (m[3]! * m[7]! - m[4]! * m[6]!) / det;
-    inv[7] = (m[1]! * m[6]! - m[0]! * m[7]!) / det;
-    inv[8] = (m[0]! * m[4]! - m[1]! * m[3]!) / det;
-    this.inverse = inv;
+    this.volume = Math.abs(det3(m));
+    this.inverse = invert3(m);
   }
 
   /** Standard orientation from a, b, c (Å) and alpha, beta, gamma (degrees). Throws on an impossible cell. */

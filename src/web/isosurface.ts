@@ -4,6 +4,7 @@
 // so the surface has no cracks; unlike marching cubes it needs no 256-case table and has no ambiguous cases.
 // Vertices carry normals from the interpolated energy gradient (pointing uphill); triangles are wound
 // counter-clockwise seen from the low-energy side's outside (from uphill), so both renderers agree.
+import { det3, invert3 as invertMatrix3 } from '../structure/lattice.js';
 import type { GridSpec } from '../backends/types.js';
 
 export interface IsoMesh {
@@ -173,16 +174,8 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
   return { positions, normals: nor.result(), triangleCount: positions.length / 9 };
 }
 
-/** Inverse of a row-major 3×3 matrix. */
+/** Inverse of a row-major 3×3 matrix; a singular one is refused. */
 export function invert3(m: readonly number[]): number[] {
-  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (!(Math.abs(det) > 0)) throw new RangeError('lattice matrix is singular');
-  const s = 1 / det;
-  return [
-    A * s, -(b * i - c * h) * s, (b * f - c * e) * s,
-    B * s, (a * i - c * g) * s, -(a * f - c * d) * s,
-    C * s, -(a * h - b * g) * s, (a * e - b * d) * s,
-  ];
+  if (!(Math.abs(det3(m)) > 0)) throw new RangeError('lattice matrix is singular');
+  return Array.from(invertMatrix3(m));
 }
