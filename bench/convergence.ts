@@ -84,7 +84,7 @@ for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
       `${fmt(r.barriers['1D'])} ${fmt(r.barriers['2D'])} ${fmt(r.barriers['3D'])}   ${uni ? fmt(uni.barriers['3D'] ?? null) : '   —  '}  ` +
       `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}`,
   );
-  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, adaptiveMs: adaptMs, uniformMs: uniMs, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
+  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, passes: r.passes, adaptiveMs: adaptMs, uniformMs: uniMs, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
 }
 await cpu.dispose();
 mkdirSync(path.dirname(OUT), { recursive: true });

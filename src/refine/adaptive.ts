@@ -54,8 +54,9 @@ export interface RefineResult {
   /** Curvature bounds computed (points). */
   boundsEvaluated: number;
   pairTerms: number;
-  /** Leaves at the end, by level. */
+  /** Leaves at the end, by level, and the refinement passes (each one graph, two or three sweeps). */
   leavesByLevel: number[];
+  passes: number;
   timingsMs: Record<string, number>;
   /**
    * The finest grid's field as the refinement knows it, one float per fine point (only for callers that write grids
@@ -195,7 +196,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const table = curvatureTable(prep, diag);
     return { a, b, c, diag, interp: edges2 / 8, table };
   });
-  let pointsEvaluated = 0, boundsEvaluated = 0, pairTerms = 0, passesTargeted = 0, passes = 0;
+  let pointsEvaluated = 0, boundsEvaluated = 0, pairTerms = 0, passes = 0;
   let eMaxEvaluated = -Infinity;
   const timings: Record<string, number> = { energy: 0, bounds: 0, graph: 0, sweep: 0 };
 
@@ -471,7 +472,6 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
 
     // Blocks that can still change E_min or a threshold.
     const td = performance.now();
-    let directCalls = 0;
     const refine: number[] = []; // (level << 28) | block
     // Refining every ambiguous block would refine everything inside the bracket [T_lo, T_hi], which at coarse levels
     // is wide. Blocks around the best guess go first: once they are exact, the bracket closes onto the guess (when
@@ -493,13 +493,11 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       };
       if (!isAmbiguous(lo32[id]!)) continue;
       if (blocks[l]!.err[b]! > DIRECT_BOUND_ABOVE_ERR && !blocks[l]!.direct[b]) {
-        directCalls++;
         if (!isAmbiguous(roundDown32(tightenLo(l, b)))) continue;
       }
       refine.push((l << 28) | b);
     }
     timings.decide = (timings.decide ?? 0) + performance.now() - td;
-    timings.directCalls = (timings.directCalls ?? 0) + directCalls;
     if (refine.length === 0) {
       final = tHi;
       finalValues = hi32;
@@ -530,7 +528,6 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       return lo <= emHi || guess.some((g) => g !== null && lo <= g.hi && hi >= g.lo);
     });
     const chosen = targeted.length > 0 && pass < MAX_TARGETED_PASSES ? targeted : refine;
-    passesTargeted += chosen === targeted ? 1 : 0;
 
     // Children, then the points their bounds need, level by level.
     const newChildren: number[][] = Array.from({ length: L + 1 }, () => []);
@@ -624,8 +621,6 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
   }
 
   timings.total = performance.now() - t0;
-  timings.passes = passes;
-  timings.passesTargeted = passesTargeted;
   return {
     grid: { nx: nf[0], ny: nf[1], nz: nf[2] },
     levels: L + 1,
@@ -642,6 +637,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     boundsEvaluated,
     pairTerms,
     leavesByLevel,
+    passes,
     timingsMs: timings,
     assembleGrid,
   };
