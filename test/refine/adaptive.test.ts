@@ -26,6 +26,29 @@ async function framework(file: string, ion = 'Li'): Promise<Framework> {
   return buildFramework(assignOxidationStates(s).structure, { ion });
 }
 
+const CORPUS = path.resolve(__dirname, '../../../shared/cif/corpus');
+
+/**
+ * Files of a shared folder (every `step`-th of the sorted list, from `first`) whose Li+ framework can be built; the
+ * others (no Li, no charge-neutral assignment) have nothing to refine. Empty when ../shared is absent.
+ */
+async function sampleOf(dir: string, step: number, first: number): Promise<{ file: string; fw: Framework }[]> {
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cif')).sort().filter((_, k) => k % step === first);
+  const out: { file: string; fw: Framework }[] = [];
+  for (const file of files) {
+    try {
+      out.push({ file, fw: await framework(path.join(dir, file)) });
+    } catch {
+      // not a Li compound, or unreadable: the screen reports these as error rows
+    }
+  }
+  return out;
+}
+// A fixed, spread-out sample: every 5th named structure, every 100th corpus file.
+const namedSample = await sampleOf(NAMED, 5, 0);
+const corpusSample = await sampleOf(CORPUS, 100, 7);
+
 describe('bricks', () => {
   it('give the same bits as the whole grid, also where they are clipped at the grid edge', async () => {
     const fw = await framework(path.join(FIXTURES, 'Li4P2O7_triclinic.cif'));
@@ -152,20 +175,16 @@ describe('converged thresholds equal the uniform grid at the finest spacing', ()
 
   const haveShared = existsSync(NAMED);
   if (!haveShared) console.warn(`named-structure refinement checks skipped: ${NAMED} not found (../shared is not beside this clone)`);
-  const sample = haveShared
-    ? readdirSync(NAMED)
-        .filter((f) => f.endsWith('.cif'))
-        .sort()
-        .filter((_, k) => k % 5 === 0)
-    : [];
-  for (const f of sample)
-    it.skipIf(!haveShared)(`../shared/cif/named/${f}, 0.15 Å from 0.6 Å`, async () => {
-      let fw: Framework;
-      try {
-        fw = await framework(path.join(NAMED, f));
-      } catch {
-        return; // no Li, or no charge-neutral assignment: nothing to refine (the screen reports these)
-      }
+  for (const { file, fw } of namedSample)
+    it(`../shared/cif/named/${file}, 0.15 Å from 0.6 Å`, async () => {
+      await expectSameAsUniform(fw, 0.15, 0.6);
+    }, 300_000);
+});
+
+describe('converged thresholds equal the uniform grid on a sample of the corpus', () => {
+  if (!existsSync(CORPUS)) console.warn(`corpus refinement checks skipped: ${CORPUS} not found (../shared is not beside this clone)`);
+  for (const { file, fw } of corpusSample)
+    it(`../shared/cif/corpus/${file}, 0.15 Å from 0.6 Å`, async () => {
       await expectSameAsUniform(fw, 0.15, 0.6);
     }, 300_000);
 });
