@@ -183,6 +183,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
 
   const prep = prepareCells(fw);
   const canBricks = typeof opts.backend.computeBricks === 'function';
+  const valueSlack = !canBricks || opts.backend.name === 'cpu' ? { abs: 1e-5, rel: 2e-7 } : { abs: 2e-4, rel: 2e-4 };
   const points = Array.from({ length: L + 1 }, (_, l) => new LevelPoints(levelN(l)));
   const blocks = Array.from({ length: L + 1 }, () => new LevelBlocks());
   // Per level ℓ < L: the block edge lengths (Å), the ball radius that covers a block from any corner, the
@@ -333,9 +334,10 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       if (hc < hMin) hMin = hc;
     }
     const g = levelGeom[l]!;
-    // Slack: float32 rounding of the corner values and of the kernel's table (both ≪ 1e-5 eV), and the pairs just
-    // past the cutoff that the curvature sum leaves out.
-    const slack = 1e-5 + 2e-7 * Math.max(Math.abs(eMin), Math.abs(eMax));
+    // Slack: how far the backend's values may stray from the float64 field (twice: corners and the point). The CPU
+    // kernel: float32 rounding and its table (≪ 1e-5 eV). Other backends (WebGPU's float32 arithmetic): their
+    // tolerance contract, 1e-4 relative (test/backends/gpu-helpers.ts), doubled.
+    const slack = valueSlack.abs + valueSlack.rel * Math.max(Math.abs(eMin), Math.abs(eMax));
     const err = finite && hMin < CURVATURE_CAP ? (hMin + g.table.tailBound) * g.interp + slack : Infinity;
     const lo = finite ? eMin - err : -Infinity;
     const hi = finite ? eMax + err : Infinity;

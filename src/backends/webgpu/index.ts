@@ -3,7 +3,8 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import type { Framework } from '../../bvse/framework.js';
 import { createCpuDriver } from '../cpu/driver.js';
-import type { EnergyBackend, GridResult, GridSpec } from '../types.js';
+import { BRICK } from '../cpu/kernel.js';
+import type { BrickResult, EnergyBackend, GridResult, GridSpec } from '../types.js';
 import { openDevice, type DeviceHandle } from './device.js';
 import { WebGpuError } from './errors.js';
 import { BATCH_PARAMS_BYTES, gridPipeline, type GridPipeline } from './pipeline.js';
@@ -85,7 +86,8 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     s.handle.destroy();
   };
 
-  async function runOnGpu(fw: Framework, grid: GridSpec, timings: Record<string, number>): Promise<{ energies: Float32Array; pairTerms: number } | null> {
+  /** The whole grid, or only the tile rows in `rowRuns` ([first, end) pairs; other points stay NaN). */
+  async function runOnGpu(fw: Framework, grid: GridSpec, timings: Record<string, number>, rowRuns?: Array<[number, number]>): Promise<{ energies: Float32Array; pairTerms: number } | null> {
     const t0 = performance.now();
     let s = session!;
     let pipe = await gridPipeline(s.handle.device, tile);
@@ -97,11 +99,18 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     const energies = new Float32Array(grid.nx * grid.ny * grid.nz).fill(Number.NaN);
     let pairTerms = 0;
 
-    let row = 0;
-    while (row < planner.rowCount) {
+    const runs = rowRuns ?? [[0, planner.rowCount]];
+    let run = 0;
+    let row = runs[0]?.[0] ?? 0;
+    while (run < runs.length) {
+      if (row >= runs[run]![1]) {
+        run++;
+        row = runs[run]?.[0] ?? 0;
+        continue;
+      }
       const limits = batchLimits(s.handle.device, planner);
       const tb = performance.now();
-      const batch = planner.buildBatch(row, limits);
+      const batch = planner.buildBatch(row, { ...limits, maxRows: Math.min(limits.maxRows, runs[run]![1] - row) });
       timings.tiling! += performance.now() - tb;
       try {
         pairTerms += await runBatch(s, pipe, planner, batch, energies, timings);
@@ -261,6 +270,11 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
       queue = run.catch(() => {});
       return run;
     },
+    computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult> {
+      const run = queue.then(() => computeBricksNow(fw, grid, bricks));
+      queue = run.catch(() => {});
+      return run;
+    },
     async dispose() {
       await queue;
       if (session) close(session);
@@ -268,6 +282,41 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
       await fallback?.dispose();
     },
   };
+
+  /**
+   * Bricks on the GPU: the tile rows (all tiles along a for one (b, c) tile position) that any brick touches are
+   * computed as for the whole grid, so each brick point gets the bits computeGrid gives it; the rest is skipped.
+   */
+  async function computeBricksNow(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult> {
+    const start = performance.now();
+    const timings: Record<string, number> = { setup: 0, tiling: 0, upload: 0, compute: 0, readback: 0 };
+    if (!fallback && session) {
+      const tilesY = Math.ceil(grid.ny / tile.y);
+      const touched = new Set<number>();
+      for (let b = 0; b < bricks.length; b += 3) {
+        const j0 = bricks[b + 1]!, k0 = bricks[b + 2]!;
+        const j1 = Math.min(grid.ny, j0 + BRICK) - 1, k1 = Math.min(grid.nz, k0 + BRICK) - 1;
+        for (let tz = Math.floor(k0 / tile.z); tz <= Math.floor(k1 / tile.z); tz++)
+          for (let ty = Math.floor(j0 / tile.y); ty <= Math.floor(j1 / tile.y); ty++) touched.add(ty + tilesY * tz);
+      }
+      const rows = [...touched].sort((a, b) => a - b);
+      const runs: Array<[number, number]> = [];
+      for (const r of rows) {
+        const last = runs[runs.length - 1];
+        if (last && last[1] === r) last[1] = r + 1;
+        else runs.push([r, r + 1]);
+      }
+      const result = await runOnGpu(fw, grid, timings, runs);
+      if (result) {
+        timings.total = performance.now() - start;
+        return { energies: gatherBricks(result.energies, grid, bricks), pairTerms: result.pairTerms, timingsMs: timings };
+      }
+    }
+    if (!fallback) fallback = await (opts.fallback ?? defaultFallback)();
+    if (fallback.computeBricks) return fallback.computeBricks(fw, grid, bricks);
+    const g = await fallback.computeGrid(fw, grid);
+    return { energies: gatherBricks(g.energies, grid, bricks), pairTerms: g.pairTerms, timingsMs: g.timingsMs };
+  }
 
   async function computeGridNow(fw: Framework, grid: GridSpec): Promise<GridResult> {
     const start = performance.now();
@@ -286,6 +335,20 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     cpuTimings.total = performance.now() - start;
     return { ...cpu, timingsMs: cpuTimings };
   }
+}
+
+/** The BRICK³ values of each brick from a whole-grid array (NaN past the grid's edge), as computeBricks lays them out. */
+function gatherBricks(energies: Float32Array, grid: GridSpec, bricks: Int32Array): Float32Array {
+  const per = BRICK * BRICK * BRICK;
+  const out = new Float32Array(per * (bricks.length / 3)).fill(Number.NaN);
+  for (let b = 0; b < bricks.length / 3; b++) {
+    const i0 = bricks[3 * b]!, j0 = bricks[3 * b + 1]!, k0 = bricks[3 * b + 2]!;
+    for (let z = 0; z < BRICK && k0 + z < grid.nz; z++)
+      for (let y = 0; y < BRICK && j0 + y < grid.ny; y++)
+        for (let x = 0; x < BRICK && i0 + x < grid.nx; x++)
+          out[per * b + x + BRICK * (y + BRICK * z)] = energies[i0 + x + grid.nx * (j0 + y + grid.ny * (k0 + z))]!;
+  }
+  return out;
 }
 
 /**
