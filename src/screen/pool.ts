@@ -216,7 +216,9 @@ export class ScreenPool {
     try {
       const backend = this.o.gridBackend;
       if (!backend) throw new Error('no main-thread grid backend');
-      const run = this.gridChain.then(() => (slot.dead ? null : backend.computeGrid(m.fw, m.grid)));
+      const run = this.gridChain.then(() =>
+        slot.dead ? null : m.bricks && backend.computeBricks ? backend.computeBricks(m.fw, m.grid, m.bricks) : backend.computeGrid(m.fw, m.grid),
+      );
       this.gridChain = run.catch(() => undefined);
       const result = await run;
       if (!result) return; // the requesting worker was terminated meanwhile

@@ -27,4 +27,5 @@ export type FromWorker =
   | { type: 'start'; job: number; info: StructureStart }
   | { type: 'rows'; job: number; id: string; rows: ScreenRow[] }
   | { type: 'done'; job: number }
-  | { type: 'grid'; req: number; fw: Framework; grid: GridSpec };
+  /** A whole grid, or with `bricks` the BRICK³ bricks of it (EnergyBackend.computeBricks). */
+  | { type: 'grid'; req: number; fw: Framework; grid: GridSpec; bricks?: Int32Array };

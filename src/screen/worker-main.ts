@@ -2,7 +2,7 @@
 // reports structures as they start and finish. src/workers/screen.ts is its bundled entry.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Framework } from '../bvse/framework.js';
-import type { EnergyBackend, GridResult, GridSpec } from '../backends/types.js';
+import type { BrickResult, EnergyBackend, GridResult, GridSpec } from '../backends/types.js';
 import { runEntry } from './run-entry.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { StructureProcessor } from './types.js';
@@ -31,6 +31,15 @@ class MainThreadBackend implements EnergyBackend {
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
       this.post({ type: 'grid', req, fw, grid });
+    });
+  }
+
+  /** Bricks for adaptive refinement, computed by the main thread's backend too (a BrickResult has a GridResult's shape). */
+  computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult> {
+    const req = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      this.post({ type: 'grid', req, fw, grid, bricks });
     });
   }
 
