@@ -14,7 +14,7 @@
 // point of one is a 6- (or 18-, 26-) neighbour of a fine point of the other, with the periodic offset of that step.
 import type { Framework } from '../bvse/framework.js';
 import type { GridSpec } from '../grid/index.js';
-import { BRICK, prepareCells, type PreparedFramework } from '../backends/cpu/kernel.js';
+import { BRICK, prepareCells } from '../backends/cpu/kernel.js';
 import type { CpuBackend } from '../backends/cpu/driver.js';
 import type { EnergyBackend } from '../backends/types.js';
 import { pairEnergy } from '../bvse/pair.js';
@@ -98,23 +98,21 @@ class LevelBlocks {
   }
 
   private resize(cap: number): void {
-    {
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(cap);
-        b.set(a);
-        return b;
-      };
-      this.I = grow(this.I);
-      this.J = grow(this.J);
-      this.K = grow(this.K);
-      this.lo = grow(this.lo);
-      this.hi = grow(this.hi);
-      this.child = grow(this.child);
-      this.err = grow(this.err);
-      const d = new Uint8Array(cap);
-      d.set(this.direct);
-      this.direct = d;
-    }
+    const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    this.I = grow(this.I);
+    this.J = grow(this.J);
+    this.K = grow(this.K);
+    this.lo = grow(this.lo);
+    this.hi = grow(this.hi);
+    this.child = grow(this.child);
+    this.err = grow(this.err);
+    const d = new Uint8Array(cap);
+    d.set(this.direct);
+    this.direct = d;
   }
 }
 
@@ -379,7 +377,6 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
   const dirs = neighbourOffsets(connectivity);
   const nDirs = dirs.length / 3;
   let final: ReturnType<typeof graphThresholds> | null = null;
-  let finalValues: Float32Array | null = null;
   let eMinFinal = Infinity;
   for (let pass = 0; ; pass++) {
     passes = pass + 1;
@@ -502,7 +499,6 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     timings.decide = (timings.decide ?? 0) + performance.now() - td;
     if (refine.length === 0) {
       final = tHi;
-      finalValues = hi32;
       eMinFinal = emHi;
       break;
     }
@@ -579,7 +575,6 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const t = final!.thresholds[r] ?? null;
     return t !== null && t <= eMinFinal + encut ? t : null;
   });
-  void finalValues;
   const leavesByLevel = blocks.map((blk) => {
     let c = 0;
     for (let b = 0; b < blk.count; b++) if (blk.child[b]! < 0) c++;
@@ -658,4 +653,3 @@ function roundUp32(x: number): number {
   return Math.fround(x + Math.max(Math.abs(x) * 1.2e-7, 1e-38));
 }
 
-export type { PreparedFramework };
