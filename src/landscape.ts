@@ -10,10 +10,9 @@ import { paramSources, type Framework } from './bvse/framework.js';
 import type { EnergyBackend } from './backends/types.js';
 import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
-import { Lattice } from './structure/lattice.js';
 import type { CpuBackend } from './backends/cpu/driver.js';
 import { percolate } from './percolation/index.js';
-import { refineThresholds } from './refine/adaptive.js';
+import { refinementSteps, refineThresholds } from './refine/adaptive.js';
 import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
 
 /**
@@ -21,11 +20,15 @@ import type { Connectivity, PercolationResult, PerDimension } from './percolatio
  * around them (src/refine). 'uniform': one grid at `resolution`, as every peer computes it.
  */
 export type LandscapeMode = 'converged' | 'uniform';
-export const LANDSCAPE_MODES: readonly LandscapeMode[] = ['converged', 'uniform'];
 /** The finest grid spacing (Å) of every command unless told otherwise. */
 export const DEFAULT_RESOLUTION = 0.05;
 /** The coarsest level of the converged mode (Å). */
 export const DEFAULT_COARSEST = 0.2;
+/**
+ * Size guards count the finest grid's points over this share in converged mode without a full grid: refinement
+ * evaluates a band around the thresholds (11–68 %, 24 % over the named structures, bench/convergence.ts).
+ */
+export const CONVERGED_GUARD_SHARE = 2;
 
 export interface LandscapeOptions {
   /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
@@ -105,17 +108,23 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
   });
   const pairs = paramSources(framework);
+  const p = structure.lattice.parameters;
+  const uniformSpec = gridForResolution([p.a, p.b, p.c], resolution);
   const t1 = performance.now();
   const backend = opts.backend ?? createCpuBackend();
   let cpu: CpuBackend | null = null;
   let core: GridOutcome;
   try {
-    if ((opts.mode ?? 'converged') === 'uniform') {
-      const p = structure.lattice.parameters;
-      core = await uniformGrid(framework, gridForResolution([p.a, p.b, p.c], resolution), backend, opts);
+    const coarsest = opts.coarsest ?? DEFAULT_COARSEST;
+    if ((opts.mode ?? 'converged') === 'uniform') core = await uniformGrid(framework, uniformSpec, backend, opts);
+    else if (refinementSteps(resolution, coarsest) === 0) {
+      // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
+      const u = await uniformGrid(framework, uniformSpec, backend, opts);
+      const n = u.grid.nx * u.grid.ny * u.grid.nz;
+      core = { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid } };
     } else {
       cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend());
-      core = await convergedGrid(framework, resolution, backend, cpu, opts);
+      core = await convergedGrid(framework, resolution, coarsest, backend, cpu, opts);
     }
   } finally {
     if (!opts.backend) await backend.dispose();
@@ -170,6 +179,14 @@ interface GridOutcome {
   timingsMs: Record<string, number>;
 }
 
+/** The sweep window and neighbours the caller asked for (the sweep's own defaults otherwise). */
+function percolationOptions(opts: LandscapeOptions): { encut?: number; connectivity?: Connectivity } {
+  return {
+    ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
+    ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
+  };
+}
+
 function isCpuBackend(b: EnergyBackend): b is CpuBackend {
   return typeof (b as Partial<CpuBackend>).runPrepared === 'function';
 }
@@ -189,10 +206,7 @@ async function uniformGrid(framework: Framework, grid: GridSpec, backend: Energy
   }
   const percolation = opts.skipPercolation
     ? null
-    : percolate(energies, grid, {
-        ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
-        ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
-      });
+    : percolate(energies, grid, percolationOptions(opts));
   return {
     grid,
     energies,
@@ -208,23 +222,14 @@ async function uniformGrid(framework: Framework, grid: GridSpec, backend: Energy
   };
 }
 
-async function convergedGrid(framework: Framework, resolution: number, backend: EnergyBackend, cpu: CpuBackend, opts: LandscapeOptions): Promise<GridOutcome> {
-  const coarsest = opts.coarsest ?? DEFAULT_COARSEST;
-  if (Math.round(Math.log2(coarsest / resolution)) <= 0) {
-    // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
-    const p = new Lattice(framework.lattice).parameters;
-    const u = await uniformGrid(framework, gridForResolution([p.a, p.b, p.c], resolution), backend, opts);
-    const n = u.grid.nx * u.grid.ny * u.grid.nz;
-    return { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid } };
-  }
+async function convergedGrid(framework: Framework, resolution: number, coarsest: number, backend: EnergyBackend, cpu: CpuBackend, opts: LandscapeOptions): Promise<GridOutcome> {
   const t0 = performance.now();
   const r = await refineThresholds(framework, {
     resolution,
     coarsest,
     backend,
     cpu,
-    ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
-    ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
+    ...percolationOptions(opts),
   });
   const t1 = performance.now();
   const wantGrid = (opts.gridOutput ?? 'full') === 'full';
@@ -234,10 +239,7 @@ async function convergedGrid(framework: Framework, resolution: number, backend: 
   const energies = wantGrid ? r.assembleGrid('interpolated') : new Float32Array(0);
   const percolation =
     wantGrid && !opts.skipPercolation
-      ? percolate(energies, r.grid, {
-          ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
-          ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
-        })
+      ? percolate(energies, r.grid, percolationOptions(opts))
       : null;
   return {
     grid: r.grid,

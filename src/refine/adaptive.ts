@@ -172,7 +172,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
   const coarsest = Math.max(h, opts.coarsest ?? 0.2);
   const m = fw.lattice;
   const len = [0, 1, 2].map((a) => Math.hypot(m[3 * a]!, m[3 * a + 1]!, m[3 * a + 2]!));
-  const L = Math.max(0, Math.round(Math.log2(coarsest / h)));
+  const L = refinementSteps(h, coarsest);
   const S = 1 << L;
   // Finest spacing ≤ h on every axis, and the fine grid is exactly 2^L times the coarse one.
   const n0 = len.map((l) => Math.max(1, Math.ceil(l / (h * S) - 1e-9))) as [number, number, number];
@@ -638,6 +638,11 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     timingsMs: timings,
     assembleGrid,
   };
+}
+
+/** Refinements from the coarsest level (spacing ≈ `coarsest`) to the finest (≤ `resolution`); 0 means one uniform grid. */
+export function refinementSteps(resolution: number, coarsest: number): number {
+  return Math.max(0, Math.round(Math.log2(Math.max(resolution, coarsest) / resolution)));
 }
 
 /** Largest float32 ≤ x. */

@@ -7,7 +7,7 @@ import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/mobile-ion.js';
-import { computeLandscape } from '../landscape.js';
+import { computeLandscape, CONVERGED_GUARD_SHARE } from '../landscape.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
 import type { SpaceGroupInfo, Structure } from '../structure/types.js';
@@ -44,16 +44,11 @@ export function guardedResolution(lengths: [number, number, number], config: Scr
   return { resolution: res, note: `grid coarsened from ${wanted} to ${res} Å (${points} points at ${wanted} Å > --max-grid-points ${config.maxGridPoints})` };
 }
 
-/**
- * Points the guard counts: the whole grid in uniform mode; in converged mode the finest grid's points over
- * CONVERGED_GUARD_SHARE (refinement evaluates a band around the thresholds: 10–35 % of the finest grid on the
- * structures measured in bench/convergence.ts).
- */
+/** Points the guard counts: the whole grid in uniform mode; in converged mode the finest grid's over CONVERGED_GUARD_SHARE. */
 function guardPoints(lengths: [number, number, number], res: number, config: ScreenConfig): number {
   const n = gridPointCount(gridForResolution(lengths, res));
   return (config.mode ?? 'converged') === 'converged' ? Math.ceil(n / CONVERGED_GUARD_SHARE) : n;
 }
-const CONVERGED_GUARD_SHARE = 2;
 
 function payload(item: ParsedStructure): Payload {
   return item.structure as Payload;

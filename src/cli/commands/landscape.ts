@@ -13,7 +13,7 @@ import { parseIon } from '../../bvse/ion.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
-import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
+import { computeLandscape, CONVERGED_GUARD_SHARE, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
 import { cubeText, dimensionOf, grdText, migrationPaths, pathsFileJson, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
 import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 
@@ -82,7 +82,7 @@ export const landscape: Command = {
     const mode = flag(values, 'uniform') ? 'uniform' : 'converged';
     // Converged mode holds the finest grid only when a file needs it (grid files, paths, profile).
     const needGrid = ['grd', 'cube', 'path', 'profile'].some((k) => str(values, k) !== undefined);
-    checkLandscapeSize(structure, resolution, { maxGridPoints: mode === 'converged' && !needGrid ? 2 * maxGridPoints : maxGridPoints, maxSites });
+    checkLandscapeSize(structure, resolution, { maxGridPoints: mode === 'converged' && !needGrid ? CONVERGED_GUARD_SHARE * maxGridPoints : maxGridPoints, maxSites });
     const probeNote = checkMobileIonPresent(structure, ionText, flag(values, 'allow-absent-ion'));
     const backend = await selectBackend(kind, {
       ...(adapter ? { adapter } : {}),
