@@ -2,6 +2,7 @@
 // barriers, and optionally grid files (.grd/.cube), the migration paths and an energy profile.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
+import { PATH_OUTPUT_OPTIONS, profileDimensionOption } from '../path-options.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { landscapeJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
@@ -14,7 +15,7 @@ import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { computeLandscape, CONVERGED_GUARD_SHARE, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
-import { cubeText, dimensionOf, grdText, migrationPaths, pathsFileJson, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
+import { cubeText, grdText, migrationPaths, pathsFileJson, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
 import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 
 export const landscape: Command = {
@@ -35,14 +36,7 @@ export const landscape: Command = {
     encut: { type: 'string', arg: 'eV', default: '10', description: 'percolation window above E_min; barriers above it are null' },
     grd: { type: 'string', arg: 'FILE', description: 'write the grid as a VESTA .grd file' },
     cube: { type: 'string', arg: 'FILE', description: 'write the grid as a Gaussian .cube file' },
-    path: { type: 'string', arg: 'FILE', description: 'write migration paths, sites and hops as JSON' },
-    profile: { type: 'string', arg: 'FILE', description: 'write the energy profile along the path of --profile-dimension as SVG' },
-    'profile-dimension': {
-      type: 'string',
-      arg: '1|2|3',
-      default: String(DEFAULT_SCREEN_CONFIG.dimension),
-      description: 'percolation dimension whose path --profile draws (default: the dimension screens rank by)',
-    },
+    ...PATH_OUTPUT_OPTIONS,
     json: { type: 'boolean', description: 'print the result as JSON' },
     'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: refuse a grid with more points (exit 2, before computing)' },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
@@ -63,9 +57,7 @@ export const landscape: Command = {
     const threads = optionalPositiveNumber(values, 'threads', true);
     const kind = backendOption(values);
     const adapter = str(values, 'adapter');
-    const profileDimText = str(values, 'profile-dimension') ?? String(DEFAULT_SCREEN_CONFIG.dimension);
-    if (!/^[123]$/.test(profileDimText)) throw new UsageError(`--profile-dimension must be 1, 2 or 3, got '${profileDimText}'`);
-    const profileDim = dimensionOf(profileDimText);
+    const profileDim = profileDimensionOption(values);
 
     const maxGridPoints = positiveNumber(values, 'max-grid-points', true);
     const maxSites = positiveNumber(values, 'max-sites', true);

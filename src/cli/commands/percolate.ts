@@ -2,13 +2,13 @@
 // landscape made elsewhere (.cube, VESTA .grd, VASP CHGCAR/LOCPOT), with landscape's own code.
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
+import { PATH_OUTPUT_OPTIONS, profileDimensionOption } from '../path-options.js';
 import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str } from '../command.js';
 import { InputError, UsageError } from '../../errors.js';
 import { percolateGrid, type GridPercolationResult } from '../../percolate-grid.js';
 import { percolateJson, percolateWithPathsJson } from '../../io/percolate-json.js';
-import { dimensionOf, migrationPaths, siteNetwork } from '../../landscape-products.js';
+import { migrationPaths, siteNetwork } from '../../landscape-products.js';
 import { profileSvg } from '../../report/profile-svg.js';
-import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 import type { GrdOrder } from '../../io/grid-readers.js';
 
 export const percolateCommand: Command = {
@@ -28,14 +28,7 @@ export const percolateCommand: Command = {
     },
     format: { type: 'string', arg: 'cube|grd|chgcar', description: 'file format (default: from the name, then the content)' },
     json: { type: 'boolean', description: 'print the result as JSON' },
-    path: { type: 'string', arg: 'FILE', description: 'write migration paths, sites and hops as JSON' },
-    profile: { type: 'string', arg: 'FILE', description: 'write the energy profile along the path of --profile-dimension as SVG' },
-    'profile-dimension': {
-      type: 'string',
-      arg: '1|2|3',
-      default: String(DEFAULT_SCREEN_CONFIG.dimension),
-      description: 'percolation dimension whose path --profile draws',
-    },
+    ...PATH_OUTPUT_OPTIONS,
   },
   async run({ positionals, values }) {
     if (positionals.length !== 1) throw new UsageError(`percolate takes one grid file (got ${positionals.length})`);
@@ -48,9 +41,7 @@ export const percolateCommand: Command = {
     if (order !== 'auto' && order !== 'x' && order !== 'z') throw new UsageError(`--grd-order expects auto, x or z, got '${order}'`);
     const format = str(values, 'format');
     if (format !== undefined && format !== 'cube' && format !== 'grd' && format !== 'chgcar') throw new UsageError(`--format expects cube, grd or chgcar, got '${format}'`);
-    const dimText = str(values, 'profile-dimension') ?? String(DEFAULT_SCREEN_CONFIG.dimension);
-    if (!/^[123]$/.test(dimText)) throw new UsageError(`--profile-dimension must be 1, 2 or 3, got '${dimText}'`);
-    const profileDim = dimensionOf(dimText);
+    const profileDim = profileDimensionOption(values);
 
     let text: string;
     try {
