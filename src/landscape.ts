@@ -7,13 +7,16 @@ import { oxidationStatesUsed, type OxidationStatesUsed } from './bvse/oxidation-
 import { buildFramework } from './bvse/build-framework.js';
 import { formatIon } from './bvse/ion.js';
 import { paramSources, type Framework } from './bvse/framework.js';
-import type { EnergyBackend } from './backends/types.js';
+import type { EnergyBackend, GridResult } from './backends/types.js';
 import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
 import type { CpuBackend } from './backends/cpu/driver.js';
 import { percolate } from './percolation/index.js';
 import { refinementSteps, refineThresholds } from './refine/adaptive.js';
 import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
+import { BRICK } from './backends/cpu/kernel.js';
+import { frameworkSymmetry, type FrameworkSymmetry } from './symmetry/framework.js';
+import { fillFromBricks, gridSymmetry, orbitPlan } from './symmetry/grid.js';
 
 /**
  * 'converged' (the default): thresholds equal to the uniform grid's at `resolution`, found by adaptive refinement
@@ -63,6 +66,11 @@ export interface LandscapeOptions {
   connectivity?: Connectivity;
   /** Skip the percolation sweep (grid only). */
   skipPercolation?: boolean;
+  /**
+   * Space-group symmetry of the framework (default true, docs/symmetry.md): the framework is symmetrized (atoms move
+   * by < 2e-3 Å) and the uniform grid is evaluated on one point per orbit, the rest filled by symmetry.
+   */
+  symmetry?: boolean;
 }
 
 export interface LandscapeResult {
@@ -80,6 +88,12 @@ export interface LandscapeResult {
   mode: LandscapeMode;
   /** Converged mode: levels (coarsest included), energies evaluated and the uniform grid's point count. */
   refinement: { levels: number; pointsEvaluated: number; pointsUniform: number; coarseGrid: GridSpec } | null;
+  /**
+   * The framework's symmetry when used (null with `symmetry: false` or when the framework has none): its space group,
+   * the operations that map the grid onto itself, the points evaluated on the uniform grid (null in converged mode)
+   * and the largest atom move of the symmetrization (Å).
+   */
+  symmetry: LandscapeSymmetry | null;
   /** Energies on `grid` (empty in converged mode with gridOutput 'none'). */
   energies: Float32Array;
   eMin: number;
@@ -97,16 +111,26 @@ export interface LandscapeResult {
   timingsMs: Record<string, number>;
 }
 
+export interface LandscapeSymmetry {
+  spaceGroup: { number: number; symbol: string };
+  operations: number;
+  pointsEvaluated: number | null;
+  maxShift: number;
+}
+
 export async function computeLandscape(s: Structure, opts: LandscapeOptions): Promise<LandscapeResult> {
   const t0 = performance.now();
   const resolution = opts.resolution ?? DEFAULT_RESOLUTION;
   const oxi = assignOxidationStates(s, opts.oxi ? { override: opts.oxi } : {});
   const structure = oxi.structure;
-  const framework = buildFramework(structure, {
+  const built = buildFramework(structure, {
     ion: opts.ion,
     ...(opts.model ? { model: opts.model } : {}),
     ...(opts.cutoff !== undefined ? { cutoff: opts.cutoff } : {}),
   });
+  // Both modes use the symmetrized framework, so converged and uniform results stay comparable.
+  const sym = opts.symmetry === false ? null : frameworkSymmetry(built);
+  const framework = sym ? sym.framework : built;
   const pairs = paramSources(framework);
   const p = structure.lattice.parameters;
   const uniformSpec = gridForResolution([p.a, p.b, p.c], resolution);
@@ -116,10 +140,10 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
   let core: GridOutcome;
   try {
     const coarsest = opts.coarsest ?? DEFAULT_COARSEST;
-    if ((opts.mode ?? 'converged') === 'uniform') core = await uniformGrid(framework, uniformSpec, backend, opts);
+    if ((opts.mode ?? 'converged') === 'uniform') core = await uniformGrid(framework, uniformSpec, backend, opts, sym);
     else if (refinementSteps(resolution, coarsest) === 0) {
       // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
-      const u = await uniformGrid(framework, uniformSpec, backend, opts);
+      const u = await uniformGrid(framework, uniformSpec, backend, opts, sym);
       const n = u.grid.nx * u.grid.ny * u.grid.nz;
       core = { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid } };
     } else {
@@ -144,6 +168,14 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     resolution,
     mode: opts.mode ?? 'converged',
     refinement: core.refinement,
+    symmetry: sym
+      ? {
+          spaceGroup: sym.spaceGroup,
+          operations: core.symmetry?.operations ?? gridSymmetry(sym.operations, grid).operations.length,
+          pointsEvaluated: core.symmetry?.pointsEvaluated ?? null,
+          maxShift: sym.maxShift,
+        }
+      : null,
     energies,
     eMin,
     eMax,
@@ -173,6 +205,8 @@ interface GridOutcome {
   barriers: PerDimension<number | null>;
   percolation: PercolationResult | null;
   refinement: LandscapeResult['refinement'];
+  /** Uniform grids filled by symmetry: the grid's operations and the points evaluated. */
+  symmetry?: { operations: number; pointsEvaluated: number };
   pairTerms: number;
   gridMs: number;
   percolationMs: number;
@@ -191,9 +225,16 @@ function isCpuBackend(b: EnergyBackend): b is CpuBackend {
   return typeof (b as Partial<CpuBackend>).runPrepared === 'function';
 }
 
-async function uniformGrid(framework: Framework, grid: GridSpec, backend: EnergyBackend, opts: LandscapeOptions): Promise<GridOutcome> {
+async function uniformGrid(
+  framework: Framework,
+  grid: GridSpec,
+  backend: EnergyBackend,
+  opts: LandscapeOptions,
+  sym: FrameworkSymmetry | null,
+): Promise<GridOutcome> {
   const t0 = performance.now();
-  const gridResult = await backend.computeGrid(framework, grid);
+  const filled = sym ? await symmetricGrid(framework, grid, backend, sym) : null;
+  const gridResult = filled ?? (await backend.computeGrid(framework, grid));
   const energies = gridResult.energies;
   const t1 = performance.now();
   let eMin = Infinity;
@@ -215,10 +256,40 @@ async function uniformGrid(framework: Framework, grid: GridSpec, backend: Energy
     barriers: percolation ? percolation.barriers : { '1D': null, '2D': null, '3D': null },
     percolation,
     refinement: null,
+    ...(filled ? { symmetry: filled.symmetry } : {}),
     pairTerms: gridResult.pairTerms,
     gridMs: t1 - t0,
     percolationMs: performance.now() - t1,
     timingsMs: gridResult.timingsMs,
+  };
+}
+
+/**
+ * The uniform grid from one point per orbit (src/symmetry/grid.ts): the bricks holding a representative are evaluated,
+ * the other points take their representative's value. Null when the backend cannot evaluate bricks or no operation
+ * besides the identity maps this grid onto itself.
+ */
+async function symmetricGrid(
+  framework: Framework,
+  grid: GridSpec,
+  backend: EnergyBackend,
+  sym: FrameworkSymmetry,
+): Promise<(GridResult & { symmetry: { operations: number; pointsEvaluated: number } }) | null> {
+  if (!backend.computeBricks) return null;
+  const t0 = performance.now();
+  const gs = gridSymmetry(sym.operations, grid);
+  if (gs.operations.length <= 1) return null;
+  const plan = orbitPlan(gs, BRICK);
+  const t1 = performance.now();
+  const r = await backend.computeBricks(framework, grid, plan.bricks);
+  const t2 = performance.now();
+  const energies = fillFromBricks(plan, r.energies);
+  const t3 = performance.now();
+  return {
+    energies,
+    pairTerms: r.pairTerms,
+    timingsMs: { ...r.timingsMs, symmetry_plan: t1 - t0, symmetry_fill: t3 - t2 },
+    symmetry: { operations: gs.operations.length, pointsEvaluated: plan.pointsEvaluated },
   };
 }
 

@@ -495,6 +495,32 @@ function rowMajor(o: MoyoOperation): SymOp {
   };
 }
 
+/**
+ * moyo on a raw cell: lattice rows (Å, row-major), fractional positions and integer atom types. The space group and
+ * its operations in this cell (row-major rotations, centring and pure translations included); null when moyo fails.
+ * No primitive reduction and no size limit here: the caller bounds the cell.
+ */
+export function cellSymmetry(
+  lattice: ArrayLike<number>,
+  positions: readonly (readonly [number, number, number])[],
+  numbers: readonly number[],
+  symprec: number,
+): { number: number; symbol: string; operations: SymOp[] } | null {
+  requireMoyo();
+  const m = lattice;
+  const cell = {
+    lattice: { basis: [m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]!, m[8]!] },
+    positions,
+    numbers,
+  };
+  try {
+    const d = analyze_cell(JSON.stringify(cell), symprec, 'Standard');
+    return { number: d.number, symbol: d.hm_symbol, operations: d.operations.map(rowMajor) };
+  } catch {
+    return null;
+  }
+}
+
 /** Space group, operations and Wyckoff table of a structure (moyo); null when moyo fails. */
 export function analyzeSymmetry(s: Structure, symprec = 0.1): SymmetryAnalysis | null {
   const d = analyzeCell(s, symprec, []);

@@ -16,6 +16,7 @@ const LAYER: Record<string, number> = {
   bvse: 2,
   backends: 3,
   percolation: 3,
+  symmetry: 3,
   io: 4,
   report: 4,
   sites: 4,
