@@ -42,6 +42,47 @@ export function buildPeriodicGraph(nodeCount: number, edgeCount: number, from: I
   return { nodeCount, start, target, offset: off };
 }
 
+/** Undirected edges with the cell offset of each target, gathered one at a time (growable). */
+export class EdgeList {
+  count = 0;
+  private from: Int32Array;
+  private to: Int32Array;
+  /** Exactly 3 entries per edge slot: a shorter array would drop writes silently (typed arrays ignore them). */
+  private offset: Int8Array;
+
+  constructor(capacity = 1024) {
+    const cap = Math.max(1, Math.ceil(capacity));
+    this.from = new Int32Array(cap);
+    this.to = new Int32Array(cap);
+    this.offset = new Int8Array(3 * cap);
+  }
+
+  /** Edge u–v whose v copy sits in u's cell shifted by (wx, wy, wz) cells. */
+  push(u: number, v: number, wx: number, wy: number, wz: number): void {
+    if (this.count === this.from.length) this.grow(2 * this.from.length);
+    const e = this.count++;
+    this.from[e] = u;
+    this.to[e] = v;
+    this.offset[3 * e] = wx;
+    this.offset[3 * e + 1] = wy;
+    this.offset[3 * e + 2] = wz;
+  }
+
+  toGraph(nodeCount: number): PeriodicGraph {
+    return buildPeriodicGraph(nodeCount, this.count, this.from, this.to, this.offset);
+  }
+
+  private grow(cap: number): void {
+    const from = new Int32Array(cap), to = new Int32Array(cap), offset = new Int8Array(3 * cap);
+    from.set(this.from);
+    to.set(this.to);
+    offset.set(this.offset);
+    this.from = from;
+    this.to = to;
+    this.offset = offset;
+  }
+}
+
 export interface GraphThresholds {
   /** Lowest value at which some cluster's winding rank reaches 1, 2, 3; null if not up to `limit`. */
   thresholds: [number | null, number | null, number | null];

@@ -14,11 +14,10 @@
 // point of one is a 6- (or 18-, 26-) neighbour of a fine point of the other, with the periodic offset of that step.
 import type { Framework } from '../bvse/framework.js';
 import type { GridSpec } from '../grid/index.js';
-import { BRICK, prepareCells } from '../backends/cpu/kernel.js';
+import { BRICK, prepareCells, tablePairEnergy } from '../backends/cpu/kernel.js';
 import type { CpuBackend } from '../backends/cpu/driver.js';
 import type { EnergyBackend } from '../backends/types.js';
-import { pairEnergy } from '../bvse/pair.js';
-import { buildPeriodicGraph, graphThresholds } from '../percolation/graph.js';
+import { EdgeList, graphThresholds } from '../percolation/graph.js';
 import { checkConnectivity, neighbourOffsets, type Connectivity } from '../percolation/grid-walk.js';
 import type { PerDimension } from '../percolation/types.js';
 import { CURVATURE_CAP, curvatureTable } from './bounds.js';
@@ -274,7 +273,10 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     }
   }
 
-  /** Lower bound of the energy over a ball (centre c, radius rho) by the minimum of each pair term over its range. */
+  /**
+   * Lower bound of the backend's values over a ball (centre c, radius rho): the minimum of each pair term over its
+   * distance range, each term as the kernel's table gives it, less the table's and the backend's error.
+   */
   function directLowerBound(cx: number, cy: number, cz: number, rho: number): number {
     const { binOrigin, binSize, binDims, binStart, images, imageType, cutoff } = prep;
     const reach = cutoff + rho;
@@ -285,28 +287,37 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       hi[d] = Math.min(binDims[d]! - 1, Math.floor((c[d]! + reach - binOrigin[d]!) / binSize));
       if (lo[d]! > hi[d]!) return 0;
     }
-    let sum = 0;
+    let sum = 0, weight = 0;
     for (let bz = lo[2]!; bz <= hi[2]!; bz++)
       for (let by = lo[1]!; by <= hi[1]!; by++) {
         const row = binDims[0]! * (by + binDims[1]! * bz);
         for (let a = binStart[row + lo[0]!]!, end = binStart[row + hi[0]! + 1]!; a < end; a++) {
-          const r = Math.hypot(images[4 * a]! - cx, images[4 * a + 1]! - cy, images[4 * a + 2]! - cz);
+          const dx = images[4 * a]! - cx, dy = images[4 * a + 1]! - cy, dz = images[4 * a + 2]! - cz;
+          const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
           const near = r - rho;
           if (near >= cutoff) continue;
           const far = Math.min(r + rho, cutoff);
-          const t = prep.types[imageType[a]!]!;
+          const ti = imageType[a]!;
+          const t = prep.types[ti]!;
           let min: number;
           if (t.kind === 'morse') {
             if (near <= t.rmin && t.rmin <= far) min = -0.5 * t.d0;
-            else min = pairEnergy(t, far < t.rmin ? far : Math.max(near, 0));
-          } else if (t.k >= 0) min = pairEnergy(t, far);
+            else {
+              const x = far < t.rmin ? far : Math.max(near, 0);
+              min = tablePairEnergy(prep, ti, x * x);
+            }
+          } else if (t.k >= 0) min = tablePairEnergy(prep, ti, far * far);
           else return -Infinity;
           // Past the cutoff the kernel adds nothing, so 0 is one of the values the term can take.
           if (r + rho >= cutoff) min = Math.min(min, 0);
-          sum += images[4 * a + 3]! * min;
+          const w = images[4 * a + 3]!;
+          sum += w * min;
+          weight += w;
         }
       }
-    return sum;
+    // The kernel's value at any point of the range is within the table error of the exact term, as is the endpoint
+    // value used here (twice the table error per term); then the float32 rounding of the total.
+    return sum - 2 * weight * prep.tableMaxError - (valueSlack.abs + valueSlack.rel * Math.abs(sum));
   }
 
   /** Bounds of block b at level l (all its corners must be known). */
@@ -377,6 +388,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
   const dirs = neighbourOffsets(connectivity);
   const nDirs = dirs.length / 3;
   let final: ReturnType<typeof graphThresholds> | null = null;
+  let upperE3D = Infinity;
   let eMinFinal = Infinity;
   for (let pass = 0; ; pass++) {
     passes = pass + 1;
@@ -407,11 +419,13 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     }
     // Edges between leaves: each leaf looks one fine step past each face (edge, corner) and finds the leaf there;
     // a finer leaf is left to find us, an equal one is taken in the positive directions only.
-    // Leaves above the sweep window are never added in any sweep: they need no edges.
-    const limit = emHi + encut;
+    // Leaves above the sweep window, or above the last hi-field E_3D (an upper bound on every threshold of this
+    // pass's lo-, hi- and mid-fields: hi only falls under refinement, and lo ≤ mid ≤ hi), are never swept before
+    // the last threshold is found: they need no node in the graph.
+    const windowTop = emHi + encut;
+    const limit = Math.min(windowTop, upperE3D);
     const active = (id: number) => lo32[id]! <= limit;
-    let from = new Int32Array(Math.max(16, nodes * (nDirs / 2 + 1))), to = new Int32Array(from.length), off = new Int8Array(3 * from.length);
-    let edges = 0;
+    const edgeList = new EdgeList(nodes * (nDirs / 2 + 1));
     const locate = (i: number, j: number, k: number): number => {
       let b = (i >> L) + n0[0] * ((j >> L) + n0[1] * (k >> L));
       for (let l = 0; ; l++) {
@@ -443,30 +457,16 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
           if (fl === l && (di !== 0 ? di : dj !== 0 ? dj : dk) < 0) continue;
           const other = leafId[fl]![fb]!;
           if (!active(other)) continue;
-          if (edges === from.length) {
-            const grow = <T extends Int32Array | Int8Array>(a: T): T => {
-              const x = new (a.constructor as new (n: number) => T)(Math.ceil(a.length * 1.5));
-              x.set(a);
-              return x;
-            };
-            from = grow(from);
-            to = grow(to);
-            off = grow(off);
-          }
-          from[edges] = id;
-          to[edges] = other;
-          off[3 * edges] = wi;
-          off[3 * edges + 1] = wj;
-          off[3 * edges + 2] = wk;
-          edges++;
+          edgeList.push(id, other, wi, wj, wk);
         }
       }
     }
-    const graph = buildPeriodicGraph(nodes, edges, from, to, off);
+    const graph = edgeList.toGraph(nodes);
     const ts = performance.now();
     timings.graph! += ts - tg;
     const tHi = graphThresholds(graph, hi32, limit);
     const tLo = graphThresholds(graph, lo32, limit);
+    if (tHi.thresholds[2] !== null && tHi.thresholds[2] < upperE3D) upperE3D = tHi.thresholds[2];
     timings.sweep! += performance.now() - ts;
 
     // Blocks that can still change E_min or a threshold.

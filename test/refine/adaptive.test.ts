@@ -10,7 +10,7 @@ import { buildFramework } from '../../src/bvse/build-framework.js';
 import { energyAtFrac } from '../../src/bvse/reference.js';
 import type { Framework } from '../../src/bvse/framework.js';
 import { percolate } from '../../src/percolation/index.js';
-import { buildPeriodicGraph, graphThresholds } from '../../src/percolation/graph.js';
+import { buildPeriodicGraph, EdgeList, graphThresholds } from '../../src/percolation/graph.js';
 import { refineThresholds } from '../../src/refine/adaptive.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { computeLandscape } from '../../src/landscape.js';
@@ -100,7 +100,28 @@ describe('percolation on a periodic graph', () => {
         const got = graphThresholds(graph, e, Infinity).thresholds;
         const want = percolate(e, g, { connectivity, encut: 100 }).thresholds;
         expect(got).toEqual([want['1D'], want['2D'], want['3D']]);
+        // The same graph gathered edge by edge from a one-edge start: every growth must keep the offsets.
+        const list = new EdgeList(1);
+        from.forEach((u, e) => list.push(u, to[e]!, off[3 * e]!, off[3 * e + 1]!, off[3 * e + 2]!));
+        expect(graphThresholds(list.toGraph(n), e, Infinity).thresholds).toEqual(got);
       }
+  });
+
+  it('keeps every edge offset through the growth of an EdgeList', () => {
+    const rng = makeRng(5);
+    const list = new EdgeList(3);
+    const want: string[] = [];
+    for (let e = 0; e < 5000; e++) {
+      const u = Math.floor(rng() * 100), v = Math.floor(rng() * 100);
+      const w = [0, 1, 2].map(() => Math.floor(rng() * 3) - 1) as [number, number, number];
+      list.push(u, v, ...w);
+      want.push(`${u}>${v}:${w.join(',')}`, `${v}>${u}:${w.map((x) => -x || 0).join(',')}`);
+    }
+    const g = list.toGraph(100);
+    const got: string[] = [];
+    for (let u = 0; u < 100; u++)
+      for (let e = g.start[u]!; e < g.start[u + 1]!; e++) got.push(`${u}>${g.target[e]}:${[0, 1, 2].map((a) => g.offset[3 * e + a]! || 0).join(',')}`);
+    expect(got.sort()).toEqual(want.sort());
   });
 });
 
