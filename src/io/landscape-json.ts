@@ -17,6 +17,8 @@ export interface LandscapeSummary {
   resolution: number;
   mode?: string;
   refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null;
+  /** The framework's symmetry when used (docs/symmetry.md). */
+  symmetry?: { spaceGroup: { number: number; symbol: string }; operations: number; pointsEvaluated: number | null; maxShift: number } | null;
   eMin: number;
   eMax: number;
   nFrameworkAtoms: number;
@@ -48,6 +50,7 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
     levels: r.refinement?.levels ?? null,
     points_evaluated: r.refinement?.pointsEvaluated ?? null,
     points_uniform: r.refinement?.pointsUniform ?? r.grid.nx * r.grid.ny * r.grid.nz,
+    symmetry: symmetryJson(r.symmetry),
     e_min: r.eMin,
     e_max: r.eMax,
     n_framework_atoms: r.nFrameworkAtoms,
@@ -60,6 +63,21 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
     percolation_dimension_at: r.percolation?.percolationDimensionAt ?? null,
     timings_ms: Object.fromEntries(Object.entries(timingsMs).map(([k, v]) => [k, round(v, 1)])),
     warnings: r.warnings,
+  };
+}
+
+/**
+ * The symmetry used, as JSON: space group, operations mapping the grid onto itself, points evaluated on the uniform
+ * grid (null in converged mode, which reports its own) and the largest atom move (Å); null when none was used.
+ */
+export function symmetryJson(s: LandscapeSummary['symmetry']): Record<string, unknown> | null {
+  if (!s) return null;
+  return {
+    space_group: s.spaceGroup.symbol,
+    space_group_number: s.spaceGroup.number,
+    operations: s.operations,
+    points_evaluated: s.pointsEvaluated,
+    max_shift_a: Number(s.maxShift.toPrecision(3)),
   };
 }
 

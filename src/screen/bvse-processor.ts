@@ -8,6 +8,7 @@ import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/mobile-ion.js';
 import { computeLandscape, CONVERGED_GUARD_SHARE } from '../landscape.js';
+import { symmetryJson } from '../io/landscape-json.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
 import type { SpaceGroupInfo, Structure } from '../structure/types.js';
@@ -117,6 +118,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         ...(config.connectivity ? { connectivity: config.connectivity } : {}),
         ...(config.oxi ? { oxi: config.oxi } : {}),
         ...(backend ? { backend } : {}),
+        ...(config.symmetry === false ? { symmetry: false } : {}),
       });
       const warnings = [...new Set(r.warnings)];
       const note = [probe, guard.note, ...warnings].filter((x): x is string => !!x).join('; ');
@@ -128,6 +130,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         grid: [r.grid.nx, r.grid.ny, r.grid.nz],
         levels: r.refinement?.levels ?? null,
         pointsEvaluated: r.refinement?.pointsEvaluated ?? null,
+        symmetry: symmetryJson(r.symmetry),
         eMin: r.eMin,
         eMax: r.eMax,
         barriers: { '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] },

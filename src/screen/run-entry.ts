@@ -60,6 +60,7 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     mode: null,
     levels: null,
     points_evaluated: null,
+    symmetry: null,
     n_framework_atoms: null,
     e_min: null,
     e_max: null,
@@ -165,6 +166,7 @@ export async function runEntry(
         row.mode = config.mode ?? 'converged';
         row.levels = r.levels ?? null;
         row.points_evaluated = r.pointsEvaluated ?? null;
+        row.symmetry = r.symmetry ?? null;
         row.n_framework_atoms = r.nFrameworkAtoms;
         row.e_min = r.eMin;
         row.e_max = r.eMax;

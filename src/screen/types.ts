@@ -40,6 +40,8 @@ export interface ScreenConfig {
   connectivity?: 6 | 18 | 26;
   /** Compute ions that are not in the structure (probes, marked in the row's note) instead of NoMobileIon error rows. */
   allowAbsentIon?: boolean;
+  /** false (--no-symmetry): the atoms as read, every grid point evaluated. Absent: symmetry on (docs/symmetry.md). */
+  symmetry?: boolean;
 }
 
 /** The defaults of `bvscape screen` (a Li+ screen converged to the 0.05 Å grid, with the size guard on). */
@@ -113,6 +115,8 @@ export interface IonOutcome {
   /** Converged mode: levels (coarsest included) and the energies evaluated; null for a uniform grid. */
   levels?: number | null;
   pointsEvaluated?: number | null;
+  /** The symmetry used (symmetryJson of src/io/landscape-json.ts), null when none. */
+  symmetry?: Record<string, unknown> | null;
   eMin: number;
   eMax: number;
   barriers: { '1D': number | null; '2D': number | null; '3D': number | null };
@@ -168,6 +172,11 @@ export interface ScreenRow {
   mode: 'converged' | 'uniform' | null;
   levels: number | null;
   points_evaluated: number | null;
+  /**
+   * The framework's symmetry when used (docs/symmetry.md): space_group, space_group_number, operations (those mapping
+   * the grid onto itself), points_evaluated (uniform mode; null in converged mode), max_shift_a; null when none.
+   */
+  symmetry: Record<string, unknown> | null;
   n_framework_atoms: number | null;
   e_min: number | null;
   e_max: number | null;
@@ -220,7 +229,7 @@ export interface ScreenHeader {
 
 export const CSV_COLUMNS = [
   'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
-  'mode', 'levels', 'points_evaluated', 'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
+  'mode', 'levels', 'points_evaluated', 'symmetry', 'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
   'note', 'param_sources', 'oxidation_states', 'oxidation_source', 'time_ms',
 ] as const;
 

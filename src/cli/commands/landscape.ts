@@ -26,6 +26,7 @@ export const landscape: Command = {
     ion: { type: 'string', arg: 'ION', description: 'mobile ion: Li (its charge in the structure), Li+, Na+, Mg2+, I-, S2-' },
     resolution: { type: 'string', arg: 'Å', default: String(DEFAULT_RESOLUTION), description: 'finest grid spacing in Å: the barriers equal those of the uniform grid at this spacing' },
     uniform: { type: 'boolean', description: 'one uniform grid at --resolution instead of converged refinement (for comparison; as the peers compute)' },
+    'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
     adapter: { type: 'string', arg: 'NAME', description: 'WebGPU adapter to use (a substring of its name)' },
     threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
@@ -93,6 +94,7 @@ export const landscape: Command = {
         connectivity: connectivityOption(values),
         backend,
         ...(oxi ? { oxi } : {}),
+        ...(flag(values, 'no-symmetry') ? { symmetry: false } : {}),
       });
     } finally {
       await backend.dispose();
@@ -141,6 +143,15 @@ export const landscape: Command = {
           r.refinement
             ? `converged to the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) in ${r.refinement.levels} levels from ${r.refinement.coarseGrid.nx} x ${r.refinement.coarseGrid.ny} x ${r.refinement.coarseGrid.nz}: ${r.refinement.pointsEvaluated} energies evaluated (${((100 * r.refinement.pointsEvaluated) / r.refinement.pointsUniform).toFixed(1)} % of the grid), ${r.nFrameworkAtoms} framework atoms`
             : `uniform grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
+          ...(r.symmetry
+            ? [
+                `symmetry ${r.symmetry.spaceGroup.symbol} (${r.symmetry.spaceGroup.number}): ${r.symmetry.operations} operations map the grid onto itself` +
+                  (r.symmetry.pointsEvaluated !== null
+                    ? `, ${r.symmetry.pointsEvaluated} points evaluated (${((100 * r.symmetry.pointsEvaluated) / (r.grid.nx * r.grid.ny * r.grid.nz)).toFixed(1)} % of the grid)`
+                    : '') +
+                  `; atoms moved ≤ ${r.symmetry.maxShift.toExponential(1)} Å`,
+              ]
+            : []),
           `E_min ${r.eMin.toFixed(4)} eV, E_max ${r.eMax.toFixed(4)} eV`,
           `barrier 1D ${b(r.barriers['1D'])}, 2D ${b(r.barriers['2D'])}, 3D ${b(r.barriers['3D'])}`,
           `time: grid ${r.timingsMs.grid!.toFixed(0)} ms, percolation ${r.timingsMs.percolation!.toFixed(0)} ms, total ${r.timingsMs.total!.toFixed(0)} ms`,

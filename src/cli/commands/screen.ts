@@ -51,6 +51,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     maxSites: positiveNumber(v, 'max-sites', true),
     connectivity: connectivityOption(v),
     ...(flag(v, 'allow-absent-ion') ? { allowAbsentIon: true } : {}),
+    ...(flag(v, 'no-symmetry') ? { symmetry: false } : {}),
   };
 }
 
@@ -88,6 +89,7 @@ export const screen: Command = {
     plot: { type: 'string', arg: 'FILE', description: 'also write the dual-ion scatter (SVG) at the end' },
     resolution: { type: 'string', short: 'r', default: String(DEFAULT_SCREEN_CONFIG.resolution), arg: 'ANGSTROM', description: 'finest grid spacing: barriers equal those of the uniform grid at this spacing' },
     uniform: { type: 'boolean', description: 'one uniform grid at --resolution instead of converged refinement (for comparison; as the peers compute)' },
+    'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
     model: { type: 'string', default: 'bvlain', arg: 'NAME', description: 'energy model: bvlain or softbv' },
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use for every structure, e.g. Fe=3' },
     backend: { type: 'string', default: 'auto', arg: 'NAME', description: 'grid backend: auto (WebGPU when an adapter exists), webgpu or cpu' },
