@@ -1,5 +1,5 @@
 // Time from a file being dropped on the preview page to its barriers being shown, in headless Chromium
-// with SwiftShader (flags in docs/ARCHITECTURE.md), WebGPU and CPU Web Workers, for cells up to ~500 Å^3 at 0.2 Å.
+// with SwiftShader (flags in docs/ARCHITECTURE.md), WebGPU and CPU Web Workers, for cells up to ~500 Å^3 at the page's default (0.1 Å, converged from 0.2 Å).
 // Target: ≤ 3 s for a ≤ 500 Å^3 cell. Prints a table, writes bench/results/web-preview.json.
 //   node build.mjs && node dist/bench/web-preview.js [--repeat N] [--resolution R]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { startPreviewServer } from '../src/cli/commands/preview.js';
 import { buildWeb, CHROMIUM, dropFile, launch, openPreview, REPO, SHARED, tableValues } from '../test/web/driver.js';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, resolution: { type: 'string', default: '0.2' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, resolution: { type: 'string', default: '0.1' } } });
 const repeat = Math.max(1, Number(values.repeat));
 const resolution = Number(values.resolution);
 

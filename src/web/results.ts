@@ -27,6 +27,14 @@ function row(label: string, text: string, key?: string, value?: number | string 
 
 export const ms = (x: number | undefined) => (x === undefined ? '–' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
 
+/** How the barriers were found: converged (levels, share of the finest grid evaluated) or one uniform grid. */
+function refinementText(r: LandscapeResult): string {
+  const f = r.refinement;
+  if (r.mode !== 'converged' || !f || f.levels <= 1) return 'one uniform grid';
+  const share = (100 * f.pointsEvaluated) / f.pointsUniform;
+  return `converged: equal to the uniform ${r.resolution} Å grid's (${f.levels} levels, ${share < 10 ? share.toFixed(1) : Math.round(share)} % of its points evaluated)`;
+}
+
 export function showTable(file: string, r: LandscapeResult, timings: Record<string, number>, device: string): void {
   const rows = [
     row('File', file),
@@ -36,6 +44,7 @@ export function showTable(file: string, r: LandscapeResult, timings: Record<stri
     row('Oxidation states from', r.oxidationSource, 'oxidation-source', r.oxidationSource),
     row('Cell volume', `${r.structure.lattice.volume.toFixed(1)} Å³`, 'volume', r.structure.lattice.volume),
     row('Grid', `${r.grid.nx} × ${r.grid.ny} × ${r.grid.nz} (${r.resolution} Å)`, 'grid', `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`),
+    row('Barriers', refinementText(r), 'mode', r.mode),
     row('E_min', `${r.eMin.toFixed(3)} eV`, 'e-min', r.eMin),
   ];
   for (const d of DIMENSIONS) {

@@ -26,7 +26,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   fixture: null,
   ion: 'Li',
   model: 'bvlain',
-  resolution: 0.2,
+  resolution: 0.1,
   backend: 'auto',
   oxi: {},
   dualIon: false,

@@ -13,7 +13,8 @@ import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } fro
 
 // The project's own fixture: the suite runs in a clone without ../shared.
 const LI3N = join(REPO, 'fixtures/Li3N_alpha.cif');
-const RESOLUTION = 0.2;
+// The preview's default: converged (two levels, from 0.2 Å), so the page runs adaptive refinement on each backend.
+const RESOLUTION = 0.1;
 const DIMS = ['1D', '2D', '3D'] as const;
 const BACKGROUND: [number, number, number] = [249, 249, 251];
 
@@ -31,7 +32,7 @@ if (inCi && !haveChromium) describe('browser preview prerequisites (CI)', () => 
 describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   let server: PreviewServer;
   let webRoot: string;
-  let cli: { barriers: Record<string, number | null>; e_min: number };
+  let cli: { barriers: Record<string, number | null>; e_min: number; grid: number[] };
 
   beforeAll(async () => {
     webRoot = buildWeb(join(mkdtempSync(join(tmpdir(), 'bvscape-web-')), 'web'));
@@ -75,7 +76,8 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
       expect(await page.getAttribute('#view', 'data-renderer')).toBe(v.renderer);
       const note = (await page.textContent('#backend-note')) ?? '';
       expect(note).toMatch(v.backend === 'webgpu' ? /WebGPU/ : /CPU/);
-      expect(values.grid).toBe('19x19x20');
+      expect(values.grid).toBe(cli.grid.join('x'));
+      expect(values.mode).toBe('converged');
       for (const d of DIMS) {
         const ref = cli.barriers[d] ?? null;
         const got = values[`barrier-${d}`];
