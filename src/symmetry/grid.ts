@@ -91,6 +91,28 @@ export function gridImageCoords(sym: GridSymmetry, i: number, j: number, k: numb
 }
 
 /**
+ * The orbit's canonical point: the smallest flat index among the images of (i, j, k). Points of one orbit share it,
+ * so a point set can be reduced to the canonical points it needs (|G| integer maps per query).
+ */
+export function canonicalPoint(sym: GridSymmetry, i: number, j: number, k: number): number {
+  let best = Infinity;
+  for (let op = 0; op < sym.operations.length; op++) best = Math.min(best, gridImage(sym, op, i, j, k));
+  return best;
+}
+
+/**
+ * An image of (i, j, k) (flat index) for which `has` is true, trying the operations in order (the identity first), or
+ * −1 when none: e.g. a point already evaluated whose value a requested point can take.
+ */
+export function findImage(sym: GridSymmetry, i: number, j: number, k: number, has: (flat: number) => boolean): number {
+  for (let op = 0; op < sym.operations.length; op++) {
+    const q = gridImage(sym, op, i, j, k);
+    if (has(q)) return q;
+  }
+  return -1;
+}
+
+/**
  * A brick-based plan for one grid: the bricks to evaluate and, for every point, the point whose value it takes.
  * Points are met brick by brick (bricks in x-fastest order, points x-fastest inside a brick); the first point met of
  * each orbit is its representative, and a brick is evaluated iff it holds a representative.

@@ -17,7 +17,7 @@ import { readStructureFile } from '../../src/structure/read.js';
 import type { Structure } from '../../src/structure/types.js';
 import { MAX_SYMMETRY_SITES, type SymOp } from '../../src/structure/symmetry.js';
 import { FRAMEWORK_SYMPREC, frameworkSymmetry } from '../../src/symmetry/framework.js';
-import { fillFromBricks, gridImage, gridImageCoords, gridSymmetry, orbitPlan } from '../../src/symmetry/grid.js';
+import { canonicalPoint, fillFromBricks, findImage, gridImage, gridImageCoords, gridSymmetry, orbitPlan } from '../../src/symmetry/grid.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
 import { rng as makeRng } from '../helpers/random.js';
 
@@ -177,6 +177,30 @@ describe('gridSymmetry', () => {
         expect(gridImage(gs, o, i, j, k)).toBe(coords[3 * o]! + 12 * (coords[3 * o + 1]! + 12 * coords[3 * o + 2]!));
       });
     }
+  });
+
+  it('canonicalPoint is one number per orbit; findImage finds an evaluated image or says none', async () => {
+    const s = frameworkSymmetry(await frameworkOf(fixture('Li2S_antifluorite.cif')))!;
+    const grid = { nx: 8, ny: 8, nz: 8 };
+    const gs = gridSymmetry(s.operations, grid);
+    const plan = orbitPlan(gs, BRICK);
+    const canon = new Int32Array(512);
+    for (let p = 0; p < 512; p++) canon[p] = canonicalPoint(gs, p % 8, (p >> 3) % 8, p >> 6);
+    for (let p = 0; p < 512; p++) {
+      const [i, j, k] = [p % 8, (p >> 3) % 8, p >> 6];
+      expect(canon[p]).toBeLessThanOrEqual(p);
+      // Every image shares the canonical point, and the plan's source lies in the same orbit.
+      for (let o = 0; o < gs.operations.length; o++) expect(canon[gridImage(gs, o, i, j, k)]).toBe(canon[p]);
+      expect(canon[plan.source[p]!]).toBe(canon[p]);
+      expect(findImage(gs, i, j, k, (q) => q === canon[p])).toBe(canon[p]);
+    }
+    expect(findImage(gs, 1, 2, 3, () => false)).toBe(-1);
+    // The origin is fixed by every operation without translation: its orbit is the 4 F-centring copies. A general
+    // point (on 24³, (1, 2, 5)/24 lies on no mirror or axis) has one image per operation.
+    const g24 = gridSymmetry(s.operations, { nx: 24, ny: 24, nz: 24 });
+    const orbit = (i: number, j: number, k: number) => new Set(g24.operations.map((_, o) => gridImage(g24, o, i, j, k))).size;
+    expect(orbit(0, 0, 0)).toBe(4);
+    expect(orbit(1, 2, 5)).toBe(192);
   });
 
   it('drops operations whose translation or axis scaling misses the grid, keeping a group', async () => {
