@@ -11,6 +11,7 @@ import { assignOxidationStates } from '../src/bvse/oxidation.js';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { refineThresholds } from '../src/refine/adaptive.js';
+import { frameworkSymmetry } from '../src/symmetry/framework.js';
 import { readStructureFile } from '../src/structure/read.js';
 
 const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     connectivity: { type: 'string', default: '6' },
     only: { type: 'string' },
     'no-uniform': { type: 'boolean', default: false },
+    'no-symmetry': { type: 'boolean', default: false },
   },
 });
 const res = Number(values.res);
@@ -35,10 +37,11 @@ if (!existsSync(NAMED)) {
 const cpu = createCpuBackend();
 const rows: Record<string, unknown>[] = [];
 const fmt = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
-console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform)`);
+console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%  fill%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform)`);
 for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
   if (values.only && !f.includes(values.only)) continue;
   let fw;
+  let sym: ReturnType<typeof frameworkSymmetry> = null;
   let ion = '';
   try {
     const s = (await readStructureFile(path.join(NAMED, f))).find((r) => r.structure)?.structure;
@@ -48,13 +51,16 @@ for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
     ion = MOBILE.find((el) => present.has(el)) ?? '';
     if (!ion) continue;
     fw = buildFramework(withOxi, { ion });
+    // As computeLandscape does: both modes on the symmetrized framework; refinement fills bricks by symmetry.
+    sym = values['no-symmetry'] ? null : frameworkSymmetry(fw);
+    if (sym) fw = sym.framework;
   } catch (e) {
     console.log(`${f.padEnd(40)} skipped: ${(e as Error).message.split('\n')[0]}`);
     continue;
   }
   const ca = process.cpuUsage();
   const ta = performance.now();
-  const r = await refineThresholds(fw, { resolution: res, coarsest: Number(values.coarsest), connectivity, backend: cpu, cpu });
+  const r = await refineThresholds(fw, { resolution: res, coarsest: Number(values.coarsest), connectivity, backend: cpu, cpu, ...(sym ? { symmetry: sym.operations } : {}) });
   const adaptMs = performance.now() - ta;
   const cpuA = process.cpuUsage(ca);
   const adaptCpuMs = (cpuA.user + cpuA.system) / 1000;
@@ -82,9 +88,9 @@ for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
   console.log(
     `${f.slice(0, 40).padEnd(40)} ${ion.padEnd(4)} ${`${r.grid.nx}×${r.grid.ny}×${r.grid.nz}`.padEnd(15)} ${String(r.levels).padStart(3)}  ` +
       `${fmt(r.barriers['1D'])} ${fmt(r.barriers['2D'])} ${fmt(r.barriers['3D'])}   ${uni ? fmt(uni.barriers['3D'] ?? null) : '   —  '}  ` +
-      `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}`,
+      `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)} ${((100 * r.pointsFilled) / r.pointsUniform).toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}`,
   );
-  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, passes: r.passes, adaptiveMs: adaptMs, uniformMs: uniMs, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
+  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled, spaceGroup: sym?.spaceGroup.symbol ?? null, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, passes: r.passes, adaptiveMs: adaptMs, uniformMs: uniMs, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
 }
 await cpu.dispose();
 mkdirSync(path.dirname(OUT), { recursive: true });

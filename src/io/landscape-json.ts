@@ -18,7 +18,7 @@ export interface LandscapeSummary {
   mode?: string;
   refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null;
   /** The framework's symmetry when used (docs/symmetry.md). */
-  symmetry?: { spaceGroup: { number: number; symbol: string }; operations: number; pointsEvaluated: number | null; maxShift: number } | null;
+  symmetry?: { spaceGroup: { number: number; symbol: string }; operations: number; pointsEvaluated: number | null; pointsFilled?: number | null; maxShift: number } | null;
   eMin: number;
   eMax: number;
   nFrameworkAtoms: number;
@@ -67,8 +67,9 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
 }
 
 /**
- * The symmetry used, as JSON: space group, operations mapping the grid onto itself, points evaluated on the uniform
- * grid (null in converged mode, which reports its own) and the largest atom move (Å); null when none was used.
+ * The symmetry used, as JSON: space group, operations mapping the grid onto itself, points evaluated (uniform grid
+ * from its orbit representatives; converged mode: the refinement's), points filled from symmetric images (converged
+ * mode; null in uniform mode) and the largest atom move (Å); null when none was used.
  */
 export function symmetryJson(s: LandscapeSummary['symmetry']): Record<string, unknown> | null {
   if (!s) return null;
@@ -77,6 +78,7 @@ export function symmetryJson(s: LandscapeSummary['symmetry']): Record<string, un
     space_group_number: s.spaceGroup.number,
     operations: s.operations,
     points_evaluated: s.pointsEvaluated,
+    points_filled: s.pointsFilled ?? null,
     max_shift_a: Number(s.maxShift.toPrecision(3)),
   };
 }

@@ -21,6 +21,8 @@ import { EdgeList, graphThresholds } from '../percolation/graph.js';
 import { checkConnectivity, neighbourOffsets, type Connectivity } from '../percolation/grid-walk.js';
 import type { PerDimension } from '../percolation/types.js';
 import { CURVATURE_CAP, curvatureTable } from './bounds.js';
+import { gridImageCoords, gridSymmetry, type GridSymmetry } from '../symmetry/grid.js';
+import type { SymOp } from '../structure/symmetry.js';
 
 export interface RefineOptions {
   /** Finest spacing (Å): the answer equals the uniform grid's at this spacing. */
@@ -34,6 +36,11 @@ export interface RefineOptions {
   backend: EnergyBackend;
   /** CPU backend for the curvature bounds (and energies when `backend` cannot do bricks). */
   cpu: CpuBackend;
+  /**
+   * Space-group operations under which the framework is exactly invariant (src/symmetry: a symmetrized framework).
+   * Bricks whose points all have known images are then filled instead of evaluated, at every level.
+   */
+  symmetry?: readonly SymOp[];
 }
 
 export interface RefineResult {
@@ -49,6 +56,8 @@ export interface RefineResult {
   barriers: PerDimension<number | null>;
   /** Energies computed (points of the bricks evaluated, padding included) and the fine grid's point count. */
   pointsEvaluated: number;
+  /** Points of bricks filled from symmetric images instead of evaluated (padding included). */
+  pointsFilled: number;
   pointsUniform: number;
   /** Curvature bounds computed (points). */
   boundsEvaluated: number;
@@ -113,6 +122,13 @@ class LevelBlocks {
     d.set(this.direct);
     this.direct = d;
   }
+}
+
+/** First point of brick `key` of a level's grid. */
+function brickOrigin(store: LevelPoints, key: number): [number, number, number] {
+  const bi = key % store.nb[0], rest = (key - bi) / store.nb[0];
+  const bj = rest % store.nb[1], bk = (rest - bj) / store.nb[1];
+  return [bi * BRICK, bj * BRICK, bk * BRICK];
 }
 
 /** Energies (and curvature bounds) of one level's grid points, stored by BRICK³ brick. */
@@ -194,9 +210,17 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const table = curvatureTable(prep, diag);
     return { a, b, c, diag, interp: edges2 / 8, table };
   });
-  let pointsEvaluated = 0, boundsEvaluated = 0, pairTerms = 0, passes = 0;
+  let pointsEvaluated = 0, pointsFilled = 0, boundsEvaluated = 0, pairTerms = 0, passes = 0;
+  // The operations that map each level's grid onto itself (none without symmetry, or when only the identity does).
+  const levelSymmetry = Array.from({ length: L + 1 }, (_, l) => {
+    if (!opts.symmetry || opts.symmetry.length < 2) return null;
+    const [nx, ny, nz] = levelN(l);
+    const gs = gridSymmetry(opts.symmetry, { nx, ny, nz });
+    return gs.operations.length > 1 ? gs : null;
+  });
+  const imageScratch = new Int32Array(3 * Math.max(1, ...levelSymmetry.map((g) => g?.operations.length ?? 1)));
   let eMaxEvaluated = -Infinity;
-  const timings: Record<string, number> = { energy: 0, bounds: 0, graph: 0, sweep: 0 };
+  const timings: Record<string, number> = { energy: 0, bounds: 0, symmetry: 0, graph: 0, sweep: 0 };
 
   /** Evaluates the bricks (at level l) that hold the given level-l points and are not known yet. */
   async function ensurePoints(l: number, pts: Int32Array, count: number): Promise<void> {
@@ -210,15 +234,44 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       if (!wanted[key]) (wanted[key] = 1), nKeys++;
     }
     if (nKeys === 0) return;
+    // With symmetry, a brick whose every point has an image already known (or in a brick evaluated now) is filled
+    // from those images instead of evaluated: the field of the symmetrized framework is invariant under them.
+    const sym = levelSymmetry[l] ?? null;
+    let fill: { keys: number[]; ops: Uint8Array } | null = null;
+    const ty = performance.now();
+    if (sym) {
+      const keys: number[] = [];
+      const ops: number[] = [];
+      // wanted: 1 = to evaluate, 2 = to evaluate because a filled brick takes values from it (never filled itself).
+      for (let key = 0; key < wanted.length; key++) {
+        if (wanted[key] !== 1) continue;
+        const found = fillSources(l, key, wanted, sym);
+        if (found === null) continue;
+        wanted[key] = 0;
+        nKeys--;
+        keys.push(key);
+        ops.push(...found);
+      }
+      if (keys.length > 0) fill = { keys, ops: Uint8Array.from(ops) };
+    }
+    timings.symmetry! += performance.now() - ty;
+    if (nKeys > 0) await evaluateBricks(l, wanted, nKeys);
+    const tf = performance.now();
+    if (fill) fillBricks(l, fill.keys, fill.ops, sym!);
+    timings.symmetry! += performance.now() - tf;
+  }
+
+  /** Evaluates the level-l bricks marked in `wanted` (nKeys of them) and stores their energies and curvature bounds. */
+  async function evaluateBricks(l: number, wanted: Uint8Array, nKeys: number): Promise<void> {
+    const store = points[l]!;
     const list = new Int32Array(nKeys);
-    for (let key = 0, q = 0; key < wanted.length; key++) if (wanted[key]) list[q++] = key;
+    for (let key = 0, q = 0; key < wanted.length; key++) if (wanted[key] !== 0) list[q++] = key;
     const bricks = new Int32Array(3 * list.length);
     list.forEach((key, b) => {
-      const bi = key % store.nb[0], rest = (key - bi) / store.nb[0];
-      const bj = rest % store.nb[1], bk = (rest - bj) / store.nb[1];
-      bricks[3 * b] = bi * BRICK;
-      bricks[3 * b + 1] = bj * BRICK;
-      bricks[3 * b + 2] = bk * BRICK;
+      const [i, j, k] = brickOrigin(store, key);
+      bricks[3 * b] = i;
+      bricks[3 * b + 1] = j;
+      bricks[3 * b + 2] = k;
     });
     const grid = { nx: store.n[0], ny: store.n[1], nz: store.n[2] };
     const te = performance.now();
@@ -246,6 +299,70 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       if (e > eMaxEvaluated && e !== Infinity) eMaxEvaluated = e;
     }
     store.append(list, energy, curvature);
+  }
+
+  /**
+   * For each point of level-l brick `key` (inside the grid), an operation whose image of it is known or lies in a
+   * brick about to be evaluated (`pending` non-zero); null when some point has none. The pending bricks used are
+   * marked 2: they must be evaluated, not filled in turn.
+   */
+  function fillSources(l: number, key: number, pending: Uint8Array, sym: GridSymmetry): number[] | null {
+    const store = points[l]!;
+    const [i0, j0, k0] = brickOrigin(store, key);
+    const out: number[] = [];
+    const img = imageScratch;
+    for (let z = 0; z < BRICK; z++)
+      for (let y = 0; y < BRICK; y++)
+        for (let x = 0; x < BRICK; x++) {
+          const i = i0 + x, j = j0 + y, k = k0 + z;
+          if (i >= store.n[0] || j >= store.n[1] || k >= store.n[2]) {
+            out.push(0);
+            continue;
+          }
+          gridImageCoords(sym, i, j, k, img);
+          let op = 1;
+          for (; op < sym.operations.length; op++) {
+            const a = img[3 * op]!, b = img[3 * op + 1]!, c = img[3 * op + 2]!;
+            const k2 = store.brickKey(a, b, c);
+            if (k2 !== key && (pending[k2] || energyAt(l, a, b, c) !== undefined)) break;
+          }
+          if (op === sym.operations.length) return null;
+          out.push(op);
+        }
+    for (let q = 0; q < out.length; q++) {
+      const i = i0 + (q & 3), j = j0 + ((q >> 2) & 3), k = k0 + (q >> 4);
+      if (i >= store.n[0] || j >= store.n[1] || k >= store.n[2]) continue;
+      gridImageCoords(sym, i, j, k, img);
+      const op = out[q]!;
+      const k2 = store.brickKey(img[3 * op]!, img[3 * op + 1]!, img[3 * op + 2]!);
+      if (pending[k2]) pending[k2] = 2;
+    }
+    return out;
+  }
+
+  /** Stores bricks filled from the images chosen by fillSources (all of them known now). */
+  function fillBricks(l: number, keys: number[], ops: Uint8Array, sym: GridSymmetry): void {
+    const store = points[l]!;
+    const per = BRICK * BRICK * BRICK;
+    const energy = new Float32Array(per * keys.length);
+    const curvature = l < L ? new Float32Array(per * keys.length) : null;
+    const img = imageScratch;
+    keys.forEach((key, b) => {
+      const [i0, j0, k0] = brickOrigin(store, key);
+      for (let q = 0; q < per; q++) {
+        const i = i0 + (q & 3), j = j0 + ((q >> 2) & 3), k = k0 + (q >> 4);
+        if (i >= store.n[0] || j >= store.n[1] || k >= store.n[2]) continue;
+        gridImageCoords(sym, i, j, k, img);
+        const op = ops[per * b + q]!;
+        const a = img[3 * op]!, bb = img[3 * op + 1]!, c = img[3 * op + 2]!;
+        const e = energyAt(l, a, bb, c);
+        if (e === undefined) throw new Error(`internal: symmetric image (${a}, ${bb}, ${c}) of level-${l} point (${i}, ${j}, ${k}) was not evaluated`);
+        energy[per * b + q] = e;
+        if (curvature) curvature[per * b + q] = curvatureAt(l, a, bb, c);
+      }
+    });
+    pointsFilled += energy.length;
+    store.append(Int32Array.from(keys), energy, curvature);
   }
 
   /** Energy at level-l point (i, j, k) (wrapped), from the level where it was evaluated. */
@@ -630,6 +747,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       return t === null ? null : t - eMinFinal;
     }),
     pointsEvaluated,
+    pointsFilled,
     pointsUniform: nf[0] * nf[1] * nf[2],
     boundsEvaluated,
     pairTerms,

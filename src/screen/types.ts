@@ -174,7 +174,7 @@ export interface ScreenRow {
   points_evaluated: number | null;
   /**
    * The framework's symmetry when used (docs/symmetry.md): space_group, space_group_number, operations (those mapping
-   * the grid onto itself), points_evaluated (uniform mode; null in converged mode), max_shift_a; null when none.
+   * the grid onto itself), points_evaluated (the uniform grid's orbit representatives, or in converged mode the refinement's evaluated points, images filled by symmetry at every level), max_shift_a; null when none.
    */
   symmetry: Record<string, unknown> | null;
   n_framework_atoms: number | null;

@@ -146,9 +146,11 @@ export const landscape: Command = {
           ...(r.symmetry
             ? [
                 `symmetry ${r.symmetry.spaceGroup.symbol} (${r.symmetry.spaceGroup.number}): ${r.symmetry.operations} operations map the grid onto itself` +
-                  (r.symmetry.pointsEvaluated !== null
-                    ? `, ${r.symmetry.pointsEvaluated} points evaluated (${((100 * r.symmetry.pointsEvaluated) / (r.grid.nx * r.grid.ny * r.grid.nz)).toFixed(1)} % of the grid)`
-                    : '') +
+                  (r.symmetry.pointsFilled !== null
+                    ? `, ${r.symmetry.pointsFilled} points filled from symmetric images instead of evaluated`
+                    : r.symmetry.pointsEvaluated !== null
+                      ? `, ${r.symmetry.pointsEvaluated} points evaluated (${((100 * r.symmetry.pointsEvaluated) / (r.grid.nx * r.grid.ny * r.grid.nz)).toFixed(1)} % of the grid)`
+                      : '') +
                   `; atoms moved ≤ ${r.symmetry.maxShift.toExponential(1)} Å`,
               ]
             : []),
