@@ -90,8 +90,9 @@ export interface LandscapeResult {
   refinement: { levels: number; pointsEvaluated: number; pointsUniform: number; coarseGrid: GridSpec } | null;
   /**
    * The framework's symmetry when used (null with `symmetry: false` or when the framework has none): its space group,
-   * the operations that map the grid onto itself, the points evaluated on the uniform grid (null in converged mode)
-   * and the largest atom move of the symmetrization (Å).
+   * the operations that map the (finest) grid onto itself, the points evaluated (uniform grid filled by symmetry, or
+   * the refinement's evaluated points, symmetric images filled at every level) and the largest atom move of the
+   * symmetrization (Å).
    */
   symmetry: LandscapeSymmetry | null;
   /** Energies on `grid` (empty in converged mode with gridOutput 'none'). */
@@ -115,6 +116,8 @@ export interface LandscapeSymmetry {
   spaceGroup: { number: number; symbol: string };
   operations: number;
   pointsEvaluated: number | null;
+  /** Converged mode: points of bricks filled from symmetric images instead of evaluated (null in uniform mode). */
+  pointsFilled: number | null;
   maxShift: number;
 }
 
@@ -148,7 +151,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
       core = { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid } };
     } else {
       cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend());
-      core = await convergedGrid(framework, resolution, coarsest, backend, cpu, opts);
+      core = await convergedGrid(framework, resolution, coarsest, backend, cpu, opts, sym);
     }
   } finally {
     if (!opts.backend) await backend.dispose();
@@ -173,6 +176,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
           spaceGroup: sym.spaceGroup,
           operations: core.symmetry?.operations ?? gridSymmetry(sym.operations, grid).operations.length,
           pointsEvaluated: core.symmetry?.pointsEvaluated ?? null,
+          pointsFilled: core.symmetry?.pointsFilled ?? null,
           maxShift: sym.maxShift,
         }
       : null,
@@ -206,7 +210,7 @@ interface GridOutcome {
   percolation: PercolationResult | null;
   refinement: LandscapeResult['refinement'];
   /** Uniform grids filled by symmetry: the grid's operations and the points evaluated. */
-  symmetry?: { operations: number; pointsEvaluated: number };
+  symmetry?: { operations: number; pointsEvaluated: number; pointsFilled?: number };
   pairTerms: number;
   gridMs: number;
   percolationMs: number;
@@ -295,7 +299,15 @@ async function symmetricGrid(
   };
 }
 
-async function convergedGrid(framework: Framework, resolution: number, coarsest: number, backend: EnergyBackend, cpu: CpuBackend, opts: LandscapeOptions): Promise<GridOutcome> {
+async function convergedGrid(
+  framework: Framework,
+  resolution: number,
+  coarsest: number,
+  backend: EnergyBackend,
+  cpu: CpuBackend,
+  opts: LandscapeOptions,
+  sym: FrameworkSymmetry | null,
+): Promise<GridOutcome> {
   const t0 = performance.now();
   const r = await refineThresholds(framework, {
     resolution,
@@ -303,6 +315,8 @@ async function convergedGrid(framework: Framework, resolution: number, coarsest:
     backend,
     cpu,
     ...percolationOptions(opts),
+    // The framework is the symmetrized one: bricks whose points all have evaluated images are filled from them.
+    ...(sym ? { symmetry: sym.operations } : {}),
   });
   const t1 = performance.now();
   const wantGrid = (opts.gridOutput ?? 'full') === 'full';
@@ -322,6 +336,7 @@ async function convergedGrid(framework: Framework, resolution: number, coarsest:
     barriers: r.barriers,
     percolation,
     refinement: { levels: r.levels, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, coarseGrid: r.coarseGrid },
+    ...(sym ? { symmetry: { operations: gridSymmetry(sym.operations, r.grid).operations.length, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled } } : {}),
     pairTerms: r.pairTerms,
     gridMs: t1 - t0,
     percolationMs: performance.now() - t1,
