@@ -21,7 +21,7 @@ import { EdgeList, graphThresholds } from '../percolation/graph.js';
 import { checkConnectivity, neighbourOffsets, type Connectivity } from '../percolation/grid-walk.js';
 import type { PerDimension } from '../percolation/types.js';
 import { CURVATURE_CAP, curvatureTable } from './bounds.js';
-import { gridImageCoords, gridSymmetry, type GridSymmetry } from '../symmetry/grid.js';
+import { gridImageOf, gridSymmetry, type GridSymmetry } from '../symmetry/grid.js';
 import type { SymOp } from '../structure/symmetry.js';
 
 export interface RefineOptions {
@@ -124,6 +124,8 @@ class LevelBlocks {
   }
 }
 
+const imageScratch = new Int32Array(3);
+
 /** First point of brick `key` of a level's grid. */
 function brickOrigin(store: LevelPoints, key: number): [number, number, number] {
   const bi = key % store.nb[0], rest = (key - bi) / store.nb[0];
@@ -218,7 +220,7 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const gs = gridSymmetry(opts.symmetry, { nx, ny, nz });
     return gs.operations.length > 1 ? gs : null;
   });
-  const imageScratch = new Int32Array(3 * Math.max(1, ...levelSymmetry.map((g) => g?.operations.length ?? 1)));
+
   let eMaxEvaluated = -Infinity;
   const timings: Record<string, number> = { energy: 0, bounds: 0, symmetry: 0, graph: 0, sweep: 0 };
 
@@ -237,22 +239,24 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     // With symmetry, a brick whose every point has an image already known (or in a brick evaluated now) is filled
     // from those images instead of evaluated: the field of the symmetrized framework is invariant under them.
     const sym = levelSymmetry[l] ?? null;
-    let fill: { keys: number[]; ops: Uint8Array } | null = null;
+    let fill: { keys: number[]; ops: number[] } | null = null;
     const ty = performance.now();
     if (sym) {
       const keys: number[] = [];
       const ops: number[] = [];
       // wanted: 1 = to evaluate, 2 = to evaluate because a filled brick takes values from it (never filled itself).
+      let last = 1;
       for (let key = 0; key < wanted.length; key++) {
         if (wanted[key] !== 1) continue;
-        const found = fillSources(l, key, wanted, sym);
-        if (found === null) continue;
+        const op = fillSource(l, key, wanted, sym, last);
+        if (op < 0) continue;
+        last = op;
         wanted[key] = 0;
         nKeys--;
         keys.push(key);
-        ops.push(...found);
+        ops.push(op);
       }
-      if (keys.length > 0) fill = { keys, ops: Uint8Array.from(ops) };
+      if (keys.length > 0) fill = { keys, ops };
     }
     timings.symmetry! += performance.now() - ty;
     if (nKeys > 0) await evaluateBricks(l, wanted, nKeys);
@@ -302,46 +306,47 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
   }
 
   /**
-   * For each point of level-l brick `key` (inside the grid), an operation whose image of it is known or lies in a
-   * brick about to be evaluated (`pending` non-zero); null when some point has none. The pending bricks used are
-   * marked 2: they must be evaluated, not filled in turn.
+   * An operation that maps every point of level-l brick `key` (inside the grid) onto a point already known or in a
+   * brick about to be evaluated (`pending` non-zero), or −1. One operation per brick keeps the search cheap: most
+   * operations fail at the first point. The pending bricks it uses are marked 2: evaluated, never filled in turn.
    */
-  function fillSources(l: number, key: number, pending: Uint8Array, sym: GridSymmetry): number[] | null {
+  function fillSource(l: number, key: number, pending: Uint8Array, sym: GridSymmetry, first: number): number {
     const store = points[l]!;
     const [i0, j0, k0] = brickOrigin(store, key);
-    const out: number[] = [];
+    const i1 = Math.min(store.n[0], i0 + BRICK), j1 = Math.min(store.n[1], j0 + BRICK), k1 = Math.min(store.n[2], k0 + BRICK);
+    const ops = sym.operations.length;
     const img = imageScratch;
-    for (let z = 0; z < BRICK; z++)
-      for (let y = 0; y < BRICK; y++)
-        for (let x = 0; x < BRICK; x++) {
-          const i = i0 + x, j = j0 + y, k = k0 + z;
-          if (i >= store.n[0] || j >= store.n[1] || k >= store.n[2]) {
-            out.push(0);
-            continue;
+    const available = (x: number, y: number, z: number): boolean => {
+      const k2 = store.brickKey(x, y, z);
+      return k2 !== key && (pending[k2] !== 0 || energyAt(l, x, y, z) !== undefined);
+    };
+    for (let t = 0; t < ops - 1; t++) {
+      const op = 1 + ((first - 1 + t) % (ops - 1));
+      let ok = true;
+      for (let k = k0; k < k1 && ok; k++)
+        for (let j = j0; j < j1 && ok; j++)
+          for (let i = i0; i < i1; i++) {
+            gridImageOf(sym, op, i, j, k, img);
+            if (!available(img[0]!, img[1]!, img[2]!)) {
+              ok = false;
+              break;
+            }
           }
-          gridImageCoords(sym, i, j, k, img);
-          let op = 1;
-          for (; op < sym.operations.length; op++) {
-            const a = img[3 * op]!, b = img[3 * op + 1]!, c = img[3 * op + 2]!;
-            const k2 = store.brickKey(a, b, c);
-            if (k2 !== key && (pending[k2] || energyAt(l, a, b, c) !== undefined)) break;
+      if (!ok) continue;
+      for (let k = k0; k < k1; k++)
+        for (let j = j0; j < j1; j++)
+          for (let i = i0; i < i1; i++) {
+            gridImageOf(sym, op, i, j, k, img);
+            const k2 = store.brickKey(img[0]!, img[1]!, img[2]!);
+            if (pending[k2]) pending[k2] = 2;
           }
-          if (op === sym.operations.length) return null;
-          out.push(op);
-        }
-    for (let q = 0; q < out.length; q++) {
-      const i = i0 + (q & 3), j = j0 + ((q >> 2) & 3), k = k0 + (q >> 4);
-      if (i >= store.n[0] || j >= store.n[1] || k >= store.n[2]) continue;
-      gridImageCoords(sym, i, j, k, img);
-      const op = out[q]!;
-      const k2 = store.brickKey(img[3 * op]!, img[3 * op + 1]!, img[3 * op + 2]!);
-      if (pending[k2]) pending[k2] = 2;
+      return op;
     }
-    return out;
+    return -1;
   }
 
-  /** Stores bricks filled from the images chosen by fillSources (all of them known now). */
-  function fillBricks(l: number, keys: number[], ops: Uint8Array, sym: GridSymmetry): void {
+  /** Stores bricks filled through the operations fillSource chose (all their images are known now). */
+  function fillBricks(l: number, keys: number[], ops: number[], sym: GridSymmetry): void {
     const store = points[l]!;
     const per = BRICK * BRICK * BRICK;
     const energy = new Float32Array(per * keys.length);
@@ -349,16 +354,16 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const img = imageScratch;
     keys.forEach((key, b) => {
       const [i0, j0, k0] = brickOrigin(store, key);
+      const op = ops[b]!;
       for (let q = 0; q < per; q++) {
         const i = i0 + (q & 3), j = j0 + ((q >> 2) & 3), k = k0 + (q >> 4);
         if (i >= store.n[0] || j >= store.n[1] || k >= store.n[2]) continue;
-        gridImageCoords(sym, i, j, k, img);
-        const op = ops[per * b + q]!;
-        const a = img[3 * op]!, bb = img[3 * op + 1]!, c = img[3 * op + 2]!;
-        const e = energyAt(l, a, bb, c);
-        if (e === undefined) throw new Error(`internal: symmetric image (${a}, ${bb}, ${c}) of level-${l} point (${i}, ${j}, ${k}) was not evaluated`);
+        gridImageOf(sym, op, i, j, k, img);
+        const x = img[0]!, y = img[1]!, z = img[2]!;
+        const e = energyAt(l, x, y, z);
+        if (e === undefined) throw new Error(`internal: symmetric image (${x}, ${y}, ${z}) of level-${l} point (${i}, ${j}, ${k}) was not evaluated`);
         energy[per * b + q] = e;
-        if (curvature) curvature[per * b + q] = curvatureAt(l, a, bb, c);
+        if (curvature) curvature[per * b + q] = curvatureAt(l, x, y, z);
       }
     });
     pointsFilled += energy.length;
@@ -645,43 +650,46 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const chosen = targeted.length > 0 && pass < MAX_TARGETED_PASSES ? targeted : refine;
 
     // Children, then the points their bounds need, level by level.
-    const newChildren: number[][] = Array.from({ length: L + 1 }, () => []);
-    for (let l = 1; l <= L; l++) blocks[l]!.reserve(8 * chosen.filter((c) => c >>> 28 === l - 1).length);
+    // Per level: the parents split (level ℓ−1 indices) and the first of each one's 8 children (level ℓ), created in
+    // one run so that the children of a parent are consecutive.
+    const perLevel = Array.from({ length: L + 1 }, () => 0);
+    for (const code of chosen) perLevel[(code >>> 28) + 1]!++;
+    const parentsAt = perLevel.map((n) => new Int32Array(n));
+    const firstChildAt = perLevel.map((n) => new Int32Array(n));
+    const filled = perLevel.map(() => 0);
+    for (let l = 1; l <= L; l++) blocks[l]!.reserve(8 * perLevel[l]!);
     for (const code of chosen) {
       const l = code >>> 28, b = code & 0x0fffffff;
       const blk = blocks[l]!, next = blocks[l + 1]!;
       const I = 2 * blk.I[b]!, J = 2 * blk.J[b]!, K = 2 * blk.K[b]!;
-      let first = -1;
-      for (let c = 0; c < 8; c++) {
-        const cb = next.add(I + (c & 1), J + ((c >> 1) & 1), K + ((c >> 2) & 1));
-        if (c === 0) first = cb;
-        newChildren[l + 1]!.push(cb);
-      }
+      const first = next.add(I, J, K);
+      for (let c = 1; c < 8; c++) next.add(I + (c & 1), J + ((c >> 1) & 1), K + ((c >> 2) & 1));
       blk.child[b] = first;
+      const q = filled[l + 1]!++;
+      parentsAt[l + 1]![q] = b;
+      firstChildAt[l + 1]![q] = first;
     }
     for (let l = 1; l <= L; l++) {
-      const list = newChildren[l]!;
-      if (list.length === 0) continue;
+      const groups = perLevel[l]!;
+      if (groups === 0) continue;
       const blk = blocks[l]!;
       const n = points[l]!.n;
       const corners = l < L ? 8 : 1;
-      const pts = new Int32Array(3 * corners * list.length);
+      const pts = new Int32Array(3 * corners * 8 * groups);
       let p = 0;
-      for (const b of list)
-        for (let c = 0; c < corners; c++) {
-          pts[p++] = (blk.I[b]! + (c & 1)) % n[0];
-          pts[p++] = (blk.J[b]! + ((c >> 1) & 1)) % n[1];
-          pts[p++] = (blk.K[b]! + ((c >> 2) & 1)) % n[2];
-        }
+      for (let g = 0; g < groups; g++)
+        for (let b = firstChildAt[l]![g]!, end = b + 8; b < end; b++)
+          for (let c = 0; c < corners; c++) {
+            pts[p++] = (blk.I[b]! + (c & 1)) % n[0];
+            pts[p++] = (blk.J[b]! + ((c >> 1) & 1)) % n[1];
+            pts[p++] = (blk.K[b]! + ((c >> 2) & 1)) % n[2];
+          }
       await ensurePoints(l, pts, p / 3);
       const tb = performance.now();
       const parent = blocks[l - 1]!;
-      // Children are created in groups of 8 after their parent: find each group's parent once.
-      const parentOf = new Map<number, number>();
-      for (let pb = 0; pb < parent.count; pb++) if (parent.child[pb]! >= 0) parentOf.set(parent.child[pb]!, pb);
-      for (const b of list) {
-        const pb = parentOf.get(b - (b % 8))!;
-        boundBlock(l, b, parent.lo[pb]!, parent.hi[pb]!);
+      for (let g = 0; g < groups; g++) {
+        const pb = parentsAt[l]![g]!;
+        for (let b = firstChildAt[l]![g]!, end = b + 8; b < end; b++) boundBlock(l, b, parent.lo[pb]!, parent.hi[pb]!);
       }
       timings.bounds! += performance.now() - tb;
     }

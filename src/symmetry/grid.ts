@@ -75,6 +75,16 @@ export function gridImage(sym: GridSymmetry, op: number, i: number, j: number, k
   return a + nx * (b + ny * c);
 }
 
+/** The image (i', j', k') of point (i, j, k) under operation `op` of `sym`, written to out[0..2]. Returns out. */
+export function gridImageOf(sym: GridSymmetry, op: number, i: number, j: number, k: number, out: Int32Array): Int32Array {
+  const m = sym.maps, o = MAP_STRIDE * op;
+  const { nx, ny, nz } = sym.grid;
+  out[0] = mod(m[o]! * i + m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
+  out[1] = mod(m[o + 3]! * i + m[o + 4]! * j + m[o + 5]! * k + m[o + 10]!, ny);
+  out[2] = mod(m[o + 6]! * i + m[o + 7]! * j + m[o + 8]! * k + m[o + 11]!, nz);
+  return out;
+}
+
 /**
  * The images of point (i, j, k) under every operation, as (i', j', k') triples: out[3o], out[3o+1], out[3o+2] for
  * operation o (out needs 3·operations.length entries). Returns out.
