@@ -12,6 +12,8 @@ import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { refineThresholds } from '../src/refine/adaptive.js';
 import { frameworkSymmetry } from '../src/symmetry/framework.js';
+import { computeLandscape } from '../src/landscape.js';
+import type { Structure } from '../src/structure/types.js';
 import { readStructureFile } from '../src/structure/read.js';
 
 const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
@@ -37,15 +39,17 @@ if (!existsSync(NAMED)) {
 const cpu = createCpuBackend();
 const rows: Record<string, unknown>[] = [];
 const fmt = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
-console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%  fill%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform)`);
+console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%  fill%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform; uniform filled by symmetry, wall)`);
 for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
   if (values.only && !f.includes(values.only)) continue;
   let fw;
   let sym: ReturnType<typeof frameworkSymmetry> = null;
   let ion = '';
+  let structure: Structure | null = null;
   try {
     const s = (await readStructureFile(path.join(NAMED, f))).find((r) => r.structure)?.structure;
     if (!s) continue;
+    structure = s;
     const withOxi = assignOxidationStates(s).structure;
     const present = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
     ion = MOBILE.find((el) => present.has(el)) ?? '';
@@ -77,22 +81,49 @@ for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
     uniCpuMs = (c.user + c.system) / 1000;
     uni = { barriers: p.barriers };
   }
+  // The uniform grid as `--uniform` computes it (filled by symmetry where the grid allows), end to end.
+  let uniSymMs: number | null = null;
+  if (!values['no-uniform'] && !values['no-symmetry'] && sym && r.pointsUniform <= 4e7) {
+    const t = performance.now();
+    await computeLandscape(structure!, { ion, resolution: res, mode: 'uniform', backend: cpu, connectivity });
+    uniSymMs = performance.now() - t;
+  }
+  // The default: converged mode as computeLandscape runs it (strategy 'auto': the symmetric grid where it pays).
+  const tAuto = performance.now();
+  const auto = await computeLandscape(structure!, { ion, resolution: res, backend: cpu, connectivity, gridOutput: 'none', ...(values['no-symmetry'] ? { symmetry: false } : {}) });
+  const autoMs = performance.now() - tAuto;
   let maxDiff: number | null = null;
   if (uni)
-    for (const d of ['1D', '2D', '3D'] as const) {
-      const a = r.barriers[d], b = uni.barriers[d] ?? null;
-      const diff = a === null && b === null ? 0 : a === null || b === null ? Infinity : Math.abs(a - b);
-      maxDiff = Math.max(maxDiff ?? 0, diff);
-    }
+    for (const d of ['1D', '2D', '3D'] as const)
+      for (const a of [r.barriers[d], auto.barriers[d]]) {
+        // Both the octree and the default strategy against the uniform grid.
+        const b = uni.barriers[d] ?? null;
+        const diff = a === null && b === null ? 0 : a === null || b === null ? Infinity : Math.abs(a - b);
+        maxDiff = Math.max(maxDiff ?? 0, diff);
+      }
   const pct = (100 * r.pointsEvaluated) / r.pointsUniform;
   console.log(
     `${f.slice(0, 40).padEnd(40)} ${ion.padEnd(4)} ${`${r.grid.nx}×${r.grid.ny}×${r.grid.nz}`.padEnd(15)} ${String(r.levels).padStart(3)}  ` +
       `${fmt(r.barriers['1D'])} ${fmt(r.barriers['2D'])} ${fmt(r.barriers['3D'])}   ${uni ? fmt(uni.barriers['3D'] ?? null) : '   —  '}  ` +
-      `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)} ${((100 * r.pointsFilled) / r.pointsUniform).toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}`,
+      `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)} ${((100 * r.pointsFilled) / r.pointsUniform).toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}  unif+sym ${uniSymMs === null ? '—' : (uniSymMs / 1000).toFixed(2) + 's'}  default ${(autoMs / 1000).toFixed(2)}s (${auto.refinement?.strategy ?? '?'})`,
   );
-  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled, spaceGroup: sym?.spaceGroup.symbol ?? null, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, passes: r.passes, adaptiveMs: adaptMs, uniformMs: uniMs, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
+  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled, spaceGroup: sym?.spaceGroup.symbol ?? null, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, passes: r.passes, adaptiveMs: adaptMs, uniformMs: uniMs, uniformSymmetryMs: uniSymMs, defaultMs: autoMs, defaultStrategy: auto.refinement?.strategy ?? null, defaultBarriers: auto.barriers, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
 }
 await cpu.dispose();
+{
+  const sum = (k: string) => rows.reduce((a, r) => a + ((r[k] as number | null) ?? 0), 0);
+  const withUniform = rows.filter((r) => r.uniformMs !== null);
+  const within = withUniform.filter((r) => (r.maxAbsDiff as number) <= 0.005).length;
+  console.log(
+    `\n${rows.length} structures: ${((100 * sum('pointsEvaluated')) / sum('pointsUniform')).toFixed(1)} % of the finest points evaluated, ` +
+      `${((100 * sum('pointsFilled')) / sum('pointsUniform')).toFixed(1)} % filled by symmetry; ` +
+      `${within} of ${withUniform.length} within 0.005 eV of the uniform grid (largest |Δ| ${Math.max(0, ...withUniform.map((r) => r.maxAbsDiff as number)).toExponential(1)} eV)`,
+  );
+  console.log(
+    `wall: converged ${(sum('adaptiveMs') / 1000).toFixed(1)} s, uniform ${(sum('uniformMs') / 1000).toFixed(1)} s, uniform filled by symmetry ${(sum('uniformSymmetryMs') / 1000).toFixed(1)} s; ` +
+      `cpu: converged ${(sum('adaptiveCpuMs') / 1000).toFixed(1)} s, uniform ${(sum('uniformCpuMs') / 1000).toFixed(1)} s; default converged mode (auto strategy) ${(sum('defaultMs') / 1000).toFixed(1)} s wall`,
+  );
+}
 mkdirSync(path.dirname(OUT), { recursive: true });
 writeFileSync(OUT, JSON.stringify({ resolution: res, connectivity, coarsest: Number(values.coarsest), rows }, null, 1) + '\n');
 console.log(`wrote ${path.relative(process.cwd(), OUT)}`);

@@ -12,7 +12,7 @@ import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
 import type { CpuBackend } from './backends/cpu/driver.js';
 import { percolate } from './percolation/index.js';
-import { refinementSteps, refineThresholds } from './refine/adaptive.js';
+import { refinementGrids, refinementSteps, refineThresholds } from './refine/adaptive.js';
 import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
 import { BRICK } from './backends/cpu/kernel.js';
 import { frameworkSymmetry, type FrameworkSymmetry } from './symmetry/framework.js';
@@ -32,6 +32,17 @@ export const DEFAULT_COARSEST = 0.2;
  * evaluates a band around the thresholds (11–68 %, 24 % over the named structures, bench/convergence.ts).
  */
 export const CONVERGED_GUARD_SHARE = 2;
+/**
+ * Converged mode computes the finest uniform grid itself, filled by symmetry, instead of refining when at least this
+ * many operations map that grid onto itself (and the backend fills by symmetry, the CPU's): both give the finest grid's
+ * barriers exactly, and on ../shared/cif/named the filled grid was the faster wherever 4 or more operations fit
+ * (bench/convergence.ts: 34 s against 77 s for the 30 files, the octree's fill included).
+ */
+export const SYMMETRIC_GRID_MIN_OPERATIONS = 4;
+/** …and when the finest grid has at most this many points (its energies and sweep take ~25 B a point). */
+export const SYMMETRIC_GRID_MAX_POINTS = 32_000_000;
+/** How converged mode finds the finest grid's barriers: 'octree' (adaptive refinement) or 'symmetric-grid'. */
+export type ConvergedStrategy = 'octree' | 'symmetric-grid';
 
 export interface LandscapeOptions {
   /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
@@ -42,6 +53,11 @@ export interface LandscapeOptions {
   mode?: LandscapeMode;
   /** Converged mode: spacing of the coarsest level (Å, default 0.2). */
   coarsest?: number;
+  /**
+   * Converged mode: 'auto' (default) fills the finest uniform grid by symmetry when SYMMETRIC_GRID_MIN_OPERATIONS or
+   * more operations map it onto itself on a CPU backend, else refines; 'octree' always refines. Same barriers.
+   */
+  strategy?: 'auto' | 'octree';
   /**
    * Converged mode: 'full' (default) also returns the finest grid (for grid files, paths, sites), 'none' returns
    * barriers only (what a screen needs; `energies` is then empty and `percolation` null).
@@ -87,7 +103,7 @@ export interface LandscapeResult {
   resolution: number;
   mode: LandscapeMode;
   /** Converged mode: levels (coarsest included), energies evaluated and the uniform grid's point count. */
-  refinement: { levels: number; pointsEvaluated: number; pointsUniform: number; coarseGrid: GridSpec } | null;
+  refinement: { levels: number; pointsEvaluated: number; pointsUniform: number; coarseGrid: GridSpec; strategy: ConvergedStrategy } | null;
   /**
    * The framework's symmetry when used (null with `symmetry: false` or when the framework has none): its space group,
    * the operations that map the (finest) grid onto itself, the points evaluated (uniform grid filled by symmetry, or
@@ -148,7 +164,15 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
       // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
       const u = await uniformGrid(framework, uniformSpec, backend, opts, sym);
       const n = u.grid.nx * u.grid.ny * u.grid.nz;
-      core = { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid } };
+      core = { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid, strategy: 'octree' } };
+    } else if (symmetricGridPays(framework, resolution, coarsest, backend, sym, opts)) {
+      // The finest grid of the refinement, every point, most of them filled by symmetry: the same barriers, sooner.
+      const finest = refinementGrids(framework.lattice, resolution, coarsest).finest;
+      const u = await uniformGrid(framework, { nx: finest[0], ny: finest[1], nz: finest[2] }, backend, opts, sym);
+      const n = u.grid.nx * u.grid.ny * u.grid.nz;
+      const refinement = { levels: 1, pointsEvaluated: u.symmetry?.pointsEvaluated ?? n, pointsUniform: n, coarseGrid: u.grid, strategy: 'symmetric-grid' as const };
+      // gridOutput 'none' promises barriers only, whichever strategy found them.
+      core = (opts.gridOutput ?? 'full') === 'none' ? { ...u, energies: new Float32Array(0), percolation: null, refinement } : { ...u, refinement };
     } else {
       cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend());
       core = await convergedGrid(framework, resolution, coarsest, backend, cpu, opts, sym);
@@ -225,6 +249,23 @@ function percolationOptions(opts: LandscapeOptions): { encut?: number; connectiv
   };
 }
 
+/** Converged mode's choice (SYMMETRIC_GRID_MIN_OPERATIONS): fill the finest grid by symmetry rather than refine. */
+function symmetricGridPays(framework: Framework, resolution: number, coarsest: number, backend: EnergyBackend, sym: FrameworkSymmetry | null, opts: LandscapeOptions): boolean {
+  if (!sym || (opts.strategy ?? 'auto') === 'octree' || !fillsBySymmetry(backend)) return false;
+  const [nx, ny, nz] = refinementGrids(framework.lattice, resolution, coarsest).finest;
+  if (nx * ny * nz > SYMMETRIC_GRID_MAX_POINTS) return false;
+  return gridSymmetry(sym.operations, { nx, ny, nz }).operations.length >= SYMMETRIC_GRID_MIN_OPERATIONS;
+}
+
+/**
+ * Backends on which a grid filled by symmetry pays: the CPU (also a screen worker's proxy to the main thread's CPU).
+ * WebGPU bricks compute whole tile rows, so a filled grid costs it as much as the whole one or more (lavapipe,
+ * β-Li3PS4 at 0.1 Å: 0.68 s against 0.31 s).
+ */
+function fillsBySymmetry(backend: EnergyBackend): boolean {
+  return typeof backend.computeBricks === 'function' && backend.name === 'cpu';
+}
+
 function isCpuBackend(b: EnergyBackend): b is CpuBackend {
   return typeof (b as Partial<CpuBackend>).runPrepared === 'function';
 }
@@ -279,9 +320,7 @@ async function symmetricGrid(
   backend: EnergyBackend,
   sym: FrameworkSymmetry,
 ): Promise<(GridResult & { symmetry: { operations: number; pointsEvaluated: number } }) | null> {
-  // CPU only (also a screen worker's proxy to the main thread's CPU): WebGPU bricks compute whole tile rows, so a
-  // filled grid costs it as much as the whole one or more (lavapipe, β-Li3PS4 at 0.1 Å: 0.68 s against 0.31 s).
-  if (!backend.computeBricks || backend.name !== 'cpu') return null;
+  if (!fillsBySymmetry(backend) || !backend.computeBricks) return null;
   const t0 = performance.now();
   const gs = gridSymmetry(sym.operations, grid);
   if (gs.operations.length <= 1) return null;
@@ -335,7 +374,7 @@ async function convergedGrid(
     eMax: r.eMaxEvaluated,
     barriers: r.barriers,
     percolation,
-    refinement: { levels: r.levels, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, coarseGrid: r.coarseGrid },
+    refinement: { levels: r.levels, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, coarseGrid: r.coarseGrid, strategy: 'octree' },
     ...(sym ? { symmetry: { operations: gridSymmetry(sym.operations, r.grid).operations.length, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled } } : {}),
     pairTerms: r.pairTerms,
     gridMs: t1 - t0,

@@ -16,7 +16,7 @@ export interface LandscapeSummary {
   grid: GridSpec;
   resolution: number;
   mode?: string;
-  refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null;
+  refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number; strategy?: string } | null;
   /** The framework's symmetry when used (docs/symmetry.md). */
   symmetry?: { spaceGroup: { number: number; symbol: string }; operations: number; pointsEvaluated: number | null; pointsFilled?: number | null; maxShift: number } | null;
   eMin: number;
@@ -48,6 +48,7 @@ export function landscapeJson(r: LandscapeSummary, file: string, timingsMs: Reco
     resolution: r.resolution,
     mode: r.mode ?? 'uniform',
     levels: r.refinement?.levels ?? null,
+    strategy: r.refinement?.strategy ?? null,
     points_evaluated: r.refinement?.pointsEvaluated ?? null,
     points_uniform: r.refinement?.pointsUniform ?? r.grid.nx * r.grid.ny * r.grid.nz,
     symmetry: symmetryJson(r.symmetry),

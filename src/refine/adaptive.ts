@@ -189,11 +189,8 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
   const coarsest = Math.max(h, opts.coarsest ?? 0.2);
   const m = fw.lattice;
   const len = [0, 1, 2].map((a) => Math.hypot(m[3 * a]!, m[3 * a + 1]!, m[3 * a + 2]!));
-  const L = refinementSteps(h, coarsest);
+  const { steps: L, coarse: n0, finest: nf } = refinementGrids(m, h, coarsest);
   const S = 1 << L;
-  // Finest spacing ≤ h on every axis, and the fine grid is exactly 2^L times the coarse one.
-  const n0 = len.map((l) => Math.max(1, Math.ceil(l / (h * S) - 1e-9))) as [number, number, number];
-  const nf = n0.map((n) => n * S) as [number, number, number];
   const levelN = (l: number): [number, number, number] => [n0[0] << l, n0[1] << l, n0[2] << l];
 
   const prep = prepareCells(fw);
@@ -764,6 +761,20 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     timingsMs: timings,
     assembleGrid,
   };
+}
+
+/**
+ * The grids of a refinement: `steps` refinements (refinementSteps), the coarsest grid and the finest, exactly 2^steps
+ * times it along each axis with spacing ≤ `resolution` (so it can be a few points larger than gridForResolution's).
+ */
+export function refinementGrids(lattice: ArrayLike<number>, resolution: number, coarsest: number): { steps: number; coarse: [number, number, number]; finest: [number, number, number] } {
+  const steps = refinementSteps(resolution, coarsest);
+  const S = 1 << steps;
+  const coarse = [0, 1, 2].map((a) => {
+    const l = Math.hypot(lattice[3 * a]!, lattice[3 * a + 1]!, lattice[3 * a + 2]!);
+    return Math.max(1, Math.ceil(l / (resolution * S) - 1e-9));
+  }) as [number, number, number];
+  return { steps, coarse, finest: [coarse[0] * S, coarse[1] * S, coarse[2] * S] };
 }
 
 /** Refinements from the coarsest level (spacing ≈ `coarsest`) to the finest (≤ `resolution`); 0 means one uniform grid. */

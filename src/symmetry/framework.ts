@@ -38,7 +38,10 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
   if (!found) return null;
   const m = fw.lattice;
   const lengths = [0, 1, 2].map((r) => Math.hypot(m[3 * r]!, m[3 * r + 1]!, m[3 * r + 2]!));
-  const ops = exactOperations(found.operations, lengths, tol);
+  // An operation must also be an isometry of the cell itself: symmetrizing the atoms cannot fix a cell whose shape is
+  // off by a rounding (a P1 file's lattice with b·c ≈ 1e-4 Å²), and the field of such a cell is not invariant under
+  // it (LiFePO4_VESTA_P1 in ../shared/cif/named: 9e-4 eV). The isometries among a group form a subgroup.
+  const ops = exactOperations(found.operations, lengths, tol).filter((op) => preservesMetric(op.rot, m));
   if (ops.length <= 1) return null;
 
   // Average, for each site a, the displacement g⁻¹(x_{π_g(a)}) − x_a over the group (spglib's and moyo's recipe):
@@ -82,6 +85,22 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
     maxShift,
     spaceGroup: { number: found.number, symbol: found.symbol },
   };
+}
+
+/**
+ * Whether x → R·x (fractional) keeps every distance of the cell with lattice rows `m`: Rᵀ·G·R = G for the metric
+ * G = M·Mᵀ, to 1e-9 of G's largest entry.
+ */
+export function preservesMetric(R: ArrayLike<number>, m: ArrayLike<number>): boolean {
+  const G = [0, 1, 2].map((i) => [0, 1, 2].map((j) => m[3 * i]! * m[3 * j]! + m[3 * i + 1]! * m[3 * j + 1]! + m[3 * i + 2]! * m[3 * j + 2]!));
+  const scale = Math.max(...G.flat().map(Math.abs));
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let v = 0;
+      for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) v += R[3 * k + i]! * G[k]![l]! * R[3 * l + j]!;
+      if (Math.abs(v - G[i]![j]!) > 1e-9 * scale) return false;
+    }
+  return true;
 }
 
 /** Atoms on one position form a site; its label stands for the sorted (type, weight) list of its atoms. */

@@ -15,7 +15,7 @@ import { frameworkSymmetry } from '../../src/symmetry/framework.js';
 import type { SymOp } from '../../src/structure/symmetry.js';
 import { refineThresholds } from '../../src/refine/adaptive.js';
 import { readStructureFile } from '../../src/structure/read.js';
-import { computeLandscape } from '../../src/landscape.js';
+import { computeLandscape, SYMMETRIC_GRID_MIN_OPERATIONS } from '../../src/landscape.js';
 import { rng as makeRng } from '../helpers/random.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures');
@@ -233,10 +233,33 @@ describe.runIf(corpusSample.length > 0)('converged thresholds equal the uniform 
     }, 300_000);
 });
 
+describe('computeLandscape converged strategies', () => {
+  it('fills the finest grid by symmetry where enough operations fit it, refines otherwise: same barriers', async () => {
+    const s = (await readStructureFile(path.join(FIXTURES, 'Li2S_antifluorite.cif')))[0]!.structure!;
+    const auto = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none' });
+    const octree = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none', strategy: 'octree' });
+    const plain = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none', symmetry: false });
+    expect(auto.refinement!.strategy).toBe('symmetric-grid');
+    expect(auto.energies.length).toBe(0);
+    expect(auto.symmetry!.operations).toBeGreaterThanOrEqual(SYMMETRIC_GRID_MIN_OPERATIONS);
+    expect(auto.refinement!.pointsEvaluated).toBeLessThan(auto.refinement!.pointsUniform / 4);
+    expect(octree.refinement!.strategy).toBe('octree');
+    expect(octree.refinement!.levels).toBeGreaterThan(1);
+    expect(plain.refinement!.strategy).toBe('octree');
+    // The symmetric grid is the refinement's finest grid, so both report the same grid and barriers.
+    expect(auto.grid).toEqual(octree.grid);
+    for (const d of ['1D', '2D', '3D'] as const) {
+      const a = auto.barriers[d], o = octree.barriers[d];
+      if (o === null) expect(a).toBeNull();
+      else expect(Math.abs(a! - o)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
+
 describe('computeLandscape modes', () => {
   it('converged is the default, records its levels and points, and matches the uniform mode', async () => {
     const s = (await readStructureFile(path.join(FIXTURES, 'Li2S_antifluorite.cif')))[0]!.structure!;
-    const conv = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none' });
+    const conv = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none', strategy: 'octree' });
     const uni = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, mode: 'uniform' });
     expect(conv.mode).toBe('converged');
     expect(conv.refinement!.levels).toBeGreaterThan(1);
@@ -244,7 +267,7 @@ describe('computeLandscape modes', () => {
     expect(conv.energies.length).toBe(0);
     expect(conv.grid).toEqual(uni.grid);
     expect(conv.barriers).toEqual(uni.barriers);
-    const full = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu });
+    const full = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, strategy: 'octree' });
     expect(full.energies.length).toBe(full.grid.nx * full.grid.ny * full.grid.nz);
     // The grid for files, sites and paths is the interpolated field: its sweep agrees closely, not exactly.
     for (const d of ['1D', '2D', '3D'] as const)

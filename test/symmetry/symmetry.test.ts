@@ -16,7 +16,7 @@ import { percolate } from '../../src/percolation/index.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import type { Structure } from '../../src/structure/types.js';
 import { MAX_SYMMETRY_SITES, type SymOp } from '../../src/structure/symmetry.js';
-import { FRAMEWORK_SYMPREC, frameworkSymmetry } from '../../src/symmetry/framework.js';
+import { FRAMEWORK_SYMPREC, frameworkSymmetry, preservesMetric } from '../../src/symmetry/framework.js';
 import { canonicalPoint, fillFromBricks, findImage, gridImage, gridImageCoords, gridSymmetry, orbitPlan } from '../../src/symmetry/grid.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
 import { rng as makeRng } from '../helpers/random.js';
@@ -250,6 +250,25 @@ describe('grids filled from the asymmetric unit equal the whole grid (CPU backen
       expect(gs.operations.length).toBe(s.operations.length);
       expect(plan.pointsEvaluated).toBeLessThan(0.8 * grid.nx * grid.ny * grid.nz);
     }
+  });
+});
+
+describe('operations must be isometries of the cell', () => {
+  it('a mirror of the atoms is dropped when the cell is sheared by a rounding', () => {
+    const mirrorZ = [1, 0, 0, 0, 1, 0, 0, 0, -1];
+    const orthorhombic = [10.41, 0, 0, 0, 6.07, 0, 0, 0, 4.74];
+    expect(preservesMetric(mirrorZ, orthorhombic)).toBe(true);
+    // b·c = −1.8e-3 Å²: the shape of LiFePO4_VESTA_P1's cell (c has a −3e-4 Å component along y).
+    expect(preservesMetric(mirrorZ, [10.41, 0, 0, 0.053, 6.07, 0, 0, -0.0003, 4.74])).toBe(false);
+    expect(preservesMetric([-1, 0, 0, 0, -1, 0, 0, 0, -1], [10.41, 0, 0, 0.053, 6.07, 0, 0, -0.0003, 4.74])).toBe(true);
+  });
+
+  const lfp = path.join(NAMED, 'LiFePO4_VESTA_P1.cif');
+  it.runIf(existsSync(lfp))('../shared/cif/named/LiFePO4_VESTA_P1.cif (a sheared P1 cell): the filled grid equals the whole grid', async () => {
+    const s = frameworkSymmetry(await frameworkOf(lfp))!;
+    expect(s).not.toBeNull();
+    for (const op of s.operations) expect(preservesMetric(op.rot, s.framework.lattice)).toBe(true);
+    await expectFilledEqualsDirect(s.framework, s.operations, { nx: 106, ny: 62, nz: 48 });
   });
 });
 

@@ -140,7 +140,9 @@ export const landscape: Command = {
       process.stdout.write(
         [
           `${r.formula} (${file}): ${r.ion}, model ${r.model}, backend ${r.backend}`,
-          r.refinement
+          r.refinement?.strategy === 'symmetric-grid'
+            ? `converged: the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) itself, filled by symmetry (cheaper than refining here), ${r.nFrameworkAtoms} framework atoms`
+            : r.refinement
             ? `converged to the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) in ${r.refinement.levels} levels from ${r.refinement.coarseGrid.nx} x ${r.refinement.coarseGrid.ny} x ${r.refinement.coarseGrid.nz}: ${r.refinement.pointsEvaluated} energies evaluated (${((100 * r.refinement.pointsEvaluated) / r.refinement.pointsUniform).toFixed(1)} % of the grid), ${r.nFrameworkAtoms} framework atoms`
             : `uniform grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
           ...(r.symmetry
