@@ -61,6 +61,9 @@ export function gridSymmetry(ops: readonly SymOp[], grid: GridSpec): GridSymmetr
 }
 
 function mod(x: number, n: number): number {
+  // Images of in-grid points land within one period of the grid for the usual ±1 rotation entries: skip the division.
+  if (x >= 0) return x < n ? x : x < 2 * n ? x - n : x % n;
+  if (x >= -n) return x + n;
   const r = x % n;
   return r < 0 ? r + n : r;
 }
