@@ -36,7 +36,7 @@ export const CONVERGED_GUARD_SHARE = 2;
  * Converged mode computes the finest uniform grid itself, filled by symmetry, instead of refining when at least this
  * many operations map that grid onto itself (and the backend fills by symmetry, the CPU's): both give the finest grid's
  * barriers exactly, and on ../shared/cif/named the filled grid was the faster wherever 4 or more operations fit
- * (bench/convergence.ts: 34 s against 77 s for the 30 files, the octree's fill included).
+ * (bench/convergence.ts: 41.6 s against 84.5 s for the 30 files, the octree's own fill included).
  */
 export const SYMMETRIC_GRID_MIN_OPERATIONS = 4;
 /** …and when the finest grid has at most this many points (its energies and sweep take ~25 B a point). */
@@ -164,7 +164,8 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
       // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
       const u = await uniformGrid(framework, uniformSpec, backend, opts, sym);
       const n = u.grid.nx * u.grid.ny * u.grid.nz;
-      core = { ...u, refinement: { levels: 1, pointsEvaluated: n, pointsUniform: n, coarseGrid: u.grid, strategy: 'octree' } };
+      const strategy: ConvergedStrategy = u.symmetry ? 'symmetric-grid' : 'octree';
+      core = { ...u, refinement: { levels: 1, pointsEvaluated: u.symmetry?.pointsEvaluated ?? n, pointsUniform: n, coarseGrid: u.grid, strategy } };
     } else if (symmetricGridPays(framework, resolution, coarsest, backend, sym, opts)) {
       // The finest grid of the refinement, every point, most of them filled by symmetry: the same barriers, sooner.
       const finest = refinementGrids(framework.lattice, resolution, coarsest).finest;
