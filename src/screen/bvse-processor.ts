@@ -129,6 +129,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         resolution: r.resolution,
         grid: [r.grid.nx, r.grid.ny, r.grid.nz],
         levels: r.refinement?.levels ?? null,
+        strategy: r.refinement?.strategy ?? null,
         pointsEvaluated: r.refinement?.pointsEvaluated ?? null,
         symmetry: symmetryJson(r.symmetry),
         eMin: r.eMin,

@@ -59,6 +59,7 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     grid: null,
     mode: null,
     levels: null,
+    strategy: null,
     points_evaluated: null,
     symmetry: null,
     n_framework_atoms: null,
@@ -165,6 +166,7 @@ export async function runEntry(
         row.grid = r.grid;
         row.mode = config.mode ?? 'converged';
         row.levels = r.levels ?? null;
+        row.strategy = r.strategy ?? null;
         row.points_evaluated = r.pointsEvaluated ?? null;
         row.symmetry = r.symmetry ?? null;
         row.n_framework_atoms = r.nFrameworkAtoms;

@@ -114,6 +114,8 @@ export interface IonOutcome {
   grid: [number, number, number] | null;
   /** Converged mode: levels (coarsest included) and the energies evaluated; null for a uniform grid. */
   levels?: number | null;
+  /** Converged mode: 'octree' or 'symmetric-grid' (the finest grid filled by symmetry); null for a uniform grid. */
+  strategy?: string | null;
   pointsEvaluated?: number | null;
   /** The symmetry used (symmetryJson of src/io/landscape-json.ts), null when none. */
   symmetry?: Record<string, unknown> | null;
@@ -171,6 +173,8 @@ export interface ScreenRow {
   /** 'converged' or 'uniform'; levels of refinement (coarsest included) and energies evaluated (converged mode). */
   mode: 'converged' | 'uniform' | null;
   levels: number | null;
+  /** Converged mode: how the finest grid's barriers were found, 'octree' or 'symmetric-grid' (docs/refinement.md). */
+  strategy: string | null;
   points_evaluated: number | null;
   /**
    * The framework's symmetry when used (docs/symmetry.md): space_group, space_group_number, operations (those mapping
@@ -229,7 +233,7 @@ export interface ScreenHeader {
 
 export const CSV_COLUMNS = [
   'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
-  'mode', 'levels', 'points_evaluated', 'symmetry', 'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
+  'mode', 'levels', 'strategy', 'points_evaluated', 'symmetry', 'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
   'note', 'param_sources', 'oxidation_states', 'oxidation_source', 'time_ms',
 ] as const;
 

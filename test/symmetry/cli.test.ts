@@ -59,4 +59,22 @@ describe('symmetry on the command line', () => {
     expect(off[0]!.status).toBe('ok');
     expect(off[0]!.symmetry).toBeNull();
   });
+
+  it('converged screen rows name the strategy: the filled finest grid with symmetry, the octree without', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-strategy-'));
+    const row = (flags: string[], name: string) => {
+      const out = path.join(dir, name);
+      const r = cli(['screen', base[0]!, '--ion', 'Li', '--resolution', '0.1', '--backend', 'cpu', '--workers', '1', '--out', out, ...flags]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => 'status' in o)!;
+    };
+    const on = row([], 'on.jsonl'), off = row(['--no-symmetry'], 'off.jsonl');
+    expect(on.mode).toBe('converged');
+    expect(on.strategy).toBe('symmetric-grid');
+    expect(off.strategy).toBe('octree');
+    expect(off.levels).toBe(2);
+    // Same finest grid, same barriers (the symmetrized atoms moved by ~1e-15 Å here).
+    expect(on.grid).toEqual(off.grid);
+    expect(Math.abs((on.barrier_3d as number) - (off.barrier_3d as number))).toBeLessThan(1e-4);
+  });
 });
