@@ -159,20 +159,21 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
   let core: GridOutcome;
   try {
     const coarsest = opts.coarsest ?? DEFAULT_COARSEST;
-    if ((opts.mode ?? 'converged') === 'uniform') core = await uniformGrid(framework, uniformSpec, backend, opts, sym);
-    else if (refinementSteps(resolution, coarsest) === 0) {
-      // One level: the finest grid is the coarsest, so the uniform grid is the converged answer.
-      const u = await uniformGrid(framework, uniformSpec, backend, opts, sym);
+    // Converged mode computes one uniform grid when that grid is the finest one: with one level (the finest grid is
+    // the coarsest), or when filling the refinement's finest grid by symmetry is the cheaper exact strategy.
+    const uniformMode = (opts.mode ?? 'converged') === 'uniform';
+    const finestUniform = uniformMode
+      ? null
+      : refinementSteps(resolution, coarsest) === 0
+        ? uniformSpec
+        : symmetricFinestGrid(framework, resolution, coarsest, backend, sym, opts);
+    if (uniformMode) core = await uniformGrid(framework, uniformSpec, backend, opts, sym);
+    else if (finestUniform) {
+      const u = await uniformGrid(framework, finestUniform, backend, opts, sym);
       const n = u.grid.nx * u.grid.ny * u.grid.nz;
       const strategy: ConvergedStrategy = u.symmetry ? 'symmetric-grid' : 'octree';
-      core = { ...u, refinement: { levels: 1, pointsEvaluated: u.symmetry?.pointsEvaluated ?? n, pointsUniform: n, coarseGrid: u.grid, strategy } };
-    } else if (symmetricGridPays(framework, resolution, coarsest, backend, sym, opts)) {
-      // The finest grid of the refinement, every point, most of them filled by symmetry: the same barriers, sooner.
-      const finest = refinementGrids(framework.lattice, resolution, coarsest).finest;
-      const u = await uniformGrid(framework, { nx: finest[0], ny: finest[1], nz: finest[2] }, backend, opts, sym);
-      const n = u.grid.nx * u.grid.ny * u.grid.nz;
-      const refinement = { levels: 1, pointsEvaluated: u.symmetry?.pointsEvaluated ?? n, pointsUniform: n, coarseGrid: u.grid, strategy: 'symmetric-grid' as const };
-      // gridOutput 'none' promises barriers only, whichever strategy found them.
+      const refinement = { levels: 1, pointsEvaluated: u.symmetry?.pointsEvaluated ?? n, pointsUniform: n, coarseGrid: u.grid, strategy };
+      // gridOutput 'none' promises barriers only, whichever way they were found.
       core = (opts.gridOutput ?? 'full') === 'none' ? { ...u, energies: new Float32Array(0), percolation: null, refinement } : { ...u, refinement };
     } else {
       cpu = opts.cpu ?? (isCpuBackend(backend) ? backend : createCpuBackend());
@@ -250,12 +251,16 @@ function percolationOptions(opts: LandscapeOptions): { encut?: number; connectiv
   };
 }
 
-/** Converged mode's choice (SYMMETRIC_GRID_MIN_OPERATIONS): fill the finest grid by symmetry rather than refine. */
-function symmetricGridPays(framework: Framework, resolution: number, coarsest: number, backend: EnergyBackend, sym: FrameworkSymmetry | null, opts: LandscapeOptions): boolean {
-  if (!sym || (opts.strategy ?? 'auto') === 'octree' || !fillsBySymmetry(backend)) return false;
+/**
+ * Converged mode's choice (SYMMETRIC_GRID_MIN_OPERATIONS): the refinement's finest grid when filling it by symmetry
+ * pays more than refining, else null.
+ */
+function symmetricFinestGrid(framework: Framework, resolution: number, coarsest: number, backend: EnergyBackend, sym: FrameworkSymmetry | null, opts: LandscapeOptions): GridSpec | null {
+  if (!sym || (opts.strategy ?? 'auto') === 'octree' || !fillsBySymmetry(backend)) return null;
   const [nx, ny, nz] = refinementGrids(framework.lattice, resolution, coarsest).finest;
-  if (nx * ny * nz > SYMMETRIC_GRID_MAX_POINTS) return false;
-  return gridSymmetry(sym.operations, { nx, ny, nz }).operations.length >= SYMMETRIC_GRID_MIN_OPERATIONS;
+  if (nx * ny * nz > SYMMETRIC_GRID_MAX_POINTS) return null;
+  const grid = { nx, ny, nz };
+  return gridSymmetry(sym.operations, grid).operations.length >= SYMMETRIC_GRID_MIN_OPERATIONS ? grid : null;
 }
 
 /**

@@ -367,11 +367,14 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     store.append(Int32Array.from(keys), energy, curvature);
   }
 
-  /** Energy at level-l point (i, j, k) (wrapped), from the level where it was evaluated. */
-  function energyAt(l: number, i: number, j: number, k: number): number | undefined {
+  /**
+   * A value stored for level-l point (i, j, k) (wrapped): at that level, or at the same point of a coarser level
+   * (even indices halve); undefined when no level evaluated it. The finest level stores no curvature bound.
+   */
+  function storedAt(l: number, i: number, j: number, k: number, field: 'energy' | 'curvature'): number | undefined {
     for (;;) {
       const o = points[l]!.offsetOf(i, j, k);
-      if (o >= 0) return points[l]!.energy[o]!;
+      if (o >= 0 && (field === 'energy' || l < L)) return points[l]![field][o]!;
       if (l === 0 || (i | j | k) & 1) return undefined;
       i >>= 1;
       j >>= 1;
@@ -379,17 +382,13 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
       l--;
     }
   }
+  /** Energy at level-l point (i, j, k), from the level where it was evaluated. */
+  function energyAt(l: number, i: number, j: number, k: number): number | undefined {
+    return storedAt(l, i, j, k, 'energy');
+  }
   /** Curvature bound at level-l point (i, j, k) for a ball covering a level-l block (a coarser one is valid too). */
   function curvatureAt(l: number, i: number, j: number, k: number): number {
-    for (;;) {
-      const o = points[l]!.offsetOf(i, j, k);
-      if (o >= 0 && l < L) return points[l]!.curvature[o]!;
-      if (l === 0 || (i | j | k) & 1) return Infinity;
-      i >>= 1;
-      j >>= 1;
-      k >>= 1;
-      l--;
-    }
+    return storedAt(l, i, j, k, 'curvature') ?? Infinity;
   }
 
   /**
