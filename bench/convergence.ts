@@ -3,22 +3,17 @@
 // evaluated and the wall time of both. Prints a table, writes bench/results/convergence.json.
 // Run from the project root: `node build.mjs && node dist/bench/convergence.js [--res 0.05] [--connectivity 6]
 // [--only NAME] [--no-uniform]`.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildFramework } from '../src/bvse/build-framework.js';
-import { assignOxidationStates } from '../src/bvse/oxidation.js';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { refineThresholds } from '../src/refine/adaptive.js';
 import { frameworkSymmetry } from '../src/symmetry/framework.js';
 import { computeLandscape } from '../src/landscape.js';
-import type { Structure } from '../src/structure/types.js';
-import { readStructureFile } from '../src/structure/read.js';
+import { NAMED, namedFiles, namedInput } from './lib/named.js';
 
-const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
 const OUT = path.resolve(process.cwd(), 'bench/results/convergence.json');
-const MOBILE = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'];
 
 const { values } = parseArgs({
   options: {
@@ -40,28 +35,16 @@ const cpu = createCpuBackend();
 const rows: Record<string, unknown>[] = [];
 const fmt = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
 console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%  fill%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform; uniform filled by symmetry, wall)`);
-for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
-  if (values.only && !f.includes(values.only)) continue;
-  let fw;
-  let sym: ReturnType<typeof frameworkSymmetry> = null;
-  let ion = '';
-  let structure: Structure | null = null;
-  try {
-    const s = (await readStructureFile(path.join(NAMED, f))).find((r) => r.structure)?.structure;
-    if (!s) continue;
-    structure = s;
-    const withOxi = assignOxidationStates(s).structure;
-    const present = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
-    ion = MOBILE.find((el) => present.has(el)) ?? '';
-    if (!ion) continue;
-    fw = buildFramework(withOxi, { ion });
-    // As computeLandscape does: both modes on the symmetrized framework; refinement fills bricks by symmetry.
-    sym = values['no-symmetry'] ? null : frameworkSymmetry(fw);
-    if (sym) fw = sym.framework;
-  } catch (e) {
-    console.log(`${f.padEnd(40)} skipped: ${(e as Error).message.split('\n')[0]}`);
+for (const f of namedFiles(values.only)) {
+  const input = await namedInput(path.join(NAMED, f));
+  if ('error' in input) {
+    if (!input.absent) console.log(`${f.padEnd(40)} skipped: ${input.error.split('\n')[0]}`);
     continue;
   }
+  const { structure, ion } = input;
+  // As computeLandscape does: both modes on the symmetrized framework; refinement fills bricks by symmetry.
+  const sym = values['no-symmetry'] ? null : frameworkSymmetry(input.framework);
+  const fw = sym ? sym.framework : input.framework;
   const ca = process.cpuUsage();
   const ta = performance.now();
   const r = await refineThresholds(fw, { resolution: res, coarsest: Number(values.coarsest), connectivity, backend: cpu, cpu, ...(sym ? { symmetry: sym.operations } : {}) });
@@ -85,12 +68,12 @@ for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
   let uniSymMs: number | null = null;
   if (!values['no-uniform'] && !values['no-symmetry'] && sym && r.pointsUniform <= 4e7) {
     const t = performance.now();
-    await computeLandscape(structure!, { ion, resolution: res, mode: 'uniform', backend: cpu, connectivity });
+    await computeLandscape(structure, { ion, resolution: res, mode: 'uniform', backend: cpu, connectivity });
     uniSymMs = performance.now() - t;
   }
   // The default: converged mode as computeLandscape runs it (strategy 'auto': the symmetric grid where it pays).
   const tAuto = performance.now();
-  const auto = await computeLandscape(structure!, { ion, resolution: res, backend: cpu, connectivity, gridOutput: 'none', ...(values['no-symmetry'] ? { symmetry: false } : {}) });
+  const auto = await computeLandscape(structure, { ion, resolution: res, backend: cpu, connectivity, gridOutput: 'none', ...(values['no-symmetry'] ? { symmetry: false } : {}) });
   const autoMs = performance.now() - tAuto;
   let maxDiff: number | null = null;
   if (uni)

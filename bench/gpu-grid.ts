@@ -3,21 +3,17 @@
 // and the first (pipeline-compiling) run are reported apart; each grid then runs twice per backend, and the second
 // run is the steady state behind pair terms/s and the speed-up. Writes bench/results/gpu-grid.json.
 // Run from the project root: `node build.mjs && node dist/bench/gpu-grid.js [--res 0.1] [--only NAME] [--no-cpu]`.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildFramework } from '../src/bvse/build-framework.js';
 import type { Framework } from '../src/bvse/framework.js';
-import { assignOxidationStates } from '../src/bvse/oxidation.js';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { gridForResolution, gridPointCount, type EnergyBackend, type GridSpec } from '../src/backends/types.js';
 import { createWebGpuBackend } from '../src/backends/webgpu/index.js';
 import { Lattice } from '../src/structure/lattice.js';
-import { readStructureFile } from '../src/structure/read.js';
+import { NAMED, namedFiles, namedInput } from './lib/named.js';
 
-const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
 const OUT = path.resolve(process.cwd(), 'bench/results/gpu-grid.json');
-const MOBILE = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'];
 
 interface Row {
   file: string;
@@ -38,20 +34,6 @@ interface Row {
   maxRelDiff: number | null;
 }
 
-async function frameworkFor(file: string): Promise<{ fw: Framework; ion: string } | { error: string }> {
-  try {
-    const results = await readStructureFile(file);
-    const s = results.find((r) => r.structure)?.structure;
-    if (!s) return { error: results[0]?.error?.message ?? 'no structure' };
-    const withOxi = assignOxidationStates(s).structure;
-    const present = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
-    const ion = MOBILE.find((el) => present.has(el));
-    if (!ion) return { error: 'no mobile cation (Li, Na, Ag, Cu, K, Mg, Cs)' };
-    return { fw: buildFramework(withOxi, { ion }), ion };
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
-}
 
 /**
  * max |a − b| / max(|b|, 1e-3·max|b|) over points where both are finite. Points on top of a like-charged ion
@@ -83,9 +65,7 @@ async function main(): Promise<void> {
     console.log(`bench/gpu-grid: skipped, no structures at ${NAMED}`);
     return;
   }
-  const files = readdirSync(NAMED)
-    .filter((f) => f.endsWith('.cif') && (!values.only || f.includes(values.only)))
-    .sort();
+  const files = namedFiles(values.only);
 
   // First run: device, pipeline compile, and a small grid, apart from the steady state.
   const tCreate = performance.now();
@@ -101,12 +81,12 @@ async function main(): Promise<void> {
   );
   try {
     for (const name of files) {
-      const built = await frameworkFor(path.join(NAMED, name));
+      const built = await namedInput(path.join(NAMED, name));
       if ('error' in built) {
         skipped.push({ file: name, reason: built.error });
         continue;
       }
-      const { fw, ion } = built;
+      const { framework: fw, ion } = built;
       const lattice = new Lattice(fw.lattice);
       const p = lattice.parameters;
       const grid = gridForResolution([p.a, p.b, p.c], resolution);

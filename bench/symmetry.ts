@@ -4,7 +4,7 @@
 // evaluated, wall and CPU time of both, and the largest barrier difference. Prints a table, writes
 // bench/results/symmetry.json.
 // Run from the project root: `node build.mjs && node dist/bench/symmetry.js [--res 0.1] [--connectivity 6] [--only NAME]`.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFramework } from '../src/bvse/build-framework.js';
@@ -16,10 +16,9 @@ import { percolate } from '../src/percolation/index.js';
 import { readStructureFile } from '../src/structure/read.js';
 import { frameworkSymmetry } from '../src/symmetry/framework.js';
 import { fillFromBricks, gridSymmetry, orbitPlan } from '../src/symmetry/grid.js';
+import { NAMED, namedFiles, namedInput } from './lib/named.js';
 
-const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
 const OUT = path.resolve(process.cwd(), 'bench/results/symmetry.json');
-const MOBILE = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'];
 
 const { values } = parseArgs({
   options: {
@@ -66,25 +65,15 @@ console.log(
   `${'file'.padEnd(40)} ion  ${'space group'.padEnd(14)} ops  grid ops  ${'grid'.padEnd(13)} eval%  ` +
     `wall sym / full    cpu sym / full     speed-up  |Δ barrier|  max shift Å`,
 );
-for (const f of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
-  if (values.only && !f.includes(values.only)) continue;
-  let fw;
-  let ion = '';
-  let grid;
-  try {
-    const st = (await readStructureFile(path.join(NAMED, f))).find((r) => r.structure)?.structure;
-    if (!st) continue;
-    const withOxi = assignOxidationStates(st).structure;
-    const present = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
-    ion = MOBILE.find((el) => present.has(el)) ?? '';
-    if (!ion) continue;
-    fw = buildFramework(withOxi, { ion });
-    const p = st.lattice.parameters;
-    grid = gridForResolution([p.a, p.b, p.c], res);
-  } catch (e) {
-    console.log(`${f.padEnd(40)} skipped: ${(e as Error).message.split('\n')[0]}`);
+for (const f of namedFiles(values.only)) {
+  const input = await namedInput(path.join(NAMED, f));
+  if ('error' in input) {
+    if (!input.absent) console.log(`${f.padEnd(40)} skipped: ${input.error.split('\n')[0]}`);
     continue;
   }
+  const { ion, framework: fw } = input;
+  const p = input.structure.lattice.parameters;
+  const grid = gridForResolution([p.a, p.b, p.c], res);
   const n = grid.nx * grid.ny * grid.nz;
   const gridText = `${grid.nx}×${grid.ny}×${grid.nz}`;
   // With symmetry: the framework's operations and symmetrized atoms, the plan, the bricks, the fill.
