@@ -3,7 +3,7 @@
 // evaluated and the wall time of both. Prints a table, writes bench/results/convergence.json.
 // Run from the project root: `node build.mjs && node dist/bench/convergence.js [--res 0.05] [--connectivity 6]
 // [--only NAME] [--no-uniform]`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
@@ -11,7 +11,7 @@ import { percolate } from '../src/percolation/index.js';
 import { refineThresholds } from '../src/refine/adaptive.js';
 import { frameworkSymmetry } from '../src/symmetry/framework.js';
 import { computeLandscape } from '../src/landscape.js';
-import { NAMED, namedFiles, namedInput } from './lib/named.js';
+import { NAMED, namedFiles, namedInput, requireNamed } from './lib/named.js';
 
 const OUT = path.resolve(process.cwd(), 'bench/results/convergence.json');
 
@@ -27,10 +27,7 @@ const { values } = parseArgs({
 });
 const res = Number(values.res);
 const connectivity = Number(values.connectivity) as 6 | 26;
-if (!existsSync(NAMED)) {
-  console.error(`convergence bench: ${NAMED} not found (run from the project root with ../shared beside it)`);
-  process.exit(2);
-}
+requireNamed('convergence bench');
 const cpu = createCpuBackend();
 const rows: Record<string, unknown>[] = [];
 const fmt = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));

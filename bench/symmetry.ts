@@ -4,7 +4,7 @@
 // evaluated, wall and CPU time of both, and the largest barrier difference. Prints a table, writes
 // bench/results/symmetry.json.
 // Run from the project root: `node build.mjs && node dist/bench/symmetry.js [--res 0.1] [--connectivity 6] [--only NAME]`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFramework } from '../src/bvse/build-framework.js';
@@ -16,7 +16,7 @@ import { percolate } from '../src/percolation/index.js';
 import { readStructureFile } from '../src/structure/read.js';
 import { frameworkSymmetry } from '../src/symmetry/framework.js';
 import { fillFromBricks, gridSymmetry, orbitPlan } from '../src/symmetry/grid.js';
-import { NAMED, namedFiles, namedInput } from './lib/named.js';
+import { NAMED, namedFiles, namedInput, requireNamed } from './lib/named.js';
 
 const OUT = path.resolve(process.cwd(), 'bench/results/symmetry.json');
 
@@ -29,10 +29,7 @@ const { values } = parseArgs({
 });
 const res = Number(values.res);
 const connectivity = Number(values.connectivity) as 6 | 26;
-if (!existsSync(NAMED)) {
-  console.error(`symmetry bench: ${NAMED} not found (run from the project root with ../shared beside it)`);
-  process.exit(2);
-}
+requireNamed('symmetry bench');
 const cpu = createCpuBackend();
 const rows: Record<string, unknown>[] = [];
 

@@ -1,6 +1,6 @@
 // The structures of ../shared/cif/named as the benchmarks read them: each file's first structure, oxidation states
 // assigned, and the framework for its first mobile cation. Shared by the grid, convergence and symmetry benches.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import type { Framework } from '../../src/bvse/framework.js';
@@ -12,6 +12,13 @@ import type { Structure } from '../../src/structure/types.js';
 export const NAMED = path.resolve(process.cwd(), '../shared/cif/named');
 /** Mobile cations in the order a structure's ion is chosen. */
 export const MOBILE_IONS = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'];
+
+/** Exits with status 2 and says why when NAMED is not there (`bench` names the benchmark in the message). */
+export function requireNamed(bench: string): void {
+  if (existsSync(NAMED)) return;
+  console.error(`${bench}: ${NAMED} not found (run from the project root with ../shared beside it)`);
+  process.exit(2);
+}
 
 /** The .cif files of NAMED, sorted; with `only`, those whose name contains it. */
 export function namedFiles(only?: string): string[] {
