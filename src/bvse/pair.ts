@@ -37,3 +37,50 @@ export function pairEnergy(t: PairType, r: number): number {
   }
   return (t.k / r) * erfc(r / t.screen);
 }
+
+/** A pair term and its first two derivatives with respect to the distance, before the occupancy weight. */
+export interface PairDerivatives {
+  /** E(r) in eV. */
+  energy: number;
+  /** dE/dr in eV/Å. */
+  d1: number;
+  /** d²E/dr² in eV/Å². */
+  d2: number;
+}
+
+/**
+ * E(r), dE/dr and d²E/dr² (eV, eV/Å, eV/Å²) of one pair at distance r (Å), in float64; the energy is pairEnergy's.
+ *  - Morse, u = exp(α·(Rmin − r)):  E = ½·D0·[(u − 1)² − 1],  E' = −α·D0·u·(u − 1),  E'' = α²·D0·u·(2u − 1).
+ *  - Screened Coulomb, f = erfc(r/s) with f' = −2/(s√π)·exp(−r²/s²) and f'' = −2r/s²·f':
+ *    E = k·f/r,  E' = k·(f'/r − f/r²),  E'' = k·(f''/r − 2f'/r² + 2f/r³).
+ * `out`, when given, is filled and returned (no allocation in the field's inner loop).
+ */
+export function pairDerivatives(t: PairType, r: number, out: PairDerivatives = { energy: 0, d1: 0, d2: 0 }): PairDerivatives {
+  // Exhaustive on the kind: a third kind of pair term does not compile until its derivatives are written here.
+  const kind: PairType['kind'] = t.kind;
+  switch (kind) {
+    case 'morse': {
+      const u = Math.exp(t.alpha * (t.rmin - r));
+      out.energy = 0.5 * t.d0 * ((u - 1) * (u - 1) - 1);
+      out.d1 = -t.alpha * t.d0 * u * (u - 1);
+      out.d2 = t.alpha * t.alpha * t.d0 * u * (2 * u - 1);
+      return out;
+    }
+    case 'coulomb': {
+      const s = t.screen;
+      const x = r / s;
+      const f = erfc(x);
+      const f1 = -(TWO_OVER_SQRT_PI / s) * Math.exp(-x * x);
+      const f2 = ((-2 * r) / (s * s)) * f1;
+      const ir = 1 / r;
+      out.energy = (t.k / r) * f;
+      out.d1 = t.k * (f1 - f * ir) * ir;
+      out.d2 = t.k * (f2 - 2 * (f1 - f * ir) * ir) * ir;
+      return out;
+    }
+    default: {
+      const unknown: never = kind;
+      throw new Error(`pairDerivatives: no derivatives for pair kind '${String(unknown)}'`);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+// The BVSE energy of the mobile ion as a continuous field, with its analytic gradient and Hessian, in float64.
+// Equal to energyAtFrac (bvse/reference.ts) to rounding: the same pair terms, occupancy weights and cutoff rule (every
+// framework atom image strictly closer than fw.cutoff).
+import type { Framework } from '../bvse/framework.js';
+import type { PairType } from '../bvse/framework.js';
+import { pairDerivatives, type PairDerivatives } from '../bvse/pair.js';
+import { invert3 } from '../structure/lattice.js';
+import type { FieldSample, ScalarField } from './types.js';
+
+export interface AnalyticFieldOptions {
+  /**
+   * Skin (Å) of the local image list: the field keeps every atom image within cutoff + margin of a centre and
+   * rebuilds the list only when a point lies more than `margin` from that centre. Default 1.5 Å (bench/critical.ts).
+   */
+  margin?: number;
+}
+
+export interface AnalyticField extends ScalarField {
+  /** Times the local image list was rebuilt (for benchmarks). */
+  readonly rebuilds: number;
+}
+
+/** The analytic BVSE field of `fw` (see the file comment). Positions are Cartesian Å, unwrapped (any value). */
+export function createAnalyticField(fw: Framework, opts: AnalyticFieldOptions = {}): AnalyticField {
+  return new BvseField(fw, opts.margin ?? 1.5);
+}
+
+class BvseField implements AnalyticField {
+  readonly lattice: Float64Array;
+  evaluations = 0;
+  rebuilds = 0;
+  private readonly inverse: Float64Array;
+  private readonly rc2: number;
+  private readonly types: PairType[];
+  private readonly margin: number;
+  /** |a_i*|: fractional half-width per Å along lattice direction i. */
+  private readonly recip: number[];
+  // The local image list: positions relative to `centre` (so far-away unwrapped points lose no precision), type, weight.
+  private centre = [NaN, NaN, NaN];
+  private count = 0;
+  private rel = new Float64Array(0);
+  private type = new Uint32Array(0);
+  private weight = new Float64Array(0);
+  private readonly scratch: PairDerivatives = { energy: 0, d1: 0, d2: 0 };
+
+  constructor(private readonly fw: Framework, margin: number) {
+    if (!(margin >= 0)) throw new RangeError(`margin must be ≥ 0 Å (got ${margin})`);
+    this.lattice = Float64Array.from(fw.lattice);
+    this.inverse = invert3(fw.lattice);
+    this.rc2 = fw.cutoff * fw.cutoff;
+    this.types = fw.types;
+    this.margin = margin;
+    const inv = this.inverse;
+    this.recip = [0, 1, 2].map((i) => Math.hypot(inv[i]!, inv[3 + i]!, inv[6 + i]!));
+  }
+
+  evaluate(cart: ArrayLike<number>): FieldSample {
+    this.evaluations++;
+    const [px, py, pz] = this.local(cart);
+    let e = 0, gx = 0, gy = 0, gz = 0;
+    let hxx = 0, hxy = 0, hxz = 0, hyy = 0, hyz = 0, hzz = 0;
+    const d = this.scratch;
+    const { rel, type, weight, types, rc2 } = this;
+    for (let i = 0; i < this.count; i++) {
+      // Vector from the atom to the point: E depends on r = |p − x|, ∂r/∂p = u.
+      const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= rc2) continue;
+      const r = Math.sqrt(r2);
+      const w = weight[i]!;
+      pairDerivatives(types[type[i]!]!, r, d);
+      e += w * d.energy;
+      const ir = 1 / r;
+      const ux = dx * ir, uy = dy * ir, uz = dz * ir;
+      const g1 = w * d.d1;
+      gx += g1 * ux;
+      gy += g1 * uy;
+      gz += g1 * uz;
+      // ∂²E/∂p_a∂p_b = E''·u_a·u_b + E'/r·(δ_ab − u_a·u_b)
+      const t = g1 * ir;
+      const s = w * d.d2 - t;
+      hxx += s * ux * ux + t;
+      hyy += s * uy * uy + t;
+      hzz += s * uz * uz + t;
+      hxy += s * ux * uy;
+      hxz += s * ux * uz;
+      hyz += s * uy * uz;
+    }
+    const gradient = Float64Array.of(gx, gy, gz);
+    const hessian = Float64Array.of(hxx, hxy, hxz, hxy, hyy, hyz, hxz, hyz, hzz);
+    if (!Number.isFinite(e)) {
+      // On top of a like-charged ion (R = 0): no derivatives.
+      gradient.fill(NaN);
+      hessian.fill(NaN);
+      return { energy: Infinity, gradient, hessian };
+    }
+    return { energy: e, gradient, hessian };
+  }
+
+  energy(cart: ArrayLike<number>): number {
+    this.evaluations++;
+    const [px, py, pz] = this.local(cart);
+    let e = 0;
+    const { rel, type, weight, types, rc2, scratch } = this;
+    for (let i = 0; i < this.count; i++) {
+      const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= rc2) continue;
+      e += weight[i]! * pairDerivatives(types[type[i]!]!, Math.sqrt(r2), scratch).energy;
+    }
+    return Number.isFinite(e) ? e : Infinity;
+  }
+
+  /** The point relative to the list's centre, rebuilding the list when the point has left the margin. */
+  private local(cart: ArrayLike<number>): [number, number, number] {
+    const x = +cart[0]!, y = +cart[1]!, z = +cart[2]!;
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) {
+      throw new RangeError(`field evaluated at a non-finite point (${x}, ${y}, ${z})`);
+    }
+    const c = this.centre;
+    let dx = x - c[0]!, dy = y - c[1]!, dz = z - c[2]!;
+    if (!(dx * dx + dy * dy + dz * dz <= this.margin * this.margin)) {
+      this.rebuild(x, y, z);
+      dx = 0;
+      dy = 0;
+      dz = 0;
+    }
+    return [dx, dy, dz];
+  }
+
+  /** Every atom image within cutoff + margin of (x, y, z), by a fractional slab test then the distance. */
+  private rebuild(x: number, y: number, z: number): void {
+    this.rebuilds++;
+    this.centre = [x, y, z];
+    const m = this.lattice, inv = this.inverse, atoms = this.fw.atoms;
+    const reach = this.fw.cutoff + this.margin, reach2 = reach * reach;
+    const fc = [0, 1, 2].map((i) => x * inv[i]! + y * inv[3 + i]! + z * inv[6 + i]!);
+    const pad = this.recip.map((q) => reach * q);
+    const rel: number[] = [], type: number[] = [], weight: number[] = [];
+    const n = atoms.type.length;
+    for (let a = 0; a < n; a++) {
+      const f = [atoms.frac[3 * a]!, atoms.frac[3 * a + 1]!, atoms.frac[3 * a + 2]!];
+      // Integer shifts n_i with |f_i + n_i − fc_i| ≤ pad_i.
+      const lo = f.map((fi, i) => Math.ceil(fc[i]! - pad[i]! - fi));
+      const hi = f.map((fi, i) => Math.floor(fc[i]! + pad[i]! - fi));
+      for (let i = lo[0]!; i <= hi[0]!; i++)
+        for (let j = lo[1]!; j <= hi[1]!; j++)
+          for (let k = lo[2]!; k <= hi[2]!; k++) {
+            // Relative fractional offset first, then Cartesian: exact cancellation of the large parts.
+            const u = f[0]! + i - fc[0]!, v = f[1]! + j - fc[1]!, w = f[2]! + k - fc[2]!;
+            const cx = u * m[0]! + v * m[3]! + w * m[6]!;
+            const cy = u * m[1]! + v * m[4]! + w * m[7]!;
+            const cz = u * m[2]! + v * m[5]! + w * m[8]!;
+            if (cx * cx + cy * cy + cz * cz > reach2) continue;
+            rel.push(cx, cy, cz);
+            type.push(atoms.type[a]!);
+            weight.push(atoms.weight[a]!);
+          }
+    }
+    this.count = type.length;
+    this.rel = Float64Array.from(rel);
+    this.type = Uint32Array.from(type);
+    this.weight = Float64Array.from(weight);
+  }
+}

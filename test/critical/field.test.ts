@@ -1,0 +1,157 @@
+// The analytic BVSE field (src/critical/field.ts) and the pair derivatives under it (src/bvse/pair.ts): the energy
+// against the float64 reference (energyAtFrac), the gradient and Hessian against central finite differences, on real
+// fixtures and on random frameworks, a small triclinic cell among them.
+import { describe, expect, it } from 'vitest';
+import type { Framework, PairType } from '../../src/bvse/framework.js';
+import { pairDerivatives, pairEnergy } from '../../src/bvse/pair.js';
+import { energyAtFrac, energyTermsAtFrac } from '../../src/bvse/reference.js';
+import { createAnalyticField } from '../../src/critical/field.js';
+import { BETA_LI3PS4, fixture } from '../helpers/fixtures.js';
+import { rng } from '../helpers/random.js';
+import { frameworkOf, randomFramework } from './frameworks.js';
+
+const fracOf = (fw: Framework, p: readonly number[]) => {
+  const m = fw.lattice;
+  // Solve f·M = p by Cramer's rule via the reference's own convention (rows are lattice vectors).
+  const det =
+    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+  const inv = [
+    (m[4]! * m[8]! - m[5]! * m[7]!) / det, (m[2]! * m[7]! - m[1]! * m[8]!) / det, (m[1]! * m[5]! - m[2]! * m[4]!) / det,
+    (m[5]! * m[6]! - m[3]! * m[8]!) / det, (m[0]! * m[8]! - m[2]! * m[6]!) / det, (m[2]! * m[3]! - m[0]! * m[5]!) / det,
+    (m[3]! * m[7]! - m[4]! * m[6]!) / det, (m[1]! * m[6]! - m[0]! * m[7]!) / det, (m[0]! * m[4]! - m[1]! * m[3]!) / det,
+  ];
+  return [0, 1, 2].map((i) => p[0]! * inv[i]! + p[1]! * inv[3 + i]! + p[2]! * inv[6 + i]!);
+};
+
+const cartOf = (fw: Framework, f: readonly number[]) => [0, 1, 2].map((c) => f[0]! * fw.lattice[c]! + f[1]! * fw.lattice[3 + c]! + f[2]! * fw.lattice[6 + c]!);
+
+/** Random Cartesian points in and around the cell (fractional −1.5…2.5: the field must wrap), away from the cutoff
+ *  sphere's edge for the finite-difference stencil (a neighbour crossing rc makes E jump by ~1e-5 eV). */
+function stencilSafePoints(fw: Framework, seed: number, count: number, h: number): number[][] {
+  const rand = rng(seed);
+  const out: number[][] = [];
+  while (out.length < count) {
+    const p = cartOf(fw, [4 * rand() - 1.5, 4 * rand() - 1.5, 4 * rand() - 1.5]);
+    const stencil: number[] = [];
+    for (let a = 0; a < 3; a++)
+      for (const s of [-2 * h, 2 * h]) {
+        const q = [...p];
+        q[a]! += s;
+        stencil.push(...fracOf(fw, q));
+      }
+    const terms = energyTermsAtFrac(fw, [...fracOf(fw, p), ...stencil]);
+    if (!terms.energy.every(Number.isFinite)) continue;
+    if (terms.neighbours.every((n) => n === terms.neighbours[0])) out.push(p);
+  }
+  return out;
+}
+
+function checkAgainstReference(fw: Framework, seed: number, count: number) {
+  const field = createAnalyticField(fw);
+  const points = stencilSafePoints(fw, seed, count, 1e-4);
+  const ref = energyAtFrac(fw, points.flatMap((p) => fracOf(fw, p)));
+  const h = 1e-4;
+  let worstE = 0, worstG = 0, worstH = 0;
+  points.forEach((p, n) => {
+    const s = field.evaluate(p);
+    expect(field.energy(p)).toBe(s.energy);
+    worstE = Math.max(worstE, Math.abs(s.energy - ref[n]!) / Math.max(1, Math.abs(ref[n]!)));
+    const gScale = 1 + Math.hypot(...s.gradient);
+    const hScale = 1 + Math.max(...s.hessian.map(Math.abs));
+    for (let a = 0; a < 3; a++) {
+      const plus = [...p], minus = [...p];
+      plus[a]! += h;
+      minus[a]! -= h;
+      const fd = (field.energy(plus) - field.energy(minus)) / (2 * h);
+      worstG = Math.max(worstG, Math.abs(fd - s.gradient[a]!) / gScale);
+      const gp = field.evaluate(plus).gradient, gm = field.evaluate(minus).gradient;
+      for (let b = 0; b < 3; b++) worstH = Math.max(worstH, Math.abs((gp[b]! - gm[b]!) / (2 * h) - s.hessian[3 * a + b]!) / hScale);
+    }
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(s.hessian[3 * a + b]).toBe(s.hessian[3 * b + a]);
+  });
+  expect(worstE).toBeLessThan(1e-10);
+  expect(worstG).toBeLessThan(1e-6);
+  expect(worstH).toBeLessThan(1e-6);
+  return { worstE, worstG, worstH };
+}
+
+describe('pairDerivatives', () => {
+  const morse: PairType = { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394, k: 0, screen: 1 };
+  const coulomb: PairType = { kind: 'coulomb', species: 'P5+', d0: 0, rmin: 0, alpha: 0, k: 29.39, screen: 1.739 };
+
+  it('energy equals pairEnergy; first and second derivatives equal central differences (both kinds, 0.3–10 Å)', () => {
+    for (const t of [morse, coulomb]) {
+      for (let r = 0.3; r < 10; r += 0.137) {
+        const d = pairDerivatives(t, r);
+        expect(d.energy).toBe(pairEnergy(t, r));
+        const h = 1e-5 * r;
+        const fd1 = (pairEnergy(t, r + h) - pairEnergy(t, r - h)) / (2 * h);
+        const fd2 = (pairDerivatives(t, r + h).d1 - pairDerivatives(t, r - h).d1) / (2 * h);
+        expect(Math.abs(fd1 - d.d1)).toBeLessThan(1e-7 * (1 + Math.abs(d.d1)));
+        expect(Math.abs(fd2 - d.d2)).toBeLessThan(1e-7 * (1 + Math.abs(d.d2)));
+      }
+    }
+  });
+
+  it('Morse: zero slope at Rmin with curvature α²·D0, and the well depth −½·D0', () => {
+    const d = pairDerivatives(morse, morse.rmin);
+    expect(d.energy).toBeCloseTo(-0.5 * morse.d0, 14);
+    expect(d.d1).toBeCloseTo(0, 14);
+    expect(d.d2).toBeCloseTo(morse.alpha ** 2 * morse.d0, 12);
+  });
+
+  it('screened Coulomb: far beyond the screening length, E → k/r·erfc and the slope → −E/r − 2k/(s√π·r)·exp(−r²/s²)', () => {
+    const r = 3;
+    const d = pairDerivatives(coulomb, r);
+    const s = coulomb.screen;
+    const expected = -d.energy / r - ((2 * coulomb.k) / (s * Math.sqrt(Math.PI) * r)) * Math.exp(-(r * r) / (s * s));
+    expect(d.d1).toBeCloseTo(expected, 13);
+  });
+});
+
+describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = finite differences', () => {
+  it('β-Li3PS4 (fixture)', async () => {
+    checkAgainstReference(await frameworkOf(BETA_LI3PS4), 1, 12);
+  });
+
+  it('α-Li3N and triclinic Li4P2O7 (fixtures)', async () => {
+    checkAgainstReference(await frameworkOf(fixture('Li3N_alpha.cif')), 2, 8);
+    checkAgainstReference(await frameworkOf(fixture('Li4P2O7_triclinic.cif')), 3, 8);
+  });
+
+  it('random frameworks, a small triclinic cell (3.1 × 3.7 × 4.3 Å) among them, with half-occupied atoms', () => {
+    checkAgainstReference(randomFramework(11, { a: 3.1, b: 3.7, c: 4.3, alpha: 71, beta: 99, gamma: 113 }, 3), 4, 12);
+    checkAgainstReference(randomFramework(12, { a: 7.5, b: 8.2, c: 6.1, alpha: 90, beta: 104, gamma: 90 }, 20), 5, 12);
+    checkAgainstReference(randomFramework(13, { a: 12, b: 12, c: 12, alpha: 90, beta: 90, gamma: 90 }, 40, 6), 6, 12);
+  });
+
+  it('periodic: a point and its lattice images give the same sample; the image list is rebuilt only beyond the margin', async () => {
+    const fw = randomFramework(21, { a: 5, b: 6, c: 7, alpha: 80, beta: 95, gamma: 100 }, 10);
+    const field = createAnalyticField(fw, { margin: 1 });
+    const p = [1.234, 2.345, 3.456];
+    const s0 = field.evaluate(p);
+    const shifted = cartOf(fw, [3, -2, 5]).map((x, i) => x + p[i]!);
+    const s1 = field.evaluate(shifted);
+    expect(Math.abs(s1.energy - s0.energy)).toBeLessThan(1e-11 * Math.max(1, Math.abs(s0.energy)));
+    for (let i = 0; i < 3; i++) expect(Math.abs(s1.gradient[i]! - s0.gradient[i]!)).toBeLessThan(1e-9);
+    const before = field.rebuilds;
+    field.evaluate(shifted.map((x) => x + 0.5));
+    expect(field.rebuilds).toBe(before);
+    field.evaluate(shifted.map((x) => x + 0.7));
+    expect(field.rebuilds).toBe(before + 1);
+    expect(field.evaluations).toBe(4);
+  });
+
+  it('on top of a like-charged ion: energy +Infinity, gradient and Hessian NaN, no exception', () => {
+    const fw = randomFramework(31, { a: 6, b: 6, c: 6, alpha: 90, beta: 90, gamma: 90 }, 4);
+    const a = Array.from(fw.atoms.type).findIndex((t) => fw.types[t]!.kind === 'coulomb');
+    expect(a).toBeGreaterThanOrEqual(0);
+    const field = createAnalyticField(fw);
+    const p = cartOf(fw, [fw.atoms.frac[3 * a]!, fw.atoms.frac[3 * a + 1]!, fw.atoms.frac[3 * a + 2]!]);
+    const s = field.evaluate(p);
+    expect(s.energy).toBe(Infinity);
+    expect(s.gradient.every(Number.isNaN)).toBe(true);
+    expect(field.energy(p)).toBe(Infinity);
+    expect(() => field.evaluate([NaN, 0, 0])).toThrow(/non-finite/);
+  });
+});
