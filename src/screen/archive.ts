@@ -1,14 +1,17 @@
 // Minimal readers for .tar, .tar.gz and .zip archives of structure files, over node:zlib.
-// Tar is read as a stream (one member in memory at a time); zip through its central directory.
+// Tar is read as a stream (one member in memory at a time); zip through its central directory,
+// each member inflated as a stream on libuv's thread pool (never one synchronous inflate).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createGunzip, inflateRawSync } from 'node:zlib';
+import { createGunzip, createInflateRaw } from 'node:zlib';
 import { ArchiveError } from '../errors.js';
-import { maxFileBytes } from '../structure/size-limit.js';
+import { formatBytes, maxFileBytes } from '../structure/size-limit.js';
 
 export { ArchiveError }; // defined with the other error classes in src/errors.ts
 
 export type ArchiveKind = 'tar' | 'tgz' | 'zip';
+
+type FileHandle = Awaited<ReturnType<typeof open>>;
 
 export function archiveKind(name: string): ArchiveKind | null {
   const n = name.toLowerCase();
@@ -23,6 +26,17 @@ export function maxMemberBytes(): number {
   return maxFileBytes();
 }
 
+/** Largest GNU long-name ('L', 'K') or pax ('x') header body read: real ones are a few hundred bytes. */
+export const MAX_TAR_HEADER_BYTES = 1024 * 1024;
+
+/**
+ * Most bytes the members of one zip may inflate to in all: 64 times the member limit (4 GiB with
+ * the default 64 MiB). Each member is already capped; this bounds a directory of many members.
+ */
+export function maxArchiveTotalBytes(): number {
+  return 64 * maxMemberBytes();
+}
+
 export interface ArchiveMember {
   name: string;
   /** Null when the member was not requested (its bytes were skipped), or could not be read (see error). */
@@ -30,6 +44,11 @@ export interface ArchiveMember {
   error?: string;
   /** A tar hard link: the (earlier) member whose bytes this one shares. */
   linkTo?: string;
+  /**
+   * Not a member: damage to the archive that reading went past (an oversized header). The archive
+   * gets an error row with this text; `name` is empty.
+   */
+  archiveError?: string;
 }
 
 /** Pulls exact byte counts out of an async chunk stream, keeping at most one chunk plus the request. */
@@ -59,6 +78,13 @@ class ByteReader {
     this.chunks = rest.length > 0 ? [rest] : [];
     this.length = rest.length;
     return out;
+  }
+
+  /** Puts bytes back in front of the stream (after a look-ahead read). */
+  unread(b: Buffer): void {
+    if (b.length === 0) return;
+    this.chunks.unshift(b);
+    this.length += b.length;
   }
 
   /** Skips n bytes; returns how many could not be skipped because the stream ended (0 normally). */
@@ -151,10 +177,23 @@ export async function* readTar(path: string, gzipped: boolean, want: (name: stri
       const magic = cString(h, 257, 6);
       const prefix = magic.startsWith('ustar') ? cString(h, 345, 155) : '';
       let name = longName ?? (prefix ? `${prefix}/${cString(h, 0, 100)}` : cString(h, 0, 100));
-      if (type === 'L' || type === 'x') {
+      if (type === 'L' || type === 'K' || type === 'x') {
+        if (size > MAX_TAR_HEADER_BYTES) {
+          // Skip the body without holding it; the member it was meant for keeps its short name.
+          if ((await reader.skip(padded)) > 0) throw new ArchiveError(`${path}: truncated tar archive: it ends inside a ${size}-byte header`);
+          const next = await reader.read(512);
+          const what = type === 'x' ? 'pax' : type === 'K' ? 'GNU long-link' : 'GNU long-name';
+          const following = next.length === 512 && !next.every((x) => x === 0) ? ` the member after it is read under its short name '${cString(next, 0, 100).replace(/^\.\//, '')}'` : ' no member follows it';
+          yield { name: '', data: null, archiveError: `${path}: a ${what} header of ${size} bytes is larger than the ${formatBytes(MAX_TAR_HEADER_BYTES)} limit for tar headers (corrupt or hostile archive); it was skipped and${following}` };
+          reader.unread(next);
+          if (type !== 'K') longName = null;
+          continue;
+        }
         const data = await reader.read(padded);
+        if (data.length < padded) throw new ArchiveError(`${path}: truncated tar archive: it ends inside a ${size}-byte header`);
         const body = data.subarray(0, size);
-        longName = type === 'L' ? cString(body, 0, body.length) : paxPath(body) ?? longName;
+        if (type === 'L') longName = cString(body, 0, body.length);
+        else if (type === 'x') longName = paxPath(body) ?? longName;
         continue;
       }
       longName = null;
@@ -199,9 +238,11 @@ interface ZipEntry {
   compressedSize: number;
   size: number;
   localOffset: number;
+  /** Bytes from the local header to the end of the data, as far as the central directory tells (a lower bound). */
+  span: number;
 }
 
-async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh: Awaited<ReturnType<typeof open>> }> {
+async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh: FileHandle }> {
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
@@ -261,9 +302,10 @@ async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh
         }
         e += 4 + len;
       }
-      entries.push({ name, method, flags, compressedSize, size: usize, localOffset });
+      entries.push({ name, method, flags, compressedSize, size: usize, localOffset, span: 30 + nameLen + compressedSize });
       p = eEnd + commentLen;
     }
+    checkNoOverlap(path, entries);
     return { entries, fh };
   } catch (e) {
     await fh.close();
@@ -271,9 +313,69 @@ async function readZipDirectory(path: string): Promise<{ entries: ZipEntry[]; fh
   }
 }
 
+/**
+ * Members of a real zip occupy disjoint byte ranges. Entries that share bytes are how a small zip
+ * inflates one stream many times over (a "zip bomb"): the whole archive is refused.
+ */
+function checkNoOverlap(path: string, entries: readonly ZipEntry[]): void {
+  const order = entries.map((_, i) => i).sort((a, b) => entries[a]!.localOffset - entries[b]!.localOffset || a - b);
+  for (let k = 1; k < order.length; k++) {
+    const prev = entries[order[k - 1]!]!;
+    const cur = entries[order[k]!]!;
+    const where =
+      cur.localOffset === prev.localOffset
+        ? `both start at byte ${cur.localOffset}`
+        : `'${cur.name}' starts at byte ${cur.localOffset}, inside '${prev.name}' (bytes ${prev.localOffset} to ${prev.localOffset + prev.span - 1})`;
+    if (cur.localOffset < prev.localOffset + prev.span) {
+      throw new ArchiveError(`${path}: zip entries '${prev.name}' and '${cur.name}' overlap (${where}); a valid zip never shares bytes between members (corrupt or hostile archive, refused)`);
+    }
+  }
+}
+
+/**
+ * Inflates `length` bytes at `start` as a stream (zlib on the thread pool, the event loop stays
+ * free); gives up with 'too-large' as soon as the output passes `maxOut` bytes.
+ */
+function inflateRange(path: string, start: number, length: number, maxOut: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflateRaw();
+    const source = createReadStream(path, { start, end: start + Math.max(length, 1) - 1, highWaterMark: 1 << 20 });
+    // Filled chunk by chunk (no final concatenation: that one copy would block the loop as long as a synchronous inflate).
+    const out = Buffer.allocUnsafe(maxOut);
+    let total = 0;
+    let settled = false;
+    const finish = (v: Buffer | 'too-large' | Error) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe(inflate);
+      source.destroy();
+      inflate.destroy();
+      if (v instanceof Error) reject(v);
+      else resolve(v);
+    };
+    inflate.on('data', (c: Buffer) => {
+      if (total + c.length > maxOut) return finish('too-large');
+      c.copy(out, total);
+      total += c.length;
+    });
+    inflate.on('end', () => finish(out.subarray(0, total)));
+    inflate.on('error', finish);
+    source.on('error', finish);
+    if (length === 0) inflate.end();
+    else source.pipe(inflate);
+  });
+}
+
+export interface ZipReadOptions {
+  /** Most bytes the wanted members may inflate to in all (default maxArchiveTotalBytes()). */
+  maxTotalBytes?: number;
+}
+
 /** The regular-file members of a zip archive, in central-directory order. */
-export async function* readZip(path: string, want: (name: string) => boolean): AsyncGenerator<ArchiveMember> {
+export async function* readZip(path: string, want: (name: string) => boolean, opts: ZipReadOptions = {}): AsyncGenerator<ArchiveMember> {
   const { entries, fh } = await readZipDirectory(path);
+  const maxTotal = opts.maxTotalBytes ?? maxArchiveTotalBytes();
+  let inflatedTotal = 0;
   try {
     const fileSize = (await fh.stat()).size;
     for (const z of entries) {
@@ -307,19 +409,31 @@ export async function* readZip(path: string, want: (name: string) => boolean): A
         yield fail('corrupt zip local header');
         continue;
       }
-      const dataStart = z.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-      const raw = Buffer.alloc(z.compressedSize);
-      await fh.read(raw, 0, z.compressedSize, dataStart);
-      try {
-        // The directory's size is a claim: inflation stops one byte past it, so a member that
-        // understates its size costs at most that much memory (never the whole expansion).
-        const data = z.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(1, z.size + 1) });
-        yield data.length === z.size ? { name, data } : fail(`size mismatch after inflating (${data.length} != ${z.size})`);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-          yield fail(`member inflates to more than the ${z.size} bytes its directory entry declares (corrupt or hostile zip)`);
-        } else yield fail(`cannot inflate: ${(e as Error).message}`);
+      if (inflatedTotal + z.size > maxTotal) {
+        yield fail(`not read: the archive's members inflate to more than ${formatBytes(maxTotal)} in all (64 x --max-file-size; a decompression bomb?)`);
+        continue;
       }
+      const dataStart = z.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+      let data: Buffer | 'too-large';
+      try {
+        if (z.method === 0) {
+          data = Buffer.alloc(z.compressedSize);
+          await fh.read(data, 0, z.compressedSize, dataStart);
+        } else {
+          // The directory's size is a claim: inflation stops one byte past it, so a member that
+          // understates its size costs at most that much memory (never the whole expansion).
+          data = await inflateRange(path, dataStart, z.compressedSize, z.size);
+        }
+      } catch (e) {
+        yield fail(`cannot inflate: ${(e as Error).message}`);
+        continue;
+      }
+      if (data === 'too-large') {
+        yield fail(`member inflates to more than the ${z.size} bytes its directory entry declares (corrupt or hostile zip)`);
+        continue;
+      }
+      inflatedTotal += data.length;
+      yield data.length === z.size ? { name, data } : fail(`size mismatch after inflating (${data.length} != ${z.size})`);
     }
   } finally {
     await fh.close();

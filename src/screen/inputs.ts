@@ -254,8 +254,11 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
     const src = sources[s]!;
     if (src.kind === 'file') continue;
     const seen = new Map<string, number>();
+    // Damage that reading went past (oversized headers): one error entry for the archive, with the rest.
+    const damage: string[] = [];
     try {
       for await (const m of readArchive(src.path, src.kind, () => false)) {
+        if (m.archiveError !== undefined) damage.push(m.archiveError);
         if (!isStructureFileName(m.name)) continue;
         const occurrence = (seen.get(m.name) ?? 0) + 1;
         seen.set(m.name, occurrence);
@@ -268,8 +271,9 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
         });
       }
     } catch (err) {
-      entries.push({ id: src.id, source: s, error: (err as Error).message });
+      damage.push((err as Error).message);
     }
+    if (damage.length > 0) entries.push({ id: src.id, source: s, error: damage.join('; ') });
   }
 
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -351,6 +355,7 @@ export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]):
     const linkData = new Map<string, Buffer | string>();
     try {
       for await (const m of readArchive(src.path, src.kind, (name) => names.has(name) || linkTargets.has(name))) {
+        if (m.archiveError !== undefined) continue; // listed in discovery as the archive's own error entry
         const occurrence = (occurrences.get(m.name) ?? 0) + 1;
         occurrences.set(m.name, occurrence);
         if (linkTargets.has(m.name) && m.linkTo === undefined) linkData.set(m.name, m.data ?? m.error ?? 'cannot read member');
