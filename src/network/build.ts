@@ -1,0 +1,329 @@
+// The network of minima and index-1 saddles of the continuous field, seeded from a coarse grid, and its percolation
+// thresholds (docs/continuum.md, "The network").
+//
+// 1. Seeds. The seed grid's steepest-descent basins (percolation/sites.ts) are the candidate sites; the lowest
+//    crossing between two basins (per lattice offset) is the candidate saddle of that hop.
+// 2. Minima. Every basin's lowest point is polished to a minimum (one per symmetry orbit; the others are its images).
+// 3. Saddles. A hop can change a threshold only when its energy can lie between the thresholds' possible values: a
+//    hop whose seed energy is within `window` of a seed-grid threshold is polished to an index-1 saddle and verified
+//    (its two descents must end in two sites, with their lattice offset). Hops farther away keep their seed energy:
+//    only on which side of each threshold they lie matters, and the grid's error is smaller than the window.
+// 4. Thresholds. Sites are nodes at their energies, each saddle a node at its energy joined to the two sites it
+//    connects (with the cells of their copies); the one-sweep union-find with winding lattices (percolation/graph.ts)
+//    gives E_1D, E_2D, E_3D, and the node that raised the rank is the bottleneck saddle.
+import type { GridSpec } from '../grid/index.js';
+import { gridPointIndices } from '../grid/index.js';
+import { percolate, findSites } from '../percolation/index.js';
+import type { Connectivity, Hop, IVec3, PerDimension } from '../percolation/index.js';
+import { EdgeList, graphThresholds } from '../percolation/graph.js';
+import type { SymOp } from '../structure/symmetry.js';
+import { gridSymmetry, type GridSymmetry } from '../symmetry/grid.js';
+import { CellGeometry, sub, type Vec3 } from './geometry.js';
+import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike } from './search.js';
+import { SiteRegistry } from './sites.js';
+import type { ContinuumNetwork, EdgeEnd, NetworkBarrier, NetworkSaddle } from './types.js';
+
+/**
+ * Half-width (eV) of the energy window around each seed-grid threshold inside which hops are polished. The 0.2 Å grid's
+ * thresholds differ from the continuum's by up to 0.17 eV (cubic LLZO) and a single hop's crossing by as much, so a
+ * hop outside ±0.35 eV of every grid threshold cannot move across a continuum threshold (docs/continuum.md).
+ */
+export const DEFAULT_WINDOW = 0.35;
+
+export interface NetworkOptions {
+  /** eV; default DEFAULT_WINDOW. */
+  window?: number;
+  /** Sweep window above the seed grid's E_min (eV, default 10), as the grid sweep's. */
+  encut?: number;
+  /** Seed grid neighbours for basins and crossings (default 6). */
+  connectivity?: Connectivity;
+  /** The framework's space-group operations: minima and saddles are polished once per orbit of the seed grid. */
+  operations?: readonly SymOp[];
+}
+
+interface Found {
+  point: CriticalPointLike;
+  /** Unwrapped fractional positions of the saddle and the two minima its descents reach. */
+  frac: Vec3;
+  ends: [Vec3, Vec3];
+}
+
+/** Builds the network and its thresholds from the seed grid `energies` on `grid` (see the file comment). */
+export function buildNetwork<F extends FieldLike>(
+  field: F,
+  search: CriticalSearch<F>,
+  grid: GridSpec,
+  energies: Float32Array,
+  opts: NetworkOptions = {},
+): ContinuumNetwork {
+  const t0 = performance.now();
+  const evaluations0 = field.evaluations;
+  const geo = new CellGeometry(field.lattice);
+  const window = opts.window ?? DEFAULT_WINDOW;
+  const encut = opts.encut ?? 10;
+  const perc = percolate(energies, grid, { encut, ...(opts.connectivity ? { connectivity: opts.connectivity } : {}) });
+  const gridThresholds = [perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']].filter((t): t is number => t !== null);
+  const cap = gridThresholds.length > 0 ? Math.min(perc.eMin + encut, Math.max(...gridThresholds) + window) : perc.eMin + encut;
+  const seeds = findSites(energies, grid, geo.m, perc, { cap });
+  const gsym = opts.operations && opts.operations.length > 1 ? gridSymmetry(opts.operations, grid) : null;
+  const t1 = performance.now();
+
+  // Minima: one search per orbit of basin minima; images by the operations.
+  const registry = new SiteRegistry(geo);
+  const basinOfPoint = new Map<number, number>(seeds.sites.map((s) => [s.index, s.id]));
+  const mappedMin = new Map<number, { frac: Vec3; point: CriticalPointLike }>();
+  const basinEnd: EdgeEnd[] = [];
+  for (const b of seeds.sites) {
+    let frac: Vec3, point: CriticalPointLike;
+    const mapped = mappedMin.get(b.id);
+    if (mapped) ({ frac, point } = mapped);
+    else {
+      point = search.findMinimum(field, geo.cart(b.frac));
+      frac = geo.frac(point.cart);
+      if (gsym) {
+        const u = gridCoords(grid, b.index);
+        for (let o = 1; o < gsym.operations.length; o++) {
+          const img = imageCoords(gsym, o, u);
+          const home = homeIndex(grid, img);
+          const other = basinOfPoint.get(home.index);
+          if (other === undefined || other === b.id || mappedMin.has(other)) continue;
+          const op = gsym.operations[o]!;
+          const f = geo.applyToFrac(op, frac);
+          mappedMin.set(other, { frac: [f[0] - home.cell[0], f[1] - home.cell[1], f[2] - home.cell[2]], point });
+        }
+      }
+    }
+    // The grid's value is float32: allow its rounding.
+    const good = point.converged && point.index === 0 && point.energy <= b.energy + 1e-5 + 1e-6 * Math.abs(b.energy);
+    // A search that failed keeps the grid's lowest point (its energy bounds the basin's minimum from above).
+    const at: Vec3 = good ? frac : [...b.frac];
+    basinEnd.push(
+      registry.findOrAdd(at, {
+        energy: good ? point.energy : b.energy,
+        eigenvalues: good ? point.eigenvalues : [NaN, NaN, NaN],
+        converged: good,
+        gridEnergy: b.energy,
+      }),
+    );
+  }
+  const t2 = performance.now();
+
+  // Saddles.
+  const near = (e: number) => gridThresholds.some((t) => Math.abs(e - t) <= window);
+  const saddles: NetworkSaddle[] = [];
+  const saddleKeys = new Set<string>();
+  const hopOutcome = new Map<string, Found | null>();
+  let polished = 0, mapped = 0;
+  const addSaddle = (s: Omit<NetworkSaddle, 'id'>, dedupe: boolean): void => {
+    if (s.ends[0].site === s.ends[1].site && s.ends[0].cell.every((c, i) => c === s.ends[1].cell[i])) return; // no hop
+    if (dedupe) {
+      const key = s.frac.map((f) => Math.round((f - Math.floor(f)) * 1e4) % 1e4).join(',');
+      if (saddleKeys.has(key)) return;
+      saddleKeys.add(key);
+    }
+    saddles.push({ id: saddles.length, ...s });
+  };
+  const seedEnds = (h: Hop): [EdgeEnd, EdgeEnd] => {
+    const a = basinEnd[h.from]!, b = basinEnd[h.to]!;
+    const cell0 = h.frac.map(Math.floor) as IVec3;
+    return [
+      { site: a.site, cell: [a.cell[0] - cell0[0], a.cell[1] - cell0[1], a.cell[2] - cell0[2]] },
+      { site: b.site, cell: [b.cell[0] + h.offset[0] - cell0[0], b.cell[1] + h.offset[1] - cell0[1], b.cell[2] + h.offset[2] - cell0[2]] },
+    ];
+  };
+  const seedSaddle = (h: Hop, status: 'seed' | 'unverified'): Omit<NetworkSaddle, 'id'> => ({
+    status,
+    frac: [...h.frac],
+    cart: geo.cart(h.frac),
+    energy: h.energy,
+    eigenvalues: null,
+    unstable: null,
+    ends: seedEnds(h),
+    seedEnergy: h.energy,
+  });
+
+  for (const h of seeds.hops) {
+    if (!near(h.energy)) {
+      addSaddle(seedSaddle(h, 'seed'), false);
+      continue;
+    }
+    const key = hopKey(grid, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, h);
+    let found: Found | null;
+    if (hopOutcome.has(key)) {
+      found = hopOutcome.get(key)!;
+      mapped++;
+    } else {
+      found = polishHop(field, search, geo, h, seeds.sites[h.from]!.frac, seeds.sites[h.to]!.frac);
+      polished++;
+      hopOutcome.set(key, found);
+      if (gsym) registerImages(gsym, grid, geo, key, h, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, found, hopOutcome);
+    }
+    const verified = found ? endsOf(registry, found) : null;
+    if (found && verified) {
+      const cell0 = found.frac.map(Math.floor) as IVec3;
+      const rel = verified.map((e) => ({ site: e.site, cell: [e.cell[0] - cell0[0], e.cell[1] - cell0[1], e.cell[2] - cell0[2]] as IVec3 })) as [EdgeEnd, EdgeEnd];
+      addSaddle(
+        {
+          status: 'verified',
+          frac: found.frac,
+          cart: geo.cart(found.frac),
+          energy: found.point.energy,
+          eigenvalues: found.point.eigenvalues,
+          unstable: unstableDirection(found.point),
+          ends: rel,
+          seedEnergy: h.energy,
+        },
+        true,
+      );
+      if (sameHop(rel, seedEnds(h))) continue;
+    }
+    // No verified saddle for this hop: keep its seed crossing, flagged.
+    addSaddle(seedSaddle(h, 'unverified'), false);
+  }
+  const t3 = performance.now();
+
+  // Thresholds of the periodic graph: sites, then saddles, as nodes.
+  const nSites = registry.sites.length;
+  const edges = new EdgeList(2 * saddles.length + 2);
+  const values = new Float32Array(nSites + saddles.length);
+  registry.sites.forEach((s) => (values[s.id] = s.energy));
+  for (const s of saddles) {
+    const node = nSites + s.id;
+    values[node] = s.energy;
+    for (const e of s.ends) edges.push(node, e.site, e.cell[0], e.cell[1], e.cell[2]);
+  }
+  const swept = graphThresholds(edges.toGraph(values.length), values, Infinity);
+  let eMin = Infinity, minSite = -1;
+  for (const s of registry.sites) if (s.energy < eMin) [eMin, minSite] = [s.energy, s.id];
+  const barrier = (r: number): NetworkBarrier | null => {
+    const node = swept.nodes[r]!;
+    if (node < nSites) return null;
+    const s = saddles[node - nSites]!;
+    return { threshold: s.energy, barrier: s.energy - eMin, saddle: s.id, certified: false, lowerBound: null };
+  };
+  const t4 = performance.now();
+  return {
+    eMin,
+    minSite,
+    sites: registry.sites,
+    saddles,
+    barriers: { '1D': barrier(0), '2D': barrier(1), '3D': barrier(2) },
+    seed: {
+      eMin: perc.eMin,
+      thresholds: { ...perc.thresholds } as PerDimension<number | null>,
+      window,
+      hops: seeds.hops.length,
+      polished,
+      mapped,
+    },
+    evaluations: field.evaluations - evaluations0,
+    timingsMs: { seeds: t1 - t0, minima: t2 - t1, saddles: t3 - t2, network: t4 - t3, certification: 0 },
+  };
+}
+
+/** An index-1 saddle from the hop's crossing point, searched with the direction between the two minima as a guess. */
+function polishHop<F extends FieldLike>(field: F, search: CriticalSearch<F>, geo: CellGeometry, h: Hop, fromFrac: Vec3, toFrac: Vec3): Found | null {
+  const guess = sub(geo.cart([toFrac[0] + h.offset[0], toFrac[1] + h.offset[1], toFrac[2] + h.offset[2]]), geo.cart(fromFrac));
+  const point = search.findSaddle(field, geo.cart(h.frac), { guessDirection: guess });
+  if (!point.converged || point.index !== 1) return null;
+  const v = search.verifySaddle(field, point);
+  if (!v) return null;
+  return { point, frac: geo.frac(point.cart), ends: [geo.frac(v.ends[0]), geo.frac(v.ends[1])] };
+}
+
+/** The sites (and cells) a saddle's descents reach; null when either is no known site or both are the same copy. */
+function endsOf(registry: SiteRegistry, f: Found): [EdgeEnd, EdgeEnd] | null {
+  const a = registry.find(f.ends[0]);
+  const b = registry.find(f.ends[1]);
+  if (!a || !b) return null;
+  if (a.site === b.site && a.cell.every((c, i) => c === b.cell[i])) return null;
+  return [a, b];
+}
+
+/** Whether two edges join the same two sites with the same relative offset (in either order). */
+function sameHop(x: [EdgeEnd, EdgeEnd], y: [EdgeEnd, EdgeEnd]): boolean {
+  const d = (e: [EdgeEnd, EdgeEnd]) => e[1].cell.map((c, i) => c - e[0].cell[i]!);
+  const dx = d(x), dy = d(y);
+  if (x[0].site === y[0].site && x[1].site === y[1].site && dx.every((c, i) => c === dy[i])) return true;
+  return x[0].site === y[1].site && x[1].site === y[0].site && dx.every((c, i) => c === -dy[i]!);
+}
+
+// Symmetry on the seed grid, in unwrapped integer grid coordinates (u = i + n·cell along each axis).
+
+function gridCoords(grid: GridSpec, p: number): IVec3 {
+  const [i, j, k] = gridPointIndices(grid, p);
+  return [i, j, k];
+}
+
+function imageCoords(gsym: GridSymmetry, o: number, u: ArrayLike<number>): IVec3 {
+  const m = gsym.maps, b = 12 * o;
+  return [0, 1, 2].map((r) => m[b + 3 * r]! * u[0]! + m[b + 3 * r + 1]! * u[1]! + m[b + 3 * r + 2]! * u[2]! + m[b + 9 + r]!) as IVec3;
+}
+
+function homeIndex(grid: GridSpec, u: ArrayLike<number>): { index: number; cell: IVec3 } {
+  const n = [grid.nx, grid.ny, grid.nz];
+  const cell = [0, 1, 2].map((r) => Math.floor(u[r]! / n[r]!)) as IVec3;
+  const h = [0, 1, 2].map((r) => u[r]! - cell[r]! * n[r]!);
+  return { index: h[0]! + grid.nx * (h[1]! + grid.ny * h[2]!), cell };
+}
+
+/** A hop as its crossing point and two minima, translated so that the crossing point lies in the home cell. */
+function tripleKey(grid: GridSpec, p: IVec3, a: IVec3, b: IVec3): string {
+  const { index, cell } = homeIndex(grid, p);
+  const n = [grid.nx, grid.ny, grid.nz];
+  const rel = (u: IVec3) => u.map((v, r) => v - cell[r]! * n[r]!).join(',');
+  const [x, y] = [rel(a), rel(b)].sort();
+  return `${index}|${x}|${y}`;
+}
+
+function hopTriple(grid: GridSpec, fromIndex: number, toIndex: number, h: Hop): [IVec3, IVec3, IVec3] {
+  const n = [grid.nx, grid.ny, grid.nz];
+  const p = h.frac.map((f, r) => Math.round(f * n[r]!)) as IVec3;
+  const a = gridCoords(grid, fromIndex);
+  const b = gridCoords(grid, toIndex).map((v, r) => v + h.offset[r]! * n[r]!) as IVec3;
+  return [p, a, b];
+}
+
+function hopKey(grid: GridSpec, fromIndex: number, toIndex: number, h: Hop): string {
+  const [p, a, b] = hopTriple(grid, fromIndex, toIndex, h);
+  return tripleKey(grid, p, a, b);
+}
+
+/** Records the images of a polished hop under every grid operation, so that hops in its orbit reuse it. */
+function registerImages(
+  gsym: GridSymmetry,
+  grid: GridSpec,
+  geo: CellGeometry,
+  key: string,
+  h: Hop,
+  fromIndex: number,
+  toIndex: number,
+  found: Found | null,
+  out: Map<string, Found | null>,
+): void {
+  const [p, a, b] = hopTriple(grid, fromIndex, toIndex, h);
+  for (let o = 1; o < gsym.operations.length; o++) {
+    const k = tripleKey(grid, imageCoords(gsym, o, p), imageCoords(gsym, o, a), imageCoords(gsym, o, b));
+    if (k === key || out.has(k)) continue;
+    out.set(k, found ? mapFound(geo, gsym.operations[o]!, found) : null);
+  }
+}
+
+function mapFound(geo: CellGeometry, op: SymOp, f: Found): Found {
+  const frac = geo.applyToFrac(op, f.frac);
+  const cart = geo.cart(frac);
+  // Rotate the eigenvectors (columns) with the operation; eigenvalues, energy and the rest are invariant.
+  const v = f.point.eigenvectors;
+  const rotated = new Float64Array(9);
+  for (let k = 0; k < 3; k++) {
+    const w = geo.rotateCart(op, [v[k]!, v[3 + k]!, v[6 + k]!]);
+    rotated[k] = w[0];
+    rotated[3 + k] = w[1];
+    rotated[6 + k] = w[2];
+  }
+  return {
+    point: { ...f.point, cart, frac, eigenvectors: rotated },
+    frac,
+    ends: [geo.applyToFrac(op, f.ends[0]), geo.applyToFrac(op, f.ends[1])],
+  };
+}

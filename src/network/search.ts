@@ -1,0 +1,42 @@
+// What the network needs from the critical-point searches (src/critical): a field and three searches on it. Passed
+// in, so the network is tested on synthetic periodic fields and the BVSE field alike.
+import type { Vec3 } from './geometry.js';
+
+/** A periodic scalar field of a Cartesian point (src/critical's ScalarField, the part the network uses). */
+export interface FieldLike {
+  energy(cart: ArrayLike<number>): number;
+  readonly lattice: Float64Array;
+  readonly evaluations: number;
+}
+
+/** A stationary point as src/critical reports it (unwrapped Cartesian position; eigenvectors as columns). */
+export interface CriticalPointLike {
+  cart: Vec3;
+  frac: Vec3;
+  energy: number;
+  gradientNorm: number;
+  eigenvalues: Vec3;
+  eigenvectors: Float64Array;
+  index: number;
+  converged: boolean;
+  iterations: number;
+  evaluations: number;
+}
+
+/** The two minima the steepest descents from a saddle reach (unwrapped Cartesian), when they were reached. */
+export interface SaddleEnds {
+  ends: [Vec3, Vec3];
+}
+
+export interface CriticalSearch<F extends FieldLike = FieldLike> {
+  findMinimum(field: F, start: Vec3): CriticalPointLike;
+  findSaddle(field: F, start: Vec3, opts: { guessDirection?: Vec3 }): CriticalPointLike;
+  /** Null when a descent fails to reach a minimum. */
+  verifySaddle(field: F, saddle: CriticalPointLike): SaddleEnds | null;
+}
+
+/** Unstable direction (eigenvector of the lowest eigenvalue) of a critical point. */
+export function unstableDirection(p: CriticalPointLike): Vec3 {
+  const v = p.eigenvectors;
+  return [v[0]!, v[3]!, v[6]!];
+}

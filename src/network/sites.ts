@@ -1,0 +1,51 @@
+// The network's sites: polished minima, each kept once (its home copy), found again by position. A point is a copy of
+// a site when it lies within the tolerance of one of the site's lattice images.
+import type { IVec3 } from '../percolation/types.js';
+import { CellGeometry, wrap01, type Vec3 } from './geometry.js';
+import type { EdgeEnd, NetworkSite } from './types.js';
+
+/** Two minima closer than this (Å) are one site (searches converge to ~1e-4 Å; distinct minima lie > 0.3 Å apart). */
+export const SITE_TOLERANCE = 0.05;
+
+export class SiteRegistry {
+  readonly sites: NetworkSite[] = [];
+
+  constructor(
+    private readonly geo: CellGeometry,
+    private readonly tolerance = SITE_TOLERANCE,
+  ) {}
+
+  /** The site and cell of the copy at unwrapped fractional `frac`, or null when no site lies within the tolerance. */
+  find(frac: ArrayLike<number>): EdgeEnd | null {
+    let best: EdgeEnd | null = null;
+    let bestD = this.tolerance;
+    for (const s of this.sites) {
+      const d = [frac[0]! - s.frac[0], frac[1]! - s.frac[1], frac[2]! - s.frac[2]];
+      const base = d.map(Math.round);
+      // The nearest copy is within one cell of the rounded offset, also in oblique cells.
+      for (let a = -1; a <= 1; a++)
+        for (let b = -1; b <= 1; b++)
+          for (let c = -1; c <= 1; c++) {
+            const cell: IVec3 = [base[0]! + a, base[1]! + b, base[2]! + c];
+            const r = this.geo.cart([d[0]! - cell[0], d[1]! - cell[1], d[2]! - cell[2]]);
+            const dist = Math.hypot(r[0], r[1], r[2]);
+            if (dist <= bestD) {
+              bestD = dist;
+              best = { site: s.id, cell: [cell[0] + 0, cell[1] + 0, cell[2] + 0] };
+            }
+          }
+    }
+    return best;
+  }
+
+  /** The site at `frac` (unwrapped), added with these properties when it is new; its home copy is wrapped into [0, 1). */
+  findOrAdd(frac: Vec3, props: Omit<NetworkSite, 'id' | 'frac' | 'cart'>): EdgeEnd {
+    const found = this.find(frac);
+    if (found) return found;
+    const home: Vec3 = [wrap01(frac[0]), wrap01(frac[1]), wrap01(frac[2])];
+    const id = this.sites.length;
+    this.sites.push({ id, frac: home, cart: this.geo.cart(home), ...props });
+    const cell: IVec3 = [Math.round(frac[0] - home[0]) + 0, Math.round(frac[1] - home[1]) + 0, Math.round(frac[2] - home[2]) + 0];
+    return { site: id, cell };
+  }
+}
