@@ -85,7 +85,7 @@ export function siteClassesJson(c: ClassifiedSites | null): Record<string, unkno
   if (!c) return { site_classes: [], crystal_sites: [], site_hops: [] };
   return {
     site_space_group: c.spaceGroup,
-    site_merge_distance_a: round(c.mergeDistanceA),
+    site_merge_depth_ev: c.mergeDepthEv,
     site_merged_hops: c.mergedHops,
     site_classes: c.classes.map((k) => ({
       id: k.id,

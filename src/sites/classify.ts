@@ -1,12 +1,14 @@
 // Sites by symmetry. findSites gives the basins of the energy grid; here they become crystallographic sites:
-//  1. basins whose minima lie within one grid cell of each other (the hop between them is shorter than the
-//     cell's longest diagonal, so no grid point between them samples a wall) are one site: the grid cannot
-//     resolve such a barrier;
+//  1. a basin whose depth (its lowest saddle to another basin, minus its minimum) is below what the grid and
+//     the model resolve (MERGE_DEPTH_EV, or the sampling noise of its minimum when larger) joins the basin it
+//     spills into: a minimum the grid splits in two, a shoulder on a hop, an ion rattling around a special
+//     position. Depth, not distance, decides, so two real sites never join through a chain of pockets;
 //  2. sites are grouped into orbits by the space-group operations of the structure (moyo): an operation maps
-//     a site onto another when the image lies within the same grid tolerance;
-//  3. each orbit gets its site-symmetry order (operations fixing its symmetrised representative), hence its
-//     Wyckoff multiplicity (general multiplicity / site-symmetry order) and its letter (moyo, from the
-//     symmetrised orbit added to the structure as an atom type of its own);
+//     a site onto the site whose basin holds the image of its position;
+//  3. each orbit's site symmetry is the set of operations that map one member onto itself (a group, whatever
+//     the grid spacing); the member's position averaged over it is the special position the site belongs to,
+//     and the operations fixing that point give the Wyckoff multiplicity (general multiplicity / order, always
+//     one of the space group's) and the letter (moyo, from the symmetrised orbit added to the structure);
 //  4. each crystallographic site of the mobile ion in the structure is followed downhill on the grid to the
 //     basin that holds it; a site class holding none is interstitial.
 import type { GridSpec } from '../grid/index.js';
@@ -63,14 +65,12 @@ export interface MergedHop {
 export interface ClassifiedSites {
   spaceGroup: { number: number; symbol: string } | null;
   /**
-   * Hops at or below this distance (Å) joined their basins (the longest diagonal of a grid cell), as did hops
-   * whose barrier is within the sampling noise of their minima (see samplingNoise).
+   * A basin shallower than this (eV: its saddle to a neighbour minus its minimum) joined the basin it spills
+   * into, as did one whose depth is within the sampling noise of its minimum (see samplingNoise).
    */
-  mergeDistanceA: number;
+  mergeDepthEv: number;
   /** Number of hops merged away. */
   mergedHops: number;
-  /** Distance tolerance (Å) for matching a site's image under an operation to a site. */
-  symmetryToleranceA: number;
   sites: MergedSite[];
   classes: SiteClass[];
   hops: MergedHop[];
@@ -81,9 +81,20 @@ export interface ClassifiedSites {
 export interface ClassifyOptions {
   /** moyo's distance tolerance (Å) for the structure's own symmetry (default 0.1, as `bvscape info`). */
   symprec?: number;
+  /** Depth (eV) below which a basin joins the one it spills into (default MERGE_DEPTH_EV). */
+  mergeDepthEv?: number;
   /** Grid neighbours the sites were found with (default 6, as findSites' default). */
   connectivity?: Connectivity;
 }
+
+/**
+ * Basins shallower than this are one site (eV). 0.01 eV is far below kT at room temperature (0.026 eV), so an
+ * ion does not stay in such a pocket; it is also the energy tolerance findSites groups minima with.
+ */
+export const MERGE_DEPTH_EV = 0.01;
+
+/** An operation fixes a symmetrised position when its image lies this close (Å): rounding only. */
+const FIXED_POINT_A = 1e-3;
 
 /** Cartesian length of a fractional displacement. */
 function cart(m: ArrayLike<number>, d: ArrayLike<number>): number {
@@ -199,30 +210,28 @@ export function classifySites(
     ].map((s) => cart(m, [s[0]! / grid.nx, s[1]! / grid.ny, s[2]! / grid.nz])),
   );
 
-  // 1. Merge basins the grid cannot tell apart: minima within one grid cell of each other; and a basin whose
-  //    depth (its lowest saddle to a deeper basin, minus its minimum) is within the sampling noise of its
-  //    minimum, into that deeper basin. Hops are taken by increasing saddle energy, so a shallow pocket joins
-  //    the basin it first spills into and never links two real sites.
+  // 1. Merge basins the grid cannot tell apart: a basin whose depth (the saddle to the component it meets,
+  //    minus its own lowest minimum) is below MERGE_DEPTH_EV or its sampling noise joins that component. Hops
+  //    are taken by increasing saddle energy, so a shallow pocket joins the basin it first spills into, and two
+  //    components that are each deeper than the tolerance never join.
   const walker = new GridWalker(grid, opts.connectivity ?? 6);
   const n = net.sites.length;
   const uf = new UnionFind(n);
   const lowestOf = Int32Array.from({ length: n }, (_, i) => i); // per component root: its lowest basin
-  const join = (a: number, b: number) => {
-    const ra = uf.find(a), rb = uf.find(b);
-    if (ra === rb) return;
-    const la = lowestOf[ra]!, lb = lowestOf[rb]!;
-    uf.union(ra, rb);
-    lowestOf[uf.find(ra)] = net.sites[la]!.energy <= net.sites[lb]!.energy ? la : lb;
-  };
+  const mergeDepth = opts.mergeDepthEv ?? MERGE_DEPTH_EV;
   let mergedHops = 0;
   for (const h of [...net.hops].sort((a, b) => a.energy - b.energy)) {
     const ra = uf.find(h.from), rb = uf.find(h.to);
     if (ra === rb) continue;
     const la = lowestOf[ra]!, lb = lowestOf[rb]!;
-    const shallow = net.sites[la]!.energy >= net.sites[lb]!.energy ? la : lb;
+    const [deep, shallow] = net.sites[la]!.energy <= net.sites[lb]!.energy ? [la, lb] : [lb, la];
     const depth = h.energy - net.sites[shallow]!.energy;
-    if (h.distanceA <= cellDiag + 1e-9 || depth <= samplingNoise(energies, walker, net.sites[shallow]!.index)) {
-      join(h.from, h.to);
+    // Both ends of the depth are samples: the minimum may lie lower than its grid point, the saddle lower than
+    // the grid's crossing point (along the axes where the field curves up there).
+    const noise = samplingNoise(energies, walker, net.sites[shallow]!.index) + samplingNoise(energies, walker, h.index);
+    if (depth <= Math.max(mergeDepth, noise)) {
+      uf.union(ra, rb);
+      lowestOf[uf.find(ra)] = deep;
       mergedHops++;
     }
   }
@@ -302,7 +311,6 @@ export function classifySites(
   } catch {
     // Symmetry tables not loaded (a page that has not called initSymmetry): sites without symmetry.
   }
-  const tol = cellDiag;
   const classes: SiteClass[] = [];
   const ops = sym?.operations ?? [{ rot: [1, 0, 0, 0, 1, 0, 0, 0, 1], trans: [0, 0, 0] as [number, number, number] }];
   const basinAt = (f: ArrayLike<number>): number | undefined => {
@@ -312,11 +320,15 @@ export function classifySites(
   };
   const orbitUf = new UnionFind(sites.length);
   const complete = new Uint8Array(sites.length).fill(1);
+  const selfMaps: SymOp[][] = sites.map(() => []); // per site: the operations that map it onto itself
   for (const s of sites) {
     for (const op of ops) {
       const t = basinAt(apply(op, s.frac));
       if (t === undefined) complete[s.id] = 0;
-      else orbitUf.union(s.id, t);
+      else {
+        orbitUf.union(s.id, t);
+        if (t === s.id) selfMaps[s.id]!.push(op);
+      }
     }
   }
   const orbits = new Map<number, number[]>();
@@ -326,27 +338,21 @@ export function classifySites(
     orbits.get(r)!.push(s.id);
   }
 
-  // 3. Site symmetry: the operations that fix a member's position within the grid tolerance; the member with
-  //    the most stands for the class (a copy the grid split in two fixes fewer). Multiplicity, the symmetrised
-  //    orbit and its Wyckoff letter follow from it.
+  // 3. Site symmetry: the operations that map a member onto itself; the member with the most stands for the
+  //    class (a copy the grid split differently may keep fewer). Its position averaged over them is the
+  //    special position of the site; the operations that fix that point exactly give the order, so the
+  //    multiplicity is always one of the space group's, whatever the grid spacing.
   const orbitPoints: Vec3[][] = [];
   for (const members of orbits.values()) {
     let rep = sites[members[0]!]!;
-    let stabilizer: SymOp[] = [];
-    for (const id of members) {
-      const fixing = ops.filter((op) => periodicDistance(m, apply(op, sites[id]!.frac), sites[id]!.frac) <= tol);
-      if (fixing.length > stabilizer.length) {
-        stabilizer = fixing;
-        rep = sites[id]!;
-      }
-    }
-    // Symmetrise: average the images under the stabiliser (each brought next to the representative).
+    for (const id of members) if (selfMaps[id]!.length > selfMaps[rep.id]!.length) rep = sites[id]!;
     const sum: Vec3 = [0, 0, 0];
-    for (const op of stabilizer) {
+    for (const op of selfMaps[rep.id]!) {
       const img = apply(op, rep.frac);
       for (let k = 0; k < 3; k++) sum[k] = sum[k]! + img[k]! - Math.round(img[k]! - rep.frac[k]!);
     }
-    const frac = sum.map((x) => wrap01(x / Math.max(1, stabilizer.length))) as Vec3;
+    const frac = sum.map((x) => wrap01(x / Math.max(1, selfMaps[rep.id]!.length))) as Vec3;
+    const stabilizer = ops.filter((op) => periodicDistance(m, apply(op, frac), frac) <= FIXED_POINT_A);
     const points: Vec3[] = [];
     for (const op of ops) {
       const img = apply(op, frac).map(wrap01) as Vec3;
@@ -394,9 +400,8 @@ export function classifySites(
 
   return {
     spaceGroup: sym ? { number: sym.number, symbol: sym.symbol } : null,
-    mergeDistanceA: cellDiag,
+    mergeDepthEv: mergeDepth,
     mergedHops,
-    symmetryToleranceA: tol,
     sites,
     classes,
     hops,
