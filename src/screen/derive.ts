@@ -3,6 +3,7 @@
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { csvRow, parseJsonlObject, readJsonlLines } from '../io/tables.js';
+import { temporaryPathFor } from '../io/temp-file.js';
 import { screenPlotSvg, type DualIonPoint } from '../report/screen-plot.js';
 import { barrierAt, dualIonTest, isAnion, isLithiumIon } from './dual-ion.js';
 import { isHeader, readMeta } from './output.js';
@@ -142,7 +143,7 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
   const dual: DualCandidate[] = [];
   const points: DualIonPoint[] = [];
 
-  const csvTmp = o.csv ? `${o.csv}.tmp` : null;
+  const csvTmp = o.csv ? temporaryPathFor(o.csv) : null;
   const csvFd = csvTmp ? openSync(csvTmp, 'w') : null;
   let csvBuffer: string[] = [];
   let csvColumns: string[] = [...CSV_COLUMNS];
@@ -226,8 +227,9 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
   s.dualCandidates = dual.slice(0, o.topN ?? 10);
   if (o.plot) {
     const svg = screenPlotSvg(points, s.criterion, o.plotTitle ? { title: o.plotTitle } : {});
-    writeFileSync(`${o.plot}.tmp`, svg);
-    renameSync(`${o.plot}.tmp`, o.plot);
+    const plotTmp = temporaryPathFor(o.plot);
+    writeFileSync(plotTmp, svg);
+    renameSync(plotTmp, o.plot);
   }
   return s;
 }

@@ -1,7 +1,8 @@
 // Input discovery for a screen: files, directories (recursive), glob patterns, archives and `-`
 // (a list of paths on stdin) become one sorted list of entries with stable ids; then sharding.
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { posix, sep } from 'node:path';
@@ -9,6 +10,9 @@ import { UsageError } from '../errors.js';
 import { decodeText, gunzipBounded, isGzip, isStructureFileName as isReadableName } from '../structure/read.js';
 import { maxFileBytes } from '../structure/size-limit.js';
 import { archiveKind, readArchive, type ArchiveKind } from './archive.js';
+import { TEMP_SUFFIX } from '../io/temp-file.js';
+import { LOCK_SUFFIX } from './lock.js';
+import { META_SUFFIX } from './output.js';
 import type { EntryInput } from './types.js';
 
 /** Where entries come from: one plain file, or one archive. */
@@ -50,6 +54,33 @@ export function isStructureFileName(name: string): boolean {
   if (base.startsWith('._') || name.startsWith('__MACOSX/') || name.includes('/__MACOSX/')) return false;
   if (/^(POSCAR|CONTCAR)/i.test(base)) return /^(POSCAR|CONTCAR)([._-].*)?$/i.test(base);
   return isReadableName(base);
+}
+
+/** The start of a results table written before sidecars existed (its first line is the header). */
+const LEGACY_TABLE_START = '{"type":"bvscape-screen"';
+
+/**
+ * bvscape's own files in an input directory: tables (they have a `.meta.json` or `.lock` beside
+ * them, or a header line), their sidecars, locks and temporary files. Skipped by directory walks
+ * and patterns, so every shard of a screen writing into its input directory finds the same inputs.
+ * `sibling` says whether a name exists in the same directory.
+ */
+export async function isBvscapeOutputFile(path: string, sibling: (name: string) => boolean): Promise<boolean> {
+  const base = path.split('/').pop() ?? path;
+  if (base.endsWith(META_SUFFIX) || base.endsWith(TEMP_SUFFIX) || base.endsWith(LOCK_SUFFIX) || /\.lock\.(stale\.)?\d+\.[0-9a-z]+$/.test(base)) return true;
+  if (sibling(`${base}${META_SUFFIX}`) || sibling(`${base}${LOCK_SUFFIX}`)) return true;
+  if (!/\.(jsonl|ndjson|json)$/i.test(base)) return false;
+  let fh;
+  try {
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const buf = Buffer.alloc(LEGACY_TABLE_START.length);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return bytesRead === buf.length && buf.toString('utf8') === LEGACY_TABLE_START;
+  } catch {
+    return false; // unreadable: its read fails later and becomes an error row
+  } finally {
+    await fh?.close();
+  }
 }
 
 /** An archive member's text; gzipped members (x.cif.gz, x.json.gz) are decompressed, up to the size limit. */
@@ -211,11 +242,13 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
     const key = `${st.dev}:${st.ino}`;
     if (visitedDirs.has(key)) return;
     visitedDirs.add(key);
-    for (const c of await listDir(dir)) {
+    const children = await listDir(dir);
+    const names = new Set(children.map((c) => c.name));
+    for (const c of children) {
       const p = `${dir}/${c.name}`;
       const cid = id === '.' ? c.name : `${id}/${c.name}`;
       if (c.isDir) await walkDir(p, cid);
-      else if (archiveKind(c.name) || isStructureFileName(c.name)) addFile(p, cid);
+      else if ((archiveKind(c.name) || isStructureFileName(c.name)) && !(await isBvscapeOutputFile(p, (n) => names.has(n)))) addFile(p, cid);
     }
   };
 
@@ -228,7 +261,11 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
       if (GLOB_CHARS.test(p)) {
         const matches = await expandGlob(p);
         if (matches.length === 0 && !fromStdin) throw new UsageError(`no files match the pattern '${raw}'`);
-        for (const m of matches) await addPath(m, fromStdin);
+        for (const m of matches) {
+          // A pattern, like a directory, does not pick up bvscape's own tables and their files.
+          if (await isBvscapeOutputFile(m, (n) => existsSync(posix.join(posix.dirname(m), n)))) continue;
+          await addPath(m, fromStdin);
+        }
         return;
       }
       if (fromStdin) {

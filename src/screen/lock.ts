@@ -14,8 +14,10 @@ interface LockInfo {
   started: string;
 }
 
+export const LOCK_SUFFIX = '.lock';
+
 export function lockPathFor(out: string): string {
-  return `${out}.lock`;
+  return `${out}${LOCK_SUFFIX}`;
 }
 
 function parseLock(text: string): LockInfo | null {

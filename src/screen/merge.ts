@@ -1,9 +1,12 @@
 // `bvscape merge`: joins shard outputs into one table after checking that they belong to one
 // screen (same options and input digest), that every shard 1..N is there exactly once and
 // complete, and that no structure appears twice.
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { MergeError } from '../errors.js';
+import { sameFile } from '../io/file-identity.js';
 import { parseJsonlObject, readJsonlLines } from '../io/tables.js';
+import { temporaryPathFor } from '../io/temp-file.js';
+import { lockOutput, lockPathFor } from './lock.js';
 import { canonicalJson, isHeader, metaPath, readHeader, writeMeta } from './output.js';
 import type { ScreenHeader } from './types.js';
 
@@ -20,12 +23,51 @@ export interface MergeReport {
 
 const shardName = (h: ScreenHeader) => (h.shard ? `${h.shard.index}/${h.shard.count}` : '1/1');
 
+export interface MergeOptions {
+  /** Write what there is when shards are missing or unfinished (their problems are returned). Never mixes options or input sets. */
+  allowIncomplete?: boolean;
+  /** Replace an existing non-empty `out` (else MergeError). */
+  overwrite?: boolean;
+}
+
+/** The options in which two configurations differ, e.g. "resolution: 0.2 vs 0.3". */
+function configDifference(a: Record<string, unknown>, b: Record<string, unknown>): string {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const diff = keys.filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).map((k) => `${k}: ${canonicalJson(a[k] ?? null)} vs ${canonicalJson(b[k] ?? null)}`);
+  return diff.join(', ');
+}
+
 /**
- * Merges shard tables into `out`. Throws MergeError listing the problems unless `allowIncomplete`,
- * in which case it writes what there is and returns the problems.
+ * Merges shard tables into `out`, holding `out`'s lock (a screen or another merge on it is refused).
+ * Throws MergeError listing the problems; with `allowIncomplete`, missing or unfinished shards are
+ * written as they are and returned as problems, but shards of different options or input sets never merge.
  */
-export async function mergeShards(paths: readonly string[], out: string, o: { allowIncomplete?: boolean } = {}): Promise<MergeReport> {
+export async function mergeShards(paths: readonly string[], out: string, o: MergeOptions = {}): Promise<MergeReport> {
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string')) throw new MergeError('mergeShards expects an array of shard table paths (strings)');
+  if (typeof out !== 'string' || out === '') throw new MergeError('mergeShards needs the path of the merged table (a string)');
   if (paths.length === 0) throw new MergeError('no shard outputs given');
+  for (const p of paths) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) throw new MergeError(`no such file: ${p}`);
+    if (!st.isFile()) throw new MergeError(`${p}: not a regular file (a shard's results table is)`);
+    for (const [file, what] of [[p, 'one of the shards'], [metaPath(p), 'the metadata file of a shard'], [lockPathFor(p), 'the lock file of a shard']] as const) {
+      if (sameFile(file, out)) throw new MergeError(`the merged table ${out} is ${what} (${file}); choose another name`);
+    }
+  }
+  const outSt = statSync(out, { throwIfNoEntry: false });
+  if (outSt && !outSt.isFile()) throw new MergeError(`${out}: not a regular file; the merged table must be a file`);
+  // One writer per table: a screen still running on `out`, or a second merge, is refused.
+  const lock = lockOutput(out, 'merge');
+  try {
+    const now = statSync(out, { throwIfNoEntry: false });
+    if (now && now.size > 0 && !o.overwrite) throw new MergeError(`${out} already exists; use --overwrite to replace it, or another --out`);
+    return await mergeLocked(paths, out, o);
+  } finally {
+    lock.release();
+  }
+}
+
+async function mergeLocked(paths: readonly string[], out: string, o: MergeOptions): Promise<MergeReport> {
   const problems: string[] = [];
   const seenIds = new Map<string, string>();
   const seenShards = new Map<number, string>();
@@ -34,7 +76,9 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
   let rows = 0;
   let structures = 0;
   let entries = 0;
-  const tmp = `${out}.tmp`;
+  const tmp = temporaryPathFor(out);
+  /** Problems --allow-incomplete does not excuse: the header written would describe only the first shard. */
+  const fatal: string[] = [];
   const fd = openSync(tmp, 'w');
   const write = (text: string) => {
     const b = Buffer.from(text, 'utf8');
@@ -54,9 +98,11 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
     const count = first.shard?.count ?? 1;
     headers.forEach((h, i) => {
       const p = paths[i]!;
-      if (canonicalJson(h.config) !== canonicalJson(first!.config)) problems.push(`${p}: screened with different options than ${paths[0]}`);
+      if (canonicalJson(h.config) !== canonicalJson(first!.config)) {
+        fatal.push(`${p}: screened with different options than ${paths[0]} (${configDifference(h.config as unknown as Record<string, unknown>, first!.config as unknown as Record<string, unknown>)})`);
+      }
       if (h.inputs_digest !== first!.inputs_digest || h.entries_total !== first!.entries_total) {
-        problems.push(`${p}: screened a different input set (${h.entries_total} entries, ${h.inputs_digest.slice(0, 19)}...) than ${paths[0]}`);
+        fatal.push(`${p}: screened a different input set (${h.entries_total} entries, ${h.inputs_digest.slice(0, 19)}...) than ${paths[0]}`);
       }
       if ((h.shard?.count ?? 1) !== count) problems.push(`${p}: shard ${shardName(h)}, but ${paths[0]} is one of ${count}`);
       const idx = h.shard?.index ?? 1;
@@ -64,6 +110,9 @@ export async function mergeShards(paths: readonly string[], out: string, o: { al
       if (prev) problems.push(`shard ${idx}/${count} given twice: ${prev} and ${p}`);
       else seenShards.set(idx, p);
     });
+    if (fatal.length > 0) {
+      throw new MergeError(`not merged; the shards belong to different screens (also with --allow-incomplete):\n  ${fatal.slice(0, 20).join('\n  ')}`);
+    }
     const missing: number[] = [];
     for (let i = 1; i <= count; i++) if (!seenShards.has(i)) missing.push(i);
     if (missing.length > 0) problems.push(`missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}`);

@@ -1,6 +1,7 @@
 // `bvscape screen` as a library call: discover -> shard -> resume -> worker pool -> JSONL, then
 // the CSV, the plot and the summary derived from the JSONL.
 import { existsSync, statSync } from 'node:fs';
+import { fileKey } from '../io/file-identity.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -69,20 +70,55 @@ export function buildHeader(config: ScreenConfig, shard: ShardSpec | null, all: 
 
 export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
   const t0 = performance.now();
+  validateOptions(o);
   const discovery = await discoverEntries(o.inputs, o.stdin ? { stdin: o.stdin } : {});
-  // The screen's own outputs inside an input directory (results.jsonl, its .meta.json) are not inputs.
-  const own = new Set([o.out, metaPath(o.out), o.csv, o.plot].filter((p): p is string => !!p).map((p) => resolve(p)));
-  discovery.entries = discovery.entries.filter((e) => {
-    const src = discovery.sources[e.source]!;
-    return src.kind !== 'file' || !own.has(resolve(src.path));
-  });
+  // An output that is also an input (a file named, or found in an input directory) would be destroyed.
+  const outputs: Array<[string, string]> = [
+    [o.out, 'the results table'],
+    [metaPath(o.out), "the results table's metadata file"],
+    ...(o.csv ? [[o.csv, 'the CSV output'] as [string, string]] : []),
+    ...(o.plot ? [[o.plot, 'the plot output'] as [string, string]] : []),
+  ];
+  const outputKeys = new Map(outputs.map(([p, what]) => [fileKey(p), `${what} ${p}`]));
+  for (const src of discovery.sources) {
+    const clash = outputKeys.get(fileKey(src.path));
+    if (clash) throw new UsageError(`${clash} is one of the inputs (${src.id}); choose another name`);
+  }
   if (discovery.entries.length === 0) throw new UsageError('no structure files found in the inputs');
+  // The table is appended to, locked and resumed next to its sidecars: a device or pipe cannot be one.
+  const outStat = statSync(o.out, { throwIfNoEntry: false });
+  if (outStat && !outStat.isFile()) throw new UsageError(`${o.out}: not a regular file; the results table must be a file`);
+  // The CSV and the plot are derived from the table: replaced with --overwrite, or by the run they belong to (--resume).
+  for (const [flagName, p] of [['--csv', o.csv], ['--plot', o.plot]] as const) {
+    const st = p ? statSync(p, { throwIfNoEntry: false }) : undefined;
+    if (st && st.isFile() && st.size > 0 && !o.overwrite && !o.resume) throw new UsageError(`${flagName} ${p} already exists; use --overwrite to replace it, or another name`);
+  }
   // One run per output at a time: two appending runs would duplicate and tear rows.
   const lock = lockOutput(o.out, 'screen');
   try {
     return await screenLocked(o, discovery, t0);
   } finally {
     lock.release();
+  }
+}
+
+/** Library callers get the CLI's typed errors for options of the wrong type, not a TypeError from deep inside. */
+function validateOptions(o: ScreenOptions): void {
+  if (typeof o !== 'object' || o === null) throw new UsageError('runScreen expects an options object');
+  if (!Array.isArray(o.inputs) || o.inputs.some((p) => typeof p !== 'string')) {
+    throw new UsageError(`inputs must be an array of paths (strings), got ${typeof o.inputs === 'string' ? `the string '${o.inputs}' (wrap it in [ ])` : JSON.stringify(o.inputs) ?? typeof o.inputs}`);
+  }
+  if (o.inputs.length === 0) throw new UsageError('give at least one input: files, directories, glob patterns, archives, or - for paths on stdin');
+  if (typeof o.out !== 'string' || o.out === '') throw new UsageError('out must be the path of the results table (a string)');
+  for (const [name, v] of [['csv', o.csv], ['plot', o.plot]] as const) {
+    if (v !== undefined && v !== null && typeof v !== 'string') throw new UsageError(`${name} must be a path (a string) or null`);
+  }
+  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 4096) throw new UsageError(`workers must be a whole number from 1 to 4096, got ${String(o.workers)}`);
+  if (!(typeof o.timeoutMs === 'number' && o.timeoutMs > 0)) throw new UsageError(`timeoutMs must be a positive number, got ${String(o.timeoutMs)}`);
+  if (typeof o.config !== 'object' || o.config === null) throw new UsageError('config must be a screen configuration object');
+  if (o.shard !== null && o.shard !== undefined) {
+    const { index, count } = o.shard;
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || index < 1 || index > count) throw new UsageError(`shard must be { index, count } with 1 <= index <= count, got ${JSON.stringify(o.shard)}`);
   }
 }
 

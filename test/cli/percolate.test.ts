@@ -32,7 +32,7 @@ describe('bvscape percolate', () => {
     for (const connectivity of ['6', '26']) {
       const l = cli([
         'landscape', 'fixtures/LiI_rocksalt.cif', '--ion', 'Li', '--resolution', '0.25', '--backend', 'cpu', '--threads', '1',
-        '--connectivity', connectivity, '--cube', cube, '--grd', grd, '--path', landscapePaths, '--json',
+        '--connectivity', connectivity, '--cube', cube, '--grd', grd, '--path', landscapePaths, '--json', '--overwrite',
       ]);
       expect(l.code).toBe(0);
       const lj = JSON.parse(l.stdout) as { barriers: Record<string, number | null>; e_min: number; e_max: number };

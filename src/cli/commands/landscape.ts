@@ -7,7 +7,7 @@ import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalP
 import { landscapeJson } from '../../io/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
-import { checkOutputPaths } from '../output-paths.js';
+import { checkOutputPaths, checkOutputSet, OVERWRITE_OPTION } from '../output-paths.js';
 import { checkLandscapeSize } from '../landscape-guard.js';
 import { checkMobileIonPresent } from '../../bvse/mobile-ion.js';
 import { parseIon } from '../../bvse/ion.js';
@@ -38,6 +38,7 @@ export const landscape: Command = {
     grd: { type: 'string', arg: 'FILE', description: 'write the grid as a VESTA .grd file' },
     cube: { type: 'string', arg: 'FILE', description: 'write the grid as a Gaussian .cube file' },
     ...PATH_OUTPUT_OPTIONS,
+    overwrite: OVERWRITE_OPTION,
     json: { type: 'boolean', description: 'print the result as JSON' },
     'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: refuse a grid with more points (exit 2, before computing)' },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
@@ -63,14 +64,16 @@ export const landscape: Command = {
     const maxGridPoints = positiveNumber(values, 'max-grid-points', true);
     const maxSites = positiveNumber(values, 'max-sites', true);
     // Output files are checked before the computation, not after it.
-    checkOutputPaths([
+    const file = positionals[0]!;
+    const outputs = [
       ['--grd', str(values, 'grd')],
       ['--cube', str(values, 'cube')],
       ['--path', str(values, 'path')],
       ['--profile', str(values, 'profile')],
-    ]);
+    ] as const;
+    checkOutputPaths(outputs);
+    checkOutputSet({ inputs: [file], outputs, overwrite: flag(values, 'overwrite') });
 
-    const file = positionals[0]!;
     const structure = await readOneStructure(file, str(values, 'block'), 'landscape');
     const mode = flag(values, 'uniform') ? 'uniform' : 'converged';
     // Converged mode holds the finest grid only when a file needs it (grid files, paths, profile).

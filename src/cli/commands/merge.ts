@@ -1,10 +1,10 @@
 // `bvscape merge`: join the outputs of `bvscape screen --shard i/N` after checking that no shard,
 // file or structure is missing or duplicated.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { flag, str } from '../command.js';
 import { UsageError } from '../../errors.js';
-import { checkOutputPaths } from '../output-paths.js';
+import { checkOutputPaths, checkOutputSet, tableSidecars } from '../output-paths.js';
 import { mergeShards } from '../../screen/merge.js';
 import { deriveOutputs, formatSummary } from '../../screen/derive.js';
 
@@ -22,15 +22,20 @@ export const merge: Command = {
   async run({ positionals, values }) {
     const out = str(values, 'out');
     if (!out) throw new UsageError('--out FILE is required');
-    checkOutputPaths([['--out', out], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]]);
+    const outputs = [['--out', out], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]] as const;
+    checkOutputPaths(outputs);
     if (positionals.length === 0) throw new UsageError('give the shard outputs to merge');
     for (const p of positionals) if (!existsSync(p)) throw new UsageError(`no such file: ${p}`);
-    if (positionals.includes(out)) throw new UsageError(`--out ${out} is also one of the inputs`);
-    // The same rule as screen: an existing non-empty file is only replaced when asked to.
-    if (existsSync(out) && statSync(out).size > 0 && !flag(values, 'overwrite')) {
-      throw new UsageError(`${out} already exists; use --overwrite to replace it, or another --out`);
-    }
-    const r = await mergeShards(positionals, out, { allowIncomplete: flag(values, 'allow-incomplete') });
+    // The same rule as screen: an existing non-empty file is only replaced when asked to; never an input.
+    checkOutputSet({
+      inputs: positionals,
+      inputSidecars: tableSidecars,
+      outputs,
+      sidecars: (option, path) => (option === '--out' ? tableSidecars(path) : []),
+      overwrite: flag(values, 'overwrite'),
+      regularFile: ['--out', '--csv', '--plot'],
+    });
+    const r = await mergeShards(positionals, out, { allowIncomplete: flag(values, 'allow-incomplete'), overwrite: flag(values, 'overwrite') });
     for (const p of r.problems) process.stderr.write(`warning: ${p}\n`);
     const summary = await deriveOutputs(out, { csv: str(values, 'csv') ?? null, plot: str(values, 'plot') ?? null });
     process.stdout.write(`merged ${r.shards} shards: ${r.entries} files, ${r.structures} structures, ${r.rows} rows -> ${out}\n${formatSummary(summary)}\n`);

@@ -10,6 +10,7 @@ import { percolateJson, percolateWithPathsJson } from '../../io/percolate-json.j
 import { migrationPaths, siteNetwork } from '../../landscape-products.js';
 import { profileSvg } from '../../report/profile-svg.js';
 import type { GrdOrder } from '../../io/grid-readers.js';
+import { checkOutputPaths, checkOutputSet, OVERWRITE_OPTION } from '../output-paths.js';
 
 export const percolateCommand: Command = {
   name: 'percolate',
@@ -29,6 +30,7 @@ export const percolateCommand: Command = {
     format: { type: 'string', arg: 'cube|grd|chgcar', description: 'file format (default: from the name, then the content)' },
     json: { type: 'boolean', description: 'print the result as JSON' },
     ...PATH_OUTPUT_OPTIONS,
+    overwrite: OVERWRITE_OPTION,
   },
   async run({ positionals, values }) {
     if (positionals.length !== 1) throw new UsageError(`percolate takes one grid file (got ${positionals.length})`);
@@ -42,6 +44,12 @@ export const percolateCommand: Command = {
     const format = str(values, 'format');
     if (format !== undefined && format !== 'cube' && format !== 'grd' && format !== 'chgcar') throw new UsageError(`--format expects cube, grd or chgcar, got '${format}'`);
     const profileDim = profileDimensionOption(values);
+    const outputs = [
+      ['--path', str(values, 'path')],
+      ['--profile', str(values, 'profile')],
+    ] as const;
+    checkOutputPaths(outputs);
+    checkOutputSet({ inputs: [file], outputs, overwrite: flag(values, 'overwrite') });
 
     let text: string;
     try {

@@ -1,9 +1,9 @@
 // `bvscape plot`: the dual-ion scatter (x = Em(Li+)/Em(X), y = Em(Li+)) from an existing results table.
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.js';
-import { optionalPositiveNumber, str } from '../command.js';
+import { flag, optionalPositiveNumber, str } from '../command.js';
 import { UsageError } from '../../errors.js';
-import { checkOutputPath } from '../output-paths.js';
+import { checkOutputPath, checkOutputSet, OVERWRITE_OPTION, tableSidecars } from '../output-paths.js';
 import { deriveOutputs } from '../../screen/derive.js';
 import { DEFAULT_DUAL_ION } from '../../screen/types.js';
 import { readHeader } from '../../screen/output.js';
@@ -21,6 +21,7 @@ export const plot: Command = {
     'ratio-min': { type: 'string', arg: 'R', description: `region: lowest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMin})` },
     'ratio-max': { type: 'string', arg: 'R', description: `region: highest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMax})` },
     title: { type: 'string', arg: 'TEXT', description: 'plot title' },
+    overwrite: OVERWRITE_OPTION,
   },
   async run({ positionals, values }) {
     const out = str(values, 'out');
@@ -29,6 +30,7 @@ export const plot: Command = {
     if (positionals.length !== 1) throw new UsageError('give exactly one results table');
     const table = positionals[0]!;
     if (!existsSync(table)) throw new UsageError(`no such file: ${table}`);
+    checkOutputSet({ inputs: [table], inputSidecars: tableSidecars, outputs: [['--out', out]], overwrite: flag(values, 'overwrite'), regularFile: ['--out'] });
     const header: ScreenHeader | null = await readHeader(table);
     const base: DualIonCriterion = header?.config.dualIon ?? { ...DEFAULT_DUAL_ION, dimension: header?.config.dimension ?? 3 };
     const dimText = str(values, 'dimension');

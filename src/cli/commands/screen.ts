@@ -5,7 +5,7 @@ import type { Command, OptionValues } from '../command.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
-import { checkOutputPaths } from '../output-paths.js';
+import { checkOutputPaths, checkOutputSet, tableSidecars } from '../output-paths.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';
 import { parseShard, type ShardSpec } from '../../screen/inputs.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment } from '../../screen/shard-env.js';
@@ -113,8 +113,18 @@ export const screen: Command = {
     const backend = backendOption(values);
     const progress = str(values, 'progress') ?? 'auto';
     if (!['auto', 'bar', 'log', 'none'].includes(progress)) throw new UsageError(`--progress expects auto, bar, log or none, got '${progress}'`);
-    checkOutputPaths([['--out', str(values, 'out') ?? 'results.jsonl'], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]]);
+    const outputs = [['--out', str(values, 'out') ?? 'results.jsonl'], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]] as const;
+    checkOutputPaths(outputs);
     const shard = shardOption(str(values, 'shard'), str(values, 'shard-count'));
+    checkOutputSet({
+      inputs: positionals.filter((p) => p !== '-'),
+      outputs,
+      sidecars: (option, path) => (option === '--out' ? tableSidecars(path) : []),
+      overwrite: flag(values, 'overwrite'),
+      // Existing outputs are runScreen's to judge, after it has checked them against the files it found.
+      existingAllowed: ['--out', '--csv', '--plot'],
+      regularFile: ['--out', '--csv', '--plot'],
+    });
     const report = await runScreen({
       inputs: positionals,
       ...(positionals.includes('-') ? { stdin: process.stdin } : {}),
