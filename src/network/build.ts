@@ -112,7 +112,7 @@ export function buildNetwork<F extends FieldLike>(
   const near = (e: number) => gridThresholds.some((t) => Math.abs(e - t) <= window);
   const saddles: NetworkSaddle[] = [];
   const saddleKeys = new Set<string>();
-  const hopOutcome = new Map<string, Found | null>();
+  const hopOutcome = new Map<string, Found[]>();
   let polished = 0, mapped = 0;
   const addSaddle = (s: Omit<NetworkSaddle, 'id'>, dedupe: boolean): void => {
     if (s.ends[0].site === s.ends[1].site && s.ends[0].cell.every((c, i) => c === s.ends[1].cell[i])) return; // no hop
@@ -142,26 +142,49 @@ export function buildNetwork<F extends FieldLike>(
     seedEnergy: h.energy,
   });
 
+  // Several grid basins can drain into one minimum: a crossing between them is no hop. The seed of each hop between
+  // two sites (and lattice offset) is the lowest crossing among the basin pairs that map to them.
+  const siteHops = new Map<string, Hop>();
   for (const h of seeds.hops) {
+    const [a, b] = seedEnds(h);
+    const d = b.cell.map((c, i) => c - a.cell[i]!);
+    if (a.site === b.site && d.every((c) => c === 0)) continue;
+    const flip = a.site > b.site || (a.site === b.site && (d[0]! < 0 || (d[0] === 0 && (d[1]! < 0 || (d[1] === 0 && d[2]! < 0)))));
+    const key = flip ? `${b.site},${a.site},${d.map((c) => -c).join(',')}` : `${a.site},${b.site},${d.join(',')}`;
+    const seen = siteHops.get(key);
+    if (!seen || h.energy < seen.energy) siteHops.set(key, h);
+  }
+  const hops = [...siteHops.values()].sort((x, y) => x.energy - y.energy);
+
+  // An end of a verified saddle that is no known site is a minimum the seed grid missed: polished and added.
+  const resolveEnd = (frac: Vec3): EdgeEnd | null => {
+    const known = registry.find(frac);
+    if (known) return known;
+    const p = search.findMinimum(field, geo.cart(frac));
+    if (!p.converged || p.index !== 0) return null;
+    return registry.findOrAdd(geo.frac(p.cart), { energy: p.energy, eigenvalues: p.eigenvalues, converged: true, gridEnergy: NaN });
+  };
+  const unresolved: Hop[] = [];
+  for (const h of hops) {
     if (!near(h.energy)) {
       addSaddle(seedSaddle(h, 'seed'), false);
       continue;
     }
     const key = hopKey(grid, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, h);
-    let found: Found | null;
-    if (hopOutcome.has(key)) {
-      found = hopOutcome.get(key)!;
-      mapped++;
-    } else {
-      found = polishHop(field, search, geo, h, seeds.sites[h.from]!.frac, seeds.sites[h.to]!.frac);
+    let outcome = hopOutcome.get(key);
+    if (outcome) mapped++;
+    else {
+      outcome = polishHop(field, search, geo, h, seedEnds(h), registry, resolveEnd);
       polished++;
-      hopOutcome.set(key, found);
-      if (gsym) registerImages(gsym, grid, geo, key, h, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, found, hopOutcome);
+      hopOutcome.set(key, outcome);
+      if (gsym) registerImages(gsym, grid, geo, key, h, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, outcome, hopOutcome);
     }
-    const verified = found ? endsOf(registry, found) : null;
-    if (found && verified) {
+    let matched = false;
+    for (const found of outcome) {
+      const ends = bothEnds(found, resolveEnd);
+      if (!ends) continue;
       const cell0 = found.frac.map(Math.floor) as IVec3;
-      const rel = verified.map((e) => ({ site: e.site, cell: [e.cell[0] - cell0[0], e.cell[1] - cell0[1], e.cell[2] - cell0[2]] as IVec3 })) as [EdgeEnd, EdgeEnd];
+      const rel = ends.map((e) => ({ site: e.site, cell: [e.cell[0] - cell0[0], e.cell[1] - cell0[1], e.cell[2] - cell0[2]] as IVec3 })) as [EdgeEnd, EdgeEnd];
       addSaddle(
         {
           status: 'verified',
@@ -175,31 +198,46 @@ export function buildNetwork<F extends FieldLike>(
         },
         true,
       );
-      if (sameHop(rel, seedEnds(h))) continue;
+      if (sameHop(rel, seedEnds(h))) matched = true;
     }
-    // No verified saddle for this hop: keep its seed crossing, flagged.
-    addSaddle(seedSaddle(h, 'unverified'), false);
+    if (!matched) unresolved.push(h);
   }
+  // Hops whose every search found another hop or none keep their seed crossing, flagged: the thresholds are swept
+  // without them (every edge then is a path of the field) and with them (to see whether one could lower a threshold).
+  for (const h of unresolved) addSaddle(seedSaddle(h, 'unverified'), false);
   const t3 = performance.now();
 
   // Thresholds of the periodic graph: sites, then saddles, as nodes.
   const nSites = registry.sites.length;
-  const edges = new EdgeList(2 * saddles.length + 2);
-  const values = new Float32Array(nSites + saddles.length);
-  registry.sites.forEach((s) => (values[s.id] = s.energy));
-  for (const s of saddles) {
-    const node = nSites + s.id;
-    values[node] = s.energy;
-    for (const e of s.ends) edges.push(node, e.site, e.cell[0], e.cell[1], e.cell[2]);
-  }
-  const swept = graphThresholds(edges.toGraph(values.length), values, Infinity);
+  const sweep = (withUnverified: boolean) => {
+    const edges = new EdgeList(2 * saddles.length + 2);
+    const values = new Float32Array(nSites + saddles.length).fill(NaN);
+    registry.sites.forEach((s) => (values[s.id] = s.energy));
+    for (const s of saddles) {
+      if (s.status === 'unverified' && !withUnverified) continue;
+      const node = nSites + s.id;
+      values[node] = s.energy;
+      for (const e of s.ends) edges.push(node, e.site, e.cell[0], e.cell[1], e.cell[2]);
+    }
+    return graphThresholds(edges.toGraph(values.length), values, Infinity);
+  };
+  const swept = sweep(false);
+  const withGaps = unresolved.length > 0 ? sweep(true) : swept;
   let eMin = Infinity, minSite = -1;
   for (const s of registry.sites) if (s.energy < eMin) [eMin, minSite] = [s.energy, s.id];
   const barrier = (r: number): NetworkBarrier | null => {
     const node = swept.nodes[r]!;
     if (node < nSites) return null;
     const s = saddles[node - nSites]!;
-    return { threshold: s.energy, barrier: s.energy - eMin, saddle: s.id, certified: false, lowerBound: null };
+    const gap = withGaps.nodes[r]! !== node ? saddles[withGaps.nodes[r]! - nSites] : undefined;
+    return {
+      threshold: s.energy,
+      barrier: s.energy - eMin,
+      saddle: s.id,
+      certified: false,
+      lowerBound: null,
+      ...(gap && gap.energy < s.energy ? { unverifiedBelow: gap.id } : {}),
+    };
   };
   const t4 = performance.now();
   return {
@@ -212,7 +250,7 @@ export function buildNetwork<F extends FieldLike>(
       eMin: perc.eMin,
       thresholds: { ...perc.thresholds } as PerDimension<number | null>,
       window,
-      hops: seeds.hops.length,
+      hops: hops.length,
       polished,
       mapped,
     },
@@ -221,20 +259,63 @@ export function buildNetwork<F extends FieldLike>(
   };
 }
 
-/** An index-1 saddle from the hop's crossing point, searched with the direction between the two minima as a guess. */
-function polishHop<F extends FieldLike>(field: F, search: CriticalSearch<F>, geo: CellGeometry, h: Hop, fromFrac: Vec3, toFrac: Vec3): Found | null {
-  const guess = sub(geo.cart([toFrac[0] + h.offset[0], toFrac[1] + h.offset[1], toFrac[2] + h.offset[2]]), geo.cart(fromFrac));
-  const point = search.findSaddle(field, geo.cart(h.frac), { guessDirection: guess });
-  if (!point.converged || point.index !== 1) return null;
-  const v = search.verifySaddle(field, point);
-  if (!v) return null;
-  return { point, frac: geo.frac(point.cart), ends: [geo.frac(v.ends[0]), geo.frac(v.ends[1])] };
+/**
+ * Saddle searches for one hop, until one finds the hop itself: from the seed crossing, then from the highest point of
+ * the straight segment between the two polished minima; each with the direction between the minima as the guess.
+ * Returns every verified saddle found on the way (those of other hops are real saddles too).
+ */
+function polishHop<F extends FieldLike>(
+  field: F,
+  search: CriticalSearch<F>,
+  geo: CellGeometry,
+  h: Hop,
+  expected: [EdgeEnd, EdgeEnd],
+  registry: SiteRegistry,
+  resolveEnd: (frac: Vec3) => EdgeEnd | null,
+): Found[] {
+  const cell0 = h.frac.map(Math.floor);
+  const minFrac = (e: EdgeEnd): Vec3 => {
+    const s = registry.sites[e.site]!;
+    return [s.frac[0] + e.cell[0] + cell0[0]!, s.frac[1] + e.cell[1] + cell0[1]!, s.frac[2] + e.cell[2] + cell0[2]!];
+  };
+  const a = geo.cart(minFrac(expected[0])), b = geo.cart(minFrac(expected[1]));
+  const guess = sub(b, a);
+  const out: Found[] = [];
+  const starts: (() => Vec3)[] = [
+    () => geo.cart(h.frac),
+    () => {
+      // The highest of 24 points along the segment, the ends excluded.
+      let best: Vec3 = a, bestE = -Infinity;
+      for (let i = 1; i < 24; i++) {
+        const t = i / 24;
+        const p: Vec3 = [a[0] + t * guess[0], a[1] + t * guess[1], a[2] + t * guess[2]];
+        const e = field.energy(p);
+        if (e > bestE && e < Infinity) [best, bestE] = [p, e];
+      }
+      return best;
+    },
+  ];
+  for (const start of starts) {
+    const point = search.findSaddle(field, start(), { guessDirection: guess });
+    if (!point.converged || point.index !== 1) continue;
+    const v = search.verifySaddle(field, point);
+    if (!v) continue;
+    const found: Found = { point, frac: geo.frac(point.cart), ends: [geo.frac(v.ends[0]), geo.frac(v.ends[1])] };
+    out.push(found);
+    const ends = bothEnds(found, resolveEnd);
+    if (ends) {
+      const c = found.frac.map(Math.floor);
+      const rel = ends.map((e) => ({ site: e.site, cell: e.cell.map((x, i) => x - c[i]! + cell0[i]!) as IVec3 })) as [EdgeEnd, EdgeEnd];
+      if (sameHop(rel, expected)) break;
+    }
+  }
+  return out;
 }
 
-/** The sites (and cells) a saddle's descents reach; null when either is no known site or both are the same copy. */
-function endsOf(registry: SiteRegistry, f: Found): [EdgeEnd, EdgeEnd] | null {
-  const a = registry.find(f.ends[0]);
-  const b = registry.find(f.ends[1]);
+/** The sites (and cells) a saddle's descents reach; null when either is no minimum or both are the same copy. */
+function bothEnds(f: Found, resolveEnd: (frac: Vec3) => EdgeEnd | null): [EdgeEnd, EdgeEnd] | null {
+  const a = resolveEnd(f.ends[0]);
+  const b = resolveEnd(f.ends[1]);
   if (!a || !b) return null;
   if (a.site === b.site && a.cell.every((c, i) => c === b.cell[i])) return null;
   return [a, b];
@@ -298,14 +379,14 @@ function registerImages(
   h: Hop,
   fromIndex: number,
   toIndex: number,
-  found: Found | null,
-  out: Map<string, Found | null>,
+  found: Found[],
+  out: Map<string, Found[]>,
 ): void {
   const [p, a, b] = hopTriple(grid, fromIndex, toIndex, h);
   for (let o = 1; o < gsym.operations.length; o++) {
     const k = tripleKey(grid, imageCoords(gsym, o, p), imageCoords(gsym, o, a), imageCoords(gsym, o, b));
     if (k === key || out.has(k)) continue;
-    out.set(k, found ? mapFound(geo, gsym.operations[o]!, found) : null);
+    out.set(k, found.map((f) => mapFound(geo, gsym.operations[o]!, f)));
   }
 }
 

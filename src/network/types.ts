@@ -58,6 +58,12 @@ export interface NetworkBarrier {
   certified: boolean;
   /** A proven lower bound on the continuum threshold (absolute eV), or null when none was computed. */
   lowerBound: number | null;
+  /**
+   * An unverified hop (a seed crossing no search could turn into a verified saddle of that hop) whose seed energy lies
+   * below the threshold and whose edge would lower it: the barrier is then an upper bound that a missing saddle could
+   * undercut.
+   */
+  unverifiedBelow?: number;
 }
 
 export interface NetworkTimings {
