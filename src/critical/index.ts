@@ -1,0 +1,8 @@
+// Critical points of the continuous BVSE field: the analytic field, minimum and saddle searches, saddle verification,
+// harmonic frequencies. See docs/continuum.md.
+export { createAnalyticField, type AnalyticField, type AnalyticFieldOptions } from './field.js';
+export { eigenSym3, type Eigen3 } from './eigen.js';
+export { findMinimum, findSaddle, GRADIENT_TOLERANCE, MAX_EVALUATIONS, type SaddleOptions, type SearchOptions } from './search.js';
+export { verifySaddle, type SaddleVerification, type VerifyOptions } from './verify.js';
+export { harmonicFrequencies, harmonicFrequency, vineyardFrequency } from './frequency.js';
+export type { CriticalPoint, FieldSample, ScalarField, Vec3 } from './types.js';

@@ -1,0 +1,307 @@
+// Minima and index-1 saddle points of a periodic ScalarField, in unwrapped Cartesian Å.
+//
+// Both searches take one field evaluation (energy, gradient, Hessian) per step and diagonalise the 3×3 Hessian.
+// - findMinimum: Newton steps where the Hessian is positive definite, steepest-descent steps where it is not, inside a
+//   trust radius; a step that raises the energy (or lands on +Infinity) is rejected and the radius shrinks.
+// - findSaddle: eigenvector following with partitioned rational-function (P-RFO) steps (Banerjee, Adams, Simons &
+//   Shepard, J. Phys. Chem. 89, 52 (1985); Baker, J. Comput. Chem. 7, 385 (1986)): maximise along one Hessian mode,
+//   minimise along the other two, inside a trust radius.
+// Neither throws on a hard case: non-convergence is reported in the result, and each search spends at most
+// `maxEvaluations` evaluations.
+import { invert3 } from '../structure/lattice.js';
+import { eigenSym3, type Eigen3 } from './eigen.js';
+import type { CriticalPoint, FieldSample, ScalarField, Vec3 } from './types.js';
+
+/** Default |∇E| (eV/Å) below which a search has converged. */
+export const GRADIENT_TOLERANCE = 1e-5;
+/** Default evaluation budget of one search. */
+export const MAX_EVALUATIONS = 300;
+
+export interface SearchOptions {
+  /** Converged when |∇E| < this (eV/Å). Default GRADIENT_TOLERANCE (1e-5). */
+  gradientTolerance?: number;
+  /** At most this many steps. Default: the evaluation budget. */
+  maxIterations?: number;
+  /** At most this many field evaluations. Default MAX_EVALUATIONS (300). */
+  maxEvaluations?: number;
+  /** Initial trust radius (Å): the longest step. Default 0.15. */
+  trustRadius?: number;
+  /** The trust radius never grows beyond this (Å). Default 0.3. */
+  maxTrustRadius?: number;
+}
+
+export interface SaddleOptions extends SearchOptions {
+  /**
+   * A rough direction of the hop (any length): the search follows the Hessian mode that overlaps it most, and keeps
+   * following that mode as it changes. Without it, the lowest mode is followed.
+   */
+  guessDirection?: ArrayLike<number>;
+}
+
+/** Radius (Å) below which a shrinking trust region means the search has stalled. */
+const MIN_TRUST = 1e-7;
+
+/** A minimum near `start` (Cartesian Å). */
+export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: SearchOptions = {}): CriticalPoint {
+  const o = settings(opts);
+  const run = new Run(field, o.maxEvaluations);
+  let cur = run.start(start);
+  if (!cur) return run.result(null, false);
+  let radius = o.trustRadius;
+  let iterations = 0;
+  for (; iterations < o.maxIterations && run.canEvaluate(); iterations++) {
+    const { s, eig } = cur;
+    const g = s.gradient;
+    const gnorm = norm(g);
+    const positive = eig.values[0] > 0;
+    if (gnorm < o.tol && positive) return run.result(cur, true, iterations);
+    let h: number[];
+    let newton = false;
+    if (positive) {
+      // Newton step, in the eigenbasis.
+      h = combine(eig, (k, f) => -f / eig.values[k]!, g);
+      newton = true;
+    } else if (gnorm < o.tol) {
+      // A stationary point that is not a minimum: leave it downhill along the lowest mode.
+      const v = column(eig, 0);
+      const sign = dot(v, g) > 0 ? -1 : 1;
+      h = v.map((x) => sign * x * radius);
+    } else {
+      h = g.map((x) => (-x / gnorm) * radius) as unknown as number[];
+    }
+    h = clip(h, radius);
+    const len = norm(h);
+    const predicted = dot(g, h) + 0.5 * quad(s.hessian, h);
+    const x1 = add(cur.x, h);
+    const s1 = run.evaluate(x1);
+    const dE = s1.energy - s.energy;
+    const gnorm1 = norm(s1.gradient);
+    // Accept a descent; near convergence also a Newton step that lowers |∇E| while the energy rises by no more than
+    // the jumps of a cutoff sphere (an atom image entering or leaving it changes E by ~1e-5 eV).
+    const ok = Number.isFinite(s1.energy) && (dE <= 0 || (newton && len < radius && dE < 1e-4 && gnorm1 < gnorm));
+    if (!ok) {
+      radius = len / 4;
+      if (radius < MIN_TRUST) break;
+      continue;
+    }
+    const ratio = predicted < 0 ? dE / predicted : 0;
+    if (ratio > 0.75 && len > 0.9 * radius) radius = Math.min(2 * radius, o.maxTrustRadius);
+    else if (ratio < 0.25) radius = Math.max(len / 2, MIN_TRUST);
+    cur = { x: x1, s: s1, eig: eigenSym3(s1.hessian) };
+  }
+  return run.result(cur, norm(cur.s.gradient) < o.tol, iterations);
+}
+
+/** An index-1 saddle point near `start` (Cartesian Å), by P-RFO eigenvector following. */
+export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: SaddleOptions = {}): CriticalPoint {
+  const o = settings(opts);
+  const run = new Run(field, o.maxEvaluations);
+  let cur = run.start(start);
+  if (!cur) return run.result(null, false);
+  let radius = o.trustRadius;
+  let followed: number[] | null = null;
+  if (opts.guessDirection) {
+    const d = [opts.guessDirection[0]!, opts.guessDirection[1]!, opts.guessDirection[2]!];
+    const n = norm(d);
+    if (n > 0 && Number.isFinite(n)) followed = d.map((x) => x / n);
+  }
+  let iterations = 0;
+  for (; iterations < o.maxIterations && run.canEvaluate(); iterations++) {
+    const { s, eig } = cur;
+    const g = s.gradient;
+    const gnorm = norm(g);
+    const index = eig.values.filter((l) => l < 0).length;
+    if (gnorm < o.tol && index === 1) return run.result(cur, true, iterations);
+
+    // The basis of the step: while the point is still inside a basin (no negative curvature) and a direction was
+    // given, climb along that fixed direction and minimise in the plane across it (a drag step: Hessian modes rotate
+    // too much inside a basin to be followed reliably); from the first negative curvature on, plain P-RFO along the
+    // lowest mode.
+    if (index > 0) followed = null;
+    const basis = followed ? dragBasis(s.hessian, followed) : eig;
+    const lam = basis.values;
+    const F = [0, 1, 2].map((i) => dot(column(basis, i), g));
+    const h = [0, 0, 0];
+    // Maximise along mode 0: λp = ½λ0 + ½√(λ0² + 4F0²) ≥ max(λ0, 0).
+    const F0 = F[0]!, l0 = lam[0]!;
+    const lp = 0.5 * l0 + 0.5 * Math.sqrt(l0 * l0 + 4 * F0 * F0);
+    let h0 = lp - l0 !== 0 ? F0 / (lp - l0) : 0;
+    // Dragging, climb in the given sense whichever side of the basin's bottom the point is on; at a bottom (no slope
+    // along the mode) take a full step.
+    if (followed) h0 = Math.abs(h0) < 1e-3 * radius ? radius : Math.abs(h0);
+    else if (l0 > 0 && Math.abs(h0) < 1e-3 * radius) h0 = radius;
+    // Minimise along the others: λn the root below min λi of λ = Σ Fi²/(λ − λi).
+    const ln = rfoShift([lam[1]!, lam[2]!], [F[1]!, F[2]!]);
+    for (const i of [1, 2]) h[i] = lam[i]! - ln !== 0 ? -F[i]! / (lam[i]! - ln) : 0;
+    h[0] = h0;
+    // A stationary point of index 2 or 3 has nothing to minimise: step off it down the second mode.
+    if (gnorm < o.tol && index > 1) h[1] = radius / 2;
+    let step = [0, 1, 2].map((c) => h[0]! * basis.vectors[3 * c]! + h[1]! * basis.vectors[3 * c + 1]! + h[2]! * basis.vectors[3 * c + 2]!);
+    step = clip(step, radius);
+    const len = norm(step);
+    const predicted = dot(g, step) + 0.5 * quad(s.hessian, step);
+    const x1 = add(cur.x, step);
+    const s1 = run.evaluate(x1);
+    if (!Number.isFinite(s1.energy)) {
+      radius = len / 4;
+      if (radius < MIN_TRUST) break;
+      continue;
+    }
+    const dE = s1.energy - s.energy;
+    const ratio = Math.abs(predicted) > 1e-8 ? dE / predicted : 1;
+    // A step whose quadratic model was badly wrong is taken back (the landscape near an ion changes within 0.1 Å).
+    if ((ratio < 0 || ratio > 3) && len > 1e-3 && Math.abs(dE) > 1e-5) {
+      radius = len / 4;
+      if (radius < MIN_TRUST) break;
+      continue;
+    }
+    if (ratio > 0.75 && ratio < 1.33 && len > 0.9 * radius) radius = Math.min(2 * radius, o.maxTrustRadius);
+    else if (ratio < 0.25 || ratio > 2) radius = Math.max(len / 2, 1e-4);
+    cur = { x: x1, s: s1, eig: eigenSym3(s1.hessian) };
+  }
+  const done = norm(cur.s.gradient) < o.tol;
+  return run.result(cur, done, iterations);
+}
+
+/**
+ * An orthonormal basis with `d` first and the Hessian's modes within the plane across d second and third (as columns,
+ * like Eigen3), with the curvatures along them: dᵀHd, then the plane's two eigenvalues.
+ */
+function dragBasis(H: Float64Array, d: number[]): Eigen3 {
+  // P·H·P + c·d·dᵀ (P = I − d·dᵀ) with c above every eigenvalue of H: its two lowest modes are the plane's.
+  const c = 1 + 2 * Math.max(...H.map(Math.abs)) * 3;
+  const Hd = [0, 1, 2].map((i) => H[3 * i]! * d[0]! + H[3 * i + 1]! * d[1]! + H[3 * i + 2]! * d[2]!);
+  const dHd = dot(d, Hd);
+  const M = new Float64Array(9);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) M[3 * i + j] = H[3 * i + j]! - d[i]! * Hd[j]! - Hd[i]! * d[j]! + d[i]! * d[j]! * (dHd + c);
+  const plane = eigenSym3(M);
+  const vectors = Float64Array.of(d[0]!, plane.vectors[0]!, plane.vectors[1]!, d[1]!, plane.vectors[3]!, plane.vectors[4]!, d[2]!, plane.vectors[6]!, plane.vectors[7]!);
+  return { values: [dHd, plane.values[0], plane.values[1]], vectors };
+}
+
+/** The shift λ of the RFO step along modes with curvatures `lam` and gradient components `F`: the root of
+ *  λ = Σ Fi²/(λ − λi) below every λi (unique: the right side minus λ decreases monotonically there). */
+function rfoShift(lam: number[], F: number[]): number {
+  const lo = Math.min(...lam);
+  const phi = (x: number) => x - lam.reduce((sum, l, i) => sum + (F[i]! * F[i]!) / (x - l), 0);
+  const fsum = Math.sqrt(F.reduce((sum, f) => sum + f * f, 0));
+  if (fsum === 0) return Math.min(lo, 0) - 1e-12;
+  // φ(lo⁻) → +∞ when that mode has a slope; φ(x) < 0 for x ≤ lo − |F| − |lo| − 1.
+  let hi = lo;
+  let below = Math.min(lo, 0) - fsum - 1;
+  while (phi(below) > 0) below = 2 * below - 1;
+  for (let it = 0; it < 200; it++) {
+    const mid = 0.5 * (below + hi);
+    if (mid === below || mid === hi) break;
+    if (phi(mid) > 0) hi = mid;
+    else below = mid;
+  }
+  return Math.min(0.5 * (below + hi), 0);
+}
+
+interface Point {
+  x: number[];
+  s: FieldSample;
+  eig: Eigen3;
+}
+
+/** One search's bookkeeping: its evaluation budget and the point it reports. */
+class Run {
+  used = 0;
+  private readonly inverse: Float64Array;
+  constructor(private readonly field: ScalarField, private readonly budget: number) {
+    this.inverse = invert3(field.lattice);
+  }
+  canEvaluate(): boolean {
+    return this.used < this.budget;
+  }
+  evaluate(x: number[]): FieldSample {
+    this.used++;
+    return this.field.evaluate(x);
+  }
+  /** The start, stepped off +Infinity (an ion exactly at it) by up to 0.1 Å if needed. */
+  start(start: ArrayLike<number>): Point | null {
+    const x0 = [+start[0]!, +start[1]!, +start[2]!];
+    if (!x0.every(Number.isFinite)) return null;
+    const kicks = [[0, 0, 0], [0.05, 0, 0], [0, 0.05, 0], [0, 0, 0.05], [-0.07, 0.03, 0.05], [0.03, -0.06, -0.08]];
+    for (const d of kicks) {
+      if (!this.canEvaluate()) return null;
+      const x = add(x0, d);
+      const s = this.evaluate(x);
+      if (Number.isFinite(s.energy) && s.gradient.every(Number.isFinite) && s.hessian.every(Number.isFinite)) {
+        return { x, s, eig: eigenSym3(s.hessian) };
+      }
+    }
+    return null;
+  }
+  result(p: Point | null, converged: boolean, iterations = 0): CriticalPoint {
+    if (!p) {
+      return {
+        cart: [NaN, NaN, NaN], frac: [NaN, NaN, NaN], energy: NaN, gradientNorm: NaN, eigenvalues: [NaN, NaN, NaN],
+        eigenvectors: new Float64Array(9).fill(NaN), index: -1, converged: false, iterations, evaluations: this.used,
+      };
+    }
+    const inv = this.inverse;
+    const [x, y, z] = p.x as Vec3;
+    const frac = [0, 1, 2].map((i) => x * inv[i]! + y * inv[3 + i]! + z * inv[6 + i]!) as Vec3;
+    return {
+      cart: [x, y, z],
+      frac,
+      energy: p.s.energy,
+      gradientNorm: norm(p.s.gradient),
+      eigenvalues: [...p.eig.values],
+      eigenvectors: p.eig.vectors,
+      index: p.eig.values.filter((l) => l < 0).length,
+      converged,
+      iterations,
+      evaluations: this.used,
+    };
+  }
+}
+
+function settings(o: SearchOptions) {
+  const maxEvaluations = o.maxEvaluations ?? MAX_EVALUATIONS;
+  return {
+    tol: o.gradientTolerance ?? GRADIENT_TOLERANCE,
+    maxEvaluations,
+    maxIterations: o.maxIterations ?? maxEvaluations,
+    trustRadius: o.trustRadius ?? 0.15,
+    maxTrustRadius: o.maxTrustRadius ?? 0.3,
+  };
+}
+
+// ---- small vector helpers ---------------------------------------------------------------------------------------
+
+/** Column k of the eigenvector matrix (eigenvector k). */
+export function column(e: { vectors: Float64Array }, k: number): number[] {
+  return [e.vectors[k]!, e.vectors[3 + k]!, e.vectors[6 + k]!];
+}
+/** Σ_k coef(k, v_k·g)·v_k. */
+function combine(e: Eigen3, coef: (k: number, f: number) => number, g: ArrayLike<number>): number[] {
+  const out = [0, 0, 0];
+  for (let k = 0; k < 3; k++) {
+    const v = column(e, k);
+    const c = coef(k, dot(v, g));
+    for (let i = 0; i < 3; i++) out[i]! += c * v[i]!;
+  }
+  return out;
+}
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+}
+function norm(a: ArrayLike<number>): number {
+  return Math.hypot(a[0]!, a[1]!, a[2]!);
+}
+function add(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  return [a[0]! + b[0]!, a[1]! + b[1]!, a[2]! + b[2]!];
+}
+function quad(H: ArrayLike<number>, h: ArrayLike<number>): number {
+  let q = 0;
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) q += h[i]! * H[3 * i + j]! * h[j]!;
+  return q;
+}
+function clip(h: number[], radius: number): number[] {
+  const n = norm(h);
+  return n > radius ? h.map((x) => (x * radius) / n) : h;
+}

@@ -1,0 +1,163 @@
+// The critical-point searches (src/critical/search.ts, verify.ts) on a synthetic periodic field whose minima and
+// saddles are known in closed form (test/critical/synthetic.ts), in a triclinic cell.
+import { describe, expect, it } from 'vitest';
+import { eigenSym3 } from '../../src/critical/eigen.js';
+import { findMinimum, findSaddle } from '../../src/critical/search.js';
+import { verifySaddle } from '../../src/critical/verify.js';
+import { rng } from '../helpers/random.js';
+import { cartAt, cosineField } from './synthetic.js';
+
+const cell = { a: 5.1, b: 6.3, c: 4.7, alpha: 78, beta: 96, gamma: 107 };
+const A: [number, number, number] = [1, 1.004, 0.8];
+const D = 0.3;
+// Known values (see synthetic.ts): the x saddle sits 0.008 eV below the y saddle.
+const E_MIN = -A[0] - A[1] - A[2] + D;
+const E_SX = A[0] - A[1] - A[2] - D;
+const E_SY = -A[0] + A[1] - A[2] - D;
+
+/** Distance from fractional f to the nearest point of the lattice-translated set `target` + Z³ (fractional units). */
+const offLattice = (f: readonly number[], target: readonly number[]) =>
+  Math.max(...f.map((v, i) => Math.abs(v - target[i]! - Math.round(v - target[i]!))));
+
+describe('eigenSym3', () => {
+  it('reproduces random symmetric matrices from their eigenpairs, ascending, and handles repeated eigenvalues', () => {
+    const rand = rng(5);
+    for (let n = 0; n < 200; n++) {
+      const m = new Float64Array(9);
+      for (let i = 0; i < 3; i++) for (let j = i; j < 3; j++) m[3 * i + j] = m[3 * j + i] = 10 * rand() - 5;
+      if (n % 10 === 0) m.set([2, 0, 0, 0, 2, 0, 0, 0, -1]);
+      const { values, vectors } = eigenSym3(m);
+      expect(values[0]).toBeLessThanOrEqual(values[1]);
+      expect(values[1]).toBeLessThanOrEqual(values[2]);
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          let rebuilt = 0;
+          for (let k = 0; k < 3; k++) rebuilt += vectors[3 * i + k]! * values[k]! * vectors[3 * j + k]!;
+          expect(rebuilt).toBeCloseTo(m[3 * i + j]!, 12);
+        }
+    }
+  });
+});
+
+describe('findMinimum on the synthetic field', () => {
+  it('converges from random starts to a lattice point with the known energy and Hessian', () => {
+    const field = cosineField({ cell, A, D });
+    const rand = rng(7);
+    for (let n = 0; n < 40; n++) {
+      // Starts anywhere in a 3×3×3 block of cells, excluding the saddles' and maxima's immediate neighbourhood.
+      const f0 = [3 * rand() - 1, 3 * rand() - 1, 3 * rand() - 1];
+      const m = findMinimum(field, cartAt(field, f0));
+      expect(m.converged).toBe(true);
+      expect(m.index).toBe(0);
+      expect(m.gradientNorm).toBeLessThan(1e-5);
+      expect(m.evaluations).toBeLessThanOrEqual(300);
+      expect(offLattice(m.frac, [0, 0, 0])).toBeLessThan(1e-5);
+      expect(m.energy).toBeCloseTo(E_MIN, 10);
+      const exact = eigenSym3(field.evaluate(cartAt(field, m.frac.map(Math.round))).hessian).values;
+      for (let k = 0; k < 3; k++) expect(m.eigenvalues[k]).toBeCloseTo(exact[k]!, 6);
+    }
+  });
+
+  it('leaves a saddle and a spike (+Infinity at the start) without throwing', () => {
+    const field = cosineField({ cell, A, D, spike: 0.5 });
+    const fromSaddle = findMinimum(field, cartAt(field, [0.5, 0, 0]));
+    expect(fromSaddle.converged && fromSaddle.index === 0).toBe(true);
+    const fromSpike = findMinimum(field, cartAt(field, [0.5, 0.5, 0.5]));
+    expect(fromSpike.converged).toBe(true);
+    expect(fromSpike.index).toBe(0);
+    expect(fromSpike.energy).toBeLessThan(E_MIN + 0.2);
+  });
+
+  it('reports non-convergence within its budget instead of throwing', () => {
+    const field = cosineField({ cell, A, D });
+    const m = findMinimum(field, cartAt(field, [0.4, 0.3, 0.2]), { maxEvaluations: 3 });
+    expect(m.converged).toBe(false);
+    expect(m.evaluations).toBeLessThanOrEqual(3);
+    expect(Number.isFinite(m.energy)).toBe(true);
+  });
+});
+
+describe('findSaddle on the synthetic field: two competing saddles 0.008 eV apart', () => {
+  it('from points near each saddle (up to 0.4 Å off), converges to that saddle with one negative eigenvalue', () => {
+    const field = cosineField({ cell, A, D });
+    const rand = rng(9);
+    for (const [target, energy] of [[[0.5, 0, 0], E_SX], [[0, 0.5, 0], E_SY]] as const) {
+      for (let n = 0; n < 15; n++) {
+        const start = cartAt(field, target).map((x) => x + 0.8 * (rand() - 0.5));
+        const s = findSaddle(field, start);
+        expect(s.converged).toBe(true);
+        expect(s.index).toBe(1);
+        expect(s.gradientNorm).toBeLessThan(1e-5);
+        expect(offLattice(s.frac, target)).toBeLessThan(1e-5);
+        expect(s.energy).toBeCloseTo(energy, 10);
+        expect(s.evaluations).toBeLessThanOrEqual(300);
+      }
+    }
+  });
+
+  it('from the minimum, the guess direction picks the saddle: along a → the x saddle, along b → the y saddle', () => {
+    const field = cosineField({ cell, A, D });
+    const a = cartAt(field, [1, 0, 0]), b = cartAt(field, [0, 1, 0]);
+    const sx = findSaddle(field, [0.01, -0.02, 0.01], { guessDirection: a });
+    expect(sx.converged && sx.index === 1).toBe(true);
+    expect(sx.energy).toBeCloseTo(E_SX, 10);
+    expect(offLattice(sx.frac, [0.5, 0, 0])).toBeLessThan(1e-5);
+    const sy = findSaddle(field, [0.01, -0.02, 0.01], { guessDirection: b.map((x) => -x) });
+    expect(sy.converged && sy.index === 1).toBe(true);
+    expect(sy.energy).toBeCloseTo(E_SY, 10);
+    expect(Math.round(sy.frac[1] - 0.5)).toBe(-1); // the saddle on the −b side, at f = (0, −½, 0)
+  });
+
+  it('verifySaddle: the descents end at the two minima the saddle joins, one lattice vector apart', () => {
+    const field = cosineField({ cell, A, D });
+    const s = findSaddle(field, cartAt(field, [0.55, 0.05, -0.03]));
+    const v = verifySaddle(field, s);
+    expect(v.verified).toBe(true);
+    expect(v.minus.index).toBe(0);
+    expect(v.plus.index).toBe(0);
+    const ends = [v.minus.frac, v.plus.frac].map((f) => f.map(Math.round));
+    expect(ends.map((f) => f.join(',')).sort()).toEqual(['0,0,0', '1,0,0']);
+    for (const end of [v.minus, v.plus]) expect(end.energy).toBeCloseTo(E_MIN, 10);
+  });
+
+  it('verifySaddle rejects a minimum posing as a saddle, and a maximum', () => {
+    const field = cosineField({ cell, A, D });
+    const m = findMinimum(field, [0.1, 0.1, 0.1]);
+    const v = verifySaddle(field, m);
+    expect(v.verified).toBe(false);
+    expect(v.reason).toMatch(/0 negative Hessian eigenvalues/);
+  });
+});
+
+describe('the synthetic field itself', () => {
+  it('has the gradient and Hessian of its energy (central differences), spike included', () => {
+    const field = cosineField({ cell, A, D, spike: 0.5 });
+    const rand = rng(3);
+    const h = 1e-5;
+    for (let n = 0; n < 30; n++) {
+      // Half of the points within the spike's 1.5 Å range of the cell centre.
+      const p = n % 2 ? cartAt(field, [rand(), rand(), rand()]) : cartAt(field, [0.5, 0.5, 0.5]).map((x) => x + 1.6 * (rand() - 0.5));
+      const s = field.evaluate(p);
+      for (let a = 0; a < 3; a++) {
+        const plus = [...p], minus = [...p];
+        plus[a]! += h;
+        minus[a]! -= h;
+        expect((field.energy(plus) - field.energy(minus)) / (2 * h)).toBeCloseTo(s.gradient[a]!, 5);
+        const gp = field.evaluate(plus).gradient, gm = field.evaluate(minus).gradient;
+        for (let b = 0; b < 3; b++) expect((gp[b]! - gm[b]!) / (2 * h)).toBeCloseTo(s.hessian[3 * a + b]!, 4);
+      }
+    }
+  });
+});
+
+describe('findSaddle: hard cases are reported, not thrown', () => {
+  it('starting on the spike (+Infinity) or with a budget of 5 evaluations: a result with converged = false or a true saddle', () => {
+    const field = cosineField({ cell, A, D, spike: 0.5 });
+    const onSpike = findSaddle(field, cartAt(field, [0.5, 0.5, 0.5]));
+    expect(onSpike.evaluations).toBeLessThanOrEqual(300);
+    if (onSpike.converged) expect(onSpike.index).toBe(1);
+    const short = findSaddle(field, cartAt(field, [0.3, 0.1, 0.1]), { maxEvaluations: 5 });
+    expect(short.converged).toBe(false);
+    expect(short.evaluations).toBeLessThanOrEqual(5);
+  });
+});
