@@ -12,9 +12,22 @@
 // from the field by at most (h_a² + h_b² + h_c²)·H/8 (tensor-product linear interpolation; each 1D factor errs by
 // h²·max|f''|/8 and the others are convex combinations). The interpolant lies between the smallest and largest
 // corner, so every point of the block lies in [min corners − err, max corners + err].
+//
+// Direct bound. Near an atom the curvature bound is loose or unbounded; there the lowest value over a ball is bounded
+// term by term instead (directLowerBound): each pair term's minimum over the distances the ball allows.
 import type { PairType } from '../bvse/framework.js';
 import { erfc } from '../bvse/pair.js';
-import type { PreparedFramework } from '../backends/cpu/kernel.js';
+import { tablePairEnergy, type PreparedFramework } from '../backends/cpu/kernel.js';
+
+/**
+ * How far a backend's values may stray from the float64 field: abs + rel·|E| (eV). The CPU kernel: float32 rounding
+ * and its table (≪ 1e-5 eV). Other backends (WebGPU's float32 arithmetic): their tolerance contract, 1e-4 relative
+ * (test/backends/gpu-helpers.ts), doubled.
+ */
+export interface ValueSlack {
+  abs: number;
+  rel: number;
+}
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 /** Stands for "unbounded" (an atom inside the ball): large, finite, and far from float32 overflow when summed. */
@@ -107,4 +120,51 @@ export function curvatureTable(prep: PreparedFramework, rho: number): { prep: Pr
     // Atoms just past the cutoff of a corner can reach within the cutoff of a point of its ball.
     tailBound: weightSum * tailPerPair,
   };
+}
+
+/**
+ * Lower bound of the backend's values over a ball (centre (cx, cy, cz) in Å, radius rho): the minimum of each pair
+ * term over its distance range, each term as the kernel's table gives it, less the table's and the backend's error.
+ */
+export function directLowerBound(prep: PreparedFramework, cx: number, cy: number, cz: number, rho: number, slack: ValueSlack): number {
+  const { binOrigin, binSize, binDims, binStart, images, imageType, cutoff } = prep;
+  const reach = cutoff + rho;
+  const lo = [0, 0, 0], hi = [0, 0, 0];
+  const c = [cx, cy, cz];
+  for (let d = 0; d < 3; d++) {
+    lo[d] = Math.max(0, Math.floor((c[d]! - reach - binOrigin[d]!) / binSize));
+    hi[d] = Math.min(binDims[d]! - 1, Math.floor((c[d]! + reach - binOrigin[d]!) / binSize));
+    if (lo[d]! > hi[d]!) return 0;
+  }
+  let sum = 0, weight = 0;
+  for (let bz = lo[2]!; bz <= hi[2]!; bz++)
+    for (let by = lo[1]!; by <= hi[1]!; by++) {
+      const row = binDims[0]! * (by + binDims[1]! * bz);
+      for (let a = binStart[row + lo[0]!]!, end = binStart[row + hi[0]! + 1]!; a < end; a++) {
+        const dx = images[4 * a]! - cx, dy = images[4 * a + 1]! - cy, dz = images[4 * a + 2]! - cz;
+        const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        const near = r - rho;
+        if (near >= cutoff) continue;
+        const far = Math.min(r + rho, cutoff);
+        const ti = imageType[a]!;
+        const t = prep.types[ti]!;
+        let min: number;
+        if (t.kind === 'morse') {
+          if (near <= t.rmin && t.rmin <= far) min = -0.5 * t.d0;
+          else {
+            const x = far < t.rmin ? far : Math.max(near, 0);
+            min = tablePairEnergy(prep, ti, x * x);
+          }
+        } else if (t.k >= 0) min = tablePairEnergy(prep, ti, far * far);
+        else return -Infinity;
+        // Past the cutoff the kernel adds nothing, so 0 is one of the values the term can take.
+        if (r + rho >= cutoff) min = Math.min(min, 0);
+        const w = images[4 * a + 3]!;
+        sum += w * min;
+        weight += w;
+      }
+    }
+  // The kernel's value at any point of the range is within the table error of the exact term, as is the endpoint
+  // value used here (twice the table error per term); then the float32 rounding of the total.
+  return sum - 2 * weight * prep.tableMaxError - (slack.abs + slack.rel * Math.abs(sum));
 }
