@@ -208,6 +208,11 @@ export class MergeError extends InputError {
   override name = 'MergeError';
 }
 
+/** A site network on which transport cannot be simulated (no sites, more mobile ions than sites, bad temperatures). */
+export class TransportError extends InputError {
+  override name = 'TransportError';
+}
+
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }

@@ -1,0 +1,141 @@
+// One transport calculation on a HopNetwork: the supercell, the number of ions, one kinetic Monte Carlo run per
+// temperature, and from each the tracer and collective diffusion coefficients, the Haven ratio and σ by
+// Nernst–Einstein (σ = n·q²·D_σ/(k_B·T), with n the carrier density and q = z·e); then the Arrhenius fit of σT.
+import { TransportError } from '../errors.js';
+import { fitArrhenius } from './arrhenius.js';
+import { runKmc } from './kmc.js';
+import { hopPercolation } from './percolation.js';
+import { BOLTZMANN_EV, BOLTZMANN_J, ELEMENTARY_CHARGE, INTERACTION_EXPRESSION, RATE_EXPRESSION } from './rates.js';
+import { buildSupercell, supercellDims } from './supercell.js';
+import type { HopNetwork, IVec3, TemperatureResult, TransportOptions, TransportResult } from './types.js';
+
+export const DEFAULT_TEMPERATURES = [300, 400, 500, 600, 700];
+
+export const TRANSPORT_DEFAULTS = {
+  seed: 1,
+  minSupercellA: 20,
+  targetTracer: 0.05,
+  targetCollective: 0.15,
+  maxSteps: 2_000_000,
+  fastHopRatio: 1000,
+  interaction: 'model',
+} as const satisfies Required<Omit<TransportOptions, 'temperatures'>>;
+
+const A2_PER_S_TO_CM2_PER_S = 1e-16;
+
+export function simulateTransport(net: HopNetwork, options: TransportOptions = {}): TransportResult {
+  const t0 = performance.now();
+  const o = { ...TRANSPORT_DEFAULTS, ...definedOnly(options) };
+  const temperatures = options.temperatures ?? DEFAULT_TEMPERATURES;
+  validate(net, temperatures, o);
+
+  const interacting = o.interaction === 'model' && net.interaction !== null;
+  const interaction = interacting ? net.interaction : null;
+  // Wide enough that every site sees each neighbour within the interaction cutoff once, and that no hop joins a
+  // site to itself.
+  const minWidth = Math.max(o.minSupercellA, interaction ? 2 * interaction.cutoffA + 0.1 : 0);
+  const dims = supercellDims(net.lattice, minWidth);
+  for (const h of net.hops) for (let m = 0; m < 3; m++) dims[m] = Math.max(dims[m]!, Math.abs(h.offset[m]!) + 1);
+  const sc = buildSupercell(net, dims, interaction);
+  const cells = dims[0] * dims[1] * dims[2];
+  const ions = Math.round(net.ionsPerCell * cells);
+  if (ions < 1) throw new TransportError(`${net.ion.symbol}: ${net.ionsPerCell} ions per cell give no ion in a ${dims.join('×')} supercell`);
+  if (ions > sc.nSites) {
+    throw new TransportError(
+      `${net.ion.symbol}: ${net.ionsPerCell} ions per cell but the network has only ${net.sites.length} sites per cell (${ions} ions for ${sc.nSites} sites in the supercell)`,
+    );
+  }
+  const eMin = Math.min(...net.sites.map((s) => s.energy));
+  const perc = hopPercolation(net).thresholds;
+  const carrierDensityA3 = ions / sc.volumeA3;
+  const carrierDensity = carrierDensityA3 * 1e24;
+
+  let hopLength = 0;
+  for (let e = 0; e < sc.nEdges; e++) hopLength = Math.max(hopLength, Math.hypot(sc.edgeDisp[3 * e]!, sc.edgeDisp[3 * e + 1]!, sc.edgeDisp[3 * e + 2]!));
+
+  const status: TransportResult['status'] = perc[0] === null ? 'immobile' : ions === sc.nSites ? 'no-vacancies' : 'ok';
+  const results: TemperatureResult[] = temperatures.map((T, i) => {
+    const kT = BOLTZMANN_EV * T;
+    const base = { temperatureK: T, steps: 0, timeS: 0, blocks: 0, meanEnergyPerIon: 0, slowedHops: 0 };
+    if (status !== 'ok') {
+      return { ...base, status: 'immobile', tracerD: 0, tracerDError: 0, collectiveD: 0, collectiveDError: 0, havenRatio: null, sigma: 0, sigmaError: 0 };
+    }
+    const ratio = o.fastHopRatio;
+    const saddleFloor = ratio > 1 && Number.isFinite(ratio) ? perc[0]! - kT * Math.log(ratio) : -Infinity;
+    const r = runKmc(sc, {
+      temperatureK: T,
+      ions,
+      seed: o.seed,
+      stream: i,
+      saddleFloor,
+      interacting,
+      targetTracer: o.targetTracer,
+      targetCollective: o.targetCollective,
+      maxSteps: o.maxSteps,
+      equilibrationMsdA2: (2 * hopLength) ** 2,
+    });
+    const dStar = r.tracerD * A2_PER_S_TO_CM2_PER_S;
+    const dSigma = r.collectiveD * A2_PER_S_TO_CM2_PER_S;
+    // σ in S/cm: n (1/cm³) · q² (C²) · D (cm²/s) / (k_B·T) (J).
+    const q = net.ion.charge * ELEMENTARY_CHARGE;
+    const factor = (carrierDensity * q * q) / (BOLTZMANN_J * T);
+    return {
+      ...base,
+      status: r.status,
+      tracerD: dStar,
+      tracerDError: r.tracerDError * A2_PER_S_TO_CM2_PER_S,
+      collectiveD: dSigma,
+      collectiveDError: r.collectiveDError * A2_PER_S_TO_CM2_PER_S,
+      havenRatio: dSigma > 0 ? dStar / dSigma : null,
+      sigma: factor * dSigma,
+      sigmaError: factor * r.collectiveDError * A2_PER_S_TO_CM2_PER_S,
+      steps: r.steps,
+      timeS: r.timeS,
+      blocks: r.blocks,
+      meanEnergyPerIon: r.meanEnergyPerIon,
+      slowedHops: Math.round(r.slowedEdges / cells),
+    };
+  });
+
+  const arrhenius = status === 'ok' ? fitArrhenius(results) : null;
+  const allConverged = results.every((r) => r.status === 'converged');
+  const rel = (x: number | null) => (x === null ? null : x - eMin);
+  return {
+    ion: net.ion.symbol,
+    source: net.source,
+    rates: `${RATE_EXPRESSION}; nu* = ${net.attemptFrequency.hz.toExponential(2)} Hz (${net.attemptFrequency.source})`,
+    interaction: interacting ? INTERACTION_EXPRESSION : 'site exclusion only',
+    attemptFrequency: net.attemptFrequency,
+    supercell: [...dims] as IVec3,
+    sitesPerCell: net.sites.length,
+    hopsPerCell: net.hops.length,
+    ions,
+    carrierDensity,
+    percolation: { '1D': rel(perc[0]), '2D': rel(perc[1]), '3D': rel(perc[2]) },
+    temperatures: results,
+    arrhenius,
+    status: status === 'ok' && !allConverged ? 'partial' : status,
+    options: { ...o, temperatures: [...temperatures] },
+    elapsedMs: performance.now() - t0,
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validate(net: HopNetwork, temperatures: number[], o: Required<Omit<TransportOptions, 'temperatures'>>): void {
+  if (net.sites.length === 0) throw new TransportError(`${net.ion.symbol}: the network has no sites`);
+  if (temperatures.length === 0) throw new TransportError('give at least one temperature');
+  for (const T of temperatures) if (!(T > 0) || !Number.isFinite(T)) throw new TransportError(`temperatures must be positive numbers of kelvin (got ${T})`);
+  if (!(net.ionsPerCell > 0)) throw new TransportError(`${net.ion.symbol}: the structure holds no ${net.ion.symbol} (ions per cell ${net.ionsPerCell})`);
+  if (!(net.ion.charge !== 0)) throw new TransportError(`${net.ion.symbol}: the carrier has no charge`);
+  if (!(o.maxSteps >= 1000)) throw new TransportError(`the step budget must be at least 1000 (got ${o.maxSteps})`);
+  if (!(o.targetTracer > 0) || !(o.targetCollective > 0)) throw new TransportError('convergence targets must be positive');
+  for (const h of net.hops) {
+    if (!(h.from >= 0 && h.from < net.sites.length && h.to >= 0 && h.to < net.sites.length)) {
+      throw new TransportError(`a hop refers to site ${h.from} → ${h.to}, but the network has ${net.sites.length} sites`);
+    }
+    if (h.from === h.to && h.offset.every((x) => x === 0)) throw new TransportError(`hop ${h.from} → ${h.to} joins a site to itself in the same cell`);
+  }
+}
