@@ -11,6 +11,8 @@ export function isNativeLine(line) {
     /^Warning: /.test(line) ||
     /^(Error|Info): .*(\.cpp:\d+|[Dd]awn|Vulkan|vk[A-Z]\w+|adapter|backend)/.test(line) ||
     /VulkanError\.cpp|vkCreateInstance|vkEnumeratePhysicalDevices/.test(line) ||
+    // A native stack frame: "    at operator() (../../third_party/dawn/src/dawn/native/vulkan/BackendVk.cpp:368)".
+    /^\s+at .*(\.(cpp|cc|h|mm):\d+\)?\s*$|third_party\/dawn|dawn\/native)/.test(line) ||
     /^WARNING: lavapipe is not a conformant/.test(line) ||
     /^MESA[-:]/.test(line)
   );
@@ -23,6 +25,7 @@ export function isNativeLine(line) {
  */
 export function createStderrFilter(pass, native) {
   let held = '';
+  let afterNative = false; // Dawn ends some messages with a blank line: it goes with them
   const heads = ['Warning: ', 'Error: ', 'Info: ', 'WARNING: ', 'MESA'];
   const mayBeNative = (s) => /^\s/.test(s) || heads.some((h) => h.startsWith(s) || s.startsWith(h)) || isNativeLine(s);
   return {
@@ -32,12 +35,19 @@ export function createStderrFilter(pass, native) {
       while ((nl = held.indexOf('\n')) >= 0) {
         const line = held.slice(0, nl + 1);
         held = held.slice(nl + 1);
-        if (isNativeLine(line.replace(/\r?\n$/, ''))) native(line);
-        else pass(line);
+        const bare = line.replace(/\r?\n$/, '');
+        if (isNativeLine(bare) || (afterNative && bare.trim() === '')) {
+          native(line);
+          afterNative = true;
+        } else {
+          pass(line);
+          afterNative = false;
+        }
       }
       if (held !== '' && !mayBeNative(held.slice(held.lastIndexOf('\r') + 1))) {
         pass(held);
         held = '';
+        afterNative = false;
       }
     },
     end() {

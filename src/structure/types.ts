@@ -33,6 +33,8 @@ export interface Structure {
   sites: Site[];
   /** Non-fatal repairs and observations, in words a chemist understands. */
   warnings: string[];
+  /** Observations that need no action (how the file was read, e.g. operators built from the H-M symbol). */
+  notes?: string[];
   /** Space group from the file's own tags (may be absent); detection is separate (symmetry.ts). */
   declaredSpaceGroup?: Partial<SpaceGroupInfo>;
 }

@@ -59,7 +59,7 @@ describe('bvscape info on the fixtures', () => {
       const got = out.find((o) => o.file === path.join('fixtures', name));
       expect(got, name).toBeDefined();
       expect(Object.keys(got!).sort()).toEqual(
-        ['block', 'composition', 'file', 'formula', 'lattice', 'n_sites', 'oxidation_source', 'oxidation_states', 'spacegroup', 'warnings'].sort(),
+        ['block', 'composition', 'file', 'formula', 'lattice', 'n_sites', 'oxidation_source', 'oxidation_states', 'spacegroup', 'warnings', 'notes'].sort(),
       );
       expect(got!.block, name).toBe(want.block);
       expect(got!.formula, name).toBe(want.formula);
@@ -86,6 +86,8 @@ describe('bvscape info on the fixtures', () => {
     expect(r.stdout).toMatch(/formula\s+LiI/);
     expect(r.stdout).toMatch(/F m -3 m \(225\)/);
     expect(r.stdout).toMatch(/a=6\.0000/);
+    expect(r.stdout).toMatch(/note\s+no symmetry operators in the file; built from the H-M symbol 'F m -3 m'/);
+    expect(r.stdout).not.toMatch(/warning/);
   });
 
   for (const [name, want] of bad) {

@@ -43,6 +43,18 @@ describe('native stderr filter', () => {
     expect(mayLoadDawn(['screen', 'd', '--ion', 'Li'])).toBe(true);
   });
 
+  it('takes a native stack frame and the blank line Dawn ends it with, not bvscape blank lines', () => {
+    const passed: string[] = [];
+    const native: string[] = [];
+    const f = createStderrFilter((t: string) => passed.push(t), (t: string) => native.push(t));
+    const frame = '    at operator() (../../third_party/dawn/src/dawn/native/vulkan/BackendVk.cpp:368)';
+    expect(isNativeLine(frame)).toBe(true);
+    f.push(`using webgpu: llvmpipe\n${frame}\n\nwarning: a bvscape warning\n\nnext\n`);
+    f.end();
+    expect(native).toEqual([`${frame}\n`, '\n']);
+    expect(passed.join('')).toBe('using webgpu: llvmpipe\nwarning: a bvscape warning\n\nnext\n');
+  });
+
   it('killing the filtering parent (even SIGKILL) stops the run, and --resume continues it', async () => {
     const dir = tempDir();
     const files: Record<string, string> = {};

@@ -28,6 +28,8 @@ export interface StructureInfo {
   /** 'file' (given in the file) or 'bvs' (assigned from bond-valence sums); null when none. */
   oxidation_source: string | null;
   warnings: string[];
+  /** How the file was read, where it needs no action (e.g. operators built from the H-M symbol). */
+  notes: string[];
 }
 
 /** Round away float noise (90.00000000000001) without touching any meaningful digit. */
@@ -71,6 +73,7 @@ export function structureInfo(s: Structure, spacegroup: SpaceGroupInfo | null): 
     ...(ox.oxidation_states_by_site ? { oxidation_states_by_site: ox.oxidation_states_by_site } : {}),
     oxidation_source: ox.oxidation_source,
     warnings: [...s.warnings, ...(ox.warning ? [ox.warning] : [])],
+    notes: s.notes ?? [],
   };
 }
 
@@ -97,6 +100,7 @@ export function formatInfo(i: StructureInfo, symprec: number): string {
     `  oxidation     ${ox}`,
   ];
   for (const w of i.warnings) lines.push(`  warning       ${w}`);
+  for (const n of i.notes) lines.push(`  note          ${n}`);
   return lines.join('\n');
 }
 

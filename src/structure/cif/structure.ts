@@ -82,6 +82,8 @@ interface Context {
   file: string;
   block: string;
   warnings: string[];
+  /** What the reader did that needs no action (Structure.notes). */
+  notes: string[];
 }
 
 function fail(ctx: Context, detail: string, line?: number): never {
@@ -525,7 +527,7 @@ function readSymmetry(block: CifBlock, lattice: Lattice, ctx: Context): Symmetry
       const e = hallEntry(h)!;
       declared.number ??= e.number;
       declared.symbol ??= e.hm_short;
-      ctx.warnings.push(`no symmetry operators in the file; built from the Hall symbol '${hall.value.text.trim()}'`);
+      ctx.notes.push(`no symmetry operators in the file; built from the Hall symbol '${hall.value.text.trim()}'`);
       return { candidates: [{ ops: opsFromHallNumber(h)! }], declared, derived: `from the Hall symbol '${hall.value.text.trim()}'`, line: hall.value.line };
     }
     ctx.warnings.push(`line ${hall.value.line}: Hall symbol '${hall.value.text}' not recognised; trying the H-M symbol`);
@@ -556,7 +558,7 @@ function readSymmetry(block: CifBlock, lattice: Lattice, ctx: Context): Symmetry
   if (number !== null) {
     const settings = settingsFor(number, hallNumber, explicitSetting, lattice);
     if (hallNumber === null && settings[0] !== undefined) declared.symbol ??= hallEntry(settings[0])!.hm_short;
-    ctx.warnings.push(`no symmetry operators in the file; built from ${source}`);
+    ctx.notes.push(`no symmetry operators in the file; built from ${source}`);
     return {
       candidates: settings.map((h) => {
         const e = hallEntry(h)!;
@@ -671,7 +673,7 @@ export interface BuildOptions {
 
 /** Builds the structure of one data block. Throws StructureError (file, block, line) when it is unusable. */
 export function structureFromBlock(block: CifBlock, file: string, opts: BuildOptions): Structure {
-  const ctx: Context = { file, block: block.name, warnings: [...block.warnings] };
+  const ctx: Context = { file, block: block.name, warnings: [...block.warnings], notes: [] };
   const lattice = readCell(block, ctx);
   const asym = readAtomSites(block, lattice, ctx);
   const sym = readSymmetry(block, lattice, ctx);
@@ -737,7 +739,7 @@ export function structureFromBlock(block: CifBlock, file: string, opts: BuildOpt
   const mixed = new Set(expanded.sites.filter((s) => s.labels.length > 1 && !s.duplicates).map((s) => s.labels.join('+')));
   if (mixed.size > 0) ctx.warnings.push(`mixed sites (several asymmetric sites on one position): ${[...mixed].slice(0, 8).join(', ')}`);
 
-  const structure: Structure = { file, block: block.name, lattice, sites, warnings: ctx.warnings };
+  const structure: Structure = { file, block: block.name, lattice, sites, warnings: ctx.warnings, ...(ctx.notes.length > 0 ? { notes: ctx.notes } : {}) };
   if (sym.declared.number !== undefined || sym.declared.symbol !== undefined) structure.declaredSpaceGroup = sym.declared;
   return structure;
 }
