@@ -18,14 +18,26 @@ import type { Connectivity, PercolationResult, PerDimension } from './percolatio
 import { BRICK } from './backends/cpu/kernel.js';
 import { frameworkSymmetry, type FrameworkSymmetry } from './symmetry/framework.js';
 import { fillFromBricks, gridSymmetry, orbitPlan } from './symmetry/grid.js';
+import { continuumNetwork } from './network/bvse.js';
+import type { ContinuumNetwork } from './network/types.js';
 
 /**
  * 'converged' (the default): thresholds equal to the uniform grid's at `resolution`, found by adaptive refinement
  * around them (src/refine). 'uniform': one grid at `resolution`, as every peer computes it.
  */
 export type LandscapeMode = 'converged' | 'uniform';
-/** The finest grid spacing (Å) of every command unless told otherwise. */
+/**
+ * How barriers are found. 'continuum': the percolation thresholds of the network of minima and index-1 saddles of the
+ * continuous field (src/network, docs/continuum.md), seeded from a uniform grid at `resolution`. 'grid': the thresholds
+ * of a grid (`mode` says which), as every peer computes them.
+ */
+export type BarrierMethod = 'continuum' | 'grid';
+/** The barrier method of every command unless told otherwise. */
+export const DEFAULT_METHOD: BarrierMethod = 'grid';
+/** The grid spacing (Å) of the grid method unless told otherwise: its finest grid. */
 export const DEFAULT_RESOLUTION = 0.05;
+/** The grid spacing (Å) of the continuum method unless told otherwise: the seed (and written) grid. */
+export const DEFAULT_SEED_RESOLUTION = 0.2;
 /** The coarsest level of the converged mode (Å). */
 export const DEFAULT_COARSEST = 0.2;
 /**
@@ -48,9 +60,14 @@ export type ConvergedStrategy = 'octree' | 'symmetric-grid';
 export interface LandscapeOptions {
   /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
   ion: string;
-  /** The finest grid spacing in Å (default DEFAULT_RESOLUTION, 0.05). */
+  /** 'continuum' or 'grid' (default DEFAULT_METHOD). */
+  method?: BarrierMethod;
+  /**
+   * Grid spacing in Å. Grid method: its finest grid (default DEFAULT_RESOLUTION, 0.05). Continuum method: the uniform
+   * grid that seeds the network and is returned (default DEFAULT_SEED_RESOLUTION, 0.2); barriers do not depend on it.
+   */
   resolution?: number;
-  /** 'converged' (default) or 'uniform'. */
+  /** Grid method: 'converged' (default) or 'uniform'. The continuum method's grid is always uniform. */
   mode?: LandscapeMode;
   /** Converged mode: spacing of the coarsest level (Å, default 0.2). */
   coarsest?: number;
@@ -102,6 +119,8 @@ export interface LandscapeResult {
   grid: GridSpec;
   /** The finest spacing asked for (Å); the grid's spacing is at most this along every axis. */
   resolution: number;
+  /** How the barriers were found ('continuum': `network` holds the sites, saddles and bottlenecks). */
+  method: BarrierMethod;
   mode: LandscapeMode;
   /** Converged mode: levels (coarsest included), energies evaluated and the uniform grid's point count. */
   refinement: { levels: number; pointsEvaluated: number; pointsUniform: number; coarseGrid: GridSpec; strategy: ConvergedStrategy } | null;
@@ -114,10 +133,14 @@ export interface LandscapeResult {
   symmetry: LandscapeSymmetry | null;
   /** Energies on `grid` (empty in converged mode with gridOutput 'none'). */
   energies: Float32Array;
+  /** Lowest energy (eV): the lowest polished minimum in the continuum method, else the grid's lowest value. */
   eMin: number;
   eMax: number;
   barriers: PerDimension<number | null>;
+  /** The grid's own sweep (the grid method's barriers; in the continuum method, the seed grid's, for paths and sites). */
   percolation: PercolationResult | null;
+  /** Continuum method: minima, saddles, each barrier's bottleneck, certification. Null in the grid method. */
+  network: ContinuumNetwork | null;
   nFrameworkAtoms: number;
   pairTerms: number;
   oxidationSource: string;
@@ -140,7 +163,8 @@ export interface LandscapeSymmetry {
 
 export async function computeLandscape(s: Structure, opts: LandscapeOptions): Promise<LandscapeResult> {
   const t0 = performance.now();
-  const resolution = opts.resolution ?? DEFAULT_RESOLUTION;
+  const method = opts.method ?? DEFAULT_METHOD;
+  const resolution = opts.resolution ?? (method === 'continuum' ? DEFAULT_SEED_RESOLUTION : DEFAULT_RESOLUTION);
   const oxi = assignOxidationStates(s, opts.oxi ? { override: opts.oxi } : {});
   const structure = oxi.structure;
   const built = buildFramework(structure, {
@@ -162,13 +186,14 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     const coarsest = opts.coarsest ?? DEFAULT_COARSEST;
     // Converged mode computes one uniform grid when that grid is the finest one: with one level (the finest grid is
     // the coarsest), or when filling the refinement's finest grid by symmetry is the cheaper exact strategy.
-    const uniformMode = (opts.mode ?? 'converged') === 'uniform';
+    const uniformMode = method === 'continuum' || (opts.mode ?? 'converged') === 'uniform';
     const finestUniform = uniformMode
       ? null
       : refinementSteps(resolution, coarsest) === 0
         ? uniformSpec
         : symmetricFinestGrid(framework, resolution, coarsest, backend, sym, opts);
-    if (uniformMode) core = await uniformGrid(framework, uniformSpec, backend, opts, sym);
+    if (method === 'continuum') core = await continuumCore(framework, uniformSpec, backend, opts, sym);
+    else if (uniformMode) core = await uniformGrid(framework, uniformSpec, backend, opts, sym);
     else if (finestUniform) {
       const u = await uniformGrid(framework, finestUniform, backend, opts, sym);
       const n = u.grid.nx * u.grid.ny * u.grid.nz;
@@ -196,7 +221,8 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     framework,
     grid,
     resolution,
-    mode: opts.mode ?? 'converged',
+    method,
+    mode: method === 'continuum' ? 'uniform' : (opts.mode ?? 'converged'),
     refinement: core.refinement,
     symmetry: sym
       ? {
@@ -212,6 +238,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
     eMax,
     barriers,
     percolation,
+    network: core.network ?? null,
     nFrameworkAtoms: framework.atoms.type.length,
     pairTerms: core.pairTerms,
     oxidationSource: oxi.source,
@@ -222,6 +249,7 @@ export async function computeLandscape(s: Structure, opts: LandscapeOptions): Pr
       prepare: t1 - t0,
       grid: core.gridMs,
       percolation: core.percolationMs,
+      ...(core.network ? Object.fromEntries(Object.entries(core.network.timingsMs).map(([k, v]) => [`network_${k}`, v])) : {}),
       total: t2 - t0,
       ...Object.fromEntries(Object.entries(core.timingsMs).map(([k, v]) => [`grid_${k}`, v])),
     },
@@ -242,6 +270,39 @@ interface GridOutcome {
   gridMs: number;
   percolationMs: number;
   timingsMs: Record<string, number>;
+  network?: ContinuumNetwork;
+}
+
+/**
+ * The continuum method: the uniform seed grid (filled by symmetry where it can be), its own sweep, and the network of
+ * the continuous field seeded from it. Barriers, E_min and the bottlenecks are the network's.
+ */
+async function continuumCore(
+  framework: Framework,
+  grid: GridSpec,
+  backend: EnergyBackend,
+  opts: LandscapeOptions,
+  sym: FrameworkSymmetry | null,
+): Promise<GridOutcome> {
+  const u = await uniformGrid(framework, grid, backend, { ...opts, skipPercolation: false }, sym);
+  const t0 = performance.now();
+  const network = continuumNetwork(framework, u.grid, u.energies, {
+    ...percolationOptions(opts),
+    ...(sym ? { operations: sym.operations } : {}),
+    ...(u.percolation ? { percolation: u.percolation } : {}),
+  });
+  const ms = performance.now() - t0;
+  const pick = (d: '1D' | '2D' | '3D') => network.barriers[d]?.barrier ?? null;
+  const barriersOnly = (opts.gridOutput ?? 'full') === 'none';
+  return {
+    ...u,
+    ...(barriersOnly ? { energies: new Float32Array(0) } : {}),
+    percolation: barriersOnly || opts.skipPercolation ? null : u.percolation,
+    eMin: network.eMin,
+    barriers: { '1D': pick('1D'), '2D': pick('2D'), '3D': pick('3D') },
+    percolationMs: u.percolationMs + ms,
+    network,
+  };
 }
 
 /** The sweep window and neighbours the caller asked for (the sweep's own defaults otherwise). */

@@ -14,7 +14,7 @@
 import type { GridSpec } from '../grid/index.js';
 import { gridPointIndices } from '../grid/index.js';
 import { percolate, findSites } from '../percolation/index.js';
-import type { Connectivity, Hop, IVec3, PerDimension } from '../percolation/index.js';
+import type { Connectivity, Hop, IVec3, PercolationResult, PerDimension } from '../percolation/index.js';
 import { EdgeList, graphThresholds } from '../percolation/graph.js';
 import type { SymOp } from '../structure/symmetry.js';
 import { gridSymmetry, type GridSymmetry } from '../symmetry/grid.js';
@@ -39,6 +39,8 @@ export interface NetworkOptions {
   connectivity?: Connectivity;
   /** The framework's space-group operations: minima and saddles are polished once per orbit of the seed grid. */
   operations?: readonly SymOp[];
+  /** The seed grid's own sweep when the caller has it (same encut and connectivity). */
+  percolation?: PercolationResult;
 }
 
 interface Found {
@@ -60,8 +62,8 @@ export function buildNetwork<F extends FieldLike>(
   const evaluations0 = field.evaluations;
   const geo = new CellGeometry(field.lattice);
   const window = opts.window ?? DEFAULT_WINDOW;
-  const encut = opts.encut ?? 10;
-  const perc = percolate(energies, grid, { encut, ...(opts.connectivity ? { connectivity: opts.connectivity } : {}) });
+  const encut = opts.percolation?.encut ?? opts.encut ?? 10;
+  const perc = opts.percolation ?? percolate(energies, grid, { encut, ...(opts.connectivity ? { connectivity: opts.connectivity } : {}) });
   const gridThresholds = [perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']].filter((t): t is number => t !== null);
   const cap = gridThresholds.length > 0 ? Math.min(perc.eMin + encut, Math.max(...gridThresholds) + window) : perc.eMin + encut;
   const seeds = findSites(energies, grid, geo.m, perc, { cap });

@@ -64,6 +64,12 @@ export interface NetworkBarrier {
    * undercut.
    */
   unverifiedBelow?: number;
+  /**
+   * Harmonic attempt frequency (Hz) of the hop from the lowest site over the bottleneck saddle (Vineyard): the product
+   * of the site's three vibrational frequencies over the saddle's two real ones, with the mobile ion's mass. Absent for
+   * an unverified bottleneck.
+   */
+  attemptFrequency?: number;
 }
 
 export interface NetworkTimings {

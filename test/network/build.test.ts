@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../../src/network/build.js';
 import { gridForResolution } from '../../src/grid/index.js';
 import { percolate } from '../../src/percolation/index.js';
-import { sampleGrid, separableField, standInSearch } from './helpers.js';
+import { criticalSearch } from '../../src/network/bvse.js';
+import { sampleGrid, separableField } from './helpers.js';
 
 describe('buildNetwork on a synthetic periodic field', () => {
   // Barriers 2K per axis, plus a 0.1 eV bump 0.15 Å wide on the x saddle: x 0.500, y 0.495, z 0.800 eV. A 0.2 Å grid
@@ -18,7 +19,7 @@ describe('buildNetwork on a synthetic periodic field', () => {
   });
 
   it('finds the competing saddles within 0.005 eV and names the right bottleneck', () => {
-    const net = buildNetwork(field, standInSearch, grid, energies);
+    const net = buildNetwork(field, criticalSearch, grid, energies);
     expect(net.sites).toHaveLength(1);
     expect(net.eMin).toBeCloseTo(eMin, 9);
     const b1 = net.barriers['1D']!, b2 = net.barriers['2D']!, b3 = net.barriers['3D']!;
