@@ -43,12 +43,25 @@ export interface GridPercolationResult {
   timingsMs: Record<string, number>;
 }
 
-/** Energies from a grid's values: scale·v, or −scale·v for a density (--invert). */
+/** Values at or beyond this are the writers' stand-in for an infinite energy (a point on an ion): ±largest float32. */
+const INFINITE_SENTINEL = 3.4e38;
+
+/**
+ * Energies from a grid's values: scale·v, or −scale·v for a density (--invert). An InputError when the
+ * factor takes an ordinary value beyond float32 (it would become ±Infinity and the barriers meaningless);
+ * the ±3.4e38 stand-ins for infinite energies stay infinite.
+ */
 export function gridEnergies(values: Float32Array, scale = 1, invert = false): Float32Array {
   const f = invert ? -scale : scale;
   if (f === 1) return values;
   const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i]! * f;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = v * f;
+    if (!Number.isFinite(out[i]!) && Number.isFinite(v) && Math.abs(v) < INFINITE_SENTINEL) {
+      throw new InputError(`the scale ${scale} takes the value ${v} (point ${i}) to ${v * f}, beyond the single-precision range (±3.4e38) of the energies; check the unit factor`);
+    }
+  }
   return out;
 }
 

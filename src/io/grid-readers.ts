@@ -39,6 +39,28 @@ export interface ReadGridOptions {
   format?: GridFormat;
 }
 
+/**
+ * The lines of a grid file, read front to back: an array for text in memory, or a file read in chunks
+ * (src/io/grid-file.ts) so that only the lines still needed are held and a CHGCAR's later blocks are never read.
+ */
+export interface LineSource {
+  /** Line i (0-based) without its terminator; undefined past the end. */
+  get(i: number): string | undefined;
+  /** Lines before i will not be asked for again (a streaming source drops them). */
+  release(i: number): void;
+  /** An upper bound on the characters in the file (for "the header claims more points than the file can hold"). */
+  maxLength(): number;
+}
+
+/** A LineSource over text in memory. */
+export function textLines(text: string): LineSource {
+  const lines = text.split(/\r?\n/);
+  return { get: (i) => lines[i], release: () => {}, maxLength: () => text.length };
+}
+
+/** Largest float32; a value beyond it (plus half a unit in the last place) becomes Infinity in the grid. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** A cursor over whitespace-separated numbers with their line numbers (1-based), for errors that say where. */
 class Tokens {
   private line = 0;
@@ -46,32 +68,32 @@ class Tokens {
   private pos = 0;
   constructor(
     private readonly file: string,
-    private readonly lines: string[],
+    private readonly lines: LineSource,
     start: number,
   ) {
     this.line = start;
   }
-  /** The 1-based line number of the next token (or of the end). */
-  get lineNo(): number {
-    this.fill();
-    return Math.min(this.line, this.lines.length) + (this.pos < this.toks.length ? 0 : 1);
-  }
   private fill(): boolean {
     while (this.pos >= this.toks.length) {
-      if (this.line >= this.lines.length) return false;
-      this.toks = this.lines[this.line]!.trim().split(/\s+/).filter((t) => t !== '');
+      const text = this.lines.get(this.line);
+      if (text === undefined) return false;
+      this.toks = text.trim().split(/\s+/).filter((t) => t !== '');
       this.pos = 0;
       this.line++;
+      this.lines.release(this.line - 1);
     }
     return true;
   }
   /** Reads `n` finite numbers into out[offset..]; a GridFileError names the line of a bad or missing value. */
   numbers(out: Float32Array, n: number, what: string, permute: (c: number) => number = (c) => c): void {
     for (let c = 0; c < n; c++) {
-      if (!this.fill()) throw new GridFileError(this.file, this.lines.length, `the data end after ${c} of ${n} values (${what}): the file is truncated or the grid size is wrong`);
+      if (!this.fill()) throw new GridFileError(this.file, this.line, `the data end after ${c} of ${n} values (${what}): the file is truncated or the grid size is wrong`);
       const tok = this.toks[this.pos++]!;
       const v = Number(tok.replace(/[dD]/, 'E'));
       if (!Number.isFinite(v)) throw new GridFileError(this.file, this.line, `'${tok}' is not a finite number (value ${c + 1} of ${n}, ${what})`);
+      if (!Number.isFinite(Math.fround(v))) {
+        throw new GridFileError(this.file, this.line, `'${tok}' is beyond the single-precision range (±${FLOAT32_MAX.toPrecision(8)}) that grids are held in (value ${c + 1} of ${n}, ${what}); rescale the file's values`);
+      }
       out[permute(c)] = v;
     }
   }
@@ -84,8 +106,8 @@ class Tokens {
   }
 }
 
-function lineNumbers(file: string, lines: string[], index: number, count: number | [number, number], what: string): number[] {
-  const text = lines[index];
+function lineNumbers(file: string, lines: LineSource, index: number, count: number | [number, number], what: string): number[] {
+  const text = lines.get(index);
   if (text === undefined) throw new GridFileError(file, index + 1, `the file ends before the ${what}`);
   const f = text.trim().split(/\s+/).filter((t) => t !== '').map((t) => Number(t.replace(/[dD]/, 'E')));
   const [lo, hi] = typeof count === 'number' ? [count, count] : count;
@@ -97,6 +119,34 @@ function lineNumbers(file: string, lines: string[], index: number, count: number
 function positiveInt(file: string, line: number, v: number, what: string): number {
   if (!Number.isInteger(v) || v < 1) throw new GridFileError(file, line, `${what} must be a positive whole number, got ${v}`);
   return v;
+}
+
+/**
+ * The value array for an nx·ny·nz grid, after checking that the file can hold that many values (each
+ * takes at least two bytes: a digit and a separator), so a header claiming 100000³ points is an error
+ * naming the line, not an allocation of petabytes.
+ */
+function gridArray(file: string, line: number, lines: LineSource, nx: number, ny: number, nz: number): Float32Array {
+  const n = nx * ny * nz;
+  const most = Math.ceil(lines.maxLength() / 2);
+  if (n > most) {
+    throw new GridFileError(file, line, `the header claims ${nx}×${ny}×${nz} = ${n > 1e9 ? n.toExponential() : n} points, but the file holds at most ${most} values (the grid size is wrong, or the file is cut)`);
+  }
+  return new Float32Array(n);
+}
+
+/** A Lattice from the file's cell, or a GridFileError on `line` saying `noVolume` when the cell has no volume. */
+function cellLattice(file: string, line: number, make: () => Lattice, noVolume: string): Lattice {
+  let lattice: Lattice;
+  try {
+    lattice = make();
+  } catch (e) {
+    if (e instanceof RangeError) throw new GridFileError(file, line, noVolume);
+    throw e;
+  }
+  const v = lattice.volume;
+  if (!(Math.abs(v) > 1e-9) || !Number.isFinite(v)) throw new GridFileError(file, line, noVolume);
+  return lattice;
 }
 
 /** Format from the file name, then from the content. */
@@ -116,8 +166,18 @@ export function detectGridFormat(text: string, fileName: string): GridFormat {
 
 /** Reads a .cube, .grd or CHGCAR/LOCPOT-style file; GridFileError (file and line) on anything malformed. */
 export function readVolumetricGrid(text: string, fileName: string, opts: ReadGridOptions = {}): VolumetricGrid {
-  const format = opts.format ?? detectGridFormat(text, fileName);
-  const lines = text.split(/\r?\n/);
+  return readVolumetricGridLines(textLines(text), fileName, opts);
+}
+
+/** readVolumetricGrid over any LineSource (a file read in chunks: src/io/grid-file.ts). */
+export function readVolumetricGridLines(lines: LineSource, fileName: string, opts: ReadGridOptions = {}): VolumetricGrid {
+  const head: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const l = lines.get(i);
+    if (l === undefined) break;
+    head.push(l);
+  }
+  const format = opts.format ?? detectGridFormat(head.join('\n'), fileName);
   if (format === 'cube') return readCubeText(lines, fileName);
   if (format === 'grd') return readGrdText(lines, fileName, opts.grdOrder ?? 'auto');
   return readChgcarText(lines, fileName);
@@ -130,7 +190,7 @@ export function readVolumetricGrid(text: string, fileName: string, opts: ReadGri
  * n > 0, Å when n < 0); one line per atom "Z charge x y z"; with natoms < 0 one more line of orbital
  * numbers; then the values with z fastest (x outermost). The cell is n·voxel along each axis.
  */
-function readCubeText(lines: string[], file: string): VolumetricGrid {
+function readCubeText(lines: LineSource, file: string): VolumetricGrid {
   const head = lineNumbers(file, lines, 2, [4, 4], '"natoms x0 y0 z0" on line 3');
   const natomsRaw = head[0]!;
   if (!Number.isInteger(natomsRaw)) throw new GridFileError(file, 3, `the atom count must be a whole number, got ${natomsRaw}`);
@@ -149,15 +209,14 @@ function readCubeText(lines: string[], file: string): VolumetricGrid {
   }
   notes.push(`cube lengths in ${unit === 1 ? 'Å' : 'Bohr'}`);
   const [nx, ny, nz] = n as [number, number, number];
-  const lattice = new Lattice([...vectors[0]!.map((v) => v * nx), ...vectors[1]!.map((v) => v * ny), ...vectors[2]!.map((v) => v * nz)]);
-  if (!(Math.abs(lattice.volume) > 1e-9)) throw new GridFileError(file, 4, 'the three voxel vectors span no volume');
+  const lattice = cellLattice(file, 4, () => new Lattice([...vectors[0]!.map((v) => v * nx), ...vectors[1]!.map((v) => v * ny), ...vectors[2]!.map((v) => v * nz)]), 'the three voxel vectors span no volume');
   const atoms: VolumetricGrid['atoms'] = [];
   for (let a = 0; a < natoms; a++) {
     const f = lineNumbers(file, lines, 6 + a, [5, 5], `atom ${a + 1} of ${natoms} as "Z charge x y z"`);
     atoms.push({ Z: f[0]!, symbol: null, cart: [f[2]! * unit, f[3]! * unit, f[4]! * unit] });
   }
   const dataStart = 6 + natoms + (natomsRaw < 0 ? 1 : 0);
-  const values = new Float32Array(nx * ny * nz);
+  const values = gridArray(file, 4, lines, nx, ny, nz);
   const t = new Tokens(file, lines, dataStart);
   // File order: i outermost, k innermost (z fastest) -> bvscape's flat index i + nx·(j + ny·k).
   t.numbers(values, values.length, `grid ${nx}×${ny}×${nz}`, (c) => {
@@ -169,7 +228,7 @@ function readCubeText(lines: string[], file: string): VolumetricGrid {
   });
   const extra = t.rest();
   if (extra !== null) throw new GridFileError(file, t.currentLine, `more values than the ${nx}×${ny}×${nz} grid holds (next: '${extra}')`);
-  return { format: 'cube', values, grid: { nx, ny, nz }, lattice, title: (lines[0] ?? '').trim(), atoms, notes };
+  return { format: 'cube', values, grid: { nx, ny, nz }, lattice, title: (lines.get(0) ?? '').trim(), atoms, notes };
 }
 
 // ---- VESTA .grd ---------------------------------------------------------------------------------------
@@ -183,15 +242,15 @@ function readCubeText(lines: string[], file: string): VolumetricGrid {
  * bvlain writes its .grd from a NumPy [nx][ny][nz] array in C order, z fastest; both occur in the wild.
  * The header cannot tell them apart, so 'auto' decides from the data (grdOrderFromData).
  */
-function readGrdText(lines: string[], file: string, order: GrdOrder): VolumetricGrid {
+function readGrdText(lines: LineSource, file: string, order: GrdOrder): VolumetricGrid {
   const cell = lineNumbers(file, lines, 1, [6, 6], '"a b c alpha beta gamma" on line 2');
   const dims = lineNumbers(file, lines, 2, [3, 3], '"nx ny nz" on line 3');
   const [nx, ny, nz] = dims.map((d, i) => positiveInt(file, 3, d, `grid size ${'xyz'[i]}`)) as [number, number, number];
   const [a, b, c, alpha, beta, gamma] = cell as [number, number, number, number, number, number];
   if (!(a > 0 && b > 0 && c > 0) || ![alpha, beta, gamma].every((x) => x > 0 && x < 180))
     throw new GridFileError(file, 2, `not a unit cell: a b c alpha beta gamma = ${cell.join(' ')}`);
-  const lattice = Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
-  const raw = new Float32Array(nx * ny * nz);
+  const lattice = cellLattice(file, 2, () => Lattice.fromParameters({ a, b, c, alpha, beta, gamma }), `the cell a b c alpha beta gamma = ${cell.join(' ')} has no volume (the angles are impossible together)`);
+  const raw = gridArray(file, 3, lines, nx, ny, nz);
   const t = new Tokens(file, lines, 3);
   t.numbers(raw, raw.length, `grid ${nx}×${ny}×${nz}`);
   const extra = t.rest();
@@ -204,7 +263,7 @@ function readGrdText(lines: string[], file: string, order: GrdOrder): Volumetric
     notes.push(`grd data order ${used === 'x' ? 'x fastest (VESTA)' : 'z fastest (bvlain)'}: ${d.reason}`);
   } else notes.push(`grd data order ${used === 'x' ? 'x fastest (VESTA)' : 'z fastest (bvlain)'}, as requested`);
   const values = used === 'x' ? raw : zFastestToBvscape(raw, { nx, ny, nz });
-  return { format: 'grd', values, grid: { nx, ny, nz }, lattice, title: (lines[0] ?? '').trim(), atoms: [], notes };
+  return { format: 'grd', values, grid: { nx, ny, nz }, lattice, title: (lines.get(0) ?? '').trim(), atoms: [], notes };
 }
 
 /** Reorders values stored z fastest (C order of [nx][ny][nz]) into bvscape's x-fastest order. */
@@ -253,7 +312,7 @@ export function grdOrderFromData(raw: Float32Array, g: GridSpec): { order: 'x' |
  * block is read (CHGCAR's augmentation data and a spin block follow it). CHGCAR holds ρ·V_cell: scale it
  * for other units.
  */
-function readChgcarText(lines: string[], file: string): VolumetricGrid {
+function readChgcarText(lines: LineSource, file: string): VolumetricGrid {
   const scaleF = lineNumbers(file, lines, 1, [1, 3], 'the scale factor on line 2');
   const rows = [0, 1, 2].map((r) => lineNumbers(file, lines, 2 + r, [3, 3], `lattice vector ${r + 1} on line ${3 + r}`));
   let m = rows.flat();
@@ -266,21 +325,20 @@ function readChgcarText(lines: string[], file: string): VolumetricGrid {
         ? (Array(3).fill(Math.cbrt(-scaleF[0]! / Math.abs(new Lattice(m).volume))) as Vec3)
         : [scaleF[0]!, scaleF[0]!, scaleF[0]!];
   m = m.map((v, i) => v * axisScale[i % 3]!);
-  const lattice = new Lattice(m);
-  if (!(Math.abs(lattice.volume) > 1e-9)) throw new GridFileError(file, 3, 'the lattice vectors span no volume');
+  const lattice = cellLattice(file, 3, () => new Lattice(m), 'the lattice vectors span no volume');
   let line = 5;
   let symbols: string[] | null = null;
-  const tokens = (l: number) => (lines[l] ?? '').trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = (l: number) => (lines.get(l) ?? '').trim().split(/\s+/).filter((t) => t !== '');
   if (tokens(line).length > 0 && tokens(line).every((t) => /^[A-Z][a-z]?/.test(t))) {
     symbols = tokens(line).map((t) => t.replace(/[^A-Za-z].*$/, ''));
     line++;
   }
   const counts = tokens(line).map(Number);
   if (counts.length === 0 || counts.some((c) => !Number.isInteger(c) || c < 0))
-    throw new GridFileError(file, line + 1, `expected the atom counts per species, got '${(lines[line] ?? '').trim()}'`);
+    throw new GridFileError(file, line + 1, `expected the atom counts per species, got '${(lines.get(line) ?? '').trim()}'`);
   line++;
-  if (/^\s*s/i.test(lines[line] ?? '')) line++; // Selective dynamics
-  const mode = (lines[line] ?? '').trim();
+  if (/^\s*s/i.test(lines.get(line) ?? '')) line++; // Selective dynamics
+  const mode = (lines.get(line) ?? '').trim();
   if (!/^[dDcCkK]/.test(mode)) throw new GridFileError(file, line + 1, `expected 'Direct' or 'Cartesian', got '${mode}'`);
   const cartesian = /^[cCkK]/.test(mode);
   line++;
@@ -300,11 +358,11 @@ function readChgcarText(lines: string[], file: string): VolumetricGrid {
     atoms.push({ Z: null, symbol: speciesOf(a), cart });
   }
   line += natoms;
-  while (line < lines.length && lines[line]!.trim() === '') line++;
+  while (lines.get(line)?.trim() === '') line++;
   const dims = lineNumbers(file, lines, line, [3, 3], '"nx ny nz" before the grid values');
   const [nx, ny, nz] = dims.map((d, i) => positiveInt(file, line + 1, d, `grid size ${'xyz'[i]}`)) as [number, number, number];
-  const values = new Float32Array(nx * ny * nz);
+  const values = gridArray(file, line + 1, lines, nx, ny, nz);
   const t = new Tokens(file, lines, line + 1);
   t.numbers(values, values.length, `grid ${nx}×${ny}×${nz}`);
-  return { format: 'chgcar', values, grid: { nx, ny, nz }, lattice, title: (lines[0] ?? '').trim(), atoms, notes: ['VASP volumetric file: x fastest, first data block'] };
+  return { format: 'chgcar', values, grid: { nx, ny, nz }, lattice, title: (lines.get(0) ?? '').trim(), atoms, notes: ['VASP volumetric file: x fastest, first data block'] };
 }

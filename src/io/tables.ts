@@ -1,5 +1,6 @@
 // Result tables: JSON Lines (one object per line, append-only) and CSV (RFC 4180).
 import { createReadStream } from 'node:fs';
+import { InputError } from '../errors.js';
 
 /** One CSV field: quoted when it holds a comma, quote, CR/LF or leading/trailing space; quotes doubled. */
 export function csvField(value: unknown): string {
@@ -81,9 +82,13 @@ export interface JsonlLine {
   terminated: boolean;
 }
 
+/** Longest line a results table may have: a row is a few kilobytes, so longer means another kind of file (or /dev/zero). */
+export const MAX_TABLE_LINE_BYTES = 16 * 1024 * 1024;
+
 /**
  * Streams the lines of a (possibly huge) JSONL file with their byte offsets, so a caller can
- * truncate at a bad tail. Memory holds one read chunk plus one partial line.
+ * truncate at a bad tail. Memory holds one read chunk plus one partial line, which may not grow
+ * past MAX_TABLE_LINE_BYTES (an InputError naming the line).
  */
 export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
   let pending: Buffer[] = [];
@@ -108,6 +113,9 @@ export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
       const rest = chunk.subarray(start);
       pending.push(Buffer.from(rest));
       pendingLength += rest.length;
+      if (pendingLength > MAX_TABLE_LINE_BYTES) {
+        throw new InputError(`${path}:${line + 1}: a line longer than ${MAX_TABLE_LINE_BYTES / 1024 / 1024} MiB: not a bvscape screen table (its rows are a few kilobytes each)`);
+      }
     }
   }
   if (pendingLength > 0) {

@@ -1,11 +1,13 @@
 // `bvscape percolate GRID`: percolation barriers, migration paths, sites and the energy profile of a
 // landscape made elsewhere (.cube, VESTA .grd, VASP CHGCAR/LOCPOT), with landscape's own code.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { PATH_OUTPUT_OPTIONS, profileDimensionOption } from '../path-options.js';
-import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str } from '../command.js';
+import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { InputError, UsageError } from '../../errors.js';
-import { percolateGrid, type GridPercolationResult } from '../../percolate-grid.js';
+import { percolateVolumetricGrid, type GridPercolationResult } from '../../percolate-grid.js';
+import { maxGridFileBytes, readVolumetricGridFile } from '../../io/grid-file.js';
 import { percolateJson, percolateWithPathsJson } from '../../io/percolate-json.js';
 import { migrationPaths, siteNetwork } from '../../landscape-products.js';
 import { profileSvg } from '../../report/profile-svg.js';
@@ -29,6 +31,10 @@ export const percolateCommand: Command = {
     },
     format: { type: 'string', arg: 'cube|grd|chgcar', description: 'file format (default: from the name, then the content)' },
     json: { type: 'boolean', description: 'print the result as JSON' },
+    'max-file-size': {
+      ...MAX_FILE_SIZE_OPTION,
+      description: 'most bytes of the grid file read (a CHGCAR only up to the end of its first block), e.g. 256M, 4G (default 1 GiB, or BVSCAPE_MAX_FILE_SIZE)',
+    },
     ...PATH_OUTPUT_OPTIONS,
     overwrite: OVERWRITE_OPTION,
   },
@@ -51,22 +57,30 @@ export const percolateCommand: Command = {
     checkOutputPaths(outputs);
     checkOutputSet({ inputs: [file], outputs, overwrite: flag(values, 'overwrite') });
 
-    let text: string;
+    // Output files are checked before the grid is read, not after the computation.
+    checkOutputPaths([
+      ['--path', str(values, 'path')],
+      ['--profile', str(values, 'profile')],
+    ]);
+
+    const t0 = performance.now();
+    let grid;
     try {
-      text = await readFile(file, 'utf8');
+      // Read in chunks: a CHGCAR's later blocks are never read, an endless device stops at --max-file-size.
+      grid = readVolumetricGridFile(file, maxGridFileBytes(), { grdOrder: order as GrdOrder, ...(format ? { format } : {}) });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw new InputError(`${file}: cannot read the grid file (${code})`);
       throw e;
     }
-    const r: GridPercolationResult = percolateGrid(text, file, {
+    const t1 = performance.now();
+    const r: GridPercolationResult = percolateVolumetricGrid(grid, file, {
       encut,
       scale,
       invert: flag(values, 'invert'),
       connectivity: connectivityOption(values),
-      grdOrder: order as GrdOrder,
-      ...(format ? { format } : {}),
     });
+    r.timingsMs = { read: t1 - t0, ...r.timingsMs, total: performance.now() - t0 };
 
     const written: string[] = [];
     const pathFile = str(values, 'path');
