@@ -9,6 +9,7 @@ import { cli } from './helpers.js';
 import { readVolumetricGrid } from '../../src/io/grid-readers.js';
 import { percolateGrid } from '../../src/percolate-grid.js';
 import { GridFileError, InputError } from '../../src/errors.js';
+import { readJsonlLines } from '../../src/io/tables.js';
 
 const hasDevZero = existsSync('/dev/zero');
 
@@ -118,12 +119,27 @@ describe('grid files', () => {
 });
 
 describe('table readers', () => {
-  it.runIf(hasDevZero)('merge /dev/zero and plot /dev/zero stop at the line-length limit (exit 2, bounded memory)', () => {
+  it.runIf(hasDevZero)('plot /dev/zero stops at the line-length limit; merge refuses it (exit 2, bounded memory)', () => {
     const dir = tempDir();
-    for (const args of [['merge', '/dev/zero', '--out', join(dir, 'm.jsonl')], ['plot', '/dev/zero', '--out', join(dir, 'p.svg')]]) {
-      const r = cli(args, { timeoutMs: 30_000 });
-      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toMatch(/\/dev\/zero:1: a line longer than 16 MiB: not a bvscape screen table/);
-    }
+    const plot = cli(['plot', '/dev/zero', '--out', join(dir, 'p.svg')], { timeoutMs: 30_000 });
+    expect(plot.code, plot.stderr).toBe(2);
+    expect(plot.stderr).toMatch(/\/dev\/zero:1: a line longer than 16 MiB: not a bvscape screen table/);
+    const merge = cli(['merge', '/dev/zero', '--out', join(dir, 'm.jsonl')], { timeoutMs: 30_000 });
+    expect(merge.code, merge.stderr).toBe(2);
+  });
+
+  it('a table line over 16 MiB is an InputError naming the line, read without holding the whole line', async () => {
+    const dir = tempDir();
+    const p = join(dir, 't.jsonl');
+    const fd = openSync(p, 'w');
+    writeSync(fd, '{"a":1}\n');
+    const block = Buffer.alloc(1024 * 1024, 0x61);
+    for (let i = 0; i < 20; i++) writeSync(fd, block);
+    closeSync(fd);
+    const seen: number[] = [];
+    await expect(async () => {
+      for await (const l of readJsonlLines(p)) seen.push(l.line);
+    }).rejects.toThrow(/t\.jsonl:2: a line longer than 16 MiB/);
+    expect(seen).toEqual([1]);
   });
 });

@@ -4,7 +4,6 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { PATH_OUTPUT_OPTIONS, profileDimensionOption } from '../path-options.js';
 import { CONNECTIVITY_OPTION, connectivityOption, flag, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
-import { checkOutputPaths } from '../output-paths.js';
 import { InputError, UsageError } from '../../errors.js';
 import { percolateVolumetricGrid, type GridPercolationResult } from '../../percolate-grid.js';
 import { maxGridFileBytes, readVolumetricGridFile } from '../../io/grid-file.js';
@@ -56,12 +55,6 @@ export const percolateCommand: Command = {
     ] as const;
     checkOutputPaths(outputs);
     checkOutputSet({ inputs: [file], outputs, overwrite: flag(values, 'overwrite') });
-
-    // Output files are checked before the grid is read, not after the computation.
-    checkOutputPaths([
-      ['--path', str(values, 'path')],
-      ['--profile', str(values, 'profile')],
-    ]);
 
     const t0 = performance.now();
     let grid;
