@@ -60,7 +60,7 @@ export function createStderrFilter(pass, native) {
 /** Commands that may load Dawn (and which backend option keeps it out). */
 export function mayLoadDawn(argv) {
   const cmd = argv[0];
-  if (!['landscape', 'screen', 'bench', 'percolate'].includes(cmd)) return false;
+  if (!['landscape', 'screen', 'bench'].includes(cmd)) return false; // percolate, info, energy...: no GPU code
   if (argv.includes('--help') || argv.includes('-h')) return false;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--backend=cpu' || (argv[i] === '--backend' && argv[i + 1] === 'cpu')) return false;

@@ -1,5 +1,5 @@
 // Runs the built CLI (dist/, built by the global setup) on the fixtures and checks stdout JSON,
-// stderr messages and exit codes against fixtures/expected.json.
+// stderr messages and exit codes against test/cli/info-expected.json.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ interface Bad {
   error: string;
   line: number | null;
 }
-const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Good | Bad | string>;
+const expected = JSON.parse(readFileSync(path.join(ROOT, 'test/cli/info-expected.json'), 'utf8')) as Record<string, Good | Bad | string>;
 const entries = Object.entries(expected).filter(([k]) => !k.startsWith('_')) as [string, Good | Bad][];
 const good = entries.filter((e): e is [string, Good] => !('error' in e[1]));
 const bad = entries.filter((e): e is [string, Bad] => 'error' in e[1]);

@@ -40,6 +40,7 @@ describe('native stderr filter', () => {
     expect(native).toEqual([`${DAWN_LINES[0]}\n`, `${DAWN_LINES[1]}\n`, `${DAWN_LINES[2]}\n`]);
     expect(mayLoadDawn(['landscape', 'x.cif', '--backend', 'cpu'])).toBe(false);
     expect(mayLoadDawn(['info', 'x.cif'])).toBe(false);
+    expect(mayLoadDawn(['percolate', 'x.cube'])).toBe(false); // reads a grid: no backend, no Dawn
     expect(mayLoadDawn(['screen', 'd', '--ion', 'Li'])).toBe(true);
   });
 

@@ -190,3 +190,18 @@ describe('sharding', () => {
     expect(inputsDigest(e(['ab']))).not.toBe(inputsDigest(e(['a', 'b'])));
   });
 });
+
+describe('the README demo input (`screen fixtures`)', () => {
+  it('picks up only structures: every file outside fixtures/broken/ reads without error', async () => {
+    const { readStructureFile } = await import('../../src/structure/read.js');
+    const { FIXTURES } = await import('../helpers/fixtures.js');
+    const d = await discoverEntries([FIXTURES]);
+    const ids = d.entries.map((e) => e.id).filter((id) => !id.includes('/broken/'));
+    expect(ids.length).toBeGreaterThan(5);
+    for (const id of ids) {
+      const results = await readStructureFile(id);
+      expect(results.length, id).toBeGreaterThan(0);
+      for (const r of results) expect(r.error?.message, id).toBeUndefined();
+    }
+  });
+});
