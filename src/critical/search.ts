@@ -3,9 +3,9 @@
 // Both searches take one field evaluation (energy, gradient, Hessian) per step and diagonalise the 3×3 Hessian.
 // - findMinimum: Newton steps where the Hessian is positive definite, steepest-descent steps where it is not, inside a
 //   trust radius; a step that raises the energy (or lands on +Infinity) is rejected and the radius shrinks.
-// - findSaddle: eigenvector following with partitioned rational-function (P-RFO) steps (Banerjee, Adams, Simons &
-//   Shepard, J. Phys. Chem. 89, 52 (1985); Baker, J. Comput. Chem. 7, 385 (1986)): maximise along one Hessian mode,
-//   minimise along the other two, inside a trust radius.
+// - findSaddle: partitioned rational-function optimisation (P-RFO) steps (Banerjee, Adams, Simons &
+//   Shepard, J. Phys. Chem. 89, 52 (1985); Baker, J. Comput. Chem. 7, 385 (1986)): maximise along the lowest Hessian
+//   mode, minimise along the other two, inside a trust radius; from inside a basin, a drag along a guessed direction.
 // Neither throws on a hard case: non-convergence is reported in the result, and each search spends at most
 // `maxEvaluations` evaluations.
 import { invert3 } from '../structure/lattice.js';
@@ -32,8 +32,10 @@ export interface SearchOptions {
 
 export interface SaddleOptions extends SearchOptions {
   /**
-   * A rough direction of the hop (any length): the search follows the Hessian mode that overlaps it most, and keeps
-   * following that mode as it changes. Without it, the lowest mode is followed.
+   * A rough direction of the hop (any length), for starts inside a basin (no negative curvature, e.g. a minimum): the
+   * search climbs along it while minimising across it, until the first negative curvature; from there it follows the
+   * lowest mode (P-RFO). Without it, the lowest mode is followed from the start. At a start that already has a
+   * negative curvature (a grid saddle) it has no effect.
    */
   guessDirection?: ArrayLike<number>;
 }
@@ -115,8 +117,9 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
 
     // The basis of the step: while the point is still inside a basin (no negative curvature) and a direction was
     // given, climb along that fixed direction and minimise in the plane across it (a drag step: Hessian modes rotate
-    // too much inside a basin to be followed reliably); from the first negative curvature on, plain P-RFO along the
-    // lowest mode.
+    // too much inside a basin to be followed reliably). From the first negative curvature on, plain P-RFO along the
+    // lowest mode: following the mode most like the hop direction instead converged less often and joined the hop's
+    // own minima less often on the seeds of a 0.2 Å grid (LiFePO4, 189 hops: 130 against 189 converged).
     if (index > 0) followed = null;
     const basis = followed ? dragBasis(s.hessian, followed) : eig;
     const lam = basis.values;
