@@ -26,7 +26,7 @@ export { writeGrd, writeCube, readGrd } from './io/grid-files.js';
 export { readVolumetricGrid, detectGridFormat, type VolumetricGrid, type GridFormat, type GrdOrder, type ReadGridOptions } from './io/grid-readers.js';
 export { percolateGrid, percolateVolumetricGrid, type PercolateGridOptions, type GridPercolationResult } from './percolate-grid.js';
 export { percolateJson } from './io/percolate-json.js';
-export { landscapeJson } from './io/landscape-json.js';
+export { landscapeJson } from './outputs/landscape-json.js';
 export { profileSvg } from './report/profile-svg.js';
 export { runScreen } from './screen/screen.js';
 export { mergeShards } from './screen/merge.js';

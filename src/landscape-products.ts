@@ -10,7 +10,6 @@ import type { GridSpec } from './grid/index.js';
 import type { PercolationResult } from './percolation/index.js';
 import { profileSvg } from './report/profile-svg.js';
 import { classifySites, type ClassifiedSites } from './sites/classify.js';
-import { landscapeWithPathsJson } from './io/landscape-json.js';
 
 /** Title line of the .grd/.cube files: formula, ion, model and unit. */
 export function landscapeTitle(r: LandscapeResult): string {
@@ -76,50 +75,4 @@ export function siteClasses(r: LandscapeResult, net: SiteNetwork | null): Classi
   return classifySites(net, r.energies, r.grid, r.structure, r.framework.mobile.element, {
     ...(r.percolation ? { connectivity: r.percolation.connectivity } : {}),
   });
-}
-
-const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** The site classes as JSON (`site_classes`, `crystal_sites`, `site_hops` of the --path file). */
-export function siteClassesJson(c: ClassifiedSites | null): Record<string, unknown> {
-  if (!c) return { site_classes: [], crystal_sites: [], site_hops: [] };
-  return {
-    site_space_group: c.spaceGroup,
-    site_merge_depth_ev: c.mergeDepthEv,
-    site_merged_hops: c.mergedHops,
-    site_classes: c.classes.map((k) => ({
-      id: k.id,
-      wyckoff: k.wyckoff,
-      multiplicity: k.multiplicity,
-      site_symmetry: k.siteSymmetry,
-      site_symmetry_order: k.siteSymmetryOrder,
-      frac: k.frac.map((x) => round(x, 5)),
-      relative_energy: round(k.relativeEnergy, 5),
-      kind: k.kind,
-      crystallographic_sites: k.crystallographicSites,
-      sites: k.sites,
-      complete: k.complete,
-    })),
-    crystal_sites: c.sites.map((s) => ({
-      id: s.id,
-      class: s.siteClass,
-      frac: s.frac.map((x) => round(x, 5)),
-      relative_energy: round(s.relativeEnergy, 5),
-      basins: s.basins,
-    })),
-    site_hops: c.hops.map((h) => ({ ...h, distanceA: round(h.distanceA), barrierFrom: round(h.barrierFrom, 5), barrierTo: round(h.barrierTo, 5) })),
-    mobile_sites_above_cap: c.unmatchedCrystallographicSites,
-  };
-}
-
-/** The --path file (and the preview's JSON download): landscape fields, paths, basins, hops and site classes. */
-export function pathsFileJson(
-  r: LandscapeResult,
-  file: string,
-  paths: MigrationPath[],
-  net: SiteNetwork | null,
-  classes: ClassifiedSites | null,
-  timingsMs: Record<string, number> = r.timingsMs,
-): Record<string, unknown> {
-  return { ...landscapeWithPathsJson(r, file, paths, net, timingsMs), ...siteClassesJson(classes) };
 }

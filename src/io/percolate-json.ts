@@ -1,10 +1,11 @@
-// The JSON of `bvscape percolate` (and its --path file): the same barrier, path, site and hop fields as
-// `landscape --json` / `--path` (landscape-json.ts), with the grid file's own description instead of
-// a structure's.
+// The JSON of `bvscape percolate` (and its --path file): the same barrier, path, site and hop fields, names
+// and digits as `landscape --json` / `--path` (src/outputs/fields.ts, landscape-json.ts), with the grid file's
+// own description instead of a structure's.
 import type { GridSpec } from '../grid/index.js';
 import type { Lattice } from '../structure/lattice.js';
 import type { MigrationPath, PercolationResult, PerDimension, SiteNetwork } from '../percolation/index.js';
-import { pathJson } from './landscape-json.js';
+import { pathJson } from './path-json.js';
+import { ENERGY_DIGITS, roundOrNull, roundTo } from './rounding.js';
 
 /** The fields of a grid percolation result (percolate-grid.ts) the JSON carries. */
 export interface GridPercolationSummary {
@@ -37,10 +38,12 @@ export function percolateJson(r: GridPercolationSummary): Record<string, unknown
     invert: r.invert,
     connectivity: r.percolation.connectivity,
     encut: r.percolation.encut,
-    e_min: r.eMin,
-    e_max: r.eMax,
-    barriers: r.barriers,
-    percolation_dimension_at: r.percolation.percolationDimensionAt,
+    e_min: roundTo(r.eMin, ENERGY_DIGITS),
+    e_max: roundTo(r.eMax, ENERGY_DIGITS),
+    barrier_1d: roundOrNull(r.barriers['1D'], ENERGY_DIGITS),
+    barrier_2d: roundOrNull(r.barriers['2D'], ENERGY_DIGITS),
+    barrier_3d: roundOrNull(r.barriers['3D'], ENERGY_DIGITS),
+    percolation_dimension_at: Object.fromEntries(Object.entries(r.percolation.percolationDimensionAt).map(([d, v]) => [d, roundOrNull(v, ENERGY_DIGITS)])),
     notes: r.notes,
     timings_ms: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, round(v, 1)])),
   };

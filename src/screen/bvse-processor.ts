@@ -8,7 +8,7 @@ import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/mobile-ion.js';
 import { computeLandscape, CONVERGED_GUARD_SHARE } from '../landscape.js';
-import { symmetryJson } from '../io/landscape-json.js';
+import { resultColumns } from '../outputs/fields.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
 import type { SpaceGroupInfo, Structure } from '../structure/types.js';
@@ -123,24 +123,8 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       const warnings = [...new Set(r.warnings)];
       const note = [probe, guard.note, ...warnings].filter((x): x is string => !!x).join('; ');
       return {
+        ...resultColumns(r),
         ion: r.ion,
-        model: r.model,
-        backend: r.backend,
-        resolution: r.resolution,
-        grid: [r.grid.nx, r.grid.ny, r.grid.nz],
-        levels: r.refinement?.levels ?? null,
-        strategy: r.refinement?.strategy ?? null,
-        pointsEvaluated: r.refinement?.pointsEvaluated ?? null,
-        symmetry: symmetryJson(r.symmetry),
-        eMin: r.eMin,
-        eMax: r.eMax,
-        barriers: { '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] },
-        nFrameworkAtoms: r.nFrameworkAtoms,
-        paramSources: r.paramSources,
-        oxidationStates: r.oxidationStates.states,
-        oxidationStatesBySite: r.oxidationStates.bySite,
-        oxidationSource: r.oxidationSource,
-        timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 100) / 100])),
         ...(note ? { note: note.length > 500 ? `${note.slice(0, 497)}...` : note } : {}),
       };
     },

@@ -7,7 +7,8 @@ import { temporaryPathFor } from '../io/temp-file.js';
 import { screenPlotSvg, type DualIonPoint } from '../report/screen-plot.js';
 import { barrierAt, dualIonTest, isAnion, isLithiumIon } from './dual-ion.js';
 import { isHeader, readMeta } from './output.js';
-import { CSV_COLUMNS, CSV_DUAL_COLUMNS, DEFAULT_DUAL_ION, type DualIonCriterion, type ScreenHeader, type ScreenRow } from './types.js';
+import { CSV_COLUMNS, CSV_DUAL_COLUMNS, csvValue } from '../outputs/fields.js';
+import { DEFAULT_DUAL_ION, type DualIonCriterion, type ScreenHeader, type ScreenRow } from './types.js';
 import { writeFileSync } from 'node:fs';
 
 export interface Ranked {
@@ -114,11 +115,6 @@ export function dualPointsOf(rows: readonly ScreenRow[], c: DualIonCriterion): D
   return out;
 }
 
-function csvValue(row: ScreenRow, col: string): unknown {
-  if (col === 'grid') return row.grid ? row.grid.join('x') : null;
-  return (row as unknown as Record<string, unknown>)[col];
-}
-
 export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promise<TableSummary> {
   let header: ScreenHeader | null = null;
   const files = new Set<string>();
@@ -188,7 +184,7 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
             }
           }
           time += typeof r.time_ms === 'number' ? r.time_ms : 0;
-          if (csvFd !== null) csvBuffer.push(csvRow(csvColumns.map((c) => csvValue(r, c))) + '\n');
+          if (csvFd !== null) csvBuffer.push(csvRow(csvColumns.map((c) => csvValue(c, (r as unknown as Record<string, unknown>)[c]))) + '\n');
         }
         if (hasError) s.structuresWithErrors++;
         slowest.add({ id: rows[0]!.id, formula: rows[0]!.formula, value: time });

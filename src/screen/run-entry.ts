@@ -1,5 +1,6 @@
 // Runs one entry (file or archive member) through a StructureProcessor: every structure in it
 // yields one row per mobile ion, a result or an error with its reason; nothing escapes as an exception.
+import { JSONL_FIELDS, SCREEN_RESULT_FIELDS } from '../outputs/fields.js';
 import { applyDualIon } from './dual-ion.js';
 import type { EntryInput, ErrorInfo, ParsedStructure, ScreenConfig, ScreenRow, StructureDescription, StructureProcessor } from './types.js';
 
@@ -44,8 +45,11 @@ export function fallbackIons(config: ScreenConfig): Array<string | null> {
   return config.ions.length > 0 ? [...config.ions] : [null];
 }
 
+/** A row before its ion is computed: every JSONL column of src/outputs/fields.ts in table order, empty. */
 export function baseRow(file: string, start: StructureStart, ion: string | null): ScreenRow {
-  return {
+  const row: Record<string, unknown> = {};
+  for (const f of JSONL_FIELDS) if (f.source !== 'dual-ion') row[f.key] = f.source === 'result' ? (f.empty ?? null) : null;
+  const own: Partial<ScreenRow> = {
     id: start.id,
     file,
     block: start.block,
@@ -53,34 +57,12 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
     space_group: start.space_group,
     space_group_number: start.space_group_number,
     ion,
-    model: null,
-    backend: null,
-    resolution: null,
-    grid: null,
-    mode: null,
-    levels: null,
-    strategy: null,
-    points_evaluated: null,
-    symmetry: null,
-    n_framework_atoms: null,
-    e_min: null,
-    e_max: null,
-    barrier_1d: null,
-    barrier_2d: null,
-    barrier_3d: null,
     status: 'error',
-    error_kind: null,
-    error: null,
-    note: null,
-    param_sources: null,
-    oxidation_states: null,
-    oxidation_states_by_site: null,
-    oxidation_source: null,
     time_ms: 0,
-    timings_ms: {},
     rows_in_structure: 0,
     structures_in_file: 0,
   };
+  return Object.assign(row, own) as ScreenRow;
 }
 
 /** Error rows for one structure (one per ion), with bookkeeping filled in. */
@@ -159,28 +141,10 @@ export async function runEntry(
       const t0 = performance.now();
       try {
         const r = await processor.compute(item, ion!, config);
+        const columns = row as unknown as Record<string, unknown>;
+        for (const f of SCREEN_RESULT_FIELDS) columns[f.key] = (r as Record<string, unknown>)[f.key] ?? f.empty ?? null;
         row.ion = r.ion;
-        row.model = r.model;
-        row.backend = r.backend ?? null;
-        row.resolution = r.resolution;
-        row.grid = r.grid;
-        row.mode = config.mode ?? 'converged';
-        row.levels = r.levels ?? null;
-        row.strategy = r.strategy ?? null;
-        row.points_evaluated = r.pointsEvaluated ?? null;
-        row.symmetry = r.symmetry ?? null;
-        row.n_framework_atoms = r.nFrameworkAtoms;
-        row.e_min = r.eMin;
-        row.e_max = r.eMax;
-        row.barrier_1d = r.barriers['1D'];
-        row.barrier_2d = r.barriers['2D'];
-        row.barrier_3d = r.barriers['3D'];
         row.status = 'ok';
-        row.timings_ms = r.timingsMs;
-        row.param_sources = r.paramSources ?? null;
-        row.oxidation_states = r.oxidationStates ?? null;
-        row.oxidation_states_by_site = r.oxidationStatesBySite ?? null;
-        row.oxidation_source = r.oxidationSource ?? null;
         row.note = [desc.note, r.note].filter(Boolean).join('; ') || null;
       } catch (e) {
         const err = errorInfo(e);

@@ -2,6 +2,7 @@
 // interface (the real BVSE one, or a fake in tests), and the rows written to the JSONL table.
 import type { BackendKind } from '../backends/kind.js';
 import type { ModelName } from '../bvse/model.js';
+import type { ResultColumns } from '../outputs/fields.js';
 
 /** The dual-ion criterion (Li+ and an anion both mobile): Em(Li+) < liMax and ratioMin <= Em(X)/Em(Li+) <= ratioMax. */
 export interface DualIonCriterion {
@@ -105,35 +106,16 @@ export interface StructureDescription {
   note?: string;
 }
 
-export interface IonOutcome {
+/**
+ * One computed (structure, ion): the result columns of src/outputs/fields.ts (`resultColumns` of a landscape
+ * result), snake_case as in the row; columns left out are null in the row.
+ */
+export type IonOutcome = Partial<ResultColumns> & {
   /** Canonical ion, e.g. "Li+". */
   ion: string;
-  model: string;
-  /** Grid spacing actually used (Å); larger than requested when the size guard coarsened it. */
-  resolution: number;
-  grid: [number, number, number] | null;
-  /** Converged mode: levels (coarsest included) and the energies evaluated; null for a uniform grid. */
-  levels?: number | null;
-  /** Converged mode: 'octree' or 'symmetric-grid' (the finest grid filled by symmetry); null for a uniform grid. */
-  strategy?: string | null;
-  pointsEvaluated?: number | null;
-  /** The symmetry used (symmetryJson of src/io/landscape-json.ts), null when none. */
-  symmetry?: Record<string, unknown> | null;
-  eMin: number;
-  eMax: number;
-  barriers: { '1D': number | null; '2D': number | null; '3D': number | null };
-  nFrameworkAtoms: number | null;
-  timingsMs: Record<string, number>;
+  /** Observations for the row's note (size-guard coarsening, warnings, probes). */
   note?: string;
-  /** Per counter-ion pair ("Li+–S2-"): 'table' or 'derived' BVSE parameters. */
-  paramSources?: Record<string, 'table' | 'derived'>;
-  /** Which backend computed the grid ("webgpu", "cpu"). */
-  backend?: string;
-  /** The oxidation states used (element -> state, a list where it takes several) and where they came from. */
-  oxidationStates?: Record<string, number | number[]>;
-  oxidationStatesBySite?: Record<string, Record<string, number>> | null;
-  oxidationSource?: string;
-}
+};
 
 /**
  * The per-structure work, injected so the pipeline can be tested with a fake. A module given to
@@ -150,70 +132,32 @@ export interface StructureProcessor {
 }
 
 /**
- * One line of results.jsonl: one (structure, mobile ion). Documented in the README.
- * Barriers are relative to e_min (eV); null when that dimension does not percolate.
+ * The screen's own columns of a results.jsonl line (the structure, status, errors, time, bookkeeping); the result
+ * columns come from the table in src/outputs/fields.ts, which also documents every column (docs/outputs.md).
  */
-export interface ScreenRow {
-  /** Structure id: entry id plus "#block" for CIF data blocks. */
+export interface ScreenRowOwn {
   id: string;
   file: string;
   block: string | null;
   formula: string | null;
   space_group: string | null;
   space_group_number: number | null;
-  /** Mobile ion ("Li+"); null only for an entry-level error when no ion was named explicitly. */
-  ion: string | null;
-  model: string | null;
-  /** Grid backend ("webgpu", "cpu"); null for error rows. */
-  backend: string | null;
-  /** Finest grid spacing asked for (Å; coarser than requested when the size guard coarsened it). */
-  resolution: number | null;
-  /** The finest grid: its barriers are what the row reports. */
-  grid: [number, number, number] | null;
-  /** 'converged' or 'uniform'; levels of refinement (coarsest included) and energies evaluated (converged mode). */
-  mode: 'converged' | 'uniform' | null;
-  levels: number | null;
-  /** Converged mode: how the finest grid's barriers were found, 'octree' or 'symmetric-grid' (docs/refinement.md). */
-  strategy: string | null;
-  points_evaluated: number | null;
-  /**
-   * The framework's symmetry when used (docs/symmetry.md): space_group, space_group_number, operations (those mapping
-   * the grid onto itself), points_evaluated (the uniform grid's orbit representatives, or in converged mode the refinement's evaluated points, images filled by symmetry at every level), max_shift_a; null when none.
-   */
-  symmetry: Record<string, unknown> | null;
-  n_framework_atoms: number | null;
-  e_min: number | null;
-  e_max: number | null;
-  barrier_1d: number | null;
-  barrier_2d: number | null;
-  barrier_3d: number | null;
   status: 'ok' | 'error';
   error_kind: string | null;
   error: string | null;
-  /** Size-guard coarsening, anions that could not be listed, ... */
   note: string | null;
-  /** Where each counter-ion pair's BVSE parameters came from: {"Br-–P5+": "derived", ...}; null on error rows. */
-  param_sources: Record<string, 'table' | 'derived'> | null;
-  /** Oxidation states used: {"Li": 1, "P": 5, "S": -2}; a list where an element takes several. */
-  oxidation_states: Record<string, number | number[]> | null;
-  /** Site label -> element -> state, only when some element takes several states. */
-  oxidation_states_by_site: Record<string, Record<string, number>> | null;
-  /** 'file', 'bvs' (bond-valence sums), 'override' (--oxi) or 'mixed'. */
-  oxidation_source: string | null;
-  /** Wall time of this (structure, ion) in ms, and the processor's phases. */
   time_ms: number;
-  timings_ms: Record<string, number>;
-  /** Dual-ion fields, present on every row when --dual-ion is on (null when they do not apply). */
-  em_li?: number | null;
-  em_x?: number | null;
-  /** Em(X)/Em(Li+) on anion rows. */
-  em_ratio?: number | null;
-  /** Anion rows: the criterion holds for (Li+, this anion). Li+ row: it holds for some anion. */
-  dual_ion?: boolean | null;
-  /** Bookkeeping for --resume and merge: rows written for this structure, structures in this entry. */
   rows_in_structure: number;
   structures_in_file: number;
+  /** With --dual-ion only (src/screen/dual-ion.ts). */
+  em_li?: number | null;
+  em_x?: number | null;
+  em_ratio?: number | null;
+  dual_ion?: boolean | null;
 }
+
+/** One line of results.jsonl: one (structure, mobile ion). Barriers are relative to e_min (eV); null when that dimension does not percolate. */
+export type ScreenRow = ScreenRowOwn & ResultColumns;
 
 /** First line of every results.jsonl (screens and merges). */
 export interface ScreenHeader {
@@ -230,11 +174,3 @@ export interface ScreenHeader {
   /** For merged tables: the shard outputs joined. */
   merged_from?: string[];
 }
-
-export const CSV_COLUMNS = [
-  'id', 'file', 'block', 'formula', 'space_group', 'space_group_number', 'ion', 'model', 'backend', 'resolution', 'grid',
-  'mode', 'levels', 'strategy', 'points_evaluated', 'symmetry', 'n_framework_atoms', 'e_min', 'e_max', 'barrier_1d', 'barrier_2d', 'barrier_3d', 'status', 'error_kind', 'error',
-  'note', 'param_sources', 'oxidation_states', 'oxidation_source', 'time_ms',
-] as const;
-
-export const CSV_DUAL_COLUMNS = ['em_li', 'em_x', 'em_ratio', 'dual_ion'] as const;

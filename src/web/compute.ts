@@ -6,7 +6,8 @@ import { StructureError } from '../errors.js';
 import { computeLandscape, type LandscapeResult } from '../landscape.js';
 import type { EnergyBackend } from '../backends/types.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
-import { migrationPaths, pathsFileJson, siteClasses, siteNetwork } from '../landscape-products.js';
+import { migrationPaths, siteClasses, siteNetwork } from '../landscape-products.js';
+import { pathsFileJson } from '../outputs/landscape-json.js';
 import type { ClassifiedSites } from '../sites/classify.js';
 
 export interface ReadStructure {

@@ -27,6 +27,7 @@ const LAYER: Record<string, number> = {
   landscape: 7,
   'percolate-grid': 7,
   'landscape-products': 8,
+  outputs: 8,
   screen: 9,
   bench: 10,
   cli: 11,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readStructureText } from '../../src/structure/read.js';
 import { computeLandscape } from '../../src/landscape.js';
-import { landscapeJson } from '../../src/io/landscape-json.js';
+import { landscapeJson } from '../../src/outputs/landscape-json.js';
 
 // Ordered Li6PS5Br argyrodite, F-43m (No. 216), a = 10.02 Å, from the published structure as OBELiX
 // distributes it (record 6jf, ICSD 259202; structure type: H.-J. Deiseroth et al., Angew. Chem. Int. Ed. 47,

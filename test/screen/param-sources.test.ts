@@ -37,11 +37,11 @@ describe('screen rows: param_sources', () => {
       const desc = await p.describe(item!, config);
       expect(desc.ions).toContain('Br-');
       const br = await p.compute(item!, 'Br-', config);
-      expect(br.paramSources).toEqual({ 'Br-–Li+': 'table', 'Br-–P5+': 'derived' });
+      expect(br.param_sources).toEqual({ 'Br-–Li+': 'table', 'Br-–P5+': 'derived' });
       expect(br.note).toMatch(/Br-–P5\+ are not tabulated; derived/);
-      expect(br.barriers['3D']).not.toBeNull();
+      expect(br.barrier_3d).not.toBeNull();
       const li = await p.compute(item!, 'Li', config);
-      expect(Object.values(li.paramSources ?? {})).toEqual(['table', 'table']);
+      expect(Object.values(li.param_sources ?? {})).toEqual(['table', 'table']);
     } finally {
       await p.dispose?.();
     }

@@ -38,7 +38,8 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
     webRoot = buildWeb(join(mkdtempSync(join(tmpdir(), 'bvscape-web-')), 'web'));
     server = await startPreviewServer({ root: webRoot, port: 0 });
     const out = execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--resolution', String(RESOLUTION), '--backend', 'cpu', '--json'], { encoding: 'utf8' });
-    cli = JSON.parse(out);
+    const j = JSON.parse(out) as Omit<typeof cli, 'barriers'> & Record<string, number | null>;
+    cli = { ...j, barriers: { '1D': j.barrier_1d!, '2D': j.barrier_2d!, '3D': j.barrier_3d! } };
   }, 120_000);
 
   afterAll(async () => {
@@ -132,11 +133,12 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
     it('offers the JSON download with the same barriers', async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
       const file = await download.path();
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { barriers: Record<string, number | null>; paths: unknown[] };
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | null> & { paths: unknown[] };
       for (const d of DIMS) {
         const ref = cli.barriers[d] ?? null;
-        if (ref === null) expect(json.barriers[d]).toBeNull();
-        else expect(Math.abs(json.barriers[d]! - ref)).toBeLessThan(0.01);
+        const got = json[`barrier_${d.toLowerCase()}`];
+        if (ref === null) expect(got).toBeNull();
+        else expect(Math.abs(got! - ref)).toBeLessThan(0.01);
       }
       expect(json.paths.length).toBeGreaterThan(0);
     }, 60_000);

@@ -32,9 +32,10 @@ interface CliResult {
 
 let tmp = '';
 function cli(file: string, ...args: string[]): CliResult {
-  return JSON.parse(
+  const j = JSON.parse(
     execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', fixture(file), '--resolution', String(RES), '--backend', 'cpu', '--json', ...args], { encoding: 'utf8' }),
-  ) as CliResult;
+  ) as Omit<CliResult, 'barriers'> & Record<string, number | null>;
+  return { ...j, barriers: { '1D': j.barrier_1d!, '2D': j.barrier_2d!, '3D': j.barrier_3d! } };
 }
 
 function expectBarriers(page: Record<string, string>, ref: Barriers, prefix = 'barrier-'): void {

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { PATH_OUTPUT_OPTIONS, profileDimensionOption } from '../path-options.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
-import { landscapeJson } from '../../io/landscape-json.js';
+import { landscapeJson } from '../../outputs/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
 import { checkOutputPaths, checkOutputSet, OVERWRITE_OPTION } from '../output-paths.js';
@@ -15,7 +15,8 @@ import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { computeLandscape, CONVERGED_GUARD_SHARE, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
-import { cubeText, grdText, migrationPaths, pathsFileJson, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
+import { cubeText, grdText, migrationPaths, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
+import { pathsFileJson } from '../../outputs/landscape-json.js';
 import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
 
 export const landscape: Command = {
