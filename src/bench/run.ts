@@ -126,18 +126,62 @@ class MemoryWatch {
   }
 }
 
-export async function runBench(host: BenchHost, opts: BenchOptions): Promise<BenchResult> {
-  const settings: BenchSettings = { ...BENCH_SETTINGS[opts.mode], ...opts.settings };
-  const created = new Date().toISOString();
-  const t0 = performance.now();
-  const loadStart = host.loadAverage();
-  const notes: string[] = [];
-  const figures: Figure[] = [];
-  const backends: BackendRecord[] = [];
+/** The figures and notes of one bench run, its settings, and its progress lines. */
+class BenchRecorder {
+  readonly figures: Figure[] = [];
+  readonly notes: string[] = [];
+  /** Figures finished (or given up) so far, of `totalFigures`. */
+  doneFigures = 0;
+  constructor(
+    readonly host: BenchHost,
+    readonly settings: BenchSettings,
+    readonly totalFigures: number,
+    /** When the run started (performance.now()). */
+    readonly t0: number,
+  ) {}
 
-  // Structures: read once, oxidation states assigned once.
+  /** One progress line per finished figure, with the elapsed time and an estimate of the rest. */
+  report(label: string, f: Figure | null, extra = ''): void {
+    this.doneFigures++;
+    const elapsed = (performance.now() - this.t0) / 1000;
+    // Figures differ in cost (the screen pipeline is the slowest), so this is a rough pace, not a promise.
+    const eta = this.doneFigures < this.totalFigures ? `, roughly ${Math.ceil((elapsed / this.doneFigures) * (this.totalFigures - this.doneFigures))} s left at this pace` : '';
+    const value = f ? `${formatWithUnit(f.median, f.unit)} (spread ${(100 * f.spread).toFixed(0)} %${f.busy ? ', busy' : ''})` : extra;
+    this.host.progress(`[${this.doneFigures}/${this.totalFigures}] ${label}: ${value} · ${elapsed.toFixed(0)} s elapsed${eta}`);
+  }
+
+  figure(id: FigureId, backend: string | null, caseName: string | null, method: string, params: Figure['params'], samples: number[], details: Figure['details'] = {}): Figure {
+    const stats = summarize(samples);
+    const f: Figure = { id, backend, case: caseName, ...UNITS[id], method, params, details, samples, ...stats, busy: stats.spread > this.settings.busy_spread };
+    this.figures.push(f);
+    return f;
+  }
+
+  /** Runs `fn` warmups + repeats times; returns the timed repeats' results. */
+  async repeatN<T>(warmups: number, repeats: number, fn: () => Promise<T>): Promise<T[]> {
+    for (let i = 0; i < warmups; i++) await fn();
+    const out: T[] = [];
+    for (let i = 0; i < repeats; i++) out.push(await fn());
+    return out;
+  }
+  repeat<T>(fn: () => Promise<T>): Promise<T[]> {
+    return this.repeatN(this.settings.warmups, this.settings.repeats, fn);
+  }
+}
+
+/** The bundled structures, read once with oxidation states assigned once, and the (structure, ion) cases. */
+interface BenchInputs {
+  structures: Map<string, Structure>;
+  records: StructureRecord[];
+  cases: Case[];
+  frameworks: Map<string, Framework>;
+  /** The case of the barrier and percolation figures. */
+  reference: Case;
+}
+
+async function readInputs(host: BenchHost): Promise<BenchInputs> {
   const structures = new Map<string, Structure>();
-  const structureRecords: StructureRecord[] = [];
+  const records: StructureRecord[] = [];
   for (const s of BENCH_STRUCTURES) {
     const text = await host.readStructure(s.file);
     const read = await readStructureText(text, s.file);
@@ -145,7 +189,7 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     if (!first?.structure) throw first?.error ?? new Error(`${s.file}: no structure`);
     const withOxi = assignOxidationStates(first.structure).structure;
     structures.set(s.id, withOxi);
-    structureRecords.push({
+    records.push({
       id: s.id,
       file: s.file,
       formula: reducedFormula(composition(withOxi)),
@@ -157,47 +201,22 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
   }
   const cases: Case[] = BENCH_STRUCTURES.flatMap((structure) => structure.ions.map((ion) => ({ structure, ion, name: `${structure.id}/${ion}` })));
   const frameworks = new Map<string, Framework>(cases.map((c) => [c.name, buildFramework(structures.get(c.structure.id)!, { ion: c.ion })]));
-
-  // Progress: one line per finished figure, with the elapsed time and an estimate of the rest.
-  const perBackendFigures = cases.length + 1 + (host.runPipeline ? 1 : 0);
-  const totalFigures = opts.backends.length * perBackendFigures + 1;
-  let doneFigures = 0;
-  const report = (label: string, f: Figure | null, extra = '') => {
-    doneFigures++;
-    const elapsed = (performance.now() - t0) / 1000;
-    // Figures differ in cost (the screen pipeline is the slowest), so this is a rough pace, not a promise.
-    const eta = doneFigures < totalFigures ? `, roughly ${Math.ceil((elapsed / doneFigures) * (totalFigures - doneFigures))} s left at this pace` : '';
-    const value = f ? `${formatWithUnit(f.median, f.unit)} (spread ${(100 * f.spread).toFixed(0)} %${f.busy ? ', busy' : ''})` : extra;
-    host.progress(`[${doneFigures}/${totalFigures}] ${label}: ${value} · ${elapsed.toFixed(0)} s elapsed${eta}`);
-  };
-
-  const figure = (
-    id: FigureId,
-    backend: string | null,
-    caseName: string | null,
-    method: string,
-    params: Figure['params'],
-    samples: number[],
-    details: Figure['details'] = {},
-  ): Figure => {
-    const stats = summarize(samples);
-    const f: Figure = { id, backend, case: caseName, ...UNITS[id], method, params, details, samples, ...stats, busy: stats.spread > settings.busy_spread };
-    figures.push(f);
-    return f;
-  };
-
-  /** Runs `fn` warmups + repeats times; returns the timed repeats' results. */
-  const repeatN = async <T>(warmups: number, repeats: number, fn: () => Promise<T>): Promise<T[]> => {
-    for (let i = 0; i < warmups; i++) await fn();
-    const out: T[] = [];
-    for (let i = 0; i < repeats; i++) out.push(await fn());
-    return out;
-  };
-  const repeat = <T>(fn: () => Promise<T>) => repeatN(settings.warmups, settings.repeats, fn);
-
-  let percolationInput: { energies: Float32Array; grid: GridSpec } | null = null;
   const reference = cases.find((c) => c.structure.id === REFERENCE_CASE.structure && c.ion === REFERENCE_CASE.ion)!;
+  return { structures, records, cases, frameworks, reference };
+}
 
+export async function runBench(host: BenchHost, opts: BenchOptions): Promise<BenchResult> {
+  const settings: BenchSettings = { ...BENCH_SETTINGS[opts.mode], ...opts.settings };
+  const created = new Date().toISOString();
+  const t0 = performance.now();
+  const loadStart = host.loadAverage();
+  const inputs = await readInputs(host);
+  const perBackendFigures = inputs.cases.length + 1 + (host.runPipeline ? 1 : 0);
+  const rec = new BenchRecorder(host, settings, opts.backends.length * perBackendFigures + 1, t0);
+  const backends: BackendRecord[] = [];
+
+  // The first reference landscape any backend computes, for the percolation figure.
+  const percolation: { input: Landscape | null } = { input: null };
   for (const spec of opts.backends) {
     const warnings: string[] = [];
     const record: BackendRecord = { id: spec.id, kind: spec.kind, description: spec.kind, threads: spec.threads, adapter: null, error: null, warnings };
@@ -211,119 +230,19 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
       backend = await spec.create((m) => warnings.push(m));
       record.description = backend.description;
       host.progress(`${spec.id}: using ${backend.description}`);
-
-      for (const c of cases) {
-        const fw = frameworks.get(c.name)!;
-        const p = structures.get(c.structure.id)!.lattice.parameters;
-        const grid = gridForResolution([p.a, p.b, p.c], settings.kernel_resolution);
-        let pairTerms = 0;
-        const cpuSeconds: number[] = [];
-        const rates = await repeat(async () => {
-          const c0 = host.cpuSeconds?.() ?? null;
-          const { value: r, runs, seconds } = await atLeast(settings.min_sample_s, () => backend!.computeGrid(fw, grid));
-          const c1 = host.cpuSeconds?.() ?? null;
-          if (c0 !== null && c1 !== null) cpuSeconds.push((c1 - c0) / runs);
-          watch.sample();
-          pairTerms = r.pairTerms;
-          if (c === reference) percolationInput ??= { energies: r.energies, grid };
-          return (r.pairTerms * runs) / seconds;
-        });
-        // CPU time of the timed runs (the last `repeats` entries): on a shared machine pairs per CPU-second is the steadier number.
-        const cpuMedian = cpuSeconds.length ? summarize(cpuSeconds.slice(-settings.repeats)).median : null;
-        const f = figure(
-          'kernel_pair_terms_per_s',
-          spec.id,
-          c.name,
-          'pair terms (grid point, framework atom within the cutoff) / wall time of computeGrid (repeated to fill min_sample_s), upload and readback included, after warm-up',
-          { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points: gridPointCount(grid), framework_atoms: fw.atoms.type.length },
-          rates,
-          {
-            pair_terms: pairTerms,
-            cpu_s_median: cpuMedian === null ? null : Math.round(cpuMedian * 1e4) / 1e4,
-            pair_terms_per_cpu_s: cpuMedian ? Math.round(pairTerms / cpuMedian) : null,
-          },
-        );
-        report(`${spec.id} kernel ${c.name}`, f);
-      }
-
-      const refStructure = structures.get(reference.structure.id)!;
-      let barriers: Record<string, number | null> = {};
-      let mode = 'uniform';
-      let details: Figure['details'] = {};
-      // 'converged' where computeLandscape has it (adaptive refinement to the uniform grid's thresholds at this
-      // spacing); a version without it ignores the option and computes one uniform grid, and the figure says so.
-      const landscapeOptions: LandscapeOptions & { mode?: 'converged'; gridOutput?: 'none' } = {
-        ion: reference.ion,
-        resolution: settings.barrier_resolution,
-        backend: backend!,
-        mode: 'converged',
-        gridOutput: 'none',
-      };
-      const times = await repeat(async () => {
-        const ts = performance.now();
-        const r = await computeLandscape(refStructure, landscapeOptions);
-        const s = (performance.now() - ts) / 1000;
-        watch.sample();
-        barriers = { ...r.barriers };
-        const extra = r as { mode?: string; refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null };
-        mode = extra.mode ?? 'uniform';
-        details = extra.refinement
-          ? { levels: extra.refinement.levels, points_evaluated: extra.refinement.pointsEvaluated, points_uniform: extra.refinement.pointsUniform }
-          : { points_evaluated: gridPointCount(r.grid) };
-        return s;
-      });
-      const method =
-        mode === 'converged'
-          ? `computeLandscape, mode 'converged' (adaptive refinement to the thresholds of the uniform ${settings.barrier_resolution} Å grid), barriers only: oxidation states, framework, grids, percolation`
-          : `computeLandscape on one uniform ${settings.barrier_resolution} Å grid (this bvscape has no converged mode): oxidation states, framework, grid, percolation`;
-      const f = figure(
-        'time_to_barriers_s',
-        spec.id,
-        reference.name,
-        method,
-        { resolution: settings.barrier_resolution, mode },
-        times,
-        { ...details, barrier_1d_ev: round(barriers['1D']), barrier_2d_ev: round(barriers['2D']), barrier_3d_ev: round(barriers['3D']) },
-      );
-      report(`${spec.id} time to barriers ${reference.name}`, f);
-
-      if (host.runPipeline) {
-        const files = BENCH_STRUCTURES.map((s) => s.file);
-        let structuresRun = 0;
-        let pipelineParams: Figure['params'] = {};
-        // No warm-up: every screen starts its own workers, so a first run is not colder than the next.
-        let pipelineRun = 0;
-        const rates = await repeatN(0, settings.pipeline_repeats, async () => {
-          // A screen run can take minutes on a slow machine: say which one is going.
-          host.progress(`${spec.id} screen pipeline: run ${++pipelineRun} of ${settings.pipeline_repeats}, ${files.length * settings.pipeline_copies} structures`);
-          const run = await host.runPipeline!(spec, files, settings.pipeline_copies, settings.pipeline_resolution);
-          watch.sample();
-          if (run.failedRows > 0) throw new Error(`the screen pipeline wrote ${run.failedRows} error rows for the bundled structures`);
-          structuresRun = run.structures;
-          pipelineParams = run.params;
-          return run.structures / (run.ms / 3.6e6);
-        });
-        const pf = figure(
-          'pipeline_structures_per_hour',
-          spec.id,
-          null,
-          host.pipelineMethod ?? 'screen pipeline at its default settings',
-          { structures_per_run: structuresRun, copies: settings.pipeline_copies, ...pipelineParams },
-          rates,
-        );
-        report(`${spec.id} pipeline`, pf);
-      } else {
-        notes.push('pipeline_structures_per_hour: this host has no screen pipeline runner; not measured');
-      }
+      await measureKernel(rec, spec, backend, inputs, watch, (landscape) => (percolation.input ??= landscape));
+      await measureTimeToBarriers(rec, spec, backend, inputs, watch);
+      if (host.runPipeline) await measurePipeline(rec, spec, host.runPipeline.bind(host), watch);
+      else rec.notes.push('pipeline_structures_per_hour: this host has no screen pipeline runner; not measured');
     } catch (e) {
       record.error = (e as Error).message;
       host.progress(`${spec.id}: failed: ${record.error}`);
-      doneFigures = Math.max(doneFigures, backends.length * perBackendFigures);
+      rec.doneFigures = Math.max(rec.doneFigures, backends.length * perBackendFigures);
     } finally {
       await backend?.dispose().catch(() => {});
       const peak = watch.stop();
       if (peak !== null && record.error === null) {
-        figure(
+        rec.figure(
           'peak_rss_bytes',
           spec.id,
           null,
@@ -336,26 +255,10 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
   }
 
   // Percolation runs on the host CPU whatever the backend: measured once, on the reference landscape.
-  if (percolationInput) {
-    const { energies, grid } = percolationInput as { energies: Float32Array; grid: GridSpec };
-    const points = gridPointCount(grid);
-    const rates = await repeat(async () => {
-      const { runs, seconds } = await atLeast(settings.min_sample_s, async () => percolate(energies, grid));
-      return (points * runs) / seconds;
-    });
-    const f = figure(
-      'percolation_points_per_s',
-      null,
-      reference.name,
-      'grid points / wall time of percolate() (repeated to fill min_sample_s; sort and union-find sweep up to the 3D threshold, 6 neighbours, encut 10 eV) on the reference landscape from the kernel figure',
-      { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points },
-      rates,
-    );
-    report('percolation', f);
-  } else {
-    notes.push('percolation_points_per_s: no backend produced a landscape; not measured');
-  }
+  if (percolation.input) await measurePercolation(rec, percolation.input, inputs.reference);
+  else rec.notes.push('percolation_points_per_s: no backend produced a landscape; not measured');
 
+  const { figures, notes } = rec;
   const busy = busyNote(figures, settings.busy_spread);
   if (busy) notes.push(busy);
   const loadEnd = host.loadAverage();
@@ -371,13 +274,147 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
     mode: opts.mode,
     settings,
     machine,
-    structures: structureRecords,
+    structures: inputs.records,
     backends,
     figures,
     busy: figures.some((f) => f.busy),
     notes,
     elapsed_s: (performance.now() - t0) / 1000,
   };
+}
+
+type Landscape = { energies: Float32Array; grid: GridSpec };
+
+/** Pair terms per second of computeGrid on every case; hands each landscape of the reference case to `keepReference`. */
+async function measureKernel(rec: BenchRecorder, spec: BenchBackendSpec, backend: EnergyBackend, inputs: BenchInputs, watch: MemoryWatch, keepReference: (l: Landscape) => void): Promise<void> {
+  const { host, settings } = rec;
+  for (const c of inputs.cases) {
+    const fw = inputs.frameworks.get(c.name)!;
+    const p = inputs.structures.get(c.structure.id)!.lattice.parameters;
+    const grid = gridForResolution([p.a, p.b, p.c], settings.kernel_resolution);
+    let pairTerms = 0;
+    const cpuSeconds: number[] = [];
+    const rates = await rec.repeat(async () => {
+      const c0 = host.cpuSeconds?.() ?? null;
+      const { value: r, runs, seconds } = await atLeast(settings.min_sample_s, () => backend.computeGrid(fw, grid));
+      const c1 = host.cpuSeconds?.() ?? null;
+      if (c0 !== null && c1 !== null) cpuSeconds.push((c1 - c0) / runs);
+      watch.sample();
+      pairTerms = r.pairTerms;
+      if (c === inputs.reference) keepReference({ energies: r.energies, grid });
+      return (r.pairTerms * runs) / seconds;
+    });
+    // CPU time of the timed runs (the last `repeats` entries): on a shared machine pairs per CPU-second is the steadier number.
+    const cpuMedian = cpuSeconds.length ? summarize(cpuSeconds.slice(-settings.repeats)).median : null;
+    const f = rec.figure(
+      'kernel_pair_terms_per_s',
+      spec.id,
+      c.name,
+      'pair terms (grid point, framework atom within the cutoff) / wall time of computeGrid (repeated to fill min_sample_s), upload and readback included, after warm-up',
+      { resolution: settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points: gridPointCount(grid), framework_atoms: fw.atoms.type.length },
+      rates,
+      {
+        pair_terms: pairTerms,
+        cpu_s_median: cpuMedian === null ? null : Math.round(cpuMedian * 1e4) / 1e4,
+        pair_terms_per_cpu_s: cpuMedian ? Math.round(pairTerms / cpuMedian) : null,
+      },
+    );
+    rec.report(`${spec.id} kernel ${c.name}`, f);
+  }
+}
+
+/** Wall time of computeLandscape (barriers only) on the reference case. */
+async function measureTimeToBarriers(rec: BenchRecorder, spec: BenchBackendSpec, backend: EnergyBackend, inputs: BenchInputs, watch: MemoryWatch): Promise<void> {
+  const { settings } = rec;
+  const reference = inputs.reference;
+  const refStructure = inputs.structures.get(reference.structure.id)!;
+  let barriers: Record<string, number | null> = {};
+  let mode = 'uniform';
+  let details: Figure['details'] = {};
+  // 'converged' where computeLandscape has it (adaptive refinement to the uniform grid's thresholds at this
+  // spacing); a version without it ignores the option and computes one uniform grid, and the figure says so.
+  const landscapeOptions: LandscapeOptions & { mode?: 'converged'; gridOutput?: 'none' } = {
+    ion: reference.ion,
+    resolution: settings.barrier_resolution,
+    backend,
+    mode: 'converged',
+    gridOutput: 'none',
+  };
+  const times = await rec.repeat(async () => {
+    const ts = performance.now();
+    const r = await computeLandscape(refStructure, landscapeOptions);
+    const s = (performance.now() - ts) / 1000;
+    watch.sample();
+    barriers = { ...r.barriers };
+    const extra = r as { mode?: string; refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null };
+    mode = extra.mode ?? 'uniform';
+    details = extra.refinement
+      ? { levels: extra.refinement.levels, points_evaluated: extra.refinement.pointsEvaluated, points_uniform: extra.refinement.pointsUniform }
+      : { points_evaluated: gridPointCount(r.grid) };
+    return s;
+  });
+  const method =
+    mode === 'converged'
+      ? `computeLandscape, mode 'converged' (adaptive refinement to the thresholds of the uniform ${settings.barrier_resolution} Å grid), barriers only: oxidation states, framework, grids, percolation`
+      : `computeLandscape on one uniform ${settings.barrier_resolution} Å grid (this bvscape has no converged mode): oxidation states, framework, grid, percolation`;
+  const f = rec.figure(
+    'time_to_barriers_s',
+    spec.id,
+    reference.name,
+    method,
+    { resolution: settings.barrier_resolution, mode },
+    times,
+    { ...details, barrier_1d_ev: round(barriers['1D']), barrier_2d_ev: round(barriers['2D']), barrier_3d_ev: round(barriers['3D']) },
+  );
+  rec.report(`${spec.id} time to barriers ${reference.name}`, f);
+}
+
+/** Structures per hour of the host's screen pipeline over the bundled files. */
+async function measurePipeline(rec: BenchRecorder, spec: BenchBackendSpec, runPipeline: NonNullable<BenchHost['runPipeline']>, watch: MemoryWatch): Promise<void> {
+  const { host, settings } = rec;
+  const files = BENCH_STRUCTURES.map((s) => s.file);
+  let structuresRun = 0;
+  let pipelineParams: Figure['params'] = {};
+  // No warm-up: every screen starts its own workers, so a first run is not colder than the next.
+  let pipelineRun = 0;
+  const rates = await rec.repeatN(0, settings.pipeline_repeats, async () => {
+    // A screen run can take minutes on a slow machine: say which one is going.
+    host.progress(`${spec.id} screen pipeline: run ${++pipelineRun} of ${settings.pipeline_repeats}, ${files.length * settings.pipeline_copies} structures`);
+    const run = await runPipeline(spec, files, settings.pipeline_copies, settings.pipeline_resolution);
+    watch.sample();
+    if (run.failedRows > 0) throw new Error(`the screen pipeline wrote ${run.failedRows} error rows for the bundled structures`);
+    structuresRun = run.structures;
+    pipelineParams = run.params;
+    return run.structures / (run.ms / 3.6e6);
+  });
+  const pf = rec.figure(
+    'pipeline_structures_per_hour',
+    spec.id,
+    null,
+    host.pipelineMethod ?? 'screen pipeline at its default settings',
+    { structures_per_run: structuresRun, copies: settings.pipeline_copies, ...pipelineParams },
+    rates,
+  );
+  rec.report(`${spec.id} pipeline`, pf);
+}
+
+/** Grid points per second of percolate() on the reference landscape. */
+async function measurePercolation(rec: BenchRecorder, input: Landscape, reference: Case): Promise<void> {
+  const { energies, grid } = input;
+  const points = gridPointCount(grid);
+  const rates = await rec.repeat(async () => {
+    const { runs, seconds } = await atLeast(rec.settings.min_sample_s, async () => percolate(energies, grid));
+    return (points * runs) / seconds;
+  });
+  const f = rec.figure(
+    'percolation_points_per_s',
+    null,
+    reference.name,
+    'grid points / wall time of percolate() (repeated to fill min_sample_s; sort and union-find sweep up to the 3D threshold, 6 neighbours, encut 10 eV) on the reference landscape from the kernel figure',
+    { resolution: rec.settings.kernel_resolution, grid: `${grid.nx}x${grid.ny}x${grid.nz}`, points },
+    rates,
+  );
+  rec.report('percolation', f);
 }
 
 /** Runs `fn` until at least `minSeconds` have passed (once at least), so that short jobs give steady samples. */
