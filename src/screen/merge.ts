@@ -7,7 +7,7 @@ import { sameFile } from '../io/file-identity.js';
 import { parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { temporaryPathFor } from '../io/temp-file.js';
 import { lockOutput, lockPathFor } from './lock.js';
-import { canonicalJson, isHeader, metaPath, readHeader, writeMeta } from './output.js';
+import { canonicalJson, configChanges, isHeader, metaPath, readHeader, writeMeta } from './output.js';
 import type { ScreenHeader } from './types.js';
 
 export { MergeError }; // defined with the other error classes in src/errors.ts
@@ -30,12 +30,6 @@ export interface MergeOptions {
   overwrite?: boolean;
 }
 
-/** The options in which two configurations differ, e.g. "resolution: 0.2 vs 0.3". */
-function configDifference(a: Record<string, unknown>, b: Record<string, unknown>): string {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const diff = keys.filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k])).map((k) => `${k}: ${canonicalJson(a[k] ?? null)} vs ${canonicalJson(b[k] ?? null)}`);
-  return diff.join(', ');
-}
 
 /**
  * Merges shard tables into `out`, holding `out`'s lock (a screen or another merge on it is refused).
@@ -99,7 +93,7 @@ async function mergeLocked(paths: readonly string[], out: string, o: MergeOption
     headers.forEach((h, i) => {
       const p = paths[i]!;
       if (canonicalJson(h.config) !== canonicalJson(first!.config)) {
-        fatal.push(`${p}: screened with different options than ${paths[0]} (${configDifference(h.config as unknown as Record<string, unknown>, first!.config as unknown as Record<string, unknown>)})`);
+        fatal.push(`${p}: screened with different options than ${paths[0]} (${configChanges(first!.config, h.config)})`);
       }
       if (h.inputs_digest !== first!.inputs_digest || h.entries_total !== first!.entries_total) {
         fatal.push(`${p}: screened a different input set (${h.entries_total} entries, ${h.inputs_digest.slice(0, 19)}...) than ${paths[0]}`);

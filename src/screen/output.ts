@@ -129,9 +129,20 @@ export interface ResumeState {
   fresh: boolean;
 }
 
+/** The options in which two configurations differ, old → new: "resolution 0.1 → 0.2, mode uniform → converged". */
+export function configChanges(old: object, now: object): string {
+  const a = old as Record<string, unknown>, b = now as Record<string, unknown>;
+  const show = (v: unknown) => (v === undefined ? '(unset)' : typeof v === 'string' ? v : canonicalJson(v));
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .sort()
+    .filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null))
+    .map((k) => `${k} ${show(a[k])} → ${show(b[k])}`)
+    .join(', ');
+}
+
 export function describeHeaderMismatch(old: ScreenHeader, now: ScreenHeader): string | null {
   if (canonicalJson(old.config) !== canonicalJson(now.config)) {
-    return `it was started with different options (${canonicalJson(old.config)}; now ${canonicalJson(now.config)})`;
+    return `it was started with different options (${configChanges(old.config, now.config)})`;
   }
   if (canonicalJson(old.shard) !== canonicalJson(now.shard)) {
     const f = (s: ScreenHeader['shard']) => (s ? `${s.index}/${s.count}` : 'none');

@@ -52,6 +52,13 @@ describe('resume scan', () => {
     await expect(scanForResume(table([]), { ...header, config: { ...header.config, resolution: 0.1 } })).rejects.toThrow(/different options/);
   });
 
+  it('a header mismatch names only the options that changed, old → new', async () => {
+    const now = { ...header, config: { ...header.config, resolution: header.config.resolution * 2, mode: 'uniform' as const } };
+    const err = await scanForResume(table([]), now).then(() => null, (e: Error) => e);
+    expect(err?.message).toContain(`(mode ${header.config.mode} → uniform, resolution ${header.config.resolution} → ${header.config.resolution * 2})`);
+    expect(err?.message).not.toContain('"ions"'); // no whole configuration dumped
+  });
+
   it('compares configs whatever their key order', () => {
     expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
   });
