@@ -1,6 +1,7 @@
-// The dual-ion screening scatter: x = Em(Li+)/Em(X), y = Em(Li+), one colour per anion X, with
-// the region where the criterion holds (Em(Li+) < liMax, ratioMin <= Em(X)/Em(Li+) <= ratioMax) shaded.
-// Note x is the inverse of the criterion's ratio, so the region spans x in [1/ratioMax, 1/ratioMin].
+// The dual-ion screening scatter: x = Em(Li+)/Em(X) (the axis of the study the criterion comes from), y =
+// Em(Li+), one colour per anion X, with the region where the criterion holds (Em(Li+) < liMax, ratioMin <=
+// Em(X)/Em(Li+) <= ratioMax) shaded. x is the inverse of the criterion's ratio, so the region spans x in
+// [1/ratioMax, 1/ratioMin]; the legend states it in x, with the criterion's own form beside it.
 
 export interface DualIonPoint {
   id: string;
@@ -22,6 +23,8 @@ export interface ScreenPlotOptions {
   title?: string;
   width?: number;
   height?: number;
+  /** Label this many points with their formula: the lowest Em(Li+) inside the region (default 0). */
+  labelTop?: number;
 }
 
 // Colour-blind-safe palette (Okabe & Ito), then a few extra distinct hues.
@@ -70,8 +73,13 @@ export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion,
   const regionX0 = 1 / c.ratioMax;
   const regionX1 = 1 / c.ratioMin;
   // Axes cover the region with room around it, and the data up to a cap so one outlier cannot flatten the plot.
+  // y is fitted to the data: up to the largest Em(Li+) short of outliers (the 95th percentile when more than
+  // 1.5 times below the maximum), and at least to the top of the region.
+  const sortedY = [...ys].sort((a, b) => a - b);
+  const p95 = sortedY.length > 0 ? sortedY[Math.floor(0.95 * (sortedY.length - 1))]! : 0;
+  const yTop = sortedY.length > 0 ? (sortedY.at(-1)! > 1.5 * p95 ? p95 : sortedY.at(-1)!) : c.liMax;
   const xMax = niceCeil(Math.max(regionX1 * 1.25, Math.min(Math.max(0, ...xs) * 1.05, 10)));
-  const yMax = niceCeil(Math.max(c.liMax * 1.5, Math.min(Math.max(0, ...ys) * 1.05, 10)));
+  const yMax = niceCeil(Math.max(c.liMax * 1.05, Math.min(yTop * 1.05, 10)));
   const sx = (x: number) => m.left + (x / xMax) * pw;
   const sy = (y: number) => m.top + ph - (y / yMax) * ph;
 
@@ -127,6 +135,21 @@ export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion,
     out.push(`</g>`);
   }
 
+  // Labels: the candidates (inside the region) with the lowest Em(Li+).
+  const labelTop = Math.max(0, Math.floor(o.labelTop ?? 0));
+  if (labelTop > 0) {
+    const inside = usable
+      .map((p, i) => ({ p, x: xs[i]!, y: ys[i]! }))
+      .filter(({ x, y }) => y < c.liMax && x >= regionX0 && x <= regionX1)
+      .sort((a, b) => a.y - b.y || (a.p.id < b.p.id ? -1 : 1))
+      .slice(0, labelTop);
+    out.push(`<g class="point-labels" font-size="11" fill="#222">`);
+    for (const { p, x, y } of inside) {
+      out.push(`<text x="${(sx(Math.min(x, xMax)) + 6).toFixed(2)}" y="${(sy(Math.min(y, yMax)) - 6).toFixed(2)}">${escapeXml(`${p.formula ?? p.id} (${prettyIon(p.anion)})`)}</text>`);
+    }
+    out.push(`</g>`);
+  }
+
   // Legend.
   const lx = m.left + pw + 20;
   out.push(`<g class="legend">`);
@@ -140,9 +163,10 @@ export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion,
   const ly = m.top + 26 + anions.length * 22 + 10;
   out.push(`<rect x="${lx}" y="${ly - 7}" width="12" height="12" fill="#2ca02c" fill-opacity="0.15" stroke="#2ca02c"/>`);
   out.push(`<text x="${lx + 18}" y="${ly}" dominant-baseline="middle" font-size="11">Em(${prettyIon('Li+')}) &lt; ${fmt(c.liMax)} eV,</text>`);
-  out.push(`<text x="${lx + 18}" y="${ly + 15}" dominant-baseline="middle" font-size="11">${fmt(c.ratioMin)} ≤ Em(X)/Em(${prettyIon('Li+')}) ≤ ${fmt(c.ratioMax)}</text>`);
-  if (anions.length === 0) out.push(`<text x="${lx}" y="${ly + 40}" font-size="11">no (Li⁺, anion) pairs</text>`);
-  if (outside > 0) out.push(`<text x="${lx}" y="${ly + 40}" font-size="11">${outside} beyond the axes (drawn at the edge)</text>`);
+  out.push(`<text x="${lx + 18}" y="${ly + 15}" dominant-baseline="middle" font-size="11">${fmt(regionX0)} ≤ Em(${prettyIon('Li+')})/Em(X) ≤ ${fmt(regionX1)}</text>`);
+  out.push(`<text x="${lx + 18}" y="${ly + 30}" dominant-baseline="middle" font-size="10" fill="#555">(${fmt(c.ratioMin)} ≤ Em(X)/Em(${prettyIon('Li+')}) ≤ ${fmt(c.ratioMax)})</text>`);
+  if (anions.length === 0) out.push(`<text x="${lx}" y="${ly + 55}" font-size="11">no (Li⁺, anion) pairs</text>`);
+  if (outside > 0) out.push(`<text x="${lx}" y="${ly + 55}" font-size="11">${outside} beyond the axes (drawn at the edge)</text>`);
   out.push(`</g>`);
   out.push(`</svg>`);
   return out.join('\n') + '\n';

@@ -71,6 +71,8 @@ export interface DeriveOptions {
   criterion?: DualIonCriterion;
   topN?: number;
   plotTitle?: string;
+  /** Label this many candidates in the plot (screenPlotSvg's labelTop). */
+  plotLabelTop?: number;
 }
 
 /** Streams the rows of a table, one structure (consecutive rows with one id) at a time. */
@@ -222,7 +224,7 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
   dual.sort((a, b) => a.emLi - b.emLi || (a.id < b.id ? -1 : 1));
   s.dualCandidates = dual.slice(0, o.topN ?? 10);
   if (o.plot) {
-    const svg = screenPlotSvg(points, s.criterion, o.plotTitle ? { title: o.plotTitle } : {});
+    const svg = screenPlotSvg(points, s.criterion, { ...(o.plotTitle ? { title: o.plotTitle } : {}), ...(o.plotLabelTop ? { labelTop: o.plotLabelTop } : {}) });
     const plotTmp = temporaryPathFor(o.plot);
     writeFileSync(plotTmp, svg);
     renameSync(plotTmp, o.plot);

@@ -63,6 +63,32 @@ describe('dual-ion scatter (SVG)', () => {
     expect(circle('Li3&lt;I&gt;&amp;')).toBeCloseTo(toPx(0.4 / 0.3), 1);
   });
 
+  it('states the region in the axis quantity (x = Em(Li+)/Em(X)), with the criterion beside it', () => {
+    const svg = screenPlotSvg(pts, DEFAULT_DUAL_ION);
+    expect(svg).toContain('0.6667 ≤ Em(Li⁺)/Em(X) ≤ 2<');
+    expect(svg).toContain('(0.5 ≤ Em(X)/Em(Li⁺) ≤ 1.5)');
+  });
+
+  it('fits the y range to the data: an outlier goes to the edge, the axis ends near the rest', () => {
+    const yTicks = (svg: string) => [...svg.matchAll(/text-anchor="end" dominant-baseline="middle">([\d.]+)</g)].map((m) => Number(m[1]));
+    const top = Math.max(...yTicks(screenPlotSvg(pts, DEFAULT_DUAL_ION)));
+    expect(top).toBeGreaterThanOrEqual(1.6); // the largest Em(Li+) short of the outlier (50 eV)
+    expect(top).toBeLessThanOrEqual(2.5);
+    const low = pts.map((p) => ({ ...p, emLi: p.emLi / 100 }));
+    expect(Math.max(...yTicks(screenPlotSvg(low, DEFAULT_DUAL_ION)))).toBeLessThanOrEqual(2); // the region (Em < 1 eV) still shows
+  });
+
+  it('labels the N candidates with the lowest Em(Li+) inside the region with --label-top', () => {
+    expect(screenPlotSvg(pts, DEFAULT_DUAL_ION)).not.toContain('point-labels');
+    const one = screenPlotSvg(pts, DEFAULT_DUAL_ION, { labelTop: 1 });
+    checkXml(one);
+    const labels = (svg: string) => [...svg.matchAll(/<g class="point-labels"[^>]*>([\s\S]*?)<\/g>/g)][0]![1]!.match(/<text[^>]*>[^<]*<\/text>/g)!;
+    expect(labels(one)).toHaveLength(1);
+    expect(labels(one)[0]).toContain('Li3&lt;I&gt;&amp; (I⁻)');
+    // Only two points lie in the region (c is above Em(Li+) = 1 eV, d far outside).
+    expect(labels(screenPlotSvg(pts, DEFAULT_DUAL_ION, { labelTop: 5 }))).toHaveLength(2);
+  });
+
   it('draws an empty plot when there are no pairs', () => {
     const svg = screenPlotSvg([], DEFAULT_DUAL_ION);
     checkXml(svg);

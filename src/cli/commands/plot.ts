@@ -13,7 +13,7 @@ import { parseDimension } from './screen.js';
 export const plot: Command = {
   name: 'plot',
   summary: 'draw the dual-ion scatter (SVG) from a screen results table',
-  usage: 'bvscape plot results.jsonl --out fig.svg [--dimension 3] [--li-max 1] [--ratio-min 0.5] [--ratio-max 1.5]',
+  usage: 'bvscape plot results.jsonl --out fig.svg [--dimension 3] [--li-max 1] [--ratio-min 0.5] [--ratio-max 1.5] [--label-top N]',
   options: {
     out: { type: 'string', short: 'o', arg: 'FILE', description: 'SVG file to write' },
     dimension: { type: 'string', arg: '1|2|3', description: "percolation dimension (default: the table's, else 3)" },
@@ -21,6 +21,7 @@ export const plot: Command = {
     'ratio-min': { type: 'string', arg: 'R', description: `region: lowest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMin})` },
     'ratio-max': { type: 'string', arg: 'R', description: `region: highest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMax})` },
     title: { type: 'string', arg: 'TEXT', description: 'plot title' },
+    'label-top': { type: 'string', arg: 'N', description: 'label the N candidates with the lowest Em(Li+) inside the region with their formula (default none)' },
     overwrite: OVERWRITE_OPTION,
   },
   async run({ positionals, values }) {
@@ -41,7 +42,8 @@ export const plot: Command = {
       dimension: dimText !== undefined ? parseDimension(dimText) : base.dimension,
     };
     const title = str(values, 'title');
-    const s = await deriveOutputs(table, { plot: out, criterion, dimension: criterion.dimension, ...(title ? { plotTitle: title } : {}) });
+    const labelTop = optionalPositiveNumber(values, 'label-top', true);
+    const s = await deriveOutputs(table, { plot: out, criterion, dimension: criterion.dimension, ...(title ? { plotTitle: title } : {}), ...(labelTop ? { plotLabelTop: labelTop } : {}) });
     process.stdout.write(`${s.dualPairs} (Li+, anion) pairs plotted, ${s.dualPass} in the dual-ion region -> ${out}\n`);
     return 0;
   },
