@@ -41,11 +41,6 @@ export const DEFAULT_SEED_RESOLUTION = 0.2;
 /** The coarsest level of the converged mode (Å). */
 export const DEFAULT_COARSEST = 0.2;
 /**
- * Size guards count the finest grid's points over this share in converged mode without a full grid: refinement
- * evaluates a band around the thresholds (11–68 %, 24 % over the named structures, bench/convergence.ts).
- */
-export const CONVERGED_GUARD_SHARE = 2;
-/**
  * Converged mode computes the finest uniform grid itself, filled by symmetry, instead of refining when at least this
  * many operations map that grid onto itself (and the backend fills by symmetry, the CPU's): both give the finest grid's
  * barriers exactly, and on ../shared/cif/named the filled grid was the faster wherever 4 or more operations fit

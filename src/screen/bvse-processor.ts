@@ -7,7 +7,7 @@ import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/mobile-ion.js';
-import { computeLandscape, CONVERGED_GUARD_SHARE } from '../landscape.js';
+import { computeLandscape } from '../landscape.js';
 import { resultColumns } from '../outputs/fields.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
@@ -45,10 +45,12 @@ export function guardedResolution(lengths: [number, number, number], config: Scr
   return { resolution: res, note: `grid coarsened from ${wanted} to ${res} Å (${points} points at ${wanted} Å > --max-grid-points ${config.maxGridPoints})` };
 }
 
-/** Points the guard counts: the whole grid in uniform mode; in converged mode the finest grid's over CONVERGED_GUARD_SHARE. */
-function guardPoints(lengths: [number, number, number], res: number, config: ScreenConfig): number {
-  const n = gridPointCount(gridForResolution(lengths, res));
-  return (config.mode ?? 'converged') === 'converged' ? Math.ceil(n / CONVERGED_GUARD_SHARE) : n;
+/**
+ * Points the guard counts, the same rule as `bvscape landscape`'s: those of the grid at the spacing, which is the
+ * grid evaluated (uniform) or the finest grid held and filled (converged), whatever the mode.
+ */
+function guardPoints(lengths: [number, number, number], res: number, _config: ScreenConfig): number {
+  return gridPointCount(gridForResolution(lengths, res));
 }
 
 function payload(item: ParsedStructure): Payload {

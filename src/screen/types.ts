@@ -32,7 +32,10 @@ export interface ScreenConfig {
   /** Dimension used to rank candidates and for the dual-ion criterion. */
   dimension: 1 | 2 | 3;
   dualIon: DualIonCriterion | null;
-  /** Size guard: grids above this many points are coarsened (the row says so). */
+  /**
+   * Size guard, one rule for screen and landscape: the grid at the spacing may hold at most this many points;
+   * screen coarsens a larger one (the row says so), landscape refuses it and names the spacing that fits.
+   */
   maxGridPoints: number;
   /** Size guard: refuse when the coarsened spacing would exceed this (Å), or the cell has more sites than maxSites. */
   maxResolution: number;
@@ -55,7 +58,8 @@ export const DEFAULT_SCREEN_CONFIG: Readonly<ScreenConfig> = {
   oxi: null,
   dimension: 3,
   dualIon: null,
-  maxGridPoints: 8_000_000,
+  // Cubic LLZO (12.97 Å, 1.76e7 points at 0.05 Å) fits; about 20 bytes a point in memory with percolation and sites.
+  maxGridPoints: 20_000_000,
   maxResolution: 0.5,
   maxSites: 20_000,
 };
@@ -174,3 +178,9 @@ export interface ScreenHeader {
   /** For merged tables: the shard outputs joined. */
   merged_from?: string[];
 }
+
+/** The --max-grid-points help of the two commands that share the guard: one rule, one number. */
+export const GRID_GUARD_HELP = {
+  landscape: 'size guard: the grid at --resolution may hold at most N points; a larger one is refused before computing (exit 2) with the spacing that fits (screen coarsens instead)',
+  screen: 'size guard: the grid at --resolution may hold at most N points; a larger cell is screened at the finest spacing that fits, noted in its row (landscape refuses instead)',
+} as const;

@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import { guardedResolution } from '../../src/screen/bvse-processor.js';
 import { runScreen } from '../../src/screen/screen.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { DEFAULT_DUAL_ION, screenConfig, type ScreenConfig } from '../../src/screen/types.js';
+import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, screenConfig, type ScreenConfig } from '../../src/screen/types.js';
 import { loadRows, tempDir } from './helpers.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture, REPO_ROOT } from '../helpers/fixtures.js';
 
 
 const config: ScreenConfig = screenConfig({ ions: ['Li'], anions: true, dualIon: { ...DEFAULT_DUAL_ION } });
@@ -19,10 +19,27 @@ describe('size guard', () => {
     expect(guardedResolution([10, 10, 10], config)).toEqual({ resolution: config.resolution, note: null });
   });
 
-  it('in converged mode counts half the finest grid (refinement evaluates a band around the thresholds)', () => {
-    // 200³ = 8e6 points at 0.05 Å: over a 5e6 budget as a uniform grid, within it converged.
-    expect(guardedResolution([10, 10, 10], { ...config, resolution: 0.05, maxGridPoints: 5e6 }).note).toBeNull();
+  it('counts the grid at the spacing in both modes (one rule with landscape)', () => {
+    // 200³ = 8e6 points at 0.05 Å: over a 5e6 budget whichever the mode.
+    expect(guardedResolution([10, 10, 10], { ...config, resolution: 0.05, maxGridPoints: 5e6 }).note).toMatch(/coarsened/);
     expect(guardedResolution([10, 10, 10], { ...uniform, resolution: 0.05, maxGridPoints: 5e6 }).note).toMatch(/coarsened/);
+    expect(guardedResolution([10, 10, 10], { ...config, resolution: 0.05, maxGridPoints: 8e6 }).note).toBeNull();
+  });
+
+  it('cubic LLZO runs at the defaults in screen and landscape, with the number --help gives', async () => {
+    const { readStructureFile } = await import('../../src/structure/read.js');
+    const { checkLandscapeSize } = await import('../../src/cli/landscape-guard.js');
+    const { DEFAULT_RESOLUTION } = await import('../../src/landscape.js');
+    const { landscape } = await import('../../src/cli/commands/landscape.js');
+    const { screen } = await import('../../src/cli/commands/screen.js');
+    const [r] = await readStructureFile(join(REPO_ROOT, 'src/bench/structures/Li7La3Zr2O12_cubic.cif'));
+    const s = r!.structure!;
+    const p = s.lattice.parameters;
+    expect(guardedResolution([p.a, p.b, p.c], { ...DEFAULT_SCREEN_CONFIG }).note).toBeNull();
+    expect(() => checkLandscapeSize(s, DEFAULT_RESOLUTION, { maxGridPoints: DEFAULT_SCREEN_CONFIG.maxGridPoints, maxSites: DEFAULT_SCREEN_CONFIG.maxSites })).not.toThrow();
+    for (const c of [landscape, screen]) expect(c.options['max-grid-points']!.default).toBe(String(DEFAULT_SCREEN_CONFIG.maxGridPoints));
+    // The refusal names the same number as --help.
+    expect(() => checkLandscapeSize(s, 0.01, { maxGridPoints: DEFAULT_SCREEN_CONFIG.maxGridPoints, maxSites: 1e6 })).toThrow(`more than --max-grid-points ${DEFAULT_SCREEN_CONFIG.maxGridPoints};`);
   });
 
   it('coarsens a huge cell to fit the point budget, and says so', () => {

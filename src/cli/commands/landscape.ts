@@ -14,10 +14,10 @@ import { parseIon } from '../../bvse/ion.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
-import { computeLandscape, CONVERGED_GUARD_SHARE, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
+import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
 import { cubeText, grdText, migrationPaths, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
 import { pathsFileJson } from '../../outputs/landscape-json.js';
-import { DEFAULT_SCREEN_CONFIG } from '../../screen/types.js';
+import { DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP } from '../../screen/types.js';
 
 export const landscape: Command = {
   name: 'landscape',
@@ -41,7 +41,7 @@ export const landscape: Command = {
     ...PATH_OUTPUT_OPTIONS,
     overwrite: OVERWRITE_OPTION,
     json: { type: 'boolean', description: 'print the result as JSON' },
-    'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: refuse a grid with more points (exit 2, before computing)' },
+    'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: GRID_GUARD_HELP.landscape },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
     'allow-absent-ion': { type: 'boolean', description: 'compute even when the mobile ion is not in the structure (a probe of an inserted ion, marked as such)' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
@@ -79,7 +79,7 @@ export const landscape: Command = {
     const mode = flag(values, 'uniform') ? 'uniform' : 'converged';
     // Converged mode holds the finest grid only when a file needs it (grid files, paths, profile).
     const needGrid = ['grd', 'cube', 'path', 'profile'].some((k) => str(values, k) !== undefined);
-    checkLandscapeSize(structure, resolution, { maxGridPoints: mode === 'converged' && !needGrid ? CONVERGED_GUARD_SHARE * maxGridPoints : maxGridPoints, maxSites });
+    checkLandscapeSize(structure, resolution, { maxGridPoints, maxSites });
     const probeNote = checkMobileIonPresent(structure, ionText, flag(values, 'allow-absent-ion'));
     const backend = await selectBackend(kind, {
       ...(adapter ? { adapter } : {}),

@@ -12,7 +12,7 @@ import { SHARD_COUNT_ENV, shardFromEnvironment } from '../../screen/shard-env.js
 import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
-import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, type ScreenConfig } from '../../screen/types.js';
+import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP, type ScreenConfig } from '../../screen/types.js';
 
 export function parseDimension(text: string | undefined): 1 | 2 | 3 {
   if (text === '1' || text === '2' || text === '3') return Number(text) as 1 | 2 | 3;
@@ -100,7 +100,7 @@ export const screen: Command = {
     shard: { type: 'string', arg: 'i/N|auto', description: `screen only the i-th of N deterministic shares of the sorted inputs; auto: from a Slurm array (SLURM_ARRAY_TASK_*) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shard-count or ${SHARD_COUNT_ENV})` },
     'shard-count': { type: 'string', arg: 'N', description: `with --shard auto: the number of shards (needed for Kubernetes; overrides the Slurm array size; env ${SHARD_COUNT_ENV})` },
     timeout: { type: 'string', default: '300', arg: 'SECONDS', description: 'per-structure time limit; a structure over it gets an error row' },
-    'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: 'size guard: coarsen the grid of larger cells to this many points (noted in the row)' },
+    'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: GRID_GUARD_HELP.screen },
     'max-resolution': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxResolution), arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
