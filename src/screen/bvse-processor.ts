@@ -68,8 +68,9 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       backend = mainThreadBackend() ?? boundsCpu;
     },
 
-    async parse(input) {
-      const opts = { symprec: SYMPREC };
+    async parse(input, config) {
+      // --max-sites reaches the JSON reader, which refuses a long site list from its count alone.
+      const opts = { symprec: SYMPREC, maxSites: config.maxSites };
       const results = input.text !== undefined ? await readStructureText(input.text, input.file, opts) : await readStructureFile(input.path ?? input.file, opts);
       return results.map((r): ParsedStructure => {
         if (r.error || !r.structure) return { block: r.block, error: r.error ? errorInfo(r.error) : { kind: 'StructureError', message: 'no structure' } };

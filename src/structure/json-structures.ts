@@ -3,7 +3,9 @@
 // a wrapper around one), or a list of these. Which is which is told by the content of each item,
 // so one file may mix them. Every item becomes one entry; a broken item becomes an error entry
 // naming the file, the entry (its id, or its position) and, in JSON Lines, the line.
-import { StructureError } from '../errors.js';
+import { SizeGuardError, StructureError } from '../errors.js';
+import { MAX_CELL_SITES } from './cell-checks.js';
+import { elideLongSiteLists, elidedSiteCount } from './json-site-count.js';
 import { looksLikeOptimadeEntry, looksLikeOptimadeResponse, optimadeId, structureFromOptimade } from './optimade.js';
 import { looksLikePymatgen, pymatgenId, structureFromPymatgen } from './pymatgen-json.js';
 import { entryError, shortJson, type EntryPlace, type EntryResult } from './site-list.js';
@@ -99,6 +101,13 @@ function parseItems(text: string, file: string): Item[] {
 
 type Kind = 'optimade' | 'pymatgen';
 
+/** An item's site count as the file gives it (a list's length, or the count a marker stands for); null when it has no list. */
+function siteCount(v: unknown, kind: Kind): number | null {
+  if (!isObject(v)) return null;
+  const list = kind === 'optimade' ? (isObject(v.attributes) ? v.attributes : v).cartesian_site_positions : (isObject(v.structure) ? v.structure : v).sites;
+  return Array.isArray(list) ? list.length : elidedSiteCount(list);
+}
+
 function kindOf(v: unknown): Kind | null {
   if (looksLikeOptimadeEntry(v)) return 'optimade';
   if (looksLikePymatgen(v)) return 'pymatgen';
@@ -111,7 +120,10 @@ function kindOf(v: unknown): Kind | null {
  * a file holding a single item without an id gives block null. `block` selects one entry by name.
  * Throws StructureError only for a file that is not JSON at all.
  */
-export function readJsonStructures(text: string, file: string, opts: { block?: string } = {}): EntryResult[] {
+export function readJsonStructures(text: string, file: string, opts: { block?: string; maxSites?: number } = {}): EntryResult[] {
+  // Site lists over the limit are counted in the text and left unparsed (a site takes at least 7 characters).
+  const maxSites = opts.maxSites;
+  if (maxSites !== undefined && text.length > 7 * maxSites) text = elideLongSiteLists(text, maxSites).text;
   const items = parseItems(text, file);
   const firstValue = items[0]?.value;
   if (isObject(firstValue) && (firstValue.type === 'bvscape-screen' || ('rows_in_structure' in firstValue && 'barrier_3d' in firstValue))) {
@@ -136,11 +148,17 @@ export function readJsonStructures(text: string, file: string, opts: { block?: s
           `neither an OPTIMADE structure entry (lattice_vectors, cartesian_site_positions, species_at_sites) nor a pymatgen Structure (lattice, sites): ${shortJson(item.value)}`,
         );
       }
+      // Counted before anything is built: the limit is refused in microseconds, not after gigabytes.
+      const count = siteCount(item.value, kind);
+      if (count !== null && maxSites !== undefined && count > maxSites) {
+        throw new SizeGuardError(`${file}: ${place.entry ? `${place.entry}: ` : ''}the cell has ${count} sites, more than --max-sites ${maxSites}`);
+      }
+      if (count !== null && count > MAX_CELL_SITES) throw entryError(place, `the structure has ${count} sites, more than the ${MAX_CELL_SITES} a structure may have`);
       const structure = kind === 'optimade' ? structureFromOptimade(item.value, place) : structureFromPymatgen(item.value, place);
       structure.block = block;
       return { block, structure };
     } catch (e) {
-      if (e instanceof StructureError) return { block, error: e };
+      if (e instanceof StructureError || e instanceof SizeGuardError) return { block, error: e };
       throw e;
     }
   });

@@ -23,6 +23,11 @@ export interface ReadOptions {
   format?: StructureFormat;
   /** CIF: positions closer than this (Å) are merged after symmetry expansion (default 0.01). */
   mergeTolerance?: number;
+  /**
+   * JSON: an entry listing more sites than this is a SizeGuard error, counted in the text before
+   * anything is parsed or built (the screen's --max-sites).
+   */
+  maxSites?: number;
 }
 
 export interface ReadResult {
@@ -90,7 +95,7 @@ export function readStructureTextSync(text: string, fileName: string, opts: Read
     const format = opts.format ?? detectFormat(text, fileName);
     if (format === 'json' || format === 'extxyz') {
       const sel = opts.block !== undefined ? { block: opts.block } : {};
-      const entries = format === 'json' ? readJsonStructures(text, fileName, sel) : readExtxyz(text, fileName, sel);
+      const entries = format === 'json' ? readJsonStructures(text, fileName, { ...sel, ...(opts.maxSites !== undefined ? { maxSites: opts.maxSites } : {}) }) : readExtxyz(text, fileName, sel);
       return entries.map((e) => {
         const r: ReadResult = { file: fileName, block: e.block };
         if (e.structure) r.structure = e.structure;

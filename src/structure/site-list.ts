@@ -6,7 +6,9 @@ import { InputError, StructureError } from '../errors.js';
 import { canonicalElement } from './elements.js';
 import { Lattice, type Vec3 } from './lattice.js';
 import type { Site, Species, Structure } from './types.js';
-import { OCCUPANCY_TOLERANCE } from './cif/index.js';
+import { DEFAULT_MERGE_TOLERANCE, OCCUPANCY_TOLERANCE } from './cif/index.js';
+import { PeriodicCellList } from './cell-list.js';
+import { MAX_CELL_SITES } from './cell-checks.js';
 
 /** One read structure of a multi-entry file: its entry name (null for single-structure files) and the structure or why not. */
 export interface EntryResult {
@@ -70,20 +72,35 @@ export function fileOxidation(value: unknown, symbol: string, warnings: Set<stri
   return null;
 }
 
+/** A site of the output while coincident input sites are merged into it. */
+interface Merged {
+  site: Site;
+  /** The input sites on this position, as "3 (Li)", for messages (the first few). */
+  members: string[];
+  memberCount: number;
+  /** The first input site in words ("site 3", "site 3 (Li1)"), for a site that stands alone. */
+  where: string;
+  /** The same atom listed twice (same element, same occupancy): read once. */
+  duplicates: boolean;
+}
+
 /**
  * The Structure for a lattice and an explicit site list. Species of one element on one site are
- * summed; zero-occupancy species are dropped; a site whose occupancies add up to more than 1
- * (beyond the CIF reader's tolerance) is an error.
+ * summed; zero-occupancy species are dropped. Sites closer than the CIF reader's merge tolerance
+ * (0.01 Å) are merged as that reader merges symmetry copies: the same element with the same
+ * occupancy listed twice is one atom, different species share the position as a mixed site, and
+ * occupancies on one position adding up to more than 1 (beyond the tolerance) are an error.
  */
 export function buildStructure(place: EntryPlace, matrix: readonly number[], raw: readonly RawSite[], warnings: Iterable<string> = []): Structure {
   if (matrix.length !== 9 || !matrix.every(Number.isFinite)) throw entryError(place, 'the lattice vectors are not nine finite numbers');
   const lattice = new Lattice(matrix);
   if (!(lattice.volume > 1e-6) || !Number.isFinite(lattice.volume)) throw entryError(place, 'the lattice vectors are coplanar: the cell has no volume');
   if (raw.length === 0) throw entryError(place, 'the structure has no atoms');
+  if (raw.length > MAX_CELL_SITES) throw entryError(place, `the structure has ${raw.length} sites, more than the ${MAX_CELL_SITES} a structure may have`);
   const notes = new Set(warnings);
   const counters = new Map<string, number>();
-  const sites: Site[] = [];
-  let scaled = 0;
+  const merged: Merged[] = [];
+  const index = new PeriodicCellList(lattice, DEFAULT_MERGE_TOLERANCE, Math.min(64, Math.ceil(Math.cbrt(raw.length))));
   raw.forEach((r, i) => {
     const where = `site ${i + 1}${r.label ? ` (${r.label})` : ''}`;
     if (r.position.length !== 3 || !r.position.every((x) => typeof x === 'number' && Number.isFinite(x))) {
@@ -106,20 +123,51 @@ export function buildStructure(place: EntryPlace, matrix: readonly number[], raw
       notes.add('sites with no atom (only vacancies or zero occupancy) skipped');
       return;
     }
-    const total = species.reduce((t, x) => t + x.occupancy, 0);
-    if (total > 1 + OCCUPANCY_TOLERANCE) throw entryError(place, `${where}: occupancies sum to ${Number(total.toFixed(4))} (more than 1)`);
+    const frac: Vec3 = [wrap(f[0]), wrap(f[1]), wrap(f[2])];
+    const member = `${i + 1} (${r.label ?? species[0]!.element})`;
+    const hit = index.findNear(frac[0], frac[1], frac[2]);
+    if (hit < 0) {
+      index.add(frac[0], frac[1], frac[2]);
+      const first = species[0]!.element;
+      const n = (counters.get(first) ?? 0) + 1;
+      counters.set(first, n);
+      // One label per site, as for POSCARs: oxidation.ts groups sites by label for charge ordering.
+      merged.push({ site: { frac, species, label: `${first}${n}` }, members: [member], memberCount: 1, where, duplicates: false });
+      return;
+    }
+    const m = merged[hit]!;
+    if (m.members.length < 8) m.members.push(member);
+    m.memberCount++;
+    for (const sp of species) {
+      const same = m.site.species.find((x) => x.element === sp.element && x.oxidation === sp.oxidation);
+      if (!same) m.site.species.push(sp);
+      else if (m.site.species.reduce((t, x) => t + x.occupancy, 0) + sp.occupancy > 1 + OCCUPANCY_TOLERANCE && Math.abs(same.occupancy - sp.occupancy) < 1e-3) {
+        m.duplicates = true;
+      } else same.occupancy += sp.occupancy;
+    }
+  });
+  if (merged.length === 0) throw entryError(place, 'the structure has no atoms (every site is vacant)');
+  let scaled = 0;
+  const sites: Site[] = [];
+  const names = (m: Merged) => `${m.members.slice(0, -1).join(', ')} and ${m.members[m.members.length - 1]}${m.memberCount > m.members.length ? ` (of ${m.memberCount})` : ''}`;
+  for (const m of merged) {
+    const total = m.site.species.reduce((t, x) => t + x.occupancy, 0);
+    if (total > 1 + OCCUPANCY_TOLERANCE) {
+      const who = m.memberCount > 1 ? `sites ${names(m)} share a position and their` : `${m.where}:`;
+      throw entryError(place, `${who} occupancies sum to ${Number(total.toFixed(4))} (more than 1)`);
+    }
     if (total > 1 + 1e-9) {
-      for (const sp of species) sp.occupancy /= total;
+      for (const sp of m.site.species) sp.occupancy /= total;
       scaled++;
     }
-    const first = species[0]!.element;
-    const n = (counters.get(first) ?? 0) + 1;
-    counters.set(first, n);
-    // One label per site, as for POSCARs: oxidation.ts groups sites by label for charge ordering.
-    sites.push({ frac: [wrap(f[0]), wrap(f[1]), wrap(f[2])], species, label: `${first}${n}` });
-  });
-  if (sites.length === 0) throw entryError(place, 'the structure has no atoms (every site is vacant)');
+    sites.push(m.site);
+  }
   if (scaled > 0) notes.add(`occupancies slightly above 1 scaled down to 1 on ${scaled} site(s)`);
+  const list = (ms: Merged[]) => ms.slice(0, 8).map((m) => `sites ${names(m)}`).join('; ') + (ms.length > 8 ? '; ...' : '');
+  const dupes = merged.filter((m) => m.duplicates);
+  if (dupes.length > 0) notes.add(`atoms of one element listed twice on one position, read as one atom: ${list(dupes)}`);
+  const mixed = merged.filter((m) => m.memberCount > 1 && !m.duplicates);
+  if (mixed.length > 0) notes.add(`mixed sites (several sites on one position): ${list(mixed)}`);
   return { file: place.file, block: null, lattice, sites, warnings: [...notes] };
 }
 
