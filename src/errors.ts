@@ -213,6 +213,17 @@ export class TransportError extends InputError {
   override name = 'TransportError';
 }
 
+/** The disk (or a quota, or the file-size limit) ran out while writing results; the rows before are kept. */
+export class DiskFullError extends InputError {
+  override name = 'DiskFull';
+}
+
+/** A write failed for want of space: ENOSPC (disk full), EDQUOT (quota), EFBIG (file-size limit). */
+export function isNoSpaceError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
+}
+
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }

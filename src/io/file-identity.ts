@@ -7,7 +7,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 /** Equal for every path that names one file. */
 export function fileKey(path: string): string {
   const full = resolve(path);
-  const st = statSync(full, { throwIfNoEntry: false });
+  let st;
+  try {
+    st = statSync(full, { throwIfNoEntry: false });
+  } catch {
+    st = undefined; // unreachable (too long, no permission): compared by name
+  }
   if (st) return `inode:${st.dev}:${st.ino}`;
   let dir = dirname(full);
   try {

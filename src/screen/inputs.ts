@@ -35,8 +35,10 @@ export interface Entry {
   occurrence?: number;
   /** A tar hard link: the member whose bytes it shares. */
   linkTo?: string;
-  /** The archive could not be listed (fully): this entry stands for what was lost, as an error row. */
+  /** The archive (or directory) could not be listed (fully): this entry stands for what was lost, as an error row. */
   error?: string;
+  /** The error row's error_kind (default ArchiveError). */
+  errorKind?: string;
 }
 
 export interface Discovery {
@@ -126,19 +128,26 @@ function segmentRegex(seg: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * A directory's subdirectories and regular files (symbolic links followed), sorted by name. FIFOs,
+ * sockets and devices are left out: opening a FIFO blocks until someone writes to it.
+ */
 async function listDir(dir: string): Promise<Array<{ name: string; isDir: boolean }>> {
   const dirents = await readdir(dir, { withFileTypes: true });
   const out: Array<{ name: string; isDir: boolean }> = [];
   for (const d of dirents) {
     let isDir = d.isDirectory();
+    let isFile = d.isFile();
     if (d.isSymbolicLink()) {
       try {
-        isDir = (await stat(posix.join(dir, d.name))).isDirectory();
+        const st = await stat(posix.join(dir, d.name));
+        isDir = st.isDirectory();
+        isFile = st.isFile();
       } catch {
         continue;
       }
     }
-    out.push({ name: d.name, isDir });
+    if (isDir || isFile) out.push({ name: d.name, isDir });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -238,11 +247,19 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
   // Each real directory once (device + inode): symlink loops ("ln -s . dir/self") end here.
   const visitedDirs = new Set<string>();
   const walkDir = async (dir: string, id: string): Promise<void> => {
-    const st = await stat(dir);
-    const key = `${st.dev}:${st.ino}`;
-    if (visitedDirs.has(key)) return;
-    visitedDirs.add(key);
-    const children = await listDir(dir);
+    let children: Array<{ name: string; isDir: boolean }>;
+    try {
+      const st = await stat(dir);
+      const key = `${st.dev}:${st.ino}`;
+      if (visitedDirs.has(key)) return;
+      visitedDirs.add(key);
+      children = await listDir(dir);
+    } catch (e) {
+      // An unreadable or unreachable subdirectory costs one error row, not the screen.
+      sources.push({ kind: 'file', path: dir, id });
+      entries.push({ id, source: sources.length - 1, error: `${id}: cannot read the directory (${directoryProblem(e)})`, errorKind: 'DirectoryError' });
+      return;
+    }
     const names = new Set(children.map((c) => c.name));
     for (const c of children) {
       const p = `${dir}/${c.name}`;
@@ -274,8 +291,21 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
       }
       throw new UsageError(`input not found: '${raw}'`);
     }
-    if (st.isDirectory()) await walkDir(p, normaliseId(p));
-    else addFile(p, normaliseId(p));
+    if (st.isDirectory()) {
+      // A directory named on the command line must be readable: a permission problem stops the run before it starts.
+      if (!fromStdin) {
+        try {
+          await readdir(p);
+        } catch (e) {
+          throw new UsageError(`cannot read the input directory '${raw}' (${directoryProblem(e)})`);
+        }
+      }
+      await walkDir(p, normaliseId(p));
+    } else if (!st.isFile()) {
+      // A FIFO, socket or device: opening it may block forever (a FIFO nobody writes to) or never end (/dev/zero).
+      sources.push({ kind: 'file', path: p, id: normaliseId(p) });
+      entries.push({ id: normaliseId(p), source: sources.length - 1, error: `${raw}: not a regular file (a pipe, socket or device); screen reads files`, errorKind: 'StructureError' });
+    } else addFile(p, normaliseId(p));
   };
 
   for (const input of inputs) {
@@ -317,6 +347,20 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
   const unique: Entry[] = [];
   for (const e of entries) if (unique.length === 0 || unique[unique.length - 1]!.id !== e.id) unique.push(e);
   return { sources, entries: unique };
+}
+
+function directoryProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENAMETOOLONG: 'path name too long',
+    ELOOP: 'too many levels of symbolic links',
+    ENOENT: 'it vanished while being read',
+    ENOTDIR: 'not a directory any more',
+    EIO: 'input/output error',
+  };
+  return (code && words[code]) ?? (e as Error)?.message ?? String(e);
 }
 
 /** "set.tar!/a.cif", and "set.tar!/a.cif~2" for the second member with that name. */
@@ -376,7 +420,7 @@ export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]):
   for (const e of work) {
     const src = d.sources[e.source]!;
     if (e.error !== undefined) {
-      yield { file: e.id, readError: { kind: 'ArchiveError', message: e.error } };
+      yield { file: e.id, readError: { kind: e.errorKind ?? 'ArchiveError', message: e.error } };
       continue;
     }
     if (src.kind === 'file') {

@@ -2,8 +2,12 @@
 // a file next to the output ("results.jsonl.lock") holding the owner's pid, host and start time,
 // created with link(2) (atomic, fails when it exists). A lock whose owner is a dead process on this
 // host is stale (a killed run) and is taken over; a live owner, or one on another host, is refused.
+// Containers reuse pids under one hostname, so "alive" also needs the owner's start time (Linux:
+// /proc/<pid>/stat) to match the one recorded; a lock naming this process's pid is stale unless
+// this process took it.
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { InputError, OutputLockedError } from '../errors.js';
 
 export { OutputLockedError }; // defined with the other error classes in src/errors.ts
@@ -12,6 +16,20 @@ interface LockInfo {
   pid: number;
   host: string;
   started: string;
+  /** The owner's start time in clock ticks since boot (Linux), to tell a recycled pid from the owner. */
+  process_start?: string;
+}
+
+/** Locks this process holds (lock path), so a second take from this process is refused, not judged stale. */
+const heldHere = new Set<string>();
+
+/** When a process started (clock ticks since boot, from /proc/<pid>/stat); null where there is no /proc. */
+export function processStartTime(pid: number): string | null {
+  const stat = readOrNull(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime field 22.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return rest[19] ?? null;
 }
 
 export const LOCK_SUFFIX = '.lock';
@@ -23,11 +41,24 @@ export function lockPathFor(out: string): string {
 function parseLock(text: string): LockInfo | null {
   try {
     const o = JSON.parse(text) as Partial<LockInfo>;
-    if (typeof o.pid === 'number' && typeof o.host === 'string') return { pid: o.pid, host: o.host, started: String(o.started ?? '?') };
+    if (typeof o.pid === 'number' && typeof o.host === 'string') {
+      return { pid: o.pid, host: o.host, started: String(o.started ?? '?'), ...(typeof o.process_start === 'string' ? { process_start: o.process_start } : {}) };
+    }
   } catch {
     /* torn or foreign */
   }
   return null;
+}
+
+/** Whether the lock's owner still runs: alive, not a zombie, and (where recorded) the same process, not a recycled pid. */
+function ownerAlive(owner: LockInfo): boolean {
+  if (owner.pid === process.pid) return false; // not ours (heldHere says so): an earlier process with our pid
+  if (!processAlive(owner.pid)) return false;
+  if (owner.process_start !== undefined) {
+    const now = processStartTime(owner.pid);
+    if (now !== null && now !== owner.process_start) return false;
+  }
+  return true;
 }
 
 function processAlive(pid: number): boolean {
@@ -63,7 +94,12 @@ export interface OutputLock {
  */
 export function lockOutput(out: string, what = 'bvscape'): OutputLock {
   const lock = lockPathFor(out);
-  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+  const lockKey = resolve(lock);
+  if (heldHere.has(lockKey)) {
+    throw new OutputLockedError(`${out} is in use by another run in this process; wait for it to finish, or use another output (lock file: ${lock})`);
+  }
+  const start = processStartTime(process.pid);
+  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), ...(start !== null ? { process_start: start } : {}) };
   const text = JSON.stringify(me) + '\n';
   const unique = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   try {
@@ -76,12 +112,14 @@ export function lockOutput(out: string, what = 'bvscape'): OutputLock {
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
         linkSync(unique, lock);
+        heldHere.add(lockKey);
         let released = false;
         return {
           path: lock,
           release() {
             if (released) return;
             released = true;
+            heldHere.delete(lockKey);
             // Only remove it while it is still ours.
             if (readOrNull(lock) === text) {
               try {
@@ -104,10 +142,10 @@ export function lockOutput(out: string, what = 'bvscape'): OutputLock {
             `if no ${what} is running there any more, remove ${lock} and try again`,
         );
       }
-      if (owner && processAlive(owner.pid)) {
+      if (owner && ownerAlive(owner)) {
         throw new OutputLockedError(
           `${out} is in use by another run (process ${owner.pid} on this host, since ${owner.started}); ` +
-            `wait for it to finish, or use another --out`,
+            `wait for it to finish, or use another --out (lock file: ${lock})`,
         );
       }
       // A dead owner, or unreadable text (link(2) never shows a partial file): stale.

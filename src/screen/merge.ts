@@ -2,7 +2,7 @@
 // screen (same options and input digest), that every shard 1..N is there exactly once and
 // complete, and that no structure appears twice.
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { MergeError } from '../errors.js';
+import { DiskFullError, isNoSpaceError, MergeError } from '../errors.js';
 import { sameFile } from '../io/file-identity.js';
 import { parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { temporaryPathFor } from '../io/temp-file.js';
@@ -179,6 +179,7 @@ async function mergeLocked(paths: readonly string[], out: string, o: MergeOption
   } catch (e) {
     closeSync(fd);
     unlinkSync(tmp);
+    if (isNoSpaceError(e)) throw new DiskFullError(`disk full while merging into ${out}; nothing was replaced; free space and run the merge again`);
     throw e;
   }
   closeSync(fd);

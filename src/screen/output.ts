@@ -5,7 +5,8 @@
 // every line of the table is a row: pandas.read_json(path, lines=True) and polars.read_ndjson read
 // it in one call. Tables written before the sidecar existed keep their header as line 1; every
 // reader here still takes them.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
+import { temporaryPathFor } from '../io/temp-file.js';
 import { InputError, ResumeError } from '../errors.js';
 import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import type { ScreenHeader, ScreenRow } from './types.js';
@@ -37,17 +38,22 @@ export function metaPath(table: string): string {
 /** Writes the sidecar atomically (temporary file, fsync, rename): it is either the old or the new one. */
 export function writeMeta(table: string, header: ScreenHeader): void {
   const target = metaPath(table);
-  const tmp = `${target}.${process.pid}.tmp`;
+  const tmp = temporaryPathFor(target);
   const fd = openSync(tmp, 'w');
   try {
-    const buf = Buffer.from(JSON.stringify(header, null, 2) + '\n', 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      const buf = Buffer.from(JSON.stringify(header, null, 2) + '\n', 'utf8');
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true }); // e.g. a full disk: no half-written file stays behind
+    throw e;
   }
-  renameSync(tmp, target);
 }
 
 /** The sidecar's header; null when there is none; InputError when it exists but is not one. */

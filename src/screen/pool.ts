@@ -98,6 +98,8 @@ export class ScreenPool {
 
   private arm(slot: Slot, onFire: () => void): void {
     if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    if (this.closing) return;
     slot.timer = setTimeout(onFire, this.o.timeoutMs);
   }
 
@@ -153,6 +155,11 @@ export class ScreenPool {
       return;
     }
     this.abandon(slot, { kind, message });
+  }
+
+  /** Stops the screen: pending submit() and drain() calls throw `e` (e.g. the results could not be written). */
+  abort(e: Error): void {
+    this.fail(e);
   }
 
   private fail(e: Error): void {
@@ -233,6 +240,11 @@ export class ScreenPool {
   }
 
   private pump(): void {
+    // After a fatal error or once closing, nothing new starts (a job started now would arm a timer that keeps the process alive).
+    if (this.fatal || this.closing) {
+      this.wake();
+      return;
+    }
     for (const slot of this.slots) {
       if (this.queue.length === 0) break;
       if (slot.dead || !slot.ready || slot.job) continue;

@@ -6,7 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { EnergyBackend } from '../backends/types.js';
-import { InputError, UsageError } from '../errors.js';
+import { DiskFullError, InputError, isNoSpaceError, UsageError } from '../errors.js';
 import { deriveOutputs, type TableSummary } from './derive.js';
 import { discoverEntries, inputsDigest, iterateEntryInputs, selectShard, type Discovery, type Entry, type ShardSpec } from './inputs.js';
 import { lockOutput } from './lock.js';
@@ -147,8 +147,17 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
       }
     }
   }
-  const writer = new RowWriter(o.out, mode);
-  if (mode === 'create') writer.writeHeader(header);
+  // A full disk (or quota, or file-size limit) ends the run with the rows written so far kept for --resume.
+  const diskFull = (rows: number) =>
+    new DiskFullError(`disk full: ${rows} rows written to ${o.out}; free space and rerun with --resume`);
+  let writer: RowWriter;
+  try {
+    writer = new RowWriter(o.out, mode);
+    if (mode === 'create') writer.writeHeader(header);
+  } catch (e) {
+    throw isNoSpaceError(e) ? diskFull(0) : e;
+  }
+  let writeFailure: Error | null = null;
 
   const work = mine.filter((e) => !alreadyDone.has(e.id));
   const progressMode: ProgressMode = o.progress === 'auto' ? ((log as { isTTY?: boolean }).isTTY ? 'bar' : 'log') : o.progress;
@@ -192,7 +201,15 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
     timeoutMs: o.timeoutMs,
     ...(gridBackend ? { gridBackend } : {}),
     onGroup: (rows: ScreenRow[]) => {
-      writer.writeGroup(rows);
+      if (writeFailure) return;
+      try {
+        writer.writeGroup(rows);
+      } catch (e) {
+        // Thrown inside a worker's message handler, it would crash the process with a raw trace: stop the pool instead.
+        writeFailure = isNoSpaceError(e) ? diskFull(writer.rowsWritten) : (e as Error);
+        pool.abort(writeFailure);
+        return;
+      }
       structuresRun++;
       progress.structure(rows.some((r) => r.status !== 'ok'));
     },
@@ -216,7 +233,13 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
   skipByFile = new Map();
   alreadyDone = new Set();
 
-  const summary = await deriveOutputs(o.out, { csv: o.csv ?? null, plot: o.plot ?? null });
+  let summary: TableSummary;
+  try {
+    summary = await deriveOutputs(o.out, { csv: o.csv ?? null, plot: o.plot ?? null });
+  } catch (e) {
+    if (!isNoSpaceError(e)) throw e;
+    throw new DiskFullError(`disk full while writing ${[o.csv, o.plot].filter(Boolean).join(' and ')}: the table ${o.out} is complete (${writer.rowsWritten} rows this run); free space and rerun with --resume`);
+  }
   return {
     entriesTotal: discovery.entries.length,
     entriesInShard: mine.length,

@@ -170,8 +170,9 @@ function fileError(fileName: string, e: unknown): InputError {
  * files at once, and devices or pipes (size 0 to fstat, endless like /dev/zero) stop at limit + 1 bytes.
  */
 export async function readBounded(fileName: string, limit: number): Promise<Buffer> {
-  const { open } = (await import(NODE_FS)) as typeof import('node:fs/promises');
-  const fh = await open(fileName, 'r');
+  const { open, constants } = (await import(NODE_FS)) as typeof import('node:fs/promises');
+  // Non-blocking: opening a FIFO nobody writes to would otherwise hold a libuv thread (and the process) forever.
+  const fh = await open(fileName, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -180,7 +181,15 @@ export async function readBounded(fileName: string, limit: number): Promise<Buff
     let total = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, buf.length, null));
+      } catch (e) {
+        // A pipe whose writer has not written yet (`<(zcat x.cif.gz)`): wait for it, off the thread pool.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
       if (bytesRead === 0) break;
       chunks.push(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
       total += bytesRead;
@@ -210,6 +219,7 @@ export async function readStructureFile(fileName: string, opts: ReadOptions = {}
   const limit = maxFileBytes();
   try {
     let bytes: Uint8Array = await readBounded(fileName, limit);
+    if (bytes.length === 0) throw new StructureError(fileName, 'the file is empty (a pipe with no writer reads as empty too)');
     if (isGzip(bytes, fileName)) bytes = await gunzipBounded(bytes, fileName, limit);
     text = decodeText(bytes);
   } catch (e) {
