@@ -8,7 +8,7 @@ const ONE_OVER_SQRT_PI = 0.5641895835477563;
  * Complementary error function to ~1e-15 relative accuracy for the arguments BVSE needs (x ≥ 0).
  * x < 3: erf from the series erf(x) = 2/√π·e^(−x²)·Σ (2x²)^n·x / (1·3·…·(2n+1)), whose terms are all
  * positive (no cancellation). x ≥ 3: the continued fraction of erfc (Abramowitz & Stegun 7.1.14),
- * evaluated bottom-up with a fixed depth that converges to double precision for x ≥ 3.
+ * evaluated bottom-up to a depth that converges to double precision for x ≥ 3.
  */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
@@ -24,8 +24,11 @@ export function erfc(x: number): number {
     return 1 - TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
   }
   // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …)))))
+  // Depth 90/x + 2 (32 at x = 3, 17 at x = 6) exceeds the depth at which the fraction changes by less than 1e-16
+  // relative (30 at x = 3, 21 at 4, 16 at 5, 14 at 6): half the work of a fixed depth of 60, the same value.
+  if (x > 27) return 0; // e^(−x²) underflows
   let f = x;
-  for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+  for (let k = Math.ceil(90 / x) + 2; k >= 1; k--) f = x + k / 2 / f;
   return (Math.exp(-x * x) * ONE_OVER_SQRT_PI) / f;
 }
 

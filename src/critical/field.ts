@@ -3,7 +3,7 @@
 // framework atom image strictly closer than fw.cutoff).
 import type { Framework } from '../bvse/framework.js';
 import type { PairType } from '../bvse/framework.js';
-import { pairDerivatives, type PairDerivatives } from '../bvse/pair.js';
+import { pairDerivatives, pairEnergy, type PairDerivatives } from '../bvse/pair.js';
 import { invert3 } from '../structure/lattice.js';
 import type { FieldSample, ScalarField } from './types.js';
 
@@ -42,6 +42,15 @@ class BvseField implements AnalyticField {
   private type = new Uint32Array(0);
   private weight = new Float64Array(0);
   private readonly scratch: PairDerivatives = { energy: 0, d1: 0, d2: 0 };
+  /**
+   * Squared distance below which a pair of each type is summed: the cutoff, and for screened Coulomb pairs also
+   * 6.5 screening lengths, beyond which k/r·erfc(r/s) < 1e-18 eV (erfc(6.5) = 3.8e-20): the sum is unchanged.
+   */
+  private readonly reach2: Float64Array;
+  /** The evaluated point relative to the list's centre (set by locate). */
+  private px = 0;
+  private py = 0;
+  private pz = 0;
 
   constructor(private readonly fw: Framework, margin: number) {
     if (!(margin >= 0)) throw new RangeError(`margin must be ≥ 0 Å (got ${margin})`);
@@ -52,23 +61,26 @@ class BvseField implements AnalyticField {
     this.margin = margin;
     const inv = this.inverse;
     this.recip = [0, 1, 2].map((i) => Math.hypot(inv[i]!, inv[3 + i]!, inv[6 + i]!));
+    this.reach2 = Float64Array.from(fw.types, (t) => Math.min(this.rc2, t.kind === 'coulomb' ? (6.5 * t.screen) ** 2 : Infinity));
   }
 
   evaluate(cart: ArrayLike<number>): FieldSample {
     this.evaluations++;
-    const [px, py, pz] = this.local(cart);
+    this.locate(cart);
+    const { px, py, pz } = this;
     let e = 0, gx = 0, gy = 0, gz = 0;
     let hxx = 0, hxy = 0, hxz = 0, hyy = 0, hyz = 0, hzz = 0;
     const d = this.scratch;
-    const { rel, type, weight, types, rc2 } = this;
+    const { rel, type, weight, types, reach2 } = this;
     for (let i = 0; i < this.count; i++) {
       // Vector from the atom to the point: E depends on r = |p − x|, ∂r/∂p = u.
       const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
       const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= rc2) continue;
+      const ti = type[i]!;
+      if (r2 >= reach2[ti]!) continue;
       const r = Math.sqrt(r2);
       const w = weight[i]!;
-      pairDerivatives(types[type[i]!]!, r, d);
+      pairDerivatives(types[ti]!, r, d);
       e += w * d.energy;
       const ir = 1 / r;
       const ux = dx * ir, uy = dy * ir, uz = dz * ir;
@@ -99,33 +111,38 @@ class BvseField implements AnalyticField {
 
   energy(cart: ArrayLike<number>): number {
     this.evaluations++;
-    const [px, py, pz] = this.local(cart);
+    this.locate(cart);
+    const { px, py, pz } = this;
     let e = 0;
-    const { rel, type, weight, types, rc2, scratch } = this;
+    const { rel, type, weight, types, reach2 } = this;
     for (let i = 0; i < this.count; i++) {
       const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
       const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= rc2) continue;
-      e += weight[i]! * pairDerivatives(types[type[i]!]!, Math.sqrt(r2), scratch).energy;
+      const ti = type[i]!;
+      if (r2 >= reach2[ti]!) continue;
+      e += weight[i]! * pairEnergy(types[ti]!, Math.sqrt(r2));
     }
     return Number.isFinite(e) ? e : Infinity;
   }
 
-  /** The point relative to the list's centre, rebuilding the list when the point has left the margin. */
-  private local(cart: ArrayLike<number>): [number, number, number] {
+  /** Sets (px, py, pz) to the point relative to the list's centre, rebuilding the list when the point left the margin. */
+  private locate(cart: ArrayLike<number>): void {
     const x = +cart[0]!, y = +cart[1]!, z = +cart[2]!;
     if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) {
       throw new RangeError(`field evaluated at a non-finite point (${x}, ${y}, ${z})`);
     }
     const c = this.centre;
-    let dx = x - c[0]!, dy = y - c[1]!, dz = z - c[2]!;
-    if (!(dx * dx + dy * dy + dz * dz <= this.margin * this.margin)) {
-      this.rebuild(x, y, z);
-      dx = 0;
-      dy = 0;
-      dz = 0;
+    const dx = x - c[0]!, dy = y - c[1]!, dz = z - c[2]!;
+    if (dx * dx + dy * dy + dz * dz <= this.margin * this.margin) {
+      this.px = dx;
+      this.py = dy;
+      this.pz = dz;
+      return;
     }
-    return [dx, dy, dz];
+    this.rebuild(x, y, z);
+    this.px = 0;
+    this.py = 0;
+    this.pz = 0;
   }
 
   /** Every atom image within cutoff + margin of (x, y, z), by a fractional slab test then the distance. */

@@ -3,7 +3,7 @@
 // fixtures and on random frameworks, a small triclinic cell among them.
 import { describe, expect, it } from 'vitest';
 import type { Framework, PairType } from '../../src/bvse/framework.js';
-import { pairDerivatives, pairEnergy } from '../../src/bvse/pair.js';
+import { erfc, pairDerivatives, pairEnergy } from '../../src/bvse/pair.js';
 import { energyAtFrac, energyTermsAtFrac } from '../../src/bvse/reference.js';
 import { createAnalyticField } from '../../src/critical/field.js';
 import { BETA_LI3PS4, fixture } from '../helpers/fixtures.js';
@@ -74,6 +74,22 @@ function checkAgainstReference(fw: Framework, seed: number, count: number) {
   expect(worstH).toBeLessThan(1e-6);
   return { worstE, worstG, worstH };
 }
+
+describe('erfc', () => {
+  /** The continued fraction at a fixed depth of 200 (far beyond convergence for x ≥ 3). */
+  const deep = (x: number) => {
+    let f = x;
+    for (let k = 200; k >= 1; k--) f = x + k / 2 / f;
+    return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  };
+  it('its continued fraction (x ≥ 3, adaptive depth) agrees with a depth of 200 to 1e-15 relative, and joins the series at 3', () => {
+    for (let x = 3; x < 26; x += 0.0173) expect(Math.abs(erfc(x) - deep(x))).toBeLessThanOrEqual(1e-15 * deep(x));
+    // The series (x < 3) computes 1 − erf, so near 3 it keeps ~1e-11 relative (erfc(3) = 2.2e-5).
+    expect(Math.abs(erfc(3 - 1e-12) - erfc(3)) / erfc(3)).toBeLessThan(1e-10);
+    expect(erfc(30)).toBe(0);
+    expect(erfc(0)).toBe(1);
+  });
+});
 
 describe('pairDerivatives', () => {
   const morse: PairType = { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394, k: 0, screen: 1 };
