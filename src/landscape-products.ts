@@ -5,6 +5,7 @@ import type { LandscapeResult } from './landscape.js';
 import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from './percolation/index.js';
 import { writeCube, writeGrd } from './io/grid-files.js';
 import { atomicNumber } from './structure/elements.js';
+import { cellFormula, composition } from './structure/composition.js';
 import type { Lattice, Vec3 } from './structure/lattice.js';
 import type { GridSpec } from './grid/index.js';
 import type { PercolationResult } from './percolation/index.js';
@@ -21,12 +22,23 @@ export function cubeAtoms(r: LandscapeResult): { Z: number; cart: Vec3 }[] {
   return r.structure.sites.map((site) => ({ Z: atomicNumber(site.species[0]!.element), cart: r.structure.lattice.fracToCart(site.frac) }));
 }
 
+/**
+ * What the .cube's atom list hides, for its comment line: a cube atom has no occupancy, so a partially occupied
+ * or mixed site is written as one full atom of its first species (β-Li3PS4 would read as Li16P4S16 in ASE). The
+ * note says how many atoms stand for such sites and gives the occupancy-weighted cell content; null when none do.
+ */
+export function cubeOccupancyNote(r: LandscapeResult): string | null {
+  const partial = r.structure.sites.filter((site) => site.species.length > 1 || site.species[0]!.occupancy < 1 - 1e-6).length;
+  if (partial === 0) return null;
+  return `${partial} of ${r.structure.sites.length} atoms are partially occupied or mixed sites, written as full atoms of their first species; occupancy-weighted cell content ${cellFormula(composition(r.structure))}`;
+}
+
 export function grdText(r: LandscapeResult): string {
   return writeGrd(r.energies, r.grid, r.structure.lattice, landscapeTitle(r));
 }
 
 export function cubeText(r: LandscapeResult): string {
-  return writeCube(r.energies, r.grid, r.structure.lattice, cubeAtoms(r), landscapeTitle(r));
+  return writeCube(r.energies, r.grid, r.structure.lattice, cubeAtoms(r), landscapeTitle(r), cubeOccupancyNote(r));
 }
 
 /** What paths and sites need: a landscape computed here, or a grid read from a file (percolate-grid.ts). */

@@ -98,13 +98,13 @@ export function readGrd(text: string): { energies: Float32Array; grid: GridSpec;
  * on this file gives landscape's numbers exactly; cube readers parse the values free-format). Values are
  * energies in eV (the second comment line says so).
  */
-export function writeCube(energies: Float32Array, grid: GridSpec, lattice: Lattice, atoms: { Z: number; cart: Vec3 }[], title: string): string {
+export function writeCube(energies: Float32Array, grid: GridSpec, lattice: Lattice, atoms: { Z: number; cart: Vec3 }[], title: string, note: string | null = null): string {
   checkGrid(energies, grid);
   const { nx, ny, nz } = grid;
   const fmt = (v: number) => (v / BOHR_ANGSTROM).toFixed(6).padStart(12);
   const parts: string[] = [
     oneLine(title),
-    `BVSE energy (eV) on a periodic ${nx}x${ny}x${nz} grid, point (i,j,k) at fractional (i/${nx}, j/${ny}, k/${nz})`,
+    `BVSE energy (eV) on a periodic ${nx}x${ny}x${nz} grid, point (i,j,k) at fractional (i/${nx}, j/${ny}, k/${nz})` + (note ? `; ${oneLine(note)}` : ''),
     `${String(atoms.length).padStart(5)}${fmt(0)}${fmt(0)}${fmt(0)}`,
   ];
   [nx, ny, nz].forEach((n, axis) => {

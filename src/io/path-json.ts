@@ -1,8 +1,12 @@
-// The JSON of a migration path, shared by `landscape --path` (src/outputs/landscape-json.ts) and
-// `percolate --path` (percolate-json.ts), so both files describe paths alike.
-import type { MigrationPath } from '../percolation/index.js';
+// The JSON of migration paths, basins and hops, shared by `landscape --path` (src/outputs/landscape-json.ts) and
+// `percolate --path` (percolate-json.ts), so both files describe them alike: snake_case keys, energies to 1e-4 eV,
+// lengths to 1e-4 Å (src/io/rounding.ts), like every other output.
+import type { BasinSite, Hop, MigrationPath } from '../percolation/index.js';
+import { ENERGY_DIGITS, FRACTION_DIGITS, LENGTH_DIGITS, roundTo } from './rounding.js';
 
-const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** digits;
+const energy = (x: number) => roundTo(x, ENERGY_DIGITS);
+const length = (x: number) => roundTo(x, LENGTH_DIGITS);
+const fractional = (f: ArrayLike<number>) => Array.from(f, (x) => roundTo(x, FRACTION_DIGITS));
 
 /**
  * A migration path as JSON: unwrapped fractional coordinates, energies (eV) and Cartesian path length s (Å);
@@ -11,15 +15,44 @@ const round = (x: number, digits = 5) => Math.round(x * 10 ** digits) / 10 ** di
 export function pathJson(p: MigrationPath): Record<string, unknown> {
   return {
     dimension: p.dimension,
-    barrier: p.barrier,
+    barrier: energy(p.barrier),
     winding: p.winding,
-    length_a: round(p.lengthsA[p.lengthsA.length - 1] ?? 0, 4),
-    ...(p.gridLengthA !== undefined ? { grid_path_length_a: round(p.gridLengthA, 4) } : {}),
-    saddle: p.saddle,
+    length_a: length(p.lengthsA[p.lengthsA.length - 1] ?? 0),
+    ...(p.gridLengthA !== undefined ? { grid_path_length_a: length(p.gridLengthA) } : {}),
+    saddle: { frac: p.saddle.frac, energy: energy(p.saddle.energy), index: p.saddle.index },
     points: Array.from({ length: p.energies.length }, (_, i) => ({
-      frac: [round(p.frac[3 * i]!), round(p.frac[3 * i + 1]!), round(p.frac[3 * i + 2]!)],
-      energy: round(p.energies[i]!),
-      s: round(p.lengthsA[i]!, 4),
+      frac: fractional(p.frac.subarray(3 * i, 3 * i + 3)),
+      energy: energy(p.energies[i]!),
+      s: length(p.lengthsA[i]!),
     })),
+  };
+}
+
+/** A basin (site) of the grid as JSON (`sites` of the --path file). */
+export function basinJson(s: BasinSite): Record<string, unknown> {
+  return {
+    id: s.id,
+    index: s.index,
+    frac: fractional(s.frac),
+    energy: energy(s.energy),
+    relative_energy: energy(s.relativeEnergy),
+    site_class: s.siteClass,
+    multiplicity: s.multiplicity,
+    volume_points: s.volumePoints,
+  };
+}
+
+/** A hop between two basins as JSON (`hops` of the --path file): saddle energy, barriers from each end, distance (Å). */
+export function hopJson(h: Hop): Record<string, unknown> {
+  return {
+    from: h.from,
+    to: h.to,
+    offset: h.offset,
+    energy: energy(h.energy),
+    barrier_from: energy(h.barrierFrom),
+    barrier_to: energy(h.barrierTo),
+    distance_a: length(h.distanceA),
+    index: h.index,
+    frac: fractional(h.frac),
   };
 }

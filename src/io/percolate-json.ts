@@ -4,7 +4,7 @@
 import type { GridSpec } from '../grid/index.js';
 import type { Lattice } from '../structure/lattice.js';
 import type { MigrationPath, PercolationResult, PerDimension, SiteNetwork } from '../percolation/index.js';
-import { pathJson } from './path-json.js';
+import { basinJson, hopJson, pathJson } from './path-json.js';
 import { ENERGY_DIGITS, roundOrNull, roundTo } from './rounding.js';
 
 /** The fields of a grid percolation result (percolate-grid.ts) the JSON carries. */
@@ -54,8 +54,8 @@ export function percolateWithPathsJson(r: GridPercolationSummary, paths: Migrati
   return {
     ...percolateJson(r),
     paths: paths.map(pathJson),
-    sites: sites?.sites ?? [],
-    hops: sites?.hops ?? [],
-    site_energy_cap: sites?.cap ?? null,
+    sites: (sites?.sites ?? []).map(basinJson),
+    hops: (sites?.hops ?? []).map(hopJson),
+    site_energy_cap: sites ? roundTo(sites.cap, ENERGY_DIGITS) : null,
   };
 }

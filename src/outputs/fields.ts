@@ -129,7 +129,7 @@ export const OUTPUT_FIELDS = [
   row('dual-ion', { key: 'em_ratio', doc: 'Em(X)/Em(Li+) (anion rows; else null)', digits: RATIO_DIGITS, csv: 'value' }),
   row('dual-ion', {
     key: 'dual_ion',
-    doc: 'on an anion row, whether (Li+, this anion) meets the criterion; on the Li+ row, whether some anion does (null when no anion row was evaluated); null on other rows',
+    doc: 'true or false, never null (pandas reads a boolean column): on an anion row, whether (Li+, this anion) meets the criterion; on the Li+ row, whether some anion does; false on every other row (the null `em_*` fields say where it was not evaluated)',
     csv: 'value',
   }),
 ] as const;

@@ -4,10 +4,9 @@
 import type { LandscapeResult } from '../landscape.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
 import type { ClassifiedSites } from '../sites/classify.js';
-import { pathJson } from '../io/path-json.js';
+import { basinJson, hopJson, pathJson } from '../io/path-json.js';
+import { ENERGY_DIGITS, FRACTION_DIGITS, LENGTH_DIGITS, roundTo } from '../io/rounding.js';
 import { landscapeFields } from './fields.js';
-
-const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** `landscape --json`: one object, the fields of src/outputs/fields.ts; `timingsMs` replaces the result's (the CLI adds its files' time). */
 export function landscapeJson(r: LandscapeResult, file: string, timingsMs: Record<string, number> = r.timingsMs): Record<string, unknown> {
@@ -27,8 +26,8 @@ export function siteClassesJson(c: ClassifiedSites | null): Record<string, unkno
       multiplicity: k.multiplicity,
       site_symmetry: k.siteSymmetry,
       site_symmetry_order: k.siteSymmetryOrder,
-      frac: k.frac.map((x) => round(x, 5)),
-      relative_energy: round(k.relativeEnergy, 5),
+      frac: k.frac.map((x) => roundTo(x, FRACTION_DIGITS)),
+      relative_energy: roundTo(k.relativeEnergy, ENERGY_DIGITS),
       kind: k.kind,
       crystallographic_sites: k.crystallographicSites,
       sites: k.sites,
@@ -37,11 +36,19 @@ export function siteClassesJson(c: ClassifiedSites | null): Record<string, unkno
     crystal_sites: c.sites.map((s) => ({
       id: s.id,
       class: s.siteClass,
-      frac: s.frac.map((x) => round(x, 5)),
-      relative_energy: round(s.relativeEnergy, 5),
+      frac: s.frac.map((x) => roundTo(x, FRACTION_DIGITS)),
+      relative_energy: roundTo(s.relativeEnergy, ENERGY_DIGITS),
       basins: s.basins,
     })),
-    site_hops: c.hops.map((h) => ({ ...h, distanceA: round(h.distanceA), barrierFrom: round(h.barrierFrom, 5), barrierTo: round(h.barrierTo, 5) })),
+    site_hops: c.hops.map((h) => ({
+      from: h.from,
+      to: h.to,
+      offset: h.offset,
+      energy: roundTo(h.energy, ENERGY_DIGITS),
+      barrier_from: roundTo(h.barrierFrom, ENERGY_DIGITS),
+      barrier_to: roundTo(h.barrierTo, ENERGY_DIGITS),
+      distance_a: roundTo(h.distanceA, LENGTH_DIGITS),
+    })),
     mobile_sites_above_cap: c.unmatchedCrystallographicSites,
   };
 }
@@ -58,9 +65,9 @@ export function pathsFileJson(
   return {
     ...landscapeJson(r, file, timingsMs),
     paths: paths.map(pathJson),
-    sites: net?.sites ?? [],
-    hops: net?.hops ?? [],
-    site_energy_cap: net?.cap ?? null,
+    sites: (net?.sites ?? []).map(basinJson),
+    hops: (net?.hops ?? []).map(hopJson),
+    site_energy_cap: net ? roundTo(net.cap, ENERGY_DIGITS) : null,
     ...siteClassesJson(classes),
   };
 }

@@ -1,6 +1,7 @@
 // The dual-ion criterion: a structure where Li+ and an anion X are both mobile, with
 // Em(Li+) < liMax and ratioMin <= Em(X)/Em(Li+) <= ratioMax (Em at the chosen percolation dimension).
 import { parseIon } from '../bvse/ion.js';
+import { RATIO_DIGITS, roundOrNull } from '../io/rounding.js';
 import type { DualIonCriterion, ScreenRow } from './types.js';
 
 export function barrierAt(row: Pick<ScreenRow, 'barrier_1d' | 'barrier_2d' | 'barrier_3d'>, dimension: 1 | 2 | 3): number | null {
@@ -42,31 +43,30 @@ export function dualIonTest(emLi: number | null, emX: number | null, c: DualIonC
 
 /**
  * Fills the dual-ion fields on the rows of ONE structure (mutates them). Anion rows get em_li,
- * em_x, em_ratio and dual_ion; the Li+ row gets em_li and dual_ion = "some anion passes"
- * (null when no anion row could be evaluated); other rows get nulls.
+ * em_x, em_ratio and dual_ion; the Li+ row gets em_li and dual_ion = "some anion passes".
+ * dual_ion is always a boolean (false where the criterion was not met or could not be evaluated, which
+ * the null em_* fields tell apart), so pandas and spreadsheets read the column as booleans.
  */
 export function applyDualIon(rows: ScreenRow[], c: DualIonCriterion): void {
   const li = rows.find((r) => isLithiumIon(r.ion) && r.status === 'ok');
   const emLi = li ? barrierAt(li, c.dimension) : null;
-  let anyEvaluated = false;
   let anyPass = false;
   for (const r of rows) {
     r.em_li = null;
     r.em_x = null;
     r.em_ratio = null;
-    r.dual_ion = null;
+    r.dual_ion = false;
     if (!isAnion(r.ion) || r.status !== 'ok' || !li) continue;
     const emX = barrierAt(r, c.dimension);
     const t = dualIonTest(emLi, emX, c);
     r.em_li = emLi;
     r.em_x = emX;
-    r.em_ratio = t.ratio;
+    r.em_ratio = roundOrNull(t.ratio, RATIO_DIGITS);
     r.dual_ion = t.pass;
-    anyEvaluated = true;
     anyPass ||= t.pass;
   }
   if (li) {
     li.em_li = emLi;
-    li.dual_ion = anyEvaluated ? anyPass : null;
+    li.dual_ion = anyPass;
   }
 }

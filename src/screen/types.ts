@@ -157,7 +157,7 @@ export interface ScreenRowOwn {
   em_li?: number | null;
   em_x?: number | null;
   em_ratio?: number | null;
-  dual_ion?: boolean | null;
+  dual_ion?: boolean;
 }
 
 /** One line of results.jsonl: one (structure, mobile ion). Barriers are relative to e_min (eV); null when that dimension does not percolate. */

@@ -80,7 +80,7 @@ describe('screen pipeline (fake processor)', () => {
     expect(new Set(rows.map((x) => `${x.id}|${x.ion}`)).size).toBe(rows.length);
     expect(k.get('broken.cif|Li+')).toMatchObject({ status: 'error', error_kind: 'CifSyntaxError', block: null });
     expect(k.get('noparam.cif#N|Te2-')).toMatchObject({ status: 'error', error_kind: 'MissingBvParamError' });
-    expect(k.get('noparam.cif#N|Li+')).toMatchObject({ status: 'ok', barrier_3d: 0.6, dual_ion: null });
+    expect(k.get('noparam.cif#N|Li+')).toMatchObject({ status: 'ok', barrier_3d: 0.6, dual_ion: false, em_x: null });
     // Dual-ion: A: 0.3/0.4 = 0.75 passes; B: ratio 2.5 fails; M2: Em(Li) 1.5 fails; P2 ratio 9/7 passes.
     expect(k.get('a.cif#A|I-')).toMatchObject({ em_li: 0.4, em_x: 0.3, dual_ion: true });
     expect(k.get('a.cif#A|I-')!.em_ratio).toBeCloseTo(0.75, 12);

@@ -125,10 +125,10 @@ describe('dual-ion criterion', () => {
     });
     const rows = [row('Li+', 0.2, 0.5), row('I-', 0.3, 2.0), row('Br-', 0.1, 0.4), row('Na+', 0.1, 0.1), row('Cl-', null, null, false)];
     applyDualIon(rows, { ...DEFAULT_DUAL_ION, dimension: 3 });
-    expect(rows.map((r) => r.dual_ion)).toEqual([true, false, true, null, null]);
+    expect(rows.map((r) => r.dual_ion)).toEqual([true, false, true, false, false]);
     expect(rows[2]!.em_ratio).toBeCloseTo(0.8, 12);
     applyDualIon(rows, { ...DEFAULT_DUAL_ION, dimension: 1 });
-    expect(rows.map((r) => r.dual_ion)).toEqual([true, true, true, null, null]);
+    expect(rows.map((r) => r.dual_ion)).toEqual([true, true, true, false, false]);
     expect(rows[1]).toMatchObject({ em_li: 0.2, em_x: 0.3 });
   });
 });

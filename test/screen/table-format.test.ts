@@ -9,7 +9,8 @@ import { runScreen, type ScreenOptions } from '../../src/screen/screen.js';
 import { mergeShards } from '../../src/screen/merge.js';
 import { readHeader } from '../../src/screen/output.js';
 import { deriveOutputs } from '../../src/screen/derive.js';
-import { screenConfig } from '../../src/screen/types.js';
+import { DEFAULT_DUAL_ION, screenConfig } from '../../src/screen/types.js';
+import { CSV_COLUMNS, CSV_DUAL_COLUMNS } from '../../src/outputs/fields.js';
 import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from './helpers.js';
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
@@ -81,6 +82,28 @@ describe('results table layout', () => {
     const want = rows.map((x) => x.barrier_3d).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
     expect(got.b3.length).toBe(want.length);
     got.b3.forEach((v: number, i: number) => expect(v).toBeCloseTo(want[i]!, 12));
+  });
+
+  it.skipIf(!py && process.env.CI !== 'true')(`pandas reads dual_ion as booleans from the JSONL and the CSV${py ? '' : ` [skipped: ${why}]`}`, async () => {
+    expect(py, why).not.toBeNull();
+    const dir = tempDir();
+    const out = join(dir, 'r.jsonl');
+    const csv = join(dir, 'r.csv');
+    await runScreen(options([corpus(dir)], out, { csv, config: screenConfig({ anions: true, dualIon: { ...DEFAULT_DUAL_ION } }) }));
+    const script = [
+      'import json, sys, pandas as pd',
+      'j = pd.read_json(sys.argv[1], lines=True)',
+      'c = pd.read_csv(sys.argv[2])',
+      'print(json.dumps({"jsonl": str(j["dual_ion"].dtype), "csv": str(c["dual_ion"].dtype), "passing": int(c["dual_ion"].sum()),',
+      '  "columns": list(c.columns)}))',
+    ].join('\n');
+    const r = spawnSync(py!, ['-c', script, out, csv], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout) as { jsonl: string; csv: string; passing: number; columns: string[] };
+    expect(got).toMatchObject({ jsonl: 'bool', csv: 'bool' });
+    expect(got.passing).toBe(loadRows(out).filter((x) => x.dual_ion === true).length);
+    expect(got.passing).toBeGreaterThan(0);
+    expect(got.columns).toEqual([...CSV_COLUMNS, ...CSV_DUAL_COLUMNS]);
   });
 
   it('older tables (header on line 1, no sidecar) still resume, derive and merge', async () => {
