@@ -7,7 +7,7 @@ import { writeCube, writeGrd } from './io/grid-files.js';
 import { atomicNumber } from './structure/elements.js';
 import { cellFormula, composition } from './structure/composition.js';
 import type { Lattice, Vec3 } from './structure/lattice.js';
-import type { GridSpec } from './grid/index.js';
+import { gridForResolution, resampleGrid, type GridSpec } from './grid/index.js';
 import type { PercolationResult } from './percolation/index.js';
 import { profileSvg } from './report/profile-svg.js';
 import { classifySites, type ClassifiedSites } from './sites/classify.js';
@@ -33,12 +33,37 @@ export function cubeOccupancyNote(r: LandscapeResult): string | null {
   return `${partial} of ${r.structure.sites.length} atoms are partially occupied or mixed sites, written as full atoms of their first species; occupancy-weighted cell content ${cellFormula(composition(r.structure))}`;
 }
 
-export function grdText(r: LandscapeResult): string {
-  return writeGrd(r.energies, r.grid, r.structure.lattice, landscapeTitle(r));
+/**
+ * Grid files are written at this spacing by default (Å), or at the computed one when coarser: a 0.05 Å grid of a
+ * 10 Å cell is 85 MB as text, which viewers load slowly, while isosurfaces look the same at 0.1 Å.
+ */
+export const DEFAULT_GRID_FILE_SPACING = 0.1;
+
+/** Files above this size (bytes) get a warning with the option that makes them smaller. */
+export const LARGE_GRID_FILE_BYTES = 20e6;
+
+/** The grid a file is written on: the computed grid, or a coarser one at `spacing` (values interpolated). */
+export function gridFileGrid(r: LandscapeResult, spacing: number = DEFAULT_GRID_FILE_SPACING): GridSpec {
+  if (spacing <= r.resolution * (1 + 1e-9)) return r.grid;
+  const p = r.structure.lattice.parameters;
+  const coarse = gridForResolution([p.a, p.b, p.c], spacing);
+  return coarse.nx * coarse.ny * coarse.nz < r.grid.nx * r.grid.ny * r.grid.nz ? coarse : r.grid;
 }
 
-export function cubeText(r: LandscapeResult): string {
-  return writeCube(r.energies, r.grid, r.structure.lattice, cubeAtoms(r), landscapeTitle(r), cubeOccupancyNote(r));
+function fileValues(r: LandscapeResult, spacing?: number): { values: Float32Array; grid: GridSpec } {
+  const grid = gridFileGrid(r, spacing);
+  return { values: resampleGrid(r.energies, r.grid, grid), grid };
+}
+
+/** The .grd text; `spacing` (Å, default DEFAULT_GRID_FILE_SPACING) coarsens it for viewers. */
+export function grdText(r: LandscapeResult, spacing?: number): string {
+  const f = fileValues(r, spacing);
+  return writeGrd(f.values, f.grid, r.structure.lattice, landscapeTitle(r));
+}
+
+export function cubeText(r: LandscapeResult, spacing?: number): string {
+  const f = fileValues(r, spacing);
+  return writeCube(f.values, f.grid, r.structure.lattice, cubeAtoms(r), landscapeTitle(r), cubeOccupancyNote(r));
 }
 
 /** What paths and sites need: a landscape computed here, or a grid read from a file (percolate-grid.ts). */

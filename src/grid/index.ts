@@ -42,3 +42,42 @@ export function gridPointFrac(grid: GridSpec, p: number, cx = 0, cy = 0, cz = 0)
   const [i, j, k] = gridPointIndices(grid, p);
   return [i / grid.nx + cx, j / grid.ny + cy, k / grid.nz + cz];
 }
+
+/**
+ * The periodic field on `from` sampled on `to` by trilinear interpolation (exact where a point of `to` falls
+ * on one of `from`, e.g. every other point when `from` has twice the points). For writing viewer files at a
+ * coarser spacing than the grid computed.
+ */
+export function resampleGrid(values: Float32Array, from: GridSpec, to: GridSpec): Float32Array {
+  if (from.nx === to.nx && from.ny === to.ny && from.nz === to.nz) return values;
+  const out = new Float32Array(gridPointCount(to));
+  const axis = (n: number, m: number) => {
+    const lo = new Int32Array(m), hi = new Int32Array(m), w = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const x = (i * n) / m;
+      const f = Math.floor(x + 1e-9);
+      lo[i] = f % n;
+      hi[i] = (f + 1) % n;
+      w[i] = Math.max(0, x - f);
+    }
+    return { lo, hi, w };
+  };
+  const ax = axis(from.nx, to.nx), ay = axis(from.ny, to.ny), az = axis(from.nz, to.nz);
+  const at = (i: number, j: number, k: number) => values[i + from.nx * (j + from.ny * k)]!;
+  let p = 0;
+  for (let k = 0; k < to.nz; k++) {
+    const k0 = az.lo[k]!, k1 = az.hi[k]!, wz = az.w[k]!;
+    for (let j = 0; j < to.ny; j++) {
+      const j0 = ay.lo[j]!, j1 = ay.hi[j]!, wy = ay.w[j]!;
+      for (let i = 0; i < to.nx; i++, p++) {
+        const i0 = ax.lo[i]!, i1 = ax.hi[i]!, wx = ax.w[i]!;
+        const c00 = at(i0, j0, k0) * (1 - wx) + at(i1, j0, k0) * wx;
+        const c10 = at(i0, j1, k0) * (1 - wx) + at(i1, j1, k0) * wx;
+        const c01 = at(i0, j0, k1) * (1 - wx) + at(i1, j0, k1) * wx;
+        const c11 = at(i0, j1, k1) * (1 - wx) + at(i1, j1, k1) * wx;
+        out[p] = (c00 * (1 - wy) + c10 * wy) * (1 - wz) + (c01 * (1 - wy) + c11 * wy) * wz;
+      }
+    }
+  }
+  return out;
+}

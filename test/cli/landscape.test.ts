@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readGrd } from '../../src/io/grid-files.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -80,5 +81,26 @@ describe('bvscape landscape', () => {
     expect(rows[0]!.status).toBe('ok');
     expect(rows[0]!.oxidation_states).toEqual({ Li: 1, Cl: -1 });
     expect(rows[0]!.oxidation_source).toBe('bvs');
+  }, 120_000);
+
+  it('writes grid files at 0.1 Å by default from a finer grid, warns about big files, and the total counts every step', () => {
+    const grd = path.join(dir, 'fine.grd');
+    const json = path.join(dir, 'fine.json');
+    const fine = ['landscape', 'fixtures/LiI_rocksalt.cif', '--ion', 'Li', '--resolution', '0.05', '--backend', 'cpu', '--threads', '1'];
+    const r = cli([...fine, '--grd', grd, '--path', json]);
+    expect(r.code, r.stderr).toBe(0);
+    const g = readGrd(readFileSync(grd, 'utf8'));
+    expect(g.grid).toEqual({ nx: 60, ny: 60, nz: 60 }); // 6 Å at 0.1 Å, from the 120³ grid computed
+    expect(r.stdout).toMatch(/wrote .*fine\.grd \(energy grid, VESTA \.grd, 60 x 60 x 60 points at 0\.1 Å \(--grid-file-spacing\), [\d.]+ MB\)/);
+    const t = /time: grid (\d+) ms, percolation (\d+) ms, paths and sites (\d+) ms, grid files (\d+) ms, total (\d+) ms/.exec(r.stdout);
+    expect(t, r.stdout).not.toBeNull();
+    const [grid, perc, paths, files, total] = t!.slice(1).map(Number) as [number, number, number, number, number];
+    expect(total).toBeGreaterThanOrEqual(grid + perc + paths + files);
+    expect(r.stderr).not.toContain('MB; viewers');
+    // The computed grid itself: 120³ values, over 20 MB as text, so a warning names the option.
+    const full = cli([...fine, '--grd', grd, '--grid-file-spacing', '0.05', '--overwrite']);
+    expect(full.code, full.stderr).toBe(0);
+    expect(readGrd(readFileSync(grd, 'utf8')).grid).toEqual({ nx: 120, ny: 120, nz: 120 });
+    expect(full.stderr).toMatch(/warning: .*fine\.grd is \d+ MB; viewers load it slowly: a coarser --grid-file-spacing/);
   }, 120_000);
 });
