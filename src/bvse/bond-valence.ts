@@ -28,6 +28,11 @@ export function bondValenceParams(cation: string, valence: number, anion: string
   return p ? { r0: p[0], b: p[1] } : null;
 }
 
+/** The cations of the table with the valences they are listed for (key 9: any valence). */
+export function bondValenceCations(): { cation: string; valences: string[] }[] {
+  return Object.entries(BV).map(([cation, byValence]) => ({ cation, valences: Object.keys(byValence) }));
+}
+
 /** Every pair of sites (a <= b) and lattice translation within `cutoff` Å: forEachPeriodicPair over the sites of s. */
 export function forEachSitePair(s: Structure, cutoff: number, wanted: (a: number, b: number) => boolean, visit: (a: number, b: number, d: number) => void): void {
   forEachPeriodicPair(s.lattice, s.sites.map((site) => site.frac), cutoff, wanted, visit);

@@ -124,6 +124,7 @@ export function resolveMobileIon(s: Structure, spec: IonSpec): Ion {
 function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
   let p: MorseParams | undefined;
   let source: ParamSource = 'table';
+  let note: string | undefined;
   for (const table of model.morseTables) {
     p = table === 'softbv-bvseparam' ? findSoftbvPair(mobile, partner) : findPair(mobile, partner);
     if (p) break;
@@ -131,7 +132,9 @@ function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
   // Not tabulated: softBV's relations from bond-valence R0/b, softness and periods (derive-params.ts);
   // MissingBvParamError naming the missing input when even those are absent.
   if (!p) {
-    p = derivePair(mobile, partner);
+    const d = derivePair(mobile, partner);
+    p = d;
+    note = d.note;
     source = 'derived';
   }
   // 34 rows of the source table (e.g. Mg2+-I-, Be2+-S2-, Mo6+-Cl-) have alpha < 0 and an Rmin far too
@@ -144,7 +147,7 @@ function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
       `the tabulated entry is unusable (alpha = ${p.alpha} < 0, Rmin = ${p.rmin} Å: a failed fit in the source table)`,
     );
   }
-  return { kind: 'morse', species: formatIon(partner.element, partner.oxidation), d0: p.d0, rmin: p.rmin, alpha: p.alpha, k: 0, screen: 0, source };
+  return { kind: 'morse', species: formatIon(partner.element, partner.oxidation), d0: p.d0, rmin: p.rmin, alpha: p.alpha, k: 0, screen: 0, source, ...(note ? { note } : {}) };
 }
 
 interface ChargeModel {

@@ -23,6 +23,8 @@ export interface PairType {
   screen: number;
   /** Morse types: 'table' (tabulated pair) or 'derived' (softBV's relations, derive-params.ts). */
   source?: 'table' | 'derived';
+  /** Derived pairs: an input that was estimated (e.g. an anion's softness), for the warnings. */
+  note?: string;
 }
 
 /**
@@ -40,7 +42,8 @@ export function paramSources(fw: Framework): { sources: Record<string, 'table' |
     if (t.source === 'derived') {
       warnings.push(
         `BVSE parameters for ${name} are not tabulated; derived from bond-valence R0/b and softness ` +
-          `(D0 = ${t.d0.toFixed(3)} eV, Rmin = ${t.rmin.toFixed(3)} Å, alpha = ${t.alpha.toFixed(3)}/Å; on tabulated pairs this route is off by a median 0.02 Å in Rmin and 13 % in D0)`,
+          `(D0 = ${t.d0.toFixed(3)} eV, Rmin = ${t.rmin.toFixed(3)} Å, alpha = ${t.alpha.toFixed(3)}/Å; on tabulated pairs this route is off by a median 0.02 Å in Rmin and 13 % in D0)` +
+          (t.note ? `; ${t.note}` : ''),
       );
     }
   }

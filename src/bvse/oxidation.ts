@@ -26,6 +26,12 @@
 //     sites within BVS_TIE of each other share it, and a split site becomes two species.
 //  6. Last resort before an error: each element's usual state, if the imbalance stays below
 //     RELAXED_NEUTRALITY_TOLERANCE (files that left out Li or dopants), with a warning.
+//  7. Beyond that, the closest assignment of usual states (smallest residual, then BVS), with a
+//     warning naming the residual charge per formula unit and its likely cause (an H the X-ray
+//     refinement did not locate, a deficient or over-occupied site): real files are published
+//     that way (Li2OHBr without its H, Sr-deficient niobates), and a result with a warning serves
+//     a screen better than a refusal. Refused still: a structure without both cations and anions,
+//     and states forced with --oxi that cannot balance.
 // BVS uses R0/b from softBV's table (Chen & Adams 2017, i.e. Brown's bvparm compilation), neighbours
 // from a periodic search over all images within the bond cutoff, each neighbour weighted by its
 // occupancy. The search enumerates state combinations depth-first with charge-range pruning; with
@@ -33,7 +39,7 @@
 import bvData from './data/bond-valence.json';
 import { OxidationStateError } from '../errors.js';
 import { electronegativity } from '../structure/elements.js';
-import { composition, reducedFormula } from '../structure/composition.js';
+import { composition, displayFormula, reducedFormula } from '../structure/composition.js';
 import type { Site, Species, Structure } from '../structure/types.js';
 import { elementData } from './params.js';
 import { bondValenceParams, COINCIDENT, CUTOFF_MAX, CUTOFF_MIN, forEachSitePair, MISSING_PARAM_DISTANCE } from './bond-valence.js';
@@ -621,7 +627,14 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
       );
     }
   }
+  let closestNote: string | null = null;
+  // With states given by the user (--oxi), an imbalance is theirs to see: refuse rather than paper over it.
+  if (!best && Object.keys(override).length === 0) {
+    best = closestUsual(els, rules, (c) => bestOf([c]));
+    if (best) closestNote = nonNeutralWarning(s, symbols, els, best);
+  }
   if (!best) throw noAssignmentError(s, els, symbols, rules);
+  if (closestNote) warnings.push(closestNote);
 
   // Apply: state per row; split rows of a mixed-valent element into two species.
   const chosen = best;
@@ -655,12 +668,59 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
     );
   }
   const { net, abs } = chargeSums(out);
-  if (abs > 0 && Math.abs(net) > 0.01 * abs) {
+  if (!closestNote && abs > 0 && Math.abs(net) > 0.01 * abs) {
     warnings.push(
       `assigned states leave a net charge of ${fmtNum(net)} e per cell (${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|), from the occupancies in the file`,
     );
   }
   return { structure: out, warnings };
+}
+
+/**
+ * The assignment of usual states (no penalty) with the smallest relative residual, then the best BVS
+ * score; at least one cation and one anion, signs allowed. Null when none qualifies.
+ */
+function closestUsual(els: ElementCandidates[], rules: SignRules, scored: (c: Candidate) => Candidate | null): Candidate | null {
+  let best: Candidate | null = null;
+  const maxAbs = els.reduce((acc, e) => acc + e.amount * Math.max(...e.states.map(Math.abs)), 0);
+  enumerateCombinations(els, 2 * maxAbs + 1, (pick, net, abs) => {
+    if (!els.every((el, e) => el.penalty[pick[e]!] === 0)) return;
+    if (!els.some((el, e) => el.states[pick[e]!]! > 0) || !els.some((el, e) => el.states[pick[e]!]! < 0)) return;
+    if (!signsAllowed(els, rules, pick)) return;
+    const rel = abs > 0 ? Math.abs(net) / abs : Infinity;
+    const c = scored({ pick: pick.slice(), score: IMBALANCE_WEIGHT * rel * rel, imbalance: net });
+    if (c && (!best || c.score < best.score)) best = c;
+  });
+  return best;
+}
+
+/** Formula units per cell: the greatest common divisor of the integral amounts (1 when none is integral). */
+function formulaUnits(comp: Record<string, number>): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const ints = Object.values(comp).filter((v) => Math.abs(v - Math.round(v)) < 1e-3).map((v) => Math.round(v));
+  return ints.reduce((g, v) => gcd(g, v), 0) || 1;
+}
+
+/** The warning for a closest (non-neutral) assignment: residual per formula unit and the likely cause. */
+function nonNeutralWarning(s: Structure, symbols: string[], els: ElementCandidates[], c: Candidate): string {
+  const comp = composition(s);
+  const net = c.imbalance;
+  let abs = 0;
+  for (let e = 0; e < els.length; e++) abs += Math.abs(els[e]!.states[c.pick[e]!]! * els[e]!.amount);
+  const perFu = net / formulaUnits(comp);
+  const signed = (x: number) => `${x > 0 ? '+' : ''}${fmtNum(x)}`;
+  const has = (el: string) => (comp[el] ?? 0) > 0;
+  const cause =
+    net < 0 && !has('H') && (has('O') || has('N'))
+      ? `hydrogen not located in the file (OH- groups or water whose H the X-ray refinement left out; each missing H+ leaves -1)`
+      : net < 0
+        ? `cations missing from the file or under-occupied (a deficient site refined without charge compensation, or a cation the file does not locate)`
+        : `anions missing from the file, or cation sites over-occupied (occupancies adding up to more than the composition allows)`;
+  return (
+    `${describe(s)} is not charge-neutral: with the closest assignment, ${symbols.map((el, e) => fmtState(el, els[e]!.states[c.pick[e]!]!)).join(' ')}, ` +
+    `the net charge is ${signed(perFu)} e per formula unit ${displayFormula(comp)} (${signed(net)} e per cell, ${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|); ` +
+    `likely cause: ${cause}. The results use this assignment; give the oxidation states explicitly to override it`
+  );
 }
 
 /** Why the usual states (pick 0 everywhere) fail signsAllowed, in words. */

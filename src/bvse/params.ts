@@ -159,6 +159,11 @@ export function softbvIonsOf(symbol: string): SoftbvIonData[] {
   return [...softbvIons.values()].filter((d) => d.symbol === symbol);
 }
 
+/** Every ion of softBV's elements.dat (first entry per element and charge). */
+export function allSoftbvIons(): SoftbvIonData[] {
+  return [...softbvIons.values()];
+}
+
 export const PARAM_SOURCES = {
   pairs: pairsTable.source,
   elements: elementsTable.source,

@@ -106,10 +106,10 @@ describe('buildFramework (bvlain model)', () => {
   it('a missing pair is a MissingBvParamError that names it', () => {
     const s = structure([
       { at: [0, 0, 0], sp: [['Li', 3]] },
-      { at: [0.5, 0.5, 0.5], sp: [['P', -3]] },
+      { at: [0.5, 0.5, 0.5], sp: [['H', -1]] },
     ]);
     expect(() => buildFramework(s, { ion: 'Li+' })).toThrow(MissingBvParamError);
-    expect(() => buildFramework(s, { ion: 'Li+' })).toThrow(/^no BVSE parameters for Li\+ with P3-/);
+    expect(() => buildFramework(s, { ion: 'Li+' })).toThrow(/^no BVSE parameters for Li\+ with H-/);
     const cs = structure([
       { at: [0, 0, 0], sp: [['Cs', 1]] },
       { at: [0.5, 0.5, 0.5], sp: [['Sn', 2]] },
