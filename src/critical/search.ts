@@ -80,7 +80,7 @@ export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: 
     const gnorm1 = norm(s1.gradient);
     // Accept a descent; near convergence also a Newton step that lowers |∇E| while the energy rises by no more than
     // the jumps of a cutoff sphere (an atom image entering or leaving it changes E by ~1e-5 eV).
-    const ok = Number.isFinite(s1.energy) && (dE <= 0 || (newton && len < radius && dE < 1e-4 && gnorm1 < gnorm));
+    const ok = usable(s1) && (dE <= 0 || (newton && len < radius && dE < 1e-4 && gnorm1 < gnorm));
     if (!ok) {
       radius = len / 4;
       if (radius < MIN_TRUST) break;
@@ -145,7 +145,7 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
     const predicted = dot(g, step) + 0.5 * quad(s.hessian, step);
     const x1 = add(cur.x, step);
     const s1 = run.evaluate(x1);
-    if (!Number.isFinite(s1.energy)) {
+    if (!usable(s1)) {
       radius = len / 4;
       if (radius < MIN_TRUST) break;
       continue;
@@ -203,6 +203,14 @@ function rfoShift(lam: number[], F: number[]): number {
   return Math.min(0.5 * (below + hi), 0);
 }
 
+/** A sample the searches can step from: finite energy, gradient and Hessian (not on top of an ion). */
+function usable(s: FieldSample): boolean {
+  if (!Number.isFinite(s.energy)) return false;
+  for (let i = 0; i < 3; i++) if (!Number.isFinite(s.gradient[i]!)) return false;
+  for (let i = 0; i < 9; i++) if (!Number.isFinite(s.hessian[i]!)) return false;
+  return true;
+}
+
 interface Point {
   x: number[];
   s: FieldSample;
@@ -232,7 +240,7 @@ class Run {
       if (!this.canEvaluate()) return null;
       const x = add(x0, d);
       const s = this.evaluate(x);
-      if (Number.isFinite(s.energy) && s.gradient.every(Number.isFinite) && s.hessian.every(Number.isFinite)) {
+      if (usable(s)) {
         return { x, s, eig: eigenSym3(s.hessian) };
       }
     }

@@ -25,7 +25,10 @@ export interface ScalarField {
 
 export type Vec3 = [number, number, number];
 
-/** A stationary point (or the best point a search reached) of a ScalarField. */
+/**
+ * A stationary point (or the best point a search reached) of a ScalarField. A search whose start cannot be evaluated (on
+ * top of an ion, and still after five small kicks) returns NaN coordinates and energy, and index −1.
+ */
 export interface CriticalPoint {
   /** Unwrapped Cartesian position (Å): it may lie outside the home cell, so lattice offsets between points are kept. */
   cart: Vec3;
