@@ -1,7 +1,10 @@
 // What is made from one landscape result besides its numbers: the grid files' title and atoms, the
 // real-space migration path of each dimension, the site network, the profile. One place, used by
 // `bvscape landscape` and the browser preview, so both produce the same files.
-import type { LandscapeResult } from './landscape.js';
+import { computeLandscape, type LandscapeResult } from './landscape.js';
+import type { Structure } from './structure/types.js';
+import type { EnergyBackend } from './backends/types.js';
+import { simulateTransport } from './transport/simulate.js';
 import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from './percolation/index.js';
 import { writeCube, writeGrd } from './io/grid-files.js';
 import { atomicNumber } from './structure/elements.js';
@@ -11,6 +14,8 @@ import { gridForResolution, resampleGrid, type GridSpec } from './grid/index.js'
 import type { PercolationResult } from './percolation/index.js';
 import { profileSvg } from './report/profile-svg.js';
 import { classifySites, type ClassifiedSites } from './sites/classify.js';
+import { mobileInteraction, mobileIonsPerCell, networkFromSites } from './transport/from-sites.js';
+import type { HopNetwork, TransportOptions, TransportResult } from './transport/types.js';
 
 /** Title line of the .grd/.cube files: formula, ion, model and unit. */
 export function landscapeTitle(r: LandscapeResult): string {
@@ -112,4 +117,70 @@ export function siteClasses(r: LandscapeResult, net: SiteNetwork | null): Classi
   return classifySites(net, r.energies, r.grid, r.structure, r.framework.mobile.element, {
     ...(r.percolation ? { connectivity: r.percolation.connectivity } : {}),
   });
+}
+
+/** Sites for transport reach this far (eV) above the percolation threshold (see transportNetwork). */
+export const TRANSPORT_CAP_ABOVE_THRESHOLD = 0.5;
+
+/**
+ * The site–hop network a transport calculation runs on (src/transport): the grid's basins up to 0.5 eV above the
+ * highest percolation threshold reached (a hop whose saddle lies higher is slower than the percolating one by
+ * exp(−0.5 eV/kT) < 2e-4 at 700 K, and those sites hold no ion at equilibrium), merged into crystallographic sites
+ * (classifySites: basins the grid cannot resolve are one site); the structure's mobile-ion content; the model's
+ * mobile–mobile screened Coulomb repulsion. Null without a percolation result.
+ */
+export function transportNetwork(r: LandscapeResult): HopNetwork | null {
+  const perc = r.percolation;
+  if (!perc) return null;
+  const reached = perc.thresholds['3D'] ?? perc.thresholds['2D'] ?? perc.thresholds['1D'] ?? perc.eMin;
+  const cap = Math.min(reached + TRANSPORT_CAP_ABOVE_THRESHOLD, perc.eMin + perc.encut);
+  const basins = findSites(r.energies, r.grid, r.structure.lattice, perc, { cap });
+  const merged = classifySites(basins, r.energies, r.grid, r.structure, r.framework.mobile.element, { connectivity: perc.connectivity });
+  const m = r.structure.lattice.matrix;
+  const row = (i: number): [number, number, number] => [m[3 * i]!, m[3 * i + 1]!, m[3 * i + 2]!];
+  return networkFromSites(merged, {
+    lattice: [row(0), row(1), row(2)],
+    ion: { symbol: r.ion, charge: r.framework.mobile.oxidation },
+    ionsPerCell: mobileIonsPerCell(r.structure, r.framework.mobile.element),
+    interaction: mobileInteraction(r.structure, { ion: r.framework.mobile, model: r.model }),
+    source: `grid sites and hops at ${r.resolution} Å (${r.mode}), merged into crystallographic sites, up to ${TRANSPORT_CAP_ABOVE_THRESHOLD} eV above the percolation threshold`,
+  });
+}
+
+/** The grid spacing (Å) the transport network is built on unless told otherwise (see docs/transport.md). */
+export const TRANSPORT_RESOLUTION = 0.1;
+
+export interface StructureTransportOptions extends TransportOptions {
+  ion: string;
+  /** Uniform grid spacing (Å) of the landscape the sites come from (default TRANSPORT_RESOLUTION). */
+  resolution?: number;
+  model?: string;
+  oxi?: Record<string, number>;
+  backend?: EnergyBackend;
+}
+
+export interface StructureTransport {
+  landscape: LandscapeResult;
+  network: HopNetwork | null;
+  /** Null when the landscape does not percolate at all (no network). */
+  transport: TransportResult | null;
+  timingsMs: { landscape: number; network: number; transport: number };
+}
+
+/** One structure from file to σ(T): its landscape on a uniform grid, the site–hop network, the kinetic Monte Carlo. */
+export async function structureTransport(s: Structure, opts: StructureTransportOptions): Promise<StructureTransport> {
+  const t0 = performance.now();
+  const landscape = await computeLandscape(s, {
+    ion: opts.ion,
+    mode: 'uniform',
+    resolution: opts.resolution ?? TRANSPORT_RESOLUTION,
+    ...(opts.model ? { model: opts.model } : {}),
+    ...(opts.oxi ? { oxi: opts.oxi } : {}),
+    ...(opts.backend ? { backend: opts.backend } : {}),
+  });
+  const t1 = performance.now();
+  const network = landscape.percolation && landscape.barriers['1D'] !== null ? transportNetwork(landscape) : null;
+  const t2 = performance.now();
+  const transport = network ? simulateTransport(network, opts) : null;
+  return { landscape, network, transport, timingsMs: { landscape: t1 - t0, network: t2 - t1, transport: performance.now() - t2 } };
 }

@@ -121,6 +121,16 @@ export function resolveMobileIon(s: Structure, spec: IonSpec): Ion {
   );
 }
 
+/**
+ * The model's screened Coulomb pair of the mobile ion with itself (k = 14.4·q², screening f·2r with the model's charge
+ * and radius): the mobile–mobile repulsion a many-ion simulation adds to the single-ion landscape.
+ */
+export function mobilePairType(s: Structure, opts: BuildFrameworkOptions): PairType {
+  const model = typeof opts.model === 'object' ? opts.model : getModel(opts.model ?? DEFAULT_MODEL);
+  const mobile = resolveMobileIon(s, typeof opts.ion === 'string' ? parseIon(opts.ion) : opts.ion);
+  return coulombType(model, mobile, mobile, chargeModel(s, model, mobile));
+}
+
 function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
   let p: MorseParams | undefined;
   let source: ParamSource = 'table';

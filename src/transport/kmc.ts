@@ -14,7 +14,7 @@
 // collective D_σ applies it to the sum of displacements, divided by N. Their standard errors are the spread of the
 // pair estimates over √(pairs).
 import { Random } from './random.js';
-import { BOLTZMANN_EV, kraBarrier } from './rates.js';
+import { BOLTZMANN_EV } from './rates.js';
 import type { Supercell } from './supercell.js';
 
 export interface KmcRunOptions {
@@ -148,8 +148,14 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
     return siteEnergy[d]! - siteEnergy[s]! + phi[d]! - pairE[e]! - phi[s]!;
   };
   const rateOf = (e: number) => {
-    if (ionAt[edgeSrc[e]!]! < 0 || ionAt[edgeDst[e]!]! >= 0) return 0;
-    return edgeNu[e]! * Math.exp(-beta * kraBarrier(kra[e]!, deltaE(e)));
+    const s = edgeSrc[e]!, d = edgeDst[e]!;
+    if (ionAt[s]! < 0 || ionAt[d]! >= 0) return 0;
+    // kraBarrier, inlined: this is the innermost loop.
+    const dE = siteEnergy[d]! - siteEnergy[s]! + phi[d]! - pairE[e]! - phi[s]!;
+    let ea = kra[e]! + 0.5 * dE;
+    if (ea < dE) ea = dE;
+    if (ea < 0) ea = 0;
+    return edgeNu[e]! * Math.exp(-beta * ea);
   };
   const rate = new Float64Array(nEdges);
   for (let e = 0; e < nEdges; e++) {
@@ -246,8 +252,11 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
   });
   if (!(tree.total > 0) || !(eqTime > 0)) return empty();
 
-  // Block length: the time the ions took to move that far, so one block already carries several hops per ion.
-  const tau = eqTime;
+  // Block length: the time the ions took to move that far, so one block already carries several hops per ion; but
+  // short enough that the rest of the step budget holds 2·MIN_PAIRS blocks (when equilibration used its whole
+  // share, the run ends on the budget and its estimate is marked so).
+  const stepsPerTime = equilibrationSteps / eqTime;
+  const tau = Math.min(eqTime, (o.maxSteps - equilibrationSteps) / stepsPerTime / (2 * MIN_PAIRS));
   const t0 = time;
   const start = disp.slice();
   const first = new Float64Array(3 * N);

@@ -17,7 +17,7 @@ export const TRANSPORT_DEFAULTS = {
   targetTracer: 0.05,
   targetCollective: 0.15,
   maxSteps: 2_000_000,
-  fastHopRatio: 1000,
+  fastHopRatio: 100,
   interaction: 'model',
 } as const satisfies Required<Omit<TransportOptions, 'temperatures'>>;
 
@@ -50,8 +50,9 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   const carrierDensityA3 = ions / sc.volumeA3;
   const carrierDensity = carrierDensityA3 * 1e24;
 
-  let hopLength = 0;
-  for (let e = 0; e < sc.nEdges; e++) hopLength = Math.max(hopLength, Math.hypot(sc.edgeDisp[3 * e]!, sc.edgeDisp[3 * e + 1]!, sc.edgeDisp[3 * e + 2]!));
+  // The typical hop length (median over the home cell's hops) sets how far ions must move before blocks start.
+  const lengths = Array.from({ length: net.hops.length }, (_, h) => Math.hypot(sc.edgeDisp[6 * h]!, sc.edgeDisp[6 * h + 1]!, sc.edgeDisp[6 * h + 2]!)).sort((a, b) => a - b);
+  const hopLength = lengths.length ? lengths[lengths.length >> 1]! : 0;
 
   const status: TransportResult['status'] = perc[0] === null ? 'immobile' : ions === sc.nSites ? 'no-vacancies' : 'ok';
   const results: TemperatureResult[] = temperatures.map((T, i) => {
@@ -98,6 +99,13 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   });
 
   const arrhenius = status === 'ok' ? fitArrhenius(results) : null;
+  // The same fit on the tracer: σ* = n·q²·D*/(kT), σ with the Haven ratio taken as 1. D* averages over every ion and
+  // converges much sooner than D_σ, so this Ea is the better-determined one when the step budget is short.
+  const tracerPoints = results.map((t) => {
+    const f = t.tracerD > 0 && t.collectiveD !== 0 ? t.sigma / t.collectiveD : (carrierDensity * (net.ion.charge * ELEMENTARY_CHARGE) ** 2) / (BOLTZMANN_J * t.temperatureK);
+    return { temperatureK: t.temperatureK, sigma: f * t.tracerD, sigmaError: f * t.tracerDError };
+  });
+  const arrheniusTracer = status === 'ok' ? fitArrhenius(tracerPoints) : null;
   const allConverged = results.every((r) => r.status === 'converged');
   const rel = (x: number | null) => (x === null ? null : x - eMin);
   return {
@@ -114,6 +122,7 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
     percolation: { '1D': rel(perc[0]), '2D': rel(perc[1]), '3D': rel(perc[2]) },
     temperatures: results,
     arrhenius,
+    arrheniusTracer,
     status: status === 'ok' && !allConverged ? 'partial' : status,
     options: { ...o, temperatures: [...temperatures] },
     elapsedMs: performance.now() - t0,

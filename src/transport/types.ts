@@ -74,7 +74,7 @@ export interface TransportOptions {
   maxSteps?: number;
   /**
    * Fast hops are slowed (both directions by the same factor, so equilibrium is unchanged) until they are at most
-   * this many times faster than the rate-limiting hop (default 1000). 0 or Infinity: no slowing.
+   * this many times faster than the rate-limiting hop (default 100). 0 or Infinity: no slowing.
    */
   fastHopRatio?: number;
   /** Mobile–mobile interaction: 'model' (default, the network's screened Coulomb) or 'exclusion' (site exclusion only). */
@@ -136,6 +136,8 @@ export interface TransportResult {
   percolation: { '1D': number | null; '2D': number | null; '3D': number | null };
   temperatures: TemperatureResult[];
   arrhenius: ArrheniusFit | null;
+  /** The same fit of σ*T with σ* = n·q²·D* ÷ (kT) (the tracer; Haven ratio taken as 1). */
+  arrheniusTracer: ArrheniusFit | null;
   /** 'ok' (every temperature converged), 'partial', 'immobile' (no long-range path) or 'no-vacancies'. */
   status: 'ok' | 'partial' | 'immobile' | 'no-vacancies';
   options: Required<Omit<TransportOptions, 'temperatures'>> & { temperatures: number[] };

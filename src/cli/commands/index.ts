@@ -9,5 +9,6 @@ import { plot } from './plot.js';
 import { preview } from './preview.js';
 import { bench } from './bench.js';
 import { percolateCommand } from './percolate.js';
+import { transport } from './transport.js';
 
-export const commands: Command[] = [info, energy, landscape, percolateCommand, screen, merge, plot, preview, bench];
+export const commands: Command[] = [info, energy, landscape, percolateCommand, transport, screen, merge, plot, preview, bench];

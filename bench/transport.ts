@@ -1,0 +1,192 @@
+// Validation of the kinetic Monte Carlo (src/transport) on measured data: the structures of
+// ../shared/experiment/li_activation_energies.tsv (measured Li+ Ea and room-temperature σ, with provenance in that
+// folder's README) whose CIFs are in ../shared/cif. For each: the landscape on a uniform grid, the site–hop network
+// and the kMC at the default temperatures; then Spearman of the predicted Ea (from σT and from the tracer's σ*T)
+// against the measured Ea, of the predicted log10 σ(300 K) against the measured one, and the same for the static 3D
+// barrier of the same landscape, side by side; coverage; median time per structure.
+//
+// Nothing here is fitted to these data: every setting is the library default or the budget given on the command
+// line (docs/transport.md says where each default comes from).
+//
+// Run from the project root: `node build.mjs && node dist/bench/transport.js [--max-steps N] [--limit N]
+//   [--rows FILE] [--summarize]`. Each structure's row is appended to --rows (default
+// bench/results/transport-rows.jsonl) as it finishes, so a killed run keeps its rows and a rerun continues after
+// them; --summarize only reads the rows. Writes bench/results/transport.json.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createCpuBackend } from '../src/backends/cpu/index.js';
+import { structureTransport, TRANSPORT_RESOLUTION } from '../src/landscape-products.js';
+import { spearman } from '../src/screen/stats.js';
+import { readStructureTextSync } from '../src/structure/read.js';
+import { log10SigmaAt } from '../src/transport/json.js';
+import { TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';
+
+const SHARED = path.resolve(process.cwd(), '../shared');
+const TSV = path.join(SHARED, 'experiment', 'li_activation_energies.tsv');
+const CIF_DIR = path.join(SHARED, 'cif');
+
+interface Row {
+  file: string;
+  measuredEa: number;
+  measuredLog10Sigma: number | null;
+  status: string;
+  error?: string;
+  static3d: number | null;
+  eaKmc: number | null;
+  eaTracer: number | null;
+  log10Sigma300: number | null;
+  log10Sigma300Tracer: number | null;
+  havenRatio700: number | null;
+  converged: number;
+  ions: number | null;
+  sitesPerCell: number | null;
+  ms: { landscape: number; network: number; transport: number };
+}
+
+function readMeasured(): { file: string; ea: number; sigma: number | null }[] {
+  const lines = readFileSync(TSV, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const head = lines[0]!.split('\t');
+  const col = (n: string) => {
+    const i = head.indexOf(n);
+    if (i < 0) throw new Error(`${TSV}: no column '${n}'`);
+    return i;
+  };
+  const [iFile, iEa, iSigma] = [col('file'), col('ea_eV'), col('sigma_rt_S_cm')];
+  return lines.slice(1).map((l) => {
+    const f = l.split('\t');
+    const sigma = Number(f[iSigma]);
+    return { file: f[iFile]!, ea: Number(f[iEa]), sigma: sigma > 0 ? sigma : null };
+  });
+}
+
+const { values } = parseArgs({
+  options: {
+    'max-steps': { type: 'string', default: '50000' },
+    limit: { type: 'string' },
+    rows: { type: 'string', default: 'bench/results/transport-rows.jsonl' },
+    summarize: { type: 'boolean', default: false },
+  },
+});
+if (!existsSync(TSV)) {
+  console.error(`bench/transport: ${TSV} not found (the measured data live outside the repository)`);
+  process.exit(2);
+}
+const maxSteps = Number(values['max-steps']);
+const rowsFile = path.resolve(values.rows!);
+mkdirSync(path.dirname(rowsFile), { recursive: true });
+const done = new Map<string, Row>();
+if (existsSync(rowsFile)) {
+  for (const l of readFileSync(rowsFile, 'utf8').split('\n')) if (l.trim()) done.set((JSON.parse(l) as Row).file, JSON.parse(l) as Row);
+}
+let measured = readMeasured().filter((m) => existsSync(path.join(CIF_DIR, m.file)));
+if (values.limit) measured = measured.slice(0, Number(values.limit));
+
+if (!values.summarize) {
+  const backend = createCpuBackend();
+  try {
+    for (const m of measured) {
+      if (done.has(m.file)) continue;
+      const base = { file: m.file, measuredEa: m.ea, measuredLog10Sigma: m.sigma ? Math.log10(m.sigma) : null };
+      let row: Row;
+      try {
+        const text = readFileSync(path.join(CIF_DIR, m.file), 'utf8');
+        const structure = readStructureTextSync(text, m.file).find((r) => r.structure)?.structure;
+        if (!structure) throw new Error('no structure read');
+        const out = await structureTransport(structure, { ion: 'Li', backend, maxSteps });
+        const r = out.transport;
+        const last = r?.temperatures[r.temperatures.length - 1];
+        row = {
+          ...base,
+          status: r ? r.status : 'immobile',
+          static3d: out.landscape.barriers['3D'],
+          eaKmc: r?.arrhenius?.ea ?? null,
+          eaTracer: r?.arrheniusTracer?.ea ?? null,
+          log10Sigma300: r ? log10SigmaAt(r, 300) : null,
+          log10Sigma300Tracer: r ? log10SigmaAt(r, 300, 'tracer') : null,
+          havenRatio700: last?.havenRatio ?? null,
+          converged: r ? r.temperatures.filter((t) => t.status === 'converged').length : 0,
+          ions: r?.ions ?? null,
+          sitesPerCell: r?.sitesPerCell ?? null,
+          ms: out.timingsMs,
+        };
+      } catch (e) {
+        row = {
+          ...base,
+          status: 'error',
+          error: `${(e as Error).name}: ${(e as Error).message}`.slice(0, 300),
+          static3d: null,
+          eaKmc: null,
+          eaTracer: null,
+          log10Sigma300: null,
+          log10Sigma300Tracer: null,
+          havenRatio700: null,
+          converged: 0,
+          ions: null,
+          sitesPerCell: null,
+          ms: { landscape: 0, network: 0, transport: 0 },
+        };
+      }
+      appendFileSync(rowsFile, JSON.stringify(row) + '\n');
+      done.set(m.file, row);
+      console.log(
+        `${m.file}: ${row.status} static3D ${row.static3d?.toFixed(3) ?? '-'} Ea(σ) ${row.eaKmc?.toFixed(3) ?? '-'} Ea(D*) ${row.eaTracer?.toFixed(3) ?? '-'} ` +
+          `log σ300 ${row.log10Sigma300?.toFixed(2) ?? '-'} (measured Ea ${m.ea}) kMC ${row.ms.transport.toFixed(0)} ms${row.error ? ` ${row.error}` : ''}`,
+      );
+    }
+  } finally {
+    await backend.dispose();
+  }
+}
+
+const rows = measured.map((m) => done.get(m.file)).filter((r): r is Row => r !== undefined);
+const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? NaN : x);
+const rho = (pred: (r: Row) => number | null, meas: (r: Row) => number | null) => {
+  const s = spearman(rows.map((r) => num(pred(r))), rows.map((r) => num(meas(r))));
+  return { rho: Number(s.rho.toFixed(3)), n: s.n, ...(s.p !== undefined ? { p: Number(s.p.toPrecision(2)) } : {}) };
+};
+const ea = (r: Row) => r.measuredEa;
+const ls = (r: Row) => r.measuredLog10Sigma;
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+};
+const ok = rows.filter((r) => r.status !== 'error' && r.status !== 'immobile');
+const summary = {
+  date: new Date().toISOString(),
+  command: `node dist/bench/transport.js --max-steps ${maxSteps}`,
+  machine: { cores: availableParallelism(), loadavg: loadavg().map((x) => Number(x.toFixed(2))) },
+  settings: {
+    resolution_a: TRANSPORT_RESOLUTION,
+    max_steps_per_temperature: maxSteps,
+    defaults: TRANSPORT_DEFAULTS,
+  },
+  structures: { listed: measured.length, run: rows.length, with_kmc: ok.length, all_converged: rows.filter((r) => r.status === 'ok').length, immobile: rows.filter((r) => r.status === 'immobile').length, errors: rows.filter((r) => r.status === 'error').length },
+  coverage: {
+    ea_kmc: rows.filter((r) => r.eaKmc !== null).length,
+    ea_tracer: rows.filter((r) => r.eaTracer !== null).length,
+    static_3d: rows.filter((r) => r.static3d !== null).length,
+  },
+  spearman_vs_measured_ea: {
+    static_3d_barrier: rho((r) => r.static3d, ea),
+    kmc_ea_sigma: rho((r) => r.eaKmc, ea),
+    kmc_ea_tracer: rho((r) => r.eaTracer, ea),
+  },
+  // Higher σ goes with lower barriers, so the static barrier's ρ against log σ is expected negative.
+  spearman_vs_measured_log10_sigma: {
+    static_3d_barrier: rho((r) => r.static3d, ls),
+    kmc_log10_sigma_300k: rho((r) => r.log10Sigma300, ls),
+    kmc_log10_sigma_300k_tracer: rho((r) => r.log10Sigma300Tracer, ls),
+  },
+  median_ms_per_structure: {
+    landscape: Math.round(median(ok.map((r) => r.ms.landscape))),
+    network: Math.round(median(ok.map((r) => r.ms.network))),
+    kmc_five_temperatures: Math.round(median(ok.map((r) => r.ms.transport))),
+  },
+  rows,
+};
+const outFile = path.resolve('bench/results/transport.json');
+writeFileSync(outFile, JSON.stringify(summary, null, 1) + '\n');
+console.log(JSON.stringify({ ...summary, rows: undefined }, null, 1));
+console.log(`wrote ${outFile}`);

@@ -1,0 +1,44 @@
+// `bvscape transport`: JSON with the named rate expression, per-temperature D*, D_σ, Haven ratio and σ, the Arrhenius
+// fit and the static barriers side by side; the SVG plot; typed errors (exit 2) for bad input.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bvscape transport', () => {
+  it('prints JSON for LiI and writes the Arrhenius plot; the same seed repeats the numbers', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-transport-'));
+    const svg = path.join(dir, 'arrhenius.svg');
+    const args = ['transport', 'fixtures/LiI_rocksalt.cif', '--resolution', '0.25', '--backend', 'cpu', '--threads', '1', '--temperatures', '600,700', '--max-steps', '5000', '--json'];
+    const a = cli([...args, '--plot', svg]);
+    expect(a.stderr).not.toMatch(/Error/);
+    expect(a.code).toBe(0);
+    const j = JSON.parse(a.stdout) as Record<string, unknown> & { temperatures: { temperature_k: number; tracer_d_cm2_s: number; status: string }[] };
+    expect(j.ion).toBe('Li+');
+    expect(j.rates).toMatch(/harmonic transition-state theory/);
+    expect(j.attempt_frequency_source).toMatch(/^assumed/);
+    expect(j.temperatures.map((t) => t.temperature_k)).toEqual([600, 700]);
+    expect(j.static_barriers).toHaveProperty('3D');
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*1000 \/ T[\s\S]*<\/svg>\n$/);
+    const b = cli(args);
+    expect((JSON.parse(b.stdout) as typeof j).temperatures).toEqual(j.temperatures);
+  });
+
+  it('bad temperatures and a structure without the ion are input errors (exit 2)', () => {
+    const bad = cli(['transport', 'fixtures/LiI_rocksalt.cif', '--temperatures', '300,-5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--temperatures expects positive kelvin/);
+    const none = cli(['transport', 'fixtures/NaCl_annotated.cif', '--ion', 'Li']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/holds no Li/);
+  });
+});
