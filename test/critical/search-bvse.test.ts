@@ -12,10 +12,12 @@ import { createAnalyticField } from '../../src/critical/field.js';
 import { findMinimum, findSaddle } from '../../src/critical/search.js';
 import type { CriticalPoint } from '../../src/critical/types.js';
 import { verifySaddle } from '../../src/critical/verify.js';
+import { vineyardFrequency } from '../../src/critical/frequency.js';
 import { gridForResolution } from '../../src/grid/index.js';
 import { findSites, percolate } from '../../src/percolation/index.js';
 import { invert3 } from '../../src/structure/lattice.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
+import { rng } from '../helpers/random.js';
 import { frameworkOf } from './frameworks.js';
 
 const cpu = createCpuBackend({ threads: 1 });
@@ -64,6 +66,10 @@ async function polishGridNetwork(fw: Framework, resolution = 0.2): Promise<Polis
   return { fw, minima, eMin: Math.min(...minima.map((p) => p.energy)), saddles };
 }
 
+/** β-Li3PS4's polished network, computed once for the tests that read it. */
+let betaNetwork: Promise<Polished> | null = null;
+const beta = () => (betaNetwork ??= frameworkOf(BETA_LI3PS4).then((fw) => polishGridNetwork(fw)));
+
 function expectSound(r: Polished) {
   const n = r.saddles.length;
   expect(n).toBeGreaterThan(0);
@@ -81,7 +87,7 @@ function expectSound(r: Polished) {
 
 describe('saddles polished from the 0.2 Å grid network (fixtures)', () => {
   it('β-Li3PS4: every hop polishes to a verified saddle at or below its grid crossing', async () => {
-    expectSound(await polishGridNetwork(await frameworkOf(BETA_LI3PS4)));
+    expectSound(await beta());
   });
 
   it('α-Li3N: a saddle 0.203 eV above the minimum, the issue\'s polished 3D barrier (0.2 Å grid: 0.177)', async () => {
@@ -98,10 +104,10 @@ describe('saddles polished from the 0.2 Å grid network (fixtures)', () => {
 
 describe('from a site minimum toward its nearest neighbouring site (β-Li3PS4)', () => {
   it('finds a verified index-1 saddle whose descent returns to the start', async () => {
-    const fw = await frameworkOf(BETA_LI3PS4);
+    const r = await beta();
+    const fw = r.fw;
     const field = createAnalyticField(fw);
     const m = fw.lattice;
-    const r = await polishGridNetwork(fw);
     const unique: CriticalPoint[] = [];
     for (const p of r.minima) if (!unique.some((q) => Math.hypot(...q.cart.map((x, i) => x - p.cart[i]!)) < 1e-3)) unique.push(p);
     for (const a of unique.slice(0, 6)) {
@@ -135,5 +141,58 @@ describe('LiFePO4 (P1 cell, ../shared/cif/named: skipped when absent)', () => {
     expect(lowest).toBeGreaterThan(0.4);
     expect(lowest).toBeLessThan(0.42);
     expect(above.some((e) => e > 3.34 && e < 3.37)).toBe(true);
+  });
+});
+
+describe('robustness on the BVSE field: random starts anywhere, next to framework ions included', () => {
+  it('never throws, keeps to the budget, and what it calls converged is a stationary point of the right index', async () => {
+    const fw = await frameworkOf(BETA_LI3PS4);
+    const field = createAnalyticField(fw);
+    const m = fw.lattice;
+    const rand = rng(17);
+    const starts: number[][] = [];
+    // Half anywhere in the cell, half within 0.3–0.8 Å of a framework atom (energies of several eV, steep walls).
+    for (let n = 0; n < 40; n++) {
+      const f = n % 2 ? [rand(), rand(), rand()] : Array.from(fw.atoms.frac.subarray(3 * (n % fw.atoms.type.length), 3 * (n % fw.atoms.type.length) + 3));
+      const p = [0, 1, 2].map((c) => f[0]! * m[c]! + f[1]! * m[3 + c]! + f[2]! * m[6 + c]!);
+      if (n % 2 === 0) {
+        const d = [rand() - 0.5, rand() - 0.5, rand() - 0.5];
+        const len = Math.hypot(...d), r = 0.3 + 0.5 * rand();
+        for (let c = 0; c < 3; c++) p[c]! += (r * d[c]!) / len;
+      }
+      starts.push(p);
+    }
+    let minima = 0, saddles = 0;
+    for (const p of starts) {
+      const a = findMinimum(field, p);
+      expect(a.evaluations).toBeLessThanOrEqual(300);
+      if (a.converged) {
+        minima++;
+        expect(a.index).toBe(0);
+        expect(a.gradientNorm).toBeLessThan(1e-5);
+      }
+      const s = findSaddle(field, p);
+      expect(s.evaluations).toBeLessThanOrEqual(300);
+      if (s.converged) {
+        saddles++;
+        expect(s.index).toBe(1);
+        expect(Math.hypot(...field.evaluate(s.cart).gradient)).toBeLessThan(1e-5);
+      }
+    }
+    // Every minimum search converges; most saddle searches from arbitrary points do too.
+    expect(minima).toBe(starts.length);
+    expect(saddles).toBeGreaterThanOrEqual(0.5 * starts.length);
+  });
+
+  it('Vineyard attempt frequencies of β-Li3PS4 hops lie in the THz range of Li+ in solids', async () => {
+    const r = await beta();
+    const freqs = r.saddles
+      .filter((s) => s.joinsHop)
+      .map((s) => vineyardFrequency(r.minima[s.hop.from]!.eigenvalues, s.saddle.eigenvalues, 6.94));
+    expect(freqs.length).toBeGreaterThan(10);
+    for (const f of freqs) {
+      expect(f).toBeGreaterThan(0.3e12);
+      expect(f).toBeLessThan(30e12);
+    }
   });
 });
