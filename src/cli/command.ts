@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { BACKEND_KINDS, isBackendKind, type BackendKind } from '../backends/kind.js';
 import { DEFAULT_MODEL, isModelName, models, type ModelName } from '../bvse/model.js';
-import { DEFAULT_MAX_FILE_BYTES, formatBytes, MAX_FILE_SIZE_ENV, parseByteSize } from '../structure/size-limit.js';
+import { DEFAULT_MAX_FILE_BYTES, formatBytes, MAX_FILE_SIZE_ENV, maxFileBytes, parseByteSize } from '../structure/size-limit.js';
 
 // What every CLI command module exports. Options are declared once and drive both parsing
 // (node:util parseArgs) and --help, so the help text always shows the real defaults.
@@ -108,7 +108,10 @@ export const MAX_FILE_SIZE_OPTION: OptionSpec = {
 /** --max-file-size: validated, then put in the environment so the readers (and screen workers) see it. */
 export function applyMaxFileSize(v: OptionValues): void {
   const text = str(v, 'max-file-size');
-  if (text === undefined) return;
+  if (text === undefined) {
+    maxFileBytes(); // a bad BVSCAPE_MAX_FILE_SIZE stops here, before any file is read
+    return;
+  }
   const n = parseByteSize(text);
   if (n === null) throw new UsageError(`--max-file-size expects a size such as 64M, 1G or 1048576, got '${text}'`);
   process.env[MAX_FILE_SIZE_ENV] = String(n);

@@ -2,7 +2,14 @@
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
 
-/** One CSV field: quoted when it holds a comma, quote, CR/LF or leading/trailing space; quotes doubled. */
+/** A number as text ("-1.5", "+3", "2e-5"): safe in a spreadsheet, which reads it as a number. */
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * One CSV field: quoted when it holds a comma, quote, CR/LF or leading/trailing space; quotes doubled.
+ * Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a CR: "formula
+ * injection", e.g. a CIF block named =HYPERLINK(...)) gets a leading apostrophe, unless it is a number.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text: string;
@@ -10,6 +17,7 @@ export function csvField(value: unknown): string {
   else if (typeof value === 'boolean') text = value ? 'true' : 'false';
   else if (typeof value === 'string') text = value;
   else text = JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(text) && !NUMERIC.test(text)) text = `'${text}`;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -85,9 +85,19 @@ export async function isBvscapeOutputFile(path: string, sibling: (name: string) 
   }
 }
 
+/** A member's text in UTF-16 without a byte-order mark (told apart from a bad gzip member). */
+class Utf16Error extends Error {
+  override name = 'StructureError';
+}
+
 /** An archive member's text; gzipped members (x.cif.gz, x.json.gz) are decompressed, up to the size limit. */
 async function memberText(name: string, data: Buffer): Promise<string> {
-  return decodeText(isGzip(data, name) ? await gunzipBounded(data, name, maxFileBytes()) : data);
+  const bytes = isGzip(data, name) ? await gunzipBounded(data, name, maxFileBytes()) : data;
+  try {
+    return decodeText(bytes, name);
+  } catch (e) {
+    throw new Utf16Error((e as Error).message);
+  }
 }
 
 /** Posix-style, no "./", no trailing slash: ids look the same on every machine. */
@@ -275,7 +285,8 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
     try {
       st = await stat(p);
     } catch {
-      if (GLOB_CHARS.test(p)) {
+      // Paths on stdin (from find or ls) are literal: "b[12].cif" that does not exist is an error row, not a pattern.
+      if (GLOB_CHARS.test(p) && !fromStdin) {
         const matches = await expandGlob(p);
         if (matches.length === 0 && !fromStdin) throw new UsageError(`no files match the pattern '${raw}'`);
         for (const m of matches) {
@@ -377,7 +388,7 @@ export function parseShard(text: string): ShardSpec {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1) || !(index >= 1) || index > count) {
+  if (!m || !Number.isSafeInteger(count) || !(count >= 1) || !(index >= 1) || index > count) {
     throw new UsageError(`--shard expects i/N with 1 <= i <= N (e.g. 3/16), got '${text}'`);
   }
   return { index, count };
@@ -456,8 +467,8 @@ export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]):
           try {
             text = await memberText(m.name, data);
           } catch (err) {
-            if ((err as Error).name === 'FileTooLarge') {
-              yield { file: entry.id, readError: { kind: 'FileTooLarge', message: (err as Error).message } };
+            if ((err as Error).name === 'FileTooLarge' || err instanceof Utf16Error) {
+              yield { file: entry.id, readError: { kind: (err as Error).name, message: (err as Error).message } };
               continue;
             }
             why = `not a valid gzip member (${(err as Error).message})`;

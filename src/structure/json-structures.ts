@@ -57,8 +57,33 @@ function isJsonLinesName(file: string): boolean {
   return /\.(jsonl|ndjson)(\.gz)?$/i.test(file);
 }
 
+/** Deeper nesting than any structure document has; deeper documents are refused before parsing. */
+const MAX_JSON_DEPTH = 512;
+
+/** The line where brackets first nest deeper than `max` (strings skipped), or null. One pass, no recursion. */
+function tooDeepAt(text: string, max: number): number | null {
+  let depth = 0;
+  let inString = false;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return line;
+    } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
+  return null;
+}
+
 /** Splits the text into items: one JSON document, or JSON Lines (per line, so one broken line costs one entry). */
 function parseItems(text: string, file: string): Item[] {
+  // A document of 100,000 nested arrays parses, but code that walks it recursively overflows the stack.
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep !== null) throw new StructureError(file, `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels; not a structure document`, undefined, deep);
   const lines = text.split('\n');
   const nonBlank = lines.filter((l) => l.trim() !== '').length;
   let asLines = isJsonLinesName(file);

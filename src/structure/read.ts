@@ -141,9 +141,31 @@ export function isGzip(bytes: Uint8Array, fileName: string): boolean {
   return /\.gz$/i.test(fileName) || (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]);
 }
 
-/** Structure-file bytes as text: UTF-8 with a lenient decoder (stray Latin-1 bytes become U+FFFD, never an exception). */
-export function decodeText(bytes: Uint8Array): string {
+/**
+ * Structure-file bytes as text: UTF-8 with a lenient decoder (stray Latin-1 bytes become U+FFFD, never an
+ * exception); UTF-16 with a byte-order mark (as some Windows editors save) is decoded as such. UTF-16
+ * without a mark (every other byte zero) is refused with a StructureError naming `fileName`.
+ */
+export function decodeText(bytes: Uint8Array, fileName = 'the file'): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  if (looksLikeUtf16(bytes)) {
+    throw new StructureError(fileName, 'the file looks like UTF-16 text without a byte-order mark (every other byte is zero); save it as UTF-8');
+  }
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+}
+
+/** Zero bytes at most even (or most odd) positions of the first kilobyte: UTF-16 text of mostly ASCII characters. */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 1024) & ~1;
+  if (n < 8) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) even++;
+    if (bytes[i + 1] === 0) odd++;
+  }
+  return Math.max(even, odd) > 0.4 * (n / 2) && Math.min(even, odd) < 0.05 * (n / 2);
 }
 
 // Node built-ins are loaded by computed specifiers so that a browser bundle of this module
@@ -221,7 +243,7 @@ export async function readStructureFile(fileName: string, opts: ReadOptions = {}
     let bytes: Uint8Array = await readBounded(fileName, limit);
     if (bytes.length === 0) throw new StructureError(fileName, 'the file is empty (a pipe with no writer reads as empty too)');
     if (isGzip(bytes, fileName)) bytes = await gunzipBounded(bytes, fileName, limit);
-    text = decodeText(bytes);
+    text = decodeText(bytes, fileName);
   } catch (e) {
     const err = e instanceof InputError ? e : fileError(fileName, e);
     return [{ file: fileName, block: null, error: err }];

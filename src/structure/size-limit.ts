@@ -28,10 +28,13 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** The limit in force: BVSCAPE_MAX_FILE_SIZE when set and valid, else 64 MiB. */
+/** The limit in force: BVSCAPE_MAX_FILE_SIZE when set, else 64 MiB. A value that is not a size is an InputError, not ignored. */
 export function maxFileBytes(): number {
   const env = typeof process !== 'undefined' ? process.env?.[MAX_FILE_SIZE_ENV] : undefined;
-  return (env !== undefined && parseByteSize(env)) || DEFAULT_MAX_FILE_BYTES;
+  if (env === undefined || env.trim() === '') return DEFAULT_MAX_FILE_BYTES;
+  const n = parseByteSize(env);
+  if (n === null) throw new InputError(`${MAX_FILE_SIZE_ENV}='${env}' is not a size; give e.g. 64M, 1G or 1048576 (or unset it for the ${formatBytes(DEFAULT_MAX_FILE_BYTES)} default)`);
+  return n;
 }
 
 export function tooLarge(what: string, limit: number, detail = ''): FileTooLargeError {

@@ -13,6 +13,7 @@ import { energyAtFrac } from '../../src/bvse/reference.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/backends/types.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
+import { UsageError } from '../../src/errors.js';
 import {
   BLOCK,
   EXACT_BELOW_R,
@@ -294,7 +295,7 @@ describe('createCpuBackend', () => {
   });
 
   it('rejects bad options and grids', async () => {
-    expect(() => createCpuBackend({ threads: 0 })).toThrow(RangeError);
+    expect(() => createCpuBackend({ threads: 0 })).toThrow(UsageError);
     await expect(backends[0]!.computeGrid(randomFramework(1, 3, false), { nx: 0, ny: 2, nz: 2 })).rejects.toThrow(RangeError);
   });
 });

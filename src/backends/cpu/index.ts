@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { createCpuDriver, type CpuBackend } from './driver.js';
 import { NodeWorkerHost } from './pool.js';
+import { UsageError } from '../../errors.js';
 
 export { prepareCells, computeBlock, computeBrick, blockCount, BRICK, type PreparedFramework } from './kernel.js';
 export type { CpuBackend } from './driver.js';
@@ -12,8 +13,14 @@ export interface CpuBackendOptions {
   threads?: number;
 }
 
+/** More worker threads than any machine has cores for. */
+export const MAX_THREADS = 1024;
+
 export function createCpuBackend(opts: CpuBackendOptions = {}): CpuBackend {
   const threads = opts.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  // The same typed error as the CLI's --threads; a billion threads would try to start a billion workers.
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new UsageError(`threads must be a whole number from 1 to ${MAX_THREADS}, got ${JSON.stringify(threads)}`);
+  }
   return createCpuDriver(threads > 1 ? new NodeWorkerHost(threads) : null);
 }
