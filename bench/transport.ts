@@ -170,12 +170,15 @@ const summary = {
   },
   spearman_vs_measured_ea: {
     static_3d_barrier: rho((r) => r.static3d, ea),
+    // The static barrier on exactly the structures that have a kMC Ea, so the two ρ compare like with like.
+    static_3d_barrier_same_rows: rho((r) => (r.eaKmc !== null ? r.static3d : null), ea),
     kmc_ea_sigma: rho((r) => r.eaKmc, ea),
     kmc_ea_tracer: rho((r) => r.eaTracer, ea),
   },
   // Higher σ goes with lower barriers, so the static barrier's ρ against log σ is expected negative.
   spearman_vs_measured_log10_sigma: {
     static_3d_barrier: rho((r) => r.static3d, ls),
+    static_3d_barrier_same_rows: rho((r) => (r.log10Sigma300 !== null ? r.static3d : null), ls),
     kmc_log10_sigma_300k: rho((r) => r.log10Sigma300, ls),
     kmc_log10_sigma_300k_tracer: rho((r) => r.log10Sigma300Tracer, ls),
   },

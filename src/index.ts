@@ -33,6 +33,7 @@ export { mergeShards } from './screen/merge.js';
 export { simulateTransport, fitArrhenius, hopPercolation, DEFAULT_TEMPERATURES, TRANSPORT_DEFAULTS } from './transport/index.js';
 export type { HopNetwork, TransportOptions, TransportResult, TemperatureResult, ArrheniusFit } from './transport/index.js';
 export { networkFromSites, mobileInteraction, mobileIonsPerCell } from './transport/from-sites.js';
+export { networkFromContinuum } from './transport/from-continuum.js';
 export { transportJson, log10SigmaAt } from './transport/json.js';
 export { structureTransport, transportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './landscape-products.js';
 export { arrheniusSvg } from './report/arrhenius-svg.js';
