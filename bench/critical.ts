@@ -33,7 +33,7 @@ const rows: Record<string, unknown>[] = [];
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 console.log(`seed grid ${res} Å, image-list margin ${margin} Å, one thread`);
 console.log(
-  'file                                     ion  atoms  grid_ms  sites  hops  min_evals  saddle_evals  conv%  verif%  evals/s  evals/cpu_s  polish_ms  rebuilds',
+  'file                                     ion  atoms  grid_ms  sites  hops  min_evals  saddle_evals  verify_evals  conv%  verif%  evals/s  evals/cpu_s  polish_ms  rebuilds',
 );
 for (const f of namedFiles(values.only)) {
   const input = await namedInput(path.join(NAMED, f));
@@ -75,6 +75,7 @@ for (const f of namedFiles(values.only)) {
     hops: net.hops.length,
     meanMinimumEvaluations: mean(minima.filter((p) => p.converged && p.index === 0).map((p) => p.evaluations)),
     meanSaddleEvaluations: mean(converged.map((s) => s.saddle.evaluations)),
+    meanVerificationEvaluations: mean(converged.map((s) => s.verification.evaluations)),
     saddlesConverged: converged.length,
     saddlesVerified: saddles.filter((s) => s.verification.verified).length,
     evaluations: field.evaluations,
@@ -88,7 +89,7 @@ for (const f of namedFiles(values.only)) {
   const pct = (k: number) => (row.hops ? ((100 * k) / row.hops).toFixed(0) : '-');
   console.log(
     `${f.slice(0, 40).padEnd(40)} ${input.ion.padEnd(4)} ${String(row.atoms).padStart(5)}  ${gridMs.toFixed(0).padStart(7)}  ${String(row.sites).padStart(5)}  ${String(row.hops).padStart(4)}  ` +
-      `${row.meanMinimumEvaluations.toFixed(1).padStart(9)}  ${row.meanSaddleEvaluations.toFixed(1).padStart(12)}  ${pct(row.saddlesConverged).padStart(5)}  ${pct(row.saddlesVerified).padStart(6)}  ` +
+      `${row.meanMinimumEvaluations.toFixed(1).padStart(9)}  ${row.meanSaddleEvaluations.toFixed(1).padStart(12)}  ${row.meanVerificationEvaluations.toFixed(1).padStart(12)}  ${pct(row.saddlesConverged).padStart(5)}  ${pct(row.saddlesVerified).padStart(6)}  ` +
       `${row.evaluationsPerSecond.toFixed(0).padStart(7)}  ${row.evaluationsPerCpuSecond.toFixed(0).padStart(11)}  ${polishMs.toFixed(0).padStart(9)}  ${String(row.rebuilds).padStart(8)}`,
   );
 }
