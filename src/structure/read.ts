@@ -223,11 +223,11 @@ export async function readBounded(fileName: string, limit: number): Promise<Buff
   }
 }
 
-/** gunzip with a cap on the output (a small .gz can expand to gigabytes). */
+/** gunzip with a cap on the output (a small .gz can expand to gigabytes), on the thread pool (the event loop stays free). */
 export async function gunzipBounded(bytes: Uint8Array, fileName: string, limit: number): Promise<Buffer> {
-  const { gunzipSync } = (await import(NODE_ZLIB)) as typeof import('node:zlib');
+  const { gunzip } = (await import(NODE_ZLIB)) as typeof import('node:zlib');
   try {
-    return gunzipSync(bytes, { maxOutputLength: limit });
+    return await new Promise<Buffer>((resolve, reject) => gunzip(bytes, { maxOutputLength: limit }, (err, out) => (err ? reject(err) : resolve(out))));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge(`${fileName} decompressed`, limit);
     throw new StructureError(fileName, `not a valid gzip file (${(e as Error).message})`);
