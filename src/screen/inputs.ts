@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { posix, sep } from 'node:path';
 import { UsageError } from '../errors.js';
-import { decodeText, gunzipBounded, isGzip, isStructureFileName as isReadableName } from '../structure/read.js';
+import { decodeText, gunzipBounded, isGzip, isStructureFileName as isReadableName, readBounded } from '../structure/read.js';
 import { maxFileBytes } from '../structure/size-limit.js';
 import { archiveKind, readArchive, type ArchiveKind } from './archive.js';
 import { TEMP_SUFFIX } from '../io/temp-file.js';
@@ -24,6 +24,8 @@ export interface Source {
   id: string;
   /** For a path listed on stdin that does not exist: read fails later and becomes an error row. */
   missing?: boolean;
+  /** The path as bytes, when its name is not valid UTF-8 (a Latin-1 name): a string cannot name the file. */
+  rawPath?: Buffer;
 }
 
 export interface Entry {
@@ -142,10 +144,28 @@ function segmentRegex(seg: string): RegExp {
  * A directory's subdirectories and regular files (symbolic links followed), sorted by name. FIFOs,
  * sockets and devices are left out: opening a FIFO blocks until someone writes to it.
  */
-async function listDir(dir: string): Promise<Array<{ name: string; isDir: boolean }>> {
+async function listDir(dir: string): Promise<Array<{ name: string; isDir: boolean; raw?: Buffer }>> {
   const dirents = await readdir(dir, { withFileTypes: true });
-  const out: Array<{ name: string; isDir: boolean }> = [];
+  const out: Array<{ name: string; isDir: boolean; raw?: Buffer }> = [];
+  if (dirents.some((d) => d.name.includes('\uFFFD'))) {
+    // A name that is not valid UTF-8 (Latin-1 "caf\xe9.cif") decodes to U+FFFD and names no file: list as bytes.
+    for (const d of await readdir(dir, { withFileTypes: true, encoding: 'buffer' })) {
+      const raw = d.name as unknown as Buffer;
+      if (new TextDecoder('utf-8').decode(raw).includes('\uFFFD') && !raw.toString('latin1').includes('\uFFFD')) {
+        let isFile = d.isFile();
+        if (d.isSymbolicLink()) {
+          try {
+            isFile = (await stat(Buffer.concat([Buffer.from(`${dir}/`), raw]))).isFile();
+          } catch {
+            continue;
+          }
+        }
+        if (isFile) out.push({ name: raw.toString('latin1'), isDir: false, raw });
+      }
+    }
+  }
   for (const d of dirents) {
+    if (d.name.includes('\uFFFD')) continue;
     let isDir = d.isDirectory();
     let isFile = d.isFile();
     if (d.isSymbolicLink()) {
@@ -257,7 +277,7 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
   // Each real directory once (device + inode): symlink loops ("ln -s . dir/self") end here.
   const visitedDirs = new Set<string>();
   const walkDir = async (dir: string, id: string): Promise<void> => {
-    let children: Array<{ name: string; isDir: boolean }>;
+    let children: Array<{ name: string; isDir: boolean; raw?: Buffer }>;
     try {
       const st = await stat(dir);
       const key = `${st.dev}:${st.ino}`;
@@ -275,7 +295,12 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
       const p = `${dir}/${c.name}`;
       const cid = id === '.' ? c.name : `${id}/${c.name}`;
       if (c.isDir) await walkDir(p, cid);
-      else if ((archiveKind(c.name) || isStructureFileName(c.name)) && !(await isBvscapeOutputFile(p, (n) => names.has(n)))) addFile(p, cid);
+      else if (c.raw) {
+        // Read by its bytes in the main thread; the id shows the name decoded as Latin-1.
+        if (!isStructureFileName(c.name)) continue;
+        sources.push({ kind: 'file', path: p, id: cid, rawPath: Buffer.concat([Buffer.from(`${dir}/`), c.raw]) });
+        entries.push({ id: cid, source: sources.length - 1 });
+      } else if ((archiveKind(c.name) || isStructureFileName(c.name)) && !(await isBvscapeOutputFile(p, (n) => names.has(n)))) addFile(p, cid);
     }
   };
 
@@ -300,6 +325,7 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
         addFile(p, normaliseId(p), true);
         return;
       }
+      if (raw.includes('\uFFFD')) throw new UsageError(`input not found: '${raw}': the name is not valid UTF-8 (a Latin-1 name?) and does not survive the command line; rename it to UTF-8 (convmv -f latin1 -t utf8), or give its directory`);
       throw new UsageError(`input not found: '${raw}'`);
     }
     if (st.isDirectory()) {
@@ -374,6 +400,16 @@ function directoryProblem(e: unknown): string {
   return (code && words[code]) ?? (e as Error)?.message ?? String(e);
 }
 
+/** A file whose name is not valid UTF-8, read here by its bytes (workers take paths as strings). */
+async function readByBytes(id: string, raw: Buffer): Promise<EntryInput> {
+  try {
+    return { file: id, text: await memberText(id, await readBounded(id, maxFileBytes(), raw)) };
+  } catch (e) {
+    const err = e as Error;
+    return { file: id, readError: { kind: err.name === 'FileTooLarge' || err instanceof Utf16Error ? err.name : 'StructureError', message: `${id}: ${err.message}` } };
+  }
+}
+
 /** "set.tar!/a.cif", and "set.tar!/a.cif~2" for the second member with that name. */
 export function memberId(archiveId: string, member: string, occurrence: number): string {
   return `${archiveId}!/${normaliseId(member)}${occurrence > 1 ? `~${occurrence}` : ''}`;
@@ -435,7 +471,7 @@ export async function* iterateEntryInputs(d: Discovery, work: readonly Entry[]):
       continue;
     }
     if (src.kind === 'file') {
-      yield { file: e.id, path: src.path };
+      yield src.rawPath ? await readByBytes(e.id, src.rawPath) : { file: e.id, path: src.path };
       continue;
     }
     if (streamed.has(e.source)) continue;

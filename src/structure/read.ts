@@ -183,6 +183,10 @@ function fileError(fileName: string, e: unknown): InputError {
     ENOTDIR: 'no such file (a part of the path is not a directory)',
     ENAMETOOLONG: 'file name too long',
   };
+  if (code === 'ENOENT' && fileName.includes('\uFFFD')) {
+    // The name held bytes that are not UTF-8 (a Latin-1 "caf\xe9.cif"): they were replaced before the file was looked up.
+    return new StructureError(fileName, 'no such file: the name is not valid UTF-8 (a Latin-1 name?), and such a name does not survive the command line; rename the file to UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE), or give its directory to screen');
+  }
   if (code && why[code]) return new StructureError(fileName, why[code]);
   return new StructureError(fileName, `cannot read the file (${(e as Error)?.message ?? String(e)})`);
 }
@@ -191,10 +195,11 @@ function fileError(fileName: string, e: unknown): InputError {
  * The bytes of a file, refusing past `limit` without reading further: fstat catches large regular
  * files at once, and devices or pipes (size 0 to fstat, endless like /dev/zero) stop at limit + 1 bytes.
  */
-export async function readBounded(fileName: string, limit: number): Promise<Buffer> {
+export async function readBounded(fileName: string, limit: number, path: string | Uint8Array = fileName): Promise<Buffer> {
   const { open, constants } = (await import(NODE_FS)) as typeof import('node:fs/promises');
   // Non-blocking: opening a FIFO nobody writes to would otherwise hold a libuv thread (and the process) forever.
-  const fh = await open(fileName, constants.O_RDONLY | constants.O_NONBLOCK);
+  // `path` may be bytes: a file name that is not valid UTF-8 has no string that names it.
+  const fh = await open(path as string, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });

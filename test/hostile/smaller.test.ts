@@ -2,6 +2,7 @@
 // names, deeply nested JSON, bad limits and shard numbers, literal paths on stdin, and library calls
 // with arguments of the wrong type (typed errors, as the CLI gives).
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAKE_PROCESSOR, fakeStructure, loadRows, ROOT, tempDir, writeFiles } from '../screen/helpers.js';
@@ -12,7 +13,7 @@ import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { MergeError, UsageError } from '../../src/errors.js';
 import { parseShard } from '../../src/screen/inputs.js';
 import { DEFAULT_SCREEN_CONFIG } from '../../src/screen/types.js';
-import { cli } from './helpers.js';
+import { cli, CLI } from './helpers.js';
 
 const fake = ['--ion', 'Li', '--processor', FAKE_PROCESSOR, '--progress', 'none', '--workers', '1'];
 const LII = join(ROOT, 'fixtures/LiI_rocksalt.cif');
@@ -53,6 +54,24 @@ describe('smaller cases', () => {
     const n = cli(['info', join(dir, 'nobom.cif')]);
     expect(n.code).toBe(2);
     expect(n.stderr).toMatch(/UTF-16.*save it as UTF-8/);
+  });
+
+  it('a Latin-1 file name is read (in a directory, and named on the command line)', () => {
+    const dir = tempDir();
+    // "café.cif" in Latin-1: the byte 0xE9 is not valid UTF-8.
+    const made = spawnSync('bash', ['-c', `mkdir -p "$1/in" && cp "$2" "$1/in/caf$(printf '\\351').cif" && cp "$2" "$1/in/ok.cif"`, 'x', dir, LII]);
+    expect(made.status).toBe(0);
+    const out = join(dir, 'r.jsonl');
+    const r = cli(['screen', join(dir, 'in'), '--ion', 'Li', '--backend', 'cpu', '--progress', 'none', '--workers', '1', '--resolution', '0.5', '--out', out], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = loadRows(out);
+    expect(rows).toHaveLength(2);
+    expect(rows.map((x) => x.status)).toEqual(['ok', 'ok']);
+    expect(rows.map((x) => x.id).join(' ')).toMatch(/café\.cif/);
+    // Named in argv, the name arrives as bytes Node cannot keep; the message says why instead of "no such file".
+    const info = spawnSync('bash', ['-c', `exec "$1" "$2" info "$3/in/caf$(printf '\\351').cif"`, 'x', process.execPath, CLI, dir], { encoding: 'utf8' });
+    expect(info.status).toBe(2);
+    expect(info.stderr).toMatch(/not valid UTF-8/);
   });
 
   it('100,000 nested JSON arrays: a clear error, no stack overflow', () => {
