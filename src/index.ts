@@ -1,35 +1,84 @@
-// Public library API (the `exports` entry of package.json): read structures, build a landscape,
-// percolate, write files, screen. The CLI is built on exactly these.
-export * from './errors.js';
-export * from './structure/lattice.js';
-export type * from './structure/types.js';
-export { readStructureFile, readStructureText, type ReadOptions, type ReadResult } from './structure/read.js';
+// Public library API (the `exports` entry of package.json), named one by one: what a user needs to read
+// structures, build a landscape, find barriers, paths and sites, write files and screen. The CLI is built on
+// these; internals (matrix helpers, image expansion, grid walkers) stay private. `npm run docs` renders the
+// reference from the comments of these declarations (docs/api/).
+
+// Reading structures.
+export { readStructure, readStructureFile, readStructureText, type ReadOptions, type ReadResult } from './structure/read.js';
+export type { Species, Site, SpaceGroupInfo, Structure } from './structure/types.js';
+export { Lattice, type Vec3, type LatticeParameters } from './structure/lattice.js';
 export { composition, reducedFormula } from './structure/composition.js';
 export { detectSpaceGroup, initSymmetry } from './structure/symmetry.js';
 export { writeCif } from './structure/cif-writer.js';
 export { readPoscar, writePoscar } from './structure/poscar.js';
-export * from './bvse/framework.js';
+
+// Errors: every input problem is an InputError subclass with a message a chemist can act on.
+export {
+  InputError,
+  CifSyntaxError,
+  StructureError,
+  GridFileError,
+  SymopSyntaxError,
+  MissingBvParamError,
+  OxidationStateError,
+  MobileIonError,
+  SizeGuardError,
+  ArchiveError,
+  UsageError,
+  NoAdapterError,
+  ResumeError,
+  OutputLockedError,
+  MergeError,
+  TransportError,
+  DiskFullError,
+  isInputError,
+  describeError,
+  type InputErrorOptions,
+  type ErrorReport,
+} from './errors.js';
+
+// The BVSE model.
+export type { Framework, PairType } from './bvse/framework.js';
+export { paramSources } from './bvse/framework.js';
 export { pairEnergy, erfc } from './bvse/pair.js';
 export { assignOxidationStates, parseOxiOverride, type OxidationResult } from './bvse/oxidation.js';
 export { buildFramework, type BuildFrameworkOptions } from './bvse/build-framework.js';
 export { energyAtFrac } from './bvse/reference.js';
 export { parseIon, formatIon } from './bvse/ion.js';
 export { models, getModel, type BvseModel } from './bvse/model.js';
-export * from './backends/types.js';
+
+// Energy backends and grids.
+export type { EnergyBackend, GridResult, BrickResult } from './backends/types.js';
+export { gridForResolution, gridPointCount, type GridSpec } from './grid/index.js';
 export { createCpuBackend } from './backends/cpu/index.js';
 export { createWebGpuBackend } from './backends/webgpu/index.js';
 export { selectBackend } from './backends/select.js';
-export { percolate, findPath, findSites } from './percolation/index.js';
-export type { PercolationResult, MigrationPath, SiteNetwork, Connectivity } from './percolation/index.js';
-export { computeLandscape, type LandscapeOptions, type LandscapeResult } from './landscape.js';
+
+// Landscapes, barriers, migration paths and sites: computeLandscape, then migrationPaths (relaxed, Cartesian
+// lengths), siteNetwork (basins and hops) and siteClasses (Wyckoff sites), as `bvscape landscape --path` does.
+// findPath gives the grid's minimax path before relaxation (longer than the real path); relaxPath relaxes it.
+export { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions, type LandscapeResult } from './landscape.js';
+export { migrationPaths, siteNetwork, siteClasses, grdText, cubeText, DEFAULT_GRID_FILE_SPACING } from './landscape-products.js';
+export { classifySites, MERGE_DEPTH_EV, type ClassifiedSites, type ClassifyOptions, type SiteClass, type MergedSite, type MergedHop } from './sites/classify.js';
+export { percolate, findPath, relaxPath, findSites, DIMENSIONS, type RelaxPathOptions, type SiteOptions } from './percolation/index.js';
+export type { PercolationResult, MigrationPath, SiteNetwork, BasinSite, Hop, Dimension, Connectivity } from './percolation/index.js';
+
+// Grid files and landscapes made elsewhere.
 export { writeGrd, writeCube, readGrd } from './io/grid-files.js';
 export { readVolumetricGrid, detectGridFormat, type VolumetricGrid, type GridFormat, type GrdOrder, type ReadGridOptions } from './io/grid-readers.js';
 export { percolateGrid, percolateVolumetricGrid, type PercolateGridOptions, type GridPercolationResult } from './percolate-grid.js';
+
+// Outputs as the CLI writes them.
 export { percolateJson } from './io/percolate-json.js';
 export { landscapeJson } from './outputs/landscape-json.js';
 export { profileSvg } from './report/profile-svg.js';
-export { runScreen } from './screen/screen.js';
+
+// Screens.
+export { runScreen, type ScreenOptions, type ScreenReport } from './screen/screen.js';
+export { DEFAULT_SCREEN_CONFIG, screenConfig, type ScreenConfig } from './screen/types.js';
 export { mergeShards } from './screen/merge.js';
+
+// Transport: kinetic Monte Carlo on the site network.
 export { simulateTransport, fitArrhenius, hopPercolation, DEFAULT_TEMPERATURES, TRANSPORT_DEFAULTS } from './transport/index.js';
 export type { HopNetwork, TransportOptions, TransportResult, TemperatureResult, ArrheniusFit } from './transport/index.js';
 export { networkFromSites, mobileInteraction, mobileIonsPerCell } from './transport/from-sites.js';
@@ -37,3 +86,30 @@ export { networkFromContinuum } from './transport/from-continuum.js';
 export { transportJson, log10SigmaAt } from './transport/json.js';
 export { structureTransport, transportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './landscape-products.js';
 export { arrheniusSvg } from './report/arrhenius-svg.js';
+
+// Types the functions above take or return, so a caller can name them.
+export type { AssignOptions } from './bvse/oxidation.js';
+export type { OxidationStatesUsed } from './bvse/oxidation-summary.js';
+export type { IonSpec } from './bvse/ion.js';
+export type { ModelName, MorseTable } from './bvse/model.js';
+export type { ReferenceOptions } from './bvse/reference.js';
+export type { Composition } from './structure/composition.js';
+export type { StructureFormat } from './structure/read.js';
+export type { Hint } from './errors.js';
+export type { BarrierMethod, ConvergedStrategy, LandscapeMode, LandscapeSymmetry } from './landscape.js';
+export type { ContinuumNetwork, NetworkSite, NetworkSaddle, NetworkBarrier, NetworkTimings, EdgeEnd, SaddleStatus } from './network/types.js';
+export type { CpuBackend } from './backends/cpu/driver.js';
+export type { CpuBackendOptions } from './backends/cpu/index.js';
+export type { WebGpuBackendOptions } from './backends/webgpu/index.js';
+export type { SelectBackendOptions } from './backends/select.js';
+export type { GridLandscape } from './landscape-products.js';
+export type { LatticeLike } from './percolation/grid-walk.js';
+export type { PerDimension, IVec3 } from './percolation/types.js';
+export type { PercolateOptions } from './percolation/sweep.js';
+export type { GridPercolationSummary } from './io/percolate-json.js';
+export type { ProfileSvgOptions } from './report/profile-svg.js';
+export type { DualIonCriterion, RuntimeConfig, ScreenHeader } from './screen/types.js';
+export type { MergeOptions, MergeReport } from './screen/merge.js';
+export type { ProgressMode } from './screen/progress.js';
+export type { ShardSpec } from './screen/inputs.js';
+export type { TableSummary, DualCandidate, Ranked } from './screen/derive.js';

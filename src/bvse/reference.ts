@@ -10,7 +10,7 @@ export interface ReferenceOptions {
    * framework atoms as built (bvlain also counts species of charge 0, which are not in a Framework).
    */
   nearest?: number;
-  /** Reuse images already expanded for this framework. */
+  /** Reuse images already expanded for this framework. @internal */
   images?: ExpandedAtoms;
 }
 

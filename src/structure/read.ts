@@ -128,6 +128,22 @@ export function readStructureTextSync(text: string, fileName: string, opts: Read
   }
 }
 
+/**
+ * The structure of one file in one call, as pymatgen's `Structure.from_file` (ASE's `read()` gives the last image
+ * by default; pass `index` for another): the `index`-th structure of the file (default 0, the first CIF block,
+ * JSON entry or extxyz frame; negative counts from the end). Throws the entry's InputError (CifSyntaxError,
+ * StructureError, ...) when it could not be read, and a StructureError when the file has no such entry.
+ */
+export async function readStructure(path: string, opts: ReadOptions & { index?: number } = {}): Promise<Structure> {
+  const { index = 0, ...readOpts } = opts;
+  const results = await readStructureFile(path, readOpts);
+  const r = results.at(index);
+  if (!r) throw new StructureError(path, `no structure number ${index} (the file holds ${results.length})`);
+  if (r.error) throw r.error;
+  if (!r.structure) throw new StructureError(path, 'no structure read', r.block ?? undefined);
+  return r.structure;
+}
+
 /** Read structures from text (no file system; usable in the browser). */
 export async function readStructureText(text: string, fileName: string, opts: ReadOptions = {}): Promise<ReadResult[]> {
   await initSymmetry();

@@ -22,7 +22,10 @@ export interface CpuWorkerHost {
 export interface CpuBackend extends EnergyBackend {
   readonly threads: number;
   computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult>;
-  /** Evaluates `work` with a prepared framework (its tables need not be energies); values as the protocol lays them out. */
+  /**
+   * Evaluates `work` with a prepared framework (its tables need not be energies); values as the protocol lays them out.
+   * @internal for the refinement's curvature bounds
+   */
   runPrepared(prep: PreparedFramework, grid: GridSpec, work: CpuWork): Promise<{ values: Float32Array; pairTerms: number }>;
 }
 

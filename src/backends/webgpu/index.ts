@@ -22,7 +22,7 @@ export interface WebGpuBackendOptions {
   /** Browser: navigator.gpu (the default when it exists). */
   gpu?: GPU;
   onWarning?: (msg: string) => void;
-  /** Grid points per tile (one workgroup) along a, b, c; z a multiple of 4 (16, 8 or 4 points per invocation: see pointsPerInvocation). Default DEFAULT_TILE (8×4×16). */
+  /** Grid points per tile (one workgroup) along a, b, c; z a multiple of 4 (16, 8 or 4 points per invocation: see pointsPerInvocation). Default DEFAULT_TILE (8×4×16). @internal tuning */
   tile?: TileShape;
   /** Upper bound on any one GPU buffer of a batch, in bytes (default 64 MiB, never above the adapter's limits). */
   maxBatchBytes?: number;
