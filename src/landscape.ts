@@ -33,7 +33,7 @@ export type LandscapeMode = 'converged' | 'uniform';
  */
 export type BarrierMethod = 'continuum' | 'grid';
 /** The barrier method of every command unless told otherwise. */
-export const DEFAULT_METHOD: BarrierMethod = 'grid';
+export const DEFAULT_METHOD: BarrierMethod = 'continuum';
 /** The grid spacing (Å) of the grid method unless told otherwise: its finest grid. */
 export const DEFAULT_RESOLUTION = 0.05;
 /** The grid spacing (Å) of the continuum method unless told otherwise: the seed (and written) grid. */
@@ -55,7 +55,10 @@ export type ConvergedStrategy = 'octree' | 'symmetric-grid';
 export interface LandscapeOptions {
   /** "Li" (its charge in the structure), "Li+", "I-", "S2-". */
   ion: string;
-  /** 'continuum' or 'grid' (default DEFAULT_METHOD). */
+  /**
+   * 'continuum' or 'grid'. Default DEFAULT_METHOD ('continuum'), except that asking for a grid `mode` or `strategy`
+   * asks for grid barriers.
+   */
   method?: BarrierMethod;
   /**
    * Grid spacing in Å. Grid method: its finest grid (default DEFAULT_RESOLUTION, 0.05). Continuum method: the uniform
@@ -158,7 +161,7 @@ export interface LandscapeSymmetry {
 
 export async function computeLandscape(s: Structure, opts: LandscapeOptions): Promise<LandscapeResult> {
   const t0 = performance.now();
-  const method = opts.method ?? DEFAULT_METHOD;
+  const method = opts.method ?? (opts.mode !== undefined || opts.strategy !== undefined ? 'grid' : DEFAULT_METHOD);
   const resolution = opts.resolution ?? (method === 'continuum' ? DEFAULT_SEED_RESOLUTION : DEFAULT_RESOLUTION);
   const oxi = assignOxidationStates(s, opts.oxi ? { override: opts.oxi } : {});
   const structure = oxi.structure;

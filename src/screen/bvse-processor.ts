@@ -114,6 +114,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       const r = await computeLandscape(structure, {
         ion,
         resolution: guard.resolution,
+        method: config.method ?? 'grid',
         mode: config.mode ?? 'converged',
         gridOutput: 'none',
         ...(boundsCpu ? { cpu: boundsCpu } : {}),

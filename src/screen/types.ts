@@ -23,7 +23,12 @@ export interface ScreenConfig {
   /** Add every anion species of each structure as a mobile ion. */
   anions: boolean;
   model: ModelName;
-  /** Requested finest grid spacing (Å). */
+  /**
+   * How barriers are found: 'continuum' (the saddle points of the continuous field, seeded from a grid at `resolution`)
+   * or 'grid' (a grid's thresholds, `mode`). Absent in headers written before the continuum method: 'grid'.
+   */
+  method?: 'continuum' | 'grid';
+  /** Grid spacing (Å): the seed grid (continuum method) or the finest grid (grid method). */
   resolution: number;
   /** 'converged' (adaptive refinement, equal to the uniform grid at `resolution`) or 'uniform' (one grid). */
   mode: 'converged' | 'uniform';
@@ -48,12 +53,13 @@ export interface ScreenConfig {
   symmetry?: boolean;
 }
 
-/** The defaults of `bvscape screen` (a Li+ screen converged to the 0.05 Å grid, with the size guard on). */
+/** The defaults of `bvscape screen` (a Li+ screen of continuum barriers seeded from a 0.2 Å grid, size guard on). */
 export const DEFAULT_SCREEN_CONFIG: Readonly<ScreenConfig> = {
   ions: ['Li+'],
   anions: false,
   model: 'bvlain',
-  resolution: 0.05,
+  method: 'continuum',
+  resolution: 0.2,
   mode: 'converged',
   oxi: null,
   dimension: 3,

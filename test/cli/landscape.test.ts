@@ -29,7 +29,8 @@ describe('bvscape landscape', () => {
 
   it('writes paths per dimension, the profile of the chosen dimension, and says which files it wrote', () => {
     const files = { path: path.join(dir, 'paths.json'), profile: path.join(dir, 'profile.svg'), grd: path.join(dir, 'e.grd') };
-    const r = cli([...base, '--path', files.path, '--profile', files.profile, '--profile-dimension', '1', '--grd', files.grd]);
+    // Grid barriers: the paths' maxima are the grid's thresholds (continuum barriers lie below a 0.2 Å grid's paths).
+    const r = cli([...base, '--grid-barriers', '--path', files.path, '--profile', files.profile, '--profile-dimension', '1', '--grd', files.grd]);
     expect(r.stderr).not.toContain('error');
     // A CIF with only the H-M symbol is normal: how its operators were built is no warning.
     expect(r.stderr).not.toContain('warning');

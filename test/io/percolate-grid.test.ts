@@ -16,7 +16,7 @@ const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
 describe('percolateGrid on a landscape written by bvscape', () => {
   it('Li2S (antifluorite): the same numbers from .cube and .grd', async () => {
     const [s] = await readStructureText(readFileSync(path.join(ROOT, 'fixtures/Li2S_antifluorite.cif'), 'utf8'), 'Li2S.cif');
-    const r = await computeLandscape(s!.structure!, { ion: 'Li', resolution: 0.3, connectivity: 26 });
+    const r = await computeLandscape(s!.structure!, { ion: 'Li', method: 'grid', resolution: 0.3, connectivity: 26 });
     expect(fromIndex).toBe(percolateGrid);
     for (const [text, name] of [[cubeText(r), 'Li2S.cube'], [grdText(r), 'Li2S.grd']] as const) {
       const p = percolateGrid(text, name, { connectivity: 26 });

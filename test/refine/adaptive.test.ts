@@ -236,9 +236,9 @@ describe.runIf(corpusSample.length > 0)('converged thresholds equal the uniform 
 describe('computeLandscape converged strategies', () => {
   it('fills the finest grid by symmetry where enough operations fit it, refines otherwise: same barriers', async () => {
     const s = (await readStructureFile(path.join(FIXTURES, 'Li2S_antifluorite.cif')))[0]!.structure!;
-    const auto = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none' });
+    const auto = await computeLandscape(s, { ion: 'Li', method: 'grid', resolution: 0.1, backend: cpu, gridOutput: 'none' });
     const octree = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none', strategy: 'octree' });
-    const plain = await computeLandscape(s, { ion: 'Li', resolution: 0.1, backend: cpu, gridOutput: 'none', symmetry: false });
+    const plain = await computeLandscape(s, { ion: 'Li', method: 'grid', resolution: 0.1, backend: cpu, gridOutput: 'none', symmetry: false });
     expect(auto.refinement!.strategy).toBe('symmetric-grid');
     expect(auto.energies.length).toBe(0);
     expect(auto.symmetry!.operations).toBeGreaterThanOrEqual(SYMMETRIC_GRID_MIN_OPERATIONS);

@@ -14,7 +14,7 @@ import { parseIon } from '../../bvse/ion.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
-import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeResult } from '../../landscape.js';
+import { computeLandscape, DEFAULT_RESOLUTION, DEFAULT_SEED_RESOLUTION, type LandscapeResult } from '../../landscape.js';
 import { cubeText, DEFAULT_GRID_FILE_SPACING, grdText, gridFileGrid, LARGE_GRID_FILE_BYTES, migrationPaths, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
 import { pathsFileJson } from '../../outputs/landscape-json.js';
 import { DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP } from '../../screen/types.js';
@@ -25,8 +25,13 @@ export const landscape: Command = {
   usage: 'bvscape landscape <file> --ion ION [options]',
   options: {
     ion: { type: 'string', arg: 'ION', description: 'mobile ion: Li (its charge in the structure), Li+, Na+, Mg2+, I-, S2-' },
-    resolution: { type: 'string', arg: 'Å', default: String(DEFAULT_RESOLUTION), description: 'finest grid spacing in Å: the barriers equal those of the uniform grid at this spacing' },
-    uniform: { type: 'boolean', description: 'one uniform grid at --resolution instead of converged refinement (for comparison; as the peers compute)' },
+    resolution: {
+      type: 'string',
+      arg: 'Å',
+      description: `grid spacing in Å: the grid written, drawn and used to seed the saddle searches (default ${DEFAULT_SEED_RESOLUTION}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
+    },
+    'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
+    uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
     'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
     adapter: { type: 'string', arg: 'NAME', description: 'WebGPU adapter to use (a substring of its name)' },
@@ -58,7 +63,8 @@ export const landscape: Command = {
     const ionText = str(values, 'ion');
     if (!ionText) throw new UsageError('landscape needs --ion, e.g. --ion Li');
     parseIon(ionText);
-    const resolution = positiveNumber(values, 'resolution');
+    const method = flag(values, 'grid-barriers') || flag(values, 'uniform') ? 'grid' : 'continuum';
+    const resolution = optionalPositiveNumber(values, 'resolution') ?? (method === 'grid' ? DEFAULT_RESOLUTION : DEFAULT_SEED_RESOLUTION);
     const encut = positiveNumber(values, 'encut');
     const model = str(values, 'model') ?? DEFAULT_MODEL;
     getModel(model);
@@ -99,7 +105,8 @@ export const landscape: Command = {
       r = await computeLandscape(structure, {
         ion: ionText,
         resolution,
-        mode,
+        method,
+        ...(method === 'grid' ? { mode } : {}),
         gridOutput: needGrid ? 'full' : 'none',
         model,
         encut,
@@ -159,7 +166,9 @@ export const landscape: Command = {
       process.stdout.write(
         [
           `${r.formula} (${file}): ${r.ion}, model ${r.model}, backend ${r.backend}`,
-          r.refinement?.strategy === 'symmetric-grid'
+          r.network
+            ? `continuum: ${r.network.sites.length} minima and ${r.network.saddles.filter((x) => x.status === 'verified').length} verified saddles of the continuous field, seeded from the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å), ${r.nFrameworkAtoms} framework atoms`
+            : r.refinement?.strategy === 'symmetric-grid'
             ? `converged: the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) itself, filled by symmetry (cheaper than refining here), ${r.nFrameworkAtoms} framework atoms`
             : r.refinement
             ? `converged to the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) in ${r.refinement.levels} levels from ${r.refinement.coarseGrid.nx} x ${r.refinement.coarseGrid.ny} x ${r.refinement.coarseGrid.nz}: ${r.refinement.pointsEvaluated} energies evaluated (${((100 * r.refinement.pointsEvaluated) / r.refinement.pointsUniform).toFixed(1)} % of the grid), ${r.nFrameworkAtoms} framework atoms`
@@ -177,6 +186,7 @@ export const landscape: Command = {
             : []),
           `E_min ${r.eMin.toFixed(4)} eV, E_max ${r.eMax.toFixed(4)} eV`,
           `barrier 1D ${b(r.barriers['1D'])}, 2D ${b(r.barriers['2D'])}, 3D ${b(r.barriers['3D'])}`,
+          ...bottleneckLines(r),
           `time: grid ${r.timingsMs.grid!.toFixed(0)} ms, percolation ${r.timingsMs.percolation!.toFixed(0)} ms` +
             (pathFile || profileFile ? `, paths and sites ${pathsMs.toFixed(0)} ms` : '') +
             (grd || cube ? `, grid files ${(filesDone - computed).toFixed(0)} ms` : '') +
@@ -190,3 +200,18 @@ export const landscape: Command = {
     return 0;
   },
 };
+
+/** The continuum method's bottleneck saddle of each dimension, in words. */
+function bottleneckLines(r: LandscapeResult): string[] {
+  const net = r.network;
+  if (!net) return [];
+  return (['1D', '2D', '3D'] as const).flatMap((d) => {
+    const b = net.barriers[d];
+    if (!b) return [];
+    const s = net.saddles[b.saddle]!;
+    const at = s.frac.map((f) => (f - Math.floor(f)).toFixed(4)).join(', ');
+    const nu = b.attemptFrequency !== undefined ? `, attempt frequency ${(b.attemptFrequency / 1e12).toFixed(2)} THz` : '';
+    const status = s.status === 'verified' ? '' : ` (${s.status}: a seed-grid crossing, not a polished saddle)`;
+    return [`${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}`];
+  });
+}

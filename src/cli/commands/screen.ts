@@ -2,7 +2,7 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
+import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, optionalPositiveNumber, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation.js';
 import { UsageError } from '../../errors.js';
 import { checkOutputPaths, checkOutputSet, tableSidecars } from '../output-paths.js';
@@ -13,6 +13,7 @@ import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
 import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP, type ScreenConfig } from '../../screen/types.js';
+import { DEFAULT_RESOLUTION } from '../../landscape.js';
 
 export function parseDimension(text: string | undefined): 1 | 2 | 3 {
   if (text === '1' || text === '2' || text === '3') return Number(text) as 1 | 2 | 3;
@@ -37,11 +38,13 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
   const ratioMax = positiveNumber(v, 'ratio-max');
   if (ratioMin > ratioMax) throw new UsageError(`--ratio-min (${ratioMin}) is above --ratio-max (${ratioMax})`);
   const oxi = str(v, 'oxi');
+  const method = flag(v, 'grid-barriers') || flag(v, 'uniform') ? 'grid' : 'continuum';
   return {
     ions,
     anions,
     model,
-    resolution: positiveNumber(v, 'resolution'),
+    method,
+    resolution: optionalPositiveNumber(v, 'resolution') ?? (method === 'grid' ? DEFAULT_RESOLUTION : DEFAULT_SCREEN_CONFIG.resolution),
     mode: flag(v, 'uniform') ? 'uniform' : 'converged',
     oxi: oxi ? parseOxiOverride(oxi, '--oxi') : null,
     dimension,
@@ -87,8 +90,14 @@ export const screen: Command = {
     out: { type: 'string', short: 'o', default: 'results.jsonl', arg: 'FILE', description: 'results table (JSON Lines, one row per structure and ion, appended as they finish)' },
     csv: { type: 'string', arg: 'FILE', description: 'also write the table as CSV at the end' },
     plot: { type: 'string', arg: 'FILE', description: 'also write the dual-ion scatter (SVG) at the end' },
-    resolution: { type: 'string', short: 'r', default: String(DEFAULT_SCREEN_CONFIG.resolution), arg: 'ANGSTROM', description: 'finest grid spacing: barriers equal those of the uniform grid at this spacing' },
-    uniform: { type: 'boolean', description: 'one uniform grid at --resolution instead of converged refinement (for comparison; as the peers compute)' },
+    resolution: {
+      type: 'string',
+      short: 'r',
+      arg: 'ANGSTROM',
+      description: `grid spacing: the seed grid of the saddle searches (default ${DEFAULT_SCREEN_CONFIG.resolution}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
+    },
+    'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
+    uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
     'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
     model: { type: 'string', default: 'bvlain', arg: 'NAME', description: 'energy model: bvlain or softbv' },
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use for every structure, e.g. Fe=3' },
