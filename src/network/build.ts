@@ -21,6 +21,7 @@ import { gridSymmetry, type GridSymmetry } from '../symmetry/grid.js';
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
 import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike } from './search.js';
 import { SiteRegistry } from './sites.js';
+import { relaxedStringPeak } from './string.js';
 import type { ContinuumNetwork, EdgeEnd, NetworkBarrier, NetworkSaddle } from './types.js';
 
 /**
@@ -263,7 +264,8 @@ export function buildNetwork<F extends FieldLike>(
 
 /**
  * Saddle searches for one hop, until one finds the hop itself: from the seed crossing, then from the highest point of
- * the straight segment between the two polished minima; each with the direction between the minima as the guess.
+ * the straight segment between the two polished minima (both with the direction between the minima as the guess),
+ * then from the top of a string relaxed between them through the crossing (with its tangent as the guess).
  * Returns every verified saddle found on the way (those of other hops are real saddles too).
  */
 function polishHop<F extends FieldLike>(
@@ -283,8 +285,8 @@ function polishHop<F extends FieldLike>(
   const a = geo.cart(minFrac(expected[0])), b = geo.cart(minFrac(expected[1]));
   const guess = sub(b, a);
   const out: Found[] = [];
-  const starts: (() => Vec3)[] = [
-    () => geo.cart(h.frac),
+  const starts: (() => { start: Vec3; guess: Vec3 } | null)[] = [
+    () => ({ start: geo.cart(h.frac), guess }),
     () => {
       // The highest of 24 points along the segment, the ends excluded.
       let best: Vec3 = a, bestE = -Infinity;
@@ -294,11 +296,18 @@ function polishHop<F extends FieldLike>(
         const e = field.energy(p);
         if (e > bestE && e < Infinity) [best, bestE] = [p, e];
       }
-      return best;
+      return { start: best, guess };
+    },
+    () => {
+      // The top of a string relaxed from the two minima through the seed crossing, with its tangent as the guess.
+      const peak = relaxedStringPeak(field, a, geo.cart(h.frac), b);
+      return peak ? { start: peak.start, guess: peak.tangent } : null;
     },
   ];
-  for (const start of starts) {
-    const point = search.findSaddle(field, start(), { guessDirection: guess });
+  for (const make of starts) {
+    const from = make();
+    if (!from) continue;
+    const point = search.findSaddle(field, from.start, { guessDirection: from.guess });
     if (!point.converged || point.index !== 1) continue;
     const v = search.verifySaddle(field, point);
     if (!v) continue;

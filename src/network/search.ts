@@ -5,6 +5,8 @@ import type { Vec3 } from './geometry.js';
 /** A periodic scalar field of a Cartesian point (src/critical's ScalarField, the part the network uses). */
 export interface FieldLike {
   energy(cart: ArrayLike<number>): number;
+  /** Energy and gradient (eV/Å) at a Cartesian point; the Hessian may come along (unused here). */
+  evaluate(cart: ArrayLike<number>): { energy: number; gradient: ArrayLike<number> };
   readonly lattice: Float64Array;
   readonly evaluations: number;
 }

@@ -6,7 +6,7 @@
 // Order matters: the table's order is the key order of the JSON objects and the column order of the CSV.
 // The JSONL keys are those of the tables written before this table existed, so old tables still resume and merge.
 import type { LandscapeResult, LandscapeSymmetry } from '../landscape.js';
-import { ENERGY_DIGITS, LENGTH_DIGITS, RATIO_DIGITS, TIME_DIGITS, roundOrNull, roundTo } from '../io/rounding.js';
+import { ENERGY_DIGITS, FRACTION_DIGITS, LENGTH_DIGITS, RATIO_DIGITS, TIME_DIGITS, roundOrNull, roundTo } from '../io/rounding.js';
 
 /** How the CSV writes a column: the value as is, an object or list as JSON text, a grid as "48x48x48". */
 export type CsvForm = 'value' | 'json' | 'grid';
@@ -27,7 +27,7 @@ interface FieldCommon<K extends string> {
   key: K;
   /** One line for docs/outputs.md. */
   doc: string;
-  unit?: 'eV' | 'Å' | 'ms';
+  unit?: 'eV' | 'Å' | 'ms' | 'THz';
   /** Decimals kept for a number (src/io/rounding.ts). */
   digits?: number;
   /** How the CSV writes it; null: not in the CSV (`doc` says why). */
@@ -73,6 +73,69 @@ export function symmetryJson(s: LandscapeSymmetry | null): Record<string, unknow
   };
 }
 
+type Dim = '1D' | '2D' | '3D';
+const bottleneck = (r: LandscapeResult, d: Dim) => {
+  const b = r.network?.barriers[d];
+  return b ? r.network!.saddles[b.saddle]! : null;
+};
+const bottleneckFrac = (r: LandscapeResult, axis: number): number | null => {
+  const s = bottleneck(r, '3D');
+  if (!s) return null;
+  const f = s.frac[axis]!;
+  return f - Math.floor(f);
+};
+const r5 = (v: readonly number[]) => v.map((x) => roundTo(x, FRACTION_DIGITS));
+const rE = (v: readonly number[]) => v.map((x) => roundTo(x, ENERGY_DIGITS));
+
+/** The continuum network as JSON (null for the grid method). */
+function continuumJson(r: LandscapeResult): Record<string, unknown> | null {
+  const n = r.network;
+  if (!n) return null;
+  return {
+    e_min: roundTo(n.eMin, ENERGY_DIGITS),
+    barriers: Object.fromEntries(
+      (['1D', '2D', '3D'] as const).map((d) => {
+        const b = n.barriers[d];
+        return [
+          d,
+          b
+            ? {
+                bottleneck: b.saddle,
+                threshold: roundTo(b.threshold, ENERGY_DIGITS),
+                barrier: roundTo(b.barrier, ENERGY_DIGITS),
+                certified: b.certified,
+                lower_bound: roundOrNull(b.lowerBound, ENERGY_DIGITS),
+                attempt_frequency_thz: b.attemptFrequency === undefined ? null : roundTo(b.attemptFrequency / 1e12, 4),
+                unverified_below: b.unverifiedBelow ?? null,
+              }
+            : null,
+        ];
+      }),
+    ),
+    sites: n.sites.map((s) => ({ id: s.id, frac: r5(s.frac), energy: roundTo(s.energy, ENERGY_DIGITS), eigenvalues: rE(s.eigenvalues), converged: s.converged })),
+    saddles: n.saddles.map((s) => ({
+      id: s.id,
+      status: s.status,
+      frac: r5(s.frac),
+      cart: s.cart.map((x) => roundTo(x, LENGTH_DIGITS)),
+      energy: roundTo(s.energy, ENERGY_DIGITS),
+      eigenvalues: s.eigenvalues ? rE(s.eigenvalues) : null,
+      unstable: s.unstable ? r5(s.unstable) : null,
+      ends: s.ends.map((e) => ({ site: e.site, cell: e.cell })),
+      seed_energy: roundTo(s.seedEnergy, ENERGY_DIGITS),
+    })),
+    seed: {
+      e_min: roundTo(n.seed.eMin, ENERGY_DIGITS),
+      thresholds: roundPer(n.seed.thresholds),
+      window: n.seed.window,
+      hops: n.seed.hops,
+      searched: n.seed.polished,
+      mapped_by_symmetry: n.seed.mapped,
+    },
+    evaluations: n.evaluations,
+  };
+}
+
 const roundTimings = (t: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, roundTo(v, TIME_DIGITS)]));
 const roundPer = <T extends Record<string, number | null>>(b: T): T => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, roundOrNull(v, ENERGY_DIGITS)])) as T;
 
@@ -88,6 +151,12 @@ export const OUTPUT_FIELDS = [
   result({ key: 'backend', doc: 'energy backend that computed the grid: `webgpu` or `cpu`', csv: 'value', get: (r): string | null => r.backend }),
   result({ key: 'resolution', doc: 'finest grid spacing asked for (coarser than `--resolution` where the screen\'s size guard coarsened it; `note` says so)', unit: 'Å', digits: LENGTH_DIGITS, csv: 'value', get: (r) => r.resolution }),
   result({ key: 'grid', doc: 'points of the finest grid along a, b, c; its barriers are the ones reported (CSV: `48x48x48`)', csv: 'grid', get: (r): [number, number, number] => [r.grid.nx, r.grid.ny, r.grid.nz] }),
+  result({
+    key: 'method',
+    doc: 'how the barriers were found: `continuum` (index-1 saddle points of the continuous field, docs/continuum.md) or `grid` (a grid\'s percolation thresholds, `mode`)',
+    csv: 'value',
+    get: (r): LandscapeResult['method'] => r.method,
+  }),
   result({ key: 'mode', doc: '`converged` (adaptive refinement, equal to the uniform grid at `resolution`) or `uniform` (one grid)', csv: 'value', get: (r): LandscapeResult['mode'] => r.mode }),
   result({ key: 'levels', doc: 'converged mode: refinement levels, the coarsest included; null for a uniform grid', csv: 'value', get: (r) => r.refinement?.levels ?? null }),
   result({ key: 'strategy', doc: 'converged mode: `octree` (refinement) or `symmetric-grid` (the finest grid filled by symmetry), docs/refinement.md; null for a uniform grid', csv: 'value', get: (r): string | null => r.refinement?.strategy ?? null }),
@@ -101,11 +170,37 @@ export const OUTPUT_FIELDS = [
   }),
   result({ key: 'n_framework_atoms', doc: 'framework atoms in the cell (the mobile ion removed)', csv: 'value', get: (r): number | null => r.nFrameworkAtoms }),
   landscapeOnly({ key: 'pair_terms', doc: 'pair terms evaluated (for throughput figures)', get: (r) => r.pairTerms }),
-  result({ key: 'e_min', doc: 'lowest energy of the mobile ion on the grid', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r): number | null => r.eMin }),
+  result({ key: 'e_min', doc: 'lowest energy of the mobile ion: the lowest minimum of the continuous field (continuum method) or the grid\'s lowest value', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r): number | null => r.eMin }),
   result({ key: 'e_max', doc: 'highest finite energy on the grid', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r): number | null => r.eMax }),
   result({ key: 'barrier_1d', doc: '1D percolation barrier above `e_min`; null when no 1D path exists below E_min + 10 eV', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => r.barriers['1D'] }),
   result({ key: 'barrier_2d', doc: '2D percolation barrier above `e_min`; null when not percolating in 2D', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => r.barriers['2D'] }),
   result({ key: 'barrier_3d', doc: '3D percolation barrier above `e_min`; null when not percolating in 3D', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => r.barriers['3D'] }),
+  result({ key: 'saddle_3d_energy', doc: 'continuum method: energy of the 3D bottleneck saddle (the index-1 saddle whose hop completes 3D percolation); null otherwise', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => bottleneck(r, '3D')?.energy ?? null }),
+  result({ key: 'saddle_3d_a', doc: 'continuum method: fractional coordinate a of the 3D bottleneck saddle (home cell); null otherwise', digits: FRACTION_DIGITS, csv: 'value', get: (r) => bottleneckFrac(r, 0) }),
+  result({ key: 'saddle_3d_b', doc: 'continuum method: fractional coordinate b of the 3D bottleneck saddle; null otherwise', digits: FRACTION_DIGITS, csv: 'value', get: (r) => bottleneckFrac(r, 1) }),
+  result({ key: 'saddle_3d_c', doc: 'continuum method: fractional coordinate c of the 3D bottleneck saddle; null otherwise', digits: FRACTION_DIGITS, csv: 'value', get: (r) => bottleneckFrac(r, 2) }),
+  result({
+    key: 'attempt_frequency_3d',
+    doc: 'continuum method: harmonic attempt frequency (Vineyard) of the hop from the lowest minimum over the 3D bottleneck saddle; null otherwise',
+    unit: 'THz',
+    digits: 4,
+    csv: 'value',
+    get: (r) => {
+      const f = r.network?.barriers['3D']?.attemptFrequency;
+      return f === undefined ? null : f / 1e12;
+    },
+  }),
+  result({
+    key: 'saddles_verified',
+    doc: 'continuum method: whether every barrier\'s bottleneck is a verified index-1 saddle (its two descents end in two minima) and no unverified hop below it could lower it; null otherwise',
+    csv: 'value',
+    get: (r): boolean | null => (r.network ? Object.values(r.network.barriers).every((b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined)) : null),
+  }),
+  landscapeOnly({
+    key: 'continuum',
+    doc: 'continuum method: `sites` (minima: `frac`, `energy`, Hessian `eigenvalues` in eV/Å²), `saddles` (`frac`, `cart` in Å, `energy`, `eigenvalues`, unit `unstable` direction, `ends` as site and lattice cell, `status` verified / unverified / seed), and per dimension the `bottleneck` saddle, `threshold`, `barrier`, `certified`, `lower_bound`, `attempt_frequency_thz`; null for the grid method',
+    get: (r) => continuumJson(r),
+  }),
   landscapeOnly({
     key: 'percolation_dimension_at',
     doc: 'the barriers again as `{"1D", "2D", "3D"}` (null without a percolation sweep)',

@@ -27,8 +27,12 @@ function row(label: string, text: string, key?: string, value?: number | string 
 
 export const ms = (x: number | undefined) => (x === undefined ? '–' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
 
-/** How the barriers were found: converged (levels, share of the finest grid evaluated) or one uniform grid. */
+/** How the barriers were found: the continuous field's saddle points, converged (levels, share evaluated) or one grid. */
 function refinementText(r: LandscapeResult): string {
+  if (r.network) {
+    const verified = r.network.saddles.filter((s) => s.status === 'verified').length;
+    return `continuous field: ${r.network.sites.length} minima and ${verified} verified saddle points, seeded from the grid`;
+  }
   const f = r.refinement;
   if (r.mode !== 'converged' || !f || f.levels <= 1) return 'one uniform grid';
   const share = (100 * f.pointsEvaluated) / f.pointsUniform;
@@ -44,7 +48,7 @@ export function showTable(file: string, r: LandscapeResult, timings: Record<stri
     row('Oxidation states from', r.oxidationSource, 'oxidation-source', r.oxidationSource),
     row('Cell volume', `${r.structure.lattice.volume.toFixed(1)} Å³`, 'volume', r.structure.lattice.volume),
     row('Grid', `${r.grid.nx} × ${r.grid.ny} × ${r.grid.nz} (${r.resolution} Å)`, 'grid', `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`),
-    row('Barriers', refinementText(r), 'mode', r.mode),
+    row('Barriers', refinementText(r), 'mode', r.method === 'continuum' ? 'continuum' : r.mode),
     row('E_min', `${r.eMin.toFixed(3)} eV`, 'e-min', r.eMin),
   ];
   for (const d of DIMENSIONS) {

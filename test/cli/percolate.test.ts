@@ -34,7 +34,7 @@ describe('bvscape percolate', () => {
   it('returns the numbers landscape reports, exactly, from landscape\'s .cube (and its .grd)', () => {
     for (const connectivity of ['6', '26']) {
       const l = cli([
-        'landscape', 'fixtures/LiI_rocksalt.cif', '--ion', 'Li', '--resolution', '0.25', '--backend', 'cpu', '--threads', '1',
+        'landscape', 'fixtures/LiI_rocksalt.cif', '--ion', 'Li', '--resolution', '0.25', '--grid-barriers', '--backend', 'cpu', '--threads', '1',
         '--connectivity', connectivity, '--cube', cube, '--grd', grd, '--path', landscapePaths, '--json', '--overwrite',
       ]);
       expect(l.code).toBe(0);

@@ -64,7 +64,7 @@ describe('symmetry on the command line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-strategy-'));
     const row = (flags: string[], name: string) => {
       const out = path.join(dir, name);
-      const r = cli(['screen', base[0]!, '--ion', 'Li', '--resolution', '0.1', '--backend', 'cpu', '--workers', '1', '--out', out, ...flags]);
+      const r = cli(['screen', base[0]!, '--ion', 'Li', '--resolution', '0.1', '--grid-barriers', '--backend', 'cpu', '--workers', '1', '--out', out, ...flags]);
       expect(r.code, r.stderr).toBe(0);
       return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => 'status' in o)!;
     };

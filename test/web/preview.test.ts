@@ -78,7 +78,7 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
       const note = (await page.textContent('#backend-note')) ?? '';
       expect(note).toMatch(v.backend === 'webgpu' ? /WebGPU/ : /CPU/);
       expect(values.grid).toBe(cli.grid.join('x'));
-      expect(values.mode).toBe('converged');
+      expect(values.mode).toBe('continuum');
       for (const d of DIMS) {
         const ref = cli.barriers[d] ?? null;
         const got = values[`barrier-${d}`];
