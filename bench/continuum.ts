@@ -4,7 +4,8 @@
 // ../shared/reference/bvlain_named_li.jsonl on the files both ran.
 //
 // Run from the project root: `node build.mjs && node dist/bench/continuum.js [--only NAME] [--seeds 0.2,0.15,0.1]
-//   [--grid 0.05|none] [--threads N]`. Writes bench/results/continuum.json.
+//   [--grid 0.05|none] [--grid-from earlier.json] [--threads N]`. Writes bench/results/continuum.json. `--grid-from` takes the
+//   grid barriers (and their times) from an earlier run's JSON instead of recomputing them (the grid path is unchanged).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '0.2,0.15,0.1' },
     grid: { type: 'string', default: '0.05' },
     threads: { type: 'string' },
+    'grid-from': { type: 'string' },
   },
 });
 requireNamed('continuum');
@@ -26,6 +28,10 @@ const seeds = values.seeds!.split(',').map(Number);
 const gridRes = values.grid === 'none' ? null : Number(values.grid);
 const DIMS: Dimension[] = ['1D', '2D', '3D'];
 const OUT = path.resolve(process.cwd(), 'bench/results/continuum.json');
+const earlier = new Map<string, { grid: Record<Dimension, number | null> | null; gridMs: number | null }>();
+if (values['grid-from'])
+  for (const r of (JSON.parse(readFileSync(values['grid-from'], 'utf8')) as { rows: { file: string; grid: Record<Dimension, number | null> | null; gridMs: number | null }[] }).rows)
+    earlier.set(r.file, r);
 
 // The peer's wall time per named file (seconds), where it ran.
 const peer = new Map<string, number>();
@@ -61,7 +67,7 @@ interface Row {
 const backend = createCpuBackend(values.threads ? { threads: Number(values.threads) } : {});
 const rows: Row[] = [];
 const errors: { file: string; error: string }[] = [];
-const pick = (r: LandscapeResult) => ({ '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] });
+const pick = (r: LandscapeResult): Record<Dimension, number | null> => ({ '1D': r.barriers['1D'], '2D': r.barriers['2D'], '3D': r.barriers['3D'] });
 const maxDiff = (a: Record<Dimension, number | null>, b: Record<Dimension, number | null>): number | null => {
   let m: number | null = null;
   for (const d of DIMS) {
@@ -92,8 +98,13 @@ for (const name of namedFiles(values.only)) {
     }
     const r = runs[0]!;
     const n = r.network!;
-    let grid: LandscapeResult | null = null;
-    if (gridRes !== null) grid = await computeLandscape(input.structure, { ion: input.ion, method: 'grid', resolution: gridRes, backend, gridOutput: 'none' });
+    let grid: { barriers: Record<Dimension, number | null>; ms: number } | null = null;
+    const before = earlier.get(name);
+    if (before?.grid) grid = { barriers: before.grid, ms: before.gridMs ?? NaN };
+    else if (gridRes !== null) {
+      const g = await computeLandscape(input.structure, { ion: input.ion, method: 'grid', resolution: gridRes, backend, gridOutput: 'none' });
+      grid = { barriers: pick(g), ms: g.timingsMs.total! };
+    }
     const statuses: Record<string, number> = {};
     for (const s of n.saddles) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
     const seedBarriers = Object.fromEntries(runs.map((x, i) => [String(seeds[i]), pick(x)]));
@@ -115,8 +126,8 @@ for (const name of namedFiles(values.only)) {
       bottleneckVerified: DIMS.every((d) => !n.barriers[d] || (n.saddles[n.barriers[d]!.saddle]!.status === 'verified' && n.barriers[d]!.unverifiedBelow === undefined)),
       seedBarriers,
       seedSpread: spread,
-      grid: grid ? pick(grid) : null,
-      gridDiff: grid ? maxDiff(pick(r), pick(grid)) : null,
+      grid: grid ? grid.barriers : null,
+      gridDiff: grid ? maxDiff(pick(r), grid.barriers) : null,
       seedGridBarriers: { ...r.percolation?.barriers ?? { '1D': null, '2D': null, '3D': null } },
       cpuMs,
       ms: {
@@ -128,7 +139,7 @@ for (const name of namedFiles(values.only)) {
         network: (t.network_seeds ?? 0) + (t.network_network ?? 0),
         certification: t.network_certification ?? 0,
       },
-      gridMs: grid ? grid.timingsMs.total! : null,
+      gridMs: grid ? grid.ms : null,
       peerS: peer.get(name) ?? null,
     });
   } catch (e) {
