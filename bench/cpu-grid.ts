@@ -48,8 +48,8 @@ function synthetic(): Framework {
   const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
   const n = 200;
   const types: PairType[] = [
-    { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394, k: 0, screen: 0 },
-    { kind: 'coulomb', species: 'P5+', d0: 0, rmin: 0, alpha: 0, k: (14.4 * 5) / Math.sqrt(2 * 3), screen: 0.74 * (1.28 + 1.07) },
+    { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394 },
+    { kind: 'coulomb', species: 'P5+', k: (14.4 * 5) / Math.sqrt(2 * 3), screen: 0.74 * (1.28 + 1.07) },
   ];
   return {
     lattice: Float64Array.from([13, 0, 0, 0, 8, 0, 0, 0, 6]),

@@ -6,7 +6,9 @@
 // cutoff + tile radius of the tile, as float32 positions RELATIVE TO THE TILE ORIGIN (grid point at local id 0).
 // So the shader never forms absolute coordinates: |d| is exact to float32 rounding of a vector of length <= rc,
 // whatever the size of the cell. Morse partners come first in each list, then Coulomb partners, so each loop
-// runs one formula with no per-atom branch on the kind.
+// runs one formula with no per-atom branch on the kind. These two loops are the shader's branch on the pair kind:
+// the host's SHADER_PAIR table (src/backends/webgpu/tiling.ts) gives each kind its loop and its pair-table row,
+// and a new kind of pair term needs its own loop here and its own count in the tile entry.
 //
 // Model (same as src/bvse/pair.ts; the occupancy weight w is folded into the table by the host):
 //   morse   : w·½·d0·[(exp(alpha·(rmin − R)) − 1)² − 1] = w·½·d0 · x·(x − 2), x = exp(alpha·(rmin − R))

@@ -14,11 +14,32 @@ export interface GridResult {
   timingsMs: Record<string, number>;
 }
 
+/**
+ * What callers may rely on beyond computeGrid, declared by each backend (callers never branch on its name). The
+ * third capability, evaluating point sets, is the presence of `computeBricks`.
+ */
+export interface BackendCapabilities {
+  /**
+   * How far a value may stray from the float64 reference: abs + rel·|E| (eV). Adaptive refinement widens its
+   * bounds by it (src/refine/bounds.ts, ValueSlack).
+   */
+  readonly valueTolerance: { readonly abs: number; readonly rel: number };
+  /**
+   * Whether a grid filled by symmetry (one point per orbit through computeBricks, docs/symmetry.md) is cheaper
+   * here than the whole grid: true where a brick costs its own points, false where it costs whole tile rows.
+   */
+  readonly fillsBySymmetry: boolean;
+}
+
+/** For a backend whose kind is not known (a proxy without its backend's declaration): the loosest assumptions. */
+export const UNKNOWN_BACKEND_CAPABILITIES: BackendCapabilities = { valueTolerance: { abs: 2e-4, rel: 2e-4 }, fillsBySymmetry: false };
+
 export interface EnergyBackend {
-  /** 'cpu' or 'webgpu'. */
+  /** 'cpu' or 'webgpu' (for people and records: capabilities say what it can do). */
   readonly name: string;
   /** Human-readable device description, e.g. "cpu: 2 threads" or "webgpu: llvmpipe (Mesa 25.0.7)". */
   readonly description: string;
+  readonly capabilities: BackendCapabilities;
   computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult>;
   /**
    * Point sets for adaptive refinement: the BRICK³ (4×4×4) bricks of `grid` whose first points are

@@ -135,6 +135,7 @@ export function cpuSpec(threads?: number): BenchBackendSpec {
     threads: n,
     create: async () => createCpuBackend({ threads: n }),
     adapter: async () => null,
+    cliArgs: ['--backend', 'cpu', ...(threads ? ['--threads', String(threads)] : [])],
   };
 }
 
@@ -153,5 +154,6 @@ export function webgpuSpec(adapter?: string): BenchBackendSpec {
         },
       }),
     adapter: () => adapterRecord(adapter ? { adapter } : {}),
+    cliArgs: ['--backend', 'webgpu', ...(adapter ? ['--adapter', adapter] : [])],
   };
 }

@@ -34,6 +34,8 @@ export interface BenchBackendSpec {
   create(onWarning: (msg: string) => void): Promise<EnergyBackend>;
   /** Adapter facts (GPUAdapter.info and limits) for webgpu; null for cpu. */
   adapter(): Promise<AdapterRecord | null>;
+  /** The `bvscape bench` options that select this backend alone (a child process measures each backend). */
+  cliArgs: string[];
 }
 
 export interface PipelineRun {

@@ -157,7 +157,7 @@ function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
       `the tabulated entry is unusable (alpha = ${p.alpha} < 0, Rmin = ${p.rmin} Å: a failed fit in the source table)`,
     );
   }
-  return { kind: 'morse', species: formatIon(partner.element, partner.oxidation), d0: p.d0, rmin: p.rmin, alpha: p.alpha, k: 0, screen: 0, source, ...(note ? { note } : {}) };
+  return { kind: 'morse', species: formatIon(partner.element, partner.oxidation), d0: p.d0, rmin: p.rmin, alpha: p.alpha, source, ...(note ? { note } : {}) };
 }
 
 interface ChargeModel {
@@ -171,9 +171,6 @@ function coulombType(model: BvseModel, mobile: Ion, partner: Ion, charge: Charge
   return {
     kind: 'coulomb',
     species: formatIon(partner.element, partner.oxidation),
-    d0: 0,
-    rmin: 0,
-    alpha: 0,
     k: model.coulombConstant * charge.q(mobile) * charge.q(partner),
     screen: model.screeningFactor * (charge.r(mobile) + charge.r(partner)),
   };

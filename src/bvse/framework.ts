@@ -7,24 +7,59 @@ import { invert3 } from '../structure/lattice.js';
 export { invert3 };
 
 /**
- * One kind of pair interaction between the mobile ion and a framework species.
+ * One kind of pair interaction between the mobile ion and a framework species: a union on `kind`, so each kind
+ * carries only its own parameters, and every consumer branches on the kind through a `PairBranches` table or an
+ * exhaustive switch (`assertNeverPair`): a third kind does not compile until each consumer has its branch.
  *  - 'morse':   E(R) = weight · ½·d0·[(exp(alpha·(rmin − R)) − 1)² − 1]          (counter-ions)
  *  - 'coulomb': E(R) = weight · k / R · erfc(R / screen)                            (like-charged ions)
  *               with k = 14.4 eV·Å · q_A·q_B / sqrt(n_A·n_B), screen = 0.74·(rcov_A + rcov_B) in the bvlain model.
+ * Adding a kind: docs/ARCHITECTURE.md, "Adding an energy term".
  */
-export interface PairType {
-  kind: 'morse' | 'coulomb';
+export type PairType = MorsePair | CoulombPair;
+
+export interface MorsePair {
+  kind: 'morse';
   /** The framework species, for messages: "S2-", "P5+". */
   species: string;
+  /** Well depth (eV), equilibrium distance (Å), softness (1/Å). */
   d0: number;
   rmin: number;
   alpha: number;
-  k: number;
-  screen: number;
-  /** Morse types: 'table' (tabulated pair) or 'derived' (softBV's relations, derive-params.ts). */
+  /** 'table' (tabulated pair) or 'derived' (softBV's relations, derive-params.ts). */
   source?: 'table' | 'derived';
   /** Derived pairs: an input that was estimated (e.g. an anion's softness), for the warnings. */
   note?: string;
+}
+
+export interface CoulombPair {
+  kind: 'coulomb';
+  species: string;
+  /** 14.4 eV·Å · q_A·q_B / sqrt(n_A·n_B) (eV·Å). */
+  k: number;
+  /** Screening length (Å). */
+  screen: number;
+}
+
+export type PairKind = PairType['kind'];
+/** The pair type of one kind. */
+export type PairOf<K extends PairKind> = Extract<PairType, { kind: K }>;
+
+/**
+ * One function per pair kind, each taking its own kind's type. A table of this type that misses a kind does not
+ * compile; `pairBranch(table, t)` picks the entry for t.
+ */
+export type PairBranches<A extends unknown[], R> = { readonly [K in PairKind]: (t: PairOf<K>, ...args: A) => R };
+
+/** The entry of `table` for t's kind, callable with t (TypeScript cannot correlate the two unaided). */
+export function pairBranch<A extends unknown[], R>(table: PairBranches<A, R>, t: PairType): (t: PairType, ...args: A) => R {
+  const branch = table[t.kind] as ((t: PairType, ...args: A) => R) | undefined;
+  // Only data from outside the type system (a framework read from JSON) can get here without a branch.
+  return branch ?? assertNeverPair(t as never, 'pairBranch');
+}
+
+/** The default branch of an exhaustive switch on a pair's kind: compiles only when every kind has its case. */
+export function assertNeverPair(t: never, where: string): never {
+  throw new Error(`${where}: no branch for pair kind '${String((t as { kind?: unknown }).kind)}'`);
 }
 
 /**

@@ -117,11 +117,12 @@ export const softbvModel: BvseModel = {
   coulombConstant: 14.4,
 };
 
-export const models: Readonly<Record<string, BvseModel>> = { bvlain: bvlainModel, softbv: softbvModel };
+/** The models by name: adding one here adds it to ModelName, `--model` and the screen configuration. */
+export const models = { bvlain: bvlainModel, softbv: softbvModel } as const satisfies Readonly<Record<string, BvseModel>>;
 
-export const DEFAULT_MODEL = 'bvlain';
+export type ModelName = keyof typeof models;
 
-export type ModelName = 'bvlain' | 'softbv';
+export const DEFAULT_MODEL: ModelName = 'bvlain';
 
 export function isModelName(name: string): name is ModelName {
   return Object.hasOwn(models, name);
@@ -130,5 +131,5 @@ export function isModelName(name: string): name is ModelName {
 /** The model of that name; UsageError listing the known names otherwise. */
 export function getModel(name: string): BvseModel {
   if (!isModelName(name)) throw new UsageError(`unknown model '${name}'; known models: ${Object.keys(models).join(', ')}`);
-  return models[name]!;
+  return models[name];
 }

@@ -1,5 +1,5 @@
 // The two BVSE pair terms in float64: the reference every backend is tested against.
-import type { PairType } from './framework.js';
+import { assertNeverPair, pairBranch, type PairBranches, type PairType } from './framework.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
@@ -32,13 +32,18 @@ export function erfc(x: number): number {
   return (Math.exp(-x * x) * ONE_OVER_SQRT_PI) / f;
 }
 
-/** Energy (eV) of one pair at distance r (Å), before the occupancy weight. No cutoff is applied here. */
-export function pairEnergy(t: PairType, r: number): number {
-  if (t.kind === 'morse') {
+/** E(r) of each kind of pair term, before the occupancy weight (formulas at PairType). */
+const PAIR_ENERGY: PairBranches<[r: number], number> = {
+  morse: (t, r) => {
     const e = Math.exp(t.alpha * (t.rmin - r)) - 1;
     return 0.5 * t.d0 * (e * e - 1);
-  }
-  return (t.k / r) * erfc(r / t.screen);
+  },
+  coulomb: (t, r) => (t.k / r) * erfc(r / t.screen),
+};
+
+/** Energy (eV) of one pair at distance r (Å), before the occupancy weight. No cutoff is applied here. */
+export function pairEnergy(t: PairType, r: number): number {
+  return pairBranch(PAIR_ENERGY, t)(t, r);
 }
 
 /** A pair term and its first two derivatives with respect to the distance, before the occupancy weight. */
@@ -60,8 +65,8 @@ export interface PairDerivatives {
  */
 export function pairDerivatives(t: PairType, r: number, out: PairDerivatives = { energy: 0, d1: 0, d2: 0 }): PairDerivatives {
   // Exhaustive on the kind: a third kind of pair term does not compile until its derivatives are written here.
-  const kind: PairType['kind'] = t.kind;
-  switch (kind) {
+  // A switch rather than a PairBranches table: this runs in the continuous field's inner loop.
+  switch (t.kind) {
     case 'morse': {
       const u = Math.exp(t.alpha * (t.rmin - r));
       out.energy = 0.5 * t.d0 * ((u - 1) * (u - 1) - 1);
@@ -81,9 +86,7 @@ export function pairDerivatives(t: PairType, r: number, out: PairDerivatives = {
       out.d2 = t.k * (f2 - 2 * (f1 - f * ir) * ir) * ir;
       return out;
     }
-    default: {
-      const unknown: never = kind;
-      throw new Error(`pairDerivatives: no derivatives for pair kind '${String(unknown)}'`);
-    }
+    default:
+      return assertNeverPair(t, 'pairDerivatives');
   }
 }

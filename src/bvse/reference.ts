@@ -1,6 +1,6 @@
 // The float64 reference evaluator: E at arbitrary fractional points by a direct sum over every
 // periodic image within the cutoff. Written for clarity; O(points × images). Backends are tested against it.
-import { expandImages, type ExpandedAtoms, type Framework } from './framework.js';
+import { expandImages, type ExpandedAtoms, type Framework, type PairKind } from './framework.js';
 import { pairEnergy } from './pair.js';
 
 export interface ReferenceOptions {
@@ -14,16 +14,13 @@ export interface ReferenceOptions {
   images?: ExpandedAtoms;
 }
 
-export interface EnergyTerms {
+/** Per point: the total, the sum of each kind of pair term (morse: counter-ions; coulomb: like-charged ions), and the neighbours. */
+export type EnergyTerms = {
   /** Total energy (eV) per point. */
   energy: Float64Array;
-  /** Sum of the Morse (counter-ion) terms per point. */
-  morse: Float64Array;
-  /** Sum of the screened Coulomb (like-charged) terms per point. */
-  coulomb: Float64Array;
   /** Framework atoms (images, before occupancy weights) within the cutoff of each point. */
   neighbours: Uint32Array;
-}
+} & { [K in PairKind]: Float64Array };
 
 /**
  * E (eV) at each point; `points` holds 3 fractional coordinates per point (any values: they are wrapped
@@ -56,12 +53,11 @@ export function energyTermsAtFrac(fw: Framework, points: ArrayLike<number>, opts
     const x = f0 * m[0]! + f1 * m[3]! + f2 * m[6]!;
     const y = f0 * m[1]! + f1 * m[4]! + f2 * m[7]!;
     const z = f0 * m[2]! + f1 * m[5]! + f2 * m[8]!;
-    let morse = 0, coulomb = 0, count = 0;
+    const sums: Record<PairKind, number> = { morse: 0, coulomb: 0 };
+    let count = 0;
     const add = (i: number, r: number) => {
       const t = fw.types[images.type[i]!]!;
-      const e = images.weight[i]! * pairEnergy(t, r);
-      if (t.kind === 'morse') morse += e;
-      else coulomb += e;
+      sums[t.kind] += images.weight[i]! * pairEnergy(t, r);
       count++;
     };
     candidates.length = 0;
@@ -76,9 +72,12 @@ export function energyTermsAtFrac(fw: Framework, points: ArrayLike<number>, opts
       candidates.sort((a, b) => a.r - b.r);
       for (const { r, i } of candidates.slice(0, nearest)) add(i, r);
     }
-    out.morse[p] = morse;
-    out.coulomb[p] = coulomb;
-    out.energy[p] = morse + coulomb;
+    let total = 0;
+    for (const kind of Object.keys(sums) as PairKind[]) {
+      out[kind][p] = sums[kind];
+      total += sums[kind];
+    }
+    out.energy[p] = total;
     out.neighbours[p] = count;
   }
   return out;

@@ -83,10 +83,6 @@ export interface RefineResult {
   assembleGrid(kind?: 'interpolated' | 'upper'): Float32Array;
 }
 
-/** Slack for values of the CPU kernel, and of any other backend (bounds.ts, ValueSlack). */
-const CPU_VALUE_SLACK: ValueSlack = { abs: 1e-5, rel: 2e-7 };
-const DEVICE_VALUE_SLACK: ValueSlack = { abs: 2e-4, rel: 2e-4 };
-
 export async function refineThresholds(fw: Framework, opts: RefineOptions): Promise<RefineResult> {
   const t0 = performance.now();
   const connectivity = checkConnectivity(opts.connectivity ?? 6);
@@ -100,7 +96,8 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
 
   const prepared = prepareCells(fw);
   const evaluatesPointSets = typeof opts.backend.computeBricks === 'function';
-  const slack = !evaluatesPointSets || opts.backend.name === 'cpu' ? CPU_VALUE_SLACK : DEVICE_VALUE_SLACK;
+  // The bounds' slack: the tolerance of whichever backend computes the energies.
+  const slack: ValueSlack = (evaluatesPointSets ? opts.backend : opts.cpu).capabilities.valueTolerance;
   const geometry = sizes.slice(0, finestLevel).map((n) => levelGeometry(lattice, prepared, n));
   // The operations that map each level's grid onto itself (none without symmetry, or when only the identity does).
   const symmetry = sizes.map(([nx, ny, nz]) => {

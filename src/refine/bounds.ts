@@ -15,7 +15,7 @@
 //
 // Direct bound. Near an atom the curvature bound is loose or unbounded; there the lowest value over a ball is bounded
 // term by term instead (directLowerBound): each pair term's minimum over the distances the ball allows.
-import type { PairType } from '../bvse/framework.js';
+import { pairBranch, type PairBranches, type PairType } from '../bvse/framework.js';
 import { erfc } from '../bvse/pair.js';
 import { tablePairEnergy, type PreparedFramework } from '../backends/cpu/kernel.js';
 
@@ -37,20 +37,27 @@ const STEP_INTERVALS = 4096;
 /** Samples per Å when taking the running maximum that makes G non-increasing. */
 const SAMPLES_PER_A = 4000;
 
-/** |f''(R)| and |f'(R)|/R of one pair (before the weight). */
-export function pairCurvature(t: PairType, r: number): number {
-  if (t.kind === 'morse') {
+/** max(|f''(R)|, |f'(R)|/R) of each kind of pair term (before the weight). */
+const PAIR_CURVATURE: PairBranches<[r: number], number> = {
+  morse: (t, r) => {
     const e = Math.exp(t.alpha * (t.rmin - r));
     const d1 = t.d0 * t.alpha * e * (e - 1);
     const d2 = t.d0 * t.alpha * t.alpha * e * (2 * e - 1);
     return Math.max(Math.abs(d2), Math.abs(d1) / r);
-  }
-  const x = r / t.screen;
-  const gauss = Math.exp(-x * x);
-  const k = Math.abs(t.k);
-  const d1 = (k / (r * r)) * erfc(x) + ((k * TWO_OVER_SQRT_PI) / t.screen) * (gauss / r);
-  const d2 = (2 * k * erfc(x)) / (r * r * r) + ((2 * k * TWO_OVER_SQRT_PI) / t.screen) * gauss * (1 / (r * r) + 1 / (t.screen * t.screen));
-  return Math.max(d2, d1 / r);
+  },
+  coulomb: (t, r) => {
+    const x = r / t.screen;
+    const gauss = Math.exp(-x * x);
+    const k = Math.abs(t.k);
+    const d1 = (k / (r * r)) * erfc(x) + ((k * TWO_OVER_SQRT_PI) / t.screen) * (gauss / r);
+    const d2 = (2 * k * erfc(x)) / (r * r * r) + ((2 * k * TWO_OVER_SQRT_PI) / t.screen) * gauss * (1 / (r * r) + 1 / (t.screen * t.screen));
+    return Math.max(d2, d1 / r);
+  },
+};
+
+/** |f''(R)| and |f'(R)|/R of one pair (before the weight). */
+export function pairCurvature(t: PairType, r: number): number {
+  return pairBranch(PAIR_CURVATURE, t)(t, r);
 }
 
 /** G(R) = sup over R' ≥ R (up to the cutoff) of pairCurvature, sampled densely; index i ↔ R = i / SAMPLES_PER_A. */
@@ -123,6 +130,21 @@ export function curvatureTable(prep: PreparedFramework, rho: number): { prep: Pr
 }
 
 /**
+ * The least value the kernel's table gives pair type `ti` (of kind t) at a distance in [near, far] (far ≤ cutoff):
+ * −Infinity when it has no useful bound there.
+ */
+const RANGE_MINIMUM: PairBranches<[prep: PreparedFramework, ti: number, near: number, far: number], number> = {
+  // The Morse well's bottom (−D0/2 at rmin) when the range holds it, else the endpoint nearer to rmin.
+  morse: (t, prep, ti, near, far) => {
+    if (near <= t.rmin && t.rmin <= far) return -0.5 * t.d0;
+    const x = far < t.rmin ? far : Math.max(near, 0);
+    return tablePairEnergy(prep, ti, x * x);
+  },
+  // Repulsive (k ≥ 0): decreasing in R, lowest at the far end; attractive screened Coulomb is not bounded here.
+  coulomb: (t, prep, ti, _near, far) => (t.k >= 0 ? tablePairEnergy(prep, ti, far * far) : -Infinity),
+};
+
+/**
  * Lower bound of the backend's values over a ball (centre (cx, cy, cz) in Å, radius rho): the minimum of each pair
  * term over its distance range, each term as the kernel's table gives it, less the table's and the backend's error.
  */
@@ -148,15 +170,8 @@ export function directLowerBound(prep: PreparedFramework, cx: number, cy: number
         const far = Math.min(r + rho, cutoff);
         const ti = imageType[a]!;
         const t = prep.types[ti]!;
-        let min: number;
-        if (t.kind === 'morse') {
-          if (near <= t.rmin && t.rmin <= far) min = -0.5 * t.d0;
-          else {
-            const x = far < t.rmin ? far : Math.max(near, 0);
-            min = tablePairEnergy(prep, ti, x * x);
-          }
-        } else if (t.k >= 0) min = tablePairEnergy(prep, ti, far * far);
-        else return -Infinity;
+        let min = pairBranch(RANGE_MINIMUM, t)(t, prep, ti, near, far);
+        if (min === -Infinity) return -Infinity;
         // Past the cutoff the kernel adds nothing, so 0 is one of the values the term can take.
         if (r + rho >= cutoff) min = Math.min(min, 0);
         const w = images[4 * a + 3]!;

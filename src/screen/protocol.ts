@@ -1,6 +1,6 @@
 // Messages between the screen's main thread and its worker threads.
 import type { Framework } from '../bvse/framework.js';
-import type { GridResult, GridSpec } from '../backends/types.js';
+import type { BackendCapabilities, GridResult, GridSpec } from '../backends/types.js';
 import type { StructureStart } from './run-entry.js';
 import type { EntryInput, RuntimeConfig, ScreenConfig, ScreenRow } from './types.js';
 
@@ -11,8 +11,11 @@ export interface WorkerInit {
   processorModule: string | null;
   /** Grids are computed by the main thread's backend (e.g. the one GPU device), not in the worker. */
   gridsOnMain: boolean;
-  /** Name and description of the main thread's grid backend (for the rows' provenance). */
-  gridBackend: { name: string; description: string } | null;
+  /**
+   * Name and description of the main thread's grid backend (for the rows' provenance), its capabilities, and whether
+   * it evaluates point sets (EnergyBackend.computeBricks).
+   */
+  gridBackend: { name: string; description: string; capabilities: BackendCapabilities; pointSets: boolean } | null;
 }
 
 export type ToWorker =

@@ -196,7 +196,9 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
       runtime: o.runtime,
       processorModule,
       gridsOnMain,
-      gridBackend: gridBackend ? { name: gridBackend.name, description: gridBackend.description } : null,
+      gridBackend: gridBackend
+        ? { name: gridBackend.name, description: gridBackend.description, capabilities: gridBackend.capabilities, pointSets: typeof gridBackend.computeBricks === 'function' }
+        : null,
     },
     timeoutMs: o.timeoutMs,
     ...(gridBackend ? { gridBackend } : {}),

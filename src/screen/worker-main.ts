@@ -2,7 +2,7 @@
 // reports structures as they start and finish. src/workers/screen.ts is its bundled entry.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Framework } from '../bvse/framework.js';
-import type { BrickResult, EnergyBackend, GridResult, GridSpec } from '../backends/types.js';
+import { UNKNOWN_BACKEND_CAPABILITIES, type BackendCapabilities, type BrickResult, type EnergyBackend, type GridResult, type GridSpec } from '../backends/types.js';
 import { runEntry } from './run-entry.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { StructureProcessor } from './types.js';
@@ -24,7 +24,12 @@ class MainThreadBackend implements EnergyBackend {
     private readonly post: (m: FromWorker) => void,
     readonly name: string,
     readonly description: string,
-  ) {}
+    readonly capabilities: BackendCapabilities,
+    pointSets: boolean,
+  ) {
+    // Point sets only where the main thread's backend evaluates them: callers test for computeBricks.
+    if (!pointSets) delete this.computeBricks;
+  }
 
   computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
     const req = this.next++;
@@ -35,13 +40,13 @@ class MainThreadBackend implements EnergyBackend {
   }
 
   /** Bricks for adaptive refinement, computed by the main thread's backend too (a BrickResult has a GridResult's shape). */
-  computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult> {
+  computeBricks?: (fw: Framework, grid: GridSpec, bricks: Int32Array) => Promise<BrickResult> = (fw, grid, bricks) => {
     const req = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
       this.post({ type: 'grid', req, fw, grid, bricks });
     });
-  }
+  };
 
   settle(msg: Extract<ToWorker, { type: 'grid-result' }>): void {
     const p = this.pending.get(msg.req);
@@ -66,7 +71,13 @@ export async function workerMain(builtin: () => Promise<StructureProcessor>): Pr
   if (!port) throw new Error('workerMain must run in a worker thread');
   const init = workerData as WorkerInit;
   const post = (m: FromWorker) => port.postMessage(m);
-  if (init.gridsOnMain) mainBackend = new MainThreadBackend(post, init.gridBackend?.name ?? 'main', init.gridBackend?.description ?? 'main thread');
+  if (init.gridsOnMain) mainBackend = new MainThreadBackend(
+      post,
+      init.gridBackend?.name ?? 'main',
+      init.gridBackend?.description ?? 'main thread',
+      init.gridBackend?.capabilities ?? UNKNOWN_BACKEND_CAPABILITIES,
+      init.gridBackend?.pointSets ?? false,
+    );
   let processor: StructureProcessor;
   try {
     processor = init.processorModule ? await loadProcessorModule(init.processorModule) : await builtin();

@@ -26,7 +26,7 @@ const WARM_UP: Framework = {
   cutoff: 4,
   mobile: { element: 'Li', oxidation: 1 },
   model: 'bvlain',
-  types: [{ kind: 'morse', species: 'O2-', d0: 1, rmin: 2, alpha: 2, k: 0, screen: 1 }],
+  types: [{ kind: 'morse', species: 'O2-', d0: 1, rmin: 2, alpha: 2 }],
   atoms: { frac: Float64Array.from([0, 0, 0]), type: Uint32Array.from([0]), weight: Float64Array.from([1]) },
 };
 

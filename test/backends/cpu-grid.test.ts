@@ -27,8 +27,8 @@ import { rng } from '../helpers/random.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
 
-const morse = (d0: number, rmin: number, alpha: number, species = 'S2-'): PairType => ({ kind: 'morse', species, d0, rmin, alpha, k: 0, screen: 0 });
-const coulomb = (k: number, screen: number, species = 'P5+'): PairType => ({ kind: 'coulomb', species, d0: 0, rmin: 0, alpha: 0, k, screen });
+const morse = (d0: number, rmin: number, alpha: number, species = 'S2-'): PairType => ({ kind: 'morse', species, d0, rmin, alpha });
+const coulomb = (k: number, screen: number, species = 'P5+'): PairType => ({ kind: 'coulomb', species, k, screen });
 
 /** Realistic parameter ranges (shared/params: alpha 1.2–3.1 /Å, d0 0.1–6.8 eV, rmin 1.5–3.2 Å; screens 0.74·(rcov sums)). */
 function randomTypes(r: () => number): PairType[] {

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expandImages, type Framework, type PairType } from '../../src/bvse/framework.js';
+import { expandImages, type CoulombPair, type Framework, type MorsePair, type PairType } from '../../src/bvse/framework.js';
 import { pairEnergy } from '../../src/bvse/pair.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/backends/types.js';
@@ -42,16 +42,16 @@ export interface RandomFrameworkSpec {
 function pairTypes(mobile: 'cation' | 'anion'): PairType[] {
   if (mobile === 'cation')
     return [
-      { kind: 'morse', species: 'S2-', d0: 0.42, rmin: 2.5, alpha: 1.92, k: 0, screen: 0 },
-      { kind: 'morse', species: 'O2-', d0: 0.98, rmin: 1.94, alpha: 1.93, k: 0, screen: 0 },
-      { kind: 'coulomb', species: 'P5+', d0: 0, rmin: 0, alpha: 0, k: (14.4 * 1 * 5) / Math.sqrt(2 * 3), screen: 0.74 * (1.28 + 1.07) },
-      { kind: 'coulomb', species: 'Ge4+', d0: 0, rmin: 0, alpha: 0, k: (14.4 * 1 * 4) / Math.sqrt(2 * 4), screen: 0.74 * (1.28 + 1.2) },
+      { kind: 'morse', species: 'S2-', d0: 0.42, rmin: 2.5, alpha: 1.92 },
+      { kind: 'morse', species: 'O2-', d0: 0.98, rmin: 1.94, alpha: 1.93 },
+      { kind: 'coulomb', species: 'P5+', k: (14.4 * 1 * 5) / Math.sqrt(2 * 3), screen: 0.74 * (1.28 + 1.07) },
+      { kind: 'coulomb', species: 'Ge4+', k: (14.4 * 1 * 4) / Math.sqrt(2 * 4), screen: 0.74 * (1.28 + 1.2) },
     ];
   return [
-    { kind: 'morse', species: 'Na+', d0: 0.55, rmin: 2.7, alpha: 1.7, k: 0, screen: 0 },
-    { kind: 'morse', species: 'Y3+', d0: 1.1, rmin: 2.6, alpha: 1.8, k: 0, screen: 0 },
-    { kind: 'coulomb', species: 'Cl-', d0: 0, rmin: 0, alpha: 0, k: (14.4 * 1 * 1) / Math.sqrt(3 * 3), screen: 0.74 * (1.02 + 1.02) },
-    { kind: 'coulomb', species: 'S2-', d0: 0, rmin: 0, alpha: 0, k: (14.4 * 1 * 2) / Math.sqrt(3 * 3), screen: 0.74 * (1.02 + 1.05) },
+    { kind: 'morse', species: 'Na+', d0: 0.55, rmin: 2.7, alpha: 1.7 },
+    { kind: 'morse', species: 'Y3+', d0: 1.1, rmin: 2.6, alpha: 1.8 },
+    { kind: 'coulomb', species: 'Cl-', k: (14.4 * 1 * 1) / Math.sqrt(3 * 3), screen: 0.74 * (1.02 + 1.02) },
+    { kind: 'coulomb', species: 'S2-', k: (14.4 * 1 * 2) / Math.sqrt(3 * 3), screen: 0.74 * (1.02 + 1.05) },
   ];
 }
 
@@ -126,7 +126,7 @@ export function randomFramework(spec: RandomFrameworkSpec): Framework {
 
 const HORNER_COEFFS = [-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277];
 
-function morseTermBound(t: PairType, w: number, r: number, dR: number): { e: number; bound: number } {
+function morseTermBound(t: MorsePair, w: number, r: number, dR: number): { e: number; bound: number } {
   const hd = w * 0.5 * t.d0;
   const a = t.alpha * (t.rmin - r);
   const x = Math.exp(a);
@@ -137,7 +137,7 @@ function morseTermBound(t: PairType, w: number, r: number, dR: number): { e: num
   return { e, bound };
 }
 
-function coulombTermBound(t: PairType, w: number, r: number, dR: number): { e: number; bound: number } {
+function coulombTermBound(t: CoulombPair, w: number, r: number, dR: number): { e: number; bound: number } {
   const e = w * pairEnergy(t, r);
   const z = r / t.screen;
   const tt = 1 / (1 + 0.5 * z);

@@ -3,12 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareResults, formatCompare, formatResult } from '../../src/bench/report.js';
 import type { BenchResult, Figure } from '../../src/bench/result-types.js';
 import { BENCH_SCHEMA_VERSION } from '../../src/bench/result-types.js';
 import { mergeResults } from '../../src/bench/merge.js';
-import { browserHost } from '../../src/bench/browser-host.js';
 import { summarize } from '../../src/bench/stats.js';
 import { BENCH_STRUCTURES } from '../../src/bench/structures.js';
 import { parseBenchResult, validateBenchResult } from '../../src/bench/validate.js';
@@ -148,7 +147,6 @@ describe('bench core in a browser bundle', () => {
           "export { formatResult, formatCompare } from './src/bench/report.ts';",
           "export { validateBenchResult } from './src/bench/validate.ts';",
           "export { adapterRecord } from './src/bench/adapter.ts';",
-          "export { browserHost, browserWebGpuSpec } from './src/bench/browser-host.ts';",
           "export { mergeResults } from './src/bench/merge.ts';",
         ].join('\n'),
         resolveDir: ROOT,
@@ -175,20 +173,6 @@ describe('bench core in a browser bundle', () => {
     });
     expect(out.errors).toEqual([]);
     expect(out.outputFiles[0]!.text).toContain('bvscape-bench');
-  });
-
-  it("the page's host records the browser from navigator", async () => {
-    vi.stubGlobal('navigator', { userAgent: 'TestBrowser/1.0', hardwareConcurrency: 8, deviceMemory: 4 });
-    try {
-      const host = browserHost({ bvscapeVersion: '0.1.0', readStructure: async () => '', progress: () => {} });
-      expect(await host.machine()).toEqual({
-        environment: 'browser', cpu_model: null, cpu_cores: 8, memory_bytes: 4 * 2 ** 30, os: null, node: null, dawn: null, browser: 'TestBrowser/1.0',
-      });
-      expect(host.residentBytes()).toBeNull();
-      expect(host.runPipeline).toBeUndefined();
-    } finally {
-      vi.unstubAllGlobals();
-    }
   });
 
   it('every bundled structure file exists and cites its source', () => {

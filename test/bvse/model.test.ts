@@ -5,7 +5,14 @@ import { buildFramework, resolveMobileIon } from '../../src/bvse/build-framework
 import { bvlainModel, softbvModel, getModel, models } from '../../src/bvse/model.js';
 import { InputError, MissingBvParamError, MobileIonError, OxidationStateError, UsageError } from '../../src/errors.js';
 import { cliErrorText } from '../../src/cli/hints.js';
-import { paramSources, type Framework, type PairType } from '../../src/bvse/framework.js';
+import { paramSources, type Framework, type PairKind, type PairOf, type PairType } from '../../src/bvse/framework.js';
+
+/** The framework's pair type for `species`, which must be of `kind`. */
+function speciesType<K extends PairKind>(fw: Framework, species: string, kind: K): PairOf<K> {
+  const t = fw.types.find((x) => x.species === species);
+  expect(t?.kind).toBe(kind);
+  return t as PairOf<K>;
+}
 
 type Sp = [element: string, oxidation: number | null, occupancy?: number];
 
@@ -54,18 +61,18 @@ describe('buildFramework (bvlain model)', () => {
   it('one type per distinct (element, oxidation): Morse for counter-ions, Coulomb for like charges', () => {
     const fw = buildFramework(toy(), { ion: 'Li+' });
     expect(fw.types.length).toBe(3);
-    const s = fw.types.find((t) => t.species === 'S2-')!;
+    const s = speciesType(fw, 'S2-', 'morse');
     expect(s.kind).toBe('morse');
     // Li+ with S2- in bvse_pairs_bvlain.csv: r_min 2.40971, alpha 1.531394, d0 1.04027
     expect(s.rmin).toBe(2.40971);
     expect(s.alpha).toBe(1.531394);
     expect(s.d0).toBe(1.04027);
-    const p = fw.types.find((t) => t.species === 'P5+')!;
+    const p = speciesType(fw, 'P5+', 'coulomb');
     expect(p.kind).toBe('coulomb');
     // 14.4·1·5/sqrt(n_Li·n_P) = 14.4·5/sqrt(2·3); screen 0.74·(1.28 + 1.07)
     expect(p.k).toBeCloseTo((14.4 * 5) / Math.sqrt(6), 12);
     expect(p.screen).toBeCloseTo(0.74 * (1.28 + 1.07), 12);
-    const na = fw.types.find((t) => t.species === 'Na+')!;
+    const na = speciesType(fw, 'Na+', 'coulomb');
     expect(na.k).toBeCloseTo(14.4 / Math.sqrt(2 * 3), 12);
     expect(na.screen).toBeCloseTo(0.74 * (1.28 + 1.66), 12);
   });
@@ -83,7 +90,7 @@ describe('buildFramework (bvlain model)', () => {
     // The (Li+, I-) row: r_min 2.78807, alpha 1.360544, d0 0.44117
     expect(li).toMatchObject({ kind: 'morse', rmin: 2.78807, alpha: 1.360544, d0: 0.44117 });
     expect(fw.types.find((t) => t.species === 'P5+')).toMatchObject({ kind: 'morse' });
-    const cl = fw.types.find((t) => t.species === 'Cl-')!;
+    const cl = speciesType(fw, 'Cl-', 'coulomb');
     expect(cl.kind).toBe('coulomb');
     // (−1)(−1)/sqrt(n_I·n_Cl) = 1/sqrt(5·3): repulsive
     expect(cl.k).toBeCloseTo(14.4 / Math.sqrt(15), 12);
@@ -207,12 +214,12 @@ describe('buildFramework (softbv model)', () => {
     const qP = (5 / Math.sqrt(3)) * Math.sqrt(A / C);
     // After scaling, the cation charges sum to the anion charges' magnitude.
     expect(3 * qLi + qP).toBeCloseTo(A / Math.sqrt(A / C), 12);
-    const p = fw.types.find((t) => t.species === 'P5+')!;
+    const p = speciesType(fw, 'P5+', 'coulomb');
     expect(p.k).toBeCloseTo(14.4 * qLi * qP, 12);
     // softBV radii: Li+ 1.31, P5+ 1.10 (elements.dat)
     expect(p.screen).toBeCloseTo(0.74 * (1.31 + 1.1), 12);
     // Li+-S2- is in softBV's BVSEParam.dat: D0 1.016393, Rmin 2.466331, b 0.653 (alpha = 1/b)
-    const sType = fw.types.find((t) => t.species === 'S2-')!;
+    const sType = speciesType(fw, 'S2-', 'morse');
     expect(sType).toMatchObject({ kind: 'morse', d0: 1.016393, rmin: 2.466331 });
     expect(sType.alpha).toBeCloseTo(1 / 0.653, 12);
     expect(softbvModel.morseTables[0]).toBe('softbv-bvseparam');
@@ -229,7 +236,7 @@ describe('buildFramework (softbv model)', () => {
     // softBV n: Li+ 2, Cl- 3, I- 5; radii Cl- 1.74, I- 2.13
     const C = 2 / Math.sqrt(2);
     const A = 1 / Math.sqrt(3) + 1 / Math.sqrt(5);
-    const cl = fw.types.find((t) => t.species === 'Cl-')!;
+    const cl = speciesType(fw, 'Cl-', 'coulomb');
     expect(cl.k).toBeCloseTo((14.4 / Math.sqrt(15)) * (C / A), 12);
     expect(cl.screen).toBeCloseTo(0.74 * (2.13 + 1.74), 12);
   });

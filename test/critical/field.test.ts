@@ -92,8 +92,8 @@ describe('erfc', () => {
 });
 
 describe('pairDerivatives', () => {
-  const morse: PairType = { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394, k: 0, screen: 1 };
-  const coulomb: PairType = { kind: 'coulomb', species: 'P5+', d0: 0, rmin: 0, alpha: 0, k: 29.39, screen: 1.739 };
+  const morse: PairType = { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394 };
+  const coulomb: PairType = { kind: 'coulomb', species: 'P5+', k: 29.39, screen: 1.739 };
 
   it('energy equals pairEnergy; first and second derivatives equal central differences (both kinds, 0.3–10 Å)', () => {
     for (const t of [morse, coulomb]) {

@@ -13,10 +13,10 @@ export async function frameworkOf(file: string, ion = 'Li'): Promise<Framework> 
 
 // Pair types with the magnitudes of real ones (Li–S Morse, Li–Cl Morse, Li–P and Li–Li screened Coulomb).
 const TYPES: PairType[] = [
-  { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394, k: 0, screen: 1 },
-  { kind: 'morse', species: 'Cl-', d0: 0.49302, rmin: 2.39647, alpha: 1.577287, k: 0, screen: 1 },
-  { kind: 'coulomb', species: 'P5+', d0: 0, rmin: 0, alpha: 0, k: (14.4 * 5) / Math.sqrt(6), screen: 0.74 * (1.28 + 1.07) },
-  { kind: 'coulomb', species: 'Li+', d0: 0, rmin: 0, alpha: 0, k: 14.4 / 2, screen: 0.74 * 2 * 1.28 },
+  { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394 },
+  { kind: 'morse', species: 'Cl-', d0: 0.49302, rmin: 2.39647, alpha: 1.577287 },
+  { kind: 'coulomb', species: 'P5+', k: (14.4 * 5) / Math.sqrt(6), screen: 0.74 * (1.28 + 1.07) },
+  { kind: 'coulomb', species: 'Li+', k: 14.4 / 2, screen: 0.74 * 2 * 1.28 },
 ];
 
 /** A random framework: `atoms` atoms of random types and weights in a cell of the given parameters (Å, degrees). */

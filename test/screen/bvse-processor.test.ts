@@ -76,6 +76,7 @@ describe('built-in BVSE processor in the pipeline', () => {
         return {
           name: 'main-cpu',
           description: 'test: the main thread CPU backend',
+          capabilities: cpu.capabilities,
           computeGrid: (fw, grid) => (gridCalls++, cpu.computeGrid(fw, grid)),
           dispose: () => cpu.dispose(),
         };

@@ -3,7 +3,7 @@
 // with or without shared memory) differ only in their host; with no host it computes in the calling thread.
 import type { Framework } from '../../bvse/framework.js';
 import { assertGridSpec, type GridSpec } from '../../grid/index.js';
-import type { BrickResult, EnergyBackend, GridResult } from '../types.js';
+import type { BackendCapabilities, BrickResult, EnergyBackend, GridResult } from '../types.js';
 import { prepareCells, type PreparedFramework } from './kernel.js';
 import { runCpuJob, workItemCount, workOutputLength, type CpuJob, type CpuReply, type CpuWork } from './protocol.js';
 
@@ -30,6 +30,12 @@ export interface CpuBackend extends EnergyBackend {
 }
 
 let nextJobId = 1;
+
+/**
+ * The CPU kernel's values differ from the float64 reference by float32 rounding and its table error (≪ 1e-5 eV;
+ * kernel.ts states the bound), and its bricks cost their own points, so filling by symmetry pays.
+ */
+export const CPU_CAPABILITIES: BackendCapabilities = { valueTolerance: { abs: 1e-5, rel: 2e-7 }, fillsBySymmetry: true };
 
 export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
   const threads = host?.threads ?? 1;
@@ -88,6 +94,7 @@ export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
   return {
     name: 'cpu',
     description,
+    capabilities: CPU_CAPABILITIES,
     threads,
     runPrepared,
     async computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {

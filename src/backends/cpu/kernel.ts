@@ -18,7 +18,7 @@
 // Hermite interpolant is t²(1−t)²·h⁴·f''''/24, largest at the centre), is below TABLE_TOLERANCE_EV per
 // pair (per unit occupancy). A grid value therefore differs from the float64 sum by at most
 // Σ_pairs weight·tableMaxError plus the float32 rounding of the total (2⁻²⁴·|E|).
-import { expandImages, type Framework, type PairType } from '../../bvse/framework.js';
+import { expandImages, pairBranch, type Framework, type PairBranches, type PairType } from '../../bvse/framework.js';
 import { erfc, pairEnergy } from '../../bvse/pair.js';
 import type { GridSpec } from '../types.js';
 
@@ -146,14 +146,24 @@ export function prepareCells(fw: Framework, _grid?: GridSpec): PreparedFramework
   };
 }
 
-/** dE/dR of one pair (float64, before the weight). */
-function pairDerivative(t: PairType, r: number): number {
-  if (t.kind === 'morse') {
+/** The kernel's branches per pair kind: dE/dR (float64, before the weight) and the parameters that key its tables. */
+const PAIR_DERIVATIVE: PairBranches<[r: number], number> = {
+  morse: (t, r) => {
     const e = Math.exp(t.alpha * (t.rmin - r));
     return -t.d0 * t.alpha * e * (e - 1);
-  }
-  const x = r / t.screen;
-  return -(t.k / (r * r)) * erfc(x) - ((t.k * TWO_OVER_SQRT_PI) / t.screen) * (Math.exp(-x * x) / r);
+  },
+  coulomb: (t, r) => {
+    const x = r / t.screen;
+    return -(t.k / (r * r)) * erfc(x) - ((t.k * TWO_OVER_SQRT_PI) / t.screen) * (Math.exp(-x * x) / r);
+  },
+};
+const PAIR_PARAMETERS: PairBranches<[], number[]> = {
+  morse: (t) => [t.d0, t.rmin, t.alpha],
+  coulomb: (t) => [t.k, t.screen],
+};
+
+function pairDerivative(t: PairType, r: number): number {
+  return pairBranch(PAIR_DERIVATIVE, t)(t, r);
 }
 
 /** Fills `intervals` cubic Hermite intervals of one segment [sa, sb] of one type, starting at table[o]. */
@@ -195,7 +205,7 @@ const spacingCache = new Map<string, { intervals: number; error: number }>();
 
 /** The fewest intervals (a power of 2 ≥ MIN_SEGMENT_INTERVALS) that meet TABLE_TOLERANCE_EV, with the error found. */
 function intervalsNeeded(t: PairType, sa: number, sb: number): { intervals: number; error: number } {
-  const key = [t.kind, t.d0, t.rmin, t.alpha, t.k, t.screen, sa, sb].join(',');
+  const key = [t.kind, ...pairBranch(PAIR_PARAMETERS, t)(t), sa, sb].join(',');
   const hit = spacingCache.get(key);
   if (hit) return hit;
   let result: { intervals: number; error: number };

@@ -1,7 +1,7 @@
 // CPU side of the GPU grid kernel: cuts the grid into tiles (one workgroup each) and lists, in float64, the
 // framework atoms that can lie within the cutoff of each tile. Pure code with no WebGPU, so it is testable
 // without an adapter and shared by the Node and browser builds.
-import { expandImages, type Framework } from '../../bvse/framework.js';
+import { expandImages, type Framework, type PairKind, type PairOf, type PairType } from '../../bvse/framework.js';
 import type { GridSpec } from '../types.js';
 
 /** Grid points per tile along a, b, c; the product is the workgroup size. */
@@ -30,8 +30,22 @@ export interface PairTable {
   rows: Float32Array<ArrayBuffer>;
   /** Row of each home-cell atom of the framework; -1 for atoms that contribute nothing (weight 0). */
   rowOfAtom: Int32Array;
-  /** 0 = morse, 1 = coulomb, per home-cell atom. */
+  /** The shader's partner loop per home-cell atom (SHADER_PAIR: 0 = Morse, 1 = Coulomb). */
   kindOfAtom: Uint8Array;
+}
+
+/**
+ * How the shader takes each kind of pair term: the partner loop that sums it (`kind` 0 is the Morse loop, 1 the
+ * Coulomb loop of shaders/bvse-grid.wgsl, which sorts each tile's partners by it and runs one formula per loop) and
+ * the pair-table row that loop reads. A new kind needs an entry here and its own loop in the shader.
+ */
+const SHADER_PAIR: { readonly [K in PairKind]: { kind: number; row: (t: PairOf<K>, w: number) => number[] } } = {
+  morse: { kind: 0, row: (t, w) => [w * 0.5 * t.d0, t.alpha, t.rmin, 0] },
+  coulomb: { kind: 1, row: (t, w) => [w * t.k, 1 / t.screen, 0, 0] },
+};
+
+function shaderPair(t: PairType): { kind: number; row: (t: PairType, w: number) => number[] } {
+  return SHADER_PAIR[t.kind] as { kind: number; row: (t: PairType, w: number) => number[] };
 }
 
 export function buildPairTable(fw: Framework): PairTable {
@@ -45,15 +59,14 @@ export function buildPairTable(fw: Framework): PairTable {
     const t = fw.types[typeIndex];
     if (!t) throw new RangeError(`framework atom ${a} has type ${typeIndex}, but only ${fw.types.length} pair types exist`);
     const w = fw.atoms.weight[a]!;
-    kindOfAtom[a] = t.kind === 'morse' ? 0 : 1;
+    kindOfAtom[a] = shaderPair(t).kind;
     if (w === 0) continue;
     const key = `${typeIndex}:${w}`;
     let row = rowByKey.get(key);
     if (row === undefined) {
       row = rows.length / 4;
       rowByKey.set(key, row);
-      if (t.kind === 'morse') rows.push(w * 0.5 * t.d0, t.alpha, t.rmin, 0);
-      else rows.push(w * t.k, 1 / t.screen, 0, 0);
+      rows.push(...shaderPair(t).row(t, w));
     }
     rowOfAtom[a] = row;
   }
@@ -176,7 +189,7 @@ export class TilePlanner {
       if (row === undefined) continue;
       keep.push(i);
       rowOfImage.push(row);
-      kindOfImage.push(framework.types[t]!.kind === 'morse' ? 0 : 1);
+      kindOfImage.push(shaderPair(framework.types[t]!).kind);
     }
     const count = keep.length;
     this.imageCount = count;

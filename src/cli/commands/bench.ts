@@ -53,18 +53,14 @@ async function backendSpecs(kind: string, adapters: string[], threads: number | 
  * Several backends: one child `bvscape bench` per backend, so each backend's peak memory is its own (a
  * process keeps the heap an earlier backend grew). Children print their progress to our stderr.
  */
-function measureEachInItsOwnProcess(specs: BenchBackendSpec[], shared: string[], threads: number | undefined): BenchResult {
+function measureEachInItsOwnProcess(specs: BenchBackendSpec[], shared: string[]): BenchResult {
   const dir = mkdtempSync(join(tmpdir(), 'bvscape-bench-'));
   try {
     const runs: BenchResult[] = [];
     const failed: BackendRecord[] = [];
     specs.forEach((spec, i) => {
       const out = join(dir, `${i}.json`);
-      const which =
-        spec.kind === 'cpu'
-          ? ['--backend', 'cpu', ...(threads ? ['--threads', String(threads)] : [])]
-          : ['--backend', 'webgpu', ...(spec.id.startsWith('webgpu:') ? ['--adapter', spec.id.slice('webgpu:'.length)] : [])];
-      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'bench', ...which, ...shared, '--json', out], {
+      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'bench', ...spec.cliArgs, ...shared, '--json', out], {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       if (child.status === 0 && existsSync(out)) runs.push(parseBenchResult(readFileSync(out, 'utf8'), out));
@@ -113,7 +109,7 @@ export const bench: Command = {
       result =
         specs.length === 1
           ? await runBench(nodeHost(log), { mode: flag(values, 'quick') ? 'quick' : 'standard', backends: specs, ...(repeats ? { settings: { repeats } } : {}) })
-          : measureEachInItsOwnProcess(specs, shared, threads);
+          : measureEachInItsOwnProcess(specs, shared);
       const problems = validateBenchResult(result);
       if (problems.length) throw new Error(`bench result does not match its own schema: ${problems.join('; ')}`);
       const failed = result.backends.filter((b) => b.error !== null);
