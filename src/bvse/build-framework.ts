@@ -1,6 +1,6 @@
 // Structure + mobile ion + model -> Framework (the plain-data input of every energy backend).
 import type { Structure } from '../structure/types.js';
-import type { Framework, PairType } from './framework.js';
+import type { CoulombPair, Framework, MorsePair, PairType } from './framework.js';
 import { InputError, MissingBvParamError, MobileIonError, OxidationStateError } from '../errors.js';
 import { formatIon, parseIon, type IonSpec } from './ion.js';
 import { DEFAULT_MODEL, getModel, type BvseModel } from './model.js';
@@ -125,13 +125,13 @@ export function resolveMobileIon(s: Structure, spec: IonSpec): Ion {
  * The model's screened Coulomb pair of the mobile ion with itself (k = 14.4·q², screening f·2r with the model's charge
  * and radius): the mobile–mobile repulsion a many-ion simulation adds to the single-ion landscape.
  */
-export function mobilePairType(s: Structure, opts: BuildFrameworkOptions): PairType {
+export function mobilePairType(s: Structure, opts: BuildFrameworkOptions): CoulombPair {
   const model = typeof opts.model === 'object' ? opts.model : getModel(opts.model ?? DEFAULT_MODEL);
   const mobile = resolveMobileIon(s, typeof opts.ion === 'string' ? parseIon(opts.ion) : opts.ion);
   return coulombType(model, mobile, mobile, chargeModel(s, model, mobile));
 }
 
-function morseType(model: BvseModel, mobile: Ion, partner: Ion): PairType {
+function morseType(model: BvseModel, mobile: Ion, partner: Ion): MorsePair {
   let p: MorseParams | undefined;
   let source: ParamSource = 'table';
   let note: string | undefined;
@@ -167,7 +167,7 @@ interface ChargeModel {
   r(ion: Ion): number;
 }
 
-function coulombType(model: BvseModel, mobile: Ion, partner: Ion, charge: ChargeModel): PairType {
+function coulombType(model: BvseModel, mobile: Ion, partner: Ion, charge: ChargeModel): CoulombPair {
   return {
     kind: 'coulomb',
     species: formatIon(partner.element, partner.oxidation),
