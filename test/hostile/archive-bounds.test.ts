@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, gzipSync, inflateRawSync } from 'node:zlib';
 import { fakeStructure, makeTar, makeZip, tempDir } from '../screen/helpers.js';
 import { discoverEntries, iterateEntryInputs } from '../../src/screen/inputs.js';
 import { MAX_TAR_HEADER_BYTES, readZip } from '../../src/screen/archive.js';
@@ -126,63 +126,42 @@ describe('zip directories are checked', () => {
     expect(got[2]!.error).toMatch(/the archive's members inflate to more than 1 MiB in all/);
   });
 
-  it('inflating does not block the event loop: no pause near the time a synchronous inflate of the member takes', async () => {
+  it('inflating does not block the event loop: timers keep firing while a 64 MiB member inflates', async () => {
     const dir = tempDir();
     const path = join(dir, 'big.zip');
-    const content = ' '.repeat(64 * 1024 * 1024);
-    writeFileSync(path, makeZip([{ name: 'big.cif', content }]));
-    const deflated = deflateRawSync(Buffer.from(content));
-    let syncMs = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      inflateRawSync(deflated);
-      syncMs = Math.min(syncMs, performance.now() - t0);
-    }
-    let last = performance.now();
-    let maxGap = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 1);
+    writeFileSync(path, makeZip([{ name: 'big.cif', content: ' '.repeat(64 * 1024 * 1024) }]));
+    // A synchronous inflate holds the loop for its whole length (ticks fire only around the small file
+    // reads); streamed on the thread pool, the loop turns for every chunk (about one tick per ms).
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
     let size = 0;
     try {
       for await (const m of readZip(path, () => true)) size = m.data?.length ?? -1;
     } finally {
       clearInterval(timer);
-      // The stretch since the last tick counts too (a blocked loop may end just before clearInterval).
-      maxGap = Math.max(maxGap, performance.now() - last);
     }
     expect(size).toBe(64 * 1024 * 1024);
-    expect(maxGap, `longest pause ${maxGap.toFixed(0)} ms; synchronous inflate ${syncMs.toFixed(0)} ms`).toBeLessThan(syncMs * 0.5);
+    expect(ticks).toBeGreaterThanOrEqual(20);
   });
+
 });
 
 describe('gzipped members', () => {
-  it('gunzipBounded (archive members, .gz files) decompresses off the event loop: no pause near a synchronous gunzip', async () => {
+  it('gunzipBounded (archive members, .gz files) decompresses off the event loop: timers keep firing during it', async () => {
     const content = Buffer.alloc(96 * 1024 * 1024, 0x20);
     const gz = gzipSync(content);
-    let last = performance.now();
-    let maxGap = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 1);
+    // A synchronous gunzip holds the loop for the whole call: no tick can fire inside it. On the
+    // thread pool the loop turns while zlib works (hundreds of 1 ms ticks; a handful is asked).
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
     let out: Buffer;
     try {
       out = await gunzipBounded(gz, 'big.cif.gz', 128 * 1024 * 1024);
     } finally {
       clearInterval(timer);
-      // The stretch since the last tick counts too (a blocked loop may end just before clearInterval).
-      maxGap = Math.max(maxGap, performance.now() - last);
     }
-    // The same work done synchronously, measured afterwards (no garbage of it during the run above).
-    const t0 = performance.now();
-    gunzipSync(gz);
-    const syncMs = performance.now() - t0;
     expect(out.length).toBe(content.length);
-    expect(maxGap, `longest pause ${maxGap.toFixed(0)} ms; synchronous gunzip ${syncMs.toFixed(0)} ms`).toBeLessThan(syncMs * 0.5);
+    expect(ticks).toBeGreaterThanOrEqual(5);
     await expect(gunzipBounded(gz, 'big.cif.gz', 1024 * 1024)).rejects.toThrow(/big\.cif\.gz decompressed is larger than the 1 MiB limit/);
   });
 });
