@@ -1,6 +1,6 @@
 // Everything derived from a results table in one streaming pass: the summary, the CSV and the
 // dual-ion scatter. Memory: the top-k lists, the plot points and one structure's rows.
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { csvRow, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { temporaryPathFor } from '../io/temp-file.js';
@@ -214,9 +214,12 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
     );
     startCsv();
     flushCsv(true);
-  } finally {
+  } catch (e) {
     if (csvFd !== null) closeSync(csvFd);
+    if (csvTmp) rmSync(csvTmp, { force: true }); // a full disk or a bad table: no half-written CSV stays behind
+    throw e;
   }
+  if (csvFd !== null) closeSync(csvFd);
   if (csvTmp && o.csv) renameSync(csvTmp, o.csv);
   s.files = files.size;
   s.slowest = slowest.trim();
@@ -226,8 +229,13 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
   if (o.plot) {
     const svg = screenPlotSvg(points, s.criterion, { ...(o.plotTitle ? { title: o.plotTitle } : {}), ...(o.plotLabelTop ? { labelTop: o.plotLabelTop } : {}) });
     const plotTmp = temporaryPathFor(o.plot);
-    writeFileSync(plotTmp, svg);
-    renameSync(plotTmp, o.plot);
+    try {
+      writeFileSync(plotTmp, svg);
+      renameSync(plotTmp, o.plot);
+    } catch (e) {
+      rmSync(plotTmp, { force: true });
+      throw e;
+    }
   }
   return s;
 }
