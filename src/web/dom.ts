@@ -32,6 +32,7 @@ export const ui = {
     iso: $<HTMLInputElement>('show-iso'),
     path: $<HTMLInputElement>('show-path'),
     sites: $<HTMLInputElement>('show-sites'),
+    hops: $<HTMLInputElement>('show-hops'),
     poly: $<HTMLInputElement>('show-poly'),
     labels: $<HTMLInputElement>('show-labels'),
   },

@@ -31,8 +31,8 @@ const preview = {
   },
   cancelledRuns: () => pipeline.cancelled,
   measureFps: (msDuration?: number) => view.measureFps(msDuration),
-  /** Where an atom / site / saddle is drawn (canvas-client px), for scripted hovering. */
-  pickPoint: (kind: 'atom' | 'site' | 'saddle') => view.screenPointOf(kind),
+  /** Where an atom / site / saddle / network saddle is drawn (canvas-client px), for scripted hovering. */
+  pickPoint: (kind: 'atom' | 'site' | 'saddle' | 'hop-saddle') => view.screenPointOf(kind),
 };
 (window as unknown as { bvscapePreview: typeof preview }).bvscapePreview = preview;
 

@@ -11,6 +11,8 @@ export const PATH_COLOR: Rgba = [0.08, 0.08, 0.1, 1];
 export const SADDLE_COLOR: Rgba = [0.835, 0.369, 0.0, 1];
 /** Sites (basin minima): saturated violet (#B31AFF), apart from vermillion and black for all three dichromacies. */
 export const SITE_COLOR: Rgba = [0.7, 0.1, 1.0, 1];
+/** Hops of the continuum network (minimum → saddle → minimum) when not coloured by rate: a mid blue. */
+export const HOP_COLOR: Rgba = [0.26, 0.57, 0.78, 1];
 /** Isosurface (straight alpha): Okabe–Ito bluish green (#009E73), translucent. */
 export const ISO_COLOR: Rgba = [0.0, 0.62, 0.451, 0.45];
 export const CELL_COLOR: Rgba = [0.25, 0.25, 0.3, 1];

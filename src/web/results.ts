@@ -5,7 +5,7 @@ import { DIMENSIONS } from '../percolation/types.js';
 import { dualIonTest } from '../screen/dual-ion.js';
 import { DEFAULT_DUAL_ION } from '../screen/types.js';
 import { cssColor } from './element-style.js';
-import { ISO_COLOR, OVERLAYS, css } from './palette.js';
+import { HOP_COLOR, ISO_COLOR, OVERLAYS, css } from './palette.js';
 import { ui } from './dom.js';
 import type { Shown } from './shown.js';
 
@@ -95,7 +95,8 @@ export function showLegend(elements: string[], hidden: ReadonlySet<string>, onTo
     ...elementItems,
     item(css(OVERLAYS.path), 'path'),
     item(css(OVERLAYS.site), 'site'),
-    item(css(OVERLAYS.saddle), 'saddle'),
+    item(css(OVERLAYS.saddle), 'saddle (large: bottleneck)'),
+    item(css(HOP_COLOR), 'hop: minimum–saddle–minimum', 'line'),
     item(css(ISO_COLOR, 0.6), 'isosurface', 'square'),
   );
 }

@@ -5,7 +5,8 @@
 import type { Structure } from '../structure/types.js';
 import type { BasinSite, MigrationPath } from '../percolation/types.js';
 import { atomStyle } from './element-style.js';
-import { AXIS_COLORS, CELL_COLOR, PATH_COLOR, SADDLE_COLOR, SITE_COLOR } from './palette.js';
+import type { ShownHop } from './network-scene.js';
+import { AXIS_COLORS, CELL_COLOR, HOP_COLOR, PATH_COLOR, SADDLE_COLOR, SITE_COLOR } from './palette.js';
 import { coordinationPolyhedra } from './polyhedra.js';
 
 export interface Spheres {
@@ -37,7 +38,9 @@ export interface Triangles {
 export type Pick =
   | { kind: 'atom'; label: string; species: { element: string; occupancy: number; oxidation: number | null }[] }
   | { kind: 'site'; id: number; siteClass: number; multiplicity: number; relativeEnergy: number; symmetry: string | null }
-  | { kind: 'saddle'; dimension: string; energy: number };
+  | { kind: 'saddle'; dimension: string; energy: number }
+  /** A saddle of the continuum network: E_saddle − E_min, the barrier from each end, its bottleneck dimensions. */
+  | { kind: 'hop-saddle'; id: number; status: string; energy: number; barriers: [number, number]; bottleneck: string[] };
 
 export interface Scene {
   spheres: Spheres;
@@ -52,6 +55,9 @@ export interface Scene {
   elements: string[];
   /** Tips of the a, b, c axes (Å) from the origin, for the axis labels. */
   axisTips: [number, number, number][];
+  /** Network saddle markers and hop segments (minimum → saddle, saddle → minimum) drawn, over all cells. */
+  hopSaddles: number;
+  hopSegments: number;
 }
 
 export interface SceneOptions {
@@ -61,6 +67,8 @@ export interface SceneOptions {
   showPath?: boolean;
   showSites?: boolean;
   showPolyhedra?: boolean;
+  /** The continuum network's saddles and hops. */
+  showHops?: boolean;
   /** The mobile element: not a framework cation, so no polyhedron. */
   mobileElement?: string;
 }
@@ -69,6 +77,10 @@ export interface SceneInput extends SceneOptions {
   structure: Structure;
   paths?: MigrationPath[];
   sites?: BasinSite[];
+  /** Saddles and hops of the continuum network (network-scene.ts). */
+  hops?: ShownHop[];
+  /** Per hop (same order), the colour of the half from each end; default HOP_COLOR. */
+  hopColors?: [readonly number[], readonly number[]][];
   /** Per basin site id: its symmetry class in words ("Wyckoff 4c, Li1" or "interstitial 8f"). */
   siteSymmetry?: ReadonlyMap<number, string>;
   /** Beads along the path are spaced about this far apart (Å). */
@@ -174,9 +186,30 @@ export function buildScene(input: SceneInput): Scene {
           symmetry: input.siteSymmetry?.get(site.id) ?? null,
         });
 
-  // Cell edges of every unit cell shown.
   const lp: number[] = [];
   const lc: number[] = [];
+  let hopSaddles = 0;
+  let hopSegments = 0;
+  if (input.showHops ?? true)
+    (input.hops ?? []).forEach((hop, h) => {
+      const pick: Pick = { kind: 'hop-saddle', id: hop.saddle, status: hop.status, energy: hop.energy, barriers: hop.barriers, bottleneck: hop.bottleneck };
+      const colors = input.hopColors?.[h] ?? [HOP_COLOR, HOP_COLOR];
+      for (const cell of cells) {
+        const at = (f: V3) => toCart(m, f[0] + cell[0], f[1] + cell[1], f[2] + cell[2]);
+        const s = at(hop.frac);
+        // Bottlenecks drawn larger than the other saddles.
+        sphere(s, hop.bottleneck.length ? 0.22 : 0.11, SADDLE_COLOR, pick);
+        hopSaddles++;
+        for (const k of [0, 1] as const) {
+          const c = colors[k];
+          lp.push(...at(hop.ends[k]), ...s);
+          lc.push(c[0]!, c[1]!, c[2]!, c[3] ?? 1, c[0]!, c[1]!, c[2]!, c[3] ?? 1);
+          hopSegments++;
+        }
+      }
+    });
+
+  // Cell edges of every unit cell shown.
   for (const cell of cells) {
     const corners: V3[] = [];
     for (let c = 0; c < 8; c++) corners.push(toCart(m, cell[0] + (c & 1), cell[1] + ((c >> 1) & 1), cell[2] + ((c >> 2) & 1)));
@@ -237,6 +270,8 @@ export function buildScene(input: SceneInput): Scene {
     radius: radius + 0.5,
     elements: [...elements].sort(),
     axisTips,
+    hopSaddles,
+    hopSegments,
   };
 }
 

@@ -1,8 +1,8 @@
 // The page's settings as URL hash parameters (#ion=Li&model=bvlain&...), so a link reproduces the view.
 // Only settings travel: a dropped file never leaves the machine; bundled examples are named.
 
-export type Toggle = 'iso' | 'path' | 'sites' | 'poly' | 'labels';
-export const TOGGLES: readonly Toggle[] = ['iso', 'path', 'sites', 'poly', 'labels'];
+export type Toggle = 'iso' | 'path' | 'sites' | 'hops' | 'poly' | 'labels';
+export const TOGGLES: readonly Toggle[] = ['iso', 'path', 'sites', 'hops', 'poly', 'labels'];
 
 export interface Settings {
   fixture: string | null;
@@ -31,7 +31,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   oxi: {},
   dualIon: false,
   level: null,
-  show: { iso: true, path: true, sites: true, poly: false, labels: true },
+  show: { iso: true, path: true, sites: true, hops: true, poly: false, labels: true },
   hidden: [],
   supercell: [1, 1, 1],
   hkl: [0, 0, 1],

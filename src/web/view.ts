@@ -7,6 +7,7 @@ import { OrbitCamera } from './camera.js';
 import { attachControls } from './controls.js';
 import { IsoClient } from './iso-client.js';
 import { buildScene, tileMesh, type Pick, type Scene } from './scene.js';
+import { networkHops } from './network-scene.js';
 import type { SceneRenderer } from './renderer.js';
 import { WebGpuRenderer } from './renderer-webgpu.js';
 import { Canvas2dRenderer } from './renderer-canvas2d.js';
@@ -116,10 +117,14 @@ export class View {
       hiddenElements: o.hidden,
       showPath: o.show.path,
       showSites: o.show.sites,
+      hops: r.network ? networkHops(r.network).hops : [],
+      showHops: o.show.hops,
       showPolyhedra: o.show.poly,
       mobileElement: r.framework.mobile.element,
     });
     this.renderer.setScene(this.scene);
+    this.el.canvas.dataset.hopSaddles = String(this.scene.hopSaddles);
+    this.el.canvas.dataset.hopSegments = String(this.scene.hopSegments);
     this.updateIsosurface();
     this.requestRender();
   }
@@ -317,6 +322,10 @@ export function pickText(p: Pick): string {
   if (p.kind === 'atom')
     return `${p.label}: ` + p.species.map((s) => `${s.element} ${signed(s.oxidation)}, occupancy ${Number(s.occupancy.toFixed(3))}`).join('; ');
   if (p.kind === 'site') return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.siteClass % 26))}, ×${p.multiplicity}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
+  if (p.kind === 'hop-saddle') {
+    const role = p.bottleneck.length ? `${p.bottleneck.join('/')} bottleneck` : 'saddle';
+    return `${role} ${p.id}${p.status === 'verified' ? '' : ` (${p.status})`}: E_min + ${p.energy.toFixed(3)} eV; barrier ${p.barriers[0].toFixed(3)} / ${p.barriers[1].toFixed(3)} eV from its two minima`;
+  }
   return `${p.dimension} saddle: E_min + ${p.energy.toFixed(3)} eV`;
 }
 

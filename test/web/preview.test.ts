@@ -100,6 +100,11 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
       expect(variance).toBeGreaterThan(200);
       expect(covered).toBeGreaterThan(0.05);
       expect(Number(await page.getAttribute('#view', 'data-triangles'))).toBeGreaterThan(100);
+      // The continuum network: saddle markers (one is drawn on screen, with its label) and two segments per hop.
+      const hopSaddles = Number(await page.getAttribute('#view', 'data-hop-saddles'));
+      expect(hopSaddles).toBeGreaterThan(0);
+      expect(Number(await page.getAttribute('#view', 'data-hop-segments'))).toBe(2 * hopSaddles);
+      expect(await page.evaluate(() => (window as any).bvscapePreview.pickPoint('hop-saddle'))).not.toBeNull();
     }, 60_000);
 
     it('moving the level slider changes the isosurface', async () => {

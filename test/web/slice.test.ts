@@ -120,7 +120,7 @@ describe('settings in the link', () => {
       oxi: { Fe: 2, O: -2 },
       dualIon: true,
       level: 0.4321,
-      show: { iso: false, path: true, sites: false, poly: true, labels: true },
+      show: { iso: false, path: true, sites: false, hops: false, poly: true, labels: true },
       hidden: ['O'],
       supercell: [2, 1, 3] as [number, number, number],
       hkl: [1, -1, 0] as [number, number, number],
