@@ -150,7 +150,7 @@ await backend.dispose();
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined ? '   -   ' : x.toFixed(4));
 console.log(
-  ['file', 'ion', '1D', '2D', '3D', `Δ${gridRes ?? '-'}Å`, 'seedΔ', 'sites', 'saddles v/u/s', 'evals', 'ms', 'grid', 'min', 'sad', 'net', `${gridRes}Å ms`, 'peer s'].join('\t'),
+  ['file', 'ion', '1D', '2D', '3D', `Δ${gridRes ?? '-'}Å`, 'seedΔ', 'sites', 'saddles v/u/s', 'evals', 'ms', 'cpu ms', 'grid', 'min', 'sad', 'net', `${gridRes}Å ms`, 'peer s'].join('\t'),
 );
 for (const r of rows)
   console.log(
