@@ -14,7 +14,7 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('bvscape transport', () => {
+describe('bvscape transport', { timeout: 180_000 }, () => {
   it('prints JSON for LiI and writes the Arrhenius plot; the same seed repeats the numbers', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-transport-'));
     const svg = path.join(dir, 'arrhenius.svg');

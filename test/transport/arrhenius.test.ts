@@ -46,7 +46,7 @@ function cageNetwork(): HopNetwork {
   };
 }
 
-describe('simulateTransport over temperatures', () => {
+describe('simulateTransport over temperatures', { timeout: 180_000 }, () => {
   it('one ion on a simple-cubic lattice: the Arrhenius Ea of σT is the hop barrier', () => {
     const net = cubicNetwork({ a: 2.5, axes: [0, 1, 2], barrier: 0.25, ionsPerCell: 1 / 512 });
     const r = simulateTransport(net, { targetTracer: 0.04, targetCollective: 0.04 });

@@ -16,7 +16,7 @@ const nu = 1e13;
 const gamma = nu * Math.exp(-barrier / (BOLTZMANN_EV * T));
 const cm2 = 1e-16;
 
-describe('kinetic Monte Carlo on lattices with known diffusion coefficients', () => {
+describe('kinetic Monte Carlo on lattices with known diffusion coefficients', { timeout: 180_000 }, () => {
   it('one ion on a 1D chain: D = Γa²/3 (MSD/6t of a 1D walk), Haven ratio 1', () => {
     const a = 3;
     // 7 cells make the 21 Å supercell; 1/7 ion per cell is one ion.

@@ -22,7 +22,7 @@ describe('the KRA barrier', () => {
   });
 });
 
-describe('mobile–mobile repulsion', () => {
+describe('mobile–mobile repulsion', { timeout: 180_000 }, () => {
   it('a strong nearest-neighbour repulsion at half filling orders the ions and slows diffusion', () => {
     const base = cubicNetwork({ a: 2.5, axes: [0, 1, 2], barrier: 0.3, ionsPerCell: 0.5 });
     const opts = { temperatures: [600], minSupercellA: 10, targetTracer: 0.1, targetCollective: 0.5, maxSteps: 150_000 };
@@ -35,7 +35,7 @@ describe('mobile–mobile repulsion', () => {
   });
 });
 
-describe('structureTransport on a fixture', () => {
+describe('structureTransport on a fixture', { timeout: 180_000 }, () => {
   it('Li2S (antifluorite, Li8S4 per cell): 8 ions per cell, the model repulsion, D* > 0 and rising with T', async () => {
     const out = await structureTransport(read('Li2S_antifluorite.cif'), { ion: 'Li', resolution: 0.2, temperatures: [500, 700], maxSteps: 30_000 });
     const net = out.network!;
