@@ -28,7 +28,7 @@ override POINTS_PER_INVOCATION: u32 = 16u;
 override TWO_GROUPS: bool = POINTS_PER_INVOCATION >= 8u;
 override FOUR_GROUPS: bool = POINTS_PER_INVOCATION == 16u;
 // Partners per partial sum (see the summation in main; gpu-helpers.ts uses it in the error bound).
-const SUM_CHUNK = 64u;
+override SUM_CHUNK: u32 = 64u; // set by the host from pipeline.ts's SUM_CHUNK
 
 struct BatchParams {
   // Grid points along a, b, c of the whole grid (nx, ny, nz).

@@ -41,7 +41,8 @@ export {
 export type { Framework, PairType } from './bvse/framework.js';
 export { paramSources } from './bvse/framework.js';
 export { pairEnergy, erfc } from './bvse/pair.js';
-export { assignOxidationStates, parseOxiOverride, type OxidationResult } from './bvse/oxidation.js';
+export { assignOxidationStates, type OxidationResult } from './bvse/oxidation.js';
+export { parseOxiOverride } from './bvse/oxidation-override.js';
 export { buildFramework, type BuildFrameworkOptions } from './bvse/build-framework.js';
 export { energyAtFrac } from './bvse/reference.js';
 export { parseIon, formatIon } from './bvse/ion.js';

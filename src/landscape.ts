@@ -11,7 +11,7 @@ import type { EnergyBackend, GridResult } from './backends/types.js';
 import { gridForResolution, type GridSpec } from './grid/index.js';
 import { createCpuBackend } from './backends/cpu/index.js';
 import type { CpuBackend } from './backends/cpu/driver.js';
-import { percolate } from './percolation/index.js';
+import { energyRange, percolate } from './percolation/index.js';
 import { refineThresholds } from './refine/adaptive.js';
 import { refinementGrids, refinementSteps } from './refine/levels.js';
 import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
@@ -369,17 +369,11 @@ async function uniformGrid(
   const gridResult = filled ?? (await backend.computeGrid(framework, grid));
   const energies = gridResult.energies;
   const t1 = performance.now();
-  let eMin = Infinity;
-  let eMax = -Infinity;
-  // A grid point exactly on a like-charged ion has E = +Infinity; E_max is the highest finite energy.
-  for (let i = 0; i < energies.length; i++) {
-    const e = energies[i]!;
-    if (e < eMin) eMin = e;
-    if (e > eMax && e !== Infinity) eMax = e;
-  }
   const percolation = opts.skipPercolation
     ? null
     : percolate(energies, grid, percolationOptions(opts));
+  // The sweep has the grid's range already (E_max: the highest finite energy; a point on a like-charged ion is +∞).
+  const { eMin, eMax } = percolation ?? energyRange(energies);
   return {
     grid,
     energies,

@@ -2,8 +2,6 @@
 import type { Framework } from '../bvse/framework.js';
 import type { GridSpec } from '../grid/index.js';
 
-// Grid geometry moved to src/grid; re-exported so existing backend and worker imports keep working.
-export { gridForResolution, gridPointCount, assertGridSpec, type GridSpec } from '../grid/index.js';
 
 export interface GridResult {
   /** Energies in eV, length nx·ny·nz, x fastest. */

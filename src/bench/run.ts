@@ -1,8 +1,9 @@
 // The measurement core of `bvscape bench`. Everything that depends on where it runs (machine facts,
 // reading the bundled files, resident memory, the screen pipeline, the backends) comes in through
 // BenchHost and BenchBackendSpec, so the same core can run in Node (node-host.ts) or in a page.
-import type { EnergyBackend, GridSpec } from '../backends/types.js';
-import { gridForResolution, gridPointCount } from '../backends/types.js';
+import type { EnergyBackend } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
+import { gridForResolution, gridPointCount } from '../grid/index.js';
 import { assignOxidationStates } from '../bvse/oxidation.js';
 import { buildFramework } from '../bvse/build-framework.js';
 import type { Framework } from '../bvse/framework.js';

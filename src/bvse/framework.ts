@@ -4,7 +4,6 @@
 import { formatIon } from './ion.js';
 import { invert3 } from '../structure/lattice.js';
 
-export { invert3 };
 
 /**
  * One kind of pair interaction between the mobile ion and a framework species: a union on `kind`, so each kind

@@ -46,8 +46,6 @@ import { bondValenceParams, COINCIDENT, CUTOFF_MAX, CUTOFF_MIN, forEachSitePair,
 
 // Bond-valence parameters and sums, and the --oxi text form, live in their own modules; re-exported
 // here because callers have imported them from this one.
-export { bondValenceParams, bondValenceSums } from './bond-valence.js';
-export { parseOxiOverride } from './oxidation-override.js';
 
 export interface OxidationResult {
   /** A copy of the input with `oxidation` set on every species. */

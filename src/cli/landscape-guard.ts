@@ -1,6 +1,6 @@
 // `bvscape landscape` refuses cells it cannot hold before allocating anything, with the same
 // limits as `screen` (which coarsens instead; landscape keeps the spacing the user asked for).
-import { gridForResolution, gridPointCount } from '../backends/types.js';
+import { gridForResolution, gridPointCount } from '../grid/index.js';
 import { SizeGuardError } from '../screen/bvse-processor.js';
 import type { Structure } from '../structure/types.js';
 

@@ -7,73 +7,9 @@
 // two channels). Every point is ≤ the threshold and the saddle is on the path, so its maximum is the barrier.
 import type { GridSpec } from '../grid/index.js';
 import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './grid-walk.js';
+import { MinHeap } from './min-heap.js';
 import { WindingLattice, type IVec3 } from './winding.js';
 import type { Dimension, MigrationPath, PercolationResult } from './types.js';
-
-/** Binary min-heap of (key, point, from, direction) in growable typed arrays. */
-class EdgeHeap {
-  key = new Float64Array(1024);
-  point = new Int32Array(1024);
-  from = new Int32Array(1024);
-  dir = new Uint8Array(1024);
-  size = 0;
-
-  push(key: number, point: number, from: number, dir: number): void {
-    if (this.size === this.key.length) this.grow();
-    let at = this.size++;
-    while (at > 0) {
-      const up = (at - 1) >> 1;
-      if (this.key[up]! <= key) break;
-      this.move(up, at);
-      at = up;
-    }
-    this.key[at] = key;
-    this.point[at] = point;
-    this.from[at] = from;
-    this.dir[at] = dir;
-  }
-
-  /** Removes the top; its fields are left in top*. */
-  topKey = 0;
-  topPoint = 0;
-  topFrom = 0;
-  topDir = 0;
-  pop(): void {
-    this.topKey = this.key[0]!;
-    this.topPoint = this.point[0]!;
-    this.topFrom = this.from[0]!;
-    this.topDir = this.dir[0]!;
-    const last = --this.size;
-    const key = this.key[last]!;
-    let at = 0;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= last) break;
-      if (child + 1 < last && this.key[child + 1]! < this.key[child]!) child++;
-      if (this.key[child]! >= key) break;
-      this.move(child, at);
-      at = child;
-    }
-    this.move(last, at);
-  }
-
-  private move(src: number, dst: number): void {
-    this.key[dst] = this.key[src]!;
-    this.point[dst] = this.point[src]!;
-    this.from[dst] = this.from[src]!;
-    this.dir[dst] = this.dir[src]!;
-  }
-
-  private grow(): void {
-    const cap = this.key.length * 2;
-    const key = new Float64Array(cap), point = new Int32Array(cap), from = new Int32Array(cap), dir = new Uint8Array(cap);
-    key.set(this.key);
-    point.set(this.point);
-    from.set(this.from);
-    dir.set(this.dir);
-    Object.assign(this, { key, point, from, dir });
-  }
-}
 
 const PREVIOUS: Record<Dimension, Dimension | null> = { '1D': null, '2D': '1D', '3D': '2D' };
 const ROOT = 127;
@@ -105,7 +41,8 @@ export function findPath(
   const parentDir = new Int8Array(n).fill(-1); // direction from a point to its tree parent; ROOT for the saddle
   const branch = new Int32Array(n); // the saddle's child this point descends from (-1 for the saddle)
   const cell = new Int32Array(3 * n);
-  const heap = new EdgeHeap();
+  // Tree edges waiting to be taken, by the higher energy of their ends; an edge is packed as u·directions + d.
+  const heap = new MinHeap(1024);
 
   let bestTier = -1;
   let bestU = -1, bestV = -1;
@@ -118,7 +55,7 @@ export function findPath(
       const ev = energies[v]!;
       if (!(ev <= threshold)) continue;
       if (parentDir[v]! < 0) {
-        heap.push(u === saddle ? ev : Math.max(eu, ev), v, u, d);
+        heap.push(u === saddle ? ev : Math.max(eu, ev), u * walker.directions + d);
         continue;
       }
       if (d === parentDir[u]) continue; // the tree edge itself
@@ -144,12 +81,11 @@ export function findPath(
   branch[saddle] = -1;
   scan(saddle);
   while (bestTier < 2 && heap.size > 0) {
-    heap.pop();
-    const v = heap.topPoint;
+    const edge = heap.pop();
+    const u = Math.floor(edge / walker.directions);
+    const d = edge - u * walker.directions;
+    const v = walker.step(u, d);
     if (parentDir[v]! >= 0) continue;
-    const u = heap.topFrom;
-    const d = heap.topDir;
-    walker.step(u, d);
     parentDir[v] = d ^ 1;
     branch[v] = u === saddle ? v : branch[u]!;
     cell[3 * v] = cell[3 * u]! + walker.wx;

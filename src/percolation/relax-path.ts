@@ -14,56 +14,12 @@
 import type { GridSpec } from '../grid/index.js';
 import { GridWalker, type LatticeLike } from './grid-walk.js';
 import { PeriodicField } from './field.js';
+import { MinHeap } from './min-heap.js';
 import type { MigrationPath } from './types.js';
 
 export interface RelaxPathOptions {
   /** Maximum string iterations (default 2000); the string usually settles much earlier. */
   maxIterations?: number;
-}
-
-/** Min-heap of (key, id) in growable typed arrays. */
-class Heap {
-  key = new Float64Array(256);
-  id = new Int32Array(256);
-  size = 0;
-  push(key: number, id: number): void {
-    if (this.size === this.key.length) {
-      const k = new Float64Array(this.size * 2), d = new Int32Array(this.size * 2);
-      k.set(this.key);
-      d.set(this.id);
-      this.key = k;
-      this.id = d;
-    }
-    let at = this.size++;
-    while (at > 0) {
-      const up = (at - 1) >> 1;
-      if (this.key[up]! <= key) break;
-      this.key[at] = this.key[up]!;
-      this.id[at] = this.id[up]!;
-      at = up;
-    }
-    this.key[at] = key;
-    this.id[at] = id;
-  }
-  /** Removes and returns the id with the smallest key. */
-  pop(): number {
-    const top = this.id[0]!;
-    const last = --this.size;
-    const key = this.key[last]!, id = this.id[last]!;
-    let at = 0;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= last) break;
-      if (child + 1 < last && this.key[child + 1]! < this.key[child]!) child++;
-      if (this.key[child]! >= key) break;
-      this.key[at] = this.key[child]!;
-      this.id[at] = this.id[child]!;
-      at = child;
-    }
-    this.key[at] = key;
-    this.id[at] = id;
-    return top;
-  }
 }
 
 const CELL_RANGE = 8; // cell offsets searched per axis: −8..8 around the saddle's cell
@@ -105,7 +61,7 @@ function shortestRoute(energies: Float32Array, grid: GridSpec, field: PeriodicFi
   const cost: number[] = [];
   const parent: number[] = [];
   const closed: boolean[] = [];
-  const heap = new Heap();
+  const heap = new MinHeap();
   const pos = [0, 0, 0];
   const heuristic = (p: number, cx: number, cy: number, cz: number) => {
     const f = walker.frac(p, cx, cy, cz);

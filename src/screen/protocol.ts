@@ -1,6 +1,7 @@
 // Messages between the screen's main thread and its worker threads.
 import type { Framework } from '../bvse/framework.js';
-import type { BackendCapabilities, GridResult, GridSpec } from '../backends/types.js';
+import type { BackendCapabilities, GridResult } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 import type { StructureStart } from './run-entry.js';
 import type { EntryInput, RuntimeConfig, ScreenConfig, ScreenRow } from './types.js';
 

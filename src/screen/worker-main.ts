@@ -2,7 +2,8 @@
 // reports structures as they start and finish. src/workers/screen.ts is its bundled entry.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Framework } from '../bvse/framework.js';
-import { UNKNOWN_BACKEND_CAPABILITIES, type BackendCapabilities, type BrickResult, type EnergyBackend, type GridResult, type GridSpec } from '../backends/types.js';
+import { UNKNOWN_BACKEND_CAPABILITIES, type BackendCapabilities, type BrickResult, type EnergyBackend, type GridResult } from '../backends/types.js';
+import { type GridSpec } from '../grid/index.js';
 import { runEntry } from './run-entry.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { StructureProcessor } from './types.js';

@@ -3,8 +3,7 @@
 import { readStructureText } from '../structure/read.js';
 import type { Structure } from '../structure/types.js';
 import { StructureError } from '../errors.js';
-import { computeLandscape, type LandscapeResult } from '../landscape.js';
-import type { EnergyBackend } from '../backends/types.js';
+import type { LandscapeResult } from '../landscape.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
 import { migrationPaths, siteClasses, siteNetwork } from '../landscape-products.js';
 import { pathsFileJson } from '../outputs/landscape-json.js';
@@ -28,22 +27,6 @@ export async function readFirstStructure(text: string, fileName: string): Promis
   return { structure: ok.structure, warnings };
 }
 
-export interface LandscapeRequest {
-  ion: string;
-  resolution: number;
-  backend: EnergyBackend;
-  model?: string;
-}
-
-export function landscapeFor(structure: Structure, req: LandscapeRequest): Promise<LandscapeResult> {
-  return computeLandscape(structure, {
-    ion: req.ion,
-    resolution: req.resolution,
-    backend: req.backend,
-    ...(req.model ? { model: req.model } : {}),
-  });
-}
-
 export interface PathsAndSites {
   paths: MigrationPath[];
   sites: SiteNetwork | null;
@@ -59,9 +42,6 @@ export function pathsAndSites(r: LandscapeResult): PathsAndSites {
   const sites = siteNetwork(r);
   return { paths: migrationPaths(r), sites, classes: siteClasses(r, sites), ms: performance.now() - t0 };
 }
-
-// The grid files are the same as the CLI's.
-export { grdText, cubeText } from '../landscape-products.js';
 
 /** The result as JSON: the fields of `bvscape landscape --json`, plus paths, sites and hops. */
 export function resultJson(file: string, r: LandscapeResult, extra: PathsAndSites, timingsMs: Record<string, number>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // The view's side of the isosurface worker. Only the newest level matters: while one surface is being
 // extracted, later requests replace each other and just the last one is sent when the worker is free.
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 import type { IsoMesh } from './isosurface.js';
 import type { IsoJob, IsoReply } from './iso-protocol.js';
 

@@ -1,5 +1,5 @@
 // Messages between the view (iso-client.ts) and the isosurface worker (iso-worker.ts).
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 
 export type IsoJob =
   | { type: 'grid'; gridId: number; energies: Float32Array; grid: GridSpec; lattice: Float64Array }

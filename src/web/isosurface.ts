@@ -4,8 +4,8 @@
 // so the surface has no cracks; unlike marching cubes it needs no 256-case table and has no ambiguous cases.
 // Vertices carry normals from the interpolated energy gradient (pointing uphill); triangles are wound
 // counter-clockwise seen from the low-energy side's outside (from uphill), so both renderers agree.
-import { det3, invert3 as invertMatrix3 } from '../structure/lattice.js';
-import type { GridSpec } from '../backends/types.js';
+import { det3, invert3 } from '../structure/lattice.js';
+import type { GridSpec } from '../grid/index.js';
 
 export interface IsoMesh {
   /** x, y, z (Å) per vertex; three vertices per triangle, unindexed. */
@@ -54,6 +54,7 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
   const n = nx * ny * nz;
   if (energies.length !== n) throw new RangeError(`energies has ${energies.length} values, grid has ${n}`);
   const m = Array.from({ length: 9 }, (_, i) => lattice[i]!);
+  if (!(Math.abs(det3(m)) > 0)) throw new RangeError('lattice matrix is singular');
   const inv = invert3(m);
 
   // Field relative to the level, capped so that infinities interpolate.
@@ -172,10 +173,4 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
 
   const positions = pos.result();
   return { positions, normals: nor.result(), triangleCount: positions.length / 9 };
-}
-
-/** Inverse of a row-major 3×3 matrix; a singular one is refused. */
-export function invert3(m: readonly number[]): number[] {
-  if (!(Math.abs(det3(m)) > 0)) throw new RangeError('lattice matrix is singular');
-  return Array.from(invertMatrix3(m));
 }

@@ -8,7 +8,8 @@
 // timings, the slice's values and a frame-rate probe.
 import type { BackendKind } from '../backends/select.js';
 import { profileSvg } from '../report/profile-svg.js';
-import { cubeText, grdText, resultJson } from './compute.js';
+import { resultJson } from './compute.js';
+import { cubeText, grdText } from '../landscape-products.js';
 import { clearError, describe, download, setStatus, showError, ui } from './dom.js';
 import { setupLevelSlider } from './level-slider.js';
 import { Pipeline, PipelineError, RunCancelled } from './pipeline-client.js';

@@ -5,7 +5,8 @@ import { vec4 } from 'gl-matrix';
 import type { CameraMatrices } from './camera.js';
 import type { IsoMesh } from './isosurface.js';
 import type { Scene } from './scene.js';
-import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
+import { BACKGROUND, type SceneRenderer } from './renderer.js';
+import { ISO_COLOR } from './palette.js';
 
 /** Above this many triangles, only every k-th is drawn (keeps a frame under ~100 ms). */
 const MAX_TRIANGLES = 60_000;

@@ -5,7 +5,8 @@ import shaderSource from './render.wgsl';
 import type { CameraMatrices } from './camera.js';
 import type { IsoMesh } from './isosurface.js';
 import type { Scene } from './scene.js';
-import { BACKGROUND, ISO_COLOR, type SceneRenderer } from './renderer.js';
+import { BACKGROUND, type SceneRenderer } from './renderer.js';
+import { ISO_COLOR } from './palette.js';
 
 /** MSAA samples on a hardware GPU. Software rasterizers (SwiftShader, llvmpipe) draw one: 4× about halves their frame rate. */
 const HARDWARE_SAMPLES = 4;

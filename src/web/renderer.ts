@@ -15,5 +15,4 @@ export interface SceneRenderer {
   dispose(): void;
 }
 
-export { ISO_COLOR } from './palette.js';
 export const BACKGROUND: [number, number, number] = [0.975, 0.978, 0.985];

@@ -1,7 +1,7 @@
 // A 2D slice through the energy grid along a lattice plane (h k l) at an offset, sampled by periodic
 // trilinear interpolation, its colour map and the percolation thresholds as contour lines
 // (marching squares). Pure: the page draws it (slice-view.ts), tests check it against the CLI's grid.
-import type { GridSpec } from '../backends/types.js';
+import type { GridSpec } from '../grid/index.js';
 
 export type Vec3 = [number, number, number];
 

@@ -11,7 +11,7 @@ import { expandImages, type Framework, type PairType } from '../../src/bvse/fram
 import { pairEnergy } from '../../src/bvse/pair.js';
 import { energyAtFrac } from '../../src/bvse/reference.js';
 import { Lattice } from '../../src/structure/lattice.js';
-import type { GridSpec } from '../../src/backends/types.js';
+import type { GridSpec } from '../../src/grid/index.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { UsageError } from '../../src/errors.js';
 import {
@@ -307,7 +307,7 @@ describe('a real structure (fixtures/db: beta-Li3PS4)', () => {
     const { readStructureFile } = await import('../../src/structure/read.js');
     const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');
     const { buildFramework } = await import('../../src/bvse/build-framework.js');
-    const { gridForResolution } = await import('../../src/backends/types.js');
+    const { gridForResolution } = await import('../../src/grid/index.js');
     const [first] = await readStructureFile(LI3PS4);
     const fw = buildFramework(assignOxidationStates(first!.structure!).structure, { ion: 'Li' });
     const lattice = new Lattice(fw.lattice);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { expandImages, type CoulombPair, type Framework, type MorsePair, type PairType } from '../../src/bvse/framework.js';
 import { pairEnergy } from '../../src/bvse/pair.js';
 import { Lattice } from '../../src/structure/lattice.js';
-import type { GridSpec } from '../../src/backends/types.js';
+import type { GridSpec } from '../../src/grid/index.js';
 import { ERFC_APPROX_MAX_REL_ERROR } from '../../src/backends/webgpu/erfc-approx.js';
 import { SUM_CHUNK } from '../../src/backends/webgpu/pipeline.js';
 import { DEFAULT_TILE } from '../../src/backends/webgpu/tiling.js';

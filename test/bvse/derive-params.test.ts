@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { cationCoordination, derivePair, fitSoftnessB, pairParamsWithSource, softbvMorse } from '../../src/bvse/derive-params.js';
 import { softbvIon, tabulatedPairRows } from '../../src/bvse/params.js';
-import { bondValenceParams } from '../../src/bvse/oxidation.js';
+import { bondValenceParams } from '../../src/bvse/bond-valence.js';
 import { MissingBvParamError } from '../../src/errors.js';
 
 const usable = tabulatedPairRows().filter((r) => r.params.alpha > 0);

@@ -4,13 +4,9 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  assignOxidationStates,
-  bondValenceParams,
-  bondValenceSums,
-  parseOxiOverride,
-  NEUTRALITY_TOLERANCE,
-} from '../../src/bvse/oxidation.js';
+import { assignOxidationStates, NEUTRALITY_TOLERANCE } from '../../src/bvse/oxidation.js';
+import { parseOxiOverride } from '../../src/bvse/oxidation-override.js';
+import { bondValenceParams, bondValenceSums } from '../../src/bvse/bond-valence.js';
 import { OxidationStateError, UsageError } from '../../src/errors.js';
 import { cliErrorText } from '../../src/cli/hints.js';
 import { Lattice, type LatticeParameters, type Vec3 } from '../../src/structure/lattice.js';

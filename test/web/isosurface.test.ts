@@ -1,7 +1,8 @@
 // The marching-tetrahedra isosurface on known fields: a sphere (distance field) in a cubic and a
 // triclinic cell, closure of the periodic surface, normals pointing uphill.
 import { describe, expect, it } from 'vitest';
-import { isosurface, invert3 } from '../../src/web/isosurface.js';
+import { isosurface } from '../../src/web/isosurface.js';
+import { invert3 } from '../../src/structure/lattice.js';
 
 /** Squared distance (minimum image) from the cell centre, on an n³ grid of a cell with rows `m`. */
 function sphereField(m: number[], n: number): Float32Array {

@@ -5,7 +5,6 @@ import { createCpuDriver, type CpuBackend } from './driver.js';
 import { NodeWorkerHost } from './pool.js';
 import { UsageError } from '../../errors.js';
 
-export { prepareCells, computeBlock, computeBrick, blockCount, BRICK, type PreparedFramework } from './kernel.js';
 export type { CpuBackend } from './driver.js';
 
 export interface CpuBackendOptions {

@@ -20,7 +20,7 @@
 // Σ_pairs weight·tableMaxError plus the float32 rounding of the total (2⁻²⁴·|E|).
 import { expandImages, pairBranch, type Framework, type PairBranches, type PairType } from '../../bvse/framework.js';
 import { erfc, pairEnergy } from '../../bvse/pair.js';
-import type { GridSpec } from '../types.js';
+import type { GridSpec } from '../../grid/index.js';
 
 /** Grid points per block edge. Fixed, so results never depend on how blocks are scheduled. */
 export const BLOCK = 8;

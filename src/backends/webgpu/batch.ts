@@ -3,7 +3,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import type { DeviceHandle } from './device.js';
 import { WebGpuError } from './errors.js';
-import { BATCH_PARAMS_BYTES, type GridPipeline } from './pipeline.js';
+import { BATCH_PARAMS_BYTES, packBatchParams, type GridPipeline } from './pipeline.js';
 import type { TileBatch, TilePlanner } from './tiling.js';
 
 /** Raised inside a batch when the device is gone; handled by recreating the device, then by the fallback. */
@@ -198,20 +198,18 @@ function align4(n: number): number {
   return Math.ceil(n / 4) * 4;
 }
 
-/** BatchParams as the shader lays it out (see shaders/bvse-grid.wgsl; 80 bytes, vec3 aligned to 16). */
+/** The batch's BatchParams uniform (pipeline.ts lays it out as shaders/bvse-grid.wgsl declares it). */
 function batchParams(planner: TilePlanner, batch: TileBatch): ArrayBuffer {
-  const buf = new ArrayBuffer(BATCH_PARAMS_BYTES);
-  const u = new Uint32Array(buf);
-  const f = new Float32Array(buf);
   const { nx, ny, nz } = planner.grid;
-  u.set([nx, ny, nz], 0); // gridSize
-  u[3] = planner.tilesX; // tilesX
-  f.set(planner.stepA, 4); // stepA
-  f[7] = planner.framework.cutoff * planner.framework.cutoff; // cutoff2
-  f.set(planner.stepB, 8); // stepB
-  u[11] = batch.firstRow; // firstRow
-  f.set(planner.stepC, 12); // stepC
-  u[15] = planner.tilesY; // tilesY
-  u[16] = batch.tileCount; // tileCount
-  return buf;
+  return packBatchParams({
+    gridSize: [nx, ny, nz],
+    tilesX: planner.tilesX,
+    stepA: planner.stepA,
+    cutoff2: planner.framework.cutoff * planner.framework.cutoff,
+    stepB: planner.stepB,
+    firstRow: batch.firstRow,
+    stepC: planner.stepC,
+    tilesY: planner.tilesY,
+    tileCount: batch.tileCount,
+  });
 }

@@ -5,7 +5,8 @@
 import type { Framework } from '../../bvse/framework.js';
 import { createCpuDriver } from '../cpu/driver.js';
 import { BRICK } from '../cpu/kernel.js';
-import type { BackendCapabilities, BrickResult, EnergyBackend, GridResult, GridSpec } from '../types.js';
+import type { BackendCapabilities, BrickResult, EnergyBackend, GridResult } from '../types.js';
+import type { GridSpec } from '../../grid/index.js';
 import { batchLimits, BufferSet, DeviceLostSignal, runBatch, type BatchOptions, type Session } from './batch.js';
 import { openDevice } from './device.js';
 import { gridPipeline } from './pipeline.js';

@@ -22,11 +22,47 @@ export function pointsPerInvocation(tile: TileShape): 4 | 8 | 16 {
   return tile.z % 16 === 0 ? 16 : tile.z % 8 === 0 ? 8 : 4;
 }
 
-/** Partners per partial sum in the shader (its SUM_CHUNK): the float32 summation error grows with this + chunks. */
+/**
+ * Partners per partial sum in the shader (its SUM_CHUNK override, set from here): the float32 summation error grows
+ * with this + chunks (the WebGPU tests' bound reads it too).
+ */
 export const SUM_CHUNK = 64;
 
-/** Size in bytes of the shader's BatchParams uniform. */
-export const BATCH_PARAMS_BYTES = 80;
+/**
+ * The shader's BatchParams uniform, field by field in declaration order with each field's offset in 4-byte words
+ * (WGSL layout: a vec3 is 16-byte aligned, so a scalar fills its fourth word). test/backends/webgpu-layout.test.ts
+ * checks this table against the struct in shaders/bvse-grid.wgsl.
+ */
+export const BATCH_PARAMS_LAYOUT = [
+  { name: 'gridSize', type: 'vec3u', word: 0 },
+  { name: 'tilesX', type: 'u32', word: 3 },
+  { name: 'stepA', type: 'vec3f', word: 4 },
+  { name: 'cutoff2', type: 'f32', word: 7 },
+  { name: 'stepB', type: 'vec3f', word: 8 },
+  { name: 'firstRow', type: 'u32', word: 11 },
+  { name: 'stepC', type: 'vec3f', word: 12 },
+  { name: 'tilesY', type: 'u32', word: 15 },
+  { name: 'tileCount', type: 'u32', word: 16 },
+] as const;
+
+export type BatchParamName = (typeof BATCH_PARAMS_LAYOUT)[number]['name'];
+
+/** Size in bytes of BatchParams: its last word, rounded up to the struct's 16-byte alignment. */
+export const BATCH_PARAMS_BYTES = 16 * Math.ceil((4 * (BATCH_PARAMS_LAYOUT[BATCH_PARAMS_LAYOUT.length - 1]!.word + 1)) / 16);
+
+/** BatchParams as bytes, from each field's value (numbers for scalars, 3 for vectors), at the layout's offsets. */
+export function packBatchParams(values: Record<BatchParamName, number | ArrayLike<number>>): ArrayBuffer {
+  const buf = new ArrayBuffer(BATCH_PARAMS_BYTES);
+  const u = new Uint32Array(buf);
+  const f = new Float32Array(buf);
+  for (const { name, type, word } of BATCH_PARAMS_LAYOUT) {
+    const v = values[name];
+    const words = type === 'f32' || type === 'vec3f' ? f : u;
+    if (type.startsWith('vec3')) words.set(Array.from(v as ArrayLike<number>).slice(0, 3), word);
+    else words[word] = v as number;
+  }
+  return buf;
+}
 
 export function gridPipeline(device: GPUDevice, tile: TileShape): Promise<GridPipeline> {
   let perDevice = cache.get(device);
@@ -71,7 +107,7 @@ async function compile(device: GPUDevice, tile: TileShape): Promise<GridPipeline
     pipeline = await device.createComputePipelineAsync({
       label: `bvse-grid pipeline ${tile.x}x${tile.y}x${tile.z}`,
       layout: device.createPipelineLayout({ label: 'bvse-grid pipeline layout', bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main', constants: { WG_X: tile.x, WG_Y: tile.y, WG_Z: workgroupZ, POINTS_PER_INVOCATION: points } },
+      compute: { module, entryPoint: 'main', constants: { WG_X: tile.x, WG_Y: tile.y, WG_Z: workgroupZ, POINTS_PER_INVOCATION: points, SUM_CHUNK } },
     });
   } catch (e) {
     await device.popErrorScope();

@@ -2,7 +2,7 @@
 // framework atoms that can lie within the cutoff of each tile. Pure code with no WebGPU, so it is testable
 // without an adapter and shared by the Node and browser builds.
 import { expandImages, type Framework, type PairKind, type PairOf, type PairType } from '../../bvse/framework.js';
-import type { GridSpec } from '../types.js';
+import type { GridSpec } from '../../grid/index.js';
 
 /** Grid points per tile along a, b, c; the product is the workgroup size. */
 export interface TileShape {

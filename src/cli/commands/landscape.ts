@@ -11,7 +11,7 @@ import { checkOutputPaths, checkOutputSet, OVERWRITE_OPTION } from '../output-pa
 import { checkLandscapeSize } from '../landscape-guard.js';
 import { checkMobileIonPresent } from '../../bvse/mobile-ion.js';
 import { parseIon } from '../../bvse/ion.js';
-import { parseOxiOverride } from '../../bvse/oxidation.js';
+import { parseOxiOverride } from '../../bvse/oxidation-override.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { computeLandscape, DEFAULT_RESOLUTION, DEFAULT_SEED_RESOLUTION, type LandscapeResult } from '../../landscape.js';
