@@ -98,7 +98,7 @@ describe('bvscape energy', () => {
       [['energy', toy, '--at', '0.1,0.2,0.3'], /needs --ion/],
       [['energy', toy, '--ion', 'Qq+', '--at', '0,0,0'], /'Qq' is not an element/],
       [['energy', toy, '--ion', 'Li', '--at', '0,0,0', '--model', 'nope'], /unknown model 'nope'/],
-      [['energy', toy, '--ion', 'Li', '--at', '0,0,0', '--oxi', 'Li=1,P=-3,S=-2'], /no BVSE parameters for Li\+ with P3-/],
+      [['energy', toy, '--ion', 'Li', '--at', '0,0,0', '--oxi', 'Li=1,P=-1,S=-2'], /no BVSE parameters for Li\+ with P-; .*no softness for P-/],
       [['energy', twoBlocks, '--ion', 'Li', '--at', '0,0,0', ...OXI], /2 structures .*first, second.*--block/],
       [['energy', path.join(dir, 'missing.cif'), '--ion', 'Li', '--at', '0,0,0'], /missing\.cif/],
       [['energy', toy, '--ion', 'Li', '--at', '0,0,0', '--oxi', 'Li=1,Li=2'], /^error: --oxi: Li is given twice$/m],

@@ -29,7 +29,7 @@ describe('preview of a grid file (server side)', () => {
     const g = gridPreview(cube, 'e.cube');
     const direct = percolateGrid(cube, 'e.cube');
     expect(g.initial.kind).toBe('grid');
-    expect(g.initial.grid.barriers).toEqual(direct.barriers);
+    for (const d of ['1D', '2D', '3D'] as const) expect(g.initial.grid[`barrier_${d.toLowerCase()}`]).toBeCloseTo(direct.barriers[d]!, 4);
     expect(g.initial.grid.grid).toEqual([12, 10, 8]);
     expect((g.initial.grid.paths as unknown[]).length).toBe(3);
     expect(g.values.length).toBe(4 * values.length);
@@ -38,10 +38,10 @@ describe('preview of a grid file (server side)', () => {
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>t</title>');
     const srv = await startPreviewServer({ root, port: 0, initial: g.initial, initialGrid: g.values });
     try {
-      const init = (await (await fetch(`${srv.url}api/initial`)).json()) as { kind: string; name: string; grid: { barriers: unknown; lattice: number[] } };
+      const init = (await (await fetch(`${srv.url}api/initial`)).json()) as { kind: string; name: string; grid: Record<string, unknown> & { lattice: number[] } };
       expect(init.kind).toBe('grid');
       expect(init.name).toBe('e.cube');
-      expect(init.grid.barriers).toEqual(direct.barriers);
+      for (const d of ['1D', '2D', '3D'] as const) expect(init.grid[`barrier_${d.toLowerCase()}`]).toBeCloseTo(direct.barriers[d]!, 4);
       expect(init.grid.lattice).toHaveLength(9);
       const res = await fetch(`${srv.url}api/initial-grid`);
       expect(res.headers.get('content-type')).toBe('application/octet-stream');
