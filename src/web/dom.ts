@@ -36,6 +36,8 @@ export const ui = {
     poly: $<HTMLInputElement>('show-poly'),
     labels: $<HTMLInputElement>('show-labels'),
   },
+  hopTemperature: $<HTMLInputElement>('hop-temperature'),
+  hopScale: $<HTMLDivElement>('hop-scale'),
   cells: [$<HTMLSelectElement>('cells-a'), $<HTMLSelectElement>('cells-b'), $<HTMLSelectElement>('cells-c')] as const,
   canvas: $<HTMLCanvasElement>('view'),
   tooltip: $<HTMLDivElement>('tooltip'),

@@ -14,8 +14,8 @@ import { clearError, describe, download, setStatus, showError, ui } from './dom.
 import { setupLevelSlider } from './level-slider.js';
 import { Pipeline, PipelineError, RunCancelled } from './pipeline-client.js';
 import type { LandscapeData, RunRequest } from './pipeline-protocol.js';
-import { oxiOverrides, showDualIon, showLegend, showOxiTable, showTable, type DualColumn } from './results.js';
-import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, TOGGLES, type Settings } from './settings-hash.js';
+import { oxiOverrides, showDualIon, showLegend, showOxiTable, showRateScale, showTable, type DualColumn } from './results.js';
+import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, MAX_TEMPERATURE, MIN_TEMPERATURE, TOGGLES, type Settings } from './settings-hash.js';
 import { fromWorker, type Shown } from './shown.js';
 import { SlicePanel, type ShownSlice } from './slice-panel.js';
 import { FileInput, fetchText } from './file-input.js';
@@ -41,9 +41,10 @@ const slicePanel = new SlicePanel(() => updateLink());
 const pipeline = new Pipeline(new URL('./pipeline-worker.js', import.meta.url));
 const view = new View(
   { canvas: ui.canvas, placeholder: ui.placeholder, tooltip: ui.tooltip, axisLabels: ui.axisLabels },
-  { supercell: [1, 1, 1], hidden: new Set(), show: { ...DEFAULT_SETTINGS.show } },
+  { supercell: [1, 1, 1], hidden: new Set(), show: { ...DEFAULT_SETTINGS.show }, temperature: DEFAULT_SETTINGS.temperature },
   showError,
 );
+view.onHops = showRateScale;
 
 interface Loaded {
   name: string;
@@ -81,6 +82,7 @@ function currentSettings(): Settings {
     dualIon: ui.dualIon.checked,
     level: shown && !ui.level.disabled ? Number(ui.level.value) : wantedLevel,
     show: Object.fromEntries(TOGGLES.map((t) => [t, ui.show[t].checked])) as Settings['show'],
+    temperature: view.options.temperature,
     hidden: [...view.options.hidden].sort(),
     supercell: ui.cells.map((s) => Number(s.value)) as [number, number, number],
     hkl: [Number(ui.sliceH.value), Number(ui.sliceK.value), Number(ui.sliceL.value)],
@@ -106,7 +108,8 @@ function applySettings(s: Settings): void {
   ui.sliceOffsetValue.textContent = s.offset.toFixed(2);
   pendingOxi = { ...s.oxi };
   wantedLevel = s.level;
-  view.options = { supercell: s.supercell, hidden: new Set(s.hidden), show: { ...s.show } };
+  ui.hopTemperature.value = String(s.temperature);
+  view.options = { supercell: s.supercell, hidden: new Set(s.hidden), show: { ...s.show }, temperature: s.temperature };
 }
 
 /** Writes the settings into the address bar's hash (replaceState: no history entry per slider move). */
@@ -284,6 +287,15 @@ for (const t of TOGGLES)
     view.setOptions({ show: { ...view.options.show, [t]: ui.show[t].checked } });
     updateLink();
   });
+ui.hopTemperature.addEventListener('change', () => {
+  const t = Number(ui.hopTemperature.value);
+  if (!(t >= MIN_TEMPERATURE && t <= MAX_TEMPERATURE)) {
+    ui.hopTemperature.value = String(view.options.temperature);
+    return;
+  }
+  view.setOptions({ temperature: t });
+  updateLink();
+});
 for (const select of ui.cells)
   select.addEventListener('change', () => {
     view.setOptions({ supercell: ui.cells.map((s) => Number(s.value)) as [number, number, number] });

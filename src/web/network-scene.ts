@@ -3,7 +3,9 @@
 // far minimum. A saddle's ends carry lattice cells relative to the cell its own (unwrapped) position lies in
 // (src/network/build.ts): an end sits at site.frac + end.cell + floor(saddle.frac). Folding the saddle into [0, 1)
 // therefore puts the end at site.frac + end.cell.
+import { vineyardFrequency } from '../critical/frequency.js';
 import type { ContinuumNetwork } from '../network/types.js';
+import { ASSUMED_ATTEMPT_FREQUENCY_HZ, tstRate } from '../transport/rates.js';
 import type { Dimension } from '../percolation/types.js';
 
 type V3 = [number, number, number];
@@ -75,4 +77,65 @@ export function networkHops(net: ContinuumNetwork, window = HOP_WINDOW_EV): Netw
     });
   }
   return { hops, limit, from };
+}
+
+/** The hop rates of one shown hop at a temperature: the attempt frequency and the rate out of each end. */
+export interface HopRate {
+  /** Vineyard attempt frequency (Hz) from each end; ASSUMED_ATTEMPT_FREQUENCY_HZ where the Hessians give none. */
+  nu: [number, number];
+  /** Harmonic TST rate (1/s) of the hop out of each end: ν*·exp(−(E_saddle − E_site)/kT). */
+  rates: [number, number];
+  /** True when a frequency was assumed (a seed or unverified edge, or a Hessian that is not a minimum's/saddle's). */
+  assumed: boolean;
+}
+
+/**
+ * Rates of the shown hops at `temperatureK` by harmonic transition-state theory (src/transport/rates.ts), with the
+ * attempt frequency of each end by Vineyard's formula (src/critical/frequency.ts) for the mobile ion's mass, as
+ * src/transport/from-continuum.ts builds its hop network.
+ */
+export function hopRates(net: ContinuumNetwork, hops: readonly ShownHop[], massAmu: number | null, temperatureK: number): HopRate[] {
+  return hops.map((h) => {
+    const s = net.saddles[h.saddle]!;
+    let assumed = false;
+    const nu = h.sites.map((id) => {
+      const v = s.eigenvalues && massAmu ? vineyardFrequency(net.sites[id]!.eigenvalues, s.eigenvalues, massAmu) : NaN;
+      if (Number.isFinite(v)) return v;
+      assumed = true;
+      return ASSUMED_ATTEMPT_FREQUENCY_HZ;
+    }) as [number, number];
+    const rates = [0, 1].map((k) => tstRate(nu[k]!, h.barriers[k]!, temperatureK)) as [number, number];
+    return { nu, rates, assumed };
+  });
+}
+
+/** The colour scale's range: whole decades of rate (1/s) around the rates shown. */
+export interface RateScale {
+  lo: number;
+  hi: number;
+}
+
+export function rateScale(rates: readonly HopRate[]): RateScale | null {
+  const logs = rates.flatMap((r) => r.rates).filter((x) => x > 0).map(Math.log10);
+  if (!logs.length) return null;
+  const lo = Math.floor(Math.min(...logs));
+  const hi = Math.max(lo + 1, Math.ceil(Math.max(...logs)));
+  return { lo, hi };
+}
+
+/** Slow to fast: a light steel blue, a mid blue, a deep navy (one hue, so lightness carries the rate). */
+export const RATE_RAMP: readonly (readonly [number, number, number])[] = [
+  [0.7, 0.8, 0.9],
+  [0.26, 0.52, 0.8],
+  [0.04, 0.16, 0.47],
+];
+
+/** The colour of a rate (1/s) on the scale: log10 rate placed between lo and hi, linear in sRGB between the stops. */
+export function rateColor(rate: number, scale: RateScale): [number, number, number, number] {
+  const t = Math.min(1, Math.max(0, rate > 0 ? (Math.log10(rate) - scale.lo) / (scale.hi - scale.lo) : 0));
+  const x = t * (RATE_RAMP.length - 1);
+  const i = Math.min(RATE_RAMP.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = RATE_RAMP[i]!, b = RATE_RAMP[i + 1]!;
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]), 1];
 }

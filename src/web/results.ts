@@ -6,6 +6,8 @@ import { dualIonTest } from '../screen/dual-ion.js';
 import { DEFAULT_DUAL_ION } from '../screen/types.js';
 import { cssColor } from './element-style.js';
 import { HOP_COLOR, ISO_COLOR, OVERLAYS, css } from './palette.js';
+import { RATE_RAMP } from './network-scene.js';
+import type { HopLegend } from './view.js';
 import { ui } from './dom.js';
 import type { Shown } from './shown.js';
 
@@ -96,7 +98,7 @@ export function showLegend(elements: string[], hidden: ReadonlySet<string>, onTo
     item(css(OVERLAYS.path), 'path'),
     item(css(OVERLAYS.site), 'site'),
     item(css(OVERLAYS.saddle), 'saddle (large: bottleneck)'),
-    item(css(HOP_COLOR), 'hop: minimum–saddle–minimum', 'line'),
+    item(css(HOP_COLOR), 'hop: minimum–saddle–minimum (coloured by rate below)', 'line'),
     item(css(ISO_COLOR, 0.6), 'isosurface', 'square'),
   );
 }
@@ -234,4 +236,25 @@ export function showDualIon(columns: DualColumn[], onShow: (index: number) => vo
   ui.dualVerdict.textContent = columns.length > 1 ? verdicts.join('\n') : `No anion in this structure to pair with ${li.ion}.`;
   ui.dualVerdict.dataset.pass = String(columns.slice(1).some((col) => col.shown && dualIonTest(emLi, col.shown.landscape.barriers[dim] ?? null, c).pass));
   ui.dualPanel.hidden = false;
+}
+
+/** The colour scale of the hops: rate (1/s, decades) from slow to fast at the temperature shown. */
+export function showRateScale(legend: HopLegend | null): void {
+  const el = ui.hopScale;
+  el.hidden = !legend;
+  if (!legend) return el.replaceChildren();
+  const { scale } = legend;
+  el.dataset.lo = String(scale.lo);
+  el.dataset.hi = String(scale.hi);
+  el.dataset.temperature = String(legend.temperatureK);
+  const bar = document.createElement('span');
+  bar.className = 'bar';
+  bar.style.background = `linear-gradient(to right, ${RATE_RAMP.map((c) => css(c)).join(', ')})`;
+  const power = (n: number) => `10${String(n).replace(/./g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'['0123456789'.indexOf(d)] ?? '⁻')}`;
+  const lo = document.createElement('span');
+  lo.textContent = power(scale.lo);
+  const hi = document.createElement('span');
+  hi.textContent = `${power(scale.hi)} s⁻¹`;
+  const note = legend.assumed ? `; ${legend.assumed} of ${legend.hops} hops with an assumed ν* = 10¹³ Hz` : '';
+  el.replaceChildren(`Hop rate out of each minimum at ${legend.temperatureK} K (harmonic TST, Vineyard ν*${note}): `, lo, bar, hi);
 }

@@ -5,7 +5,7 @@
 import type { Structure } from '../structure/types.js';
 import type { BasinSite, MigrationPath } from '../percolation/types.js';
 import { atomStyle } from './element-style.js';
-import type { ShownHop } from './network-scene.js';
+import { rateColor, type HopRate, type RateScale, type ShownHop } from './network-scene.js';
 import { AXIS_COLORS, CELL_COLOR, HOP_COLOR, PATH_COLOR, SADDLE_COLOR, SITE_COLOR } from './palette.js';
 import { coordinationPolyhedra } from './polyhedra.js';
 
@@ -40,7 +40,17 @@ export type Pick =
   | { kind: 'site'; id: number; siteClass: number; multiplicity: number; relativeEnergy: number; symmetry: string | null }
   | { kind: 'saddle'; dimension: string; energy: number }
   /** A saddle of the continuum network: E_saddle − E_min, the barrier from each end, its bottleneck dimensions. */
-  | { kind: 'hop-saddle'; id: number; status: string; energy: number; barriers: [number, number]; bottleneck: string[] };
+  | {
+      kind: 'hop-saddle';
+      id: number;
+      status: string;
+      energy: number;
+      barriers: [number, number];
+      bottleneck: string[];
+      /** Rate (1/s) out of each end at temperatureK, when the hops are coloured by rate. */
+      rates?: [number, number];
+      temperatureK?: number;
+    };
 
 export interface Scene {
   spheres: Spheres;
@@ -79,8 +89,8 @@ export interface SceneInput extends SceneOptions {
   sites?: BasinSite[];
   /** Saddles and hops of the continuum network (network-scene.ts). */
   hops?: ShownHop[];
-  /** Per hop (same order), the colour of the half from each end; default HOP_COLOR. */
-  hopColors?: [readonly number[], readonly number[]][];
+  /** Hop rates (same order as `hops`) at a temperature: each half of a hop takes the colour of the rate out of its end. */
+  hopRates?: { rates: HopRate[]; scale: RateScale; temperatureK: number };
   /** Per basin site id: its symmetry class in words ("Wyckoff 4c, Li1" or "interstitial 8f"). */
   siteSymmetry?: ReadonlyMap<number, string>;
   /** Beads along the path are spaced about this far apart (Å). */
@@ -193,7 +203,10 @@ export function buildScene(input: SceneInput): Scene {
   if (input.showHops ?? true)
     (input.hops ?? []).forEach((hop, h) => {
       const pick: Pick = { kind: 'hop-saddle', id: hop.saddle, status: hop.status, energy: hop.energy, barriers: hop.barriers, bottleneck: hop.bottleneck };
-      const colors = input.hopColors?.[h] ?? [HOP_COLOR, HOP_COLOR];
+      const rated = input.hopRates;
+      const rate = rated?.rates[h];
+      if (rated && rate) Object.assign(pick, { rates: rate.rates, temperatureK: rated.temperatureK });
+      const colors: readonly (readonly number[])[] = rated && rate ? rate.rates.map((x) => rateColor(x, rated.scale)) : [HOP_COLOR, HOP_COLOR];
       for (const cell of cells) {
         const at = (f: V3) => toCart(m, f[0] + cell[0], f[1] + cell[1], f[2] + cell[2]);
         const s = at(hop.frac);
@@ -201,7 +214,7 @@ export function buildScene(input: SceneInput): Scene {
         sphere(s, hop.bottleneck.length ? 0.22 : 0.11, SADDLE_COLOR, pick);
         hopSaddles++;
         for (const k of [0, 1] as const) {
-          const c = colors[k];
+          const c = colors[k]!;
           lp.push(...at(hop.ends[k]), ...s);
           lc.push(c[0]!, c[1]!, c[2]!, c[3] ?? 1, c[0]!, c[1]!, c[2]!, c[3] ?? 1);
           hopSegments++;

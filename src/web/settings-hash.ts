@@ -16,6 +16,8 @@ export interface Settings {
   /** Isosurface level above E_min (eV); null: the page's default (just above the highest threshold). */
   level: number | null;
   show: Record<Toggle, boolean>;
+  /** Temperature (K) the hops are coloured at. */
+  temperature: number;
   hidden: string[];
   supercell: [number, number, number];
   hkl: [number, number, number];
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   dualIon: false,
   level: null,
   show: { iso: true, path: true, sites: true, hops: true, poly: false, labels: true },
+  temperature: 300,
   hidden: [],
   supercell: [1, 1, 1],
   hkl: [0, 0, 1],
@@ -50,12 +53,17 @@ export function encodeSettings(s: Settings): string {
   if (s.dualIon) p.set('dual', '1');
   if (s.level !== null) p.set('level', s.level.toFixed(4));
   p.set('show', TOGGLES.filter((t) => s.show[t]).join(','));
+  if (s.temperature !== DEFAULT_SETTINGS.temperature) p.set('T', String(s.temperature));
   if (s.hidden.length) p.set('hide', s.hidden.join(','));
   if (s.supercell.some((n) => n !== 1)) p.set('cells', s.supercell.join('x'));
   p.set('hkl', s.hkl.join(','));
   if (s.offset !== 0) p.set('off', String(s.offset));
   return p.toString();
 }
+
+/** The hop-colouring temperature's range (K), as the page's input allows. */
+export const MIN_TEMPERATURE = 50;
+export const MAX_TEMPERATURE = 3000;
 
 const clampCells = (n: number) => (Number.isInteger(n) && n >= 1 && n <= 3 ? n : 1);
 
@@ -86,6 +94,8 @@ export function decodeSettings(hash: string, base: Readonly<Settings> = DEFAULT_
     const on = new Set(p.get('show')!.split(','));
     for (const t of TOGGLES) s.show[t] = on.has(t);
   }
+  const temperature = Number(p.get('T'));
+  if (p.has('T') && temperature >= MIN_TEMPERATURE && temperature <= MAX_TEMPERATURE) s.temperature = temperature;
   if (p.has('hide')) s.hidden = p.get('hide')!.split(',').filter((e) => /^[A-Z][a-z]?$/.test(e));
   const cells = p.get('cells')?.split('x').map(Number);
   if (cells?.length === 3) s.supercell = cells.map(clampCells) as [number, number, number];

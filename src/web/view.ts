@@ -7,7 +7,8 @@ import { OrbitCamera } from './camera.js';
 import { attachControls } from './controls.js';
 import { IsoClient } from './iso-client.js';
 import { buildScene, tileMesh, type Pick, type Scene } from './scene.js';
-import { networkHops } from './network-scene.js';
+import { hopRates, networkHops, rateScale, type RateScale } from './network-scene.js';
+import { atomicWeight } from '../structure/masses.js';
 import type { SceneRenderer } from './renderer.js';
 import { WebGpuRenderer } from './renderer-webgpu.js';
 import { Canvas2dRenderer } from './renderer-canvas2d.js';
@@ -19,6 +20,17 @@ export interface ViewOptions {
   supercell: [number, number, number];
   hidden: Set<string>;
   show: Record<Toggle, boolean>;
+  /** Temperature (K) the hops are coloured at (rate by harmonic TST). */
+  temperature: number;
+}
+
+/** What the hop colours mean, for the colour-scale legend: null when no hop is drawn. */
+export interface HopLegend {
+  scale: RateScale;
+  temperatureK: number;
+  hops: number;
+  /** Hops whose attempt frequency was assumed (no Hessians), not Vineyard's. */
+  assumed: number;
 }
 
 export interface ViewElements {
@@ -41,6 +53,8 @@ export class View {
   private baseMesh: { positions: Float32Array; normals: Float32Array; triangleCount: number } | null = null;
   private baseLevel = NaN;
   private readonly iso = new IsoClient(new URL('./iso-worker.js', import.meta.url));
+  /** Called after each rebuild with the hop colour scale (the page's legend). */
+  onHops: (legend: HopLegend | null) => void = () => {};
 
   constructor(
     private readonly el: ViewElements,
@@ -108,6 +122,9 @@ export class View {
     if (!this.shown || !this.renderer) return;
     const { landscape: r, extra } = this.shown;
     const o = this.options;
+    const hops = r.network ? networkHops(r.network).hops : [];
+    const rates = r.network ? hopRates(r.network, hops, atomicWeight(r.framework.mobile.element), o.temperature) : [];
+    const scale = rateScale(rates);
     this.scene = buildScene({
       structure: r.structure,
       paths: extra.paths,
@@ -117,7 +134,8 @@ export class View {
       hiddenElements: o.hidden,
       showPath: o.show.path,
       showSites: o.show.sites,
-      hops: r.network ? networkHops(r.network).hops : [],
+      hops,
+      ...(scale ? { hopRates: { rates, scale, temperatureK: o.temperature } } : {}),
       showHops: o.show.hops,
       showPolyhedra: o.show.poly,
       mobileElement: r.framework.mobile.element,
@@ -125,6 +143,7 @@ export class View {
     this.renderer.setScene(this.scene);
     this.el.canvas.dataset.hopSaddles = String(this.scene.hopSaddles);
     this.el.canvas.dataset.hopSegments = String(this.scene.hopSegments);
+    this.onHops(scale && o.show.hops ? { scale, temperatureK: o.temperature, hops: hops.length, assumed: rates.filter((x) => x.assumed).length } : null);
     this.updateIsosurface();
     this.requestRender();
   }
@@ -324,7 +343,8 @@ export function pickText(p: Pick): string {
   if (p.kind === 'site') return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.siteClass % 26))}, ×${p.multiplicity}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
   if (p.kind === 'hop-saddle') {
     const role = p.bottleneck.length ? `${p.bottleneck.join('/')} bottleneck` : 'saddle';
-    return `${role} ${p.id}${p.status === 'verified' ? '' : ` (${p.status})`}: E_min + ${p.energy.toFixed(3)} eV; barrier ${p.barriers[0].toFixed(3)} / ${p.barriers[1].toFixed(3)} eV from its two minima`;
+    const rates = p.rates ? `; rate ${p.rates.map((x) => x.toExponential(1)).join(' / ')} s⁻¹ at ${p.temperatureK} K` : '';
+    return `${role} ${p.id}${p.status === 'verified' ? '' : ` (${p.status})`}: E_min + ${p.energy.toFixed(3)} eV; barrier ${p.barriers[0].toFixed(3)} / ${p.barriers[1].toFixed(3)} eV from its two minima${rates}`;
   }
   return `${p.dimension} saddle: E_min + ${p.energy.toFixed(3)} eV`;
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { Structure } from '../../src/structure/types.js';
 import type { ContinuumNetwork, NetworkSaddle, NetworkSite } from '../../src/network/types.js';
-import { HOP_WINDOW_EV, networkHops } from '../../src/web/network-scene.js';
+import { HOP_WINDOW_EV, hopRates, networkHops, rateColor, rateScale } from '../../src/web/network-scene.js';
+import { vineyardFrequency } from '../../src/critical/frequency.js';
 import { buildScene } from '../../src/web/scene.js';
 
 type V3 = [number, number, number];
@@ -107,5 +108,49 @@ describe('network hops in the 3D view', () => {
     expect(scene.hopSaddles).toBe(0);
     expect(scene.hopSegments).toBe(0);
     expect(scene.picks.some((k) => k?.kind === 'hop-saddle')).toBe(false);
+  });
+});
+
+describe('hops coloured by rate', () => {
+  const LI = 6.94;
+  const K = 8.617333262e-5;
+
+  it('gives each end the harmonic TST rate with its Vineyard attempt frequency', () => {
+    const net = network();
+    const { hops } = networkHops(net);
+    const rates = hopRates(net, hops, LI, 300);
+    const h = hops[1]!;
+    for (const k of [0, 1] as const) {
+      const nu = vineyardFrequency(net.sites[h.sites[k]]!.eigenvalues, net.saddles[h.saddle]!.eigenvalues!, LI);
+      expect(rates[1]!.nu[k]).toBeCloseTo(nu, -3);
+      expect(rates[1]!.rates[k] / (nu * Math.exp(-h.barriers[k] / (K * 300)))).toBeCloseTo(1, 9);
+    }
+    expect(rates[1]!.assumed).toBe(false);
+    // Out of the lower site (barrier 0.4 eV) slower than out of the higher one (0.3 eV); hotter is faster.
+    expect(rates[1]!.rates[1]).toBeLessThan(rates[1]!.rates[0]);
+    expect(hopRates(net, hops, LI, 600)[1]!.rates[1]).toBeGreaterThan(1e3 * rates[1]!.rates[1]);
+    // Without a mass (or Hessians) the frequency is the assumed one, and says so.
+    expect(hopRates(net, hops, null, 300)[0]!.assumed).toBe(true);
+  });
+
+  it('spans whole decades and colours faster hops darker', () => {
+    const net = network();
+    const { hops } = networkHops(net);
+    const rates = hopRates(net, hops, LI, 300);
+    const scale = rateScale(rates)!;
+    const all = rates.flatMap((r) => r.rates);
+    expect(10 ** scale.lo).toBeLessThanOrEqual(Math.min(...all));
+    expect(10 ** scale.hi).toBeGreaterThanOrEqual(Math.max(...all));
+    expect(Number.isInteger(scale.lo) && Number.isInteger(scale.hi)).toBe(true);
+    const lightness = (c: number[]) => c[0]! + c[1]! + c[2]!;
+    expect(lightness(rateColor(10 ** scale.hi, scale))).toBeLessThan(lightness(rateColor(10 ** scale.lo, scale)) - 1);
+
+    const scene = buildScene({ structure, hops, hopRates: { rates, scale, temperatureK: 300 } });
+    // Saddle 1's halves: from site 1 (fast, barrier 0.3 eV) and from site 0 (slow, 0.4 eV): lines 2 and 3.
+    const color = (line: number) => Array.from(scene.lines.colors.slice(8 * line, 8 * line + 4));
+    expect(color(2)).toEqual(Array.from(Float32Array.from(rateColor(rates[1]!.rates[0], scale))));
+    expect(lightness(color(2))).toBeLessThan(lightness(color(3)));
+    const pick = scene.picks.find((k) => k?.kind === 'hop-saddle' && k.id === 1);
+    expect(pick && pick.kind === 'hop-saddle' && pick.rates).toEqual(rates[1]!.rates);
   });
 });

@@ -105,6 +105,15 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
       expect(hopSaddles).toBeGreaterThan(0);
       expect(Number(await page.getAttribute('#view', 'data-hop-segments'))).toBe(2 * hopSaddles);
       expect(await page.evaluate(() => (window as any).bvscapePreview.pickPoint('hop-saddle'))).not.toBeNull();
+      // Hops coloured by rate: the colour scale is shown, and moves to faster decades when the temperature rises.
+      expect(await page.isVisible('#hop-scale')).toBe(true);
+      const hi300 = Number(await page.getAttribute('#hop-scale', 'data-hi'));
+      await page.fill('#hop-temperature', '900');
+      await page.dispatchEvent('#hop-temperature', 'change');
+      expect(await page.getAttribute('#hop-scale', 'data-temperature')).toBe('900');
+      expect(Number(await page.getAttribute('#hop-scale', 'data-hi'))).toBeGreaterThan(hi300);
+      await page.fill('#hop-temperature', '300');
+      await page.dispatchEvent('#hop-temperature', 'change');
     }, 60_000);
 
     it('moving the level slider changes the isosurface', async () => {

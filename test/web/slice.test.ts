@@ -121,6 +121,7 @@ describe('settings in the link', () => {
       dualIon: true,
       level: 0.4321,
       show: { iso: false, path: true, sites: false, hops: false, poly: true, labels: true },
+      temperature: 650,
       hidden: ['O'],
       supercell: [2, 1, 3] as [number, number, number],
       hkl: [1, -1, 0] as [number, number, number],
@@ -131,7 +132,8 @@ describe('settings in the link', () => {
   });
 
   it('ignores malformed values', () => {
-    const s = decodeSettings('cells=9x1x0&hkl=0,0,0&res=-1&oxi=Fe=two&fixture=../../etc/passwd');
+    const s = decodeSettings('cells=9x1x0&hkl=0,0,0&res=-1&oxi=Fe=two&fixture=../../etc/passwd&T=-5');
+    expect(s.temperature).toBe(DEFAULT_SETTINGS.temperature);
     expect(s.supercell).toEqual([1, 1, 1]);
     expect(s.hkl).toEqual(DEFAULT_SETTINGS.hkl);
     expect(s.resolution).toBe(DEFAULT_SETTINGS.resolution);
