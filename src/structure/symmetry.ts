@@ -155,14 +155,20 @@ function fraction(num: number, den: number): string {
 let moyoReady = false;
 
 /**
+ * A compiled WebAssembly.Module, typed by shape so that the declarations compile without the DOM lib (a Node-style
+ * `lib: ["ES2022"]` has no WebAssembly namespace).
+ */
+export type CompiledWasm = object;
+
+/**
  * Loads moyo's WebAssembly once (later calls do nothing). In Node it needs no argument. In a
  * browser pass the .wasm URL (or its bytes / a compiled module); without one, moyo's own default
  * (a URL next to its JavaScript file) is used, which works with bundlers that copy the file.
  */
-export async function initSymmetry(wasm?: URL | string | BufferSource | WebAssembly.Module): Promise<void> {
+export async function initSymmetry(wasm?: URL | string | ArrayBuffer | ArrayBufferView | CompiledWasm): Promise<void> {
   if (moyoReady) return;
   if (wasm === undefined && loadMoyoSync()) return;
-  await initMoyo(wasm === undefined ? undefined : { module_or_path: wasm });
+  await initMoyo(wasm === undefined ? undefined : { module_or_path: wasm as URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module });
   moyoReady = true;
 }
 
@@ -190,22 +196,39 @@ function requireMoyo(): void {
 // ---- Tables --------------------------------------------------------------------------------------
 
 const N_HALL = 530;
-let hallEntries: MoyoHallSymbolEntry[] | null = null;
+/**
+ * One Hall setting of the space-group tables (moyo's entry without its centering object). Declared here so the
+ * public types do not pull in moyo's declarations, which need the DOM's fetch types (RequestInfo, Response).
+ */
+export interface HallEntry {
+  hall_number: number;
+  number: number;
+  arithmetic_number: number;
+  setting: string;
+  hall_symbol: string;
+  hm_short: string;
+  hm_full: string;
+}
+
+let hallEntries: HallEntry[] | null = null;
 let hallIndex: Map<string, number> | null = null;
 let hmIndex: Map<string, number> | null = null;
 const opsCache = new Map<number, SymOp[]>();
 
-function entries(): MoyoHallSymbolEntry[] {
+function entries(): HallEntry[] {
   if (!hallEntries) {
     requireMoyo();
     hallEntries = [];
-    for (let h = 1; h <= N_HALL; h++) hallEntries.push(hall_symbol_entry(h));
+    for (let h = 1; h <= N_HALL; h++) {
+      const e: MoyoHallSymbolEntry = hall_symbol_entry(h);
+      hallEntries.push({ hall_number: e.hall_number, number: e.number, arithmetic_number: e.arithmetic_number, setting: e.setting, hall_symbol: e.hall_symbol, hm_short: e.hm_short, hm_full: e.hm_full });
+    }
   }
   return hallEntries;
 }
 
 /** The moyo entry for a Hall number (1..530). */
-export function hallEntry(hallNumber: number): MoyoHallSymbolEntry | null {
+export function hallEntry(hallNumber: number): HallEntry | null {
   return entries()[hallNumber - 1] ?? null;
 }
 

@@ -2,16 +2,11 @@
 // dependencies copied from this checkout's node_modules, the optional `webgpu` left out), the README's
 // API script compiled with `tsc --strict` (no skipLibCheck) against the shipped .d.ts, then run.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const NPM_CLI = path.join(path.dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
-const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+import { packAndInstall, ROOT, run, TSC } from './packed.js';
 
 /** The ```ts block after the `api-example` marker in README.md. */
 function readmeScript(): string {
@@ -21,39 +16,13 @@ function readmeScript(): string {
   return m[1]!;
 }
 
-function run(cmd: string, args: string[], cwd: string, timeout: number): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
-}
-
 describe('the packed library', () => {
   let work = '';
   let project = '';
   let tarball = '';
 
   beforeAll(() => {
-    // The shipped .d.ts (build.mjs, run by the global setup, makes the bundles).
-    execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
-    work = mkdtempSync(path.join(tmpdir(), 'bvscape-pack-'));
-    const npm = existsSync(NPM_CLI) ? [process.execPath, NPM_CLI] : ['npm'];
-    const packed = run(npm[0]!, [...npm.slice(1), 'pack', '--ignore-scripts', '--silent', '--pack-destination', work], ROOT, 120_000);
-    expect(packed.code, packed.stderr).toBe(0);
-    tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
-
-    // A fresh project; its dependencies come from this checkout (no network), webgpu is omitted.
-    project = path.join(work, 'consumer');
-    for (const dep of ['@spglib/moyo-wasm', '@webgpu/types', 'gl-matrix', '@types/node', 'undici-types']) {
-      const from = path.join(ROOT, 'node_modules', dep);
-      if (existsSync(from)) cpSync(from, path.join(project, 'node_modules', dep), { recursive: true });
-    }
-    mkdirSync(project, { recursive: true });
-    const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    writeFileSync(
-      path.join(project, 'package.json'),
-      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: rootPkg.dependencies, devDependencies: { '@types/node': rootPkg.devDependencies['@types/node'] } }, null, 1),
-    );
-    const installed = run(npm[0]!, [...npm.slice(1), 'install', '--offline', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', tarball], project, 180_000);
-    expect(installed.code, installed.stdout + installed.stderr).toBe(0);
+    ({ work, project, tarball } = packAndInstall('bvscape-pack-'));
     writeFileSync(path.join(project, 'barriers.ts'), readmeScript());
     // Strict, and skipLibCheck left at its default (off): the shipped declarations are checked too.
     writeFileSync(

@@ -1,7 +1,6 @@
 // The WebGPU energy backend: tiles the grid (tiling.ts), runs shaders/bvse-grid.wgsl per batch of tile rows
 // (batch.ts), reads the energies back; a device lost once is recreated, twice hands the work to the CPU.
 // Works with Dawn in Node and navigator.gpu in a browser (device.ts).
-/// <reference types="@webgpu/types" preserve="true" />
 import type { Framework } from '../../bvse/framework.js';
 import { createCpuDriver } from '../cpu/driver.js';
 import { BRICK } from '../cpu/kernel.js';
@@ -17,11 +16,19 @@ export { DEFAULT_TILE };
 export { WebGpuError } from './errors.js';
 export type { TileShape } from './tiling.js';
 
+/**
+ * A WebGPU entry point (navigator.gpu, or Dawn's in Node), typed by shape so that the library's declarations need
+ * neither the DOM lib nor @webgpu/types: a consumer compiles with either, or with none.
+ */
+export interface WebGpuLike {
+  requestAdapter(options?: never): Promise<unknown>;
+}
+
 export interface WebGpuBackendOptions {
   /** Substring of the adapter name, e.g. "llvmpipe" (Dawn's `adapter=` option). */
   adapter?: string;
   /** Browser: navigator.gpu (the default when it exists). */
-  gpu?: GPU;
+  gpu?: WebGpuLike;
   onWarning?: (msg: string) => void;
   /** Grid points per tile (one workgroup) along a, b, c; z a multiple of 4 (16, 8 or 4 points per invocation: see pointsPerInvocation). Default DEFAULT_TILE (8×4×16). @internal tuning */
   tile?: TileShape;
@@ -34,7 +41,7 @@ export interface WebGpuBackendOptions {
   /** Backend for the rest of the work after the device is lost twice. Default: the CPU kernel in this thread. */
   fallback?: () => Promise<EnergyBackend> | EnergyBackend;
   /** Called after each batch is submitted (tests use it to lose the device mid-grid). */
-  afterSubmit?: (info: { batch: number; device: GPUDevice; tiles: number; workgroups: [number, number, number] }) => void;
+  afterSubmit?: (info: { batch: number; device: { destroy(): void }; tiles: number; workgroups: [number, number, number] }) => void;
 }
 
 const DEFAULT_MAX_BATCH_BYTES = 64 * 1024 * 1024;
@@ -50,7 +57,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   const tile = opts.tile ?? DEFAULT_TILE;
   const warn = opts.onWarning ?? (() => {});
   const open = async (): Promise<Session> => {
-    const handle = await openDevice({ adapter: opts.adapter, gpu: opts.gpu, onWarning: warn });
+    const handle = await openDevice({ adapter: opts.adapter, gpu: opts.gpu as GPU | undefined, onWarning: warn });
     return { handle, buffers: new BufferSet(handle.device) };
   };
   let session: Session | undefined = await open();
