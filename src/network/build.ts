@@ -66,7 +66,8 @@ export function buildNetwork<F extends FieldLike>(
   const encut = opts.percolation?.encut ?? opts.encut ?? 10;
   const perc = opts.percolation ?? percolate(energies, grid, { encut, ...(opts.connectivity ? { connectivity: opts.connectivity } : {}) });
   const gridThresholds = [perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']].filter((t): t is number => t !== null);
-  const cap = gridThresholds.length > 0 ? Math.min(perc.eMin + encut, Math.max(...gridThresholds) + window) : perc.eMin + encut;
+  // Without any grid threshold nothing percolates within encut: only the lowest basins are needed (for E_min).
+  const cap = gridThresholds.length > 0 ? Math.min(perc.eMin + encut, Math.max(...gridThresholds) + window) : Math.min(perc.eMin + encut, perc.eMin + window);
   const seeds = findSites(energies, grid, geo.m, perc, { cap });
   const gsym = opts.operations && opts.operations.length > 1 ? gridSymmetry(opts.operations, grid) : null;
   const t1 = performance.now();

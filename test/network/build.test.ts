@@ -37,4 +37,11 @@ describe('buildNetwork on a synthetic periodic field', () => {
     const s2 = net.saddles[b2.saddle]!;
     expect(s2.frac[0]! - Math.floor(s2.frac[0]!)).toBeCloseTo(0.5, 6);
   });
+
+  it('reports no barrier where nothing percolates within encut, and still the lowest minimum', () => {
+    const net = buildNetwork(field, criticalSearch, grid, energies, { encut: 0.3 });
+    expect(net.barriers).toEqual({ '1D': null, '2D': null, '3D': null });
+    expect(net.eMin).toBeCloseTo(eMin, 9);
+    expect(net.seed.polished).toBe(0);
+  });
 });
