@@ -135,7 +135,9 @@ wait_gone() { # job id: wait until squeue no longer lists it (or any of its arra
 job_state() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -1; }
 
 OUT=$WORK/out
-export SBATCH_SCREEN_OPTIONS="--cpus-per-task=1" SBATCH_MERGE_OPTIONS="--cpus-per-task=1"
+# --mem=0 (the node's memory) overrides the script's --mem=4G: this node declares no RealMemory (1 MB), so a real
+# request would be refused; memory is not a consumable resource here (CR_Core).
+export SBATCH_SCREEN_OPTIONS="--cpus-per-task=1 --mem=0" SBATCH_MERGE_OPTIONS="--cpus-per-task=1"
 ids=$(examples/slurm/submit.sh "$INPUT" "$OUT" "$SHARDS" "${OPTS[@]}")
 ARRAY=$(sed 's/.*array=\([0-9]*\).*/\1/' <<<"$ids")
 MERGE=$(sed 's/.*merge=\([0-9]*\).*/\1/' <<<"$ids")
