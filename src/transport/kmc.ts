@@ -164,7 +164,17 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
   }
   for (let k = tree.size - 1; k >= 1; k--) tree.tree[k] = tree.tree[2 * k]! + tree.tree[2 * k + 1]!;
 
+  // Per-step bookkeeping, allocated once: stamps deduplicate sites and edges within a step, `dirty` holds the tree
+  // nodes whose sums must be redone. The tree is updated once per step, level by level, so a node shared by many
+  // changed leaves is summed once (the sums are the same as updating each leaf's path in turn).
   const stamp = new Int32Array(nEdges).fill(-1);
+  const siteStamp = new Int32Array(nSites).fill(-1);
+  const nodeStamp = new Int32Array(2 * tree.size).fill(-1);
+  const treeArr = tree.tree;
+  const leaf0 = tree.size;
+  let dirty = new Int32Array(Math.max(16, nEdges));
+  let nextDirty = new Int32Array(dirty.length);
+  let nDirty = 0;
   let stepCount = 0;
   const refresh = (e: number) => {
     if (stamp[e] === stepCount) return;
@@ -172,17 +182,47 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
     const r = rateOf(e);
     if (r !== rate[e]) {
       rate[e] = r;
-      tree.set(e, r);
+      const k = leaf0 + e;
+      treeArr[k] = r;
+      const p = k >> 1;
+      if (nodeStamp[p] !== stepCount) {
+        nodeStamp[p] = stepCount;
+        dirty[nDirty++] = p;
+      }
     }
   };
-  const touch = (s: number) => {
-    for (let q = outStart[s]!; q < outStart[s + 1]!; q++) {
-      const e = outEdges[q]!;
-      if (ionAt[s]! >= 0 || rate[e] !== 0) refresh(e);
+  const resum = () => {
+    // All dirty nodes of one pass lie on the same level (leaves share a depth), so their sums are final once the
+    // level below is.
+    while (nDirty > 0) {
+      let n = 0;
+      for (let i = 0; i < nDirty; i++) {
+        const k = dirty[i]!;
+        treeArr[k] = treeArr[2 * k]! + treeArr[2 * k + 1]!;
+        const p = k >> 1;
+        if (p >= 1 && nodeStamp[p] !== stepCount) {
+          nodeStamp[p] = stepCount;
+          nextDirty[n++] = p;
+        }
+      }
+      const t = dirty;
+      dirty = nextDirty;
+      nextDirty = t;
+      nDirty = n;
     }
-    for (let q = inStart[s]!; q < inStart[s + 1]!; q++) {
+  };
+  // An edge's rate can change only if it is nonzero now or was before: out of an occupied site into an empty one.
+  const touch = (s: number) => {
+    if (siteStamp[s] === stepCount) return;
+    siteStamp[s] = stepCount;
+    const occupied = ionAt[s]! >= 0;
+    for (let q = outStart[s]!, end = outStart[s + 1]!; q < end; q++) {
+      const e = outEdges[q]!;
+      if ((occupied && ionAt[edgeDst[e]!]! < 0) || rate[e] !== 0) refresh(e);
+    }
+    for (let q = inStart[s]!, end = inStart[s + 1]!; q < end; q++) {
       const e = inEdges[q]!;
-      if (ionAt[edgeSrc[e]!]! >= 0 || rate[e] !== 0) refresh(e);
+      if ((!occupied && ionAt[edgeSrc[e]!]! >= 0) || rate[e] !== 0) refresh(e);
     }
   };
 
@@ -217,8 +257,9 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
     stepCount++;
     touch(s);
     touch(d);
-    for (let q = nbrStart[s]!; q < nbrStart[s + 1]!; q++) touch(nbrSite[q]!);
-    for (let q = nbrStart[d]!; q < nbrStart[d + 1]!; q++) touch(nbrSite[q]!);
+    for (let q = nbrStart[s]!, end = nbrStart[s + 1]!; q < end; q++) touch(nbrSite[q]!);
+    for (let q = nbrStart[d]!, end = nbrStart[d + 1]!; q < end; q++) touch(nbrSite[q]!);
+    resum();
     return true;
   };
 
