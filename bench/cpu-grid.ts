@@ -16,7 +16,7 @@ import { type EnergyBackend } from '../src/backends/types.js';
 import { gridForResolution, gridPointCount, type GridSpec } from '../src/grid/index.js';
 import type { Framework, PairType } from '../src/bvse/framework.js';
 import { buildFramework } from '../src/bvse/build-framework.js';
-import { assignOxidationStates } from '../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../src/bvse/oxidation/assign.js';
 import { readStructureFile } from '../src/structure/read.js';
 
 const NAMED = path.resolve(process.cwd(), '../shared/cif/named');

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFramework } from '../src/bvse/build-framework.js';
-import { assignOxidationStates } from '../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../src/bvse/oxidation/assign.js';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { BRICK } from '../src/backends/cpu/kernel.js';
 import { gridForResolution } from '../src/grid/index.js';

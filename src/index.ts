@@ -41,8 +41,8 @@ export {
 export type { Framework, PairType } from './bvse/framework.js';
 export { paramSources } from './bvse/framework.js';
 export { pairEnergy, erfc } from './bvse/pair.js';
-export { assignOxidationStates, type OxidationResult } from './bvse/oxidation.js';
-export { parseOxiOverride } from './bvse/oxidation-override.js';
+export { assignOxidationStates, type OxidationResult } from './bvse/oxidation/assign.js';
+export { parseOxiOverride } from './bvse/oxidation/override.js';
 export { buildFramework, type BuildFrameworkOptions } from './bvse/build-framework.js';
 export { energyAtFrac } from './bvse/reference.js';
 export { parseIon, formatIon } from './bvse/ion.js';
@@ -89,8 +89,8 @@ export { structureTransport, transportNetwork, TRANSPORT_RESOLUTION, type Struct
 export { arrheniusSvg } from './report/arrhenius-svg.js';
 
 // Types the functions above take or return, so a caller can name them.
-export type { AssignOptions } from './bvse/oxidation.js';
-export type { OxidationStatesUsed } from './bvse/oxidation-summary.js';
+export type { AssignOptions } from './bvse/oxidation/assign.js';
+export type { OxidationStatesUsed } from './bvse/oxidation/summary.js';
 export type { IonSpec } from './bvse/ion.js';
 export type { ModelName, MorseTable } from './bvse/model.js';
 export type { ReferenceOptions } from './bvse/reference.js';

@@ -2,8 +2,8 @@
 // The single pipeline behind `bvscape landscape`, `bvscape screen` and the browser preview.
 import type { Structure } from './structure/types.js';
 import { composition, displayFormula } from './structure/composition.js';
-import { assignOxidationStates } from './bvse/oxidation.js';
-import { oxidationStatesUsed, type OxidationStatesUsed } from './bvse/oxidation-summary.js';
+import { assignOxidationStates } from './bvse/oxidation/assign.js';
+import { oxidationStatesUsed, type OxidationStatesUsed } from './bvse/oxidation/summary.js';
 import { buildFramework } from './bvse/build-framework.js';
 import { formatIon } from './bvse/ion.js';
 import { paramSources, type Framework } from './bvse/framework.js';

@@ -4,7 +4,7 @@
 import type { EnergyBackend } from '../backends/types.js';
 import type { GridSpec } from '../grid/index.js';
 import { gridForResolution, gridPointCount } from '../grid/index.js';
-import { assignOxidationStates } from '../bvse/oxidation.js';
+import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { buildFramework } from '../bvse/build-framework.js';
 import type { Framework } from '../bvse/framework.js';
 import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions } from '../landscape.js';

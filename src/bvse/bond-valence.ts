@@ -1,6 +1,6 @@
 // Bond valences: Brown's R0/b parameters (via softBV's table, Chen & Adams 2017), the periodic
 // bonded-neighbour search over a structure's sites, and bond-valence sums. The oxidation-state
-// assignment (oxidation.ts) scores candidate states with these.
+// assignment (oxidation/) scores candidate states with these.
 import bvData from './data/bond-valence.json';
 import { forEachPeriodicPair } from '../structure/cell-list.js';
 import type { Structure } from '../structure/types.js';

@@ -131,7 +131,7 @@ export function buildStructure(place: EntryPlace, matrix: readonly number[], raw
       const first = species[0]!.element;
       const n = (counters.get(first) ?? 0) + 1;
       counters.set(first, n);
-      // One label per site, as for POSCARs: oxidation.ts groups sites by label for charge ordering.
+      // One label per site, as for POSCARs: bvse/oxidation/ groups sites by label for charge ordering.
       merged.push({ site: { frac, species, label: `${first}${n}` }, members: [member], memberCount: 1, where, duplicates: false });
       return;
     }

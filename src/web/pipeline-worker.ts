@@ -8,7 +8,7 @@ import { selectBackend } from '../backends/select.js';
 import type { EnergyBackend } from '../backends/types.js';
 import type { Framework } from '../bvse/framework.js';
 import { computeLandscape } from '../landscape.js';
-import { assignOxidationStates } from '../bvse/oxidation.js';
+import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { formatIon, parseIon } from '../bvse/ion.js';
 import type { Structure } from '../structure/types.js';
 import { pathsAndSites, readFirstStructure } from './compute.js';

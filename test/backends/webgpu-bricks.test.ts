@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWebGpuBackend } from '../../src/backends/webgpu/index.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import { percolate } from '../../src/percolation/index.js';
 import { refineThresholds } from '../../src/refine/adaptive.js';

@@ -119,7 +119,7 @@ describe.each(backends)('$name backend vs the float64 direct sum', ({ name, gpu,
   describe.skipIf(!enabled)(`every fixture structure, and shared/cif/named when present (0.3 Å, sampled points)${gpu ? GPU_SKIP_NOTE : ''}`, () => {
     it('matches within the float32 bound', async () => {
       const { readStructureFile } = await import('../../src/structure/read.js');
-      const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');
+      const { assignOxidationStates } = await import('../../src/bvse/oxidation/assign.js');
       const { buildFramework } = await import('../../src/bvse/build-framework.js');
       const named = HAVE_SHARED && existsSync(NAMED) ? readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort().map((f) => path.join(NAMED, f)) : [];
       const files = [...GOOD_CIFS, ...named];

@@ -1,6 +1,6 @@
 // The oxidation states reported as used: one number per element, lists and per-site values for mixed valence.
 import { describe, expect, it } from 'vitest';
-import { oxidationStatesUsed } from '../../src/bvse/oxidation-summary.js';
+import { oxidationStatesUsed } from '../../src/bvse/oxidation/summary.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { Site, Structure } from '../../src/structure/types.js';
 

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readStructureFile } from '../../src/structure/read.js';
 import type { Structure } from '../../src/structure/types.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import { energyAtFrac } from '../../src/bvse/reference.js';
 import { expandImages } from '../../src/bvse/framework.js';

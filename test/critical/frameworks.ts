@@ -1,7 +1,7 @@
 // Frameworks for the critical-point tests: real fixtures read as the CLI reads them, and seeded random ones.
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import type { Framework, PairType } from '../../src/bvse/framework.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { rng } from '../helpers/random.js';

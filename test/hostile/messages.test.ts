@@ -131,7 +131,7 @@ describe('option parsing', () => {
 
 describe('oxidation-state messages do not contradict themselves', () => {
   it('when the usual states balance but a structural rule excludes them, the message says which rule', async () => {
-    const { assignOxidationStates } = await import('../../src/bvse/oxidation.js');
+    const { assignOxidationStates } = await import('../../src/bvse/oxidation/assign.js');
     const text =
       `data_m\n_cell_length_a 5\n_cell_length_b 5\n_cell_length_c 5\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n` +
       `loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n` +

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readStructureFile } from '../../src/structure/read.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import { gridForResolution } from '../../src/grid/index.js';
 import { percolate } from '../../src/percolation/sweep.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { BRICK } from '../../src/backends/cpu/kernel.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation.js';
+import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import type { Framework } from '../../src/bvse/framework.js';
 import { gridForResolution, type GridSpec } from '../../src/grid/index.js';

@@ -7,8 +7,8 @@ import { UsageError } from '../../errors.js';
 import { readStructureFile, type ReadResult } from '../../structure/read.js';
 import { composition, displayFormula, sortedElements } from '../../structure/composition.js';
 import type { SpaceGroupInfo, Structure } from '../../structure/types.js';
-import { assignOxidationStates } from '../../bvse/oxidation.js';
-import { oxidationStatesUsed } from '../../bvse/oxidation-summary.js';
+import { assignOxidationStates } from '../../bvse/oxidation/assign.js';
+import { oxidationStatesUsed } from '../../bvse/oxidation/summary.js';
 
 export interface StructureInfo {
   file: string;

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
 import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, optionalPositiveNumber, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
-import { parseOxiOverride } from '../../bvse/oxidation-override.js';
+import { parseOxiOverride } from '../../bvse/oxidation/override.js';
 import { UsageError } from '../../errors.js';
 import { checkOutputPaths, checkOutputSet, tableSidecars } from '../output-paths.js';
 import { formatIon, parseIon } from '../../bvse/ion.js';

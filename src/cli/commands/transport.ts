@@ -7,7 +7,7 @@ import { TransportError, UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
 import { checkOutputPaths, checkOutputSet, OVERWRITE_OPTION } from '../output-paths.js';
 import { parseIon } from '../../bvse/ion.js';
-import { parseOxiOverride } from '../../bvse/oxidation-override.js';
+import { parseOxiOverride } from '../../bvse/oxidation/override.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { structureTransport, TRANSPORT_RESOLUTION } from '../../landscape-products.js';

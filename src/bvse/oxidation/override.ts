@@ -1,6 +1,6 @@
 // Oxidation-state overrides as text, "Li=1,P=5,S=-2": the form the command line's --oxi takes.
-import { UsageError } from '../errors.js';
-import { isElement } from '../structure/elements.js';
+import { UsageError } from '../../errors.js';
+import { isElement } from '../../structure/elements.js';
 
 /**
  * Parses "Li=1,P=5,S=-2" (signs optional for cations: "Li=+1") into element -> state. Bad text is a

@@ -1,9 +1,9 @@
 // The mobile ion must be an element of the structure: a Li+ landscape of NaCl is a probe of an
 // empty site, not a migration barrier, and must not be ranked with real ones unless asked for.
-import { InputError } from '../errors.js';
-import { parseIon } from './ion.js';
-import { composition, reducedFormula } from '../structure/composition.js';
-import type { Structure } from '../structure/types.js';
+import { InputError } from '../../errors.js';
+import { parseIon } from '../ion.js';
+import { composition, reducedFormula } from '../../structure/composition.js';
+import type { Structure } from '../../structure/types.js';
 
 export class NoMobileIonError extends InputError {
   override name = 'NoMobileIon';

@@ -1,8 +1,8 @@
 // The oxidation states a calculation used, in the shape users read and tools parse:
 // {"Li": 1, "P": 5, "S": -2}; an element with several states (mixed valence, or a mixed site whose
 // species differ in charge) lists them, and then the per-site values say which site has which.
-import type { Structure } from '../structure/types.js';
-import { composition, sortedElements } from '../structure/composition.js';
+import type { Structure } from '../../structure/types.js';
+import { composition, sortedElements } from '../../structure/composition.js';
 
 export interface OxidationStatesUsed {
   /** Element -> its state; a sorted list where the element takes several. Elements in formula order. */
