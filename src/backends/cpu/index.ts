@@ -1,5 +1,6 @@
 // The CPU energy backend in Node: the one CPU driver (driver.ts) on worker threads, or in the calling thread with
-// threads = 1. The result is bit-for-bit the same for any thread count.
+// threads = 1. The result is bit-for-bit the same for any thread count. The browser build (build-web.mjs) replaces
+// this module by src/web/cpu-backend-browser.ts (Web Workers), which must export the same names.
 import { availableParallelism } from 'node:os';
 import { createCpuDriver, type CpuBackend } from './driver.js';
 import { NodeWorkerHost } from './pool.js';
