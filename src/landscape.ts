@@ -61,6 +61,11 @@ export interface LandscapeOptions {
    */
   method?: BarrierMethod;
   /**
+   * Continuum method: bracket each barrier with a rigorous lower bound (docs/continuum.md, "Certification"), filling
+   * the network's `lowerBound` and `certified`. Off by default (it costs a block cover of the cell).
+   */
+  certify?: boolean;
+  /**
    * Grid spacing in Å. Grid method: its finest grid (default DEFAULT_RESOLUTION, 0.05). Continuum method: the uniform
    * grid that seeds the network and is returned (default DEFAULT_SEED_RESOLUTION, 0.2); barriers do not depend on it.
    */
@@ -313,6 +318,7 @@ async function continuumCore(
     ...percolationOptions(opts),
     ...(sym ? { operations: sym.operations } : {}),
     ...(u.percolation ? { percolation: u.percolation } : {}),
+    ...(opts.certify ? { certify: true } : {}),
   });
   const ms = performance.now() - t0;
   const pick = (d: '1D' | '2D' | '3D') => network.barriers[d]?.barrier ?? null;

@@ -5,6 +5,7 @@ import type { Framework } from '../bvse/framework.js';
 import type { PairType } from '../bvse/framework.js';
 import { pairDerivatives, pairEnergy, type PairDerivatives } from '../bvse/pair.js';
 import { invert3 } from '../structure/lattice.js';
+import { PairEnvelope, pairRangeMinimum, type BallBounds } from './ball.js';
 import type { FieldSample, ScalarField } from './types.js';
 
 export interface AnalyticFieldOptions {
@@ -18,6 +19,11 @@ export interface AnalyticFieldOptions {
 export interface AnalyticField extends ScalarField {
   /** Times the local image list was rebuilt (for benchmarks). */
   readonly rebuilds: number;
+  /**
+   * Bounds of the energy, the Hessian norm and the third derivative over a ball (centre Cartesian Å, radius ρ ≤ the
+   * list's margin), term by term (src/critical/ball.ts). Counts no evaluation.
+   */
+  ballBounds(cart: ArrayLike<number>, rho: number): BallBounds;
 }
 
 /** The analytic BVSE field of `fw` (see the file comment). Positions are Cartesian Å, unwrapped (any value). */
@@ -107,6 +113,42 @@ class BvseField implements AnalyticField {
       return { energy: Infinity, gradient, hessian };
     }
     return { energy: e, gradient, hessian };
+  }
+
+  private envelopes: PairEnvelope[] | null = null;
+
+  ballBounds(cart: ArrayLike<number>, rho: number): BallBounds {
+    if (!(rho >= 0 && rho <= this.margin)) throw new RangeError(`ball radius must be in [0, ${this.margin}] Å (got ${rho})`);
+    this.locate(cart);
+    // The list holds every image within cutoff + margin of its centre: enough for the whole ball only when the
+    // point lies within margin − ρ of that centre.
+    if (Math.hypot(this.px, this.py, this.pz) + rho > this.margin) {
+      this.rebuild(+cart[0]!, +cart[1]!, +cart[2]!);
+      this.px = this.py = this.pz = 0;
+    }
+    const env = (this.envelopes ??= this.types.map((t, i) => new PairEnvelope(t, Math.sqrt(this.reach2[i]!) + 1)));
+    const { px, py, pz, rel, type, weight, types, reach2 } = this;
+    let lower = 0, hessian = 0, third = 0, jump = 0;
+    for (let i = 0; i < this.count; i++) {
+      const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
+      const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      const ti = type[i]!;
+      const reach = Math.sqrt(reach2[ti]!);
+      const near = Math.max(r - rho, 0);
+      if (near >= reach) continue;
+      const t = types[ti]!, w = weight[i]!;
+      const far = r + rho;
+      let min = pairRangeMinimum(t, near, Math.min(far, reach), (x) => pairEnergy(t, x));
+      if (far >= reach) {
+        // The term switches off at the cutoff inside the ball: 0 is one of its values, and the jump is its size there.
+        min = Math.min(min, 0);
+        jump += w * Math.abs(pairEnergy(t, reach));
+      }
+      lower += w * min;
+      hessian += w * env[ti]!.hessian(near);
+      third += w * env[ti]!.third(near);
+    }
+    return { lower: Number.isNaN(lower) ? -Infinity : lower, hessian, third, jump };
   }
 
   energy(cart: ArrayLike<number>): number {

@@ -6,3 +6,4 @@ export { findMinimum, findSaddle, GRADIENT_TOLERANCE, MAX_EVALUATIONS, type Sadd
 export { verifySaddle, type SaddleVerification, type VerifyOptions } from './verify.js';
 export { harmonicFrequencies, harmonicFrequency, vineyardFrequency } from './frequency.js';
 export type { CriticalPoint, FieldSample, ScalarField, Vec3 } from './types.js';
+export { PairEnvelope, pairRangeMinimum, pairThird, type BallBounds } from './ball.js';

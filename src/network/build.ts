@@ -43,6 +43,11 @@ export interface NetworkOptions {
   operations?: readonly SymOp[];
   /** The seed grid's own sweep when the caller has it (same encut and connectivity). */
   percolation?: PercolationResult;
+  /**
+   * Polish every hop, also those below the window (the certificate needs each edge below a threshold to be a
+   * verified saddle, not a seed crossing).
+   */
+  polishAll?: boolean;
 }
 
 interface Found {
@@ -114,7 +119,7 @@ export function buildNetwork<F extends FieldLike>(
   const t2 = performance.now();
 
   // Saddles.
-  const near = (e: number) => gridThresholds.some((t) => Math.abs(e - t) <= window);
+  const near = (e: number) => opts.polishAll === true || gridThresholds.some((t) => Math.abs(e - t) <= window);
   const saddles: NetworkSaddle[] = [];
   const saddleKeys = new Set<string>();
   const hopOutcome = new Map<string, Found[]>();

@@ -89,6 +89,18 @@ export interface ContinuumNetwork {
   barriers: PerDimension<NetworkBarrier | null>;
   /** The seed grid's own thresholds (absolute eV) and the window (eV) around them inside which hops were polished. */
   seed: { eMin: number; thresholds: PerDimension<number | null>; window: number; hops: number; polished: number; mapped: number };
+  /**
+   * The certificate's block cover, when one was asked for (docs/continuum.md, "Certification"): every minimum or
+   * index-1 saddle not in the network has energy ≥ c (eV; Infinity when the cover left nothing).
+   */
+  certificate?: {
+    c: number;
+    blocks: number;
+    leaves: number;
+    exhausted: boolean;
+    lowest: Vec3 | null;
+    excluded: { energy: number; gradient: number; index: number; known: number };
+  };
   /** Field evaluations spent by the searches. */
   evaluations: number;
   timingsMs: NetworkTimings;

@@ -67,6 +67,18 @@ describe('bvscape landscape', () => {
     expect(readFileSync(profile, 'utf8')).toContain('Li+ 3D path');
   }, 120_000);
 
+  it('--certify brackets each barrier in the JSON', () => {
+    const r = cli(['landscape', 'fixtures/Li3N_alpha.cif', '--ion', 'Li', '--backend', 'cpu', '--threads', '1', '--certify', '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { continuum: { barriers: Record<string, { threshold: number; lower_bound: number | null; certified: boolean }> } };
+    for (const d of ['1D', '2D', '3D']) {
+      const b = json.continuum.barriers[d]!;
+      expect(b.lower_bound).not.toBeNull();
+      expect(b.lower_bound!).toBeLessThanOrEqual(b.threshold);
+      expect(b.certified).toBe(true);
+    }
+  }, 120_000);
+
   it('refuses a dimension other than 1, 2 or 3 (exit 2)', () => {
     const r = cli([...base, '--profile', path.join(dir, 'x.svg'), '--profile-dimension', '4']);
     expect(r.code).toBe(2);

@@ -31,6 +31,7 @@ export const landscape: Command = {
       description: `grid spacing in Å: the grid written, drawn and used to seed the saddle searches (default ${DEFAULT_SEED_RESOLUTION}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
     },
     'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
+    certify: { type: 'boolean', description: 'continuum method: bracket each barrier between a rigorous lower bound and the network threshold, certified when they agree within 0.002 eV (a block cover of the cell: seconds to minutes; docs/continuum.md)' },
     uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
     'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
@@ -107,6 +108,7 @@ export const landscape: Command = {
         resolution,
         method,
         ...(method === 'grid' ? { mode } : {}),
+        ...(method === 'continuum' && flag(values, 'certify') ? { certify: true } : {}),
         gridOutput: needGrid ? 'full' : 'none',
         model,
         encut,
@@ -212,6 +214,10 @@ function bottleneckLines(r: LandscapeResult): string[] {
     const at = s.frac.map((f) => (f - Math.floor(f)).toFixed(4)).join(', ');
     const nu = b.attemptFrequency !== undefined ? `, attempt frequency ${(b.attemptFrequency / 1e12).toFixed(2)} THz` : '';
     const status = s.status === 'verified' ? '' : ` (${s.status}: a seed-grid crossing, not a polished saddle)`;
-    return [`${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}`];
+    const bracket =
+      b.lowerBound !== null
+        ? `; certificate: threshold in [${b.lowerBound.toFixed(4)}, ${b.threshold.toFixed(4)}] eV, ${b.certified ? 'certified' : 'not certified'}`
+        : '';
+    return [`${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}${bracket}`];
   });
 }
