@@ -33,7 +33,8 @@ describe.sequential('merge takes the output lock and a temporary file of its own
     const root = corpus(dir, 10);
     const parts = shards(dir, corpus(dir, 4, 'other'), 2);
     const out = join(dir, 'live.jsonl');
-    const running = cliAsync(['screen', root, ...fake, '--out', out], { FAKE_SLOW_MS: '80' });
+    // Slow enough that the merge below starts while the screen still runs, even on a loaded machine.
+    const running = cliAsync(['screen', root, ...fake, '--out', out], { FAKE_SLOW_MS: '600' });
     await waitFor(() => existsSync(`${out}.lock`) && existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 2, 'the screen to write rows');
     const m = cli(['merge', ...parts, '--out', out, '--overwrite']);
     expect(m.code, m.stderr).toBe(2);
