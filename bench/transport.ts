@@ -17,7 +17,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { structureTransport, TRANSPORT_RESOLUTION } from '../src/landscape-products.js';
+import { structureTransport } from '../src/landscape-products.js';
+import { DEFAULT_SEED_RESOLUTION } from '../src/landscape.js';
 import { spearman } from '../src/screen/stats.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { log10SigmaAt } from '../src/transport/json.js';
@@ -158,7 +159,9 @@ const summary = {
   command: `node dist/bench/transport.js --max-steps ${maxSteps}`,
   machine: { cores: availableParallelism(), loadavg: loadavg().map((x) => Number(x.toFixed(2))) },
   settings: {
-    resolution_a: TRANSPORT_RESOLUTION,
+    // structureTransport's default: the continuum network seeded from this grid (grid sites where it has none).
+    sites: 'continuum network (default)',
+    seed_resolution_a: DEFAULT_SEED_RESOLUTION,
     max_steps_per_temperature: maxSteps,
     defaults: TRANSPORT_DEFAULTS,
   },

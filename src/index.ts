@@ -85,7 +85,7 @@ export type { HopNetwork, TransportOptions, TransportResult, TemperatureResult, 
 export { networkFromSites, mobileInteraction, mobileIonsPerCell } from './transport/from-sites.js';
 export { networkFromContinuum } from './transport/from-continuum.js';
 export { transportJson, log10SigmaAt } from './transport/json.js';
-export { structureTransport, transportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './landscape-products.js';
+export { structureTransport, transportNetwork, continuumTransportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './landscape-products.js';
 export { arrheniusSvg } from './report/arrhenius-svg.js';
 
 // Types the functions above take or return, so a caller can name them.

@@ -1,7 +1,7 @@
 // What is made from one landscape result besides its numbers: the grid files' title and atoms, the
 // real-space migration path of each dimension, the site network, the profile. One place, used by
 // `bvscape landscape` and the browser preview, so both produce the same files.
-import { computeLandscape, type LandscapeResult } from './landscape.js';
+import { computeLandscape, DEFAULT_METHOD, DEFAULT_SEED_RESOLUTION, type BarrierMethod, type LandscapeResult } from './landscape.js';
 import type { Structure } from './structure/types.js';
 import type { EnergyBackend } from './backends/types.js';
 import { simulateTransport } from './transport/simulate.js';
@@ -14,7 +14,10 @@ import { gridForResolution, resampleGrid, type GridSpec } from './grid/index.js'
 import type { PercolationResult } from './percolation/index.js';
 import { profileSvg } from './report/profile-svg.js';
 import { classifySites, type ClassifiedSites } from './sites/classify.js';
-import { mobileInteraction, mobileIonsPerCell, networkFromSites } from './transport/from-sites.js';
+import { mobileInteraction, mobileIonsPerCell, networkFromSites, type NetworkContext } from './transport/from-sites.js';
+import { networkFromContinuum } from './transport/from-continuum.js';
+import { ASSUMED_ATTEMPT_FREQUENCY_HZ } from './transport/rates.js';
+import { atomicWeight } from './structure/masses.js';
 import type { HopNetwork, TransportOptions, TransportResult } from './transport/types.js';
 
 /** Title line of the .grd/.cube files: formula, ion, model and unit. */
@@ -136,15 +139,39 @@ export function transportNetwork(r: LandscapeResult): HopNetwork | null {
   const cap = Math.min(reached + TRANSPORT_CAP_ABOVE_THRESHOLD, perc.eMin + perc.encut);
   const basins = findSites(r.energies, r.grid, r.structure.lattice, perc, { cap });
   const merged = classifySites(basins, r.energies, r.grid, r.structure, r.framework.mobile.element, { connectivity: perc.connectivity });
+  return networkFromSites(
+    merged,
+    transportContext(r, `grid sites and hops at ${r.resolution} Å (${r.mode}), merged into crystallographic sites, up to ${TRANSPORT_CAP_ABOVE_THRESHOLD} eV above the percolation threshold`),
+  );
+}
+
+/** What every transport network of a landscape shares: lattice, carrier, its content and the mobile–mobile repulsion. */
+function transportContext(r: LandscapeResult, source: string): NetworkContext {
   const m = r.structure.lattice.matrix;
   const row = (i: number): [number, number, number] => [m[3 * i]!, m[3 * i + 1]!, m[3 * i + 2]!];
-  return networkFromSites(merged, {
+  return {
     lattice: [row(0), row(1), row(2)],
     ion: { symbol: r.ion, charge: r.framework.mobile.oxidation },
     ionsPerCell: mobileIonsPerCell(r.structure, r.framework.mobile.element),
     interaction: mobileInteraction(r.structure, { ion: r.framework.mobile, model: r.model }),
-    source: `grid sites and hops at ${r.resolution} Å (${r.mode}), merged into crystallographic sites, up to ${TRANSPORT_CAP_ABOVE_THRESHOLD} eV above the percolation threshold`,
-  });
+    source,
+  };
+}
+
+/**
+ * The transport network of the continuum method (src/network, docs/continuum.md): its polished minima as sites, its
+ * saddles as hops, Vineyard attempt frequencies from each end of every verified saddle with the carrier's atomic
+ * weight (the assumed 1e13 Hz on seed and unverified hops, which keep their grid crossing). Null when the landscape
+ * has no continuum network (grid method) or the carrier's mass is unknown.
+ */
+export function continuumTransportNetwork(r: LandscapeResult): HopNetwork | null {
+  const cn = r.network;
+  const massAmu = atomicWeight(r.framework.mobile.element);
+  if (!cn || massAmu === null) return null;
+  const verified = cn.saddles.filter((x) => x.status === 'verified').length;
+  const source = `continuum network: ${cn.sites.length} polished minima and ${cn.saddles.length} saddles (${verified} verified) of the field, seeded from the ${r.resolution} Å grid`;
+  const attemptFrequency = { hz: ASSUMED_ATTEMPT_FREQUENCY_HZ, source: 'assumed: 1e13 Hz, the customary phonon-scale attempt frequency, where no verified saddle gives a Hessian' };
+  return networkFromContinuum(cn, { ...transportContext(r, source), massAmu, attemptFrequency });
 }
 
 /** The grid spacing (Å) the transport network is built on unless told otherwise (see docs/transport.md). */
@@ -152,7 +179,16 @@ export const TRANSPORT_RESOLUTION = 0.1;
 
 export interface StructureTransportOptions extends TransportOptions {
   ion: string;
-  /** Uniform grid spacing (Å) of the landscape the sites come from (default TRANSPORT_RESOLUTION). */
+  /**
+   * Where the sites and hops come from. 'continuum' (default): the continuum network's polished minima and saddles
+   * with Vineyard attempt frequencies, falling back to the grid's sites when the landscape has no network; 'grid': the
+   * grid's basins merged into crystallographic sites, with the assumed attempt frequency.
+   */
+  method?: BarrierMethod;
+  /**
+   * Uniform grid spacing (Å): the continuum network's seed grid (default DEFAULT_SEED_RESOLUTION, 0.2) or the grid the
+   * sites come from (default TRANSPORT_RESOLUTION, 0.1).
+   */
   resolution?: number;
   model?: string;
   oxi?: Record<string, number>;
@@ -167,19 +203,22 @@ export interface StructureTransport {
   timingsMs: { landscape: number; network: number; transport: number };
 }
 
-/** One structure from file to σ(T): its landscape on a uniform grid, the site–hop network, the kinetic Monte Carlo. */
+/** One structure from file to σ(T): its landscape (continuum network by default), the site–hop network, the kinetic Monte Carlo. */
 export async function structureTransport(s: Structure, opts: StructureTransportOptions): Promise<StructureTransport> {
   const t0 = performance.now();
+  const method = opts.method ?? DEFAULT_METHOD;
   const landscape = await computeLandscape(s, {
     ion: opts.ion,
-    mode: 'uniform',
-    resolution: opts.resolution ?? TRANSPORT_RESOLUTION,
+    ...(method === 'continuum'
+      ? { method, resolution: opts.resolution ?? DEFAULT_SEED_RESOLUTION }
+      : { method, mode: 'uniform' as const, resolution: opts.resolution ?? TRANSPORT_RESOLUTION }),
     ...(opts.model ? { model: opts.model } : {}),
     ...(opts.oxi ? { oxi: opts.oxi } : {}),
     ...(opts.backend ? { backend: opts.backend } : {}),
   });
   const t1 = performance.now();
-  const network = landscape.percolation && landscape.barriers['1D'] !== null ? transportNetwork(landscape) : null;
+  const network =
+    landscape.percolation && landscape.barriers['1D'] !== null ? (continuumTransportNetwork(landscape) ?? transportNetwork(landscape)) : null;
   const t2 = performance.now();
   const transport = network ? simulateTransport(network, opts) : null;
   return { landscape, network, transport, timingsMs: { landscape: t1 - t0, network: t2 - t1, transport: performance.now() - t2 } };

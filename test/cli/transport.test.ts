@@ -25,7 +25,9 @@ describe('bvscape transport', { timeout: 180_000 }, () => {
     const j = JSON.parse(a.stdout) as Record<string, unknown> & { temperatures: { temperature_k: number; tracer_d_cm2_s: number; status: string }[] };
     expect(j.ion).toBe('Li+');
     expect(j.rates).toMatch(/harmonic transition-state theory/);
-    expect(j.attempt_frequency_source).toMatch(/^assumed/);
+    expect(j.method).toBe('continuum');
+    expect(j.network_source).toMatch(/^continuum network/);
+    expect(j.attempt_frequency_source).toMatch(/^Vineyard/);
     expect(j.temperatures.map((t) => t.temperature_k)).toEqual([600, 700]);
     expect(j.static_barriers).toHaveProperty('3D');
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*1000 \/ T[\s\S]*<\/svg>\n$/);

@@ -36,8 +36,8 @@ describe('mobile–mobile repulsion', { timeout: 180_000 }, () => {
 });
 
 describe('structureTransport on a fixture', { timeout: 180_000 }, () => {
-  it('Li2S (antifluorite, Li8S4 per cell): 8 ions per cell, the model repulsion, D* > 0 and rising with T', async () => {
-    const out = await structureTransport(read('Li2S_antifluorite.cif'), { ion: 'Li', resolution: 0.2, temperatures: [500, 700], maxSteps: 30_000 });
+  it('Li2S (antifluorite, Li8S4 per cell) on grid sites: 8 ions per cell, the model repulsion, D* > 0 and rising with T', async () => {
+    const out = await structureTransport(read('Li2S_antifluorite.cif'), { ion: 'Li', method: 'grid', resolution: 0.2, temperatures: [500, 700], maxSteps: 30_000 });
     const net = out.network!;
     expect(net.ionsPerCell).toBeCloseTo(8, 6);
     expect(net.sites.length).toBeGreaterThanOrEqual(8);
@@ -54,5 +54,27 @@ describe('structureTransport on a fixture', { timeout: 180_000 }, () => {
     expect(t700!.tracerD).toBeGreaterThan(0);
     expect(t700!.tracerD).toBeGreaterThan(t500!.tracerD);
     expect(r.rates).toMatch(/harmonic transition-state theory/);
+  });
+
+  it('Li2S on the continuum network (the default): polished minima, Vineyard ν* from each end of every verified hop', async () => {
+    const out = await structureTransport(read('Li2S_antifluorite.cif'), { ion: 'Li', temperatures: [500, 700], maxSteps: 30_000 });
+    const net = out.network!;
+    const cn = out.landscape.network!;
+    expect(net.source).toMatch(/^continuum network/);
+    expect(net.sites.map((s) => s.energy)).toEqual(cn.sites.map((s) => s.energy));
+    expect(net.ionsPerCell).toBeCloseTo(8, 6);
+    // Every verified saddle gives a hop with its own attempt frequencies; a harmonic ν* of Li lies in 0.1–100 THz.
+    const verified = cn.saddles.filter((s) => s.status === 'verified').length;
+    expect(verified).toBeGreaterThan(0);
+    const withNu = net.hops.filter((h) => h.attemptFrequencyFrom !== undefined);
+    expect(withNu.length).toBe(verified);
+    for (const h of withNu) for (const nu of [h.attemptFrequencyFrom!, h.attemptFrequencyTo!]) {
+      expect(nu).toBeGreaterThan(1e11);
+      expect(nu).toBeLessThan(1e14);
+    }
+    expect(net.attemptFrequency.source).toMatch(new RegExp(`^Vineyard \\(harmonic\\) on ${verified} of ${net.hops.length} hops`));
+    const r = out.transport!;
+    expect(r.source).toBe(net.source);
+    expect(r.temperatures[1]!.tracerD).toBeGreaterThan(r.temperatures[0]!.tracerD);
   });
 });

@@ -11,6 +11,7 @@ import { parseOxiOverride } from '../../bvse/oxidation/override.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { structureTransport, TRANSPORT_RESOLUTION } from '../../landscape-products.js';
+import { DEFAULT_SEED_RESOLUTION } from '../../landscape.js';
 import { DEFAULT_TEMPERATURES, TRANSPORT_DEFAULTS } from '../../transport/simulate.js';
 import { log10SigmaAt, transportJson } from '../../transport/json.js';
 import { arrheniusSvg } from '../../report/arrhenius-svg.js';
@@ -39,7 +40,15 @@ export const transport: Command = {
       description: 'convergence: relative standard errors of the tracer and collective D to reach',
     },
     interaction: { type: 'string', arg: 'model|exclusion', default: TRANSPORT_DEFAULTS.interaction, description: "mobile-mobile interaction: the model's screened Coulomb, or site exclusion only" },
-    resolution: { type: 'string', arg: 'Å', default: String(TRANSPORT_RESOLUTION), description: 'uniform grid spacing of the landscape the sites and hops come from' },
+    'grid-sites': {
+      type: 'boolean',
+      description: "sites and hops from the grid's basins (merged into crystallographic sites, assumed 1e13 Hz) instead of the continuum network's minima and saddles (Vineyard frequencies)",
+    },
+    resolution: {
+      type: 'string',
+      arg: 'Å',
+      description: `uniform grid spacing: the continuum network's seed grid (default ${DEFAULT_SEED_RESOLUTION}) or, with --grid-sites, the grid the sites come from (default ${TRANSPORT_RESOLUTION})`,
+    },
     model: { type: 'string', arg: 'NAME', default: DEFAULT_MODEL, description: `energy model: ${Object.keys(models).join(' or ')}` },
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use, e.g. Li=1,P=5,S=-2' },
     block: { type: 'string', arg: 'NAME', description: 'CIF data block to read (needed when the file has several)' },
@@ -62,7 +71,8 @@ export const transport: Command = {
     if (targets.length !== 2 || targets.some((t) => !(t > 0))) throw new UsageError(`--target-error expects two positive fractions, e.g. 0.05,0.15`);
     const interaction = str(values, 'interaction') ?? 'model';
     if (interaction !== 'model' && interaction !== 'exclusion') throw new UsageError(`--interaction expects model or exclusion, got '${interaction}'`);
-    const resolution = positiveNumber(values, 'resolution');
+    const method = flag(values, 'grid-sites') ? 'grid' : 'continuum';
+    const resolution = optionalPositiveNumber(values, 'resolution') ?? (method === 'grid' ? TRANSPORT_RESOLUTION : DEFAULT_SEED_RESOLUTION);
     const model = str(values, 'model') ?? DEFAULT_MODEL;
     getModel(model);
     const oxiText = str(values, 'oxi');
@@ -86,6 +96,7 @@ export const transport: Command = {
     try {
       out = await structureTransport(structure, {
         ion: ionText,
+        method,
         resolution,
         model,
         backend,
@@ -120,6 +131,7 @@ export const transport: Command = {
           formula: out.landscape.formula,
           ion: out.landscape.ion,
           model: out.landscape.model,
+          method,
           resolution,
           static_barriers: out.landscape.barriers,
           ...(r ? transportJson(r) : { status: 'immobile', note: 'the landscape does not percolate: no long-range transport' }),
@@ -138,6 +150,7 @@ export const transport: Command = {
     if (!r) lines.push('no percolating network: no long-range transport (σ = 0)');
     else {
       lines.push(
+        `sites from: ${r.source}`,
         `network: ${r.sitesPerCell} sites, ${r.hopsPerCell} hops per cell; supercell ${r.supercell.join(' x ')}, ${r.ions} ions (${e(r.carrierDensity)} /cm³)`,
         `rates: ${r.rates}`,
         `interaction: ${r.interaction}`,
