@@ -32,7 +32,7 @@
  *   0.004 eV for most, about 0.01 eV for four, and 0.03–0.07 eV for dense nitrides (Li–N3− has the longest
  *   Morse tail: D0 = 2.05 eV, alpha = 1.57/Å; bvlain's 100th neighbour there sits at ~6.5 Å). Barriers,
  *   being differences, are almost unaffected. `energyAtFrac(fw, pts, { nearest: 100 })` reproduces the
- *   truncation for comparisons (test/bvse/shared-reference.test.ts).
+ *   truncation for comparisons (test/reference/bvlain-energies.test.ts).
  * - bvlain reads partially occupied structures as if every site were full (and keeps one species
  *   per mixed site); bvscape weights each species by its occupancy.
  * - bvlain needs whole-number oxidation states from pymatgen's BVAnalyzer; bvscape takes the states

@@ -2,8 +2,6 @@
 // (expandImages + pairEnergy) with a per-point float32 error bound, and a comparison that prints a table
 // around the first mismatching point.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expandImages, type CoulombPair, type Framework, type MorsePair, type PairType } from '../../src/bvse/framework.js';
 import { pairEnergy } from '../../src/bvse/pair.js';
 import { Lattice } from '../../src/structure/lattice.js';
@@ -12,8 +10,9 @@ import { ERFC_APPROX_MAX_REL_ERROR } from '../../src/backends/webgpu/erfc-approx
 import { SUM_CHUNK } from '../../src/backends/webgpu/pipeline.js';
 import { DEFAULT_TILE } from '../../src/backends/webgpu/tiling.js';
 import { rng } from '../helpers/random.js';
+import { SHARED } from '../helpers/fixtures.js';
 
-export const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
+export { SHARED };
 export const HAVE_SHARED = existsSync(SHARED);
 
 /** Unit roundoff of float32 (round to nearest): every correctly rounded f32 operation has relative error ≤ U. */

@@ -5,27 +5,22 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWebGpuBackend } from '../../src/backends/webgpu/index.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
-import { buildFramework } from '../../src/bvse/build-framework.js';
 import { percolate } from '../../src/percolation/index.js';
 import { refineThresholds } from '../../src/refine/adaptive.js';
-import { readStructureFile } from '../../src/structure/read.js';
 import { rng } from '../helpers/random.js';
 import { IN_CI, probeAdapter } from './gpu-helpers.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+import { frameworkOf } from '../helpers/structures.js';
 
 const probe = await probeAdapter();
 const RUN_GPU = probe.ok || IN_CI;
 if (!RUN_GPU) console.warn(`webgpu brick tests skipped: no WebGPU adapter (${probe.reason})`);
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
 
 describe.runIf(RUN_GPU)('webgpu bricks', () => {
   const cpu = createCpuBackend({ threads: 2 });
   afterAll(() => cpu.dispose());
 
-  async function framework(file: string) {
-    const s = (await readStructureFile(path.join(FIXTURES, file))).find((r) => r.structure)!.structure!;
-    return buildFramework(assignOxidationStates(s).structure, { ion: 'Li' });
-  }
+  const framework = (file: string) => frameworkOf(path.join(FIXTURES, file));
 
   it('give the bits of the whole grid, clipped at the grid edge, from the tile rows they touch', async () => {
     const gpu = await createWebGpuBackend();

@@ -2,14 +2,12 @@
 // navigator.gpu in headless Chromium (SwiftShader Vulkan) and must match the float64 reference.
 // Needs /usr/bin/chromium; it is required when CI=true and BVSCAPE_WITH_CHROMIUM=1, skipped (with the reason) otherwise.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { compareToReference, directSum, IN_CI, randomFramework, tileDiagonal } from './gpu-helpers.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const REQUIRED = IN_CI && process.env.BVSCAPE_WITH_CHROMIUM === '1';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const NOTE = HAVE_CHROMIUM ? '' : ` (SKIPPED: no ${CHROMIUM}; CI with BVSCAPE_WITH_CHROMIUM=1 requires it)`;
@@ -28,7 +26,7 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(`webgpu backend in headless Chromiu
               return { description: backend.description, energies: Array.from(r.energies, (e) => (Number.isNaN(e) ? 'NaN' : e)) };
             } finally { await backend.dispose(); }
           };`,
-        resolveDir: ROOT,
+        resolveDir: REPO_ROOT,
         loader: 'ts',
       },
       bundle: true,

@@ -3,10 +3,10 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readStructureText } from '../../src/structure/read.js';
 import { computeLandscape } from '../../src/landscape.js';
 import { landscapeJson } from '../../src/outputs/landscape-json.js';
+import { SHARED } from '../helpers/fixtures.js';
 
 // Ordered Li6PS5Br argyrodite, F-43m (No. 216), a = 10.02 Å, from the published structure as OBELiX
 // distributes it (record 6jf, ICSD 259202; structure type: H.-J. Deiseroth et al., Angew. Chem. Int. Ed. 47,
@@ -33,7 +33,7 @@ S2 S2- 0.25 0.25 0.75
 Br1 Br1- 0 0 0
 `;
 
-const SHARED_CIF = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/cif/named/Li6PS5Br.cif');
+const SHARED_CIF = path.join(SHARED, 'cif/named/Li6PS5Br.cif');
 
 async function brRow(text: string, file: string) {
   const [r] = await readStructureText(text, file);

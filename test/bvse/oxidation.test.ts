@@ -3,7 +3,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { NEUTRALITY_TOLERANCE } from '../../src/bvse/oxidation/common.js';
 import { parseOxiOverride } from '../../src/bvse/oxidation/override.js';
@@ -14,9 +13,8 @@ import { Lattice, type LatticeParameters, type Vec3 } from '../../src/structure/
 import type { Site, Species, Structure } from '../../src/structure/types.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { initSymmetry } from '../../src/structure/symmetry.js';
-import { GOOD_CIFS } from '../helpers/fixtures.js';
+import { GOOD_CIFS, SHARED } from '../helpers/fixtures.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 
 type SpeciesSpec = [element: string, occupancy?: number, oxidation?: number | null];
 

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   elementData,
   findPair,
@@ -15,8 +14,8 @@ import {
 import { parseIon, formatIon } from '../../src/bvse/ion.js';
 import { MissingBvParamError, UsageError } from '../../src/errors.js';
 import { cliErrorText } from '../../src/cli/hints.js';
+import { SHARED } from '../helpers/fixtures.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 const PARAMS = path.join(SHARED, 'params');
 
 function csv(file: string): Record<string, string>[] {

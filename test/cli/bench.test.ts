@@ -2,7 +2,6 @@
 // validated against the shipped schema; `--compare` of two runs on the same machine gives ratios near 1.
 // Timing values are only checked for being positive and finite, and the ratios within a generous band:
 // the test machine is shared, so the numbers themselves are not asserted.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,13 +10,10 @@ import { BENCH_STRUCTURES } from '../../src/bench/structures.js';
 import { validateBenchResult } from '../../src/bench/validate.js';
 import { IN_CI, probeAdapter } from '../backends/gpu-helpers.js';
 import { ROOT, tempDir } from '../screen/helpers.js';
+import { cli as runCli } from '../helpers/cli.js';
 
-const CLI = join(ROOT, 'dist/cli.js');
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 600_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { entry: 'dist', timeoutMs: 600_000 });
 
 const probe = await probeAdapter();
 // In CI the webgpu run always happens, so that a missing adapter fails instead of skipping.

@@ -1,19 +1,14 @@
 // `bvscape energy` end to end through the built CLI (dist/, built by the global setup).
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SHARED } from '../helpers/fixtures.js';
 import { erfc } from '../../src/bvse/pair.js';
+import { cli as runCli } from '../helpers/cli.js';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const SHARED = path.resolve(ROOT, '../shared');
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { entry: 'dist', timeoutMs: 60_000 });
 
 const A = 30;
 function cif(block: string, sites: string[]): string {

@@ -1,15 +1,13 @@
 // Runs the built CLI (dist/, built by the global setup) on the fixtures and checks stdout JSON,
 // stderr messages and exit codes against test/cli/info-expected.json.
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES, REPO_ROOT } from '../helpers/fixtures.js';
+import { cli as runCli } from '../helpers/cli.js';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const FIXTURES = path.join(ROOT, 'fixtures');
 
 interface Good {
   block: string | null;
@@ -25,15 +23,12 @@ interface Bad {
   error: string;
   line: number | null;
 }
-const expected = JSON.parse(readFileSync(path.join(ROOT, 'test/cli/info-expected.json'), 'utf8')) as Record<string, Good | Bad | string>;
+const expected = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/cli/info-expected.json'), 'utf8')) as Record<string, Good | Bad | string>;
 const entries = Object.entries(expected).filter(([k]) => !k.startsWith('_')) as [string, Good | Bad][];
 const good = entries.filter((e): e is [string, Good] => !('error' in e[1]));
 const bad = entries.filter((e): e is [string, Bad] => 'error' in e[1]);
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { entry: 'bin', timeoutMs: 60_000 });
 
 function jsonLines(stdout: string): Array<Record<string, unknown>> {
   return stdout

@@ -1,18 +1,13 @@
 // `bvscape landscape` (the built CLI): the files it writes, says it wrote, and the path per dimension.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readGrd } from '../../src/io/grid-files.js';
+import { cli as runCli } from '../helpers/cli.js';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { entry: 'bin', timeoutMs: 120_000 });
 
 interface PathJson {
   dimension: string;

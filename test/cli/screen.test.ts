@@ -1,22 +1,14 @@
 // `bvscape screen`, `merge` and `plot` through the bundled CLI in child processes, with the fake
 // processor. The resume test SIGKILLs a real screen mid-run (twice) and checks the final table.
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, ROOT, tempDir, writeFiles } from '../screen/helpers.js';
+import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from '../screen/helpers.js';
+import { cli as runCli, CLI_DIST as CLI, type CliOptions } from '../helpers/cli.js';
 
-const CLI = join(ROOT, 'dist/cli.js');
 
-function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8',
-    input: opts.input ?? '',
-    env: { ...process.env, ...opts.env },
-    timeout: 60_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], opts: CliOptions = {}) => runCli(args, { entry: 'dist', timeoutMs: 60_000, ...opts });
 
 function makeCorpus(dir: string, n: number): string {
   const root = join(dir, 'corpus');

@@ -1,15 +1,9 @@
 // Frameworks for the critical-point tests: real fixtures read as the CLI reads them, and seeded random ones.
-import { buildFramework } from '../../src/bvse/build-framework.js';
 import type { Framework, PairType } from '../../src/bvse/framework.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { Lattice } from '../../src/structure/lattice.js';
-import { readStructureFile } from '../../src/structure/read.js';
 import { rng } from '../helpers/random.js';
 
-export async function frameworkOf(file: string, ion = 'Li'): Promise<Framework> {
-  const s = (await readStructureFile(file)).find((r) => r.structure)!.structure!;
-  return buildFramework(assignOxidationStates(s).structure, { ion });
-}
+export { frameworkOf } from '../helpers/structures.js';
 
 // Pair types with the magnitudes of real ones (Li–S Morse, Li–Cl Morse, Li–P and Li–Li screened Coulomb).
 const TYPES: PairType[] = [

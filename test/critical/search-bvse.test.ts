@@ -16,14 +16,14 @@ import { vineyardFrequency } from '../../src/critical/frequency.js';
 import { gridForResolution } from '../../src/grid/index.js';
 import { findSites, percolate } from '../../src/percolation/index.js';
 import { invert3 } from '../../src/structure/lattice.js';
-import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
+import { BETA_LI3PS4, fixture, SHARED } from '../helpers/fixtures.js';
 import { rng } from '../helpers/random.js';
 import { frameworkOf } from './frameworks.js';
 
 const cpu = createCpuBackend({ threads: 1 });
 afterAll(() => cpu.dispose());
 
-const LFP = path.resolve(REPO_ROOT, '../shared/cif/named/LiFePO4_VESTA_P1.cif');
+const LFP = path.join(SHARED, 'cif/named/LiFePO4_VESTA_P1.cif');
 
 interface Polished {
   fw: Framework;

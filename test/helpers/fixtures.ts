@@ -1,4 +1,4 @@
-// Paths of the project's own structure fixtures (fixtures/ and the structures bundled for `bvscape bench`),
+// Paths of the repository, of ../shared beside it, and of the project's own structure fixtures (fixtures/ and the structures bundled for `bvscape bench`),
 // written from published structures with their sources cited in each file. Tests that need real
 // structures use these, so they run in a clone without ../shared.
 import path from 'node:path';
@@ -6,6 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const FIXTURES = path.join(REPO_ROOT, 'fixtures');
+/**
+ * The peer project's reference data beside the clone (../shared: cif/, reference/, params/). Not part of the
+ * repository: a test that reads it skips, saying so, when it is absent (`npm test` passes in a bare clone).
+ */
+export const SHARED = path.resolve(REPO_ROOT, '../shared');
 
 /** A fixture by its path under fixtures/, e.g. fixture('db/Li3PS4_beta.cif'). */
 export function fixture(rel: string): string {

@@ -3,19 +3,18 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readStructureText } from '../../src/structure/read.js';
 import { computeLandscape } from '../../src/landscape.js';
 import { cubeText, grdText, migrationPaths, siteNetwork } from '../../src/landscape-products.js';
 import { percolateGrid } from '../../src/percolate-grid.js';
 import { findPath } from '../../src/percolation/index.js';
 import { percolateGrid as fromIndex } from '../../src/index.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 describe('percolateGrid on a landscape written by bvscape', () => {
   it('Li2S (antifluorite): the same numbers from .cube and .grd', async () => {
-    const [s] = await readStructureText(readFileSync(path.join(ROOT, 'fixtures/Li2S_antifluorite.cif'), 'utf8'), 'Li2S.cif');
+    const [s] = await readStructureText(readFileSync(path.join(REPO_ROOT, 'fixtures/Li2S_antifluorite.cif'), 'utf8'), 'Li2S.cif');
     const r = await computeLandscape(s!.structure!, { ion: 'Li', method: 'grid', resolution: 0.3, connectivity: 26 });
     expect(fromIndex).toBe(percolateGrid);
     for (const [text, name] of [[cubeText(r), 'Li2S.cube'], [grdText(r), 'Li2S.grd']] as const) {

@@ -5,16 +5,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeLandscape } from '../../src/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { readStructureFile } from '../../src/structure/read.js';
-import type { Structure } from '../../src/structure/types.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
+import { structureOf } from '../helpers/structures.js';
 
 const backend = createCpuBackend({ threads: 1 });
 afterAll(() => backend.dispose());
 
-async function read(file: string): Promise<Structure> {
-  return (await readStructureFile(file)).find((r) => r.structure)!.structure!;
-}
+const read = structureOf;
 
 async function continuum(file: string, resolution?: number) {
   return computeLandscape(await read(file), { ion: 'Li', method: 'continuum', backend, ...(resolution ? { resolution } : {}) });

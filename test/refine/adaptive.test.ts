@@ -1,55 +1,27 @@
 // Adaptive refinement (src/refine): its pieces against their references, and its thresholds against the uniform
-// grid at the same finest spacing, on the project's fixtures (always) and on ../shared/cif/named (when present).
-import { existsSync, readdirSync } from 'node:fs';
+// grid at the same finest spacing, on the project's fixtures (the same checks on ../shared's structures are in
+// test/reference/refine-shared.test.ts).
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { BRICK } from '../../src/backends/cpu/kernel.js';
-import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
-import { buildFramework } from '../../src/bvse/build-framework.js';
 import { energyAtFrac } from '../../src/bvse/reference.js';
 import type { Framework } from '../../src/bvse/framework.js';
 import { percolate } from '../../src/percolation/index.js';
 import { buildPeriodicGraph, EdgeList, graphThresholds } from '../../src/percolation/graph.js';
 import { frameworkSymmetry } from '../../src/symmetry/framework.js';
 import type { SymOp } from '../../src/structure/symmetry.js';
-import { refineThresholds } from '../../src/refine/adaptive.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { computeLandscape, SYMMETRIC_GRID_MIN_OPERATIONS } from '../../src/landscape.js';
 import { rng as makeRng } from '../helpers/random.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+import { sameAsUniform } from './uniform-check.js';
+import { frameworkOf } from '../helpers/structures.js';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures');
-const NAMED = path.resolve(__dirname, '../../../shared/cif/named');
 const cpu = createCpuBackend({ threads: 2 });
 afterAll(() => cpu.dispose());
 
-async function framework(file: string, ion = 'Li'): Promise<Framework> {
-  const s = (await readStructureFile(file)).find((r) => r.structure)!.structure!;
-  return buildFramework(assignOxidationStates(s).structure, { ion });
-}
-
-const CORPUS = path.resolve(__dirname, '../../../shared/cif/corpus');
-
-/**
- * Files of a shared folder (every `step`-th of the sorted list, from `first`) whose Li+ framework can be built; the
- * others (no Li, no charge-neutral assignment) have nothing to refine. Empty when ../shared is absent.
- */
-async function sampleOf(dir: string, step: number, first: number): Promise<{ file: string; fw: Framework }[]> {
-  if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cif')).sort().filter((_, k) => k % step === first);
-  const out: { file: string; fw: Framework }[] = [];
-  for (const file of files) {
-    try {
-      out.push({ file, fw: await framework(path.join(dir, file)) });
-    } catch {
-      // not a Li compound, or unreadable: the screen reports these as error rows
-    }
-  }
-  return out;
-}
-// A fixed, spread-out sample: every 5th named structure, every 100th corpus file.
-const namedSample = await sampleOf(NAMED, 5, 0);
-const corpusSample = await sampleOf(CORPUS, 100, 7);
+const framework = frameworkOf;
 
 describe('bricks', () => {
   it('give the same bits as the whole grid, also where they are clipped at the grid edge', async () => {
@@ -163,29 +135,7 @@ describe('curvature bound', () => {
   });
 });
 
-/** Refinement against the uniform grid at the same finest spacing: both connectivities. */
-async function expectSameAsUniform(fw: Framework, resolution: number, coarsest: number, symmetry?: SymOp[]): Promise<{ fraction: number; filled: number }> {
-  let fraction = 0, filled = 0;
-  for (const connectivity of [6, 26] as const) {
-    const r = await refineThresholds(fw, { resolution, coarsest, connectivity, backend: cpu, cpu, ...(symmetry ? { symmetry } : {}) });
-    const g = await cpu.computeGrid(fw, r.grid);
-    const u = percolate(g.energies, r.grid, { connectivity });
-    // Values filled from symmetric images are the kernel's values at those images: equal to float32 rounding.
-    if (symmetry) expect(Math.abs(r.eMin - u.eMin)).toBeLessThanOrEqual(1e-5);
-    else expect(r.eMin).toBe(u.eMin);
-    filled += r.pointsFilled;
-    for (const d of ['1D', '2D', '3D'] as const) {
-      const a = r.barriers[d], b = u.barriers[d];
-      if (b === null) expect(a).toBeNull();
-      else expect(Math.abs(a! - b)).toBeLessThanOrEqual(0.005);
-    }
-    fraction = r.pointsEvaluated / r.pointsUniform;
-    // The assembled field percolates exactly as the refinement found.
-    const assembled = percolate(r.assembleGrid('upper'), r.grid, { connectivity });
-    expect(assembled.barriers).toEqual(r.barriers);
-  }
-  return { fraction, filled };
-}
+const expectSameAsUniform = (fw: Framework, resolution: number, coarsest: number, symmetry?: SymOp[]) => sameAsUniform(cpu, fw, resolution, coarsest, symmetry);
 
 describe('converged thresholds equal the uniform grid at the finest spacing', () => {
   for (const [file, ion] of [
@@ -199,12 +149,6 @@ describe('converged thresholds equal the uniform grid at the finest spacing', ()
       await expectSameAsUniform(await framework(path.join(FIXTURES, file), ion), 0.12, 0.48);
     }, 300_000);
 
-  const haveShared = existsSync(NAMED);
-  if (!haveShared) console.warn(`named-structure refinement checks skipped: ${NAMED} not found (../shared is not beside this clone)`);
-  for (const { file, fw } of namedSample)
-    it(`../shared/cif/named/${file}, 0.15 Å from 0.6 Å`, async () => {
-      await expectSameAsUniform(fw, 0.15, 0.6);
-    }, 300_000);
 });
 
 describe('with symmetry: bricks filled from symmetric images, thresholds still equal the uniform grid', () => {
@@ -213,23 +157,12 @@ describe('with symmetry: bricks filled from symmetric images, thresholds still e
     { name: 'Li3N_alpha.cif (P6/mmm)', file: path.join(FIXTURES, 'Li3N_alpha.cif'), ion: 'Li' },
     { name: 'LiI_rocksalt.cif (I-)', file: path.join(FIXTURES, 'LiI_rocksalt.cif'), ion: 'I-' },
   ];
-  for (const named of ['Li3PS4_beta.cif', 'Li6PS5Cl_obelix.cif'])
-    if (existsSync(path.join(NAMED, named))) cases.push({ name: `../shared/cif/named/${named}`, file: path.join(NAMED, named), ion: 'Li' });
   for (const c of cases)
     it(`${c.name}, 0.12 Å from 0.48 Å`, async () => {
       const sym = frameworkSymmetry(await framework(c.file, c.ion));
       expect(sym).not.toBeNull();
       const { filled } = await expectSameAsUniform(sym!.framework, 0.12, 0.48, sym!.operations);
       expect(filled).toBeGreaterThan(0);
-    }, 300_000);
-});
-
-// Registered only with ../shared beside the clone (an empty suite is an error); the fixtures above run without it.
-if (!existsSync(CORPUS)) console.warn(`corpus refinement checks not run: ${CORPUS} not found (../shared is not beside this clone)`);
-describe.runIf(corpusSample.length > 0)('converged thresholds equal the uniform grid on a sample of the corpus', () => {
-  for (const { file, fw } of corpusSample)
-    it(`../shared/cif/corpus/${file}, 0.15 Å from 0.6 Å`, async () => {
-      await expectSameAsUniform(fw, 0.15, 0.6);
     }, 300_000);
 });
 

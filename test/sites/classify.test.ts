@@ -1,7 +1,6 @@
 // Sites by symmetry on real structures from the project's fixtures: rock salt and β-Li3PS4.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readStructureFile } from '../../src/structure/read.js';
 import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
@@ -10,11 +9,10 @@ import { percolate } from '../../src/percolation/sweep.js';
 import { findSites } from '../../src/percolation/sites.js';
 import { classifySites, type ClassifiedSites } from '../../src/sites/classify.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { BETA_LI3PS4 } from '../helpers/fixtures.js';
+import { BETA_LI3PS4, REPO_ROOT } from '../helpers/fixtures.js';
 import { computeLandscape } from '../../src/landscape.js';
 import { siteClasses, siteNetwork } from '../../src/landscape-products.js';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 /** Sites of a uniform grid at `resolution` (computed here, so the test does not depend on computeLandscape's mode). */
 async function classify(file: string, resolution: number): Promise<ClassifiedSites> {
@@ -44,7 +42,7 @@ function checkInvariants(c: ClassifiedSites): void {
 
 describe('classifySites on rock salt', () => {
   it('primitive LiCl cell: Li is at 4a, the tetrahedral interstice 8c, multiplicities of the conventional cell', async () => {
-    const c = await classify(path.join(ROOT, 'fixtures/LiCl_rocksalt_primitive.vasp'), 0.1);
+    const c = await classify(path.join(REPO_ROOT, 'fixtures/LiCl_rocksalt_primitive.vasp'), 0.1);
     checkInvariants(c);
     expect(c.spaceGroup?.number).toBe(225);
     const li = c.classes.filter((k) => k.crystallographicSites.length > 0);
@@ -62,7 +60,7 @@ describe('classifySites on rock salt', () => {
   }, 60_000);
 
   it('conventional LiI cell: Li at 4a with four sites in the cell', async () => {
-    const c = await classify(path.join(ROOT, 'fixtures/LiI_rocksalt.cif'), 0.2);
+    const c = await classify(path.join(REPO_ROOT, 'fixtures/LiI_rocksalt.cif'), 0.2);
     checkInvariants(c);
     const li = c.classes.find((k) => k.crystallographicSites.length > 0)!;
     expect(li.wyckoff).toBe('4a');
@@ -111,7 +109,7 @@ const summary = (c: ClassifiedSites) => c.classes.map((k) => `${k.wyckoff}:${k.m
 describe('site classes through the CLI path, at every spacing', () => {
   for (const resolution of [0.2, 0.1, 0.05]) {
     it(`rock-salt LiI at ${resolution} Å: Li at 4a, the tetrahedral interstice 8c, nothing else`, async () => {
-      const c = await classifyAsCli(path.join(ROOT, 'fixtures/LiI_rocksalt.cif'), resolution);
+      const c = await classifyAsCli(path.join(REPO_ROOT, 'fixtures/LiI_rocksalt.cif'), resolution);
       checkInvariants(c);
       expect(summary(c)).toEqual(['4a:4:crystallographic', '8c:8:interstitial']);
       const li = c.classes.find((k) => k.wyckoff === '4a')!;
@@ -124,7 +122,7 @@ describe('site classes through the CLI path, at every spacing', () => {
 
   for (const resolution of [0.1, 0.05]) {
     it(`primitive LiCl at ${resolution} Å: 4a and 8c with the conventional cell's multiplicities`, async () => {
-      const c = await classifyAsCli(path.join(ROOT, 'fixtures/LiCl_rocksalt_primitive.vasp'), resolution);
+      const c = await classifyAsCli(path.join(REPO_ROOT, 'fixtures/LiCl_rocksalt_primitive.vasp'), resolution);
       checkInvariants(c);
       expect(summary(c)).toEqual(['4a:4:crystallographic', '8c:8:interstitial']);
       expect(c.classes.find((k) => k.wyckoff === '8c')!.sites).toHaveLength(2);

@@ -1,14 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { composition, reducedFormula, cellFormula, sortedElements, displayFormula } from '../../src/structure/composition.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { Structure } from '../../src/structure/types.js';
 import { isElement } from '../../src/structure/elements.js';
 import { readStructureFile } from '../../src/structure/read.js';
+import { SHARED } from '../helpers/fixtures.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 const EXPECTED = path.join(SHARED, 'cif/expected.json');
 
 function structure(sites: Array<[string, number][]>): Structure {

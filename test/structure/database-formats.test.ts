@@ -5,16 +5,15 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { StructureError } from '../../src/errors.js';
 import { readStructureFile, readStructureText, detectFormat, isStructureFileName } from '../../src/structure/read.js';
 import { parseKeyValues } from '../../src/structure/extxyz.js';
 import { composition } from '../../src/structure/composition.js';
 import { computeLandscape } from '../../src/landscape.js';
 import type { Structure } from '../../src/structure/types.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const fx = (p: string) => path.join(ROOT, 'fixtures', p);
+const fx = (p: string) => path.join(REPO_ROOT, 'fixtures', p);
 
 async function one(file: string): Promise<Structure> {
   const r = await readStructureFile(fx(file), { symprec: 0.1 });

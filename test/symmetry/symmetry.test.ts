@@ -13,25 +13,17 @@ import type { Framework } from '../../src/bvse/framework.js';
 import { gridForResolution, type GridSpec } from '../../src/grid/index.js';
 import { computeLandscape } from '../../src/landscape.js';
 import { percolate } from '../../src/percolation/index.js';
-import { readStructureFile } from '../../src/structure/read.js';
 import type { Structure } from '../../src/structure/types.js';
 import { MAX_SYMMETRY_SITES, type SymOp } from '../../src/structure/symmetry.js';
 import { FRAMEWORK_SYMPREC, frameworkSymmetry, preservesMetric } from '../../src/symmetry/framework.js';
 import { canonicalPoint, fillFromBricks, findImage, gridImage, gridImageCoords, gridSymmetry, orbitPlan } from '../../src/symmetry/grid.js';
-import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
+import { BETA_LI3PS4, fixture, REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 import { rng as makeRng } from '../helpers/random.js';
+import { frameworkOf, structureOf } from '../helpers/structures.js';
 
-const NAMED = path.resolve(REPO_ROOT, '../shared/cif/named');
+const NAMED = path.join(SHARED, 'cif/named');
 const cpu = createCpuBackend({ threads: 2 });
 afterAll(() => cpu.dispose());
-
-async function structureOf(file: string): Promise<Structure> {
-  return (await readStructureFile(file)).find((r) => r.structure)!.structure!;
-}
-
-async function frameworkOf(file: string, ion = 'Li'): Promise<Framework> {
-  return buildFramework(assignOxidationStates(await structureOf(file)).structure, { ion });
-}
 
 const cart = (m: ArrayLike<number>, f: readonly number[]) =>
   [0, 1, 2].map((c) => f[0]! * m[c]! + f[1]! * m[3 + c]! + f[2]! * m[6 + c]!);

@@ -4,7 +4,6 @@
 // SVG downloads are valid files, the link reproduces the settings, a second file cancels the first, and
 // the console stays clean. Uses the project's fixtures only (runs without ../shared).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { dualIonTest } from '../../src/screen/dual-ion.js';
 import { DEFAULT_DUAL_ION } from '../../src/screen/types.js';
 import { buildWeb, CHROMIUM, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame } from './driver.js';
 import { decodePng, differingFraction, greyVariance } from './png.js';
+import { cli as runCli } from '../helpers/cli.js';
 
 const RES = 0.3;
 const DIMS = ['1D', '2D', '3D'] as const;
@@ -32,9 +32,9 @@ interface CliResult {
 
 let tmp = '';
 function cli(file: string, ...args: string[]): CliResult {
-  const j = JSON.parse(
-    execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', fixture(file), '--resolution', String(RES), '--backend', 'cpu', '--json', ...args], { encoding: 'utf8' }),
-  ) as Omit<CliResult, 'barriers'> & Record<string, number | null>;
+  const r = runCli(['landscape', fixture(file), '--resolution', String(RES), '--backend', 'cpu', '--json', ...args], { entry: 'bin', timeoutMs: 120_000 });
+  expect(r.code, r.stderr).toBe(0);
+  const j = JSON.parse(r.stdout) as Omit<CliResult, 'barriers'> & Record<string, number | null>;
   return { ...j, barriers: { '1D': j.barrier_1d!, '2D': j.barrier_2d!, '3D': j.barrier_3d! } };
 }
 

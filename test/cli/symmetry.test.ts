@@ -1,15 +1,11 @@
 // --no-symmetry and the symmetry record in `bvscape landscape --json` and `bvscape screen` rows (the built CLI).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/fixtures.js';
+import { cli as runCli } from '../helpers/cli.js';
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { entry: 'bin', timeoutMs: 120_000 });
 
 describe('symmetry on the command line', () => {
   // β-Li3PS4 on a 0.25 Å grid: 52 × 33 × 25, so the even axis keeps some operations.

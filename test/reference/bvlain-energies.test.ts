@@ -12,7 +12,6 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readStructureFile } from '../../src/structure/read.js';
 import type { Structure } from '../../src/structure/types.js';
 import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
@@ -20,8 +19,8 @@ import { buildFramework } from '../../src/bvse/build-framework.js';
 import { energyAtFrac } from '../../src/bvse/reference.js';
 import { expandImages } from '../../src/bvse/framework.js';
 import { parseIon } from '../../src/bvse/ion.js';
+import { SHARED } from '../helpers/fixtures.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 const REF_DIR = path.join(SHARED, 'reference');
 const TOL = 0.02;
 const WINDOW = 5;

@@ -5,7 +5,6 @@
 // reference failed we either read the file or give a typed error; both lists are printed.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -13,8 +12,8 @@ import { readCif, type CifBlockResult } from '../../src/structure/cif/index.js';
 import { isElement } from '../../src/structure/elements.js';
 import { initSymmetry } from '../../src/structure/symmetry.js';
 import type { Structure } from '../../src/structure/types.js';
+import { SHARED } from '../helpers/fixtures.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 const CIF_DIR = path.join(SHARED, 'cif');
 const EXPECTED = path.join(CIF_DIR, 'expected.json');
 

@@ -11,14 +11,12 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Dimension } from '../../src/percolation/types.js';
 import { percolate } from '../../src/percolation/sweep.js';
+import { REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 
-const HERE = fileURLToPath(new URL('.', import.meta.url));
-const SHARED = path.resolve(HERE, '../../../shared');
 const REFERENCE = path.join(SHARED, 'reference');
-const LANDSCAPE = path.resolve(HERE, '../../src/landscape.ts');
+const LANDSCAPE = path.join(REPO_ROOT, 'src/landscape.ts');
 const TOLERANCE = 0.05;
 const REQUIRED_FRACTION = 0.9;
 const DIMS: Dimension[] = ['1D', '2D', '3D'];
@@ -101,8 +99,8 @@ function loadRecords(): { source: string; records: ReferenceRecord[] }[] {
 }
 
 const available = existsSync(REFERENCE) && existsSync(LANDSCAPE);
-if (!existsSync(REFERENCE)) console.warn(`shared-reference: ${REFERENCE} not found; skipping the comparison with bvlain`);
-else if (!existsSync(LANDSCAPE)) console.warn('shared-reference: src/landscape.ts does not exist yet; skipping the comparison with bvlain');
+if (!existsSync(REFERENCE)) console.warn(`bvlain-barriers: ${REFERENCE} not found; skipping the comparison with bvlain`);
+else if (!existsSync(LANDSCAPE)) console.warn('bvlain-barriers: src/landscape.ts does not exist yet; skipping the comparison with bvlain');
 
 describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)', () => {
   const outcomes: Outcome[] = [];
