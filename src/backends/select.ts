@@ -25,7 +25,8 @@ export interface SelectBackendOptions {
 export async function selectBackend(kind: BackendKind, opts: SelectBackendOptions = {}): Promise<EnergyBackend> {
   const cpu = () => createCpuBackend(opts.threads === undefined ? {} : { threads: opts.threads });
   if (kind === 'cpu') return cpu();
-  const webgpu = () => createWebGpuBackend({ adapter: opts.adapter, onWarning: opts.log, fallback: cpu });
+  const webgpu = () =>
+    createWebGpuBackend({ ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}), ...(opts.log ? { onWarning: opts.log } : {}), fallback: cpu });
   if (kind === 'webgpu') return webgpu();
   if (!isBackendKind(kind)) throw new RangeError(`unknown backend '${kind as string}' (${BACKEND_KINDS.join(', ')})`);
   try {

@@ -57,7 +57,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   const tile = opts.tile ?? DEFAULT_TILE;
   const warn = opts.onWarning ?? (() => {});
   const open = async (): Promise<Session> => {
-    const handle = await openDevice({ adapter: opts.adapter, gpu: opts.gpu as GPU | undefined, onWarning: warn });
+    const handle = await openDevice({ ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}), ...(opts.gpu ? { gpu: opts.gpu as GPU } : {}), onWarning: warn });
     return { handle, buffers: new BufferSet(handle.device) };
   };
   let session: Session | undefined = await open();

@@ -1,7 +1,6 @@
 // What the oxidation-state search shares: its tolerances and penalties, the candidate and assignment types,
 // and small helpers for structures and messages.
 import bvData from '../data/bond-valence.json';
-import { electronegativity } from '../../structure/elements.js';
 import { composition, reducedFormula } from '../../structure/composition.js';
 import type { Site, Species, Structure } from '../../structure/types.js';
 

@@ -18,7 +18,6 @@
 //   position join that site (a mixed site).
 // - Occupancy sum on one position: up to 1 + OCCUPANCY_TOLERANCE (0.05) it is scaled down to 1
 //   with a warning; beyond that it is a StructureError.
-import { StructureError } from '../../errors.js';
 import { canonicalElement } from '../elements.js';
 import { Lattice, type Vec3 } from '../lattice.js';
 import { badFractional, cellTooSmall, MAX_CELL_SITES } from '../cell-checks.js';

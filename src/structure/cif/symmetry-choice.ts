@@ -198,7 +198,8 @@ export function readSymmetry(block: CifBlock, lattice: Lattice, ctx: Context): S
     return {
       candidates: settings.map((h) => {
         const e = hallEntry(h)!;
-        return { ops: opsFromHallNumber(h)!, note: e.setting ? `setting ${e.setting} (${e.hall_symbol})` : undefined };
+        const ops = opsFromHallNumber(h)!;
+        return e.setting ? { ops, note: `setting ${e.setting} (${e.hall_symbol})` } : { ops };
       }),
       declared,
       derived: `from ${source}`,
