@@ -1,7 +1,7 @@
 // `bvscape transport`: JSON with the named rate expression, per-temperature D*, D_σ, Haven ratio and σ, the Arrhenius
 // fit and the static barriers side by side; the SVG plot; typed errors (exit 2) for bad input.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,5 +42,21 @@ describe('bvscape transport', { timeout: 180_000 }, () => {
     const none = cli(['transport', 'fixtures/NaCl_annotated.cif', '--ion', 'Li']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/holds no Li/);
+  });
+
+  it('--plot is checked before any work: a missing directory, the input itself, an existing file without --overwrite', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-transport-plot-'));
+    const missing = cli(['transport', 'fixtures/LiI_rocksalt.cif', '--plot', path.join(dir, 'no-such-dir', 'a.svg')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--plot .*does not exist/);
+    const input = cli(['transport', 'fixtures/LiI_rocksalt.cif', '--plot', 'fixtures/LiI_rocksalt.cif']);
+    expect(input.code).toBe(2);
+    expect(input.stderr).toMatch(/--plot .*choose another name/);
+    const existing = path.join(dir, 'old.svg');
+    writeFileSync(existing, 'keep me');
+    const kept = cli(['transport', 'fixtures/LiI_rocksalt.cif', '--plot', existing]);
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toMatch(/already exists; use --overwrite/);
+    expect(readFileSync(existing, 'utf8')).toBe('keep me');
   });
 });
