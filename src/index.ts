@@ -38,7 +38,7 @@ export {
 } from './errors.js';
 
 // The BVSE model.
-export type { Framework, PairType } from './bvse/framework.js';
+export type { Framework, PairType, MorsePair, CoulombPair } from './bvse/framework.js';
 export { paramSources } from './bvse/framework.js';
 export { pairEnergy, erfc } from './bvse/pair.js';
 export { assignOxidationStates, type OxidationResult } from './bvse/oxidation/assign.js';
@@ -49,7 +49,7 @@ export { parseIon, formatIon } from './bvse/ion.js';
 export { models, getModel, type BvseModel } from './bvse/model.js';
 
 // Energy backends and grids.
-export type { EnergyBackend, GridResult, BrickResult } from './backends/types.js';
+export type { EnergyBackend, GridResult, BrickResult, BackendCapabilities } from './backends/types.js';
 export { gridForResolution, gridPointCount, type GridSpec } from './grid/index.js';
 export { createCpuBackend } from './backends/cpu/index.js';
 export { createWebGpuBackend } from './backends/webgpu/index.js';
@@ -114,3 +114,9 @@ export type { MergeOptions, MergeReport } from './screen/merge.js';
 export type { ProgressMode } from './screen/progress.js';
 export type { ShardSpec } from './screen/inputs.js';
 export type { TableSummary, DualCandidate, Ranked } from './screen/derive.js';
+export type { ArrheniusSvgInput } from './report/arrhenius-svg.js';
+export type { ArrheniusPoint } from './transport/arrhenius.js';
+export type { SitesAndHops, NetworkContext } from './transport/from-sites.js';
+export type { HopSite, NetworkHop, MobileInteraction, TemperatureStatus } from './transport/types.js';
+export type { HopPercolation } from './transport/percolation.js';
+export type { WebGpuLike } from './backends/webgpu/index.js';
