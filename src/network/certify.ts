@@ -47,7 +47,7 @@ export interface CertifyOptions {
   startRadius?: number;
   /** Smallest circumradius (Å) a block is split to. Default 0.0005. */
   minRadius?: number;
-  /** Most blocks examined before the cover gives up (leaves left count against c). Default 400 000. */
+  /** Most blocks examined before the cover gives up (leaves left count against c). Default 1 000 000. */
   maxBlocks?: number;
 }
 
@@ -78,7 +78,7 @@ export function certifyThresholds(
 ): Certificate {
   const tol = opts.tol ?? DEFAULT_CERTIFY_TOLERANCE;
   const minRadius = opts.minRadius ?? 0.0005;
-  const maxBlocks = opts.maxBlocks ?? 400_000;
+  const maxBlocks = opts.maxBlocks ?? 1_000_000;
   const geo = new CellGeometry(field.lattice);
   const present = (['1D', '2D', '3D'] as const).map((d) => thresholds[d]).filter((t): t is number => t !== null);
   const excluded = { energy: 0, gradient: 0, index: 0, known: 0 };
