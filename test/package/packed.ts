@@ -2,7 +2,8 @@
 // installed offline from the tarball (the dependencies copied from this checkout's node_modules, the optional
 // `webgpu` left out).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +22,42 @@ export function npm(args: string[], cwd: string, timeout: number) {
   return run(NPM[0]!, [...NPM.slice(1), ...args], cwd, timeout);
 }
 
+/**
+ * One package test at a time builds dist/types and packs (vitest runs test files in parallel; two tsc runs writing
+ * the same .d.ts files could hand npm pack a half-written one). A lock older than 10 minutes is a crashed run's.
+ */
+function exclusively<T>(fn: () => T): T {
+  // Outside the checkout, so npm pack never ships it; one lock per checkout.
+  const lock = path.join(tmpdir(), `bvscape-pack-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 900_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw e;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { force: true });
+      } catch {
+        /* removed meanwhile */
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /** Builds the .d.ts, packs, and installs the tarball into `<work>/consumer`; returns the paths. */
 export function packAndInstall(prefix: string): { work: string; project: string; tarball: string } {
-  execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
   const work = mkdtempSync(path.join(tmpdir(), prefix));
-  const packed = npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', work], ROOT, 120_000);
+  const packed = exclusively(() => {
+    execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
+    return npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', work], ROOT, 120_000);
+  });
   if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
   const tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
   const project = path.join(work, 'consumer');
