@@ -2,8 +2,10 @@
 // critical points of one cell. Lattice vectors are the rows of M: r = f·M (src/structure/lattice.ts).
 import { invert3 } from '../structure/lattice.js';
 import type { SymOp } from '../structure/symmetry.js';
+import type { Vec3 } from '../critical/types.js';
 
-export type Vec3 = [number, number, number];
+/** One 3-vector type for the network and the searches (src/critical). */
+export type { Vec3 };
 
 export class CellGeometry {
   readonly m: Float64Array;

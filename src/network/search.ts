@@ -1,5 +1,6 @@
 // What the network needs from the critical-point searches (src/critical): a field and three searches on it. Passed
 // in, so the network is tested on synthetic periodic fields and the BVSE field alike.
+import type { CriticalPoint } from '../critical/types.js';
 import type { Vec3 } from './geometry.js';
 
 /** A periodic scalar field of a Cartesian point (src/critical's ScalarField, the part the network uses). */
@@ -12,18 +13,7 @@ export interface FieldLike {
 }
 
 /** A stationary point as src/critical reports it (unwrapped Cartesian position; eigenvectors as columns). */
-export interface CriticalPointLike {
-  cart: Vec3;
-  frac: Vec3;
-  energy: number;
-  gradientNorm: number;
-  eigenvalues: Vec3;
-  eigenvectors: Float64Array;
-  index: number;
-  converged: boolean;
-  iterations: number;
-  evaluations: number;
-}
+export type CriticalPointLike = CriticalPoint;
 
 /** The two minima the steepest descents from a saddle reach (unwrapped Cartesian), when they were reached. */
 export interface SaddleEnds {
