@@ -1,5 +1,5 @@
 // Throughput of the `bvscape screen` pipeline (runScreen: worker pool, grid backend, percolation,
-// JSONL) with --ion Li at the screen's defaults (converged to 0.05 Å; --uniform --resolution 0.2 for the old default): structures/s and /hour, rows/s, median, p95 and max seconds per
+// JSONL) with --ion Li at the screen's defaults (continuum barriers from a 0.2 Å seed grid; --uniform for the grid's own thresholds): structures/s and /hour, rows/s, median, p95 and max seconds per
 // structure, peak RSS, failures by reason; for the CPU backend and for WebGPU when an adapter exists.
 // Compared with the Python peer (bvlain) from ../shared/reference/*.jsonl on the files both ran.
 //
@@ -390,7 +390,7 @@ async function main(): Promise<void> {
 
   const pad = (s: unknown, n: number) => String(s).padStart(n);
   const lines = [
-    `bvscape screen throughput, --ion Li, ${opts.mode} ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
+    `bvscape screen throughput, --ion Li, ${opts.mode === 'uniform' ? 'uniform grid' : `${DEFAULT_SCREEN_CONFIG.method} barriers, seed grid`} ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
     `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('cpu s', 6)} ${pad('idle /h', 7)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('ok med', 6)} ${pad('ok p95', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
   ];
   for (const r of runs) {
