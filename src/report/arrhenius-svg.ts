@@ -1,5 +1,6 @@
 // Arrhenius plot as a standalone SVG: log10(σT) against 1000/T, one point per temperature with its standard error
 // as a bar, and the fitted line ln(σT) = ln A − Ea/(kT) with Ea in the legend.
+import { escapeXml, niceStep } from './svg-text.js';
 
 export interface ArrheniusSvgInput {
   points: { temperatureK: number; sigma: number; sigmaError: number; converged: boolean }[];
@@ -8,17 +9,6 @@ export interface ArrheniusSvgInput {
 }
 
 const BOLTZMANN_EV = 8.617333262e-5;
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function niceStep(span: number, target: number): number {
-  const raw = span / target;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / power;
-  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * power;
-}
 
 function ticks(lo: number, hi: number, target: number): { values: number[]; step: number } {
   const step = niceStep(hi - lo || 1, target);

@@ -1,23 +1,12 @@
 // Energy profile along a migration path as a standalone SVG: E − E_min against path length (Å),
 // the barrier drawn as a dashed line and the saddle marked.
 import type { MigrationPath } from '../percolation/types.js';
+import { escapeXml, niceStep } from './svg-text.js';
 
 export interface ProfileSvgOptions {
   title?: string;
   width?: number;
   height?: number;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** 1, 2 or 5 times a power of ten, giving about `target` intervals over `span`. */
-function niceStep(span: number, target: number): number {
-  const raw = span / target;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const m = raw / power;
-  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * power;
 }
 
 function ticks(lo: number, hi: number, target: number): number[] {

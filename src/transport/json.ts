@@ -1,4 +1,5 @@
 // A TransportResult as JSON: snake_case keys, numbers rounded to what the statistics support.
+import { BOLTZMANN_EV } from './rates.js';
 import type { TransportResult } from './types.js';
 
 const sig = (x: number, digits = 4) => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x);
@@ -51,6 +52,5 @@ export function transportJson(r: TransportResult): Record<string, unknown> {
 export function log10SigmaAt(r: TransportResult, temperatureK: number, fit: 'collective' | 'tracer' = 'collective'): number | null {
   const f = fit === 'collective' ? r.arrhenius : r.arrheniusTracer;
   if (!f) return null;
-  const k = 8.617333262e-5;
-  return (Math.log(f.prefactor) - f.ea / (k * temperatureK) - Math.log(temperatureK)) / Math.LN10;
+  return (Math.log(f.prefactor) - f.ea / (BOLTZMANN_EV * temperatureK) - Math.log(temperatureK)) / Math.LN10;
 }

@@ -5,33 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync, inflateRawSync } from 'node:zlib';
-import { fakeStructure, makeTar, makeZip, tempDir } from '../screen/helpers.js';
+import { fakeStructure, makeTar, makeZip, tarHeader, tempDir } from '../screen/helpers.js';
 import { discoverEntries, iterateEntryInputs } from '../../src/screen/inputs.js';
 import { MAX_TAR_HEADER_BYTES, readZip } from '../../src/screen/archive.js';
 import { gunzipBounded } from '../../src/structure/read.js';
-
-function octal(n: number, width: number): string {
-  return n.toString(8).padStart(width - 1, '0') + '\0';
-}
-
-/** A tar header record of `type` ('L' GNU long name, 'x' pax) with `size` bytes of body. */
-function header(name: string, size: number, type: string): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0);
-  h.write(octal(0o644, 8), 100);
-  h.write(octal(0, 8), 108);
-  h.write(octal(0, 8), 116);
-  h.write(octal(size, 12), 124);
-  h.write(octal(0, 12), 136);
-  h.write('        ', 148);
-  h.write(type, 156);
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(octal(sum, 7) + ' ', 148);
-  return h;
-}
 
 /** `before` + an oversized 'L' or 'x' record (`bodyBytes` long) + `after`, as one tar. */
 function tarWithHugeHeader(type: 'L' | 'x', bodyBytes: number): Buffer {
@@ -49,7 +26,7 @@ function tarWithHugeHeader(type: 'L' | 'x', bodyBytes: number): Buffer {
     body = Buffer.from(rec);
   }
   const padded = Buffer.concat([body, Buffer.alloc((512 - (body.length % 512)) % 512)]);
-  return Buffer.concat([before.subarray(0, before.length - 1024), header('././@LongLink', body.length, type), padded, after]);
+  return Buffer.concat([before.subarray(0, before.length - 1024), tarHeader('././@LongLink', body.length, type), padded, after]);
 }
 
 describe('tar headers are capped', () => {

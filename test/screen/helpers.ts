@@ -27,33 +27,35 @@ function octal(n: number, width: number): string {
 }
 
 /** A POSIX ustar archive; names over 100 bytes get a GNU 'L' long-name record. */
+/** One 512-byte ustar header record: `type` '0' a file, 'L' a GNU long name, 'x' pax; `size` bytes of body follow. */
+export function tarHeader(name: string, size: number, type: string): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name.slice(0, 100), 0, 'utf8');
+  h.write(octal(0o644, 8), 100);
+  h.write(octal(0, 8), 108);
+  h.write(octal(0, 8), 116);
+  h.write(octal(size, 12), 124);
+  h.write(octal(0, 12), 136);
+  h.write('        ', 148);
+  h.write(type, 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(octal(sum, 7) + ' ', 148);
+  return h;
+}
+
 export function makeTar(files: Array<{ name: string; content: string }>): Buffer {
   const blocks: Buffer[] = [];
-  const header = (name: string, size: number, type: string) => {
-    const h = Buffer.alloc(512);
-    h.write(name.slice(0, 100), 0, 'utf8');
-    h.write(octal(0o644, 8), 100);
-    h.write(octal(0, 8), 108);
-    h.write(octal(0, 8), 116);
-    h.write(octal(size, 12), 124);
-    h.write(octal(0, 12), 136);
-    h.write('        ', 148);
-    h.write(type, 156);
-    h.write('ustar\0', 257);
-    h.write('00', 263);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(octal(sum, 7) + ' ', 148);
-    return h;
-  };
   const pad = (b: Buffer) => Buffer.concat([b, Buffer.alloc((512 - (b.length % 512)) % 512)]);
   for (const f of files) {
     const data = Buffer.from(f.content, 'utf8');
     if (Buffer.byteLength(f.name) > 100) {
       const nameBytes = Buffer.from(f.name + '\0', 'utf8');
-      blocks.push(header('././@LongLink', nameBytes.length, 'L'), pad(nameBytes));
+      blocks.push(tarHeader('././@LongLink', nameBytes.length, 'L'), pad(nameBytes));
     }
-    blocks.push(header(f.name, data.length, '0'), pad(data));
+    blocks.push(tarHeader(f.name, data.length, '0'), pad(data));
   }
   blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
