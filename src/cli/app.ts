@@ -56,9 +56,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }> = {};
     for (const [k, o] of Object.entries(cmd.options)) {
-      options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
-      if (o.default !== undefined) options[k]!.default = o.multiple ? undefined : o.default;
-      if (options[k]!.default === undefined) delete options[k]!.default;
+      // parseArgs wants an array default for a repeatable option; a scalar one is not passed on.
+      const dflt = o.multiple ? undefined : o.default;
+      options[k] = {
+        type: o.type,
+        ...(o.short ? { short: o.short } : {}),
+        ...(o.multiple ? { multiple: true } : {}),
+        ...(dflt !== undefined ? { default: dflt } : {}),
+      };
     }
     parsed = parseArgs({ args: joinNegativeValues(rest, cmd.options), options: options as never, allowPositionals: true, strict: true });
   } catch (e) {

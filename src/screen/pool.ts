@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { EnergyBackend } from '../backends/types.js';
 import { errorRows, fallbackIons, type StructureStart } from './run-entry.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
-import type { EntryInput, ErrorInfo, ScreenConfig, ScreenRow } from './types.js';
+import type { EntryInput, ErrorInfo, ScreenRow } from './types.js';
 
 export interface PoolOptions {
   workers: number;

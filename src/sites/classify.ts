@@ -200,15 +200,6 @@ export function classifySites(
 ): ClassifiedSites {
   const m = structure.lattice.matrix;
   const eMin = net.sites.length > 0 ? net.sites[0]!.energy - net.sites[0]!.relativeEnergy : 0;
-  // The grid's resolution: the longest diagonal of one grid cell.
-  const cellDiag = Math.max(
-    ...[
-      [1, 1, 1],
-      [1, 1, -1],
-      [1, -1, 1],
-      [-1, 1, 1],
-    ].map((s) => cart(m, [s[0]! / grid.nx, s[1]! / grid.ny, s[2]! / grid.nz])),
-  );
 
   // 1. Merge basins the grid cannot tell apart: a basin whose depth (the saddle to the component it meets,
   //    minus its own lowest minimum) is below MERGE_DEPTH_EV or its sampling noise joins that component. Hops

@@ -176,7 +176,7 @@ async function run(startedAt = performance.now()): Promise<void> {
         warnings = m.warnings;
       },
       onAssigned: (states) => (assigned = states),
-      onLandscape: (index, ion, landscape) => {
+      onLandscape: (index, _ion, landscape) => {
         pending[index] = { landscape, at: performance.now() - startedAt };
         if (index === 0) {
           // The barriers go into the table now; paths, sites and the view follow.

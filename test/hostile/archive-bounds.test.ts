@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { fakeStructure, makeTar, makeZip, tarHeader, tempDir } from '../screen/helpers.js';
 import { discoverEntries, iterateEntryInputs } from '../../src/screen/inputs.js';
 import { MAX_TAR_HEADER_BYTES, readZip } from '../../src/screen/archive.js';

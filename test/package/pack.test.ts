@@ -1,9 +1,9 @@
 // The library as users get it: `npm pack`, installed into a fresh project from the tarball (offline, the
 // dependencies copied from this checkout's node_modules, the optional `webgpu` left out), the README's
 // API script compiled with `tsc --strict` (no skipLibCheck) against the shipped .d.ts, then run.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { packAndInstall, ROOT, run, TSC } from './packed.js';
@@ -31,6 +31,10 @@ describe('the packed library', () => {
     );
     cpSync(path.join(ROOT, 'fixtures/LiI_rocksalt.cif'), path.join(project, 'LiI_rocksalt.cif'));
   }, 600_000);
+  // The temporary project (tarball and installed copy) is tens of MB; leave nothing behind.
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
   it('ships the bundles, the CLI and the types, not the benchmarks', () => {
     const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');

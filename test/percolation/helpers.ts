@@ -1,6 +1,5 @@
 // Test helpers: landscapes on a grid, and an independent brute-force percolation reference.
 import type { GridSpec } from '../../src/grid/index.js';
-import { rng } from '../helpers/random.js';
 
 export function gridOf(nx: number, ny: number, nz: number): GridSpec {
   return { nx, ny, nz };

@@ -195,6 +195,7 @@ export function readSymmetry(block: CifBlock, lattice: Lattice, ctx: Context): S
     const settings = settingsFor(number, hallNumber, explicitSetting, lattice);
     if (hallNumber === null && settings[0] !== undefined) declared.symbol ??= hallEntry(settings[0])!.hm_short;
     ctx.notes.push(`no symmetry operators in the file; built from ${source}`);
+    const line = hallNumber !== null ? hm?.value.line : num?.value.line;
     return {
       candidates: settings.map((h) => {
         const e = hallEntry(h)!;
@@ -203,7 +204,7 @@ export function readSymmetry(block: CifBlock, lattice: Lattice, ctx: Context): S
       }),
       declared,
       derived: `from ${source}`,
-      line: (hallNumber !== null ? hm?.value.line : num?.value.line) ?? undefined,
+      ...(line !== undefined ? { line } : {}),
     };
   }
 
