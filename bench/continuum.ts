@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { computeLandscape, type LandscapeResult } from '../src/landscape.js';
+import { computeLandscape, type LandscapeResult } from '../src/pipeline/landscape.js';
 import type { Dimension } from '../src/percolation/index.js';
 import { NAMED, namedFiles, namedInput, requireNamed } from './lib/named.js';
 

@@ -10,7 +10,7 @@ import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { refineThresholds } from '../src/refine/adaptive.js';
 import { frameworkSymmetry } from '../src/symmetry/framework.js';
-import { computeLandscape } from '../src/landscape.js';
+import { computeLandscape } from '../src/pipeline/landscape.js';
 import { NAMED, namedFiles, namedInput, requireNamed } from './lib/named.js';
 
 const OUT = path.resolve(process.cwd(), 'bench/results/convergence.json');

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { computeLandscape } from '../src/landscape.js';
-import { TRANSPORT_RESOLUTION, transportNetwork } from '../src/landscape-products.js';
+import { computeLandscape } from '../src/pipeline/landscape.js';
+import { TRANSPORT_RESOLUTION, transportNetwork } from '../src/pipeline/landscape-products.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { simulateTransport } from '../src/transport/simulate.js';
 

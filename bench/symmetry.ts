@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { buildFramework } from '../src/bvse/build-framework.js';
 import { assignOxidationStates } from '../src/bvse/oxidation/assign.js';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { BRICK } from '../src/backends/cpu/kernel.js';
+import { BRICK } from '../src/grid/index.js';
 import { gridForResolution } from '../src/grid/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { readStructureFile } from '../src/structure/read.js';

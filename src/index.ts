@@ -58,8 +58,8 @@ export { selectBackend } from './backends/select.js';
 // Landscapes, barriers, migration paths and sites: computeLandscape, then migrationPaths (relaxed, Cartesian
 // lengths), siteNetwork (basins and hops) and siteClasses (Wyckoff sites), as `bvscape landscape --path` does.
 // findPath gives the grid's minimax path before relaxation (longer than the real path); relaxPath relaxes it.
-export { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions, type LandscapeResult } from './landscape.js';
-export { migrationPaths, siteNetwork, siteClasses, grdText, cubeText, DEFAULT_GRID_FILE_SPACING } from './landscape-products.js';
+export { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions, type LandscapeResult } from './pipeline/landscape.js';
+export { migrationPaths, siteNetwork, siteClasses, grdText, cubeText, DEFAULT_GRID_FILE_SPACING } from './pipeline/landscape-products.js';
 export { classifySites, MERGE_DEPTH_EV, type ClassifiedSites, type ClassifyOptions, type SiteClass, type MergedSite, type MergedHop } from './sites/classify.js';
 export { percolate, findPath, relaxPath, findSites, DIMENSIONS, type RelaxPathOptions, type SiteOptions } from './percolation/index.js';
 export type { PercolationResult, MigrationPath, SiteNetwork, BasinSite, Hop, Dimension, Connectivity } from './percolation/index.js';
@@ -67,7 +67,7 @@ export type { PercolationResult, MigrationPath, SiteNetwork, BasinSite, Hop, Dim
 // Grid files and landscapes made elsewhere.
 export { writeGrd, writeCube, readGrd } from './io/grid-files.js';
 export { readVolumetricGrid, detectGridFormat, type VolumetricGrid, type GridFormat, type GrdOrder, type ReadGridOptions } from './io/grid-readers.js';
-export { percolateGrid, percolateVolumetricGrid, type PercolateGridOptions, type GridPercolationResult } from './percolate-grid.js';
+export { percolateGrid, percolateVolumetricGrid, type PercolateGridOptions, type GridPercolationResult } from './pipeline/percolate-grid.js';
 
 // Outputs as the CLI writes them.
 export { percolateJson } from './io/percolate-json.js';
@@ -85,7 +85,7 @@ export type { HopNetwork, TransportOptions, TransportResult, TemperatureResult, 
 export { networkFromSites, mobileInteraction, mobileIonsPerCell } from './transport/from-sites.js';
 export { networkFromContinuum } from './transport/from-continuum.js';
 export { transportJson, log10SigmaAt } from './transport/json.js';
-export { structureTransport, transportNetwork, continuumTransportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './landscape-products.js';
+export { structureTransport, transportNetwork, continuumTransportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './pipeline/landscape-products.js';
 export { arrheniusSvg } from './report/arrhenius-svg.js';
 
 // Types the functions above take or return, so a caller can name them.
@@ -97,13 +97,13 @@ export type { ReferenceOptions } from './bvse/reference.js';
 export type { Composition } from './structure/composition.js';
 export type { StructureFormat } from './structure/read.js';
 export type { Hint } from './errors.js';
-export type { BarrierMethod, ConvergedStrategy, LandscapeMode, LandscapeSymmetry } from './landscape.js';
+export type { BarrierMethod, ConvergedStrategy, LandscapeMode, LandscapeSymmetry } from './pipeline/landscape.js';
 export type { ContinuumNetwork, NetworkSite, NetworkSaddle, NetworkBarrier, NetworkTimings, EdgeEnd, SaddleStatus } from './network/types.js';
 export type { CpuBackend } from './backends/cpu/driver.js';
 export type { CpuBackendOptions } from './backends/cpu/index.js';
 export type { WebGpuBackendOptions } from './backends/webgpu/index.js';
 export type { SelectBackendOptions } from './backends/select.js';
-export type { GridLandscape } from './landscape-products.js';
+export type { GridLandscape } from './pipeline/landscape-products.js';
 export type { LatticeLike } from './percolation/grid-walk.js';
 export type { PerDimension, IVec3 } from './percolation/types.js';
 export type { PercolateOptions } from './percolation/sweep.js';

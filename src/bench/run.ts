@@ -7,7 +7,7 @@ import { gridForResolution, gridPointCount } from '../grid/index.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { buildFramework } from '../bvse/build-framework.js';
 import type { Framework } from '../bvse/framework.js';
-import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions } from '../landscape.js';
+import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions } from '../pipeline/landscape.js';
 import { percolate } from '../percolation/index.js';
 import { composition, reducedFormula } from '../structure/composition.js';
 import { readStructureText } from '../structure/read.js';

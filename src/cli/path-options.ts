@@ -1,7 +1,7 @@
 // The path and profile outputs that `landscape` and `percolate` share: their options and the parsing of
 // --profile-dimension.
 import { UsageError } from '../errors.js';
-import { dimensionOf } from '../landscape-products.js';
+import { dimensionOf } from '../pipeline/landscape-products.js';
 import type { Dimension } from '../percolation/index.js';
 import { DEFAULT_SCREEN_CONFIG } from '../screen/types.js';
 import { str, type OptionSpec, type OptionValues } from './command.js';

@@ -1,10 +1,10 @@
 // What `bvscape preview GRID` serves for a grid file (.cube, .grd, CHGCAR/LOCPOT) instead of a structure:
-// the grid percolated here on the server (percolate-grid.ts), as JSON for /api/initial (barriers, paths,
+// the grid percolated here on the server (src/pipeline/percolate-grid.ts), as JSON for /api/initial (barriers, paths,
 // sites and hops in `bvscape percolate --path`'s shape, plus the cell and grid size), and the energies as
 // raw float32 for /api/initial-grid. Drawing them is the page's part.
-import { percolateGrid } from '../percolate-grid.js';
+import { percolateGrid } from '../pipeline/percolate-grid.js';
 import { percolateWithPathsJson } from '../io/percolate-json.js';
-import { migrationPaths, siteNetwork } from '../landscape-products.js';
+import { migrationPaths, siteNetwork } from '../pipeline/landscape-products.js';
 
 /** Grid files by name: .cube/.cub/.grd, or VASP's volumetric outputs (CHGCAR, LOCPOT, CHG, AECCAR*, ELFCAR, PARCHG). */
 export function isGridFileName(name: string): boolean {

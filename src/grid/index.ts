@@ -11,6 +11,13 @@ export interface GridSpec {
   nz: number;
 }
 
+/**
+ * Edge, in grid points, of the bricks a backend evaluates point sets in (EnergyBackend.computeBricks), which
+ * refinement and the symmetry fill ask for. The CPU kernel's sub-box has this edge, so a brick's points get exactly
+ * the candidate list, summation order and bits they get in a whole grid.
+ */
+export const BRICK = 4;
+
 /** n = ceil(length / resolution) along each lattice vector (at least 1). */
 export function gridForResolution(lengths: readonly [number, number, number], resolution: number): GridSpec {
   if (!(resolution > 0)) throw new RangeError(`grid resolution must be positive, got ${resolution}`);

@@ -7,7 +7,7 @@ import type { MigrationPath, PercolationResult, PerDimension, SiteNetwork } from
 import { basinJson, hopJson, pathJson } from './path-json.js';
 import { ENERGY_DIGITS, roundOrNull, roundTo } from './rounding.js';
 
-/** The fields of a grid percolation result (percolate-grid.ts) the JSON carries. */
+/** The fields of a grid percolation result (src/pipeline/percolate-grid.ts) the JSON carries. */
 export interface GridPercolationSummary {
   file: string;
   format: string;

@@ -5,7 +5,7 @@
 //
 // Order matters: the table's order is the key order of the JSON objects and the column order of the CSV.
 // The JSONL keys are those of the tables written before this table existed, so old tables still resume and merge.
-import type { LandscapeResult, LandscapeSymmetry } from '../landscape.js';
+import type { LandscapeResult, LandscapeSymmetry } from '../pipeline/landscape.js';
 import { ENERGY_DIGITS, FRACTION_DIGITS, LENGTH_DIGITS, RATIO_DIGITS, TIME_DIGITS, roundOrNull, roundTo } from '../io/rounding.js';
 
 /** How the CSV writes a column: the value as is, an object or list as JSON text, a grid as "48x48x48". */

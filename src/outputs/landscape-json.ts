@@ -1,7 +1,7 @@
 // The JSON of one landscape result: `bvscape landscape --json`, its --path file and the browser preview's
 // download, so all three always agree. The fields come from the one table in fields.ts; the --path file adds
-// the paths, basins, hops and site classes made from the result (src/landscape-products.ts).
-import type { LandscapeResult } from '../landscape.js';
+// the paths, basins, hops and site classes made from the result (src/pipeline/landscape-products.ts).
+import type { LandscapeResult } from '../pipeline/landscape.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
 import type { ClassifiedSites } from '../sites/classify.js';
 import { basinJson, hopJson, pathJson } from '../io/path-json.js';

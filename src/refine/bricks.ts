@@ -4,7 +4,8 @@
 // of the level's grid, when every image is already known or lies in a brick evaluated in the same batch: the field
 // of a symmetrized framework and its curvature bound (sums of radial terms) are invariant under those operations.
 import type { Framework } from '../bvse/framework.js';
-import { BRICK, type PreparedFramework } from '../backends/cpu/kernel.js';
+import type { PreparedFramework } from '../backends/cpu/kernel.js';
+import { BRICK } from '../grid/index.js';
 import type { CpuBackend } from '../backends/cpu/driver.js';
 import type { EnergyBackend } from '../backends/types.js';
 import { gridImageOf, type GridSymmetry } from '../symmetry/grid.js';

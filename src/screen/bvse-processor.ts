@@ -8,7 +8,7 @@ import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/oxidation/mobile-ion.js';
-import { computeLandscape } from '../landscape.js';
+import { computeLandscape } from '../pipeline/landscape.js';
 import { resultColumns } from '../outputs/fields.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';

@@ -3,9 +3,9 @@
 import { readStructureText } from '../structure/read.js';
 import type { Structure } from '../structure/types.js';
 import { StructureError } from '../errors.js';
-import type { LandscapeResult } from '../landscape.js';
+import type { LandscapeResult } from '../pipeline/landscape.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
-import { migrationPaths, siteClasses, siteNetwork } from '../landscape-products.js';
+import { migrationPaths, siteClasses, siteNetwork } from '../pipeline/landscape-products.js';
 import { pathsFileJson } from '../outputs/landscape-json.js';
 import type { ClassifiedSites } from '../sites/classify.js';
 

@@ -1,6 +1,6 @@
 // The isosurface level slider: its range follows the barriers, and the percolation thresholds are
 // marked on the track (coinciding thresholds share a mark).
-import type { LandscapeResult } from '../landscape.js';
+import type { LandscapeResult } from '../pipeline/landscape.js';
 import { DIMENSIONS, type Dimension } from '../percolation/types.js';
 import { ui } from './dom.js';
 

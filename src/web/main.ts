@@ -9,7 +9,7 @@
 import type { BackendKind } from '../backends/select.js';
 import { profileSvg } from '../report/profile-svg.js';
 import { resultJson } from './compute.js';
-import { cubeText, grdText } from '../landscape-products.js';
+import { cubeText, grdText } from '../pipeline/landscape-products.js';
 import { clearError, describe, download, setStatus, showError, ui } from './dom.js';
 import { setupLevelSlider } from './level-slider.js';
 import { Pipeline, PipelineError, RunCancelled } from './pipeline-client.js';

@@ -2,7 +2,7 @@
 // runs the whole CLI pipeline (read, oxidation states, energy grid, percolation, paths, sites) off the
 // main thread. Structured-clone data only: the Lattice class travels as its matrix.
 import type { BackendKind } from '../backends/select.js';
-import type { LandscapeResult } from '../landscape.js';
+import type { LandscapeResult } from '../pipeline/landscape.js';
 import type { Structure } from '../structure/types.js';
 import type { PathsAndSites } from './compute.js';
 import type { ErrorReport } from '../errors.js';

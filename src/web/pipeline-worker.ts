@@ -7,7 +7,7 @@ import { errorReport } from '../errors.js';
 import { selectBackend } from '../backends/select.js';
 import type { EnergyBackend } from '../backends/types.js';
 import type { Framework } from '../bvse/framework.js';
-import { computeLandscape } from '../landscape.js';
+import { computeLandscape } from '../pipeline/landscape.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { formatIon, parseIon } from '../bvse/ion.js';
 import type { Structure } from '../structure/types.js';

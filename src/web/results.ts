@@ -1,6 +1,6 @@
 // The result panels: the numbers table, the legend with element visibility toggles, the oxidation-state
 // table and the dual-ion comparison. Table cells carry data-key / data-value (full precision) for tests.
-import type { LandscapeResult } from '../landscape.js';
+import type { LandscapeResult } from '../pipeline/landscape.js';
 import { DIMENSIONS } from '../percolation/types.js';
 import { dualIonTest } from '../screen/dual-ion.js';
 import { DEFAULT_DUAL_ION } from '../screen/types.js';

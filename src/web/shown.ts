@@ -1,5 +1,5 @@
 // A computed result as the page holds it: the landscape of one mobile ion with its paths and sites.
-import type { LandscapeResult } from '../landscape.js';
+import type { LandscapeResult } from '../pipeline/landscape.js';
 import { Lattice } from '../structure/lattice.js';
 import type { PathsAndSites } from './compute.js';
 import type { LandscapeData } from './pipeline-protocol.js';

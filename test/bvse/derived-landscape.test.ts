@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readStructureText } from '../../src/structure/read.js';
-import { computeLandscape } from '../../src/landscape.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { landscapeJson } from '../../src/outputs/landscape-json.js';
 import { SHARED } from '../helpers/fixtures.js';
 

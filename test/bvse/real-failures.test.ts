@@ -12,7 +12,7 @@ import { readStructureText, readStructureFile } from '../../src/structure/read.j
 import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { derivePair, estimatedAnionSoftness } from '../../src/bvse/derive-params.js';
 import { checkMobileIonPresent } from '../../src/bvse/oxidation/mobile-ion.js';
-import { computeLandscape } from '../../src/landscape.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import type { Structure } from '../../src/structure/types.js';
 

@@ -8,7 +8,7 @@ import { Lattice } from '../../src/structure/lattice.js';
 import { writeCube } from '../../src/io/grid-files.js';
 import { gridPreview, isGridFileName } from '../../src/cli/preview-grid.js';
 import { startPreviewServer } from '../../src/cli/commands/preview.js';
-import { percolateGrid } from '../../src/percolate-grid.js';
+import { percolateGrid } from '../../src/pipeline/percolate-grid.js';
 
 const grid = { nx: 12, ny: 10, nz: 8 };
 const lattice = Lattice.fromParameters({ a: 6, b: 7, c: 8, alpha: 90, beta: 100, gamma: 90 });

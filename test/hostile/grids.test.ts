@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tempDir } from '../screen/helpers.js';
 import { cli } from './helpers.js';
 import { readVolumetricGrid } from '../../src/io/grid-readers.js';
-import { percolateGrid } from '../../src/percolate-grid.js';
+import { percolateGrid } from '../../src/pipeline/percolate-grid.js';
 import { GridFileError, InputError } from '../../src/errors.js';
 import { readJsonlLines } from '../../src/io/tables.js';
 

@@ -5,8 +5,8 @@ import { describe, it, expect } from 'vitest';
 import { Lattice } from '../../src/structure/lattice.js';
 import { BOHR_ANGSTROM, formatE, writeCube, writeGrd } from '../../src/io/grid-files.js';
 import { detectGridFormat, grdOrderFromData, readVolumetricGrid } from '../../src/io/grid-readers.js';
-import { percolateGrid } from '../../src/percolate-grid.js';
-import { migrationPaths } from '../../src/landscape-products.js';
+import { percolateGrid } from '../../src/pipeline/percolate-grid.js';
+import { migrationPaths } from '../../src/pipeline/landscape-products.js';
 import { GridFileError } from '../../src/errors.js';
 import type { GridSpec } from '../../src/grid/index.js';
 

@@ -5,7 +5,7 @@
 // updates these numbers in the same commit, and says why.
 import { afterAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { computeLandscape, type LandscapeOptions } from '../../src/landscape.js';
+import { computeLandscape, type LandscapeOptions } from '../../src/pipeline/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { structureOf } from '../helpers/structures.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 // The certificate on a real framework through computeLandscape (docs/continuum.md, "Certification").
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeLandscape } from '../../src/landscape.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { fixture } from '../helpers/fixtures.js';

@@ -2,9 +2,9 @@
 // species, and the comment line says so, with the occupancy-weighted cell content (issue: β-Li3PS4 read as
 // Li16P4S16 in ASE, with no hint that the cell holds Li12P4S16).
 import { describe, expect, it } from 'vitest';
-import { computeLandscape } from '../../src/landscape.js';
-import { cubeText } from '../../src/landscape-products.js';
-import { percolateGrid } from '../../src/percolate-grid.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
+import { cubeText } from '../../src/pipeline/landscape-products.js';
+import { percolateGrid } from '../../src/pipeline/percolate-grid.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { BETA_LI3PS4, fixture } from '../helpers/fixtures.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { computeLandscape, type LandscapeResult } from '../../src/landscape.js';
+import { computeLandscape, type LandscapeResult } from '../../src/pipeline/landscape.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { landscapeJson } from '../../src/outputs/landscape-json.js';
 import { CSV_COLUMNS, CSV_DUAL_COLUMNS, JSONL_FIELDS, LANDSCAPE_FIELDS, OUTPUT_FIELDS, csvValue, resultColumns } from '../../src/outputs/fields.js';

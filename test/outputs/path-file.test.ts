@@ -1,10 +1,10 @@
 // The --path file (landscape's, percolate's, the preview's download) in one naming style, snake_case like the
 // JSONL, and with the digits the model resolves: energies to 1e-4 eV, lengths to 1e-4 Å, fractions to 1e-5.
 import { describe, expect, it } from 'vitest';
-import { computeLandscape } from '../../src/landscape.js';
-import { cubeText, migrationPaths, siteClasses, siteNetwork } from '../../src/landscape-products.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
+import { cubeText, migrationPaths, siteClasses, siteNetwork } from '../../src/pipeline/landscape-products.js';
 import { pathsFileJson } from '../../src/outputs/landscape-json.js';
-import { percolateGrid } from '../../src/percolate-grid.js';
+import { percolateGrid } from '../../src/pipeline/percolate-grid.js';
 import { percolateWithPathsJson } from '../../src/io/percolate-json.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { fixture } from '../helpers/fixtures.js';

@@ -16,7 +16,7 @@ import { percolate } from '../../src/percolation/sweep.js';
 import { REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 
 const REFERENCE = path.join(SHARED, 'reference');
-const LANDSCAPE = path.join(REPO_ROOT, 'src/landscape.ts');
+const LANDSCAPE = path.join(REPO_ROOT, 'src/pipeline/landscape.ts');
 const TOLERANCE = 0.05;
 const REQUIRED_FRACTION = 0.9;
 const DIMS: Dimension[] = ['1D', '2D', '3D'];
@@ -100,7 +100,7 @@ function loadRecords(): { source: string; records: ReferenceRecord[] }[] {
 
 const available = existsSync(REFERENCE) && existsSync(LANDSCAPE);
 if (!existsSync(REFERENCE)) console.warn(`bvlain-barriers: ${REFERENCE} not found; skipping the comparison with bvlain`);
-else if (!existsSync(LANDSCAPE)) console.warn('bvlain-barriers: src/landscape.ts does not exist yet; skipping the comparison with bvlain');
+else if (!existsSync(LANDSCAPE)) console.warn('bvlain-barriers: src/pipeline/landscape.ts does not exist yet; skipping the comparison with bvlain');
 
 describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)', () => {
   const outcomes: Outcome[] = [];
@@ -108,7 +108,7 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
 
   for (const { source, records } of sets) {
     it(`${source}: ${records.length} records with barriers`, { timeout: 3_600_000 }, async () => {
-      const { computeLandscape } = await import('../../src/landscape.js');
+      const { computeLandscape } = await import('../../src/pipeline/landscape.js');
       const { readStructureFile } = await import('../../src/structure/read.js');
       const { createCpuBackend } = await import('../../src/backends/cpu/index.js');
       for (const rec of records) {

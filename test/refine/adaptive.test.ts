@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { BRICK } from '../../src/backends/cpu/kernel.js';
+import { BRICK } from '../../src/grid/index.js';
 import { energyAtFrac } from '../../src/bvse/reference.js';
 import type { Framework } from '../../src/bvse/framework.js';
 import { percolate } from '../../src/percolation/index.js';
@@ -12,7 +12,7 @@ import { buildPeriodicGraph, EdgeList, graphThresholds } from '../../src/percola
 import { frameworkSymmetry } from '../../src/symmetry/framework.js';
 import type { SymOp } from '../../src/structure/symmetry.js';
 import { readStructureFile } from '../../src/structure/read.js';
-import { computeLandscape, SYMMETRIC_GRID_MIN_OPERATIONS } from '../../src/landscape.js';
+import { computeLandscape, SYMMETRIC_GRID_MIN_OPERATIONS } from '../../src/pipeline/landscape.js';
 import { rng as makeRng } from '../helpers/random.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { sameAsUniform } from './uniform-check.js';

@@ -10,8 +10,8 @@ import { findSites } from '../../src/percolation/sites.js';
 import { classifySites, type ClassifiedSites } from '../../src/sites/classify.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { BETA_LI3PS4, REPO_ROOT } from '../helpers/fixtures.js';
-import { computeLandscape } from '../../src/landscape.js';
-import { siteClasses, siteNetwork } from '../../src/landscape-products.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
+import { siteClasses, siteNetwork } from '../../src/pipeline/landscape-products.js';
 
 
 /** Sites of a uniform grid at `resolution` (computed here, so the test does not depend on computeLandscape's mode). */

@@ -9,7 +9,7 @@ import { StructureError } from '../../src/errors.js';
 import { readStructureFile, readStructureText, detectFormat, isStructureFileName } from '../../src/structure/read.js';
 import { parseKeyValues } from '../../src/structure/extxyz.js';
 import { composition } from '../../src/structure/composition.js';
-import { computeLandscape } from '../../src/landscape.js';
+import { computeLandscape } from '../../src/pipeline/landscape.js';
 import type { Structure } from '../../src/structure/types.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 

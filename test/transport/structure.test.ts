@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { structureTransport } from '../../src/landscape-products.js';
+import { structureTransport } from '../../src/pipeline/landscape-products.js';
 import { readStructureTextSync } from '../../src/structure/read.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 import { kraBarrier, simulateTransport } from '../../src/transport/index.js';

@@ -20,12 +20,12 @@
 // Σ_pairs weight·tableMaxError plus the float32 rounding of the total (2⁻²⁴·|E|).
 import { expandImages, pairBranch, type Framework, type PairBranches, type PairType } from '../../bvse/framework.js';
 import { erfc, pairEnergy } from '../../bvse/pair.js';
-import type { GridSpec } from '../../grid/index.js';
+import { BRICK, type GridSpec } from '../../grid/index.js';
 
 /** Grid points per block edge. Fixed, so results never depend on how blocks are scheduled. */
 export const BLOCK = 8;
-/** Points per sub-box edge inside a block; each sub-box gets its own, shorter candidate list. */
-const SUB = 4;
+/** Points per sub-box edge inside a block; each sub-box gets its own, shorter candidate list. A brick is one sub-box. */
+const SUB = BRICK;
 /** Pairs closer than this (Å) are evaluated with the exact float64 formula, not the table. */
 export const EXACT_BELOW_R = 1.0;
 /** Target bound on the interpolation error of one pair term (eV, per unit occupancy). */
@@ -332,9 +332,6 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
   return pairs;
 }
 
-/** Edge of a brick (computeBrick): one sub-box, so a brick's points get exactly the candidate list, summation order
- * and bits they get in computeBlock. */
-export const BRICK = SUB;
 
 /**
  * Sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) against the first nBlock candidates gathered in

@@ -3,8 +3,8 @@
 // PURE (no node: imports). A job is either a whole regular grid (in fixed BLOCK³ blocks) or a list of BRICK³
 // bricks of a grid (the point sets that adaptive refinement asks for). Which worker computes which item never
 // changes a result: items are independent and each is computed the same way wherever it runs.
-import { BRICK, BLOCK, blockCount, computeBlock, computeBrick, type PreparedFramework } from './kernel.js';
-import type { GridSpec } from '../../grid/index.js';
+import { BLOCK, blockCount, computeBlock, computeBrick, type PreparedFramework } from './kernel.js';
+import { BRICK, type GridSpec } from '../../grid/index.js';
 
 export type CpuWork =
   /** Every block of the grid; output nx·ny·nz values, x fastest. */

@@ -3,7 +3,7 @@
 // Works with Dawn in Node and navigator.gpu in a browser (device.ts).
 import type { Framework } from '../../bvse/framework.js';
 import { createCpuDriver } from '../cpu/driver.js';
-import { BRICK } from '../cpu/kernel.js';
+import { BRICK } from '../../grid/index.js';
 import type { BackendCapabilities, BrickResult, EnergyBackend, GridResult } from '../types.js';
 import type { GridSpec } from '../../grid/index.js';
 import { batchLimits, BufferSet, DeviceLostSignal, runBatch, type BatchOptions, type Session } from './batch.js';

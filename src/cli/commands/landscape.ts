@@ -14,8 +14,8 @@ import { parseIon } from '../../bvse/ion.js';
 import { parseOxiOverride } from '../../bvse/oxidation/override.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
-import { computeLandscape, DEFAULT_RESOLUTION, DEFAULT_SEED_RESOLUTION, type LandscapeResult } from '../../landscape.js';
-import { cubeText, DEFAULT_GRID_FILE_SPACING, grdText, gridFileGrid, LARGE_GRID_FILE_BYTES, migrationPaths, profileSvgFor, siteClasses, siteNetwork } from '../../landscape-products.js';
+import { computeLandscape, DEFAULT_RESOLUTION, DEFAULT_SEED_RESOLUTION, type LandscapeResult } from '../../pipeline/landscape.js';
+import { cubeText, DEFAULT_GRID_FILE_SPACING, grdText, gridFileGrid, LARGE_GRID_FILE_BYTES, migrationPaths, profileSvgFor, siteClasses, siteNetwork } from '../../pipeline/landscape-products.js';
 import { pathsFileJson } from '../../outputs/landscape-json.js';
 import { DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP } from '../../screen/types.js';
 

@@ -13,7 +13,7 @@ import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
 import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP, type ScreenConfig } from '../../screen/types.js';
-import { DEFAULT_RESOLUTION } from '../../landscape.js';
+import { DEFAULT_RESOLUTION } from '../../pipeline/landscape.js';
 
 export function parseDimension(text: string | undefined): 1 | 2 | 3 {
   if (text === '1' || text === '2' || text === '3') return Number(text) as 1 | 2 | 3;

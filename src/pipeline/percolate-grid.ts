@@ -1,11 +1,11 @@
 // Percolation barriers, paths and sites on a landscape made elsewhere: a .cube, VESTA .grd or VASP
 // CHGCAR/LOCPOT-style grid read by src/io/grid-readers.ts, swept by the same percolation code as
 // `landscape` (src/percolation) and turned into paths and sites by the same products (landscape-products.ts).
-import { readVolumetricGrid, type GrdOrder, type GridFormat, type VolumetricGrid } from './io/grid-readers.js';
-import { percolate, type Connectivity, type PercolationResult, type PerDimension } from './percolation/index.js';
-import type { GridSpec } from './grid/index.js';
-import type { Lattice } from './structure/lattice.js';
-import { InputError } from './errors.js';
+import { readVolumetricGrid, type GrdOrder, type GridFormat, type VolumetricGrid } from '../io/grid-readers.js';
+import { percolate, type Connectivity, type PercolationResult, type PerDimension } from '../percolation/index.js';
+import type { GridSpec } from '../grid/index.js';
+import type { Lattice } from '../structure/lattice.js';
+import { InputError } from '../errors.js';
 
 export interface PercolateGridOptions {
   /** Grid neighbours in the sweep: 6 (default), 18 or 26. */

@@ -1,25 +1,24 @@
 // One structure, one mobile ion: oxidation states -> framework -> energy grid -> percolation.
 // The single pipeline behind `bvscape landscape`, `bvscape screen` and the browser preview.
-import type { Structure } from './structure/types.js';
-import { composition, displayFormula } from './structure/composition.js';
-import { assignOxidationStates } from './bvse/oxidation/assign.js';
-import { oxidationStatesUsed, type OxidationStatesUsed } from './bvse/oxidation/summary.js';
-import { buildFramework } from './bvse/build-framework.js';
-import { formatIon } from './bvse/ion.js';
-import { paramSources, type Framework } from './bvse/framework.js';
-import type { EnergyBackend, GridResult } from './backends/types.js';
-import { gridForResolution, type GridSpec } from './grid/index.js';
-import { createCpuBackend } from './backends/cpu/index.js';
-import type { CpuBackend } from './backends/cpu/driver.js';
-import { energyRange, percolate } from './percolation/index.js';
-import { refineThresholds } from './refine/adaptive.js';
-import { refinementGrids, refinementSteps } from './refine/levels.js';
-import type { Connectivity, PercolationResult, PerDimension } from './percolation/index.js';
-import { BRICK } from './backends/cpu/kernel.js';
-import { frameworkSymmetry, type FrameworkSymmetry } from './symmetry/framework.js';
-import { fillFromBricks, gridSymmetry, orbitPlan } from './symmetry/grid.js';
-import { continuumNetwork } from './network/bvse.js';
-import type { ContinuumNetwork } from './network/types.js';
+import type { Structure } from '../structure/types.js';
+import { composition, displayFormula } from '../structure/composition.js';
+import { assignOxidationStates } from '../bvse/oxidation/assign.js';
+import { oxidationStatesUsed, type OxidationStatesUsed } from '../bvse/oxidation/summary.js';
+import { buildFramework } from '../bvse/build-framework.js';
+import { formatIon } from '../bvse/ion.js';
+import { paramSources, type Framework } from '../bvse/framework.js';
+import type { EnergyBackend, GridResult } from '../backends/types.js';
+import { BRICK, gridForResolution, type GridSpec } from '../grid/index.js';
+import { createCpuBackend } from '../backends/cpu/index.js';
+import type { CpuBackend } from '../backends/cpu/driver.js';
+import { energyRange, percolate } from '../percolation/index.js';
+import { refineThresholds } from '../refine/adaptive.js';
+import { refinementGrids, refinementSteps } from '../refine/levels.js';
+import type { Connectivity, PercolationResult, PerDimension } from '../percolation/index.js';
+import { frameworkSymmetry, type FrameworkSymmetry } from '../symmetry/framework.js';
+import { fillFromBricks, gridSymmetry, orbitPlan } from '../symmetry/grid.js';
+import { continuumNetwork } from '../network/bvse.js';
+import type { ContinuumNetwork } from '../network/types.js';
 
 /**
  * 'converged' (the default): thresholds equal to the uniform grid's at `resolution`, found by adaptive refinement

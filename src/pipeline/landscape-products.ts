@@ -2,23 +2,23 @@
 // real-space migration path of each dimension, the site network, the profile. One place, used by
 // `bvscape landscape` and the browser preview, so both produce the same files.
 import { computeLandscape, DEFAULT_METHOD, DEFAULT_SEED_RESOLUTION, type BarrierMethod, type LandscapeResult } from './landscape.js';
-import type { Structure } from './structure/types.js';
-import type { EnergyBackend } from './backends/types.js';
-import { simulateTransport } from './transport/simulate.js';
-import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from './percolation/index.js';
-import { writeCube, writeGrd } from './io/grid-files.js';
-import { atomicNumber } from './structure/elements.js';
-import { cellFormula, composition } from './structure/composition.js';
-import type { Lattice, Vec3 } from './structure/lattice.js';
-import { gridForResolution, resampleGrid, type GridSpec } from './grid/index.js';
-import type { PercolationResult } from './percolation/index.js';
-import { profileSvg } from './report/profile-svg.js';
-import { classifySites, type ClassifiedSites } from './sites/classify.js';
-import { mobileInteraction, mobileIonsPerCell, networkFromSites, type NetworkContext } from './transport/from-sites.js';
-import { networkFromContinuum } from './transport/from-continuum.js';
-import { ASSUMED_ATTEMPT_FREQUENCY_HZ } from './transport/rates.js';
-import { atomicWeight } from './structure/masses.js';
-import type { HopNetwork, TransportOptions, TransportResult } from './transport/types.js';
+import type { Structure } from '../structure/types.js';
+import type { EnergyBackend } from '../backends/types.js';
+import { simulateTransport } from '../transport/simulate.js';
+import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from '../percolation/index.js';
+import { writeCube, writeGrd } from '../io/grid-files.js';
+import { atomicNumber } from '../structure/elements.js';
+import { cellFormula, composition } from '../structure/composition.js';
+import type { Lattice, Vec3 } from '../structure/lattice.js';
+import { gridForResolution, resampleGrid, type GridSpec } from '../grid/index.js';
+import type { PercolationResult } from '../percolation/index.js';
+import { profileSvg } from '../report/profile-svg.js';
+import { classifySites, type ClassifiedSites } from '../sites/classify.js';
+import { mobileInteraction, mobileIonsPerCell, networkFromSites, type NetworkContext } from '../transport/from-sites.js';
+import { networkFromContinuum } from '../transport/from-continuum.js';
+import { ASSUMED_ATTEMPT_FREQUENCY_HZ } from '../transport/rates.js';
+import { atomicWeight } from '../structure/masses.js';
+import type { HopNetwork, TransportOptions, TransportResult } from '../transport/types.js';
 
 /** Title line of the .grd/.cube files: formula, ion, model and unit. */
 export function landscapeTitle(r: LandscapeResult): string {
