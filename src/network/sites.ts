@@ -10,17 +10,27 @@ export const SITE_TOLERANCE = 0.05;
 export class SiteRegistry {
   readonly sites: NetworkSite[] = [];
 
+  /** Per axis, the largest fractional distance to a whole cell of a displacement shorter than the tolerance. */
+  private readonly slack: [number, number, number];
+
   constructor(
     private readonly geo: CellGeometry,
     private readonly tolerance = SITE_TOLERANCE,
-  ) {}
+  ) {
+    // f_i = r·(column i of M⁻¹), so |f_i| ≤ |r|·|column i|: a site whose offset is farther than that from a whole
+    // number along any axis has no copy within the tolerance (skips the 27 images for all but the nearest sites).
+    const v = geo.inv;
+    this.slack = [0, 1, 2].map((i) => tolerance * Math.hypot(v[i]!, v[3 + i]!, v[6 + i]!) * (1 + 1e-9) + 1e-12) as [number, number, number];
+  }
 
   /** The site and cell of the copy at unwrapped fractional `frac`, or null when no site lies within the tolerance. */
   find(frac: ArrayLike<number>): EdgeEnd | null {
     let best: EdgeEnd | null = null;
     let bestD = this.tolerance;
+    const [s0, s1, s2] = this.slack;
     for (const s of this.sites) {
       const d = [frac[0]! - s.frac[0], frac[1]! - s.frac[1], frac[2]! - s.frac[2]];
+      if (Math.abs(d[0]! - Math.round(d[0]!)) > s0 || Math.abs(d[1]! - Math.round(d[1]!)) > s1 || Math.abs(d[2]! - Math.round(d[2]!)) > s2) continue;
       const base = d.map(Math.round);
       // The nearest copy is within one cell of the rounded offset, also in oblique cells.
       for (let a = -1; a <= 1; a++)
