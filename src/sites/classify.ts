@@ -15,7 +15,7 @@ import type { GridSpec } from '../grid/index.js';
 import type { Structure } from '../structure/types.js';
 import type { Vec3 } from '../structure/lattice.js';
 import type { BasinSite, Hop, SiteNetwork } from '../percolation/types.js';
-import { analyzeSymmetry, wyckoffLettersOf, type SymOp } from '../structure/symmetry.js';
+import { analyzeSymmetry, wyckoffLettersOf, type SymOp, type WyckoffPosition } from '../structure/symmetry.js';
 import { GridWalker, type Connectivity } from '../percolation/grid-walk.js';
 
 export interface MergedSite {
@@ -190,26 +190,28 @@ function samplingNoise(energies: Float32Array, walker: GridWalker, p: number): n
   return noise;
 }
 
-export function classifySites(
-  net: SiteNetwork,
-  energies: Float32Array,
-  grid: GridSpec,
-  structure: Structure,
-  mobileElement: string,
-  opts: ClassifyOptions = {},
-): ClassifiedSites {
-  const m = structure.lattice.matrix;
-  const eMin = net.sites.length > 0 ? net.sites[0]!.energy - net.sites[0]!.relativeEnergy : 0;
+/** Basins merged into sites (step 1): each basin's site, and the lattice shift from its home copy to the site's. */
+interface MergedBasins {
+  sites: MergedSite[];
+  /** Per basin id: the merged site it belongs to. */
+  mergedOf: Int32Array;
+  /** Per basin id: the lattice vector between the basin's home copy and the lowest member's neighbourhood. */
+  shiftOf: Vec3[];
+  /** Number of hops merged away. */
+  mergedHops: number;
+}
 
-  // 1. Merge basins the grid cannot tell apart: a basin whose depth (the saddle to the component it meets,
-  //    minus its own lowest minimum) is below MERGE_DEPTH_EV or its sampling noise joins that component. Hops
-  //    are taken by increasing saddle energy, so a shallow pocket joins the basin it first spills into, and two
-  //    components that are each deeper than the tolerance never join.
-  const walker = new GridWalker(grid, opts.connectivity ?? 6);
+/**
+ * Step 1: merge basins the grid cannot tell apart. A basin whose depth (the saddle to the component it meets,
+ * minus its own lowest minimum) is below mergeDepth or its sampling noise joins that component. Hops are taken by
+ * increasing saddle energy, so a shallow pocket joins the basin it first spills into, and two components that
+ * are each deeper than the tolerance never join.
+ */
+function mergeBasins(net: SiteNetwork, energies: Float32Array, grid: GridSpec, walker: GridWalker, mergeDepth: number): MergedBasins {
+  const eMin = net.sites.length > 0 ? net.sites[0]!.energy - net.sites[0]!.relativeEnergy : 0;
   const n = net.sites.length;
   const uf = new UnionFind(n);
   const lowestOf = Int32Array.from({ length: n }, (_, i) => i); // per component root: its lowest basin
-  const mergeDepth = opts.mergeDepthEv ?? MERGE_DEPTH_EV;
   let mergedHops = 0;
   for (const h of [...net.hops].sort((a, b) => a.energy - b.energy)) {
     const ra = uf.find(h.from), rb = uf.find(h.to);
@@ -252,8 +254,11 @@ export function classifySites(
     const frac = mean.map(wrap01) as Vec3;
     sites.push({ id, basins: members.map((s) => s.id), frac, energy: lowest.energy, relativeEnergy: lowest.energy - eMin, siteClass: -1 });
   }
+  return { sites, mergedOf, shiftOf, mergedHops };
+}
 
-  // Hops between merged sites: the lowest per (from, to, offset).
+/** Hops between merged sites: the lowest per (from, to, offset), lowest first. */
+function mergeHops(net: SiteNetwork, m: ArrayLike<number>, { sites, mergedOf, shiftOf }: MergedBasins): MergedHop[] {
   const hopMap = new Map<string, MergedHop>();
   for (const h of net.hops as Hop[]) {
     let from = mergedOf[h.from]!, to = mergedOf[h.to]!;
@@ -277,7 +282,53 @@ export function classifySites(
       distanceA: cart(m, [b[0] + offset[0] - a[0], b[1] + offset[1] - a[1], b[2] + offset[2] - a[2]]),
     });
   }
-  const hops = [...hopMap.values()].sort((a, b) => a.energy - b.energy || a.from - b.from || a.to - b.to);
+  return [...hopMap.values()].sort((a, b) => a.energy - b.energy || a.from - b.from || a.to - b.to);
+}
+
+/**
+ * The Wyckoff letter of each class (and its site-symmetry symbol): unique by multiplicity, else moyo's
+ * assignment for the symmetrised orbit (first with the structure as it is, then without the mobile ions,
+ * whose atoms may sit on the points).
+ */
+function assignWyckoffLetters(
+  classes: SiteClass[],
+  orbitPoints: Vec3[][],
+  wyckoffTable: WyckoffPosition[],
+  structure: Structure,
+  mobileElement: string,
+  symprec: number,
+): void {
+  const need = classes.filter((c) => wyckoffTable.filter((w) => w.multiplicity === c.multiplicity).length !== 1).map((c) => c.id);
+  let letters = wyckoffLettersOf(structure, need.map((id) => orbitPoints[id]!), symprec);
+  if (letters.some((l) => l === null)) {
+    const without = wyckoffLettersOf(structure, need.map((id) => orbitPoints[id]!), symprec, (site) => site.species.some((sp) => sp.element === mobileElement));
+    letters = letters.map((l, i) => l ?? without[i] ?? null);
+  }
+  for (const c of classes) {
+    const unique = wyckoffTable.filter((w) => w.multiplicity === c.multiplicity);
+    const letter = unique.length === 1 ? unique[0]!.letter : letters[need.indexOf(c.id)] ?? null;
+    const entry = wyckoffTable.find((w) => w.letter === letter && w.multiplicity === c.multiplicity);
+    if (entry) {
+      c.wyckoff = `${entry.multiplicity}${entry.letter}`;
+      c.siteSymmetry = entry.siteSymmetry;
+    }
+  }
+}
+
+export function classifySites(
+  net: SiteNetwork,
+  energies: Float32Array,
+  grid: GridSpec,
+  structure: Structure,
+  mobileElement: string,
+  opts: ClassifyOptions = {},
+): ClassifiedSites {
+  const m = structure.lattice.matrix;
+  const walker = new GridWalker(grid, opts.connectivity ?? 6);
+  const mergeDepth = opts.mergeDepthEv ?? MERGE_DEPTH_EV;
+  const merged = mergeBasins(net, energies, grid, walker, mergeDepth);
+  const { sites, mergedOf, mergedHops } = merged;
+  const hops = mergeHops(net, m, merged);
 
   // 4 (first, it needs only the grid). The structure's mobile-ion sites, each followed downhill to its basin.
   const basinOfIndex = new Map<number, number>();
@@ -368,26 +419,7 @@ export function classifySites(
     });
     for (const id of members) sites[id]!.siteClass = classes.length - 1;
   }
-  if (sym) {
-    // The letter: unique by multiplicity, else moyo's assignment for the symmetrised orbit (first with the
-    // structure as it is, then without the mobile ions, whose atoms may sit on the points).
-    const need = classes.filter((c) => sym.wyckoffTable.filter((w) => w.multiplicity === c.multiplicity).length !== 1).map((c) => c.id);
-    const symprec = opts.symprec ?? 0.1;
-    let letters = wyckoffLettersOf(structure, need.map((id) => orbitPoints[id]!), symprec);
-    if (letters.some((l) => l === null)) {
-      const without = wyckoffLettersOf(structure, need.map((id) => orbitPoints[id]!), symprec, (site) => site.species.some((sp) => sp.element === mobileElement));
-      letters = letters.map((l, i) => l ?? without[i] ?? null);
-    }
-    for (const c of classes) {
-      const unique = sym.wyckoffTable.filter((w) => w.multiplicity === c.multiplicity);
-      const letter = unique.length === 1 ? unique[0]!.letter : letters[need.indexOf(c.id)] ?? null;
-      const entry = sym.wyckoffTable.find((w) => w.letter === letter && w.multiplicity === c.multiplicity);
-      if (entry) {
-        c.wyckoff = `${entry.multiplicity}${entry.letter}`;
-        c.siteSymmetry = entry.siteSymmetry;
-      }
-    }
-  }
+  if (sym) assignWyckoffLetters(classes, orbitPoints, sym.wyckoffTable, structure, mobileElement, opts.symprec ?? 0.1);
 
   return {
     spaceGroup: sym ? { number: sym.number, symbol: sym.symbol } : null,
