@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { refineThresholds } from '../src/refine/adaptive.js';
-import { frameworkSymmetry } from '../src/symmetry/framework.js';
+import { frameworkSymmetry } from '../src/field-symmetry/framework.js';
 import { computeLandscape } from '../src/pipeline/landscape.js';
 import { NAMED, namedFiles, namedInput, requireNamed } from './lib/named.js';
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync, statSy
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readStructureTextSync, decodeText, isGzip, type ReadResult } from '../src/structure/read.js';
-import { initSymmetry, detectSpaceGroup } from '../src/structure/symmetry.js';
+import { initSymmetry, detectSpaceGroup } from '../src/structure/space-group.js';
 
 const CORPUS = path.resolve(process.cwd(), '../shared/cif/corpus');
 const EXPECTED = path.resolve(process.cwd(), '../shared/cif/expected.json');

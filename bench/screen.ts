@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/backends/select.js';
 import { parseJsonlObject } from '../src/io/tables.js';
 import { isHeader } from '../src/screen/output.js';
-import { initSymmetry } from '../src/structure/symmetry.js';
+import { initSymmetry } from '../src/structure/space-group.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { optimadeEntry } from '../src/structure/optimade.js';
 import { runScreen } from '../src/screen/screen.js';

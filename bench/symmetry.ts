@@ -14,8 +14,8 @@ import { BRICK } from '../src/grid/index.js';
 import { gridForResolution } from '../src/grid/index.js';
 import { percolate } from '../src/percolation/index.js';
 import { readStructureFile } from '../src/structure/read.js';
-import { frameworkSymmetry } from '../src/symmetry/framework.js';
-import { fillFromBricks, gridSymmetry, orbitPlan } from '../src/symmetry/grid.js';
+import { frameworkSymmetry } from '../src/field-symmetry/framework.js';
+import { fillFromBricks, gridSymmetry, orbitPlan } from '../src/field-symmetry/grid.js';
 import { NAMED, namedFiles, namedInput, requireNamed } from './lib/named.js';
 
 const OUT = path.resolve(process.cwd(), 'bench/results/symmetry.json');

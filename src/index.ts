@@ -8,7 +8,7 @@ export { readStructure, readStructureFile, readStructureText, type ReadOptions, 
 export type { Species, Site, SpaceGroupInfo, Structure } from './structure/types.js';
 export { Lattice, type Vec3, type LatticeParameters } from './structure/lattice.js';
 export { composition, reducedFormula } from './structure/composition.js';
-export { detectSpaceGroup, initSymmetry } from './structure/symmetry.js';
+export { detectSpaceGroup, initSymmetry } from './structure/space-group.js';
 export { writeCif } from './structure/cif-writer.js';
 export { readPoscar, writePoscar } from './structure/poscar.js';
 

@@ -1,7 +1,7 @@
 // Fractional ↔ Cartesian coordinates and the action of a space-group operation on points and directions, for the
 // critical points of one cell. Lattice vectors are the rows of M: r = f·M (src/structure/lattice.ts).
 import { invert3 } from '../structure/lattice.js';
-import type { SymOp } from '../structure/symmetry.js';
+import type { SymOp } from '../structure/space-group.js';
 import type { Vec3 } from '../critical/types.js';
 
 /** One 3-vector type for the network and the searches (src/critical). */

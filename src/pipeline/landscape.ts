@@ -15,8 +15,8 @@ import { energyRange, percolate } from '../percolation/index.js';
 import { refineThresholds } from '../refine/adaptive.js';
 import { refinementGrids, refinementSteps } from '../refine/levels.js';
 import type { Connectivity, PercolationResult, PerDimension } from '../percolation/index.js';
-import { frameworkSymmetry, type FrameworkSymmetry } from '../symmetry/framework.js';
-import { fillFromBricks, gridSymmetry, orbitPlan } from '../symmetry/grid.js';
+import { frameworkSymmetry, type FrameworkSymmetry } from '../field-symmetry/framework.js';
+import { fillFromBricks, gridSymmetry, orbitPlan } from '../field-symmetry/grid.js';
 import { continuumNetwork } from '../network/bvse.js';
 import type { ContinuumNetwork } from '../network/types.js';
 
@@ -396,7 +396,7 @@ async function uniformGrid(
 }
 
 /**
- * The uniform grid from one point per orbit (src/symmetry/grid.ts): the bricks holding a representative are evaluated,
+ * The uniform grid from one point per orbit (src/field-symmetry/grid.ts): the bricks holding a representative are evaluated,
  * the other points take their representative's value. Null on a non-CPU backend or when no operation besides the
  * identity maps this grid onto itself.
  */

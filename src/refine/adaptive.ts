@@ -23,8 +23,8 @@ import type { CpuBackend } from '../backends/cpu/driver.js';
 import type { EnergyBackend } from '../backends/types.js';
 import { checkConnectivity, type Connectivity } from '../percolation/grid-walk.js';
 import type { PerDimension } from '../percolation/types.js';
-import { gridSymmetry } from '../symmetry/grid.js';
-import type { SymOp } from '../structure/symmetry.js';
+import { gridSymmetry } from '../field-symmetry/grid.js';
+import type { SymOp } from '../structure/space-group.js';
 import { assembleFinestGrid } from './assemble.js';
 import { boundBlock, levelGeometry } from './block-bounds.js';
 import type { ValueSlack } from './bounds.js';
@@ -45,7 +45,7 @@ export interface RefineOptions {
   /** CPU backend for the curvature bounds (and energies when `backend` cannot do bricks). */
   cpu: CpuBackend;
   /**
-   * Space-group operations under which the framework is exactly invariant (src/symmetry: a symmetrized framework).
+   * Space-group operations under which the framework is exactly invariant (src/field-symmetry: a symmetrized framework).
    * Bricks whose points all have known images are then filled instead of evaluated, at every level.
    */
   symmetry?: readonly SymOp[];

@@ -8,7 +8,7 @@ import type { PreparedFramework } from '../backends/cpu/kernel.js';
 import { BRICK } from '../grid/index.js';
 import type { CpuBackend } from '../backends/cpu/driver.js';
 import type { EnergyBackend } from '../backends/types.js';
-import { gridImageOf, type GridSymmetry } from '../symmetry/grid.js';
+import { gridImageOf, type GridSymmetry } from '../field-symmetry/grid.js';
 import type { GridSize } from './levels.js';
 
 const POINTS_PER_BRICK = BRICK * BRICK * BRICK;

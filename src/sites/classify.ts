@@ -15,7 +15,7 @@ import type { GridSpec } from '../grid/index.js';
 import type { Structure } from '../structure/types.js';
 import type { Vec3 } from '../structure/lattice.js';
 import type { BasinSite, Hop, SiteNetwork } from '../percolation/types.js';
-import { analyzeSymmetry, wyckoffLettersOf, type SymOp, type WyckoffPosition } from '../structure/symmetry.js';
+import { analyzeSymmetry, wyckoffLettersOf, type SymOp, type WyckoffPosition } from '../structure/space-group.js';
 import { GridWalker, type Connectivity } from '../percolation/grid-walk.js';
 
 export interface MergedSite {

@@ -5,7 +5,7 @@
 import { InputError, StructureError } from '../errors.js';
 import type { SpaceGroupInfo, Structure } from './types.js';
 import { readCif } from './cif/index.js';
-import { initSymmetry, detectSpaceGroup } from './symmetry.js';
+import { initSymmetry, detectSpaceGroup } from './space-group.js';
 import { readPoscar, looksLikePoscar } from './poscar.js';
 import { maxFileBytes, tooLarge } from './size-limit.js';
 import { looksLikeJson, readJsonStructures } from './json-structures.js';

@@ -35,6 +35,6 @@ export interface Structure {
   warnings: string[];
   /** Observations that need no action (how the file was read, e.g. operators built from the H-M symbol). */
   notes?: string[];
-  /** Space group from the file's own tags (may be absent); detection is separate (symmetry.ts). */
+  /** Space group from the file's own tags (may be absent); detection is separate (space-group.ts). */
   declaredSpaceGroup?: Partial<SpaceGroupInfo>;
 }

@@ -2,7 +2,7 @@
 // thread. The energy backend is chosen exactly as the CLI chooses it (src/backends/select.ts: auto =
 // WebGPU when an adapter exists, else the CPU backend, here Web Workers started from this worker).
 // The page cancels a run by terminating this worker and starting a fresh one.
-import { initSymmetry } from '../structure/symmetry.js';
+import { initSymmetry } from '../structure/space-group.js';
 import { errorReport } from '../errors.js';
 import { selectBackend } from '../backends/select.js';
 import type { EnergyBackend } from '../backends/types.js';

@@ -16,7 +16,7 @@ const LAYER: Record<string, number> = {
   bvse: 2,
   backends: 3,
   percolation: 3,
-  symmetry: 3,
+  'field-symmetry': 3,
   critical: 3,
   io: 4,
   report: 4,

@@ -12,7 +12,7 @@ import { cliErrorText } from '../../src/cli/hints.js';
 import { Lattice, type LatticeParameters, type Vec3 } from '../../src/structure/lattice.js';
 import type { Site, Species, Structure } from '../../src/structure/types.js';
 import { readStructureFile } from '../../src/structure/read.js';
-import { initSymmetry } from '../../src/structure/symmetry.js';
+import { initSymmetry } from '../../src/structure/space-group.js';
 import { GOOD_CIFS, SHARED } from '../helpers/fixtures.js';
 
 

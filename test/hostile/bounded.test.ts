@@ -7,7 +7,7 @@ import { tempDir } from '../screen/helpers.js';
 import { cli } from './helpers.js';
 import { parseByteSize } from '../../src/structure/size-limit.js';
 import { primitiveCell, pureTranslations } from '../../src/structure/primitive.js';
-import { detectSpaceGroup, initSymmetry, MAX_SYMMETRY_SITES } from '../../src/structure/symmetry.js';
+import { detectSpaceGroup, initSymmetry, MAX_SYMMETRY_SITES } from '../../src/structure/space-group.js';
 import { Lattice, type Vec3 } from '../../src/structure/lattice.js';
 import type { Structure } from '../../src/structure/types.js';
 import { rng } from '../helpers/random.js';

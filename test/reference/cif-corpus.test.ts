@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readCif, type CifBlockResult } from '../../src/structure/cif/index.js';
 import { isElement } from '../../src/structure/elements.js';
-import { initSymmetry } from '../../src/structure/symmetry.js';
+import { initSymmetry } from '../../src/structure/space-group.js';
 import type { Structure } from '../../src/structure/types.js';
 import { SHARED } from '../helpers/fixtures.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import type { Framework } from '../../src/bvse/framework.js';
-import { frameworkSymmetry } from '../../src/symmetry/framework.js';
+import { frameworkSymmetry } from '../../src/field-symmetry/framework.js';
 import { SHARED } from '../helpers/fixtures.js';
 import { frameworkOf } from '../helpers/structures.js';
 import { sameAsUniform } from '../refine/uniform-check.js';

@@ -5,7 +5,7 @@ import type { CpuBackend } from '../../src/backends/cpu/driver.js';
 import type { Framework } from '../../src/bvse/framework.js';
 import { percolate } from '../../src/percolation/index.js';
 import { refineThresholds } from '../../src/refine/adaptive.js';
-import type { SymOp } from '../../src/structure/symmetry.js';
+import type { SymOp } from '../../src/structure/space-group.js';
 
 /** Refinement against the uniform grid at the same finest spacing: both connectivities. */
 export async function sameAsUniform(cpu: CpuBackend, fw: Framework, resolution: number, coarsest: number, symmetry?: SymOp[]): Promise<{ fraction: number; filled: number }> {

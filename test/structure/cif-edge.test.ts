@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CifSyntaxError, StructureError } from '../../src/errors.js';
 import { readCif, type CifBlockResult } from '../../src/structure/cif/index.js';
 import { parseCif } from '../../src/structure/cif/syntax.js';
-import { initSymmetry } from '../../src/structure/symmetry.js';
+import { initSymmetry } from '../../src/structure/space-group.js';
 import type { Structure } from '../../src/structure/types.js';
 
 function read(name: string, text: string): CifBlockResult[] {

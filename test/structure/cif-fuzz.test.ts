@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readCif } from '../../src/structure/cif/index.js';
-import { initSymmetry } from '../../src/structure/symmetry.js';
+import { initSymmetry } from '../../src/structure/space-group.js';
 
 import { GOOD_CIFS } from '../helpers/fixtures.js';
 

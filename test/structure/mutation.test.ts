@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readStructureTextSync, decodeText } from '../../src/structure/read.js';
-import { initSymmetry } from '../../src/structure/symmetry.js';
+import { initSymmetry } from '../../src/structure/space-group.js';
 import { InputError } from '../../src/errors.js';
 
 import { GOOD_CIFS } from '../helpers/fixtures.js';

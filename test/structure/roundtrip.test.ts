@@ -4,7 +4,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import { writeCif, typeSymbol } from '../../src/structure/cif-writer.js';
 import { readCif } from '../../src/structure/cif/index.js';
-import { initSymmetry } from '../../src/structure/symmetry.js';
+import { initSymmetry } from '../../src/structure/space-group.js';
 import { Lattice, type Vec3 } from '../../src/structure/lattice.js';
 import { ELEMENTS } from '../../src/structure/elements.js';
 import type { Species, Structure } from '../../src/structure/types.js';

@@ -1,6 +1,6 @@
 // CIF reader: syntax layer (syntax.ts) + structure layer (structure.ts).
 // Symmetry tables come from moyo; in Node they load on first use, in a browser call
-// `await initSymmetry()` (src/structure/symmetry.ts) once before readCif.
+// `await initSymmetry()` (src/structure/space-group.ts) once before readCif.
 import { InputError, StructureError } from '../../errors.js';
 import type { Structure } from '../types.js';
 import { blockHasStructure, structureFromBlock } from './structure.js';

@@ -22,7 +22,7 @@ import { canonicalElement } from '../elements.js';
 import { Lattice, type Vec3 } from '../lattice.js';
 import { badFractional, cellTooSmall, MAX_CELL_SITES } from '../cell-checks.js';
 import { PeriodicCellList } from '../cell-list.js';
-import { hallEntry, hallNumberFromHM, type SymOp } from '../symmetry.js';
+import { hallEntry, hallNumberFromHM, type SymOp } from '../space-group.js';
 import type { Site, Species, Structure } from '../types.js';
 import { parseCifNumber, parseCifNumberOrFraction } from './numbers.js';
 import { blockColumn, blockValue, firstValue, isMissing, type CifBlock, type CifValue } from './syntax.js';

@@ -1,7 +1,7 @@
 // Symmetry on a sampling grid: which space-group operations map the grid's points onto grid points, their images
 // in integer arithmetic, and a plan that evaluates one point per orbit, brick by brick, and fills the rest.
 import type { GridSpec } from '../grid/index.js';
-import type { SymOp } from '../structure/symmetry.js';
+import type { SymOp } from '../structure/space-group.js';
 
 /** Integers per operation in GridSymmetry.maps: the 3×3 index matrix (row-major), then the shift. */
 const MAP_STRIDE = 12;

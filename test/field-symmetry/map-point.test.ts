@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyticField } from '../../src/critical/field.js';
 import { findSaddle } from '../../src/critical/search.js';
-import { frameworkSymmetry } from '../../src/symmetry/framework.js';
-import { mapDirection, mapPoint } from '../../src/symmetry/map-point.js';
+import { frameworkSymmetry } from '../../src/field-symmetry/framework.js';
+import { mapDirection, mapPoint } from '../../src/field-symmetry/map-point.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 import { frameworkOf } from '../critical/frameworks.js';
 

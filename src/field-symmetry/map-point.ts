@@ -1,6 +1,6 @@
 // A space-group operation applied to a Cartesian point or direction: how a critical point polished once is mapped to
 // the rest of its orbit (the operations of frameworkSymmetry act on fractional coordinates).
-import type { SymOp } from '../structure/symmetry.js';
+import type { SymOp } from '../structure/space-group.js';
 import { invert3 } from '../structure/lattice.js';
 
 /**

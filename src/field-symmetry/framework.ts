@@ -6,7 +6,7 @@
 // contract). The atoms move by less than the tolerance (2e-3 Å by default), far below what the BVSE model resolves.
 import type { Framework } from '../bvse/framework.js';
 import { invert3 } from '../structure/lattice.js';
-import { cellSymmetry, MAX_SYMMETRY_SITES, type SymOp } from '../structure/symmetry.js';
+import { cellSymmetry, MAX_SYMMETRY_SITES, type SymOp } from '../structure/space-group.js';
 
 /** Default tolerance (Å): CIF rounding, not the 0.1 Å a space-group report uses. */
 export const FRAMEWORK_SYMPREC = 2e-3;

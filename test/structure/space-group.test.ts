@@ -14,7 +14,7 @@ import {
   parseSymopXyz,
   SymopSyntaxError,
   type SymOp,
-} from '../../src/structure/symmetry.js';
+} from '../../src/structure/space-group.js';
 import type { Structure } from '../../src/structure/types.js';
 
 import { REPO_ROOT } from '../helpers/fixtures.js';
