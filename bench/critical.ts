@@ -12,7 +12,7 @@ import { createAnalyticField } from '../src/critical/field.js';
 import { findMinimum, findSaddle } from '../src/critical/search.js';
 import { verifySaddle } from '../src/critical/verify.js';
 import { gridForResolution } from '../src/grid/index.js';
-import { findSites, percolate } from '../src/percolation/index.js';
+import { findBasins, percolate } from '../src/percolation/index.js';
 import { namedFiles, namedInput, NAMED, requireNamed } from './lib/named.js';
 
 const OUT = path.resolve(process.cwd(), 'bench/results/critical.json');
@@ -47,7 +47,7 @@ for (const f of namedFiles(values.only)) {
   const grid = gridForResolution(lengths, res);
   let t = performance.now();
   const { energies } = await cpu.computeGrid(fw, grid);
-  const net = findSites(energies, grid, m, percolate(energies, grid));
+  const net = findBasins(energies, grid, m, percolate(energies, grid));
   const gridMs = performance.now() - t;
   const cart = (fr: ArrayLike<number>) => [0, 1, 2].map((c) => fr[0]! * m[c]! + fr[1]! * m[3 + c]! + fr[2]! * m[6 + c]!);
   const field = createAnalyticField(fw, { margin });

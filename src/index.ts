@@ -61,7 +61,7 @@ export { selectBackend } from './backends/select.js';
 export { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions, type LandscapeResult } from './pipeline/landscape.js';
 export { migrationPaths, siteNetwork, siteClasses, grdText, cubeText, DEFAULT_GRID_FILE_SPACING } from './pipeline/landscape-products.js';
 export { classifySites, MERGE_DEPTH_EV, type ClassifiedSites, type ClassifyOptions, type SiteClass, type MergedSite, type MergedHop } from './sites/classify.js';
-export { percolate, findPath, relaxPath, findSites, DIMENSIONS, type RelaxPathOptions, type SiteOptions } from './percolation/index.js';
+export { percolate, findPath, relaxPath, findBasins, DIMENSIONS, type RelaxPathOptions, type BasinOptions } from './percolation/index.js';
 export type { PercolationResult, MigrationPath, SiteNetwork, BasinSite, Hop, Dimension, Connectivity } from './percolation/index.js';
 
 // Grid files and landscapes made elsewhere.

@@ -36,8 +36,8 @@ export function basinJson(s: BasinSite): Record<string, unknown> {
     frac: fractional(s.frac),
     energy: energy(s.energy),
     relative_energy: energy(s.relativeEnergy),
-    site_class: s.siteClass,
-    multiplicity: s.multiplicity,
+    energy_class: s.energyClass,
+    energy_class_size: s.energyClassSize,
     volume_points: s.volumePoints,
   };
 }

@@ -1,7 +1,7 @@
 // The network of minima and index-1 saddles of the continuous field, seeded from a coarse grid, and its percolation
 // thresholds (docs/continuum.md, "The network").
 //
-// 1. Seeds. The seed grid's steepest-descent basins (percolation/sites.ts) are the candidate sites; the lowest
+// 1. Seeds. The seed grid's steepest-descent basins (percolation/basins.ts) are the candidate sites; the lowest
 //    crossing between two basins (per lattice offset) is the candidate saddle of that hop.
 // 2. Minima. Every basin's lowest point is polished to a minimum (one per symmetry orbit; the others are its images).
 // 3. Saddles. A hop can change a threshold only when its energy can lie between the thresholds' possible values: a
@@ -13,7 +13,7 @@
 //    gives E_1D, E_2D, E_3D, and the node that raised the rank is the bottleneck saddle.
 import type { GridSpec } from '../grid/index.js';
 import { gridPointIndices } from '../grid/index.js';
-import { percolate, findSites } from '../percolation/index.js';
+import { percolate, findBasins } from '../percolation/index.js';
 import type { Connectivity, Hop, IVec3, PercolationResult, PerDimension } from '../percolation/index.js';
 import { EdgeList, graphThresholds } from '../percolation/graph.js';
 import type { SymOp } from '../structure/space-group.js';
@@ -74,7 +74,7 @@ export function buildNetwork<F extends FieldLike>(
   const gridThresholds = [perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']].filter((t): t is number => t !== null);
   // Without any grid threshold nothing percolates within encut: only the lowest basins are needed (for E_min).
   const cap = gridThresholds.length > 0 ? Math.min(perc.eMin + encut, Math.max(...gridThresholds) + window) : Math.min(perc.eMin + encut, perc.eMin + window);
-  const seeds = findSites(energies, grid, geo.m, perc, { cap });
+  const seeds = findBasins(energies, grid, geo.m, perc, { cap });
   const gsym = opts.operations && opts.operations.length > 1 ? gridSymmetry(opts.operations, grid) : null;
   const t1 = performance.now();
 

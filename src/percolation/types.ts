@@ -60,10 +60,13 @@ export interface BasinSite {
   energy: number;
   /** energy − eMin. */
   relativeEnergy: number;
-  /** Equivalence class: sites whose minima agree in energy within the tolerance share it. */
-  siteClass: number;
-  /** Number of sites in this cell with the same class (energy equivalence, not symmetry). */
-  multiplicity: number;
+  /**
+   * Energy class: basins whose minima agree in energy within the tolerance share it. Energy equivalence, not
+   * symmetry: the crystallographic classes (Wyckoff orbits) are src/sites/classify.ts's.
+   */
+  energyClass: number;
+  /** Number of basins in this cell in the same energy class. */
+  energyClassSize: number;
   /** Grid points in the basin (at or below the cap). */
   volumePoints: number;
 }

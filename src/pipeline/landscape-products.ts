@@ -5,7 +5,7 @@ import { computeLandscape, DEFAULT_METHOD, DEFAULT_SEED_RESOLUTION, type Barrier
 import type { Structure } from '../structure/types.js';
 import type { EnergyBackend } from '../backends/types.js';
 import { simulateTransport } from '../transport/simulate.js';
-import { DIMENSIONS, findPath, findSites, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from '../percolation/index.js';
+import { DIMENSIONS, findPath, findBasins, relaxPath, type Dimension, type MigrationPath, type SiteNetwork } from '../percolation/index.js';
 import { writeCube, writeGrd } from '../io/grid-files.js';
 import { atomicNumber } from '../structure/elements.js';
 import { cellFormula, composition } from '../structure/composition.js';
@@ -99,7 +99,7 @@ export function migrationPaths(r: GridLandscape, dimensions: readonly Dimension[
 
 /** Sites (basins below the 3D threshold) and the hops between them; null without a percolation result. */
 export function siteNetwork(r: GridLandscape): SiteNetwork | null {
-  return r.percolation ? findSites(r.energies, r.grid, r.structure.lattice, r.percolation) : null;
+  return r.percolation ? findBasins(r.energies, r.grid, r.structure.lattice, r.percolation) : null;
 }
 
 /** "1" | "2" | "3" | 1 | 2 | 3 → "1D" | "2D" | "3D". */
@@ -137,7 +137,7 @@ export function transportNetwork(r: LandscapeResult): HopNetwork | null {
   if (!perc) return null;
   const reached = perc.thresholds['3D'] ?? perc.thresholds['2D'] ?? perc.thresholds['1D'] ?? perc.eMin;
   const cap = Math.min(reached + TRANSPORT_CAP_ABOVE_THRESHOLD, perc.eMin + perc.encut);
-  const basins = findSites(r.energies, r.grid, r.structure.lattice, perc, { cap });
+  const basins = findBasins(r.energies, r.grid, r.structure.lattice, perc, { cap });
   const merged = classifySites(basins, r.energies, r.grid, r.structure, r.framework.mobile.element, { connectivity: perc.connectivity });
   return networkFromSites(
     merged,

@@ -99,7 +99,7 @@ export function percolateVolumetricGrid(g: VolumetricGrid, file: string, opts: P
 
 /**
  * `bvscape percolate` as a library function: reads a .cube, .grd or CHGCAR/LOCPOT-style text and returns
- * E_min, the 1D/2D/3D barriers and the percolation result (for findPath/findSites or migrationPaths/siteNetwork).
+ * E_min, the 1D/2D/3D barriers and the percolation result (for findPath/findBasins or migrationPaths/siteNetwork).
  */
 export function percolateGrid(text: string, fileName: string, opts: PercolateGridOptions = {}): GridPercolationResult {
   const t0 = performance.now();

@@ -1,4 +1,4 @@
-// Sites by symmetry. findSites gives the basins of the energy grid; here they become crystallographic sites:
+// Sites by symmetry. findBasins gives the basins of the energy grid; here they become crystallographic sites:
 //  1. a basin whose depth (its lowest saddle to another basin, minus its minimum) is below what the grid and
 //     the model resolve (MERGE_DEPTH_EV, or the sampling noise of its minimum when larger) joins the basin it
 //     spills into: a minimum the grid splits in two, a shoulder on a hop, an ion rattling around a special
@@ -83,13 +83,13 @@ export interface ClassifyOptions {
   symprec?: number;
   /** Depth (eV) below which a basin joins the one it spills into (default MERGE_DEPTH_EV). */
   mergeDepthEv?: number;
-  /** Grid neighbours the sites were found with (default 6, as findSites' default). */
+  /** Grid neighbours the sites were found with (default 6, as findBasins' default). */
   connectivity?: Connectivity;
 }
 
 /**
  * Basins shallower than this are one site (eV). 0.01 eV is far below kT at room temperature (0.026 eV), so an
- * ion does not stay in such a pocket; it is also the energy tolerance findSites groups minima with.
+ * ion does not stay in such a pocket; it is also the energy tolerance findBasins groups minima with.
  */
 export const MERGE_DEPTH_EV = 0.01;
 
@@ -161,7 +161,7 @@ function refinedMinimum(energies: Float32Array, grid: GridSpec, p: number): Vec3
 }
 
 /**
- * The basin minimum findSites assigns grid point p to: points are taken in (energy, index) order and each joins
+ * The basin minimum findBasins assigns grid point p to: points are taken in (energy, index) order and each joins
  * the basin of its lowest earlier neighbour, so following that neighbour from p ends at p's basin minimum.
  */
 function descend(energies: Float32Array, walker: GridWalker, p: number): number {

@@ -1,4 +1,4 @@
-// Adapters into a HopNetwork: the grid's basins and hops (src/percolation/sites.ts) or the crystallographic sites
+// Adapters into a HopNetwork: the grid's basins and hops (src/percolation/basins.ts) or the crystallographic sites
 // they are merged into (src/sites/classify.ts), and the structure's mobile-ion content and mobile–mobile repulsion.
 import { mobilePairType } from '../bvse/build-framework.js';
 import { DEFAULT_MODEL, getModel } from '../bvse/model.js';
@@ -8,7 +8,7 @@ import type { Structure } from '../structure/types.js';
 import { ASSUMED_ATTEMPT_FREQUENCY_HZ } from './rates.js';
 import type { HopNetwork, IVec3, MobileInteraction } from './types.js';
 
-/** What both findSites' network and classifySites' merged network provide. */
+/** What both findBasins' network and classifySites' merged network provide. */
 export interface SitesAndHops {
   sites: readonly { frac: ArrayLike<number>; energy: number }[];
   hops: readonly { from: number; to: number; offset: ArrayLike<number>; energy: number }[];

@@ -37,7 +37,7 @@ export interface Triangles {
 /** What a sphere stands for (hover label). */
 export type Pick =
   | { kind: 'atom'; label: string; species: { element: string; occupancy: number; oxidation: number | null }[] }
-  | { kind: 'site'; id: number; siteClass: number; multiplicity: number; relativeEnergy: number; symmetry: string | null }
+  | { kind: 'site'; id: number; energyClass: number; energyClassSize: number; relativeEnergy: number; symmetry: string | null }
   | { kind: 'saddle'; dimension: string; energy: number }
   /** A saddle of the continuum network: E_saddle − E_min, the barrier from each end, its bottleneck dimensions. */
   | {
@@ -190,8 +190,8 @@ export function buildScene(input: SceneInput): Scene {
         sphere(toCart(m, site.frac[0] + cell[0], site.frac[1] + cell[1], site.frac[2] + cell[2]), 0.17, SITE_COLOR, {
           kind: 'site',
           id: site.id,
-          siteClass: site.siteClass,
-          multiplicity: site.multiplicity,
+          energyClass: site.energyClass,
+          energyClassSize: site.energyClassSize,
           relativeEnergy: site.relativeEnergy,
           symmetry: input.siteSymmetry?.get(site.id) ?? null,
         });

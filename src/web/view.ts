@@ -340,7 +340,7 @@ const signed = (q: number | null) => (q === null ? '?' : `${q > 0 ? '+' : q < 0 
 export function pickText(p: Pick): string {
   if (p.kind === 'atom')
     return `${p.label}: ` + p.species.map((s) => `${s.element} ${signed(s.oxidation)}, occupancy ${Number(s.occupancy.toFixed(3))}`).join('; ');
-  if (p.kind === 'site') return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.siteClass % 26))}, ×${p.multiplicity}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
+  if (p.kind === 'site') return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.energyClass % 26))}, ×${p.energyClassSize}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
   if (p.kind === 'hop-saddle') {
     const role = p.bottleneck.length ? `${p.bottleneck.join('/')} bottleneck` : 'saddle';
     const rates = p.rates ? `; rate ${p.rates.map((x) => x.toExponential(1)).join(' / ')} s⁻¹ at ${p.temperatureK} K` : '';

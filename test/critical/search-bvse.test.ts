@@ -1,5 +1,5 @@
 // The critical-point searches on the analytic BVSE field of real structures, seeded as the continuum barriers will
-// seed them: from the sites and hops of a 0.2 Å grid (src/percolation/sites.ts). Every hop's grid saddle is polished
+// seed them: from the sites and hops of a 0.2 Å grid (src/percolation/basins.ts). Every hop's grid saddle is polished
 // and verified; where the verified saddle joins the hop's own two (polished) minima with the hop's lattice offset, it
 // must lie at or below the grid's crossing energy (grid points are field values; the continuum saddle is the lowest
 // crossing). Fixtures always; ../shared/cif/named/LiFePO4_VESTA_P1.cif when present.
@@ -14,7 +14,7 @@ import type { CriticalPoint } from '../../src/critical/types.js';
 import { verifySaddle } from '../../src/critical/verify.js';
 import { vineyardFrequency } from '../../src/critical/frequency.js';
 import { gridForResolution } from '../../src/grid/index.js';
-import { findSites, percolate } from '../../src/percolation/index.js';
+import { findBasins, percolate } from '../../src/percolation/index.js';
 import { invert3 } from '../../src/structure/lattice.js';
 import { BETA_LI3PS4, fixture, SHARED } from '../helpers/fixtures.js';
 import { rng } from '../helpers/random.js';
@@ -37,7 +37,7 @@ async function polishGridNetwork(fw: Framework, resolution = 0.2): Promise<Polis
   const lengths = [0, 1, 2].map((r) => Math.hypot(m[3 * r]!, m[3 * r + 1]!, m[3 * r + 2]!)) as [number, number, number];
   const grid = gridForResolution(lengths, resolution);
   const { energies } = await cpu.computeGrid(fw, grid);
-  const net = findSites(energies, grid, m, percolate(energies, grid));
+  const net = findBasins(energies, grid, m, percolate(energies, grid));
   const cart = (f: ArrayLike<number>) => [0, 1, 2].map((c) => f[0]! * m[c]! + f[1]! * m[3 + c]! + f[2]! * m[6 + c]!);
   const frac = (x: ArrayLike<number>) => [0, 1, 2].map((i) => x[0]! * inv[i]! + x[1]! * inv[3 + i]! + x[2]! * inv[6 + i]!);
   const field = createAnalyticField(fw);

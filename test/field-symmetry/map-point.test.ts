@@ -1,4 +1,4 @@
-// mapPoint / mapDirection (src/symmetry/map-point.ts): a critical point polished once, mapped by the framework's
+// mapPoint / mapDirection (src/field-symmetry/map-point.ts): a critical point polished once, mapped by the framework's
 // operations, is a critical point of the same energy, with its Hessian eigenvalues and its eigenvectors mapped.
 import { describe, expect, it } from 'vitest';
 import { createAnalyticField } from '../../src/critical/field.js';

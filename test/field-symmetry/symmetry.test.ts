@@ -1,4 +1,4 @@
-// Symmetry of energy fields (src/symmetry): the symmetrized framework against the atoms as read, grid maps against
+// Symmetry of energy fields (src/field-symmetry): the symmetrized framework against the atoms as read, grid maps against
 // the operations' fractional action, grids filled from their asymmetric unit against the whole grid evaluated
 // directly, and uniform-mode barriers with and without symmetry. On the project's fixtures always, and on
 // ../shared/cif/named when present.

@@ -38,7 +38,7 @@ describe('the --path file', () => {
     expect((json.site_hops as unknown[]).length).toBeGreaterThan(0);
     expect((json.paths as unknown[]).length).toBe(3);
     expect(audit(json)).toEqual([]);
-    expect(json.sites).toContainEqual(expect.objectContaining({ relative_energy: 0, site_class: 0 }));
+    expect(json.sites).toContainEqual(expect.objectContaining({ relative_energy: 0, energy_class: 0 }));
 
     const p = percolateGrid(cubeText(r), 'LiI.cube');
     const pj = percolateWithPathsJson(p, migrationPaths(p), siteNetwork(p));

@@ -6,7 +6,7 @@ import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import { gridForResolution } from '../../src/grid/index.js';
 import { percolate } from '../../src/percolation/sweep.js';
-import { findSites } from '../../src/percolation/sites.js';
+import { findBasins } from '../../src/percolation/basins.js';
 import { classifySites, type ClassifiedSites } from '../../src/sites/classify.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { BETA_LI3PS4, REPO_ROOT } from '../helpers/fixtures.js';
@@ -25,7 +25,7 @@ async function classify(file: string, resolution: number): Promise<ClassifiedSit
   try {
     const { energies } = await backend.computeGrid(framework, grid);
     const perc = percolate(energies, grid);
-    const net = findSites(energies, grid, structure.lattice, perc);
+    const net = findBasins(energies, grid, structure.lattice, perc);
     return classifySites(net, energies, grid, structure, 'Li');
   } finally {
     await backend.dispose();

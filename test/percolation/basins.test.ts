@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percolate } from '../../src/percolation/sweep.js';
-import { findSites } from '../../src/percolation/sites.js';
+import { findBasins } from '../../src/percolation/basins.js';
 import type { Hop } from '../../src/percolation/types.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import { floatRank, gridOf, landscape, rng } from './helpers.js';
@@ -45,19 +45,19 @@ function hopThresholds(siteCount: number, hops: Hop[]): (number | null)[] {
   return out;
 }
 
-describe('findSites', () => {
+describe('findBasins', () => {
   it('finds one site per cell on a separable cosine landscape, with hops along a, b, c at the thresholds', () => {
     const [A, B, C] = [0.3, 0.7, 1.1];
     const g = gridOf(8, 10, 12);
     const e = landscape(g, (x, y, z) => A * Math.cos(TAU * x) + B * Math.cos(TAU * y) + C * Math.cos(TAU * z));
     const perc = percolate(e, g);
-    const net = findSites(e, g, cubic, perc);
+    const net = findBasins(e, g, cubic, perc);
     expect(net.cap).toBe(perc.thresholds['3D']);
     expect(net.sites).toHaveLength(1);
     const site = net.sites[0]!;
     expect(site.frac).toEqual([0.5, 0.5, 0.5]);
     expect(site.energy).toBe(perc.eMin);
-    expect(site.multiplicity).toBe(1);
+    expect(site.energyClassSize).toBe(1);
     expect(site.volumePoints).toBe(e.filter((v) => v <= net.cap).length);
     expect(net.hops.map((h) => h.offset)).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
     expect(net.hops.map((h) => h.energy)).toEqual([perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']]);
@@ -74,11 +74,11 @@ describe('findSites', () => {
     const g = gridOf(8, 6, 6);
     const e = landscape(g, (x, y, z) => Math.cos(2 * TAU * x) + 2 * Math.cos(TAU * y) + 3 * Math.cos(TAU * z));
     const perc = percolate(e, g);
-    const net = findSites(e, g, cubic, perc);
+    const net = findBasins(e, g, cubic, perc);
     expect(net.sites).toHaveLength(2);
     expect(net.sites.map((s) => s.frac[0]).sort()).toEqual([0.25, 0.75]);
-    expect(net.sites.map((s) => s.multiplicity)).toEqual([2, 2]);
-    expect(net.sites[0]!.siteClass).toBe(net.sites[1]!.siteClass);
+    expect(net.sites.map((s) => s.energyClassSize)).toEqual([2, 2]);
+    expect(net.sites[0]!.energyClass).toBe(net.sites[1]!.energyClass);
     // Site 0 → site 1 in the same cell and in the neighbouring cell, both over a wall of height 2.
     const between = net.hops.filter((h) => h.from === 0 && h.to === 1);
     expect(between).toHaveLength(2);
@@ -88,8 +88,8 @@ describe('findSites', () => {
     }
     expect(between.map((h) => h.offset[0]).sort()).toEqual([-1, 0].sort());
     // A tolerance below the energy difference splits classes; here the two energies are identical.
-    const strict = findSites(e, g, cubic, perc, { energyTolerance: 0 });
-    expect(strict.sites.map((s) => s.multiplicity)).toEqual([2, 2]);
+    const strict = findBasins(e, g, cubic, perc, { energyTolerance: 0 });
+    expect(strict.sites.map((s) => s.energyClassSize)).toEqual([2, 2]);
   });
 
   it('splits classes by energy tolerance', () => {
@@ -97,11 +97,11 @@ describe('findSites', () => {
     const e = landscape(g, (x, y, z) => Math.cos(2 * TAU * x) + 0.05 * Math.sin(TAU * x) + 2 * Math.cos(TAU * y) + 2 * Math.cos(TAU * z));
     const perc = percolate(e, g);
     // The two minima differ by 0.1 eV: one class at tolerance 0.2, two at 0.01.
-    const loose = findSites(e, g, cubic, perc, { energyTolerance: 0.2 });
-    expect(loose.sites.map((s) => s.multiplicity)).toEqual([2, 2]);
-    const tight = findSites(e, g, cubic, perc, { energyTolerance: 0.01 });
-    expect(tight.sites.map((s) => s.multiplicity)).toEqual([1, 1]);
-    expect(new Set(tight.sites.map((s) => s.siteClass)).size).toBe(2);
+    const loose = findBasins(e, g, cubic, perc, { energyTolerance: 0.2 });
+    expect(loose.sites.map((s) => s.energyClassSize)).toEqual([2, 2]);
+    const tight = findBasins(e, g, cubic, perc, { energyTolerance: 0.01 });
+    expect(tight.sites.map((s) => s.energyClassSize)).toEqual([1, 1]);
+    expect(new Set(tight.sites.map((s) => s.energyClass)).size).toBe(2);
   });
 
   it.each([6, 18, 26] as const)('hop networks percolate exactly where the grid does (random landscapes, %i neighbours)', (connectivity) => {
@@ -110,7 +110,7 @@ describe('findSites', () => {
       const g = gridOf(2 + Math.floor(next() * 5), 2 + Math.floor(next() * 4), 1 + Math.floor(next() * 5));
       const e = new Float32Array(g.nx * g.ny * g.nz).map(() => next() * 3);
       const perc = percolate(e, g, { connectivity });
-      const net = findSites(e, g, cubic, perc);
+      const net = findBasins(e, g, cubic, perc);
       expect(net.sites.length).toBeGreaterThan(0);
       // Every point at or below the cap belongs to exactly one basin.
       expect(net.sites.reduce((s, site) => s + site.volumePoints, 0)).toBe(e.filter((v) => v <= net.cap).length);

@@ -9,19 +9,19 @@ import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './
 import { sortedIndicesUpTo } from './sort.js';
 import type { BasinSite, Hop, IVec3, PercolationResult, SiteNetwork } from './types.js';
 
-export interface SiteOptions {
-  /** Sites whose minima agree within this many eV share a class and a multiplicity (default 0.01 eV). */
+export interface BasinOptions {
+  /** Basins whose minima agree within this many eV share an energy class (default 0.01 eV). */
   energyTolerance?: number;
   /** Absolute energy cap; default the 3D threshold, else eMin + encut. */
   cap?: number;
 }
 
-export function findSites(
+export function findBasins(
   energies: Float32Array,
   grid: GridSpec,
   lattice: LatticeLike,
   perc: PercolationResult,
-  opts: SiteOptions = {},
+  opts: BasinOptions = {},
 ): SiteNetwork {
   const matrix = latticeMatrix(lattice);
   const walker = new GridWalker(grid, perc.connectivity ?? 6);
@@ -106,7 +106,7 @@ export function findSites(
   }
 
   // Classes by energy: sorted minima, a new class whenever a minimum lies beyond the tolerance of the class's first.
-  const siteClass = new Int32Array(minima.length);
+  const energyClass = new Int32Array(minima.length);
   const byEnergy = minima.map((_, id) => id).sort((a, b) => energies[minima[a]!]! - energies[minima[b]!]! || a - b);
   const classSize: number[] = [];
   let classStart = -Infinity;
@@ -116,7 +116,7 @@ export function findSites(
       classStart = e;
       classSize.push(0);
     }
-    siteClass[id] = classSize.length - 1;
+    energyClass[id] = classSize.length - 1;
     classSize[classSize.length - 1]!++;
   }
   const sites: BasinSite[] = minima.map((p, id) => ({
@@ -125,8 +125,8 @@ export function findSites(
     frac: walker.frac(p),
     energy: energies[p]!,
     relativeEnergy: energies[p]! - perc.eMin,
-    siteClass: siteClass[id]!,
-    multiplicity: classSize[siteClass[id]!]!,
+    energyClass: energyClass[id]!,
+    energyClassSize: classSize[energyClass[id]!]!,
     volumePoints: volume[id]!,
   }));
   hops.sort((a, b) => a.energy - b.energy || a.from - b.from || a.to - b.to);
