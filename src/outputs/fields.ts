@@ -7,6 +7,8 @@
 // The JSONL keys are those of the tables written before this table existed, so old tables still resume and merge.
 import type { LandscapeResult, LandscapeSymmetry } from '../pipeline/landscape.js';
 import { ENERGY_DIGITS, FRACTION_DIGITS, LENGTH_DIGITS, RATIO_DIGITS, TIME_DIGITS, roundOrNull, roundTo } from '../io/rounding.js';
+import { log10SigmaAt } from '../transport/json.js';
+import type { TransportResult } from '../transport/types.js';
 
 /** How the CSV writes a column: the value as is, an object or list as JSON text, a grid as "48x48x48". */
 export type CsvForm = 'value' | 'json' | 'grid';
@@ -20,7 +22,9 @@ export type FieldSource =
   /** The screen's own: status, errors, wall time, bookkeeping for --resume and merge. */
   | 'screen'
   /** The screen's dual-ion criterion; present only with --dual-ion (src/screen/dual-ion.ts). */
-  | 'dual-ion';
+  | 'dual-ion'
+  /** The screen's kinetic Monte Carlo of one (structure, ion), computed by `get` from its outcome; present only with --transport. */
+  | 'transport';
 
 interface FieldCommon<K extends string> {
   /** The name in every output (snake_case). */
@@ -49,7 +53,20 @@ export interface RowField<K extends string = string> extends FieldCommon<K> {
   get?: (r: LandscapeResult, file: string) => unknown;
 }
 
-export type OutputField = ResultField | RowField;
+/** What a screen row's transport columns are made from: one structureTransport run (docs/transport.md), or why it failed. */
+export interface TransportOutcome {
+  /** Null when the landscape does not percolate at all (no network, so no long-range transport). */
+  result: TransportResult | null;
+  /** Why the transport calculation failed (the row's landscape columns are kept). */
+  error: { kind: string; message: string } | null;
+}
+
+export interface TransportField<K extends string = string> extends FieldCommon<K> {
+  source: 'transport';
+  get(t: TransportOutcome): unknown;
+}
+
+export type OutputField = ResultField | RowField | TransportField;
 
 const result = <K extends string, T>(f: Omit<ResultField<K, T, 'all'>, 'source' | 'scope'>): ResultField<K, T, 'all'> => ({ ...f, source: 'result', scope: 'all' });
 const landscapeOnly = <K extends string, T>(f: Omit<ResultField<K, T, 'landscape'>, 'source' | 'scope' | 'csv'>): ResultField<K, T, 'landscape'> => ({
@@ -59,6 +76,10 @@ const landscapeOnly = <K extends string, T>(f: Omit<ResultField<K, T, 'landscape
   csv: null,
 });
 const row = <K extends string>(source: RowField['source'], f: Omit<RowField<K>, 'source'>): RowField<K> => ({ ...f, source });
+const transport = <K extends string>(f: Omit<TransportField<K>, 'source' | 'csv'>): TransportField<K> => ({ ...f, source: 'transport', csv: 'value' });
+
+/** The run's highest temperature (the best-converged one, where D_σ has the most hops behind it). */
+const hottest = (t: TransportOutcome) => (t.result ? [...t.result.temperatures].sort((a, b) => b.temperatureK - a.temperatureK)[0] ?? null : null);
 
 /** The symmetry used, as JSON (null when none): docs/symmetry.md. */
 export function symmetryJson(s: LandscapeSymmetry | null): Record<string, unknown> | null {
@@ -216,9 +237,41 @@ export const OUTPUT_FIELDS = [
   result({ key: 'oxidation_states_by_site', doc: 'site label → element → state, only when some element takes several states; else null', csv: 'json', get: (r) => r.oxidationStates.bySite }),
   result({ key: 'oxidation_source', doc: '`file`, `bvs` (bond-valence sums), `override` (--oxi) or `mixed`', csv: 'value', get: (r): string | null => r.oxidationSource }),
   row('screen', { key: 'time_ms', doc: 'wall time of this (structure, ion)', unit: 'ms', digits: 2, csv: 'value' }),
-  result({ key: 'timings_ms', doc: 'time by phase (`prepare`, `grid`, `percolation`, `total`, …)', unit: 'ms', csv: 'json', get: (r) => roundTimings(r.timingsMs), empty: {} }),
+  result({ key: 'timings_ms', doc: 'time by phase (`prepare`, `grid`, `percolation`, `total`, …; `transport` with --transport)', unit: 'ms', csv: 'json', get: (r) => roundTimings(r.timingsMs), empty: {} }),
   row('screen', { key: 'rows_in_structure', doc: 'rows written for this structure (how --resume finds a group cut off by a kill); not in the CSV', csv: null }),
   row('screen', { key: 'structures_in_file', doc: 'structures in this entry (how --resume and merge know an entry is complete); not in the CSV', csv: null }),
+  transport({
+    key: 'transport_status',
+    doc: '--transport: `ok` (every temperature converged), `partial` (some ended on the step budget; their errors are in the fit), `immobile` (no long-range path), `no-vacancies` (as many ions as sites: σ = 0), or `error` (`transport_error` says why; the barriers are kept); null on an error row',
+    get: (t) => (t.error ? 'error' : (t.result?.status ?? 'immobile')),
+  }),
+  transport({ key: 'transport_error', doc: '--transport: why the transport calculation failed, as `Kind: message`; else null', get: (t) => (t.error ? `${t.error.kind}: ${t.error.message}` : null) }),
+  transport({
+    key: 'transport_ea',
+    doc: '--transport: activation energy from the Arrhenius fit of σT over the temperatures (kinetic Monte Carlo, docs/transport.md); null without two temperatures with σ > 0',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    get: (t) => t.result?.arrhenius?.ea ?? null,
+  }),
+  transport({ key: 'transport_ea_error', doc: '--transport: standard error of `transport_ea` from the block-average errors', unit: 'eV', digits: ENERGY_DIGITS, get: (t) => t.result?.arrhenius?.eaError ?? null }),
+  transport({ key: 'transport_r2', doc: '--transport: R² of the Arrhenius fit', digits: RATIO_DIGITS, get: (t) => t.result?.arrhenius?.r2 ?? null }),
+  transport({
+    key: 'transport_log10_sigma_300k',
+    doc: '--transport: log10 of σ (S/cm) at 300 K from the Arrhenius fit (Nernst–Einstein with the collective D); null without a fit',
+    digits: 3,
+    get: (t) => (t.result ? log10SigmaAt(t.result, 300) : null),
+  }),
+  transport({
+    key: 'transport_haven_ratio',
+    doc: '--transport: Haven ratio D*/D_σ at the highest temperature of the run (the best converged); null when D_σ is not positive',
+    digits: 3,
+    get: (t) => hottest(t)?.havenRatio ?? null,
+  }),
+  transport({
+    key: 'transport_converged',
+    doc: '--transport: how many of the temperatures reached the convergence target (the others ended on the step budget); null without a run',
+    get: (t) => (t.result ? t.result.temperatures.filter((x) => x.status === 'converged').length : null),
+  }),
   row('dual-ion', { key: 'em_li', doc: 'Em(Li+) of this structure at the criterion\'s dimension (Li+ and anion rows; else null)', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value' }),
   row('dual-ion', { key: 'em_x', doc: 'Em of this anion at the criterion\'s dimension (anion rows; else null)', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value' }),
   row('dual-ion', { key: 'em_ratio', doc: 'Em(X)/Em(Li+) (anion rows; else null)', digits: RATIO_DIGITS, csv: 'value' }),
@@ -235,19 +288,33 @@ type ScreenResultField = Extract<Table, { source: 'result'; scope: 'all' }>;
 /** The result columns of a screen row, typed from the table: key -> the getter's type, null when not computed. */
 export type ResultColumns = { [F in ScreenResultField as F['key']]: ReturnType<F['get']> | null };
 
-/** The fields in the screen's JSONL rows, in order (the dual-ion ones only with --dual-ion). */
+type ScreenTransportField = Extract<Table, { source: 'transport' }>;
+
+/** The transport columns of a screen row, typed from the table (--transport only). */
+export type TransportColumns = { [F in ScreenTransportField as F['key']]: ReturnType<F['get']> };
+
+/** The fields in the screen's JSONL rows, in order (the transport ones only with --transport, the dual-ion ones only with --dual-ion). */
 export const JSONL_FIELDS: readonly OutputField[] = OUTPUT_FIELDS.filter((f) => f.source !== 'result' || f.scope === 'all');
 /** The result fields a screen row takes from a landscape result (or a processor's outcome). */
 export const SCREEN_RESULT_FIELDS: readonly ResultField[] = OUTPUT_FIELDS.filter((f): f is ScreenResultField => f.source === 'result' && f.scope === 'all');
+/** The transport fields a screen row takes, with --transport, from a processor's outcome. */
+export const TRANSPORT_FIELDS: readonly TransportField[] = OUTPUT_FIELDS.filter((f): f is ScreenTransportField => f.source === 'transport');
 /** The fields of `landscape --json`, in order. */
-export const LANDSCAPE_FIELDS: readonly OutputField[] = OUTPUT_FIELDS.filter((f) => f.source === 'result' || f.get !== undefined);
+export const LANDSCAPE_FIELDS: readonly OutputField[] = OUTPUT_FIELDS.filter((f) => f.source === 'result' || (f.source !== 'transport' && f.get !== undefined));
 
 /**
  * The CSV is a projection of the JSONL: every column except the --resume bookkeeping (rows_in_structure,
- * structures_in_file), objects as JSON text, the grid as "48x48x48". The dual-ion columns follow with --dual-ion.
+ * structures_in_file), objects as JSON text, the grid as "48x48x48". The transport columns follow with --transport,
+ * then the dual-ion columns with --dual-ion.
  */
-export const CSV_COLUMNS: readonly string[] = JSONL_FIELDS.filter((f) => f.csv !== null && f.source !== 'dual-ion').map((f) => f.key);
+export const CSV_COLUMNS: readonly string[] = JSONL_FIELDS.filter((f) => f.csv !== null && f.source !== 'dual-ion' && f.source !== 'transport').map((f) => f.key);
+export const CSV_TRANSPORT_COLUMNS: readonly string[] = TRANSPORT_FIELDS.map((f) => f.key);
 export const CSV_DUAL_COLUMNS: readonly string[] = JSONL_FIELDS.filter((f) => f.csv !== null && f.source === 'dual-ion').map((f) => f.key);
+
+/** The CSV's columns for a screen run with these options. */
+export function csvColumnsFor(config: { transport?: unknown; dualIon?: unknown } | null | undefined): string[] {
+  return [...CSV_COLUMNS, ...(config?.transport ? CSV_TRANSPORT_COLUMNS : []), ...(config?.dualIon ? CSV_DUAL_COLUMNS : [])];
+}
 
 const BY_KEY: ReadonlyMap<string, OutputField> = new Map(OUTPUT_FIELDS.map((f) => [f.key, f]));
 
@@ -277,9 +344,19 @@ export function resultColumns(r: LandscapeResult): ResultColumns {
   return out as ResultColumns;
 }
 
+/** The transport columns of a screen row, rounded (what the BVSE processor returns with --transport). */
+export function transportColumns(t: TransportOutcome): TransportColumns {
+  const out: Record<string, unknown> = {};
+  for (const f of TRANSPORT_FIELDS) out[f.key] = outputValue(f, f.get(t));
+  return out as TransportColumns;
+}
+
 /** `landscape --json`: the structure fields and every result field, in table order, rounded. */
 export function landscapeFields(r: LandscapeResult, file: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of LANDSCAPE_FIELDS) out[f.key] = outputValue(f, f.source === 'result' ? f.get(r) : f.get!(r, file));
+  for (const f of LANDSCAPE_FIELDS) {
+    if (f.source === 'transport') continue;
+    out[f.key] = outputValue(f, f.source === 'result' ? f.get(r) : f.get!(r, file));
+  }
   return out;
 }

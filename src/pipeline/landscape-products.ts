@@ -193,6 +193,11 @@ export interface StructureTransportOptions extends TransportOptions {
   model?: string;
   oxi?: Record<string, number>;
   backend?: EnergyBackend;
+  /**
+   * A landscape of this structure and ion already computed (a screen's row): used instead of computing one when it
+   * can give a network, i.e. it holds the continuum network or the grid's percolation; otherwise ignored.
+   */
+  landscape?: LandscapeResult;
 }
 
 export interface StructureTransport {
@@ -207,7 +212,8 @@ export interface StructureTransport {
 export async function structureTransport(s: Structure, opts: StructureTransportOptions): Promise<StructureTransport> {
   const t0 = performance.now();
   const method = opts.method ?? DEFAULT_METHOD;
-  const landscape = await computeLandscape(s, {
+  const given = opts.landscape && (opts.landscape.network || opts.landscape.percolation) ? opts.landscape : null;
+  const landscape = given ?? await computeLandscape(s, {
     ion: opts.ion,
     ...(method === 'continuum'
       ? { method, resolution: opts.resolution ?? DEFAULT_SEED_RESOLUTION }
@@ -217,8 +223,9 @@ export async function structureTransport(s: Structure, opts: StructureTransportO
     ...(opts.backend ? { backend: opts.backend } : {}),
   });
   const t1 = performance.now();
+  // The continuum network stands alone; the grid's sites need the percolation sweep (and its grid).
   const network =
-    landscape.percolation && landscape.barriers['1D'] !== null ? (continuumTransportNetwork(landscape) ?? transportNetwork(landscape)) : null;
+    landscape.barriers['1D'] === null ? null : (continuumTransportNetwork(landscape) ?? (landscape.percolation ? transportNetwork(landscape) : null));
   const t2 = performance.now();
   const transport = network ? simulateTransport(network, opts) : null;
   return { landscape, network, transport, timingsMs: { landscape: t1 - t0, network: t2 - t1, transport: performance.now() - t2 } };

@@ -8,8 +8,10 @@ import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/oxidation/mobile-ion.js';
-import { computeLandscape } from '../pipeline/landscape.js';
-import { resultColumns } from '../outputs/fields.js';
+import { computeLandscape, type LandscapeResult } from '../pipeline/landscape.js';
+import { structureTransport } from '../pipeline/landscape-products.js';
+import { resultColumns, transportColumns, type TransportColumns, type TransportOutcome } from '../outputs/fields.js';
+import { roundTo, TIME_DIGITS } from '../io/rounding.js';
 import { composition, displayFormula } from '../structure/composition.js';
 import { readStructureFile, readStructureText } from '../structure/read.js';
 import type { SpaceGroupInfo, Structure } from '../structure/types.js';
@@ -127,8 +129,16 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       });
       const warnings = [...new Set(r.warnings)];
       const note = [probe, guard.note, ...warnings].filter((x): x is string => !!x).join('; ');
+      const columns = resultColumns(r);
+      let transport: TransportColumns | null = null;
+      if (config.transport) {
+        const t0 = performance.now();
+        transport = transportColumns(await screenTransport(structure, ion, r, config, backend));
+        columns.timings_ms = { ...(columns.timings_ms ?? {}), transport: roundTo(performance.now() - t0, TIME_DIGITS) };
+      }
       return {
-        ...resultColumns(r),
+        ...columns,
+        ...transport,
         ion: r.ion,
         ...(note ? { note: note.length > 500 ? `${note.slice(0, 497)}...` : note } : {}),
       };
@@ -138,4 +148,28 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       if (backend && backend !== mainThreadBackend()) await backend.dispose();
     },
   };
+}
+
+/**
+ * --transport for one ion: the kinetic Monte Carlo on the network of the landscape just computed (the continuum
+ * method's; a grid-method screen keeps no network, so structureTransport computes the continuum landscape itself).
+ * A failure is the outcome's error, never the row's: the barriers stay.
+ */
+async function screenTransport(structure: Structure, ion: string, r: LandscapeResult, config: ScreenConfig, backend: EnergyBackend | null): Promise<TransportOutcome> {
+  const t = config.transport!;
+  try {
+    const out = await structureTransport(structure, {
+      ion,
+      landscape: r,
+      model: config.model,
+      ...(config.oxi ? { oxi: config.oxi } : {}),
+      ...(backend ? { backend } : {}),
+      temperatures: t.temperatures,
+      seed: t.seed,
+      maxSteps: t.maxSteps,
+    });
+    return { result: out.transport, error: null };
+  } catch (e) {
+    return { result: null, error: errorInfo(e) };
+  }
 }

@@ -7,7 +7,7 @@ import { temporaryPathFor } from '../io/temp-file.js';
 import { screenPlotSvg, type DualIonPoint } from '../report/screen-plot.js';
 import { barrierAt, dualIonTest, isAnion, isLithiumIon } from './dual-ion.js';
 import { isHeader, readMeta } from './output.js';
-import { CSV_COLUMNS, CSV_DUAL_COLUMNS, csvValue } from '../outputs/fields.js';
+import { CSV_COLUMNS, csvColumnsFor, csvValue } from '../outputs/fields.js';
 import { DEFAULT_DUAL_ION, type DualIonCriterion, type ScreenHeader, type ScreenRow } from './types.js';
 import { writeFileSync } from 'node:fs';
 
@@ -156,7 +156,7 @@ export async function deriveOutputs(path: string, o: DeriveOptions = {}): Promis
   const startCsv = () => {
     if (csvStarted) return;
     csvStarted = true;
-    if (header?.config.dualIon) csvColumns = [...CSV_COLUMNS, ...CSV_DUAL_COLUMNS];
+    csvColumns = csvColumnsFor(header?.config);
     csvBuffer.push(csvRow(csvColumns) + '\n');
   };
 

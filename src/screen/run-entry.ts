@@ -1,6 +1,6 @@
 // Runs one entry (file or archive member) through a StructureProcessor: every structure in it
 // yields one row per mobile ion, a result or an error with its reason; nothing escapes as an exception.
-import { JSONL_FIELDS, SCREEN_RESULT_FIELDS } from '../outputs/fields.js';
+import { JSONL_FIELDS, SCREEN_RESULT_FIELDS, TRANSPORT_FIELDS } from '../outputs/fields.js';
 import { applyDualIon } from './dual-ion.js';
 import type { EntryInput, ErrorInfo, ParsedStructure, ScreenConfig, ScreenRow, StructureDescription, StructureProcessor } from './types.js';
 
@@ -45,10 +45,16 @@ export function fallbackIons(config: ScreenConfig): Array<string | null> {
   return config.ions.length > 0 ? [...config.ions] : [null];
 }
 
-/** A row before its ion is computed: every JSONL column of src/outputs/fields.ts in table order, empty. */
-export function baseRow(file: string, start: StructureStart, ion: string | null): ScreenRow {
+/**
+ * A row before its ion is computed: every JSONL column of src/outputs/fields.ts in table order, empty (the transport
+ * ones only when the screen computes them).
+ */
+export function baseRow(file: string, start: StructureStart, ion: string | null, config?: Pick<ScreenConfig, 'transport'>): ScreenRow {
   const row: Record<string, unknown> = {};
-  for (const f of JSONL_FIELDS) if (f.source !== 'dual-ion') row[f.key] = f.source === 'result' ? (f.empty ?? null) : null;
+  for (const f of JSONL_FIELDS) {
+    if (f.source === 'dual-ion' || (f.source === 'transport' && !config?.transport)) continue;
+    row[f.key] = f.source === 'result' ? (f.empty ?? null) : null;
+  }
   const own: Partial<ScreenRow> = {
     id: start.id,
     file,
@@ -68,7 +74,7 @@ export function baseRow(file: string, start: StructureStart, ion: string | null)
 /** Error rows for one structure (one per ion), with bookkeeping filled in. */
 export function errorRows(file: string, start: StructureStart, err: ErrorInfo, config: ScreenConfig, structuresInFile: number): ScreenRow[] {
   const ions = start.ions.length > 0 ? start.ions : fallbackIons(config);
-  const rows = ions.map((ion) => ({ ...baseRow(file, start, ion), error_kind: err.kind, error: err.message }));
+  const rows = ions.map((ion) => ({ ...baseRow(file, start, ion, config), error_kind: err.kind, error: err.message }));
   return finishRows(rows, config, structuresInFile);
 }
 
@@ -137,12 +143,13 @@ export async function runEntry(
     sink.start(start);
     const rows: ScreenRow[] = [];
     for (const ion of start.ions) {
-      const row = baseRow(input.file, start, ion);
+      const row = baseRow(input.file, start, ion, config);
       const t0 = performance.now();
       try {
         const r = await processor.compute(item, ion!, config);
         const columns = row as unknown as Record<string, unknown>;
         for (const f of SCREEN_RESULT_FIELDS) columns[f.key] = (r as Record<string, unknown>)[f.key] ?? f.empty ?? null;
+        if (config.transport) for (const f of TRANSPORT_FIELDS) columns[f.key] = (r as Record<string, unknown>)[f.key] ?? null;
         row.ion = r.ion;
         row.status = 'ok';
         row.note = [desc.note, r.note].filter(Boolean).join('; ') || null;

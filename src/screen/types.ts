@@ -2,7 +2,8 @@
 // interface (the real BVSE one, or a fake in tests), and the rows written to the JSONL table.
 import type { BackendKind } from '../backends/kind.js';
 import type { ModelName } from '../bvse/model.js';
-import type { ResultColumns } from '../outputs/fields.js';
+import type { ResultColumns, TransportColumns } from '../outputs/fields.js';
+import { DEFAULT_TEMPERATURES } from '../transport/simulate.js';
 
 /** The dual-ion criterion (Li+ and an anion both mobile): Em(Li+) < liMax and ratioMin <= Em(X)/Em(Li+) <= ratioMax. */
 export interface DualIonCriterion {
@@ -15,6 +16,23 @@ export interface DualIonCriterion {
 }
 
 export const DEFAULT_DUAL_ION: DualIonCriterion = { liMax: 1, ratioMin: 0.5, ratioMax: 1.5, dimension: 3 };
+
+/** --transport: kinetic Monte Carlo of each computed ion on its landscape's site–hop network (docs/transport.md). */
+export interface ScreenTransport {
+  /** Temperatures of the runs (K). */
+  temperatures: number[];
+  /** Seed of the random numbers: the same seed gives the same columns. */
+  seed: number;
+  /** kMC hops allowed per temperature; a run stops earlier once D* and D_σ are converged. */
+  maxSteps: number;
+}
+
+/**
+ * The screen's kMC budget: 100,000 hops per temperature, 20 times below `bvscape transport`'s, so that five
+ * temperatures take seconds per structure and stay inside the per-structure --timeout (a structure over it loses its
+ * row's barriers too). Runs that end on the budget say so (`transport_status` partial, `transport_converged`).
+ */
+export const DEFAULT_SCREEN_TRANSPORT: Readonly<ScreenTransport> = { temperatures: [...DEFAULT_TEMPERATURES], seed: 1, maxSteps: 100_000 };
 
 /** Everything that decides the rows' values: it is recorded in the header and must match on --resume. */
 export interface ScreenConfig {
@@ -51,6 +69,8 @@ export interface ScreenConfig {
   allowAbsentIon?: boolean;
   /** false (--no-symmetry): the atoms as read, every grid point evaluated. Absent: symmetry on (docs/symmetry.md). */
   symmetry?: boolean;
+  /** --transport: the kMC's settings. Absent (never null, so older headers still match): no transport columns. */
+  transport?: ScreenTransport;
 }
 
 /** The defaults of `bvscape screen` (a Li+ screen of continuum barriers seeded from a 0.2 Å grid, size guard on). */
@@ -120,7 +140,7 @@ export interface StructureDescription {
  * One computed (structure, ion): the result columns of src/outputs/fields.ts (`resultColumns` of a landscape
  * result), snake_case as in the row; columns left out are null in the row.
  */
-export type IonOutcome = Partial<ResultColumns> & {
+export type IonOutcome = Partial<ResultColumns> & Partial<TransportColumns> & {
   /** Canonical ion, e.g. "Li+". */
   ion: string;
   /** Observations for the row's note (size-guard coarsening, warnings, probes). */
@@ -166,8 +186,11 @@ export interface ScreenRowOwn {
   dual_ion?: boolean;
 }
 
-/** One line of results.jsonl: one (structure, mobile ion). Barriers are relative to e_min (eV); null when that dimension does not percolate. */
-export type ScreenRow = ScreenRowOwn & ResultColumns;
+/**
+ * One line of results.jsonl: one (structure, mobile ion). Barriers are relative to e_min (eV); null when that dimension
+ * does not percolate. The transport columns are there with --transport only.
+ */
+export type ScreenRow = ScreenRowOwn & ResultColumns & Partial<TransportColumns>;
 
 /** First line of every results.jsonl (screens and merges). */
 export interface ScreenHeader {

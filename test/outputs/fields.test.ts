@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { computeLandscape, type LandscapeResult } from '../../src/pipeline/landscape.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { landscapeJson } from '../../src/outputs/landscape-json.js';
-import { CSV_COLUMNS, CSV_DUAL_COLUMNS, JSONL_FIELDS, LANDSCAPE_FIELDS, OUTPUT_FIELDS, csvValue, resultColumns } from '../../src/outputs/fields.js';
+import { CSV_COLUMNS, CSV_DUAL_COLUMNS, CSV_TRANSPORT_COLUMNS, JSONL_FIELDS, LANDSCAPE_FIELDS, OUTPUT_FIELDS, csvValue, resultColumns } from '../../src/outputs/fields.js';
 import { outputsMarkdown } from '../../src/outputs/markdown.js';
 import { baseRow } from '../../src/screen/run-entry.js';
 import { runScreen } from '../../src/screen/screen.js';
@@ -44,9 +44,11 @@ describe('the field table', () => {
     for (const k of keys) expect(k).toMatch(/^[a-z][a-z0-9_]*$/);
   });
 
-  it('an empty screen row has exactly the JSONL fields, in table order', () => {
+  it('an empty screen row has exactly the JSONL fields, in table order (the transport ones with --transport)', () => {
     const start = { id: 'x', block: null, formula: null, space_group: null, space_group_number: null, ions: [] };
-    expect(Object.keys(baseRow('x', start, 'Li+'))).toEqual(JSONL_FIELDS.filter((f) => f.source !== 'dual-ion').map((f) => f.key));
+    expect(Object.keys(baseRow('x', start, 'Li+'))).toEqual(JSONL_FIELDS.filter((f) => f.source !== 'dual-ion' && f.source !== 'transport').map((f) => f.key));
+    const transport = { temperatures: [300], seed: 1, maxSteps: 10 };
+    expect(Object.keys(baseRow('x', start, 'Li+', { transport }))).toEqual(JSONL_FIELDS.filter((f) => f.source !== 'dual-ion').map((f) => f.key));
   });
 
   it('screen rows (ok and error, with and without --dual-ion) carry the JSONL fields; the CSV is the documented projection', async () => {
@@ -54,7 +56,7 @@ describe('the field table', () => {
       const { out, csv } = await fakeScreen(dual);
       const rows = loadRows(out);
       expect(rows.map((r) => r.status).sort()).toEqual(['error', 'ok', 'ok']);
-      const want = JSONL_FIELDS.filter((f) => dual || f.source !== 'dual-ion').map((f) => f.key);
+      const want = JSONL_FIELDS.filter((f) => (dual || f.source !== 'dual-ion') && f.source !== 'transport').map((f) => f.key);
       for (const r of rows) expect(Object.keys(r).sort()).toEqual([...want].sort());
       const table = parseCsv(readFileSync(csv, 'utf8'));
       expect(table[0]).toEqual(dual ? [...CSV_COLUMNS, ...CSV_DUAL_COLUMNS] : [...CSV_COLUMNS]);
@@ -64,7 +66,7 @@ describe('the field table', () => {
 
   it('the CSV drops only the --resume bookkeeping', () => {
     const jsonl = JSONL_FIELDS.map((f) => f.key);
-    expect(jsonl.filter((k) => !CSV_COLUMNS.includes(k) && !CSV_DUAL_COLUMNS.includes(k))).toEqual(['rows_in_structure', 'structures_in_file']);
+    expect(jsonl.filter((k) => !CSV_COLUMNS.includes(k) && !CSV_TRANSPORT_COLUMNS.includes(k) && !CSV_DUAL_COLUMNS.includes(k))).toEqual(['rows_in_structure', 'structures_in_file']);
     expect(csvValue('grid', [48, 40, 32])).toBe('48x40x32');
     expect(csvValue('oxidation_states', { Li: 1, I: -1 })).toBe('{"Li":1,"I":-1}');
     expect(csvValue('barrier_3d', 0.25)).toBe(0.25);

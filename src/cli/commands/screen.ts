@@ -12,7 +12,9 @@ import { SHARD_COUNT_ENV, shardFromEnvironment } from '../../screen/shard-env.js
 import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
-import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP, type ScreenConfig } from '../../screen/types.js';
+import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, DEFAULT_SCREEN_TRANSPORT, GRID_GUARD_HELP, type ScreenConfig, type ScreenTransport } from '../../screen/types.js';
+import { temperatureList } from './transport.js';
+import { TRANSPORT_DEFAULTS } from '../../transport/simulate.js';
 import { DEFAULT_RESOLUTION } from '../../pipeline/landscape.js';
 
 export function parseDimension(text: string | undefined): 1 | 2 | 3 {
@@ -55,6 +57,19 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     connectivity: connectivityOption(v),
     ...(flag(v, 'allow-absent-ion') ? { allowAbsentIon: true } : {}),
     ...(flag(v, 'no-symmetry') ? { symmetry: false } : {}),
+    ...(flag(v, 'transport') ? { transport: transportOptions(v) } : {}),
+  };
+}
+
+/** --transport's settings (the --transport-* options; they have defaults, so they are always present). */
+function transportOptions(v: OptionValues): ScreenTransport {
+  const seedText = str(v, 'transport-seed') ?? String(DEFAULT_SCREEN_TRANSPORT.seed);
+  const seed = Number(seedText);
+  if (!Number.isInteger(seed)) throw new UsageError(`--transport-seed expects an integer, got '${seedText}'`);
+  return {
+    temperatures: temperatureList(str(v, 'transport-temperatures') ?? DEFAULT_SCREEN_TRANSPORT.temperatures.join(','), '--transport-temperatures'),
+    seed,
+    maxSteps: positiveNumber(v, 'transport-max-steps', true),
   };
 }
 
@@ -99,6 +114,19 @@ export const screen: Command = {
     'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
     uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
     'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
+    transport: {
+      type: 'boolean',
+      description:
+        "also run kinetic Monte Carlo of each ion on its landscape's site–hop network: columns transport_ea, transport_log10_sigma_300k, transport_haven_ratio, transport_status, … (docs/transport.md; seconds per structure)",
+    },
+    'transport-temperatures': { type: 'string', default: DEFAULT_SCREEN_TRANSPORT.temperatures.join(','), arg: 'K,K,...', description: 'with --transport: temperatures of the kMC runs (K)' },
+    'transport-seed': { type: 'string', default: String(DEFAULT_SCREEN_TRANSPORT.seed), arg: 'N', description: 'with --transport: random seed (the same seed gives the same columns)' },
+    'transport-max-steps': {
+      type: 'string',
+      default: String(DEFAULT_SCREEN_TRANSPORT.maxSteps),
+      arg: 'N',
+      description: `with --transport: kMC hops per temperature (a run stops earlier once converged; \`bvscape transport\` allows ${TRANSPORT_DEFAULTS.maxSteps})`,
+    },
     model: { type: 'string', default: 'bvlain', arg: 'NAME', description: 'energy model: bvlain or softbv' },
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use for every structure, e.g. Fe=3' },
     backend: { type: 'string', default: 'auto', arg: 'NAME', description: 'grid backend: auto (WebGPU when an adapter exists), webgpu or cpu' },

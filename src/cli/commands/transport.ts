@@ -16,10 +16,11 @@ import { DEFAULT_TEMPERATURES, TRANSPORT_DEFAULTS } from '../../transport/simula
 import { log10SigmaAt, transportJson } from '../../transport/json.js';
 import { arrheniusSvg } from '../../report/arrhenius-svg.js';
 
-function temperatureList(text: string): number[] {
+/** "300,400,500" -> [300, 400, 500]; UsageError naming the option for anything but positive kelvin values. */
+export function temperatureList(text: string, option = '--temperatures'): number[] {
   const list = text.split(',').map((t) => t.trim()).filter((t) => t !== '').map(Number);
   if (list.length === 0 || list.some((t) => !(t > 0) || !Number.isFinite(t))) {
-    throw new UsageError(`--temperatures expects positive kelvin values separated by commas, e.g. 300,400,500 (got '${text}')`);
+    throw new UsageError(`${option} expects positive kelvin values separated by commas, e.g. 300,400,500 (got '${text}')`);
   }
   return list;
 }
