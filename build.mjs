@@ -19,12 +19,19 @@ const common = {
   logLevel: 'warning',
 };
 
+// The worker-thread entries live beside the code they run; src/package-root.ts's workerBundle(name) finds them in
+// dist/workers/<name>.js. A new worker entry is one line here.
+const WORKER_ENTRIES = {
+  'workers/cpu-grid-worker': 'src/backends/cpu/thread-entry.ts',
+  'workers/screen': 'src/screen/thread-entry.ts',
+};
+
 await esbuild.build({
   ...common,
   entryPoints: {
     cli: 'src/cli/main.ts',
     index: 'src/index.ts',
-    ...Object.fromEntries(entry('src/workers').map((f) => [`workers/${f.split('/').pop().replace(/\.ts$/, '')}`, f])),
+    ...WORKER_ENTRIES,
     ...Object.fromEntries(entry('bench').map((f) => [`bench/${f.split('/').pop().replace(/\.ts$/, '')}`, f])),
   },
   outdir: 'dist',

@@ -1,5 +1,5 @@
 // The worker-thread side of a screen: loads the processor, runs entries one at a time and
-// reports structures as they start and finish. src/workers/screen.ts is its bundled entry.
+// reports structures as they start and finish. src/screen/thread-entry.ts is its bundled entry (dist/workers/screen.js).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Framework } from '../bvse/framework.js';
 import { UNKNOWN_BACKEND_CAPABILITIES, type BackendCapabilities, type BrickResult, type EnergyBackend, type GridResult } from '../backends/types.js';

@@ -30,7 +30,6 @@ const LAYER: Record<string, number> = {
   bench: 10,
   cli: 11,
   web: 11,
-  workers: 11,
   index: 12,
 };
 /** Outside src/: files the build imports as text. */

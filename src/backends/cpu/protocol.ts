@@ -1,5 +1,5 @@
 // The one job protocol of the CPU kernel, shared by every host that runs it: Node worker threads
-// (src/workers/cpu-grid-worker.ts), the browser's Web Workers (src/web/cpu-worker.ts) and the calling thread.
+// (src/backends/cpu/thread-entry.ts), the browser's Web Workers (src/web/cpu-worker.ts) and the calling thread.
 // PURE (no node: imports). A job is either a whole regular grid (in fixed BLOCK³ blocks) or a list of BRICK³
 // bricks of a grid (the point sets that adaptive refinement asks for). Which worker computes which item never
 // changes a result: items are independent and each is computed the same way wherever it runs.
