@@ -15,14 +15,14 @@ import type { GridSpec } from '../grid/index.js';
 import { gridPointIndices } from '../grid/index.js';
 import { percolate, findBasins } from '../percolation/index.js';
 import type { Connectivity, Hop, IVec3, PercolationResult, PerDimension } from '../percolation/index.js';
-import { EdgeList, graphThresholds } from '../percolation/graph.js';
 import type { SymOp } from '../structure/space-group.js';
 import { gridSymmetry, type GridSymmetry } from '../field-symmetry/grid.js';
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
 import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike } from './search.js';
 import { SiteRegistry } from './sites.js';
 import { relaxedStringPeak } from './string.js';
-import type { ContinuumNetwork, EdgeEnd, NetworkBarrier, NetworkSaddle } from './types.js';
+import { networkThresholds } from './thresholds.js';
+import type { ContinuumNetwork, EdgeEnd, NetworkSaddle } from './types.js';
 
 /**
  * Half-width (eV) of the energy window around each seed-grid threshold inside which hops are searched. On the 30 named
@@ -218,44 +218,14 @@ export function buildNetwork<F extends FieldLike>(
   const t3 = performance.now();
 
   // Thresholds of the periodic graph: sites, then saddles, as nodes.
-  const nSites = registry.sites.length;
-  const sweep = (withUnverified: boolean) => {
-    const edges = new EdgeList(2 * saddles.length + 2);
-    const values = new Float32Array(nSites + saddles.length).fill(NaN);
-    registry.sites.forEach((s) => (values[s.id] = s.energy));
-    for (const s of saddles) {
-      if (s.status === 'unverified' && !withUnverified) continue;
-      const node = nSites + s.id;
-      values[node] = s.energy;
-      for (const e of s.ends) edges.push(node, e.site, e.cell[0], e.cell[1], e.cell[2]);
-    }
-    return graphThresholds(edges.toGraph(values.length), values, Infinity);
-  };
-  const swept = sweep(false);
-  const withGaps = unresolved.length > 0 ? sweep(true) : swept;
-  let eMin = Infinity, minSite = -1;
-  for (const s of registry.sites) if (s.energy < eMin) [eMin, minSite] = [s.energy, s.id];
-  const barrier = (r: number): NetworkBarrier | null => {
-    const node = swept.nodes[r]!;
-    if (node < nSites) return null;
-    const s = saddles[node - nSites]!;
-    const gap = withGaps.nodes[r]! !== node ? saddles[withGaps.nodes[r]! - nSites] : undefined;
-    return {
-      threshold: s.energy,
-      barrier: s.energy - eMin,
-      saddle: s.id,
-      certified: false,
-      lowerBound: null,
-      ...(gap && gap.energy < s.energy ? { unverifiedBelow: gap.id } : {}),
-    };
-  };
+  const { eMin, minSite, barriers } = networkThresholds(registry.sites, saddles);
   const t4 = performance.now();
   return {
     eMin,
     minSite,
     sites: registry.sites,
     saddles,
-    barriers: { '1D': barrier(0), '2D': barrier(1), '3D': barrier(2) },
+    barriers,
     seed: {
       eMin: perc.eMin,
       thresholds: { ...perc.thresholds } as PerDimension<number | null>,

@@ -49,6 +49,14 @@ export interface CertifyOptions {
   minRadius?: number;
   /** Most blocks examined before the cover gives up (leaves left count against c). Default 1 000 000. */
   maxBlocks?: number;
+  /** Most leaves returned in `leafPoints` (the lowest ones). Default 4096. */
+  maxLeafPoints?: number;
+}
+
+/** A block left unexcluded: its centre (Cartesian, home cell) and the lower bound of E over its ball. */
+export interface LeafPoint {
+  cart: Vec3;
+  lower: number;
 }
 
 export const DEFAULT_CERTIFY_TOLERANCE = 0.002;
@@ -64,6 +72,8 @@ export interface Certificate {
   leaves: number;
   /** Where the lowest unexcluded leaf lies (Cartesian), null when none. */
   lowest: Vec3 | null;
+  /** The lowest leaves (at most maxLeafPoints), lowest first: where a missing critical point may lie. */
+  leafPoints: LeafPoint[];
   /** The budget ran out before the cover finished. */
   exhausted: boolean;
   excluded: { energy: number; gradient: number; index: number; known: number };
@@ -79,6 +89,8 @@ export function certifyThresholds(
   const tol = opts.tol ?? DEFAULT_CERTIFY_TOLERANCE;
   const minRadius = opts.minRadius ?? 0.0005;
   const maxBlocks = opts.maxBlocks ?? 1_000_000;
+  const maxLeafPoints = opts.maxLeafPoints ?? 4096;
+  let leafPoints: LeafPoint[] = [];
   const geo = new CellGeometry(field.lattice);
   const present = (['1D', '2D', '3D'] as const).map((d) => thresholds[d]).filter((t): t is number => t !== null);
   const excluded = { energy: 0, gradient: 0, index: 0, known: 0 };
@@ -92,6 +104,7 @@ export function certifyThresholds(
       blocks,
       leaves,
       lowest,
+      leafPoints: trimLeaves(leafPoints, maxLeafPoints),
       exhausted,
       excluded,
     };
@@ -228,6 +241,8 @@ export function certifyThresholds(
       if (blocks + stack.length >= maxBlocks) exhausted = true;
       leaves++;
       if (lower < c) [c, lowest] = [lower, x];
+      leafPoints.push({ cart: x, lower });
+      if (leafPoints.length >= 2 * maxLeafPoints) leafPoints = trimLeaves(leafPoints, maxLeafPoints);
       continue;
     }
     for (let a = 0; a < 2; a++)
@@ -236,4 +251,9 @@ export function certifyThresholds(
           stack.push({ f0: [b.f0[0] + (a * df[0]) / 2, b.f0[1] + (bb2 * df[1]) / 2, b.f0[2] + (cc * df[2]) / 2], depth: b.depth + 1, cands: near });
   }
   return finish(Math.min(c, floor), blocks, leaves, lowest, exhausted);
+}
+
+/** The `max` lowest leaves, lowest first. */
+function trimLeaves(leaves: LeafPoint[], max: number): LeafPoint[] {
+  return leaves.sort((a, b) => a.lower - b.lower).slice(0, max);
 }

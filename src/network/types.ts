@@ -43,7 +43,7 @@ export interface NetworkSaddle {
   eigenvalues: Vec3 | null;
   unstable: Vec3 | null;
   ends: [EdgeEnd, EdgeEnd];
-  /** The seed grid's crossing energy this saddle was searched from (eV). */
+  /** The seed grid's crossing energy this saddle was searched from (eV); NaN for one the certificate's searches found. */
   seedEnergy: number;
 }
 
@@ -100,6 +100,11 @@ export interface ContinuumNetwork {
     exhausted: boolean;
     lowest: Vec3 | null;
     excluded: { energy: number; gradient: number; index: number; known: number };
+    /** Search rounds run after the first cover (each ends in a new cover), and what they added to the network. */
+    rounds: number;
+    found: { minima: number; saddles: number };
+    /** Blocks examined by all covers together (`blocks` is the last cover's). */
+    totalBlocks: number;
   };
   /** Field evaluations spent by the searches. */
   evaluations: number;
