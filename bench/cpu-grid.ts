@@ -12,7 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { type EnergyBackend } from '../src/backends/types.js';
+import type { EnergyBackend } from '../src/backends/types.js';
 import { gridForResolution, gridPointCount, type GridSpec } from '../src/grid/index.js';
 import type { Framework, PairType } from '../src/bvse/framework.js';
 import { buildFramework } from '../src/bvse/build-framework.js';

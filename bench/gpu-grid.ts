@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Framework } from '../src/bvse/framework.js';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { type EnergyBackend } from '../src/backends/types.js';
+import type { EnergyBackend } from '../src/backends/types.js';
 import { gridForResolution, gridPointCount, type GridSpec } from '../src/grid/index.js';
 import { createWebGpuBackend } from '../src/backends/webgpu/index.js';
 import { Lattice } from '../src/structure/lattice.js';

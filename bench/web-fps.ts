@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPreviewServer } from '../src/cli/commands/preview.js';
 import { readStructureFile } from '../src/structure/read.js';
-import { buildWeb, CHROMIUM, dropFile, launch, openPreview, REPO, tableValues } from '../test/web/driver.js';
+import { buildWeb, CHROMIUM, dropFile, launch, openPreview, REPO, tableValues, type PreviewWindow } from '../test/web/driver.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, resolution: { type: 'string', default: '0.3' }, cells: { type: 'string', default: '2' } },
@@ -86,7 +86,7 @@ try {
       const t = await dropFile(page, poscar);
       const table = await tableValues(page);
       // The slider's default (just above the highest threshold) shows the percolating network.
-      const probe = (await page.evaluate((ms) => (window as any).bvscapePreview.measureFps(ms), seconds * 1000)) as {
+      const probe = (await page.evaluate((ms) => (window as unknown as PreviewWindow).bvscapePreview.measureFps(ms), seconds * 1000)) as {
         fps: number;
         frames: number;
         meanFrameMs: number;

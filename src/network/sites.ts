@@ -1,7 +1,7 @@
 // The network's sites: polished minima, each kept once (its home copy), found again by position. A point is a copy of
 // a site when it lies within the tolerance of one of the site's lattice images.
 import type { IVec3 } from '../percolation/types.js';
-import { CellGeometry, wrap01, type Vec3 } from './geometry.js';
+import { type CellGeometry, wrap01, type Vec3 } from './geometry.js';
 import type { EdgeEnd, NetworkSite } from './types.js';
 
 /** Two minima closer than this (Å) are one site (searches converge to ~1e-4 Å; distinct minima lie > 0.3 Å apart). */

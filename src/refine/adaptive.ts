@@ -118,7 +118,13 @@ export async function refineThresholds(fw: Framework, opts: RefineOptions): Prom
     const n = coarse;
     const pts = new Int32Array(3 * n[0] * n[1] * n[2]);
     let p = 0;
-    for (let k = 0; k < n[2]; k++) for (let j = 0; j < n[1]; j++) for (let i = 0; i < n[0]; i++) (pts[p++] = i), (pts[p++] = j), (pts[p++] = k);
+    for (let k = 0; k < n[2]; k++)
+      for (let j = 0; j < n[1]; j++)
+        for (let i = 0; i < n[0]; i++) {
+          pts[p++] = i;
+          pts[p++] = j;
+          pts[p++] = k;
+        }
     await values.ensure(0, pts, p / 3);
     blocks[0]!.reserve(n[0] * n[1] * n[2]);
     for (let k = 0; k < n[2]; k++) for (let j = 0; j < n[1]; j++) for (let i = 0; i < n[0]; i++) blocks[0]!.add(i, j, k);

@@ -133,7 +133,10 @@ export class BrickStore {
       const i = pts[3 * p]!, j = pts[3 * p + 1]!, k = pts[3 * p + 2]!;
       if (this.energyAt(l, i, j, k) !== undefined) continue;
       const key = store.brickKey(i, j, k);
-      if (!wanted[key]) (wanted[key] = 1), nKeys++;
+      if (!wanted[key]) {
+        wanted[key] = 1;
+        nKeys++;
+      }
     }
     if (nKeys === 0) return;
     const timings = this.src.timings;

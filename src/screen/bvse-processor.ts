@@ -2,7 +2,7 @@
 // through computeLandscape. Grids go to the main thread's backend (the GPU, or the CPU pool) when
 // the screen runs it there; percolation stays in this worker. Also the size guard for huge cells.
 import { SizeGuardError } from '../errors.js';
-import { type EnergyBackend } from '../backends/types.js';
+import type { EnergyBackend } from '../backends/types.js';
 import { gridForResolution, gridPointCount } from '../grid/index.js';
 import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';

@@ -91,7 +91,7 @@ export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
   // The CSV and the plot are derived from the table: replaced with --overwrite, or by the run they belong to (--resume).
   for (const [flagName, p] of [['--csv', o.csv], ['--plot', o.plot]] as const) {
     const st = p ? statSync(p, { throwIfNoEntry: false }) : undefined;
-    if (st && st.isFile() && st.size > 0 && !o.overwrite && !o.resume) throw new UsageError(`${flagName} ${p} already exists; use --overwrite to replace it, or another name`);
+    if (st?.isFile() && st.size > 0 && !o.overwrite && !o.resume) throw new UsageError(`${flagName} ${p} already exists; use --overwrite to replace it, or another name`);
   }
   // One run per output at a time: two appending runs would duplicate and tear rows.
   const lock = lockOutput(o.out, 'screen');

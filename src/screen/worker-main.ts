@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Framework } from '../bvse/framework.js';
 import { UNKNOWN_BACKEND_CAPABILITIES, type BackendCapabilities, type BrickResult, type EnergyBackend, type GridResult } from '../backends/types.js';
-import { type GridSpec } from '../grid/index.js';
+import type { GridSpec } from '../grid/index.js';
 import { runEntry } from './run-entry.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import type { StructureProcessor } from './types.js';

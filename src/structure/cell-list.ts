@@ -89,6 +89,7 @@ export class PeriodicCellList {
     f0: number,
     f1: number,
     f2: number,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a visitor that returns nothing (void) goes on; `true` stops the walk.
     visit: (id: number, d2: number, i: number, j: number, k: number) => boolean | void,
     accept?: (id: number) => boolean,
   ): boolean {

@@ -159,7 +159,7 @@ export function primitiveCell(cell: TypedCell, tol: number): TypedCell | null {
     const q = [0, 1, 2].map((j) => wrap(f[0]! * inv[0]![j]! + f[1]! * inv[1]![j]! + f[2]! * inv[2]![j]!)) as Vec3;
     const type = cell.types[i]!;
     const hash = kept.length > 0 ? new PeriodicHash(probe, tol) : null;
-    if (!hash || !hash.has(q, type)) {
+    if (!hash?.has(q, type)) {
       kept.push(q);
       keptTypes.push(type);
     }

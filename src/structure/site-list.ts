@@ -2,7 +2,7 @@
 // formats list every atom of the cell (no symmetry to expand), so a structure is a lattice plus a
 // site list. This module checks what a chemist would check (a cell with volume, finite positions,
 // known elements, occupancies that fit on a site) and builds the shared Structure.
-import { InputError, StructureError } from '../errors.js';
+import { type InputError, StructureError } from '../errors.js';
 import { canonicalElement } from './elements.js';
 import { Lattice, type Vec3 } from './lattice.js';
 import type { Site, Species, Structure } from './types.js';

@@ -346,7 +346,7 @@ export function hallNumberFromHM(hm: string): number | null {
 function lookupHM(hm: string): number | null {
   buildIndexes();
   const idx = hmIndex!;
-  let key = normalizeHM(hm);
+  const key = normalizeHM(hm);
   if (key === '') return null;
   const direct = idx.get(key);
   if (direct !== undefined) return direct;

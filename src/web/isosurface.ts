@@ -62,7 +62,7 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
   for (let i = 0; i < n; i++) {
     const e = energies[i]!;
     const v = e - level;
-    f[i] = v > CAP || !(v === v) ? CAP : v < -CAP ? -CAP : v;
+    f[i] = v > CAP || Number.isNaN(v) ? CAP : v < -CAP ? -CAP : v;
   }
   const idx = (i: number, j: number, k: number) => i + nx * (j + ny * k);
 

@@ -35,7 +35,9 @@ const preview = {
   /** Where an atom / site / saddle / network saddle is drawn (canvas-client px), for scripted hovering. */
   pickPoint: (kind: 'atom' | 'site' | 'saddle' | 'hop-saddle') => view.screenPointOf(kind),
 };
-(window as unknown as { bvscapePreview: typeof preview }).bvscapePreview = preview;
+/** The page's scripting hook, as tests and benches see it. */
+export type PreviewApi = typeof preview;
+(window as unknown as { bvscapePreview: PreviewApi }).bvscapePreview = preview;
 
 const slicePanel = new SlicePanel(() => updateLink());
 const pipeline = new Pipeline(new URL('./pipeline-worker.js', import.meta.url));

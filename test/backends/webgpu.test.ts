@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Framework } from '../../src/bvse/framework.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { selectBackend } from '../../src/backends/select.js';
-import { type EnergyBackend } from '../../src/backends/types.js';
+import type { EnergyBackend } from '../../src/backends/types.js';
 import { gridForResolution, type GridSpec } from '../../src/grid/index.js';
 import { openDevice } from '../../src/backends/webgpu/device.js';
 import { createWebGpuBackend, WebGpuError, type WebGpuBackendOptions } from '../../src/backends/webgpu/index.js';

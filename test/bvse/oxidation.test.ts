@@ -563,7 +563,7 @@ describe.skipIf(!existsSync(SHARED))('on real files (shared/cif)', () => {
       for (const st of s0.sites)
         for (const sp of st.species) {
           const qs = theirs[sp.element];
-          if (!qs || qs.length !== 1) complete = false;
+          if (qs?.length !== 1) complete = false;
           else {
             net += qs[0]! * sp.occupancy;
             abs += Math.abs(qs[0]! * sp.occupancy);

@@ -77,7 +77,10 @@ describe('built-in BVSE processor in the pipeline', () => {
           name: 'main-cpu',
           description: 'test: the main thread CPU backend',
           capabilities: cpu.capabilities,
-          computeGrid: (fw, grid) => (gridCalls++, cpu.computeGrid(fw, grid)),
+          computeGrid: (fw, grid) => {
+            gridCalls++;
+            return cpu.computeGrid(fw, grid);
+          },
           dispose: () => cpu.dispose(),
         };
       },

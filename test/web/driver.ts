@@ -5,8 +5,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import type { PreviewApi } from '../../src/web/main.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** The page as scripts see it: `(window as unknown as PreviewWindow).bvscapePreview` inside page.evaluate. */
+export type PreviewWindow = { bvscapePreview: PreviewApi };
 export const REPO = findRepo(dirname(fileURLToPath(import.meta.url)));
 export const SHARED = resolve(REPO, '../shared');
 export const WEB_ROOT = join(REPO, 'dist', 'web');

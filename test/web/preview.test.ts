@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
-import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame } from './driver.js';
+import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
 import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } from './png.js';
 
 // The project's own fixture: the suite runs in a clone without ../shared.
@@ -104,7 +104,7 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
       const hopSaddles = Number(await page.getAttribute('#view', 'data-hop-saddles'));
       expect(hopSaddles).toBeGreaterThan(0);
       expect(Number(await page.getAttribute('#view', 'data-hop-segments'))).toBe(2 * hopSaddles);
-      expect(await page.evaluate(() => (window as any).bvscapePreview.pickPoint('hop-saddle'))).not.toBeNull();
+      expect(await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.pickPoint('hop-saddle'))).not.toBeNull();
       // Hops coloured by rate: the colour scale is shown, and moves to faster decades when the temperature rises.
       expect(await page.isVisible('#hop-scale')).toBe(true);
       const hi300 = Number(await page.getAttribute('#hop-scale', 'data-hi'));

@@ -13,7 +13,7 @@ import { readGrd } from '../../src/io/grid-files.js';
 import { colormap, contourSegments, pixelFrac, sampleGrid, type SliceGeometry } from '../../src/web/slice.js';
 import { dualIonTest } from '../../src/screen/dual-ion.js';
 import { DEFAULT_DUAL_ION } from '../../src/screen/types.js';
-import { buildWeb, CHROMIUM, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame } from './driver.js';
+import { buildWeb, CHROMIUM, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
 import { decodePng, differingFraction, greyVariance } from './png.js';
 import { cli as runCli } from '../helpers/cli.js';
 
@@ -117,9 +117,9 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     await page.click('#show-poly');
     changes['hide O'] = await changeOf(page, () => page.click('#legend input[data-element="O"]'));
     await page.click('#legend input[data-element="O"]');
-    const spheres1 = await page.evaluate(() => (window as any).bvscapePreview.measureFps(50).then((r: { spheres: number }) => r.spheres));
+    const spheres1 = await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.measureFps(50).then((r: { spheres: number }) => r.spheres));
     changes['2 cells along a'] = await changeOf(page, () => page.selectOption('#cells-a', '2'));
-    const spheres2 = await page.evaluate(() => (window as any).bvscapePreview.measureFps(50).then((r: { spheres: number }) => r.spheres));
+    const spheres2 = await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.measureFps(50).then((r: { spheres: number }) => r.spheres));
     await page.selectOption('#cells-a', '1');
     console.log(`[web-viewer] changed pixels: ${Object.entries(changes).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(', ')}`);
     for (const [k, v] of Object.entries(changes)) expect(v, k).toBeGreaterThan(0.002);
@@ -132,9 +132,9 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
       // Sites sit among the atoms: hide the atoms so the nearest thing under the pointer is a site.
       if (kind === 'site') for (const el of ['Li', 'O', 'P']) await page.click(`#legend input[data-element="${el}"]`);
       await waitForFrame(page, (await framesDrawn(page)) - 1);
-      const p = await page.evaluate((k) => (window as any).bvscapePreview.pickPoint(k), kind);
+      const p = await page.evaluate((k) => (window as unknown as PreviewWindow).bvscapePreview.pickPoint(k), kind);
       expect(p, `a ${kind} on screen`).not.toBeNull();
-      await page.mouse.move(box.x + p.x, box.y + p.y);
+      await page.mouse.move(box.x + p!.x, box.y + p!.y);
       await page.waitForSelector('#tooltip:not([hidden])', { timeout: 5000 });
       const text = (await page.textContent('#tooltip')) ?? '';
       console.log(`[web-viewer] hover ${kind}: ${text}`);
@@ -147,8 +147,9 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     // With the labels toggle off, hovering an atom shows nothing.
     await page.click('#show-labels');
     await waitForFrame(page, (await framesDrawn(page)) - 1);
-    const atom = await page.evaluate(() => (window as any).bvscapePreview.pickPoint('atom'));
-    await page.mouse.move(box.x + atom.x, box.y + atom.y);
+    const atom = await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.pickPoint('atom'));
+    expect(atom, 'an atom on screen').not.toBeNull();
+    await page.mouse.move(box.x + atom!.x, box.y + atom!.y);
     await page.waitForTimeout(300);
     expect(await page.isVisible('#tooltip')).toBe(false);
     await page.click('#show-labels');
@@ -173,7 +174,7 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
         s.dispatchEvent(new Event('input'));
       }, offset);
       await page.waitForFunction((h) => document.getElementById('slice')?.dataset.hkl === h, hkl.join(','));
-      const slice = (await page.evaluate(() => (window as any).bvscapePreview.slice)) as SliceGeometry & { values: number[]; range: [number, number] };
+      const slice = (await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.slice)) as SliceGeometry & { values: number[]; range: [number, number] };
       const expected = (i: number, j: number) => sampleGrid(grd.energies, grd.grid, pixelFrac(slice, i, j));
       let worst = 0;
       const samples: [number, number][] = [];
@@ -309,7 +310,7 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
   }, 180_000);
 
   it('a second file dropped while the first computes cancels the first', async () => {
-    const cancelled = await page.evaluate(() => (window as any).bvscapePreview.cancelledRuns());
+    const cancelled = await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.cancelledRuns());
     await page.selectOption('#resolution', '0.1');
     await page.evaluate(() => (document.body.dataset.status = 'waiting'));
     await page.setInputFiles('#file-input', fixture('Li4P2O7_triclinic.cif'));
@@ -317,7 +318,7 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     await waitDone(page);
     expect(await page.evaluate(() => document.body.dataset.status)).toBe('done');
     expect(await page.textContent('#results')).toContain('Li3N_alpha.cif');
-    expect(await page.evaluate(() => (window as any).bvscapePreview.cancelledRuns())).toBeGreaterThan(cancelled);
+    expect(await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.cancelledRuns())).toBeGreaterThan(cancelled);
     await page.selectOption('#resolution', String(RES));
   }, 120_000);
 

@@ -85,7 +85,7 @@ export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
       const part = r.values!;
       for (let i = 0; i < part.length; i++) {
         const v = part[i]!;
-        if (v === v) values[i] = v; // not NaN: this worker's item
+        if (!Number.isNaN(v)) values[i] = v; // this worker's item (the others are NaN)
       }
     }
     return { values, pairTerms };

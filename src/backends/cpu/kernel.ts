@@ -96,7 +96,10 @@ export function prepareCells(fw: Framework, _grid?: GridSpec): PreparedFramework
       if (v < lo[d]!) lo[d] = v;
       if (v > hi[d]!) hi[d] = v;
     }
-  if (n === 0) for (let d = 0; d < 3; d++) (lo[d] = 0), (hi[d] = 0);
+  if (n === 0) {
+    lo.fill(0);
+    hi.fill(0);
+  }
   // ... but never more than MAX_BINS bins (a tiny cutoff over a large framework).
   const extent = [0, 1, 2].map((d) => hi[d]! - lo[d]! + cutoff);
   const binSize = Math.max(cutoff / 2, Math.cbrt((extent[0]! * extent[1]! * extent[2]!) / MAX_BINS));

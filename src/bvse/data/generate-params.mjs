@@ -16,7 +16,7 @@ const num = (s) => {
 };
 const write = (f, obj) => {
   // One table row per line keeps diffs reviewable.
-  const json = JSON.stringify(obj, null, 1).replace(/\[\n\s+([^\[\]{}]*?)\n\s+\]/g, (_, body) => `[${body.replace(/\n\s+/g, ' ')}]`);
+  const json = JSON.stringify(obj, null, 1).replace(/\[\n\s+([^[\]{}]*?)\n\s+\]/g, (_, body) => `[${body.replace(/\n\s+/g, ' ')}]`);
   writeFileSync(join(here, f), json + '\n');
   console.log(`wrote ${f}`);
 };

@@ -269,7 +269,7 @@ function readAtomSites(block: CifBlock, lattice: Lattice, ctx: Context): AsymSit
   let unknownOcc = 0;
   let allUnknownRows = 0;
   let fractions = 0;
-  let zeroOcc: string[] = [];
+  const zeroOcc: string[] = [];
   for (let r = 0; r < rows; r++) {
     const labelV = labels?.[r];
     const typeV = types?.[r];

@@ -1,6 +1,6 @@
 // CIF structure layer, the symmetry choice: which operations a block's structure is expanded with (explicit
 // operator lists, Hall or Hermann–Mauguin symbols, IT numbers and their settings), checked against the cell's metric.
-import { Lattice } from '../lattice.js';
+import type { Lattice } from '../lattice.js';
 import { hallEntry, hallNumberFromHall, hallNumberFromHM, hallNumbersOf, hmHasSetting, opsFromHallNumber, parseSymopXyz, SymopSyntaxError, type SymOp } from '../space-group.js';
 import type { SpaceGroupInfo } from '../types.js';
 import { parseCifNumber } from './numbers.js';
