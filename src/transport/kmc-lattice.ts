@@ -189,8 +189,8 @@ export class IonLattice {
     this.touch(s);
     this.touch(d);
     const nb = this.nbrStart;
-    for (let q = nb[s]!, end = nb[s + 1]!; q < end; q++) this.touch(sc.nbrSite[q]!);
-    for (let q = nb[d]!, end = nb[d + 1]!; q < end; q++) this.touch(sc.nbrSite[q]!);
+    for (let q = nb[s]!, end = nb[s + 1]!; q < end; q++) this.touchNeighbour(sc.nbrSite[q]!);
+    for (let q = nb[d]!, end = nb[d + 1]!; q < end; q++) this.touchNeighbour(sc.nbrSite[q]!);
     for (let i = 0; i < this.nChanged; i++) {
       const site = this.changed[i]!;
       this.tree.set(site, this.outRate(site));
@@ -219,6 +219,29 @@ export class IonLattice {
     }
   }
 
+  /**
+   * Recomputes the edges of a site whose g changed but not its occupancy (a neighbour of the hop's two ends, which
+   * are touched first): only its active edges can change, out of it when it holds an ion, into it when empty.
+   */
+  private touchNeighbour(x: number): void {
+    const step = this.steps;
+    if (this.siteStamp[x] === step) return;
+    this.siteStamp[x] = step;
+    const { outStart, outEdges, inStart, inEdges, edgeSrc, edgeDst } = this.sc;
+    const ionAt = this.ionAt;
+    if (ionAt[x]! >= 0) {
+      for (let q = outStart[x]!, end = outStart[x + 1]!; q < end; q++) {
+        const e = outEdges[q]!;
+        if (ionAt[edgeDst[e]!]! < 0) this.refresh(e);
+      }
+    } else {
+      for (let q = inStart[x]!, end = inStart[x + 1]!; q < end; q++) {
+        const e = inEdges[q]!;
+        if (ionAt[edgeSrc[e]!]! >= 0) this.refresh(e);
+      }
+    }
+  }
+
   private refresh(e: number): void {
     const step = this.steps;
     if (this.edgeStamp[e] === step) return;
@@ -231,6 +254,11 @@ export class IonLattice {
       this.changedStamp[s] = step;
       this.changed[this.nChanged++] = s;
     }
+  }
+
+  /** The stored rate (1/s) of edge e, as the steps left it. */
+  edgeRate(e: number): number {
+    return this.rate[e]!;
   }
 
   /** Mean squared displacement of the ions since the start (Å²). */

@@ -76,10 +76,10 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
   if (!(lat.totalRate > 0) || !(eqTime > 0)) return result('step-budget', null, 0);
 
   // Block length: the time the ions took to move that far, so one block already carries several hops per ion; but
-  // short enough that the rest of the step budget holds 2·MIN_PAIRS blocks (when equilibration used its whole
+  // short enough that the rest of the step budget holds MIN_PAIRS + 1 blocks (when equilibration used its whole
   // share, the run ends on the budget and its estimate is marked so).
   const stepsPerTime = equilibrationSteps / eqTime;
-  const tau = Math.min(eqTime, (o.maxSteps - equilibrationSteps) / stepsPerTime / (2 * MIN_PAIRS));
+  const tau = Math.min(eqTime, (o.maxSteps - equilibrationSteps) / stepsPerTime / (MIN_PAIRS + 1));
   const blocks = new BlockAverager(o.ions, tau, eqTime, lat.disp);
   let energyTime = 0;
   while (lat.steps < o.maxSteps) {

@@ -1,0 +1,155 @@
+// The kinetic Monte Carlo's parts on their own: the sum tree, the incremental rate bookkeeping against a fresh
+// computation from the definitions (src/transport/rates.ts), and the standard error of the overlapping block pairs.
+import { describe, expect, it } from 'vitest';
+import { BlockAverager, PairSeries } from '../../src/transport/kmc-blocks.js';
+import { IonLattice } from '../../src/transport/kmc-lattice.js';
+import { Random } from '../../src/transport/random.js';
+import { BOLTZMANN_EV, kraBarrier, tstRate } from '../../src/transport/rates.js';
+import { simulateTransport } from '../../src/transport/simulate.js';
+import { SumTree } from '../../src/transport/sum-tree.js';
+import { buildSupercell } from '../../src/transport/supercell.js';
+import type { HopNetwork } from '../../src/transport/types.js';
+import { cubicNetwork } from './lattices.js';
+
+describe('SumTree', () => {
+  it('keeps every inner node the sum of its children through batched updates, and find() follows the running sum', () => {
+    const n = 37;
+    const rng = new Random(5);
+    const tree = new SumTree(n);
+    const w = Array.from({ length: n }, () => rng.next());
+    tree.fill(n, (i) => w[i]!);
+    for (let round = 0; round < 20; round++) {
+      for (let k = 0; k < 6; k++) {
+        const i = Math.floor(rng.next() * n);
+        w[i] = rng.next() < 0.3 ? 0 : rng.next();
+        tree.set(i, w[i]!);
+      }
+      tree.resum();
+      for (let k = 1; k < tree.size; k++) expect(tree.node[k]).toBe(tree.node[2 * k]! + tree.node[2 * k + 1]!);
+      const total = w.reduce((a, b) => a + b, 0);
+      expect(tree.total).toBeCloseTo(total, 12);
+      const x = rng.next() * total;
+      let acc = 0;
+      let expected = -1;
+      for (let i = 0; i < n && expected < 0; i++) if (x < (acc += w[i]!)) expected = i;
+      expect(tree.find(x)).toBe(expected);
+      expect(tree.rest).toBeGreaterThanOrEqual(0);
+      expect(tree.rest).toBeLessThan(w[expected]! + 1e-12);
+    }
+  });
+});
+
+/** Two sites per cell with a low rattle between them and the model-like repulsion, half filled. */
+function pairNetwork(): HopNetwork {
+  return {
+    lattice: [
+      [4, 0, 0],
+      [0, 4, 0],
+      [0, 0, 4],
+    ],
+    sites: [
+      { frac: [0.3, 0.5, 0.5], energy: 0 },
+      { frac: [0.7, 0.5, 0.5], energy: 0.05 },
+    ],
+    hops: [
+      { from: 0, to: 1, offset: [0, 0, 0], saddleEnergy: 0.1 },
+      { from: 1, to: 0, offset: [1, 0, 0], saddleEnergy: 0.3, attemptFrequencyFrom: 2e12, attemptFrequencyTo: 5e12 },
+      { from: 0, to: 0, offset: [0, 1, 0], saddleEnergy: 0.35 },
+      { from: 1, to: 1, offset: [0, 0, 1], saddleEnergy: 0.4 },
+    ],
+    ion: { symbol: 'Li+', charge: 1 },
+    ionsPerCell: 1,
+    attemptFrequency: { hz: 1e13, source: 'test' },
+    interaction: { k: 7.2, screenA: 1.9, cutoffA: 4.6 },
+    source: 'synthetic pairs',
+  };
+}
+
+describe('IonLattice', () => {
+  it('after 3000 hops every stored rate equals the KRA rate computed afresh from the occupancy, and the energy its sum', () => {
+    const net = pairNetwork();
+    const sc = buildSupercell(net, [3, 3, 3], net.interaction);
+    const T = 500;
+    const beta = 1 / (BOLTZMANN_EV * T);
+    const floor = 0.2; // raises the rattle's saddle (0.1 eV) to 0.2 eV
+    const ions = 27;
+    const lat = new IonLattice(sc, ions, { beta, saddleFloor: floor, interacting: true }, new Random(11));
+    for (let i = 0; i < 3000; i++) expect(lat.step()).toBe(true);
+    // Repulsion of each site from the ions on the other sites, from the neighbour lists.
+    const phi = new Float64Array(sc.nSites);
+    for (let x = 0; x < sc.nSites; x++)
+      for (let q = sc.nbrStart[x]!; q < sc.nbrStart[x + 1]!; q++) if (lat.ionAt[sc.nbrSite[q]!]! >= 0) phi[x]! += sc.nbrEnergy[q]!;
+    let total = 0;
+    let active = 0;
+    for (let e = 0; e < sc.nEdges; e++) {
+      const s = sc.edgeSrc[e]!, d = sc.edgeDst[e]!;
+      let expected = 0;
+      if (lat.ionAt[s]! >= 0 && lat.ionAt[d]! < 0) {
+        const saddle = Math.max(floor, sc.edgeSaddle[e]!);
+        const kra = saddle - 0.5 * (sc.siteEnergy[s]! + sc.siteEnergy[d]!);
+        const dE = sc.siteEnergy[d]! + phi[d]! - sc.edgePairEnergy[e]! - sc.siteEnergy[s]! - phi[s]!;
+        expected = tstRate(sc.edgeNu[e]!, kraBarrier(kra, dE), T);
+        active++;
+      }
+      expect(Math.abs(lat.edgeRate(e) - expected)).toBeLessThanOrEqual(1e-9 * expected);
+      total += expected;
+    }
+    expect(active).toBeGreaterThan(0);
+    expect(lat.totalRate / total).toBeCloseTo(1, 9);
+    let energy = 0;
+    for (let x = 0; x < sc.nSites; x++) if (lat.ionAt[x]! >= 0) energy += sc.siteEnergy[x]! + 0.5 * phi[x]!;
+    expect(lat.energy).toBeCloseTo(energy, 8);
+    expect(lat.slowedEdges).toBe(2 * 27); // the rattle, both ways, in each of the 27 cells
+  });
+});
+
+describe('block averages', () => {
+  it('PairSeries: the error of a 1-dependent series is √((γ0 + 2γ1)/n), not the independent-values √(γ0/n)', () => {
+    // p_k = u_k + u_k+1 with u uniform on [0, 1): γ0 = 2/12, γ1 = 1/12, so var(mean) = 4/12/n.
+    const rng = new Random(3);
+    const s = new PairSeries();
+    let u = rng.next();
+    const n = 20_000;
+    for (let k = 0; k < n; k++) {
+      const v = rng.next();
+      s.add(u + v);
+      u = v;
+    }
+    expect(s.mean).toBeCloseTo(1, 2);
+    expect(s.error / Math.sqrt(4 / 12 / n)).toBeCloseTo(1, 1);
+  });
+
+  it('BlockAverager: a block that ends inside a waiting time holds the motion before the hop that ends it', () => {
+    // One ion; blocks of 1 s. Hop +1 Å (x) at t = 0.5, then the next hop (+1 Å) at t = 2.5: blocks [0, 1) and
+    // [1, 2) close then, holding 1 and 0 Å; the pair gives (1/2·(1 + 0) + 0)/6.
+    const disp = new Float64Array(3);
+    const b = new BlockAverager(1, 1, 0, disp);
+    const hop = [1, 0, 0];
+    disp[0] = 1;
+    expect(b.closeUpTo(0.5, disp, 0, hop, 0)).toBe(false);
+    disp[0] = 2;
+    expect(b.closeUpTo(2.5, disp, 0, hop, 0)).toBe(true);
+    expect(b.blocks).toBe(2);
+    expect(b.tracer.count).toBe(1);
+    expect(b.tracer.mean).toBeCloseTo(0.5 / 6, 12);
+  });
+});
+
+describe('the reported errors are honest', { timeout: 120_000 }, () => {
+  it('lattice gas at c = 0.9 over 8 seeds: the D_σ deviations from Γa²(1 − c) scale with the reported errors', () => {
+    const T = 300;
+    const gamma = 1e13 * Math.exp(-0.3 / (BOLTZMANN_EV * T));
+    const net = cubicNetwork({ a: 2.5, axes: [0, 1, 2], barrier: 0.3, ionsPerCell: 0.9 });
+    let chi2 = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = simulateTransport(net, { seed, minSupercellA: 12.5, temperatures: [T], targetTracer: 0.05, targetCollective: 0.15, maxSteps: 2_000_000 });
+      const t = r.temperatures[0]!;
+      expect(t.status).toBe('converged');
+      const exact = gamma * 2.5 * 2.5 * (1 - r.ions / 125) * 1e-16;
+      chi2 += ((t.collectiveD - exact) / t.collectiveDError) ** 2;
+    }
+    // Mean z² over 8 runs: 1 for honest errors; below 4 rules out errors understated by 2×, above 0.1 overstated by 3×.
+    expect(chi2 / 8).toBeLessThan(4);
+    expect(chi2 / 8).toBeGreaterThan(0.1);
+  });
+});
