@@ -8,6 +8,7 @@
 // He, Ne, Ar and the elements beyond Lr have no Pauling value: NaN.
 
 /** Element symbols ordered by atomic number (index 0 is H, Z = 1). */
+// biome-ignore format: one period per line
 export const ELEMENTS: readonly string[] = [
   'H', 'He',
   'Li', 'Be', 'B', 'C', 'N', 'O', 'F', 'Ne',
@@ -24,6 +25,7 @@ export const ELEMENTS: readonly string[] = [
 
 const N = NaN;
 /** Pauling electronegativity by atomic number (index Z - 1), same order as ELEMENTS. */
+// biome-ignore format: one period per line, as ELEMENTS
 const PAULING: readonly number[] = [
   2.2, N,
   0.98, 1.57, 2.04, 2.55, 3.04, 3.44, 3.98, N,

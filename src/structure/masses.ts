@@ -2,6 +2,7 @@
 // Atomic Weights, "Standard atomic weights of the elements 2021", Pure Appl. Chem. 2022 (conventional values for the
 // elements given as intervals, e.g. Li 6.94). Elements without a standard weight (Tc, Pm, Po and beyond Bi except Th,
 // Pa, U) take the mass number of their longest-lived isotope. Used for vibrational frequencies of the mobile ion.
+// biome-ignore format: ten elements per line, in order of atomic number
 const WEIGHTS: Record<string, number> = {
   H: 1.008, He: 4.0026, Li: 6.94, Be: 9.0122, B: 10.81, C: 12.011, N: 14.007, O: 15.999, F: 18.998, Ne: 20.18,
   Na: 22.99, Mg: 24.305, Al: 26.982, Si: 28.085, P: 30.974, S: 32.06, Cl: 35.45, Ar: 39.95, K: 39.098, Ca: 40.078,

@@ -5,6 +5,7 @@
 // and the isosurface between them stay visible).
 
 /** Hex colour and display radius (Å) per element. */
+// biome-ignore format: five elements per line, in order of atomic number
 const STYLE: Record<string, [number, number]> = {
   H: [0xffffff, 0.25], He: [0xd9ffff, 0.3], Li: [0xcc80ff, 0.42], Be: [0xc2ff00, 0.35], B: [0xffb5b5, 0.35],
   C: [0x909090, 0.35], N: [0x3050f8, 0.45], O: [0xff0d0d, 0.45], F: [0x90e050, 0.42], Ne: [0xb3e3f5, 0.3],
