@@ -3,9 +3,9 @@
 // (isosurfaces), cpu-worker.js (the CPU backend's Web Workers), index.html, styles.css, moyo's .wasm
 // (symmetry tables) and the bundled fixtures with an index.
 //
-// The page reuses the same core modules as the CLI. Two of them have Node-only defaults that a browser
-// must not load: the CPU backend (worker_threads) is replaced by the Web Worker one, and any `node:`
-// module that still reached the bundle fails the build.
+// The page reuses the same core modules as the CLI. Those with a Node-only implementation are swapped for a
+// browser one through the BROWSER_SUBSTITUTES table below (today only the CPU backend: worker_threads -> Web
+// Workers), and any `node:` module that still reached the bundle fails the build.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,14 +16,32 @@ const root = dirname(fileURLToPath(import.meta.url));
 const out = resolve(root, process.argv[2] ?? 'dist/web');
 const require = createRequire(import.meta.url);
 
-/** Points every import of the Node CPU backend at the browser one (src/web/cpu-backend-browser.ts). */
-const browserCpuBackend = {
-  name: 'browser-cpu-backend',
+/**
+ * Browser substitutes: modules whose Node implementation cannot run in a page, each replaced in this bundle by a
+ * browser module with the same exports. This table is the whole list (docs/ARCHITECTURE.md, "Builds"); the CLI's
+ * build (build.mjs) swaps nothing. The core modules import the Node file, e.g. src/pipeline/landscape.ts's
+ * createCpuBackend, and get the browser one here. esbuild fails the build if a substitute lacks an export that a
+ * bundled module imports, and the build's summary line names every swap it made.
+ *  - src/backends/cpu/index.ts (worker_threads) -> src/web/cpu-backend-browser.ts (Web Workers, same job protocol).
+ */
+const BROWSER_SUBSTITUTES = {
+  'src/backends/cpu/index.js': 'src/web/cpu-backend-browser.ts',
+};
+const substituted = new Map(); // Node module -> number of imports pointed at its substitute
+
+const browserSubstitutes = {
+  name: 'browser-substitutes',
   setup(build) {
-    const nodeBackend = join(root, 'src/backends/cpu/index.js');
-    build.onResolve({ filter: /cpu\/index\.js$/ }, (args) =>
-      resolve(args.resolveDir, args.path) === nodeBackend ? { path: join(root, 'src/web/cpu-backend-browser.ts') } : undefined,
-    );
+    for (const [nodeModule, browserModule] of Object.entries(BROWSER_SUBSTITUTES)) {
+      const target = join(root, nodeModule);
+      const base = nodeModule.split('/').slice(-2).join('/').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      build.onResolve({ filter: new RegExp(`${base}$`) }, (args) => {
+        if (resolve(args.resolveDir, args.path) !== target) return undefined;
+        substituted.set(nodeModule, (substituted.get(nodeModule) ?? 0) + 1);
+        return { path: join(root, browserModule) };
+      });
+    }
+    // Any `node:` module that still reached the bundle fails the build.
     build.onResolve({ filter: /^node:/ }, (args) => ({
       errors: [{ text: `${args.path} imported by ${args.importer}: Node built-ins cannot run in the browser preview` }],
     }));
@@ -48,7 +66,7 @@ await esbuild.build({
   minify: true,
   sourcemap: true,
   loader: { '.wgsl': 'text' },
-  plugins: [browserCpuBackend],
+  plugins: [browserSubstitutes],
   logLevel: 'warning',
 });
 
@@ -64,4 +82,6 @@ const fixtures = readdirSync(fixtureDir)
 for (const f of fixtures) copyFileSync(join(fixtureDir, f), join(out, 'fixtures', f));
 writeFileSync(join(out, 'fixtures', 'index.json'), JSON.stringify(fixtures) + '\n');
 
+const swaps = [...substituted].map(([from, n]) => `${from} -> ${BROWSER_SUBSTITUTES[from]} (${n} import${n === 1 ? '' : 's'})`);
 console.log(`dist/web built in ${Math.round(performance.now() - t0)} ms (${fixtures.length} fixtures) -> ${out}`);
+console.log(`browser substitutes: ${swaps.length ? swaps.join('; ') : 'none'}`);
