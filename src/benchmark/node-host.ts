@@ -18,7 +18,7 @@ import type { BenchBackendSpec, BenchHost, PipelineRun } from './run.js';
 import type { MachineRecord } from './result-types.js';
 
 export function structuresDir(): string {
-  return join(packageRoot(), 'src', 'bench', 'structures');
+  return join(packageRoot(), 'src', 'benchmark', 'structures');
 }
 
 export function bvscapeVersion(): string {

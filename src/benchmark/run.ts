@@ -55,7 +55,7 @@ export interface BenchHost {
   machine(): Promise<Omit<MachineRecord, 'load_average'>>;
   /** 1-minute load average, or null where the platform has none. */
   loadAverage(): number | null;
-  /** Text of a bundled structure file (src/bench/structures/<file>). */
+  /** Text of a bundled structure file (src/benchmark/structures/<file>). */
   readStructure(file: string): Promise<string>;
   /** CPU seconds the process has used so far, all threads (Node: process.cpuUsage); null where unknown. */
   cpuSeconds?(): number | null;

@@ -1,9 +1,9 @@
-// The structures `bvscape bench` measures: CIFs in src/bench/structures/ (shipped with the package),
+// The structures `bvscape bench` measures: CIFs in src/benchmark/structures/ (shipped with the package),
 // written from published structures; each file's header cites its source.
 
 export interface BenchStructure {
   id: string;
-  /** File name inside src/bench/structures/. */
+  /** File name inside src/benchmark/structures/. */
   file: string;
   size: 'small' | 'medium' | 'large';
   /** Mobile ions measured on it (cation and anion cases). */

@@ -27,7 +27,7 @@ const LAYER: Record<string, number> = {
   pipeline: 7,
   outputs: 8,
   screen: 9,
-  bench: 10,
+  benchmark: 10,
   cli: 11,
   web: 11,
   index: 12,

@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { compareResults, formatCompare, formatResult } from '../../src/bench/report.js';
-import type { BenchResult, Figure } from '../../src/bench/result-types.js';
-import { BENCH_SCHEMA_VERSION } from '../../src/bench/result-types.js';
-import { mergeResults } from '../../src/bench/merge.js';
-import { summarize } from '../../src/bench/stats.js';
-import { BENCH_STRUCTURES } from '../../src/bench/structures.js';
-import { parseBenchResult, validateBenchResult } from '../../src/bench/validate.js';
+import { compareResults, formatCompare, formatResult } from '../../src/benchmark/report.js';
+import type { BenchResult, Figure } from '../../src/benchmark/result-types.js';
+import { BENCH_SCHEMA_VERSION } from '../../src/benchmark/result-types.js';
+import { mergeResults } from '../../src/benchmark/merge.js';
+import { summarize } from '../../src/benchmark/stats.js';
+import { BENCH_STRUCTURES } from '../../src/benchmark/structures.js';
+import { parseBenchResult, validateBenchResult } from '../../src/benchmark/validate.js';
 import { ROOT } from '../screen/helpers.js';
 
 function fig(over: Partial<Figure>): Figure {
@@ -77,12 +77,12 @@ describe('bench results schema', () => {
   });
 
   it('the shipped schema file is the one the validator reads', () => {
-    const file = JSON.parse(readFileSync(join(ROOT, 'src/bench/bench-result.schema.json'), 'utf8'));
+    const file = JSON.parse(readFileSync(join(ROOT, 'src/benchmark/bench-result.schema.json'), 'utf8'));
     expect(file.properties.schema_version.const).toBe(BENCH_SCHEMA_VERSION);
     // Both ship with the package (`files`): the structures are read at run time, the schema is for users' tools.
     const files = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).files as string[];
-    expect(files).toContain('src/bench/structures');
-    expect(files).toContain('src/bench/bench-result.schema.json');
+    expect(files).toContain('src/benchmark/structures');
+    expect(files).toContain('src/benchmark/bench-result.schema.json');
   });
 });
 
@@ -143,11 +143,11 @@ describe('bench core in a browser bundle', () => {
     const out = await esbuild.build({
       stdin: {
         contents: [
-          "export { runBench } from './src/bench/run.ts';",
-          "export { formatResult, formatCompare } from './src/bench/report.ts';",
-          "export { validateBenchResult } from './src/bench/validate.ts';",
-          "export { adapterRecord } from './src/bench/adapter.ts';",
-          "export { mergeResults } from './src/bench/merge.ts';",
+          "export { runBench } from './src/benchmark/run.ts';",
+          "export { formatResult, formatCompare } from './src/benchmark/report.ts';",
+          "export { validateBenchResult } from './src/benchmark/validate.ts';",
+          "export { adapterRecord } from './src/benchmark/adapter.ts';",
+          "export { mergeResults } from './src/benchmark/merge.ts';",
         ].join('\n'),
         resolveDir: ROOT,
         loader: 'ts',
@@ -177,7 +177,7 @@ describe('bench core in a browser bundle', () => {
 
   it('every bundled structure file exists and cites its source', () => {
     for (const s of BENCH_STRUCTURES) {
-      const text = readFileSync(join(ROOT, 'src/bench/structures', s.file), 'utf8');
+      const text = readFileSync(join(ROOT, 'src/benchmark/structures', s.file), 'utf8');
       expect(text).toMatch(/^# .*\n# Source: /);
     }
   });
@@ -185,7 +185,7 @@ describe('bench core in a browser bundle', () => {
 
 describe('bench --quick', () => {
   it('times barriers and the screen at the defaults a user runs, as the standard mode does', async () => {
-    const { BENCH_SETTINGS } = await import('../../src/bench/run.js');
+    const { BENCH_SETTINGS } = await import('../../src/benchmark/run.js');
     const { DEFAULT_RESOLUTION } = await import('../../src/pipeline/landscape.js');
     for (const mode of ['quick', 'standard'] as const) {
       expect(BENCH_SETTINGS[mode].barrier_resolution, mode).toBe(DEFAULT_RESOLUTION);

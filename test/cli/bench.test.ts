@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult, FigureId } from '../../src/bench/result-types.js';
-import { BENCH_STRUCTURES } from '../../src/bench/structures.js';
-import { validateBenchResult } from '../../src/bench/validate.js';
+import type { BenchResult, FigureId } from '../../src/benchmark/result-types.js';
+import { BENCH_STRUCTURES } from '../../src/benchmark/structures.js';
+import { validateBenchResult } from '../../src/benchmark/validate.js';
 import { IN_CI, probeAdapter } from '../backends/gpu-helpers.js';
 import { ROOT, tempDir } from '../screen/helpers.js';
 import { cli as runCli } from '../helpers/cli.js';

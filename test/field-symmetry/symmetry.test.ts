@@ -105,7 +105,7 @@ describe('frameworkSymmetry', () => {
     [fixture('Li3N_alpha.cif'), 'Li', 24, 'P 6/m m m'],
     [fixture('LiFeO2_disordered.cif'), 'Li', 192, 'F m -3 m'], // a mixed Li/Fe site: one site, two species
     [fixture('Li4P2O7_triclinic.cif'), 'Li', 2, 'P -1'],
-    [path.join(REPO_ROOT, 'src/bench/structures/Li7La3Zr2O12_cubic.cif'), 'Li', 96, 'I a -3 d'],
+    [path.join(REPO_ROOT, 'src/benchmark/structures/Li7La3Zr2O12_cubic.cif'), 'Li', 96, 'I a -3 d'],
   ];
   for (const [file, ion, nOps, symbol] of cases) {
     it(`${path.basename(file)}: ${symbol}, atoms within the tolerance, exactly symmetric`, async () => {

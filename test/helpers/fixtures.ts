@@ -34,5 +34,5 @@ export const GOOD_CIFS: readonly string[] = [
   fixture('LiI_rocksalt.cif'),
   fixture('NaCl_annotated.cif'),
   BETA_LI3PS4,
-  path.join(REPO_ROOT, 'src/bench/structures/Li7La3Zr2O12_cubic.cif'),
+  path.join(REPO_ROOT, 'src/benchmark/structures/Li7La3Zr2O12_cubic.cif'),
 ];

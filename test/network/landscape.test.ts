@@ -25,7 +25,7 @@ describe('continuum barriers of the bundled fixtures', () => {
     ['LiI', fixture('LiI_rocksalt.cif'), [0.4896, 0.4896, 0.4896]],
     ['Li2S', fixture('Li2S_antifluorite.cif'), [0.3389, 0.3389, 0.3389]],
     ['Li4P2O7 (P-1)', fixture('Li4P2O7_triclinic.cif'), [0.3809, 0.4175, 0.4415]],
-    ['cubic LLZO', path.join(REPO_ROOT, 'src/bench/structures/Li7La3Zr2O12_cubic.cif'), [0.5561, 0.5561, 0.5561]],
+    ['cubic LLZO', path.join(REPO_ROOT, 'src/benchmark/structures/Li7La3Zr2O12_cubic.cif'), [0.5561, 0.5561, 0.5561]],
   ];
   for (const [name, file, expected] of pinned)
     it(name, async () => {

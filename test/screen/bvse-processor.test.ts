@@ -32,7 +32,7 @@ describe('size guard', () => {
     const { DEFAULT_RESOLUTION } = await import('../../src/pipeline/landscape.js');
     const { landscape } = await import('../../src/cli/commands/landscape.js');
     const { screen } = await import('../../src/cli/commands/screen.js');
-    const [r] = await readStructureFile(join(REPO_ROOT, 'src/bench/structures/Li7La3Zr2O12_cubic.cif'));
+    const [r] = await readStructureFile(join(REPO_ROOT, 'src/benchmark/structures/Li7La3Zr2O12_cubic.cif'));
     const s = r!.structure!;
     const p = s.lattice.parameters;
     expect(guardedResolution([p.a, p.b, p.c], { ...DEFAULT_SCREEN_CONFIG }).note).toBeNull();

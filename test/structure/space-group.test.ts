@@ -170,7 +170,7 @@ describe('detectSpaceGroup', () => {
       ['fixtures/ReTe2_triclinic.cif', 2],
       ['fixtures/LiFeO2_disordered.cif', 225],
       ['fixtures/NaCl_annotated.cif', 225],
-      ['src/bench/structures/Li7La3Zr2O12_cubic.cif', 230],
+      ['src/benchmark/structures/Li7La3Zr2O12_cubic.cif', 230],
     ];
     it.each(cases)('%s is space group %i', (rel, number) => {
       const [first] = readCif(readFileSync(path.join(REPO_ROOT, rel), 'latin1'), rel);

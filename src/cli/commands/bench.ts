@@ -1,5 +1,5 @@
 // `bvscape bench`: the benchmark users run on their own hardware (bundled structures, nothing else needed).
-// Progress on stderr, the table on stdout, the results JSON (schema in src/bench/) with --json.
+// Progress on stderr, the table on stdout, the results JSON (schema in src/benchmark/) with --json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { flag, optionalPositiveNumber, str, strs } from '../command.js';
 import { InputError, NoAdapterError, UsageError } from '../../errors.js';
-import { runBench, type BenchBackendSpec } from '../../bench/run.js';
-import { cpuSpec, nodeHost, webgpuSpec } from '../../bench/node-host.js';
-import { adapterRecord } from '../../bench/adapter.js';
-import { formatCompare, formatResult } from '../../bench/report.js';
-import { parseBenchResult, validateBenchResult } from '../../bench/validate.js';
-import type { BackendRecord, BenchResult } from '../../bench/result-types.js';
-import { mergeResults } from '../../bench/merge.js';
+import { runBench, type BenchBackendSpec } from '../../benchmark/run.js';
+import { cpuSpec, nodeHost, webgpuSpec } from '../../benchmark/node-host.js';
+import { adapterRecord } from '../../benchmark/adapter.js';
+import { formatCompare, formatResult } from '../../benchmark/report.js';
+import { parseBenchResult, validateBenchResult } from '../../benchmark/validate.js';
+import type { BackendRecord, BenchResult } from '../../benchmark/result-types.js';
+import { mergeResults } from '../../benchmark/merge.js';
 
 function readResult(file: string): BenchResult {
   let text: string;
@@ -87,7 +87,7 @@ export const bench: Command = {
     threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
     quick: { type: 'boolean', description: 'a short run at the default settings (fewer repeats; the kernel rate on 0.2 Å grids): about 25 s of CPU time per backend on a 2-core machine' },
     repeats: { type: 'string', arg: 'N', description: 'timed repeats per figure (default: 3 with --quick, else 5; the screen pipeline 2 with --quick, else 3)' },
-    json: { type: 'string', arg: 'FILE', description: 'write the results JSON (schema src/bench/bench-result.schema.json); - for stdout instead of the table' },
+    json: { type: 'string', arg: 'FILE', description: 'write the results JSON (schema src/benchmark/bench-result.schema.json); - for stdout instead of the table' },
     compare: { type: 'string', arg: 'FILE', description: 'print this run next to another run\'s JSON, with ratios per figure' },
     load: { type: 'string', arg: 'FILE', description: 'use a saved results JSON instead of measuring (with --compare: compare two saved runs)' },
   },
