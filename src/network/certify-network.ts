@@ -97,9 +97,13 @@ function cover(field: CertifiableField, net: ContinuumNetwork, opts: CertifyOpti
   return certifyThresholds(field, thresholdsOf(net), known, opts);
 }
 
-/** Whether a search could still close a bracket: some barrier is open and the cover left blocks to search from. */
+/**
+ * Whether a search could still close a bracket: some barrier is open and the cover finished with blocks left to search
+ * from. A cover that ran out of blocks leaves coarse blocks that locate nothing, and another cover would cost the whole
+ * budget again: no rounds then.
+ */
 function open(net: ContinuumNetwork, cert: Certificate, opts: CertifyOptions): boolean {
-  if (cert.leafPoints.length === 0) return false;
+  if (cert.leafPoints.length === 0 || cert.exhausted) return false;
   return (['1D', '2D', '3D'] as const).some((d) => net.barriers[d] !== null && !cert.certified[d]) && opts.tol !== Infinity;
 }
 

@@ -105,6 +105,11 @@ const bottleneckFrac = (r: LandscapeResult, axis: number): number | null => {
   const f = s.frac[axis]!;
   return f - Math.floor(f);
 };
+/** The certificate's lower bound of a barrier: the threshold's bound above the lowest minimum (≤ the true barrier, since the true E_min is at most the polished one). */
+const lowerBarrier = (r: LandscapeResult, d: Dim): number | null => {
+  const b = r.network?.barriers[d];
+  return b && b.lowerBound !== null ? b.lowerBound - r.network!.eMin : null;
+};
 const r5 = (v: readonly number[]) => v.map((x) => roundTo(x, FRACTION_DIGITS));
 const rE = (v: readonly number[]) => v.map((x) => roundTo(x, ENERGY_DIGITS));
 
@@ -153,6 +158,16 @@ function continuumJson(r: LandscapeResult): Record<string, unknown> | null {
       searched: n.seed.polished,
       mapped_by_symmetry: n.seed.mapped,
     },
+    certificate: n.certificate
+      ? {
+          c: Number.isFinite(n.certificate.c) ? roundTo(n.certificate.c, ENERGY_DIGITS) : null,
+          blocks: n.certificate.totalBlocks,
+          leaves: n.certificate.leaves,
+          exhausted: n.certificate.exhausted,
+          rounds: n.certificate.rounds,
+          found: n.certificate.found,
+        }
+      : null,
     evaluations: n.evaluations,
   };
 }
@@ -217,9 +232,18 @@ export const OUTPUT_FIELDS = [
     csv: 'value',
     get: (r): boolean | null => (r.network ? Object.values(r.network.barriers).every((b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined)) : null),
   }),
+  result({
+    key: 'certified',
+    doc: 'continuum method with `--certify`: true when every barrier is bracketed within 0.002 eV between a rigorous lower bound and the network threshold (docs/continuum.md, "Certification"), false when some is not; null without the certificate',
+    csv: 'value',
+    get: (r): boolean | null => (r.network?.certificate ? Object.values(r.network.barriers).every((b) => !b || b.certified) : null),
+  }),
+  result({ key: 'barrier_1d_lower', doc: 'continuum method with `--certify`: proven lower bound of `barrier_1d` (the bracket is [`barrier_1d_lower`, `barrier_1d`]); null without the certificate', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => lowerBarrier(r, '1D') }),
+  result({ key: 'barrier_2d_lower', doc: 'continuum method with `--certify`: proven lower bound of `barrier_2d`; null without the certificate', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => lowerBarrier(r, '2D') }),
+  result({ key: 'barrier_3d_lower', doc: 'continuum method with `--certify`: proven lower bound of `barrier_3d`; null without the certificate', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => lowerBarrier(r, '3D') }),
   landscapeOnly({
     key: 'continuum',
-    doc: 'continuum method: `sites` (minima: `frac`, `energy`, Hessian `eigenvalues` in eV/Å²), `saddles` (`frac`, `cart` in Å, `energy`, `eigenvalues`, unit `unstable` direction, `ends` as site and lattice cell, `status` verified / unverified / seed), and per dimension the `bottleneck` saddle, `threshold`, `barrier`, `certified`, `lower_bound`, `attempt_frequency_thz`; null for the grid method',
+    doc: 'continuum method: `sites` (minima: `frac`, `energy`, Hessian `eigenvalues` in eV/Å²), `saddles` (`frac`, `cart` in Å, `energy`, `eigenvalues`, unit `unstable` direction, `ends` as site and lattice cell, `status` verified / unverified / seed), and per dimension the `bottleneck` saddle, `threshold`, `barrier`, `certified`, `lower_bound`, `attempt_frequency_thz`; with `--certify` a `certificate` (`c`: every critical point missing from the network lies at or above it; `blocks`, `leaves`, `exhausted`, search `rounds` and what they `found`), else null; null for the grid method',
     get: (r) => continuumJson(r),
   }),
   landscapeOnly({

@@ -126,6 +126,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         ...(config.oxi ? { oxi: config.oxi } : {}),
         ...(backend ? { backend } : {}),
         ...(config.symmetry === false ? { symmetry: false } : {}),
+        ...(config.certify === true ? { certify: true } : {}),
       });
       const warnings = [...new Set(r.warnings)];
       const note = [probe, guard.note, ...warnings].filter((x): x is string => !!x).join('; ');

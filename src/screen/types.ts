@@ -71,6 +71,8 @@ export interface ScreenConfig {
   symmetry?: boolean;
   /** --transport: the kMC's settings. Absent (never null, so older headers still match): no transport columns. */
   transport?: ScreenTransport;
+  /** --certify (continuum method): bracket every barrier (docs/continuum.md, "Certification"). Absent: off. */
+  certify?: boolean;
 }
 
 /** The defaults of `bvscape screen` (a Li+ screen of continuum barriers seeded from a 0.2 Å grid, size guard on). */

@@ -55,6 +55,8 @@ describe('bvscape landscape', () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     for (const k of ['barrier_1d', 'barrier_2d', 'barrier_3d']) expect(json[k]).toBeTypeOf('number');
+    // No certificate unless asked for: the bracket columns are null.
+    for (const k of ['certified', 'barrier_1d_lower', 'barrier_2d_lower', 'barrier_3d_lower']) expect(json[k]).toBeNull();
     // The oxidation states used, and where they came from (the CIF's type symbols).
     expect(json.oxidation_states).toEqual({ Li: 1, I: -1 });
     expect(json.oxidation_source).toBe('file');
@@ -65,13 +67,23 @@ describe('bvscape landscape', () => {
   it('--certify brackets each barrier in the JSON', () => {
     const r = cli(['landscape', 'fixtures/Li3N_alpha.cif', '--ion', 'Li', '--backend', 'cpu', '--threads', '1', '--certify', '--json']);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { continuum: { barriers: Record<string, { threshold: number; lower_bound: number | null; certified: boolean }> } };
+    const json = JSON.parse(r.stdout) as Record<string, number | boolean | null> & {
+      continuum: { barriers: Record<string, { threshold: number; lower_bound: number | null; certified: boolean }>; certificate: { exhausted: boolean; rounds: number; blocks: number } | null };
+    };
     for (const d of ['1D', '2D', '3D']) {
       const b = json.continuum.barriers[d]!;
       expect(b.lower_bound).not.toBeNull();
       expect(b.lower_bound!).toBeLessThanOrEqual(b.threshold);
       expect(b.certified).toBe(true);
+      // The same bracket as scalar columns: [barrier_Xd_lower, barrier_Xd], at most 0.002 eV wide (rounding aside).
+      const lower = json[`barrier_${d.toLowerCase()}_lower`] as number, upper = json[`barrier_${d.toLowerCase()}`] as number;
+      expect(lower).toBeLessThanOrEqual(upper);
+      expect(upper - lower).toBeLessThanOrEqual(0.0021);
     }
+    expect(json.certified).toBe(true);
+    expect(json.continuum.certificate!.exhausted).toBe(false);
+    expect(json.continuum.certificate!.rounds).toBe(0);
+    expect(json.continuum.certificate!.blocks).toBeGreaterThan(0);
   }, 120_000);
 
   it('refuses a dimension other than 1, 2 or 3 (exit 2)', () => {
@@ -89,6 +101,19 @@ describe('bvscape landscape', () => {
     expect(rows[0]!.status).toBe('ok');
     expect(rows[0]!.oxidation_states).toEqual({ Li: 1, Cl: -1 });
     expect(rows[0]!.oxidation_source).toBe('bvs');
+    expect(rows[0]!.certified).toBeNull();
+  }, 120_000);
+
+  it('screen --certify fills the bracket columns', () => {
+    const out = path.join(dir, 'certified.jsonl');
+    const r = cli(['screen', 'fixtures/LiCl_rocksalt_primitive.vasp', '--ion', 'Li', '--certify', '--out', out, '--backend', 'cpu', '--workers', '1']);
+    expect(r.code).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((row) => 'status' in row);
+    expect(rows[0]!.status).toBe('ok');
+    expect(rows[0]!.certified).toBe(true);
+    const lower = rows[0]!.barrier_3d_lower as number, upper = rows[0]!.barrier_3d as number;
+    expect(lower).toBeLessThanOrEqual(upper);
+    expect(upper - lower).toBeLessThanOrEqual(0.0021);
   }, 120_000);
 
   it('writes grid files at 0.1 Å by default from a finer grid, warns about big files, and the total counts every step', () => {

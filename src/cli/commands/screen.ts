@@ -58,6 +58,7 @@ export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
     ...(flag(v, 'allow-absent-ion') ? { allowAbsentIon: true } : {}),
     ...(flag(v, 'no-symmetry') ? { symmetry: false } : {}),
     ...(flag(v, 'transport') ? { transport: transportOptions(v) } : {}),
+    ...(method === 'continuum' && flag(v, 'certify') ? { certify: true } : {}),
   };
 }
 
@@ -112,6 +113,11 @@ export const screen: Command = {
       description: `grid spacing: the seed grid of the saddle searches (default ${DEFAULT_SCREEN_CONFIG.resolution}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
     },
     'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
+    certify: {
+      type: 'boolean',
+      description:
+        'continuum method: bracket each barrier between a rigorous lower bound and the network threshold (columns certified, barrier_1d_lower, …; docs/continuum.md). Costs 3–100× the barriers alone (docs/development.md), so it is off by default in screens',
+    },
     uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
     'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
     transport: {
