@@ -9,17 +9,38 @@ const length = (x: number) => roundTo(x, LENGTH_DIGITS);
 const fractional = (f: ArrayLike<number>) => Array.from(f, (x) => roundTo(x, FRACTION_DIGITS));
 
 /**
- * A migration path as JSON: unwrapped fractional coordinates, energies (eV) and Cartesian path length s (Å);
- * length_a is the whole path, grid_path_length_a the grid path it was relaxed from.
+ * A migration path as JSON: the method that made it, unwrapped fractional coordinates, energies (eV) and Cartesian
+ * path length s (Å); length_a is the whole path. Grid paths: grid_path_length_a, the grid path it was relaxed from, and
+ * the saddle's grid point `index`. Continuum paths: the saddle's network id `saddle_id` (in `continuum.saddles`) and
+ * `chain`, the minima and saddles passed in order, each with its point on the path.
  */
 export function pathJson(p: MigrationPath): Record<string, unknown> {
+  const continuum = p.method === 'continuum';
   return {
     dimension: p.dimension,
+    method: p.method,
     barrier: energy(p.barrier),
     winding: p.winding,
     length_a: length(p.lengthsA[p.lengthsA.length - 1] ?? 0),
     ...(p.gridLengthA !== undefined ? { grid_path_length_a: length(p.gridLengthA) } : {}),
-    saddle: { frac: p.saddle.frac, energy: energy(p.saddle.energy), index: p.saddle.index },
+    saddle: {
+      frac: fractional(p.saddle.frac),
+      energy: energy(p.saddle.energy),
+      ...(continuum ? { saddle_id: p.saddle.index } : { index: p.saddle.index }),
+    },
+    ...(p.chain
+      ? {
+          chain: p.chain.map((c) => ({
+            kind: c.kind,
+            id: c.id,
+            cell: c.cell,
+            point: c.point,
+            energy: energy(c.energy),
+            s: length(p.lengthsA[c.point]!),
+            ...(c.segments ? { segments: c.segments } : {}),
+          })),
+        }
+      : {}),
     points: Array.from({ length: p.energies.length }, (_, i) => ({
       frac: fractional(p.frac.subarray(3 * i, 3 * i + 3)),
       energy: energy(p.energies[i]!),

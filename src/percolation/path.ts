@@ -134,6 +134,7 @@ export function findPath(
 
   return {
     dimension: dim,
+    method: 'grid',
     frac,
     indices,
     energies: pathEnergies,

@@ -32,18 +32,48 @@ export interface PercolationResult {
   timingsMs: { sort: number; sweep: number };
 }
 
+/**
+ * One minimum or saddle a continuum path passes, in order: the network's site or saddle `id`, the lattice cell of the
+ * copy passed (relative to the path's first point), and `point`, its index among the path's points.
+ */
+export interface PathNode {
+  kind: 'site' | 'saddle';
+  id: number;
+  cell: IVec3;
+  point: number;
+  energy: number;
+  /**
+   * Saddles: how the two segments beside it were made. 'traced': steepest descents on the analytic field from the
+   * polished saddle to both minima. 'straight': no verified saddle of this hop was found (a seed-grid crossing), so
+   * the segments are straight lines through the crossing, energies still from the analytic field.
+   */
+  segments?: 'traced' | 'straight';
+}
+
 export interface MigrationPath {
   dimension: Dimension;
+  /**
+   * 'grid': a path on an energy grid (findPath, relaxed by relaxPath), energies interpolated from the grid.
+   * 'continuum': a cycle of the network of minima and saddles of the continuous field (src/network/path.ts), every
+   * segment a steepest-descent path from a polished saddle to a minimum, energies of the analytic field.
+   */
+  method: 'grid' | 'continuum';
   /** 3 numbers per point: unwrapped fractional coordinates, so the last point = the first + `winding`. */
   frac: Float64Array;
-  /** Flat grid index of each point. */
+  /** Grid paths: the flat grid index of each point (the nearest one once relaxed). Continuum paths: empty. */
   indices: Uint32Array;
   energies: Float32Array;
   /** Cumulative path length in Å (0 at the first point): Cartesian distances between consecutive points. */
   lengthsA: Float64Array;
   /** For a relaxed path (relaxPath): the length of the grid path it was relaxed from (Å). */
   gridLengthA?: number;
+  /**
+   * The bottleneck: its position (unwrapped fractional, on the path), energy, and `index`, the grid point (grid paths) or
+   * the network's saddle id (continuum paths).
+   */
   saddle: { frac: IVec3; energy: number; index: number };
+  /** Continuum paths: the minima and saddles passed, in order (the first and last are copies of one minimum). */
+  chain?: PathNode[];
   /** The lattice vector the path advances by. */
   winding: IVec3;
   /** Highest energy on the path minus eMin (eV); equals the percolation barrier. */

@@ -19,6 +19,11 @@ import { networkFromContinuum } from '../transport/from-continuum.js';
 import { ASSUMED_ATTEMPT_FREQUENCY_HZ } from '../transport/rates.js';
 import { atomicWeight } from '../structure/masses.js';
 import type { HopNetwork, TransportOptions, TransportResult } from '../transport/types.js';
+import type { Framework } from '../bvse/framework.js';
+import { createAnalyticField } from '../critical/index.js';
+import { criticalSearch } from '../network/bvse.js';
+import { networkPaths } from '../network/path.js';
+import type { ContinuumNetwork } from '../network/types.js';
 
 /** Title line of the .grd/.cube files: formula, ion, model and unit. */
 export function landscapeTitle(r: LandscapeResult): string {
@@ -80,13 +85,19 @@ export interface GridLandscape {
   grid: GridSpec;
   percolation: PercolationResult | null;
   structure: { lattice: Lattice };
+  /** The continuum method's network and the framework whose field it belongs to (a LandscapeResult has both). */
+  network?: ContinuumNetwork | null;
+  framework?: Framework;
 }
 
 /**
- * The migration path of each dimension that percolates (1D, 2D, 3D order): the grid's minimax path,
- * shortened and relaxed in real space by relaxPath, so its length is a Cartesian length in Å.
+ * The migration path of each dimension that percolates (1D, 2D, 3D order), its length a Cartesian length in Å.
+ * Continuum landscapes: a cycle of the network's minima and saddles through each bottleneck, every segment a steepest
+ * descent of the analytic field from a polished saddle (src/network/path.ts), so its maximum is the continuum barrier.
+ * Grid landscapes: the grid's minimax path, shortened and relaxed on the interpolated grid by relaxPath.
  */
 export function migrationPaths(r: GridLandscape, dimensions: readonly Dimension[] = DIMENSIONS): MigrationPath[] {
+  if (r.network && r.framework) return networkPaths(createAnalyticField(r.framework), criticalSearch, r.network, dimensions);
   if (!r.percolation) return [];
   const lattice = r.structure.lattice;
   const out: MigrationPath[] = [];

@@ -1,5 +1,6 @@
 // Energy profile along a migration path as a standalone SVG: E − E_min against path length (Å),
-// the barrier drawn as a dashed line and the saddle marked.
+// the barrier drawn as a dashed line and the saddle marked; a continuum path also marks the minima and saddles it
+// passes, and a note says which method made the path.
 import type { MigrationPath } from '../percolation/types.js';
 import { escapeXml, niceStep } from './svg-text.js';
 
@@ -85,12 +86,26 @@ export function profileSvg(path: MigrationPath, opts: ProfileSvgOptions = {}): s
   // The profile.
   const points = xs.map((x, i) => `${f(sx(x))},${f(sy(ys[i]!))}`).join(' ');
   parts.push(`<polyline class="profile" fill="none" stroke="#1f5fa8" stroke-width="1.8" points="${points}"/>`);
-  // Saddle marker: the first point on the path at the barrier energy.
+  // Continuum paths: the minima (open) and saddles (filled) passed; the bottleneck is the saddle marker below.
+  const chain = path.chain ?? [];
+  for (const c of chain) {
+    if (c.kind === 'saddle' && c.id === path.saddle.index) continue;
+    const at = `cx="${f(sx(xs[c.point]!))}" cy="${f(sy(ys[c.point]!))}" r="3"`;
+    parts.push(c.kind === 'site' ? `<circle class="minimum" ${at} fill="white" stroke="#1f5fa8" stroke-width="1.5"/>` : `<circle class="hop-saddle" ${at} fill="#1f5fa8"/>`);
+  }
+  // Saddle marker: the bottleneck of a continuum path, else the first point on the path at the barrier energy.
   let top = 0;
-  for (let i = 1; i < count; i++) if (ys[i]! > ys[top]!) top = i;
+  const bottleneck = chain.find((c) => c.kind === 'saddle' && c.id === path.saddle.index);
+  if (bottleneck) top = bottleneck.point;
+  else for (let i = 1; i < count; i++) if (ys[i]! > ys[top]!) top = i;
   if (count > 0) {
     parts.push(`<circle class="saddle" cx="${f(sx(xs[top]!))}" cy="${f(sy(ys[top]!))}" r="4" fill="#c0392b"/>`);
   }
+  const method =
+    path.method === 'continuum'
+      ? 'through minima and saddles of the continuous field (steepest descents)'
+      : 'grid path (energies interpolated from the grid)';
+  parts.push(`<text class="method" x="${margin.left + 6}" y="${margin.top + 14}" font-size="11" fill="#555">${escapeXml(method)}</text>`);
   parts.push(`</svg>`);
   return parts.join('\n') + '\n';
 }

@@ -10,7 +10,9 @@ import { readStructureFile } from '../../src/structure/read.js';
 import { fixture } from '../helpers/fixtures.js';
 
 /** Objects whose keys are data (element symbols, ion pairs, dimensions, phase names), not field names. */
-const DATA_MAPS = new Set(['oxidation_states', 'oxidation_states_by_site', 'param_sources', 'percolation_dimension_at', 'timings_ms']);
+const DATA_MAPS = new Set(['oxidation_states', 'oxidation_states_by_site', 'param_sources', 'percolation_dimension_at', 'timings_ms', 'barriers', 'thresholds']);
+/** Fractional coordinates whose names end like a length (the 3D bottleneck's a, b, c). */
+const FRACTION_KEYS = /^saddle_\dd_[abc]$/;
 const ENERGY_KEYS = new Set(['energy', 'relative_energy', 'barrier', 'barrier_from', 'barrier_to', 'e_min', 'e_max', 'site_energy_cap', 'barrier_1d', 'barrier_2d', 'barrier_3d']);
 
 const decimals = (x: number) => (Number.isInteger(x) ? 0 : (String(x).split('.')[1] ?? '').replace(/e.*$/, '').length);
@@ -19,7 +21,7 @@ const decimals = (x: number) => (Number.isInteger(x) ? 0 : (String(x).split('.')
 function audit(value: unknown, where = '', key = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => audit(v, `${where}[${i}]`, key));
   if (typeof value === 'number') {
-    const limit = ENERGY_KEYS.has(key) || key.endsWith('_a') ? 4 : 5;
+    const limit = ENERGY_KEYS.has(key) || (key.endsWith('_a') && !FRACTION_KEYS.test(key)) ? 4 : 5;
     return decimals(value) > limit ? [`${where} = ${value} (more than ${limit} decimals)`] : [];
   }
   if (value === null || typeof value !== 'object') return [];
@@ -45,5 +47,23 @@ describe('the --path file', () => {
     expect(audit(pj)).toEqual([]);
     expect(pj.barrier_3d).toBe(json.barrier_3d);
     expect(pj.sites).toEqual(json.sites);
+    expect((json.paths as { method: string }[]).map((x) => x.method)).toEqual(['grid', 'grid', 'grid']);
+  });
+
+  it('continuum paths say so and list the minima and saddles they pass, in the same style', async () => {
+    const [read] = await readStructureFile(fixture('LiI_rocksalt.cif'));
+    const r = await computeLandscape(read!.structure!, { ion: 'Li' });
+    const net = siteNetwork(r);
+    const json = pathsFileJson(r, 'LiI_rocksalt.cif', migrationPaths(r), net, siteClasses(r, net));
+    expect(audit(json)).toEqual([]);
+    const paths = json.paths as { method: string; barrier: number; saddle: { saddle_id: number }; chain: { kind: string; point: number }[]; points: { energy: number }[] }[];
+    expect(paths.map((x) => x.method)).toEqual(['continuum', 'continuum', 'continuum']);
+    for (const p of paths) {
+      expect(p.chain[0]!.kind).toBe('site');
+      expect(p.chain.some((c) => c.kind === 'saddle')).toBe(true);
+      expect(typeof p.saddle.saddle_id).toBe('number');
+      // The profile's maximum is the barrier (both rounded to 1e-4 eV).
+      expect(Math.max(...p.points.map((q) => q.energy)) - (json.e_min as number)).toBeCloseTo(p.barrier, 3);
+    }
   });
 });

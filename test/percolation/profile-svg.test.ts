@@ -36,4 +36,38 @@ describe('profileSvg', () => {
     const closed = (svg.match(/<\/(svg|g|text)>/g) ?? []).length;
     expect(opened).toBe(closed);
   });
+
+  it('marks the minima and saddles a continuum path passes, the bottleneck in red, and names the method', () => {
+    // A hand-made continuum path: minimum, saddle (0.3 eV), minimum (0.1 eV), bottleneck (0.5 eV), minimum.
+    const energies = Float32Array.from([0, 0.15, 0.3, 0.2, 0.1, 0.3, 0.5, 0.25, 0]);
+    const n = energies.length;
+    const frac = new Float64Array(3 * n).map((_, i) => (i % 3 === 0 ? i / 3 / (n - 1) : 0));
+    const continuum = {
+      ...path,
+      method: 'continuum' as const,
+      frac,
+      indices: new Uint32Array(0),
+      energies,
+      lengthsA: Float64Array.from({ length: n }, (_, i) => 0.5 * i),
+      eMin: 0,
+      barrier: 0.5,
+      saddle: { frac: [0.75, 0, 0] as [number, number, number], energy: 0.5, index: 7 },
+      chain: [
+        { kind: 'site' as const, id: 0, cell: [0, 0, 0] as [number, number, number], point: 0, energy: 0 },
+        { kind: 'saddle' as const, id: 3, cell: [0, 0, 0] as [number, number, number], point: 2, energy: 0.3, segments: 'traced' as const },
+        { kind: 'site' as const, id: 1, cell: [0, 0, 0] as [number, number, number], point: 4, energy: 0.1 },
+        { kind: 'saddle' as const, id: 7, cell: [0, 0, 0] as [number, number, number], point: 6, energy: 0.5, segments: 'traced' as const },
+        { kind: 'site' as const, id: 0, cell: [1, 0, 0] as [number, number, number], point: 8, energy: 0 },
+      ],
+    };
+    const svg = profileSvg(continuum);
+    expect(svg.match(/class="minimum"/g)).toHaveLength(3);
+    expect(svg.match(/class="hop-saddle"/g)).toHaveLength(1);
+    expect(svg.match(/class="saddle"/g)).toHaveLength(1);
+    expect(svg).toContain('minima and saddles of the continuous field');
+    // The grid path says where it comes from too, and has no chain markers.
+    const grid = profileSvg(path);
+    expect(grid).toContain('grid path');
+    expect(grid).not.toContain('class="minimum"');
+  });
 });
