@@ -1,24 +1,26 @@
 // Validation of the kinetic Monte Carlo (src/transport) on measured data: the structures of
 // ../shared/experiment/li_activation_energies.tsv (measured Li+ Ea and room-temperature σ, with provenance in that
-// folder's README) whose CIFs are in ../shared/cif. For each: the landscape on a uniform grid, the site–hop network
-// and the kMC at the default temperatures; then Spearman of the predicted Ea (from σT and from the tracer's σ*T)
-// against the measured Ea, of the predicted log10 σ(300 K) against the measured one, and the same for the static 3D
-// barrier of the same landscape, side by side; coverage; median time per structure.
+// folder's README) whose CIFs are in ../shared/cif. For each: the landscape, the site–hop network (the continuum
+// network's polished minima and saddles with Vineyard attempt frequencies, or with --sites grid the 0.1 Å grid's
+// sites) and the kMC at the default temperatures; then Spearman of the predicted Ea (from σT and from the tracer's
+// σ*T) against the measured Ea, of the predicted log10 σ(300 K) against the measured one, and the same for the
+// static 3D barrier of the same landscape, side by side; coverage; convergence; median time per structure (wall
+// and CPU: on a shared machine the wall clock also counts other jobs' time slices).
 //
 // Nothing here is fitted to these data: every setting is the library default or the budget given on the command
 // line (docs/transport.md says where each default comes from).
 //
-// Run from the project root: `node build.mjs && node dist/bench/transport.js [--max-steps N] [--limit N]
-//   [--rows FILE] [--summarize]`. Each structure's row is appended to --rows (default
-// bench/results/transport-rows.jsonl) as it finishes, so a killed run keeps its rows and a rerun continues after
-// them; --summarize only reads the rows. Writes bench/results/transport.json.
+// Run from the project root: `node build.mjs && node dist/bench/transport.js [--sites continuum|grid]
+//   [--max-steps N] [--limit N] [--rows FILE] [--summarize]`. Each structure's row is appended to --rows (default
+// bench/results/transport-rows-<sites>.jsonl) as it finishes, so a killed run keeps its rows and a rerun continues
+// after them; --summarize only reads the rows. Writes bench/results/transport-<sites>.json.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { structureTransport } from '../src/pipeline/landscape-products.js';
-import { DEFAULT_SEED_RESOLUTION } from '../src/pipeline/landscape.js';
+import { TRANSPORT_RESOLUTION, structureTransport } from '../src/pipeline/landscape-products.js';
+import { DEFAULT_SEED_RESOLUTION, computeLandscape } from '../src/pipeline/landscape.js';
 import { spearman } from '../src/screen/stats.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { log10SigmaAt } from '../src/transport/json.js';
@@ -43,7 +45,10 @@ interface Row {
   converged: number;
   ions: number | null;
   sitesPerCell: number | null;
+  networkSource?: string;
   ms: { landscape: number; network: number; transport: number };
+  /** CPU time (all threads of this process) of the landscape, and of the network and kMC together. */
+  cpuMs?: { landscape: number; transport: number };
 }
 
 function readMeasured(): { file: string; ea: number; sigma: number | null }[] {
@@ -65,8 +70,9 @@ function readMeasured(): { file: string; ea: number; sigma: number | null }[] {
 const { values } = parseArgs({
   options: {
     'max-steps': { type: 'string', default: '50000' },
+    sites: { type: 'string', default: 'continuum' },
     limit: { type: 'string' },
-    rows: { type: 'string', default: 'bench/results/transport-rows.jsonl' },
+    rows: { type: 'string' },
     summarize: { type: 'boolean', default: false },
   },
 });
@@ -75,7 +81,12 @@ if (!existsSync(TSV)) {
   process.exit(2);
 }
 const maxSteps = Number(values['max-steps']);
-const rowsFile = path.resolve(values.rows!);
+const sites = values.sites;
+if (sites !== 'continuum' && sites !== 'grid') {
+  console.error(`bench/transport: --sites is continuum or grid (got ${sites})`);
+  process.exit(2);
+}
+const rowsFile = path.resolve(values.rows ?? `bench/results/transport-rows-${sites}.jsonl`);
 mkdirSync(path.dirname(rowsFile), { recursive: true });
 const done = new Map<string, Row>();
 if (existsSync(rowsFile)) {
@@ -95,7 +106,21 @@ if (!values.summarize) {
         const text = readFileSync(path.join(CIF_DIR, m.file), 'utf8');
         const structure = readStructureTextSync(text, m.file).find((r) => r.structure)?.structure;
         if (!structure) throw new Error('no structure read');
-        const out = await structureTransport(structure, { ion: 'Li', backend, maxSteps });
+        // The landscape structureTransport would compute, computed here so that its CPU time is measured apart.
+        const cpu0 = process.cpuUsage();
+        const w0 = performance.now();
+        const landscape = await computeLandscape(structure, {
+          ion: 'Li',
+          backend,
+          ...(sites === 'continuum'
+            ? { method: 'continuum' as const, resolution: DEFAULT_SEED_RESOLUTION }
+            : { method: 'grid' as const, mode: 'uniform' as const, resolution: TRANSPORT_RESOLUTION }),
+        });
+        const cpu1 = process.cpuUsage();
+        const w1 = performance.now();
+        const out = await structureTransport(structure, { ion: 'Li', backend, maxSteps, method: sites, landscape });
+        const cpu2 = process.cpuUsage();
+        const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => Math.round((b.user - a.user + b.system - a.system) / 1000);
         const r = out.transport;
         const last = r?.temperatures[r.temperatures.length - 1];
         row = {
@@ -110,7 +135,9 @@ if (!values.summarize) {
           converged: r ? r.temperatures.filter((t) => t.status === 'converged').length : 0,
           ions: r?.ions ?? null,
           sitesPerCell: r?.sitesPerCell ?? null,
-          ms: out.timingsMs,
+          networkSource: out.network?.source ?? '',
+          ms: { ...out.timingsMs, landscape: w1 - w0 },
+          cpuMs: { landscape: cpuMs(cpu0, cpu1), transport: cpuMs(cpu1, cpu2) },
         };
       } catch (e) {
         row = {
@@ -133,7 +160,7 @@ if (!values.summarize) {
       done.set(m.file, row);
       console.log(
         `${m.file}: ${row.status} static3D ${row.static3d?.toFixed(3) ?? '-'} Ea(σ) ${row.eaKmc?.toFixed(3) ?? '-'} Ea(D*) ${row.eaTracer?.toFixed(3) ?? '-'} ` +
-          `log σ300 ${row.log10Sigma300?.toFixed(2) ?? '-'} (measured Ea ${m.ea}) kMC ${row.ms.transport.toFixed(0)} ms${row.error ? ` ${row.error}` : ''}`,
+          `log σ300 ${row.log10Sigma300?.toFixed(2) ?? '-'} (measured Ea ${m.ea}) kMC ${row.ms.transport.toFixed(0)} ms (CPU ${row.cpuMs?.transport ?? "-"} ms)${row.error ? ` ${row.error}` : ''}`,
       );
     }
   } finally {
@@ -156,16 +183,29 @@ const median = (v: number[]) => {
 const ok = rows.filter((r) => r.status !== 'error' && r.status !== 'immobile');
 const summary = {
   date: new Date().toISOString(),
-  command: `node dist/bench/transport.js --max-steps ${maxSteps}`,
+  command: `node dist/bench/transport.js --sites ${sites} --max-steps ${maxSteps}`,
   machine: { cores: availableParallelism(), loadavg: loadavg().map((x) => Number(x.toFixed(2))) },
   settings: {
-    // structureTransport's default: the continuum network seeded from this grid (grid sites where it has none).
-    sites: 'continuum network (default)',
-    seed_resolution_a: DEFAULT_SEED_RESOLUTION,
+    sites:
+      sites === 'continuum'
+        ? 'continuum network (the default): polished minima, saddles, Vineyard ν* on verified hops (grid sites where there is no network)'
+        : 'grid sites (--grid-sites): basins merged into crystallographic sites, unmerged where the merge leaves fewer sites than ions',
+    resolution_a: sites === 'continuum' ? DEFAULT_SEED_RESOLUTION : TRANSPORT_RESOLUTION,
     max_steps_per_temperature: maxSteps,
     defaults: TRANSPORT_DEFAULTS,
   },
-  structures: { listed: measured.length, run: rows.length, with_kmc: ok.length, all_converged: rows.filter((r) => r.status === 'ok').length, immobile: rows.filter((r) => r.status === 'immobile').length, errors: rows.filter((r) => r.status === 'error').length },
+  structures: {
+    listed: measured.length,
+    run: rows.length,
+    with_kmc: ok.length,
+    all_converged: rows.filter((r) => r.status === 'ok').length,
+    any_converged: rows.filter((r) => r.converged > 0).length,
+    converged_temperatures: rows.reduce((a, r) => a + r.converged, 0),
+    no_vacancies: rows.filter((r) => r.status === 'no-vacancies').length,
+    immobile: rows.filter((r) => r.status === 'immobile').length,
+    errors: rows.filter((r) => r.status === 'error').length,
+  },
+  error_messages: [...new Set(rows.filter((r) => r.error).map((r) => r.error!.replace(/[\d.]+/g, '#')))],
   coverage: {
     ea_kmc: rows.filter((r) => r.eaKmc !== null).length,
     ea_tracer: rows.filter((r) => r.eaTracer !== null).length,
@@ -190,9 +230,13 @@ const summary = {
     network: Math.round(median(ok.map((r) => r.ms.network))),
     kmc_five_temperatures: Math.round(median(ok.map((r) => r.ms.transport))),
   },
+  median_cpu_ms_per_structure: {
+    landscape: Math.round(median(ok.filter((r) => r.cpuMs).map((r) => r.cpuMs!.landscape))),
+    network_and_kmc_five_temperatures: Math.round(median(ok.filter((r) => r.cpuMs).map((r) => r.cpuMs!.transport))),
+  },
   rows,
 };
-const outFile = path.resolve('bench/results/transport.json');
+const outFile = path.resolve(`bench/results/transport-${sites}.json`);
 writeFileSync(outFile, JSON.stringify(summary, null, 1) + '\n');
 console.log(JSON.stringify({ ...summary, rows: undefined }, null, 1));
 console.log(`wrote ${outFile}`);

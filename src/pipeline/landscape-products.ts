@@ -142,6 +142,12 @@ export const TRANSPORT_CAP_ABOVE_THRESHOLD = 0.5;
  * exp(−0.5 eV/kT) < 2e-4 at 700 K, and those sites hold no ion at equilibrium), merged into crystallographic sites
  * (classifySites: basins the grid cannot resolve are one site); the structure's mobile-ion content; the model's
  * mobile–mobile screened Coulomb repulsion. Null without a percolation result.
+ *
+ * A kMC site holds one ion. When the structure has more mobile ions per cell than there are merged sites, the merge
+ * has joined basins that are distinct ion positions (a shallow channel the grid cuts into pockets that the merge
+ * rejoins), so the basins themselves are the sites: each is a minimum of the single-ion field, site exclusion keeps
+ * one ion per basin, and the model's Li–Li repulsion, not the merge, decides which neighbouring basins can be
+ * filled together.
  */
 export function transportNetwork(r: LandscapeResult): HopNetwork | null {
   const perc = r.percolation;
@@ -150,10 +156,12 @@ export function transportNetwork(r: LandscapeResult): HopNetwork | null {
   const cap = Math.min(reached + TRANSPORT_CAP_ABOVE_THRESHOLD, perc.eMin + perc.encut);
   const basins = findBasins(r.energies, r.grid, r.structure.lattice, perc, { cap });
   const merged = classifySites(basins, r.energies, r.grid, r.structure, r.framework.mobile.element, { connectivity: perc.connectivity });
-  return networkFromSites(
-    merged,
-    transportContext(r, `grid sites and hops at ${r.resolution} Å (${r.mode}), merged into crystallographic sites, up to ${TRANSPORT_CAP_ABOVE_THRESHOLD} eV above the percolation threshold`),
-  );
+  const grid = `grid sites and hops at ${r.resolution} Å (${r.mode})`;
+  const above = `up to ${TRANSPORT_CAP_ABOVE_THRESHOLD} eV above the percolation threshold`;
+  const ctx = transportContext(r, `${grid}, merged into crystallographic sites, ${above}`);
+  if (ctx.ionsPerCell <= merged.sites.length + 1e-9) return networkFromSites(merged, ctx);
+  const why = `${Number(ctx.ionsPerCell.toFixed(3))} ${r.framework.mobile.element} per cell but ${merged.sites.length} merged sites`;
+  return networkFromSites(basins, { ...ctx, source: `${grid}: the ${basins.sites.length} basins unmerged (${why}), ${above}` });
 }
 
 /** What every transport network of a landscape shares: lattice, carrier, its content and the mobile–mobile repulsion. */

@@ -1,11 +1,11 @@
 // A real structure end to end: the fixture's landscape, its site network as a HopNetwork (sites, hops, mobile-ion
 // content, the model's mobile–mobile repulsion) and a short kinetic Monte Carlo run.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { structureTransport } from '../../src/pipeline/landscape-products.js';
 import { readStructureTextSync } from '../../src/structure/read.js';
-import { REPO_ROOT } from '../helpers/fixtures.js';
+import { REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 import { kraBarrier, simulateTransport } from '../../src/transport/index.js';
 import { cubicNetwork } from './lattices.js';
 
@@ -76,5 +76,23 @@ describe('structureTransport on a fixture', { timeout: 180_000 }, () => {
     const r = out.transport!;
     expect(r.source).toBe(net.source);
     expect(r.temperatures[1]!.tracerD).toBeGreaterThan(r.temperatures[0]!.tracerD);
+  });
+});
+
+const GXZ = path.join(SHARED, 'cif/corpus/obelix__gxz.cif');
+
+// Li4Zn(PO4)2 (OBELiX gxz): the site merge joins its Li positions into fewer sites than the 8 Li per cell.
+describe.skipIf(!existsSync(GXZ))('grid sites when the merge leaves fewer sites than ions (needs ../shared)', { timeout: 180_000 }, () => {
+  it('obelix__gxz: the basins stay unmerged, every ion gets a site, and the output says why', async () => {
+    const s = readStructureTextSync(readFileSync(GXZ, 'utf8'), GXZ)[0]!.structure!;
+    const out = await structureTransport(s, { ion: 'Li', method: 'grid', temperatures: [700], maxSteps: 20_000 });
+    const net = out.network!;
+    expect(net.ionsPerCell).toBeCloseTo(8, 6);
+    const merged = Number(/basins unmerged \(8 Li per cell but (\d+) merged sites\)/.exec(net.source)?.[1]);
+    expect(merged).toBeLessThan(8);
+    expect(net.sites.length).toBeGreaterThan(net.ionsPerCell);
+    const r = out.transport!;
+    expect(r.ions).toBe(8 * r.supercell[0] * r.supercell[1] * r.supercell[2]);
+    expect(r.sitesPerCell).toBe(net.sites.length);
   });
 });
