@@ -11,15 +11,6 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 const MAX_FILE_LINES = 600;
 const MAX_FUNCTION_LINES = 200;
 
-/**
- * Functions over the limit while their split is under way, each capped at its present size so it cannot grow.
- * Remove an entry when its function is split (the test then holds it to the limit like any other).
- */
-const ALLOWED: Record<string, number> = {
-  // Being split into the site, hop and supercell stages (issue 26).
-  'src/network/build.ts buildNetwork': 210,
-};
-
 function sourceFiles(dir: string, ext: RegExp): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = path.join(dir, name);
@@ -80,15 +71,14 @@ describe('sizes (docs/ARCHITECTURE.md, mechanical signs)', () => {
     expect(long, 'split these files along their sections').toEqual([]);
   });
 
-  it(`no function in src/ is over ${MAX_FUNCTION_LINES} lines (a few, listed, while they are split)`, () => {
+  it(`no function in src/ is over ${MAX_FUNCTION_LINES} lines`, () => {
     const long: string[] = [];
     let functions = 0;
     for (const f of tsSources) {
       const rel = path.relative(REPO_ROOT, f).split(path.sep).join('/');
       for (const { name, lines } of functionLengths(f, readFileSync(f, 'utf8'))) {
         functions++;
-        const key = `${rel} ${name}`;
-        if (lines > (ALLOWED[key] ?? MAX_FUNCTION_LINES)) long.push(`${key}: ${lines} lines`);
+        if (lines > MAX_FUNCTION_LINES) long.push(`${rel} ${name}: ${lines} lines`);
       }
     }
     expect(functions).toBeGreaterThan(500);
