@@ -12,6 +12,11 @@ const ONE_OVER_SQRT_PI = 0.5641895835477563;
  */
 export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
+  return erfcFromGaussian(x, Math.exp(-x * x));
+}
+
+/** erfc(x) for x ≥ 0 given g = e^(−x²) (the Coulomb derivatives need g too: one exp for both). */
+function erfcFromGaussian(x: number, g: number): number {
   if (x < 3) {
     const x2 = x * x;
     let term = x;
@@ -21,7 +26,7 @@ export function erfc(x: number): number {
       sum += term;
       if (term < sum * 1e-17) break;
     }
-    return 1 - TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+    return 1 - TWO_OVER_SQRT_PI * g * sum;
   }
   // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …)))))
   // Depth 90/x + 2 (32 at x = 3, 17 at x = 6) exceeds the depth at which the fraction changes by less than 1e-16
@@ -29,7 +34,7 @@ export function erfc(x: number): number {
   if (x > 27) return 0; // e^(−x²) underflows
   let f = x;
   for (let k = Math.ceil(90 / x) + 2; k >= 1; k--) f = x + k / 2 / f;
-  return (Math.exp(-x * x) * ONE_OVER_SQRT_PI) / f;
+  return (g * ONE_OVER_SQRT_PI) / f;
 }
 
 /** E(r) of each kind of pair term, before the occupancy weight (formulas at PairType). */
@@ -77,8 +82,9 @@ export function pairDerivatives(t: PairType, r: number, out: PairDerivatives = {
     case 'coulomb': {
       const s = t.screen;
       const x = r / s;
-      const f = erfc(x);
-      const f1 = -(TWO_OVER_SQRT_PI / s) * Math.exp(-x * x);
+      const g = Math.exp(-x * x);
+      const f = x < 0 ? erfc(x) : erfcFromGaussian(x, g);
+      const f1 = -(TWO_OVER_SQRT_PI / s) * g;
       const f2 = ((-2 * r) / (s * s)) * f1;
       const ir = 1 / r;
       out.energy = (t.k / r) * f;

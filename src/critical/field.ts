@@ -41,12 +41,16 @@ class BvseField implements AnalyticField {
   private readonly margin: number;
   /** |a_i*|: fractional half-width per Å along lattice direction i. */
   private readonly recip: number[];
-  // The local image list: positions relative to `centre` (so far-away unwrapped points lose no precision), type, weight.
+  // The local image list in use: positions relative to `centre` (so far-away unwrapped points lose no precision),
+  // type, weight. The last LIST_CACHE lists are kept: a search or a string that moves between a few places (the
+  // images of a string span several Å) finds its list again instead of rebuilding it.
   private centre = [NaN, NaN, NaN];
   private count = 0;
-  private rel = new Float64Array(0);
-  private type = new Uint32Array(0);
-  private weight = new Float64Array(0);
+  private rel: Float64Array = new Float64Array(0);
+  private type: Uint32Array = new Uint32Array(0);
+  private weight: Float64Array = new Float64Array(0);
+  private readonly lists: ImageList[] = [];
+  private nextSlot = 0;
   private readonly scratch: PairDerivatives = { energy: 0, d1: 0, d2: 0 };
   /**
    * Squared distance below which a pair of each type is summed: the cutoff, and for screened Coulomb pairs also
@@ -173,12 +177,22 @@ class BvseField implements AnalyticField {
     if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) {
       throw new RangeError(`field evaluated at a non-finite point (${x}, ${y}, ${z})`);
     }
+    const m2 = this.margin * this.margin;
     const c = this.centre;
     const dx = x - c[0]!, dy = y - c[1]!, dz = z - c[2]!;
-    if (dx * dx + dy * dy + dz * dz <= this.margin * this.margin) {
+    if (dx * dx + dy * dy + dz * dz <= m2) {
       this.px = dx;
       this.py = dy;
       this.pz = dz;
+      return;
+    }
+    for (const l of this.lists) {
+      const ex = x - l.centre[0]!, ey = y - l.centre[1]!, ez = z - l.centre[2]!;
+      if (ex * ex + ey * ey + ez * ez > m2) continue;
+      this.use(l);
+      this.px = ex;
+      this.py = ey;
+      this.pz = ez;
       return;
     }
     this.rebuild(x, y, z);
@@ -187,38 +201,82 @@ class BvseField implements AnalyticField {
     this.pz = 0;
   }
 
+  private use(l: ImageList): void {
+    this.centre = l.centre;
+    this.count = l.count;
+    this.rel = l.rel;
+    this.type = l.type;
+    this.weight = l.weight;
+  }
+
   /** Every atom image within cutoff + margin of (x, y, z), by a fractional slab test then the distance. */
   private rebuild(x: number, y: number, z: number): void {
     this.rebuilds++;
-    this.centre = [x, y, z];
     const m = this.lattice, inv = this.inverse, atoms = this.fw.atoms;
     const reach = this.fw.cutoff + this.margin, reach2 = reach * reach;
-    const fc = [0, 1, 2].map((i) => x * inv[i]! + y * inv[3 + i]! + z * inv[6 + i]!);
-    const pad = this.recip.map((q) => reach * q);
-    const rel: number[] = [], type: number[] = [], weight: number[] = [];
+    const fc0 = x * inv[0]! + y * inv[3]! + z * inv[6]!;
+    const fc1 = x * inv[1]! + y * inv[4]! + z * inv[7]!;
+    const fc2 = x * inv[2]! + y * inv[5]! + z * inv[8]!;
+    const [pad0, pad1, pad2] = [reach * this.recip[0]!, reach * this.recip[1]!, reach * this.recip[2]!];
+    // The slot to fill: a new one while fewer than LIST_CACHE are kept, else the oldest (its arrays are reused).
+    let l = this.lists[this.nextSlot];
+    if (!l) {
+      l = { centre: [x, y, z], count: 0, rel: new Float64Array(0), type: new Uint32Array(0), weight: new Float64Array(0) };
+      this.lists.push(l);
+    }
+    this.nextSlot = (this.nextSlot + 1) % LIST_CACHE;
+    l.centre = [x, y, z];
+    let count = 0;
     const n = atoms.type.length;
     for (let a = 0; a < n; a++) {
-      const f = [atoms.frac[3 * a]!, atoms.frac[3 * a + 1]!, atoms.frac[3 * a + 2]!];
+      const f0 = atoms.frac[3 * a]!, f1 = atoms.frac[3 * a + 1]!, f2 = atoms.frac[3 * a + 2]!;
       // Integer shifts n_i with |f_i + n_i − fc_i| ≤ pad_i.
-      const lo = f.map((fi, i) => Math.ceil(fc[i]! - pad[i]! - fi));
-      const hi = f.map((fi, i) => Math.floor(fc[i]! + pad[i]! - fi));
-      for (let i = lo[0]!; i <= hi[0]!; i++)
-        for (let j = lo[1]!; j <= hi[1]!; j++)
-          for (let k = lo[2]!; k <= hi[2]!; k++) {
+      const lo0 = Math.ceil(fc0 - pad0 - f0), hi0 = Math.floor(fc0 + pad0 - f0);
+      const lo1 = Math.ceil(fc1 - pad1 - f1), hi1 = Math.floor(fc1 + pad1 - f1);
+      const lo2 = Math.ceil(fc2 - pad2 - f2), hi2 = Math.floor(fc2 + pad2 - f2);
+      const t = atoms.type[a]!, w = atoms.weight[a]!;
+      for (let i = lo0; i <= hi0; i++)
+        for (let j = lo1; j <= hi1; j++)
+          for (let k = lo2; k <= hi2; k++) {
             // Relative fractional offset first, then Cartesian: exact cancellation of the large parts.
-            const u = f[0]! + i - fc[0]!, v = f[1]! + j - fc[1]!, w = f[2]! + k - fc[2]!;
-            const cx = u * m[0]! + v * m[3]! + w * m[6]!;
-            const cy = u * m[1]! + v * m[4]! + w * m[7]!;
-            const cz = u * m[2]! + v * m[5]! + w * m[8]!;
+            const u = f0 + i - fc0, v = f1 + j - fc1, ww = f2 + k - fc2;
+            const cx = u * m[0]! + v * m[3]! + ww * m[6]!;
+            const cy = u * m[1]! + v * m[4]! + ww * m[7]!;
+            const cz = u * m[2]! + v * m[5]! + ww * m[8]!;
             if (cx * cx + cy * cy + cz * cz > reach2) continue;
-            rel.push(cx, cy, cz);
-            type.push(atoms.type[a]!);
-            weight.push(atoms.weight[a]!);
+            if (count === l.type.length) grow(l, count);
+            l.rel[3 * count] = cx;
+            l.rel[3 * count + 1] = cy;
+            l.rel[3 * count + 2] = cz;
+            l.type[count] = t;
+            l.weight[count] = w;
+            count++;
           }
     }
-    this.count = type.length;
-    this.rel = Float64Array.from(rel);
-    this.type = Uint32Array.from(type);
-    this.weight = Float64Array.from(weight);
+    l.count = count;
+    this.use(l);
   }
+}
+
+/** Image lists the field keeps (see BvseField.lists). */
+const LIST_CACHE = 8;
+
+interface ImageList {
+  centre: number[];
+  count: number;
+  rel: Float64Array;
+  type: Uint32Array;
+  weight: Float64Array;
+}
+
+/** Doubles a list's capacity, keeping its first `count` entries. */
+function grow(l: ImageList, count: number): void {
+  const cap = Math.max(256, 2 * l.type.length);
+  const rel = new Float64Array(3 * cap), type = new Uint32Array(cap), weight = new Float64Array(cap);
+  rel.set(l.rel.subarray(0, 3 * count));
+  type.set(l.type.subarray(0, count));
+  weight.set(l.weight.subarray(0, count));
+  l.rel = rel;
+  l.type = type;
+  l.weight = weight;
 }

@@ -36,7 +36,7 @@ export function findBasins(
   const cell = new Int32Array(3 * n); // cell of the copy that belongs to its basin's home minimum
   const minima: number[] = [];
   const volume: number[] = [];
-  const hopSeen = new Set<string>();
+  const hopSeen = new Set<number | string>();
   const hops: Hop[] = [];
   const neighbour = new Int32Array(dirs);
   const wrap = new Int32Array(3 * dirs);
@@ -82,7 +82,7 @@ export function findBasins(
       const from = flip ? bx : b;
       const to = flip ? b : bx;
       const offset: IVec3 = flip ? [-ox + 0, -oy + 0, -oz + 0] : [ox, oy, oz];
-      const key = `${from},${to},${offset[0]},${offset[1]},${offset[2]}`;
+      const key = hopKey(from, to, offset);
       if (hopSeen.has(key)) continue;
       hopSeen.add(key);
       // The saddle is p (the later, higher end); place it next to `from`'s minimum in the home cell.
@@ -131,4 +131,16 @@ export function findBasins(
   }));
   hops.sort((a, b) => a.energy - b.energy || a.from - b.from || a.to - b.to);
   return { cap, energyTolerance: tolerance, sites, hops };
+}
+
+/**
+ * A number naming a hop (two basins and a lattice offset) while both basin ids and every offset are small, which
+ * they are on any real grid (a string otherwise): building a string per basin-boundary edge cost more than the walk.
+ */
+function hopKey(from: number, to: number, o: IVec3): number | string {
+  // 16 + 16 bits of basin ids and 3 × 7 bits of offset: 53 bits, exact in a double.
+  if (from < 65536 && to < 65536 && o[0] > -64 && o[0] < 64 && o[1] > -64 && o[1] < 64 && o[2] > -64 && o[2] < 64) {
+    return (((from * 65536 + to) * 128 + (o[0] + 64)) * 128 + (o[1] + 64)) * 128 + (o[2] + 64);
+  }
+  return `${from},${to},${o[0]},${o[1]},${o[2]}`;
 }

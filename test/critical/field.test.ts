@@ -158,6 +158,23 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
     expect(field.evaluations).toBe(4);
   });
 
+  it('keeps recent image lists: a search that returns to an earlier place reuses its list, with the same sample', () => {
+    const fw = randomFramework(22, { a: 6, b: 7, c: 8, alpha: 90, beta: 100, gamma: 90 }, 10);
+    const field = createAnalyticField(fw, { margin: 1 });
+    const p = [1.1, 2.2, 3.3];
+    const s0 = field.evaluate(p);
+    const r0 = field.rebuilds;
+    // Two far places (each a rebuild), then back: no rebuild, bit-for-bit the first sample.
+    field.evaluate([p[0]! + 3, p[1]!, p[2]!]);
+    field.evaluate([p[0]!, p[1]! + 3, p[2]!]);
+    expect(field.rebuilds).toBe(r0 + 2);
+    const s1 = field.evaluate(p);
+    expect(field.rebuilds).toBe(r0 + 2);
+    expect(s1.energy).toBe(s0.energy);
+    expect([...s1.gradient]).toEqual([...s0.gradient]);
+    expect([...s1.hessian]).toEqual([...s0.hessian]);
+  });
+
   it('on top of a like-charged ion: energy +Infinity, gradient and Hessian NaN, no exception', () => {
     const fw = randomFramework(31, { a: 6, b: 6, c: 6, alpha: 90, beta: 90, gamma: 90 }, 4);
     const a = Array.from(fw.atoms.type).findIndex((t) => fw.types[t]!.kind === 'coulomb');
