@@ -34,7 +34,11 @@ const browserSubstitutes = {
   setup(build) {
     for (const [nodeModule, browserModule] of Object.entries(BROWSER_SUBSTITUTES)) {
       const target = join(root, nodeModule);
-      const base = nodeModule.split('/').slice(-2).join('/').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const base = nodeModule
+        .split('/')
+        .slice(-2)
+        .join('/')
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       build.onResolve({ filter: new RegExp(`${base}$`) }, (args) => {
         if (resolve(args.resolveDir, args.path) !== target) return undefined;
         substituted.set(nodeModule, (substituted.get(nodeModule) ?? 0) + 1);

@@ -4,7 +4,11 @@ import * as esbuild from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
 
 const entry = (dir) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`) : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${dir}/${f}`)
+    : [];
 
 const common = {
   bundle: true,

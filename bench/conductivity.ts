@@ -42,7 +42,9 @@ type Dim = '1D' | '2D' | '3D';
 const DIMS: Dim[] = ['1D', '2D', '3D'];
 
 function readMeasurements(): Measurement[] {
-  const lines = readFileSync(TSV, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(TSV, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const head = lines[0]!.split('\t');
   const col = (name: string) => {
     const i = head.indexOf(name);
@@ -219,7 +221,14 @@ async function main(): Promise<void> {
 
   const result = {
     machine: { cpus: availableParallelism(), loadavg_1m: Math.round(loadavg()[0]! * 100) / 100, note: 'shared, loaded machine: timings are indicative' },
-    settings: { resolution, backend: backendDescription || backendKind, workers: Number(values.workers), timeout_s: Number(values.timeout), model: 'bvlain', ion: 'Li+' },
+    settings: {
+      resolution,
+      backend: backendDescription || backendKind,
+      workers: Number(values.workers),
+      timeout_s: Number(values.timeout),
+      model: 'bvlain',
+      ion: 'Li+',
+    },
     structures_in_tsv: total,
     structures_requested: measurements.length,
     files_missing: missing.map((m) => m.file),
@@ -252,12 +261,19 @@ async function main(): Promise<void> {
 
   const lines = [
     `conductivity validation: ${measurements.length} of ${total} OBELiX structures, Li+, ${resolution} Å, ${result.settings.backend}`,
-    `screened ok ${ours.length}, errors ${result.errors}${Object.keys(errorKinds).length ? ` (${Object.entries(errorKinds).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}` +
-      `, wall ${wallS.toFixed(0)} s, median ${result.seconds_per_structure.median} s/structure`,
+    `screened ok ${ours.length}, errors ${result.errors}${
+      Object.keys(errorKinds).length
+        ? ` (${Object.entries(errorKinds)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`
+        : ''
+    }` + `, wall ${wallS.toFixed(0)} s, median ${result.seconds_per_structure.median} s/structure`,
     `ok but no percolation below the search limit: 1D ${noPercolation['1D']}, 2D ${noPercolation['2D']}, 3D ${noPercolation['3D']}`,
     '',
     'Spearman rho(Em, log10 sigma)      measured only                 incl. upper bounds',
-    ...DIMS.map((d) => `  ${d}  bvscape                    ${fmtRho(result.spearman_barrier_vs_log10_sigma[d])}   ${fmtRho(result.spearman_including_upper_bounds[d])}`),
+    ...DIMS.map(
+      (d) => `  ${d}  bvscape                    ${fmtRho(result.spearman_barrier_vs_log10_sigma[d])}   ${fmtRho(result.spearman_including_upper_bounds[d])}`,
+    ),
     ...DIMS.map((d) => `  ${d}  bvlain (its ok files)      ${fmtRho(result.peer.spearman[d])}`),
     ...DIMS.map((d) => `  ${d}  bvscape (same files)       ${fmtRho(result.peer.bvscape_on_same_files[d])}`),
     '',

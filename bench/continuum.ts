@@ -30,7 +30,9 @@ const DIMS: Dimension[] = ['1D', '2D', '3D'];
 const OUT = path.resolve(process.cwd(), 'bench/results/continuum.json');
 const earlier = new Map<string, { grid: Record<Dimension, number | null> | null; gridMs: number | null }>();
 if (values['grid-from'])
-  for (const r of (JSON.parse(readFileSync(values['grid-from'], 'utf8')) as { rows: { file: string; grid: Record<Dimension, number | null> | null; gridMs: number | null }[] }).rows)
+  for (const r of (
+    JSON.parse(readFileSync(values['grid-from'], 'utf8')) as { rows: { file: string; grid: Record<Dimension, number | null> | null; gridMs: number | null }[] }
+  ).rows)
     earlier.set(r.file, r);
 
 // The peer's wall time per named file (seconds), where it ran.
@@ -71,7 +73,8 @@ const pick = (r: LandscapeResult): Record<Dimension, number | null> => ({ '1D': 
 const maxDiff = (a: Record<Dimension, number | null>, b: Record<Dimension, number | null>): number | null => {
   let m: number | null = null;
   for (const d of DIMS) {
-    const x = a[d], y = b[d];
+    const x = a[d],
+      y = b[d];
     if (x === null || y === null) {
       if (x !== y) return Infinity;
       continue;
@@ -123,12 +126,14 @@ for (const name of namedFiles(values.only)) {
       mapped: n.seed.mapped,
       evaluations: n.evaluations,
       barriers: pick(r),
-      bottleneckVerified: DIMS.every((d) => !n.barriers[d] || (n.saddles[n.barriers[d]!.saddle]!.status === 'verified' && n.barriers[d]!.unverifiedBelow === undefined)),
+      bottleneckVerified: DIMS.every(
+        (d) => !n.barriers[d] || (n.saddles[n.barriers[d]!.saddle]!.status === 'verified' && n.barriers[d]!.unverifiedBelow === undefined),
+      ),
       seedBarriers,
       seedSpread: spread,
       grid: grid ? grid.barriers : null,
       gridDiff: grid ? maxDiff(pick(r), grid.barriers) : null,
-      seedGridBarriers: { ...r.percolation?.barriers ?? { '1D': null, '2D': null, '3D': null } },
+      seedGridBarriers: { ...(r.percolation?.barriers ?? { '1D': null, '2D': null, '3D': null }) },
       cpuMs,
       ms: {
         total: t.total!,
@@ -150,7 +155,26 @@ await backend.dispose();
 
 const f4 = (x: number | null | undefined) => (x === null || x === undefined ? '   -   ' : x.toFixed(4));
 console.log(
-  ['file', 'ion', '1D', '2D', '3D', `Δ${gridRes ?? '-'}Å`, 'seedΔ', 'sites', 'saddles v/u/s', 'evals', 'ms', 'cpu ms', 'grid', 'min', 'sad', 'net', `${gridRes}Å ms`, 'peer s'].join('\t'),
+  [
+    'file',
+    'ion',
+    '1D',
+    '2D',
+    '3D',
+    `Δ${gridRes ?? '-'}Å`,
+    'seedΔ',
+    'sites',
+    'saddles v/u/s',
+    'evals',
+    'ms',
+    'cpu ms',
+    'grid',
+    'min',
+    'sad',
+    'net',
+    `${gridRes}Å ms`,
+    'peer s',
+  ].join('\t'),
 );
 for (const r of rows)
   console.log(

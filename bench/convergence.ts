@@ -31,7 +31,9 @@ requireNamed('convergence bench');
 const cpu = createCpuBackend();
 const rows: Record<string, unknown>[] = [];
 const fmt = (x: number | null) => (x === null ? '   —  ' : x.toFixed(3).padStart(6));
-console.log(`file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%  fill%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform; uniform filled by symmetry, wall)`);
+console.log(
+  `file                                     ion  grid            levels  adaptive 1D/2D/3D         uniform 3D  |Δ|max   pts%  fill%   t_adapt  t_unif   (cpu time incl. workers: adaptive/uniform; uniform filled by symmetry, wall)`,
+);
 for (const f of namedFiles(values.only)) {
   const input = await namedInput(path.join(NAMED, f));
   if ('error' in input) {
@@ -44,7 +46,14 @@ for (const f of namedFiles(values.only)) {
   const fw = sym ? sym.framework : input.framework;
   const ca = process.cpuUsage();
   const ta = performance.now();
-  const r = await refineThresholds(fw, { resolution: res, coarsest: Number(values.coarsest), connectivity, backend: cpu, cpu, ...(sym ? { symmetry: sym.operations } : {}) });
+  const r = await refineThresholds(fw, {
+    resolution: res,
+    coarsest: Number(values.coarsest),
+    connectivity,
+    backend: cpu,
+    cpu,
+    ...(sym ? { symmetry: sym.operations } : {}),
+  });
   const adaptMs = performance.now() - ta;
   const cpuA = process.cpuUsage(ca);
   const adaptCpuMs = (cpuA.user + cpuA.system) / 1000;
@@ -70,7 +79,14 @@ for (const f of namedFiles(values.only)) {
   }
   // The default: converged mode as computeLandscape runs it (strategy 'auto': the symmetric grid where it pays).
   const tAuto = performance.now();
-  const auto = await computeLandscape(structure, { ion, resolution: res, backend: cpu, connectivity, gridOutput: 'none', ...(values['no-symmetry'] ? { symmetry: false } : {}) });
+  const auto = await computeLandscape(structure, {
+    ion,
+    resolution: res,
+    backend: cpu,
+    connectivity,
+    gridOutput: 'none',
+    ...(values['no-symmetry'] ? { symmetry: false } : {}),
+  });
   const autoMs = performance.now() - tAuto;
   let maxDiff: number | null = null;
   if (uni)
@@ -87,7 +103,31 @@ for (const f of namedFiles(values.only)) {
       `${fmt(r.barriers['1D'])} ${fmt(r.barriers['2D'])} ${fmt(r.barriers['3D'])}   ${uni ? fmt(uni.barriers['3D'] ?? null) : '   —  '}  ` +
       `${maxDiff === null ? '  —  ' : maxDiff.toExponential(1).padStart(7)} ${pct.toFixed(1).padStart(5)} ${((100 * r.pointsFilled) / r.pointsUniform).toFixed(1).padStart(5)}  ${(adaptMs / 1000).toFixed(2).padStart(6)}s ${uniMs === null ? '   —' : (uniMs / 1000).toFixed(2).padStart(6) + 's'}  cpu ${(adaptCpuMs / 1000).toFixed(2)}s/${uniCpuMs === null ? '—' : (uniCpuMs / 1000).toFixed(2) + 's'}  unif+sym ${uniSymMs === null ? '—' : (uniSymMs / 1000).toFixed(2) + 's'}  default ${(autoMs / 1000).toFixed(2)}s (${auto.refinement?.strategy ?? '?'})`,
   );
-  rows.push({ file: f, ion, grid: r.grid, levels: r.levels, barriers: r.barriers, uniform: uni?.barriers ?? null, maxAbsDiff: maxDiff, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled, spaceGroup: sym?.spaceGroup.symbol ?? null, pointsUniform: r.pointsUniform, boundsEvaluated: r.boundsEvaluated, leavesByLevel: r.leavesByLevel, passes: r.passes, adaptiveMs: adaptMs, uniformMs: uniMs, uniformSymmetryMs: uniSymMs, defaultMs: autoMs, defaultStrategy: auto.refinement?.strategy ?? null, defaultBarriers: auto.barriers, adaptiveCpuMs: adaptCpuMs, uniformCpuMs: uniCpuMs, timingsMs: r.timingsMs });
+  rows.push({
+    file: f,
+    ion,
+    grid: r.grid,
+    levels: r.levels,
+    barriers: r.barriers,
+    uniform: uni?.barriers ?? null,
+    maxAbsDiff: maxDiff,
+    pointsEvaluated: r.pointsEvaluated,
+    pointsFilled: r.pointsFilled,
+    spaceGroup: sym?.spaceGroup.symbol ?? null,
+    pointsUniform: r.pointsUniform,
+    boundsEvaluated: r.boundsEvaluated,
+    leavesByLevel: r.leavesByLevel,
+    passes: r.passes,
+    adaptiveMs: adaptMs,
+    uniformMs: uniMs,
+    uniformSymmetryMs: uniSymMs,
+    defaultMs: autoMs,
+    defaultStrategy: auto.refinement?.strategy ?? null,
+    defaultBarriers: auto.barriers,
+    adaptiveCpuMs: adaptCpuMs,
+    uniformCpuMs: uniCpuMs,
+    timingsMs: r.timingsMs,
+  });
 }
 await cpu.dispose();
 {

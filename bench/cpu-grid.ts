@@ -46,7 +46,7 @@ interface Row {
 
 function synthetic(): Framework {
   let s = 12345;
-  const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+  const r = () => (s = (s * 48271) % 2147483647) / 2147483647;
   const n = 200;
   const types: PairType[] = [
     { kind: 'morse', species: 'S2-', d0: 1.04027, rmin: 2.40971, alpha: 1.531394 },
@@ -84,7 +84,9 @@ async function main(): Promise<void> {
   if (!values.only || 'synthetic'.includes(values.only)) inputs.push({ name: 'synthetic-200-atoms-13x8x6', fw: synthetic() });
   const skipped: { name: string; reason: string }[] = [];
   if (existsSync(NAMED)) {
-    for (const file of readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort()) {
+    for (const file of readdirSync(NAMED)
+      .filter((f) => f.endsWith('.cif'))
+      .sort()) {
       if (values.only && !file.includes(values.only)) continue;
       try {
         const [first] = await readStructureFile(path.join(NAMED, file));
@@ -105,10 +107,23 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const warmupGrid = { nx: 20, ny: 20, nz: 20 };
   const warmup = { one_thread_ms: (await timeOne(single, synthetic(), warmupGrid)).ms, all_threads_ms: (await timeOne(multi, synthetic(), warmupGrid)).ms };
-  console.log(`warm-up (JIT, worker start) on a 20³ grid: 1 thread ${warmup.one_thread_ms.toFixed(0)} ms, ${threads} threads ${warmup.all_threads_ms.toFixed(0)} ms`);
+  console.log(
+    `warm-up (JIT, worker start) on a 20³ grid: 1 thread ${warmup.one_thread_ms.toFixed(0)} ms, ${threads} threads ${warmup.all_threads_ms.toFixed(0)} ms`,
+  );
   console.log(`cpu-grid: resolution ${resolution} Å, 1 thread vs ${threads} threads (${availableParallelism()} available)`);
   console.log(
-    ['structure'.padEnd(36), 'atoms', 'grid'.padStart(12), 'pairs/pt', '1T ms', '1T pairs/s', '1T /cpu-s', `${threads}T ms`, `${threads}T pairs/s`, `${threads}T /cpu-s`].join('  '),
+    [
+      'structure'.padEnd(36),
+      'atoms',
+      'grid'.padStart(12),
+      'pairs/pt',
+      '1T ms',
+      '1T pairs/s',
+      '1T /cpu-s',
+      `${threads}T ms`,
+      `${threads}T pairs/s`,
+      `${threads}T /cpu-s`,
+    ].join('  '),
   );
   for (const { name, fw } of inputs) {
     const lengths = [0, 1, 2].map((i) => Math.hypot(fw.lattice[3 * i]!, fw.lattice[3 * i + 1]!, fw.lattice[3 * i + 2]!)) as [number, number, number];
@@ -116,7 +131,8 @@ async function main(): Promise<void> {
     const one = await timeOne(single, fw, grid);
     const warm = await timeOne(multi, fw, grid);
     const identical = Buffer.from(one.res.energies.buffer).equals(Buffer.from(warm.res.energies.buffer));
-    let eMin = Infinity, eMax = -Infinity;
+    let eMin = Infinity,
+      eMax = -Infinity;
     for (const e of one.res.energies) {
       if (e < eMin) eMin = e;
       if (e > eMax) eMax = e;
@@ -188,7 +204,22 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(OUT), { recursive: true });
   writeFileSync(
     OUT,
-    JSON.stringify({ bench: 'cpu-grid', date: new Date().toISOString(), node: process.version, resolution, threads, available: availableParallelism(), warmup_ms: warmup, summary, rows, skipped }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        bench: 'cpu-grid',
+        date: new Date().toISOString(),
+        node: process.version,
+        resolution,
+        threads,
+        available: availableParallelism(),
+        warmup_ms: warmup,
+        summary,
+        rows,
+        skipped,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
 }

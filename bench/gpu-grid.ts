@@ -35,7 +35,6 @@ interface Row {
   maxRelDiff: number | null;
 }
 
-
 /**
  * max |a − b| / max(|b|, 1e-3·max|b|) over points where both are finite. Points on top of a like-charged ion
  * (Coulomb 1/R at R ≈ 0) may be infinite in one backend and merely huge in the other; they are left out.
@@ -77,8 +76,17 @@ async function main(): Promise<void> {
   const skipped: { file: string; reason: string }[] = [];
   let firstRunMs = 0;
   console.log(
-    ['file'.padEnd(38), 'grid'.padStart(12), 'pairs'.padStart(9), 'gpu 1st/wall'.padStart(13), 'gpu pair/s'.padStart(10),
-      'cpu 1st/wall'.padStart(13), 'cpu pair/s'.padStart(10), 'speedup'.padStart(7), 'max rel'.padStart(8)].join(' '),
+    [
+      'file'.padEnd(38),
+      'grid'.padStart(12),
+      'pairs'.padStart(9),
+      'gpu 1st/wall'.padStart(13),
+      'gpu pair/s'.padStart(10),
+      'cpu 1st/wall'.padStart(13),
+      'cpu pair/s'.padStart(10),
+      'speedup'.padStart(7),
+      'max rel'.padStart(8),
+    ].join(' '),
   );
   try {
     for (const name of files) {

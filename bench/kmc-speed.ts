@@ -40,7 +40,18 @@ for (const file of files) {
   const usPerHop = steps > 0 ? (r.elapsedMs * 1000) / steps : NaN;
   // CPU time as well as wall time: on a shared machine the wall clock also counts other jobs' time slices.
   const cpuUsPerHop = steps > 0 ? (cpuMs * 1000) / steps : NaN;
-  const row = { file: path.basename(file), sites: net.sites.length, hops: net.hops.length, supercell: r.supercell, ions: r.ions, steps, ms: Math.round(r.elapsedMs), usPerHop: Number(usPerHop.toFixed(2)), cpuUsPerHop: Number(cpuUsPerHop.toFixed(2)), eaKmc: r.arrhenius?.ea ?? null };
+  const row = {
+    file: path.basename(file),
+    sites: net.sites.length,
+    hops: net.hops.length,
+    supercell: r.supercell,
+    ions: r.ions,
+    steps,
+    ms: Math.round(r.elapsedMs),
+    usPerHop: Number(usPerHop.toFixed(2)),
+    cpuUsPerHop: Number(cpuUsPerHop.toFixed(2)),
+    eaKmc: r.arrhenius?.ea ?? null,
+  };
   rows.push(row);
   console.log(JSON.stringify(row));
 }

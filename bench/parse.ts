@@ -74,9 +74,10 @@ async function main(): Promise<void> {
     ['size', `${mb.toFixed(2)} MB`],
     ['file reading (I/O)', `${ioMs.toFixed(0)} ms`],
     ['symmetry tables init (first run)', `${initMs.toFixed(0)} ms`],
-    ...[parse.pass, withSg.pass].map(
-      (p): [string, string] => [p.name, `${p.ms.toFixed(0)} ms  ${p.filesPerS.toFixed(0)} files/s  ${p.mbPerS.toFixed(2)} MB/s`],
-    ),
+    ...[parse.pass, withSg.pass].map((p): [string, string] => [
+      p.name,
+      `${p.ms.toFixed(0)} ms  ${p.filesPerS.toFixed(0)} files/s  ${p.mbPerS.toFixed(2)} MB/s`,
+    ]),
     ['files read ok (every block)', `${filesOk} / ${inputs.length}`],
     ['files with >= 1 structure', String(filesWithSome)],
     ['structures', String(structures)],

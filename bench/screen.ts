@@ -160,7 +160,9 @@ interface PeerRun {
 function readPeerLi(): Map<string, PeerRun> {
   const out = new Map<string, PeerRun>();
   if (!existsSync(REFERENCE_DIR)) return out;
-  for (const name of readdirSync(REFERENCE_DIR).filter((f) => f.endsWith('.jsonl')).sort()) {
+  for (const name of readdirSync(REFERENCE_DIR)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
     for (const line of readFileSync(path.join(REFERENCE_DIR, name), 'utf8').split('\n')) {
       if (line.trim() === '') continue;
       const r = JSON.parse(line) as PeerRun;
@@ -193,7 +195,14 @@ function readRows(rowsPath: string) {
   return { perStructure, failures, rows, okRows };
 }
 
-function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | 'webgpu', o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number }, peer: Map<string, PeerRun>): RunSummary {
+function runOne(
+  set: string,
+  inputs: string[],
+  files: number,
+  backend: 'cpu' | 'webgpu',
+  o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number },
+  peer: Map<string, PeerRun>,
+): RunSummary {
   const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-bench-'));
   const job: ChildJob = { inputs, backend, ...o, rowsPath: path.join(dir, 'rows.jsonl'), resultPath: path.join(dir, 'result.json') };
   writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
@@ -201,8 +210,22 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
   process.stderr.write(`-- ${set} / ${backend}: ${files} files\n`);
   const proc = spawnSync(process.execPath, [self, '--child', path.join(dir, 'job.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
   const empty: RunSummary = {
-    set, backend, files, structures: 0, rows: 0, ok_rows: 0, failures_by_reason: {}, wall_s: 0, cpu_s: 0, structures_per_s: 0,
-    structures_per_hour: 0, structures_per_hour_if_cpu_bound: 0, rows_per_s: 0, seconds_per_structure: { median: 0, p95: 0, max: 0, median_ok: 0, p95_ok: 0, slowest: '' }, max_rss_mb: 0, vs_peer: null,
+    set,
+    backend,
+    files,
+    structures: 0,
+    rows: 0,
+    ok_rows: 0,
+    failures_by_reason: {},
+    wall_s: 0,
+    cpu_s: 0,
+    structures_per_s: 0,
+    structures_per_hour: 0,
+    structures_per_hour_if_cpu_bound: 0,
+    rows_per_s: 0,
+    seconds_per_structure: { median: 0, p95: 0, max: 0, median_ok: 0, p95_ok: 0, slowest: '' },
+    max_rss_mb: 0,
+    vs_peer: null,
   };
   try {
     if (!existsSync(job.resultPath)) return { ...empty, skipped: `child exited with ${proc.status ?? proc.signal}` };
@@ -211,7 +234,10 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
     const { perStructure, failures, rows, okRows } = readRows(job.rowsPath);
     const times = [...perStructure.values()].map((s) => s.ms / 1000).sort((a, b) => a - b);
     // Failures (unparseable files, no oxidation states) take milliseconds; these are the structures computed.
-    const okTimes = [...perStructure.values()].filter((s) => s.ok).map((s) => s.ms / 1000).sort((a, b) => a - b);
+    const okTimes = [...perStructure.values()]
+      .filter((s) => s.ok)
+      .map((s) => s.ms / 1000)
+      .sort((a, b) => a - b);
     let slowest = '';
     let slowestMs = -1;
     for (const [id, s] of perStructure) if (s.ms > slowestMs) [slowest, slowestMs] = [id, s.ms];
@@ -226,7 +252,11 @@ function runOne(set: string, inputs: string[], files: number, backend: 'cpu' | '
     }
     let vsPeer: PeerComparison | null = null;
     if (matched.length > 0) {
-      const med = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+      const med = (xs: number[]) =>
+        quantile(
+          [...xs].sort((a, b) => a - b),
+          0.5,
+        );
       const oursMedian = med(matched.map((m) => m.ours));
       const peerMedian = med(matched.map((m) => m.peerWall));
       // Our wall time is shared by all structures in the run; charge the matched ones their share of it
@@ -287,7 +317,10 @@ function corpusSet(spec: string, peer: Map<string, PeerRun>): { name: string; in
   }
   const n = Number(spec);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--corpus expects 0, N, peer or all, got '${spec}'`);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cif')).sort().slice(0, n);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cif'))
+    .sort()
+    .slice(0, n);
   return { name: `corpus[0:${files.length}]`, inputs: files.map((f) => path.join(dir, f)) };
 }
 
@@ -319,7 +352,9 @@ async function optimadeSet(namedDir: string, dir: string): Promise<ParseOverhead
     }
     return median(ts);
   };
-  for (const f of readdirSync(namedDir).filter((x) => x.endsWith('.cif')).sort()) {
+  for (const f of readdirSync(namedDir)
+    .filter((x) => x.endsWith('.cif'))
+    .sort()) {
     const text = readFileSync(path.join(namedDir, f), 'utf8');
     const read = readStructureTextSync(text, f).filter((r) => r.structure);
     if (read.length === 0) {
@@ -359,7 +394,12 @@ async function main(): Promise<void> {
     console.error(`screen bench: ${path.join(CIF_DIR, 'named')} not found; it needs the shared data next to the project (../shared)`);
     process.exit(1);
   }
-  const opts = { resolution: Number(values.resolution), mode: values.uniform ? ('uniform' as const) : ('converged' as const), workers: Number(values.workers), timeoutS: Number(values.timeout) };
+  const opts = {
+    resolution: Number(values.resolution),
+    mode: values.uniform ? ('uniform' as const) : ('converged' as const),
+    workers: Number(values.workers),
+    timeoutS: Number(values.timeout),
+  };
   const backends = values.backends!.split(',').map((b) => b.trim()) as Array<'cpu' | 'webgpu'>;
   for (const b of backends) if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backends takes cpu and/or webgpu, got '${b}'`);
   const peer = readPeerLi();
@@ -373,7 +413,10 @@ async function main(): Promise<void> {
 
   const runs: RunSummary[] = [];
   for (const set of sets) {
-    const files = set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif') ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif') || f.endsWith('.json')).length : set.inputs.length;
+    const files =
+      set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif')
+        ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif') || f.endsWith('.json')).length
+        : set.inputs.length;
     for (const b of backends) runs.push(runOne(set.name, set.inputs, files, b, opts, peer));
   }
 
@@ -401,11 +444,15 @@ async function main(): Promise<void> {
     const s = r.seconds_per_structure;
     lines.push(
       `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures, 7)} ${pad(r.ok_rows, 7)} ${pad(r.wall_s, 7)} ${pad(r.structures_per_s, 8)} ${pad(r.rows_per_s, 7)} ${pad(r.structures_per_hour, 8)} ${pad(r.cpu_s, 6)} ${pad(r.structures_per_hour_if_cpu_bound, 7)} ${pad(s.median, 6)} ${pad(s.p95, 6)} ${pad(s.median_ok, 6)} ${pad(s.p95_ok, 6)} ${pad(s.max, 6)} ${pad(r.max_rss_mb, 7)}  ` +
-        (Object.entries(r.failures_by_reason).map(([k, v]) => `${k} ${v}`).join(', ') || '-'),
+        (Object.entries(r.failures_by_reason)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || '-'),
     );
   }
   lines.push('', 'vs the Python peer (bvlain) on the files both computed:');
-  lines.push(`${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('peer /h', 7)} ${pad('throughput x', 12)} ${pad('idle x', 6)} ${pad('peer RSS MB', 11)}`);
+  lines.push(
+    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('peer /h', 7)} ${pad('throughput x', 12)} ${pad('idle x', 6)} ${pad('peer RSS MB', 11)}`,
+  );
   for (const r of runs) {
     const v = r.vs_peer;
     if (!v) continue;

@@ -84,7 +84,9 @@ for (const f of namedFiles(values.only)) {
   });
   const sym = symTime.value;
   if (!sym) {
-    console.log(`${f.slice(0, 40).padEnd(40)} ${ion.padEnd(4)} ${'P1 / none'.padEnd(14)}    —         —  ${gridText.padEnd(13)}  100.0  (no symmetry at 2e-3 Å: the whole grid is evaluated)`);
+    console.log(
+      `${f.slice(0, 40).padEnd(40)} ${ion.padEnd(4)} ${'P1 / none'.padEnd(14)}    —         —  ${gridText.padEnd(13)}  100.0  (no symmetry at 2e-3 Å: the whole grid is evaluated)`,
+    );
     rows.push({ file: f, ion, grid, spaceGroup: null, operations: 1, gridOperations: 1, pointsEvaluated: n, points: n, symmetryOverheadMs: symTime.wallMs });
     continue;
   }
@@ -94,7 +96,8 @@ for (const f of namedFiles(values.only)) {
   const b = percolate(full.value.energies, grid, { connectivity }).barriers;
   let maxDiff = 0;
   for (const d of ['1D', '2D', '3D'] as const) {
-    const x = a[d], y = b[d];
+    const x = a[d],
+      y = b[d];
     maxDiff = Math.max(maxDiff, x === null && y === null ? 0 : x === null || y === null ? Infinity : Math.abs(x - y));
   }
   const pct = (100 * sym.plan.pointsEvaluated) / n;
@@ -124,7 +127,14 @@ for (const f of namedFiles(values.only)) {
   });
 }
 await cpu.dispose();
-const done = rows.filter((r) => r.fullWallMs !== undefined) as { symmetryWallMs: number; fullWallMs: number; symmetryCpuMs: number; fullCpuMs: number; points: number; pointsEvaluated: number }[];
+const done = rows.filter((r) => r.fullWallMs !== undefined) as {
+  symmetryWallMs: number;
+  fullWallMs: number;
+  symmetryCpuMs: number;
+  fullCpuMs: number;
+  points: number;
+  pointsEvaluated: number;
+}[];
 const sum = (k: keyof (typeof done)[number]) => done.reduce((t, r) => t + r[k], 0);
 const all = rows as { points: number; pointsEvaluated: number }[];
 const summary = {

@@ -52,7 +52,9 @@ interface Row {
 }
 
 function readMeasured(): { file: string; ea: number; sigma: number | null }[] {
-  const lines = readFileSync(TSV, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = readFileSync(TSV, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   const head = lines[0]!.split('\t');
   const col = (n: string) => {
     const i = head.indexOf(n);
@@ -160,7 +162,7 @@ if (!values.summarize) {
       done.set(m.file, row);
       console.log(
         `${m.file}: ${row.status} static3D ${row.static3d?.toFixed(3) ?? '-'} Ea(σ) ${row.eaKmc?.toFixed(3) ?? '-'} Ea(D*) ${row.eaTracer?.toFixed(3) ?? '-'} ` +
-          `log σ300 ${row.log10Sigma300?.toFixed(2) ?? '-'} (measured Ea ${m.ea}) kMC ${row.ms.transport.toFixed(0)} ms (CPU ${row.cpuMs?.transport ?? "-"} ms)${row.error ? ` ${row.error}` : ''}`,
+          `log σ300 ${row.log10Sigma300?.toFixed(2) ?? '-'} (measured Ea ${m.ea}) kMC ${row.ms.transport.toFixed(0)} ms (CPU ${row.cpuMs?.transport ?? '-'} ms)${row.error ? ` ${row.error}` : ''}`,
       );
     }
   } finally {
@@ -171,7 +173,10 @@ if (!values.summarize) {
 const rows = measured.map((m) => done.get(m.file)).filter((r): r is Row => r !== undefined);
 const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? NaN : x);
 const rho = (pred: (r: Row) => number | null, meas: (r: Row) => number | null) => {
-  const s = spearman(rows.map((r) => num(pred(r))), rows.map((r) => num(meas(r))));
+  const s = spearman(
+    rows.map((r) => num(pred(r))),
+    rows.map((r) => num(meas(r))),
+  );
   return { rho: Number(s.rho.toFixed(3)), n: s.n, ...(s.p !== undefined ? { p: Number(s.p.toPrecision(2)) } : {}) };
 };
 const ea = (r: Row) => r.measuredEa;

@@ -79,7 +79,10 @@ interface Row {
 const rows: Row[] = [];
 
 try {
-  for (const mode of [{ name: 'webgpu', webgpu: true }, { name: 'no-webgpu', webgpu: false }]) {
+  for (const mode of [
+    { name: 'webgpu', webgpu: true },
+    { name: 'no-webgpu', webgpu: false },
+  ]) {
     const browser = await launch(mode.webgpu);
     try {
       const { page, errors } = await openPreview(browser, `${server.url}#res=${resolution}`);
@@ -121,15 +124,49 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-console.log(`\nweb preview view: frames/s with the isosurface, ${cell.atoms} atoms (Li4P2O7 ${n}x${n}x${n}), ${resolution} Å, headless Chromium (SwiftShader), ${seconds} s orbit`);
-console.log(['mode', 'atoms', 'grid', 'compute', 'renderer', 'MSAA', 'file->barriers (ms)', 'full result (ms)', 'frames/s', 'mean frame (ms)', 'spheres', 'iso triangles'].join(' | '));
+console.log(
+  `\nweb preview view: frames/s with the isosurface, ${cell.atoms} atoms (Li4P2O7 ${n}x${n}x${n}), ${resolution} Å, headless Chromium (SwiftShader), ${seconds} s orbit`,
+);
+console.log(
+  [
+    'mode',
+    'atoms',
+    'grid',
+    'compute',
+    'renderer',
+    'MSAA',
+    'file->barriers (ms)',
+    'full result (ms)',
+    'frames/s',
+    'mean frame (ms)',
+    'spheres',
+    'iso triangles',
+  ].join(' | '),
+);
 for (const r of rows)
-  console.log([r.mode, r.atoms, r.grid, r.backend, r.renderer, r.msaa_samples, r.to_barriers_ms, r.full_result_ms, r.fps, r.mean_frame_ms, r.spheres, r.triangles].join(' | '));
+  console.log(
+    [r.mode, r.atoms, r.grid, r.backend, r.renderer, r.msaa_samples, r.to_barriers_ms, r.full_result_ms, r.fps, r.mean_frame_ms, r.spheres, r.triangles].join(
+      ' | ',
+    ),
+  );
 
 const outDir = join(REPO, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'web-fps.json'),
-  JSON.stringify({ bench: 'web-fps', date: new Date().toISOString(), chromium: CHROMIUM, resolution, seconds, cells: n, note: 'SwiftShader (software GPU) on a shared 2-core machine', rows }, null, 1) + '\n',
+  JSON.stringify(
+    {
+      bench: 'web-fps',
+      date: new Date().toISOString(),
+      chromium: CHROMIUM,
+      resolution,
+      seconds,
+      cells: n,
+      note: 'SwiftShader (software GPU) on a shared 2-core machine',
+      rows,
+    },
+    null,
+    1,
+  ) + '\n',
 );
 console.log('\nwrote bench/results/web-fps.json');

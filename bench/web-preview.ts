@@ -48,13 +48,18 @@ const stats = (xs: number[]) => {
 };
 
 try {
-  for (const mode of [{ name: 'webgpu', webgpu: true }, { name: 'cpu-workers', webgpu: false }]) {
+  for (const mode of [
+    { name: 'webgpu', webgpu: true },
+    { name: 'cpu-workers', webgpu: false },
+  ]) {
     const browser = await launch(mode.webgpu);
     try {
       const { page } = await openPreview(browser, `${server.url}?resolution=${resolution}`);
       for (const c of cases) {
         await page.fill('#ion', c.ion);
-        const wall: number[] = [], inPage: number[] = [], full: number[] = [];
+        const wall: number[] = [],
+          inPage: number[] = [],
+          full: number[] = [];
         let table: Record<string, string> = {};
         for (let r = 0; r < repeat; r++) {
           const t = await dropFile(page, c.file);
@@ -94,13 +99,27 @@ console.log(`\nweb preview: file dropped -> barriers shown (headless Chromium, S
 console.log(['mode', 'file', 'V (Å^3)', 'grid', 'backend', 'to barriers (ms)', 'page-measured (ms)', 'full result (ms)', '≤ 3 s'].join(' | '));
 for (const r of rows)
   console.log(
-    [r.mode, r.file, r.volume.toFixed(0), r.grid, r.backend, `${r.to_barriers_ms.median} (${r.to_barriers_ms.min}–${r.to_barriers_ms.max})`, r.page_to_barriers_ms.median, r.full_result_ms.median, r.volume <= 500 ? (r.within_3s ? 'yes' : 'NO') : '-'].join(' | '),
+    [
+      r.mode,
+      r.file,
+      r.volume.toFixed(0),
+      r.grid,
+      r.backend,
+      `${r.to_barriers_ms.median} (${r.to_barriers_ms.min}–${r.to_barriers_ms.max})`,
+      r.page_to_barriers_ms.median,
+      r.full_result_ms.median,
+      r.volume <= 500 ? (r.within_3s ? 'yes' : 'NO') : '-',
+    ].join(' | '),
   );
 
 const outDir = join(REPO, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'web-preview.json'),
-  JSON.stringify({ bench: 'web-preview', date: new Date().toISOString(), chromium: CHROMIUM, resolution, repeat, note: 'indicative: shared, loaded 2-core machine', rows }, null, 1) + '\n',
+  JSON.stringify(
+    { bench: 'web-preview', date: new Date().toISOString(), chromium: CHROMIUM, resolution, repeat, note: 'indicative: shared, loaded 2-core machine', rows },
+    null,
+    1,
+  ) + '\n',
 );
 console.log(`\nwrote bench/results/web-preview.json`);

@@ -21,7 +21,9 @@ export function plainHint(h: Hint): string {
   switch (h.kind) {
     case 'give-oxidation-states':
       return h.example
-        ? `give the oxidation states explicitly, e.g. ${Object.entries(h.example).map(([el, q]) => stateText(el, q)).join(', ')}`
+        ? `give the oxidation states explicitly, e.g. ${Object.entries(h.example)
+            .map(([el, q]) => stateText(el, q))
+            .join(', ')}`
         : `give the oxidation state${h.elements.length === 1 ? ` of ${h.elements[0]}` : 's'} explicitly`;
     case 'check-oxidation-state':
       return `if ${h.species} is a wrong oxidation state, give the states explicitly`;
@@ -78,7 +80,13 @@ export function describeError(e: unknown, phrase: (h: Hint) => string = plainHin
 }
 
 function isErrorReport(e: unknown): e is ErrorReport {
-  return typeof e === 'object' && e !== null && !(e instanceof Error) && typeof (e as ErrorReport).message === 'string' && typeof (e as ErrorReport).kind === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    !(e instanceof Error) &&
+    typeof (e as ErrorReport).message === 'string' &&
+    typeof (e as ErrorReport).kind === 'string'
+  );
 }
 
 /** A CIF that breaks the CIF 1.1 grammar. `file:line: message`. */
@@ -171,8 +179,14 @@ export class UsageError extends InputError {
 export class NoAdapterError extends InputError {
   override name = 'NoAdapterError';
   /** `statement` replaces "no WebGPU adapter found"; `installHint: false` leaves out the advice to install a driver. */
-  constructor(readonly detail = '', opts: { statement?: string; installHint?: boolean } = {}) {
-    super(opts.statement ?? `no WebGPU adapter found${detail ? ` (${detail})` : ''}`, opts.installHint === false ? {} : { hint: { kind: 'webgpu-unavailable' } });
+  constructor(
+    readonly detail = '',
+    opts: { statement?: string; installHint?: boolean } = {},
+  ) {
+    super(
+      opts.statement ?? `no WebGPU adapter found${detail ? ` (${detail})` : ''}`,
+      opts.installHint === false ? {} : { hint: { kind: 'webgpu-unavailable' } },
+    );
   }
 }
 

@@ -60,7 +60,15 @@ export { selectBackend } from './backends/select.js';
 // findPath gives the grid's minimax path before relaxation (longer than the real path); relaxPath relaxes it.
 export { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions, type LandscapeResult } from './pipeline/landscape.js';
 export { migrationPaths, siteNetwork, siteClasses, grdText, cubeText, DEFAULT_GRID_FILE_SPACING } from './pipeline/landscape-products.js';
-export { classifySites, MERGE_DEPTH_EV, type ClassifiedSites, type ClassifyOptions, type SiteClass, type MergedSite, type MergedHop } from './sites/classify.js';
+export {
+  classifySites,
+  MERGE_DEPTH_EV,
+  type ClassifiedSites,
+  type ClassifyOptions,
+  type SiteClass,
+  type MergedSite,
+  type MergedHop,
+} from './sites/classify.js';
 export { percolate, findPath, relaxPath, findBasins, DIMENSIONS, type RelaxPathOptions, type BasinOptions } from './percolation/index.js';
 export type { PercolationResult, MigrationPath, SiteNetwork, BasinSite, Hop, Dimension, Connectivity } from './percolation/index.js';
 
@@ -85,7 +93,14 @@ export type { HopNetwork, TransportOptions, TransportResult, TemperatureResult, 
 export { networkFromSites, mobileInteraction, mobileIonsPerCell } from './transport/from-sites.js';
 export { networkFromContinuum } from './transport/from-continuum.js';
 export { transportJson, log10SigmaAt } from './transport/json.js';
-export { structureTransport, transportNetwork, continuumTransportNetwork, TRANSPORT_RESOLUTION, type StructureTransport, type StructureTransportOptions } from './pipeline/landscape-products.js';
+export {
+  structureTransport,
+  transportNetwork,
+  continuumTransportNetwork,
+  TRANSPORT_RESOLUTION,
+  type StructureTransport,
+  type StructureTransportOptions,
+} from './pipeline/landscape-products.js';
 export { arrheniusSvg } from './report/arrhenius-svg.js';
 
 // Types the functions above take or return, so a caller can name them.

@@ -2,7 +2,6 @@
 import type { Framework } from '../bvse/framework.js';
 import type { GridSpec } from '../grid/index.js';
 
-
 export interface GridResult {
   /** Energies in eV, length nx·ny·nz, x fastest. */
   energies: Float32Array;

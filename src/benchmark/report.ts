@@ -15,7 +15,10 @@ const ORDER: FigureId[] = ['kernel_pair_terms_per_s', 'percolation_points_per_s'
 function table(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) =>
-    r.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    r
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -100,8 +103,16 @@ export function compareResults(mine: BenchResult, theirs: BenchResult): CompareR
     const g = theirs.figures.find((x) => key(x) === key(f) && x.backend === f.backend);
     if (!g) continue;
     rows.push({
-      id: f.id, case: f.case, backend: f.backend ?? 'host', thisValue: f.median, otherValue: g.median, ratio: ratioOf(f, f.median, g.median),
-      unit: f.unit, thisBackend: f.backend, otherBackend: g.backend, paramsDiffer: !same(f, g),
+      id: f.id,
+      case: f.case,
+      backend: f.backend ?? 'host',
+      thisValue: f.median,
+      otherValue: g.median,
+      ratio: ratioOf(f, f.median, g.median),
+      unit: f.unit,
+      thisBackend: f.backend,
+      otherBackend: g.backend,
+      paramsDiffer: !same(f, g),
     });
   }
   // Best of each run, e.g. one machine's GPU against another's CPU.
@@ -114,8 +125,16 @@ export function compareResults(mine: BenchResult, theirs: BenchResult): CompareR
     const a = best(figs);
     const b = best(others);
     rows.push({
-      id: a.id, case: a.case, backend: 'best', thisValue: a.median, otherValue: b.median, ratio: ratioOf(a, a.median, b.median),
-      unit: a.unit, thisBackend: a.backend, otherBackend: b.backend, paramsDiffer: !same(a, b),
+      id: a.id,
+      case: a.case,
+      backend: 'best',
+      thisValue: a.median,
+      otherValue: b.median,
+      ratio: ratioOf(a, a.median, b.median),
+      unit: a.unit,
+      thisBackend: a.backend,
+      otherBackend: b.backend,
+      paramsDiffer: !same(a, b),
     });
   }
   return rows.sort((x, y) => ORDER.indexOf(x.id) - ORDER.indexOf(y.id));
@@ -143,6 +162,9 @@ export function formatCompare(mine: BenchResult, theirs: BenchResult, otherName:
   ];
   if (rows.some((r) => r.paramsDiffer)) out.push('! measured with different settings (resolution, grid or mode): that ratio compares different work.');
   if (rows.length === 0) out.push('no figure appears in both runs.');
-  if (mine.busy || theirs.busy) out.push(`note: ${mine.busy ? 'this run' : ''}${mine.busy && theirs.busy ? ' and ' : ''}${theirs.busy ? 'the other run' : ''} flagged the machine busy; ratios are less certain.`);
+  if (mine.busy || theirs.busy)
+    out.push(
+      `note: ${mine.busy ? 'this run' : ''}${mine.busy && theirs.busy ? ' and ' : ''}${theirs.busy ? 'the other run' : ''} flagged the machine busy; ratios are less certain.`,
+    );
   return out.join('\n');
 }

@@ -7,12 +7,7 @@ export const BENCH_SCHEMA_ID = 'bvscape-bench';
 export const BENCH_SCHEMA_VERSION = 1;
 
 /** What one figure measures. Units are fixed per id (docs/bench.md). */
-export type FigureId =
-  | 'kernel_pair_terms_per_s'
-  | 'percolation_points_per_s'
-  | 'pipeline_structures_per_hour'
-  | 'time_to_barriers_s'
-  | 'peak_rss_bytes';
+export type FigureId = 'kernel_pair_terms_per_s' | 'percolation_points_per_s' | 'pipeline_structures_per_hour' | 'time_to_barriers_s' | 'peak_rss_bytes';
 
 export interface Figure {
   id: FigureId;

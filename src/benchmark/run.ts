@@ -78,12 +78,26 @@ export const BENCH_SETTINGS: Record<BenchMode, BenchSettings> = {
   // Both modes time barriers and the screen at the defaults a user runs (computeLandscape's finest spacing, the
   // screen's settings); quick repeats less and times the kernel on a coarser grid (a rate, whatever the grid).
   quick: {
-    repeats: 3, warmups: 1, busy_spread: 0.2, min_sample_s: 0.25, kernel_resolution: 0.2, barrier_resolution: DEFAULT_RESOLUTION,
-    pipeline_copies: 1, pipeline_repeats: 2, pipeline_resolution: null,
+    repeats: 3,
+    warmups: 1,
+    busy_spread: 0.2,
+    min_sample_s: 0.25,
+    kernel_resolution: 0.2,
+    barrier_resolution: DEFAULT_RESOLUTION,
+    pipeline_copies: 1,
+    pipeline_repeats: 2,
+    pipeline_resolution: null,
   },
   standard: {
-    repeats: 5, warmups: 1, busy_spread: 0.2, min_sample_s: 0.5, kernel_resolution: 0.1, barrier_resolution: DEFAULT_RESOLUTION,
-    pipeline_copies: 1, pipeline_repeats: 3, pipeline_resolution: null,
+    repeats: 5,
+    warmups: 1,
+    busy_spread: 0.2,
+    min_sample_s: 0.5,
+    kernel_resolution: 0.1,
+    barrier_resolution: DEFAULT_RESOLUTION,
+    pipeline_copies: 1,
+    pipeline_repeats: 3,
+    pipeline_resolution: null,
   },
 };
 
@@ -149,12 +163,23 @@ class BenchRecorder {
     this.doneFigures++;
     const elapsed = (performance.now() - this.t0) / 1000;
     // Figures differ in cost (the screen pipeline is the slowest), so this is a rough pace, not a promise.
-    const eta = this.doneFigures < this.totalFigures ? `, roughly ${Math.ceil((elapsed / this.doneFigures) * (this.totalFigures - this.doneFigures))} s left at this pace` : '';
+    const eta =
+      this.doneFigures < this.totalFigures
+        ? `, roughly ${Math.ceil((elapsed / this.doneFigures) * (this.totalFigures - this.doneFigures))} s left at this pace`
+        : '';
     const value = f ? `${formatWithUnit(f.median, f.unit)} (spread ${(100 * f.spread).toFixed(0)} %${f.busy ? ', busy' : ''})` : extra;
     this.host.progress(`[${this.doneFigures}/${this.totalFigures}] ${label}: ${value} · ${elapsed.toFixed(0)} s elapsed${eta}`);
   }
 
-  figure(id: FigureId, backend: string | null, caseName: string | null, method: string, params: Figure['params'], samples: number[], details: Figure['details'] = {}): Figure {
+  figure(
+    id: FigureId,
+    backend: string | null,
+    caseName: string | null,
+    method: string,
+    params: Figure['params'],
+    samples: number[],
+    details: Figure['details'] = {},
+  ): Figure {
     const stats = summarize(samples);
     const f: Figure = { id, backend, case: caseName, ...UNITS[id], method, params, details, samples, ...stats, busy: stats.spread > this.settings.busy_spread };
     this.figures.push(f);
@@ -290,7 +315,14 @@ export async function runBench(host: BenchHost, opts: BenchOptions): Promise<Ben
 type Landscape = { energies: Float32Array; grid: GridSpec };
 
 /** Pair terms per second of computeGrid on every case; hands each landscape of the reference case to `keepReference`. */
-async function measureKernel(rec: BenchRecorder, spec: BenchBackendSpec, backend: EnergyBackend, inputs: BenchInputs, watch: MemoryWatch, keepReference: (l: Landscape) => void): Promise<void> {
+async function measureKernel(
+  rec: BenchRecorder,
+  spec: BenchBackendSpec,
+  backend: EnergyBackend,
+  inputs: BenchInputs,
+  watch: MemoryWatch,
+  keepReference: (l: Landscape) => void,
+): Promise<void> {
   const { host, settings } = rec;
   for (const c of inputs.cases) {
     const fw = inputs.frameworks.get(c.name)!;
@@ -328,7 +360,13 @@ async function measureKernel(rec: BenchRecorder, spec: BenchBackendSpec, backend
 }
 
 /** Wall time of computeLandscape (barriers only) on the reference case. */
-async function measureTimeToBarriers(rec: BenchRecorder, spec: BenchBackendSpec, backend: EnergyBackend, inputs: BenchInputs, watch: MemoryWatch): Promise<void> {
+async function measureTimeToBarriers(
+  rec: BenchRecorder,
+  spec: BenchBackendSpec,
+  backend: EnergyBackend,
+  inputs: BenchInputs,
+  watch: MemoryWatch,
+): Promise<void> {
   const { settings } = rec;
   const reference = inputs.reference;
   const refStructure = inputs.structures.get(reference.structure.id)!;
@@ -361,20 +399,22 @@ async function measureTimeToBarriers(rec: BenchRecorder, spec: BenchBackendSpec,
     mode === 'converged'
       ? `computeLandscape, mode 'converged' (adaptive refinement to the thresholds of the uniform ${settings.barrier_resolution} Å grid), barriers only: oxidation states, framework, grids, percolation`
       : `computeLandscape on one uniform ${settings.barrier_resolution} Å grid (this bvscape has no converged mode): oxidation states, framework, grid, percolation`;
-  const f = rec.figure(
-    'time_to_barriers_s',
-    spec.id,
-    reference.name,
-    method,
-    { resolution: settings.barrier_resolution, mode },
-    times,
-    { ...details, barrier_1d_ev: round(barriers['1D']), barrier_2d_ev: round(barriers['2D']), barrier_3d_ev: round(barriers['3D']) },
-  );
+  const f = rec.figure('time_to_barriers_s', spec.id, reference.name, method, { resolution: settings.barrier_resolution, mode }, times, {
+    ...details,
+    barrier_1d_ev: round(barriers['1D']),
+    barrier_2d_ev: round(barriers['2D']),
+    barrier_3d_ev: round(barriers['3D']),
+  });
   rec.report(`${spec.id} time to barriers ${reference.name}`, f);
 }
 
 /** Structures per hour of the host's screen pipeline over the bundled files. */
-async function measurePipeline(rec: BenchRecorder, spec: BenchBackendSpec, runPipeline: NonNullable<BenchHost['runPipeline']>, watch: MemoryWatch): Promise<void> {
+async function measurePipeline(
+  rec: BenchRecorder,
+  spec: BenchBackendSpec,
+  runPipeline: NonNullable<BenchHost['runPipeline']>,
+  watch: MemoryWatch,
+): Promise<void> {
   const { host, settings } = rec;
   const files = BENCH_STRUCTURES.map((s) => s.file);
   let structuresRun = 0;

@@ -11,8 +11,22 @@ type Schema = Record<string, unknown>;
 export const benchResultSchema: Schema = schema as Schema;
 
 const KNOWN = new Set([
-  '$schema', '$id', 'title', 'description', 'type', 'const', 'enum', 'required', 'properties', 'additionalProperties',
-  'items', 'minItems', 'minLength', 'minimum', 'exclusiveMinimum', 'pattern',
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'type',
+  'const',
+  'enum',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'minLength',
+  'minimum',
+  'exclusiveMinimum',
+  'pattern',
 ]);
 
 function typeOf(v: unknown): string {
@@ -31,7 +45,8 @@ function typeMatches(v: unknown, t: string): boolean {
 function check(v: unknown, s: Schema, at: string, errors: string[]): void {
   for (const k of Object.keys(s)) if (!KNOWN.has(k)) throw new Error(`bench schema uses '${k}' at ${at}, which validate.ts does not implement`);
   if ('const' in s && v !== s.const) errors.push(`${at}: expected ${JSON.stringify(s.const)}, got ${JSON.stringify(v)}`);
-  if (Array.isArray(s.enum) && !s.enum.includes(v)) errors.push(`${at}: expected one of ${s.enum.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
+  if (Array.isArray(s.enum) && !s.enum.includes(v))
+    errors.push(`${at}: expected one of ${s.enum.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`);
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
     if (!types.some((t) => typeMatches(v, t))) {
@@ -83,6 +98,7 @@ export function parseBenchResult(text: string, name: string): BenchResult {
     throw new Error(`${name} uses bench schema version ${String(o.schema_version)}; this bvscape reads version ${BENCH_SCHEMA_VERSION}`);
   }
   const errors = validateBenchResult(doc);
-  if (errors.length) throw new Error(`${name} is not a bvscape bench result: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`);
+  if (errors.length)
+    throw new Error(`${name} is not a bvscape bench result: ${errors.slice(0, 5).join('; ')}${errors.length > 5 ? ` (and ${errors.length - 5} more)` : ''}`);
   return doc as BenchResult;
 }

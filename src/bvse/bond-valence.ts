@@ -34,8 +34,19 @@ export function bondValenceCations(): { cation: string; valences: string[] }[] {
 }
 
 /** Every pair of sites (a <= b) and lattice translation within `cutoff` Å: forEachPeriodicPair over the sites of s. */
-export function forEachSitePair(s: Structure, cutoff: number, wanted: (a: number, b: number) => boolean, visit: (a: number, b: number, d: number) => void): void {
-  forEachPeriodicPair(s.lattice, s.sites.map((site) => site.frac), cutoff, wanted, visit);
+export function forEachSitePair(
+  s: Structure,
+  cutoff: number,
+  wanted: (a: number, b: number) => boolean,
+  visit: (a: number, b: number, d: number) => void,
+): void {
+  forEachPeriodicPair(
+    s.lattice,
+    s.sites.map((site) => site.frac),
+    cutoff,
+    wanted,
+    visit,
+  );
 }
 
 /**
@@ -68,10 +79,15 @@ export function bondValenceSums(s: Structure): number[][] {
       }
     });
   };
-  forEachSitePair(s, cutoff, () => true, (a, b, d) => {
-    if (d < COINCIDENT) return;
-    add(a, b, d);
-    if (a !== b) add(b, a, d);
-  });
+  forEachSitePair(
+    s,
+    cutoff,
+    () => true,
+    (a, b, d) => {
+      if (d < COINCIDENT) return;
+      add(a, b, d);
+      if (a !== b) add(b, a, d);
+    },
+  );
   return out;
 }

@@ -5,16 +5,7 @@ import { InputError, MissingBvParamError, MobileIonError, OxidationStateError } 
 import { formatIon, parseIon, type IonSpec } from './ion.js';
 import { DEFAULT_MODEL, getModel, type BvseModel } from './model.js';
 import { derivePair, type ParamSource } from './derive-params.js';
-import {
-  elementData,
-  findPair,
-  findSoftbvPair,
-  softbvIon,
-  softbvIonsOf,
-  tabulatedCharges,
-  type Ion,
-  type MorseParams,
-} from './params.js';
+import { elementData, findPair, findSoftbvPair, softbvIon, softbvIonsOf, tabulatedCharges, type Ion, type MorseParams } from './params.js';
 
 export interface BuildFrameworkOptions {
   /** "Li" (the charge Li has in the structure), "Li+", "I-", "S2-", or { element, oxidation }. */

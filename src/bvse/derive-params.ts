@@ -111,7 +111,8 @@ export function estimatedBondValence(cation: Ion, anion: string): { r0: number; 
     if (diffs.length < 3) continue;
     const shift = diffs.reduce((t, d) => t + d, 0) / diffs.length;
     const spread = Math.sqrt(diffs.reduce((t, d) => t + (d - shift) ** 2, 0) / diffs.length);
-    if (!best || diffs.length > best.shared || (diffs.length === best.shared && spread < best.spread)) best = { r0: target.r0 + shift, ref, refR0: target.r0, shift, spread, shared: diffs.length };
+    if (!best || diffs.length > best.shared || (diffs.length === best.shared && spread < best.spread))
+      best = { r0: target.r0 + shift, ref, refR0: target.r0, shift, spread, shared: diffs.length };
   }
   if (!best) return undefined;
   const pair = `${formatIon(cation.element, cation.oxidation)}–${anion}`;
@@ -319,11 +320,17 @@ export function derivePair(mobile: Ion, partner: Ion, coef?: number[]): DerivedP
   const c = ionData(cation);
   const estimate = ionData(anion) ? undefined : estimatedAnionSoftness(anion);
   const x = ionData(anion) ?? estimate;
-  for (const [ion, d] of [[cation, c], [anion, x]] as const)
+  for (const [ion, d] of [
+    [cation, c],
+    [anion, x],
+  ] as const)
     if (!d) throw missing(`no softness for ${formatIon(ion.element, ion.oxidation)} (softBV's elements.dat has no entry for that charge)`);
   const bvEstimate = bondValenceParams(cation.element, cation.oxidation, anion.element) ? undefined : estimatedBondValence(cation, anion.element);
   const bv = bondValenceParams(cation.element, cation.oxidation, anion.element) ?? (bvEstimate ? { r0: bvEstimate.r0, b: bvEstimate.b } : null);
-  if (!bv) throw missing(`no bond-valence R0 and b for ${formatIon(cation.element, cation.oxidation)}–${formatIon(anion.element, anion.oxidation)} in bond-valence.json`);
+  if (!bv)
+    throw missing(
+      `no bond-valence R0 and b for ${formatIon(cation.element, cation.oxidation)}–${formatIon(anion.element, anion.oxidation)} in bond-valence.json`,
+    );
   const nc = cationCoordination(cation);
   if (nc === undefined) throw missing(`no coordination number for ${formatIon(cation.element, cation.oxidation)} (it has no tabulated pair to take it from)`);
   const b = coef ? softnessB(cation, anion, coef, x)! : softnessB(cation, anion, undefined, x)!;

@@ -4,7 +4,6 @@
 import { formatIon } from './ion.js';
 import { invert3 } from '../structure/lattice.js';
 
-
 /**
  * One kind of pair interaction between the mobile ion and a framework species: a union on `kind`, so each kind
  * carries only its own parameters, and every consumer branches on the kind through a `PairBranches` table or an
@@ -84,7 +83,6 @@ export function paramSources(fw: Framework): { sources: Record<string, 'table' |
   return { sources, warnings };
 }
 
-
 export interface Framework {
   /** Lattice vectors as rows (Å), row-major, as Lattice.matrix. */
   lattice: Float64Array;
@@ -130,7 +128,9 @@ export function expandImages(fw: Framework, cutoff = fw.cutoff): ExpandedAtoms {
   const type: number[] = [];
   const weight: number[] = [];
   for (let a = 0; a < n; a++) {
-    const f0 = fw.atoms.frac[3 * a]!, f1 = fw.atoms.frac[3 * a + 1]!, f2 = fw.atoms.frac[3 * a + 2]!;
+    const f0 = fw.atoms.frac[3 * a]!,
+      f1 = fw.atoms.frac[3 * a + 1]!,
+      f2 = fw.atoms.frac[3 * a + 2]!;
     const range = (f: number, p: number) => [Math.ceil(-p - f - 1e-12), Math.floor(1 + p - f + 1e-12)] as const;
     const [l0, h0] = range(f0, pad[0]!);
     const [l1, h1] = range(f1, pad[1]!);
@@ -138,7 +138,9 @@ export function expandImages(fw: Framework, cutoff = fw.cutoff): ExpandedAtoms {
     for (let i = l0; i <= h0; i++)
       for (let j = l1; j <= h1; j++)
         for (let k = l2; k <= h2; k++) {
-          const x = f0 + i, y = f1 + j, z = f2 + k;
+          const x = f0 + i,
+            y = f1 + j,
+            z = f2 + k;
           cart.push(x * m[0]! + y * m[3]! + z * m[6]!, x * m[1]! + y * m[4]! + z * m[7]!, x * m[2]! + y * m[5]! + z * m[8]!);
           type.push(fw.atoms.type[a]!);
           weight.push(fw.atoms.weight[a]!);
@@ -146,4 +148,3 @@ export function expandImages(fw: Framework, cutoff = fw.cutoff): ExpandedAtoms {
   }
   return { count: type.length, cart: Float64Array.from(cart), type: Uint32Array.from(type), weight: Float64Array.from(weight) };
 }
-

@@ -81,7 +81,7 @@ export interface BvseModel {
  */
 export const bvlainModel: BvseModel = {
   name: 'bvlain',
-  summary: "BVSE as bvlain computes it: softBV Morse pairs, formal charges/√n, covalent radii, rc = 10 Å",
+  summary: 'BVSE as bvlain computes it: softBV Morse pairs, formal charges/√n, covalent radii, rc = 10 Å',
   cutoff: 10,
   terms: { morse: true, coulomb: true },
   morseTables: ['bvse-pairs'],

@@ -56,9 +56,7 @@ for (const row of pairsTable.rows) {
 
 const softbvPairs = new Map<string, MorseParams & { b: number; nc: number; rcut: number }>();
 for (const row of softbvPairsTable.rows) {
-  const [cation, cox, anion, aox, r0, b, nc, rcut, d0, rmin] = row as [
-    string, number, string, number, number, number, number, number, number, number,
-  ];
+  const [cation, cox, anion, aox, r0, b, nc, rcut, d0, rmin] = row as [string, number, string, number, number, number, number, number, number, number];
   // Adams & Rao 2011: the Morse steepness is the inverse bond-valence softness parameter, alpha = 1/b.
   softbvPairs.set(key(cation, cox, anion, aox), { r0, rmin, alpha: 1 / b, d0, b, nc, rcut });
 }

@@ -49,7 +49,9 @@ export function energyTermsAtFrac(fw: Framework, points: ArrayLike<number>, opts
 
   for (let p = 0; p < n; p++) {
     // Periodicity: any point is equivalent to its image in [0,1)³, the region the images cover.
-    const f0 = wrap(points[3 * p]!), f1 = wrap(points[3 * p + 1]!), f2 = wrap(points[3 * p + 2]!);
+    const f0 = wrap(points[3 * p]!),
+      f1 = wrap(points[3 * p + 1]!),
+      f2 = wrap(points[3 * p + 2]!);
     const x = f0 * m[0]! + f1 * m[3]! + f2 * m[6]!;
     const y = f0 * m[1]! + f1 * m[4]! + f2 * m[7]!;
     const z = f0 * m[2]! + f1 * m[5]! + f2 * m[8]!;
@@ -62,7 +64,9 @@ export function energyTermsAtFrac(fw: Framework, points: ArrayLike<number>, opts
     };
     candidates.length = 0;
     for (let i = 0; i < images.count; i++) {
-      const dx = images.cart[3 * i]! - x, dy = images.cart[3 * i + 1]! - y, dz = images.cart[3 * i + 2]! - z;
+      const dx = images.cart[3 * i]! - x,
+        dy = images.cart[3 * i + 1]! - y,
+        dz = images.cart[3 * i + 2]! - z;
       const r2 = dx * dx + dy * dy + dz * dz;
       if (r2 >= rc2) continue;
       if (nearest === undefined) add(i, Math.sqrt(r2));

@@ -78,4 +78,3 @@ export async function main(argv: string[]): Promise<number> {
   if ('max-file-size' in cmd.options) applyMaxFileSize(parsed.values as never);
   return cmd.run({ positionals: parsed.positionals, values: parsed.values as never });
 }
-

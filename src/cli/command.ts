@@ -96,7 +96,8 @@ export const CONNECTIVITY_OPTION: OptionSpec = {
   type: 'string',
   arg: '6|18|26',
   default: '6',
-  description: 'grid neighbours a path may step to: 6 (faces), 18 (faces and edges: diagonal steps in a plane) or 26 (faces, edges and corners, as bvlain); more neighbours can only lower barriers',
+  description:
+    'grid neighbours a path may step to: 6 (faces), 18 (faces and edges: diagonal steps in a plane) or 26 (faces, edges and corners, as bvlain); more neighbours can only lower barriers',
 };
 
 export const MAX_FILE_SIZE_OPTION: OptionSpec = {

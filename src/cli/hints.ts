@@ -6,7 +6,9 @@ export function cliHint(h: Hint): string {
   switch (h.kind) {
     case 'give-oxidation-states':
       return h.example
-        ? `give them with --oxi, e.g. --oxi ${Object.entries(h.example).map(([el, q]) => `${el}=${q}`).join(',')}`
+        ? `give them with --oxi, e.g. --oxi ${Object.entries(h.example)
+            .map(([el, q]) => `${el}=${q}`)
+            .join(',')}`
         : 'give them with --oxi';
     case 'check-oxidation-state':
       return `if ${h.species} is a wrong oxidation state, fix it with --oxi`;

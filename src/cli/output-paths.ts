@@ -74,13 +74,15 @@ export function checkOutputSet(s: OutputSet): void {
   // Sidecars of one output may also collide with another output given earlier.
   for (const [option, path] of outputs) {
     for (const [side, what] of s.sidecars?.(option, path) ?? []) {
-      for (const [o2, p2] of outputs) if (o2 !== option && fileKey(p2) === fileKey(side)) throw new UsageError(`${o2} ${p2} is ${what} of ${option}; choose another name`);
+      for (const [o2, p2] of outputs)
+        if (o2 !== option && fileKey(p2) === fileKey(side)) throw new UsageError(`${o2} ${p2} is ${what} of ${option}; choose another name`);
     }
   }
   for (const [option, path] of outputs) {
     const st = statSync(path, { throwIfNoEntry: false });
     if (!st) continue;
-    if (s.regularFile?.includes(option) && !st.isFile()) throw new UsageError(`${option} ${path}: not a regular file; give a file name (this output is written whole and renamed into place)`);
+    if (s.regularFile?.includes(option) && !st.isFile())
+      throw new UsageError(`${option} ${path}: not a regular file; give a file name (this output is written whole and renamed into place)`);
     if (st.isFile() && st.size > 0 && !s.overwrite && !s.existingAllowed?.includes(option)) {
       throw new UsageError(`${option} ${path} already exists; use --overwrite to replace it, or another name`);
     }

@@ -38,7 +38,8 @@ export function pairThird(t: PairType, r: number): number {
     case 'coulomb': {
       // E = k·f/r with f = erfc(r/s): E''' = k·(f'''/r − 3f''/r² + 6f'/r³ − 6f/r⁴) (Leibniz),
       // f' = −2/(s√π)·e^(−r²/s²), f'' = −2r/s²·f', f''' = −2/s²·f' − 2r/s²·f''.
-      const s = t.screen, x = r / s;
+      const s = t.screen,
+        x = r / s;
       const f = erfc(x);
       const f1 = -(TWO_OVER_SQRT_PI / s) * Math.exp(-x * x);
       const f2 = ((-2 * r) / (s * s)) * f1;
@@ -61,7 +62,8 @@ export class PairEnvelope {
     this.g2 = new Float64Array(n);
     this.g3 = new Float64Array(n);
     const d = { energy: 0, d1: 0, d2: 0 };
-    let run2 = 0, run3 = 0;
+    let run2 = 0,
+      run3 = 0;
     for (let i = n - 1; i >= 1; i--) {
       const r = i / ENVELOPE_SAMPLES_PER_A;
       pairDerivatives(t, r, d);

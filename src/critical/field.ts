@@ -62,7 +62,10 @@ class BvseField implements AnalyticField {
   private py = 0;
   private pz = 0;
 
-  constructor(private readonly fw: Framework, margin: number) {
+  constructor(
+    private readonly fw: Framework,
+    margin: number,
+  ) {
     if (!(margin >= 0)) throw new RangeError(`margin must be ≥ 0 Å (got ${margin})`);
     this.lattice = Float64Array.from(fw.lattice);
     this.inverse = invert3(fw.lattice);
@@ -78,13 +81,23 @@ class BvseField implements AnalyticField {
     this.evaluations++;
     this.locate(cart);
     const { px, py, pz } = this;
-    let e = 0, gx = 0, gy = 0, gz = 0;
-    let hxx = 0, hxy = 0, hxz = 0, hyy = 0, hyz = 0, hzz = 0;
+    let e = 0,
+      gx = 0,
+      gy = 0,
+      gz = 0;
+    let hxx = 0,
+      hxy = 0,
+      hxz = 0,
+      hyy = 0,
+      hyz = 0,
+      hzz = 0;
     const d = this.scratch;
     const { rel, type, weight, types, reach2 } = this;
     for (let i = 0; i < this.count; i++) {
       // Vector from the atom to the point: E depends on r = |p − x|, ∂r/∂p = u.
-      const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
+      const dx = px - rel[3 * i]!,
+        dy = py - rel[3 * i + 1]!,
+        dz = pz - rel[3 * i + 2]!;
       const r2 = dx * dx + dy * dy + dz * dz;
       const ti = type[i]!;
       if (r2 >= reach2[ti]!) continue;
@@ -93,7 +106,9 @@ class BvseField implements AnalyticField {
       pairDerivatives(types[ti]!, r, d);
       e += w * d.energy;
       const ir = 1 / r;
-      const ux = dx * ir, uy = dy * ir, uz = dz * ir;
+      const ux = dx * ir,
+        uy = dy * ir,
+        uz = dz * ir;
       const g1 = w * d.d1;
       gx += g1 * ux;
       gy += g1 * uy;
@@ -132,15 +147,21 @@ class BvseField implements AnalyticField {
     }
     const env = (this.envelopes ??= this.types.map((t, i) => new PairEnvelope(t, Math.sqrt(this.reach2[i]!) + 1)));
     const { px, py, pz, rel, type, weight, types, reach2 } = this;
-    let lower = 0, hessian = 0, third = 0, jump = 0;
+    let lower = 0,
+      hessian = 0,
+      third = 0,
+      jump = 0;
     for (let i = 0; i < this.count; i++) {
-      const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
+      const dx = px - rel[3 * i]!,
+        dy = py - rel[3 * i + 1]!,
+        dz = pz - rel[3 * i + 2]!;
       const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
       const ti = type[i]!;
       const reach = Math.sqrt(reach2[ti]!);
       const near = Math.max(r - rho, 0);
       if (near >= reach) continue;
-      const t = types[ti]!, w = weight[i]!;
+      const t = types[ti]!,
+        w = weight[i]!;
       const far = r + rho;
       let min = pairRangeMinimum(t, near, Math.min(far, reach), (x) => pairEnergy(t, x));
       if (far >= reach) {
@@ -162,7 +183,9 @@ class BvseField implements AnalyticField {
     let e = 0;
     const { rel, type, weight, types, reach2 } = this;
     for (let i = 0; i < this.count; i++) {
-      const dx = px - rel[3 * i]!, dy = py - rel[3 * i + 1]!, dz = pz - rel[3 * i + 2]!;
+      const dx = px - rel[3 * i]!,
+        dy = py - rel[3 * i + 1]!,
+        dz = pz - rel[3 * i + 2]!;
       const r2 = dx * dx + dy * dy + dz * dz;
       const ti = type[i]!;
       if (r2 >= reach2[ti]!) continue;
@@ -173,13 +196,17 @@ class BvseField implements AnalyticField {
 
   /** Sets (px, py, pz) to the point relative to the list's centre, rebuilding the list when the point left the margin. */
   private locate(cart: ArrayLike<number>): void {
-    const x = +cart[0]!, y = +cart[1]!, z = +cart[2]!;
+    const x = +cart[0]!,
+      y = +cart[1]!,
+      z = +cart[2]!;
     if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) {
       throw new RangeError(`field evaluated at a non-finite point (${x}, ${y}, ${z})`);
     }
     const m2 = this.margin * this.margin;
     const c = this.centre;
-    const dx = x - c[0]!, dy = y - c[1]!, dz = z - c[2]!;
+    const dx = x - c[0]!,
+      dy = y - c[1]!,
+      dz = z - c[2]!;
     if (dx * dx + dy * dy + dz * dz <= m2) {
       this.px = dx;
       this.py = dy;
@@ -187,7 +214,9 @@ class BvseField implements AnalyticField {
       return;
     }
     for (const l of this.lists) {
-      const ex = x - l.centre[0]!, ey = y - l.centre[1]!, ez = z - l.centre[2]!;
+      const ex = x - l.centre[0]!,
+        ey = y - l.centre[1]!,
+        ez = z - l.centre[2]!;
       if (ex * ex + ey * ey + ez * ez > m2) continue;
       this.use(l);
       this.px = ex;
@@ -212,8 +241,11 @@ class BvseField implements AnalyticField {
   /** Every atom image within cutoff + margin of (x, y, z), by a fractional slab test then the distance. */
   private rebuild(x: number, y: number, z: number): void {
     this.rebuilds++;
-    const m = this.lattice, inv = this.inverse, atoms = this.fw.atoms;
-    const reach = this.fw.cutoff + this.margin, reach2 = reach * reach;
+    const m = this.lattice,
+      inv = this.inverse,
+      atoms = this.fw.atoms;
+    const reach = this.fw.cutoff + this.margin,
+      reach2 = reach * reach;
     const fc0 = x * inv[0]! + y * inv[3]! + z * inv[6]!;
     const fc1 = x * inv[1]! + y * inv[4]! + z * inv[7]!;
     const fc2 = x * inv[2]! + y * inv[5]! + z * inv[8]!;
@@ -229,17 +261,25 @@ class BvseField implements AnalyticField {
     let count = 0;
     const n = atoms.type.length;
     for (let a = 0; a < n; a++) {
-      const f0 = atoms.frac[3 * a]!, f1 = atoms.frac[3 * a + 1]!, f2 = atoms.frac[3 * a + 2]!;
+      const f0 = atoms.frac[3 * a]!,
+        f1 = atoms.frac[3 * a + 1]!,
+        f2 = atoms.frac[3 * a + 2]!;
       // Integer shifts n_i with |f_i + n_i − fc_i| ≤ pad_i.
-      const lo0 = Math.ceil(fc0 - pad0 - f0), hi0 = Math.floor(fc0 + pad0 - f0);
-      const lo1 = Math.ceil(fc1 - pad1 - f1), hi1 = Math.floor(fc1 + pad1 - f1);
-      const lo2 = Math.ceil(fc2 - pad2 - f2), hi2 = Math.floor(fc2 + pad2 - f2);
-      const t = atoms.type[a]!, w = atoms.weight[a]!;
+      const lo0 = Math.ceil(fc0 - pad0 - f0),
+        hi0 = Math.floor(fc0 + pad0 - f0);
+      const lo1 = Math.ceil(fc1 - pad1 - f1),
+        hi1 = Math.floor(fc1 + pad1 - f1);
+      const lo2 = Math.ceil(fc2 - pad2 - f2),
+        hi2 = Math.floor(fc2 + pad2 - f2);
+      const t = atoms.type[a]!,
+        w = atoms.weight[a]!;
       for (let i = lo0; i <= hi0; i++)
         for (let j = lo1; j <= hi1; j++)
           for (let k = lo2; k <= hi2; k++) {
             // Relative fractional offset first, then Cartesian: exact cancellation of the large parts.
-            const u = f0 + i - fc0, v = f1 + j - fc1, ww = f2 + k - fc2;
+            const u = f0 + i - fc0,
+              v = f1 + j - fc1,
+              ww = f2 + k - fc2;
             const cx = u * m[0]! + v * m[3]! + ww * m[6]!;
             const cy = u * m[1]! + v * m[4]! + ww * m[7]!;
             const cz = u * m[2]! + v * m[5]! + ww * m[8]!;
@@ -272,7 +312,9 @@ interface ImageList {
 /** Doubles a list's capacity, keeping its first `count` entries. */
 function grow(l: ImageList, count: number): void {
   const cap = Math.max(256, 2 * l.type.length);
-  const rel = new Float64Array(3 * cap), type = new Uint32Array(cap), weight = new Float64Array(cap);
+  const rel = new Float64Array(3 * cap),
+    type = new Uint32Array(cap),
+    weight = new Float64Array(cap);
   rel.set(l.rel.subarray(0, 3 * count));
   type.set(l.type.subarray(0, count));
   weight.set(l.weight.subarray(0, count));

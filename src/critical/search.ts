@@ -126,7 +126,8 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
     const F = [0, 1, 2].map((i) => dot(column(basis, i), g));
     const h = [0, 0, 0];
     // Maximise along mode 0: λp = ½λ0 + ½√(λ0² + 4F0²) ≥ max(λ0, 0).
-    const F0 = F[0]!, l0 = lam[0]!;
+    const F0 = F[0]!,
+      l0 = lam[0]!;
     const lp = 0.5 * l0 + 0.5 * Math.sqrt(l0 * l0 + 4 * F0 * F0);
     let h0 = lp - l0 !== 0 ? F0 / (lp - l0) : 0;
     // Dragging, climb in the given sense whichever side of the basin's bottom the point is on; at a bottom (no slope
@@ -176,10 +177,19 @@ function dragBasis(H: Float64Array, d: number[]): Eigen3 {
   const Hd = [0, 1, 2].map((i) => H[3 * i]! * d[0]! + H[3 * i + 1]! * d[1]! + H[3 * i + 2]! * d[2]!);
   const dHd = dot(d, Hd);
   const M = new Float64Array(9);
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) M[3 * i + j] = H[3 * i + j]! - d[i]! * Hd[j]! - Hd[i]! * d[j]! + d[i]! * d[j]! * (dHd + c);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) M[3 * i + j] = H[3 * i + j]! - d[i]! * Hd[j]! - Hd[i]! * d[j]! + d[i]! * d[j]! * (dHd + c);
   const plane = eigenSym3(M);
-  const vectors = Float64Array.of(d[0]!, plane.vectors[0]!, plane.vectors[1]!, d[1]!, plane.vectors[3]!, plane.vectors[4]!, d[2]!, plane.vectors[6]!, plane.vectors[7]!);
+  const vectors = Float64Array.of(
+    d[0]!,
+    plane.vectors[0]!,
+    plane.vectors[1]!,
+    d[1]!,
+    plane.vectors[3]!,
+    plane.vectors[4]!,
+    d[2]!,
+    plane.vectors[6]!,
+    plane.vectors[7]!,
+  );
   return { values: [dHd, plane.values[0], plane.values[1]], vectors };
 }
 
@@ -221,7 +231,10 @@ interface Point {
 class Run {
   used = 0;
   private readonly inverse: Float64Array;
-  constructor(private readonly field: ScalarField, private readonly budget: number) {
+  constructor(
+    private readonly field: ScalarField,
+    private readonly budget: number,
+  ) {
     this.inverse = invert3(field.lattice);
   }
   canEvaluate(): boolean {
@@ -235,7 +248,14 @@ class Run {
   start(start: ArrayLike<number>): Point | null {
     const x0 = [+start[0]!, +start[1]!, +start[2]!];
     if (!x0.every(Number.isFinite)) return null;
-    const kicks = [[0, 0, 0], [0.05, 0, 0], [0, 0.05, 0], [0, 0, 0.05], [-0.07, 0.03, 0.05], [0.03, -0.06, -0.08]];
+    const kicks = [
+      [0, 0, 0],
+      [0.05, 0, 0],
+      [0, 0.05, 0],
+      [0, 0, 0.05],
+      [-0.07, 0.03, 0.05],
+      [0.03, -0.06, -0.08],
+    ];
     for (const d of kicks) {
       if (!this.canEvaluate()) return null;
       const x = add(x0, d);
@@ -249,8 +269,16 @@ class Run {
   result(p: Point | null, converged: boolean, iterations = 0): CriticalPoint {
     if (!p) {
       return {
-        cart: [NaN, NaN, NaN], frac: [NaN, NaN, NaN], energy: NaN, gradientNorm: NaN, eigenvalues: [NaN, NaN, NaN],
-        eigenvectors: new Float64Array(9).fill(NaN), index: -1, converged: false, iterations, evaluations: this.used,
+        cart: [NaN, NaN, NaN],
+        frac: [NaN, NaN, NaN],
+        energy: NaN,
+        gradientNorm: NaN,
+        eigenvalues: [NaN, NaN, NaN],
+        eigenvectors: new Float64Array(9).fill(NaN),
+        index: -1,
+        converged: false,
+        iterations,
+        evaluations: this.used,
       };
     }
     const inv = this.inverse;

@@ -31,14 +31,22 @@ export interface SaddleVerification {
 export function verifySaddle(field: ScalarField, saddle: CriticalPoint, opts: VerifyOptions = {}): SaddleVerification {
   const d = opts.displacement ?? 0.05;
   const v = column({ vectors: saddle.eigenvectors }, 0);
-  const from = (sign: number) => findMinimum(field, saddle.cart.map((x, i) => x + sign * d * v[i]!), opts);
+  const from = (sign: number) =>
+    findMinimum(
+      field,
+      saddle.cart.map((x, i) => x + sign * d * v[i]!),
+      opts,
+    );
   const minus = from(-1);
   const plus = from(1);
   const evaluations = minus.evaluations + plus.evaluations;
   const reasons: string[] = [];
   if (!saddle.converged) reasons.push(`the saddle search did not converge (|∇E| = ${saddle.gradientNorm.toExponential(2)} eV/Å)`);
   if (saddle.index !== 1) reasons.push(`the point has ${saddle.index} negative Hessian eigenvalues, not 1`);
-  for (const [name, end] of [['−', minus], ['+', plus]] as const) {
+  for (const [name, end] of [
+    ['−', minus],
+    ['+', plus],
+  ] as const) {
     if (!end.converged) reasons.push(`the descent on the ${name} side did not converge`);
     else if (end.index !== 0) reasons.push(`the descent on the ${name} side ended at a point of index ${end.index}, not a minimum`);
   }

@@ -52,9 +52,11 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
   const index = new SiteIndex(sites.positions, heights, 3 * tol);
   const cart = (d: readonly number[]) => [0, 1, 2].map((c) => d[0]! * m[c]! + d[1]! * m[3 + c]! + d[2]! * m[6 + c]!);
   const sum = new Float64Array(3 * n);
-  const y = [0, 0, 0], d = [0, 0, 0];
+  const y = [0, 0, 0],
+    d = [0, 0, 0];
   for (const op of ops) {
-    const R = op.rot, rinv = inverseRotation(R);
+    const R = op.rot,
+      rinv = inverseRotation(R);
     for (let a = 0; a < n; a++) {
       const x = sites.positions[a]!;
       for (let r = 0; r < 3; r++) y[r] = R[3 * r]! * x[0] + R[3 * r + 1]! * x[1] + R[3 * r + 2]! * x[2] + op.trans[r]!;
@@ -171,8 +173,7 @@ function snapFraction(t: number, tolFrac: number): number | null {
 
 /** Whether every product of two operations is in the set (translations mod 1, to 1e-9). */
 function isClosed(ops: readonly SymOp[]): boolean {
-  const key = (rot: ArrayLike<number>, t: readonly number[]) =>
-    `${Array.from(rot).join(',')};${t.map((v) => Math.round(wrap01(v) * 1e6) % 1e6).join(',')}`;
+  const key = (rot: ArrayLike<number>, t: readonly number[]) => `${Array.from(rot).join(',')};${t.map((v) => Math.round(wrap01(v) * 1e6) % 1e6).join(',')}`;
   const keys = new Set(ops.map((o) => key(o.rot, o.trans)));
   for (const g of ops)
     for (const h of ops) {
@@ -241,9 +242,12 @@ class SiteIndex {
   /** The site with `label` nearest to fractional point y (periodic), or −1 when none lies within the radius. */
   nearest(y: readonly number[], label: number, labels: readonly number[], m: ArrayLike<number>): number {
     const [dx, dy, dz] = this.dims as [number, number, number];
-    const ci = Math.floor(wrap01(y[0]!) * dx), cj = Math.floor(wrap01(y[1]!) * dy), ck = Math.floor(wrap01(y[2]!) * dz);
+    const ci = Math.floor(wrap01(y[0]!) * dx),
+      cj = Math.floor(wrap01(y[1]!) * dy),
+      ck = Math.floor(wrap01(y[2]!) * dz);
     const seen = new Set<number>();
-    let best = -1, bestD2 = this.radius * this.radius;
+    let best = -1,
+      bestD2 = this.radius * this.radius;
     for (let a = -1; a <= 1; a++)
       for (let b = -1; b <= 1; b++)
         for (let c = -1; c <= 1; c++) {

@@ -70,7 +70,8 @@ function mod(x: number, n: number): number {
 
 /** The flat index (i + nx·(j + ny·k)) of the image of point (i, j, k) under operation `op` of `sym`. */
 export function gridImage(sym: GridSymmetry, op: number, i: number, j: number, k: number): number {
-  const m = sym.maps, o = MAP_STRIDE * op;
+  const m = sym.maps,
+    o = MAP_STRIDE * op;
   const { nx, ny, nz } = sym.grid;
   const a = mod(m[o]! * i + m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
   const b = mod(m[o + 3]! * i + m[o + 4]! * j + m[o + 5]! * k + m[o + 10]!, ny);
@@ -80,7 +81,8 @@ export function gridImage(sym: GridSymmetry, op: number, i: number, j: number, k
 
 /** The image (i', j', k') of point (i, j, k) under operation `op` of `sym`, written to out[0..2]. Returns out. */
 export function gridImageOf(sym: GridSymmetry, op: number, i: number, j: number, k: number, out: Int32Array): Int32Array {
-  const m = sym.maps, o = MAP_STRIDE * op;
+  const m = sym.maps,
+    o = MAP_STRIDE * op;
   const { nx, ny, nz } = sym.grid;
   out[0] = mod(m[o]! * i + m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
   out[1] = mod(m[o + 3]! * i + m[o + 4]! * j + m[o + 5]! * k + m[o + 10]!, ny);
@@ -158,7 +160,9 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
   for (let k0 = 0; k0 < nz; k0 += brick)
     for (let j0 = 0; j0 < ny; j0 += brick)
       for (let i0 = 0; i0 < nx; i0 += brick) {
-        const i1 = Math.min(nx, i0 + brick), j1 = Math.min(ny, j0 + brick), k1 = Math.min(nz, k0 + brick);
+        const i1 = Math.min(nx, i0 + brick),
+          j1 = Math.min(ny, j0 + brick),
+          k1 = Math.min(nz, k0 + brick);
         let holdsRepresentative = false;
         for (let k = k0; k < k1; k++)
           for (let j = j0; j < j1; j++)
@@ -203,8 +207,12 @@ export function fillFromBricks(plan: OrbitPlan, brickEnergies: Float32Array): Fl
   if (brickEnergies.length < nb * B * B * B) throw new RangeError(`expected ${nb * B * B * B} brick energies, got ${brickEnergies.length}`);
   const out = new Float32Array(nx * ny * nz);
   for (let b = 0; b < nb; b++) {
-    const i0 = plan.bricks[3 * b]!, j0 = plan.bricks[3 * b + 1]!, k0 = plan.bricks[3 * b + 2]!;
-    const i1 = Math.min(nx, i0 + B), j1 = Math.min(ny, j0 + B), k1 = Math.min(nz, k0 + B);
+    const i0 = plan.bricks[3 * b]!,
+      j0 = plan.bricks[3 * b + 1]!,
+      k0 = plan.bricks[3 * b + 2]!;
+    const i1 = Math.min(nx, i0 + B),
+      j1 = Math.min(ny, j0 + B),
+      k1 = Math.min(nz, k0 + B);
     const base = b * B * B * B;
     for (let k = k0; k < k1; k++)
       for (let j = j0; j < j1; j++) {

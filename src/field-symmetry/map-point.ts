@@ -8,7 +8,12 @@ import { invert3 } from '../structure/lattice.js';
  * whose lattice vectors are the rows of `lattice`. Not wrapped: the image of an unwrapped point is unwrapped, so
  * lattice offsets between mapped points are kept.
  */
-export function mapPoint(op: SymOp, cart: ArrayLike<number>, lattice: ArrayLike<number>, inverse: ArrayLike<number> = invert3(lattice)): [number, number, number] {
+export function mapPoint(
+  op: SymOp,
+  cart: ArrayLike<number>,
+  lattice: ArrayLike<number>,
+  inverse: ArrayLike<number> = invert3(lattice),
+): [number, number, number] {
   const f = toFrac(cart, inverse);
   const R = op.rot;
   const g = [0, 1, 2].map((r) => R[3 * r]! * f[0]! + R[3 * r + 1]! * f[1]! + R[3 * r + 2]! * f[2]! + op.trans[r]!);
@@ -16,7 +21,12 @@ export function mapPoint(op: SymOp, cart: ArrayLike<number>, lattice: ArrayLike<
 }
 
 /** The image of a Cartesian direction (a displacement or an eigenvector) under op's rotation: no translation. */
-export function mapDirection(op: SymOp, vec: ArrayLike<number>, lattice: ArrayLike<number>, inverse: ArrayLike<number> = invert3(lattice)): [number, number, number] {
+export function mapDirection(
+  op: SymOp,
+  vec: ArrayLike<number>,
+  lattice: ArrayLike<number>,
+  inverse: ArrayLike<number> = invert3(lattice),
+): [number, number, number] {
   const f = toFrac(vec, inverse);
   const R = op.rot;
   const g = [0, 1, 2].map((r) => R[3 * r]! * f[0]! + R[3 * r + 1]! * f[1]! + R[3 * r + 2]! * f[2]!);

@@ -59,7 +59,9 @@ export function resampleGrid(values: Float32Array, from: GridSpec, to: GridSpec)
   if (from.nx === to.nx && from.ny === to.ny && from.nz === to.nz) return values;
   const out = new Float32Array(gridPointCount(to));
   const axis = (n: number, m: number) => {
-    const lo = new Int32Array(m), hi = new Int32Array(m), w = new Float64Array(m);
+    const lo = new Int32Array(m),
+      hi = new Int32Array(m),
+      w = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       const x = (i * n) / m;
       const f = Math.floor(x + 1e-9);
@@ -69,15 +71,23 @@ export function resampleGrid(values: Float32Array, from: GridSpec, to: GridSpec)
     }
     return { lo, hi, w };
   };
-  const ax = axis(from.nx, to.nx), ay = axis(from.ny, to.ny), az = axis(from.nz, to.nz);
+  const ax = axis(from.nx, to.nx),
+    ay = axis(from.ny, to.ny),
+    az = axis(from.nz, to.nz);
   const at = (i: number, j: number, k: number) => values[i + from.nx * (j + from.ny * k)]!;
   let p = 0;
   for (let k = 0; k < to.nz; k++) {
-    const k0 = az.lo[k]!, k1 = az.hi[k]!, wz = az.w[k]!;
+    const k0 = az.lo[k]!,
+      k1 = az.hi[k]!,
+      wz = az.w[k]!;
     for (let j = 0; j < to.ny; j++) {
-      const j0 = ay.lo[j]!, j1 = ay.hi[j]!, wy = ay.w[j]!;
+      const j0 = ay.lo[j]!,
+        j1 = ay.hi[j]!,
+        wy = ay.w[j]!;
       for (let i = 0; i < to.nx; i++, p++) {
-        const i0 = ax.lo[i]!, i1 = ax.hi[i]!, wx = ax.w[i]!;
+        const i0 = ax.lo[i]!,
+          i1 = ax.hi[i]!,
+          wx = ax.w[i]!;
         const c00 = at(i0, j0, k0) * (1 - wx) + at(i1, j0, k0) * wx;
         const c10 = at(i0, j1, k0) * (1 - wx) + at(i1, j1, k0) * wx;
         const c01 = at(i0, j0, k1) * (1 - wx) + at(i1, j0, k1) * wx;

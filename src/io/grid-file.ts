@@ -80,7 +80,11 @@ class FileLines implements LineSource {
     this.partial = parts.pop()!;
     if (this.partial.length > MAX_GRID_LINE) {
       const line = this.base + this.lines.length + parts.length + 1;
-      throw new GridFileError(this.file, line, `line ${line} is longer than ${formatBytes(MAX_GRID_LINE)} without a line break: not a text grid file (.cube, .grd, CHGCAR)`);
+      throw new GridFileError(
+        this.file,
+        line,
+        `line ${line} is longer than ${formatBytes(MAX_GRID_LINE)} without a line break: not a text grid file (.cube, .grd, CHGCAR)`,
+      );
     }
     for (const p of parts) this.lines.push(p.endsWith('\r') ? p.slice(0, -1) : p);
   }

@@ -23,8 +23,7 @@ export function formatE(value: number, digits: number): string {
 
 function checkGrid(energies: Float32Array, grid: GridSpec): void {
   const n = grid.nx * grid.ny * grid.nz;
-  if (energies.length !== n)
-    throw new RangeError(`grid ${grid.nx}×${grid.ny}×${grid.nz} needs ${n} values, got ${energies.length}`);
+  if (energies.length !== n) throw new RangeError(`grid ${grid.nx}×${grid.ny}×${grid.nz} needs ${n} values, got ${energies.length}`);
   const bad = energies.findIndex((v) => Number.isNaN(v));
   if (bad >= 0) throw new RangeError(`energy grid has NaN at flat index ${bad}`);
 }
@@ -44,11 +43,7 @@ function oneLine(title: string): string {
 export function writeGrd(energies: Float32Array, grid: GridSpec, lattice: Lattice | LatticeParameters, title: string): string {
   checkGrid(energies, grid);
   const p = lattice instanceof Lattice ? lattice.parameters : lattice;
-  const parts: string[] = [
-    oneLine(title),
-    [p.a, p.b, p.c, p.alpha, p.beta, p.gamma].map((v) => v.toFixed(6)).join(' '),
-    `${grid.nx} ${grid.ny} ${grid.nz}`,
-  ];
+  const parts: string[] = [oneLine(title), [p.a, p.b, p.c, p.alpha, p.beta, p.gamma].map((v) => v.toFixed(6)).join(' '), `${grid.nx} ${grid.ny} ${grid.nz}`];
   const line: string[] = [];
   for (let x = 0; x < energies.length; x++) {
     line.push(formatE(energies[x]!, 8)); // 9 significant digits: float32 round-trips exactly
@@ -98,7 +93,14 @@ export function readGrd(text: string): { energies: Float32Array; grid: GridSpec;
  * on this file gives landscape's numbers exactly; cube readers parse the values free-format). Values are
  * energies in eV (the second comment line says so).
  */
-export function writeCube(energies: Float32Array, grid: GridSpec, lattice: Lattice, atoms: { Z: number; cart: Vec3 }[], title: string, note: string | null = null): string {
+export function writeCube(
+  energies: Float32Array,
+  grid: GridSpec,
+  lattice: Lattice,
+  atoms: { Z: number; cart: Vec3 }[],
+  title: string,
+  note: string | null = null,
+): string {
   checkGrid(energies, grid);
   const { nx, ny, nz } = grid;
   const fmt = (v: number) => (v / BOHR_ANGSTROM).toFixed(6).padStart(12);

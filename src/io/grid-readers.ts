@@ -77,7 +77,10 @@ class Tokens {
     while (this.pos >= this.toks.length) {
       const text = this.lines.get(this.line);
       if (text === undefined) return false;
-      this.toks = text.trim().split(/\s+/).filter((t) => t !== '');
+      this.toks = text
+        .trim()
+        .split(/\s+/)
+        .filter((t) => t !== '');
       this.pos = 0;
       this.line++;
       this.lines.release(this.line - 1);
@@ -87,12 +90,17 @@ class Tokens {
   /** Reads `n` finite numbers into out[offset..]; a GridFileError names the line of a bad or missing value. */
   numbers(out: Float32Array, n: number, what: string, permute: (c: number) => number = (c) => c): void {
     for (let c = 0; c < n; c++) {
-      if (!this.fill()) throw new GridFileError(this.file, this.line, `the data end after ${c} of ${n} values (${what}): the file is truncated or the grid size is wrong`);
+      if (!this.fill())
+        throw new GridFileError(this.file, this.line, `the data end after ${c} of ${n} values (${what}): the file is truncated or the grid size is wrong`);
       const tok = this.toks[this.pos++]!;
       const v = Number(tok.replace(/[dD]/, 'E'));
       if (!Number.isFinite(v)) throw new GridFileError(this.file, this.line, `'${tok}' is not a finite number (value ${c + 1} of ${n}, ${what})`);
       if (!Number.isFinite(Math.fround(v))) {
-        throw new GridFileError(this.file, this.line, `'${tok}' is beyond the single-precision range (±${FLOAT32_MAX.toPrecision(8)}) that grids are held in (value ${c + 1} of ${n}, ${what}); rescale the file's values`);
+        throw new GridFileError(
+          this.file,
+          this.line,
+          `'${tok}' is beyond the single-precision range (±${FLOAT32_MAX.toPrecision(8)}) that grids are held in (value ${c + 1} of ${n}, ${what}); rescale the file's values`,
+        );
       }
       out[permute(c)] = v;
     }
@@ -109,10 +117,13 @@ class Tokens {
 function lineNumbers(file: string, lines: LineSource, index: number, count: number | [number, number], what: string): number[] {
   const text = lines.get(index);
   if (text === undefined) throw new GridFileError(file, index + 1, `the file ends before the ${what}`);
-  const f = text.trim().split(/\s+/).filter((t) => t !== '').map((t) => Number(t.replace(/[dD]/, 'E')));
+  const f = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '')
+    .map((t) => Number(t.replace(/[dD]/, 'E')));
   const [lo, hi] = typeof count === 'number' ? [count, count] : count;
-  if (f.length < lo || f.some((v, i) => i < hi && !Number.isFinite(v)))
-    throw new GridFileError(file, index + 1, `expected ${what}, got '${text.trim()}'`);
+  if (f.length < lo || f.some((v, i) => i < hi && !Number.isFinite(v))) throw new GridFileError(file, index + 1, `expected ${what}, got '${text.trim()}'`);
   return f.slice(0, hi);
 }
 
@@ -130,7 +141,11 @@ function gridArray(file: string, line: number, lines: LineSource, nx: number, ny
   const n = nx * ny * nz;
   const most = Math.ceil(lines.maxLength() / 2);
   if (n > most) {
-    throw new GridFileError(file, line, `the header claims ${nx}×${ny}×${nz} = ${n > 1e9 ? n.toExponential() : n} points, but the file holds at most ${most} values (the grid size is wrong, or the file is cut)`);
+    throw new GridFileError(
+      file,
+      line,
+      `the header claims ${nx}×${ny}×${nz} = ${n > 1e9 ? n.toExponential() : n} points, but the file holds at most ${most} values (the grid size is wrong, or the file is cut)`,
+    );
   }
   return new Float32Array(n);
 }
@@ -201,7 +216,8 @@ function readCubeText(lines: LineSource, file: string): VolumetricGrid {
   const notes: string[] = [];
   for (let axis = 0; axis < 3; axis++) {
     const f = lineNumbers(file, lines, 3 + axis, [4, 4], `"n vx vy vz" for axis ${axis + 1}`);
-    if (!Number.isInteger(f[0]) || f[0] === 0) throw new GridFileError(file, 4 + axis, `the point count of axis ${axis + 1} must be a non-zero whole number, got ${f[0]}`);
+    if (!Number.isInteger(f[0]) || f[0] === 0)
+      throw new GridFileError(file, 4 + axis, `the point count of axis ${axis + 1} must be a non-zero whole number, got ${f[0]}`);
     // A negative count means the voxel vectors are in Å (the cube convention); all three share the unit.
     if (axis === 0) unit = f[0]! < 0 ? 1 : BOHR_ANGSTROM;
     n.push(Math.abs(f[0]!));
@@ -209,7 +225,12 @@ function readCubeText(lines: LineSource, file: string): VolumetricGrid {
   }
   notes.push(`cube lengths in ${unit === 1 ? 'Å' : 'Bohr'}`);
   const [nx, ny, nz] = n as [number, number, number];
-  const lattice = cellLattice(file, 4, () => new Lattice([...vectors[0]!.map((v) => v * nx), ...vectors[1]!.map((v) => v * ny), ...vectors[2]!.map((v) => v * nz)]), 'the three voxel vectors span no volume');
+  const lattice = cellLattice(
+    file,
+    4,
+    () => new Lattice([...vectors[0]!.map((v) => v * nx), ...vectors[1]!.map((v) => v * ny), ...vectors[2]!.map((v) => v * nz)]),
+    'the three voxel vectors span no volume',
+  );
   const atoms: VolumetricGrid['atoms'] = [];
   for (let a = 0; a < natoms; a++) {
     const f = lineNumbers(file, lines, 6 + a, [5, 5], `atom ${a + 1} of ${natoms} as "Z charge x y z"`);
@@ -249,7 +270,12 @@ function readGrdText(lines: LineSource, file: string, order: GrdOrder): Volumetr
   const [a, b, c, alpha, beta, gamma] = cell as [number, number, number, number, number, number];
   if (!(a > 0 && b > 0 && c > 0) || ![alpha, beta, gamma].every((x) => x > 0 && x < 180))
     throw new GridFileError(file, 2, `not a unit cell: a b c alpha beta gamma = ${cell.join(' ')}`);
-  const lattice = cellLattice(file, 2, () => Lattice.fromParameters({ a, b, c, alpha, beta, gamma }), `the cell a b c alpha beta gamma = ${cell.join(' ')} has no volume (the angles are impossible together)`);
+  const lattice = cellLattice(
+    file,
+    2,
+    () => Lattice.fromParameters({ a, b, c, alpha, beta, gamma }),
+    `the cell a b c alpha beta gamma = ${cell.join(' ')} has no volume (the angles are impossible together)`,
+  );
   const raw = gridArray(file, 3, lines, nx, ny, nz);
   const t = new Tokens(file, lines, 3);
   t.numbers(raw, raw.length, `grid ${nx}×${ny}×${nz}`);
@@ -328,7 +354,11 @@ function readChgcarText(lines: LineSource, file: string): VolumetricGrid {
   const lattice = cellLattice(file, 3, () => new Lattice(m), 'the lattice vectors span no volume');
   let line = 5;
   let symbols: string[] | null = null;
-  const tokens = (l: number) => (lines.get(l) ?? '').trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = (l: number) =>
+    (lines.get(l) ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
   if (tokens(line).length > 0 && tokens(line).every((t) => /^[A-Z][a-z]?/.test(t))) {
     symbols = tokens(line).map((t) => t.replace(/[^A-Za-z].*$/, ''));
     line++;
@@ -364,5 +394,13 @@ function readChgcarText(lines: LineSource, file: string): VolumetricGrid {
   const values = gridArray(file, line + 1, lines, nx, ny, nz);
   const t = new Tokens(file, lines, line + 1);
   t.numbers(values, values.length, `grid ${nx}×${ny}×${nz}`);
-  return { format: 'chgcar', values, grid: { nx, ny, nz }, lattice, title: (lines.get(0) ?? '').trim(), atoms, notes: ['VASP volumetric file: x fastest, first data block'] };
+  return {
+    format: 'chgcar',
+    values,
+    grid: { nx, ny, nz },
+    lattice,
+    title: (lines.get(0) ?? '').trim(),
+    atoms,
+    notes: ['VASP volumetric file: x fastest, first data block'],
+  };
 }

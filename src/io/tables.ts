@@ -122,7 +122,9 @@ export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
       pending.push(Buffer.from(rest));
       pendingLength += rest.length;
       if (pendingLength > MAX_TABLE_LINE_BYTES) {
-        throw new InputError(`${path}:${line + 1}: a line longer than ${MAX_TABLE_LINE_BYTES / 1024 / 1024} MiB: not a bvscape screen table (its rows are a few kilobytes each)`);
+        throw new InputError(
+          `${path}:${line + 1}: a line longer than ${MAX_TABLE_LINE_BYTES / 1024 / 1024} MiB: not a bvscape screen table (its rows are a few kilobytes each)`,
+        );
       }
     }
   }

@@ -123,7 +123,8 @@ export function buildNetwork<F extends FieldLike>(
   const saddles: NetworkSaddle[] = [];
   const saddleKeys = new Set<string>();
   const hopOutcome = new Map<string, Found[]>();
-  let polished = 0, mapped = 0;
+  let polished = 0,
+    mapped = 0;
   const addSaddle = (s: Omit<NetworkSaddle, 'id'>, dedupe: boolean): void => {
     if (s.ends[0].site === s.ends[1].site && s.ends[0].cell.every((c, i) => c === s.ends[1].cell[i])) return; // no hop
     if (dedupe) {
@@ -134,7 +135,8 @@ export function buildNetwork<F extends FieldLike>(
     saddles.push({ id: saddles.length, ...s });
   };
   const seedEnds = (h: Hop): [EdgeEnd, EdgeEnd] => {
-    const a = basinEnd[h.from]!, b = basinEnd[h.to]!;
+    const a = basinEnd[h.from]!,
+      b = basinEnd[h.to]!;
     const cell0 = h.frac.map(Math.floor) as IVec3;
     return [
       { site: a.site, cell: [a.cell[0] - cell0[0], a.cell[1] - cell0[1], a.cell[2] - cell0[2]] },
@@ -259,14 +261,16 @@ function polishHop<F extends FieldLike>(
     const s = registry.sites[e.site]!;
     return [s.frac[0] + e.cell[0] + cell0[0]!, s.frac[1] + e.cell[1] + cell0[1]!, s.frac[2] + e.cell[2] + cell0[2]!];
   };
-  const a = geo.cart(minFrac(expected[0])), b = geo.cart(minFrac(expected[1]));
+  const a = geo.cart(minFrac(expected[0])),
+    b = geo.cart(minFrac(expected[1]));
   const guess = sub(b, a);
   const out: Found[] = [];
   const starts: (() => { start: Vec3; guess: Vec3 } | null)[] = [
     () => ({ start: geo.cart(h.frac), guess }),
     () => {
       // The highest of 24 points along the segment, the ends excluded.
-      let best: Vec3 = a, bestE = -Infinity;
+      let best: Vec3 = a,
+        bestE = -Infinity;
       for (let i = 1; i < 24; i++) {
         const t = i / 24;
         const p: Vec3 = [a[0] + t * guess[0], a[1] + t * guess[1], a[2] + t * guess[2]];
@@ -312,7 +316,8 @@ function bothEnds(f: Found, resolveEnd: (frac: Vec3) => EdgeEnd | null): [EdgeEn
 /** Whether two edges join the same two sites with the same relative offset (in either order). */
 function sameHop(x: [EdgeEnd, EdgeEnd], y: [EdgeEnd, EdgeEnd]): boolean {
   const d = (e: [EdgeEnd, EdgeEnd]) => e[1].cell.map((c, i) => c - e[0].cell[i]!);
-  const dx = d(x), dy = d(y);
+  const dx = d(x),
+    dy = d(y);
   if (x[0].site === y[0].site && x[1].site === y[1].site && dx.every((c, i) => c === dy[i])) return true;
   return x[0].site === y[1].site && x[1].site === y[0].site && dx.every((c, i) => c === -dy[i]!);
 }
@@ -325,7 +330,8 @@ function gridCoords(grid: GridSpec, p: number): IVec3 {
 }
 
 function imageCoords(gsym: GridSymmetry, o: number, u: ArrayLike<number>): IVec3 {
-  const m = gsym.maps, b = 12 * o;
+  const m = gsym.maps,
+    b = 12 * o;
   return [0, 1, 2].map((r) => m[b + 3 * r]! * u[0]! + m[b + 3 * r + 1]! * u[1]! + m[b + 3 * r + 2]! * u[2]! + m[b + 9 + r]!) as IVec3;
 }
 
@@ -374,7 +380,10 @@ function registerImages(
   for (let o = 1; o < gsym.operations.length; o++) {
     const k = tripleKey(grid, imageCoords(gsym, o, p), imageCoords(gsym, o, a), imageCoords(gsym, o, b));
     if (k === key || out.has(k)) continue;
-    out.set(k, found.map((f) => mapFound(geo, gsym.operations[o]!, f)));
+    out.set(
+      k,
+      found.map((f) => mapFound(geo, gsym.operations[o]!, f)),
+    );
   }
 }
 

@@ -113,7 +113,8 @@ export function certifyThresholds(
   const top = Math.max(...present);
 
   // Known points and their images in the 27 cells around the home cell (every top block lies in the home cell).
-  const img: number[] = [], sig: number[] = [];
+  const img: number[] = [],
+    sig: number[] = [];
   for (const k of known) {
     if (!(k.sigma > 0)) continue;
     const f = geo.frac(k.cart).map((v) => v - Math.floor(v));
@@ -132,7 +133,12 @@ export function certifyThresholds(
   let n = lengths.map((l) => Math.max(1, Math.ceil(l / startRadius)));
   const radiusOf = (df: Vec3): number => {
     let r = 0;
-    for (const [s1, s2] of [[1, 1], [1, -1], [-1, 1], [-1, -1]] as const) {
+    for (const [s1, s2] of [
+      [1, 1],
+      [1, -1],
+      [-1, 1],
+      [-1, -1],
+    ] as const) {
       const v = geo.cart([df[0], s1 * df[1], s2 * df[2]]);
       r = Math.max(r, 0.5 * Math.hypot(v[0], v[1], v[2]));
     }
@@ -140,16 +146,24 @@ export function certifyThresholds(
   };
   while (radiusOf([1 / n[0]!, 1 / n[1]!, 1 / n[2]!]) > startRadius) n = n.map((v) => v + 1);
 
-  interface Block { f0: Vec3; depth: number; cands: number[] }
+  interface Block {
+    f0: Vec3;
+    depth: number;
+    cands: number[];
+  }
   const stack: Block[] = [];
-  for (let i = 0; i < n[0]!; i++) for (let j = 0; j < n[1]!; j++) for (let k = 0; k < n[2]!; k++) stack.push({ f0: [i / n[0]!, j / n[1]!, k / n[2]!], depth: 0, cands: all });
+  for (let i = 0; i < n[0]!; i++)
+    for (let j = 0; j < n[1]!; j++) for (let k = 0; k < n[2]!; k++) stack.push({ f0: [i / n[0]!, j / n[1]!, k / n[2]!], depth: 0, cands: all });
   const radii: number[] = [];
   const radiusAt = (depth: number) => (radii[depth] ??= radiusOf([1 / (n[0]! * 2 ** depth), 1 / (n[1]! * 2 ** depth), 1 / (n[2]! * 2 ** depth)]));
 
   // Blocks whose bound reaches within tol/2 of the top threshold cannot spoil the bracket: excluded, their bound kept.
   const cut = top - tol / 2;
   let floor = Infinity;
-  let c = Infinity, blocks = 0, leaves = 0, exhausted = false;
+  let c = Infinity,
+    blocks = 0,
+    leaves = 0,
+    exhausted = false;
   let lowest: Vec3 | null = null;
   while (stack.length > 0) {
     const b = stack.pop()!;
@@ -167,7 +181,9 @@ export function certifyThresholds(
     }
     const s = field.evaluate(x);
     const finite = Number.isFinite(s.energy) && Number.isFinite(bb.third);
-    let lower = bb.lower, g = NaN, ev: [number, number, number] = [NaN, NaN, NaN];
+    let lower = bb.lower,
+      g = NaN,
+      ev: [number, number, number] = [NaN, NaN, NaN];
     if (finite) {
       g = Math.hypot(s.gradient[0]!, s.gradient[1]!, s.gradient[2]!);
       const eig = eigenSym3(s.hessian);

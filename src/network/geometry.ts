@@ -18,20 +18,12 @@ export class CellGeometry {
 
   cart(f: ArrayLike<number>): Vec3 {
     const m = this.m;
-    return [
-      f[0]! * m[0]! + f[1]! * m[3]! + f[2]! * m[6]!,
-      f[0]! * m[1]! + f[1]! * m[4]! + f[2]! * m[7]!,
-      f[0]! * m[2]! + f[1]! * m[5]! + f[2]! * m[8]!,
-    ];
+    return [f[0]! * m[0]! + f[1]! * m[3]! + f[2]! * m[6]!, f[0]! * m[1]! + f[1]! * m[4]! + f[2]! * m[7]!, f[0]! * m[2]! + f[1]! * m[5]! + f[2]! * m[8]!];
   }
 
   frac(r: ArrayLike<number>): Vec3 {
     const v = this.inv;
-    return [
-      r[0]! * v[0]! + r[1]! * v[3]! + r[2]! * v[6]!,
-      r[0]! * v[1]! + r[1]! * v[4]! + r[2]! * v[7]!,
-      r[0]! * v[2]! + r[1]! * v[5]! + r[2]! * v[8]!,
-    ];
+    return [r[0]! * v[0]! + r[1]! * v[3]! + r[2]! * v[6]!, r[0]! * v[1]! + r[1]! * v[4]! + r[2]! * v[7]!, r[0]! * v[2]! + r[1]! * v[5]! + r[2]! * v[8]!];
   }
 
   /** Length (Å) of the shortest lattice image of the fractional displacement d (nearest image by rounding, then ±1). */

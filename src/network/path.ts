@@ -94,8 +94,7 @@ function cycleNodes(net: ContinuumNetwork, geo: CellGeometry, saddleId: number, 
   const nS = net.sites.length;
   const start = net.saddles[saddleId]!;
   const threshold = start.energy;
-  const usable = (s: NetworkSaddle) =>
-    s.status !== 'unverified' && (withSeed || s.status === 'verified' || s.id === saddleId) && s.energy <= threshold + TIE;
+  const usable = (s: NetworkSaddle) => s.status !== 'unverified' && (withSeed || s.status === 'verified' || s.id === saddleId) && s.energy <= threshold + TIE;
   const n = nS + net.saddles.length;
   const adj: Edge[][] = Array.from({ length: n }, () => []);
   for (const s of net.saddles) {
@@ -113,7 +112,11 @@ function cycleNodes(net: ContinuumNetwork, geo: CellGeometry, saddleId: number, 
   const root = nS + saddleId;
 
   // The winding lattice of the clusters the saddle joins, without the saddle: a new winding lies outside it.
-  const before = clusterLattice(adj, root, start.ends.map((e) => e.site));
+  const before = clusterLattice(
+    adj,
+    root,
+    start.ends.map((e) => e.site),
+  );
 
   // Shortest-path tree in the lift.
   const dist = new Float64Array(n).fill(Infinity);
@@ -164,7 +167,12 @@ function cycleNodes(net: ContinuumNetwork, geo: CellGeometry, saddleId: number, 
     return out;
   };
   const at = (x: number, shift: IVec3): CycleNode => ({ node: x, cell: [cell[3 * x]! + shift[0], cell[3 * x + 1]! + shift[1], cell[3 * x + 2]! + shift[2]] });
-  return [...chain(best.u).reverse().map((x) => at(x, [0, 0, 0])), ...chain(best.v).map((x) => at(x, best.L))];
+  return [
+    ...chain(best.u)
+      .reverse()
+      .map((x) => at(x, [0, 0, 0])),
+    ...chain(best.v).map((x) => at(x, best.L)),
+  ];
 }
 
 /** The winding lattice spanned by the components (without `skip`) that hold any of `seeds`. */
@@ -226,7 +234,8 @@ class SegmentTracer<F extends FieldLike> {
   assemble(cycle: CycleNode[], dim: Dimension, saddleId: number, barrier: number): MigrationPath {
     const nS = this.net.sites.length;
     // The cycle runs saddle → … → saddle + L; start it at its lowest minimum instead (the last node is its image).
-    const first = cycle[0]!, last = cycle[cycle.length - 1]!;
+    const first = cycle[0]!,
+      last = cycle[cycle.length - 1]!;
     const L: IVec3 = [last.cell[0] - first.cell[0], last.cell[1] - first.cell[1], last.cell[2] - first.cell[2]];
     let low = -1;
     cycle.forEach((c, i) => {
@@ -324,7 +333,10 @@ class SegmentTracer<F extends FieldLike> {
   /** Both descents from a saddle, to ends[0] along −v and ends[1] along +v (or the other way round); null when they fail. */
   private trace(cart: Vec3, energy: number, unstable: Vec3, ends: [{ cart: Vec3; energy: number }, { cart: Vec3; energy: number }]): HopSegments | null {
     const minusV = unstable.map((x) => -x) as Vec3;
-    for (const [d0, d1] of [[minusV, unstable], [unstable, minusV]] as const) {
+    for (const [d0, d1] of [
+      [minusV, unstable],
+      [unstable, minusV],
+    ] as const) {
       const a = this.descend(cart, energy, d0, ends[0].cart);
       if (!a) continue;
       const b = this.descend(cart, energy, d1, ends[1].cart);
@@ -388,7 +400,8 @@ class SegmentTracer<F extends FieldLike> {
       if (retries++ >= 4) return null;
       let off = this.kick(x, e, target);
       if (!off) {
-        let flat = -1, steepest = 0;
+        let flat = -1,
+          steepest = 0;
         for (let i = 1; i < points.length - 1; i++) {
           steepest = Math.max(steepest, slopes[i - 1]!);
           const low = slopes[i]! <= slopes[i - 1]! && slopes[i]! <= slopes[i + 1]! && slopes[i]! < 0.5 * steepest && energies[i]! - e > 0.1 * (energy - e);
@@ -419,7 +432,8 @@ class SegmentTracer<F extends FieldLike> {
       }
     }
     const far = Math.hypot(x[0] - target[0], x[1] - target[1], x[2] - target[2]);
-    let best: [Vec3, number] | null = null, bestD = far;
+    let best: [Vec3, number] | null = null,
+      bestD = far;
     for (const d of PROBES) {
       const y: Vec3 = [x[0] + h0 * d[0], x[1] + h0 * d[1], x[2] + h0 * d[2]];
       const ey = this.field.energy(y);

@@ -41,7 +41,8 @@ export function relaxedStringPeak(field: GradientField, a: Vec3, via: Vec3, b: V
   }
   let top = 1;
   for (let i = 2; i <= n; i++) if (energies[i]! > energies[top]!) top = i;
-  const p = chain[top - 1]!, q = chain[top + 1]!;
+  const p = chain[top - 1]!,
+    q = chain[top + 1]!;
   return { start: chain[top]!, tangent: [q[0] - p[0], q[1] - p[1], q[2] - p[2]] };
 }
 
@@ -49,7 +50,8 @@ export function relaxedStringPeak(field: GradientField, a: Vec3, via: Vec3, b: V
 function redistribute(points: readonly Vec3[], count: number): Vec3[] {
   const cum = [0];
   for (let i = 1; i < points.length; i++) {
-    const p = points[i - 1]!, q = points[i]!;
+    const p = points[i - 1]!,
+      q = points[i]!;
     cum.push(cum[i - 1]! + Math.hypot(q[0] - p[0], q[1] - p[1], q[2] - p[2]));
   }
   const total = cum[cum.length - 1]!;
@@ -58,7 +60,8 @@ function redistribute(points: readonly Vec3[], count: number): Vec3[] {
   for (let k = 0; k < count; k++) {
     const t = (total * k) / (count - 1);
     while (seg < points.length - 1 && cum[seg]! < t) seg++;
-    const p = points[seg - 1]!, q = points[seg]!;
+    const p = points[seg - 1]!,
+      q = points[seg]!;
     const len = cum[seg]! - cum[seg - 1]!;
     const u = len > 0 ? Math.min(1, Math.max(0, (t - cum[seg - 1]!) / len)) : 0;
     out.push([p[0] + u * (q[0] - p[0]), p[1] + u * (q[1] - p[1]), p[2] + u * (q[2] - p[2])]);

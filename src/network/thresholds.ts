@@ -36,7 +36,8 @@ export function networkThresholds(sites: readonly NetworkSite[], saddles: readon
   };
   const swept = sweep(false);
   const withGaps = saddles.some((s) => s.status === 'unverified') ? sweep(true) : swept;
-  let eMin = Infinity, minSite = -1;
+  let eMin = Infinity,
+    minSite = -1;
   for (const s of sites) if (s.energy < eMin) [eMin, minSite] = [s.energy, s.id];
   const barrier = (r: number): NetworkBarrier | null => {
     const node = swept.nodes[r]!;

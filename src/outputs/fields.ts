@@ -68,7 +68,11 @@ export interface TransportField<K extends string = string> extends FieldCommon<K
 
 export type OutputField = ResultField | RowField | TransportField;
 
-const result = <K extends string, T>(f: Omit<ResultField<K, T, 'all'>, 'source' | 'scope'>): ResultField<K, T, 'all'> => ({ ...f, source: 'result', scope: 'all' });
+const result = <K extends string, T>(f: Omit<ResultField<K, T, 'all'>, 'source' | 'scope'>): ResultField<K, T, 'all'> => ({
+  ...f,
+  source: 'result',
+  scope: 'all',
+});
 const landscapeOnly = <K extends string, T>(f: Omit<ResultField<K, T, 'landscape'>, 'source' | 'scope' | 'csv'>): ResultField<K, T, 'landscape'> => ({
   ...f,
   source: 'result',
@@ -79,7 +83,7 @@ const row = <K extends string>(source: RowField['source'], f: Omit<RowField<K>, 
 const transport = <K extends string>(f: Omit<TransportField<K>, 'source' | 'csv'>): TransportField<K> => ({ ...f, source: 'transport', csv: 'value' });
 
 /** The run's highest temperature (the best-converged one, where D_σ has the most hops behind it). */
-const hottest = (t: TransportOutcome) => (t.result ? [...t.result.temperatures].sort((a, b) => b.temperatureK - a.temperatureK)[0] ?? null : null);
+const hottest = (t: TransportOutcome) => (t.result ? ([...t.result.temperatures].sort((a, b) => b.temperatureK - a.temperatureK)[0] ?? null) : null);
 
 /** The symmetry used, as JSON (null when none): docs/symmetry.md. */
 export function symmetryJson(s: LandscapeSymmetry | null): Record<string, unknown> | null {
@@ -138,7 +142,13 @@ function continuumJson(r: LandscapeResult): Record<string, unknown> | null {
         ];
       }),
     ),
-    sites: n.sites.map((s) => ({ id: s.id, frac: r5(s.frac), energy: roundTo(s.energy, ENERGY_DIGITS), eigenvalues: rE(s.eigenvalues), converged: s.converged })),
+    sites: n.sites.map((s) => ({
+      id: s.id,
+      frac: r5(s.frac),
+      energy: roundTo(s.energy, ENERGY_DIGITS),
+      eigenvalues: rE(s.eigenvalues),
+      converged: s.converged,
+    })),
     saddles: n.saddles.map((s) => ({
       id: s.id,
       status: s.status,
@@ -173,31 +183,81 @@ function continuumJson(r: LandscapeResult): Record<string, unknown> | null {
 }
 
 const roundTimings = (t: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, roundTo(v, TIME_DIGITS)]));
-const roundPer = <T extends Record<string, number | null>>(b: T): T => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, roundOrNull(v, ENERGY_DIGITS)])) as T;
+const roundPer = <T extends Record<string, number | null>>(b: T): T =>
+  Object.fromEntries(Object.entries(b).map(([k, v]) => [k, roundOrNull(v, ENERGY_DIGITS)])) as T;
 
 export const OUTPUT_FIELDS = [
-  row('structure', { key: 'id', doc: 'structure id: the entry (its path as given; `archive!/member` inside archives) plus `#block` for CIF data blocks; repeated names get `~2`, `~3`', csv: 'value' }),
+  row('structure', {
+    key: 'id',
+    doc: 'structure id: the entry (its path as given; `archive!/member` inside archives) plus `#block` for CIF data blocks; repeated names get `~2`, `~3`',
+    csv: 'value',
+  }),
   row('structure', { key: 'file', doc: 'the input file (or archive member) the structure was read from', csv: 'value', get: (_r, file) => file }),
   row('structure', { key: 'block', doc: 'CIF data block name; null for single-structure formats', csv: 'value', get: (r) => r.structure.block }),
   row('structure', { key: 'formula', doc: 'reduced formula of the structure as read, e.g. `Li3PS4`', csv: 'value', get: (r) => r.formula }),
-  row('structure', { key: 'space_group', doc: 'Hermann–Mauguin symbol of the structure as read (moyo, symprec 0.1 Å); null when not determined', csv: 'value' }),
+  row('structure', {
+    key: 'space_group',
+    doc: 'Hermann–Mauguin symbol of the structure as read (moyo, symprec 0.1 Å); null when not determined',
+    csv: 'value',
+  }),
   row('structure', { key: 'space_group_number', doc: 'International Tables number of `space_group`', csv: 'value' }),
-  result({ key: 'ion', doc: 'the mobile ion with its charge, e.g. `Li+`, `I-` (on an entry-level error row: the ion asked for, or null)', csv: 'value', get: (r): string | null => r.ion }),
+  result({
+    key: 'ion',
+    doc: 'the mobile ion with its charge, e.g. `Li+`, `I-` (on an entry-level error row: the ion asked for, or null)',
+    csv: 'value',
+    get: (r): string | null => r.ion,
+  }),
   result({ key: 'model', doc: 'BVSE parameter model: `bvlain` or `softbv`', csv: 'value', get: (r): string | null => r.model }),
   result({ key: 'backend', doc: 'energy backend that computed the grid: `webgpu` or `cpu`', csv: 'value', get: (r): string | null => r.backend }),
-  result({ key: 'resolution', doc: 'finest grid spacing asked for (coarser than `--resolution` where the screen\'s size guard coarsened it; `note` says so)', unit: 'Å', digits: LENGTH_DIGITS, csv: 'value', get: (r) => r.resolution }),
-  result({ key: 'grid', doc: 'points of the finest grid along a, b, c; its barriers are the ones reported (CSV: `48x48x48`)', csv: 'grid', get: (r): [number, number, number] => [r.grid.nx, r.grid.ny, r.grid.nz] }),
+  result({
+    key: 'resolution',
+    doc: "finest grid spacing asked for (coarser than `--resolution` where the screen's size guard coarsened it; `note` says so)",
+    unit: 'Å',
+    digits: LENGTH_DIGITS,
+    csv: 'value',
+    get: (r) => r.resolution,
+  }),
+  result({
+    key: 'grid',
+    doc: 'points of the finest grid along a, b, c; its barriers are the ones reported (CSV: `48x48x48`)',
+    csv: 'grid',
+    get: (r): [number, number, number] => [r.grid.nx, r.grid.ny, r.grid.nz],
+  }),
   result({
     key: 'method',
-    doc: 'how the barriers were found: `continuum` (index-1 saddle points of the continuous field, docs/continuum.md) or `grid` (a grid\'s percolation thresholds, `mode`)',
+    doc: "how the barriers were found: `continuum` (index-1 saddle points of the continuous field, docs/continuum.md) or `grid` (a grid's percolation thresholds, `mode`)",
     csv: 'value',
     get: (r): LandscapeResult['method'] => r.method,
   }),
-  result({ key: 'mode', doc: '`converged` (adaptive refinement, equal to the uniform grid at `resolution`) or `uniform` (one grid)', csv: 'value', get: (r): LandscapeResult['mode'] => r.mode }),
-  result({ key: 'levels', doc: 'converged mode: refinement levels, the coarsest included; null for a uniform grid', csv: 'value', get: (r) => r.refinement?.levels ?? null }),
-  result({ key: 'strategy', doc: 'converged mode: `octree` (refinement) or `symmetric-grid` (the finest grid filled by symmetry), docs/refinement.md; null for a uniform grid', csv: 'value', get: (r): string | null => r.refinement?.strategy ?? null }),
-  result({ key: 'points_evaluated', doc: 'converged mode: energies evaluated; null for a uniform grid', csv: 'value', get: (r) => r.refinement?.pointsEvaluated ?? null }),
-  landscapeOnly({ key: 'points_uniform', doc: 'points of the finest uniform grid (what a uniform run evaluates)', get: (r) => r.refinement?.pointsUniform ?? r.grid.nx * r.grid.ny * r.grid.nz }),
+  result({
+    key: 'mode',
+    doc: '`converged` (adaptive refinement, equal to the uniform grid at `resolution`) or `uniform` (one grid)',
+    csv: 'value',
+    get: (r): LandscapeResult['mode'] => r.mode,
+  }),
+  result({
+    key: 'levels',
+    doc: 'converged mode: refinement levels, the coarsest included; null for a uniform grid',
+    csv: 'value',
+    get: (r) => r.refinement?.levels ?? null,
+  }),
+  result({
+    key: 'strategy',
+    doc: 'converged mode: `octree` (refinement) or `symmetric-grid` (the finest grid filled by symmetry), docs/refinement.md; null for a uniform grid',
+    csv: 'value',
+    get: (r): string | null => r.refinement?.strategy ?? null,
+  }),
+  result({
+    key: 'points_evaluated',
+    doc: 'converged mode: energies evaluated; null for a uniform grid',
+    csv: 'value',
+    get: (r) => r.refinement?.pointsEvaluated ?? null,
+  }),
+  landscapeOnly({
+    key: 'points_uniform',
+    doc: 'points of the finest uniform grid (what a uniform run evaluates)',
+    get: (r) => r.refinement?.pointsUniform ?? r.grid.nx * r.grid.ny * r.grid.nz,
+  }),
   result({
     key: 'symmetry',
     doc: 'the framework symmetry used (docs/symmetry.md): `space_group`, `space_group_number`, `operations` (those mapping the grid onto itself), `points_evaluated`, `points_filled`, `max_shift_a` (largest atom move, Å); null when none',
@@ -206,15 +266,68 @@ export const OUTPUT_FIELDS = [
   }),
   result({ key: 'n_framework_atoms', doc: 'framework atoms in the cell (the mobile ion removed)', csv: 'value', get: (r): number | null => r.nFrameworkAtoms }),
   landscapeOnly({ key: 'pair_terms', doc: 'pair terms evaluated (for throughput figures)', get: (r) => r.pairTerms }),
-  result({ key: 'e_min', doc: 'lowest energy of the mobile ion: the lowest minimum of the continuous field (continuum method) or the grid\'s lowest value', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r): number | null => r.eMin }),
+  result({
+    key: 'e_min',
+    doc: "lowest energy of the mobile ion: the lowest minimum of the continuous field (continuum method) or the grid's lowest value",
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r): number | null => r.eMin,
+  }),
   result({ key: 'e_max', doc: 'highest finite energy on the grid', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r): number | null => r.eMax }),
-  result({ key: 'barrier_1d', doc: '1D percolation barrier above `e_min`; null when no 1D path exists below E_min + 10 eV', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => r.barriers['1D'] }),
-  result({ key: 'barrier_2d', doc: '2D percolation barrier above `e_min`; null when not percolating in 2D', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => r.barriers['2D'] }),
-  result({ key: 'barrier_3d', doc: '3D percolation barrier above `e_min`; null when not percolating in 3D', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => r.barriers['3D'] }),
-  result({ key: 'saddle_3d_energy', doc: 'continuum method: energy of the 3D bottleneck saddle (the index-1 saddle whose hop completes 3D percolation); null otherwise', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => bottleneck(r, '3D')?.energy ?? null }),
-  result({ key: 'saddle_3d_a', doc: 'continuum method: fractional coordinate a of the 3D bottleneck saddle (home cell); null otherwise', digits: FRACTION_DIGITS, csv: 'value', get: (r) => bottleneckFrac(r, 0) }),
-  result({ key: 'saddle_3d_b', doc: 'continuum method: fractional coordinate b of the 3D bottleneck saddle; null otherwise', digits: FRACTION_DIGITS, csv: 'value', get: (r) => bottleneckFrac(r, 1) }),
-  result({ key: 'saddle_3d_c', doc: 'continuum method: fractional coordinate c of the 3D bottleneck saddle; null otherwise', digits: FRACTION_DIGITS, csv: 'value', get: (r) => bottleneckFrac(r, 2) }),
+  result({
+    key: 'barrier_1d',
+    doc: '1D percolation barrier above `e_min`; null when no 1D path exists below E_min + 10 eV',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => r.barriers['1D'],
+  }),
+  result({
+    key: 'barrier_2d',
+    doc: '2D percolation barrier above `e_min`; null when not percolating in 2D',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => r.barriers['2D'],
+  }),
+  result({
+    key: 'barrier_3d',
+    doc: '3D percolation barrier above `e_min`; null when not percolating in 3D',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => r.barriers['3D'],
+  }),
+  result({
+    key: 'saddle_3d_energy',
+    doc: 'continuum method: energy of the 3D bottleneck saddle (the index-1 saddle whose hop completes 3D percolation); null otherwise',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => bottleneck(r, '3D')?.energy ?? null,
+  }),
+  result({
+    key: 'saddle_3d_a',
+    doc: 'continuum method: fractional coordinate a of the 3D bottleneck saddle (home cell); null otherwise',
+    digits: FRACTION_DIGITS,
+    csv: 'value',
+    get: (r) => bottleneckFrac(r, 0),
+  }),
+  result({
+    key: 'saddle_3d_b',
+    doc: 'continuum method: fractional coordinate b of the 3D bottleneck saddle; null otherwise',
+    digits: FRACTION_DIGITS,
+    csv: 'value',
+    get: (r) => bottleneckFrac(r, 1),
+  }),
+  result({
+    key: 'saddle_3d_c',
+    doc: 'continuum method: fractional coordinate c of the 3D bottleneck saddle; null otherwise',
+    digits: FRACTION_DIGITS,
+    csv: 'value',
+    get: (r) => bottleneckFrac(r, 2),
+  }),
   result({
     key: 'attempt_frequency_3d',
     doc: 'continuum method: harmonic attempt frequency (Vineyard) of the hop from the lowest minimum over the 3D bottleneck saddle; null otherwise',
@@ -228,9 +341,12 @@ export const OUTPUT_FIELDS = [
   }),
   result({
     key: 'saddles_verified',
-    doc: 'continuum method: whether every barrier\'s bottleneck is a verified index-1 saddle (its two descents end in two minima) and no unverified hop below it could lower it; null otherwise',
+    doc: "continuum method: whether every barrier's bottleneck is a verified index-1 saddle (its two descents end in two minima) and no unverified hop below it could lower it; null otherwise",
     csv: 'value',
-    get: (r): boolean | null => (r.network ? Object.values(r.network.barriers).every((b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined)) : null),
+    get: (r): boolean | null =>
+      r.network
+        ? Object.values(r.network.barriers).every((b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined))
+        : null,
   }),
   result({
     key: 'certified',
@@ -238,9 +354,30 @@ export const OUTPUT_FIELDS = [
     csv: 'value',
     get: (r): boolean | null => (r.network?.certificate ? Object.values(r.network.barriers).every((b) => !b || b.certified) : null),
   }),
-  result({ key: 'barrier_1d_lower', doc: 'continuum method with `--certify`: proven lower bound of `barrier_1d` (the bracket is [`barrier_1d_lower`, `barrier_1d`]); null without the certificate', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => lowerBarrier(r, '1D') }),
-  result({ key: 'barrier_2d_lower', doc: 'continuum method with `--certify`: proven lower bound of `barrier_2d`; null without the certificate', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => lowerBarrier(r, '2D') }),
-  result({ key: 'barrier_3d_lower', doc: 'continuum method with `--certify`: proven lower bound of `barrier_3d`; null without the certificate', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value', get: (r) => lowerBarrier(r, '3D') }),
+  result({
+    key: 'barrier_1d_lower',
+    doc: 'continuum method with `--certify`: proven lower bound of `barrier_1d` (the bracket is [`barrier_1d_lower`, `barrier_1d`]); null without the certificate',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => lowerBarrier(r, '1D'),
+  }),
+  result({
+    key: 'barrier_2d_lower',
+    doc: 'continuum method with `--certify`: proven lower bound of `barrier_2d`; null without the certificate',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => lowerBarrier(r, '2D'),
+  }),
+  result({
+    key: 'barrier_3d_lower',
+    doc: 'continuum method with `--certify`: proven lower bound of `barrier_3d`; null without the certificate',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+    get: (r) => lowerBarrier(r, '3D'),
+  }),
   landscapeOnly({
     key: 'continuum',
     doc: 'continuum method: `sites` (minima: `frac`, `energy`, Hessian `eigenvalues` in eV/Å²), `saddles` (`frac`, `cart` in Å, `energy`, `eigenvalues`, unit `unstable` direction, `ends` as site and lattice cell, `status` verified / unverified / seed), and per dimension the `bottleneck` saddle, `threshold`, `barrier`, `certified`, `lower_bound`, `attempt_frequency_thz`; with `--certify` a `certificate` (`c`: every critical point missing from the network lies at or above it; `blocks`, `leaves`, `exhausted`, search `rounds` and what they `found`), else null; null for the grid method',
@@ -252,16 +389,55 @@ export const OUTPUT_FIELDS = [
     get: (r) => (r.percolation ? roundPer(r.percolation.percolationDimensionAt) : null),
   }),
   row('screen', { key: 'status', doc: '`ok`, or `error` (then `error_kind` and `error` say why and the result fields are null)', csv: 'value' }),
-  row('screen', { key: 'error_kind', doc: 'error class: `CifSyntaxError`, `OxidationStateError`, `MissingBvParamError`, `NoMobileIon`, `Timeout`, `SizeGuard`, `WorkerCrash`, …', csv: 'value' }),
+  row('screen', {
+    key: 'error_kind',
+    doc: 'error class: `CifSyntaxError`, `OxidationStateError`, `MissingBvParamError`, `NoMobileIon`, `Timeout`, `SizeGuard`, `WorkerCrash`, …',
+    csv: 'value',
+  }),
   row('screen', { key: 'error', doc: 'the error message', csv: 'value' }),
-  row('screen', { key: 'note', doc: 'observations: size-guard coarsening, derived parameters, probes, anions that could not be listed, warnings', csv: 'value' }),
-  landscapeOnly({ key: 'warnings', doc: 'warnings about the structure, oxidation states and parameters (a screen puts them in `note`)', get: (r) => r.warnings }),
-  result({ key: 'param_sources', doc: 'where each counter-ion pair\'s BVSE parameters came from: `{"Br-–P5+": "derived", …}` (`table` or `derived`)', csv: 'json', get: (r): Record<string, 'table' | 'derived'> | null => r.paramSources }),
-  result({ key: 'oxidation_states', doc: 'oxidation states used: `{"Li": 1, "P": 5, "S": -2}`; a list for an element with several', csv: 'json', get: (r): Record<string, number | number[]> | null => r.oxidationStates.states }),
-  result({ key: 'oxidation_states_by_site', doc: 'site label → element → state, only when some element takes several states; else null', csv: 'json', get: (r) => r.oxidationStates.bySite }),
-  result({ key: 'oxidation_source', doc: '`file`, `bvs` (bond-valence sums), `override` (--oxi) or `mixed`', csv: 'value', get: (r): string | null => r.oxidationSource }),
+  row('screen', {
+    key: 'note',
+    doc: 'observations: size-guard coarsening, derived parameters, probes, anions that could not be listed, warnings',
+    csv: 'value',
+  }),
+  landscapeOnly({
+    key: 'warnings',
+    doc: 'warnings about the structure, oxidation states and parameters (a screen puts them in `note`)',
+    get: (r) => r.warnings,
+  }),
+  result({
+    key: 'param_sources',
+    doc: 'where each counter-ion pair\'s BVSE parameters came from: `{"Br-–P5+": "derived", …}` (`table` or `derived`)',
+    csv: 'json',
+    get: (r): Record<string, 'table' | 'derived'> | null => r.paramSources,
+  }),
+  result({
+    key: 'oxidation_states',
+    doc: 'oxidation states used: `{"Li": 1, "P": 5, "S": -2}`; a list for an element with several',
+    csv: 'json',
+    get: (r): Record<string, number | number[]> | null => r.oxidationStates.states,
+  }),
+  result({
+    key: 'oxidation_states_by_site',
+    doc: 'site label → element → state, only when some element takes several states; else null',
+    csv: 'json',
+    get: (r) => r.oxidationStates.bySite,
+  }),
+  result({
+    key: 'oxidation_source',
+    doc: '`file`, `bvs` (bond-valence sums), `override` (--oxi) or `mixed`',
+    csv: 'value',
+    get: (r): string | null => r.oxidationSource,
+  }),
   row('screen', { key: 'time_ms', doc: 'wall time of this (structure, ion)', unit: 'ms', digits: 2, csv: 'value' }),
-  result({ key: 'timings_ms', doc: 'time by phase (`prepare`, `grid`, `percolation`, `total`, …; `transport` with --transport)', unit: 'ms', csv: 'json', get: (r) => roundTimings(r.timingsMs), empty: {} }),
+  result({
+    key: 'timings_ms',
+    doc: 'time by phase (`prepare`, `grid`, `percolation`, `total`, …; `transport` with --transport)',
+    unit: 'ms',
+    csv: 'json',
+    get: (r) => roundTimings(r.timingsMs),
+    empty: {},
+  }),
   row('screen', { key: 'rows_in_structure', doc: 'rows written for this structure (how --resume finds a group cut off by a kill); not in the CSV', csv: null }),
   row('screen', { key: 'structures_in_file', doc: 'structures in this entry (how --resume and merge know an entry is complete); not in the CSV', csv: null }),
   transport({
@@ -269,7 +445,11 @@ export const OUTPUT_FIELDS = [
     doc: '--transport: `ok` (every temperature converged), `partial` (some ended on the step budget; their errors are in the fit), `immobile` (no long-range path), `no-vacancies` (as many ions as sites: σ = 0), or `error` (`transport_error` says why; the barriers are kept); null on an error row',
     get: (t) => (t.error ? 'error' : (t.result?.status ?? 'immobile')),
   }),
-  transport({ key: 'transport_error', doc: '--transport: why the transport calculation failed, as `Kind: message`; else null', get: (t) => (t.error ? `${t.error.kind}: ${t.error.message}` : null) }),
+  transport({
+    key: 'transport_error',
+    doc: '--transport: why the transport calculation failed, as `Kind: message`; else null',
+    get: (t) => (t.error ? `${t.error.kind}: ${t.error.message}` : null),
+  }),
   transport({
     key: 'transport_ea',
     doc: '--transport: activation energy from the Arrhenius fit of σT over the temperatures (kinetic Monte Carlo, docs/transport.md); null without two temperatures with σ > 0',
@@ -277,7 +457,13 @@ export const OUTPUT_FIELDS = [
     digits: ENERGY_DIGITS,
     get: (t) => t.result?.arrhenius?.ea ?? null,
   }),
-  transport({ key: 'transport_ea_error', doc: '--transport: standard error of `transport_ea` from the block-average errors', unit: 'eV', digits: ENERGY_DIGITS, get: (t) => t.result?.arrhenius?.eaError ?? null }),
+  transport({
+    key: 'transport_ea_error',
+    doc: '--transport: standard error of `transport_ea` from the block-average errors',
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    get: (t) => t.result?.arrhenius?.eaError ?? null,
+  }),
   transport({ key: 'transport_r2', doc: '--transport: R² of the Arrhenius fit', digits: RATIO_DIGITS, get: (t) => t.result?.arrhenius?.r2 ?? null }),
   transport({
     key: 'transport_log10_sigma_300k',
@@ -296,8 +482,20 @@ export const OUTPUT_FIELDS = [
     doc: '--transport: how many of the temperatures reached the convergence target (the others ended on the step budget); null without a run',
     get: (t) => (t.result ? t.result.temperatures.filter((x) => x.status === 'converged').length : null),
   }),
-  row('dual-ion', { key: 'em_li', doc: 'Em(Li+) of this structure at the criterion\'s dimension (Li+ and anion rows; else null)', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value' }),
-  row('dual-ion', { key: 'em_x', doc: 'Em of this anion at the criterion\'s dimension (anion rows; else null)', unit: 'eV', digits: ENERGY_DIGITS, csv: 'value' }),
+  row('dual-ion', {
+    key: 'em_li',
+    doc: "Em(Li+) of this structure at the criterion's dimension (Li+ and anion rows; else null)",
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+  }),
+  row('dual-ion', {
+    key: 'em_x',
+    doc: "Em of this anion at the criterion's dimension (anion rows; else null)",
+    unit: 'eV',
+    digits: ENERGY_DIGITS,
+    csv: 'value',
+  }),
   row('dual-ion', { key: 'em_ratio', doc: 'Em(X)/Em(Li+) (anion rows; else null)', digits: RATIO_DIGITS, csv: 'value' }),
   row('dual-ion', {
     key: 'dual_ion',
@@ -331,7 +529,9 @@ export const LANDSCAPE_FIELDS: readonly OutputField[] = OUTPUT_FIELDS.filter((f)
  * structures_in_file), objects as JSON text, the grid as "48x48x48". The transport columns follow with --transport,
  * then the dual-ion columns with --dual-ion.
  */
-export const CSV_COLUMNS: readonly string[] = JSONL_FIELDS.filter((f) => f.csv !== null && f.source !== 'dual-ion' && f.source !== 'transport').map((f) => f.key);
+export const CSV_COLUMNS: readonly string[] = JSONL_FIELDS.filter((f) => f.csv !== null && f.source !== 'dual-ion' && f.source !== 'transport').map(
+  (f) => f.key,
+);
 export const CSV_TRANSPORT_COLUMNS: readonly string[] = TRANSPORT_FIELDS.map((f) => f.key);
 export const CSV_DUAL_COLUMNS: readonly string[] = JSONL_FIELDS.filter((f) => f.csv !== null && f.source === 'dual-ion').map((f) => f.key);
 

@@ -5,7 +5,11 @@ import { CSV_COLUMNS, CSV_DUAL_COLUMNS, CSV_TRANSPORT_COLUMNS, OUTPUT_FIELDS, ty
 function outputsOf(f: OutputField): string {
   const inLandscape = f.source === 'result' || (f.source !== 'transport' && f.get !== undefined);
   const inJsonl = f.source !== 'result' || f.scope === 'all';
-  return [inLandscape ? 'json' : '', inJsonl ? 'jsonl' : '', f.csv === null ? '' : f.csv === 'value' ? 'csv' : `csv (${f.csv === 'json' ? 'JSON text' : '`NxNxN`'})`]
+  return [
+    inLandscape ? 'json' : '',
+    inJsonl ? 'jsonl' : '',
+    f.csv === null ? '' : f.csv === 'value' ? 'csv' : `csv (${f.csv === 'json' ? 'JSON text' : '`NxNxN`'})`,
+  ]
     .filter(Boolean)
     .join(', ');
 }
@@ -23,7 +27,7 @@ export function outputsMarkdown(): string {
     'One table describes every number bvscape reports for a structure and a mobile ion. It is the source of',
     '',
     '- **json**: `bvscape landscape --json` (one object), and the same fields at the top of its `--path` file and of',
-    '  the browser preview\'s JSON download;',
+    "  the browser preview's JSON download;",
     '- **jsonl**: the rows of `bvscape screen --out results.jsonl`, one per (structure, mobile ion), every row with the',
     '  same keys (the transport ones only with `--transport`, the dual-ion ones only with `--dual-ion`);',
     '- **csv**: `--csv`, a projection of the JSONL: every column except the bookkeeping `--resume` and `merge` need,',
@@ -32,7 +36,7 @@ export function outputsMarkdown(): string {
     'Numbers keep the digits the model resolves: energies 1e-4 eV, lengths 1e-4 Å (float32 grids make the digits',
     'beyond noise). A field is null where it does not apply (a uniform grid has no `levels`) and on error rows.',
     'Source: *structure* is known before any ion is computed, *result* comes from the landscape of one ion,',
-    '*screen* is the screen\'s own bookkeeping, *transport* its kinetic Monte Carlo of the same ion (`--transport`,',
+    "*screen* is the screen's own bookkeeping, *transport* its kinetic Monte Carlo of the same ion (`--transport`,",
     '[transport.md](transport.md)) and *dual-ion* its dual-ion criterion.',
     '',
     '| field | unit | source | in | meaning |',

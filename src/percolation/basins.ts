@@ -16,13 +16,7 @@ export interface BasinOptions {
   cap?: number;
 }
 
-export function findBasins(
-  energies: Float32Array,
-  grid: GridSpec,
-  lattice: LatticeLike,
-  perc: PercolationResult,
-  opts: BasinOptions = {},
-): SiteNetwork {
+export function findBasins(energies: Float32Array, grid: GridSpec, lattice: LatticeLike, perc: PercolationResult, opts: BasinOptions = {}): SiteNetwork {
   const matrix = latticeMatrix(lattice);
   const walker = new GridWalker(grid, perc.connectivity ?? 6);
   const dirs = walker.directions;

@@ -27,7 +27,8 @@ export function buildPeriodicGraph(nodeCount: number, edgeCount: number, from: I
   const target = new Int32Array(2 * edgeCount);
   const off = new Int8Array(6 * edgeCount);
   for (let e = 0; e < edgeCount; e++) {
-    const u = from[e]!, v = to[e]!;
+    const u = from[e]!,
+      v = to[e]!;
     let s = fill[u]!++;
     target[s] = v;
     off[3 * s] = offset[3 * e]!;
@@ -73,7 +74,9 @@ export class EdgeList {
   }
 
   private grow(cap: number): void {
-    const from = new Int32Array(cap), to = new Int32Array(cap), offset = new Int8Array(3 * cap);
+    const from = new Int32Array(cap),
+      to = new Int32Array(cap),
+      offset = new Int8Array(3 * cap);
     from.set(this.from);
     to.set(this.to);
     offset.set(this.offset);

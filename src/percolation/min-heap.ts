@@ -30,7 +30,8 @@ export class MinHeap {
   pop(): number {
     const top = this.value[0]!;
     const last = --this.size;
-    const key = this.key[last]!, value = this.value[last]!;
+    const key = this.key[last]!,
+      value = this.value[last]!;
     let at = 0;
     for (;;) {
       let child = 2 * at + 1;
@@ -47,7 +48,8 @@ export class MinHeap {
   }
 
   private grow(): void {
-    const key = new Float64Array(2 * this.key.length), value = new Float64Array(2 * this.key.length);
+    const key = new Float64Array(2 * this.key.length),
+      value = new Float64Array(2 * this.key.length);
     key.set(this.key);
     value.set(this.value);
     this.key = key;

@@ -14,13 +14,7 @@ import type { Dimension, MigrationPath, PercolationResult } from './types.js';
 const PREVIOUS: Record<Dimension, Dimension | null> = { '1D': null, '2D': '1D', '3D': '2D' };
 const ROOT = 127;
 
-export function findPath(
-  energies: Float32Array,
-  grid: GridSpec,
-  lattice: LatticeLike,
-  perc: PercolationResult,
-  dim: Dimension,
-): MigrationPath | null {
+export function findPath(energies: Float32Array, grid: GridSpec, lattice: LatticeLike, perc: PercolationResult, dim: Dimension): MigrationPath | null {
   const saddle = perc.saddles[dim];
   const barrier = perc.barriers[dim];
   if (saddle === null || barrier === null) return null;
@@ -45,7 +39,8 @@ export function findPath(
   const heap = new MinHeap(1024);
 
   let bestTier = -1;
-  let bestU = -1, bestV = -1;
+  let bestU = -1,
+    bestV = -1;
   const bestL: IVec3 = [0, 0, 0];
 
   const scan = (u: number): void => {

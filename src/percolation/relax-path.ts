@@ -42,14 +42,23 @@ function shortestRoute(energies: Float32Array, grid: GridSpec, field: PeriodicFi
   const off: number[][] = [];
   for (let d = 0; d < walker.directions; d++) {
     // Probe the offset of direction d from a grid point away from the faces.
-    const p = 1 % grid.nx + grid.nx * ((1 % grid.ny) + grid.ny * (1 % grid.nz));
+    const p = (1 % grid.nx) + grid.nx * ((1 % grid.ny) + grid.ny * (1 % grid.nz));
     const q = walker.step(p, d);
-    const a = walker.frac(p), b = walker.frac(q, walker.wx, walker.wy, walker.wz);
+    const a = walker.frac(p),
+      b = walker.frac(q, walker.wx, walker.wy, walker.wz);
     const df = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
     off.push(df);
-    stepLength[d] = Math.hypot(df[0]! * m[0]! + df[1]! * m[3]! + df[2]! * m[6]!, df[0]! * m[1]! + df[1]! * m[4]! + df[2]! * m[7]!, df[0]! * m[2]! + df[1]! * m[5]! + df[2]! * m[8]!);
+    stepLength[d] = Math.hypot(
+      df[0]! * m[0]! + df[1]! * m[3]! + df[2]! * m[6]!,
+      df[0]! * m[1]! + df[1]! * m[4]! + df[2]! * m[7]!,
+      df[0]! * m[2]! + df[1]! * m[5]! + df[2]! * m[8]!,
+    );
   }
-  const goal = [start[0]! + wx * m[0]! + wy * m[3]! + wz * m[6]!, start[1]! + wx * m[1]! + wy * m[4]! + wz * m[7]!, start[2]! + wx * m[2]! + wy * m[5]! + wz * m[8]!];
+  const goal = [
+    start[0]! + wx * m[0]! + wy * m[3]! + wz * m[6]!,
+    start[1]! + wx * m[1]! + wy * m[4]! + wz * m[7]!,
+    start[2]! + wx * m[2]! + wy * m[5]! + wz * m[8]!,
+  ];
   const cellCode = (cx: number, cy: number, cz: number) => cx + CELL_RANGE + CELL_SPAN * (cy + CELL_RANGE + CELL_SPAN * (cz + CELL_RANGE));
   const n = walker.n;
   const goalKey = saddle + n * cellCode(wx, wy, wz);
@@ -106,7 +115,9 @@ function shortestRoute(energies: Float32Array, grid: GridSpec, field: PeriodicFi
     for (let d = 0; d < walker.directions; d++) {
       const q = walker.step(p, d);
       if (!(energies[q]! <= threshold)) continue;
-      const qx = cx + walker.wx, qy = cy + walker.wy, qz = cz + walker.wz;
+      const qx = cx + walker.wx,
+        qy = cy + walker.wy,
+        qz = cz + walker.wz;
       if (Math.abs(qx) > CELL_RANGE || Math.abs(qy) > CELL_RANGE || Math.abs(qz) > CELL_RANGE) continue;
       // A diagonal step crosses a grid cell: allowed only when the field is below the barrier half way.
       if (d >= 6) {
@@ -165,13 +176,7 @@ function resample(xyz: Float64Array, s: Float64Array, count: number): Float64Arr
  * barrier, then relaxed onto the minimum-energy path (see the file comment). Same saddle, winding and
  * barrier; points are off-grid (indices give the nearest grid point), energies interpolated from the grid.
  */
-export function relaxPath(
-  path: MigrationPath,
-  energies: Float32Array,
-  grid: GridSpec,
-  lattice: LatticeLike,
-  opts: RelaxPathOptions = {},
-): MigrationPath {
+export function relaxPath(path: MigrationPath, energies: Float32Array, grid: GridSpec, lattice: LatticeLike, opts: RelaxPathOptions = {}): MigrationPath {
   const field = new PeriodicField(energies, grid, lattice);
   const threshold = path.saddle.energy;
   const h = field.spacing;
@@ -196,22 +201,30 @@ export function relaxPath(
     next.set(xyz);
     let moved = 0;
     for (let i = 1; i < count - 1; i++) {
-      const x = xyz[3 * i]!, y = xyz[3 * i + 1]!, z = xyz[3 * i + 2]!;
+      const x = xyz[3 * i]!,
+        y = xyz[3 * i + 1]!,
+        z = xyz[3 * i + 2]!;
       field.sample(x, y, z);
-      let tx = xyz[3 * i + 3]! - xyz[3 * i - 3]!, ty = xyz[3 * i + 4]! - xyz[3 * i - 2]!, tz = xyz[3 * i + 5]! - xyz[3 * i - 1]!;
+      let tx = xyz[3 * i + 3]! - xyz[3 * i - 3]!,
+        ty = xyz[3 * i + 4]! - xyz[3 * i - 2]!,
+        tz = xyz[3 * i + 5]! - xyz[3 * i - 1]!;
       const tn = Math.hypot(tx, ty, tz);
       if (tn === 0) continue;
       tx /= tn;
       ty /= tn;
       tz /= tn;
       const along = field.gx * tx + field.gy * ty + field.gz * tz;
-      const px = field.gx - along * tx, py = field.gy - along * ty, pz = field.gz - along * tz;
+      const px = field.gx - along * tx,
+        py = field.gy - along * ty,
+        pz = field.gz - along * tz;
       const g = Math.hypot(px, py, pz);
       if (!(g > 0) || !Number.isFinite(g)) continue;
       // Steepest descent across the path, capped; halved until the new point stays at or below the barrier.
       let step = Math.min(maxStep, 0.05 * g * h) / g;
       for (let tries = 0; tries < 4; tries++, step /= 2) {
-        const nx = x - step * px, ny = y - step * py, nz = z - step * pz;
+        const nx = x - step * px,
+          ny = y - step * py,
+          nz = z - step * pz;
         if (field.sample(nx, ny, nz) <= threshold) {
           next[3 * i] = nx;
           next[3 * i + 1] = ny;

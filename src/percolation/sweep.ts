@@ -56,7 +56,9 @@ export class PeriodicUnionFind {
     const parent = this.parent;
     const off = this.off;
     let x = start;
-    let ax = 0, ay = 0, az = 0;
+    let ax = 0,
+      ay = 0,
+      az = 0;
     for (;;) {
       const p = parent[x]!;
       if (p === x) break;
@@ -65,7 +67,9 @@ export class PeriodicUnionFind {
       if (gp !== p) {
         // Path halving: hang x on its grandparent, adding the parent's offset.
         const op = 3 * p;
-        const nx = off[ox]! + off[op]!, ny = off[ox + 1]! + off[op + 1]!, nz = off[ox + 2]! + off[op + 2]!;
+        const nx = off[ox]! + off[op]!,
+          ny = off[ox + 1]! + off[op + 1]!,
+          nz = off[ox + 2]! + off[op + 2]!;
         const lim = this.limit;
         if (nx > lim || nx < -lim || ny > lim || ny < -lim || nz > lim || nz < -lim) throw new OffsetOverflow();
         off[ox] = nx;
@@ -88,17 +92,22 @@ export class PeriodicUnionFind {
   connect(p: number, q: number, wx: number, wy: number, wz: number): void {
     if (this.parent[q]! < 0) return;
     const rp = this.find(p);
-    const px = this.fx, py = this.fy, pz = this.fz;
+    const px = this.fx,
+      py = this.fy,
+      pz = this.fz;
     const rq = this.find(q);
     // Offset of q's root relative to p's root implied by this edge.
-    const dx = px + wx - this.fx, dy = py + wy - this.fy, dz = pz + wz - this.fz;
+    const dx = px + wx - this.fx,
+      dy = py + wy - this.fy,
+      dz = pz + wz - this.fz;
     if (rp === rq) {
       if (dx !== 0 || dy !== 0 || dz !== 0) this.addWinding(rp, dx, dy, dz);
       return;
     }
     const lim = this.limit;
     if (dx > lim || dx < -lim || dy > lim || dy < -lim || dz > lim || dz < -lim) throw new OffsetOverflow();
-    const rankP = this.rank[rp]! & RANK_MASK, rankQ = this.rank[rq]! & RANK_MASK;
+    const rankP = this.rank[rp]! & RANK_MASK,
+      rankQ = this.rank[rq]! & RANK_MASK;
     const off = this.off;
     if (rankP < rankQ) {
       this.parent[rp] = rq;
@@ -151,13 +160,7 @@ interface SweepOutcome {
   added: number;
 }
 
-function sweep(
-  order: Uint32Array,
-  grid: GridSpec,
-  stopAtRank: number,
-  connectivity: Connectivity,
-  uf: PeriodicUnionFind,
-): SweepOutcome {
+function sweep(order: Uint32Array, grid: GridSpec, stopAtRank: number, connectivity: Connectivity, uf: PeriodicUnionFind): SweepOutcome {
   const { nx, ny, nz } = grid;
   const parent = uf.parent;
   const nxy = nx * ny;
@@ -177,7 +180,9 @@ function sweep(
     if (extra !== null) {
       // Edge and corner neighbours (the six faces follow below); each axis wraps on its own.
       for (let e = 18; e < extra.length; e += 3) {
-        let ii = i + extra[e]!, jj = j + extra[e + 1]!, kk = k + extra[e + 2]!;
+        let ii = i + extra[e]!,
+          jj = j + extra[e + 1]!,
+          kk = k + extra[e + 2]!;
         const wx = ii < 0 ? -1 : ii >= nx ? 1 : 0;
         const wy = jj < 0 ? -1 : jj >= ny ? 1 : 0;
         const wz = kk < 0 ? -1 : kk >= nz ? 1 : 0;
@@ -214,7 +219,8 @@ function sweep(
 
 /** Lowest and highest finite energies (NaN and ±Infinity are ignored). */
 export function energyRange(energies: Float32Array): { eMin: number; eMax: number } {
-  let eMin = Infinity, eMax = -Infinity;
+  let eMin = Infinity,
+    eMax = -Infinity;
   for (let p = 0; p < energies.length; p++) {
     const e = energies[p]!;
     if (e < eMin && e !== -Infinity) eMin = e;

@@ -7,7 +7,12 @@ export type IVec3 = [number, number, number];
 
 /** s·a + t·b = g = gcd(|a|, |b|) ≥ 0. */
 function extendedGcd(a: number, b: number): [number, number, number] {
-  let r0 = a, r1 = b, s0 = 1, s1 = 0, t0 = 0, t1 = 1;
+  let r0 = a,
+    r1 = b,
+    s0 = 1,
+    s1 = 0,
+    t0 = 0,
+    t1 = 1;
   while (r1 !== 0) {
     const q = Math.floor(r0 / r1);
     [r0, r1] = [r1, r0 - q * r1];
@@ -44,9 +49,11 @@ export class WindingLattice {
           } else {
             // Unimodular 2×2 step on (row, v): the row's pivot becomes gcd, v's entry becomes 0.
             const [g, s, t] = extendedGcd(a, vc);
-            const ag = a / g, bg = vc / g;
+            const ag = a / g,
+              bg = vc / g;
             for (let m = c; m < 3; m++) {
-              const rm = rows[3 * r + m]!, vm = v[m]!;
+              const rm = rows[3 * r + m]!,
+                vm = v[m]!;
               rows[3 * r + m] = s * rm + t * vm;
               v[m] = ag * vm - bg * rm;
             }

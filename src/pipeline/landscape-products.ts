@@ -189,7 +189,10 @@ export function continuumTransportNetwork(r: LandscapeResult): HopNetwork | null
   if (!cn || massAmu === null) return null;
   const verified = cn.saddles.filter((x) => x.status === 'verified').length;
   const source = `continuum network: ${cn.sites.length} polished minima and ${cn.saddles.length} saddles (${verified} verified) of the field, seeded from the ${r.resolution} Å grid`;
-  const attemptFrequency = { hz: ASSUMED_ATTEMPT_FREQUENCY_HZ, source: 'assumed: 1e13 Hz, the customary phonon-scale attempt frequency, where no verified saddle gives a Hessian' };
+  const attemptFrequency = {
+    hz: ASSUMED_ATTEMPT_FREQUENCY_HZ,
+    source: 'assumed: 1e13 Hz, the customary phonon-scale attempt frequency, where no verified saddle gives a Hessian',
+  };
   return networkFromContinuum(cn, { ...transportContext(r, source), massAmu, attemptFrequency });
 }
 
@@ -232,15 +235,17 @@ export async function structureTransport(s: Structure, opts: StructureTransportO
   const t0 = performance.now();
   const method = opts.method ?? DEFAULT_METHOD;
   const given = opts.landscape && (opts.landscape.network || opts.landscape.percolation) ? opts.landscape : null;
-  const landscape = given ?? await computeLandscape(s, {
-    ion: opts.ion,
-    ...(method === 'continuum'
-      ? { method, resolution: opts.resolution ?? DEFAULT_SEED_RESOLUTION }
-      : { method, mode: 'uniform' as const, resolution: opts.resolution ?? TRANSPORT_RESOLUTION }),
-    ...(opts.model ? { model: opts.model } : {}),
-    ...(opts.oxi ? { oxi: opts.oxi } : {}),
-    ...(opts.backend ? { backend: opts.backend } : {}),
-  });
+  const landscape =
+    given ??
+    (await computeLandscape(s, {
+      ion: opts.ion,
+      ...(method === 'continuum'
+        ? { method, resolution: opts.resolution ?? DEFAULT_SEED_RESOLUTION }
+        : { method, mode: 'uniform' as const, resolution: opts.resolution ?? TRANSPORT_RESOLUTION }),
+      ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.oxi ? { oxi: opts.oxi } : {}),
+      ...(opts.backend ? { backend: opts.backend } : {}),
+    }));
   const t1 = performance.now();
   // The continuum network stands alone; the grid's sites need the percolation sweep (and its grid).
   const network =

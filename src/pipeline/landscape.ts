@@ -345,7 +345,14 @@ function percolationOptions(opts: LandscapeOptions): { encut?: number; connectiv
  * Converged mode's choice (SYMMETRIC_GRID_MIN_OPERATIONS): the refinement's finest grid when filling it by symmetry
  * pays more than refining, else null.
  */
-function symmetricFinestGrid(framework: Framework, resolution: number, coarsest: number, backend: EnergyBackend, sym: FrameworkSymmetry | null, opts: LandscapeOptions): GridSpec | null {
+function symmetricFinestGrid(
+  framework: Framework,
+  resolution: number,
+  coarsest: number,
+  backend: EnergyBackend,
+  sym: FrameworkSymmetry | null,
+  opts: LandscapeOptions,
+): GridSpec | null {
   if (!sym || (opts.strategy ?? 'auto') === 'octree' || !fillsBySymmetry(backend)) return null;
   const [nx, ny, nz] = refinementGrids(framework.lattice, resolution, coarsest).finest;
   if (nx * ny * nz > SYMMETRIC_GRID_MAX_POINTS) return null;
@@ -374,9 +381,7 @@ async function uniformGrid(
   const gridResult = filled ?? (await backend.computeGrid(framework, grid));
   const energies = gridResult.energies;
   const t1 = performance.now();
-  const percolation = opts.skipPercolation
-    ? null
-    : percolate(energies, grid, percolationOptions(opts));
+  const percolation = opts.skipPercolation ? null : percolate(energies, grid, percolationOptions(opts));
   // The sweep has the grid's range already (E_max: the highest finite energy; a point on a like-charged ion is +∞).
   const { eMin, eMax } = percolation ?? energyRange(energies);
   return {
@@ -449,10 +454,7 @@ async function convergedGrid(
   // sweep can differ from the refined thresholds by the interpolation error far from them; the barriers reported
   // are the refined ones.
   const energies = wantGrid ? r.assembleGrid('interpolated') : new Float32Array(0);
-  const percolation =
-    wantGrid && !opts.skipPercolation
-      ? percolate(energies, r.grid, percolationOptions(opts))
-      : null;
+  const percolation = wantGrid && !opts.skipPercolation ? percolate(energies, r.grid, percolationOptions(opts)) : null;
   return {
     grid: r.grid,
     energies,
@@ -461,7 +463,9 @@ async function convergedGrid(
     barriers: r.barriers,
     percolation,
     refinement: { levels: r.levels, pointsEvaluated: r.pointsEvaluated, pointsUniform: r.pointsUniform, coarseGrid: r.coarseGrid, strategy: 'octree' },
-    ...(sym ? { symmetry: { operations: gridSymmetry(sym.operations, r.grid).operations.length, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled } } : {}),
+    ...(sym
+      ? { symmetry: { operations: gridSymmetry(sym.operations, r.grid).operations.length, pointsEvaluated: r.pointsEvaluated, pointsFilled: r.pointsFilled } }
+      : {}),
     pairTerms: r.pairTerms,
     gridMs: t1 - t0,
     percolationMs: performance.now() - t1,

@@ -59,7 +59,9 @@ export function gridEnergies(values: Float32Array, scale = 1, invert = false): F
     const v = values[i]!;
     out[i] = v * f;
     if (!Number.isFinite(out[i]!) && Number.isFinite(v) && Math.abs(v) < INFINITE_SENTINEL) {
-      throw new InputError(`the scale ${scale} takes the value ${v} (point ${i}) to ${v * f}, beyond the single-precision range (±3.4e38) of the energies; check the unit factor`);
+      throw new InputError(
+        `the scale ${scale} takes the value ${v} (point ${i}) to ${v * f}, beyond the single-precision range (±3.4e38) of the energies; check the unit factor`,
+      );
     }
   }
   return out;

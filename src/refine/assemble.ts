@@ -21,7 +21,9 @@ export function assembleFinestGrid(blocks: readonly LevelBlocks[], values: Brick
       return;
     }
     const s = 1 << (finest - l); // fine points per block edge
-    const I = blk.I[b]!, J = blk.J[b]!, K = blk.K[b]!;
+    const I = blk.I[b]!,
+      J = blk.J[b]!,
+      K = blk.K[b]!;
     if (l === finest) {
       out[I + fine[0] * (J + fine[1] * K)] = values.energyAt(finest, I, J, K)!;
       return;
@@ -29,11 +31,15 @@ export function assembleFinestGrid(blocks: readonly LevelBlocks[], values: Brick
     const n = values.levels[l]!.size;
     const e: number[] = [];
     for (let q = 0; q < 8; q++) e.push(values.energyAt(l, (I + (q & 1)) % n[0], (J + ((q >> 1) & 1)) % n[1], (K + ((q >> 2) & 1)) % n[2])!);
-    const err = blk.err[b]!, hi = blk.hi[b]!, lo = blk.lo[b]!;
+    const err = blk.err[b]!,
+      hi = blk.hi[b]!,
+      lo = blk.lo[b]!;
     for (let z = 0; z < s; z++)
       for (let y = 0; y < s; y++)
         for (let x = 0; x < s; x++) {
-          const u = x / s, v = y / s, w = z / s;
+          const u = x / s,
+            v = y / s,
+            w = z / s;
           const interp =
             (1 - w) * ((1 - v) * ((1 - u) * e[0]! + u * e[1]!) + v * ((1 - u) * e[2]! + u * e[3]!)) +
             w * ((1 - v) * ((1 - u) * e[4]! + u * e[5]!) + v * ((1 - u) * e[6]! + u * e[7]!));

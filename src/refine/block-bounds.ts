@@ -21,9 +21,13 @@ export interface LevelGeometry {
 export function levelGeometry(lattice: ArrayLike<number>, prepared: PreparedFramework, n: GridSize): LevelGeometry {
   const m = lattice;
   const len = [0, 1, 2].map((a) => Math.hypot(m[3 * a]!, m[3 * a + 1]!, m[3 * a + 2]!));
-  const a = [0, 1, 2].map((d) => m[d]! / n[0]), b = [0, 1, 2].map((d) => m[3 + d]! / n[1]), c = [0, 1, 2].map((d) => m[6 + d]! / n[2]);
+  const a = [0, 1, 2].map((d) => m[d]! / n[0]),
+    b = [0, 1, 2].map((d) => m[3 + d]! / n[1]),
+    c = [0, 1, 2].map((d) => m[6 + d]! / n[2]);
   let diag = 0;
-  for (const sb of [-1, 1]) for (const sc of [-1, 1]) diag = Math.max(diag, Math.hypot(a[0]! + sb * b[0]! + sc * c[0]!, a[1]! + sb * b[1]! + sc * c[1]!, a[2]! + sb * b[2]! + sc * c[2]!));
+  for (const sb of [-1, 1])
+    for (const sc of [-1, 1])
+      diag = Math.max(diag, Math.hypot(a[0]! + sb * b[0]! + sc * c[0]!, a[1]! + sb * b[1]! + sc * c[1]!, a[2]! + sb * b[2]! + sc * c[2]!));
   const edges2 = (len[0]! / n[0]) ** 2 + (len[1]! / n[1]) ** 2 + (len[2]! / n[2]) ** 2;
   return { ballRadius: diag, interpolationFactor: edges2 / 8, curvature: curvatureTable(prepared, diag) };
 }
@@ -43,7 +47,9 @@ export interface BlockBoundsContext {
 export function boundBlock(ctx: BlockBoundsContext, l: number, b: number, parentLo: number, parentHi: number): void {
   const { values, slack } = ctx;
   const blk = ctx.blocks[l]!;
-  const I = blk.I[b]!, J = blk.J[b]!, K = blk.K[b]!;
+  const I = blk.I[b]!,
+    J = blk.J[b]!,
+    K = blk.K[b]!;
   if (l === values.finestLevel) {
     const e = values.energyAt(l, I, J, K)!;
     blk.lo[b] = e;
@@ -52,9 +58,14 @@ export function boundBlock(ctx: BlockBoundsContext, l: number, b: number, parent
     return;
   }
   const n = values.levels[l]!.size;
-  let eMin = Infinity, eMax = -Infinity, hMin = Infinity, finite = true;
+  let eMin = Infinity,
+    eMax = -Infinity,
+    hMin = Infinity,
+    finite = true;
   for (let c = 0; c < 8; c++) {
-    const i = (I + (c & 1)) % n[0], j = (J + ((c >> 1) & 1)) % n[1], k = (K + ((c >> 2) & 1)) % n[2];
+    const i = (I + (c & 1)) % n[0],
+      j = (J + ((c >> 1) & 1)) % n[1],
+      k = (K + ((c >> 2) & 1)) % n[2];
     const e = values.energyAt(l, i, j, k)!;
     if (!Number.isFinite(e)) finite = false;
     if (e < eMin) eMin = e;
@@ -83,8 +94,12 @@ export function tightenLowerBound(ctx: BlockBoundsContext, l: number, b: number)
   blk.direct[b] = 1;
   const m = ctx.lattice;
   const n = ctx.values.levels[l]!.size;
-  const fx = (blk.I[b]! + 0.5) / n[0], fy = (blk.J[b]! + 0.5) / n[1], fz = (blk.K[b]! + 0.5) / n[2];
-  const cx = fx * m[0]! + fy * m[3]! + fz * m[6]!, cy = fx * m[1]! + fy * m[4]! + fz * m[7]!, cz = fx * m[2]! + fy * m[5]! + fz * m[8]!;
+  const fx = (blk.I[b]! + 0.5) / n[0],
+    fy = (blk.J[b]! + 0.5) / n[1],
+    fz = (blk.K[b]! + 0.5) / n[2];
+  const cx = fx * m[0]! + fy * m[3]! + fz * m[6]!,
+    cy = fx * m[1]! + fy * m[4]! + fz * m[7]!,
+    cz = fx * m[2]! + fy * m[5]! + fz * m[8]!;
   const lo = Math.max(blk.lo[b]!, directLowerBound(ctx.prepared, cx, cy, cz, ctx.geometry[l]!.ballRadius / 2 + 1e-9, ctx.slack));
   blk.lo[b] = lo;
   return lo;

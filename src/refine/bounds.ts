@@ -104,7 +104,8 @@ export function curvatureTable(prep: PreparedFramework, rho: number): { prep: Pr
   prep.types.forEach((t, ti) => {
     const env = curvatureEnvelope(t, rc + 1);
     for (let g = 0; g < segments; g++) {
-      const sa = bounds[g]!, sb = bounds[g + 1]!;
+      const sa = bounds[g]!,
+        sb = bounds[g + 1]!;
       const h = (sb - sa) / STEP_INTERVALS;
       for (let i = 0; i < STEP_INTERVALS; i++) {
         const o = 4 * (ti * total + g * STEP_INTERVALS + i);
@@ -151,19 +152,23 @@ const RANGE_MINIMUM: PairBranches<[prep: PreparedFramework, ti: number, near: nu
 export function directLowerBound(prep: PreparedFramework, cx: number, cy: number, cz: number, rho: number, slack: ValueSlack): number {
   const { binOrigin, binSize, binDims, binStart, images, imageType, cutoff } = prep;
   const reach = cutoff + rho;
-  const lo = [0, 0, 0], hi = [0, 0, 0];
+  const lo = [0, 0, 0],
+    hi = [0, 0, 0];
   const c = [cx, cy, cz];
   for (let d = 0; d < 3; d++) {
     lo[d] = Math.max(0, Math.floor((c[d]! - reach - binOrigin[d]!) / binSize));
     hi[d] = Math.min(binDims[d]! - 1, Math.floor((c[d]! + reach - binOrigin[d]!) / binSize));
     if (lo[d]! > hi[d]!) return 0;
   }
-  let sum = 0, weight = 0;
+  let sum = 0,
+    weight = 0;
   for (let bz = lo[2]!; bz <= hi[2]!; bz++)
     for (let by = lo[1]!; by <= hi[1]!; by++) {
       const row = binDims[0]! * (by + binDims[1]! * bz);
       for (let a = binStart[row + lo[0]!]!, end = binStart[row + hi[0]! + 1]!; a < end; a++) {
-        const dx = images[4 * a]! - cx, dy = images[4 * a + 1]! - cy, dz = images[4 * a + 2]! - cz;
+        const dx = images[4 * a]! - cx,
+          dy = images[4 * a + 1]! - cy,
+          dz = images[4 * a + 2]! - cz;
         const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
         const near = r - rho;
         if (near >= cutoff) continue;

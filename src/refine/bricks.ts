@@ -31,8 +31,10 @@ export class LevelPoints {
   }
   /** First point of brick `key`. */
   brickOrigin(key: number): GridSize {
-    const bi = key % this.bricks[0], rest = (key - bi) / this.bricks[0];
-    const bj = rest % this.bricks[1], bk = (rest - bj) / this.bricks[1];
+    const bi = key % this.bricks[0],
+      rest = (key - bi) / this.bricks[0];
+    const bj = rest % this.bricks[1],
+      bk = (rest - bj) / this.bricks[1];
     return [bi * BRICK, bj * BRICK, bk * BRICK];
   }
   /** Offset of point (i, j, k) in energy/curvature, or −1 if its brick is not known. */
@@ -93,7 +95,10 @@ export class BrickStore {
   /** Highest finite energy among the points evaluated. */
   eMaxEvaluated = -Infinity;
 
-  constructor(private readonly src: BrickSources, sizes: readonly GridSize[]) {
+  constructor(
+    private readonly src: BrickSources,
+    sizes: readonly GridSize[],
+  ) {
     this.levels = sizes.map((n) => new LevelPoints(n));
     this.finestLevel = sizes.length - 1;
     this.evaluatesPointSets = typeof src.backend.computeBricks === 'function';
@@ -130,7 +135,9 @@ export class BrickStore {
     const wanted = new Uint8Array(store.slotOf.length);
     let nKeys = 0;
     for (let p = 0; p < count; p++) {
-      const i = pts[3 * p]!, j = pts[3 * p + 1]!, k = pts[3 * p + 2]!;
+      const i = pts[3 * p]!,
+        j = pts[3 * p + 1]!,
+        k = pts[3 * p + 2]!;
       if (this.energyAt(l, i, j, k) !== undefined) continue;
       const key = store.brickKey(i, j, k);
       if (!wanted[key]) {
@@ -216,7 +223,9 @@ export class BrickStore {
   private fillSource(l: number, key: number, pending: Uint8Array, sym: GridSymmetry, first: number): number {
     const store = this.levels[l]!;
     const [i0, j0, k0] = store.brickOrigin(key);
-    const i1 = Math.min(store.size[0], i0 + BRICK), j1 = Math.min(store.size[1], j0 + BRICK), k1 = Math.min(store.size[2], k0 + BRICK);
+    const i1 = Math.min(store.size[0], i0 + BRICK),
+      j1 = Math.min(store.size[1], j0 + BRICK),
+      k1 = Math.min(store.size[2], k0 + BRICK);
     const ops = sym.operations.length;
     const img = imageScratch;
     const available = (x: number, y: number, z: number): boolean => {
@@ -258,10 +267,14 @@ export class BrickStore {
       const [i0, j0, k0] = store.brickOrigin(key);
       const op = ops[b]!;
       for (let q = 0; q < POINTS_PER_BRICK; q++) {
-        const i = i0 + (q & 3), j = j0 + ((q >> 2) & 3), k = k0 + (q >> 4);
+        const i = i0 + (q & 3),
+          j = j0 + ((q >> 2) & 3),
+          k = k0 + (q >> 4);
         if (i >= store.size[0] || j >= store.size[1] || k >= store.size[2]) continue;
         gridImageOf(sym, op, i, j, k, img);
-        const x = img[0]!, y = img[1]!, z = img[2]!;
+        const x = img[0]!,
+          y = img[1]!,
+          z = img[2]!;
         const e = this.energyAt(l, x, y, z);
         if (e === undefined) throw new Error(`internal: symmetric image (${x}, ${y}, ${z}) of level-${l} point (${i}, ${j}, ${k}) was not evaluated`);
         energy[POINTS_PER_BRICK * b + q] = e;

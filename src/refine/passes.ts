@@ -86,8 +86,10 @@ function leafGraph(ctx: PassContext, upperE3D: number): LeafGraph {
     const blk = blocks[l]!;
     for (let b = 0; b < blk.count; b++) if (blk.child[b]! < 0) leafId[l]![b] = nodes++;
   }
-  const lo = new Float32Array(nodes), hi = new Float32Array(nodes);
-  const level = new Uint8Array(nodes), block = new Int32Array(nodes);
+  const lo = new Float32Array(nodes),
+    hi = new Float32Array(nodes);
+  const level = new Uint8Array(nodes),
+    block = new Int32Array(nodes);
   let eMinUpper = Infinity;
   for (let l = 0; l <= finest; l++) {
     const blk = blocks[l]!;
@@ -122,18 +124,25 @@ function leafGraph(ctx: PassContext, upperE3D: number): LeafGraph {
     for (let b = 0; b < blk.count; b++) {
       const id = leafId[l]![b]!;
       if (id < 0 || !active(id)) continue;
-      const oi = blk.I[b]! * s, oj = blk.J[b]! * s, ok = blk.K[b]! * s;
+      const oi = blk.I[b]! * s,
+        oj = blk.J[b]! * s,
+        ok = blk.K[b]! * s;
       for (let d = 0; d < nDirs; d++) {
-        const di = dirs[3 * d]!, dj = dirs[3 * d + 1]!, dk = dirs[3 * d + 2]!;
+        const di = dirs[3 * d]!,
+          dj = dirs[3 * d + 1]!,
+          dk = dirs[3 * d + 2]!;
         let ti = di > 0 ? oi + s : di < 0 ? oi - 1 : oi;
         let tj = dj > 0 ? oj + s : dj < 0 ? oj - 1 : oj;
         let tk = dk > 0 ? ok + s : dk < 0 ? ok - 1 : ok;
-        const wi = ti < 0 ? -1 : ti >= fine[0] ? 1 : 0, wj = tj < 0 ? -1 : tj >= fine[1] ? 1 : 0, wk = tk < 0 ? -1 : tk >= fine[2] ? 1 : 0;
+        const wi = ti < 0 ? -1 : ti >= fine[0] ? 1 : 0,
+          wj = tj < 0 ? -1 : tj >= fine[1] ? 1 : 0,
+          wk = tk < 0 ? -1 : tk >= fine[2] ? 1 : 0;
         ti -= wi * fine[0];
         tj -= wj * fine[1];
         tk -= wk * fine[2];
         const found = leafAt(ti, tj, tk);
-        const fl = codeLevel(found), fb = codeBlock(found);
+        const fl = codeLevel(found),
+          fb = codeBlock(found);
         if (fl > l) continue;
         if (fl === l && (di !== 0 ? di : dj !== 0 ? dj : dk) < 0) continue;
         const other = leafId[fl]![fb]!;
@@ -189,21 +198,25 @@ function nearGuesses(ctx: PassContext, leaves: LeafGraph, ambiguous: number[], t
   const tm = performance.now();
   const mid = new Float32Array(leaves.nodes);
   for (let id = 0; id < leaves.nodes; id++) {
-    const lo = leaves.lo[id]!, hi = leaves.hi[id]!;
+    const lo = leaves.lo[id]!,
+      hi = leaves.hi[id]!;
     mid[id] = Number.isFinite(lo) && Number.isFinite(hi) ? 0.5 * (lo + hi) : hi;
   }
   const tMid = graphThresholds(leaves.graph, mid, leaves.limit);
   ctx.timings.sweep! += performance.now() - tm;
   const guess = [0, 1, 2].map((r) => {
-    const tl = tLo.thresholds[r], th = tHi.thresholds[r] ?? leaves.limit;
+    const tl = tLo.thresholds[r],
+      th = tHi.thresholds[r] ?? leaves.limit;
     if (tl === null || tl === undefined) return null;
     const est = tMid.thresholds[r] ?? th;
     const delta = GUESS_BAND_FRACTION * (th - tl) + GUESS_BAND_FLOOR;
     return { lo: est - delta, hi: est + delta };
   });
   return ambiguous.filter((code) => {
-    const blk = ctx.blocks[codeLevel(code)]!, b = codeBlock(code);
-    const lo = blk.lo[b]!, hi = blk.hi[b]!;
+    const blk = ctx.blocks[codeLevel(code)]!,
+      b = codeBlock(code);
+    const lo = blk.lo[b]!,
+      hi = blk.hi[b]!;
     return lo <= leaves.eMinUpper || guess.some((g) => g !== null && lo <= g.hi && hi >= g.lo);
   });
 }
@@ -223,9 +236,13 @@ async function splitBlocks(ctx: PassContext, chosen: number[]): Promise<void> {
   const filled = perLevel.map(() => 0);
   for (let l = 1; l <= finest; l++) blocks[l]!.reserve(8 * perLevel[l]!);
   for (const code of chosen) {
-    const l = codeLevel(code), b = codeBlock(code);
-    const blk = blocks[l]!, next = blocks[l + 1]!;
-    const I = 2 * blk.I[b]!, J = 2 * blk.J[b]!, K = 2 * blk.K[b]!;
+    const l = codeLevel(code),
+      b = codeBlock(code);
+    const blk = blocks[l]!,
+      next = blocks[l + 1]!;
+    const I = 2 * blk.I[b]!,
+      J = 2 * blk.J[b]!,
+      K = 2 * blk.K[b]!;
     const first = next.add(I, J, K);
     for (let c = 1; c < 8; c++) next.add(I + (c & 1), J + ((c >> 1) & 1), K + ((c >> 2) & 1));
     blk.child[b] = first;

@@ -61,8 +61,9 @@ export function arrheniusSvg(input: ArrheniusSvgInput, width = 640, height = 420
   out.push(`<text x="${f(margin.left + pw / 2)}" y="${height - 12}" text-anchor="middle">1000 / T (1/K)</text>`);
   out.push(`<text transform="translate(18 ${f(margin.top + ph / 2)}) rotate(-90)" text-anchor="middle">log10(σT / S·K·cm⁻¹)</text>`);
   if (input.fit) {
-    const line = (v: number) => Math.log10(input.fit!.prefactor) - (input.fit!.ea / (BOLTZMANN_EV * (1000 / v))) / Math.LN10;
-    const a = Math.max(x0, Math.min(...xs)), b = Math.min(x1, Math.max(...xs));
+    const line = (v: number) => Math.log10(input.fit!.prefactor) - input.fit!.ea / (BOLTZMANN_EV * (1000 / v)) / Math.LN10;
+    const a = Math.max(x0, Math.min(...xs)),
+      b = Math.min(x1, Math.max(...xs));
     out.push(`<line x1="${f(sx(a))}" y1="${f(sy(line(a)))}" x2="${f(sx(b))}" y2="${f(sy(line(b)))}" stroke="#1f6fb4" stroke-width="1.5"/>`);
     out.push(
       `<text x="${margin.left + pw - 8}" y="${margin.top + 18}" text-anchor="end" fill="#1f6fb4">Ea = ${input.fit.ea.toFixed(3)} ± ${input.fit.eaError.toFixed(3)} eV, R² = ${input.fit.r2.toFixed(3)}</text>`,

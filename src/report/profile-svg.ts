@@ -91,7 +91,11 @@ export function profileSvg(path: MigrationPath, opts: ProfileSvgOptions = {}): s
   for (const c of chain) {
     if (c.kind === 'saddle' && c.id === path.saddle.index) continue;
     const at = `cx="${f(sx(xs[c.point]!))}" cy="${f(sy(ys[c.point]!))}" r="3"`;
-    parts.push(c.kind === 'site' ? `<circle class="minimum" ${at} fill="white" stroke="#1f5fa8" stroke-width="1.5"/>` : `<circle class="hop-saddle" ${at} fill="#1f5fa8"/>`);
+    parts.push(
+      c.kind === 'site'
+        ? `<circle class="minimum" ${at} fill="white" stroke="#1f5fa8" stroke-width="1.5"/>`
+        : `<circle class="hop-saddle" ${at} fill="#1f5fa8"/>`,
+    );
   }
   // Saddle marker: the bottleneck of a continuum path, else the first point on the path at the barrier energy.
   let top = 0;
@@ -102,9 +106,7 @@ export function profileSvg(path: MigrationPath, opts: ProfileSvgOptions = {}): s
     parts.push(`<circle class="saddle" cx="${f(sx(xs[top]!))}" cy="${f(sy(ys[top]!))}" r="4" fill="#c0392b"/>`);
   }
   const method =
-    path.method === 'continuum'
-      ? 'through minima and saddles of the continuous field (steepest descents)'
-      : 'grid path (energies interpolated from the grid)';
+    path.method === 'continuum' ? 'through minima and saddles of the continuous field (steepest descents)' : 'grid path (energies interpolated from the grid)';
   parts.push(`<text class="method" x="${margin.left + 6}" y="${margin.top + 14}" font-size="11" fill="#555">${escapeXml(method)}</text>`);
   parts.push(`</svg>`);
   return parts.join('\n') + '\n';

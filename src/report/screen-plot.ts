@@ -36,7 +36,20 @@ export function escapeXml(s: string): string {
 
 /** "Li+" -> "Li⁺", "S2-" -> "S²⁻" for labels. */
 export function prettyIon(ion: string): string {
-  const sup: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻' };
+  const sup: Record<string, string> = {
+    '0': '⁰',
+    '1': '¹',
+    '2': '²',
+    '3': '³',
+    '4': '⁴',
+    '5': '⁵',
+    '6': '⁶',
+    '7': '⁷',
+    '8': '⁸',
+    '9': '⁹',
+    '+': '⁺',
+    '-': '⁻',
+  };
   const m = /^([A-Z][a-z]?)(\d*[+-])$/.exec(ion);
   return m ? m[1]! + [...m[2]!].map((c) => sup[c] ?? c).join('') : ion;
 }
@@ -87,10 +100,14 @@ export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion,
   const colour = new Map(anions.map((a, i) => [a, PALETTE[i % PALETTE.length]!]));
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
+  );
   out.push(`<title>${escapeXml(o.title ?? 'Dual-ion screen')}</title>`);
   out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text class="title" x="${m.left + pw / 2}" y="24" text-anchor="middle" font-size="15">${escapeXml(o.title ?? `Dual-ion screen (${c.dimension}D percolation barriers)`)}</text>`);
+  out.push(
+    `<text class="title" x="${m.left + pw / 2}" y="24" text-anchor="middle" font-size="15">${escapeXml(o.title ?? `Dual-ion screen (${c.dimension}D percolation barriers)`)}</text>`,
+  );
 
   // Dual-ion region.
   const rx0 = sx(Math.min(regionX0, xMax));
@@ -145,7 +162,9 @@ export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion,
       .slice(0, labelTop);
     out.push(`<g class="point-labels" font-size="11" fill="#222">`);
     for (const { p, x, y } of inside) {
-      out.push(`<text x="${(sx(Math.min(x, xMax)) + 6).toFixed(2)}" y="${(sy(Math.min(y, yMax)) - 6).toFixed(2)}">${escapeXml(`${p.formula ?? p.id} (${prettyIon(p.anion)})`)}</text>`);
+      out.push(
+        `<text x="${(sx(Math.min(x, xMax)) + 6).toFixed(2)}" y="${(sy(Math.min(y, yMax)) - 6).toFixed(2)}">${escapeXml(`${p.formula ?? p.id} (${prettyIon(p.anion)})`)}</text>`,
+      );
     }
     out.push(`</g>`);
   }
@@ -163,8 +182,12 @@ export function screenPlotSvg(points: readonly DualIonPoint[], c: PlotCriterion,
   const ly = m.top + 26 + anions.length * 22 + 10;
   out.push(`<rect x="${lx}" y="${ly - 7}" width="12" height="12" fill="#2ca02c" fill-opacity="0.15" stroke="#2ca02c"/>`);
   out.push(`<text x="${lx + 18}" y="${ly}" dominant-baseline="middle" font-size="11">Em(${prettyIon('Li+')}) &lt; ${fmt(c.liMax)} eV,</text>`);
-  out.push(`<text x="${lx + 18}" y="${ly + 15}" dominant-baseline="middle" font-size="11">${fmt(regionX0)} ≤ Em(${prettyIon('Li+')})/Em(X) ≤ ${fmt(regionX1)}</text>`);
-  out.push(`<text x="${lx + 18}" y="${ly + 30}" dominant-baseline="middle" font-size="10" fill="#555">(${fmt(c.ratioMin)} ≤ Em(X)/Em(${prettyIon('Li+')}) ≤ ${fmt(c.ratioMax)})</text>`);
+  out.push(
+    `<text x="${lx + 18}" y="${ly + 15}" dominant-baseline="middle" font-size="11">${fmt(regionX0)} ≤ Em(${prettyIon('Li+')})/Em(X) ≤ ${fmt(regionX1)}</text>`,
+  );
+  out.push(
+    `<text x="${lx + 18}" y="${ly + 30}" dominant-baseline="middle" font-size="10" fill="#555">(${fmt(c.ratioMin)} ≤ Em(X)/Em(${prettyIon('Li+')}) ≤ ${fmt(c.ratioMax)})</text>`,
+  );
   if (anions.length === 0) out.push(`<text x="${lx}" y="${ly + 55}" font-size="11">no (Li⁺, anion) pairs</text>`);
   if (outside > 0) out.push(`<text x="${lx}" y="${ly + 55}" font-size="11">${outside} beyond the axes (drawn at the edge)</text>`);
   out.push(`</g>`);

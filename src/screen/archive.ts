@@ -183,8 +183,15 @@ export async function* readTar(path: string, gzipped: boolean, want: (name: stri
           if ((await reader.skip(padded)) > 0) throw new ArchiveError(`${path}: truncated tar archive: it ends inside a ${size}-byte header`);
           const next = await reader.read(512);
           const what = type === 'x' ? 'pax' : type === 'K' ? 'GNU long-link' : 'GNU long-name';
-          const following = next.length === 512 && !next.every((x) => x === 0) ? ` the member after it is read under its short name '${cString(next, 0, 100).replace(/^\.\//, '')}'` : ' no member follows it';
-          yield { name: '', data: null, archiveError: `${path}: a ${what} header of ${size} bytes is larger than the ${formatBytes(MAX_TAR_HEADER_BYTES)} limit for tar headers (corrupt or hostile archive); it was skipped and${following}` };
+          const following =
+            next.length === 512 && !next.every((x) => x === 0)
+              ? ` the member after it is read under its short name '${cString(next, 0, 100).replace(/^\.\//, '')}'`
+              : ' no member follows it';
+          yield {
+            name: '',
+            data: null,
+            archiveError: `${path}: a ${what} header of ${size} bytes is larger than the ${formatBytes(MAX_TAR_HEADER_BYTES)} limit for tar headers (corrupt or hostile archive); it was skipped and${following}`,
+          };
           reader.unread(next);
           if (type !== 'K') longName = null;
           continue;
@@ -333,7 +340,9 @@ function checkNoOverlap(path: string, entries: readonly ZipEntry[]): void {
         ? `both start at byte ${cur.localOffset}`
         : `'${cur.name}' starts at byte ${cur.localOffset}, inside '${prev.name}' (bytes ${prev.localOffset} to ${prev.localOffset + prev.span - 1})`;
     if (cur.localOffset < prev.localOffset + prev.span) {
-      throw new ArchiveError(`${path}: zip entries '${prev.name}' and '${cur.name}' overlap (${where}); a valid zip never shares bytes between members (corrupt or hostile archive, refused)`);
+      throw new ArchiveError(
+        `${path}: zip entries '${prev.name}' and '${cur.name}' overlap (${where}); a valid zip never shares bytes between members (corrupt or hostile archive, refused)`,
+      );
     }
   }
 }

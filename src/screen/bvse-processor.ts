@@ -74,7 +74,8 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
     async parse(input, config) {
       // --max-sites reaches the JSON reader, which refuses a long site list from its count alone.
       const opts = { symprec: SYMPREC, maxSites: config.maxSites };
-      const results = input.text !== undefined ? await readStructureText(input.text, input.file, opts) : await readStructureFile(input.path ?? input.file, opts);
+      const results =
+        input.text !== undefined ? await readStructureText(input.text, input.file, opts) : await readStructureFile(input.path ?? input.file, opts);
       return results.map((r): ParsedStructure => {
         if (r.error || !r.structure) return { block: r.block, error: r.error ? errorInfo(r.error) : { kind: 'StructureError', message: 'no structure' } };
         return { block: r.block, structure: { structure: r.structure, spacegroup: r.spacegroup ?? null } satisfies Payload };
@@ -156,7 +157,13 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
  * method's; a grid-method screen keeps no network, so structureTransport computes the continuum landscape itself).
  * A failure is the outcome's error, never the row's: the barriers stay.
  */
-async function screenTransport(structure: Structure, ion: string, r: LandscapeResult, config: ScreenConfig, backend: EnergyBackend | null): Promise<TransportOutcome> {
+async function screenTransport(
+  structure: Structure,
+  ion: string,
+  r: LandscapeResult,
+  config: ScreenConfig,
+  backend: EnergyBackend | null,
+): Promise<TransportOutcome> {
   const t = config.transport!;
   try {
     const out = await structureTransport(structure, {

@@ -51,7 +51,10 @@ export interface TableSummary {
 /** Keeps the k smallest (or largest) by value. */
 class TopK {
   items: Ranked[] = [];
-  constructor(private readonly k: number, private readonly largest = false) {}
+  constructor(
+    private readonly k: number,
+    private readonly largest = false,
+  ) {}
   add(r: Ranked): void {
     this.items.push(r);
     if (this.items.length > this.k * 4) this.trim();
@@ -76,11 +79,7 @@ export interface DeriveOptions {
 }
 
 /** Streams the rows of a table, one structure (consecutive rows with one id) at a time. */
-export async function forEachStructure(
-  path: string,
-  visit: (rows: ScreenRow[]) => void,
-  onHeader?: (h: ScreenHeader) => void,
-): Promise<void> {
+export async function forEachStructure(path: string, visit: (rows: ScreenRow[]) => void, onHeader?: (h: ScreenHeader) => void): Promise<void> {
   let group: ScreenRow[] = [];
   const meta = readMeta(path);
   if (meta) onHeader?.(meta);

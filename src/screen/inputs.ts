@@ -132,7 +132,19 @@ function segmentRegex(seg: string): RegExp {
       const close = seg.indexOf('}', i + 1);
       if (close < 0) re += '\\{';
       else {
-        re += '(?:' + seg.slice(i + 1, close).split(',').map((a) => a.replace(/[.+^$()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('|') + ')';
+        re +=
+          '(?:' +
+          seg
+            .slice(i + 1, close)
+            .split(',')
+            .map((a) =>
+              a
+                .replace(/[.+^$()|\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+            )
+            .join('|') +
+          ')';
         i = close;
       }
     } else re += c.replace(/[.+^$()|\\\]}]/g, '\\$&');
@@ -186,7 +198,10 @@ async function listDir(dir: string): Promise<Array<{ name: string; isDir: boolea
 export async function expandGlob(pattern: string): Promise<string[]> {
   const norm = pattern.split(sep).join('/');
   const absolute = norm.startsWith('/');
-  const segs = norm.split('/').filter((s, i) => s !== '' || i === 0).filter((s) => s !== '');
+  const segs = norm
+    .split('/')
+    .filter((s, i) => s !== '' || i === 0)
+    .filter((s) => s !== '');
   const out: string[] = [];
   const visited = new Set<string>();
   const walk = async (dir: string, i: number): Promise<void> => {
@@ -325,7 +340,10 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
         addFile(p, normaliseId(p), true);
         return;
       }
-      if (raw.includes('\uFFFD')) throw new UsageError(`input not found: '${raw}': the name is not valid UTF-8 (a Latin-1 name?) and does not survive the command line; rename it to UTF-8 (convmv -f latin1 -t utf8), or give its directory`);
+      if (raw.includes('\uFFFD'))
+        throw new UsageError(
+          `input not found: '${raw}': the name is not valid UTF-8 (a Latin-1 name?) and does not survive the command line; rename it to UTF-8 (convmv -f latin1 -t utf8), or give its directory`,
+        );
       throw new UsageError(`input not found: '${raw}'`);
     }
     if (st.isDirectory()) {
@@ -341,7 +359,12 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
     } else if (!st.isFile()) {
       // A FIFO, socket or device: opening it may block forever (a FIFO nobody writes to) or never end (/dev/zero).
       sources.push({ kind: 'file', path: p, id: normaliseId(p) });
-      entries.push({ id: normaliseId(p), source: sources.length - 1, error: `${raw}: not a regular file (a pipe, socket or device); screen reads files`, errorKind: 'StructureError' });
+      entries.push({
+        id: normaliseId(p),
+        source: sources.length - 1,
+        error: `${raw}: not a regular file (a pipe, socket or device); screen reads files`,
+        errorKind: 'StructureError',
+      });
     } else addFile(p, normaliseId(p));
   };
 
@@ -406,7 +429,10 @@ async function readByBytes(id: string, raw: Buffer): Promise<EntryInput> {
     return { file: id, text: await memberText(id, await readBounded(id, maxFileBytes(), raw)) };
   } catch (e) {
     const err = e as Error;
-    return { file: id, readError: { kind: err.name === 'FileTooLarge' || err instanceof Utf16Error ? err.name : 'StructureError', message: `${id}: ${err.message}` } };
+    return {
+      file: id,
+      readError: { kind: err.name === 'FileTooLarge' || err instanceof Utf16Error ? err.name : 'StructureError', message: `${id}: ${err.message}` },
+    };
   }
 }
 

@@ -42,7 +42,12 @@ function parseLock(text: string): LockInfo | null {
   try {
     const o = JSON.parse(text) as Partial<LockInfo>;
     if (typeof o.pid === 'number' && typeof o.host === 'string') {
-      return { pid: o.pid, host: o.host, started: String(o.started ?? '?'), ...(typeof o.process_start === 'string' ? { process_start: o.process_start } : {}) };
+      return {
+        pid: o.pid,
+        host: o.host,
+        started: String(o.started ?? '?'),
+        ...(typeof o.process_start === 'string' ? { process_start: o.process_start } : {}),
+      };
     }
   } catch {
     /* torn or foreign */
@@ -106,7 +111,9 @@ export function lockOutput(out: string, what = 'bvscape'): OutputLock {
     writeFileSync(unique, text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot write next to ${out} (${code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : (e as Error).message})`);
+    throw new InputError(
+      `cannot write next to ${out} (${code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : (e as Error).message})`,
+    );
   }
   try {
     for (let attempt = 0; attempt < 20; attempt++) {

@@ -30,7 +30,6 @@ export interface MergeOptions {
   overwrite?: boolean;
 }
 
-
 /**
  * Merges shard tables into `out`, holding `out`'s lock (a screen or another merge on it is refused).
  * Throws MergeError listing the problems; with `allowIncomplete`, missing or unfinished shards are
@@ -44,7 +43,11 @@ export async function mergeShards(paths: readonly string[], out: string, o: Merg
     const st = statSync(p, { throwIfNoEntry: false });
     if (!st) throw new MergeError(`no such file: ${p}`);
     if (!st.isFile()) throw new MergeError(`${p}: not a regular file (a shard's results table is)`);
-    for (const [file, what] of [[p, 'one of the shards'], [metaPath(p), 'the metadata file of a shard'], [lockPathFor(p), 'the lock file of a shard']] as const) {
+    for (const [file, what] of [
+      [p, 'one of the shards'],
+      [metaPath(p), 'the metadata file of a shard'],
+      [lockPathFor(p), 'the lock file of a shard'],
+    ] as const) {
       if (sameFile(file, out)) throw new MergeError(`the merged table ${out} is ${what} (${file}); choose another name`);
     }
   }

@@ -91,7 +91,10 @@ export class RowWriter {
   private fd: number;
   rowsWritten = 0;
 
-  constructor(readonly path: string, mode: 'append' | 'create') {
+  constructor(
+    readonly path: string,
+    mode: 'append' | 'create',
+  ) {
     this.fd = openSync(path, mode === 'append' ? 'a' : 'w');
   }
 
@@ -137,7 +140,8 @@ export interface ResumeState {
 
 /** The options in which two configurations differ, old → new: "resolution 0.1 → 0.2, mode uniform → converged". */
 export function configChanges(old: object, now: object): string {
-  const a = old as Record<string, unknown>, b = now as Record<string, unknown>;
+  const a = old as Record<string, unknown>,
+    b = now as Record<string, unknown>;
   const show = (v: unknown) => (v === undefined ? '(unset)' : typeof v === 'string' ? v : canonicalJson(v));
   return [...new Set([...Object.keys(a), ...Object.keys(b)])]
     .sort()
@@ -196,7 +200,10 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
   };
 
   for await (const l of readJsonlLines(path)) {
-    if (badLine) throw new ResumeError(`${path}:${badLine.line}: not a valid result line (the file was edited or written by two runs at once); fix or remove it, or start afresh without --resume`);
+    if (badLine)
+      throw new ResumeError(
+        `${path}:${badLine.line}: not a valid result line (the file was edited or written by two runs at once); fix or remove it, or start afresh without --resume`,
+      );
     const obj = l.terminated ? parseJsonlObject(l.text) : null;
     if (!sawHeader && meta) {
       sawHeader = true;
@@ -206,7 +213,9 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
       if (!obj) {
         // Only a header torn by a kill may be started afresh; any other text is someone's file.
         if (l.terminated || !isTornHeader(l.text)) {
-          throw new ResumeError(`${path} is not a bvscape screen table (no ${metaPath(path)} and no header line); refusing to overwrite it with --resume. Use another --out, or --overwrite to replace it`);
+          throw new ResumeError(
+            `${path} is not a bvscape screen table (no ${metaPath(path)} and no header line); refusing to overwrite it with --resume. Use another --out, or --overwrite to replace it`,
+          );
         }
         return { ...state, fresh: true, bytesDiscarded: size };
       }
@@ -232,7 +241,9 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
       throw new ResumeError(`${path}:${l.line}: a row without id/file/rows_in_structure/structures_in_file; not written by bvscape screen`);
     }
     if (group && group.id !== id) {
-      throw new ResumeError(`${path}:${l.line}: the rows of '${group.id}' are incomplete but more rows follow; the file was written by two runs at once or edited`);
+      throw new ResumeError(
+        `${path}:${l.line}: the rows of '${group.id}' are incomplete but more rows follow; the file was written by two runs at once or edited`,
+      );
     }
     if (!group) group = { id, file, start: l.offset, count: 0, expected, structures };
     group.count++;

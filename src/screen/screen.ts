@@ -89,9 +89,13 @@ export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
   const outStat = statSync(o.out, { throwIfNoEntry: false });
   if (outStat && !outStat.isFile()) throw new UsageError(`${o.out}: not a regular file; the results table must be a file`);
   // The CSV and the plot are derived from the table: replaced with --overwrite, or by the run they belong to (--resume).
-  for (const [flagName, p] of [['--csv', o.csv], ['--plot', o.plot]] as const) {
+  for (const [flagName, p] of [
+    ['--csv', o.csv],
+    ['--plot', o.plot],
+  ] as const) {
     const st = p ? statSync(p, { throwIfNoEntry: false }) : undefined;
-    if (st?.isFile() && st.size > 0 && !o.overwrite && !o.resume) throw new UsageError(`${flagName} ${p} already exists; use --overwrite to replace it, or another name`);
+    if (st?.isFile() && st.size > 0 && !o.overwrite && !o.resume)
+      throw new UsageError(`${flagName} ${p} already exists; use --overwrite to replace it, or another name`);
   }
   // One run per output at a time: two appending runs would duplicate and tear rows.
   const lock = lockOutput(o.out, 'screen');
@@ -106,19 +110,26 @@ export async function runScreen(o: ScreenOptions): Promise<ScreenReport> {
 function validateOptions(o: ScreenOptions): void {
   if (typeof o !== 'object' || o === null) throw new UsageError('runScreen expects an options object');
   if (!Array.isArray(o.inputs) || o.inputs.some((p) => typeof p !== 'string')) {
-    throw new UsageError(`inputs must be an array of paths (strings), got ${typeof o.inputs === 'string' ? `the string '${o.inputs}' (wrap it in [ ])` : JSON.stringify(o.inputs) ?? typeof o.inputs}`);
+    throw new UsageError(
+      `inputs must be an array of paths (strings), got ${typeof o.inputs === 'string' ? `the string '${o.inputs}' (wrap it in [ ])` : (JSON.stringify(o.inputs) ?? typeof o.inputs)}`,
+    );
   }
   if (o.inputs.length === 0) throw new UsageError('give at least one input: files, directories, glob patterns, archives, or - for paths on stdin');
   if (typeof o.out !== 'string' || o.out === '') throw new UsageError('out must be the path of the results table (a string)');
-  for (const [name, v] of [['csv', o.csv], ['plot', o.plot]] as const) {
+  for (const [name, v] of [
+    ['csv', o.csv],
+    ['plot', o.plot],
+  ] as const) {
     if (v !== undefined && v !== null && typeof v !== 'string') throw new UsageError(`${name} must be a path (a string) or null`);
   }
-  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 4096) throw new UsageError(`workers must be a whole number from 1 to 4096, got ${String(o.workers)}`);
+  if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 4096)
+    throw new UsageError(`workers must be a whole number from 1 to 4096, got ${String(o.workers)}`);
   if (!(typeof o.timeoutMs === 'number' && o.timeoutMs > 0)) throw new UsageError(`timeoutMs must be a positive number, got ${String(o.timeoutMs)}`);
   if (typeof o.config !== 'object' || o.config === null) throw new UsageError('config must be a screen configuration object');
   if (o.shard !== null && o.shard !== undefined) {
     const { index, count } = o.shard;
-    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || index < 1 || index > count) throw new UsageError(`shard must be { index, count } with 1 <= index <= count, got ${JSON.stringify(o.shard)}`);
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || index < 1 || index > count)
+      throw new UsageError(`shard must be { index, count } with 1 <= index <= count, got ${JSON.stringify(o.shard)}`);
   }
 }
 
@@ -148,8 +159,7 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
     }
   }
   // A full disk (or quota, or file-size limit) ends the run with the rows written so far kept for --resume.
-  const diskFull = (rows: number) =>
-    new DiskFullError(`disk full: ${rows} rows written to ${o.out}; free space and rerun with --resume`);
+  const diskFull = (rows: number) => new DiskFullError(`disk full: ${rows} rows written to ${o.out}; free space and rerun with --resume`);
   let writer: RowWriter;
   try {
     writer = new RowWriter(o.out, mode);
@@ -197,7 +207,12 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
       processorModule,
       gridsOnMain,
       gridBackend: gridBackend
-        ? { name: gridBackend.name, description: gridBackend.description, capabilities: gridBackend.capabilities, pointSets: typeof gridBackend.computeBricks === 'function' }
+        ? {
+            name: gridBackend.name,
+            description: gridBackend.description,
+            capabilities: gridBackend.capabilities,
+            pointSets: typeof gridBackend.computeBricks === 'function',
+          }
         : null,
     },
     timeoutMs: o.timeoutMs,
@@ -240,7 +255,9 @@ async function screenLocked(o: ScreenOptions, discovery: Discovery, t0: number):
     summary = await deriveOutputs(o.out, { csv: o.csv ?? null, plot: o.plot ?? null });
   } catch (e) {
     if (!isNoSpaceError(e)) throw e;
-    throw new DiskFullError(`disk full while writing ${[o.csv, o.plot].filter(Boolean).join(' and ')}: the table ${o.out} is complete (${writer.rowsWritten} rows this run); free space and rerun with --resume`);
+    throw new DiskFullError(
+      `disk full while writing ${[o.csv, o.plot].filter(Boolean).join(' and ')}: the table ${o.out} is complete (${writer.rowsWritten} rows this run); free space and rerun with --resume`,
+    );
   }
   return {
     entriesTotal: discovery.entries.length,

@@ -59,14 +59,17 @@ export function shardFromEnvironment(env: Record<string, string | undefined>, sh
       );
     }
     const count = explicit ?? slurmCount ?? rangeCount;
-    if (count === null) throw new UsageError('--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is; give --shard-count N');
+    if (count === null)
+      throw new UsageError('--shard auto: SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is; give --shard-count N');
     if (index > count) throw new UsageError(`--shard auto: array task ${taskId} is shard ${index}, beyond the ${count} shards`);
     return { index, count, source: `Slurm array task ${taskId} (${min}-${max ?? '?'}${step > 1 ? `:${step}` : ''}) -> shard ${index}/${count}` };
   }
   const completion = integer(env, 'JOB_COMPLETION_INDEX');
   if (completion !== null) {
     if (explicit === null) {
-      throw new UsageError(`--shard auto: JOB_COMPLETION_INDEX=${completion} (a Kubernetes Indexed Job) gives no shard count; pass --shard-count N or set ${SHARD_COUNT_ENV} to the Job's completions`);
+      throw new UsageError(
+        `--shard auto: JOB_COMPLETION_INDEX=${completion} (a Kubernetes Indexed Job) gives no shard count; pass --shard-count N or set ${SHARD_COUNT_ENV} to the Job's completions`,
+      );
     }
     if (completion < 0 || completion >= explicit) {
       throw new UsageError(`--shard auto: JOB_COMPLETION_INDEX=${completion} is outside 0..${explicit - 1} for ${explicit} shards`);

@@ -142,12 +142,13 @@ export interface StructureDescription {
  * One computed (structure, ion): the result columns of src/outputs/fields.ts (`resultColumns` of a landscape
  * result), snake_case as in the row; columns left out are null in the row.
  */
-export type IonOutcome = Partial<ResultColumns> & Partial<TransportColumns> & {
-  /** Canonical ion, e.g. "Li+". */
-  ion: string;
-  /** Observations for the row's note (size-guard coarsening, warnings, probes). */
-  note?: string;
-};
+export type IonOutcome = Partial<ResultColumns> &
+  Partial<TransportColumns> & {
+    /** Canonical ion, e.g. "Li+". */
+    ion: string;
+    /** Observations for the row's note (size-guard coarsening, warnings, probes). */
+    note?: string;
+  };
 
 /**
  * The per-structure work, injected so the pipeline can be tested with a fake. A module given to
@@ -212,6 +213,8 @@ export interface ScreenHeader {
 
 /** The --max-grid-points help of the two commands that share the guard: one rule, one number. */
 export const GRID_GUARD_HELP = {
-  landscape: 'size guard: the grid at --resolution may hold at most N points; a larger one is refused before computing (exit 2) with the spacing that fits (screen coarsens instead)',
-  screen: 'size guard: the grid at --resolution may hold at most N points; a larger cell is screened at the finest spacing that fits, noted in its row (landscape refuses instead)',
+  landscape:
+    'size guard: the grid at --resolution may hold at most N points; a larger one is refused before computing (exit 2) with the spacing that fits (screen coarsens instead)',
+  screen:
+    'size guard: the grid at --resolution may hold at most N points; a larger cell is screened at the finest spacing that fits, noted in its row (landscape refuses instead)',
 } as const;

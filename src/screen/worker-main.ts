@@ -72,7 +72,8 @@ export async function workerMain(builtin: () => Promise<StructureProcessor>): Pr
   if (!port) throw new Error('workerMain must run in a worker thread');
   const init = workerData as WorkerInit;
   const post = (m: FromWorker) => port.postMessage(m);
-  if (init.gridsOnMain) mainBackend = new MainThreadBackend(
+  if (init.gridsOnMain)
+    mainBackend = new MainThreadBackend(
       post,
       init.gridBackend?.name ?? 'main',
       init.gridBackend?.description ?? 'main thread',

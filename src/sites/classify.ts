@@ -98,7 +98,11 @@ const FIXED_POINT_A = 1e-3;
 
 /** Cartesian length of a fractional displacement. */
 function cart(m: ArrayLike<number>, d: ArrayLike<number>): number {
-  return Math.hypot(d[0]! * m[0]! + d[1]! * m[3]! + d[2]! * m[6]!, d[0]! * m[1]! + d[1]! * m[4]! + d[2]! * m[7]!, d[0]! * m[2]! + d[1]! * m[5]! + d[2]! * m[8]!);
+  return Math.hypot(
+    d[0]! * m[0]! + d[1]! * m[3]! + d[2]! * m[6]!,
+    d[0]! * m[1]! + d[1]! * m[4]! + d[2]! * m[7]!,
+    d[0]! * m[2]! + d[1]! * m[5]! + d[2]! * m[8]!,
+  );
 }
 
 /** Shortest periodic distance (Å) between two fractional points (nearest image by rounding, fine at short range). */
@@ -137,7 +141,8 @@ class UnionFind {
     return i;
   }
   union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
 }
@@ -145,7 +150,9 @@ class UnionFind {
 /** The minimum's position between grid points: per axis, the vertex of the parabola through p and its two neighbours. */
 function refinedMinimum(energies: Float32Array, grid: GridSpec, p: number): Vec3 {
   const { nx, ny, nz } = grid;
-  const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
+  const i = p % nx,
+    j = Math.floor(p / nx) % ny,
+    k = Math.floor(p / (nx * ny));
   const at = (a: number, b: number, c: number) => energies[((a + nx) % nx) + nx * (((b + ny) % ny) + ny * ((c + nz) % nz))]!;
   const e0 = energies[p]!;
   const shift = (minus: number, plus: number) => {
@@ -214,9 +221,11 @@ function mergeBasins(net: SiteNetwork, energies: Float32Array, grid: GridSpec, w
   const lowestOf = Int32Array.from({ length: n }, (_, i) => i); // per component root: its lowest basin
   let mergedHops = 0;
   for (const h of [...net.hops].sort((a, b) => a.energy - b.energy)) {
-    const ra = uf.find(h.from), rb = uf.find(h.to);
+    const ra = uf.find(h.from),
+      rb = uf.find(h.to);
     if (ra === rb) continue;
-    const la = lowestOf[ra]!, lb = lowestOf[rb]!;
+    const la = lowestOf[ra]!,
+      lb = lowestOf[rb]!;
     const [deep, shallow] = net.sites[la]!.energy <= net.sites[lb]!.energy ? [la, lb] : [lb, la];
     const depth = h.energy - net.sites[shallow]!.energy;
     // Both ends of the depth are samples: the minimum may lie lower than its grid point, the saddle lower than
@@ -261,7 +270,8 @@ function mergeBasins(net: SiteNetwork, energies: Float32Array, grid: GridSpec, w
 function mergeHops(net: SiteNetwork, m: ArrayLike<number>, { sites, mergedOf, shiftOf }: MergedBasins): MergedHop[] {
   const hopMap = new Map<string, MergedHop>();
   for (const h of net.hops as Hop[]) {
-    let from = mergedOf[h.from]!, to = mergedOf[h.to]!;
+    let from = mergedOf[h.from]!,
+      to = mergedOf[h.to]!;
     let offset: Vec3 = [0, 1, 2].map((k) => h.offset[k]! + shiftOf[h.to]![k]! - shiftOf[h.from]![k]!) as Vec3;
     if (from === to && offset.every((x) => x === 0)) continue;
     if (from > to || (from === to && (offset[0] < 0 || (offset[0] === 0 && (offset[1] < 0 || (offset[1] === 0 && offset[2] < 0)))))) {
@@ -271,7 +281,8 @@ function mergeHops(net: SiteNetwork, m: ArrayLike<number>, { sites, mergedOf, sh
     const key = `${from},${to},${offset.join(',')}`;
     const prev = hopMap.get(key);
     if (prev && prev.energy <= h.energy) continue;
-    const a = sites[from]!.frac, b = sites[to]!.frac;
+    const a = sites[from]!.frac,
+      b = sites[to]!.frac;
     hopMap.set(key, {
       from,
       to,
@@ -299,14 +310,23 @@ function assignWyckoffLetters(
   symprec: number,
 ): void {
   const need = classes.filter((c) => wyckoffTable.filter((w) => w.multiplicity === c.multiplicity).length !== 1).map((c) => c.id);
-  let letters = wyckoffLettersOf(structure, need.map((id) => orbitPoints[id]!), symprec);
+  let letters = wyckoffLettersOf(
+    structure,
+    need.map((id) => orbitPoints[id]!),
+    symprec,
+  );
   if (letters.some((l) => l === null)) {
-    const without = wyckoffLettersOf(structure, need.map((id) => orbitPoints[id]!), symprec, (site) => site.species.some((sp) => sp.element === mobileElement));
+    const without = wyckoffLettersOf(
+      structure,
+      need.map((id) => orbitPoints[id]!),
+      symprec,
+      (site) => site.species.some((sp) => sp.element === mobileElement),
+    );
     letters = letters.map((l, i) => l ?? without[i] ?? null);
   }
   for (const c of classes) {
     const unique = wyckoffTable.filter((w) => w.multiplicity === c.multiplicity);
-    const letter = unique.length === 1 ? unique[0]!.letter : letters[need.indexOf(c.id)] ?? null;
+    const letter = unique.length === 1 ? unique[0]!.letter : (letters[need.indexOf(c.id)] ?? null);
     const entry = wyckoffTable.find((w) => w.letter === letter && w.multiplicity === c.multiplicity);
     if (entry) {
       c.wyckoff = `${entry.multiplicity}${entry.letter}`;

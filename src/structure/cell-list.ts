@@ -96,11 +96,16 @@ export class PeriodicCellList {
     const { nb, frac, next, head, m } = this;
     const [ha, hb, hc] = this.h;
     const [n0, n1, n2] = nb;
-    const b0 = this.bin(f0, 0), b1 = this.bin(f1, 1), b2 = this.bin(f2, 2);
+    const b0 = this.bin(f0, 0),
+      b1 = this.bin(f1, 1),
+      b2 = this.bin(f2, 2);
     // The bin and its two neighbours per axis, wrapped; every bin where an axis has fewer than three.
-    const lo0 = n0 < 3 ? 0 : b0 - 1, hi0 = n0 < 3 ? n0 - 1 : b0 + 1;
-    const lo1 = n1 < 3 ? 0 : b1 - 1, hi1 = n1 < 3 ? n1 - 1 : b1 + 1;
-    const lo2 = n2 < 3 ? 0 : b2 - 1, hi2 = n2 < 3 ? n2 - 1 : b2 + 1;
+    const lo0 = n0 < 3 ? 0 : b0 - 1,
+      hi0 = n0 < 3 ? n0 - 1 : b0 + 1;
+    const lo1 = n1 < 3 ? 0 : b1 - 1,
+      hi1 = n1 < 3 ? n1 - 1 : b1 + 1;
+    const lo2 = n2 < 3 ? 0 : b2 - 1,
+      hi2 = n2 < 3 ? n2 - 1 : b2 + 1;
     for (let z = lo2; z <= hi2; z++)
       for (let y = lo1; y <= hi1; y++)
         for (let x = lo0; x <= hi0; x++) {
@@ -111,9 +116,12 @@ export class PeriodicCellList {
             const dfx = frac[3 * id]! - f0;
             const dfy = frac[3 * id + 1]! - f1;
             const dfz = frac[3 * id + 2]! - f2;
-            const i0 = Math.ceil(-ha - dfx), i1 = Math.floor(ha - dfx);
-            const j0 = Math.ceil(-hb - dfy), j1 = Math.floor(hb - dfy);
-            const k0 = Math.ceil(-hc - dfz), k1 = Math.floor(hc - dfz);
+            const i0 = Math.ceil(-ha - dfx),
+              i1 = Math.floor(ha - dfx);
+            const j0 = Math.ceil(-hb - dfy),
+              j1 = Math.floor(hb - dfy);
+            const k0 = Math.ceil(-hc - dfz),
+              k1 = Math.floor(hc - dfz);
             for (let i = i0; i <= i1; i++) {
               const u = dfx + i;
               for (let j = j0; j <= j1; j++) {

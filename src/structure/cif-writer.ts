@@ -17,7 +17,13 @@ export function typeSymbol(sp: Species): string {
 
 // Block names may not contain whitespace; keep the ones that are safe as they are.
 function blockName(s: Structure): string {
-  const raw = s.block ?? s.file.split(/[\\/]/).pop()?.replace(/\.(cif|vasp|poscar)(\.gz)?$/i, '') ?? '';
+  const raw =
+    s.block ??
+    s.file
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.(cif|vasp|poscar)(\.gz)?$/i, '') ??
+    '';
   const safe = raw.replace(/[^A-Za-z0-9_.\-+()[\]]/g, '_');
   return safe.length > 0 ? safe : 'bvscape';
 }
@@ -79,15 +85,7 @@ export function writeCif(s: Structure): string {
     for (const [sym, q] of types) out.push(`${sym} ${q}`);
   }
 
-  out.push(
-    'loop_',
-    '_atom_site_label',
-    '_atom_site_type_symbol',
-    '_atom_site_fract_x',
-    '_atom_site_fract_y',
-    '_atom_site_fract_z',
-    '_atom_site_occupancy',
-  );
+  out.push('loop_', '_atom_site_label', '_atom_site_type_symbol', '_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z', '_atom_site_occupancy');
   const label = labelFactory();
   for (const site of s.sites) {
     const [x, y, z] = site.frac.map(fracText) as [string, string, string];

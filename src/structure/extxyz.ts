@@ -89,12 +89,19 @@ function frameStructure(lines: readonly string[], start: number, natoms: number,
   if (latticeText === undefined) {
     throw entryError(place, 'the comment line has no Lattice="..." (a plain XYZ molecule); BVSE needs a periodic cell', commentLine);
   }
-  const matrix = latticeText.trim().split(/[\s,]+/).map(Number);
+  const matrix = latticeText
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
   if (matrix.length !== 9 || !matrix.every(Number.isFinite)) throw entryError(place, `Lattice="${latticeText}" is not nine numbers`, commentLine);
   const pbc = kv.get('pbc');
   if (pbc !== undefined) {
-    const flags = pbc.trim().split(/[\s,]+/).map((t) => TRUE.has(t.toLowerCase()));
-    if (flags.length !== 3 || flags.some((f) => !f)) throw entryError(place, `pbc="${pbc}": the frame is not periodic in three directions, and BVSE needs a 3D cell`, commentLine);
+    const flags = pbc
+      .trim()
+      .split(/[\s,]+/)
+      .map((t) => TRUE.has(t.toLowerCase()));
+    if (flags.length !== 3 || flags.some((f) => !f))
+      throw entryError(place, `pbc="${pbc}": the frame is not periodic in three directions, and BVSE needs a 3D cell`, commentLine);
   }
   const { columns, width } = parseProperties(kv.get('properties') ?? 'species:S:1:pos:R:3', { ...place, line: commentLine });
   const pos = columns.find((c) => c.name === 'pos' && c.count === 3);
@@ -120,14 +127,19 @@ function frameStructure(lines: readonly string[], start: number, natoms: number,
       symbol = ELEMENTS[z - 1]!;
     }
     const xyz = toks.slice(pos.start, pos.start + 3).map(Number);
-    if (!xyz.every(Number.isFinite)) throw entryError(place, `atom ${a + 1}: position '${toks.slice(pos.start, pos.start + 3).join(' ')}' is not three numbers`, lineNo);
+    if (!xyz.every(Number.isFinite))
+      throw entryError(place, `atom ${a + 1}: position '${toks.slice(pos.start, pos.start + 3).join(' ')}' is not three numbers`, lineNo);
     sites.push({ position: xyz, cartesian: true, species: [{ symbol, occupancy: 1, oxidation: null }], label: `${symbol} on line ${lineNo}` });
   }
   // The next non-blank line must start another frame: a longer frame than announced is an error too.
   let next = start + 2 + natoms;
   while (next < lines.length && lines[next]!.trim() === '') next++;
   if (next < lines.length && !COUNT_LINE.test(lines[next]!)) {
-    throw entryError(place, `line ${next + 1} follows the ${natoms} atoms the frame's first line announces but is not the next frame's atom count: the frame has more atoms than it says`, next + 1);
+    throw entryError(
+      place,
+      `line ${next + 1} follows the ${natoms} atoms the frame's first line announces but is not the next frame's atom count: the frame has more atoms than it says`,
+      next + 1,
+    );
   }
   return { structure: buildStructure({ ...place, line: commentLine }, matrix, sites), end: next };
 }
@@ -153,7 +165,10 @@ export function readExtxyz(text: string, file: string, opts: { block?: string } 
     const place: EntryPlace = { file, entry: `frame ${index}` };
     const countText = lines[i]!.trim();
     if (!COUNT_LINE.test(countText) || Number(countText) < 1) {
-      frames.push({ start: i, result: { error: entryError(place, `expected the frame's atom count (a whole number), found '${countText.slice(0, 40)}'`, i + 1) } });
+      frames.push({
+        start: i,
+        result: { error: entryError(place, `expected the frame's atom count (a whole number), found '${countText.slice(0, 40)}'`, i + 1) },
+      });
       i = resync(lines, i + 1);
       continue;
     }

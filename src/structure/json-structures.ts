@@ -69,7 +69,8 @@ function tooDeepAt(text: string, max: number): number | null {
     const c = text.charCodeAt(i);
     if (c === 10) line++;
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 91 || c === 123) {
@@ -105,7 +106,12 @@ function parseItems(text: string, file: string): Item[] {
         const at = pos ? Number(pos[1]) : null;
         const truncated = /end of (JSON )?input|Unterminated|Unexpected end/i.test(msg) || (at !== null && at >= text.trimEnd().length);
         const line = at !== null ? text.slice(0, at).split('\n').length : undefined;
-        throw new StructureError(file, truncated ? `the JSON ends before its last value is closed (a truncated file?): ${msg}` : `not valid JSON: ${msg}`, undefined, line);
+        throw new StructureError(
+          file,
+          truncated ? `the JSON ends before its last value is closed (a truncated file?): ${msg}` : `not valid JSON: ${msg}`,
+          undefined,
+          line,
+        );
       }
       asLines = true;
     }
@@ -118,7 +124,12 @@ function parseItems(text: string, file: string): Item[] {
     try {
       items.push(...itemsOf(JSON.parse(t), `line ${line}: `, line));
     } catch (e) {
-      items.push({ value: undefined, position: `line ${line}`, line, error: new StructureError(file, `not a valid JSON line (${jsonError(e)})`, undefined, line) });
+      items.push({
+        value: undefined,
+        position: `line ${line}`,
+        line,
+        error: new StructureError(file, `not a valid JSON line (${jsonError(e)})`, undefined, line),
+      });
     }
   });
   return items;
@@ -178,7 +189,8 @@ export function readJsonStructures(text: string, file: string, opts: { block?: s
       if (count !== null && maxSites !== undefined && count > maxSites) {
         throw new SizeGuardError(`${file}: ${place.entry ? `${place.entry}: ` : ''}the cell has ${count} sites, more than --max-sites ${maxSites}`);
       }
-      if (count !== null && count > MAX_CELL_SITES) throw entryError(place, `the structure has ${count} sites, more than the ${MAX_CELL_SITES} a structure may have`);
+      if (count !== null && count > MAX_CELL_SITES)
+        throw entryError(place, `the structure has ${count} sites, more than the ${MAX_CELL_SITES} a structure may have`);
       const structure = kind === 'optimade' ? structureFromOptimade(item.value, place) : structureFromPymatgen(item.value, place);
       structure.block = block;
       return { block, structure };
@@ -191,7 +203,10 @@ export function readJsonStructures(text: string, file: string, opts: { block?: s
     const wanted = results.filter((r) => r.block === opts.block);
     if (wanted.length === 0) {
       const names = results.map((r) => r.block).filter((b): b is string => b !== null);
-      throw new StructureError(file, `no entry '${opts.block}'; the file has ${names.length > 0 ? names.slice(0, 20).join(', ') + (names.length > 20 ? ', ...' : '') : 'one unnamed entry'}`);
+      throw new StructureError(
+        file,
+        `no entry '${opts.block}'; the file has ${names.length > 0 ? names.slice(0, 20).join(', ') + (names.length > 20 ? ', ...' : '') : 'one unnamed entry'}`,
+      );
     }
     results = wanted;
   }

@@ -62,9 +62,7 @@ export class Lattice {
     const cy = (c * (ca - cb * cg)) / sg;
     const cz2 = c * c - cx * cx - cy * cy;
     if (!(a > 0 && b > 0 && c > 0) || !(Math.abs(sg) > 1e-8) || !(cz2 > 1e-12 * c * c)) {
-      throw new RangeError(
-        `degenerate cell (a=${a}, b=${b}, c=${c}, alpha=${p.alpha}, beta=${p.beta}, gamma=${p.gamma}): the cell has no volume`,
-      );
+      throw new RangeError(`degenerate cell (a=${a}, b=${b}, c=${c}, alpha=${p.alpha}, beta=${p.beta}, gamma=${p.gamma}): the cell has no volume`);
     }
     return new Lattice([a, 0, 0, b * cg, b * sg, 0, cx, cy, Math.sqrt(cz2)]);
   }
@@ -82,24 +80,21 @@ export class Lattice {
       const v = this.vector(j);
       return u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
     };
-    const ang = (i: number, j: number, li: number, lj: number) =>
-      Math.acos(Math.max(-1, Math.min(1, dot(i, j) / (li * lj)))) / DEG;
+    const ang = (i: number, j: number, li: number, lj: number) => Math.acos(Math.max(-1, Math.min(1, dot(i, j) / (li * lj)))) / DEG;
     return { a, b, c, alpha: ang(1, 2, b, c), beta: ang(0, 2, a, c), gamma: ang(0, 1, a, b) };
   }
 
   /** Lengths of the reciprocal vectors |a*|, |b*|, |c*| (1/Å, no 2π): 1/|a*| is the spacing of the (100) planes. */
   get reciprocalLengths(): Vec3 {
     const v = this.inverse;
-    return [
-      Math.hypot(v[0]!, v[3]!, v[6]!),
-      Math.hypot(v[1]!, v[4]!, v[7]!),
-      Math.hypot(v[2]!, v[5]!, v[8]!),
-    ];
+    return [Math.hypot(v[0]!, v[3]!, v[6]!), Math.hypot(v[1]!, v[4]!, v[7]!), Math.hypot(v[2]!, v[5]!, v[8]!)];
   }
 
   fracToCart(f: ArrayLike<number>, out: Vec3 = [0, 0, 0]): Vec3 {
     const m = this.matrix;
-    const f0 = f[0]!, f1 = f[1]!, f2 = f[2]!;
+    const f0 = f[0]!,
+      f1 = f[1]!,
+      f2 = f[2]!;
     out[0] = f0 * m[0]! + f1 * m[3]! + f2 * m[6]!;
     out[1] = f0 * m[1]! + f1 * m[4]! + f2 * m[7]!;
     out[2] = f0 * m[2]! + f1 * m[5]! + f2 * m[8]!;
@@ -108,7 +103,9 @@ export class Lattice {
 
   cartToFrac(r: ArrayLike<number>, out: Vec3 = [0, 0, 0]): Vec3 {
     const v = this.inverse;
-    const x = r[0]!, y = r[1]!, z = r[2]!;
+    const x = r[0]!,
+      y = r[1]!,
+      z = r[2]!;
     out[0] = x * v[0]! + y * v[3]! + z * v[6]!;
     out[1] = x * v[1]! + y * v[4]! + z * v[7]!;
     out[2] = x * v[2]! + y * v[5]! + z * v[8]!;

@@ -54,14 +54,20 @@ export function structureFromOptimade(entry: unknown, place: EntryPlace): Struct
   const a = attributesOf(entry);
   const missing = STRUCTURE_FIELDS.filter((f) => a[f] === undefined || a[f] === null);
   if (missing.length > 0) {
-    throw entryError(place, `the OPTIMADE entry has no ${missing.join(', ')}; request the structure with response_fields=${STRUCTURE_FIELDS.join(',')},species`);
+    throw entryError(
+      place,
+      `the OPTIMADE entry has no ${missing.join(', ')}; request the structure with response_fields=${STRUCTURE_FIELDS.join(',')},species`,
+    );
   }
   const dims = a.dimension_types;
   if (Array.isArray(dims) && dims.some((d) => d !== 1)) {
     throw entryError(place, `dimension_types ${shortJson(dims)}: the structure is not periodic in three directions, and BVSE needs a 3D cell`);
   }
   if (Array.isArray(a.assemblies) && a.assemblies.length > 0) {
-    throw entryError(place, 'the entry describes alternative atom groups (assemblies), which bvscape does not read; give one ordered or occupancy-disordered structure');
+    throw entryError(
+      place,
+      'the entry describes alternative atom groups (assemblies), which bvscape does not read; give one ordered or occupancy-disordered structure',
+    );
   }
   const matrix = latticeRows(a.lattice_vectors, place, 'lattice_vectors');
   const positions = a.cartesian_site_positions;
@@ -86,7 +92,10 @@ export function structureFromOptimade(entry: unknown, place: EntryPlace): Struct
       const symbols = s.chemical_symbols.map(String);
       const conc = Array.isArray(s.concentration) ? s.concentration : symbols.length === 1 ? [1] : null;
       if (!conc || conc.length !== symbols.length || !conc.every((c) => typeof c === 'number' && Number.isFinite(c))) {
-        throw entryError(place, `species '${s.name}': concentration ${shortJson(s.concentration)} does not give one number per chemical symbol ${shortJson(symbols)}`);
+        throw entryError(
+          place,
+          `species '${s.name}': concentration ${shortJson(s.concentration)} does not give one number per chemical symbol ${shortJson(symbols)}`,
+        );
       }
       defs.set(s.name, { symbols, concentration: conc as number[] });
     }
@@ -144,7 +153,11 @@ export function optimadeEntry(s: Structure, id: string): { id: string; type: 'st
     id,
     type: 'structures',
     attributes: {
-      lattice_vectors: [[m[0], m[1], m[2]], [m[3], m[4], m[5]], [m[6], m[7], m[8]]],
+      lattice_vectors: [
+        [m[0], m[1], m[2]],
+        [m[3], m[4], m[5]],
+        [m[6], m[7], m[8]],
+      ],
       dimension_types: [1, 1, 1],
       nsites: positions.length,
       cartesian_site_positions: positions,

@@ -55,8 +55,7 @@ function wrap(x: number): number {
 export function looksLikePoscar(text: string): boolean {
   const lines = text.split(/\r\n|\r|\n/, 6).map((l) => l.trim().split(/\s+/).filter(Boolean));
   if (lines.length < 5) return false;
-  const nums = (toks: string[] | undefined, n: number) =>
-    !!toks && toks.length >= n && toks.slice(0, n).every((t) => Number.isFinite(Number(t)));
+  const nums = (toks: string[] | undefined, n: number) => !!toks && toks.length >= n && toks.slice(0, n).every((t) => Number.isFinite(Number(t)));
   const scale = lines[1]!;
   return (scale.length === 1 || scale.length === 3) && nums(scale, scale.length) && nums(lines[2], 3) && nums(lines[3], 3) && nums(lines[4], 3);
 }

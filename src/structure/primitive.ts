@@ -22,7 +22,10 @@ const wrap = (x: number) => {
 class PeriodicHash {
   private readonly bins: [number, number, number];
   private readonly cells = new Map<number, number[]>();
-  constructor(private readonly cell: TypedCell, private readonly tol: number) {
+  constructor(
+    private readonly cell: TypedCell,
+    private readonly tol: number,
+  ) {
     const m = cell.matrix;
     const len = [0, 1, 2].map((i) => Math.hypot(m[3 * i]!, m[3 * i + 1]!, m[3 * i + 2]!));
     this.bins = len.map((l) => Math.max(1, Math.min(256, Math.floor(l / Math.max(tol, 1e-3) / 2)))) as [number, number, number];
@@ -138,12 +141,7 @@ export function primitiveCell(cell: TypedCell, tol: number): TypedCell | null {
   const n = translations.length;
   if (n <= 1 || cell.positions.length % n !== 0) return null;
   // Every translation is a multiple of 1/n in each coordinate (a group of order n).
-  const gens: number[][] = [
-    [n, 0, 0],
-    [0, n, 0],
-    [0, 0, n],
-    ...translations.slice(1).map((t) => t.map((x) => Math.round(x * n) % n)),
-  ];
+  const gens: number[][] = [[n, 0, 0], [0, n, 0], [0, 0, n], ...translations.slice(1).map((t) => t.map((x) => Math.round(x * n) % n))];
   const b = latticeBasis(gens);
   if (!b || Math.abs(Math.abs(det3(b)) - n * n) > 0.5) return null;
   const p = b.map((row) => row.map((x) => x / n)); // primitive vectors in units of the old ones

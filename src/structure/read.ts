@@ -95,7 +95,10 @@ export function readStructureTextSync(text: string, fileName: string, opts: Read
     const format = opts.format ?? detectFormat(text, fileName);
     if (format === 'json' || format === 'extxyz') {
       const sel = opts.block !== undefined ? { block: opts.block } : {};
-      const entries = format === 'json' ? readJsonStructures(text, fileName, { ...sel, ...(opts.maxSites !== undefined ? { maxSites: opts.maxSites } : {}) }) : readExtxyz(text, fileName, sel);
+      const entries =
+        format === 'json'
+          ? readJsonStructures(text, fileName, { ...sel, ...(opts.maxSites !== undefined ? { maxSites: opts.maxSites } : {}) })
+          : readExtxyz(text, fileName, sel);
       return entries.map((e) => {
         const r: ReadResult = { file: fileName, block: e.block };
         if (e.structure) r.structure = e.structure;
@@ -201,7 +204,10 @@ function fileError(fileName: string, e: unknown): InputError {
   };
   if (code === 'ENOENT' && fileName.includes('\uFFFD')) {
     // The name held bytes that are not UTF-8 (a Latin-1 "caf\xe9.cif"): they were replaced before the file was looked up.
-    return new StructureError(fileName, 'no such file: the name is not valid UTF-8 (a Latin-1 name?), and such a name does not survive the command line; rename the file to UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE), or give its directory to screen');
+    return new StructureError(
+      fileName,
+      'no such file: the name is not valid UTF-8 (a Latin-1 name?), and such a name does not survive the command line; rename the file to UTF-8 (e.g. convmv -f latin1 -t utf8 --notest FILE), or give its directory to screen',
+    );
   }
   if (code && why[code]) return new StructureError(fileName, why[code]);
   return new StructureError(fileName, `cannot read the file (${(e as Error)?.message ?? String(e)})`);

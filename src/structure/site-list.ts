@@ -58,7 +58,10 @@ function isVec3(v: unknown): v is [number, number, number] {
 /** A 3x3 matrix (rows a, b, c) from nested arrays; throws a StructureError naming `what`. */
 export function latticeRows(value: unknown, place: EntryPlace, what: string): number[] {
   if (!Array.isArray(value) || value.length !== 3 || !value.every(isVec3)) {
-    throw entryError(place, `${what} must be three vectors of three numbers (a, b, c in Å)${Array.isArray(value) && value.some((r) => Array.isArray(r) && r.some((x) => x === null)) ? '; null components mean a non-periodic direction, and BVSE needs a cell periodic in 3D' : ''}`);
+    throw entryError(
+      place,
+      `${what} must be three vectors of three numbers (a, b, c in Å)${Array.isArray(value) && value.some((r) => Array.isArray(r) && r.some((x) => x === null)) ? '; null components mean a non-periodic direction, and BVSE needs a cell periodic in 3D' : ''}`,
+    );
   }
   return (value as number[][]).flat();
 }
@@ -149,7 +152,8 @@ export function buildStructure(place: EntryPlace, matrix: readonly number[], raw
   if (merged.length === 0) throw entryError(place, 'the structure has no atoms (every site is vacant)');
   let scaled = 0;
   const sites: Site[] = [];
-  const names = (m: Merged) => `${m.members.slice(0, -1).join(', ')} and ${m.members[m.members.length - 1]}${m.memberCount > m.members.length ? ` (of ${m.memberCount})` : ''}`;
+  const names = (m: Merged) =>
+    `${m.members.slice(0, -1).join(', ')} and ${m.members[m.members.length - 1]}${m.memberCount > m.members.length ? ` (of ${m.memberCount})` : ''}`;
   for (const m of merged) {
     const total = m.site.species.reduce((t, x) => t + x.occupancy, 0);
     if (total > 1 + OCCUPANCY_TOLERANCE) {
@@ -163,7 +167,11 @@ export function buildStructure(place: EntryPlace, matrix: readonly number[], raw
     sites.push(m.site);
   }
   if (scaled > 0) notes.add(`occupancies slightly above 1 scaled down to 1 on ${scaled} site(s)`);
-  const list = (ms: Merged[]) => ms.slice(0, 8).map((m) => `sites ${names(m)}`).join('; ') + (ms.length > 8 ? '; ...' : '');
+  const list = (ms: Merged[]) =>
+    ms
+      .slice(0, 8)
+      .map((m) => `sites ${names(m)}`)
+      .join('; ') + (ms.length > 8 ? '; ...' : '');
   const dupes = merged.filter((m) => m.duplicates);
   if (dupes.length > 0) notes.add(`atoms of one element listed twice on one position, read as one atom: ${list(dupes)}`);
   const mixed = merged.filter((m) => m.memberCount > 1 && !m.duplicates);

@@ -33,7 +33,10 @@ export function maxFileBytes(): number {
   const env = typeof process !== 'undefined' ? process.env?.[MAX_FILE_SIZE_ENV] : undefined;
   if (env === undefined || env.trim() === '') return DEFAULT_MAX_FILE_BYTES;
   const n = parseByteSize(env);
-  if (n === null) throw new InputError(`${MAX_FILE_SIZE_ENV}='${env}' is not a size; give e.g. 64M, 1G or 1048576 (or unset it for the ${formatBytes(DEFAULT_MAX_FILE_BYTES)} default)`);
+  if (n === null)
+    throw new InputError(
+      `${MAX_FILE_SIZE_ENV}='${env}' is not a size; give e.g. 64M, 1G or 1048576 (or unset it for the ${formatBytes(DEFAULT_MAX_FILE_BYTES)} default)`,
+    );
   return n;
 }
 

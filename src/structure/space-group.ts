@@ -112,9 +112,7 @@ function parseSymopUncached(s: string): SymOp {
     if (terms === 0) throw new SymopSyntaxError(`symmetry operator '${s}': part ${row + 1} is empty`);
   }
   const det =
-    rot[0]! * (rot[4]! * rot[8]! - rot[5]! * rot[7]!) -
-    rot[1]! * (rot[3]! * rot[8]! - rot[5]! * rot[6]!) +
-    rot[2]! * (rot[3]! * rot[7]! - rot[4]! * rot[6]!);
+    rot[0]! * (rot[4]! * rot[8]! - rot[5]! * rot[7]!) - rot[1]! * (rot[3]! * rot[8]! - rot[5]! * rot[6]!) + rot[2]! * (rot[3]! * rot[7]! - rot[4]! * rot[6]!);
   if (det !== 1 && det !== -1) {
     throw new SymopSyntaxError(`symmetry operator '${s}' is not a crystallographic operation (determinant ${det})`);
   }
@@ -135,8 +133,7 @@ export function formatSymop(op: SymOp): string {
     const tr = op.trans[row]!;
     if (Math.abs(tr) > 1e-12) {
       const twelfths = tr * 12;
-      const txt =
-        Math.abs(twelfths - Math.round(twelfths)) < 1e-9 ? fraction(Math.abs(Math.round(twelfths)), 12) : String(Math.abs(tr));
+      const txt = Math.abs(twelfths - Math.round(twelfths)) < 1e-9 ? fraction(Math.abs(Math.round(twelfths)), 12) : String(Math.abs(tr));
       t += (tr < 0 ? '-' : '+') + txt;
     }
     out.push(t || '0');
@@ -221,7 +218,15 @@ function entries(): HallEntry[] {
     hallEntries = [];
     for (let h = 1; h <= N_HALL; h++) {
       const e: MoyoHallSymbolEntry = hall_symbol_entry(h);
-      hallEntries.push({ hall_number: e.hall_number, number: e.number, arithmetic_number: e.arithmetic_number, setting: e.setting, hall_symbol: e.hall_symbol, hm_short: e.hm_short, hm_full: e.hm_full });
+      hallEntries.push({
+        hall_number: e.hall_number,
+        number: e.number,
+        arithmetic_number: e.arithmetic_number,
+        setting: e.setting,
+        hall_symbol: e.hall_symbol,
+        hm_short: e.hm_short,
+        hm_full: e.hm_full,
+      });
     }
   }
   return hallEntries;

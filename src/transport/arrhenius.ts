@@ -23,7 +23,9 @@ export function fitArrhenius(points: ArrheniusPoint[]): ArrheniusFit | null {
   const sw = w.reduce((s, v) => s + v, 0);
   const mx = w.reduce((s, v, i) => s + v * x[i]!, 0) / sw;
   const my = w.reduce((s, v, i) => s + v * y[i]!, 0) / sw;
-  let sxx = 0, sxy = 0, syy = 0;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
   for (let i = 0; i < use.length; i++) {
     sxx += w[i]! * (x[i]! - mx) ** 2;
     sxy += w[i]! * (x[i]! - mx) * (y[i]! - my);

@@ -53,14 +53,18 @@ export class BlockAverager {
   /** True once both standard errors are within their relative targets (and D > 0), after MIN_PAIRS pairs. */
   converged(targetTracer: number, targetCollective: number): boolean {
     if (this.tracer.count < MIN_PAIRS) return false;
-    const dt = this.tracer.mean, dc = this.collective.mean;
+    const dt = this.tracer.mean,
+      dc = this.collective.mean;
     return dt > 0 && dc > 0 && this.tracer.error <= targetTracer * dt && this.collective.error <= targetCollective * dc;
   }
 
   private closeBlock(disp: Float64Array, ion: number, hop: ArrayLike<number>, hopAt: number): void {
-    const x = this.prev, start = this.start, N = this.ions;
+    const x = this.prev,
+      start = this.start,
+      N = this.ions;
     let t = 0;
-    const A = [0, 0, 0], B = [0, 0, 0];
+    const A = [0, 0, 0],
+      B = [0, 0, 0];
     for (let i = 0; i < N; i++) {
       for (let m = 0; m < 3; m++) {
         const k = 3 * i + m;

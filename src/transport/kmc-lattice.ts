@@ -53,7 +53,12 @@ export class IonLattice {
   private readonly changed: Int32Array;
   private nChanged = 0;
 
-  constructor(sc: Supercell, ions: number, s: LatticeSettings, private readonly rng: Random) {
+  constructor(
+    sc: Supercell,
+    ions: number,
+    s: LatticeSettings,
+    private readonly rng: Random,
+  ) {
     this.sc = sc;
     this.beta = s.beta;
     const { nSites, nEdges, edgeSrc, edgeDst, siteEnergy } = sc;
@@ -124,7 +129,8 @@ export class IonLattice {
   }
 
   private rateOf(e: number): number {
-    const s = this.sc.edgeSrc[e]!, d = this.sc.edgeDst[e]!;
+    const s = this.sc.edgeSrc[e]!,
+      d = this.sc.edgeDst[e]!;
     if (this.ionAt[s]! < 0 || this.ionAt[d]! >= 0) return 0;
     const x = this.g[d]! - this.g[s]! - this.halfBetaPair[e]!;
     let a = this.betaKra[e]! + x;
@@ -176,7 +182,8 @@ export class IonLattice {
 
   private hop(e: number): void {
     const sc = this.sc;
-    const s = sc.edgeSrc[e]!, d = sc.edgeDst[e]!;
+    const s = sc.edgeSrc[e]!,
+      d = sc.edgeDst[e]!;
     const ion = this.ionAt[s]!;
     this.lastEdge = e;
     this.lastIon = ion;

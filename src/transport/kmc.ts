@@ -58,7 +58,8 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
   const eqTime = lat.time;
   const result = (status: KmcRunResult['status'], blocks: BlockAverager | null, energyTime: number): KmcRunResult => {
     const prodTime = lat.time - eqTime;
-    const t = blocks?.tracer, c = blocks?.collective;
+    const t = blocks?.tracer,
+      c = blocks?.collective;
     return {
       status,
       tracerD: t && t.count >= 2 ? t.mean : 0,

@@ -51,7 +51,9 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   const carrierDensity = carrierDensityA3 * 1e24;
 
   // The typical hop length (median over the home cell's hops) sets how far ions must move before blocks start.
-  const lengths = Array.from({ length: net.hops.length }, (_, h) => Math.hypot(sc.edgeDisp[6 * h]!, sc.edgeDisp[6 * h + 1]!, sc.edgeDisp[6 * h + 2]!)).sort((a, b) => a - b);
+  const lengths = Array.from({ length: net.hops.length }, (_, h) => Math.hypot(sc.edgeDisp[6 * h]!, sc.edgeDisp[6 * h + 1]!, sc.edgeDisp[6 * h + 2]!)).sort(
+    (a, b) => a - b,
+  );
   const hopLength = lengths.length ? lengths[lengths.length >> 1]! : 0;
 
   const status: TransportResult['status'] = perc[0] === null ? 'immobile' : ions === sc.nSites ? 'no-vacancies' : 'ok';
@@ -102,7 +104,10 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   // The same fit on the tracer: σ* = n·q²·D*/(kT), σ with the Haven ratio taken as 1. D* averages over every ion and
   // converges much sooner than D_σ, so this Ea is the better-determined one when the step budget is short.
   const tracerPoints = results.map((t) => {
-    const f = t.tracerD > 0 && t.collectiveD !== 0 ? t.sigma / t.collectiveD : (carrierDensity * (net.ion.charge * ELEMENTARY_CHARGE) ** 2) / (BOLTZMANN_J * t.temperatureK);
+    const f =
+      t.tracerD > 0 && t.collectiveD !== 0
+        ? t.sigma / t.collectiveD
+        : (carrierDensity * (net.ion.charge * ELEMENTARY_CHARGE) ** 2) / (BOLTZMANN_J * t.temperatureK);
     return { temperatureK: t.temperatureK, sigma: f * t.tracerD, sigmaError: f * t.tracerDError };
   });
   const arrheniusTracer = status === 'ok' ? fitArrhenius(tracerPoints) : null;

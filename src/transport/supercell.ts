@@ -66,8 +66,7 @@ export function buildSupercell(net: HopNetwork, dims: IVec3, interaction: Mobile
   const nSites = cells * ns;
   const L = net.lattice;
   const cart = (f: readonly number[]): IVec3 => [0, 1, 2].map((m) => f[0]! * L[0][m]! + f[1]! * L[1][m]! + f[2]! * L[2][m]!) as IVec3;
-  const cellIndex = (c1: number, c2: number, c3: number) =>
-    ((c1 % n1) + n1) % n1 + n1 * ((((c2 % n2) + n2) % n2) + n2 * (((c3 % n3) + n3) % n3));
+  const cellIndex = (c1: number, c2: number, c3: number) => (((c1 % n1) + n1) % n1) + n1 * ((((c2 % n2) + n2) % n2) + n2 * (((c3 % n3) + n3) % n3));
   const cellCoords = (c: number): IVec3 => [c % n1, Math.floor(c / n1) % n2, Math.floor(c / (n1 * n2))];
 
   const siteEnergy = new Float64Array(nSites);
@@ -168,7 +167,8 @@ export function buildSupercell(net: HopNetwork, dims: IVec3, interaction: Mobile
   const w = cellWidths(L);
   const face = (i: number) => {
     const [a, b, c2] = [L[0], L[1], L[2]];
-    const v = [b, c2, a][i]!, u = [c2, a, b][i]!;
+    const v = [b, c2, a][i]!,
+      u = [c2, a, b][i]!;
     return Math.hypot(v[1] * u[2] - v[2] * u[1], v[2] * u[0] - v[0] * u[2], v[0] * u[1] - v[1] * u[0]);
   };
   return {

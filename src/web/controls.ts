@@ -47,14 +47,36 @@ export function attachControls(canvas: HTMLElement, camera: OrbitCamera, onChang
     const step = 0.08;
     let handled = true;
     switch (e.key) {
-      case 'ArrowLeft': if (e.shiftKey) camera.pan(-step, 0); else camera.orbit(step * 2, 0); break;
-      case 'ArrowRight': if (e.shiftKey) camera.pan(step, 0); else camera.orbit(-step * 2, 0); break;
-      case 'ArrowUp': if (e.shiftKey) camera.pan(0, -step); else camera.orbit(0, step * 2); break;
-      case 'ArrowDown': if (e.shiftKey) camera.pan(0, step); else camera.orbit(0, -step * 2); break;
-      case '+': case '=': camera.zoom(0.9); break;
-      case '-': case '_': camera.zoom(1 / 0.9); break;
-      case '0': case 'Home': camera.reset(); break;
-      default: handled = false;
+      case 'ArrowLeft':
+        if (e.shiftKey) camera.pan(-step, 0);
+        else camera.orbit(step * 2, 0);
+        break;
+      case 'ArrowRight':
+        if (e.shiftKey) camera.pan(step, 0);
+        else camera.orbit(-step * 2, 0);
+        break;
+      case 'ArrowUp':
+        if (e.shiftKey) camera.pan(0, -step);
+        else camera.orbit(0, step * 2);
+        break;
+      case 'ArrowDown':
+        if (e.shiftKey) camera.pan(0, step);
+        else camera.orbit(0, -step * 2);
+        break;
+      case '+':
+      case '=':
+        camera.zoom(0.9);
+        break;
+      case '-':
+      case '_':
+        camera.zoom(1 / 0.9);
+        break;
+      case '0':
+      case 'Home':
+        camera.reset();
+        break;
+      default:
+        handled = false;
     }
     if (handled) {
       e.preventDefault();

@@ -23,7 +23,10 @@ class WebWorkerHost implements CpuWorkerHost {
   readonly label: string;
   readonly sharedMemory = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 
-  constructor(readonly threads: number, private readonly url: string | URL) {
+  constructor(
+    readonly threads: number,
+    private readonly url: string | URL,
+  ) {
     this.label = `${threads} Web Worker${threads === 1 ? '' : 's'}`;
   }
 

@@ -50,5 +50,11 @@ export const PALETTE_ELEMENTS: readonly string[] = Object.keys(STYLE);
 /** CSS colour of an element, for legends. */
 export function cssColor(element: string): string {
   const c = atomStyle(element).color;
-  return `#${c.map((v) => Math.round(255 * v).toString(16).padStart(2, '0')).join('')}`;
+  return `#${c
+    .map((v) =>
+      Math.round(255 * v)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }

@@ -19,7 +19,8 @@ export class IsoClient {
       const done = this.inFlight;
       this.inFlight = null;
       this.busy = false;
-      if (done && done.id === r.id) done.resolve(r.gridId === this.gridId ? { positions: r.positions, normals: r.normals, triangleCount: r.triangleCount, ms: r.ms } : null);
+      if (done && done.id === r.id)
+        done.resolve(r.gridId === this.gridId ? { positions: r.positions, normals: r.normals, triangleCount: r.triangleCount, ms: r.ms } : null);
       this.pump();
     };
   }

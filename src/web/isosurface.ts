@@ -17,12 +17,23 @@ export interface IsoMesh {
 
 /** Corners of a cube as (dx, dy, dz) bit patterns: corner c = dx + 2·dy + 4·dz. */
 const CORNER = [
-  [0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0],
-  [0, 0, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1],
+  [0, 0, 0],
+  [1, 0, 0],
+  [0, 1, 0],
+  [1, 1, 0],
+  [0, 0, 1],
+  [1, 0, 1],
+  [0, 1, 1],
+  [1, 1, 1],
 ] as const;
 /** Six tetrahedra sharing the diagonal 0–7. */
 const TETS = [
-  [0, 1, 3, 7], [0, 3, 2, 7], [0, 2, 6, 7], [0, 6, 4, 7], [0, 4, 5, 7], [0, 5, 1, 7],
+  [0, 1, 3, 7],
+  [0, 3, 2, 7],
+  [0, 2, 6, 7],
+  [0, 6, 4, 7],
+  [0, 4, 5, 7],
+  [0, 5, 1, 7],
 ] as const;
 
 /** Energies that are infinite (a grid point on an ion) or huge act as this, to keep interpolation finite. */
@@ -98,7 +109,9 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
         if (below === 0 || below === 8) continue;
         for (let c = 0; c < 8; c++) {
           const d = CORNER[c]!;
-          const fa = (i + d[0]) / nx, fb = (j + d[1]) / ny, fc = (k + d[2]) / nz;
+          const fa = (i + d[0]) / nx,
+            fb = (j + d[1]) / ny,
+            fc = (k + d[2]) / nz;
           cpos[3 * c] = fa * m[0]! + fb * m[3]! + fc * m[6]!;
           cpos[3 * c + 1] = fa * m[1]! + fb * m[4]! + fc * m[7]!;
           cpos[3 * c + 2] = fa * m[2]! + fb * m[5]! + fc * m[8]!;
@@ -113,7 +126,8 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
           for (let t = 0; t < 4; t++) (inMask & (1 << t) ? inside : outside).push(tet[t]!);
           let count = 0;
           const cross = (a: number, b: number) => {
-            const va = val[a]!, vb = val[b]!;
+            const va = val[a]!,
+              vb = val[b]!;
             const t = va / (va - vb);
             for (let d = 0; d < 3; d++) {
               vtx[3 * count + d] = cpos[3 * a + d]! + t * (cpos[3 * b + d]! - cpos[3 * a + d]!);
@@ -143,9 +157,15 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
 
   function emit(a: number, b: number, c: number): void {
     // Wind the triangle so its face normal points uphill, like the gradient normals.
-    const ux = vtx[3 * b]! - vtx[3 * a]!, uy = vtx[3 * b + 1]! - vtx[3 * a + 1]!, uz = vtx[3 * b + 2]! - vtx[3 * a + 2]!;
-    const wx = vtx[3 * c]! - vtx[3 * a]!, wy = vtx[3 * c + 1]! - vtx[3 * a + 1]!, wz = vtx[3 * c + 2]! - vtx[3 * a + 2]!;
-    const fx = uy * wz - uz * wy, fy = uz * wx - ux * wz, fz = ux * wy - uy * wx;
+    const ux = vtx[3 * b]! - vtx[3 * a]!,
+      uy = vtx[3 * b + 1]! - vtx[3 * a + 1]!,
+      uz = vtx[3 * b + 2]! - vtx[3 * a + 2]!;
+    const wx = vtx[3 * c]! - vtx[3 * a]!,
+      wy = vtx[3 * c + 1]! - vtx[3 * a + 1]!,
+      wz = vtx[3 * c + 2]! - vtx[3 * a + 2]!;
+    const fx = uy * wz - uz * wy,
+      fy = uz * wx - ux * wz,
+      fz = ux * wy - uy * wx;
     const gx = vnor[3 * a]! + vnor[3 * b]! + vnor[3 * c]!;
     const gy = vnor[3 * a + 1]! + vnor[3 * b + 1]! + vnor[3 * c + 1]!;
     const gz = vnor[3 * a + 2]! + vnor[3 * b + 2]! + vnor[3 * c + 2]!;
@@ -157,12 +177,16 @@ export function isosurface(energies: Float32Array, grid: GridSpec, lattice: Arra
       pos.data[pos.length++] = vtx[3 * v]!;
       pos.data[pos.length++] = vtx[3 * v + 1]!;
       pos.data[pos.length++] = vtx[3 * v + 2]!;
-      let nx0 = vnor[3 * v]!, ny0 = vnor[3 * v + 1]!, nz0 = vnor[3 * v + 2]!;
+      let nx0 = vnor[3 * v]!,
+        ny0 = vnor[3 * v + 1]!,
+        nz0 = vnor[3 * v + 2]!;
       let len = Math.hypot(nx0, ny0, nz0);
       if (!(len > 0) || !Number.isFinite(len)) {
         // Flat spot in the field: fall back to the face normal (oriented uphill).
         const s = fx * gx + fy * gy + fz * gz >= 0 ? 1 : -1;
-        nx0 = (s * fx) / faceLen; ny0 = (s * fy) / faceLen; nz0 = (s * fz) / faceLen;
+        nx0 = (s * fx) / faceLen;
+        ny0 = (s * fy) / faceLen;
+        nz0 = (s * fz) / faceLen;
         len = 1;
       }
       nor.data[nor.length++] = nx0 / len;

@@ -232,20 +232,18 @@ function display(s: Shown, reframe: boolean): void {
   const level = setupLevelSlider(r, wantedLevel);
   wantedLevel = null;
   view.setData(s, level, reframe);
-  showLegend(
-    [...new Set(r.structure.sites.flatMap((site) => site.species.map((sp) => sp.element)))].sort(),
-    view.options.hidden,
-    (element, visible) => {
-      const hidden = new Set(view.options.hidden);
-      if (visible) hidden.delete(element);
-      else hidden.add(element);
-      view.setOptions({ hidden });
-      updateLink();
-    },
-  );
+  showLegend([...new Set(r.structure.sites.flatMap((site) => site.species.map((sp) => sp.element)))].sort(), view.options.hidden, (element, visible) => {
+    const hidden = new Set(view.options.hidden);
+    if (visible) hidden.delete(element);
+    else hidden.add(element);
+    view.setOptions({ hidden });
+    updateLink();
+  });
   slicePanel.update(s);
   const path = s.extra.paths[0];
-  ui.profile.innerHTML = path ? profileSvg(path, { title: `${r.formula}: ${r.ion} ${path.dimension} path` }) : `<figcaption>No percolating path below E_min + ${r.percolation?.encut ?? '?'} eV.</figcaption>`;
+  ui.profile.innerHTML = path
+    ? profileSvg(path, { title: `${r.formula}: ${r.ion} ${path.dimension} path` })
+    : `<figcaption>No percolating path below E_min + ${r.percolation?.encut ?? '?'} eV.</figcaption>`;
   ui.profileSvg.disabled = !path;
   ui.grd.disabled = ui.cube.disabled = ui.json.disabled = ui.png.disabled = ui.sliceSvg.disabled = false;
   fillIonOptions(r);
@@ -264,8 +262,7 @@ function showColumn(index: number): void {
 function fillIonOptions(r: Shown['landscape']): void {
   const anions = new Set<string>();
   for (const site of r.structure.sites)
-    for (const sp of site.species)
-      if (sp.oxidation !== null && sp.oxidation < 0) anions.add(`${sp.element}${sp.oxidation === -1 ? '' : -sp.oxidation}-`);
+    for (const sp of site.species) if (sp.oxidation !== null && sp.oxidation < 0) anions.add(`${sp.element}${sp.oxidation === -1 ? '' : -sp.oxidation}-`);
   const values = ['Li', 'Na+', 'K+', 'Mg2+', 'Ag+', ...[...anions].sort()];
   ui.ionOptions.replaceChildren(...values.map((v) => new Option(v, v)));
 }
@@ -310,12 +307,19 @@ const stem = () => (shown ? `${shown.file.replace(/\.[^.]*$/, '')}_${shown.lands
 ui.grd.addEventListener('click', () => shown && download(`${stem()}.grd`, grdText(shown.landscape)));
 ui.cube.addEventListener('click', () => shown && download(`${stem()}.cube`, cubeText(shown.landscape)));
 ui.json.addEventListener('click', () => {
-  if (shown) download(`${stem()}.json`, JSON.stringify(resultJson(shown.file, shown.landscape, shown.extra, shown.timings), null, 1) + '\n', 'application/json');
+  if (shown)
+    download(`${stem()}.json`, JSON.stringify(resultJson(shown.file, shown.landscape, shown.extra, shown.timings), null, 1) + '\n', 'application/json');
 });
 ui.png.addEventListener('click', () => {
-  view.snapshotPng().then((blob) => download(`${stem()}_view.png`, blob), (e) => showError(describe(e)));
+  view.snapshotPng().then(
+    (blob) => download(`${stem()}_view.png`, blob),
+    (e) => showError(describe(e)),
+  );
 });
-ui.sliceSvg.addEventListener('click', () => slicePanel.svg && download(`${stem()}_slice_${ui.slice.dataset.hkl?.replace(/,/g, '') ?? ''}.svg`, slicePanel.svg, 'image/svg+xml'));
+ui.sliceSvg.addEventListener(
+  'click',
+  () => slicePanel.svg && download(`${stem()}_slice_${ui.slice.dataset.hkl?.replace(/,/g, '') ?? ''}.svg`, slicePanel.svg, 'image/svg+xml'),
+);
 ui.profileSvg.addEventListener('click', () => {
   const svg = ui.profile.querySelector('svg');
   if (svg) download(`${stem()}_profile.svg`, svg.outerHTML, 'image/svg+xml');
@@ -361,7 +365,12 @@ async function start(): Promise<void> {
   // Settings: the link's hash; older links and `bvscape preview` pass ion/resolution/backend as a query.
   const query = new URLSearchParams(location.search);
   const legacy = new URLSearchParams();
-  for (const [from, to] of [['ion', 'ion'], ['resolution', 'res'], ['backend', 'backend']] as const) if (query.get(from)) legacy.set(to, query.get(from)!);
+  for (const [from, to] of [
+    ['ion', 'ion'],
+    ['resolution', 'res'],
+    ['backend', 'backend'],
+  ] as const)
+    if (query.get(from)) legacy.set(to, query.get(from)!);
   const settings = decodeSettings(legacy.toString() + '&' + location.hash.replace(/^#/, ''));
   applySettings(settings);
 

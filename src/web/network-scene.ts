@@ -116,7 +116,10 @@ export interface RateScale {
 }
 
 export function rateScale(rates: readonly HopRate[]): RateScale | null {
-  const logs = rates.flatMap((r) => r.rates).filter((x) => x > 0).map(Math.log10);
+  const logs = rates
+    .flatMap((r) => r.rates)
+    .filter((x) => x > 0)
+    .map(Math.log10);
   if (!logs.length) return null;
   const lo = Math.floor(Math.min(...logs));
   const hi = Math.max(lo + 1, Math.ceil(Math.max(...logs)));
@@ -136,6 +139,7 @@ export function rateColor(rate: number, scale: RateScale): [number, number, numb
   const x = t * (RATE_RAMP.length - 1);
   const i = Math.min(RATE_RAMP.length - 2, Math.floor(x));
   const f = x - i;
-  const a = RATE_RAMP[i]!, b = RATE_RAMP[i + 1]!;
+  const a = RATE_RAMP[i]!,
+    b = RATE_RAMP[i + 1]!;
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]), 1];
 }

@@ -10,7 +10,9 @@ export function pageHint(h: Hint): string {
   switch (h.kind) {
     case 'give-oxidation-states':
       return h.example
-        ? `enter the states in the oxidation-state table (e.g. ${Object.entries(h.example).map(([el, q]) => stateText(el, q)).join(', ')}) and press Compute`
+        ? `enter the states in the oxidation-state table (e.g. ${Object.entries(h.example)
+            .map(([el, q]) => stateText(el, q))
+            .join(', ')}) and press Compute`
         : `enter the state${h.elements.length === 1 ? ` of ${h.elements[0]}` : 's'} in the oxidation-state table and press Compute`;
     case 'check-oxidation-state':
       return `if ${h.species} is a wrong oxidation state, correct it in the oxidation-state table`;
@@ -35,7 +37,10 @@ function statesInWords(list: string): string {
 }
 
 const RULES: [RegExp, string | ((...m: string[]) => string)][] = [
-  [/Give the states explicitly, e\.g\. --oxi ([A-Za-z0-9=,+.-]+)/g, (_m, list) => `Enter the states in the oxidation-state table, e.g. ${statesInWords(list!)}`],
+  [
+    /Give the states explicitly, e\.g\. --oxi ([A-Za-z0-9=,+.-]+)/g,
+    (_m, list) => `Enter the states in the oxidation-state table, e.g. ${statesInWords(list!)}`,
+  ],
   [/give them with --oxi, e\.g\. --oxi ([A-Za-z0-9=,+.-]+)/g, (_m, list) => `enter them in the oxidation-state table, e.g. ${statesInWords(list!)}`],
   [/--oxi gives (\w+)/g, (_m, el) => `the oxidation-state table gives ${el}`],
   [/--oxi(: )?/g, (_m, colon) => (colon ? 'oxidation-state table: ' : 'the oxidation-state table')],

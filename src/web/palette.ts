@@ -17,7 +17,11 @@ export const HOP_COLOR: Rgba = [0.26, 0.57, 0.78, 1];
 export const ISO_COLOR: Rgba = [0.0, 0.62, 0.451, 0.45];
 export const CELL_COLOR: Rgba = [0.25, 0.25, 0.3, 1];
 /** a, b, c axis lines and labels. */
-export const AXIS_COLORS: [Rgba, Rgba, Rgba] = [[0.8, 0.1, 0.1, 1], [0.1, 0.55, 0.1, 1], [0.1, 0.2, 0.85, 1]];
+export const AXIS_COLORS: [Rgba, Rgba, Rgba] = [
+  [0.8, 0.1, 0.1, 1],
+  [0.1, 0.55, 0.1, 1],
+  [0.1, 0.2, 0.85, 1],
+];
 
 export const OVERLAYS = { path: PATH_COLOR, saddle: SADDLE_COLOR, site: SITE_COLOR } as const;
 

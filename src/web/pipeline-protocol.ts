@@ -21,14 +21,11 @@ export interface RunRequest {
   oxi: Record<string, number> | null;
 }
 
-export type PipelineJob =
-  | { type: 'start'; backend: BackendKind }
-  | { type: 'run'; id: number; request: RunRequest };
+export type PipelineJob = { type: 'start'; backend: BackendKind } | { type: 'run'; id: number; request: RunRequest };
 
 /** A LandscapeResult whose structure carries the lattice as a plain matrix. */
 export type LandscapeData = Omit<LandscapeResult, 'structure'> & { structure: StructureData };
 export type StructureData = Omit<Structure, 'lattice'> & { lattice: { matrix: Float64Array } };
-
 
 export type PipelineReply =
   | { type: 'backend'; kind: string; description: string; note: string }

@@ -40,7 +40,12 @@ async function start(job: Extract<PipelineJob, { type: 'start' }>): Promise<Ener
   await backend.computeGrid(WARM_UP, { nx: 4, ny: 4, nz: 4 });
   const device = backend.description.replace(/^(webgpu|cpu): /, '');
   const fellBack = backend.name === 'cpu' && job.backend === 'auto';
-  const why = job.backend === 'cpu' ? 'CPU chosen' : fellBack ? `no WebGPU: ${notices.find((n) => /CPU/.test(n))?.replace(/; using the CPU backend.*$/, '') ?? 'no adapter'}` : '';
+  const why =
+    job.backend === 'cpu'
+      ? 'CPU chosen'
+      : fellBack
+        ? `no WebGPU: ${notices.find((n) => /CPU/.test(n))?.replace(/; using the CPU backend.*$/, '') ?? 'no adapter'}`
+        : '';
   const note = backend.name === 'webgpu' ? `WebGPU (${device})` : `the CPU in ${device}${why ? ` (${why})` : ''}`;
   post({ type: 'backend', kind: backend.name, description: backend.description, note });
   return backend;
@@ -91,7 +96,6 @@ async function run(id: number, req: RunRequest): Promise<void> {
   }
   post({ type: 'done', id });
 }
-
 
 function assignedWithoutOverrides(structure: Structure): Structure | null {
   try {

@@ -33,7 +33,8 @@ export function hullFaces(pts: P[]): [number, number, number][] {
         const len = Math.hypot(...normal);
         if (len < eps * eps) continue;
         const nn: P = [normal[0] / len, normal[1] / len, normal[2] / len];
-        let above = 0, below = 0;
+        let above = 0,
+          below = 0;
         const onPlane: number[] = [];
         for (let q = 0; q < n; q++) {
           const d = dot(sub(pts[q]!, pts[a]!), nn);
@@ -46,11 +47,15 @@ export function hullFaces(pts: P[]): [number, number, number][] {
         if (seen.has(key)) continue;
         seen.add(key);
         // Order the plane's points by angle around their centroid, then fan.
-        const cen = onPlane.reduce<P>((s, q) => [s[0] + pts[q]![0] / onPlane.length, s[1] + pts[q]![1] / onPlane.length, s[2] + pts[q]![2] / onPlane.length], [0, 0, 0]);
+        const cen = onPlane.reduce<P>(
+          (s, q) => [s[0] + pts[q]![0] / onPlane.length, s[1] + pts[q]![1] / onPlane.length, s[2] + pts[q]![2] / onPlane.length],
+          [0, 0, 0],
+        );
         const e1 = sub(pts[onPlane[0]!]!, cen);
         const e2 = crossP(nn, e1);
         const ordered = [...onPlane].sort((p, q) => {
-          const dp = sub(pts[p]!, cen), dq = sub(pts[q]!, cen);
+          const dp = sub(pts[p]!, cen),
+            dq = sub(pts[q]!, cen);
           return Math.atan2(dot(dp, e2), dot(dp, e1)) - Math.atan2(dot(dq, e2), dot(dq, e1));
         });
         for (let k = 1; k + 1 < ordered.length; k++) faces.push([ordered[0]!, ordered[k]!, ordered[k + 1]!]);

@@ -39,7 +39,8 @@ export class Canvas2dRenderer implements SceneRenderer {
 
   draw(camera: CameraMatrices): void {
     const { ctx } = this;
-    const w = this.canvas.width, h = this.canvas.height;
+    const w = this.canvas.width,
+      h = this.canvas.height;
     ctx.fillStyle = rgb(BACKGROUND);
     ctx.fillRect(0, 0, w, h);
     if (!this.scene) return;
@@ -60,7 +61,10 @@ export class Canvas2dRenderer implements SceneRenderer {
 
     const { spheres, lines } = this.scene;
     for (let s = 0; s < spheres.count; s++) {
-      const x = spheres.centers[4 * s]!, y = spheres.centers[4 * s + 1]!, z = spheres.centers[4 * s + 2]!, r = spheres.centers[4 * s + 3]!;
+      const x = spheres.centers[4 * s]!,
+        y = spheres.centers[4 * s + 1]!,
+        z = spheres.centers[4 * s + 2]!,
+        r = spheres.centers[4 * s + 3]!;
       const p = project(x, y, z);
       if (!p) continue;
       const dist = Math.hypot(x - eye[0], y - eye[1], z - eye[2]);
@@ -88,7 +92,9 @@ export class Canvas2dRenderer implements SceneRenderer {
       const p1 = project(P[o + 3]!, P[o + 4]!, P[o + 5]!);
       const p2 = project(P[o + 6]!, P[o + 7]!, P[o + 8]!);
       if (!p0 || !p1 || !p2) continue;
-      const cx = (P[o]! + P[o + 3]! + P[o + 6]!) / 3, cy = (P[o + 1]! + P[o + 4]! + P[o + 7]!) / 3, cz = (P[o + 2]! + P[o + 5]! + P[o + 8]!) / 3;
+      const cx = (P[o]! + P[o + 3]! + P[o + 6]!) / 3,
+        cy = (P[o + 1]! + P[o + 4]! + P[o + 7]!) / 3,
+        cz = (P[o + 2]! + P[o + 5]! + P[o + 8]!) / 3;
       const c = tri.colors;
       const fill = `rgba(${Math.round(255 * c[12 * t]!)},${Math.round(255 * c[12 * t + 1]!)},${Math.round(255 * c[12 * t + 2]!)},${c[12 * t + 3]})`;
       items.push({
@@ -115,13 +121,25 @@ export class Canvas2dRenderer implements SceneRenderer {
       const { positions, normals, triangleCount } = this.mesh;
       const stride = Math.max(1, Math.ceil(triangleCount / MAX_TRIANGLES));
       isoXY = new Float32Array(6 * Math.ceil(triangleCount / stride));
-      const m0 = m[0], m1 = m[1], m3 = m[3], m4 = m[4], m5 = m[5], m7 = m[7], m8 = m[8], m9 = m[9], m11 = m[11];
-      const m12 = m[12], m13 = m[13], m15 = m[15];
+      const m0 = m[0],
+        m1 = m[1],
+        m3 = m[3],
+        m4 = m[4],
+        m5 = m[5],
+        m7 = m[7],
+        m8 = m[8],
+        m9 = m[9],
+        m11 = m[11];
+      const m12 = m[12],
+        m13 = m[13],
+        m15 = m[15];
       for (let t = 0; t < triangleCount; t += stride) {
         const o = 9 * t;
         let behind = false;
         for (let v = 0; v < 3; v++) {
-          const x = positions[o + 3 * v]!, y = positions[o + 3 * v + 1]!, z = positions[o + 3 * v + 2]!;
+          const x = positions[o + 3 * v]!,
+            y = positions[o + 3 * v + 1]!,
+            z = positions[o + 3 * v + 2]!;
           const cw = m3! * x + m7! * y + m11! * z + m15!;
           if (cw <= 1e-6) behind = true;
           const cx = m0! * x + m4! * y + m8! * z + m12!;
@@ -133,7 +151,9 @@ export class Canvas2dRenderer implements SceneRenderer {
         const cx = (positions[o]! + positions[o + 3]! + positions[o + 6]!) / 3;
         const cy = (positions[o + 1]! + positions[o + 4]! + positions[o + 7]!) / 3;
         const cz = (positions[o + 2]! + positions[o + 5]! + positions[o + 8]!) / 3;
-        const vx = eye[0] - cx, vy = eye[1] - cy, vz = eye[2] - cz;
+        const vx = eye[0] - cx,
+          vy = eye[1] - cy,
+          vz = eye[2] - cz;
         const dist = Math.hypot(vx, vy, vz);
         const nx = normals[o]! + normals[o + 3]! + normals[o + 6]!;
         const ny = normals[o + 1]! + normals[o + 4]! + normals[o + 7]!;

@@ -119,13 +119,15 @@ export class WebGpuRenderer implements SceneRenderer {
       fragment: {
         module,
         entryPoint: 'meshFs',
-        targets: [{
-          format,
-          blend: {
-            color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+        targets: [
+          {
+            format,
+            blend: {
+              color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            },
           },
-        }],
+        ],
       },
       primitive: { topology: 'triangle-list', cullMode: 'none' },
       depthStencil: { format: 'depth24plus', depthWriteEnabled: false, depthCompare: 'less' },
@@ -147,30 +149,38 @@ export class WebGpuRenderer implements SceneRenderer {
       fragment: {
         module,
         entryPoint: 'polyFs',
-        targets: [{
-          format,
-          blend: {
-            color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
-            alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+        targets: [
+          {
+            format,
+            blend: {
+              color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+              alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
+            },
           },
-        }],
+        ],
       },
       primitive: { topology: 'triangle-list', cullMode: 'none' },
       depthStencil: { format: 'depth24plus', depthWriteEnabled: false, depthCompare: 'less' },
       multisample,
     });
-
   }
 
   private upload(label: string, data: Float32Array | Uint16Array, usage: GPUBufferUsageFlags): GPUBuffer {
-    const buffer = this.device.createBuffer({ label: `preview ${label}`, size: Math.max(16, Math.ceil(data.byteLength / 4) * 4), usage: usage | GPUBufferUsage.COPY_DST });
+    const buffer = this.device.createBuffer({
+      label: `preview ${label}`,
+      size: Math.max(16, Math.ceil(data.byteLength / 4) * 4),
+      usage: usage | GPUBufferUsage.COPY_DST,
+    });
     if (data.byteLength > 0) {
       // writeBuffer needs a size that is a multiple of 4.
-      const padded = data.byteLength % 4 === 0 ? data : (() => {
-        const p = new Uint8Array(Math.ceil(data.byteLength / 4) * 4);
-        p.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-        return p;
-      })();
+      const padded =
+        data.byteLength % 4 === 0
+          ? data
+          : (() => {
+              const p = new Uint8Array(Math.ceil(data.byteLength / 4) * 4);
+              p.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+              return p;
+            })();
       this.device.queue.writeBuffer(buffer, 0, padded as Uint8Array<ArrayBuffer>);
     }
     return buffer;
@@ -224,8 +234,20 @@ export class WebGpuRenderer implements SceneRenderer {
     this.targets?.color.destroy();
     this.targets?.depth.destroy();
     const size = { width, height };
-    const color = this.device.createTexture({ label: 'preview msaa colour', size, sampleCount: this.samples, format: this.format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
-    const depth = this.device.createTexture({ label: 'preview depth', size, sampleCount: this.samples, format: 'depth24plus', usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    const color = this.device.createTexture({
+      label: 'preview msaa colour',
+      size,
+      sampleCount: this.samples,
+      format: this.format,
+      usage: GPUTextureUsage.RENDER_ATTACHMENT,
+    });
+    const depth = this.device.createTexture({
+      label: 'preview depth',
+      size,
+      sampleCount: this.samples,
+      format: 'depth24plus',
+      usage: GPUTextureUsage.RENDER_ATTACHMENT,
+    });
     this.targets = { width, height, color, depth };
     return this.targets;
   }
@@ -249,13 +271,15 @@ export class WebGpuRenderer implements SceneRenderer {
     const pass = encoder.beginRenderPass({
       label: 'preview pass',
       // With MSAA the samples resolve into the canvas; with one sample the pass draws into it directly.
-      colorAttachments: [{
-        ...(this.samples > 1
-          ? { view: color.createView(), resolveTarget: this.context.getCurrentTexture().createView(), storeOp: 'discard' as const }
-          : { view: this.context.getCurrentTexture().createView(), storeOp: 'store' as const }),
-        clearValue: { r: BACKGROUND[0], g: BACKGROUND[1], b: BACKGROUND[2], a: 1 },
-        loadOp: 'clear',
-      }],
+      colorAttachments: [
+        {
+          ...(this.samples > 1
+            ? { view: color.createView(), resolveTarget: this.context.getCurrentTexture().createView(), storeOp: 'discard' as const }
+            : { view: this.context.getCurrentTexture().createView(), storeOp: 'store' as const }),
+          clearValue: { r: BACKGROUND[0], g: BACKGROUND[1], b: BACKGROUND[2], a: 1 },
+          loadOp: 'clear',
+        },
+      ],
       depthStencilAttachment: { view: depth.createView(), depthClearValue: 1, depthLoadOp: 'clear', depthStoreOp: 'discard' },
     });
     pass.setBindGroup(0, this.bindGroup);

@@ -141,7 +141,11 @@ export function buildScene(input: SceneInput): Scene {
     for (const sp of site.species) elements.add(sp.element);
     if (hidden.has(main.element)) continue;
     const style = atomStyle(main.element);
-    const pick: Pick = { kind: 'atom', label: site.label, species: site.species.map((s) => ({ element: s.element, occupancy: s.occupancy, oxidation: s.oxidation })) };
+    const pick: Pick = {
+      kind: 'atom',
+      label: site.label,
+      species: site.species.map((s) => ({ element: s.element, occupancy: s.occupancy, oxidation: s.oxidation })),
+    };
     const isCation = (main.oxidation ?? 0) > 0 && main.element !== input.mobileElement;
     for (const f of boxImages(site.frac, n)) {
       sphere(toCart(m, f[0], f[1], f[2]), style.radius, [...style.color, 1], pick);
@@ -249,7 +253,9 @@ export function buildScene(input: SceneInput): Scene {
       const col = [...atomStyle(poly.element).color, 0.55];
       const edges = new Set<string>();
       for (const [a, b, c] of poly.faces) {
-        const A = poly.vertices[a]!, B = poly.vertices[b]!, C = poly.vertices[c]!;
+        const A = poly.vertices[a]!,
+          B = poly.vertices[b]!,
+          C = poly.vertices[c]!;
         const u: V3 = [B[0] - A[0], B[1] - A[1], B[2] - A[2]];
         const w: V3 = [C[0] - A[0], C[1] - A[1], C[2] - A[2]];
         const nrm: V3 = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]];
@@ -258,7 +264,12 @@ export function buildScene(input: SceneInput): Scene {
           tn.push(...nrm);
           tc.push(...col);
         }
-        for (const [x, y] of [[a, b], [b, c], [c, a]] as const) edges.add(x < y ? `${x},${y}` : `${y},${x}`);
+        for (const [x, y] of [
+          [a, b],
+          [b, c],
+          [c, a],
+        ] as const)
+          edges.add(x < y ? `${x},${y}` : `${y},${x}`);
       }
       for (const e of edges) {
         const [x, y] = e.split(',').map(Number) as [number, number];

@@ -96,7 +96,11 @@ export function decodeSettings(hash: string, base: Readonly<Settings> = DEFAULT_
   }
   const temperature = Number(p.get('T'));
   if (p.has('T') && temperature >= MIN_TEMPERATURE && temperature <= MAX_TEMPERATURE) s.temperature = temperature;
-  if (p.has('hide')) s.hidden = p.get('hide')!.split(',').filter((e) => /^[A-Z][a-z]?$/.test(e));
+  if (p.has('hide'))
+    s.hidden = p
+      .get('hide')!
+      .split(',')
+      .filter((e) => /^[A-Z][a-z]?$/.test(e));
   const cells = p.get('cells')?.split('x').map(Number);
   if (cells?.length === 3) s.supercell = cells.map(clampCells) as [number, number, number];
   const hkl = p.get('hkl')?.split(',').map(Number);

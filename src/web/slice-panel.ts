@@ -32,7 +32,10 @@ export class SlicePanel {
     try {
       const hkl = reduceHkl([Number(ui.sliceH.value), Number(ui.sliceK.value), Number(ui.sliceL.value)]);
       const slice = computeSlice(r.energies, r.grid, r.structure.lattice.matrix, { hkl, offset });
-      const range = colorRange(r.eMin, DIMENSIONS.map((d) => r.barriers[d]));
+      const range = colorRange(
+        r.eMin,
+        DIMENSIONS.map((d) => r.barriers[d]),
+      );
       // Thresholds that coincide (e.g. 1D = 2D) share one contour.
       const merged = new Map<string, string[]>();
       for (const d of DIMENSIONS) {

@@ -38,13 +38,17 @@ export function sliceSvg(
 ): string {
   const m = lattice;
   const cart = (f: readonly number[]) => [0, 1, 2].map((d) => f[0]! * m[d]! + f[1]! * m[3 + d]! + f[2]! * m[6 + d]!);
-  const U = cart(slice.u), V = cart(slice.v);
-  const lu = Math.hypot(...U), lv = Math.hypot(...V);
+  const U = cart(slice.u),
+    V = cart(slice.v);
+  const lu = Math.hypot(...U),
+    lv = Math.hypot(...V);
   const cos = (U[0]! * V[0]! + U[1]! * V[1]! + U[2]! * V[2]!) / (lu * lv);
   const sin = Math.sqrt(Math.max(0, 1 - cos * cos));
   // Plane coordinates (Å): u along +x, v at its true angle, drawn upward.
   const xs = [0, lu, lv * cos, lu + lv * cos];
-  const minX = Math.min(...xs), spanX = Math.max(...xs) - minX, spanY = lv * sin;
+  const minX = Math.min(...xs),
+    spanX = Math.max(...xs) - minX,
+    spanY = lv * sin;
   const box = 360;
   const k = box / Math.max(spanX, spanY);
   const pad = 28;
@@ -52,7 +56,9 @@ export function sliceSvg(
   const oy = pad + k * spanY;
   const width = Math.ceil(pad * 2 + k * spanX + 110);
   const height = Math.ceil(pad * 2 + k * spanY + 34);
-  const a = (k * lu) / slice.width, c = (k * lv * cos) / slice.height, d = (-k * lv * sin) / slice.height;
+  const a = (k * lu) / slice.width,
+    c = (k * lv * cos) / slice.height,
+    d = (-k * lv * sin) / slice.height;
   const transform = `matrix(${a.toFixed(5)} 0 ${c.toFixed(5)} ${d.toFixed(5)} ${ox.toFixed(2)} ${oy.toFixed(2)})`;
 
   const contours = thresholds
@@ -67,7 +73,10 @@ export function sliceSvg(
     .join('');
 
   // Colour bar.
-  const barX = width - 80, barY = pad, barH = k * spanY, barW = 14;
+  const barX = width - 80,
+    barY = pad,
+    barH = k * spanY,
+    barW = 14;
   const stops = Array.from({ length: 11 }, (_, i) => {
     const [r, g, b] = colormap(i / 10);
     return `<stop offset="${i / 10}" stop-color="rgb(${r},${g},${b})"/>`;
@@ -78,7 +87,10 @@ export function sliceSvg(
     { e: range[1], text: `${(range[1] - eMin).toFixed(2)}` },
     ...thresholds.filter((t) => t.energy <= range[1]).map((t) => ({ e: t.energy, text: `${t.label} ${(t.energy - eMin).toFixed(2)}` })),
   ]
-    .map((t) => `<line x1="${barX - 3}" x2="${barX + barW}" y1="${yOf(t.e).toFixed(1)}" y2="${yOf(t.e).toFixed(1)}" stroke="#222"/><text x="${barX + barW + 3}" y="${(yOf(t.e) + 3).toFixed(1)}">${t.text}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${barX - 3}" x2="${barX + barW}" y1="${yOf(t.e).toFixed(1)}" y2="${yOf(t.e).toFixed(1)}" stroke="#222"/><text x="${barX + barW + 3}" y="${(yOf(t.e) + 3).toFixed(1)}">${t.text}</text>`,
+    )
     .join('');
 
   return (

@@ -93,8 +93,12 @@ export function sampleGrid(energies: ArrayLike<number>, grid: GridSpec, f: Vec3)
   const x = (f[0] - Math.floor(f[0])) * nx;
   const y = (f[1] - Math.floor(f[1])) * ny;
   const z = (f[2] - Math.floor(f[2])) * nz;
-  const i0 = Math.floor(x), j0 = Math.floor(y), k0 = Math.floor(z);
-  const tx = x - i0, ty = y - j0, tz = z - k0;
+  const i0 = Math.floor(x),
+    j0 = Math.floor(y),
+    k0 = Math.floor(z);
+  const tx = x - i0,
+    ty = y - j0,
+    tz = z - k0;
   const idx = (i: number, j: number, k: number) => (i % nx) + nx * ((j % ny) + ny * (k % nz));
   let sum = 0;
   // Corners with zero weight are skipped, so an exact grid point returns its value even next to +Infinity.
@@ -127,8 +131,16 @@ export function computeSlice(energies: ArrayLike<number>, grid: GridSpec, lattic
 
 /** Anchors of matplotlib's viridis (perceptually uniform, colour-blind safe), interpolated linearly. */
 const VIRIDIS: [number, number, number][] = [
-  [0x44, 0x01, 0x54], [0x48, 0x28, 0x78], [0x3e, 0x4a, 0x89], [0x31, 0x68, 0x8e], [0x26, 0x82, 0x8e],
-  [0x1f, 0x9e, 0x89], [0x35, 0xb7, 0x79], [0x6e, 0xce, 0x58], [0xb5, 0xde, 0x2b], [0xfd, 0xe7, 0x25],
+  [0x44, 0x01, 0x54],
+  [0x48, 0x28, 0x78],
+  [0x3e, 0x4a, 0x89],
+  [0x31, 0x68, 0x8e],
+  [0x26, 0x82, 0x8e],
+  [0x1f, 0x9e, 0x89],
+  [0x35, 0xb7, 0x79],
+  [0x6e, 0xce, 0x58],
+  [0xb5, 0xde, 0x2b],
+  [0xfd, 0xe7, 0x25],
 ];
 
 /** RGB (0..255) for t in [0, 1] (clamped); NaN maps to grey. */
@@ -137,7 +149,8 @@ export function colormap(t: number): [number, number, number] {
   const x = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x));
   const f = x - i;
-  const a = VIRIDIS[i]!, b = VIRIDIS[i + 1]!;
+  const a = VIRIDIS[i]!,
+    b = VIRIDIS[i + 1]!;
   return [0, 1, 2].map((d) => Math.round(a[d]! + f * (b[d]! - a[d]!))) as [number, number, number];
 }
 
@@ -174,15 +187,22 @@ export function contourSegments(values: ArrayLike<number>, width: number, height
   for (let j = 0; j + 1 < height; j++)
     for (let i = 0; i + 1 < width; i++) {
       const c = [v(i, j), v(i + 1, j), v(i + 1, j + 1), v(i, j + 1)];
-      const corners: [number, number][] = [[i, j], [i + 1, j], [i + 1, j + 1], [i, j + 1]];
+      const corners: [number, number][] = [
+        [i, j],
+        [i + 1, j],
+        [i + 1, j + 1],
+        [i, j + 1],
+      ];
       let mask = 0;
       for (let q = 0; q < 4; q++) if (c[q]! > level) mask |= 1 << q;
       if (mask === 0 || mask === 15) continue;
       // Crossing point on edge q (corner q to corner q+1).
       const edge = (q: number): [number, number] => {
-        const a = c[q]!, b = c[(q + 1) % 4]!;
+        const a = c[q]!,
+          b = c[(q + 1) % 4]!;
         const t = a === b || !Number.isFinite(a - b) ? 0.5 : (level - a) / (b - a);
-        const pa = corners[q]!, pb = corners[(q + 1) % 4]!;
+        const pa = corners[q]!,
+          pb = corners[(q + 1) % 4]!;
         return [pa[0] + t * (pb[0] - pa[0]) + 0.5, pa[1] + t * (pb[1] - pa[1]) + 0.5];
       };
       const crossing = [0, 1, 2, 3].filter((q) => ((mask >> q) & 1) !== ((mask >> ((q + 1) % 4)) & 1));

@@ -306,7 +306,9 @@ export class View {
   }
 
   /** Orbits continuously for `ms` and reports frames drawn per second (each frame awaited on the GPU). */
-  async measureFps(ms = 3000): Promise<{ fps: number; frames: number; meanFrameMs: number; renderer: string; samples: number; spheres: number; triangles: number }> {
+  async measureFps(
+    ms = 3000,
+  ): Promise<{ fps: number; frames: number; meanFrameMs: number; renderer: string; samples: number; spheres: number; triangles: number }> {
     if (!this.renderer) throw new Error('the 3D view is not ready');
     // Measure the full scene: wait for an isosurface still on its way from the worker.
     for (let i = 0; i < 600 && this.el.canvas.dataset.isoPending; i++) await new Promise((r) => setTimeout(r, 50));
@@ -340,7 +342,8 @@ const signed = (q: number | null) => (q === null ? '?' : `${q > 0 ? '+' : q < 0 
 export function pickText(p: Pick): string {
   if (p.kind === 'atom')
     return `${p.label}: ` + p.species.map((s) => `${s.element} ${signed(s.oxidation)}, occupancy ${Number(s.occupancy.toFixed(3))}`).join('; ');
-  if (p.kind === 'site') return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.energyClass % 26))}, ×${p.energyClassSize}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
+  if (p.kind === 'site')
+    return `site ${p.id} (${p.symmetry ?? `energy class ${String.fromCharCode(65 + (p.energyClass % 26))}, ×${p.energyClassSize}`}): E_min + ${p.relativeEnergy.toFixed(3)} eV`;
   if (p.kind === 'hop-saddle') {
     const role = p.bottleneck.length ? `${p.bottleneck.join('/')} bottleneck` : 'saddle';
     const rates = p.rates ? `; rate ${p.rates.map((x) => x.toExponential(1)).join(' / ')} s⁻¹ at ${p.temperatureK} K` : '';

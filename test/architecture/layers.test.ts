@@ -78,8 +78,10 @@ describe('layers (docs/ARCHITECTURE.md)', () => {
         const to = unitOf(path.resolve(path.dirname(file), m[1]!))!;
         if (to === from) continue;
         imports++;
-        const a = layerOf(from), b = layerOf(to);
-        if (a === undefined || b === undefined || b >= a) violations.push(`${path.relative(REPO_ROOT, file)} (${from}, layer ${a}) imports ${m[1]} (${to}, layer ${b})`);
+        const a = layerOf(from),
+          b = layerOf(to);
+        if (a === undefined || b === undefined || b >= a)
+          violations.push(`${path.relative(REPO_ROOT, file)} (${from}, layer ${a}) imports ${m[1]} (${to}, layer ${b})`);
       }
     }
     expect(imports).toBeGreaterThan(100);

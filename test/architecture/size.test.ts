@@ -53,7 +53,20 @@ describe('sizes (docs/ARCHITECTURE.md, mechanical signs)', () => {
   const tsSources = sourceFiles(path.join(REPO_ROOT, 'src'), /\.ts$/);
 
   it('the measure counts a function from its first token to its closing brace', () => {
-    const text = ['/** doc */', 'export function a(x: number) {', '  const f = (y: number) => {', '    return y;', '  };', '  return f(x);', '}', 'class C {', '  m() {', '    return 1;', '  }', '}'].join('\n');
+    const text = [
+      '/** doc */',
+      'export function a(x: number) {',
+      '  const f = (y: number) => {',
+      '    return y;',
+      '  };',
+      '  return f(x);',
+      '}',
+      'class C {',
+      '  m() {',
+      '    return 1;',
+      '  }',
+      '}',
+    ].join('\n');
     expect(functionLengths('t.ts', text)).toEqual([
       { name: 'a', lines: 6 },
       { name: 'f', lines: 3 },

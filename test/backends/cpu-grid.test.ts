@@ -14,18 +14,9 @@ import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/grid/index.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { UsageError } from '../../src/errors.js';
-import {
-  BLOCK,
-  EXACT_BELOW_R,
-  TABLE_TOLERANCE_EV,
-  blockCount,
-  computeBlock,
-  prepareCells,
-  tablePairEnergy,
-} from '../../src/backends/cpu/kernel.js';
+import { BLOCK, EXACT_BELOW_R, TABLE_TOLERANCE_EV, blockCount, computeBlock, prepareCells, tablePairEnergy } from '../../src/backends/cpu/kernel.js';
 import { rng } from '../helpers/random.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
-
 
 const morse = (d0: number, rmin: number, alpha: number, species = 'S2-'): PairType => ({ kind: 'morse', species, d0, rmin, alpha });
 const coulomb = (k: number, screen: number, species = 'P5+'): PairType => ({ kind: 'coulomb', species, k, screen });
@@ -36,7 +27,7 @@ function randomTypes(r: () => number): PairType[] {
   const types: PairType[] = [];
   for (let t = 0; t < n; t++) {
     if (t === 0 || r() < 0.5) types.push(morse(0.1 + 6.7 * r(), 1.5 + 1.7 * r(), 1.2 + 1.9 * r()));
-    else types.push(coulomb(14.4 * (1 + 5 * r()) / Math.sqrt(2 * (2 + 3 * r())), 0.74 * (0.6 + 2.5 * r())));
+    else types.push(coulomb((14.4 * (1 + 5 * r())) / Math.sqrt(2 * (2 + 3 * r())), 0.74 * (0.6 + 2.5 * r())));
   }
   return types;
 }
@@ -86,9 +77,12 @@ function directGrid(fw: Framework, grid: GridSpec): { energy: Float64Array; weig
       for (let i = 0; i < grid.nx; i++) {
         const f = [i / grid.nx, j / grid.ny, k / grid.nz] as const;
         const p = [0, 1, 2].map((d) => f[0] * m[d]! + f[1] * m[3 + d]! + f[2] * m[6 + d]!);
-        let e = 0, w = 0;
+        let e = 0,
+          w = 0;
         for (let a = 0; a < img.count; a++) {
-          const dx = img.cart[3 * a]! - p[0]!, dy = img.cart[3 * a + 1]! - p[1]!, dz = img.cart[3 * a + 2]! - p[2]!;
+          const dx = img.cart[3 * a]! - p[0]!,
+            dy = img.cart[3 * a + 1]! - p[1]!,
+            dz = img.cart[3 * a + 2]! - p[2]!;
           const r2 = dx * dx + dy * dy + dz * dz;
           if (r2 < rc2) {
             e += img.weight[a]! * pairEnergy(fw.types[img.type[a]!]!, Math.sqrt(r2));
@@ -138,7 +132,7 @@ function expectClose(fw: Framework, grid: GridSpec, got: Float32Array, tableMaxE
 describe('pair tables', () => {
   it('interpolation error per pair is within TABLE_TOLERANCE_EV over the parameter ranges of shared/params', () => {
     const r = rng(11);
-    const extremes = [morse(6.823816, 1.905526, 3.076923), morse(0.1, 3.2, 1.2), coulomb(14.4 * 25 / 6, 0.74 * 0.4), coulomb(14.4, 0.74 * 3.5)];
+    const extremes = [morse(6.823816, 1.905526, 3.076923), morse(0.1, 3.2, 1.2), coulomb((14.4 * 25) / 6, 0.74 * 0.4), coulomb(14.4, 0.74 * 3.5)];
     for (let trial = 0; trial < 6; trial++) {
       const types = trial === 0 ? extremes : randomTypes(r);
       const fw: Framework = { ...randomFramework(trial + 1, 1, false), types };
@@ -167,7 +161,11 @@ describe('pair tables', () => {
 describe('CPU grid kernel vs the float64 direct sum', () => {
   it('hand-computed: one cation, one anion, one like-charged ion in a big cubic cell', () => {
     // 25 Å cell, cutoff 10 Å: each point sees at most one image of each atom.
-    const d0 = 1.04027, rmin = 2.40971, alpha = 1.531394, k = (14.4 * 5) / Math.sqrt(6), screen = 0.74 * 2.35;
+    const d0 = 1.04027,
+      rmin = 2.40971,
+      alpha = 1.531394,
+      k = (14.4 * 5) / Math.sqrt(6),
+      screen = 0.74 * 2.35;
     const fw: Framework = {
       lattice: Float64Array.from([25, 0, 0, 0, 25, 0, 0, 0, 25]),
       cutoff: 10,
@@ -288,7 +286,8 @@ describe('createCpuBackend', () => {
     const be = backends[1]!;
     const a = randomFramework(77, 50, true);
     const b = randomFramework(78, 120, false);
-    const ga = { nx: 9, ny: 10, nz: 11 }, gb = { nx: 8, ny: 8, nz: 8 };
+    const ga = { nx: 9, ny: 10, nz: 11 },
+      gb = { nx: 8, ny: 8, nz: 8 };
     const [ra, rb] = await Promise.all([be.computeGrid(a, ga), be.computeGrid(b, gb)]);
     expect(Buffer.from(ra.energies.buffer).equals(Buffer.from(gridInProcess(a, ga).energies.buffer))).toBe(true);
     expect(Buffer.from(rb.energies.buffer).equals(Buffer.from(gridInProcess(b, gb).energies.buffer))).toBe(true);
@@ -319,7 +318,9 @@ describe('a real structure (fixtures/db: beta-Li3PS4)', () => {
       const r = rng(5);
       const idx = Array.from({ length: 400 }, () => Math.floor(r() * res.energies.length));
       const pts = idx.flatMap((x) => {
-        const i = x % grid.nx, j = Math.floor(x / grid.nx) % grid.ny, k = Math.floor(x / (grid.nx * grid.ny));
+        const i = x % grid.nx,
+          j = Math.floor(x / grid.nx) % grid.ny,
+          k = Math.floor(x / (grid.nx * grid.ny));
         return [i / grid.nx, j / grid.ny, k / grid.nz];
       });
       const ref = energyAtFrac(fw, pts);
@@ -338,7 +339,8 @@ describe('a real structure (fixtures/db: beta-Li3PS4)', () => {
 
 /** erfc by its Taylor series (independent of src/bvse/pair.ts), fine for x < 2. */
 function erfcSeries(x: number): number {
-  let sum = 0, term = x;
+  let sum = 0,
+    term = x;
   for (let n = 0; n < 80; n++) {
     sum += term / (2 * n + 1);
     term *= (-x * x) / (n + 1);

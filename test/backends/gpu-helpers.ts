@@ -187,14 +187,26 @@ export function directSum(fw: Framework, grid: GridSpec, tileSpan: number, point
   let pairTerms = 0;
   for (let q = 0; q < idx.length; q++) {
     const p = idx[q]!;
-    const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
-    const f0 = i / nx, f1 = j / ny, f2 = k / nz;
+    const i = p % nx,
+      j = Math.floor(p / nx) % ny,
+      k = Math.floor(p / (nx * ny));
+    const f0 = i / nx,
+      f1 = j / ny,
+      f2 = k / nz;
     const px = f0 * m[0]! + f1 * m[3]! + f2 * m[6]!;
     const py = f0 * m[1]! + f1 * m[4]! + f2 * m[7]!;
     const pz = f0 * m[2]! + f1 * m[5]! + f2 * m[8]!;
-    let sum = 0, sumAbs = 0, terms = 0, termBounds = 0, boundary = 0, listedMorse = 0, listedCoulomb = 0;
+    let sum = 0,
+      sumAbs = 0,
+      terms = 0,
+      termBounds = 0,
+      boundary = 0,
+      listedMorse = 0,
+      listedCoulomb = 0;
     for (let a = 0; a < img.count; a++) {
-      const dx = img.cart[3 * a]! - px, dy = img.cart[3 * a + 1]! - py, dz = img.cart[3 * a + 2]! - pz;
+      const dx = img.cart[3 * a]! - px,
+        dy = img.cart[3 * a + 1]! - py,
+        dz = img.cart[3 * a + 2]! - pz;
       const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
       if (r > rc + tileSpan + 2e-3) continue;
       if (fw.types[img.type[a]!]!.kind === 'morse') listedMorse++;
@@ -254,7 +266,10 @@ export function compareToReference(energies: Float32Array, ref: Reference, grid:
   let maxAbs = 0;
   for (const e of ref.energy) maxAbs = Math.max(maxAbs, Math.abs(e));
   const floor = 1e-3 * maxAbs;
-  let maxRel = 0, maxRatio = 0, firstBad = -1, bad = 0;
+  let maxRel = 0,
+    maxRatio = 0,
+    firstBad = -1,
+    bad = 0;
   for (let q = 0; q < ref.points.length; q++) {
     const got = energies[ref.points[q]!]!;
     const want = ref.energy[q]!;
@@ -283,9 +298,16 @@ export function compareToReference(energies: Float32Array, ref: Reference, grid:
       const want = ref.energy[q]!;
       const scale = Math.max(Math.abs(want), floor);
       const cells = [
-        String(p), String(p % nx), String(Math.floor(p / nx) % ny), String(Math.floor(p / (nx * ny))),
-        got.toPrecision(8), want.toPrecision(10), Math.abs(got - want).toExponential(2), ref.bound[q]!.toExponential(2),
-        (Math.abs(got - want) / scale).toExponential(2), (ref.bound[q]! / scale).toExponential(2),
+        String(p),
+        String(p % nx),
+        String(Math.floor(p / nx) % ny),
+        String(Math.floor(p / (nx * ny))),
+        got.toPrecision(8),
+        want.toPrecision(10),
+        Math.abs(got - want).toExponential(2),
+        ref.bound[q]!.toExponential(2),
+        (Math.abs(got - want) / scale).toExponential(2),
+        (ref.bound[q]! / scale).toExponential(2),
       ];
       lines.push(cells.map((s) => s.padStart(13)).join('') + (q === firstBad ? '  <--' : ''));
     }

@@ -37,7 +37,9 @@ describe.runIf(RUN_GPU)('webgpu bricks', () => {
         for (let z = 0; z < 4; z++)
           for (let y = 0; y < 4; y++)
             for (let x = 0; x < 4; x++) {
-              const i = bricks[3 * b]! + x, j = bricks[3 * b + 1]! + y, k = bricks[3 * b + 2]! + z;
+              const i = bricks[3 * b]! + x,
+                j = bricks[3 * b + 1]! + y,
+                k = bricks[3 * b + 2]! + z;
               const v = got.energies[64 * b + x + 4 * (y + 4 * z)]!;
               if (i >= grid.nx || j >= grid.ny || k >= grid.nz) expect(v).toBeNaN();
               else {

@@ -51,10 +51,10 @@ describe.skipIf(!HAVE_CHROMIUM && !REQUIRED)(`webgpu backend in headless Chromiu
       const fw = randomFramework({ seed: 31, lengths: [5, 7], angles: [70, 110], atoms: 12, mobile: 'cation' });
       const grid = { nx: 9, ny: 7, nz: 6 };
       const plain = { ...fw, lattice: [...fw.lattice], atoms: { frac: [...fw.atoms.frac], type: [...fw.atoms.type], weight: [...fw.atoms.weight] } };
-      const out = (await page.evaluate(
-        ([f, g]) => (globalThis as unknown as { runGrid: (f: unknown, g: unknown) => Promise<unknown> }).runGrid(f, g),
-        [plain, grid] as const,
-      )) as { description: string; energies: (number | 'NaN')[] };
+      const out = (await page.evaluate(([f, g]) => (globalThis as unknown as { runGrid: (f: unknown, g: unknown) => Promise<unknown> }).runGrid(f, g), [
+        plain,
+        grid,
+      ] as const)) as { description: string; energies: (number | 'NaN')[] };
       expect(out.description).toMatch(/^webgpu: /);
       const energies = Float32Array.from(out.energies, (e) => (e === 'NaN' ? Number.NaN : e));
       const ref = directSum(fw, grid, tileDiagonal(fw, grid, { x: 4, y: 4, z: 4 }));

@@ -37,8 +37,19 @@ describe('BatchParams layout', () => {
   });
 
   it('packs each field at its offset', () => {
-    const buf = packBatchParams({ gridSize: [5, 6, 7], tilesX: 2, stepA: [0.5, 0, 0], cutoff2: 64, stepB: [0, 0.25, 0], firstRow: 9, stepC: [0, 0, 0.125], tilesY: 3, tileCount: 11 });
-    const u = new Uint32Array(buf), f = new Float32Array(buf);
+    const buf = packBatchParams({
+      gridSize: [5, 6, 7],
+      tilesX: 2,
+      stepA: [0.5, 0, 0],
+      cutoff2: 64,
+      stepB: [0, 0.25, 0],
+      firstRow: 9,
+      stepC: [0, 0, 0.125],
+      tilesY: 3,
+      tileCount: 11,
+    });
+    const u = new Uint32Array(buf),
+      f = new Float32Array(buf);
     expect([u[0], u[1], u[2], u[3]]).toEqual([5, 6, 7, 2]);
     expect([f[4], f[7], f[9], f[14]]).toEqual([0.5, 64, 0.25, 0.125]);
     expect([u[11], u[15], u[16]]).toEqual([9, 3, 11]);

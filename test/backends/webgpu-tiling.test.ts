@@ -42,8 +42,16 @@ describe('pair table', () => {
 
 describe('tile partner lists', () => {
   const cases = [
-    { name: 'triclinic cell', fw: randomFramework({ seed: 11, lengths: [6, 9], angles: [60, 120], atoms: 25, mobile: 'cation' }), grid: { nx: 13, ny: 10, nz: 11 } },
-    { name: 'cell smaller than the cutoff', fw: randomFramework({ seed: 12, lengths: [2.5, 4], angles: [70, 110], atoms: 3, mobile: 'anion' }), grid: { nx: 9, ny: 7, nz: 6 } },
+    {
+      name: 'triclinic cell',
+      fw: randomFramework({ seed: 11, lengths: [6, 9], angles: [60, 120], atoms: 25, mobile: 'cation' }),
+      grid: { nx: 13, ny: 10, nz: 11 },
+    },
+    {
+      name: 'cell smaller than the cutoff',
+      fw: randomFramework({ seed: 12, lengths: [2.5, 4], angles: [70, 110], atoms: 3, mobile: 'anion' }),
+      grid: { nx: 9, ny: 7, nz: 6 },
+    },
   ];
   it.each(cases)('$name: every image within the cutoff of a tile point is listed once, Morse first, at its tile-relative position', ({ fw, grid }) => {
     const tile = { x: 4, y: 4, z: 4 };
@@ -59,10 +67,14 @@ describe('tile partner lists', () => {
     });
     let checkedPairs = 0;
     for (let t = 0; t < batch.tileCount; t++) {
-      const tx = t % planner.tilesX, row = Math.floor(t / planner.tilesX);
-      const ty = row % planner.tilesY, tz = Math.floor(row / planner.tilesY);
+      const tx = t % planner.tilesX,
+        row = Math.floor(t / planner.tilesX);
+      const ty = row % planner.tilesY,
+        tz = Math.floor(row / planner.tilesY);
       const [start, nMorse, nCoulomb] = [batch.tiles[4 * t]!, batch.tiles[4 * t + 1]!, batch.tiles[4 * t + 2]!];
-      const i0 = tx * tile.x, j0 = ty * tile.y, k0 = tz * tile.z;
+      const i0 = tx * tile.x,
+        j0 = ty * tile.y,
+        k0 = tz * tile.z;
       const origin = [0, 1, 2].map((d) => (i0 / grid.nx) * m[d]! + (j0 / grid.ny) * m[3 + d]! + (k0 / grid.nz) * m[6 + d]!);
       // Listed partners in absolute coordinates (they are float32 offsets from the tile origin).
       const listed: { x: number; y: number; z: number; row: number }[] = [];
@@ -102,7 +114,10 @@ describe('tile partner lists', () => {
     const full = planner.buildBatch(0, { maxRows: Infinity, maxPartners: 1e7 });
     const perRow = Math.ceil(full.partnerCount / planner.rowCount);
     const limit = { maxRows: 3, maxPartners: 2 * perRow };
-    let row = 0, batches = 0, partners = 0, points = 0;
+    let row = 0,
+      batches = 0,
+      partners = 0,
+      points = 0;
     while (row < planner.rowCount) {
       const b = planner.buildBatch(row, limit);
       expect(b.rowCount).toBeGreaterThan(0);

@@ -121,7 +121,13 @@ describe.each(backends)('$name backend vs the float64 direct sum', ({ name, gpu,
       const { readStructureFile } = await import('../../src/structure/read.js');
       const { assignOxidationStates } = await import('../../src/bvse/oxidation/assign.js');
       const { buildFramework } = await import('../../src/bvse/build-framework.js');
-      const named = HAVE_SHARED && existsSync(NAMED) ? readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort().map((f) => path.join(NAMED, f)) : [];
+      const named =
+        HAVE_SHARED && existsSync(NAMED)
+          ? readdirSync(NAMED)
+              .filter((f) => f.endsWith('.cif'))
+              .sort()
+              .map((f) => path.join(NAMED, f))
+          : [];
       const files = [...GOOD_CIFS, ...named];
       const done: string[] = [];
       const skipped: string[] = [];
@@ -162,7 +168,10 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
     const backend = await createWebGpuBackend(gpuOptions({ tile: { x: 1, y: 1, z: 4 }, afterSubmit: (i) => dispatches.push(i.workgroups) }));
     try {
       const result = await backend.computeGrid(fw, grid);
-      expect(dispatches.some(([x, y]) => x === 65_535 && y >= 2), JSON.stringify(dispatches)).toBe(true);
+      expect(
+        dispatches.some(([x, y]) => x === 65_535 && y >= 2),
+        JSON.stringify(dispatches),
+      ).toBe(true);
       expect(countNaN(result.energies)).toBe(0);
       const ref = directSum(fw, grid, tileDiagonal(fw, grid, { x: 1, y: 1, z: 4 }), samplePoints(grid, 4000));
       const cmp = compareToReference(result.energies, ref, grid, 'wide dispatch');
@@ -209,7 +218,10 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
     );
     try {
       const result = await backend.computeGrid(fw, grid);
-      expect(warnings.some((w) => /recreating/.test(w)), warnings.join('\n')).toBe(true);
+      expect(
+        warnings.some((w) => /recreating/.test(w)),
+        warnings.join('\n'),
+      ).toBe(true);
       expect(backend.description).not.toMatch(/cpu/);
       const cmp = compareToReference(result.energies, directSum(fw, grid, tileDiagonal(fw, grid, { x: 4, y: 4, z: 4 })), grid, 'after device loss');
       expect(cmp.ok, cmp.report).toBe(true);

@@ -17,22 +17,68 @@ function fig(over: Partial<Figure>): Figure {
   const samples = over.samples ?? [1e8, 1.1e8, 0.9e8];
   const s = summarize(samples);
   return {
-    id: 'kernel_pair_terms_per_s', backend: 'cpu', case: 'LiCl_rocksalt/Li+', unit: 'pair terms/s', better: 'higher', method: 'test',
-    params: { resolution: 0.2 }, details: {}, samples, ...s, busy: s.spread > 0.2, ...over,
+    id: 'kernel_pair_terms_per_s',
+    backend: 'cpu',
+    case: 'LiCl_rocksalt/Li+',
+    unit: 'pair terms/s',
+    better: 'higher',
+    method: 'test',
+    params: { resolution: 0.2 },
+    details: {},
+    samples,
+    ...s,
+    busy: s.spread > 0.2,
+    ...over,
   };
 }
 
 function result(figures: Figure[], over: Partial<BenchResult> = {}): BenchResult {
   return {
-    schema: 'bvscape-bench', schema_version: 1, bvscape_version: '0.1.0', created: '2026-12-04T20:00:00.000Z', mode: 'quick',
-    settings: { repeats: 3, warmups: 1, busy_spread: 0.2, min_sample_s: 0.25, kernel_resolution: 0.2, barrier_resolution: 0.2, pipeline_copies: 1, pipeline_repeats: 3, pipeline_resolution: 0.2 },
-    machine: { environment: 'node', cpu_model: 'Test CPU', cpu_cores: 2, memory_bytes: 8 * 2 ** 30, os: 'Linux', node: 'v20', dawn: null, browser: null, load_average: null },
+    schema: 'bvscape-bench',
+    schema_version: 1,
+    bvscape_version: '0.1.0',
+    created: '2026-12-04T20:00:00.000Z',
+    mode: 'quick',
+    settings: {
+      repeats: 3,
+      warmups: 1,
+      busy_spread: 0.2,
+      min_sample_s: 0.25,
+      kernel_resolution: 0.2,
+      barrier_resolution: 0.2,
+      pipeline_copies: 1,
+      pipeline_repeats: 3,
+      pipeline_resolution: 0.2,
+    },
+    machine: {
+      environment: 'node',
+      cpu_model: 'Test CPU',
+      cpu_cores: 2,
+      memory_bytes: 8 * 2 ** 30,
+      os: 'Linux',
+      node: 'v20',
+      dawn: null,
+      browser: null,
+      load_average: null,
+    },
     structures: [{ id: 'LiCl_rocksalt', file: 'LiCl_rocksalt.cif', formula: 'LiCl', sites: 8, size: 'small', ions: ['Li+'], source: 'Wyckoff' }],
     backends: [
       { id: 'cpu', kind: 'cpu', description: 'cpu: 2 threads', threads: 2, adapter: null, error: null, warnings: [] },
-      { id: 'webgpu', kind: 'webgpu', description: 'webgpu: x', threads: null, adapter: { vendor: 'v', architecture: 'a', device: '', description: 'd', limits: { maxBufferSize: 1024 } }, error: null, warnings: [] },
+      {
+        id: 'webgpu',
+        kind: 'webgpu',
+        description: 'webgpu: x',
+        threads: null,
+        adapter: { vendor: 'v', architecture: 'a', device: '', description: 'd', limits: { maxBufferSize: 1024 } },
+        error: null,
+        warnings: [],
+      },
     ],
-    figures, busy: figures.some((f) => f.busy), notes: [], elapsed_s: 10, ...over,
+    figures,
+    busy: figures.some((f) => f.busy),
+    notes: [],
+    elapsed_s: 10,
+    ...over,
   };
 }
 

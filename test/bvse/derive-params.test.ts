@@ -19,7 +19,15 @@ describe("softBV's relations reproduce the published table", () => {
       const x = softbvIon(r.anion.element, r.anion.oxidation)!;
       const nc = cationCoordination(r.cation)!;
       const b = 1 / r.params.alpha;
-      const m = softbvMorse(r.cation, r.anion, r.params.r0, b, nc, { sigma: c.softness, n: c.n, block: c.block }, { sigma: x.softness, n: x.n, block: x.block });
+      const m = softbvMorse(
+        r.cation,
+        r.anion,
+        r.params.r0,
+        b,
+        nc,
+        { sigma: c.softness, n: c.n, block: c.block },
+        { sigma: x.softness, n: x.n, block: x.block },
+      );
       const ok = Math.abs(m.rmin - r.params.rmin) < 2e-4 && Math.abs(m.d0 / r.params.d0 - 1) < 2e-4;
       if (ok) exact++;
       else off.push(`${r.cation.element}${r.cation.oxidation}-${r.anion.element}${r.anion.oxidation}`);

@@ -57,9 +57,13 @@ describe('Li6PS5Br, Br- mobile', () => {
     expect(Object.values(li.paramSources).every((v) => v === 'table')).toBe(true);
   }, 60_000);
 
-  it.skipIf(!existsSync(SHARED_CIF))('the OBELiX record in ../shared/cif/named (skips without ../shared)', async () => {
-    const r = await brRow(readFileSync(SHARED_CIF, 'utf8'), 'Li6PS5Br.cif');
-    expect(r.paramSources['Br-–P5+']).toBe('derived');
-    expect(r.barriers['3D']).not.toBeNull();
-  }, 60_000);
+  it.skipIf(!existsSync(SHARED_CIF))(
+    'the OBELiX record in ../shared/cif/named (skips without ../shared)',
+    async () => {
+      const r = await brRow(readFileSync(SHARED_CIF, 'utf8'), 'Li6PS5Br.cif');
+      expect(r.paramSources['Br-–P5+']).toBe('derived');
+      expect(r.barriers['3D']).not.toBeNull();
+    },
+    60_000,
+  );
 });

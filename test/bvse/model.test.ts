@@ -38,7 +38,13 @@ const toy = () =>
     { at: [0.25, 0.25, 0.25], sp: [['P', 5]] },
     { at: [0.3, 0.2, 0.1], sp: [['S', -2]] },
     { at: [0.7, 0.8, 0.9], sp: [['S', -2]] },
-    { at: [0.1, 0.6, 0.3], sp: [['Li', 1, 0.4], ['Na', 1, 0.6]] },
+    {
+      at: [0.1, 0.6, 0.3],
+      sp: [
+        ['Li', 1, 0.4],
+        ['Na', 1, 0.6],
+      ],
+    },
   ]);
 
 const typeOf = (fw: Framework, i: number): PairType => fw.types[fw.atoms.type[i]!]!;
@@ -175,7 +181,9 @@ describe('buildFramework (bvlain model)', () => {
       { at: [0.5, 0.5, 0.5], sp: [['S', null]] },
     ]);
     expect(() => buildFramework(s, { ion: 'Li' })).toThrow(OxidationStateError);
-    expect(() => buildFramework(s, { ion: 'Li' })).toThrow(expect.objectContaining({ elements: ['S'], hint: { kind: 'give-oxidation-states', elements: ['S'] } }));
+    expect(() => buildFramework(s, { ion: 'Li' })).toThrow(
+      expect.objectContaining({ elements: ['S'], hint: { kind: 'give-oxidation-states', elements: ['S'] } }),
+    );
   });
 
   it('cutoff override and unknown model', () => {

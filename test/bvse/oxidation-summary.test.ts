@@ -25,8 +25,22 @@ describe('oxidationStatesUsed', () => {
   it('mixed valence: the element lists its states and each site says which it has', () => {
     const s = structure([
       site('Fe1', [['Fe', 3, 1]]),
-      site('Fe2', [['Fe', 2, 0.5], ['Li', 1, 0.5]], 0.25),
-      site('Fe2', [['Fe', 3, 0.5], ['Li', 1, 0.5]], 0.75),
+      site(
+        'Fe2',
+        [
+          ['Fe', 2, 0.5],
+          ['Li', 1, 0.5],
+        ],
+        0.25,
+      ),
+      site(
+        'Fe2',
+        [
+          ['Fe', 3, 0.5],
+          ['Li', 1, 0.5],
+        ],
+        0.75,
+      ),
       site('O1', [['O', -2, 1]], 0.5),
     ]);
     const used = oxidationStatesUsed(s);

@@ -15,7 +15,6 @@ import { readStructureFile } from '../../src/structure/read.js';
 import { initSymmetry } from '../../src/structure/space-group.js';
 import { GOOD_CIFS, SHARED } from '../helpers/fixtures.js';
 
-
 type SpeciesSpec = [element: string, occupancy?: number, oxidation?: number | null];
 
 function site(frac: Vec3, label: string, ...species: SpeciesSpec[]): Site {
@@ -41,10 +40,7 @@ const shift = (f: Vec3, d: Vec3): Vec3 => [(f[0] + d[0]) % 1, (f[1] + d[1]) % 1,
 
 /** Rock salt AX (conventional cell, 8 sites); `anion` may be a list of species for a mixed site. */
 function rockSalt(a: number, cation: SpeciesSpec[], anion: SpeciesSpec[]): Structure {
-  return structure(cubic(a), [
-    ...FCC.map((f) => site(f, 'M1', ...cation)),
-    ...FCC.map((f) => site(shift(f, [0.5, 0, 0]), 'X1', ...anion)),
-  ]);
+  return structure(cubic(a), [...FCC.map((f) => site(f, 'M1', ...cation)), ...FCC.map((f) => site(shift(f, [0.5, 0, 0]), 'X1', ...anion))]);
 }
 
 /** Antifluorite A2X (Li2S, a = 5.708 Å): X on fcc, A in all tetrahedral holes. */
@@ -142,12 +138,9 @@ describe('parseOxiOverride', () => {
     expect(parseOxiOverride('S=-2, Li=+1')).toEqual({ S: -2, Li: 1 });
     expect(parseOxiOverride('Mn=3.5,O=-2')).toEqual({ Mn: 3.5, O: -2 });
   });
-  it.each(['', 'Li', 'Li=', 'Li=one', 'Li=1,,S=-2', 'LI=1', 'Xx=1', 'Li=1,Li=2', 'Li:1', 'Li=1;S=-2'])(
-    'rejects %j with a UsageError',
-    (text) => {
-      expect(() => parseOxiOverride(text)).toThrow(UsageError);
-    },
-  );
+  it.each(['', 'Li', 'Li=', 'Li=one', 'Li=1,,S=-2', 'LI=1', 'Xx=1', 'Li=1,Li=2', 'Li:1', 'Li=1;S=-2'])('rejects %j with a UsageError', (text) => {
+    expect(() => parseOxiOverride(text)).toThrow(UsageError);
+  });
   it('names the source of the text: plain words by default, the option when the CLI passes it', () => {
     expect(() => parseOxiOverride('Li=1,Li=2')).toThrow(/^oxidation states: Li is given twice$/);
     expect(() => parseOxiOverride('LI=1', '--oxi')).toThrow(/^--oxi: 'LI' is not an element symbol/);
@@ -205,8 +198,7 @@ describe('bondValenceSums: periodic neighbour search', () => {
       for (let i = 0; i < 3; i++)
         for (let j = 0; j < 3; j++)
           for (let k = 0; k < 3; k++)
-            for (const st of base.sites)
-              big.sites.push({ ...st, frac: [(st.frac[0] + i) / 3, (st.frac[1] + j) / 3, (st.frac[2] + k) / 3] });
+            for (const st of base.sites) big.sites.push({ ...st, frac: [(st.frac[0] + i) / 3, (st.frac[1] + j) / 3, (st.frac[2] + k) / 3] });
       const small = bondValenceSums(base).map((r) => r[0]!);
       const large = bondValenceSums(big).map((r) => r[0]!);
       expect(large).toHaveLength(216);
@@ -263,7 +255,17 @@ describe('assignOxidationStates on built structures', () => {
 
   it('a mixed anion site (argyrodite-like S/Cl disorder) keeps per-element states', () => {
     // Cation site Li0.75Mg0.375 (+1.5), anion site S0.5Cl0.5 (-1.5).
-    const s = rockSalt(5.4, [['Li', 0.75], ['Mg', 0.375]], [['S', 0.5], ['Cl', 0.5]]);
+    const s = rockSalt(
+      5.4,
+      [
+        ['Li', 0.75],
+        ['Mg', 0.375],
+      ],
+      [
+        ['S', 0.5],
+        ['Cl', 0.5],
+      ],
+    );
     const r = assignOxidationStates(s);
     expect(statesOf(r.structure)).toEqual({ Cl: [-1], Li: [1], Mg: [2], S: [-2] });
     expect(Math.abs(netCharge(r.structure).net)).toBeLessThan(1e-9);
@@ -336,7 +338,9 @@ describe('assignOxidationStates on built structures', () => {
     const s = thioTetrahedron([['P']], 1.5); // Li6PS4: 6 + 5 - 8 = +3
     const r = assignOxidationStates(s);
     expect(statesOf(r.structure)).toEqual({ Li: [1], P: [5], S: [-2] });
-    expect(r.warnings.join(' ')).toMatch(/is not charge-neutral: with the closest assignment, Li\+1 P\+5 S-2, the net charge is \+3 e per formula unit Li6PS4 .*likely cause: anions missing from the file, or cation sites over-occupied/);
+    expect(r.warnings.join(' ')).toMatch(
+      /is not charge-neutral: with the closest assignment, Li\+1 P\+5 S-2, the net charge is \+3 e per formula unit Li6PS4 .*likely cause: anions missing from the file, or cation sites over-occupied/,
+    );
   });
 
   it('within the tolerance a slightly off occupancy is accepted, with a warning above 1 %', () => {
@@ -487,7 +491,10 @@ describe.skipIf(!existsSync(SHARED))('on real files (shared/cif)', () => {
   async function load(rel: string): Promise<Structure[]> {
     if (!cache.has(rel)) {
       const results = await readStructureFile(path.join(SHARED, 'cif', rel));
-      cache.set(rel, results.flatMap((r) => (r.structure ? [r.structure] : [])));
+      cache.set(
+        rel,
+        results.flatMap((r) => (r.structure ? [r.structure] : [])),
+      );
     }
     return cache.get(rel)!;
   }

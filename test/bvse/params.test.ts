@@ -1,16 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  elementData,
-  findPair,
-  findSoftbvPair,
-  pairParams,
-  softbvIon,
-  tabulatedCharges,
-  knownPartners,
-  PARAM_SOURCES,
-} from '../../src/bvse/params.js';
+import { elementData, findPair, findSoftbvPair, pairParams, softbvIon, tabulatedCharges, knownPartners, PARAM_SOURCES } from '../../src/bvse/params.js';
 import { parseIon, formatIon } from '../../src/bvse/ion.js';
 import { MissingBvParamError, UsageError } from '../../src/errors.js';
 import { cliErrorText } from '../../src/cli/hints.js';
@@ -71,8 +62,10 @@ describe.skipIf(!existsSync(PARAMS))('parameter tables against ../shared/params'
     expect(elementData('I')).toMatchObject({ n: 5, rcov: 1.39 });
   });
 
-  it("softBV tables: BVSEParam.dat and elements.dat", () => {
-    const lines = readFileSync(path.join(PARAMS, 'softbv_BVSEParam.dat'), 'utf8').split(/\r\n?|\n/).filter((l) => l.trim());
+  it('softBV tables: BVSEParam.dat and elements.dat', () => {
+    const lines = readFileSync(path.join(PARAMS, 'softbv_BVSEParam.dat'), 'utf8')
+      .split(/\r\n?|\n/)
+      .filter((l) => l.trim());
     expect(lines.length).toBeGreaterThan(100);
     for (const l of lines) {
       const f = l.split('\t');
@@ -106,9 +99,7 @@ describe('parameter look-ups', () => {
     expect(err).toMatchObject({ mobile: 'Li+', partner: 'P3-', hint: { kind: 'check-oxidation-state', species: 'P3-' } });
     expect((err as Error).message).toMatch(/if P3- is a wrong oxidation state, give the states explicitly$/);
     expect(cliErrorText(err)).toMatch(/if P3- is a wrong oxidation state, fix it with --oxi$/);
-    expect(() => pairParams({ element: 'I', oxidation: -1 }, { element: 'Sn', oxidation: 2 })).toThrow(
-      /^no BVSE parameters for I- with Sn2\+/,
-    );
+    expect(() => pairParams({ element: 'I', oxidation: -1 }, { element: 'Sn', oxidation: 2 })).toThrow(/^no BVSE parameters for I- with Sn2\+/);
   });
 
   it('like charges have no Morse pair', () => {

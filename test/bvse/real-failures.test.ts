@@ -103,7 +103,9 @@ describe('compositions that are not charge-neutral as the file gives them', () =
     const states = new Map(r.structure.sites.flatMap((site) => site.species.map((sp) => [sp.element, sp.oxidation])));
     expect(Object.fromEntries(states)).toEqual({ Br: -1, O: -2, Li: 1 });
     const w = r.warnings.join(' ');
-    expect(w).toMatch(/is not charge-neutral: with the closest assignment, Br-1 Li\+1 O-2, the net charge is -0\.999 e per formula unit Li2\.001BrO \(-0\.999 e per cell/);
+    expect(w).toMatch(
+      /is not charge-neutral: with the closest assignment, Br-1 Li\+1 O-2, the net charge is -0\.999 e per formula unit Li2\.001BrO \(-0\.999 e per cell/,
+    );
     expect(w).toMatch(/likely cause: hydrogen not located in the file/);
   });
 
@@ -138,7 +140,7 @@ describe('compositions that are not charge-neutral as the file gives them', () =
 });
 
 describe('anions missing from the softness table', () => {
-  it('P3- gets a softness estimated from N3- and the table\'s period-3/period-2 anion ratio', () => {
+  it("P3- gets a softness estimated from N3- and the table's period-3/period-2 anion ratio", () => {
     const e = estimatedAnionSoftness({ element: 'P', oxidation: -3 })!;
     // N3- 0.197 x mean(S2-/O2- = 0.22433/0.14752, Cl-/F- = 0.21389/0.14262).
     expect(e.sigma).toBeCloseTo(0.197 * ((0.22433 / 0.14752 + 0.21389 / 0.14262) / 2), 6);
@@ -177,7 +179,10 @@ describe.skipIf(!HAS_SHARED)('the real files (shared/cif/corpus; skipped: ../sha
   it('OBELiX files whose compositions are not neutral get states and a warning instead of OxidationStateError', async () => {
     for (const f of ['obelix__9yt.cif', 'obelix__duf.cif']) {
       const r = assignOxidationStates(await load(f));
-      expect(r.structure.sites.every((site) => site.species.every((sp) => sp.oxidation !== null)), f).toBe(true);
+      expect(
+        r.structure.sites.every((site) => site.species.every((sp) => sp.oxidation !== null)),
+        f,
+      ).toBe(true);
       expect(r.warnings.join(' '), f).toMatch(/not charge-neutral: with the closest assignment, .* e per formula unit .*likely cause/);
     }
   });

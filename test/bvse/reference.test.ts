@@ -78,7 +78,13 @@ describe('energyAtFrac: hand-computed sums in a big cubic cell (one image in rea
     const withLi = structure(cubic(a), [
       ...s.sites.map((x) => ({ at: x.frac, sp: x.species.map((p) => [p.element, p.oxidation!, p.occupancy] as Sp) })),
       { at: [0.55, 0.5, 0.5], sp: [['Li', 1]] },
-      { at: [0.45, 0.45, 0.5], sp: [['Li', 1, 0.5], ['Na', 1, 0.5]] },
+      {
+        at: [0.45, 0.45, 0.5],
+        sp: [
+          ['Li', 1, 0.5],
+          ['Na', 1, 0.5],
+        ],
+      },
     ]);
     const fw2 = buildFramework(withLi, { ion: 'Li' });
     const pt = [0.58, 0.52, 0.47];
@@ -92,7 +98,15 @@ describe('energyAtFrac: hand-computed sums in a big cubic cell (one image in rea
   });
 
   it('occupancy weights each species of a mixed site', () => {
-    const mixed = structure(cubic(a), [{ at: [0.5, 0.5, 0.5], sp: [['S', -2, 0.3], ['Cl', -1, 0.6]] }]);
+    const mixed = structure(cubic(a), [
+      {
+        at: [0.5, 0.5, 0.5],
+        sp: [
+          ['S', -2, 0.3],
+          ['Cl', -1, 0.6],
+        ],
+      },
+    ]);
     const fwm = buildFramework(mixed, { ion: 'Li+' });
     for (const R of [2.0, 2.5, 4.0]) {
       const [e] = energyAtFrac(fwm, [0.5, 0.5 + R / a, 0.5]);
@@ -137,10 +151,7 @@ function bruteForce(fw: Framework, lattice: Lattice, frac: [number, number, numb
           const q = lattice.fracToCart([fw.atoms.frac[3 * a]! + i, fw.atoms.frac[3 * a + 1]! + j, fw.atoms.frac[3 * a + 2]! + k]);
           const r = Math.hypot(q[0] - p[0], q[1] - p[1], q[2] - p[2]);
           if (r >= fw.cutoff) continue;
-          const pe =
-            t.kind === 'morse'
-              ? 0.5 * t.d0 * ((Math.exp(t.alpha * (t.rmin - r)) - 1) ** 2 - 1)
-              : (t.k / r) * erfcBySimpson(r / t.screen);
+          const pe = t.kind === 'morse' ? 0.5 * t.d0 * ((Math.exp(t.alpha * (t.rmin - r)) - 1) ** 2 - 1) : (t.k / r) * erfcBySimpson(r / t.screen);
           e += fw.atoms.weight[a]! * pe;
         }
   }
@@ -149,7 +160,7 @@ function bruteForce(fw: Framework, lattice: Lattice, frac: [number, number, numb
 
 function seeded(seed: number) {
   let x = seed >>> 0;
-  return () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('energyAtFrac: periodic images (cells smaller than the cutoff)', () => {
@@ -192,7 +203,13 @@ describe('energyAtFrac: periodic images (cells smaller than the cutoff)', () => 
     const m2 = [0, 1, 2].flatMap((r) => [0, 1, 2].map((c) => T[3 * r]! * m[c]! + T[3 * r + 1]! * m[3 + c]! + T[3 * r + 2]! * m[6 + c]!));
     const lat2 = new Lattice(m2);
     const toNew = (f: [number, number, number]) => lat2.cartToFrac(lat.fracToCart(f));
-    const fw2 = buildFramework(structure(lat2, sites.map((x) => ({ at: toNew(x.at), sp: x.sp }))), { ion: 'Li' });
+    const fw2 = buildFramework(
+      structure(
+        lat2,
+        sites.map((x) => ({ at: toNew(x.at), sp: x.sp })),
+      ),
+      { ion: 'Li' },
+    );
     const e2 = energyAtFrac(fw2, pts.flatMap(toNew));
     pts.forEach((_, i) => expect(e2[i]).toBeCloseTo(e[i]!, 9));
   });

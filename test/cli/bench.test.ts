@@ -12,7 +12,6 @@ import { IN_CI, probeAdapter } from '../backends/gpu-helpers.js';
 import { ROOT, tempDir } from '../screen/helpers.js';
 import { cli as runCli } from '../helpers/cli.js';
 
-
 const cli = (args: string[]) => runCli(args, { entry: 'dist', timeoutMs: 600_000 });
 
 const probe = await probeAdapter();
@@ -30,7 +29,11 @@ function checkRun(r: BenchResult, kind: 'cpu' | 'webgpu'): void {
   expect(b, `no ${kind} backend in the results`).toBeDefined();
   expect(b.error).toBeNull();
   const of = (id: FigureId) => r.figures.filter((f) => f.id === id && f.backend === (id === 'percolation_points_per_s' ? null : b.id));
-  expect(of('kernel_pair_terms_per_s').map((f) => f.case).sort()).toEqual([...CASES].sort());
+  expect(
+    of('kernel_pair_terms_per_s')
+      .map((f) => f.case)
+      .sort(),
+  ).toEqual([...CASES].sort());
   for (const f of of('kernel_pair_terms_per_s')) expect(f.details.pair_terms as number).toBeGreaterThan(0);
   expect(of('time_to_barriers_s')).toHaveLength(1);
   // The reference structure percolates in 3D below 10 eV: the timing is of a real result.

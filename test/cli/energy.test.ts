@@ -7,7 +7,6 @@ import { SHARED } from '../helpers/fixtures.js';
 import { erfc } from '../../src/bvse/pair.js';
 import { cli as runCli } from '../helpers/cli.js';
 
-
 const cli = (args: string[]) => runCli(args, { entry: 'dist', timeoutMs: 60_000 });
 
 const A = 30;

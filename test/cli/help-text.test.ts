@@ -21,6 +21,11 @@ describe('preview --help', () => {
 describe('--connectivity help', () => {
   it('explains each value it accepts, 18 included', () => {
     const d = CONNECTIVITY_OPTION.description;
-    for (const [n, what] of [['6', 'faces'], ['18', 'edges'], ['26', 'corners']] as const) expect(d).toMatch(new RegExp(`${n} \\([^)]*${what}`));
+    for (const [n, what] of [
+      ['6', 'faces'],
+      ['18', 'edges'],
+      ['26', 'corners'],
+    ] as const)
+      expect(d).toMatch(new RegExp(`${n} \\([^)]*${what}`));
   });
 });

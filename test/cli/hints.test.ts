@@ -48,6 +48,8 @@ describe('error hints', () => {
       'install a GPU driver with Vulkan support (or the software Vulkan driver Mesa >= 24 lavapipe), or compute on the CPU',
     ]);
     expect(hints.map(cliHint).map((t) => /--(oxi|ion|backend)\b/.test(t))).toEqual([true, true, true, true]);
-    expect(new MissingBvParamError('Li+', 'Te2-', '', { hint: hints[1]! }).message).toBe('no BVSE parameters for Li+ with Te2-; if Te2- is a wrong oxidation state, give the states explicitly');
+    expect(new MissingBvParamError('Li+', 'Te2-', '', { hint: hints[1]! }).message).toBe(
+      'no BVSE parameters for Li+ with Te2-; if Te2- is a wrong oxidation state, give the states explicitly',
+    );
   });
 });

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { FIXTURES, REPO_ROOT } from '../helpers/fixtures.js';
 import { cli as runCli } from '../helpers/cli.js';
 
-
 interface Good {
   block: string | null;
   formula: string;

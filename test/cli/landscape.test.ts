@@ -6,7 +6,6 @@ import path from 'node:path';
 import { readGrd } from '../../src/io/grid-files.js';
 import { cli as runCli } from '../helpers/cli.js';
 
-
 const cli = (args: string[]) => runCli(args, { entry: 'bin', timeoutMs: 120_000 });
 
 interface PathJson {
@@ -41,7 +40,8 @@ describe('bvscape landscape', () => {
       const period = 6 * Math.hypot(...p.winding);
       expect(p.length_a).toBeGreaterThanOrEqual(period - 1e-3);
       expect(p.length_a).toBeLessThanOrEqual(p.grid_path_length_a + 1e-3);
-      const first = p.points[0]!, last = p.points[p.points.length - 1]!;
+      const first = p.points[0]!,
+        last = p.points[p.points.length - 1]!;
       for (let m = 0; m < 3; m++) expect(last.frac[m]! - first.frac[m]!).toBeCloseTo(p.winding[m]!, 4);
       expect(last.s).toBeCloseTo(p.length_a, 3);
       expect(p.barrier).toBeCloseTo(json[`barrier_${p.dimension.toLowerCase()}`]!, 3);
@@ -68,7 +68,10 @@ describe('bvscape landscape', () => {
     const r = cli(['landscape', 'fixtures/Li3N_alpha.cif', '--ion', 'Li', '--backend', 'cpu', '--threads', '1', '--certify', '--json']);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, number | boolean | null> & {
-      continuum: { barriers: Record<string, { threshold: number; lower_bound: number | null; certified: boolean }>; certificate: { exhausted: boolean; rounds: number; blocks: number } | null };
+      continuum: {
+        barriers: Record<string, { threshold: number; lower_bound: number | null; certified: boolean }>;
+        certificate: { exhausted: boolean; rounds: number; blocks: number } | null;
+      };
     };
     for (const d of ['1D', '2D', '3D']) {
       const b = json.continuum.barriers[d]!;
@@ -76,7 +79,8 @@ describe('bvscape landscape', () => {
       expect(b.lower_bound!).toBeLessThanOrEqual(b.threshold);
       expect(b.certified).toBe(true);
       // The same bracket as scalar columns: [barrier_Xd_lower, barrier_Xd], at most 0.002 eV wide (rounding aside).
-      const lower = json[`barrier_${d.toLowerCase()}_lower`] as number, upper = json[`barrier_${d.toLowerCase()}`] as number;
+      const lower = json[`barrier_${d.toLowerCase()}_lower`] as number,
+        upper = json[`barrier_${d.toLowerCase()}`] as number;
       expect(lower).toBeLessThanOrEqual(upper);
       expect(upper - lower).toBeLessThanOrEqual(0.0021);
     }
@@ -96,7 +100,11 @@ describe('bvscape landscape', () => {
     const out = path.join(dir, 'rows.jsonl');
     const r = cli(['screen', 'fixtures/LiCl_rocksalt_primitive.vasp', '--ion', 'Li', '--out', out, '--backend', 'cpu', '--workers', '1']);
     expect(r.code).toBe(0);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((row) => 'status' in row);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((row) => 'status' in row);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('ok');
     expect(rows[0]!.oxidation_states).toEqual({ Li: 1, Cl: -1 });
@@ -108,10 +116,15 @@ describe('bvscape landscape', () => {
     const out = path.join(dir, 'certified.jsonl');
     const r = cli(['screen', 'fixtures/LiCl_rocksalt_primitive.vasp', '--ion', 'Li', '--certify', '--out', out, '--backend', 'cpu', '--workers', '1']);
     expect(r.code).toBe(0);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((row) => 'status' in row);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((row) => 'status' in row);
     expect(rows[0]!.status).toBe('ok');
     expect(rows[0]!.certified).toBe(true);
-    const lower = rows[0]!.barrier_3d_lower as number, upper = rows[0]!.barrier_3d as number;
+    const lower = rows[0]!.barrier_3d_lower as number,
+      upper = rows[0]!.barrier_3d as number;
     expect(lower).toBeLessThanOrEqual(upper);
     expect(upper - lower).toBeLessThanOrEqual(0.0021);
   }, 120_000);

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli as runCli } from '../helpers/cli.js';
 
-
 const cli = (args: string[]) => runCli(args, { entry: 'bin', timeoutMs: 120_000 });
 
 interface PathFile {
@@ -26,11 +25,30 @@ describe('bvscape percolate', () => {
   const grd = path.join(dir, 'LiI.grd');
   const landscapePaths = path.join(dir, 'landscape-paths.json');
 
-  it('returns the numbers landscape reports, exactly, from landscape\'s .cube (and its .grd)', () => {
+  it("returns the numbers landscape reports, exactly, from landscape's .cube (and its .grd)", () => {
     for (const connectivity of ['6', '26']) {
       const l = cli([
-        'landscape', 'fixtures/LiI_rocksalt.cif', '--ion', 'Li', '--resolution', '0.25', '--grid-barriers', '--backend', 'cpu', '--threads', '1',
-        '--connectivity', connectivity, '--cube', cube, '--grd', grd, '--path', landscapePaths, '--json', '--overwrite',
+        'landscape',
+        'fixtures/LiI_rocksalt.cif',
+        '--ion',
+        'Li',
+        '--resolution',
+        '0.25',
+        '--grid-barriers',
+        '--backend',
+        'cpu',
+        '--threads',
+        '1',
+        '--connectivity',
+        connectivity,
+        '--cube',
+        cube,
+        '--grd',
+        grd,
+        '--path',
+        landscapePaths,
+        '--json',
+        '--overwrite',
       ]);
       expect(l.code).toBe(0);
       const lj = JSON.parse(l.stdout) as Barriers & { e_min: number; e_max: number };

@@ -16,7 +16,10 @@ const values = new Float32Array(grid.nx * grid.ny * grid.nz);
 for (let k = 0; k < grid.nz; k++)
   for (let j = 0; j < grid.ny; j++)
     for (let i = 0; i < grid.nx; i++)
-      values[i + grid.nx * (j + grid.ny * k)] = 0.2 * (1 - Math.cos((2 * Math.PI * i) / grid.nx)) + 0.4 * (1 - Math.cos((2 * Math.PI * j) / grid.ny)) + 0.7 * (1 - Math.cos((2 * Math.PI * k) / grid.nz));
+      values[i + grid.nx * (j + grid.ny * k)] =
+        0.2 * (1 - Math.cos((2 * Math.PI * i) / grid.nx)) +
+        0.4 * (1 - Math.cos((2 * Math.PI * j) / grid.ny)) +
+        0.7 * (1 - Math.cos((2 * Math.PI * k) / grid.nz));
 const cube = writeCube(values, grid, lattice, [], 'analytic');
 
 describe('preview of a grid file (server side)', () => {
@@ -38,7 +41,11 @@ describe('preview of a grid file (server side)', () => {
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>t</title>');
     const srv = await startPreviewServer({ root, port: 0, initial: g.initial, initialGrid: g.values });
     try {
-      const init = (await (await fetch(`${srv.url}api/initial`)).json()) as { kind: string; name: string; grid: Record<string, unknown> & { lattice: number[] } };
+      const init = (await (await fetch(`${srv.url}api/initial`)).json()) as {
+        kind: string;
+        name: string;
+        grid: Record<string, unknown> & { lattice: number[] };
+      };
       expect(init.kind).toBe('grid');
       expect(init.name).toBe('e.cube');
       for (const d of ['1D', '2D', '3D'] as const) expect(init.grid[`barrier_${d.toLowerCase()}`]).toBeCloseTo(direct.barriers[d]!, 4);

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from '../screen/helpers.js';
 import { cli as runCli, CLI_DIST as CLI, type CliOptions } from '../helpers/cli.js';
 
-
 const cli = (args: string[], opts: CliOptions = {}) => runCli(args, { entry: 'dist', timeoutMs: 60_000, ...opts });
 
 function makeCorpus(dir: string, n: number): string {

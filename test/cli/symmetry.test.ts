@@ -14,7 +14,13 @@ describe('symmetry on the command line', () => {
   it('landscape --json records the symmetry used; --no-symmetry records none and gives the same barriers to 1e-3 eV', () => {
     const on = cli(['landscape', ...base, '--json']);
     expect(on.code, on.stderr).toBe(0);
-    const a = JSON.parse(on.stdout) as { grid: number[]; symmetry: Record<string, number | string | null>; barrier_1d: number; barrier_2d: number; barrier_3d: number };
+    const a = JSON.parse(on.stdout) as {
+      grid: number[];
+      symmetry: Record<string, number | string | null>;
+      barrier_1d: number;
+      barrier_2d: number;
+      barrier_3d: number;
+    };
     const n = a.grid[0]! * a.grid[1]! * a.grid[2]!;
     expect(a.symmetry.space_group).toBe('P n m a');
     expect(a.symmetry.space_group_number).toBe(62);
@@ -43,7 +49,11 @@ describe('symmetry on the command line', () => {
       const out = path.join(dir, name);
       const r = cli(['screen', base[0]!, '--ion', 'Li', '--uniform', '--resolution', '0.25', '--backend', 'cpu', '--workers', '1', '--out', out, ...flags]);
       expect(r.code, r.stderr).toBe(0);
-      return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => 'status' in o);
+      return readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((o) => 'status' in o);
     };
     const on = rows([], 'on.jsonl');
     expect(on).toHaveLength(1);
@@ -60,11 +70,31 @@ describe('symmetry on the command line', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-strategy-'));
     const row = (flags: string[], name: string) => {
       const out = path.join(dir, name);
-      const r = cli(['screen', base[0]!, '--ion', 'Li', '--resolution', '0.1', '--grid-barriers', '--backend', 'cpu', '--workers', '1', '--out', out, ...flags]);
+      const r = cli([
+        'screen',
+        base[0]!,
+        '--ion',
+        'Li',
+        '--resolution',
+        '0.1',
+        '--grid-barriers',
+        '--backend',
+        'cpu',
+        '--workers',
+        '1',
+        '--out',
+        out,
+        ...flags,
+      ]);
       expect(r.code, r.stderr).toBe(0);
-      return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => 'status' in o)!;
+      return readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((o) => 'status' in o)!;
     };
-    const on = row([], 'on.jsonl'), off = row(['--no-symmetry'], 'off.jsonl');
+    const on = row([], 'on.jsonl'),
+      off = row(['--no-symmetry'], 'off.jsonl');
     expect(on.mode).toBe('converged');
     expect(on.strategy).toBe('symmetric-grid');
     expect(off.strategy).toBe('octree');

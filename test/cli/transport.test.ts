@@ -18,7 +18,21 @@ describe('bvscape transport', { timeout: 180_000 }, () => {
   it('prints JSON for LiI and writes the Arrhenius plot; the same seed repeats the numbers', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-transport-'));
     const svg = path.join(dir, 'arrhenius.svg');
-    const args = ['transport', 'fixtures/LiI_rocksalt.cif', '--resolution', '0.25', '--backend', 'cpu', '--threads', '1', '--temperatures', '600,700', '--max-steps', '5000', '--json'];
+    const args = [
+      'transport',
+      'fixtures/LiI_rocksalt.cif',
+      '--resolution',
+      '0.25',
+      '--backend',
+      'cpu',
+      '--threads',
+      '1',
+      '--temperatures',
+      '600,700',
+      '--max-steps',
+      '5000',
+      '--json',
+    ];
     const a = cli([...args, '--plot', svg]);
     expect(a.stderr).not.toMatch(/Error/);
     expect(a.code).toBe(0);

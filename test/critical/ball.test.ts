@@ -23,7 +23,7 @@ describe('ball bounds of the BVSE field', () => {
     const fw = await frameworkOf(fixture('Li3N_alpha.cif'));
     const field = createAnalyticField(fw);
     let seed = 7;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     let checked = 0;
     for (let n = 0; n < 60; n++) {
       const c = [rand() * 3, rand() * 3, rand() * 3];

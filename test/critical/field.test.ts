@@ -13,12 +13,17 @@ import { frameworkOf, randomFramework } from './frameworks.js';
 const fracOf = (fw: Framework, p: readonly number[]) => {
   const m = fw.lattice;
   // Solve f·M = p by Cramer's rule via the reference's own convention (rows are lattice vectors).
-  const det =
-    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
+  const det = m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
   const inv = [
-    (m[4]! * m[8]! - m[5]! * m[7]!) / det, (m[2]! * m[7]! - m[1]! * m[8]!) / det, (m[1]! * m[5]! - m[2]! * m[4]!) / det,
-    (m[5]! * m[6]! - m[3]! * m[8]!) / det, (m[0]! * m[8]! - m[2]! * m[6]!) / det, (m[2]! * m[3]! - m[0]! * m[5]!) / det,
-    (m[3]! * m[7]! - m[4]! * m[6]!) / det, (m[1]! * m[6]! - m[0]! * m[7]!) / det, (m[0]! * m[4]! - m[1]! * m[3]!) / det,
+    (m[4]! * m[8]! - m[5]! * m[7]!) / det,
+    (m[2]! * m[7]! - m[1]! * m[8]!) / det,
+    (m[1]! * m[5]! - m[2]! * m[4]!) / det,
+    (m[5]! * m[6]! - m[3]! * m[8]!) / det,
+    (m[0]! * m[8]! - m[2]! * m[6]!) / det,
+    (m[2]! * m[3]! - m[0]! * m[5]!) / det,
+    (m[3]! * m[7]! - m[4]! * m[6]!) / det,
+    (m[1]! * m[6]! - m[0]! * m[7]!) / det,
+    (m[0]! * m[4]! - m[1]! * m[3]!) / det,
   ];
   return [0, 1, 2].map((i) => p[0]! * inv[i]! + p[1]! * inv[3 + i]! + p[2]! * inv[6 + i]!);
 };
@@ -49,9 +54,14 @@ function stencilSafePoints(fw: Framework, seed: number, count: number, h: number
 function checkAgainstReference(fw: Framework, seed: number, count: number) {
   const field = createAnalyticField(fw);
   const points = stencilSafePoints(fw, seed, count, 1e-4);
-  const ref = energyAtFrac(fw, points.flatMap((p) => fracOf(fw, p)));
+  const ref = energyAtFrac(
+    fw,
+    points.flatMap((p) => fracOf(fw, p)),
+  );
   const h = 1e-4;
-  let worstE = 0, worstG = 0, worstH = 0;
+  let worstE = 0,
+    worstG = 0,
+    worstH = 0;
   points.forEach((p, n) => {
     const s = field.evaluate(p);
     expect(field.energy(p)).toBe(s.energy);
@@ -59,12 +69,14 @@ function checkAgainstReference(fw: Framework, seed: number, count: number) {
     const gScale = 1 + Math.hypot(...s.gradient);
     const hScale = 1 + Math.max(...s.hessian.map(Math.abs));
     for (let a = 0; a < 3; a++) {
-      const plus = [...p], minus = [...p];
+      const plus = [...p],
+        minus = [...p];
       plus[a]! += h;
       minus[a]! -= h;
       const fd = (field.energy(plus) - field.energy(minus)) / (2 * h);
       worstG = Math.max(worstG, Math.abs(fd - s.gradient[a]!) / gScale);
-      const gp = field.evaluate(plus).gradient, gm = field.evaluate(minus).gradient;
+      const gp = field.evaluate(plus).gradient,
+        gm = field.evaluate(minus).gradient;
       for (let b = 0; b < 3; b++) worstH = Math.max(worstH, Math.abs((gp[b]! - gm[b]!) / (2 * h) - s.hessian[3 * a + b]!) / hScale);
     }
     for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(s.hessian[3 * a + b]).toBe(s.hessian[3 * b + a]);

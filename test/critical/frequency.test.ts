@@ -15,7 +15,8 @@ describe('harmonic frequencies', () => {
 
   it('Vineyard: Π ν(minimum) / Π ν(saddle, real modes); NaN unless the points have index 0 and 1', () => {
     const mass = 6.941; // Li
-    const min = [2.1, 3.4, 5.0], saddle = [-1.2, 2.5, 6.3];
+    const min = [2.1, 3.4, 5.0],
+      saddle = [-1.2, 2.5, 6.3];
     const expected =
       (harmonicFrequency(min[0]!, mass) * harmonicFrequency(min[1]!, mass) * harmonicFrequency(min[2]!, mass)) /
       (harmonicFrequency(saddle[1]!, mass) * harmonicFrequency(saddle[2]!, mass));

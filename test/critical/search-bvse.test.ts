@@ -29,11 +29,18 @@ interface Polished {
   fw: Framework;
   minima: CriticalPoint[];
   eMin: number;
-  saddles: { hop: { from: number; to: number; offset: number[]; energy: number }; saddle: CriticalPoint; verified: boolean; joinsHop: boolean; moved: number }[];
+  saddles: {
+    hop: { from: number; to: number; offset: number[]; energy: number };
+    saddle: CriticalPoint;
+    verified: boolean;
+    joinsHop: boolean;
+    moved: number;
+  }[];
 }
 
 async function polishGridNetwork(fw: Framework, resolution = 0.2): Promise<Polished> {
-  const m = fw.lattice, inv = invert3(m);
+  const m = fw.lattice,
+    inv = invert3(m);
   const lengths = [0, 1, 2].map((r) => Math.hypot(m[3 * r]!, m[3 * r + 1]!, m[3 * r + 2]!)) as [number, number, number];
   const grid = gridForResolution(lengths, resolution);
   const { energies } = await cpu.computeGrid(fw, grid);
@@ -90,7 +97,7 @@ describe('saddles polished from the 0.2 Å grid network (fixtures)', () => {
     expectSound(await beta());
   });
 
-  it('α-Li3N: a saddle 0.203 eV above the minimum, the issue\'s polished 3D barrier (0.2 Å grid: 0.177)', async () => {
+  it("α-Li3N: a saddle 0.203 eV above the minimum, the issue's polished 3D barrier (0.2 Å grid: 0.177)", async () => {
     const r = await polishGridNetwork(await frameworkOf(fixture('Li3N_alpha.cif')));
     expectSound(r);
     const above = r.saddles.filter((s) => s.verified).map((s) => s.saddle.energy - r.eMin);
@@ -112,7 +119,8 @@ describe('from a site minimum toward its nearest neighbouring site (β-Li3PS4)',
     for (const p of r.minima) if (!unique.some((q) => Math.hypot(...q.cart.map((x, i) => x - p.cart[i]!)) < 1e-3)) unique.push(p);
     for (const a of unique.slice(0, 6)) {
       // The nearest other minimum, over the 27 neighbouring cells.
-      let best: number[] | null = null, bestD = Infinity;
+      let best: number[] | null = null,
+        bestD = Infinity;
       for (const b of unique)
         for (let i = -1; i <= 1; i++)
           for (let j = -1; j <= 1; j++)
@@ -132,7 +140,7 @@ describe('from a site minimum toward its nearest neighbouring site (β-Li3PS4)',
 });
 
 describe('LiFePO4 (P1 cell, ../shared/cif/named: skipped when absent)', () => {
-  it.runIf(existsSync(LFP))('polishes the 1D channel saddles near 0.41 eV and a 3D saddle near the 0.05 Å grid\'s 3.36 eV', async () => {
+  it.runIf(existsSync(LFP))("polishes the 1D channel saddles near 0.41 eV and a 3D saddle near the 0.05 Å grid's 3.36 eV", async () => {
     const r = await polishGridNetwork(await frameworkOf(LFP));
     expectSound(r);
     const above = r.saddles.filter((s) => s.verified).map((s) => s.saddle.energy - r.eMin);
@@ -157,12 +165,14 @@ describe('robustness on the BVSE field: random starts anywhere, next to framewor
       const p = [0, 1, 2].map((c) => f[0]! * m[c]! + f[1]! * m[3 + c]! + f[2]! * m[6 + c]!);
       if (n % 2 === 0) {
         const d = [rand() - 0.5, rand() - 0.5, rand() - 0.5];
-        const len = Math.hypot(...d), r = 0.3 + 0.5 * rand();
+        const len = Math.hypot(...d),
+          r = 0.3 + 0.5 * rand();
         for (let c = 0; c < 3; c++) p[c]! += (r * d[c]!) / len;
       }
       starts.push(p);
     }
-    let minima = 0, saddles = 0;
+    let minima = 0,
+      saddles = 0;
     for (const p of starts) {
       const a = findMinimum(field, p);
       expect(a.evaluations).toBeLessThanOrEqual(300);
@@ -186,9 +196,7 @@ describe('robustness on the BVSE field: random starts anywhere, next to framewor
 
   it('Vineyard attempt frequencies of β-Li3PS4 hops lie in the THz range of Li+ in solids', async () => {
     const r = await beta();
-    const freqs = r.saddles
-      .filter((s) => s.joinsHop)
-      .map((s) => vineyardFrequency(r.minima[s.hop.from]!.eigenvalues, s.saddle.eigenvalues, 6.94));
+    const freqs = r.saddles.filter((s) => s.joinsHop).map((s) => vineyardFrequency(r.minima[s.hop.from]!.eigenvalues, s.saddle.eigenvalues, 6.94));
     expect(freqs.length).toBeGreaterThan(10);
     for (const f of freqs) {
       expect(f).toBeGreaterThan(0.3e12);

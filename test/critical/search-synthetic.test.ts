@@ -16,8 +16,7 @@ const E_SX = A[0] - A[1] - A[2] - D;
 const E_SY = -A[0] + A[1] - A[2] - D;
 
 /** Distance from fractional f to the nearest point of the lattice-translated set `target` + Z³ (fractional units). */
-const offLattice = (f: readonly number[], target: readonly number[]) =>
-  Math.max(...f.map((v, i) => Math.abs(v - target[i]! - Math.round(v - target[i]!))));
+const offLattice = (f: readonly number[], target: readonly number[]) => Math.max(...f.map((v, i) => Math.abs(v - target[i]! - Math.round(v - target[i]!))));
 
 describe('eigenSym3', () => {
   it('reproduces random symmetric matrices from their eigenpairs, ascending, and handles repeated eigenvalues', () => {
@@ -81,7 +80,10 @@ describe('findSaddle on the synthetic field: two competing saddles 0.008 eV apar
   it('from points near each saddle (up to 0.4 Å off), converges to that saddle with one negative eigenvalue', () => {
     const field = cosineField({ cell, A, D });
     const rand = rng(9);
-    for (const [target, energy] of [[[0.5, 0, 0], E_SX], [[0, 0.5, 0], E_SY]] as const) {
+    for (const [target, energy] of [
+      [[0.5, 0, 0], E_SX],
+      [[0, 0.5, 0], E_SY],
+    ] as const) {
       for (let n = 0; n < 15; n++) {
         const start = cartAt(field, target).map((x) => x + 0.8 * (rand() - 0.5));
         const s = findSaddle(field, start);
@@ -97,7 +99,8 @@ describe('findSaddle on the synthetic field: two competing saddles 0.008 eV apar
 
   it('from the minimum, the guess direction picks the saddle: along a → the x saddle, along b → the y saddle', () => {
     const field = cosineField({ cell, A, D });
-    const a = cartAt(field, [1, 0, 0]), b = cartAt(field, [0, 1, 0]);
+    const a = cartAt(field, [1, 0, 0]),
+      b = cartAt(field, [0, 1, 0]);
     const sx = findSaddle(field, [0.01, -0.02, 0.01], { guessDirection: a });
     expect(sx.converged && sx.index === 1).toBe(true);
     expect(sx.energy).toBeCloseTo(E_SX, 10);
@@ -139,11 +142,13 @@ describe('the synthetic field itself', () => {
       const p = n % 2 ? cartAt(field, [rand(), rand(), rand()]) : cartAt(field, [0.5, 0.5, 0.5]).map((x) => x + 1.6 * (rand() - 0.5));
       const s = field.evaluate(p);
       for (let a = 0; a < 3; a++) {
-        const plus = [...p], minus = [...p];
+        const plus = [...p],
+          minus = [...p];
         plus[a]! += h;
         minus[a]! -= h;
         expect((field.energy(plus) - field.energy(minus)) / (2 * h)).toBeCloseTo(s.gradient[a]!, 5);
-        const gp = field.evaluate(plus).gradient, gm = field.evaluate(minus).gradient;
+        const gp = field.evaluate(plus).gradient,
+          gm = field.evaluate(minus).gradient;
         for (let b = 0; b < 3; b++) expect((gp[b]! - gm[b]!) / (2 * h)).toBeCloseTo(s.hessian[3 * a + b]!, 4);
       }
     }

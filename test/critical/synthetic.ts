@@ -24,18 +24,26 @@ export function cosineField(spec: CosineFieldSpec): ScalarField & { evaluations:
 
   function sample(x: ArrayLike<number>): FieldSample {
     const f = [0, 1, 2].map((i) => x[0]! * inv[i]! + x[1]! * inv[3 + i]! + x[2]! * inv[6 + i]!);
-    const c = f.map((v) => Math.cos(tau * v)), s = f.map((v) => Math.sin(tau * v));
+    const c = f.map((v) => Math.cos(tau * v)),
+      s = f.map((v) => Math.sin(tau * v));
     let e = -A0 * c[0]! - A1 * c[1]! - A2 * c[2]! + D * c[0]! * c[1]!;
     const gf = [tau * (A0 * s[0]! - D * s[0]! * c[1]!), tau * (A1 * s[1]! - D * c[0]! * s[1]!), tau * A2 * s[2]!];
     const t2 = tau * tau;
     const hf = [
-      t2 * (A0 * c[0]! - D * c[0]! * c[1]!), t2 * D * s[0]! * s[1]!, 0,
-      t2 * D * s[0]! * s[1]!, t2 * (A1 * c[1]! - D * c[0]! * c[1]!), 0,
-      0, 0, t2 * A2 * c[2]!,
+      t2 * (A0 * c[0]! - D * c[0]! * c[1]!),
+      t2 * D * s[0]! * s[1]!,
+      0,
+      t2 * D * s[0]! * s[1]!,
+      t2 * (A1 * c[1]! - D * c[0]! * c[1]!),
+      0,
+      0,
+      0,
+      t2 * A2 * c[2]!,
     ];
     // Chain rule, J_ij = ∂f_i/∂x_j = inv[3j + i]: g_x = Jᵀ g_f, H_x = Jᵀ H_f J.
     const J = (i: number, j: number) => inv[3 * j + i]!;
-    const gradient = new Float64Array(3), hessian = new Float64Array(9);
+    const gradient = new Float64Array(3),
+      hessian = new Float64Array(9);
     for (let a = 0; a < 3; a++) {
       for (let i = 0; i < 3; i++) gradient[a]! += J(i, a) * gf[i]!;
       for (let b = 0; b < 3; b++) for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) hessian[3 * a + b]! += J(i, a) * hf[3 * i + j]! * J(j, b);
@@ -53,7 +61,9 @@ export function cosineField(spec: CosineFieldSpec): ScalarField & { evaluations:
       if (r === 0) return { energy: Infinity, gradient: gradient.fill(NaN), hessian: hessian.fill(NaN) };
       if (r < rc) {
         const q = 1 - (r * r) / (rc * rc);
-        const w = q ** 3, w1 = -6 * q * q * (r / (rc * rc)), w2 = 24 * q * (r / (rc * rc)) ** 2 - (6 * q * q) / (rc * rc);
+        const w = q ** 3,
+          w1 = -6 * q * q * (r / (rc * rc)),
+          w2 = 24 * q * (r / (rc * rc)) ** 2 - (6 * q * q) / (rc * rc);
         const phi = (S / r) * w;
         const p1 = (-S / (r * r)) * w + (S / r) * w1;
         const p2 = ((2 * S) / r ** 3) * w - ((2 * S) / (r * r)) * w1 + (S / r) * w2;

@@ -32,6 +32,10 @@ describe('mapPoint', () => {
       expect(curvature).toBeCloseTo(s.eigenvalues[0], 5);
     }
     // The identity maps a point to itself; translations keep unwrapped points unwrapped.
-    expect(mapPoint(sym.operations[0]!, s.cart, m).map((x, i) => x - s.cart[i]!).every((d) => Math.abs(d) < 1e-12)).toBe(true);
+    expect(
+      mapPoint(sym.operations[0]!, s.cart, m)
+        .map((x, i) => x - s.cart[i]!)
+        .every((d) => Math.abs(d) < 1e-12),
+    ).toBe(true);
   });
 });

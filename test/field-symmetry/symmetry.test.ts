@@ -25,16 +25,14 @@ const NAMED = path.join(SHARED, 'cif/named');
 const cpu = createCpuBackend({ threads: 2 });
 afterAll(() => cpu.dispose());
 
-const cart = (m: ArrayLike<number>, f: readonly number[]) =>
-  [0, 1, 2].map((c) => f[0]! * m[c]! + f[1]! * m[3 + c]! + f[2]! * m[6 + c]!);
+const cart = (m: ArrayLike<number>, f: readonly number[]) => [0, 1, 2].map((c) => f[0]! * m[c]! + f[1]! * m[3 + c]! + f[2]! * m[6 + c]!);
 
 /** Minimum-image distance (Å) between two fractional points, over the 27 neighbouring cells. */
 function distance(m: ArrayLike<number>, a: readonly number[], b: readonly number[]): number {
   let best = Infinity;
   const d = [0, 1, 2].map((r) => a[r]! - b[r]! - Math.round(a[r]! - b[r]!));
   for (let i = -1; i <= 1; i++)
-    for (let j = -1; j <= 1; j++)
-      for (let k = -1; k <= 1; k++) best = Math.min(best, Math.hypot(...cart(m, [d[0]! + i, d[1]! + j, d[2]! + k])));
+    for (let j = -1; j <= 1; j++) for (let k = -1; k <= 1; k++) best = Math.min(best, Math.hypot(...cart(m, [d[0]! + i, d[1]! + j, d[2]! + k])));
   return best;
 }
 
@@ -51,7 +49,15 @@ function worstImageMismatch(fw: Framework, op: SymOp): number {
       if (fw.atoms.type[b] !== fw.atoms.type[a] || fw.atoms.weight[b] !== fw.atoms.weight[a]) continue;
       const fb = f(b);
       // Nearest image by rounding: exact for the near-zero distances this looks for.
-      best = Math.min(best, Math.hypot(...cart(fw.lattice, [0, 1, 2].map((r) => fb[r]! - y[r]! - Math.round(fb[r]! - y[r]!)))));
+      best = Math.min(
+        best,
+        Math.hypot(
+          ...cart(
+            fw.lattice,
+            [0, 1, 2].map((r) => fb[r]! - y[r]! - Math.round(fb[r]! - y[r]!)),
+          ),
+        ),
+      );
     }
     worst = Math.max(worst, best);
   }
@@ -89,7 +95,8 @@ async function expectFilledEqualsDirect(fw: Framework, ops: SymOp[], grid: GridS
   const direct = (await cpu.computeGrid(fw, grid)).energies;
   let worst = 0;
   for (let p = 0; p < direct.length; p++) {
-    const a = filled[p]!, b = direct[p]!;
+    const a = filled[p]!,
+      b = direct[p]!;
     if (a === b) continue;
     worst = Math.max(worst, Math.abs(a - b) / (1e-5 + 1e-6 * Math.abs(b)));
   }
@@ -141,7 +148,11 @@ describe('frameworkSymmetry', () => {
     const n = MAX_SYMMETRY_SITES + 1;
     const big: Framework = {
       ...fw,
-      atoms: { frac: Float64Array.from({ length: 3 * n }, (_, i) => (i % 3 === 0 ? Math.floor(i / 3) / n : 0)), type: new Uint32Array(n), weight: new Float64Array(n).fill(1) },
+      atoms: {
+        frac: Float64Array.from({ length: 3 * n }, (_, i) => (i % 3 === 0 ? Math.floor(i / 3) / n : 0)),
+        type: new Uint32Array(n),
+        weight: new Float64Array(n).fill(1),
+      },
     };
     expect(frameworkSymmetry(big)).toBeNull();
   });
@@ -156,14 +167,16 @@ describe('gridSymmetry', () => {
     const rng = makeRng(11);
     const coords = new Int32Array(3 * gs.operations.length);
     for (let t = 0; t < 50; t++) {
-      const i = Math.floor(rng() * 12), j = Math.floor(rng() * 12), k = Math.floor(rng() * 10);
+      const i = Math.floor(rng() * 12),
+        j = Math.floor(rng() * 12),
+        k = Math.floor(rng() * 10);
       gridImageCoords(gs, i, j, k, coords);
       gs.operations.forEach((op, o) => {
         const x = [i / 12, j / 12, k / 10];
         const n = [12, 12, 10];
         for (let r = 0; r < 3; r++) {
           const y = op.rot[3 * r]! * x[0]! + op.rot[3 * r + 1]! * x[1]! + op.rot[3 * r + 2]! * x[2]! + op.trans[r]!;
-          const idx = (((Math.round(y * n[r]!) % n[r]!) + n[r]!) % n[r]!);
+          const idx = ((Math.round(y * n[r]!) % n[r]!) + n[r]!) % n[r]!;
           expect(coords[3 * o + r]).toBe(idx);
         }
         expect(gridImage(gs, o, i, j, k)).toBe(coords[3 * o]! + 12 * (coords[3 * o + 1]! + 12 * coords[3 * o + 2]!));
@@ -237,7 +250,9 @@ describe('grids filled from the asymmetric unit equal the whole grid (CPU backen
       const s = frameworkSymmetry(await frameworkOf(file))!;
       const p = st.lattice.parameters;
       const grid = gridForResolution([p.a, p.b, p.c], 0.3);
-      grid.nx += grid.nx % 2; grid.ny += grid.ny % 2; grid.nz += grid.nz % 2; // even: every 1/2 translation kept
+      grid.nx += grid.nx % 2;
+      grid.ny += grid.ny % 2;
+      grid.nz += grid.nz % 2; // even: every 1/2 translation kept
       const { gs, plan } = await expectFilledEqualsDirect(s.framework, s.operations, grid);
       expect(gs.operations.length).toBe(s.operations.length);
       expect(plan.pointsEvaluated).toBeLessThan(0.8 * grid.nx * grid.ny * grid.nz);
@@ -285,7 +300,11 @@ describe('uniform mode with symmetry', () => {
   });
 });
 
-const namedFiles = existsSync(NAMED) ? readdirSync(NAMED).filter((f) => f.endsWith('.cif')).sort() : [];
+const namedFiles = existsSync(NAMED)
+  ? readdirSync(NAMED)
+      .filter((f) => f.endsWith('.cif'))
+      .sort()
+  : [];
 
 describe.skipIf(namedFiles.length === 0)(`../shared/cif/named (skipped: ${NAMED} is absent in this clone)`, () => {
   it('every framework with symmetry: atoms within the tolerance, operations exact', async () => {

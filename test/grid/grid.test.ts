@@ -33,7 +33,8 @@ describe('resampleGrid', () => {
     const from = { nx: 8, ny: 4, nz: 2 };
     const v = new Float32Array(64).map((_, p) => Math.sin(p) * 10);
     const half = resampleGrid(v, from, { nx: 4, ny: 2, nz: 1 });
-    for (let k = 0; k < 1; k++) for (let j = 0; j < 2; j++) for (let i = 0; i < 4; i++) expect(half[i + 4 * (j + 2 * k)]).toBe(v[2 * i + 8 * (2 * j + 4 * 2 * k)]);
+    for (let k = 0; k < 1; k++)
+      for (let j = 0; j < 2; j++) for (let i = 0; i < 4; i++) expect(half[i + 4 * (j + 2 * k)]).toBe(v[2 * i + 8 * (2 * j + 4 * 2 * k)]);
     // 3 points from 2 along x: the middle of a cell is the mean of its ends, the wrap included.
     const ramp = resampleGrid(new Float32Array([0, 6]), { nx: 2, ny: 1, nz: 1 }, { nx: 3, ny: 1, nz: 1 });
     expect([...ramp]).toEqual([0, 4, 4]); // x = 0, 2/3 (0 + (6-0)·2/3), 4/3 (6 + (0-6)·1/3)

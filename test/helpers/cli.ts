@@ -42,7 +42,10 @@ export function cli(args: string[], opts: CliOptions = {}): CliResult {
 
 /** Starts `bvscape ARGS...` without waiting; `done` resolves with the exit code and the output. */
 export function cliAsync(args: string[], env: Record<string, string> = {}, entry: 'bin' | 'dist' = 'dist') {
-  const child = spawn(process.execPath, [entry === 'bin' ? CLI_BIN : CLI_DIST, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry === 'bin' ? CLI_BIN : CLI_DIST, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -13,7 +13,10 @@ import { gunzipBounded } from '../../src/structure/read.js';
 /** `before` + an oversized 'L' or 'x' record (`bodyBytes` long) + `after`, as one tar. */
 function tarWithHugeHeader(type: 'L' | 'x', bodyBytes: number): Buffer {
   const before = makeTar([{ name: 'a.cif', content: fakeStructure('a', 0.3) }]);
-  const after = makeTar([{ name: 'b.cif', content: fakeStructure('b', 0.4) }, { name: 'c.cif', content: fakeStructure('c', 0.5) }]);
+  const after = makeTar([
+    { name: 'b.cif', content: fakeStructure('b', 0.4) },
+    { name: 'c.cif', content: fakeStructure('c', 0.5) },
+  ]);
   let body: Buffer;
   if (type === 'L') body = Buffer.alloc(bodyBytes, 0x61);
   else {
@@ -42,8 +45,14 @@ describe('tar headers are capped', () => {
     expect(err.error).toMatch(new RegExp(`${type === 'L' ? 'GNU long-name' : 'pax'} header of 31457\\d\\d bytes is larger than the 1 MiB limit`));
     expect(err.error).toMatch(/b\.cif/);
     const got: Record<string, string> = {};
-    for await (const input of iterateEntryInputs(d, d.entries)) got[input.file.slice(input.file.lastIndexOf('huge-'))] = input.text !== undefined ? 'text' : `${input.readError?.kind}`;
-    expect(got).toEqual({ [`huge-${type}.tar.gz`]: 'ArchiveError', [`huge-${type}.tar.gz!/a.cif`]: 'text', [`huge-${type}.tar.gz!/b.cif`]: 'text', [`huge-${type}.tar.gz!/c.cif`]: 'text' });
+    for await (const input of iterateEntryInputs(d, d.entries))
+      got[input.file.slice(input.file.lastIndexOf('huge-'))] = input.text !== undefined ? 'text' : `${input.readError?.kind}`;
+    expect(got).toEqual({
+      [`huge-${type}.tar.gz`]: 'ArchiveError',
+      [`huge-${type}.tar.gz!/a.cif`]: 'text',
+      [`huge-${type}.tar.gz!/b.cif`]: 'text',
+      [`huge-${type}.tar.gz!/c.cif`]: 'text',
+    });
   });
 
   it('headers up to the limit still name the member', async () => {
@@ -98,8 +107,14 @@ describe('zip directories are checked', () => {
     writeFileSync(path, makeZip([0, 1, 2, 3].map((i) => ({ name: `m${i}.cif`, content: `data_m${i}\n${big}` }))));
     const got: Array<{ name: string; ok: boolean; error?: string }> = [];
     // The default cap is 64 x --max-file-size (4 GiB); the option lowers it for the test.
-    for await (const m of readZip(path, () => true, { maxTotalBytes: 1024 * 1024 })) got.push({ name: m.name, ok: m.data !== null, ...(m.error ? { error: m.error } : {}) });
-    expect(got.map((g) => [g.name, g.ok])).toEqual([['m0.cif', true], ['m1.cif', true], ['m2.cif', false], ['m3.cif', false]]);
+    for await (const m of readZip(path, () => true, { maxTotalBytes: 1024 * 1024 }))
+      got.push({ name: m.name, ok: m.data !== null, ...(m.error ? { error: m.error } : {}) });
+    expect(got.map((g) => [g.name, g.ok])).toEqual([
+      ['m0.cif', true],
+      ['m1.cif', true],
+      ['m2.cif', false],
+      ['m3.cif', false],
+    ]);
     expect(got[2]!.error).toMatch(/the archive's members inflate to more than 1 MiB in all/);
   });
 
@@ -120,7 +135,6 @@ describe('zip directories are checked', () => {
     expect(size).toBe(64 * 1024 * 1024);
     expect(ticks).toBeGreaterThanOrEqual(20);
   });
-
 });
 
 describe('gzipped members', () => {

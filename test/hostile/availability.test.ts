@@ -24,7 +24,7 @@ function corpus(dir: string, n: number, sub = 'in'): string {
 }
 
 describe('a lock naming our own pid or a recycled one (item 9)', () => {
-  it('a lock with this process\'s pid (from an earlier process that had it) is stale and taken over', () => {
+  it("a lock with this process's pid (from an earlier process that had it) is stale and taken over", () => {
     const out = join(tempDir(), 'r.jsonl');
     writeFileSync(`${out}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), started: '2020-01-01T00:00:00Z' }) + '\n');
     const lock = lockOutput(out, 'screen');
@@ -36,23 +36,28 @@ describe('a lock naming our own pid or a recycled one (item 9)', () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
   });
 
-  it.runIf(existsSync('/proc/self/stat'))('a live pid whose start time differs from the recorded one was recycled: stale; the same start time: refused, naming the lock file', async () => {
-    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
-    try {
-      await new Promise((r) => setTimeout(r, 50));
-      const pid = sleeper.pid!;
-      const start = processStartTime(pid);
-      expect(start).not.toBeNull();
-      const out = join(tempDir(), 'r.jsonl');
-      writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: hostname(), started: '2020-01-01T00:00:00Z', process_start: `${start}0` }) + '\n');
-      const lock = lockOutput(out, 'screen');
-      lock.release();
-      writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: hostname(), started: '2020-01-01T00:00:00Z', process_start: start }) + '\n');
-      expect(() => lockOutput(out, 'screen')).toThrow(new RegExp(`in use by another run \\(process ${pid} on this host.*${out.replace(/[.]/g, '\\.')}\\.lock`));
-    } finally {
-      sleeper.kill('SIGKILL');
-    }
-  });
+  it.runIf(existsSync('/proc/self/stat'))(
+    'a live pid whose start time differs from the recorded one was recycled: stale; the same start time: refused, naming the lock file',
+    async () => {
+      const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+      try {
+        await new Promise((r) => setTimeout(r, 50));
+        const pid = sleeper.pid!;
+        const start = processStartTime(pid);
+        expect(start).not.toBeNull();
+        const out = join(tempDir(), 'r.jsonl');
+        writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: hostname(), started: '2020-01-01T00:00:00Z', process_start: `${start}0` }) + '\n');
+        const lock = lockOutput(out, 'screen');
+        lock.release();
+        writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: hostname(), started: '2020-01-01T00:00:00Z', process_start: start }) + '\n');
+        expect(() => lockOutput(out, 'screen')).toThrow(
+          new RegExp(`in use by another run \\(process ${pid} on this host.*${out.replace(/[.]/g, '\\.')}\\.lock`),
+        );
+      } finally {
+        sleeper.kill('SIGKILL');
+      }
+    },
+  );
 });
 
 describe.sequential('directories that cannot be read become error rows (item 10)', () => {
@@ -61,7 +66,9 @@ describe.sequential('directories that cannot be read become error rows (item 10)
     const root = corpus(dir, 2);
     // 21 levels of 200-character names: over 4096 bytes, so the walk reaches ENAMETOOLONG.
     const seg = 'd'.repeat(200);
-    const made = spawnSync('bash', ['-c', `cd "$1" && for i in $(seq 21); do mkdir ${seg} && cd ${seg} || exit 1; done; echo ok > deep.cif`, 'x', root], { encoding: 'utf8' });
+    const made = spawnSync('bash', ['-c', `cd "$1" && for i in $(seq 21); do mkdir ${seg} && cd ${seg} || exit 1; done; echo ok > deep.cif`, 'x', root], {
+      encoding: 'utf8',
+    });
     expect(made.status, made.stderr).toBe(0);
     const out = join(dir, 'r.jsonl');
     const r = cli(['screen', root, ...fake, '--out', out]);
@@ -110,7 +117,11 @@ describe.runIf(hasMkfifo).sequential('FIFOs and other non-regular files do not h
     const out = join(dir, 'r.jsonl');
     const r = cli(['screen', root, ...fake, '--out', out], { timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(loadRows(out).map((x) => x.id).sort()).toEqual([`${root}/s00.cif#s0`, `${root}/s01.cif#s1`]);
+    expect(
+      loadRows(out)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([`${root}/s00.cif#s0`, `${root}/s01.cif#s1`]);
   });
 
   it('a FIFO named explicitly: screen gives it an error row without opening it; info and landscape read it without blocking (no writer: empty)', () => {
@@ -123,7 +134,10 @@ describe.runIf(hasMkfifo).sequential('FIFOs and other non-regular files do not h
     const rows = loadRows(out);
     expect(rows).toHaveLength(1);
     expect(String(rows[0]!.error)).toMatch(/not a regular file/);
-    for (const args of [['info', fifo], ['landscape', fifo, '--ion', 'Li', '--backend', 'cpu']]) {
+    for (const args of [
+      ['info', fifo],
+      ['landscape', fifo, '--ion', 'Li', '--backend', 'cpu'],
+    ]) {
       const r = cli(args, { timeoutMs: 30_000 });
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/empty|no data/i);
@@ -135,7 +149,19 @@ describe.runIf(hasMkfifo).sequential('FIFOs and other non-regular files do not h
     const fifo = join(dir, 'live.cif');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const cif = readFileSync(join(ROOT, 'fixtures/LiI_rocksalt.cif'), 'utf8');
-    const r = spawnSync('bash', ['-c', `(sleep 0.3; printf '%s' "$1" | head -c 100; sleep 0.3; printf '%s' "$1" | tail -c +101) > "$2" & exec "$3" "$4" info "$2"`, 'x', cif, fifo, process.execPath, CLI], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `(sleep 0.3; printf '%s' "$1" | head -c 100; sleep 0.3; printf '%s' "$1" | tail -c +101) > "$2" & exec "$3" "$4" info "$2"`,
+        'x',
+        cif,
+        fifo,
+        process.execPath,
+        CLI,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/per cell: Li4 I4; 8 sites/);
   });
@@ -149,7 +175,10 @@ describe.sequential('a full disk (item 12)', () => {
     expect(cli(['screen', root, ...fake, '--out', ref]).code).toBe(0);
     const out = join(dir, 'r.jsonl');
     // A 24 KiB file-size limit (RLIMIT_FSIZE): writes past it fail with EFBIG, as a full disk fails with ENOSPC.
-    const r = spawnSync('bash', ['-c', 'ulimit -f 24 && exec "$@"', 'x', process.execPath, CLI, 'screen', root, ...fake, '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('bash', ['-c', 'ulimit -f 24 && exec "$@"', 'x', process.execPath, CLI, 'screen', root, ...fake, '--out', out], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`disk full: \\d+ rows written to ${out.replace(/[.]/g, '\\.')}; free space and rerun with --resume`));
     expect(r.stderr).not.toMatch(/internal error|    at /);
@@ -165,7 +194,10 @@ describe.sequential('a full disk (item 12)', () => {
   it('--out /dev/full is refused before anything is written; no lock or metadata appears in /dev', () => {
     const dir = tempDir();
     const root = corpus(dir, 2);
-    for (const cmd of [['screen', root, ...fake, '--out', '/dev/full'], ['screen', root, ...fake, '--out', '/dev/full', '--overwrite']]) {
+    for (const cmd of [
+      ['screen', root, ...fake, '--out', '/dev/full'],
+      ['screen', root, ...fake, '--out', '/dev/full', '--overwrite'],
+    ]) {
       const r = cli(cmd);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(/\/dev\/full.*not a regular file/);

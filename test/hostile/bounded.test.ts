@@ -12,18 +12,28 @@ import { Lattice, type Vec3 } from '../../src/structure/lattice.js';
 import type { Structure } from '../../src/structure/types.js';
 import { rng } from '../helpers/random.js';
 
-const FCC: Vec3[] = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
+const FCC: Vec3[] = [
+  [0, 0, 0],
+  [0.5, 0.5, 0],
+  [0.5, 0, 0.5],
+  [0, 0.5, 0.5],
+];
 
 /** Rock-salt LiCl (a = 5.13 Å) repeated n x n x n, as a P1 POSCAR and as positions. */
 function liclSupercell(n: number): { poscar: string; positions: Vec3[]; types: number[]; a: number } {
   const positions: Vec3[] = [];
   const types: number[] = [];
-  for (const [type, shift] of [[1, 0], [2, 0.5]] as const)
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++)
-      for (const p of FCC) {
-        positions.push([(((p[0] + shift) % 1) + i) / n, (((p[1] + shift) % 1) + j) / n, (((p[2] + shift) % 1) + k) / n]);
-        types.push(type);
-      }
+  for (const [type, shift] of [
+    [1, 0],
+    [2, 0.5],
+  ] as const)
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        for (let k = 0; k < n; k++)
+          for (const p of FCC) {
+            positions.push([(((p[0] + shift) % 1) + i) / n, (((p[1] + shift) % 1) + j) / n, (((p[2] + shift) % 1) + k) / n]);
+            types.push(type);
+          }
   const a = 5.13 * n;
   const count = positions.length / 2;
   const poscar = `LiCl ${n}x${n}x${n}\n1.0\n${a} 0 0\n0 ${a} 0\n0 0 ${a}\nLi Cl\n${count} ${count}\nDirect\n${positions.map((p) => p.map((x) => x.toFixed(6)).join(' ')).join('\n')}\n`;
@@ -34,7 +44,11 @@ const hasDevZero = existsSync('/dev/zero');
 
 describe('bounded reads', () => {
   it.runIf(hasDevZero)('info, landscape and energy on /dev/zero stop at the size limit (exit 2, named limit)', () => {
-    for (const args of [['info', '/dev/zero'], ['landscape', '/dev/zero', '--ion', 'Li', '--backend', 'cpu'], ['energy', '/dev/zero', '--ion', 'Li', '--at', '0,0,0']]) {
+    for (const args of [
+      ['info', '/dev/zero'],
+      ['landscape', '/dev/zero', '--ion', 'Li', '--backend', 'cpu'],
+      ['energy', '/dev/zero', '--ion', 'Li', '--at', '0,0,0'],
+    ]) {
       const r = cli([...args, '--max-file-size', '4M'], { timeoutMs: 20_000 });
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/\/dev\/zero is larger than the 4 MiB limit .*--max-file-size/);
@@ -83,7 +97,9 @@ describe('landscape size guard (same limits as screen, exit 2 before allocating)
     writeFileSync(join(dir, 'huge.cif'), cif(1e5));
     const fine = cli(['landscape', join(dir, 'licl.cif'), '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.001']);
     expect(fine.code, fine.stderr).toBe(2);
-    expect(fine.stderr).toMatch(/^error: .*licl\.cif: cell 5\.1 x 5\.1 x 5\.1 Å needs 1\.3\de\+11 grid points at 0\.001 Å, more than --max-grid-points \d+; use --resolution 0\.\d+ or coarser/);
+    expect(fine.stderr).toMatch(
+      /^error: .*licl\.cif: cell 5\.1 x 5\.1 x 5\.1 Å needs 1\.3\de\+11 grid points at 0\.001 Å, more than --max-grid-points \d+; use --resolution 0\.\d+ or coarser/,
+    );
     expect(fine.stderr).not.toMatch(/RangeError|at .*\.js:\d+/);
     const huge = cli(['landscape', join(dir, 'huge.cif'), '--ion', 'Li', '--backend', 'cpu']);
     expect(huge.code, huge.stderr).toBe(2);
@@ -122,7 +138,10 @@ describe('space-group detection stays bounded', () => {
     const dir = tempDir();
     const next = rng(11);
     const ops = Array.from({ length: 250 }, (_, k) => `'x+${k}/250,y,z'`).join('\n');
-    const atoms = Array.from({ length: 1000 }, (_, i) => `${i % 2 ? 'Li' : 'Cl'}${i} ${i % 2 ? 'Li' : 'Cl'} ${next().toFixed(5)} ${next().toFixed(5)} ${next().toFixed(5)}`).join('\n');
+    const atoms = Array.from(
+      { length: 1000 },
+      (_, i) => `${i % 2 ? 'Li' : 'Cl'}${i} ${i % 2 ? 'Li' : 'Cl'} ${next().toFixed(5)} ${next().toFixed(5)} ${next().toFixed(5)}`,
+    ).join('\n');
     writeFileSync(
       join(dir, 'big.cif'),
       `data_big\n_cell_length_a 900\n_cell_length_b 30\n_cell_length_c 30\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n` +
@@ -143,7 +162,19 @@ describe('space-group detection stays bounded', () => {
     const vol = Math.abs(m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!));
     expect(vol).toBeCloseTo((a * a * a) / 32, 6);
     // Not a supercell: nothing to reduce.
-    expect(primitiveCell({ matrix: [5, 0, 0, 0, 5, 0, 0, 0, 5], positions: [[0, 0, 0], [0.3, 0.1, 0.2]], types: [1, 1] }, 0.1)).toBeNull();
+    expect(
+      primitiveCell(
+        {
+          matrix: [5, 0, 0, 0, 5, 0, 0, 0, 5],
+          positions: [
+            [0, 0, 0],
+            [0.3, 0.1, 0.2],
+          ],
+          types: [1, 1],
+        },
+        0.1,
+      ),
+    ).toBeNull();
   });
 
   it('a primitive cell over the site limit is reported as not determined, with a warning', async () => {
@@ -155,7 +186,11 @@ describe('space-group detection stays bounded', () => {
       file: 'random.vasp',
       block: null,
       lattice: new Lattice([L, 0, 0, 0.3, L * 1.01, 0, 0.2, 0.1, L * 0.99]),
-      sites: Array.from({ length: n }, (_, i) => ({ frac: [next(), next(), next()] as Vec3, species: [{ element: i % 2 ? 'Li' : 'Cl', oxidation: null, occupancy: 1 }], label: `X${i}` })),
+      sites: Array.from({ length: n }, (_, i) => ({
+        frac: [next(), next(), next()] as Vec3,
+        species: [{ element: i % 2 ? 'Li' : 'Cl', oxidation: null, occupancy: 1 }],
+        label: `X${i}`,
+      })),
       warnings: [],
     } as unknown as Structure;
     expect(detectSpaceGroup(s, 0.1)).toBeNull();

@@ -14,7 +14,11 @@ import { readJsonlLines } from '../../src/io/tables.js';
 const hasDevZero = existsSync('/dev/zero');
 
 /** A .grd of a simple cubic cell with a 1D channel of low values along x. */
-function grd(n: number, value = (i: number, j: number, k: number) => (j === 0 && k === 0 ? 0.1 * Math.cos((2 * Math.PI * i) / n) : 3), cell = '4 4 4 90 90 90'): string {
+function grd(
+  n: number,
+  value = (i: number, j: number, k: number) => (j === 0 && k === 0 ? 0.1 * Math.cos((2 * Math.PI * i) / n) : 3),
+  cell = '4 4 4 90 90 90',
+): string {
   const vals: string[] = [];
   for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) vals.push(value(i, j, k).toExponential(6));
   return `test\n${cell}\n${n} ${n} ${n}\n${vals.join('\n')}\n`;
@@ -70,7 +74,9 @@ describe('grid files', () => {
   it('a header claiming 100000³ points is refused from the file size, before allocating', () => {
     const text = `huge\n4 4 4 90 90 90\n100000 100000 100000\n1 2 3\n`;
     expect(() => readVolumetricGrid(text, 'huge.grd')).toThrow(GridFileError);
-    expect(() => readVolumetricGrid(text, 'huge.grd')).toThrow(/huge\.grd:3: the header claims 100000×100000×100000 = 1e\+15 points, but the file holds at most \d+ values/);
+    expect(() => readVolumetricGrid(text, 'huge.grd')).toThrow(
+      /huge\.grd:3: the header claims 100000×100000×100000 = 1e\+15 points, but the file holds at most \d+ values/,
+    );
     const dir = tempDir();
     writeFileSync(join(dir, 'huge.grd'), text);
     const r = cli(['percolate', join(dir, 'huge.grd')]);

@@ -52,7 +52,10 @@ describe('screen inputs that used to lose structures', () => {
     const dir = tempDir();
     writeFiles(join(dir, 'in'), { 'a.cif': fakeStructure('a', 0.3) });
     writeFileSync(join(dir, 'in', 'junk.tar.gz'), Buffer.from('this is not gzip at all'));
-    const good = makeTarGz([{ name: 'x.cif', content: fakeStructure('x', 0.5) }, { name: 'y.cif', content: fakeStructure('y', 0.6) + '#'.repeat(5000) }]);
+    const good = makeTarGz([
+      { name: 'x.cif', content: fakeStructure('x', 0.5) },
+      { name: 'y.cif', content: fakeStructure('y', 0.6) + '#'.repeat(5000) },
+    ]);
     writeFileSync(join(dir, 'in', 'cut.tar.gz'), good.subarray(0, Math.floor(good.length * 0.6)));
     const r = screen([join(dir, 'in')], dir);
     expect(r.code, r.stderr).toBe(0);
@@ -72,7 +75,10 @@ describe('screen inputs that used to lose structures', () => {
     // Inside b's data, and exactly at the boundary before c (a 512-byte block boundary, as downloads cut).
     const bStart = 512 + 512;
     const cStart = bStart + 512 + Math.ceil((fakeStructure('b', 0.4).length + 2000) / 512) * 512;
-    for (const [name, cut] of [['mid.tar', bStart + 700], ['edge.tar', cStart]] as const) {
+    for (const [name, cut] of [
+      ['mid.tar', bStart + 700],
+      ['edge.tar', cStart],
+    ] as const) {
       writeFileSync(join(dir, name), tar.subarray(0, cut));
       const d = await discoverEntries([join(dir, name)]);
       const errors = d.entries.filter((e) => e.error);
@@ -93,11 +99,19 @@ describe('screen inputs that used to lose structures', () => {
       { name: 'dup.cif', content: fakeStructure('second', 0.7) },
     ]);
     writeFileSync(join(dir, 'set.tar'), withHardLink(tar, 'link.cif', 'a.cif'));
-    writeFileSync(join(dir, 'set.zip'), makeZip([{ name: 'z.cif', content: fakeStructure('z1', 0.2) }, { name: 'z.cif', content: fakeStructure('z2', 0.9) }]));
+    writeFileSync(
+      join(dir, 'set.zip'),
+      makeZip([
+        { name: 'z.cif', content: fakeStructure('z1', 0.2) },
+        { name: 'z.cif', content: fakeStructure('z2', 0.9) },
+      ]),
+    );
     const r = screen([join(dir, 'set.tar'), join(dir, 'set.zip')], dir);
     expect(r.code, r.stderr).toBe(0);
     const rows = new Map(r.rows.map((x) => [x.id.replace(/^.*\/set\./, 'set.'), x]));
-    expect([...rows.keys()].sort()).toEqual(['set.tar!/a.cif#a', 'set.tar!/dup.cif#first', 'set.tar!/dup.cif~2#second', 'set.tar!/link.cif#a', 'set.zip!/z.cif#z1', 'set.zip!/z.cif~2#z2'].sort());
+    expect([...rows.keys()].sort()).toEqual(
+      ['set.tar!/a.cif#a', 'set.tar!/dup.cif#first', 'set.tar!/dup.cif~2#second', 'set.tar!/link.cif#a', 'set.zip!/z.cif#z1', 'set.zip!/z.cif~2#z2'].sort(),
+    );
     expect(rows.get('set.tar!/link.cif#a')?.barrier_3d).toBe(0.3);
     expect(rows.get('set.tar!/dup.cif~2#second')?.barrier_3d).toBe(0.7);
     expect([...rows.values()].every((x) => x.status === 'ok')).toBe(true);

@@ -54,7 +54,11 @@ describe.sequential('merge takes the output lock and a temporary file of its own
     expect(m.code, m.stderr).toBe(0);
     expect(readFileSync(`${out}.tmp`, 'utf8')).toBe('someone else is writing this\n');
     expect(loadRows(out)).toHaveLength(4);
-    expect(readdirSync(dir).filter((f) => f.startsWith('all.jsonl')).sort()).toEqual(['all.jsonl', 'all.jsonl.meta.json', 'all.jsonl.tmp']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('all.jsonl'))
+        .sort(),
+    ).toEqual(['all.jsonl', 'all.jsonl.meta.json', 'all.jsonl.tmp']);
   });
 
   it('two merges started together onto one --out: one table of one screen, its metadata naming its inputs', async () => {

@@ -17,7 +17,11 @@ function optimade(id: string, positions: number[][], names: string[], species?: 
     id,
     type: 'structures',
     attributes: {
-      lattice_vectors: [[a, 0, 0], [0, a, 0], [0, 0, a]],
+      lattice_vectors: [
+        [a, 0, 0],
+        [0, a, 0],
+        [0, 0, a],
+      ],
       cartesian_site_positions: positions,
       species_at_sites: names,
       species: species ?? [...new Set(names)].map((n) => ({ name: n, chemical_symbols: [n], concentration: [1] })),
@@ -43,7 +47,9 @@ function many(id: string, n: number): Record<string, unknown> {
   const pos: number[][] = [];
   const names: string[] = [];
   for (let i = 0; i < n; i++) {
-    const x = i % side, y = Math.floor(i / side) % side, z = Math.floor(i / side / side);
+    const x = i % side,
+      y = Math.floor(i / side) % side,
+      z = Math.floor(i / side / side);
     pos.push([x * 2.6, y * 2.6, z * 2.6]);
     names.push((x + y + z) % 2 ? 'Cl' : 'Li');
   }
@@ -71,15 +77,35 @@ describe('coincident sites in JSON are merged as in a CIF', () => {
       { name: 'Cl', chemical_symbols: ['Cl'], concentration: [1] },
       { name: 'Na', chemical_symbols: ['Na'], concentration: [1] },
     ];
-    const mixed = optimade('mixed', [[0, 0, 0], [0.001, 0, 0], [2.565, 2.565, 2.565]], ['LiA', 'NaA', 'Cl'], species);
+    const mixed = optimade(
+      'mixed',
+      [
+        [0, 0, 0],
+        [0.001, 0, 0],
+        [2.565, 2.565, 2.565],
+      ],
+      ['LiA', 'NaA', 'Cl'],
+      species,
+    );
     const [ok] = await readStructureText(JSON.stringify(mixed), 'mixed.json');
     expect(ok!.error).toBeUndefined();
     expect(ok!.structure!.sites).toHaveLength(2);
     expect(ok!.structure!.sites[0]!.species.map((x) => `${x.element}${x.occupancy}`).sort()).toEqual(['Li0.5', 'Na0.5']);
     expect(ok!.structure!.warnings.join(' ')).toMatch(/mixed sites \(several sites on one position\): sites 1 \(Li\) and 2 \(Na\)/);
-    const over = optimade('over', [[0, 0, 0], [0, 0, 0.002], [2.565, 2.565, 2.565]], ['LiA', 'Na', 'Cl'], species);
+    const over = optimade(
+      'over',
+      [
+        [0, 0, 0],
+        [0, 0, 0.002],
+        [2.565, 2.565, 2.565],
+      ],
+      ['LiA', 'Na', 'Cl'],
+      species,
+    );
     const [bad] = await readStructureText(JSON.stringify(over), 'over.json');
-    expect(bad!.error?.message).toMatch(/over\.json: entry 'over': sites 1 \(Li\) and 2 \(Na\) share a position and their occupancies sum to 1\.5 \(more than 1\)/);
+    expect(bad!.error?.message).toMatch(
+      /over\.json: entry 'over': sites 1 \(Li\) and 2 \(Na\) share a position and their occupancies sum to 1\.5 \(more than 1\)/,
+    );
   });
 });
 
@@ -97,7 +123,11 @@ describe('site counts are checked before the structure is built', () => {
   it('with maxSites, the entry over it is a SizeGuard error naming its count; the other entries are read', async () => {
     const text = JSON.stringify({ data: [many('small', 8), many('big', 5000), many('small2', 8)] });
     const rs = await readStructureText(text, 'set.json', { maxSites: 1000 });
-    expect(rs.map((r) => [r.block, r.structure?.sites.length ?? r.error?.name])).toEqual([['small', 8], ['big', 'SizeGuard'], ['small2', 8]]);
+    expect(rs.map((r) => [r.block, r.structure?.sites.length ?? r.error?.name])).toEqual([
+      ['small', 8],
+      ['big', 'SizeGuard'],
+      ['small2', 8],
+    ]);
     expect(rs[1]!.error!.message).toMatch(/set\.json: entry 'big' \(data\[1\]\): the cell has 5000 sites, more than --max-sites 1000/);
   });
 
@@ -113,7 +143,10 @@ describe('site counts are checked before the structure is built', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'set.json'), JSON.stringify({ data: [many('big', 300_000)] }));
     const out = join(dir, 'out.jsonl');
-    const r = cli(['screen', join(dir, 'set.json'), '--ion', 'Li', '--out', out, '--progress', 'none', '--workers', '1', '--max-sites', '1000', '--backend', 'cpu'], { timeoutMs: 60_000 });
+    const r = cli(
+      ['screen', join(dir, 'set.json'), '--ion', 'Li', '--out', out, '--progress', 'none', '--workers', '1', '--max-sites', '1000', '--backend', 'cpu'],
+      { timeoutMs: 60_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const rows = loadRows(out);
     expect(rows).toHaveLength(1);

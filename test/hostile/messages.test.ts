@@ -32,7 +32,24 @@ describe('the mobile ion must be in the structure', () => {
   it('screen: a NoMobileIon error row, never ranked; the flag computes a marked row', () => {
     const dir = tempDir();
     const out = join(dir, 'r.jsonl');
-    const r = cli(['screen', LII, '--ion', 'Na', '--ion', 'Li', '--out', out, '--progress', 'none', '--workers', '1', '--backend', 'cpu', '--resolution', '0.3']);
+    const r = cli([
+      'screen',
+      LII,
+      '--ion',
+      'Na',
+      '--ion',
+      'Li',
+      '--out',
+      out,
+      '--progress',
+      'none',
+      '--workers',
+      '1',
+      '--backend',
+      'cpu',
+      '--resolution',
+      '0.3',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rows = loadRows(out);
     const na = rows.find((x) => x.ion === 'Na' || x.ion === 'Na+')!;
@@ -41,7 +58,23 @@ describe('the mobile ion must be in the structure', () => {
     expect(na.barrier_3d).toBeNull();
     expect(rows.find((x) => x.ion === 'Li+')?.status).toBe('ok');
     const out2 = join(dir, 'probe.jsonl');
-    const p = cli(['screen', LII, '--ion', 'Na', '--allow-absent-ion', '--out', out2, '--progress', 'none', '--workers', '1', '--backend', 'cpu', '--resolution', '0.3']);
+    const p = cli([
+      'screen',
+      LII,
+      '--ion',
+      'Na',
+      '--allow-absent-ion',
+      '--out',
+      out2,
+      '--progress',
+      'none',
+      '--workers',
+      '1',
+      '--backend',
+      'cpu',
+      '--resolution',
+      '0.3',
+    ]);
     expect(p.code, p.stderr).toBe(0);
     const probe = loadRows(out2)[0]!;
     expect(probe.status).toBe('ok');
@@ -64,7 +97,9 @@ describe('impossible structures get their own message', () => {
 
   it('the same limits for POSCAR', async () => {
     const poscar = (scale: string, x: string) => `NaCl\n${scale}\n4.2 0 0\n0 4.2 0\n0 0 4.2\nNa Cl\n1 1\nDirect\n${x} 0 0\n0.5 0.5 0.5\n`;
-    expect((await readStructureText(poscar('1.0', '1e20'), 'far.vasp'))[0]!.error?.message).toMatch(/far\.vasp:9: atom 1 \(Na\): fractional coordinate 1e\+20 is far outside/);
+    expect((await readStructureText(poscar('1.0', '1e20'), 'far.vasp'))[0]!.error?.message).toMatch(
+      /far\.vasp:9: atom 1 \(Na\): fractional coordinate 1e\+20 is far outside/,
+    );
     expect((await readStructureText(poscar('0.001', '0'), 'tiny.vasp'))[0]!.error?.message).toMatch(/the cell is too small/);
   });
 });
@@ -88,7 +123,19 @@ describe('output paths are checked before computing', () => {
     const dir = tempDir();
     const miss = join(dir, 'nope', 'f');
     for (const opt of ['--csv', '--plot', '--out']) {
-      const args = ['screen', LII, '--ion', 'Li', '--progress', 'none', '--backend', 'cpu', ...(opt === '--out' ? [] : ['--out', join(dir, 'o.jsonl')]), opt, miss];
+      const args = [
+        'screen',
+        LII,
+        '--ion',
+        'Li',
+        '--progress',
+        'none',
+        '--backend',
+        'cpu',
+        ...(opt === '--out' ? [] : ['--out', join(dir, 'o.jsonl')]),
+        opt,
+        miss,
+      ];
       const r = cli(args);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`${opt} .*does not exist`));

@@ -25,12 +25,20 @@ const DAWN_LINES = [
 describe('native stderr filter', () => {
   it('takes the Dawn/Vulkan lines and passes bvscape text, progress redraws included, at once', () => {
     for (const l of DAWN_LINES) expect(isNativeLine(l), l).toBe(true);
-    for (const l of ['warning: no symmetry operators in the file', 'error: --resolution expects a positive number', 'using webgpu: llvmpipe', 'Wall time 3 s']) {
+    for (const l of [
+      'warning: no symmetry operators in the file',
+      'error: --resolution expects a positive number',
+      'using webgpu: llvmpipe',
+      'Wall time 3 s',
+    ]) {
       expect(isNativeLine(l), l).toBe(false);
     }
     const passed: string[] = [];
     const native: string[] = [];
-    const f = createStderrFilter((t: string) => passed.push(t), (t: string) => native.push(t));
+    const f = createStderrFilter(
+      (t: string) => passed.push(t),
+      (t: string) => native.push(t),
+    );
     f.push(`${DAWN_LINES[0]}\nusing webgpu: llvmpipe\n${DAWN_LINES[1]}\n${DAWN_LINES[2]!.slice(0, 20)}`);
     f.push(`${DAWN_LINES[2]!.slice(20)}\n\r[####      ] 4/10`);
     expect(passed.join('')).toBe('using webgpu: llvmpipe\n\r[####      ] 4/10');
@@ -47,7 +55,10 @@ describe('native stderr filter', () => {
   it('takes a native stack frame and the blank line Dawn ends it with, not bvscape blank lines', () => {
     const passed: string[] = [];
     const native: string[] = [];
-    const f = createStderrFilter((t: string) => passed.push(t), (t: string) => native.push(t));
+    const f = createStderrFilter(
+      (t: string) => passed.push(t),
+      (t: string) => native.push(t),
+    );
     const frame = '    at operator() (../../third_party/dawn/src/dawn/native/vulkan/BackendVk.cpp:368)';
     expect(isNativeLine(frame)).toBe(true);
     f.push(`using webgpu: llvmpipe\n${frame}\n\nwarning: a bvscape warning\n\nnext\n`);
@@ -97,7 +108,10 @@ describe.runIf(adapter.ok)('WebGPU runs through bin/bvscape.js', () => {
   });
 
   it('--adapter that matches nothing: exit 2, the adapters present are listed (not "no adapter found")', () => {
-    const r = spawnSync(process.execPath, [BIN, 'landscape', LII, '--ion', 'Li', '--backend', 'webgpu', '--adapter', 'no-such-gpu-xyz'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'landscape', LII, '--ion', 'Li', '--backend', 'webgpu', '--adapter', 'no-such-gpu-xyz'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/no WebGPU adapter matches 'no-such-gpu-xyz'; the adapters present are: .+\(\w+\)/);
     if (adapter.ok) expect(r.stderr.toLowerCase()).toContain(adapter.name.split(/[\s:]/)[0]!.toLowerCase());
@@ -107,5 +121,8 @@ describe.runIf(adapter.ok)('WebGPU runs through bin/bvscape.js', () => {
 
 function loadRowsLenient(path: string): unknown[] {
   const text = readFileSync(path, 'utf8');
-  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l.trim() !== '' && !l.includes('"bvscape-screen"'));
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.includes('"bvscape-screen"'));
 }

@@ -37,7 +37,13 @@ describe('preview server: Host check and bad paths', () => {
   });
 
   it('answers any other Host with 403 and without the structure (DNS rebinding)', async () => {
-    for (const host of ['attacker.example', `attacker.example:${srv.port}`, '127.0.0.1', `127.0.0.1:${srv.port + 1}`, `localhost.attacker.example:${srv.port}`]) {
+    for (const host of [
+      'attacker.example',
+      `attacker.example:${srv.port}`,
+      '127.0.0.1',
+      `127.0.0.1:${srv.port + 1}`,
+      `localhost.attacker.example:${srv.port}`,
+    ]) {
       for (const path of ['/api/initial', '/', '/index.html']) {
         const r = await get(srv.port, path, host);
         expect(r.status, `${host} ${path}`).toBe(403);

@@ -33,7 +33,10 @@ describe('kill / resume / concurrent start sequences (property)', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 14; i++) {
       const name = `s${String(i).padStart(2, '0')}`;
-      files[`${i % 3}/${name}.cif`] = i % 4 === 0 ? `${fakeStructure(`${name}a`, 0.3 + i / 40, 'Br-', 0.4)}\n${fakeStructure(`${name}b`, 0.5, 'I-', 0.45)}` : fakeStructure(name, 0.2 + i / 30, 'I-', 0.25 + i / 60);
+      files[`${i % 3}/${name}.cif`] =
+        i % 4 === 0
+          ? `${fakeStructure(`${name}a`, 0.3 + i / 40, 'Br-', 0.4)}\n${fakeStructure(`${name}b`, 0.5, 'I-', 0.45)}`
+          : fakeStructure(name, 0.2 + i / 30, 'I-', 0.25 + i / 60);
     }
     writeFiles(root, files);
     const ref = join(dir, 'ref.jsonl');
@@ -83,17 +86,15 @@ interface MergeCase {
   merges: number;
 }
 
-const mergeCase = fc
-  .integer({ min: 2, max: 3 })
-  .chain((shards) =>
-    fc.record({
-      shards: fc.constant(shards),
-      kills: fc.array(fc.option(fc.integer({ min: 0, max: 600 }), { nil: null }), { minLength: shards, maxLength: shards }),
-      intoInputs: fc.boolean(),
-      earlyMerge: fc.boolean(),
-      merges: fc.integer({ min: 1, max: 3 }),
-    }),
-  );
+const mergeCase = fc.integer({ min: 2, max: 3 }).chain((shards) =>
+  fc.record({
+    shards: fc.constant(shards),
+    kills: fc.array(fc.option(fc.integer({ min: 0, max: 600 }), { nil: null }), { minLength: shards, maxLength: shards }),
+    intoInputs: fc.boolean(),
+    earlyMerge: fc.boolean(),
+    merges: fc.integer({ min: 1, max: 3 }),
+  }),
+);
 
 describe('shards killed, resumed and merged, merges racing (property)', () => {
   it('the merged table equals an unsharded run; early and concurrent merges refuse instead of corrupting', async () => {
@@ -113,7 +114,8 @@ describe('shards killed, resumed and merged, merges racing (property)', () => {
         const run = seq++;
         const where = c.intoInputs ? join(inputs, String(run % 2)) : dir;
         const shards = Array.from({ length: c.shards }, (_, i) => join(where, `case${run}-s${i + 1}.jsonl`));
-        const screenShard = (i: number, extra: string[] = []) => cliAsync(['screen', ...args, '--out', shards[i]!, '--shard', `${i + 1}/${c.shards}`, ...extra], { FAKE_SLOW_MS: '20' });
+        const screenShard = (i: number, extra: string[] = []) =>
+          cliAsync(['screen', ...args, '--out', shards[i]!, '--shard', `${i + 1}/${c.shards}`, ...extra], { FAKE_SLOW_MS: '20' });
         const first = shards.map((_, i) => {
           const s = screenShard(i);
           const ms = c.kills[i];
@@ -145,7 +147,9 @@ describe('shards killed, resumed and merged, merges racing (property)', () => {
         }
         expect(done.some((r) => r.code === 0)).toBe(true);
         expect(comparable(loadRows(out))).toEqual(reference);
-        const left = readdirSync(dir).concat(readdirSync(where)).filter((f) => f.startsWith(`case${run}-`) && /\.(tmp|lock)$/.test(f));
+        const left = readdirSync(dir)
+          .concat(readdirSync(where))
+          .filter((f) => f.startsWith(`case${run}-`) && /\.(tmp|lock)$/.test(f));
         expect(left).toEqual([]);
       }),
       { numRuns: 6, seed: Number(process.env.BVSCAPE_PROPERTY_SEED ?? 20261207), endOnFailure: true },

@@ -62,7 +62,9 @@ describe('smaller cases', () => {
     const made = spawnSync('bash', ['-c', `mkdir -p "$1/in" && cp "$2" "$1/in/caf$(printf '\\351').cif" && cp "$2" "$1/in/ok.cif"`, 'x', dir, LII]);
     expect(made.status).toBe(0);
     const out = join(dir, 'r.jsonl');
-    const r = cli(['screen', join(dir, 'in'), '--ion', 'Li', '--backend', 'cpu', '--progress', 'none', '--workers', '1', '--resolution', '0.5', '--out', out], { timeoutMs: 120_000 });
+    const r = cli(['screen', join(dir, 'in'), '--ion', 'Li', '--backend', 'cpu', '--progress', 'none', '--workers', '1', '--resolution', '0.5', '--out', out], {
+      timeoutMs: 120_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const rows = loadRows(out);
     expect(rows).toHaveLength(2);
@@ -109,7 +111,17 @@ describe('smaller cases', () => {
   });
 
   it('library calls with arguments of the wrong type get typed errors', async () => {
-    const base = { out: join(tempDir(), 'r.jsonl'), config: DEFAULT_SCREEN_CONFIG, runtime: { backend: 'cpu' as const }, workers: 1, resume: false, overwrite: false, shard: null, timeoutMs: 1000, progress: 'none' as const };
+    const base = {
+      out: join(tempDir(), 'r.jsonl'),
+      config: DEFAULT_SCREEN_CONFIG,
+      runtime: { backend: 'cpu' as const },
+      workers: 1,
+      resume: false,
+      overwrite: false,
+      shard: null,
+      timeoutMs: 1000,
+      progress: 'none' as const,
+    };
     await expect(runScreen({ ...base, inputs: 'abc' as unknown as string[] })).rejects.toThrow(UsageError);
     await expect(runScreen({ ...base, inputs: 'abc' as unknown as string[] })).rejects.toThrow(/inputs must be an array of paths.*'abc'/);
     await expect(mergeShards(['/nonexist'], join(tempDir(), 'm.jsonl'))).rejects.toThrow(MergeError);

@@ -29,7 +29,7 @@ describe('.grd (VESTA)', () => {
     let s = 1;
     for (let x = 0; x < n; x++) {
       s = (s * 48271) % 2147483647;
-      values[x] = Math.fround(((s / 2147483647) - 0.3) * 10 ** ((s % 9) - 4));
+      values[x] = Math.fround((s / 2147483647 - 0.3) * 10 ** ((s % 9) - 4));
     }
     const text = writeGrd(values, grid, triclinic, 'Li3PS4 Li+ BVSE (eV)');
     const back = readGrd(text);

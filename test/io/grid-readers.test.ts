@@ -58,7 +58,14 @@ function chgcar(values: Float32Array, g: GridSpec, l: Lattice, scale = 1): strin
 /** A cube with negative counts: voxel vectors in Å. */
 function cubeAngstrom(values: Float32Array, g: GridSpec, l: Lattice): string {
   const out = ['angstrom cube', 'values in eV', '    0 0 0 0'];
-  [g.nx, g.ny, g.nz].forEach((n, axis) => out.push(`${-n} ${l.vector(axis).map((v) => (v / n).toFixed(10)).join(' ')}`));
+  [g.nx, g.ny, g.nz].forEach((n, axis) =>
+    out.push(
+      `${-n} ${l
+        .vector(axis)
+        .map((v) => (v / n).toFixed(10))
+        .join(' ')}`,
+    ),
+  );
   for (let i = 0; i < g.nx; i++)
     for (let j = 0; j < g.ny; j++) out.push(Array.from({ length: g.nz }, (_, k) => values[i + g.nx * (j + g.ny * k)]!.toPrecision(9)).join(' '));
   return out.join('\n') + '\n';
@@ -66,7 +73,10 @@ function cubeAngstrom(values: Float32Array, g: GridSpec, l: Lattice): string {
 
 describe('analytic landscapes come back within the grid error', () => {
   const values = analytic(grid);
-  for (const [name, lattice] of [['orthorhombic', orthorhombic], ['triclinic', triclinic]] as const) {
+  for (const [name, lattice] of [
+    ['orthorhombic', orthorhombic],
+    ['triclinic', triclinic],
+  ] as const) {
     const files: [string, string][] = [
       ['e.cube', writeCube(values, grid, lattice, [{ Z: 3, cart: [0, 0, 0] }], `${name} analytic`)],
       ['e_angstrom.cube', cubeAngstrom(values, grid, lattice)],
@@ -98,7 +108,8 @@ describe('analytic landscapes come back within the grid error', () => {
     const density = values.map((v) => -v / 27.211386) as Float32Array; // "high = open", in Hartree
     const text = writeGrd(density, grid, orthorhombic, 'density');
     const r = percolateGrid(text, 'rho.grd', { scale: 27.211386, invert: true });
-    for (const d of ['1D', '2D', '3D'] as const) expect(r.barriers[d]!).toBeCloseTo(percolateGrid(writeGrd(values, grid, orthorhombic, 'e'), 'e.grd').barriers[d]!, 5);
+    for (const d of ['1D', '2D', '3D'] as const)
+      expect(r.barriers[d]!).toBeCloseTo(percolateGrid(writeGrd(values, grid, orthorhombic, 'e'), 'e.grd').barriers[d]!, 5);
   });
 });
 

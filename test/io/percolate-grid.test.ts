@@ -11,13 +11,15 @@ import { findPath } from '../../src/percolation/index.js';
 import { percolateGrid as fromIndex } from '../../src/index.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
-
 describe('percolateGrid on a landscape written by bvscape', () => {
   it('Li2S (antifluorite): the same numbers from .cube and .grd', async () => {
     const [s] = await readStructureText(readFileSync(path.join(REPO_ROOT, 'fixtures/Li2S_antifluorite.cif'), 'utf8'), 'Li2S.cif');
     const r = await computeLandscape(s!.structure!, { ion: 'Li', method: 'grid', resolution: 0.3, connectivity: 26 });
     expect(fromIndex).toBe(percolateGrid);
-    for (const [text, name] of [[cubeText(r), 'Li2S.cube'], [grdText(r), 'Li2S.grd']] as const) {
+    for (const [text, name] of [
+      [cubeText(r), 'Li2S.cube'],
+      [grdText(r), 'Li2S.grd'],
+    ] as const) {
       const p = percolateGrid(text, name, { connectivity: 26 });
       expect(p.grid).toEqual(r.grid);
       expect(Array.from(p.energies)).toEqual(Array.from(r.energies));

@@ -22,7 +22,9 @@ describe('buildNetwork on a synthetic periodic field', () => {
     const net = buildNetwork(field, criticalSearch, grid, energies);
     expect(net.sites).toHaveLength(1);
     expect(net.eMin).toBeCloseTo(eMin, 9);
-    const b1 = net.barriers['1D']!, b2 = net.barriers['2D']!, b3 = net.barriers['3D']!;
+    const b1 = net.barriers['1D']!,
+      b2 = net.barriers['2D']!,
+      b3 = net.barriers['3D']!;
     expect(b1.barrier).toBeCloseTo(0.495, 6);
     expect(b2.barrier).toBeCloseTo(0.5, 6);
     expect(b3.barrier).toBeCloseTo(0.8, 6);

@@ -22,9 +22,11 @@ type Bump = { axis: 0 | 1 | 2; height: number; width: number };
 function certifiable(edges: Vec3, K: Vec3, bump?: Bump) {
   const base = separableField(edges, K, bump);
   const w = edges.map((a) => (2 * Math.PI) / a);
-  let g2 = 0, g3 = 0;
+  let g2 = 0,
+    g3 = 0;
   if (bump) {
-    const s = bump.width, h = bump.height;
+    const s = bump.width,
+      h = bump.height;
     for (let d = 0; d <= 5 * s; d += s / 1000) {
       const e = h * Math.exp(-(d * d) / (s * s));
       g2 = Math.max(g2, Math.abs(e * ((4 * d * d) / s ** 4 - 2 / (s * s))));

@@ -17,9 +17,12 @@ export interface TestField {
 export function separableField(edges: Vec3, k: Vec3, bump?: { axis: 0 | 1 | 2; height: number; width: number }): TestField {
   const lattice = Float64Array.from([edges[0], 0, 0, 0, edges[1], 0, 0, 0, edges[2]]);
   const terms = (axis: number, x: number): [number, number, number] => {
-    const a = edges[axis]!, K = k[axis]!;
+    const a = edges[axis]!,
+      K = k[axis]!;
     const w = (2 * Math.PI) / a;
-    let e = -K * Math.cos(w * x), d1 = K * w * Math.sin(w * x), d2 = K * w * w * Math.cos(w * x);
+    let e = -K * Math.cos(w * x),
+      d1 = K * w * Math.sin(w * x),
+      d2 = K * w * w * Math.cos(w * x);
     if (bump && bump.axis === axis) {
       const s = bump.width;
       const u = x / a;

@@ -69,7 +69,7 @@ describe('continuum barriers of the bundled fixtures', () => {
 const LIFEPO4 = path.resolve(REPO_ROOT, '../shared/cif/named/LiFePO4_VESTA_P1.cif');
 describe('LiFePO4 (P1 cell, ../shared/cif/named)', () => {
   if (!existsSync(LIFEPO4)) console.warn(`LiFePO4 continuum checks skipped: ${LIFEPO4} not found (../shared is not beside this clone)`);
-  it.skipIf(!existsSync(LIFEPO4))('1D near 0.41 eV, 3D near the 0.05 Å grid\'s 3.364 eV and not the other saddle\'s 3.45 eV', async () => {
+  it.skipIf(!existsSync(LIFEPO4))("1D near 0.41 eV, 3D near the 0.05 Å grid's 3.364 eV and not the other saddle's 3.45 eV", async () => {
     const r = await continuum(LIFEPO4);
     const n = r.network!;
     // 1D: the P1 cell's Li sites come in two sets 0.010 eV apart; the bottleneck lies 0.406 eV above the upper set (the

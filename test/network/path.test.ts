@@ -51,7 +51,11 @@ describe('continuum migration paths', () => {
     const paths = networkPaths(field, criticalSearch, net);
     expect(paths.map((p) => p.dimension)).toEqual(['1D', '2D', '3D']);
     const axes = paths.map((p) => p.winding.map(Math.abs));
-    expect(axes).toEqual([[0, 1, 0], [1, 0, 0], [0, 0, 1]]);
+    expect(axes).toEqual([
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
     const barriers = [0.495, 0.5, 0.8];
     paths.forEach((p, i) => {
       checkPath(p, net.barriers[p.dimension]!.barrier);

@@ -4,7 +4,9 @@ import { SITE_TOLERANCE, SiteRegistry } from '../../src/network/sites.js';
 
 // A strongly oblique cell (60° and 70° angles, unequal lengths): the nearest copy of a site is not always the one that
 // rounding the fractional offset gives, and the registry's quick per-axis rejection must not drop a copy in range.
-const a = 5, b = 7, c = 9;
+const a = 5,
+  b = 7,
+  c = 9;
 const lattice = [a, 0, 0, b * Math.cos(Math.PI / 3), b * Math.sin(Math.PI / 3), 0, c * Math.cos((70 * Math.PI) / 180), 0.9, 8.4];
 const geo = new CellGeometry(lattice);
 const props = { energy: -1, eigenvalues: [1, 1, 1] as [number, number, number], converged: true, gridEnergy: -1 };
@@ -27,7 +29,12 @@ function bruteForce(sites: readonly { frac: readonly number[] }[], frac: readonl
 
 describe('SiteRegistry', () => {
   const reg = new SiteRegistry(geo);
-  const homes = [[0.1, 0.2, 0.3], [0.5, 0.5, 0.5], [0.97, 0.02, 0.99], [0.1, 0.2, 0.305]];
+  const homes = [
+    [0.1, 0.2, 0.3],
+    [0.5, 0.5, 0.5],
+    [0.97, 0.02, 0.99],
+    [0.1, 0.2, 0.305],
+  ];
   for (const f of homes) reg.findOrAdd(f as [number, number, number], props);
 
   it('keeps minima farther apart than the tolerance as distinct sites', () => {
@@ -37,8 +44,9 @@ describe('SiteRegistry', () => {
 
   it('finds every copy within the tolerance, in the right cell, as a brute-force search over images does', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    let hits = 0, misses = 0;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let hits = 0,
+      misses = 0;
     for (let t = 0; t < 4000; t++) {
       const s = reg.sites[t % reg.sites.length]!;
       const cell = [Math.floor(rand() * 5) - 2, Math.floor(rand() * 5) - 2, Math.floor(rand() * 5) - 2];

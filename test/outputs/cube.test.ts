@@ -18,7 +18,11 @@ describe('.cube comment line', () => {
   it('β-Li3PS4: says which atoms stand for partial sites and gives the weighted content; still reads back', async () => {
     const lines = await cubeOf(BETA_LI3PS4);
     const atoms = Number(lines[2]!.trim().split(/\s+/)[0]);
-    expect(lines[1]).toMatch(new RegExp(`; \\d+ of ${atoms} atoms are partially occupied or mixed sites, written as full atoms of their first species; occupancy-weighted cell content Li12 P4 S16$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `; \\d+ of ${atoms} atoms are partially occupied or mixed sites, written as full atoms of their first species; occupancy-weighted cell content Li12 P4 S16$`,
+      ),
+    );
     // The Li atoms written outnumber the 12 Li the cell holds: the note is what tells a reader.
     const li = lines.slice(6, 6 + atoms).filter((l) => l.trim().startsWith('3 ')).length;
     expect(li).toBeGreaterThan(12);

@@ -8,7 +8,16 @@ import { Writable } from 'node:stream';
 import { computeLandscape, type LandscapeResult } from '../../src/pipeline/landscape.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { landscapeJson } from '../../src/outputs/landscape-json.js';
-import { CSV_COLUMNS, CSV_DUAL_COLUMNS, CSV_TRANSPORT_COLUMNS, JSONL_FIELDS, LANDSCAPE_FIELDS, OUTPUT_FIELDS, csvValue, resultColumns } from '../../src/outputs/fields.js';
+import {
+  CSV_COLUMNS,
+  CSV_DUAL_COLUMNS,
+  CSV_TRANSPORT_COLUMNS,
+  JSONL_FIELDS,
+  LANDSCAPE_FIELDS,
+  OUTPUT_FIELDS,
+  csvValue,
+  resultColumns,
+} from '../../src/outputs/fields.js';
 import { outputsMarkdown } from '../../src/outputs/markdown.js';
 import { baseRow } from '../../src/screen/run-entry.js';
 import { runScreen } from '../../src/screen/screen.js';
@@ -31,8 +40,19 @@ async function fakeScreen(dualIon: boolean): Promise<{ out: string; csv: string 
   const out = join(dir, 'r.jsonl');
   const csv = join(dir, 'r.csv');
   await runScreen({
-    inputs: [join(dir, 'in')], out, csv, config: screenConfig({ anions: true, dualIon: dualIon ? { ...DEFAULT_DUAL_ION } : null }), runtime: { backend: 'cpu' },
-    workers: 1, resume: false, overwrite: false, shard: null, timeoutMs: 20_000, processorModule: FAKE_PROCESSOR, progress: 'none', log: quiet,
+    inputs: [join(dir, 'in')],
+    out,
+    csv,
+    config: screenConfig({ anions: true, dualIon: dualIon ? { ...DEFAULT_DUAL_ION } : null }),
+    runtime: { backend: 'cpu' },
+    workers: 1,
+    resume: false,
+    overwrite: false,
+    shard: null,
+    timeoutMs: 20_000,
+    processorModule: FAKE_PROCESSOR,
+    progress: 'none',
+    log: quiet,
   });
   return { out, csv };
 }
@@ -66,7 +86,10 @@ describe('the field table', () => {
 
   it('the CSV drops only the --resume bookkeeping', () => {
     const jsonl = JSONL_FIELDS.map((f) => f.key);
-    expect(jsonl.filter((k) => !CSV_COLUMNS.includes(k) && !CSV_TRANSPORT_COLUMNS.includes(k) && !CSV_DUAL_COLUMNS.includes(k))).toEqual(['rows_in_structure', 'structures_in_file']);
+    expect(jsonl.filter((k) => !CSV_COLUMNS.includes(k) && !CSV_TRANSPORT_COLUMNS.includes(k) && !CSV_DUAL_COLUMNS.includes(k))).toEqual([
+      'rows_in_structure',
+      'structures_in_file',
+    ]);
     expect(csvValue('grid', [48, 40, 32])).toBe('48x40x32');
     expect(csvValue('oxidation_states', { Li: 1, I: -1 })).toBe('{"Li":1,"I":-1}');
     expect(csvValue('barrier_3d', 0.25)).toBe(0.25);

@@ -10,10 +10,30 @@ import { readStructureFile } from '../../src/structure/read.js';
 import { fixture } from '../helpers/fixtures.js';
 
 /** Objects whose keys are data (element symbols, ion pairs, dimensions, phase names), not field names. */
-const DATA_MAPS = new Set(['oxidation_states', 'oxidation_states_by_site', 'param_sources', 'percolation_dimension_at', 'timings_ms', 'barriers', 'thresholds']);
+const DATA_MAPS = new Set([
+  'oxidation_states',
+  'oxidation_states_by_site',
+  'param_sources',
+  'percolation_dimension_at',
+  'timings_ms',
+  'barriers',
+  'thresholds',
+]);
 /** Fractional coordinates whose names end like a length (the 3D bottleneck's a, b, c). */
 const FRACTION_KEYS = /^saddle_\dd_[abc]$/;
-const ENERGY_KEYS = new Set(['energy', 'relative_energy', 'barrier', 'barrier_from', 'barrier_to', 'e_min', 'e_max', 'site_energy_cap', 'barrier_1d', 'barrier_2d', 'barrier_3d']);
+const ENERGY_KEYS = new Set([
+  'energy',
+  'relative_energy',
+  'barrier',
+  'barrier_from',
+  'barrier_to',
+  'e_min',
+  'e_max',
+  'site_energy_cap',
+  'barrier_1d',
+  'barrier_2d',
+  'barrier_3d',
+]);
 
 const decimals = (x: number) => (Number.isInteger(x) ? 0 : (String(x).split('.')[1] ?? '').replace(/e.*$/, '').length);
 
@@ -26,7 +46,10 @@ function audit(value: unknown, where = '', key = ''): string[] {
   }
   if (value === null || typeof value !== 'object') return [];
   if (DATA_MAPS.has(key)) return [];
-  return Object.entries(value).flatMap(([k, v]) => [...(/^[a-z][a-z0-9_]*$/.test(k) ? [] : [`${where}.${k} is not snake_case`]), ...audit(v, `${where}.${k}`, k)]);
+  return Object.entries(value).flatMap(([k, v]) => [
+    ...(/^[a-z][a-z0-9_]*$/.test(k) ? [] : [`${where}.${k} is not snake_case`]),
+    ...audit(v, `${where}.${k}`, k),
+  ]);
 }
 
 describe('the --path file', () => {
@@ -56,7 +79,13 @@ describe('the --path file', () => {
     const net = siteNetwork(r);
     const json = pathsFileJson(r, 'LiI_rocksalt.cif', migrationPaths(r), net, siteClasses(r, net));
     expect(audit(json)).toEqual([]);
-    const paths = json.paths as { method: string; barrier: number; saddle: { saddle_id: number }; chain: { kind: string; point: number }[]; points: { energy: number }[] }[];
+    const paths = json.paths as {
+      method: string;
+      barrier: number;
+      saddle: { saddle_id: number };
+      chain: { kind: string; point: number }[];
+      points: { energy: number }[];
+    }[];
     expect(paths.map((x) => x.method)).toEqual(['continuum', 'continuum', 'continuum']);
     for (const p of paths) {
       expect(p.chain[0]!.kind).toBe('site');

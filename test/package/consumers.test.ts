@@ -21,7 +21,9 @@ function typescript(major: string): { tsc: string } | { reason: string } {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
   const r = npm(['install', '--no-audit', '--no-fund', '--no-save', `typescript@${major}`], dir, 180_000);
-  return r.code === 0 && existsSync(tsc) ? { tsc } : { reason: `npm install typescript@${major} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` };
+  return r.code === 0 && existsSync(tsc)
+    ? { tsc }
+    : { reason: `npm install typescript@${major} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` };
 }
 
 // Uses the surface a Node or browser user meets: reading, the backends (WebGPU included), landscapes, paths, sites.
@@ -73,7 +75,10 @@ describe('the packed library in strict TypeScript projects', () => {
         const config = `tsconfig.${major}.${lib.length}.json`;
         writeFileSync(
           path.join(project, config),
-          JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types: ['node'], noEmit: true }, files: ['consumer.ts'] }),
+          JSON.stringify({
+            compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types: ['node'], noEmit: true },
+            files: ['consumer.ts'],
+          }),
         );
         const r = run(process.execPath, [c.tsc, '-p', config], project, 300_000);
         expect(r.stdout + r.stderr, `${version}, lib ${libName}`).toBe('');

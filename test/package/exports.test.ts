@@ -11,10 +11,34 @@ describe('public exports', () => {
   it('are named one by one; matrix helpers, image expansion and hint plumbing stay private', () => {
     const index = readFileSync(path.join(REPO_ROOT, 'src/index.ts'), 'utf8');
     expect(index).not.toMatch(/export \*|export type \*/);
-    for (const internal of ['invert3', 'det3', 'expandImages', 'plainHint', 'errorReport', 'isNoSpaceError', 'assertGridSpec', 'sortedIndicesUpTo', 'WindingLattice']) {
+    for (const internal of [
+      'invert3',
+      'det3',
+      'expandImages',
+      'plainHint',
+      'errorReport',
+      'isNoSpaceError',
+      'assertGridSpec',
+      'sortedIndicesUpTo',
+      'WindingLattice',
+    ]) {
       expect(Object.keys(lib), internal).not.toContain(internal);
     }
-    for (const name of ['readStructure', 'readStructureFile', 'computeLandscape', 'migrationPaths', 'siteNetwork', 'siteClasses', 'classifySites', 'relaxPath', 'findPath', 'Lattice', 'InputError', 'CifSyntaxError', 'runScreen']) {
+    for (const name of [
+      'readStructure',
+      'readStructureFile',
+      'computeLandscape',
+      'migrationPaths',
+      'siteNetwork',
+      'siteClasses',
+      'classifySites',
+      'relaxPath',
+      'findPath',
+      'Lattice',
+      'InputError',
+      'CifSyntaxError',
+      'runScreen',
+    ]) {
       expect(Object.keys(lib), name).toContain(name);
     }
   });

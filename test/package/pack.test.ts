@@ -27,7 +27,10 @@ describe('the packed library', () => {
     // Strict, and skipLibCheck left at its default (off): the shipped declarations are checked too.
     writeFileSync(
       path.join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out' }, files: ['barriers.ts'] }),
+      JSON.stringify({
+        compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', outDir: 'out' },
+        files: ['barriers.ts'],
+      }),
     );
     cpSync(path.join(ROOT, 'fixtures/LiI_rocksalt.cif'), path.join(project, 'LiI_rocksalt.cif'));
   }, 600_000);
@@ -38,13 +41,28 @@ describe('the packed library', () => {
 
   it('ships the bundles, the CLI and the types, not the benchmarks', () => {
     const listing = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n');
-    for (const f of ['package/dist/index.js', 'package/dist/cli.js', 'package/dist/types/index.d.ts', 'package/bin/bvscape.js', 'package/README.md', 'package/LICENSE']) expect(listing).toContain(f);
+    for (const f of [
+      'package/dist/index.js',
+      'package/dist/cli.js',
+      'package/dist/types/index.d.ts',
+      'package/bin/bvscape.js',
+      'package/README.md',
+      'package/LICENSE',
+    ])
+      expect(listing).toContain(f);
     expect(listing.filter((f) => f.startsWith('package/dist/bench/'))).toEqual([]);
     const pkg = JSON.parse(readFileSync(path.join(project, 'node_modules/bvscape/package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(pkg.optionalDependencies).toHaveProperty('webgpu');
     expect(pkg.dependencies).not.toHaveProperty('webgpu');
     // Ready to publish: the entry points, Node ≥ 20, and a build before every pack (npm pack / npm publish).
-    const meta = pkg as unknown as { engines: Record<string, string>; bin: Record<string, string>; types: string; license: string; scripts: Record<string, string>; exports: Record<string, Record<string, string>> };
+    const meta = pkg as unknown as {
+      engines: Record<string, string>;
+      bin: Record<string, string>;
+      types: string;
+      license: string;
+      scripts: Record<string, string>;
+      exports: Record<string, Record<string, string>>;
+    };
     expect(meta.engines.node).toBe('>=20');
     expect(meta.bin.bvscape).toBe('./bin/bvscape.js');
     expect(meta.types).toBe('./dist/types/index.d.ts');

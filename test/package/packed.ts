@@ -66,10 +66,24 @@ export function packAndInstall(prefix: string): { work: string; project: string;
     if (existsSync(from)) cpSync(from, path.join(project, 'node_modules', dep), { recursive: true });
   }
   mkdirSync(project, { recursive: true });
-  const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const rootPkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   writeFileSync(
     path.join(project, 'package.json'),
-    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: rootPkg.dependencies, devDependencies: { '@types/node': rootPkg.devDependencies['@types/node'] } }, null, 1),
+    JSON.stringify(
+      {
+        name: 'consumer',
+        version: '1.0.0',
+        private: true,
+        type: 'module',
+        dependencies: rootPkg.dependencies,
+        devDependencies: { '@types/node': rootPkg.devDependencies['@types/node'] },
+      },
+      null,
+      1,
+    ),
   );
   const installed = npm(['install', '--offline', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', tarball], project, 180_000);
   if (installed.code !== 0) throw new Error(`npm install of the tarball failed: ${installed.stdout}${installed.stderr}`);

@@ -27,7 +27,10 @@ function hopThresholds(siteCount: number, hops: Hop[]): (number | null)[] {
       while (stack.length) {
         const u = stack.pop()!;
         for (const h of edges) {
-          for (const [a, b, sign] of [[h.from, h.to, 1], [h.to, h.from, -1]] as const) {
+          for (const [a, b, sign] of [
+            [h.from, h.to, 1],
+            [h.to, h.from, -1],
+          ] as const) {
             if (a !== u) continue;
             const c = cell.get(u)!.map((v, m) => v + sign * h.offset[m]!);
             const known = cell.get(b);
@@ -59,7 +62,11 @@ describe('findBasins', () => {
     expect(site.energy).toBe(perc.eMin);
     expect(site.energyClassSize).toBe(1);
     expect(site.volumePoints).toBe(e.filter((v) => v <= net.cap).length);
-    expect(net.hops.map((h) => h.offset)).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(net.hops.map((h) => h.offset)).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(net.hops.map((h) => h.energy)).toEqual([perc.thresholds['1D'], perc.thresholds['2D'], perc.thresholds['3D']]);
     expect(net.hops[0]!.barrierFrom).toBeCloseTo(2 * A, 6);
     expect(net.hops[2]!.barrierTo).toBeCloseTo(2 * C, 6);
@@ -117,7 +124,9 @@ describe('findBasins', () => {
       // Sites are local minima: no neighbour is lower.
       for (const site of net.sites) {
         expect(site.energy).toBeLessThanOrEqual(net.cap);
-        const i = site.index % g.nx, j = Math.floor(site.index / g.nx) % g.ny, k = Math.floor(site.index / (g.nx * g.ny));
+        const i = site.index % g.nx,
+          j = Math.floor(site.index / g.nx) % g.ny,
+          k = Math.floor(site.index / (g.nx * g.ny));
         const at = (a: number, b: number, c: number) => e[((a + g.nx) % g.nx) + g.nx * (((b + g.ny) % g.ny) + g.ny * ((c + g.nz) % g.nz))]!;
         for (let dk = -1; dk <= 1; dk++)
           for (let dj = -1; dj <= 1; dj++)

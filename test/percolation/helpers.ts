@@ -9,9 +9,7 @@ export function gridOf(nx: number, ny: number, nz: number): GridSpec {
 export function landscape(grid: GridSpec, f: (x: number, y: number, z: number) => number): Float32Array {
   const { nx, ny, nz } = grid;
   const out = new Float32Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) out[i + nx * (j + ny * k)] = f(i / nx, j / ny, k / nz);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) out[i + nx * (j + ny * k)] = f(i / nx, j / ny, k / nz);
   return out;
 }
 
@@ -21,7 +19,9 @@ export function roll(e: Float32Array, g: GridSpec, si: number, sj: number, sk: n
   for (let k = 0; k < g.nz; k++)
     for (let j = 0; j < g.ny; j++)
       for (let i = 0; i < g.nx; i++) {
-        const ti = (i + si) % g.nx, tj = (j + sj) % g.ny, tk = (k + sk) % g.nz;
+        const ti = (i + si) % g.nx,
+          tj = (j + sj) % g.ny,
+          tk = (k + sk) % g.nz;
         out[ti + g.nx * (tj + g.ny * tk)] = e[i + g.nx * (j + g.ny * k)]!;
       }
   return out;
@@ -85,10 +85,14 @@ export function bruteForceThresholds(e: Float32Array, g: GridSpec, encut = 10, c
   const seen = new Int32Array(n);
   const cell = new Int32Array(3 * n);
   const neighbours = (p: number): [number, number[]][] => {
-    const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
+    const i = p % nx,
+      j = Math.floor(p / nx) % ny,
+      k = Math.floor(p / (nx * ny));
     const out: [number, number[]][] = [];
     for (const [di, dj, dk] of steps) {
-      const ii = i + di!, jj = j + dj!, kk = k + dk!;
+      const ii = i + di!,
+        jj = j + dj!,
+        kk = k + dk!;
       const w = [Math.floor(ii / nx), Math.floor(jj / ny), Math.floor(kk / nz)];
       const q = ii - w[0]! * nx + nx * (jj - w[1]! * ny + ny * (kk - w[2]! * nz));
       out.push([q, w]);

@@ -129,7 +129,7 @@ describe('findPath', () => {
     expect(paths).toBeGreaterThan(60);
   });
 
-  it('follows the sweep\'s connectivity (26 neighbours)', () => {
+  it("follows the sweep's connectivity (26 neighbours)", () => {
     let paths = 0;
     for (let seed = 1; seed <= 25; seed++) {
       const next = rng(seed * 11);

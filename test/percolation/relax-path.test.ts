@@ -108,7 +108,8 @@ describe('relaxPath', () => {
     expect(gridPath.lengthsA[gridPath.lengthsA.length - 1]!).toBeGreaterThan(length * 1.1);
     // Every point lies on the valley floor within a grid spacing (0.1 Å).
     for (let t = 0; t < p.energies.length; t++) {
-      const x = p.frac[3 * t]!, y = p.frac[3 * t + 1]!;
+      const x = p.frac[3 * t]!,
+        y = p.frac[3 * t + 1]!;
       const off = y - A * Math.sin(TAU * x);
       expect(Math.abs(off - Math.round(off)) * 10).toBeLessThan(0.1);
     }

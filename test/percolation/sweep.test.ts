@@ -24,8 +24,15 @@ describe('percolate: separable cosine landscapes', () => {
     expect(r.barriers['2D']).toBeCloseTo(2 * B, 6);
     expect(r.barriers['3D']).toBeCloseTo(2 * C, 6);
     expect(r.windings['1D']).toEqual([[1, 0, 0]]);
-    expect(r.windings['2D']).toEqual([[1, 0, 0], [0, 1, 0]]);
-    expect(r.windings['3D']).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(r.windings['2D']).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expect(r.windings['3D']).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     // The saddle of the 1D threshold lies on the plane x = 0 at the minimum in y and z.
     expect(r.saddles['1D']).toBe(0 + 8 * (5 + 10 * 6));
     expect(r.percolationDimensionAt).toEqual(r.barriers);
@@ -55,7 +62,10 @@ describe('percolate: channels, ranks and cutoffs', () => {
     expect(r.windings['1D']).toEqual([[1, 1, 0]]);
     // A second in-plane direction needs the wall (x − y = 1/2): 2; then z needs 2·3.
     expect(r.barriers['2D']).toBeCloseTo(2, 5);
-    expect(hermiteBasis(r.windings['2D'])).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(hermiteBasis(r.windings['2D'])).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(r.barriers['3D']).toBeCloseTo(6, 5);
   });
 
@@ -104,7 +114,10 @@ describe('percolate: channels, ranks and cutoffs', () => {
     expect(r.barriers['1D']).toBe(0);
     expect(r.barriers['2D']).toBe(0);
     expect(r.saddles['2D']).toBe(5);
-    expect(r.windings['2D']).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(r.windings['2D']).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(r.thresholds['3D']).toBe(f32(0.9));
     expect(r.saddles['3D']).toBe(3);
     // 2×1×1: the two x-neighbours are the same point, reached through different faces.
@@ -174,7 +187,14 @@ describe('percolate: against a brute-force reference and symmetries', () => {
   });
 
   it('is invariant under axis permutations, with permuted windings', () => {
-    const perms: [number, number, number][] = [[0, 1, 2], [1, 0, 2], [2, 1, 0], [0, 2, 1], [1, 2, 0], [2, 0, 1]];
+    const perms: [number, number, number][] = [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 1, 0],
+      [0, 2, 1],
+      [1, 2, 0],
+      [2, 0, 1],
+    ];
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1e9 }),

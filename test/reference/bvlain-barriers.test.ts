@@ -81,7 +81,9 @@ function oxiOverride(states: string[] | undefined): Record<string, number> | nul
 }
 
 function loadRecords(): { source: string; records: ReferenceRecord[] }[] {
-  const pick = process.env.BVSCAPE_REFERENCE_FILES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const pick = process.env.BVSCAPE_REFERENCE_FILES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const limit = Number(process.env.BVSCAPE_REFERENCE_LIMIT ?? Infinity);
   return readdirSync(REFERENCE)
     .filter((f) => /^bvlain_.*\.jsonl$/.test(f))
@@ -178,8 +180,7 @@ describe.skipIf(!available)('barriers against bvlain (shared reference, 0.2 Å)'
   // bvscape's defaults (its own grid, 6 neighbours, docs/ARCHITECTURE.md) are printed alongside: 6-neighbour
   // barriers are systematically higher by a few hundredths of an eV, since corner steps cut across saddles.
   it(`agrees within ${TOLERANCE} eV for at least ${REQUIRED_FRACTION * 100}% of records on bvlain's grid and connectivity`, () => {
-    const fmt = (b: Record<Dimension, number | null> | null) =>
-      b ? DIMS.map((d) => (b[d] === null ? '—' : b[d]!.toFixed(3))).join('/') : 'none';
+    const fmt = (b: Record<Dimension, number | null> | null) => (b ? DIMS.map((d) => (b[d] === null ? '—' : b[d]!.toFixed(3))).join('/') : 'none');
     const misses = outcomes.filter((o) => !o.pass || !o.passLikeBvlain);
     if (misses.length) {
       console.table(

@@ -38,7 +38,9 @@ interface RefRecord {
 function loadRecords(): RefRecord[] {
   if (!existsSync(REF_DIR)) return [];
   const out: RefRecord[] = [];
-  for (const f of readdirSync(REF_DIR).filter((n) => /^bvlain_.*\.jsonl$/.test(n)).sort()) {
+  for (const f of readdirSync(REF_DIR)
+    .filter((n) => /^bvlain_.*\.jsonl$/.test(n))
+    .sort()) {
     for (const line of readFileSync(path.join(REF_DIR, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const r = JSON.parse(line) as RefRecord;
@@ -91,11 +93,7 @@ function exclusion(r: RefRecord, s: Structure, mobile: string): string | null {
  *   Li3N_beta, N3-             :  -0.073 eV (357 atoms, 100th at 6.49 Å)
  * A uniform offset leaves barriers unchanged; the record's spread (err_full - |mean offset|) stays < 0.003 eV.
  */
-const TRUNCATION_LIMITED = new Set<string>([
-  'corpus/obelix__tka.cif Li1+',
-  'named/Li3N_alpha.cif N3-',
-  'named/Li3N_beta.cif N3-',
-]);
+const TRUNCATION_LIMITED = new Set<string>(['corpus/obelix__tka.cif Li1+', 'named/Li3N_alpha.cif N3-', 'named/Li3N_beta.cif N3-']);
 
 interface Row {
   key: string;
@@ -114,7 +112,14 @@ describe.skipIf(records.length === 0)('bvlain reference energies (../shared/refe
     const lines = rows
       .sort((a, b) => a.key.localeCompare(b.key))
       .map((r) =>
-        [r.key.padEnd(72), String(r.compared).padStart(3), r.errFull.toFixed(4).padStart(9), r.errK100.toFixed(4).padStart(9), r.offset.toFixed(4).padStart(9), '  ' + r.status].join(' '),
+        [
+          r.key.padEnd(72),
+          String(r.compared).padStart(3),
+          r.errFull.toFixed(4).padStart(9),
+          r.errK100.toFixed(4).padStart(9),
+          r.offset.toFixed(4).padStart(9),
+          '  ' + r.status,
+        ].join(' '),
       );
     const compared = rows.filter((r) => r.compared > 0);
     console.log(
@@ -148,7 +153,14 @@ describe.skipIf(records.length === 0)('bvlain reference energies (../shared/refe
       // The only accepted failure: a pair whose tabulated alpha is negative (bvlain's ~1e10 eV results).
       expect((e as Error).message).toMatch(/alpha = -[\d.]+ < 0/);
       expect(eMin).toBeGreaterThan(1e3);
-      rows.push({ key, status: `refused: ${(e as Error).message.split(';')[0]} (alpha < 0; bvlain e_min ${eMin.toExponential(2)} eV)`, compared: 0, errFull: NaN, errK100: NaN, offset: NaN });
+      rows.push({
+        key,
+        status: `refused: ${(e as Error).message.split(';')[0]} (alpha < 0; bvlain e_min ${eMin.toExponential(2)} eV)`,
+        compared: 0,
+        errFull: NaN,
+        errK100: NaN,
+        offset: NaN,
+      });
       return;
     }
     const pts = r.points!.filter((p) => p.energy < eMin + WINDOW);
@@ -156,7 +168,9 @@ describe.skipIf(records.length === 0)('bvlain reference energies (../shared/refe
     const images = expandImages(fw);
     const full = energyAtFrac(fw, flat, { images });
     const k100 = energyAtFrac(fw, flat, { images, nearest: 100 });
-    let errFull = 0, errK100 = 0, offset = 0;
+    let errFull = 0,
+      errK100 = 0,
+      offset = 0;
     pts.forEach((p, i) => {
       errFull = Math.max(errFull, Math.abs(full[i]! - p.energy));
       errK100 = Math.max(errK100, Math.abs(k100[i]! - p.energy));

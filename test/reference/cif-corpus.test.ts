@@ -34,17 +34,24 @@ const DISAGREE_ON_PURPOSE: Record<string, string> = {
   'corpus/codtools__1000055-unrecognised-spacegroup.cif': "'P m 3 m' is Pm-3m: B on 6f gives LaB6; the reference gives LaB2",
   'corpus/codtools__1100107-spacegroup-with-underscore.cif': "'P2_1/n' has 4 general positions (Z=4); the reference expands to 3 per atom",
   'corpus/codtools__1100015.cif': "H1 has _atom_site_calc_flag 'dum' (dummy atom, meaningless coordinates): skipped; the reference keeps it",
-  'corpus/codtools__2003245-cooling-rate.cif': 'O4 (.5026, 1.0053) lies 1e-4 off the special position (x,2x,z); we merge (0.01 Å), giving Co10Ge3O16 x Z=3 as the formula says; the reference gives O52',
-  'corpus/codtools__2101499-diamond.cif': "Hall '-F 4vw 2vw 3' (Fd-3m, origin 2) with C on 8b: diamond has 8 atoms per cell; the reference did not apply the symmetry (1 atom)",
+  'corpus/codtools__2003245-cooling-rate.cif':
+    'O4 (.5026, 1.0053) lies 1e-4 off the special position (x,2x,z); we merge (0.01 Å), giving Co10Ge3O16 x Z=3 as the formula says; the reference gives O52',
+  'corpus/codtools__2101499-diamond.cif':
+    "Hall '-F 4vw 2vw 3' (Fd-3m, origin 2) with C on 8b: diamond has 8 atoms per cell; the reference did not apply the symmetry (1 atom)",
   'corpus/codtools__2310693.cif': 'Al at (0.1667,-0.1667,-0.1667) is 1/6 (snapped): Al3 x Z=3 = 9 as the formula says; the reference gives 15',
-  'corpus/codtools__4000911-high-precision-cell.cif': 'coordinates 0.6667/0.3333 are special positions (snapped/merged): O20 per cell as the formula (Z=2) says; the reference gives O38',
-  'corpus/codtools__unknown-elements.cif': "type symbols 'AA' and 'EI' are not elements: we take Be and O from the labels; the reference makes dummy species A and E",
-  'corpus/codtools__2100428-superspacegroup.cif': 'modulated structure: we apply the 3D part of the superspace operators (average structure, NbO3 framework); the reference reads the asymmetric unit only',
-  'corpus/httk__190.cif': 'Sb and I at x=0.666/0.333 are within 0.01 Å of special positions: three images 0.005 Å apart are one atom; the reference keeps all three',
+  'corpus/codtools__4000911-high-precision-cell.cif':
+    'coordinates 0.6667/0.3333 are special positions (snapped/merged): O20 per cell as the formula (Z=2) says; the reference gives O38',
+  'corpus/codtools__unknown-elements.cif':
+    "type symbols 'AA' and 'EI' are not elements: we take Be and O from the labels; the reference makes dummy species A and E",
+  'corpus/codtools__2100428-superspacegroup.cif':
+    'modulated structure: we apply the 3D part of the superspace operators (average structure, NbO3 framework); the reference reads the asymmetric unit only',
+  'corpus/httk__190.cif':
+    'Sb and I at x=0.666/0.333 are within 0.01 Å of special positions: three images 0.005 Å apart are one atom; the reference keeps all three',
   'corpus/httk__26.cif': 'Se3 is a symmetry copy of Se2 (0.003 Å apart, both fully occupied): one atom; the reference keeps both',
   'corpus/pmgcore__PF_sd_1500382.cif': "type symbol 'OH' (hydroxide) is read as O; the reference drops it",
   'corpus/codtools__2000488-reset-limits.cif': "label 'X' (an unnamed Al/Ga mixed site) is not an element: typed error; the reference reads a dummy species X",
-  'corpus/codtools__sn5033sup1.cif': 'modulated structure with crenel occupancy functions: the 3D atom list is not the average structure, typed error; the reference reads Cr4.5P7.5O12.5',
+  'corpus/codtools__sn5033sup1.cif':
+    'modulated structure with crenel occupancy functions: the 3D atom list is not the average structure, typed error; the reference reads Cr4.5P7.5O12.5',
   'edge/R3_hexagonal_axes_2000380.cif': "Hall 'R 3' includes the R centring: C26H26O x Z=9 = C234 as the formula says; the reference gives C77 (no centring)",
   'edge/superflat_infinite_loop.cif.gz': 'the cell has zero volume (_cell_volume 0.0): degenerate-cell error; the reference accepts it',
   'edge/LiCl_multiline_single_quote_invalid.cif': 'a single-quoted string spans two lines, invalid CIF 1.1: syntax error at line 14',

@@ -24,7 +24,10 @@ const CORPUS = path.join(SHARED, 'cif/corpus');
  */
 async function sampleOf(dir: string, step: number, first: number): Promise<{ file: string; fw: Framework }[]> {
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cif')).sort().filter((_, k) => k % step === first);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cif'))
+    .sort()
+    .filter((_, k) => k % step === first);
   const out: { file: string; fw: Framework }[] = [];
   for (const file of files) {
     try {

@@ -37,7 +37,9 @@ describe('bricks', () => {
         for (let c = 0; c < BRICK; c++)
           for (let y = 0; y < BRICK; y++)
             for (let x = 0; x < BRICK; x++) {
-              const i = bricks[3 * b]! + x, j = bricks[3 * b + 1]! + y, k = bricks[3 * b + 2]! + c;
+              const i = bricks[3 * b]! + x,
+                j = bricks[3 * b + 1]! + y,
+                k = bricks[3 * b + 2]! + c;
               const v = r.energies[64 * b + x + 4 * y + 16 * c]!;
               if (i >= grid.nx || j >= grid.ny || k >= grid.nz) expect(v).toBeNaN();
               else expect(v).toBe(whole.energies[i + grid.nx * (j + grid.ny * k)]!);
@@ -54,7 +56,9 @@ describe('percolation on a periodic graph', () => {
         const g = { nx: 2 + Math.floor(rng() * 6), ny: 1 + Math.floor(rng() * 6), nz: 2 + Math.floor(rng() * 5) };
         const n = g.nx * g.ny * g.nz;
         const e = new Float32Array(n).map(() => rng() * 3);
-        const from: number[] = [], to: number[] = [], off: number[] = [];
+        const from: number[] = [],
+          to: number[] = [],
+          off: number[] = [];
         for (let k = 0; k < g.nz; k++)
           for (let j = 0; j < g.ny; j++)
             for (let i = 0; i < g.nx; i++)
@@ -64,7 +68,9 @@ describe('percolation on a periodic graph', () => {
                     const nonzero = +(di !== 0) + +(dj !== 0) + +(dk !== 0);
                     if (nonzero === 0 || (connectivity === 6 && nonzero > 1)) continue;
                     if ((di !== 0 ? di : dj !== 0 ? dj : dk) < 0) continue; // each undirected edge once
-                    const ii = i + di, jj = j + dj, kk = k + dk;
+                    const ii = i + di,
+                      jj = j + dj,
+                      kk = k + dk;
                     const w = [Math.floor(ii / g.nx), Math.floor(jj / g.ny), Math.floor(kk / g.nz)];
                     from.push(i + g.nx * (j + g.ny * k));
                     to.push(ii - w[0]! * g.nx + g.nx * (jj - w[1]! * g.ny + g.ny * (kk - w[2]! * g.nz)));
@@ -86,7 +92,8 @@ describe('percolation on a periodic graph', () => {
     const list = new EdgeList(3);
     const want: string[] = [];
     for (let e = 0; e < 5000; e++) {
-      const u = Math.floor(rng() * 100), v = Math.floor(rng() * 100);
+      const u = Math.floor(rng() * 100),
+        v = Math.floor(rng() * 100);
       const w = [0, 1, 2].map(() => Math.floor(rng() * 3) - 1) as [number, number, number];
       list.push(u, v, ...w);
       want.push(`${u}>${v}:${w.join(',')}`, `${v}>${u}:${w.map((x) => -x || 0).join(',')}`);
@@ -115,7 +122,9 @@ describe('curvature bound', () => {
     const len = [0, 1, 2].map((a) => Math.hypot(m[3 * a]!, m[3 * a + 1]!, m[3 * a + 2]!));
     let checked = 0;
     for (let t = 0; t < 40; t++) {
-      const i0 = 4 * Math.floor(rng() * 4), j0 = 4 * Math.floor(rng() * 4), k0 = 4 * Math.floor(rng() * 4);
+      const i0 = 4 * Math.floor(rng() * 4),
+        j0 = 4 * Math.floor(rng() * 4),
+        k0 = 4 * Math.floor(rng() * 4);
       computeBrick(table.prep, grid, i0, j0, k0, out, 0);
       const bound = out[0]! + table.tailBound;
       // A point within rho of the brick's first point, and the second difference along each axis there.
@@ -124,7 +133,11 @@ describe('curvature bound', () => {
       const p = c.map((x, a) => x + u[a]!);
       for (let a = 0; a < 3; a++) {
         const h = 1e-3 / len[a]!; // 1e-3 Å
-        const q = (s: number) => energyAtFrac(fw, p.map((x, b) => (b === a ? x + s * h : x)))[0]!;
+        const q = (s: number) =>
+          energyAtFrac(
+            fw,
+            p.map((x, b) => (b === a ? x + s * h : x)),
+          )[0]!;
         const second = (q(1) - 2 * q(0) + q(-1)) / 1e-6; // eV/Å²
         if (!Number.isFinite(second) || bound >= 1e29) continue;
         expect(Math.abs(second)).toBeLessThanOrEqual(bound * 1.001 + 1e-3);
@@ -148,7 +161,6 @@ describe('converged thresholds equal the uniform grid at the finest spacing', ()
     it(`${file} (${ion}), 0.12 Å from 0.48 Å`, async () => {
       await expectSameAsUniform(await framework(path.join(FIXTURES, file), ion), 0.12, 0.48);
     }, 300_000);
-
 });
 
 describe('with symmetry: bricks filled from symmetric images, thresholds still equal the uniform grid', () => {
@@ -182,7 +194,8 @@ describe('computeLandscape converged strategies', () => {
     // The symmetric grid is the refinement's finest grid, so both report the same grid and barriers.
     expect(auto.grid).toEqual(octree.grid);
     for (const d of ['1D', '2D', '3D'] as const) {
-      const a = auto.barriers[d], o = octree.barriers[d];
+      const a = auto.barriers[d],
+        o = octree.barriers[d];
       if (o === null) expect(a).toBeNull();
       else expect(Math.abs(a! - o)).toBeLessThanOrEqual(1e-5);
     }

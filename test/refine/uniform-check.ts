@@ -8,8 +8,15 @@ import { refineThresholds } from '../../src/refine/adaptive.js';
 import type { SymOp } from '../../src/structure/space-group.js';
 
 /** Refinement against the uniform grid at the same finest spacing: both connectivities. */
-export async function sameAsUniform(cpu: CpuBackend, fw: Framework, resolution: number, coarsest: number, symmetry?: SymOp[]): Promise<{ fraction: number; filled: number }> {
-  let fraction = 0, filled = 0;
+export async function sameAsUniform(
+  cpu: CpuBackend,
+  fw: Framework,
+  resolution: number,
+  coarsest: number,
+  symmetry?: SymOp[],
+): Promise<{ fraction: number; filled: number }> {
+  let fraction = 0,
+    filled = 0;
   for (const connectivity of [6, 26] as const) {
     const r = await refineThresholds(fw, { resolution, coarsest, connectivity, backend: cpu, cpu, ...(symmetry ? { symmetry } : {}) });
     const g = await cpu.computeGrid(fw, r.grid);
@@ -19,7 +26,8 @@ export async function sameAsUniform(cpu: CpuBackend, fw: Framework, resolution: 
     else expect(r.eMin).toBe(u.eMin);
     filled += r.pointsFilled;
     for (const d of ['1D', '2D', '3D'] as const) {
-      const a = r.barriers[d], b = u.barriers[d];
+      const a = r.barriers[d],
+        b = u.barriers[d];
       if (b === null) expect(a).toBeNull();
       else expect(Math.abs(a! - b)).toBeLessThanOrEqual(0.005);
     }

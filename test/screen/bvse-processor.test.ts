@@ -9,7 +9,6 @@ import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, screenConfig, type ScreenConfi
 import { loadRows, tempDir } from './helpers.js';
 import { fixture, REPO_ROOT } from '../helpers/fixtures.js';
 
-
 const config: ScreenConfig = screenConfig({ ions: ['Li'], anions: true, dualIon: { ...DEFAULT_DUAL_ION } });
 
 describe('size guard', () => {
@@ -36,10 +35,14 @@ describe('size guard', () => {
     const s = r!.structure!;
     const p = s.lattice.parameters;
     expect(guardedResolution([p.a, p.b, p.c], { ...DEFAULT_SCREEN_CONFIG }).note).toBeNull();
-    expect(() => checkLandscapeSize(s, DEFAULT_RESOLUTION, { maxGridPoints: DEFAULT_SCREEN_CONFIG.maxGridPoints, maxSites: DEFAULT_SCREEN_CONFIG.maxSites })).not.toThrow();
+    expect(() =>
+      checkLandscapeSize(s, DEFAULT_RESOLUTION, { maxGridPoints: DEFAULT_SCREEN_CONFIG.maxGridPoints, maxSites: DEFAULT_SCREEN_CONFIG.maxSites }),
+    ).not.toThrow();
     for (const c of [landscape, screen]) expect(c.options['max-grid-points']!.default).toBe(String(DEFAULT_SCREEN_CONFIG.maxGridPoints));
     // The refusal names the same number as --help.
-    expect(() => checkLandscapeSize(s, 0.01, { maxGridPoints: DEFAULT_SCREEN_CONFIG.maxGridPoints, maxSites: 1e6 })).toThrow(`more than --max-grid-points ${DEFAULT_SCREEN_CONFIG.maxGridPoints};`);
+    expect(() => checkLandscapeSize(s, 0.01, { maxGridPoints: DEFAULT_SCREEN_CONFIG.maxGridPoints, maxSites: 1e6 })).toThrow(
+      `more than --max-grid-points ${DEFAULT_SCREEN_CONFIG.maxGridPoints};`,
+    );
   });
 
   it('coarsens a huge cell to fit the point budget, and says so', () => {

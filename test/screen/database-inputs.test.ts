@@ -11,13 +11,35 @@ describe('screen over OPTIMADE, pymatgen JSON and extxyz inputs', () => {
     const out = path.join(tempDir(), 'r.jsonl');
     const r = spawnSync(
       process.execPath,
-      ['bin/bvscape.js', 'screen', 'fixtures/db', 'fixtures/broken/truncated.optimade.json', 'fixtures/broken/optimade_no_positions.json',
-        'fixtures/broken/wrong_atom_count.extxyz', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.4', '--out', out, '--progress', 'none', '-j', '2'],
+      [
+        'bin/bvscape.js',
+        'screen',
+        'fixtures/db',
+        'fixtures/broken/truncated.optimade.json',
+        'fixtures/broken/optimade_no_positions.json',
+        'fixtures/broken/wrong_atom_count.extxyz',
+        '--ion',
+        'Li',
+        '--backend',
+        'cpu',
+        '--resolution',
+        '0.4',
+        '--out',
+        out,
+        '--progress',
+        'none',
+        '-j',
+        '2',
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
     );
     expect(r.stderr).not.toMatch(/internal error/i);
     expect(r.status).toBe(0);
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => 'id' in o);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((o) => 'id' in o);
     const byId = new Map(rows.map((x) => [x.id as string, x]));
     expect([...byId.keys()].sort()).toEqual([
       'fixtures/broken/optimade_no_positions.json#no-positions',
@@ -59,7 +81,11 @@ describe('screen over OPTIMADE, pymatgen JSON and extxyz inputs', () => {
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(re);
     }
-    const ok = spawnSync(process.execPath, ['bin/bvscape.js', 'landscape', 'fixtures/db/LiCl_Li2S.extxyz', '--block', '1', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.3', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const ok = spawnSync(
+      process.execPath,
+      ['bin/bvscape.js', 'landscape', 'fixtures/db/LiCl_Li2S.extxyz', '--block', '1', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.3', '--json'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).barrier_3d).toBeGreaterThan(0);
   }, 120_000);

@@ -103,19 +103,17 @@ describe('input discovery', () => {
       'loose/y.cif': 'y',
       'odd.dat': 'explicit',
     });
-    writeFileSync(join(dir, 'tree/pack.zip'), makeZip([{ name: 'm/q.cif', content: 'q' }, { name: 'skip.txt', content: '' }]));
+    writeFileSync(
+      join(dir, 'tree/pack.zip'),
+      makeZip([
+        { name: 'm/q.cif', content: 'q' },
+        { name: 'skip.txt', content: '' },
+      ]),
+    );
     writeFileSync(join(dir, 'set.tar.gz'), makeTarGz([{ name: 'r.cif', content: 'r' }]));
     const d = await discoverEntries([join(dir, 'tree'), join(dir, 'loose/*.cif'), join(dir, 'set.tar.gz'), join(dir, 'odd.dat'), join(dir, 'tree/b.cif')]);
     const rel = d.entries.map((e) => e.id.slice(normaliseId(dir).length + 1));
-    expect(rel).toEqual([
-      'loose/y.cif',
-      'odd.dat',
-      'set.tar.gz!/r.cif',
-      'tree/a/c.cif',
-      'tree/b.cif',
-      'tree/pack.zip!/m/q.cif',
-      'tree/sub/POSCAR',
-    ]);
+    expect(rel).toEqual(['loose/y.cif', 'odd.dat', 'set.tar.gz!/r.cif', 'tree/a/c.cif', 'tree/b.cif', 'tree/pack.zip!/m/q.cif', 'tree/sub/POSCAR']);
     const texts: Record<string, string> = {};
     for await (const input of iterateEntryInputs(d, d.entries)) {
       texts[input.file.slice(normaliseId(dir).length + 1)] = input.text ?? `path:${input.path!.slice(dir.length + 1)}`;

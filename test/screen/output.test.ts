@@ -10,8 +10,17 @@ const header: ScreenHeader = {
   type: 'bvscape-screen',
   format: 1,
   config: {
-    ions: ['Li+'], anions: false, model: 'bvlain', resolution: 0.2, mode: 'converged', oxi: null, dimension: 3, dualIon: DEFAULT_DUAL_ION,
-    maxGridPoints: 1e6, maxResolution: 0.5, maxSites: 100,
+    ions: ['Li+'],
+    anions: false,
+    model: 'bvlain',
+    resolution: 0.2,
+    mode: 'converged',
+    oxi: null,
+    dimension: 3,
+    dualIon: DEFAULT_DUAL_ION,
+    maxGridPoints: 1e6,
+    maxResolution: 0.5,
+    maxSites: 100,
   },
   shard: null,
   entries_total: 2,
@@ -54,7 +63,10 @@ describe('resume scan', () => {
 
   it('a header mismatch names only the options that changed, old → new', async () => {
     const now = { ...header, config: { ...header.config, resolution: header.config.resolution * 2, mode: 'uniform' as const } };
-    const err = await scanForResume(table([]), now).then(() => null, (e: Error) => e);
+    const err = await scanForResume(table([]), now).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toContain(`(mode ${header.config.mode} → uniform, resolution ${header.config.resolution} → ${header.config.resolution * 2})`);
     expect(err?.message).not.toContain('"ions"'); // no whole configuration dumped
   });

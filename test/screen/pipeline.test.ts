@@ -45,7 +45,13 @@ function corpus(dir: string): string {
     'noparam.cif': 'data_N\nformula LiX\nem Li+ 0.6\nanion Te2-\n',
     'nested/c.cif': fakeStructure('C', 0.9, 'I-', 0.5),
   });
-  writeFileSync(join(root, 'pack.tar.gz'), makeTarGz([{ name: 'p1.cif', content: fakeStructure('P1', 0.3, 'I-', 0.4) }, { name: 'p2.cif', content: fakeStructure('P2', 0.7, 'F-', 0.9) }]));
+  writeFileSync(
+    join(root, 'pack.tar.gz'),
+    makeTarGz([
+      { name: 'p1.cif', content: fakeStructure('P1', 0.3, 'I-', 0.4) },
+      { name: 'p2.cif', content: fakeStructure('P2', 0.7, 'F-', 0.9) },
+    ]),
+  );
   writeFileSync(join(root, 'pack.zip'), makeZip([{ name: 'z/z1.cif', content: fakeStructure('Z1', 0.45, 'Cl-', 0.5) }]));
   return root;
 }
@@ -186,7 +192,12 @@ describe('screen pipeline (fake processor)', () => {
     expect(rep).toMatchObject({ shards: 3, entries: 9, problems: [] });
     expect(comparable(loadRows(merged))).toEqual(comparable(loadRows(whole)));
     expect(JSON.parse(readFileSync(`${merged}.meta.json`, 'utf8'))).toMatchObject({ shard: null, entries_total: 9 });
-    expect(readFileSync(merged, 'utf8').trim().split('\n').every((l) => 'id' in JSON.parse(l))).toBe(true);
+    expect(
+      readFileSync(merged, 'utf8')
+        .trim()
+        .split('\n')
+        .every((l) => 'id' in JSON.parse(l)),
+    ).toBe(true);
 
     await expect(mergeShards([shards[0]!, shards[2]!], join(dir, 'm1.jsonl'))).rejects.toThrow(/missing shard 2\/3/);
     await expect(mergeShards([shards[0]!, shards[1]!, shards[2]!, shards[1]!], join(dir, 'm2.jsonl'))).rejects.toThrow(/given twice/);

@@ -52,7 +52,11 @@ describe('dual-ion scatter (SVG)', () => {
     // The region spans x = Em(Li)/Em(X) in [1/1.5, 1/0.5] and y in [0, 1]: check against the axis mapping.
     const region = /<rect class="dual-ion-region" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(svg)!;
     const [x, , w] = [Number(region[1]), Number(region[2]), Number(region[3])];
-    const xTicks = [...svg.matchAll(/<line class="tick" x1="([\d.]+)" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" stroke="#333"\/>\n<text x="[\d.]+" y="[\d.]+" text-anchor="middle">([\d.]+)</g)].map((t) => [Number(t[1]), Number(t[2])] as const);
+    const xTicks = [
+      ...svg.matchAll(
+        /<line class="tick" x1="([\d.]+)" y1="[\d.]+" x2="[\d.]+" y2="[\d.]+" stroke="#333"\/>\n<text x="[\d.]+" y="[\d.]+" text-anchor="middle">([\d.]+)</g,
+      ),
+    ].map((t) => [Number(t[1]), Number(t[2])] as const);
     const [x0, v0] = xTicks[0]!;
     const [x1, v1] = xTicks[1]!;
     const toPx = (v: number) => x0 + ((v - v0) * (x1 - x0)) / (v1 - v0);

@@ -35,7 +35,9 @@ describe('--shard auto', () => {
     const list = { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '9', SLURM_ARRAY_TASK_COUNT: '3' };
     expect(() => shardFromEnvironment(list)).toThrow(/has 3 tasks but spans 1-9/);
     // --shard-count overrides the array size (an array resubmitted for one failed task).
-    expect(shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_MAX: '5', SLURM_ARRAY_TASK_COUNT: '1' }, 8)).toMatchObject({ index: 1, count: 8 });
+    expect(
+      shardFromEnvironment({ SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_MAX: '5', SLURM_ARRAY_TASK_COUNT: '1' }, 8),
+    ).toMatchObject({ index: 1, count: 8 });
     expect(() => shardFromEnvironment(slurm(9, 0, 9), 8)).toThrow(/shard 10, beyond the 8 shards/);
     expect(() => shardFromEnvironment({ SLURM_ARRAY_TASK_ID: 'x' })).toThrow(/not a whole number/);
   });
@@ -58,7 +60,12 @@ describe('--shard auto', () => {
   it('the CLI exits 2 with the message outside a scheduler', () => {
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('SLURM_') || k === 'JOB_COMPLETION_INDEX' || k === 'BVSCAPE_SHARD_COUNT') delete env[k];
-    const r = spawnSync(process.execPath, ['bin/bvscape.js', 'screen', 'fixtures', '--ion', 'Li', '--shard', 'auto', '--out', '/dev/null'], { cwd: ROOT, encoding: 'utf8', env, timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/bvscape.js', 'screen', 'fixtures', '--ion', 'Li', '--shard', 'auto', '--out', '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--shard auto found no scheduler/);
   });
@@ -74,7 +81,28 @@ describe('--shard auto', () => {
     const run = (args: string[], extra: Record<string, string> = {}) =>
       spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...env, ...extra }, timeout: 120_000 });
     for (let i = 0; i < 3; i++) {
-      const r = run(['screen', 'fixtures/db', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.5', '--shard', 'auto', '--resume', '--progress', 'none', '-j', '1', '--out', join(dir, `shard-${i}.jsonl`)], { JOB_COMPLETION_INDEX: String(i) });
+      const r = run(
+        [
+          'screen',
+          'fixtures/db',
+          '--ion',
+          'Li',
+          '--backend',
+          'cpu',
+          '--resolution',
+          '0.5',
+          '--shard',
+          'auto',
+          '--resume',
+          '--progress',
+          'none',
+          '-j',
+          '1',
+          '--out',
+          join(dir, `shard-${i}.jsonl`),
+        ],
+        { JOB_COMPLETION_INDEX: String(i) },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toContain(`Kubernetes completion index ${i} -> shard ${i + 1}/3`);
     }

@@ -15,9 +15,24 @@ describe('averageRanks', () => {
 describe('spearman', () => {
   it('is +1 for any strictly increasing relation and -1 for a decreasing one', () => {
     const x = [0.1, 0.5, 2, 7, 30, 31];
-    expect(spearman(x, x.map((v) => Math.exp(v / 10))).rho).toBeCloseTo(1, 14);
-    expect(spearman(x, x.map((v) => -Math.log(v))).rho).toBeCloseTo(-1, 14);
-    expect(spearman(x, x.map((v) => v ** 3)).p).toBe(0);
+    expect(
+      spearman(
+        x,
+        x.map((v) => Math.exp(v / 10)),
+      ).rho,
+    ).toBeCloseTo(1, 14);
+    expect(
+      spearman(
+        x,
+        x.map((v) => -Math.log(v)),
+      ).rho,
+    ).toBeCloseTo(-1, 14);
+    expect(
+      spearman(
+        x,
+        x.map((v) => v ** 3),
+      ).p,
+    ).toBe(0);
   });
 
   it('matches the textbook formula 1 - 6Σd²/(n(n²-1)) without ties', () => {
@@ -42,8 +57,14 @@ describe('spearman', () => {
     expect(b.rho).toBeCloseTo(0.24848484848484845, 12);
     expect(b.p).toBeCloseTo(0.4887763045192432, 10);
     // 40 values rounded to 0.1, so many ties on both sides (numpy default_rng(1)).
-    const x = [0.3, 0.8, 0.3, -1.3, 0.9, 0.4, -0.5, 0.6, 0.4, 0.3, 0, 0.5, -0.7, -0.2, -0.5, 0.6, 0, -0.3, -0.8, -0.3, 0, -0.3, 1.3, 1, -2.7, -1.9, -0.2, -0.4, 0.2, 0.2, 2.1, -1.1, -0.4, 2, 0.6, 0.7, -0.5, -1.6, 0.2, 0.1];
-    const y = [-0.9, 0.1, 0.2, -2.2, 0.8, 0.5, -0.5, 0.1, 1, 1.2, 0.3, -0.3, 0, -0.7, 0.4, -0.5, 0.9, -0.3, -2, -0.6, 0.1, -0, 0.3, -0.1, -2.5, -2.4, 0, 0.4, -1.4, 0.5, 3.3, -1.4, -1.2, 2.8, 0.9, 1.6, -0.8, -3.1, 0.1, -0.3];
+    const x = [
+      0.3, 0.8, 0.3, -1.3, 0.9, 0.4, -0.5, 0.6, 0.4, 0.3, 0, 0.5, -0.7, -0.2, -0.5, 0.6, 0, -0.3, -0.8, -0.3, 0, -0.3, 1.3, 1, -2.7, -1.9, -0.2, -0.4, 0.2, 0.2,
+      2.1, -1.1, -0.4, 2, 0.6, 0.7, -0.5, -1.6, 0.2, 0.1,
+    ];
+    const y = [
+      -0.9, 0.1, 0.2, -2.2, 0.8, 0.5, -0.5, 0.1, 1, 1.2, 0.3, -0.3, 0, -0.7, 0.4, -0.5, 0.9, -0.3, -2, -0.6, 0.1, -0, 0.3, -0.1, -2.5, -2.4, 0, 0.4, -1.4, 0.5,
+      3.3, -1.4, -1.2, 2.8, 0.9, 1.6, -0.8, -3.1, 0.1, -0.3,
+    ];
     const c = spearman(x, y);
     expect(c.n).toBe(40);
     expect(c.rho).toBeCloseTo(0.6741266699247125, 12);
@@ -55,8 +76,18 @@ describe('spearman', () => {
     const y = [2, 7, 1, 8, 2, 8, 1, 8];
     const r = spearman(x, y).rho;
     expect(spearman(y, x).rho).toBeCloseTo(r, 14);
-    expect(spearman(x.map((v) => 10 ** v), y).rho).toBeCloseTo(r, 14);
-    expect(spearman(x.map((v) => -v), y).rho).toBeCloseTo(-r, 14);
+    expect(
+      spearman(
+        x.map((v) => 10 ** v),
+        y,
+      ).rho,
+    ).toBeCloseTo(r, 14);
+    expect(
+      spearman(
+        x.map((v) => -v),
+        y,
+      ).rho,
+    ).toBeCloseTo(-r, 14);
   });
 
   it('drops pairs with a non-finite value and counts only the rest', () => {

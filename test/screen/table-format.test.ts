@@ -17,8 +17,19 @@ const quiet = new Writable({ write: (_c, _e, cb) => cb() });
 
 function options(inputs: string[], out: string, over: Partial<ScreenOptions> = {}): ScreenOptions {
   return {
-    inputs, out, config: screenConfig({ anions: true }), runtime: { backend: 'cpu' }, workers: 2, resume: false, overwrite: false,
-    shard: null, timeoutMs: 20_000, processorModule: FAKE_PROCESSOR, progress: 'none', log: quiet, ...over,
+    inputs,
+    out,
+    config: screenConfig({ anions: true }),
+    runtime: { backend: 'cpu' },
+    workers: 2,
+    resume: false,
+    overwrite: false,
+    shard: null,
+    timeoutMs: 20_000,
+    processorModule: FAKE_PROCESSOR,
+    progress: 'none',
+    log: quiet,
+    ...over,
   };
 }
 
@@ -48,7 +59,9 @@ describe('results table layout', () => {
     const dir = tempDir();
     const out = join(dir, 'r.jsonl');
     await runScreen(options([corpus(dir)], out));
-    const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     const objs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(objs.length).toBe(11); // 5 structures x 2 ions, the broken file 1 row
     expect(new Set(objs.map((o) => Object.keys(o).join(','))).size).toBe(1);
@@ -79,7 +92,10 @@ describe('results table layout', () => {
     expect(got.columns).not.toContain('type');
     expect(got.ok).toBe(rows.filter((x) => x.status === 'ok').length);
     // pandas' default float parser may differ in the last digit (precise_float=False).
-    const want = rows.map((x) => x.barrier_3d).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    const want = rows
+      .map((x) => x.barrier_3d)
+      .filter((x): x is number => typeof x === 'number')
+      .sort((a, b) => a - b);
     expect(got.b3.length).toBe(want.length);
     got.b3.forEach((v: number, i: number) => expect(v).toBeCloseTo(want[i]!, 12));
   });
@@ -123,7 +139,9 @@ describe('results table layout', () => {
     expect(comparable(loadRows(legacy))).toEqual(reference);
     expect((await deriveOutputs(legacy)).rows).toBe(11);
     // Refuses another configuration from the old header too.
-    await expect(runScreen(options([root], legacy, { resume: true, config: screenConfig({ anions: true, resolution: 0.1 }) }))).rejects.toThrow(/different options/);
+    await expect(runScreen(options([root], legacy, { resume: true, config: screenConfig({ anions: true, resolution: 0.1 }) }))).rejects.toThrow(
+      /different options/,
+    );
 
     // Legacy shards merge; the merged table is in the new layout.
     const shards = [1, 2].map((i) => join(dir, `s${i}.jsonl`));

@@ -24,14 +24,20 @@ describe('CSV', () => {
 
   it('round-trips any strings through toCsv and parseCsv', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ unit: fc.constantFrom(',', '"', '\n', '\r', ' ', 'a', 'é', '\t') }), { minLength: 2, maxLength: 2 }), { maxLength: 20 }), (records) => {
-        const text = toCsv(['a', 'b'], records.map(([a, b]) => ({ a, b })));
-        const parsed = parseCsv(text);
-        expect(parsed[0]).toEqual(['a', 'b']);
-        // A record of two empty strings is the line ",": still two fields. Text starting with a tab or CR comes
-        // back with the apostrophe that keeps a spreadsheet from reading it as a formula (csvField).
-        expect(parsed.slice(1)).toEqual(records.map((r) => r.map((x) => (/^[\t\r]/.test(x) ? `'${x}` : x))));
-      }),
+      fc.property(
+        fc.array(fc.array(fc.string({ unit: fc.constantFrom(',', '"', '\n', '\r', ' ', 'a', 'é', '\t') }), { minLength: 2, maxLength: 2 }), { maxLength: 20 }),
+        (records) => {
+          const text = toCsv(
+            ['a', 'b'],
+            records.map(([a, b]) => ({ a, b })),
+          );
+          const parsed = parseCsv(text);
+          expect(parsed[0]).toEqual(['a', 'b']);
+          // A record of two empty strings is the line ",": still two fields. Text starting with a tab or CR comes
+          // back with the apostrophe that keeps a spreadsheet from reading it as a formula (csvField).
+          expect(parsed.slice(1)).toEqual(records.map((r) => r.map((x) => (/^[\t\r]/.test(x) ? `'${x}` : x))));
+        },
+      ),
       { numRuns: 200 },
     );
   });

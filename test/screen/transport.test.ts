@@ -26,8 +26,18 @@ const SHORT = { temperatures: [600, 700], seed: 3, maxSteps: 4000 };
 
 function options(inputs: string[], out: string, config: ScreenConfig, over: Partial<ScreenOptions> = {}): ScreenOptions {
   return {
-    inputs, out, config, runtime: { backend: 'cpu' }, workers: 1, resume: false, overwrite: false, shard: null,
-    timeoutMs: 150_000, progress: 'none', log: quiet, ...over,
+    inputs,
+    out,
+    config,
+    runtime: { backend: 'cpu' },
+    workers: 1,
+    resume: false,
+    overwrite: false,
+    shard: null,
+    timeoutMs: 150_000,
+    progress: 'none',
+    log: quiet,
+    ...over,
   };
 }
 
@@ -77,7 +87,7 @@ describe('screen --transport with the BVSE processor', { timeout: 240_000 }, () 
     expect(li.transport_haven_ratio).toBe(Math.round(t.temperatures[1]!.havenRatio! * 1e3) / 1e3);
   });
 
-  it('a transport failure is the row\'s transport_status and transport_error; its barriers stay', () => {
+  it("a transport failure is the row's transport_status and transport_error; its barriers stay", () => {
     const na = row('Na+');
     expect(na.status).toBe('ok');
     expect(na.barrier_3d).toBeTypeOf('number');
@@ -95,7 +105,7 @@ describe('screen --transport with the BVSE processor', { timeout: 240_000 }, () 
     }
   });
 
-  it('the CSV has the transport columns after the others, with the rows\' values', () => {
+  it("the CSV has the transport columns after the others, with the rows' values", () => {
     const table = parseCsv(readFileSync(csv, 'utf8'));
     expect(table[0]).toEqual([...CSV_COLUMNS, ...CSV_TRANSPORT_COLUMNS]);
     const col = (k: string) => table[0]!.indexOf(k);
@@ -116,7 +126,12 @@ describe('screen --transport with the BVSE processor', { timeout: 240_000 }, () 
     ].join('\n');
     const r = spawnSync(py!, ['-c', script, csv], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ transport_ea: 'float64', transport_log10_sigma_300k: 'float64', transport_haven_ratio: 'float64', transport_status: 'object' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      transport_ea: 'float64',
+      transport_log10_sigma_300k: 'float64',
+      transport_haven_ratio: 'float64',
+      transport_status: 'object',
+    });
   });
 
   it('without --transport the rows and the CSV have no transport columns', async () => {
@@ -137,11 +152,15 @@ describe('--resume and the transport settings', () => {
     const fake = { processorModule: FAKE_PROCESSOR, timeoutMs: 20_000 };
     const withT = join(dir, 'with.jsonl');
     await runScreen(options(inputs, withT, screenConfig({ transport: { ...DEFAULT_SCREEN_TRANSPORT } }), fake));
-    await expect(runScreen(options(inputs, withT, screenConfig(), { ...fake, resume: true }))).rejects.toThrow(/different options \(transport \{.*\} → \(unset\)\)/);
-    await expect(runScreen(options(inputs, withT, screenConfig({ transport: { ...DEFAULT_SCREEN_TRANSPORT, seed: 2 } }), { ...fake, resume: true }))).rejects.toThrow(
-      /different options \(transport .*"seed":1.* → .*"seed":2/,
+    await expect(runScreen(options(inputs, withT, screenConfig(), { ...fake, resume: true }))).rejects.toThrow(
+      /different options \(transport \{.*\} → \(unset\)\)/,
     );
-    await expect(runScreen(options(inputs, withT, screenConfig({ transport: { ...DEFAULT_SCREEN_TRANSPORT } }), { ...fake, resume: true }))).resolves.toBeDefined();
+    await expect(
+      runScreen(options(inputs, withT, screenConfig({ transport: { ...DEFAULT_SCREEN_TRANSPORT, seed: 2 } }), { ...fake, resume: true })),
+    ).rejects.toThrow(/different options \(transport .*"seed":1.* → .*"seed":2/);
+    await expect(
+      runScreen(options(inputs, withT, screenConfig({ transport: { ...DEFAULT_SCREEN_TRANSPORT } }), { ...fake, resume: true })),
+    ).resolves.toBeDefined();
     const without = join(dir, 'without.jsonl');
     await runScreen(options(inputs, without, screenConfig(), fake));
     await expect(runScreen(options(inputs, without, screenConfig({ transport: { ...DEFAULT_SCREEN_TRANSPORT } }), { ...fake, resume: true }))).rejects.toThrow(
@@ -151,11 +170,26 @@ describe('--resume and the transport settings', () => {
 });
 
 describe('the --transport options', () => {
-  const args = (over: Record<string, unknown>) => ({ ion: ['Li'], dimension: '3', 'ratio-min': '0.5', 'ratio-max': '1.5', 'li-max': '1', 'max-grid-points': '20000000', 'max-resolution': '0.5', 'max-sites': '20000', 'transport-temperatures': '300,400,500,600,700', 'transport-seed': '1', 'transport-max-steps': '100000', ...over });
+  const args = (over: Record<string, unknown>) => ({
+    ion: ['Li'],
+    dimension: '3',
+    'ratio-min': '0.5',
+    'ratio-max': '1.5',
+    'li-max': '1',
+    'max-grid-points': '20000000',
+    'max-resolution': '0.5',
+    'max-sites': '20000',
+    'transport-temperatures': '300,400,500,600,700',
+    'transport-seed': '1',
+    'transport-max-steps': '100000',
+    ...over,
+  });
 
   it('--transport records its settings in the configuration; without it there is no transport key at all', () => {
     expect(screenConfigFromArgs(args({ transport: true })).transport).toEqual(DEFAULT_SCREEN_TRANSPORT);
-    expect(screenConfigFromArgs(args({ transport: true, 'transport-temperatures': '500, 800', 'transport-seed': '7', 'transport-max-steps': '2000' })).transport).toEqual({
+    expect(
+      screenConfigFromArgs(args({ transport: true, 'transport-temperatures': '500, 800', 'transport-seed': '7', 'transport-max-steps': '2000' })).transport,
+    ).toEqual({
       temperatures: [500, 800],
       seed: 7,
       maxSteps: 2000,
@@ -165,7 +199,9 @@ describe('the --transport options', () => {
 
   it('refuses bad temperatures, seeds and budgets as usage errors', () => {
     expect(() => screenConfigFromArgs(args({ transport: true, 'transport-temperatures': '300,0' }))).toThrow(UsageError);
-    expect(() => screenConfigFromArgs(args({ transport: true, 'transport-temperatures': '300,0' }))).toThrow(/--transport-temperatures expects positive kelvin/);
+    expect(() => screenConfigFromArgs(args({ transport: true, 'transport-temperatures': '300,0' }))).toThrow(
+      /--transport-temperatures expects positive kelvin/,
+    );
     expect(() => screenConfigFromArgs(args({ transport: true, 'transport-seed': '1.5' }))).toThrow(/--transport-seed expects an integer/);
     expect(() => screenConfigFromArgs(args({ transport: true, 'transport-max-steps': '-3' }))).toThrow(UsageError);
   });

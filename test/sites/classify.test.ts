@@ -13,7 +13,6 @@ import { BETA_LI3PS4, REPO_ROOT } from '../helpers/fixtures.js';
 import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { siteClasses, siteNetwork } from '../../src/pipeline/landscape-products.js';
 
-
 /** Sites of a uniform grid at `resolution` (computed here, so the test does not depend on computeLandscape's mode). */
 async function classify(file: string, resolution: number): Promise<ClassifiedSites> {
   const [read] = await readStructureFile(file);
@@ -85,7 +84,11 @@ describe('classifySites on β-Li3PS4 (fixtures/db)', () => {
     }
     // The structure's Li sites (labels of the file): Li1 8d, Li2 4b, Li3 4c, each in exactly one class.
     const classOf = (label: string) => c.classes.filter((k) => k.crystallographicSites.includes(label));
-    for (const [label, wyckoff] of [['Li1', '8d'], ['Li2', '8d'], ['Li3', '4c']] as const) {
+    for (const [label, wyckoff] of [
+      ['Li1', '8d'],
+      ['Li2', '8d'],
+      ['Li3', '4c'],
+    ] as const) {
       expect(classOf(label), label).toHaveLength(1);
       expect(classOf(label)[0]!.wyckoff, label).toBe(wyckoff);
     }

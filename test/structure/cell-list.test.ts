@@ -16,7 +16,9 @@ function brutePairs(lattice: Lattice, frac: number[][], cutoff: number): Map<Pai
         for (let j = -R; j <= R; j++)
           for (let k = -R; k <= R; k++) {
             if (a === b && i === 0 && j === 0 && k === 0) continue;
-            const u = frac[b]![0]! - frac[a]![0]! + i, v = frac[b]![1]! - frac[a]![1]! + j, w = frac[b]![2]! - frac[a]![2]! + k;
+            const u = frac[b]![0]! - frac[a]![0]! + i,
+              v = frac[b]![1]! - frac[a]![1]! + j,
+              w = frac[b]![2]! - frac[a]![2]! + k;
             const d = Math.hypot(u * m[0]! + v * m[3]! + w * m[6]!, u * m[1]! + v * m[4]! + w * m[7]!, u * m[2]! + v * m[5]! + w * m[8]!);
             if (d < cutoff) out.set(`${a}-${b}@${i},${j},${k}`, d);
           }
@@ -48,12 +50,29 @@ describe('periodic cell list', () => {
       for (const [key, d] of want) expect(got.get(key)).toBeCloseTo(d, 10);
 
       let pairs = 0;
-      forEachPeriodicPair(c.lattice, frac, c.cutoff, (a, b) => (a + b) % 2 === 0, (a, b, d) => {
-        expect((a + b) % 2).toBe(0);
-        expect(d).toBeLessThan(c.cutoff);
-        pairs++;
-      });
-      expect(pairs).toBe([...want.keys()].filter((k) => k.split('@')[0]!.split('-').map(Number).reduce((x, y) => x + y) % 2 === 0).length);
+      forEachPeriodicPair(
+        c.lattice,
+        frac,
+        c.cutoff,
+        (a, b) => (a + b) % 2 === 0,
+        (a, b, d) => {
+          expect((a + b) % 2).toBe(0);
+          expect(d).toBeLessThan(c.cutoff);
+          pairs++;
+        },
+      );
+      expect(pairs).toBe(
+        [...want.keys()].filter(
+          (k) =>
+            k
+              .split('@')[0]!
+              .split('-')
+              .map(Number)
+              .reduce((x, y) => x + y) %
+              2 ===
+            0,
+        ).length,
+      );
     });
   }
 

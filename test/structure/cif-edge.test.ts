@@ -55,7 +55,12 @@ describe('edge-case CIFs', () => {
   });
 
   it('counts mixed CR / LF / CRLF line endings exactly', () => {
-    const lines = ['data_NaCl', ...cell(5.64).trim().split('\n'), ...ROCKSALT_OPS.trim().split('\n'), ...sites(['Na1 Na 0 0 0', 'Cl1 Cl 0.5 0.5 0.5']).trim().split('\n')];
+    const lines = [
+      'data_NaCl',
+      ...cell(5.64).trim().split('\n'),
+      ...ROCKSALT_OPS.trim().split('\n'),
+      ...sites(['Na1 Na 0 0 0', 'Cl1 Cl 0.5 0.5 0.5']).trim().split('\n'),
+    ];
     const eols = ['\r', '\n', '\r\n'];
     const t = lines.map((l, i) => l + eols[i % 3]).join('');
     const doc = parseCif(t, 'eol.cif');
@@ -98,7 +103,10 @@ describe('edge-case CIFs', () => {
   it('builds from the Hall symbol "-I 4bd 2c" with labels like P(1) and numbers like .5000', () => {
     const s = structure('i41amd.cif', `data_x\n${cell(10, 10, 14)}_symmetry_space_group_name_Hall '-I 4bd 2c'\n${sites(['P(1) P .1234 .2345 .3456'])}`);
     expect(composition(s)).toEqual({ P: 32 });
-    const half = structure('half.cif', `data_x\n${cell(10, 10, 14)}_symmetry_space_group_name_Hall '-I 4bd 2c'\n${sites(['N(1) N .1234 .2345 .3456', 'I(1) I .0000 .2500 .1250'])}`);
+    const half = structure(
+      'half.cif',
+      `data_x\n${cell(10, 10, 14)}_symmetry_space_group_name_Hall '-I 4bd 2c'\n${sites(['N(1) N .1234 .2345 .3456', 'I(1) I .0000 .2500 .1250'])}`,
+    );
     expect(half.sites.length).toBeGreaterThan(32);
     expect(composition(half).N).toBe(32);
   });
@@ -112,7 +120,10 @@ describe('edge-case CIFs', () => {
   });
 
   it('rejects Fd-3m applied to a 2-atom rhombohedral primitive cell', () => {
-    const e = error('si.cif', `data_Si2\n${cell(3.84, 3.84, 3.84, 60, 60, 60)}_symmetry_space_group_name_H-M 'F d -3 m'\n${sites(['Si1 Si 0 0 0', 'Si2 Si 0.25 0.25 0.25'])}`);
+    const e = error(
+      'si.cif',
+      `data_Si2\n${cell(3.84, 3.84, 3.84, 60, 60, 60)}_symmetry_space_group_name_H-M 'F d -3 m'\n${sites(['Si1 Si 0 0 0', 'Si2 Si 0.25 0.25 0.25'])}`,
+    );
     expect(e.message).toMatch(/^si\.cif:8: block 'Si2': space group F d -3 m .* does not fit the cell/);
   });
 
@@ -122,12 +133,17 @@ describe('edge-case CIFs', () => {
     expect(unknown.line).toBeGreaterThan(0);
     const one = error('q1.cif', `data_q\n${cell(5)}${sites(['Li1 Li 0 0 0', 'Cl1 Cl 0.5 ? 0.5'])}`);
     expect(one.message).toBe("q1.cif:15: block 'q': site 'Cl1' has unknown coordinates");
-    const u = error('max.cif', `data_m\n${cell(5)}loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nLi1 0 0 0\nmax 0.5 0.5 0.5\n`);
+    const u = error(
+      'max.cif',
+      `data_m\n${cell(5)}loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nLi1 0 0 0\nmax 0.5 0.5 0.5\n`,
+    );
     expect(u.message).toBe("max.cif:14: block 'm': unknown element in atom-site label 'max'");
   });
 
   it('rejects an occupancy far above 1 and unknown occupancies on a shared position', () => {
-    expect(error('n.cif', `data_n\n${cell(5)}${sites(['N1 N 0 0 0 1.237'], true)}`).message).toBe("n.cif:15: block 'n': site 'N1': occupancies sum to 1.237 (more than 1)");
+    expect(error('n.cif', `data_n\n${cell(5)}${sites(['N1 N 0 0 0 1.237'], true)}`).message).toBe(
+      "n.cif:15: block 'n': site 'N1': occupancies sum to 1.237 (more than 1)",
+    );
     expect(error('no.cif', `data_no\n${cell(5)}${sites(['N(4) N 0.1 0.2 0.3 ?', 'O(2) O 0.1 0.2 0.3 ?'], true)}`).message).toMatch(
       /sites 'N\(4\)' and 'O\(2\)' share a position/,
     );
@@ -140,7 +156,10 @@ describe('edge-case CIFs', () => {
   });
 
   it('lets the type symbol win over the label (Ge label, Sb type) and reads an empty symop loop as absent', () => {
-    const s = structure('gst.cif', `data_gst\n${cell(4.2, 4.2, 17, 90, 90, 120)}loop_\n_symmetry_equiv_pos_as_xyz\n${sites(['Ge1 Sb 0 0 0', 'Te1 Te 0.3333 0.6667 0.1'])}`);
+    const s = structure(
+      'gst.cif',
+      `data_gst\n${cell(4.2, 4.2, 17, 90, 90, 120)}loop_\n_symmetry_equiv_pos_as_xyz\n${sites(['Ge1 Sb 0 0 0', 'Te1 Te 0.3333 0.6667 0.1'])}`,
+    );
     expect(composition(s)).toEqual({ Sb: 1, Te: 1 });
     expect(s.sites).toHaveLength(2);
   });

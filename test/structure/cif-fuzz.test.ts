@@ -10,7 +10,34 @@ import { initSymmetry } from '../../src/structure/space-group.js';
 import { GOOD_CIFS } from '../helpers/fixtures.js';
 
 /** Characters that matter to the grammar, plus a few that do not. */
-const ALPHABET = ['\n', '\r', ' ', "'", '"', ';', '_', '#', '?', '.', '(', ')', '-', '/', ',', '0', '1', '5', 'x', 'z', 'loop_', 'data_', 'save_', 'Li', 'é', '\0'];
+const ALPHABET = [
+  '\n',
+  '\r',
+  ' ',
+  "'",
+  '"',
+  ';',
+  '_',
+  '#',
+  '?',
+  '.',
+  '(',
+  ')',
+  '-',
+  '/',
+  ',',
+  '0',
+  '1',
+  '5',
+  'x',
+  'z',
+  'loop_',
+  'data_',
+  'save_',
+  'Li',
+  'é',
+  '\0',
+];
 
 type Mutation = { kind: 'set' | 'insert'; at: number; s: string } | { kind: 'delete' | 'dup'; at: number; len: number };
 

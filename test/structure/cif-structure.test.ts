@@ -91,9 +91,13 @@ describe('CIF structure layer', () => {
   });
 
   it('chooses rhombohedral or hexagonal axes for an R group from the cell', () => {
-    const hex = one(`data_x\n${cell(2.8, 2.8, 14, 90, 90, 120)}_symmetry_space_group_name_H-M 'R -3 m'\n${atoms('Li1 Li 0 0 0.5 1\nCo1 Co 0 0 0 1\nO1 O 0 0 0.24 1')}`);
+    const hex = one(
+      `data_x\n${cell(2.8, 2.8, 14, 90, 90, 120)}_symmetry_space_group_name_H-M 'R -3 m'\n${atoms('Li1 Li 0 0 0.5 1\nCo1 Co 0 0 0 1\nO1 O 0 0 0.24 1')}`,
+    );
     expect(composition(hex)).toEqual({ Li: 3, Co: 3, O: 6 });
-    const rh = one(`data_x\n${cell(5, 5, 5, 33, 33, 33)}_symmetry_space_group_name_H-M 'R -3 m'\n${atoms('Li1 Li 0.5 0.5 0.5 1\nCo1 Co 0 0 0 1\nO1 O 0.24 0.24 0.24 1')}`);
+    const rh = one(
+      `data_x\n${cell(5, 5, 5, 33, 33, 33)}_symmetry_space_group_name_H-M 'R -3 m'\n${atoms('Li1 Li 0.5 0.5 0.5 1\nCo1 Co 0 0 0 1\nO1 O 0.24 0.24 0.24 1')}`,
+    );
     expect(composition(rh)).toEqual({ Li: 1, Co: 1, O: 2 });
   });
 
@@ -121,7 +125,9 @@ describe('CIF structure layer', () => {
   });
 
   it('keeps a mixed site as one site with several species, and a partially occupied one as one species', () => {
-    const s = one(`data_x\n${cell(4)}_symmetry_space_group_name_H-M 'P m -3 m'\n${atoms('Sr1 Sr 0 0 0 0.7\nY1 Y 0 0 0 0.3\nCo1 Co .5 .5 .5 1\nO1 O .5 .5 0 0.9')}`);
+    const s = one(
+      `data_x\n${cell(4)}_symmetry_space_group_name_H-M 'P m -3 m'\n${atoms('Sr1 Sr 0 0 0 0.7\nY1 Y 0 0 0 0.3\nCo1 Co .5 .5 .5 1\nO1 O .5 .5 0 0.9')}`,
+    );
     expect(s.sites).toHaveLength(5);
     const a = s.sites.find((x) => x.label === 'Sr1')!;
     expect(a.species.map((sp) => [sp.element, sp.occupancy])).toEqual([
@@ -179,7 +185,9 @@ describe('CIF structure layer', () => {
   });
 
   it('strips standard uncertainties and reads "90." angles', () => {
-    const s = one(`data_x\n${cell(5).replace('_cell_length_a 5', '_cell_length_a 8.69407(18)').replace('_cell_angle_beta 90', '_cell_angle_beta 90.(0)')}${atoms('Li1 Li 0.1234(5) .5 .25(1) 0.5(1)')}`);
+    const s = one(
+      `data_x\n${cell(5).replace('_cell_length_a 5', '_cell_length_a 8.69407(18)').replace('_cell_angle_beta 90', '_cell_angle_beta 90.(0)')}${atoms('Li1 Li 0.1234(5) .5 .25(1) 0.5(1)')}`,
+    );
     expect(s.lattice.parameters.a).toBeCloseTo(8.69407, 12);
     expect(s.sites[0]!.frac[0]).toBeCloseTo(0.1234, 12);
     expect(s.sites[0]!.species[0]!.occupancy).toBe(0.5);
@@ -200,7 +208,9 @@ describe('CIF structure layer', () => {
   it('fills missing angles only when the crystal system fixes them', () => {
     const tetra = one(`data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 6\n_symmetry_cell_setting tetragonal\n${atoms('Li1 Li 0 0 0 1')}`);
     expect(tetra.lattice.parameters.gamma).toBeCloseTo(90, 9);
-    expect(blockError(`data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 6\n${atoms('Li1 Li 0 0 0 1')}`).message).toMatch(/no cell angle _cell_angle_alpha/);
+    expect(blockError(`data_x\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 6\n${atoms('Li1 Li 0 0 0 1')}`).message).toMatch(
+      /no cell angle _cell_angle_alpha/,
+    );
   });
 
   it('names the site and line of unknown coordinates and of an unknown element', () => {

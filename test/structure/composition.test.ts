@@ -37,7 +37,15 @@ function parseCellFormula(f: string): Record<string, number> | null {
 
 describe('composition', () => {
   it('weights species by occupancy and counts mixed sites per species', () => {
-    const s = structure([[['Li', 1]], [['Li', 0.5], ['Na', 0.25]], [['O', 1]], [['O', 1]]]);
+    const s = structure([
+      [['Li', 1]],
+      [
+        ['Li', 0.5],
+        ['Na', 0.25],
+      ],
+      [['O', 1]],
+      [['O', 1]],
+    ]);
     expect(composition(s)).toEqual({ Li: 1.5, Na: 0.25, O: 2 });
   });
 });

@@ -25,12 +25,18 @@ async function one(file: string): Promise<Structure> {
 /** Every site of `a` has a site of `b` at the same fractional position (periodic, 1e-4) with the same species. */
 function sameSites(a: Structure, b: Structure): void {
   expect(a.sites.length).toBe(b.sites.length);
-  const key = (s: Structure['sites'][number]) => s.species.map((x) => `${x.element}:${x.occupancy.toFixed(4)}`).sort().join(',');
+  const key = (s: Structure['sites'][number]) =>
+    s.species
+      .map((x) => `${x.element}:${x.occupancy.toFixed(4)}`)
+      .sort()
+      .join(',');
   for (const s of a.sites) {
-    const match = b.sites.find((t) => t.frac.every((f, k) => {
-      const d = Math.abs(f - s.frac[k]!);
-      return Math.min(d, 1 - d) < 1e-4;
-    }));
+    const match = b.sites.find((t) =>
+      t.frac.every((f, k) => {
+        const d = Math.abs(f - s.frac[k]!);
+        return Math.min(d, 1 - d) < 1e-4;
+      }),
+    );
     expect(match, `site at ${s.frac.join(' ')}`).toBeDefined();
     expect(key(match!)).toBe(key(s));
   }
@@ -121,8 +127,15 @@ describe('OPTIMADE and pymatgen JSON, beta-Li3PS4 (Homma et al. 2011)', () => {
   it('flattened OPTIMADE entries, species given only as symbols, and fractional oxidation states', async () => {
     const entry = {
       id: 'flat-1',
-      lattice_vectors: [[5.1295, 0, 0], [0, 5.1295, 0], [0, 0, 5.1295]],
-      cartesian_site_positions: [[0, 0, 0], [2.56475, 0, 0]],
+      lattice_vectors: [
+        [5.1295, 0, 0],
+        [0, 5.1295, 0],
+        [0, 0, 5.1295],
+      ],
+      cartesian_site_positions: [
+        [0, 0, 0],
+        [2.56475, 0, 0],
+      ],
       species_at_sites: ['Li', 'Cl'],
     };
     const r = await readStructureText(JSON.stringify(entry), 'flat.json');
@@ -130,8 +143,17 @@ describe('OPTIMADE and pymatgen JSON, beta-Li3PS4 (Homma et al. 2011)', () => {
     expect(r[0]!.structure!.sites.map((s) => s.species[0]!.element)).toEqual(['Li', 'Cl']);
     expect(r[0]!.structure!.sites[1]!.frac).toEqual([0.5, 0, 0]);
     const pmg = {
-      lattice: { matrix: [[4, 0, 0], [0, 4, 0], [0, 0, 4]] },
-      sites: [{ species: [{ element: 'Fe', occu: 1, oxidation_state: 2.5 }], abc: [0, 0, 0] }, { species: [{ element: 'O', occu: 1, oxidation_state: -2 }], abc: [0.5, 0.5, 0.5] }],
+      lattice: {
+        matrix: [
+          [4, 0, 0],
+          [0, 4, 0],
+          [0, 0, 4],
+        ],
+      },
+      sites: [
+        { species: [{ element: 'Fe', occu: 1, oxidation_state: 2.5 }], abc: [0, 0, 0] },
+        { species: [{ element: 'O', occu: 1, oxidation_state: -2 }], abc: [0.5, 0.5, 0.5] },
+      ],
     };
     const p = await readStructureText(JSON.stringify(pmg), 'fe.json');
     expect(p[0]!.structure!.sites[0]!.species[0]!.oxidation).toBeNull();
@@ -225,9 +247,58 @@ describe('broken database inputs: typed errors naming file and entry', () => {
       ['{"@class": "Molecule", "sites": []}', 'm.json', /a pymatgen Molecule \(no lattice\)/],
       ['2\nProperties=species:S:1:pos:R:3\nLi 0 0 0\nCl 1 1 1\n', 'mol.xyz', /mol\.xyz:2: frame 0: the comment line has no Lattice=/],
       ['1\nLattice="4 0 0 0 4 0 0 0 4" pbc="T T F"\nLi 0 0 0\n', 'slab.xyz', /slab\.xyz:2: frame 0: pbc="T T F": the frame is not periodic/],
-      [JSON.stringify({ id: 'slab', lattice_vectors: [[4, 0, 0], [0, 4, 0], [null, null, null]], cartesian_site_positions: [[0, 0, 0]], species_at_sites: ['Li'], dimension_types: [1, 1, 0] }), 's.json', /entry 'slab': dimension_types \[1,1,0\]/],
-      [JSON.stringify({ id: 'u', lattice_vectors: [[4, 0, 0], [0, 4, 0], [0, 0, 4]], cartesian_site_positions: [[0, 0, 0]], species_at_sites: ['Xx'], species: [{ name: 'Xx', chemical_symbols: ['X'], concentration: [1] }] }), 'u.json', /species 'Xx' holds 'X'/],
-      [JSON.stringify({ lattice: { matrix: [[4, 0, 0], [0, 4, 0], [0, 0, 4]] }, sites: [{ species: [{ element: 'Li', occu: 0.8 }, { element: 'Na', occu: 0.6 }], abc: [0, 0, 0] }] }), 'o.json', /site 1: occupancies sum to 1\.4/],
+      [
+        JSON.stringify({
+          id: 'slab',
+          lattice_vectors: [
+            [4, 0, 0],
+            [0, 4, 0],
+            [null, null, null],
+          ],
+          cartesian_site_positions: [[0, 0, 0]],
+          species_at_sites: ['Li'],
+          dimension_types: [1, 1, 0],
+        }),
+        's.json',
+        /entry 'slab': dimension_types \[1,1,0\]/,
+      ],
+      [
+        JSON.stringify({
+          id: 'u',
+          lattice_vectors: [
+            [4, 0, 0],
+            [0, 4, 0],
+            [0, 0, 4],
+          ],
+          cartesian_site_positions: [[0, 0, 0]],
+          species_at_sites: ['Xx'],
+          species: [{ name: 'Xx', chemical_symbols: ['X'], concentration: [1] }],
+        }),
+        'u.json',
+        /species 'Xx' holds 'X'/,
+      ],
+      [
+        JSON.stringify({
+          lattice: {
+            matrix: [
+              [4, 0, 0],
+              [0, 4, 0],
+              [0, 0, 4],
+            ],
+          },
+          sites: [
+            {
+              species: [
+                { element: 'Li', occu: 0.8 },
+                { element: 'Na', occu: 0.6 },
+              ],
+              abc: [0, 0, 0],
+            },
+          ],
+        }),
+        'o.json',
+        /site 1: occupancies sum to 1\.4/,
+      ],
     ];
     for (const [text, name, re] of cases) {
       const r = await readStructureText(text, name);

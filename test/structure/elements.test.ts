@@ -14,7 +14,15 @@ describe('element table', () => {
   });
 
   it('maps symbols to atomic numbers and back', () => {
-    for (const [sym, z] of [['H', 1], ['Li', 3], ['S', 16], ['I', 53], ['Zr', 40], ['Pb', 82], ['Lr', 103]] as const) {
+    for (const [sym, z] of [
+      ['H', 1],
+      ['Li', 3],
+      ['S', 16],
+      ['I', 53],
+      ['Zr', 40],
+      ['Pb', 82],
+      ['Lr', 103],
+    ] as const) {
       expect(atomicNumber(sym)).toBe(z);
       expect(ELEMENTS[z - 1]).toBe(sym);
     }

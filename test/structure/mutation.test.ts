@@ -23,10 +23,7 @@ type Mutation =
   | { kind: 'dropLine'; line: number };
 
 // Bytes that matter to the CIF grammar are drawn more often than arbitrary ones.
-const byteArb = fc.oneof(
-  fc.integer({ min: 0, max: 255 }),
-  fc.constantFrom(...[...`'";_#\n\r \t?.()-+0123456789loop_data_`].map((c) => c.charCodeAt(0))),
-);
+const byteArb = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(...[...`'";_#\n\r \t?.()-+0123456789loop_data_`].map((c) => c.charCodeAt(0))));
 const at = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.array(byteArb, { minLength: 1, maxLength: 8 }) }),

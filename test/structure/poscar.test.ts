@@ -122,7 +122,16 @@ describe('writePoscar', () => {
       file: 'm.cif',
       block: 'm',
       lattice: Lattice.fromParameters({ a: 4, b: 4, c: 4, alpha: 90, beta: 90, gamma: 90 }),
-      sites: [{ frac: [0, 0, 0], label: 'M1', species: [{ element: 'Li', oxidation: 1, occupancy: 0.5 }, { element: 'Na', oxidation: 1, occupancy: 0.5 }] }],
+      sites: [
+        {
+          frac: [0, 0, 0],
+          label: 'M1',
+          species: [
+            { element: 'Li', oxidation: 1, occupancy: 0.5 },
+            { element: 'Na', oxidation: 1, occupancy: 0.5 },
+          ],
+        },
+      ],
       warnings: [],
     };
     expect(() => writePoscar(s)).toThrow(InputError);

@@ -16,9 +16,7 @@ beforeAll(async () => {
 // The reader snaps coordinates within 2e-4 of a multiple of 1/6 (0.3333 -> 1/3); random
 // coordinates stay clear of that band, and exact sixths are drawn on purpose.
 const sixth = fc.integer({ min: 0, max: 5 }).map((k) => k / 6);
-const free = fc
-  .double({ min: 0, max: 1, maxExcluded: true, noNaN: true })
-  .filter((x) => Math.abs(x * 6 - Math.round(x * 6)) / 6 > 5e-4);
+const free = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).filter((x) => Math.abs(x * 6 - Math.round(x * 6)) / 6 > 5e-4);
 const coord = fc.oneof({ arbitrary: free, weight: 5 }, { arbitrary: sixth, weight: 1 });
 
 const latticeArb = fc
@@ -149,7 +147,14 @@ describe('writeCif -> readCif round trip', () => {
       block: 'LiFeO2 test',
       lattice: Lattice.fromParameters({ a: 4.158, b: 4.158, c: 4.158, alpha: 90, beta: 90, gamma: 90 }),
       sites: [
-        { frac: [0, 0, 0], label: 'M 1', species: [{ element: 'Li', oxidation: 1, occupancy: 0.5 }, { element: 'Fe', oxidation: 3, occupancy: 0.5 }] },
+        {
+          frac: [0, 0, 0],
+          label: 'M 1',
+          species: [
+            { element: 'Li', oxidation: 1, occupancy: 0.5 },
+            { element: 'Fe', oxidation: 3, occupancy: 0.5 },
+          ],
+        },
         { frac: [0.5, 0.5, 0.5], label: 'O1', species: [{ element: 'O', oxidation: -2, occupancy: 1 }] },
       ],
       warnings: [],

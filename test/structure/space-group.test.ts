@@ -154,7 +154,14 @@ describe('detectSpaceGroup', () => {
       block: null,
       lattice,
       sites: [
-        { frac: [0, 0, 0], species: [{ element: 'Sr', oxidation: null, occupancy: 0.5 }, { element: 'Y', oxidation: null, occupancy: 0.5 }], label: 'A' },
+        {
+          frac: [0, 0, 0],
+          species: [
+            { element: 'Sr', oxidation: null, occupancy: 0.5 },
+            { element: 'Y', oxidation: null, occupancy: 0.5 },
+          ],
+          label: 'A',
+        },
         { frac: [0.5, 0.5, 0.5], species: [{ element: 'Sr', oxidation: null, occupancy: 1 }], label: 'B' },
       ],
       warnings: [],

@@ -14,7 +14,12 @@ describe('fitArrhenius', () => {
     expect(f.r2).toBeCloseTo(1, 10);
   });
   it('leaves out non-positive σ and needs two points', () => {
-    expect(fitArrhenius([{ temperatureK: 300, sigma: 1, sigmaError: 0.1 }, { temperatureK: 400, sigma: 0, sigmaError: 0 }])).toBeNull();
+    expect(
+      fitArrhenius([
+        { temperatureK: 300, sigma: 1, sigmaError: 0.1 },
+        { temperatureK: 400, sigma: 0, sigmaError: 0 },
+      ]),
+    ).toBeNull();
   });
 });
 

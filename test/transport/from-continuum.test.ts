@@ -7,7 +7,15 @@ import { networkFromContinuum } from '../../src/transport/from-continuum.js';
 import { BOLTZMANN_EV, simulateTransport } from '../../src/transport/index.js';
 
 const a = 2.5;
-const site = { id: 0, frac: [0, 0, 0] as [number, number, number], cart: [0, 0, 0] as [number, number, number], energy: -1, eigenvalues: [4, 4, 4] as [number, number, number], converged: true, gridEnergy: -1 };
+const site = {
+  id: 0,
+  frac: [0, 0, 0] as [number, number, number],
+  cart: [0, 0, 0] as [number, number, number],
+  energy: -1,
+  eigenvalues: [4, 4, 4] as [number, number, number],
+  converged: true,
+  gridEnergy: -1,
+};
 const saddle = (id: number, axis: number, status: 'verified' | 'seed') => ({
   id,
   status,
@@ -59,7 +67,7 @@ describe('networkFromContinuum', () => {
     const t = r.temperatures[0]!;
     const boltz = Math.exp(-0.3 / (BOLTZMANN_EV * T));
     // D = Σ over axes of Γ_axis·a²/3 (each axis contributes a 1D walk to MSD/6t).
-    const exact = ((2 * nu + 1e13) * boltz * a * a) / 3 * 1e-16;
+    const exact = (((2 * nu + 1e13) * boltz * a * a) / 3) * 1e-16;
     expect(t.status).toBe('converged');
     expect(Math.abs(t.tracerD - exact)).toBeLessThan(4 * t.tracerDError + 0.01 * exact);
   });

@@ -82,7 +82,8 @@ describe('IonLattice', () => {
     let total = 0;
     let active = 0;
     for (let e = 0; e < sc.nEdges; e++) {
-      const s = sc.edgeSrc[e]!, d = sc.edgeDst[e]!;
+      const s = sc.edgeSrc[e]!,
+        d = sc.edgeDst[e]!;
       let expected = 0;
       if (lat.ionAt[s]! >= 0 && lat.ionAt[d]! < 0) {
         const saddle = Math.max(floor, sc.edgeSaddle[e]!);

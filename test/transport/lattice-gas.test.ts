@@ -25,7 +25,7 @@ describe('kinetic Monte Carlo on lattices with known diffusion coefficients', { 
     expect(r.ions).toBe(1);
     const t = r.temperatures[0]!;
     expect(t.status).toBe('converged');
-    const exact = (gamma * a * a) / 3 * cm2;
+    const exact = ((gamma * a * a) / 3) * cm2;
     expect(Math.abs(t.tracerD - exact)).toBeLessThan(4 * t.tracerDError + 0.01 * exact);
     expect(t.tracerD).toBe(t.collectiveD);
   });
@@ -66,7 +66,7 @@ describe('kinetic Monte Carlo on lattices with known diffusion coefficients', { 
     const t = r.temperatures[0]!;
     expect(r.supercell).toEqual([20, 1, 1]);
     const cExact = r.ions / 20;
-    const dSigma = (gamma * a * a * (1 - cExact)) / 3 * cm2;
+    const dSigma = ((gamma * a * a * (1 - cExact)) / 3) * cm2;
     expect(Math.abs(t.collectiveD - dSigma)).toBeLessThan(4 * t.collectiveDError + 0.05 * dSigma);
     expect(t.havenRatio!).toBeLessThan(0.5);
   });

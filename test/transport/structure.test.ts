@@ -37,7 +37,13 @@ describe('mobile–mobile repulsion', { timeout: 180_000 }, () => {
 
 describe('structureTransport on a fixture', { timeout: 180_000 }, () => {
   it('Li2S (antifluorite, Li8S4 per cell) on grid sites: 8 ions per cell, the model repulsion, D* > 0 and rising with T', async () => {
-    const out = await structureTransport(read('Li2S_antifluorite.cif'), { ion: 'Li', method: 'grid', resolution: 0.2, temperatures: [500, 700], maxSteps: 30_000 });
+    const out = await structureTransport(read('Li2S_antifluorite.cif'), {
+      ion: 'Li',
+      method: 'grid',
+      resolution: 0.2,
+      temperatures: [500, 700],
+      maxSteps: 30_000,
+    });
     const net = out.network!;
     expect(net.ionsPerCell).toBeCloseTo(8, 6);
     expect(net.sites.length).toBeGreaterThanOrEqual(8);
@@ -68,10 +74,11 @@ describe('structureTransport on a fixture', { timeout: 180_000 }, () => {
     expect(verified).toBeGreaterThan(0);
     const withNu = net.hops.filter((h) => h.attemptFrequencyFrom !== undefined);
     expect(withNu.length).toBe(verified);
-    for (const h of withNu) for (const nu of [h.attemptFrequencyFrom!, h.attemptFrequencyTo!]) {
-      expect(nu).toBeGreaterThan(1e11);
-      expect(nu).toBeLessThan(1e14);
-    }
+    for (const h of withNu)
+      for (const nu of [h.attemptFrequencyFrom!, h.attemptFrequencyTo!]) {
+        expect(nu).toBeGreaterThan(1e11);
+        expect(nu).toBeLessThan(1e14);
+      }
     expect(net.attemptFrequency.source).toMatch(new RegExp(`^Vineyard \\(harmonic\\) on ${verified} of ${net.hops.length} hops`));
     const r = out.transport!;
     expect(r.source).toBe(net.source);

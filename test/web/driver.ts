@@ -88,7 +88,10 @@ export async function dropFile(page: Page, file: string): Promise<DropTiming> {
   });
   const t0 = performance.now();
   await page.setInputFiles('#file-input', file);
-  await page.waitForFunction(() => document.body.dataset.barriers === 'shown' || document.body.dataset.status === 'error', null, { timeout: 120_000, polling: 25 });
+  await page.waitForFunction(() => document.body.dataset.barriers === 'shown' || document.body.dataset.status === 'error', null, {
+    timeout: 120_000,
+    polling: 25,
+  });
   const t1 = performance.now();
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 120_000, polling: 25 });
   const t2 = performance.now();
@@ -100,7 +103,9 @@ export async function dropFile(page: Page, file: string): Promise<DropTiming> {
 
 /** The table's values by data-key (full precision strings). */
 export async function tableValues(page: Page): Promise<Record<string, string>> {
-  return page.$$eval('#results td[data-key]', (tds) => Object.fromEntries(tds.map((td) => [(td as HTMLElement).dataset.key!, (td as HTMLElement).dataset.value ?? ''])));
+  return page.$$eval('#results td[data-key]', (tds) =>
+    Object.fromEntries(tds.map((td) => [(td as HTMLElement).dataset.key!, (td as HTMLElement).dataset.value ?? ''])),
+  );
 }
 
 export async function framesDrawn(page: Page): Promise<number> {

@@ -70,7 +70,11 @@ describe.each([
       const u = [p[t + 3]! - p[t]!, p[t + 4]! - p[t + 1]!, p[t + 5]! - p[t + 2]!];
       const w = [p[t + 6]! - p[t]!, p[t + 7]! - p[t + 1]!, p[t + 8]! - p[t + 2]!];
       const face = [u[1]! * w[2]! - u[2]! * w[1]!, u[2]! * w[0]! - u[0]! * w[2]!, u[0]! * w[1]! - u[1]! * w[0]!];
-      const c = [(p[t]! + p[t + 3]! + p[t + 6]!) / 3 - center[0]!, (p[t + 1]! + p[t + 4]! + p[t + 7]!) / 3 - center[1]!, (p[t + 2]! + p[t + 5]! + p[t + 8]!) / 3 - center[2]!];
+      const c = [
+        (p[t]! + p[t + 3]! + p[t + 6]!) / 3 - center[0]!,
+        (p[t + 1]! + p[t + 4]! + p[t + 7]!) / 3 - center[1]!,
+        (p[t + 2]! + p[t + 5]! + p[t + 8]!) / 3 - center[2]!,
+      ];
       if (face[0]! * c[0]! + face[1]! * c[1]! + face[2]! * c[2]! < 0) misWound++;
     }
     expect(worstDot).toBeGreaterThan(0.95);
@@ -81,8 +85,13 @@ describe.each([
     const key = (v: number) => [0, 1, 2].map((d) => mesh.positions[3 * v + d]!).join(',');
     const edges = new Map<string, number>();
     for (let t = 0; t < mesh.triangleCount; t++)
-      for (const [a, b] of [[0, 1], [1, 2], [2, 0]] as const) {
-        const ka = key(3 * t + a), kb = key(3 * t + b);
+      for (const [a, b] of [
+        [0, 1],
+        [1, 2],
+        [2, 0],
+      ] as const) {
+        const ka = key(3 * t + a),
+          kb = key(3 * t + b);
         if (ka === kb) continue; // degenerate edge (a vertex exactly on a grid point)
         const k = ka < kb ? `${ka}|${kb}` : `${kb}|${ka}`;
         edges.set(k, (edges.get(k) ?? 0) + 1);

@@ -35,10 +35,28 @@ function saddle(id: number, frac: V3, energy: number, ends: NetworkSaddle['ends'
 function network(): ContinuumNetwork {
   const sites = [site(0, [0.1, 0.5, 0.5], -3.0), site(1, [0.6, 0.5, 0.5], -2.9)];
   const saddles = [
-    saddle(0, [0.35, 0.5, 0.5], -2.7, [{ site: 0, cell: [0, 0, 0] }, { site: 1, cell: [0, 0, 0] }]),
-    saddle(1, [1.85, 0.5, 0.5], -2.6, [{ site: 1, cell: [0, 0, 0] }, { site: 0, cell: [1, 0, 0] }]),
-    saddle(2, [0.6, 0.0, 0.5], -1.0, [{ site: 1, cell: [0, -1, 0] }, { site: 1, cell: [0, 0, 0] }]),
-    saddle(3, [0.6, 0.5, 0.0], -2.8, [{ site: 1, cell: [0, 0, -1] }, { site: 1, cell: [0, 0, 0] }], 'seed'),
+    saddle(0, [0.35, 0.5, 0.5], -2.7, [
+      { site: 0, cell: [0, 0, 0] },
+      { site: 1, cell: [0, 0, 0] },
+    ]),
+    saddle(1, [1.85, 0.5, 0.5], -2.6, [
+      { site: 1, cell: [0, 0, 0] },
+      { site: 0, cell: [1, 0, 0] },
+    ]),
+    saddle(2, [0.6, 0.0, 0.5], -1.0, [
+      { site: 1, cell: [0, -1, 0] },
+      { site: 1, cell: [0, 0, 0] },
+    ]),
+    saddle(
+      3,
+      [0.6, 0.5, 0.0],
+      -2.8,
+      [
+        { site: 1, cell: [0, 0, -1] },
+        { site: 1, cell: [0, 0, 0] },
+      ],
+      'seed',
+    ),
   ];
   const barrier = (s: number) => ({ threshold: saddles[s]!.energy, barrier: saddles[s]!.energy + 3, saddle: s, certified: true, lowerBound: null });
   return {
@@ -87,7 +105,11 @@ describe('network hops in the 3D view', () => {
     expect(scene.hopSegments).toBe(8);
     const segments: [V3, V3][] = [];
     const p = scene.lines.positions;
-    for (let i = 0; i < scene.lines.count; i++) segments.push([[p[6 * i]!, p[6 * i + 1]!, p[6 * i + 2]!], [p[6 * i + 3]!, p[6 * i + 4]!, p[6 * i + 5]!]]);
+    for (let i = 0; i < scene.lines.count; i++)
+      segments.push([
+        [p[6 * i]!, p[6 * i + 1]!, p[6 * i + 2]!],
+        [p[6 * i + 3]!, p[6 * i + 4]!, p[6 * i + 5]!],
+      ]);
     const has = (a: V3, b: V3) => segments.some(([x, y]) => close(x, cart(a)) && close(y, cart(b)));
     for (const t of [0, 1]) {
       // Saddle 1 in cell t at a = 0.85 + t joins site 1 at 0.6 + t and site 0 of the next cell at 1.1 + t.
@@ -100,7 +122,9 @@ describe('network hops in the 3D view', () => {
     // The bottleneck's marker is the larger sphere, with its pick.
     const bottleneck = scene.picks.findIndex((k) => k?.kind === 'hop-saddle' && k.bottleneck.includes('1D'));
     expect(bottleneck).toBeGreaterThanOrEqual(0);
-    expect(scene.spheres.centers[4 * bottleneck + 3]).toBeGreaterThan(scene.spheres.centers[4 * scene.picks.findIndex((k) => k?.kind === 'hop-saddle' && !k.bottleneck.length) + 3]!);
+    expect(scene.spheres.centers[4 * bottleneck + 3]).toBeGreaterThan(
+      scene.spheres.centers[4 * scene.picks.findIndex((k) => k?.kind === 'hop-saddle' && !k.bottleneck.length) + 3]!,
+    );
   });
 
   it('the toggle removes the saddles and hops', () => {

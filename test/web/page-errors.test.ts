@@ -18,7 +18,9 @@ describe('pageHint', () => {
   });
 
   it('words an error that crossed the worker boundary as a report', () => {
-    const e = new OxidationStateError('no charge-neutral assignment for X', ['P'], { hint: { kind: 'give-oxidation-states', elements: ['P'], example: { P: 5 } } });
+    const e = new OxidationStateError('no charge-neutral assignment for X', ['P'], {
+      hint: { kind: 'give-oxidation-states', elements: ['P'], example: { P: 5 } },
+    });
     const text = pageMessage(structuredClone(errorReport(e)));
     expect(text).toBe('no charge-neutral assignment for X; enter the states in the oxidation-state table (e.g. P +5) and press Compute');
   });

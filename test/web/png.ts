@@ -13,7 +13,11 @@ export function decodePng(png: Uint8Array): Image {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   if (view.getUint32(0) !== 0x89504e47) throw new Error('not a PNG');
   let pos = 8;
-  let width = 0, height = 0, colorType = -1, bitDepth = 0, interlace = 0;
+  let width = 0,
+    height = 0,
+    colorType = -1,
+    bitDepth = 0,
+    interlace = 0;
   const idat: Uint8Array[] = [];
   while (pos < png.length) {
     const len = view.getUint32(pos);
@@ -49,7 +53,9 @@ export function decodePng(png: Uint8Array): Image {
       else if (filter === 3) v += (a + b) >> 1;
       else if (filter === 4) {
         const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       out[o + x] = v & 255;
@@ -68,7 +74,8 @@ export function decodePng(png: Uint8Array): Image {
 
 /** Variance of the grey level (0..255) over all pixels: 0 for a blank canvas. */
 export function greyVariance(img: Image): number {
-  let sum = 0, sum2 = 0;
+  let sum = 0,
+    sum2 = 0;
   const n = img.width * img.height;
   for (let i = 0; i < n; i++) {
     const g = 0.299 * img.rgba[4 * i]! + 0.587 * img.rgba[4 * i + 1]! + 0.114 * img.rgba[4 * i + 2]!;

@@ -23,11 +23,12 @@ const inCi = process.env.CI === 'true';
 if (!haveChromium && !inCi) console.warn(`[web-preview] skipped: ${CHROMIUM} is not installed (apt-get install chromium); in CI this fails`);
 
 // Registered only where it can fail: in CI without chromium (elsewhere the suite below skips with a reason).
-if (inCi && !haveChromium) describe('browser preview prerequisites (CI)', () => {
-  it('has Debian chromium at /usr/bin/chromium', () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: the browser tests cannot run`).toBe(true);
+if (inCi && !haveChromium)
+  describe('browser preview prerequisites (CI)', () => {
+    it('has Debian chromium at /usr/bin/chromium', () => {
+      expect(existsSync(CHROMIUM), `${CHROMIUM} missing: the browser tests cannot run`).toBe(true);
+    });
   });
-});
 
 describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   let server: PreviewServer;
@@ -37,7 +38,11 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   beforeAll(async () => {
     webRoot = buildWeb(join(mkdtempSync(join(tmpdir(), 'bvscape-web-')), 'web'));
     server = await startPreviewServer({ root: webRoot, port: 0 });
-    const out = execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--resolution', String(RESOLUTION), '--backend', 'cpu', '--json'], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--resolution', String(RESOLUTION), '--backend', 'cpu', '--json'],
+      { encoding: 'utf8' },
+    );
     const j = JSON.parse(out) as Omit<typeof cli, 'barriers'> & Record<string, number | null>;
     cli = { ...j, barriers: { '1D': j.barrier_1d!, '2D': j.barrier_2d!, '3D': j.barrier_3d! } };
   }, 120_000);
@@ -128,7 +133,9 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
       const after = decodePng(await page.locator('#view').screenshot());
       const trianglesAfter = Number(await page.getAttribute('#view', 'data-triangles'));
       const changed = differingFraction(before, after);
-      console.log(`[web-preview] ${v.name}: slider -> max: ${trianglesBefore} -> ${trianglesAfter} triangles, ${(100 * changed).toFixed(1)}% of pixels changed`);
+      console.log(
+        `[web-preview] ${v.name}: slider -> max: ${trianglesBefore} -> ${trianglesAfter} triangles, ${(100 * changed).toFixed(1)}% of pixels changed`,
+      );
       expect(trianglesAfter).not.toBe(trianglesBefore);
       expect(changed).toBeGreaterThan(0.01);
     }, 60_000);
@@ -185,20 +192,21 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
     }, 60_000);
 
     // The hand-over is independent of the device, so it runs in the WebGPU variant only.
-    if (v.webgpu) it('opens the file handed over by `bvscape preview FILE` (/api/initial) on load', async () => {
-      const text = readFileSync(LI3N, 'utf8');
-      const withFile = await startPreviewServer({ root: webRoot, port: 0, initial: { name: 'Li3N_alpha.cif', text, ion: 'Li', resolution: RESOLUTION } });
-      try {
-        const other = await openPreview(browser, withFile.url);
-        await other.page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 60_000 });
-        const values = await tableValues(other.page);
-        expect(Math.abs(Number(values['barrier-3D']) - cli.barriers['3D']!)).toBeLessThan(0.01);
-        expect(other.errors).toEqual([]);
-        await other.page.close();
-      } finally {
-        await withFile.close();
-      }
-    }, 90_000);
+    if (v.webgpu)
+      it('opens the file handed over by `bvscape preview FILE` (/api/initial) on load', async () => {
+        const text = readFileSync(LI3N, 'utf8');
+        const withFile = await startPreviewServer({ root: webRoot, port: 0, initial: { name: 'Li3N_alpha.cif', text, ion: 'Li', resolution: RESOLUTION } });
+        try {
+          const other = await openPreview(browser, withFile.url);
+          await other.page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 60_000 });
+          const values = await tableValues(other.page);
+          expect(Math.abs(Number(values['barrier-3D']) - cli.barriers['3D']!)).toBeLessThan(0.01);
+          expect(other.errors).toEqual([]);
+          await other.page.close();
+        } finally {
+          await withFile.close();
+        }
+      }, 90_000);
 
     it('logged no console errors', () => {
       expect(errors).toEqual([]);

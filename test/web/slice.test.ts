@@ -11,7 +11,13 @@ const hexagonal = [3.6, 0, 0, -1.8, 3.1177, 0, 0, 0, 3.9];
 
 describe('slice planes', () => {
   it('spans each plane with a primitive pair of lattice vectors (u × v = hkl)', () => {
-    for (const hkl of [[0, 0, 1], [1, 1, 0], [1, 1, 1], [2, 1, 0], [1, -1, 2]] as const) {
+    for (const hkl of [
+      [0, 0, 1],
+      [1, 1, 0],
+      [1, 1, 1],
+      [2, 1, 0],
+      [1, -1, 2],
+    ] as const) {
       for (const m of [cubic, hexagonal]) {
         const { u, v } = planeVectors(reduceHkl(hkl), m);
         const n = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
@@ -34,7 +40,11 @@ describe('slice planes', () => {
 
   it('every pixel lies on its plane: h·x = offset (mod 1)', () => {
     const g = sliceGeometry({ hkl: [1, 1, 1], offset: 0.3 }, cubic, { nx: 20, ny: 20, nz: 20 });
-    for (const [i, j] of [[0, 0], [5, 7], [g.width - 1, g.height - 1]] as const) {
+    for (const [i, j] of [
+      [0, 0],
+      [5, 7],
+      [g.width - 1, g.height - 1],
+    ] as const) {
       const f = pixelFrac(g, i, j);
       const t = f[0] + f[1] + f[2];
       expect(t - Math.floor(t)).toBeCloseTo(0.3, 9);
@@ -81,7 +91,14 @@ describe('contours and colours', () => {
 
 describe('coordination polyhedra', () => {
   it('an octahedron has 8 faces; a cube 12 triangles (6 squares)', () => {
-    const oct: [number, number, number][] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
+    const oct: [number, number, number][] = [
+      [1, 0, 0],
+      [-1, 0, 0],
+      [0, 1, 0],
+      [0, -1, 0],
+      [0, 0, 1],
+      [0, 0, -1],
+    ];
     expect(hullFaces(oct)).toHaveLength(8);
     const cube: [number, number, number][] = [];
     for (let c = 0; c < 8; c++) cube.push([c & 1, (c >> 1) & 1, (c >> 2) & 1]);
@@ -89,7 +106,12 @@ describe('coordination polyhedra', () => {
   });
 
   it('rock salt: each cation sits in an octahedron of 6 anions', () => {
-    const frac = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]] as const;
+    const frac = [
+      [0, 0, 0],
+      [0.5, 0.5, 0],
+      [0.5, 0, 0.5],
+      [0, 0.5, 0.5],
+    ] as const;
     const s: Structure = {
       file: 'x',
       block: null,
@@ -97,7 +119,11 @@ describe('coordination polyhedra', () => {
       warnings: [],
       sites: [
         ...frac.map((f, i) => ({ frac: [...f] as [number, number, number], label: `Mg${i}`, species: [{ element: 'Mg', oxidation: 2, occupancy: 1 }] })),
-        ...frac.map((f, i) => ({ frac: [f[0] + 0.5, f[1], f[2]] as [number, number, number], label: `O${i}`, species: [{ element: 'O', oxidation: -2, occupancy: 1 }] })),
+        ...frac.map((f, i) => ({
+          frac: [f[0] + 0.5, f[1], f[2]] as [number, number, number],
+          label: `O${i}`,
+          species: [{ element: 'O', oxidation: -2, occupancy: 1 }],
+        })),
       ],
     };
     const polys = coordinationPolyhedra(s, [{ element: 'Mg', frac: [0, 0, 0] }]);

@@ -121,7 +121,11 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     changes['2 cells along a'] = await changeOf(page, () => page.selectOption('#cells-a', '2'));
     const spheres2 = await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.measureFps(50).then((r: { spheres: number }) => r.spheres));
     await page.selectOption('#cells-a', '1');
-    console.log(`[web-viewer] changed pixels: ${Object.entries(changes).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(', ')}`);
+    console.log(
+      `[web-viewer] changed pixels: ${Object.entries(changes)
+        .map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`)
+        .join(', ')}`,
+    );
     for (const [k, v] of Object.entries(changes)) expect(v, k).toBeGreaterThan(0.002);
     expect(spheres2).toBeGreaterThan(1.8 * spheres1);
   }, 120_000);
@@ -139,7 +143,10 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
       const text = (await page.textContent('#tooltip')) ?? '';
       console.log(`[web-viewer] hover ${kind}: ${text}`);
       if (kind === 'atom') expect(text).toMatch(/^\w+: (Li|P|O) [+−]\d, occupancy 1/);
-      else expect(text).toMatch(/^site \d+ \(((Wyckoff \d+[a-z]|orbit of \d+), [\w/]+|interstitial, (Wyckoff \d+[a-z]|orbit of \d+)|energy class [A-Z], ×\d+)\): E_min \+ \d\.\d{3} eV$/);
+      else
+        expect(text).toMatch(
+          /^site \d+ \(((Wyckoff \d+[a-z]|orbit of \d+), [\w/]+|interstitial, (Wyckoff \d+[a-z]|orbit of \d+)|energy class [A-Z], ×\d+)\): E_min \+ \d\.\d{3} eV$/,
+        );
     }
     await page.mouse.move(box.x + 2, box.y + 2);
     await page.waitForSelector('#tooltip', { state: 'hidden' });
@@ -164,7 +171,10 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     const grdFile = join(tmp, 'li4p2o7.grd');
     const ref = cli('Li4P2O7_triclinic.cif', '--ion', 'Li', '--grd', grdFile);
     const grd = readGrd(readFileSync(grdFile, 'utf8'));
-    for (const [hkl, offset] of [[[0, 0, 1], 0], [[1, 1, 0], 0.37]] as const) {
+    for (const [hkl, offset] of [
+      [[0, 0, 1], 0],
+      [[1, 1, 0], 0.37],
+    ] as const) {
       await page.fill('#slice-h', String(hkl[0]));
       await page.fill('#slice-k', String(hkl[1]));
       await page.fill('#slice-l', String(hkl[2]));
@@ -174,18 +184,24 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
         s.dispatchEvent(new Event('input'));
       }, offset);
       await page.waitForFunction((h) => document.getElementById('slice')?.dataset.hkl === h, hkl.join(','));
-      const slice = (await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.slice)) as SliceGeometry & { values: number[]; range: [number, number] };
+      const slice = (await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.slice)) as SliceGeometry & {
+        values: number[];
+        range: [number, number];
+      };
       const expected = (i: number, j: number) => sampleGrid(grd.energies, grd.grid, pixelFrac(slice, i, j));
       let worst = 0;
       const samples: [number, number][] = [];
-      for (let s = 0; s < 40; s++) samples.push([Math.floor(((s * 7919) % 997) / 997 * slice.width), Math.floor(((s * 104729) % 991) / 991 * slice.height)]);
+      for (let s = 0; s < 40; s++)
+        samples.push([Math.floor((((s * 7919) % 997) / 997) * slice.width), Math.floor((((s * 104729) % 991) / 991) * slice.height)]);
       for (const [i, j] of samples) {
         const want = expected(i, j);
         const got = slice.values[i + slice.width * j]!;
         worst = Math.max(worst, Math.abs(got - want) / (1 + Math.abs(want)));
         expect(Math.abs(got - want), `(${hkl}) pixel ${i},${j}: page ${got}, CLI ${want}`).toBeLessThan(2e-3 + 2e-4 * Math.abs(want));
       }
-      console.log(`[web-viewer] slice (${hkl.join(' ')}) at ${offset}: ${slice.width}x${slice.height} px, worst relative difference to the CLI grid ${worst.toExponential(1)}`);
+      console.log(
+        `[web-viewer] slice (${hkl.join(' ')}) at ${offset}: ${slice.width}x${slice.height} px, worst relative difference to the CLI grid ${worst.toExponential(1)}`,
+      );
 
       // The downloaded SVG: a valid SVG whose embedded PNG holds the colour-mapped values, with one contour per threshold crossing the plane.
       const svg = await downloadText(page, '#download-slice');
@@ -201,7 +217,11 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
         for (let c = 0; c < 3; c++) expect(Math.abs(png.rgba[o + c]! - want[c]!)).toBeLessThanOrEqual(1);
       }
       const cliValues = Float32Array.from({ length: slice.width * slice.height }, (_, p) => expected(p % slice.width, Math.floor(p / slice.width)));
-      const thresholds = new Set(DIMS.map((d) => ref.barriers[d]).filter((b): b is number => b !== null).map((b) => b.toFixed(4)));
+      const thresholds = new Set(
+        DIMS.map((d) => ref.barriers[d])
+          .filter((b): b is number => b !== null)
+          .map((b) => b.toFixed(4)),
+      );
       const crossing = [...thresholds].filter((b) => contourSegments(cliValues, slice.width, slice.height, ref.e_min + Number(b)).length > 0).length;
       expect((text.match(/class="contour"/g) ?? []).length).toBe(crossing);
     }
@@ -211,7 +231,10 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     const png = await downloadText(page, '#download-png');
     expect(png.name).toMatch(/\.png$/);
     const img = decodePng(png.bytes);
-    const canvas = await page.evaluate(() => [(document.getElementById('view') as HTMLCanvasElement).width, (document.getElementById('view') as HTMLCanvasElement).height]);
+    const canvas = await page.evaluate(() => [
+      (document.getElementById('view') as HTMLCanvasElement).width,
+      (document.getElementById('view') as HTMLCanvasElement).height,
+    ]);
     expect([img.width, img.height]).toEqual(canvas);
     expect(greyVariance(img)).toBeGreaterThan(200);
     const profile = await downloadText(page, '#download-profile');
@@ -293,7 +316,9 @@ describe.skipIf(!haveChromium)('browser preview as a viewer (headless Chromium)'
     expect(await page.isVisible('#dual-panel')).toBe(true);
     const li = cli('Li2S_antifluorite.cif', '--ion', 'Li').barriers;
     const s = cli('Li2S_antifluorite.cif', '--ion', 'S2-').barriers;
-    const cells = await page.$$eval('#dual-table td[data-key]', (tds) => Object.fromEntries(tds.map((t) => [(t as HTMLElement).dataset.key!, (t as HTMLElement).dataset.value ?? ''])));
+    const cells = await page.$$eval('#dual-table td[data-key]', (tds) =>
+      Object.fromEntries(tds.map((t) => [(t as HTMLElement).dataset.key!, (t as HTMLElement).dataset.value ?? ''])),
+    );
     expectBarriers(cells, li, 'dual-Li+-');
     expectBarriers(cells, s, 'dual-S2--');
     const t = dualIonTest(li['3D'] ?? null, s['3D'] ?? null, DEFAULT_DUAL_ION);

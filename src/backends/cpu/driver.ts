@@ -46,7 +46,7 @@ export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
     const items = workItemCount(grid, work);
     const length = workOutputLength(grid, work);
     const used = Math.max(1, Math.min(threads, items));
-    if (!host || used === 1 && !host.sharedMemory) {
+    if (!host || (used === 1 && !host.sharedMemory)) {
       const reply = host
         ? (await host.run([{ jobId: nextJobId++, prep, grid, work, output: null, counter: null, items: null }]))[0]!
         : runCpuJob({ jobId: nextJobId++, prep, grid, work, output: null, counter: null, items: null });

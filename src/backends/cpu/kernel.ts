@@ -234,7 +234,10 @@ function intervalsNeeded(t: PairType, sa: number, sb: number): { intervals: numb
  * other; an index that rounds one past the end of a segment lands on the next segment's first interval at
  * t ≈ 0, which is the same function value, so only the last segment is clamped.
  */
-function buildTables(types: PairType[], cutoff: number): Pick<PreparedFramework, 'table' | 'tableIntervals' | 'segmentStart' | 'segmentInvSpacing' | 'segmentFirstInterval' | 'tableMaxError'> {
+function buildTables(
+  types: PairType[],
+  cutoff: number,
+): Pick<PreparedFramework, 'table' | 'tableIntervals' | 'segmentStart' | 'segmentInvSpacing' | 'segmentFirstInterval' | 'tableMaxError'> {
   const bounds = [EXACT_BELOW_R, ...SEGMENT_BREAKS_R.filter((r) => r > EXACT_BELOW_R && r < cutoff), cutoff].map((r) => r * r);
   const segments = cutoff > EXACT_BELOW_R ? bounds.length - 1 : 0;
   const counts: number[] = [];
@@ -277,7 +280,8 @@ function ensureScratch(count: number): void {
   if (blockCandType.length >= count) return;
   const size = Math.max(count, 2 * blockCandType.length, 1024);
   // Growing happens mid-gather: keep what was gathered so far.
-  const oldCand = blockCand, oldType = blockCandType;
+  const oldCand = blockCand,
+    oldType = blockCandType;
   blockCand = new Float64Array(4 * size);
   blockCand.set(oldCand);
   blockCandType = new Int32Array(size);
@@ -294,7 +298,9 @@ function pointBox(m: Float64Array, grid: GridSpec, i0: number, i1: number, j0: n
   for (const i of [i0, i1 - 1])
     for (const j of [j0, j1 - 1])
       for (const k of [k0, k1 - 1]) {
-        const fx = i / grid.nx, fy = j / grid.ny, fz = k / grid.nz;
+        const fx = i / grid.nx,
+          fy = j / grid.ny,
+          fz = k / grid.nz;
         for (let d = 0; d < 3; d++) {
           const v = fx * m[d]! + fy * m[3 + d]! + fz * m[6 + d]!;
           if (v < box[d]!) box[d] = v;
@@ -312,10 +318,17 @@ const subBox = new Float64Array(6);
  */
 export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex: number, out: Float32Array): number {
   const { nx, ny, nz } = grid;
-  const bx = Math.ceil(nx / BLOCK), by = Math.ceil(ny / BLOCK);
-  const bi = blockIndex % bx, bj = Math.floor(blockIndex / bx) % by, bk = Math.floor(blockIndex / (bx * by));
-  const i0 = bi * BLOCK, j0 = bj * BLOCK, k0 = bk * BLOCK;
-  const i1 = Math.min(nx, i0 + BLOCK), j1 = Math.min(ny, j0 + BLOCK), k1 = Math.min(nz, k0 + BLOCK);
+  const bx = Math.ceil(nx / BLOCK),
+    by = Math.ceil(ny / BLOCK);
+  const bi = blockIndex % bx,
+    bj = Math.floor(blockIndex / bx) % by,
+    bk = Math.floor(blockIndex / (bx * by));
+  const i0 = bi * BLOCK,
+    j0 = bj * BLOCK,
+    k0 = bk * BLOCK;
+  const i1 = Math.min(nx, i0 + BLOCK),
+    j1 = Math.min(ny, j0 + BLOCK),
+    k1 = Math.min(nz, k0 + BLOCK);
   if (!(i0 < i1 && j0 < j1 && k0 < k1)) throw new RangeError(`block ${blockIndex} is outside the ${nx}×${ny}×${nz} grid`);
   const m = prep.lattice;
   const rc = prep.cutoff;
@@ -327,7 +340,8 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
 
   // 2. For each sub-box, a shorter candidate list, then the points.
   let pairs = 0;
-  const sy = nx, sz = nx * ny;
+  const sy = nx,
+    sz = nx * ny;
   for (let sk = k0; sk < k1; sk += SUB)
     for (let sj = j0; sj < j1; sj += SUB)
       for (let si = i0; si < i1; si += SUB)
@@ -335,12 +349,25 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
   return pairs;
 }
 
-
 /**
  * Sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) against the first nBlock candidates gathered in
  * blockCand, writing point (i, j, k) to out[outBase + i + sy·j + sz·k]. Returns the pair terms summed.
  */
-function sumSubBox(prep: PreparedFramework, grid: GridSpec, nBlock: number, si: number, ei: number, sj: number, ej: number, sk: number, ek: number, out: Float32Array, outBase: number, sy: number, sz: number): number {
+function sumSubBox(
+  prep: PreparedFramework,
+  grid: GridSpec,
+  nBlock: number,
+  si: number,
+  ei: number,
+  sj: number,
+  ej: number,
+  sk: number,
+  ek: number,
+  out: Float32Array,
+  outBase: number,
+  sy: number,
+  sz: number,
+): number {
   const { nx, ny, nz } = grid;
   const m = prep.lattice;
   const rc2 = prep.cutoff * prep.cutoff;
@@ -348,19 +375,41 @@ function sumSubBox(prep: PreparedFramework, grid: GridSpec, nBlock: number, si: 
   const table = prep.table;
   const exactR2 = prep.exactBelowR2;
   const typeStride = prep.tableIntervals * 4;
-  const seg = prep.segmentStart, segInv = prep.segmentInvSpacing, segFirst = prep.segmentFirstInterval;
-  const s0 = seg[0]!, s1 = seg[1]!, s2 = seg[2]!;
-  const inv0 = segInv[0]!, inv1 = segInv[1]!, inv2 = segInv[2]!;
-  const first1 = segFirst[1]!, first2 = segFirst[2]!;
+  const seg = prep.segmentStart,
+    segInv = prep.segmentInvSpacing,
+    segFirst = prep.segmentFirstInterval;
+  const s0 = seg[0]!,
+    s1 = seg[1]!,
+    s2 = seg[2]!;
+  const inv0 = segInv[0]!,
+    inv1 = segInv[1]!,
+    inv2 = segInv[2]!;
+  const first1 = segFirst[1]!,
+    first2 = segFirst[2]!;
   const lastInterval = prep.tableIntervals - 1;
   const types = prep.types;
-  const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!, m4 = m[4]!, m5 = m[5]!, m6 = m[6]!, m7 = m[7]!, m8 = m[8]!;
+  const m0 = m[0]!,
+    m1 = m[1]!,
+    m2 = m[2]!,
+    m3 = m[3]!,
+    m4 = m[4]!,
+    m5 = m[5]!,
+    m6 = m[6]!,
+    m7 = m[7]!,
+    m8 = m[8]!;
   let pairs = 0;
   pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
-  const lx = subBox[0]!, ly = subBox[1]!, lz = subBox[2]!, hx = subBox[3]!, hy = subBox[4]!, hz = subBox[5]!;
+  const lx = subBox[0]!,
+    ly = subBox[1]!,
+    lz = subBox[2]!,
+    hx = subBox[3]!,
+    hy = subBox[4]!,
+    hz = subBox[5]!;
   let nSub = 0;
   for (let c = 0; c < nBlock; c++) {
-    const x = images[4 * c]!, y = images[4 * c + 1]!, z = images[4 * c + 2]!;
+    const x = images[4 * c]!,
+      y = images[4 * c + 1]!,
+      z = images[4 * c + 2]!;
     const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
     const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
     const dz = z < lz ? lz - z : z > hz ? z - hz : 0;
@@ -375,7 +424,8 @@ function sumSubBox(prep: PreparedFramework, grid: GridSpec, nBlock: number, si: 
       nSub++;
     }
   }
-  const cand = subCand, offs = subCandOffset;
+  const cand = subCand,
+    offs = subCandOffset;
   for (let k = sk; k < ek; k++) {
     const fz = k / nz;
     for (let j = sj; j < ej; j++) {
@@ -385,17 +435,31 @@ function sumSubBox(prep: PreparedFramework, grid: GridSpec, nBlock: number, si: 
       // are independent chains. An odd last point is paired with itself and stored once.
       for (let i = si; i < ei; i += 2) {
         const iB = i + 1 < ei ? i + 1 : i;
-        const fxA = i / nx, fxB = iB / nx;
-        const pxA = fxA * m0 + fy * m3 + fz * m6, pxB = fxB * m0 + fy * m3 + fz * m6;
-        const pyA = fxA * m1 + fy * m4 + fz * m7, pyB = fxB * m1 + fy * m4 + fz * m7;
-        const pzA = fxA * m2 + fy * m5 + fz * m8, pzB = fxB * m2 + fy * m5 + fz * m8;
-        let sumA = 0, sumB = 0, pairsA = 0, pairsB = 0;
+        const fxA = i / nx,
+          fxB = iB / nx;
+        const pxA = fxA * m0 + fy * m3 + fz * m6,
+          pxB = fxB * m0 + fy * m3 + fz * m6;
+        const pyA = fxA * m1 + fy * m4 + fz * m7,
+          pyB = fxB * m1 + fy * m4 + fz * m7;
+        const pzA = fxA * m2 + fy * m5 + fz * m8,
+          pzB = fxB * m2 + fy * m5 + fz * m8;
+        let sumA = 0,
+          sumB = 0,
+          pairsA = 0,
+          pairsB = 0;
         for (let c = 0; c < nSub; c++) {
           const q = 4 * c;
-          const x = cand[q]!, y = cand[q + 1]!, z = cand[q + 2]!, w = cand[q + 3]!;
+          const x = cand[q]!,
+            y = cand[q + 1]!,
+            z = cand[q + 2]!,
+            w = cand[q + 3]!;
           const off = offs[c]!;
-          const dxA = x - pxA, dyA = y - pyA, dzA = z - pzA;
-          const dxB = x - pxB, dyB = y - pyB, dzB = z - pzB;
+          const dxA = x - pxA,
+            dyA = y - pyA,
+            dzA = z - pzA;
+          const dxB = x - pxB,
+            dyB = y - pyB,
+            dzB = z - pzB;
           const r2A = dxA * dxA + dyA * dyA + dzA * dzA;
           const r2B = dxB * dxB + dyB * dyB + dzB * dzB;
           if (r2A < rc2) {
@@ -473,7 +537,9 @@ function sumSubBox(prep: PreparedFramework, grid: GridSpec, nBlock: number, si: 
  * out[outOffset + a + BRICK·(b + BRICK·c)]. Slots past the grid's edge are not written. Same bits as computeBlock.
  */
 export function computeBrick(prep: PreparedFramework, grid: GridSpec, i0: number, j0: number, k0: number, out: Float32Array, outOffset: number): number {
-  const i1 = Math.min(grid.nx, i0 + BRICK), j1 = Math.min(grid.ny, j0 + BRICK), k1 = Math.min(grid.nz, k0 + BRICK);
+  const i1 = Math.min(grid.nx, i0 + BRICK),
+    j1 = Math.min(grid.ny, j0 + BRICK),
+    k1 = Math.min(grid.nz, k0 + BRICK);
   if (!(i0 >= 0 && j0 >= 0 && k0 >= 0 && i0 < i1 && j0 < j1 && k0 < k1) || i0 % BRICK || j0 % BRICK || k0 % BRICK)
     throw new RangeError(`brick at (${i0}, ${j0}, ${k0}) is not a brick of the ${grid.nx}×${grid.ny}×${grid.nz} grid`);
   pointBox(prep.lattice, grid, i0, i1, j0, j1, k0, k1, blockBox);
@@ -485,22 +551,31 @@ export function computeBrick(prep: PreparedFramework, grid: GridSpec, i0: number
 /** Fills blockCand/blockCandType with the images within `rc` of the box; returns their count. */
 function gatherFromCells(prep: PreparedFramework, box: Float64Array, rc: number, rc2: number): number {
   const { binOrigin, binSize, binDims, binStart, images, imageType } = prep;
-  const lo = [0, 0, 0], hi = [0, 0, 0];
+  const lo = [0, 0, 0],
+    hi = [0, 0, 0];
   for (let d = 0; d < 3; d++) {
     lo[d] = Math.max(0, Math.floor((box[d]! - rc - binOrigin[d]!) / binSize));
     hi[d] = Math.min(binDims[d]! - 1, Math.floor((box[3 + d]! + rc - binOrigin[d]!) / binSize));
     if (lo[d]! > hi[d]!) return 0; // the box + cutoff misses every image
   }
-  const lx = box[0]!, ly = box[1]!, lz = box[2]!, hx = box[3]!, hy = box[4]!, hz = box[5]!;
+  const lx = box[0]!,
+    ly = box[1]!,
+    lz = box[2]!,
+    hx = box[3]!,
+    hy = box[4]!,
+    hz = box[5]!;
   let count = 0;
   for (let cz = lo[2]!; cz <= hi[2]!; cz++)
     for (let cy = lo[1]!; cy <= hi[1]!; cy++) {
       const rowBin = binDims[0]! * (cy + binDims[1]! * cz);
-      const start = binStart[rowBin + lo[0]!]!, end = binStart[rowBin + hi[0]! + 1]!;
+      const start = binStart[rowBin + lo[0]!]!,
+        end = binStart[rowBin + hi[0]! + 1]!;
       if (start === end) continue;
       ensureScratch(count + end - start);
       for (let a = start; a < end; a++) {
-        const x = images[4 * a]!, y = images[4 * a + 1]!, z = images[4 * a + 2]!;
+        const x = images[4 * a]!,
+          y = images[4 * a + 1]!,
+          z = images[4 * a + 2]!;
         const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
         const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
         const dz = z < lz ? lz - z : z > hz ? z - hz : 0;

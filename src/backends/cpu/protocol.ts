@@ -27,9 +27,7 @@ export interface CpuJob {
   items: Int32Array | null;
 }
 
-export type CpuReply =
-  | { jobId: number; pairTerms: number; itemsDone: number; values: Float32Array | null }
-  | { jobId: number; error: string };
+export type CpuReply = { jobId: number; pairTerms: number; itemsDone: number; values: Float32Array | null } | { jobId: number; error: string };
 
 export const BRICK_POINTS = BRICK * BRICK * BRICK;
 

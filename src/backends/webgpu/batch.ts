@@ -65,7 +65,15 @@ export function batchLimits(device: GPUDevice, planner: TilePlanner, opts: Batch
 }
 
 /** Runs one batch and writes its points into `energies` (x fastest); returns the pair terms the shader counted. */
-export async function runBatch(s: Session, pipe: GridPipeline, planner: TilePlanner, batch: TileBatch, energies: Float32Array, timings: Record<string, number>, opts: BatchOptions): Promise<number> {
+export async function runBatch(
+  s: Session,
+  pipe: GridPipeline,
+  planner: TilePlanner,
+  batch: TileBatch,
+  energies: Float32Array,
+  timings: Record<string, number>,
+  opts: BatchOptions,
+): Promise<number> {
   if (s.handle.lost) throw new DeviceLostSignal(s.handle.lostMessage);
   const tu = performance.now();
   const sub = submitBatch(s, pipe, planner, batch, opts);
@@ -170,7 +178,8 @@ function submitBatch(s: Session, pipe: GridPipeline, planner: TilePlanner, batch
 function scatterRows(planner: TilePlanner, batch: TileBatch, out: Float32Array, energies: Float32Array): void {
   const { nx, ny, nz } = planner.grid;
   const { tilesY } = planner;
-  const ty0 = planner.tile.y, tz0 = planner.tile.z;
+  const ty0 = planner.tile.y,
+    tz0 = planner.tile.z;
   for (let r = 0; r < batch.rowCount; r++) {
     const globalRow = batch.firstRow + r;
     const ty = globalRow % tilesY;

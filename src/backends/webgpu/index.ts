@@ -57,7 +57,11 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   const tile = opts.tile ?? DEFAULT_TILE;
   const warn = opts.onWarning ?? (() => {});
   const open = async (): Promise<Session> => {
-    const handle = await openDevice({ ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}), ...(opts.gpu ? { gpu: opts.gpu as GPU } : {}), onWarning: warn });
+    const handle = await openDevice({
+      ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}),
+      ...(opts.gpu ? { gpu: opts.gpu as GPU } : {}),
+      onWarning: warn,
+    });
     return { handle, buffers: new BufferSet(handle.device) };
   };
   let session: Session | undefined = await open();
@@ -81,7 +85,12 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   };
 
   /** The whole grid, or only the tile rows in `rowRuns` ([first, end) pairs; other points stay NaN). */
-  async function runOnGpu(fw: Framework, grid: GridSpec, timings: Record<string, number>, rowRuns?: Array<[number, number]>): Promise<{ energies: Float32Array; pairTerms: number } | null> {
+  async function runOnGpu(
+    fw: Framework,
+    grid: GridSpec,
+    timings: Record<string, number>,
+    rowRuns?: Array<[number, number]>,
+  ): Promise<{ energies: Float32Array; pairTerms: number } | null> {
     const t0 = performance.now();
     let s = session!;
     let pipe = await gridPipeline(s.handle.device, tile);
@@ -197,8 +206,10 @@ function tileRowRuns(grid: GridSpec, tile: TileShape, bricks: Int32Array): Array
   const tilesY = Math.ceil(grid.ny / tile.y);
   const touched = new Set<number>();
   for (let b = 0; b < bricks.length; b += 3) {
-    const j0 = bricks[b + 1]!, k0 = bricks[b + 2]!;
-    const j1 = Math.min(grid.ny, j0 + BRICK) - 1, k1 = Math.min(grid.nz, k0 + BRICK) - 1;
+    const j0 = bricks[b + 1]!,
+      k0 = bricks[b + 2]!;
+    const j1 = Math.min(grid.ny, j0 + BRICK) - 1,
+      k1 = Math.min(grid.nz, k0 + BRICK) - 1;
     for (let tz = Math.floor(k0 / tile.z); tz <= Math.floor(k1 / tile.z); tz++)
       for (let ty = Math.floor(j0 / tile.y); ty <= Math.floor(j1 / tile.y); ty++) touched.add(ty + tilesY * tz);
   }
@@ -217,7 +228,9 @@ function gatherBricks(energies: Float32Array, grid: GridSpec, bricks: Int32Array
   const per = BRICK * BRICK * BRICK;
   const out = new Float32Array(per * (bricks.length / 3)).fill(Number.NaN);
   for (let b = 0; b < bricks.length / 3; b++) {
-    const i0 = bricks[3 * b]!, j0 = bricks[3 * b + 1]!, k0 = bricks[3 * b + 2]!;
+    const i0 = bricks[3 * b]!,
+      j0 = bricks[3 * b + 1]!,
+      k0 = bricks[3 * b + 2]!;
     for (let z = 0; z < BRICK && k0 + z < grid.nz; z++)
       for (let y = 0; y < BRICK && j0 + y < grid.ny; y++)
         for (let x = 0; x < BRICK && i0 + x < grid.nx; x++)

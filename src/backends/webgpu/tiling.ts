@@ -218,8 +218,7 @@ export class TilePlanner {
     const binIndex = (v: number, d: number) => Math.min(this.binDims[d]! - 1, Math.floor((v - lo[d]!) / this.binSize));
     for (let n = 0; n < count; n++) {
       const i = keep[n]!;
-      const bin =
-        binIndex(images.cart[3 * i]!, 0) + bx * (binIndex(images.cart[3 * i + 1]!, 1) + by * binIndex(images.cart[3 * i + 2]!, 2));
+      const bin = binIndex(images.cart[3 * i]!, 0) + bx * (binIndex(images.cart[3 * i + 1]!, 1) + by * binIndex(images.cart[3 * i + 2]!, 2));
       binOf[n] = bin;
       counts[bin + 1]!++;
     }
@@ -242,7 +241,9 @@ export class TilePlanner {
     }
     // Expected list length: image density times the volume of a tile's reach sphere.
     const boxVolume = [0, 1, 2].reduce((v, d) => v * Math.max(this.binSize, hi[d]! - lo[d]!), 1);
-    const a = this.stepA, b = this.stepB, c = this.stepC;
+    const a = this.stepA,
+      b = this.stepB,
+      c = this.stepC;
     const tileDiameter = tile.x * Math.hypot(a[0]!, a[1]!, a[2]!) + tile.y * Math.hypot(b[0]!, b[1]!, b[2]!) + tile.z * Math.hypot(c[0]!, c[1]!, c[2]!);
     this.partnersPerTileEstimate = (count / boxVolume) * ((4 / 3) * Math.PI * (framework.cutoff + tileDiameter / 2) ** 3);
     // At most one image range per (y, z) bin row of the grid of bins.
@@ -309,7 +310,9 @@ export class TilePlanner {
     let count = 0;
     for (let q = 0; q < rangeCount; q++)
       for (let n = ranges[2 * q]!; n < ranges[2 * q + 1]!; n++) {
-        const ex = this.imgX[n]! - cx, ey = this.imgY[n]! - cy, ez = this.imgZ[n]! - cz;
+        const ex = this.imgX[n]! - cx,
+          ey = this.imgY[n]! - cy,
+          ez = this.imgZ[n]! - cz;
         if (ex * ex + ey * ey + ez * ez <= reach2) count++;
       }
     return count;
@@ -333,21 +336,29 @@ export class TilePlanner {
    */
   private fillTile(tx: number, ty: number, tz: number, start: number, max: number, tiles: Uint32Array, at: number): number {
     const { grid, tile, stepA: a, stepB: b, stepC: c } = this;
-    const i0 = tx * tile.x, j0 = ty * tile.y, k0 = tz * tile.z;
+    const i0 = tx * tile.x,
+      j0 = ty * tile.y,
+      k0 = tz * tile.z;
     // Tile origin (grid point (i0, j0, k0)) and the far corner of the points that exist in this tile.
     const ox = i0 * a[0]! + j0 * b[0]! + k0 * c[0]!;
     const oy = i0 * a[1]! + j0 * b[1]! + k0 * c[1]!;
     const oz = i0 * a[2]! + j0 * b[2]! + k0 * c[2]!;
-    const li = Math.min(tile.x, grid.nx - i0) - 1, lj = Math.min(tile.y, grid.ny - j0) - 1, lk = Math.min(tile.z, grid.nz - k0) - 1;
+    const li = Math.min(tile.x, grid.nx - i0) - 1,
+      lj = Math.min(tile.y, grid.ny - j0) - 1,
+      lk = Math.min(tile.z, grid.nz - k0) - 1;
     // Half edge vectors of the tile's parallelepiped; its centre and circumradius.
     const u = [0.5 * li * a[0]!, 0.5 * li * a[1]!, 0.5 * li * a[2]!];
     const v = [0.5 * lj * b[0]!, 0.5 * lj * b[1]!, 0.5 * lj * b[2]!];
     const w = [0.5 * lk * c[0]!, 0.5 * lk * c[1]!, 0.5 * lk * c[2]!];
-    const cx = ox + u[0]! + v[0]! + w[0]!, cy = oy + u[1]! + v[1]! + w[1]!, cz = oz + u[2]! + v[2]! + w[2]!;
+    const cx = ox + u[0]! + v[0]! + w[0]!,
+      cy = oy + u[1]! + v[1]! + w[1]!,
+      cz = oz + u[2]! + v[2]! + w[2]!;
     let radius2 = 0;
     for (const sv of [1, -1])
       for (const sw of [1, -1]) {
-        const dx = u[0]! + sv * v[0]! + sw * w[0]!, dy = u[1]! + sv * v[1]! + sw * w[1]!, dz = u[2]! + sv * v[2]! + sw * w[2]!;
+        const dx = u[0]! + sv * v[0]! + sw * w[0]!,
+          dy = u[1]! + sv * v[1]! + sw * w[1]!,
+          dz = u[2]! + sv * v[2]! + sw * w[2]!;
         radius2 = Math.max(radius2, dx * dx + dy * dy + dz * dz);
       }
     const reach = this.framework.cutoff + CUTOFF_SLACK + Math.sqrt(radius2);
@@ -356,9 +367,12 @@ export class TilePlanner {
     const [bx, by, bz] = this.binDims;
     const [gx, gy, gz] = this.binOrigin;
     const s = this.binSize;
-    const x0 = Math.max(0, Math.floor((cx - reach - gx) / s)), x1 = Math.min(bx - 1, Math.floor((cx + reach - gx) / s));
-    const y0 = Math.max(0, Math.floor((cy - reach - gy) / s)), y1 = Math.min(by - 1, Math.floor((cy + reach - gy) / s));
-    const z0 = Math.max(0, Math.floor((cz - reach - gz) / s)), z1 = Math.min(bz - 1, Math.floor((cz + reach - gz) / s));
+    const x0 = Math.max(0, Math.floor((cx - reach - gx) / s)),
+      x1 = Math.min(bx - 1, Math.floor((cx + reach - gx) / s));
+    const y0 = Math.max(0, Math.floor((cy - reach - gy) / s)),
+      y1 = Math.min(by - 1, Math.floor((cy + reach - gy) / s));
+    const z0 = Math.max(0, Math.floor((cz - reach - gz) / s)),
+      z1 = Math.min(bz - 1, Math.floor((cz + reach - gz) / s));
 
     const { imgX, imgY, imgZ, imgRow, imgKind, binStart } = this;
     // Pass 1: the (y, z) bin rows the reach sphere touches, each a contiguous image range; their total bounds
@@ -376,10 +390,12 @@ export class TilePlanner {
         const ry2 = rz2 - dy * dy;
         if (ry2 < 0) continue;
         const half = Math.sqrt(ry2);
-        const xa = Math.max(x0, Math.floor((cx - half - gx) / s)), xb = Math.min(x1, Math.floor((cx + half - gx) / s));
+        const xa = Math.max(x0, Math.floor((cx - half - gx) / s)),
+          xb = Math.min(x1, Math.floor((cx + half - gx) / s));
         if (xa > xb) continue;
         const rowBase = bx * (yb + by * zb);
-        const first = binStart[rowBase + xa]!, last = binStart[rowBase + xb + 1]!;
+        const first = binStart[rowBase + xa]!,
+          last = binStart[rowBase + xb + 1]!;
         if (last === first) continue;
         ranges[2 * rangeCount] = first;
         ranges[2 * rangeCount + 1] = last;
@@ -406,7 +422,9 @@ export class TilePlanner {
     for (let q = 0; q < rangeCount; q++) {
       const last = ranges[2 * q + 1]!;
       for (let n = ranges[2 * q]!; n < last; n++) {
-        const ex = imgX[n]! - cx, ey = imgY[n]! - cy, ez = imgZ[n]! - cz;
+        const ex = imgX[n]! - cx,
+          ey = imgY[n]! - cy,
+          ez = imgZ[n]! - cz;
         if (ex * ex + ey * ey + ez * ez > reach2) continue;
         if (imgKind[n] === 0) {
           const e = 4 * (start + morse);

@@ -77,7 +77,7 @@ const write = (f, obj) => {
       'n and rcov enter the bvlain Coulomb term 14.4·qA·qB/sqrt(nA·nB)/R·erfc(R/(0.74·(rcovA+rcovB))).',
     source:
       'Covalent radii: B. Cordero, V. Gómez, A. E. Platero-Prats, M. Revés, J. Echeverría, E. Cremades, F. Barragán, S. Alvarez, "Covalent radii revisited", Dalton Trans. 2008, 2832-2838, doi:10.1039/b801115j ' +
-      "(the values of ase.data.covalent_radii that bvlain uses; 0.2 Å placeholders beyond Cm as in ase). Principal quantum numbers: bvlain 0.24.8 bvlain/data/quantum_n.pkl (the row of the periodic table).",
+      '(the values of ase.data.covalent_radii that bvlain uses; 0.2 Å placeholders beyond Cm as in ase). Principal quantum numbers: bvlain 0.24.8 bvlain/data/quantum_n.pkl (the row of the periodic table).',
     columns: ['symbol', 'Z', 'n', 'rcov'],
     rows,
   });

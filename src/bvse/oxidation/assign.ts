@@ -44,7 +44,20 @@
 import { OxidationStateError } from '../../errors.js';
 import { composition } from '../../structure/composition.js';
 import type { Site, Species, Structure } from '../../structure/types.js';
-import { NEUTRALITY_TOLERANCE, RELAXED_NEUTRALITY_TOLERANCE, IMBALANCE_WEIGHT, MAX_COMBINATIONS, copyStructure, chargeSums, fmtState, fmtNum, describe, imbalanceWarning, type ElementCandidates, type Candidate } from './common.js';
+import {
+  NEUTRALITY_TOLERANCE,
+  RELAXED_NEUTRALITY_TOLERANCE,
+  IMBALANCE_WEIGHT,
+  MAX_COMBINATIONS,
+  copyStructure,
+  chargeSums,
+  fmtState,
+  fmtNum,
+  describe,
+  imbalanceWarning,
+  type ElementCandidates,
+  type Candidate,
+} from './common.js';
 import { candidatesFor, signsAllowed, structuralRules } from './candidates.js';
 import { buildRows, type BvsTables, buildBvsTables, scoreSingle, enumerateCombinations } from './bvs-score.js';
 import { closestUsual, nonNeutralWarning, noAssignmentError } from './messages.js';
@@ -210,4 +223,3 @@ function assignByBondValence(s: Structure, override: Record<string, number>): { 
   }
   return { structure: out, warnings };
 }
-

@@ -222,4 +222,3 @@ export function enumerateCombinations(
   };
   recurse(0, 0, 0);
 }
-

@@ -110,14 +110,19 @@ export function structuralRules(s: Structure, els: ElementCandidates[], elementI
       contact[a * E + b] = both ? rcov[a]! + rcov[b]! + BOND_CONTACT_SLACK : 0;
     }
   const cutoff = Math.max(COINCIDENT, ...contact, ...dimerCut);
-  forEachSitePair(s, cutoff, () => true, (a, b, d) => {
-    for (const x of siteEls[a]!)
-      for (const y of siteEls[b]!) {
-        if (x !== y && d < COINCIDENT) same[x * E + y] = same[y * E + x] = 1;
-        else if (x !== y && full[a] && full[b] && d < contact[x * E + y]!) bonded[x * E + y] = bonded[y * E + x] = 1;
-        if (x === y && d < dimerCut[x]! && siteOcc[a]! >= dimerOcc[x]! && siteOcc[b]! >= dimerOcc[x]!) hasDimer[x] = 1;
-      }
-  });
+  forEachSitePair(
+    s,
+    cutoff,
+    () => true,
+    (a, b, d) => {
+      for (const x of siteEls[a]!)
+        for (const y of siteEls[b]!) {
+          if (x !== y && d < COINCIDENT) same[x * E + y] = same[y * E + x] = 1;
+          else if (x !== y && full[a] && full[b] && d < contact[x * E + y]!) bonded[x * E + y] = bonded[y * E + x] = 1;
+          if (x === y && d < dimerCut[x]! && siteOcc[a]! >= dimerOcc[x]! && siteOcc[b]! >= dimerOcc[x]!) hasDimer[x] = 1;
+        }
+    },
+  );
   for (let e = 0; e < E; e++) {
     if (dimerCut[e]! > 0 && !hasDimer[e]) {
       const el = els[e]!;
@@ -135,4 +140,3 @@ export function structuralRules(s: Structure, els: ElementCandidates[], elementI
     }
   return { sameSign, notBothAnions };
 }
-

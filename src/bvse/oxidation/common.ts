@@ -41,8 +41,41 @@ export const MAX_COMBINATIONS = 4096;
 
 /** Metals whose mixed valence is chemically common; p-block non-metals (P3+/P5+, S4+/S6+) never mix. */
 export const MIXED_VALENCE_ELEMENTS = new Set([
-  'Ti', 'V', 'Cr', 'Mn', 'Fe', 'Co', 'Ni', 'Cu', 'Nb', 'Mo', 'Ru', 'Rh', 'Pd', 'Ag', 'Sn', 'Sb', 'Ce', 'Pr',
-  'Sm', 'Eu', 'Tb', 'Tm', 'Yb', 'W', 'Re', 'Os', 'Ir', 'Pt', 'Au', 'Tl', 'Pb', 'Bi', 'U', 'Np', 'Pu',
+  'Ti',
+  'V',
+  'Cr',
+  'Mn',
+  'Fe',
+  'Co',
+  'Ni',
+  'Cu',
+  'Nb',
+  'Mo',
+  'Ru',
+  'Rh',
+  'Pd',
+  'Ag',
+  'Sn',
+  'Sb',
+  'Ce',
+  'Pr',
+  'Sm',
+  'Eu',
+  'Tb',
+  'Tm',
+  'Yb',
+  'W',
+  'Re',
+  'Os',
+  'Ir',
+  'Pt',
+  'Au',
+  'Tl',
+  'Pb',
+  'Bi',
+  'U',
+  'Np',
+  'Pu',
 ]);
 
 export const STATES = bvData.oxidationStates.states as Record<string, { common: number[]; rare: number[] }>;
@@ -87,8 +120,10 @@ export function describe(s: Structure): string {
 
 export function imbalanceWarning(s: Structure, net: number, abs: number, what: string): string | null {
   if (abs > 0 && Math.abs(net) > NEUTRALITY_TOLERANCE * abs) {
-    return `${what} are not charge-neutral in ${describe(s)}: net charge ${fmtNum(net)} e per cell ` +
-      `(${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|); check the occupancies or the given states`;
+    return (
+      `${what} are not charge-neutral in ${describe(s)}: net charge ${fmtNum(net)} e per cell ` +
+      `(${fmtNum((100 * Math.abs(net)) / abs, 1)} % of the total |charge|); check the occupancies or the given states`
+    );
   }
   return null;
 }
@@ -112,4 +147,3 @@ export interface Candidate {
   /** Mixed valence: element index, the two state indices and the per-row fraction of the higher one. */
   mixed?: { element: number; lo: number; hi: number; rowFraction: Map<number, number>; average: number };
 }
-

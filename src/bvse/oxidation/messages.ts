@@ -27,7 +27,9 @@ export function closestUsual(els: ElementCandidates[], rules: SignRules, scored:
 /** Formula units per cell: the greatest common divisor of the integral amounts (1 when none is integral). */
 export function formulaUnits(comp: Record<string, number>): number {
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const ints = Object.values(comp).filter((v) => Math.abs(v - Math.round(v)) < 1e-3).map((v) => Math.round(v));
+  const ints = Object.values(comp)
+    .filter((v) => Math.abs(v - Math.round(v)) < 1e-3)
+    .map((v) => Math.round(v));
   return ints.reduce((g, v) => gcd(g, v), 0) || 1;
 }
 
@@ -99,4 +101,3 @@ export function noAssignmentError(s: Structure, els: ElementCandidates[], symbol
     { hint: { kind: 'give-oxidation-states', elements: symbols, example: Object.fromEntries(symbols.map((el, e) => [el, els[e]!.states[0]!])) } },
   );
 }
-

@@ -66,7 +66,12 @@ function measureEachInItsOwnProcess(specs: BenchBackendSpec[], shared: string[])
       if (child.status === 0 && existsSync(out)) runs.push(parseBenchResult(readFileSync(out, 'utf8'), out));
       else
         failed.push({
-          id: spec.id, kind: spec.kind, description: spec.kind, threads: spec.threads, adapter: null, warnings: [],
+          id: spec.id,
+          kind: spec.kind,
+          description: spec.kind,
+          threads: spec.threads,
+          adapter: null,
+          warnings: [],
           error: `its measurement process ended with ${child.status ?? child.signal} (messages above)`,
         });
     });
@@ -82,13 +87,30 @@ export const bench: Command = {
   summary: 'benchmark this machine: energy kernel, percolation, screen throughput, time to barriers, memory',
   usage: 'bvscape bench [--backend auto|webgpu|cpu|all] [--adapter NAME] [--quick] [--json out.json] [--compare other.json]',
   options: {
-    backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu, cpu, or all (CPU and every --adapter)' },
+    backend: {
+      type: 'string',
+      arg: 'NAME',
+      default: 'auto',
+      description: 'auto (WebGPU when an adapter exists, else CPU), webgpu, cpu, or all (CPU and every --adapter)',
+    },
     adapter: { type: 'string', arg: 'NAME', multiple: true, description: 'WebGPU adapter (a substring of its name); repeat to measure several' },
     threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
-    quick: { type: 'boolean', description: 'a short run at the default settings (fewer repeats; the kernel rate on 0.2 Å grids): about 25 s of CPU time per backend on a 2-core machine' },
-    repeats: { type: 'string', arg: 'N', description: 'timed repeats per figure (default: 3 with --quick, else 5; the screen pipeline 2 with --quick, else 3)' },
-    json: { type: 'string', arg: 'FILE', description: 'write the results JSON (schema src/benchmark/bench-result.schema.json); - for stdout instead of the table' },
-    compare: { type: 'string', arg: 'FILE', description: 'print this run next to another run\'s JSON, with ratios per figure' },
+    quick: {
+      type: 'boolean',
+      description:
+        'a short run at the default settings (fewer repeats; the kernel rate on 0.2 Å grids): about 25 s of CPU time per backend on a 2-core machine',
+    },
+    repeats: {
+      type: 'string',
+      arg: 'N',
+      description: 'timed repeats per figure (default: 3 with --quick, else 5; the screen pipeline 2 with --quick, else 3)',
+    },
+    json: {
+      type: 'string',
+      arg: 'FILE',
+      description: 'write the results JSON (schema src/benchmark/bench-result.schema.json); - for stdout instead of the table',
+    },
+    compare: { type: 'string', arg: 'FILE', description: "print this run next to another run's JSON, with ratios per figure" },
     load: { type: 'string', arg: 'FILE', description: 'use a saved results JSON instead of measuring (with --compare: compare two saved runs)' },
   },
   async run({ values }) {
@@ -108,7 +130,11 @@ export const bench: Command = {
       const shared = [...(flag(values, 'quick') ? ['--quick'] : []), ...(repeats ? ['--repeats', String(repeats)] : [])];
       result =
         specs.length === 1
-          ? await runBench(nodeHost(log), { mode: flag(values, 'quick') ? 'quick' : 'standard', backends: specs, ...(repeats ? { settings: { repeats } } : {}) })
+          ? await runBench(nodeHost(log), {
+              mode: flag(values, 'quick') ? 'quick' : 'standard',
+              backends: specs,
+              ...(repeats ? { settings: { repeats } } : {}),
+            })
           : measureEachInItsOwnProcess(specs, shared);
       const problems = validateBenchResult(result);
       if (problems.length) throw new Error(`bench result does not match its own schema: ${problems.join('; ')}`);

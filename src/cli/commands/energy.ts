@@ -31,7 +31,10 @@ export interface EnergyReport {
 
 /** "0.1,0.2,0.3" (commas and/or spaces) -> three finite numbers; UsageError otherwise. */
 export function parsePoint(text: string): [number, number, number] {
-  const parts = text.trim().split(/[\s,]+/).filter((p) => p !== '');
+  const parts = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter((p) => p !== '');
   const xs = parts.map(Number);
   if (xs.length !== 3 || xs.some((x) => !Number.isFinite(x))) {
     throw new UsageError(`--at '${text}': expected three fractional coordinates like 0.1,0.2,0.3`);
@@ -49,8 +52,7 @@ export function energyReport(
   const fw = buildFramework(ox.structure, { ion, model });
   const terms = energyTermsAtFrac(fw, opts.points.flat());
   const species = new Set<string>();
-  for (const site of ox.structure.sites)
-    for (const sp of site.species) if (sp.oxidation !== null) species.add(formatIon(sp.element, sp.oxidation));
+  for (const site of ox.structure.sites) for (const sp of site.species) if (sp.oxidation !== null) species.add(formatIon(sp.element, sp.oxidation));
   return {
     file: s.file,
     block: s.block,

@@ -15,7 +15,17 @@ import { parseOxiOverride } from '../../bvse/oxidation/override.js';
 import { DEFAULT_MODEL, getModel, models } from '../../bvse/model.js';
 import { selectBackend } from '../../backends/select.js';
 import { computeLandscape, DEFAULT_RESOLUTION, DEFAULT_SEED_RESOLUTION, type LandscapeResult } from '../../pipeline/landscape.js';
-import { cubeText, DEFAULT_GRID_FILE_SPACING, grdText, gridFileGrid, LARGE_GRID_FILE_BYTES, migrationPaths, profileSvgFor, siteClasses, siteNetwork } from '../../pipeline/landscape-products.js';
+import {
+  cubeText,
+  DEFAULT_GRID_FILE_SPACING,
+  grdText,
+  gridFileGrid,
+  LARGE_GRID_FILE_BYTES,
+  migrationPaths,
+  profileSvgFor,
+  siteClasses,
+  siteNetwork,
+} from '../../pipeline/landscape-products.js';
 import { pathsFileJson } from '../../outputs/landscape-json.js';
 import { DEFAULT_SCREEN_CONFIG, GRID_GUARD_HELP } from '../../screen/types.js';
 
@@ -30,10 +40,25 @@ export const landscape: Command = {
       arg: 'Å',
       description: `grid spacing in Å: the grid written, drawn and used to seed the saddle searches (default ${DEFAULT_SEED_RESOLUTION}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
     },
-    'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
-    certify: { type: 'boolean', description: 'continuum method: bracket each barrier between a rigorous lower bound and the network threshold, certified when they agree within 0.002 eV (a block cover of the cell: seconds to minutes; docs/continuum.md)' },
-    uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
-    'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
+    'grid-barriers': {
+      type: 'boolean',
+      description:
+        "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points",
+    },
+    certify: {
+      type: 'boolean',
+      description:
+        'continuum method: bracket each barrier between a rigorous lower bound and the network threshold, certified when they agree within 0.002 eV (a block cover of the cell: seconds to minutes; docs/continuum.md)',
+    },
+    uniform: {
+      type: 'boolean',
+      description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)',
+    },
+    'no-symmetry': {
+      type: 'boolean',
+      description:
+        'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)',
+    },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
     adapter: { type: 'string', arg: 'NAME', description: 'WebGPU adapter to use (a substring of its name)' },
     threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
@@ -48,14 +73,18 @@ export const landscape: Command = {
       type: 'string',
       arg: 'Å',
       default: String(DEFAULT_GRID_FILE_SPACING),
-      description: '--grd/--cube are written at this spacing (values interpolated from the computed grid), or at --resolution when coarser: viewers load 0.05 Å files slowly (85 MB for a 10 Å cell); give --resolution\'s value for the computed grid itself',
+      description:
+        "--grd/--cube are written at this spacing (values interpolated from the computed grid), or at --resolution when coarser: viewers load 0.05 Å files slowly (85 MB for a 10 Å cell); give --resolution's value for the computed grid itself",
     },
     ...PATH_OUTPUT_OPTIONS,
     overwrite: OVERWRITE_OPTION,
     json: { type: 'boolean', description: 'print the result as JSON' },
     'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: GRID_GUARD_HELP.landscape },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
-    'allow-absent-ion': { type: 'boolean', description: 'compute even when the mobile ion is not in the structure (a probe of an inserted ion, marked as such)' },
+    'allow-absent-ion': {
+      type: 'boolean',
+      description: 'compute even when the mobile ion is not in the structure (a probe of an inserted ion, marked as such)',
+    },
     'max-file-size': MAX_FILE_SIZE_OPTION,
   },
   async run({ positionals, values }) {
@@ -171,10 +200,10 @@ export const landscape: Command = {
           r.network
             ? `continuum: ${r.network.sites.length} minima and ${r.network.saddles.filter((x) => x.status === 'verified').length} verified saddles of the continuous field, seeded from the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å), ${r.nFrameworkAtoms} framework atoms`
             : r.refinement?.strategy === 'symmetric-grid'
-            ? `converged: the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) itself, filled by symmetry (cheaper than refining here), ${r.nFrameworkAtoms} framework atoms`
-            : r.refinement
-            ? `converged to the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) in ${r.refinement.levels} levels from ${r.refinement.coarseGrid.nx} x ${r.refinement.coarseGrid.ny} x ${r.refinement.coarseGrid.nz}: ${r.refinement.pointsEvaluated} energies evaluated (${((100 * r.refinement.pointsEvaluated) / r.refinement.pointsUniform).toFixed(1)} % of the grid), ${r.nFrameworkAtoms} framework atoms`
-            : `uniform grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
+              ? `converged: the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) itself, filled by symmetry (cheaper than refining here), ${r.nFrameworkAtoms} framework atoms`
+              : r.refinement
+                ? `converged to the ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} grid (${r.resolution} Å) in ${r.refinement.levels} levels from ${r.refinement.coarseGrid.nx} x ${r.refinement.coarseGrid.ny} x ${r.refinement.coarseGrid.nz}: ${r.refinement.pointsEvaluated} energies evaluated (${((100 * r.refinement.pointsEvaluated) / r.refinement.pointsUniform).toFixed(1)} % of the grid), ${r.nFrameworkAtoms} framework atoms`
+                : `uniform grid ${r.grid.nx} x ${r.grid.ny} x ${r.grid.nz} at ${r.resolution} Å, ${r.nFrameworkAtoms} framework atoms`,
           ...(r.symmetry
             ? [
                 `symmetry ${r.symmetry.spaceGroup.symbol} (${r.symmetry.spaceGroup.number}): ${r.symmetry.operations} operations map the grid onto itself` +
@@ -218,6 +247,8 @@ function bottleneckLines(r: LandscapeResult): string[] {
       b.lowerBound !== null
         ? `; certificate: threshold in [${b.lowerBound.toFixed(4)}, ${b.threshold.toFixed(4)}] eV, ${b.certified ? 'certified' : 'not certified'}`
         : '';
-    return [`${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}${bracket}`];
+    return [
+      `${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}${bracket}`,
+    ];
   });
 }

@@ -22,7 +22,11 @@ export const merge: Command = {
   async run({ positionals, values }) {
     const out = str(values, 'out');
     if (!out) throw new UsageError('--out FILE is required');
-    const outputs = [['--out', out], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]] as const;
+    const outputs = [
+      ['--out', out],
+      ['--csv', str(values, 'csv')],
+      ['--plot', str(values, 'plot')],
+    ] as const;
     checkOutputPaths(outputs);
     if (positionals.length === 0) throw new UsageError('give the shard outputs to merge');
     for (const p of positionals) if (!existsSync(p)) throw new UsageError(`no such file: ${p}`);

@@ -20,7 +20,12 @@ export const percolateCommand: Command = {
   options: {
     connectivity: CONNECTIVITY_OPTION,
     encut: { type: 'string', arg: 'eV', default: '10', description: 'percolation window above E_min (after --scale); barriers above it are null' },
-    scale: { type: 'string', arg: 'F', default: '1', description: 'multiply the file values by F to get eV (e.g. 27.211386 for Hartree, 0.0103643 for kJ/mol)' },
+    scale: {
+      type: 'string',
+      arg: 'F',
+      default: '1',
+      description: 'multiply the file values by F to get eV (e.g. 27.211386 for Hartree, 0.0103643 for kJ/mol)',
+    },
     invert: { type: 'boolean', description: 'the file is a density (high = open): use −F·value as the energy' },
     'grd-order': {
       type: 'string',
@@ -47,7 +52,8 @@ export const percolateCommand: Command = {
     const order = str(values, 'grd-order') ?? 'auto';
     if (order !== 'auto' && order !== 'x' && order !== 'z') throw new UsageError(`--grd-order expects auto, x or z, got '${order}'`);
     const format = str(values, 'format');
-    if (format !== undefined && format !== 'cube' && format !== 'grd' && format !== 'chgcar') throw new UsageError(`--format expects cube, grd or chgcar, got '${format}'`);
+    if (format !== undefined && format !== 'cube' && format !== 'grd' && format !== 'chgcar')
+      throw new UsageError(`--format expects cube, grd or chgcar, got '${format}'`);
     const profileDim = profileDimensionOption(values);
     const outputs = [
       ['--path', str(values, 'path')],

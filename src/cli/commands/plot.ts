@@ -21,7 +21,11 @@ export const plot: Command = {
     'ratio-min': { type: 'string', arg: 'R', description: `region: lowest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMin})` },
     'ratio-max': { type: 'string', arg: 'R', description: `region: highest Em(X)/Em(Li+) (default: the table's, else ${DEFAULT_DUAL_ION.ratioMax})` },
     title: { type: 'string', arg: 'TEXT', description: 'plot title' },
-    'label-top': { type: 'string', arg: 'N', description: 'label the N candidates with the lowest Em(Li+) inside the region with their formula (default none)' },
+    'label-top': {
+      type: 'string',
+      arg: 'N',
+      description: 'label the N candidates with the lowest Em(Li+) inside the region with their formula (default none)',
+    },
     overwrite: OVERWRITE_OPTION,
   },
   async run({ positionals, values }) {
@@ -43,7 +47,13 @@ export const plot: Command = {
     };
     const title = str(values, 'title');
     const labelTop = optionalPositiveNumber(values, 'label-top', true);
-    const s = await deriveOutputs(table, { plot: out, criterion, dimension: criterion.dimension, ...(title ? { plotTitle: title } : {}), ...(labelTop ? { plotLabelTop: labelTop } : {}) });
+    const s = await deriveOutputs(table, {
+      plot: out,
+      criterion,
+      dimension: criterion.dimension,
+      ...(title ? { plotTitle: title } : {}),
+      ...(labelTop ? { plotLabelTop: labelTop } : {}),
+    });
     process.stdout.write(`${s.dualPairs} (Li+, anion) pairs plotted, ${s.dualPass} in the dual-ion region -> ${out}\n`);
     return 0;
   },

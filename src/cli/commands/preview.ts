@@ -165,7 +165,11 @@ export const preview: Command = {
   usage: 'bvscape preview [file] [--ion ION] [--port N]',
   options: {
     ion: { type: 'string', arg: 'ION', description: 'mobile ion the page starts with (default Li)' },
-    resolution: { type: 'string', arg: 'Å', description: 'finest grid spacing the page starts with (default 0.1, converged from 0.2; the page offers 0.3, 0.2, 0.1 and 0.05)' },
+    resolution: {
+      type: 'string',
+      arg: 'Å',
+      description: 'finest grid spacing the page starts with (default 0.1, converged from 0.2; the page offers 0.3, 0.2, 0.1 and 0.05)',
+    },
     port: { type: 'string', arg: 'N', default: '8737', description: 'port on 127.0.0.1 (0 picks a free one)' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
   },

@@ -2,7 +2,18 @@
 // sharded, one JSONL row per (structure, mobile ion); see src/screen/.
 import { availableParallelism } from 'node:os';
 import type { Command, OptionValues } from '../command.js';
-import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, modelOption, optionalPositiveNumber, positiveNumber, str, strs, MAX_FILE_SIZE_OPTION } from '../command.js';
+import {
+  backendOption,
+  CONNECTIVITY_OPTION,
+  connectivityOption,
+  flag,
+  modelOption,
+  optionalPositiveNumber,
+  positiveNumber,
+  str,
+  strs,
+  MAX_FILE_SIZE_OPTION,
+} from '../command.js';
 import { parseOxiOverride } from '../../bvse/oxidation/override.js';
 import { UsageError } from '../../errors.js';
 import { checkOutputPaths, checkOutputSet, tableSidecars } from '../output-paths.js';
@@ -12,7 +23,14 @@ import { SHARD_COUNT_ENV, shardFromEnvironment } from '../../screen/shard-env.js
 import { runScreen } from '../../screen/screen.js';
 import { formatSummary } from '../../screen/derive.js';
 import { selectBackend } from '../../backends/select.js';
-import { DEFAULT_DUAL_ION, DEFAULT_SCREEN_CONFIG, DEFAULT_SCREEN_TRANSPORT, GRID_GUARD_HELP, type ScreenConfig, type ScreenTransport } from '../../screen/types.js';
+import {
+  DEFAULT_DUAL_ION,
+  DEFAULT_SCREEN_CONFIG,
+  DEFAULT_SCREEN_TRANSPORT,
+  GRID_GUARD_HELP,
+  type ScreenConfig,
+  type ScreenTransport,
+} from '../../screen/types.js';
 import { temperatureList } from './transport.js';
 import { TRANSPORT_DEFAULTS } from '../../transport/simulate.js';
 import { DEFAULT_RESOLUTION } from '../../pipeline/landscape.js';
@@ -29,7 +47,14 @@ export function normaliseIon(spec: string): string {
 }
 
 export function screenConfigFromArgs(v: OptionValues): ScreenConfig {
-  const ions = [...new Set(strs(v, 'ion').flatMap((s) => s.split(',')).filter((s) => s.trim() !== '').map(normaliseIon))];
+  const ions = [
+    ...new Set(
+      strs(v, 'ion')
+        .flatMap((s) => s.split(','))
+        .filter((s) => s.trim() !== '')
+        .map(normaliseIon),
+    ),
+  ];
   const dual = flag(v, 'dual-ion');
   const dimension = parseDimension(str(v, 'dimension'));
   if (dual && !ions.some((i) => parseIon(i).element === 'Li')) ions.unshift('Li+');
@@ -96,14 +121,23 @@ export const screen: Command = {
   options: {
     ion: { type: 'string', short: 'i', multiple: true, arg: 'ION', description: 'mobile ion (repeatable or comma-separated): Li, Na+, Mg2+, I-, S2-' },
     anions: { type: 'boolean', description: "add each structure's anion species as mobile ions" },
-    'allow-absent-ion': { type: 'boolean', description: 'compute ions the structure does not contain (probes, marked in the note) instead of NoMobileIon error rows' },
+    'allow-absent-ion': {
+      type: 'boolean',
+      description: 'compute ions the structure does not contain (probes, marked in the note) instead of NoMobileIon error rows',
+    },
     'dual-ion': { type: 'boolean', description: 'dual-ion criterion: Li+ and every anion, Em(Li+) < --li-max and --ratio-min <= Em(X)/Em(Li+) <= --ratio-max' },
     connectivity: CONNECTIVITY_OPTION,
     dimension: { type: 'string', default: '3', arg: '1|2|3', description: 'percolation dimension for the criterion and the rankings' },
     'li-max': { type: 'string', default: String(DEFAULT_DUAL_ION.liMax), arg: 'EV', description: 'dual-ion: Em(Li+) must be below this' },
     'ratio-min': { type: 'string', default: String(DEFAULT_DUAL_ION.ratioMin), arg: 'R', description: 'dual-ion: lowest Em(X)/Em(Li+)' },
     'ratio-max': { type: 'string', default: String(DEFAULT_DUAL_ION.ratioMax), arg: 'R', description: 'dual-ion: highest Em(X)/Em(Li+)' },
-    out: { type: 'string', short: 'o', default: 'results.jsonl', arg: 'FILE', description: 'results table (JSON Lines, one row per structure and ion, appended as they finish)' },
+    out: {
+      type: 'string',
+      short: 'o',
+      default: 'results.jsonl',
+      arg: 'FILE',
+      description: 'results table (JSON Lines, one row per structure and ion, appended as they finish)',
+    },
     csv: { type: 'string', arg: 'FILE', description: 'also write the table as CSV at the end' },
     plot: { type: 'string', arg: 'FILE', description: 'also write the dual-ion scatter (SVG) at the end' },
     resolution: {
@@ -112,21 +146,42 @@ export const screen: Command = {
       arg: 'ANGSTROM',
       description: `grid spacing: the seed grid of the saddle searches (default ${DEFAULT_SCREEN_CONFIG.resolution}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
     },
-    'grid-barriers': { type: 'boolean', description: "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points" },
+    'grid-barriers': {
+      type: 'boolean',
+      description:
+        "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points",
+    },
     certify: {
       type: 'boolean',
       description:
         'continuum method: bracket each barrier between a rigorous lower bound and the network threshold (columns certified, barrier_1d_lower, …; docs/continuum.md). Costs 3–100× the barriers alone (docs/development.md), so it is off by default in screens',
     },
-    uniform: { type: 'boolean', description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)' },
-    'no-symmetry': { type: 'boolean', description: 'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)' },
+    uniform: {
+      type: 'boolean',
+      description: 'with grid barriers: one uniform grid at --resolution instead of converged refinement (as the peers compute; implies --grid-barriers)',
+    },
+    'no-symmetry': {
+      type: 'boolean',
+      description:
+        'use the atoms as read and evaluate every grid point (default: symmetrize the framework to 2e-3 Å and evaluate one point per orbit, docs/symmetry.md)',
+    },
     transport: {
       type: 'boolean',
       description:
         "also run kinetic Monte Carlo of each ion on its landscape's site–hop network: columns transport_ea, transport_log10_sigma_300k, transport_haven_ratio, transport_status, … (docs/transport.md; seconds per structure)",
     },
-    'transport-temperatures': { type: 'string', default: DEFAULT_SCREEN_TRANSPORT.temperatures.join(','), arg: 'K,K,...', description: 'with --transport: temperatures of the kMC runs (K)' },
-    'transport-seed': { type: 'string', default: String(DEFAULT_SCREEN_TRANSPORT.seed), arg: 'N', description: 'with --transport: random seed (the same seed gives the same columns)' },
+    'transport-temperatures': {
+      type: 'string',
+      default: DEFAULT_SCREEN_TRANSPORT.temperatures.join(','),
+      arg: 'K,K,...',
+      description: 'with --transport: temperatures of the kMC runs (K)',
+    },
+    'transport-seed': {
+      type: 'string',
+      default: String(DEFAULT_SCREEN_TRANSPORT.seed),
+      arg: 'N',
+      description: 'with --transport: random seed (the same seed gives the same columns)',
+    },
     'transport-max-steps': {
       type: 'string',
       default: String(DEFAULT_SCREEN_TRANSPORT.maxSteps),
@@ -140,15 +195,32 @@ export const screen: Command = {
     workers: { type: 'string', short: 'j', default: String(availableParallelism()), arg: 'N', description: 'worker threads (parsing, percolation)' },
     resume: { type: 'boolean', description: 'continue an interrupted run: keep its rows, redo only what is missing' },
     overwrite: { type: 'boolean', description: 'replace an existing --out instead of refusing' },
-    shard: { type: 'string', arg: 'i/N|auto', description: `screen only the i-th of N deterministic shares of the sorted inputs; auto: from a Slurm array (SLURM_ARRAY_TASK_*) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shard-count or ${SHARD_COUNT_ENV})` },
-    'shard-count': { type: 'string', arg: 'N', description: `with --shard auto: the number of shards (needed for Kubernetes; overrides the Slurm array size; env ${SHARD_COUNT_ENV})` },
+    shard: {
+      type: 'string',
+      arg: 'i/N|auto',
+      description: `screen only the i-th of N deterministic shares of the sorted inputs; auto: from a Slurm array (SLURM_ARRAY_TASK_*) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shard-count or ${SHARD_COUNT_ENV})`,
+    },
+    'shard-count': {
+      type: 'string',
+      arg: 'N',
+      description: `with --shard auto: the number of shards (needed for Kubernetes; overrides the Slurm array size; env ${SHARD_COUNT_ENV})`,
+    },
     timeout: { type: 'string', default: '300', arg: 'SECONDS', description: 'per-structure time limit; a structure over it gets an error row' },
     'max-grid-points': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxGridPoints), arg: 'N', description: GRID_GUARD_HELP.screen },
-    'max-resolution': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxResolution), arg: 'ANGSTROM', description: 'size guard: refuse a cell that would need a coarser grid than this' },
+    'max-resolution': {
+      type: 'string',
+      default: String(DEFAULT_SCREEN_CONFIG.maxResolution),
+      arg: 'ANGSTROM',
+      description: 'size guard: refuse a cell that would need a coarser grid than this',
+    },
     'max-sites': { type: 'string', default: String(DEFAULT_SCREEN_CONFIG.maxSites), arg: 'N', description: 'size guard: refuse cells with more sites' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
     progress: { type: 'string', default: 'auto', arg: 'MODE', description: 'auto (bar on a terminal, log lines otherwise), bar, log or none' },
-    processor: { type: 'string', arg: 'MODULE', description: 'advanced: a JS module exporting a StructureProcessor to use instead of BVSE (testing, plug-ins)' },
+    processor: {
+      type: 'string',
+      arg: 'MODULE',
+      description: 'advanced: a JS module exporting a StructureProcessor to use instead of BVSE (testing, plug-ins)',
+    },
   },
   async run({ positionals, values }) {
     if (positionals.length === 0) throw new UsageError('give at least one input: files, directories, glob patterns, archives, or - for paths on stdin');
@@ -156,7 +228,11 @@ export const screen: Command = {
     const backend = backendOption(values);
     const progress = str(values, 'progress') ?? 'auto';
     if (!['auto', 'bar', 'log', 'none'].includes(progress)) throw new UsageError(`--progress expects auto, bar, log or none, got '${progress}'`);
-    const outputs = [['--out', str(values, 'out') ?? 'results.jsonl'], ['--csv', str(values, 'csv')], ['--plot', str(values, 'plot')]] as const;
+    const outputs = [
+      ['--out', str(values, 'out') ?? 'results.jsonl'],
+      ['--csv', str(values, 'csv')],
+      ['--plot', str(values, 'plot')],
+    ] as const;
     checkOutputPaths(outputs);
     const shard = shardOption(str(values, 'shard'), str(values, 'shard-count'));
     checkOutputSet({

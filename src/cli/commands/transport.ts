@@ -18,7 +18,11 @@ import { arrheniusSvg } from '../../report/arrhenius-svg.js';
 
 /** "300,400,500" -> [300, 400, 500]; UsageError naming the option for anything but positive kelvin values. */
 export function temperatureList(text: string, option = '--temperatures'): number[] {
-  const list = text.split(',').map((t) => t.trim()).filter((t) => t !== '').map(Number);
+  const list = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .map(Number);
   if (list.length === 0 || list.some((t) => !(t > 0) || !Number.isFinite(t))) {
     throw new UsageError(`${option} expects positive kelvin values separated by commas, e.g. 300,400,500 (got '${text}')`);
   }
@@ -33,17 +37,28 @@ export const transport: Command = {
     ion: { type: 'string', arg: 'ION', default: 'Li', description: 'mobile ion: Li (its charge in the structure), Li+, Na+, Mg2+, F-' },
     temperatures: { type: 'string', arg: 'K,K,...', default: DEFAULT_TEMPERATURES.join(','), description: 'temperatures of the kinetic Monte Carlo runs (K)' },
     seed: { type: 'string', arg: 'N', default: String(TRANSPORT_DEFAULTS.seed), description: 'random seed: the same seed gives the same numbers' },
-    'max-steps': { type: 'string', arg: 'N', default: String(TRANSPORT_DEFAULTS.maxSteps), description: 'kMC hops allowed per temperature (a run stops earlier once D is converged)' },
+    'max-steps': {
+      type: 'string',
+      arg: 'N',
+      default: String(TRANSPORT_DEFAULTS.maxSteps),
+      description: 'kMC hops allowed per temperature (a run stops earlier once D is converged)',
+    },
     'target-error': {
       type: 'string',
       arg: 'T,C',
       default: `${TRANSPORT_DEFAULTS.targetTracer},${TRANSPORT_DEFAULTS.targetCollective}`,
       description: 'convergence: relative standard errors of the tracer and collective D to reach',
     },
-    interaction: { type: 'string', arg: 'model|exclusion', default: TRANSPORT_DEFAULTS.interaction, description: "mobile-mobile interaction: the model's screened Coulomb, or site exclusion only" },
+    interaction: {
+      type: 'string',
+      arg: 'model|exclusion',
+      default: TRANSPORT_DEFAULTS.interaction,
+      description: "mobile-mobile interaction: the model's screened Coulomb, or site exclusion only",
+    },
     'grid-sites': {
       type: 'boolean',
-      description: "sites and hops from the grid's basins (merged into crystallographic sites, assumed 1e13 Hz) instead of the continuum network's minima and saddles (Vineyard frequencies)",
+      description:
+        "sites and hops from the grid's basins (merged into crystallographic sites, assumed 1e13 Hz) instead of the continuum network's minima and saddles (Vineyard frequencies)",
     },
     resolution: {
       type: 'string',
@@ -168,7 +183,9 @@ export const transport: Command = {
         `status: ${r.status}`,
       );
     }
-    lines.push(`time: landscape ${out.timingsMs.landscape.toFixed(0)} ms, network ${out.timingsMs.network.toFixed(0)} ms, kMC ${out.timingsMs.transport.toFixed(0)} ms`);
+    lines.push(
+      `time: landscape ${out.timingsMs.landscape.toFixed(0)} ms, network ${out.timingsMs.network.toFixed(0)} ms, kMC ${out.timingsMs.transport.toFixed(0)} ms`,
+    );
     if (plot && r) lines.push(`wrote ${plot} (Arrhenius plot, SVG)`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;

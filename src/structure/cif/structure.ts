@@ -34,14 +34,7 @@ export const OCCUPANCY_TOLERANCE = 0.05;
 /** Coordinates this close to a multiple of 1/6 are snapped to it. */
 const SNAP_TOLERANCE = 2e-4;
 
-const CELL_TAGS = [
-  '_cell_length_a',
-  '_cell_length_b',
-  '_cell_length_c',
-  '_cell_angle_alpha',
-  '_cell_angle_beta',
-  '_cell_angle_gamma',
-] as const;
+const CELL_TAGS = ['_cell_length_a', '_cell_length_b', '_cell_length_c', '_cell_angle_alpha', '_cell_angle_beta', '_cell_angle_gamma'] as const;
 
 /** True when a block holds cell or atom-site tags, i.e. is meant to describe a structure. */
 export function blockHasStructure(block: CifBlock): boolean {
@@ -74,7 +67,19 @@ function anglesFixedBySystem(block: CifBlock, given: (number | null)[]): (number
   }
   if (!['cubic', 'tetragonal', 'orthorhombic', 'hexagonal', 'trigonal', 'monoclinic'].includes(system)) {
     system =
-      num >= 195 && num <= 230 ? 'cubic' : num >= 168 ? 'hexagonal' : num >= 143 ? 'trigonal' : num >= 75 ? 'tetragonal' : num >= 16 ? 'orthorhombic' : num >= 3 ? 'monoclinic' : '';
+      num >= 195 && num <= 230
+        ? 'cubic'
+        : num >= 168
+          ? 'hexagonal'
+          : num >= 143
+            ? 'trigonal'
+            : num >= 75
+              ? 'tetragonal'
+              : num >= 16
+                ? 'orthorhombic'
+                : num >= 3
+                  ? 'monoclinic'
+                  : '';
   }
   const out = [...given];
   const fill = (vals: number[]) => vals.forEach((v, i) => (out[i] ??= v));
@@ -116,7 +121,11 @@ function readCell(block: CifBlock, ctx: Context): Lattice {
   const [a, b, c, alpha, beta, gamma] = p as [number, number, number, number, number, number];
   const line = blockValue(block, '_cell_length_a')?.line;
   if (!(a > 0 && b > 0 && c > 0)) fail(ctx, `cell lengths must be positive (a=${a}, b=${b}, c=${c})`, line);
-  for (const [name, ang] of [['alpha', alpha], ['beta', beta], ['gamma', gamma]] as const) {
+  for (const [name, ang] of [
+    ['alpha', alpha],
+    ['beta', beta],
+    ['gamma', gamma],
+  ] as const) {
     if (!(ang > 0 && ang < 180)) fail(ctx, `cell angle ${name} = ${ang}° is impossible`, blockValue(block, `_cell_angle_${name}`)?.line);
   }
   let lattice: Lattice;
@@ -328,7 +337,8 @@ function readAtomSites(block: CifBlock, lattice: Lattice, ctx: Context): AsymSit
     if (occV && !isMissing(occV)) {
       occupancy = parseCifNumber(occV.text);
       if (!Number.isFinite(occupancy)) fail(ctx, `site '${label}': occupancy '${occV.text}' is not a number`, occV.line);
-      if (occupancy < 0) fail(ctx, `site '${label}': occupancy ${occV.text} is negative; an occupancy is the fraction of the site filled, from 0 to 1`, occV.line);
+      if (occupancy < 0)
+        fail(ctx, `site '${label}': occupancy ${occV.text} is negative; an occupancy is the fraction of the site filled, from 0 to 1`, occV.line);
     } else if (occV && !occV.quoted && occV.text === '?') unknownOcc++;
     if (occupancy <= 0) {
       zeroOcc.push(label);
@@ -344,7 +354,8 @@ function readAtomSites(block: CifBlock, lattice: Lattice, ctx: Context): AsymSit
   if (unknownOcc > 0) ctx.warnings.push(`${unknownOcc} site(s) have unknown occupancy ('?'); read as 1`);
   if (fractions > 0) ctx.warnings.push(`${fractions} coordinate(s) written as fractions (e.g. 1/3); read exactly`);
   if (zeroOcc.length > 0) ctx.warnings.push(`site(s) with zero occupancy skipped: ${zeroOcc.slice(0, 10).join(', ')}${zeroOcc.length > 10 ? ', ...' : ''}`);
-  if (out.length === 0 && allUnknownRows === rows) fail(ctx, `the atom sites have unknown coordinates (every value in the atom-site loop is '?')`, anchorLoop?.loop.line);
+  if (out.length === 0 && allUnknownRows === rows)
+    fail(ctx, `the atom sites have unknown coordinates (every value in the atom-site loop is '?')`, anchorLoop?.loop.line);
   if (out.length === 0) fail(ctx, 'no atom sites (none with known element, coordinates and a positive occupancy)', anchorLoop?.loop.line);
   return out;
 }
@@ -395,10 +406,7 @@ function expand(asym: AsymSite[], ops: SymOp[], lattice: Lattice, tol: number): 
       for (const sp of s.species) {
         const same = site.species.find((x) => x.element === sp.element && x.oxidation === sp.oxidation);
         if (!same) site.species.push({ ...sp });
-        else if (
-          site.species.reduce((t, x) => t + x.occupancy, 0) + sp.occupancy > 1 + OCCUPANCY_TOLERANCE &&
-          Math.abs(same.occupancy - sp.occupancy) < 1e-3
-        ) {
+        else if (site.species.reduce((t, x) => t + x.occupancy, 0) + sp.occupancy > 1 + OCCUPANCY_TOLERANCE && Math.abs(same.occupancy - sp.occupancy) < 1e-3) {
           // The same atom listed twice (a symmetry copy kept in the asymmetric unit, same
           // element and occupancy): one atom, not two.
           site.duplicates = true;
@@ -434,7 +442,10 @@ export function structureFromBlock(block: CifBlock, file: string, opts: BuildOpt
   // Refuse before expanding: merging a million positions takes minutes and gigabytes.
   const mostOps = Math.max(1, ...sym.candidates.map((c) => c.ops.length));
   if (asym.length * mostOps > MAX_CELL_SITES) {
-    fail(ctx, `the cell would hold up to ${asym.length * mostOps} sites (${asym.length} atom sites x ${mostOps} symmetry operators), more than the ${MAX_CELL_SITES} a structure may have`);
+    fail(
+      ctx,
+      `the cell would hold up to ${asym.length * mostOps} sites (${asym.length} atom sites x ${mostOps} symmetry operators), more than the ${MAX_CELL_SITES} a structure may have`,
+    );
   }
   let best: Expanded | null = null;
   let bestNote: string | undefined;
@@ -458,11 +469,7 @@ export function structureFromBlock(block: CifBlock, file: string, opts: BuildOpt
     for (const sp of site.species) total += sp.occupancy;
     if (total > 1 + OCCUPANCY_TOLERANCE) {
       const who = site.labels.length > 1 ? `sites ${site.labels.map((l) => `'${l}'`).join(' and ')} share a position and their` : `site '${site.label}':`;
-      fail(
-        ctx,
-        `${who} occupancies sum to ${Number(total.toFixed(4))} (more than 1)`,
-        site.line,
-      );
+      fail(ctx, `${who} occupancies sum to ${Number(total.toFixed(4))} (more than 1)`, site.line);
     }
     if (total > 1 + 1e-9) {
       for (const sp of site.species) sp.occupancy /= total;
@@ -472,13 +479,13 @@ export function structureFromBlock(block: CifBlock, file: string, opts: BuildOpt
   }
   if (scaled.size > 0) {
     const list = [...scaled];
-    ctx.warnings.push(
-      `occupancies slightly above 1 scaled down to 1 on: ${list.slice(0, 8).join(', ')}${list.length > 8 ? ', ...' : ''}`,
-    );
+    ctx.warnings.push(`occupancies slightly above 1 scaled down to 1 on: ${list.slice(0, 8).join(', ')}${list.length > 8 ? ', ...' : ''}`);
   }
   const dupes = new Set(expanded.sites.filter((s) => s.duplicates).map((s) => s.labels.join(' = ')));
   if (dupes.size > 0) {
-    ctx.warnings.push(`atoms of one element listed twice on one position, read as one atom: ${[...dupes].slice(0, 8).join(', ')}${dupes.size > 8 ? ', ...' : ''}`);
+    ctx.warnings.push(
+      `atoms of one element listed twice on one position, read as one atom: ${[...dupes].slice(0, 8).join(', ')}${dupes.size > 8 ? ', ...' : ''}`,
+    );
   }
   const mixed = new Set(expanded.sites.filter((s) => s.labels.length > 1 && !s.duplicates).map((s) => s.labels.join('+')));
   if (mixed.size > 0) ctx.warnings.push(`mixed sites (several asymmetric sites on one position): ${[...mixed].slice(0, 8).join(', ')}`);

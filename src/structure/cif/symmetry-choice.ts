@@ -1,29 +1,29 @@
 // CIF structure layer, the symmetry choice: which operations a block's structure is expanded with (explicit
 // operator lists, Hall or Hermann–Mauguin symbols, IT numbers and their settings), checked against the cell's metric.
 import type { Lattice } from '../lattice.js';
-import { hallEntry, hallNumberFromHall, hallNumberFromHM, hallNumbersOf, hmHasSetting, opsFromHallNumber, parseSymopXyz, SymopSyntaxError, type SymOp } from '../space-group.js';
+import {
+  hallEntry,
+  hallNumberFromHall,
+  hallNumberFromHM,
+  hallNumbersOf,
+  hmHasSetting,
+  opsFromHallNumber,
+  parseSymopXyz,
+  SymopSyntaxError,
+  type SymOp,
+} from '../space-group.js';
 import type { SpaceGroupInfo } from '../types.js';
 import { parseCifNumber } from './numbers.js';
 import { blockColumn, firstValue, isMissing, type CifBlock, type CifValue } from './syntax.js';
 import { fail, type Context } from './block-context.js';
 
-export const XYZ_TAGS = [
-  '_space_group_symop_operation_xyz',
-  '_symmetry_equiv_pos_as_xyz',
-  '_space_group_symop_magn_operation_xyz',
-] as const;
+export const XYZ_TAGS = ['_space_group_symop_operation_xyz', '_symmetry_equiv_pos_as_xyz', '_space_group_symop_magn_operation_xyz'] as const;
 /** Superspace operators (modulated structures): x1, x2, x3 are x, y, z; the fourth coordinate is dropped. */
 export const SSG_TAG = '_space_group_symop_ssg_operation_algebraic';
 export const MAGN_CENTERING_TAG = '_space_group_symop_magn_centering_xyz';
 export const HALL_TAGS = ['_space_group_name_hall', '_symmetry_space_group_name_hall'] as const;
-export const HM_TAGS = [
-  '_space_group_name_h-m_alt',
-  '_symmetry_space_group_name_h-m',
-  '_space_group_name_h-m',
-  '_space_group_name_h-m_full',
-] as const;
+export const HM_TAGS = ['_space_group_name_h-m_alt', '_symmetry_space_group_name_h-m', '_space_group_name_h-m', '_space_group_name_h-m_full'] as const;
 export const NUMBER_TAGS = ['_space_group_it_number', '_symmetry_int_tables_number', '_space_group_it_number_'] as const;
-
 
 export interface SymmetryChoice {
   /** Alternative operator sets; the expansion picks among them (origin choices). */
@@ -216,16 +216,14 @@ export function readSymmetry(block: CifBlock, lattice: Lattice, ctx: Context): S
 export function metricMisfit(ops: SymOp[], lattice: Lattice): number {
   const m = lattice.matrix;
   const g = new Float64Array(9);
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) g[3 * i + j] = m[3 * i]! * m[3 * j]! + m[3 * i + 1]! * m[3 * j + 1]! + m[3 * i + 2]! * m[3 * j + 2]!;
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) g[3 * i + j] = m[3 * i]! * m[3 * j]! + m[3 * i + 1]! * m[3 * j + 1]! + m[3 * i + 2]! * m[3 * j + 2]!;
   const scale = Math.max(g[0]!, g[4]!, g[8]!);
   let worst = 0;
   const gr = new Float64Array(9);
   for (const op of ops) {
     const r = op.rot;
     // (Rᵀ G R)_ij = Σ_k R_ki (G R)_kj
-    for (let k = 0; k < 3; k++)
-      for (let j = 0; j < 3; j++) gr[3 * k + j] = g[3 * k]! * r[j]! + g[3 * k + 1]! * r[3 + j]! + g[3 * k + 2]! * r[6 + j]!;
+    for (let k = 0; k < 3; k++) for (let j = 0; j < 3; j++) gr[3 * k + j] = g[3 * k]! * r[j]! + g[3 * k + 1]! * r[3 + j]! + g[3 * k + 2]! * r[6 + j]!;
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 3; j++) {
         const v = r[i]! * gr[j]! + r[3 + i]! * gr[3 + j]! + r[6 + i]! * gr[6 + j]!;
