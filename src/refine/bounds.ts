@@ -17,7 +17,8 @@
 // term by term instead (directLowerBound): each pair term's minimum over the distances the ball allows.
 import { pairBranch, type PairBranches, type PairType } from '../bvse/framework.js';
 import { erfc } from '../bvse/pair.js';
-import { tablePairEnergy, type PreparedFramework } from '../backends/cpu/kernel.js';
+import type { PreparedFramework } from '../backends/cpu/kernel.js';
+import { tablePairEnergy } from '../backends/cpu/pair-table.js';
 
 /**
  * How far a backend's values may stray from the float64 field: abs + rel·|E| (eV). The CPU kernel: float32 rounding

@@ -14,7 +14,8 @@ import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/grid/index.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { UsageError } from '../../src/errors.js';
-import { BLOCK, EXACT_BELOW_R, TABLE_TOLERANCE_EV, blockCount, computeBlock, prepareCells, tablePairEnergy } from '../../src/backends/cpu/kernel.js';
+import { BLOCK, blockCount, computeBlock, prepareCells } from '../../src/backends/cpu/kernel.js';
+import { EXACT_BELOW_R, TABLE_TOLERANCE_EV, tablePairEnergy } from '../../src/backends/cpu/pair-table.js';
 import { rng } from '../helpers/random.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 

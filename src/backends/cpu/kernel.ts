@@ -18,28 +18,20 @@
 // Hermite interpolant is t²(1−t)²·h⁴·f''''/24, largest at the centre), is below TABLE_TOLERANCE_EV per
 // pair (per unit occupancy). A grid value therefore differs from the float64 sum by at most
 // Σ_pairs weight·tableMaxError plus the float32 rounding of the total (2⁻²⁴·|E|).
-import { expandImages, pairBranch, type Framework, type PairBranches, type PairType } from '../../bvse/framework.js';
-import { erfc, pairEnergy } from '../../bvse/pair.js';
+import { expandImages, type Framework, type PairType } from '../../bvse/framework.js';
+import { pairEnergy } from '../../bvse/pair.js';
 import { BRICK, type GridSpec } from '../../grid/index.js';
+import { buildTables, EXACT_BELOW_R, type PairTable } from './pair-table.js';
 
 /** Grid points per block edge. Fixed, so results never depend on how blocks are scheduled. */
 export const BLOCK = 8;
 /** Points per sub-box edge inside a block; each sub-box gets its own, shorter candidate list. A brick is one sub-box. */
 const SUB = BRICK;
-/** Pairs closer than this (Å) are evaluated with the exact float64 formula, not the table. */
-export const EXACT_BELOW_R = 1.0;
-/** Target bound on the interpolation error of one pair term (eV, per unit occupancy). */
-export const TABLE_TOLERANCE_EV = 1e-9;
-/** Table segment boundaries (Å) between EXACT_BELOW_R and the cutoff. */
-const SEGMENT_BREAKS_R = [2, 4];
-const MIN_SEGMENT_INTERVALS = 64;
-const MAX_SEGMENT_INTERVALS = 1 << 16;
+/** The cell list never has more bins than this (a tiny cutoff over a large framework). */
 const MAX_BINS = 1 << 21;
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
-
 /** Everything computeBlock needs, as plain numbers, typed arrays and small objects (structured-cloneable). */
-export interface PreparedFramework {
+export interface PreparedFramework extends PairTable {
   /** Lattice rows a, b, c (Å), row-major. */
   lattice: Float64Array;
   cutoff: number;
@@ -56,22 +48,6 @@ export interface PreparedFramework {
   binDims: Int32Array;
   /** Images of bin b are images[binStart[b] .. binStart[b+1]). */
   binStart: Int32Array;
-  /**
-   * Cubic coefficients in s = R²: per type, `tableIntervals` intervals of 4 numbers (c0..c3 in the local
-   * coordinate t ∈ [0,1)), made of up to 3 segments with uniform spacing each.
-   */
-  table: Float64Array;
-  tableIntervals: number;
-  /** First s of each segment (Infinity for absent ones; 4 entries, the last always Infinity). */
-  segmentStart: Float64Array;
-  /** Intervals per unit s, per segment. */
-  segmentInvSpacing: Float64Array;
-  /** Index of each segment's first interval within a type's table; entry [segments] = tableIntervals. */
-  segmentFirstInterval: Int32Array;
-  /** EXACT_BELOW_R². */
-  exactBelowR2: number;
-  /** Largest interpolation error found when the table was checked (eV per pair, per unit weight). */
-  tableMaxError: number;
 }
 
 /** Number of blocks of a grid; block indices run 0 .. blockCount − 1. */
@@ -147,126 +123,6 @@ export function prepareCells(fw: Framework, _grid?: GridSpec): PreparedFramework
     ...tables,
     exactBelowR2: EXACT_BELOW_R * EXACT_BELOW_R,
   };
-}
-
-/** The kernel's branches per pair kind: dE/dR (float64, before the weight) and the parameters that key its tables. */
-const PAIR_DERIVATIVE: PairBranches<[r: number], number> = {
-  morse: (t, r) => {
-    const e = Math.exp(t.alpha * (t.rmin - r));
-    return -t.d0 * t.alpha * e * (e - 1);
-  },
-  coulomb: (t, r) => {
-    const x = r / t.screen;
-    return -(t.k / (r * r)) * erfc(x) - ((t.k * TWO_OVER_SQRT_PI) / t.screen) * (Math.exp(-x * x) / r);
-  },
-};
-const PAIR_PARAMETERS: PairBranches<[], number[]> = {
-  morse: (t) => [t.d0, t.rmin, t.alpha],
-  coulomb: (t) => [t.k, t.screen],
-};
-
-function pairDerivative(t: PairType, r: number): number {
-  return pairBranch(PAIR_DERIVATIVE, t)(t, r);
-}
-
-/** Fills `intervals` cubic Hermite intervals of one segment [sa, sb] of one type, starting at table[o]. */
-function fillSegment(t: PairType, sa: number, sb: number, intervals: number, table: Float64Array, o: number): void {
-  const h = (sb - sa) / intervals;
-  let r = Math.sqrt(sa);
-  let f0 = pairEnergy(t, r);
-  let d0 = (pairDerivative(t, r) / (2 * r)) * h; // dE/ds · h
-  for (let i = 0; i < intervals; i++) {
-    r = Math.sqrt(i + 1 === intervals ? sb : sa + (i + 1) * h);
-    const f1 = pairEnergy(t, r);
-    const d1 = (pairDerivative(t, r) / (2 * r)) * h;
-    table[o] = f0;
-    table[o + 1] = d0;
-    table[o + 2] = 3 * (f1 - f0) - 2 * d0 - d1;
-    table[o + 3] = 2 * (f0 - f1) + d0 + d1;
-    o += 4;
-    f0 = f1;
-    d0 = d1;
-  }
-}
-
-/** Largest |cubic − exact| of one segment, at the quarter and centre points of every interval. */
-function segmentError(t: PairType, sa: number, sb: number, intervals: number, table: Float64Array, o: number): number {
-  const h = (sb - sa) / intervals;
-  let worst = 0;
-  for (let i = 0; i < intervals; i++, o += 4)
-    for (const u of [0.25, 0.5, 0.75]) {
-      const approx = table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!));
-      const err = Math.abs(approx - pairEnergy(t, Math.sqrt(sa + (i + u) * h)));
-      if (!(err <= worst)) worst = err; // NaN-safe: a NaN error wins
-    }
-  return worst;
-}
-
-// Intervals each (type, segment) needs, remembered across frameworks: a screen meets the same pair types
-// again and again, and finding the spacing costs far more than filling the table.
-const spacingCache = new Map<string, { intervals: number; error: number }>();
-
-/** The fewest intervals (a power of 2 ≥ MIN_SEGMENT_INTERVALS) that meet TABLE_TOLERANCE_EV, with the error found. */
-function intervalsNeeded(t: PairType, sa: number, sb: number): { intervals: number; error: number } {
-  const key = [t.kind, ...pairBranch(PAIR_PARAMETERS, t)(t), sa, sb].join(',');
-  const hit = spacingCache.get(key);
-  if (hit) return hit;
-  let result: { intervals: number; error: number };
-  for (let intervals = MIN_SEGMENT_INTERVALS; ; intervals *= 2) {
-    const scratch = new Float64Array(4 * intervals);
-    fillSegment(t, sa, sb, intervals, scratch, 0);
-    const error = segmentError(t, sa, sb, intervals, scratch, 0);
-    if (error <= TABLE_TOLERANCE_EV || intervals >= MAX_SEGMENT_INTERVALS) {
-      result = { intervals, error };
-      break;
-    }
-  }
-  if (spacingCache.size > 4096) spacingCache.clear();
-  spacingCache.set(key, result);
-  return result;
-}
-
-/**
- * The pair tables. In s = R² the functions are steepest at small R, so [EXACT_BELOW_R, cutoff] is split at
- * R = 2 and 4 Å into up to three segments, each with its own uniform spacing, refined (doubling) until the
- * interpolation error of every type is below TABLE_TOLERANCE_EV (a segment gets the most intervals any of the
- * framework's types needs; with more intervals than a type needs, its error only shrinks, as h⁴). Per type the segments lie one after the
- * other; an index that rounds one past the end of a segment lands on the next segment's first interval at
- * t ≈ 0, which is the same function value, so only the last segment is clamped.
- */
-function buildTables(
-  types: PairType[],
-  cutoff: number,
-): Pick<PreparedFramework, 'table' | 'tableIntervals' | 'segmentStart' | 'segmentInvSpacing' | 'segmentFirstInterval' | 'tableMaxError'> {
-  const bounds = [EXACT_BELOW_R, ...SEGMENT_BREAKS_R.filter((r) => r > EXACT_BELOW_R && r < cutoff), cutoff].map((r) => r * r);
-  const segments = cutoff > EXACT_BELOW_R ? bounds.length - 1 : 0;
-  const counts: number[] = [];
-  let maxError = 0;
-  for (let g = 0; g < segments; g++) {
-    let count = 0;
-    for (const t of types) {
-      const need = intervalsNeeded(t, bounds[g]!, bounds[g + 1]!);
-      count = Math.max(count, need.intervals);
-      if (!(need.error <= maxError)) maxError = need.error;
-    }
-    counts.push(count);
-  }
-  const total = counts.reduce((a, b) => a + b, 0);
-  const table = new Float64Array(Math.max(1, types.length * total) * 4);
-  const segmentStart = new Float64Array(4).fill(Infinity);
-  const segmentInvSpacing = new Float64Array(3);
-  const segmentFirstInterval = new Int32Array(4);
-  let first = 0;
-  for (let g = 0; g < segments; g++) {
-    segmentStart[g] = bounds[g]!;
-    segmentInvSpacing[g] = counts[g]! / (bounds[g + 1]! - bounds[g]!);
-    segmentFirstInterval[g] = first;
-    types.forEach((t, ti) => fillSegment(t, bounds[g]!, bounds[g + 1]!, counts[g]!, table, 4 * (ti * total + first)));
-    first += counts[g]!;
-  }
-  segmentFirstInterval[segments] = first;
-  for (let g = segments + 1; g < 4; g++) segmentFirstInterval[g] = first;
-  return { table, tableIntervals: total, segmentStart, segmentInvSpacing, segmentFirstInterval, tableMaxError: maxError };
 }
 
 // Scratch space reused between calls (one kernel instance per thread).
@@ -590,28 +446,4 @@ function gatherFromCells(prep: PreparedFramework, box: Float64Array, rc: number,
       }
     }
   return count;
-}
-
-/**
- * One pair term exactly as computeBlock evaluates it (table or exact fallback), in float64 and before the
- * occupancy weight; 0 at or beyond the cutoff. For tests of the interpolation error.
- */
-export function tablePairEnergy(prep: PreparedFramework, typeIndex: number, r2: number): number {
-  if (!(r2 < prep.cutoff * prep.cutoff)) return 0;
-  const type = prep.types[typeIndex];
-  if (!type) throw new RangeError(`no pair type ${typeIndex}`);
-  if (r2 < prep.exactBelowR2) return pairEnergy(type, Math.sqrt(r2));
-  const seg = prep.segmentStart;
-  const g = r2 >= seg[2]! ? 2 : r2 >= seg[1]! ? 1 : 0;
-  let u = (r2 - seg[g]!) * prep.segmentInvSpacing[g]!;
-  let idx = Math.floor(u);
-  u -= idx;
-  idx += prep.segmentFirstInterval[g]!;
-  if (idx > prep.tableIntervals - 1) {
-    idx = prep.tableIntervals - 1;
-    u = 1;
-  }
-  const o = typeIndex * prep.tableIntervals * 4 + 4 * idx;
-  const t = prep.table;
-  return t[o]! + u * (t[o + 1]! + u * (t[o + 2]! + u * t[o + 3]!));
 }
