@@ -15,7 +15,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/backends/select.js';
 import { parseJsonlObject } from '../src/io/tables.js';
-import { isHeader } from '../src/screen/output.js';
 import { runScreen } from '../src/screen/screen.js';
 import { spearman, type SpearmanResult } from '../src/screen/stats.js';
 import { screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
@@ -73,7 +72,7 @@ function rowsByFile(jsonl: string): Map<string, ScreenRow> {
   for (const line of readFileSync(jsonl, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const o = parseJsonlObject(line);
-    if (!o || isHeader(o)) continue;
+    if (!o) continue;
     const row = o as unknown as ScreenRow;
     const prev = byFile.get(row.file);
     if (!prev || (prev.status !== 'ok' && row.status === 'ok')) byFile.set(row.file, row);

@@ -21,7 +21,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/backends/select.js';
 import { parseJsonlObject } from '../src/io/tables.js';
-import { isHeader } from '../src/screen/output.js';
 import { initSymmetry } from '../src/structure/space-group.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { optimadeEntry } from '../src/structure/optimade.js';
@@ -182,7 +181,7 @@ function readRows(rowsPath: string) {
   for (const line of readFileSync(rowsPath, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const o = parseJsonlObject(line);
-    if (!o || isHeader(o)) continue;
+    if (!o) continue;
     const r = o as unknown as ScreenRow;
     rows++;
     if (r.status === 'ok') okRows++;

@@ -10,7 +10,6 @@ import { createCpuBackend } from '../backends/cpu/index.js';
 import { createWebGpuBackend } from '../backends/webgpu/index.js';
 import { packageRoot } from '../package-root.js';
 import { parseJsonlObject } from '../io/tables.js';
-import { isHeader } from '../screen/output.js';
 import { runScreen } from '../screen/screen.js';
 import { screenConfig } from '../screen/types.js';
 import { adapterRecord } from './adapter.js';
@@ -66,7 +65,7 @@ function countRows(path: string): { rows: number; errors: number } {
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
     const o = parseJsonlObject(line);
-    if (!o || isHeader(o)) continue;
+    if (!o) continue;
     rows++;
     if ((o as { status?: string }).status !== 'ok') errors++;
   }

@@ -6,7 +6,7 @@ import { csvRow, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { temporaryPathFor } from '../io/temp-file.js';
 import { screenPlotSvg, type DualIonPoint } from '../report/screen-plot.js';
 import { barrierAt, dualIonTest, isAnion, isLithiumIon } from './dual-ion.js';
-import { isHeader, readMeta } from './output.js';
+import { readMeta } from './output.js';
 import { CSV_COLUMNS, csvColumnsFor, csvValue } from '../outputs/fields.js';
 import { DEFAULT_DUAL_ION, type DualIonCriterion, type ScreenHeader, type ScreenRow } from './types.js';
 import { writeFileSync } from 'node:fs';
@@ -88,10 +88,6 @@ export async function forEachStructure(path: string, visit: (rows: ScreenRow[]) 
     if (!o) {
       if (!l.terminated) break; // a torn last line of a killed run
       throw new InputError(`${path}:${l.line}: not a JSON object`);
-    }
-    if (isHeader(o)) {
-      if (!meta) onHeader?.(o); // an older table: its header is line 1
-      continue;
     }
     const row = o as unknown as ScreenRow;
     if (group.length > 0 && group[0]!.id !== row.id) {

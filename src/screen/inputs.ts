@@ -1,8 +1,8 @@
 // Input discovery for a screen: files, directories (recursive), glob patterns, archives and `-`
 // (a list of paths on stdin) become one sorted list of entries with stable ids; then sharding.
 import { createHash } from 'node:crypto';
-import { constants, existsSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { posix, sep } from 'node:path';
@@ -60,31 +60,16 @@ export function isStructureFileName(name: string): boolean {
   return isReadableName(base);
 }
 
-/** The start of a results table written before sidecars existed (its first line is the header). */
-const LEGACY_TABLE_START = '{"type":"bvscape-screen"';
-
 /**
  * bvscape's own files in an input directory: tables (they have a `.meta.json` or `.lock` beside
- * them, or a header line), their sidecars, locks and temporary files. Skipped by directory walks
+ * them), their sidecars, locks and temporary files. Skipped by directory walks
  * and patterns, so every shard of a screen writing into its input directory finds the same inputs.
  * `sibling` says whether a name exists in the same directory.
  */
-export async function isBvscapeOutputFile(path: string, sibling: (name: string) => boolean): Promise<boolean> {
+export function isBvscapeOutputFile(path: string, sibling: (name: string) => boolean): boolean {
   const base = path.split('/').pop() ?? path;
   if (base.endsWith(META_SUFFIX) || base.endsWith(TEMP_SUFFIX) || base.endsWith(LOCK_SUFFIX) || /\.lock\.(stale\.)?\d+\.[0-9a-z]+$/.test(base)) return true;
-  if (sibling(`${base}${META_SUFFIX}`) || sibling(`${base}${LOCK_SUFFIX}`)) return true;
-  if (!/\.(jsonl|ndjson|json)$/i.test(base)) return false;
-  let fh;
-  try {
-    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const buf = Buffer.alloc(LEGACY_TABLE_START.length);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return bytesRead === buf.length && buf.toString('utf8') === LEGACY_TABLE_START;
-  } catch {
-    return false; // unreadable: its read fails later and becomes an error row
-  } finally {
-    await fh?.close();
-  }
+  return sibling(`${base}${META_SUFFIX}`) || sibling(`${base}${LOCK_SUFFIX}`);
 }
 
 /** A member's text in UTF-16 without a byte-order mark (told apart from a bad gzip member). */
@@ -315,7 +300,7 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
         if (!isStructureFileName(c.name)) continue;
         sources.push({ kind: 'file', path: p, id: cid, rawPath: Buffer.concat([Buffer.from(`${dir}/`), c.raw]) });
         entries.push({ id: cid, source: sources.length - 1 });
-      } else if ((archiveKind(c.name) || isStructureFileName(c.name)) && !(await isBvscapeOutputFile(p, (n) => names.has(n)))) addFile(p, cid);
+      } else if ((archiveKind(c.name) || isStructureFileName(c.name)) && !isBvscapeOutputFile(p, (n) => names.has(n))) addFile(p, cid);
     }
   };
 
@@ -331,7 +316,7 @@ export async function discoverEntries(inputs: readonly string[], opts: { stdin?:
         if (matches.length === 0 && !fromStdin) throw new UsageError(`no files match the pattern '${raw}'`);
         for (const m of matches) {
           // A pattern, like a directory, does not pick up bvscape's own tables and their files.
-          if (await isBvscapeOutputFile(m, (n) => existsSync(posix.join(posix.dirname(m), n)))) continue;
+          if (isBvscapeOutputFile(m, (n) => existsSync(posix.join(posix.dirname(m), n)))) continue;
           await addPath(m, fromStdin);
         }
         return;

@@ -7,7 +7,7 @@ import { sameFile } from '../io/file-identity.js';
 import { parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import { temporaryPathFor } from '../io/temp-file.js';
 import { lockOutput, lockPathFor } from './lock.js';
-import { canonicalJson, configChanges, isHeader, metaPath, readHeader, writeMeta } from './output.js';
+import { canonicalJson, configChanges, metaPath, readMeta, writeMeta } from './output.js';
 import type { ScreenHeader } from './types.js';
 
 export { MergeError }; // defined with the other error classes in src/errors.ts
@@ -83,11 +83,11 @@ async function mergeLocked(paths: readonly string[], out: string, o: MergeOption
     while (off < b.length) off += writeSync(fd, b, off, b.length - off);
   };
   try {
-    // Headers first (sidecars, or the first line of older tables): they decide what may be merged.
+    // Headers first (the sidecars): they decide what may be merged.
     const headers: ScreenHeader[] = [];
     for (const p of paths) {
-      const h = await readHeader(p);
-      if (!h) throw new MergeError(`${p} is not a bvscape screen table (no ${metaPath(p)} and no header line)`);
+      const h = readMeta(p);
+      if (!h) throw new MergeError(`${p} is not a bvscape screen table (no ${metaPath(p)} beside it)`);
       if (h.merged_from) throw new MergeError(`${p} is already a merged table`);
       headers.push(h);
     }
@@ -133,7 +133,6 @@ async function mergeLocked(paths: readonly string[], out: string, o: MergeOption
       let buffer: string[] = [];
       for await (const l of readJsonlLines(p)) {
         const obj = parseJsonlObject(l.text);
-        if (l.line === 1 && isHeader(obj)) continue; // an older table's header line
         if (!obj || !l.terminated) {
           problems.push(`${p}:${l.line}: ${l.terminated ? 'not valid JSON' : 'torn last line (the run was interrupted: rerun that shard with --resume)'}`);
           continue;

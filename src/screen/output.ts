@@ -3,8 +3,7 @@
 // detects (rows_in_structure tells how many rows a group has) and cuts off before continuing.
 // The run's metadata (options, shard, input digest) lives in a sidecar `<table>.meta.json`, so that
 // every line of the table is a row: pandas.read_json(path, lines=True) and polars.read_ndjson read
-// it in one call. Tables written before the sidecar existed keep their header as line 1; every
-// reader here still takes them.
+// it in one call.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, truncateSync, writeSync, existsSync, statSync } from 'node:fs';
 import { temporaryPathFor } from '../io/temp-file.js';
 import { InputError, ResumeError } from '../errors.js';
@@ -25,7 +24,7 @@ export function canonicalJson(v: unknown): string {
     .join(',')}}`;
 }
 
-export function isHeader(o: Record<string, unknown> | null): o is Record<string, unknown> & ScreenHeader {
+function isHeader(o: Record<string, unknown> | null): o is Record<string, unknown> & ScreenHeader {
   return o !== null && o.type === 'bvscape-screen';
 }
 
@@ -70,21 +69,6 @@ export function readMeta(table: string): ScreenHeader | null {
     throw new InputError(`${p} is not a bvscape screen metadata file`);
   }
   return o as ScreenHeader;
-}
-
-/** The header of a table given in its first line (tables written before the sidecar), else null. */
-export async function readLegacyHeader(path: string): Promise<ScreenHeader | null> {
-  if (!existsSync(path)) return null;
-  for await (const l of readJsonlLines(path)) {
-    const o = parseJsonlObject(l.text);
-    return isHeader(o) ? o : null;
-  }
-  return null;
-}
-
-/** The header of a results table: its sidecar, else (older tables) its first line; null when neither. */
-export async function readHeader(path: string): Promise<ScreenHeader | null> {
-  return readMeta(path) ?? (await readLegacyHeader(path));
 }
 
 export class RowWriter {
@@ -134,7 +118,7 @@ export interface ResumeState {
   rowsKept: number;
   /** Bytes cut off the end (torn line or incomplete group), 0 when the file was clean. */
   bytesDiscarded: number;
-  /** The file had no valid header (empty or torn at the first line): start it afresh. */
+  /** The file is empty (a run killed before its first row): start it afresh. */
   fresh: boolean;
 }
 
@@ -164,13 +148,6 @@ export function describeHeaderMismatch(old: ScreenHeader, now: ScreenHeader): st
   return null;
 }
 
-const HEADER_START = '{"type":"bvscape-screen"';
-
-/** The beginning of a header line cut off by a kill (the header is one write, so the cut is inside it). */
-export function isTornHeader(text: string): boolean {
-  return text.length < HEADER_START.length ? HEADER_START.startsWith(text) : text.startsWith(HEADER_START);
-}
-
 /**
  * Reads an existing results file for --resume: checks its header against this run's, collects
  * the finished structures and cuts off a torn last line or an incomplete last group.
@@ -180,14 +157,16 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
   if (!existsSync(path) || statSync(path).size === 0) return { ...state, fresh: true };
   const size = statSync(path).size;
   const meta = readMeta(path);
-  if (meta) {
-    const why = describeHeaderMismatch(meta, header);
-    if (why) throw new ResumeError(`cannot resume ${path}: ${why} (see ${metaPath(path)}). Use another --out, or --overwrite to start again`);
+  if (!meta) {
+    throw new ResumeError(
+      `${path} is not a bvscape screen table (no ${metaPath(path)} beside it); refusing to append to it with --resume. Use another --out, or --overwrite to replace it`,
+    );
   }
+  const why = describeHeaderMismatch(meta, header);
+  if (why) throw new ResumeError(`cannot resume ${path}: ${why} (see ${metaPath(path)}). Use another --out, or --overwrite to start again`);
   let cutAt: number | null = null;
   let badLine: { line: number; offset: number } | null = null;
   let group: { id: string; file: string; start: number; count: number; expected: number; structures: number } | null = null;
-  let sawHeader = false;
 
   const closeGroup = () => {
     if (!group) return;
@@ -205,26 +184,6 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
         `${path}:${badLine.line}: not a valid result line (the file was edited or written by two runs at once); fix or remove it, or start afresh without --resume`,
       );
     const obj = l.terminated ? parseJsonlObject(l.text) : null;
-    if (!sawHeader && meta) {
-      sawHeader = true;
-      if (l.line === 1 && isHeader(obj)) continue; // a sidecar and an old header line: the sidecar was checked
-    }
-    if (!sawHeader) {
-      if (!obj) {
-        // Only a header torn by a kill may be started afresh; any other text is someone's file.
-        if (l.terminated || !isTornHeader(l.text)) {
-          throw new ResumeError(
-            `${path} is not a bvscape screen table (no ${metaPath(path)} and no header line); refusing to overwrite it with --resume. Use another --out, or --overwrite to replace it`,
-          );
-        }
-        return { ...state, fresh: true, bytesDiscarded: size };
-      }
-      if (!isHeader(obj)) throw new ResumeError(`${path} is not a bvscape screen table (no ${metaPath(path)} and no header line); refusing to append to it`);
-      const why = describeHeaderMismatch(obj, header);
-      if (why) throw new ResumeError(`cannot resume ${path}: ${why}. Use another --out, or --overwrite to start again`);
-      sawHeader = true;
-      continue;
-    }
     if (!obj) {
       if (!l.terminated) {
         cutAt = group ? group.start : l.offset;
@@ -253,7 +212,6 @@ export async function scanForResume(path: string, header: ScreenHeader): Promise
   if (badLine) cutAt = group ? (group as { start: number }).start : badLine.offset;
   else if (group && cutAt === null) cutAt = (group as { start: number }).start;
   if (group) state.rowsKept -= (group as { count: number }).count;
-  if (!sawHeader) return { ...state, fresh: true, bytesDiscarded: size };
   if (cutAt !== null) {
     truncateSync(path, cutAt);
     state.bytesDiscarded = size - cutAt;

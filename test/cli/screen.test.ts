@@ -129,6 +129,5 @@ function loadRowsLenient(path: string) {
     .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { type?: string })
-    .filter((r) => r.type !== 'bvscape-screen');
+    .map((l) => JSON.parse(l) as { type?: string });
 }

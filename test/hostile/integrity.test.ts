@@ -181,12 +181,11 @@ describe.sequential('bvscape tables and their files in an input directory are no
     expect(loadRows(join(dir, 'all.jsonl'))).toHaveLength(8);
   });
 
-  it('discovery skips tables (with sidecar, lock or header line), sidecars, locks and temporary files', async () => {
+  it('discovery skips tables (with sidecar or lock), sidecars, locks and temporary files', async () => {
     const dir = tempDir();
     const root = join(dir, 'in');
     writeFiles(root, {
       'a.cif': fakeStructure('a', 0.3),
-      'old.jsonl': '{"type":"bvscape-screen","format":1}\n{"id":"x"}\n',
       'run.json': '',
       'run.json.lock': '{"pid":1}\n',
       'x.jsonl': '{"id":"x"}\n',

@@ -124,5 +124,5 @@ function loadRowsLenient(path: string): unknown[] {
   return text
     .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
-    .filter((l) => l.trim() !== '' && !l.includes('"bvscape-screen"'));
+    .filter((l) => l.trim() !== '');
 }

@@ -126,8 +126,7 @@ export function loadRows(path: string): Row[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Row)
-    .filter((r) => r.type !== 'bvscape-screen');
+    .map((l) => JSON.parse(l) as Row);
 }
 
 /** Rows without wall-clock fields, sorted: what must be equal between two runs of one screen. */

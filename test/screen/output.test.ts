@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanForResume, canonicalJson } from '../../src/screen/output.js';
+import { scanForResume, canonicalJson, writeMeta } from '../../src/screen/output.js';
 import type { ScreenHeader } from '../../src/screen/types.js';
 import { DEFAULT_DUAL_ION } from '../../src/screen/types.js';
 import { tempDir } from './helpers.js';
@@ -31,10 +31,12 @@ const header: ScreenHeader = {
 const row = (id: string, file: string, of: number, structures: number) =>
   JSON.stringify({ id, file, ion: 'Li+', status: 'ok', rows_in_structure: of, structures_in_file: structures });
 
+/** A table as a screen leaves it: its rows, and the header in the sidecar. */
 function table(lines: string[]): string {
   const dir = tempDir();
   const p = join(dir, 't.jsonl');
-  writeFileSync(p, [JSON.stringify(header), ...lines].join('\n') + '\n');
+  writeFileSync(p, lines.map((l) => `${l}\n`).join(''));
+  writeMeta(p, header);
   return p;
 }
 
@@ -57,18 +59,24 @@ describe('resume scan', () => {
     await expect(scanForResume(table([row('a', 'a', 2, 1), row('b', 'b', 1, 1)]), header)).rejects.toThrow(/incomplete but more rows follow/);
     const dir = tempDir();
     writeFileSync(join(dir, 'x.jsonl'), '{"hello":1}\n');
-    await expect(scanForResume(join(dir, 'x.jsonl'), header)).rejects.toThrow(/not a bvscape screen table/);
-    await expect(scanForResume(table([]), { ...header, config: { ...header.config, resolution: 0.1 } })).rejects.toThrow(/different options/);
+    await expect(scanForResume(join(dir, 'x.jsonl'), header)).rejects.toThrow(/not a bvscape screen table \(no .*x\.jsonl\.meta\.json beside it\)/);
+    await expect(scanForResume(table([row('a', 'a', 1, 1)]), { ...header, config: { ...header.config, resolution: 0.1 } })).rejects.toThrow(
+      /different options/,
+    );
   });
 
   it('a header mismatch names only the options that changed, old → new', async () => {
     const now = { ...header, config: { ...header.config, resolution: header.config.resolution * 2, mode: 'uniform' as const } };
-    const err = await scanForResume(table([]), now).then(
+    const err = await scanForResume(table([row('a', 'a', 1, 1)]), now).then(
       () => null,
       (e: Error) => e,
     );
     expect(err?.message).toContain(`(mode ${header.config.mode} → uniform, resolution ${header.config.resolution} → ${header.config.resolution * 2})`);
     expect(err?.message).not.toContain('"ions"'); // no whole configuration dumped
+  });
+
+  it('an empty table (killed before its first row) starts afresh', async () => {
+    expect((await scanForResume(table([]), header)).fresh).toBe(true);
   });
 
   it('compares configs whatever their key order', () => {

@@ -1,17 +1,16 @@
 // The results table is rows only (metadata in <out>.meta.json): pandas reads it in one call with
-// no row to drop; tables written with a header line (before the sidecar) still resume and merge.
+// no row to drop; without the sidecar a file is not a table, and --resume and merge refuse it.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runScreen, type ScreenOptions } from '../../src/screen/screen.js';
 import { mergeShards } from '../../src/screen/merge.js';
-import { readHeader } from '../../src/screen/output.js';
-import { deriveOutputs } from '../../src/screen/derive.js';
+import { readMeta } from '../../src/screen/output.js';
 import { DEFAULT_DUAL_ION, screenConfig } from '../../src/screen/types.js';
 import { CSV_COLUMNS, CSV_DUAL_COLUMNS } from '../../src/outputs/fields.js';
-import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from './helpers.js';
+import { FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from './helpers.js';
 
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
 
@@ -66,7 +65,7 @@ describe('results table layout', () => {
     expect(objs.length).toBe(11); // 5 structures x 2 ions, the broken file 1 row
     expect(new Set(objs.map((o) => Object.keys(o).join(','))).size).toBe(1);
     expect(objs.every((o) => typeof o.id === 'string' && o.type === undefined)).toBe(true);
-    expect(await readHeader(out)).toMatchObject({ type: 'bvscape-screen', entries_total: 5, shard: null });
+    expect(readMeta(out)).toMatchObject({ type: 'bvscape-screen', entries_total: 5, shard: null });
   });
 
   const py = pythonWithPandas();
@@ -122,41 +121,6 @@ describe('results table layout', () => {
     expect(got.columns).toEqual([...CSV_COLUMNS, ...CSV_DUAL_COLUMNS]);
   });
 
-  it('older tables (header on line 1, no sidecar) still resume, derive and merge', async () => {
-    const dir = tempDir();
-    const root = corpus(dir);
-    const full = join(dir, 'full.jsonl');
-    await runScreen(options([root], full));
-    const reference = comparable(loadRows(full));
-    // Rewrite as the old layout: the header as line 1, no sidecar; then cut it mid-way.
-    const legacy = join(dir, 'legacy.jsonl');
-    const header = readFileSync(`${full}.meta.json`, 'utf8');
-    writeFileSync(legacy, JSON.stringify(JSON.parse(header)) + '\n' + readFileSync(full, 'utf8'));
-    truncateSync(legacy, Math.floor(readFileSync(legacy).length * 0.6));
-    expect(await readHeader(legacy)).toMatchObject({ type: 'bvscape-screen' });
-    await runScreen(options([root], legacy, { resume: true }));
-    expect(existsSync(`${legacy}.meta.json`)).toBe(false);
-    expect(comparable(loadRows(legacy))).toEqual(reference);
-    expect((await deriveOutputs(legacy)).rows).toBe(11);
-    // Refuses another configuration from the old header too.
-    await expect(runScreen(options([root], legacy, { resume: true, config: screenConfig({ anions: true, resolution: 0.1 }) }))).rejects.toThrow(
-      /different options/,
-    );
-
-    // Legacy shards merge; the merged table is in the new layout.
-    const shards = [1, 2].map((i) => join(dir, `s${i}.jsonl`));
-    for (let i = 0; i < 2; i++) await runScreen(options([root], shards[i]!, { shard: { index: i + 1, count: 2 } }));
-    const h1 = readFileSync(`${shards[0]}.meta.json`, 'utf8');
-    writeFileSync(shards[0]!, JSON.stringify(JSON.parse(h1)) + '\n' + readFileSync(shards[0]!, 'utf8'));
-    rmSync(`${shards[0]}.meta.json`);
-    const merged = join(dir, 'm.jsonl');
-    const rep = await mergeShards(shards, merged);
-    expect(rep.problems).toEqual([]);
-    expect(comparable(loadRows(merged))).toEqual(reference);
-    expect(readFileSync(merged, 'utf8').split('\n')[0]).toMatch(/^\{"id":/);
-    expect(await readHeader(merged)).toMatchObject({ shard: null, merged_from: shards });
-  });
-
   it('a table in an input directory is not screened as input (its sidecar neither)', async () => {
     const dir = tempDir();
     const root = corpus(dir);
@@ -168,7 +132,7 @@ describe('results table layout', () => {
     expect(again.entriesRun).toBe(0);
   });
 
-  it('--resume refuses a sidecar that is not screen metadata and a table without one', async () => {
+  it('--resume and merge refuse a sidecar that is not screen metadata and a table without one', async () => {
     const dir = tempDir();
     const root = corpus(dir);
     const out = join(dir, 'r.jsonl');
@@ -176,6 +140,7 @@ describe('results table layout', () => {
     writeFileSync(`${out}.meta.json`, '{"hello": 1}');
     await expect(runScreen(options([root], out, { resume: true }))).rejects.toThrow(/not a bvscape screen metadata file/);
     rmSync(`${out}.meta.json`);
-    await expect(runScreen(options([root], out, { resume: true }))).rejects.toThrow(/no .*meta\.json and no header line/);
+    await expect(runScreen(options([root], out, { resume: true }))).rejects.toThrow(/no .*meta\.json beside it/);
+    await expect(mergeShards([out], join(dir, 'm.jsonl'))).rejects.toThrow(/r\.jsonl is not a bvscape screen table \(no .*meta\.json beside it\)/);
   });
 });

@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import { checkOutputPath, checkOutputSet, OVERWRITE_OPTION, tableSidecars } from '../output-paths.js';
 import { deriveOutputs } from '../../screen/derive.js';
 import { DEFAULT_DUAL_ION } from '../../screen/types.js';
-import { readHeader } from '../../screen/output.js';
+import { readMeta } from '../../screen/output.js';
 import type { DualIonCriterion, ScreenHeader } from '../../screen/types.js';
 import { parseDimension } from './screen.js';
 
@@ -36,7 +36,7 @@ export const plot: Command = {
     const table = positionals[0]!;
     if (!existsSync(table)) throw new UsageError(`no such file: ${table}`);
     checkOutputSet({ inputs: [table], inputSidecars: tableSidecars, outputs: [['--out', out]], overwrite: flag(values, 'overwrite'), regularFile: ['--out'] });
-    const header: ScreenHeader | null = await readHeader(table);
+    const header: ScreenHeader | null = readMeta(table);
     const base: DualIonCriterion = header?.config.dualIon ?? { ...DEFAULT_DUAL_ION, dimension: header?.config.dimension ?? 3 };
     const dimText = str(values, 'dimension');
     const criterion: DualIonCriterion = {
