@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/backends/select.js';
 import { parseJsonlObject } from '../src/io/tables.js';
 import { runScreen } from '../src/screen/screen.js';
-import { spearman, type SpearmanResult } from '../src/screen/stats.js';
+import { spearman, type SpearmanResult } from './lib/stats.js';
 import { screenConfig, type ScreenConfig, type ScreenRow } from '../src/screen/types.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared');

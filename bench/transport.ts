@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
 import { TRANSPORT_RESOLUTION, structureTransport } from '../src/pipeline/landscape-products.js';
 import { DEFAULT_SEED_RESOLUTION, computeLandscape } from '../src/pipeline/landscape.js';
-import { spearman } from '../src/screen/stats.js';
+import { spearman } from './lib/stats.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { log10SigmaAt } from '../src/transport/json.js';
 import { TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';

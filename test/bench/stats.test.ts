@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageRanks, logGamma, regularizedIncompleteBeta, spearman } from '../../src/screen/stats.js';
+import { averageRanks, logGamma, regularizedIncompleteBeta, spearman } from '../../bench/lib/stats.js';
 
 describe('averageRanks', () => {
   it('ranks distinct values 1..n', () => {

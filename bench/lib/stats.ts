@@ -1,5 +1,5 @@
-// Rank statistics for validating screens against measurements (e.g. barrier vs log conductivity).
-// Pure functions, float64 throughout.
+// Rank statistics for the developer benches that validate screens against measurements (bench/transport.ts and
+// bench/conductivity.ts: barrier vs log conductivity). Not shipped. Pure functions, float64 throughout.
 
 export interface SpearmanResult {
   /** Spearman's rank correlation (Pearson correlation of average ranks); NaN when undefined. */
