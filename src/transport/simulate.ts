@@ -15,7 +15,7 @@ export const TRANSPORT_DEFAULTS = {
   seed: 1,
   minSupercellA: 20,
   targetTracer: 0.05,
-  targetCollective: 0.15,
+  targetCollective: 0.25,
   maxSteps: 2_000_000,
   fastHopRatio: 100,
   interaction: 'model',

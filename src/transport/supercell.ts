@@ -72,22 +72,38 @@ export function buildSupercell(net: HopNetwork, dims: IVec3, interaction: Mobile
   const siteEnergy = new Float64Array(nSites);
   for (let c = 0; c < cells; c++) for (let s = 0; s < ns; s++) siteEnergy[c * ns + s] = net.sites[s]!.energy;
 
-  // Home-cell pair energies for the hop ends and the interaction neighbours.
+  // Home-cell pair energies for the hop ends and the interaction neighbours. For each pair of sites only the lattice
+  // offsets whose planes along a, b, c lie within the cutoff are tried, with Cartesian positions taken once: this
+  // loop was most of the setup for cells of a hundred sites.
   const pairHome: { a: number; b: number; off: IVec3; e: number }[] = [];
   if (interaction) {
     const w = cellWidths(L);
-    const range = w.map((x) => Math.ceil(interaction.cutoffA / x) + 1);
+    const reach = w.map((x) => interaction.cutoffA / x);
+    const pos = net.sites.map((s) => cart(s.frac));
+    const cut2 = interaction.cutoffA * interaction.cutoffA;
+    const lo = [0, 0, 0],
+      hi = [0, 0, 0];
     for (let a = 0; a < ns; a++) {
-      const fa = net.sites[a]!.frac;
+      const fa = net.sites[a]!.frac,
+        pa = pos[a]!;
       for (let b = 0; b < ns; b++) {
-        const fb = net.sites[b]!.frac;
-        for (let i = -range[0]!; i <= range[0]!; i++)
-          for (let j = -range[1]!; j <= range[1]!; j++)
-            for (let k = -range[2]!; k <= range[2]!; k++) {
+        const fb = net.sites[b]!.frac,
+          pb = pos[b]!;
+        for (let m = 0; m < 3; m++) {
+          const d = fb[m]! - fa[m]!;
+          lo[m] = Math.ceil(-reach[m]! - d - 1e-9);
+          hi[m] = Math.floor(reach[m]! - d + 1e-9);
+        }
+        for (let i = lo[0]!; i <= hi[0]!; i++)
+          for (let j = lo[1]!; j <= hi[1]!; j++)
+            for (let k = lo[2]!; k <= hi[2]!; k++) {
               if (a === b && i === 0 && j === 0 && k === 0) continue;
-              const d = cart([fb[0] + i - fa[0], fb[1] + j - fa[1], fb[2] + k - fa[2]]);
-              const r = Math.hypot(d[0], d[1], d[2]);
-              const e = pairEnergy(interaction, r);
+              const dx = pb[0] - pa[0] + i * L[0][0] + j * L[1][0] + k * L[2][0],
+                dy = pb[1] - pa[1] + i * L[0][1] + j * L[1][1] + k * L[2][1],
+                dz = pb[2] - pa[2] + i * L[0][2] + j * L[1][2] + k * L[2][2];
+              const r2 = dx * dx + dy * dy + dz * dz;
+              if (r2 >= cut2) continue;
+              const e = pairEnergy(interaction, Math.sqrt(r2));
               if (e !== 0) pairHome.push({ a, b, off: [i, j, k], e });
             }
       }
@@ -107,17 +123,22 @@ export function buildSupercell(net: HopNetwork, dims: IVec3, interaction: Mobile
   const edgeHop = new Int32Array(nEdges);
   const edgePairEnergy = new Float64Array(nEdges);
   const defaultNu = net.attemptFrequency.hz;
+  // Per home-cell hop, once: its displacement and the pair energy of its ends.
+  const hopDisp = net.hops.map((hop) => {
+    const fa = net.sites[hop.from]!.frac;
+    const fb = net.sites[hop.to]!.frac;
+    return cart([fb[0] + hop.offset[0] - fa[0], fb[1] + hop.offset[1] - fa[1], fb[2] + hop.offset[2] - fa[2]]);
+  });
+  const hopPair = net.hops.map((hop) => pairMap.get(pairKey(hop.from, hop.to, hop.offset)) ?? 0);
   let e = 0;
   for (let c = 0; c < cells; c++) {
     const [c1, c2, c3] = cellCoords(c);
     for (let h = 0; h < nh; h++) {
       const hop = net.hops[h]!;
-      const fa = net.sites[hop.from]!.frac;
-      const fb = net.sites[hop.to]!.frac;
-      const d = cart([fb[0] + hop.offset[0] - fa[0], fb[1] + hop.offset[1] - fa[1], fb[2] + hop.offset[2] - fa[2]]);
+      const d = hopDisp[h]!;
       const src = c * ns + hop.from;
       const dst = cellIndex(c1 + hop.offset[0], c2 + hop.offset[1], c3 + hop.offset[2]) * ns + hop.to;
-      const pe = pairMap.get(pairKey(hop.from, hop.to, hop.offset)) ?? 0;
+      const pe = hopPair[h]!;
       for (let dir = 0; dir < 2; dir++) {
         edgeSrc[e] = dir === 0 ? src : dst;
         edgeDst[e] = dir === 0 ? dst : src;

@@ -67,7 +67,7 @@ export interface TransportOptions {
   seed?: number;
   /** Smallest supercell width along each lattice direction (Å, default 20). */
   minSupercellA?: number;
-  /** Convergence target: relative standard error of the tracer D (default 0.05) and of the collective D (0.15). */
+  /** Convergence target: relative standard error of the tracer D (default 0.05) and of the collective D, i.e. of σ (0.25). */
   targetTracer?: number;
   targetCollective?: number;
   /** kMC steps allowed per temperature, equilibration included (default 2,000,000). */

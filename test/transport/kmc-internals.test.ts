@@ -7,6 +7,7 @@ import { Random } from '../../src/transport/random.js';
 import { BOLTZMANN_EV, kraBarrier, tstRate } from '../../src/transport/rates.js';
 import { simulateTransport } from '../../src/transport/simulate.js';
 import { SumTree } from '../../src/transport/sum-tree.js';
+import { erfc } from '../../src/bvse/pair.js';
 import { buildSupercell } from '../../src/transport/supercell.js';
 import type { HopNetwork } from '../../src/transport/types.js';
 import { cubicNetwork } from './lattices.js';
@@ -152,5 +153,61 @@ describe('the reported errors are honest', { timeout: 120_000 }, () => {
     // Mean z² over 8 runs: 1 for honest errors; below 4 rules out errors understated by 2×, above 0.1 overstated by 3×.
     expect(chi2 / 8).toBeLessThan(4);
     expect(chi2 / 8).toBeGreaterThan(0.1);
+  });
+});
+
+describe('buildSupercell neighbour lists', () => {
+  it('hold, for every site of a skewed cell, exactly the sites within the cutoff (brute force over the supercell), with their pair energies', () => {
+    const rng = new Random(11);
+    const sites = Array.from({ length: 7 }, () => ({ frac: [rng.next(), rng.next(), rng.next()] as [number, number, number], energy: 0 }));
+    const lattice: HopNetwork['lattice'] = [
+      [3.1, 0, 0],
+      [1.4, 3.6, 0],
+      [-0.9, 0.7, 4.2],
+    ];
+    const interaction = { k: 7.2, screenA: 1.9, cutoffA: 4.6 };
+    const net: HopNetwork = {
+      lattice,
+      sites,
+      hops: [{ from: 0, to: 1, offset: [0, 0, 0], saddleEnergy: 0.3 }],
+      ion: { symbol: 'Li', charge: 1 },
+      ionsPerCell: 1,
+      attemptFrequency: { hz: 1e13, source: 'test' },
+      interaction,
+      source: 'test',
+    };
+    const dims: [number, number, number] = [4, 4, 3];
+    const sc = buildSupercell(net, dims, interaction);
+    const cart = (f: number[]) => [0, 1, 2].map((m) => f[0]! * lattice[0][m]! + f[1]! * lattice[1][m]! + f[2]! * lattice[2][m]!);
+    const ns = sites.length;
+    const fracs = Array.from({ length: sc.nSites }, (_, i) => {
+      const c = Math.floor(i / ns),
+        s = i % ns;
+      const cc = [c % dims[0], Math.floor(c / dims[0]) % dims[1], Math.floor(c / (dims[0] * dims[1]))];
+      return sites[s]!.frac.map((x, m) => x + cc[m]!);
+    });
+    const pos = (i: number) => fracs[i]!;
+    let pairs = 0;
+    for (let i = 0; i < sc.nSites; i++) {
+      const expected = new Map<number, number>();
+      for (let j = 0; j < sc.nSites; j++) {
+        // Nearest image in the supercell (it is wider than twice the cutoff here, so there is at most one).
+        let best = Infinity;
+        for (let a = -1; a <= 1; a++)
+          for (let b = -1; b <= 1; b++)
+            for (let c = -1; c <= 1; c++) {
+              if (i === j && a === 0 && b === 0 && c === 0) continue;
+              const d = cart(pos(j).map((x, m) => x + [a, b, c][m]! * dims[m]! - pos(i)[m]!));
+              best = Math.min(best, Math.hypot(d[0]!, d[1]!, d[2]!));
+            }
+        if (best < interaction.cutoffA) expected.set(j, (interaction.k / best) * erfc(best / interaction.screenA));
+      }
+      const got = new Map<number, number>();
+      for (let q = sc.nbrStart[i]!; q < sc.nbrStart[i + 1]!; q++) got.set(sc.nbrSite[q]!, sc.nbrEnergy[q]!);
+      expect([...got.keys()].sort((a, b) => a - b)).toEqual([...expected.keys()].sort((a, b) => a - b));
+      for (const [j, e] of expected) expect(got.get(j)).toBeCloseTo(e, 12);
+      pairs += expected.size;
+    }
+    expect(pairs).toBeGreaterThan(10 * sc.nSites);
   });
 });

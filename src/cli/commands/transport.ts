@@ -84,7 +84,7 @@ export const transport: Command = {
     if (!Number.isInteger(seed)) throw new UsageError(`--seed expects an integer, got '${seedText}'`);
     const maxSteps = positiveNumber(values, 'max-steps', true);
     const targets = (str(values, 'target-error') ?? '').split(',').map(Number);
-    if (targets.length !== 2 || targets.some((t) => !(t > 0))) throw new UsageError(`--target-error expects two positive fractions, e.g. 0.05,0.15`);
+    if (targets.length !== 2 || targets.some((t) => !(t > 0))) throw new UsageError(`--target-error expects two positive fractions, e.g. 0.05,0.25`);
     const interaction = str(values, 'interaction') ?? 'model';
     if (interaction !== 'model' && interaction !== 'exclusion') throw new UsageError(`--interaction expects model or exclusion, got '${interaction}'`);
     const method = flag(values, 'grid-sites') ? 'grid' : 'continuum';
