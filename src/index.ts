@@ -110,7 +110,7 @@ export type { IonSpec } from './bvse/ion.js';
 export type { ModelName, MorseTable } from './bvse/model.js';
 export type { ReferenceOptions } from './bvse/reference.js';
 export type { Composition } from './structure/composition.js';
-export type { StructureFormat } from './structure/read.js';
+export type { StructureFormat } from './structure/formats.js';
 export type { Hint } from './errors.js';
 export type { BarrierMethod, ConvergedStrategy, LandscapeMode, LandscapeSymmetry } from './pipeline/landscape.js';
 export type { ContinuumNetwork, NetworkSite, NetworkSaddle, NetworkBarrier, NetworkTimings, EdgeEnd, SaddleStatus } from './network/types.js';

@@ -1,33 +1,18 @@
-// One entry point for structure files: picks the reader (CIF, POSCAR, OPTIMADE or pymatgen JSON,
-// extended XYZ) by content and name, decompresses .gz, and turns every input problem into a
-// per-structure result with an InputError.
+// One entry point for structure files: picks the reader of formats.ts's table (CIF, POSCAR, OPTIMADE or pymatgen
+// JSON, extended XYZ) by content and name, decompresses .gz, and turns every input problem into a per-structure
+// result with an InputError.
 // `readStructureText` touches no file system, so the browser preview can use it as it is.
 import { InputError, StructureError } from '../errors.js';
 import type { SpaceGroupInfo, Structure } from './types.js';
-import { readCif } from './cif/index.js';
 import { initSymmetry, detectSpaceGroup } from './space-group.js';
-import { readPoscar, looksLikePoscar } from './poscar.js';
 import { maxFileBytes, tooLarge } from './size-limit.js';
-import { looksLikeJson, readJsonStructures } from './json-structures.js';
-import { looksLikeExtxyz, readExtxyz } from './extxyz.js';
+import { STRUCTURE_FORMATS, type FormatReadOptions, type StructureFormat, type StructureFormatRecord } from './formats.js';
 
-/** 'json' covers OPTIMADE entries/responses and pymatgen Structure dicts, as .json or JSON Lines. */
-export type StructureFormat = 'cif' | 'poscar' | 'json' | 'extxyz';
-
-export interface ReadOptions {
-  /** CIF data block, OPTIMADE/pymatgen entry id or extxyz frame index to read (default: every structure). */
-  block?: string;
+export interface ReadOptions extends FormatReadOptions {
   /** When set, each structure's space group is detected with this tolerance (Å) into ReadResult.spacegroup. */
   symprec?: number;
   /** Skip format detection. */
   format?: StructureFormat;
-  /** CIF: positions closer than this (Å) are merged after symmetry expansion (default 0.01). */
-  mergeTolerance?: number;
-  /**
-   * JSON: an entry listing more sites than this is a SizeGuard error, counted in the text before
-   * anything is parsed or built (the screen's --max-sites).
-   */
-  maxSites?: number;
 }
 
 export interface ReadResult {
@@ -40,42 +25,50 @@ export interface ReadResult {
   spacegroup?: SpaceGroupInfo | null;
 }
 
+/** The table with its records' common type (the tuple keeps each name's literal type, which lookups do not need). */
+const FORMATS: readonly StructureFormatRecord<StructureFormat>[] = STRUCTURE_FORMATS;
+
 /** Strip ".gz" and directories: "dir/Li3PS4.cif.gz" -> "Li3PS4.cif". */
 function baseName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   return base.replace(/\.gz$/i, '');
 }
 
-/** Format from the file name alone, or null when the name does not say. */
-export function formatFromName(fileName: string): StructureFormat | null {
+function recordFromName(fileName: string): StructureFormatRecord<StructureFormat> | null {
   const base = baseName(fileName);
-  if (/\.(cif|mcif)$/i.test(base)) return 'cif';
-  if (/\.(vasp|poscar)$/i.test(base) || /^(POSCAR|CONTCAR)/i.test(base)) return 'poscar';
-  if (/\.(json|jsonl|ndjson)$/i.test(base)) return 'json';
-  if (/\.(xyz|extxyz)$/i.test(base)) return 'extxyz';
-  return null;
+  const lower = base.toLowerCase();
+  const upper = base.toUpperCase();
+  return FORMATS.find((f) => f.extensions.some((e) => lower.endsWith(`.${e}`)) || (f.prefixes ?? []).some((p) => upper.startsWith(p))) ?? null;
 }
 
-/** Names that the readers take (directory and archive discovery use this): .cif, .mcif, .vasp, POSCAR/CONTCAR, .json, .jsonl, .xyz, .extxyz, each also .gz. */
-export function isStructureFileName(fileName: string): boolean {
-  return formatFromName(fileName) !== null;
+/** Format from the file name alone, or null when the name does not say. */
+export function formatFromName(fileName: string): StructureFormat | null {
+  return recordFromName(fileName)?.name ?? null;
 }
+
+/** Names that the readers take (directory and archive discovery use this): the table's extensions and names, each also .gz. */
+export function isStructureFileName(fileName: string): boolean {
+  return recordFromName(fileName) !== null;
+}
+
+/** "a, b, c or d" */
+const orList = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 
 /**
  * Format from unmistakable content first (JSON starts with { or [, an extxyz frame header), then
  * from the name, then from weaker content signs; throws an InputError when nothing tells.
  */
 export function detectFormat(text: string, fileName: string): StructureFormat {
-  const byName = formatFromName(fileName);
-  // A POSCAR's free comment line may start with { or [; its numeric lines decide then.
-  if (looksLikeJson(text) && !(byName === 'poscar' && looksLikePoscar(text))) return 'json';
-  if (looksLikeExtxyz(text)) return 'extxyz';
-  if (byName) return byName;
-  if (/^\s*data_/im.test(text) || /^\s*_cell_length_a/im.test(text)) return 'cif';
-  if (looksLikePoscar(text)) return 'poscar';
+  const named = recordFromName(fileName);
+  const sure = FORMATS.find((f) => f.unmistakable?.(text, named));
+  if (sure) return sure.name;
+  if (named) return named.name;
+  const likely = FORMATS.find((f) => f.likely?.(text));
+  if (likely) return likely.name;
+  const descriptions = FORMATS.map((f) => f.description);
   throw new StructureError(
     fileName,
-    'cannot tell the file format: it is not a CIF (no data_ block), a VASP POSCAR, OPTIMADE or pymatgen JSON, or extended XYZ; name it *.cif, *.vasp, *.json or *.xyz',
+    `cannot tell the file format: it is not ${descriptions.slice(0, -1).join(', ')}, or ${descriptions.at(-1)}; name it ${orList(FORMATS.map((f) => `*.${f.extensions[0]}`))}`,
   );
 }
 
@@ -93,36 +86,12 @@ export function readStructureTextSync(text: string, fileName: string, opts: Read
   try {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const format = opts.format ?? detectFormat(text, fileName);
-    if (format === 'json' || format === 'extxyz') {
-      const sel = opts.block !== undefined ? { block: opts.block } : {};
-      const entries =
-        format === 'json'
-          ? readJsonStructures(text, fileName, { ...sel, ...(opts.maxSites !== undefined ? { maxSites: opts.maxSites } : {}) })
-          : readExtxyz(text, fileName, sel);
-      return entries.map((e) => {
-        const r: ReadResult = { file: fileName, block: e.block };
-        if (e.structure) r.structure = e.structure;
-        if (e.error) r.error = e.error;
-        return withSpacegroup(r, opts);
-      });
-    }
-    if (format === 'poscar') {
-      const structure = readPoscar(text, fileName);
-      if (opts.block !== undefined) structure.warnings.push(`--block ${opts.block} ignored: a POSCAR has no data blocks`);
-      return [withSpacegroup({ file: fileName, block: null, structure }, opts)];
-    }
-    const cifOpts = {
-      ...(opts.block !== undefined ? { block: opts.block } : {}),
-      ...(opts.mergeTolerance !== undefined ? { mergeTolerance: opts.mergeTolerance } : {}),
-    };
-    const blocks = readCif(text, fileName, cifOpts);
-    if (blocks.length === 0) {
-      throw new StructureError(fileName, 'no data block describes a crystal structure (no cell parameters or atom sites found)');
-    }
-    return blocks.map((b) => {
-      const r: ReadResult = { file: fileName, block: b.block };
-      if (b.structure) r.structure = b.structure;
-      if (b.error) r.error = b.error;
+    const reader = FORMATS.find((f) => f.name === format);
+    if (!reader) throw new RangeError(`unknown structure format '${format}'`);
+    return reader.read(text, fileName, opts).map((e) => {
+      const r: ReadResult = { file: fileName, block: e.block };
+      if (e.structure) r.structure = e.structure;
+      if (e.error) r.error = e.error;
       return withSpacegroup(r, opts);
     });
   } catch (e) {

@@ -1,5 +1,6 @@
 // Where structures come from: the file chooser, a file dropped anywhere on the page, and the bundled
 // examples (fetched once at start-up, so the page keeps working offline).
+import { structureFileAccept } from '../structure/formats.js';
 import { describe, ui } from './dom.js';
 
 export async function fetchText(url: string): Promise<string> {
@@ -15,6 +16,7 @@ export class FileInput {
     private readonly open: (name: string, text: string, fixture: boolean, startedAt: number) => void,
     private readonly onError: (message: string) => void,
   ) {
+    ui.fileInput.accept = structureFileAccept(); // the formats' table decides what the chooser offers
     ui.fileInput.addEventListener('change', () => {
       const f = ui.fileInput.files?.[0];
       if (f) void this.openFile(f);
