@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { createCpuBackend } from '../backends/cpu/index.js';
 import { createWebGpuBackend } from '../backends/webgpu/index.js';
 import { packageRoot } from '../package-root.js';
+import { DEFAULT_RESOLUTION, type BarrierMethod } from '../pipeline/landscape.js';
 import { parseJsonlObject } from '../io/tables.js';
 import { runScreen } from '../screen/screen.js';
 import { screenConfig } from '../screen/types.js';
@@ -73,7 +74,7 @@ function countRows(path: string): { rows: number; errors: number } {
 }
 
 const PIPELINE_METHOD =
-  'bvscape screen (runScreen) with its default settings (see params; --quick: at 0.2 Å), one worker per core, grids on the backend: structures / wall time of a whole run, worker start-up included';
+  'bvscape screen (runScreen) with its default settings for the barrier method (see params), one worker per core, grids on the backend: structures / wall time of a whole run, worker start-up included';
 
 export function nodeHost(progress: (msg: string) => void): BenchHost {
   const dir = structuresDir();
@@ -89,14 +90,19 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
       return (u.user + u.system) / 1e6;
     },
     pipelineMethod: PIPELINE_METHOD,
-    async runPipeline(spec: BenchBackendSpec, files: string[], copies: number, resolution: number | null): Promise<PipelineRun> {
+    async runPipeline(spec: BenchBackendSpec, files: string[], copies: number, resolution: number | null, method: BarrierMethod): Promise<PipelineRun> {
       const work = mkdtempSync(join(tmpdir(), 'bvscape-bench-'));
       try {
         const inputs = join(work, 'in');
         mkdirSync(inputs);
         for (const f of files) for (let k = 0; k < copies; k++) copyFileSync(join(dir, f), join(inputs, f.replace(/\.cif$/, `_${k}.cif`)));
         const out = join(work, 'rows.jsonl');
-        const config = screenConfig(resolution !== null ? { resolution } : {});
+        // As `bvscape screen` (continuum barriers on its seed grid) or `bvscape screen --grid-barriers` (0.05 Å converged).
+        const config = screenConfig({
+          method,
+          ...(method === 'grid' ? { resolution: DEFAULT_RESOLUTION } : {}),
+          ...(resolution !== null ? { resolution } : {}),
+        });
         const workers = availableParallelism();
         const t0 = performance.now();
         const report = await runScreen({
@@ -115,8 +121,14 @@ export function nodeHost(progress: (msg: string) => void): BenchHost {
         });
         const ms = performance.now() - t0;
         const { errors } = countRows(out);
-        const mode = (config as { mode?: string }).mode ?? 'uniform';
-        const params = { ions: config.ions.join(','), resolution: config.resolution, mode, model: config.model, workers };
+        const params = {
+          ions: config.ions.join(','),
+          method,
+          resolution: config.resolution,
+          ...(method === 'grid' ? { mode: config.mode } : {}),
+          model: config.model,
+          workers,
+        };
         return { structures: report.structuresRun, failedRows: errors, ms, params };
       } finally {
         rmSync(work, { recursive: true, force: true });

@@ -68,9 +68,18 @@ export function formatResult(r: BenchResult): string {
     '',
     table(['figure', 'case', 'backend', 'median', 'spread', 'n'], rows, new Set([3, 4, 5])),
   ];
+  for (const f of r.figures) if (f.id === 'time_to_barriers_s') out.push(barrierLine(f));
   if (r.figures.some((f) => f.busy)) out.push(`* machine busy: spread (max − min) / median above ${(100 * r.settings.busy_spread).toFixed(0)} %`);
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');
+}
+
+/** The barriers a time-to-barriers figure found, and by which method (grid in results that predate the field). */
+function barrierLine(f: Figure): string {
+  const d = f.details;
+  const ev = (k: string) => (typeof d[k] === 'number' ? (d[k] as number).toFixed(3) : '-');
+  const method = f.params.method === 'continuum' ? 'saddle points of the continuous field' : 'grid thresholds';
+  return `barriers ${f.case ?? ''} on ${f.backend ?? 'host'} (${method}): 1D ${ev('barrier_1d_ev')}, 2D ${ev('barrier_2d_ev')}, 3D ${ev('barrier_3d_ev')} eV`;
 }
 
 export interface CompareRow {

@@ -94,6 +94,13 @@ export interface BenchSettings {
   /** Kernel and percolation samples repeat their job until at least this many seconds passed (steadier small cases). */
   min_sample_s: number;
   kernel_resolution: number;
+  /**
+   * How the time-to-barriers and pipeline figures find barriers: 'continuum' (the saddle points of the continuous
+   * field, the default of landscape and screen) or 'grid' (`--grid-barriers`: a grid's percolation thresholds).
+   * Absent in results written before the continuum method: 'grid'.
+   */
+  barrier_method?: 'continuum' | 'grid';
+  /** Continuum method: the seed grid's spacing; grid method: the finest grid's. */
   barrier_resolution: number;
   /** Copies of each bundled structure in one pipeline run. */
   pipeline_copies: number;

@@ -7,7 +7,14 @@ import { gridForResolution, gridPointCount } from '../grid/index.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { buildFramework } from '../bvse/build-framework.js';
 import type { Framework } from '../bvse/framework.js';
-import { computeLandscape, DEFAULT_RESOLUTION, type LandscapeOptions } from '../pipeline/landscape.js';
+import {
+  computeLandscape,
+  DEFAULT_RESOLUTION,
+  DEFAULT_SEED_RESOLUTION,
+  type BarrierMethod,
+  type LandscapeOptions,
+  type LandscapeResult,
+} from '../pipeline/landscape.js';
 import { percolate } from '../percolation/index.js';
 import { composition, reducedFormula } from '../structure/composition.js';
 import { readStructureText } from '../structure/read.js';
@@ -62,10 +69,11 @@ export interface BenchHost {
   /** Resident set size of the process in bytes now, or null where unknown. */
   residentBytes(): number | null;
   /**
-   * Runs the screen pipeline at its default settings (the grid spacing `resolution` when not null) over `copies`
-   * copies of each file; absent where no pipeline runs.
+   * Runs the screen pipeline at its default settings for the barrier `method` (as `bvscape screen`, or `bvscape screen
+   * --grid-barriers` for 'grid'; the grid spacing `resolution` when not null) over `copies` copies of each file;
+   * absent where no pipeline runs.
    */
-  runPipeline?(backend: BenchBackendSpec, files: string[], copies: number, resolution: number | null): Promise<PipelineRun>;
+  runPipeline?(backend: BenchBackendSpec, files: string[], copies: number, resolution: number | null, method: BarrierMethod): Promise<PipelineRun>;
   /** One line describing runPipeline for the figure's `method`. */
   pipelineMethod?: string;
   /** Progress lines (stderr in the CLI). */
@@ -75,15 +83,17 @@ export interface BenchHost {
 export type BenchMode = 'quick' | 'standard';
 
 export const BENCH_SETTINGS: Record<BenchMode, BenchSettings> = {
-  // Both modes time barriers and the screen at the defaults a user runs (computeLandscape's finest spacing, the
-  // screen's settings); quick repeats less and times the kernel on a coarser grid (a rate, whatever the grid).
+  // Both modes time barriers and the screen at the defaults a user runs (the continuum method on computeLandscape's
+  // default seed grid, the screen's settings); quick repeats less and times the kernel on a coarser grid (a rate,
+  // whatever the grid). `--grid-barriers` swaps in GRID_BARRIER_SETTINGS.
   quick: {
     repeats: 3,
     warmups: 1,
     busy_spread: 0.2,
     min_sample_s: 0.25,
     kernel_resolution: 0.2,
-    barrier_resolution: DEFAULT_RESOLUTION,
+    barrier_method: 'continuum',
+    barrier_resolution: DEFAULT_SEED_RESOLUTION,
     pipeline_copies: 1,
     pipeline_repeats: 2,
     pipeline_resolution: null,
@@ -94,15 +104,29 @@ export const BENCH_SETTINGS: Record<BenchMode, BenchSettings> = {
     busy_spread: 0.2,
     min_sample_s: 0.5,
     kernel_resolution: 0.1,
-    barrier_resolution: DEFAULT_RESOLUTION,
+    barrier_method: 'continuum',
+    barrier_resolution: DEFAULT_SEED_RESOLUTION,
     pipeline_copies: 1,
     pipeline_repeats: 3,
     pipeline_resolution: null,
   },
 };
 
+/** `--grid-barriers`: the grid thresholds of landscape and screen with that flag (converged to 0.05 Å). */
+export const GRID_BARRIER_SETTINGS: Pick<BenchSettings, 'barrier_method' | 'barrier_resolution'> = {
+  barrier_method: 'grid',
+  barrier_resolution: DEFAULT_RESOLUTION,
+};
+
+/** The barrier method of a run's settings (results written before the continuum method have none: grid). */
+export function barrierMethod(settings: BenchSettings): BarrierMethod {
+  return settings.barrier_method ?? 'grid';
+}
+
 export interface BenchOptions {
   mode: BenchMode;
+  /** 'grid' (`--grid-barriers`): time the grid thresholds instead of the continuum barriers. Default 'continuum'. */
+  barriers?: BarrierMethod;
   backends: BenchBackendSpec[];
   /** Override parts of the mode's settings (tests). */
   settings?: Partial<BenchSettings>;
@@ -235,7 +259,11 @@ async function readInputs(host: BenchHost): Promise<BenchInputs> {
 }
 
 export async function runBench(host: BenchHost, opts: BenchOptions): Promise<BenchResult> {
-  const settings: BenchSettings = { ...BENCH_SETTINGS[opts.mode], ...opts.settings };
+  const settings: BenchSettings = {
+    ...BENCH_SETTINGS[opts.mode],
+    ...(opts.barriers === 'grid' ? GRID_BARRIER_SETTINGS : {}),
+    ...opts.settings,
+  };
   const created = new Date().toISOString();
   const t0 = performance.now();
   const loadStart = host.loadAverage();
@@ -359,7 +387,7 @@ async function measureKernel(
   }
 }
 
-/** Wall time of computeLandscape (barriers only) on the reference case. */
+/** Wall time of computeLandscape (barriers only) on the reference case, by the run's barrier method. */
 async function measureTimeToBarriers(
   rec: BenchRecorder,
   spec: BenchBackendSpec,
@@ -370,42 +398,56 @@ async function measureTimeToBarriers(
   const { settings } = rec;
   const reference = inputs.reference;
   const refStructure = inputs.structures.get(reference.structure.id)!;
-  let barriers: Record<string, number | null> = {};
-  let mode = 'uniform';
-  let details: Figure['details'] = {};
-  // 'converged' where computeLandscape has it (adaptive refinement to the uniform grid's thresholds at this
-  // spacing); a version without it ignores the option and computes one uniform grid, and the figure says so.
-  const landscapeOptions: LandscapeOptions & { mode?: 'converged'; gridOutput?: 'none' } = {
-    ion: reference.ion,
-    resolution: settings.barrier_resolution,
-    backend,
-    mode: 'converged',
-    gridOutput: 'none',
-  };
+  const method = barrierMethod(settings);
+  const resolution = settings.barrier_resolution;
+  let last: LandscapeResult | null = null;
+  const landscapeOptions: LandscapeOptions =
+    method === 'continuum'
+      ? { ion: reference.ion, resolution, backend, method, gridOutput: 'none' }
+      : { ion: reference.ion, resolution, backend, method, mode: 'converged', gridOutput: 'none' };
   const times = await rec.repeat(async () => {
     const ts = performance.now();
-    const r = await computeLandscape(refStructure, landscapeOptions);
+    last = await computeLandscape(refStructure, landscapeOptions);
     const s = (performance.now() - ts) / 1000;
     watch.sample();
-    barriers = { ...r.barriers };
-    const extra = r as { mode?: string; refinement?: { levels: number; pointsEvaluated: number; pointsUniform: number } | null };
-    mode = extra.mode ?? 'uniform';
-    details = extra.refinement
-      ? { levels: extra.refinement.levels, points_evaluated: extra.refinement.pointsEvaluated, points_uniform: extra.refinement.pointsUniform }
-      : { points_evaluated: gridPointCount(r.grid) };
     return s;
   });
-  const method =
-    mode === 'converged'
-      ? `computeLandscape, mode 'converged' (adaptive refinement to the thresholds of the uniform ${settings.barrier_resolution} Å grid), barriers only: oxidation states, framework, grids, percolation`
-      : `computeLandscape on one uniform ${settings.barrier_resolution} Å grid (this bvscape has no converged mode): oxidation states, framework, grid, percolation`;
-  const f = rec.figure('time_to_barriers_s', spec.id, reference.name, method, { resolution: settings.barrier_resolution, mode }, times, {
-    ...details,
-    barrier_1d_ev: round(barriers['1D']),
-    barrier_2d_ev: round(barriers['2D']),
-    barrier_3d_ev: round(barriers['3D']),
+  const r = last as LandscapeResult | null;
+  if (!r) throw new Error('time to barriers: computeLandscape did not run');
+  const description =
+    method === 'continuum'
+      ? `computeLandscape, continuum method (index-1 saddles of the continuous field on the network of minima and saddles, seeded from a uniform ${resolution} Å grid), barriers only: oxidation states, framework, seed grid, critical points, network thresholds`
+      : `computeLandscape, grid method, mode 'converged' (adaptive refinement to the thresholds of the uniform ${resolution} Å grid), barriers only: oxidation states, framework, grids, percolation`;
+  const params: Figure['params'] = method === 'continuum' ? { method, resolution } : { method, resolution, mode: r.mode };
+  const f = rec.figure('time_to_barriers_s', spec.id, reference.name, description, params, times, {
+    ...barrierDetails(r),
+    barrier_1d_ev: round(r.barriers['1D']),
+    barrier_2d_ev: round(r.barriers['2D']),
+    barrier_3d_ev: round(r.barriers['3D']),
   });
   rec.report(`${spec.id} time to barriers ${reference.name}`, f);
+}
+
+/** What the last barrier run did: the network's size, evaluations and time split, or the refinement's points. */
+function barrierDetails(r: LandscapeResult): Figure['details'] {
+  const ms = (k: string) => (r.timingsMs[k] === undefined ? null : Math.round(r.timingsMs[k]!));
+  if (r.network) {
+    const n = r.network;
+    return {
+      seed_grid: `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`,
+      minima: n.sites.length,
+      saddles_verified: n.saddles.filter((x) => x.status === 'verified').length,
+      saddles_unverified: n.saddles.filter((x) => x.status === 'unverified').length,
+      field_evaluations: n.evaluations,
+      seed_grid_ms: ms('grid'),
+      minima_ms: ms('network_minima'),
+      saddles_ms: ms('network_saddles'),
+      network_ms: ms('network_network'),
+    };
+  }
+  return r.refinement
+    ? { levels: r.refinement.levels, points_evaluated: r.refinement.pointsEvaluated, points_uniform: r.refinement.pointsUniform }
+    : { points_evaluated: gridPointCount(r.grid) };
 }
 
 /** Structures per hour of the host's screen pipeline over the bundled files. */
@@ -424,7 +466,7 @@ async function measurePipeline(
   const rates = await rec.repeatN(0, settings.pipeline_repeats, async () => {
     // A screen run can take minutes on a slow machine: say which one is going.
     host.progress(`${spec.id} screen pipeline: run ${++pipelineRun} of ${settings.pipeline_repeats}, ${files.length * settings.pipeline_copies} structures`);
-    const run = await runPipeline(spec, files, settings.pipeline_copies, settings.pipeline_resolution);
+    const run = await runPipeline(spec, files, settings.pipeline_copies, settings.pipeline_resolution, barrierMethod(settings));
     watch.sample();
     if (run.failedRows > 0) throw new Error(`the screen pipeline wrote ${run.failedRows} error rows for the bundled structures`);
     structuresRun = run.structures;

@@ -232,9 +232,9 @@ describe('bench core in a browser bundle', () => {
 describe('bench --quick', () => {
   it('times barriers and the screen at the defaults a user runs, as the standard mode does', async () => {
     const { BENCH_SETTINGS } = await import('../../src/benchmark/run.js');
-    const { DEFAULT_RESOLUTION } = await import('../../src/pipeline/landscape.js');
+    const { DEFAULT_SEED_RESOLUTION } = await import('../../src/pipeline/landscape.js');
     for (const mode of ['quick', 'standard'] as const) {
-      expect(BENCH_SETTINGS[mode].barrier_resolution, mode).toBe(DEFAULT_RESOLUTION);
+      expect(BENCH_SETTINGS[mode].barrier_resolution, mode).toBe(DEFAULT_SEED_RESOLUTION);
       expect(BENCH_SETTINGS[mode].pipeline_resolution, mode).toBeNull();
     }
   });

@@ -38,7 +38,11 @@ function checkRun(r: BenchResult, kind: 'cpu' | 'webgpu'): void {
   expect(of('time_to_barriers_s')).toHaveLength(1);
   // The reference structure percolates in 3D below 10 eV: the timing is of a real result.
   expect(of('time_to_barriers_s')[0]!.details.barrier_3d_ev as number).toBeGreaterThan(0);
+  // At the defaults: the continuum barriers, as `landscape` and `screen` report them (--grid-barriers: the grid's).
+  expect(r.settings.barrier_method).toBe('continuum');
+  expect(of('time_to_barriers_s')[0]!.params.method).toBe('continuum');
   expect(of('pipeline_structures_per_hour')).toHaveLength(1);
+  expect(of('pipeline_structures_per_hour')[0]!.params.method).toBe('continuum');
   expect(of('pipeline_structures_per_hour')[0]!.params.structures_per_run).toBe(BENCH_STRUCTURES.length);
   expect(of('peak_rss_bytes')).toHaveLength(1);
   expect(of('peak_rss_bytes')[0]!.median).toBeGreaterThan(20 * 2 ** 20);
@@ -71,6 +75,7 @@ describe.sequential('bvscape bench (CLI)', () => {
     expect(r.stdout).toMatch(/^bvscape bench \S+, quick mode/);
     expect(r.stdout).toMatch(/energy kernel\s+Li7La3Zr2O12_cubic\/Li\+\s+cpu\s+\S+ pair terms\/s/);
     expect(r.stdout).not.toMatch(/\[1\//);
+    expect(r.stdout).toMatch(/barriers Li3PS4_beta\/Li\+ on cpu \(saddle points of the continuous field\): 1D \d\.\d{3}/);
   }, 600_000);
 
   const second = join(dir, 'second.json');

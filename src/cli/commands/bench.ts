@@ -85,7 +85,7 @@ function measureEachInItsOwnProcess(specs: BenchBackendSpec[], shared: string[])
 export const bench: Command = {
   name: 'bench',
   summary: 'benchmark this machine: energy kernel, percolation, screen throughput, time to barriers, memory',
-  usage: 'bvscape bench [--backend auto|webgpu|cpu|all] [--adapter NAME] [--quick] [--json out.json] [--compare other.json]',
+  usage: 'bvscape bench [--backend auto|webgpu|cpu|all] [--adapter NAME] [--quick] [--grid-barriers] [--json out.json] [--compare other.json]',
   options: {
     backend: {
       type: 'string',
@@ -99,6 +99,11 @@ export const bench: Command = {
       type: 'boolean',
       description:
         'a short run at the default settings (fewer repeats; the kernel rate on 0.2 Å grids): about 25 s of CPU time per backend on a 2-core machine',
+    },
+    'grid-barriers': {
+      type: 'boolean',
+      description:
+        "time barriers and the screen as `landscape`/`screen --grid-barriers` compute them (a grid's percolation thresholds, converged to 0.05 Å) instead of the continuous field's saddle points",
     },
     repeats: {
       type: 'string',
@@ -127,11 +132,17 @@ export const bench: Command = {
       result = readResult(loaded);
     } else {
       const specs = await backendSpecs(str(values, 'backend') ?? 'auto', strs(values, 'adapter'), threads, log);
-      const shared = [...(flag(values, 'quick') ? ['--quick'] : []), ...(repeats ? ['--repeats', String(repeats)] : [])];
+      const gridBarriers = flag(values, 'grid-barriers');
+      const shared = [
+        ...(flag(values, 'quick') ? ['--quick'] : []),
+        ...(gridBarriers ? ['--grid-barriers'] : []),
+        ...(repeats ? ['--repeats', String(repeats)] : []),
+      ];
       result =
         specs.length === 1
           ? await runBench(nodeHost(log), {
               mode: flag(values, 'quick') ? 'quick' : 'standard',
+              barriers: gridBarriers ? 'grid' : 'continuum',
               backends: specs,
               ...(repeats ? { settings: { repeats } } : {}),
             })
