@@ -29,7 +29,7 @@ const GPU = [
   'test/hostile/native-stderr.test.ts',
 ];
 /** Headless Chromium driving the built page. */
-const BROWSER = ['test/web/preview.test.ts', 'test/web/viewer.test.ts', 'test/backends/webgpu-browser.test.ts'];
+const BROWSER = ['test/web/preview.test.ts', 'test/web/viewer.test.ts', 'test/web/transport-panel.test.ts', 'test/backends/webgpu-browser.test.ts'];
 /** Comparisons with the peer's numbers and the corpus in ../shared (they skip, saying so, when it is absent). */
 const REFERENCE = ['test/reference/**/*.test.ts'];
 /** The bundled CLI in child processes (hostile input goes through it), screens with worker pools, the packed package. */

@@ -67,6 +67,20 @@ export const ui = {
   sliceSvg: $<HTMLButtonElement>('download-slice'),
   profile: $<HTMLElement>('profile'),
   profileSvg: $<HTMLButtonElement>('download-profile'),
+  transport: {
+    panel: $<HTMLDivElement>('transport-panel'),
+    temperatures: $<HTMLInputElement>('transport-temperatures'),
+    steps: $<HTMLSelectElement>('transport-steps'),
+    run: $<HTMLButtonElement>('transport-run'),
+    cancel: $<HTMLButtonElement>('transport-cancel'),
+    progress: $<HTMLProgressElement>('transport-progress'),
+    status: $<HTMLParagraphElement>('transport-status'),
+    results: $<HTMLTableElement>('transport-results'),
+    model: $<HTMLDetailsElement>('transport-model'),
+    modelText: $<HTMLParagraphElement>('transport-model-text'),
+    plot: $<HTMLElement>('arrhenius'),
+    svg: $<HTMLButtonElement>('download-arrhenius'),
+  },
 };
 
 export const setStatus = (s: string) => (document.body.dataset.status = s);

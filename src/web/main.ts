@@ -1,6 +1,6 @@
 // The preview page: wiring between the inputs (file-input.ts, the controls in dom.ts), the pipeline
 // worker (pipeline-client.ts), the 3D view (view.ts), the result panels (results.ts, level-slider.ts),
-// the slice (slice-panel.ts) and the shareable settings (settings-hash.ts).
+// the slice (slice-panel.ts), the Transport panel (transport-panel.ts) and the shareable settings (settings-hash.ts).
 //
 // State shown to tests and scripts: body[data-status] is loading | ready | busy | done | error;
 // body[data-barriers] = shown once the barriers are in the table; #results cells carry data-key /
@@ -20,6 +20,8 @@ import { fromWorker, type Shown } from './shown.js';
 import { SlicePanel, type ShownSlice } from './slice-panel.js';
 import { FileInput, fetchText } from './file-input.js';
 import { View } from './view.js';
+import { TransportPanel, type TransportTarget } from './transport-panel.js';
+import type { HopNetwork, TransportResult } from '../transport/types.js';
 
 const preview = {
   /** Milliseconds from the file being chosen to the barriers being in the table, per run. */
@@ -31,6 +33,10 @@ const preview = {
     return slicePanel.shown;
   },
   cancelledRuns: () => pipeline.cancelled,
+  /** The Transport panel's last kMC result (null before one finished). */
+  get transport(): TransportResult | null {
+    return transportPanel.result;
+  },
   measureFps: (msDuration?: number) => view.measureFps(msDuration),
   /** Where an atom / site / saddle / network saddle is drawn (canvas-client px), for scripted hovering. */
   pickPoint: (kind: 'atom' | 'site' | 'saddle' | 'hop-saddle') => view.screenPointOf(kind),
@@ -47,6 +53,7 @@ const view = new View(
   showError,
 );
 view.onHops = showRateScale;
+const transportPanel = new TransportPanel(pipeline);
 
 interface Loaded {
   name: string;
@@ -58,6 +65,8 @@ interface Loaded {
 let loaded: Loaded | null = null;
 /** The results of the last run: the first ion, then (dual-ion) each anion. */
 let columns: DualColumn[] = [];
+/** Each column's site–hop network for the Transport panel, or why it has none. */
+let networks: { network: HopNetwork | null; note: string }[] = [];
 let selected = 0;
 let shown: Shown | null = null;
 let device = '';
@@ -159,6 +168,8 @@ async function run(startedAt = performance.now()): Promise<void> {
   let assigned: Record<string, number[]> = {};
   const next: DualColumn[] = [];
   const pending: { landscape: LandscapeData; at: number }[] = [];
+  const nextNetworks: typeof networks = [];
+  transportPanel.setTarget(null);
   const timingsOf = (l: LandscapeData, fileToBarriers: number): Record<string, number> => ({
     read: readMs,
     grid: l.timingsMs.grid ?? 0,
@@ -200,7 +211,11 @@ async function run(startedAt = performance.now()): Promise<void> {
         next[index] = { ion: s.landscape.ion, shown: s, error: null };
         if (index === 0) showTable(file.name, s.landscape, timings, device);
       },
+      onNetwork: (index, _ion, network, note) => (nextNetworks[index] = { network, note }),
     });
+    // Aligned with `columns` (which drops the holes of `next`); an ion that failed sent no network.
+    networks = [];
+    next.forEach((_, i) => networks.push(nextNetworks[i] ?? { network: null, note: 'this ion gave no landscape' }));
     columns = next.filter(Boolean);
     selected = 0;
     const first = columns[0]?.shown;
@@ -247,6 +262,9 @@ function display(s: Shown, reframe: boolean): void {
   ui.profileSvg.disabled = !path;
   ui.grd.disabled = ui.cube.disabled = ui.json.disabled = ui.png.disabled = ui.sliceSvg.disabled = false;
   fillIonOptions(r);
+  const net = networks[columns.findIndex((c) => c.shown === s)] ?? { network: null, note: 'no site network was sent' };
+  const target: TransportTarget = { ...net, formula: r.formula, ion: r.ion, stem: stem() };
+  transportPanel.setTarget(target);
 }
 
 function showColumn(index: number): void {

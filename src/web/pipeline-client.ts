@@ -1,10 +1,13 @@
 // The page's side of the pipeline worker: one worker at a time, started with the chosen backend
 // ('auto' as the CLI: WebGPU, else CPU). A new run while one is in flight cancels it by terminating the
-// worker (its GPU work and CPU sub-workers stop with it) and starting a fresh one.
+// worker (its GPU work and CPU sub-workers stop with it) and starting a fresh one. The Transport panel's kMC
+// runs in a second worker of the same script, started per job and terminated to cancel it: the kMC is one
+// synchronous call that no message can interrupt, and the landscape worker keeps its warm backend.
 import type { BackendKind } from '../backends/select.js';
 import type { ErrorReport } from '../errors.js';
 import type { PathsAndSites } from './compute.js';
-import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
+import type { HopNetwork, TransportResult } from '../transport/types.js';
+import type { LandscapeData, PipelineJob, PipelineReply, RunRequest, TransportRequest } from './pipeline-protocol.js';
 
 export interface BackendInfo {
   kind: string;
@@ -19,6 +22,8 @@ export interface RunHandlers {
   onAssigned?(states: Record<string, number[]>): void;
   onLandscape?(index: number, ion: string, landscape: LandscapeData): void;
   onExtra?(index: number, ion: string, extra: PathsAndSites | null, error: ErrorReport | null): void;
+  /** The site–hop network of that ion for the Transport panel, or why there is none. */
+  onNetwork?(index: number, ion: string, network: HopNetwork | null, note: string): void;
 }
 
 /** Thrown (rejected) when a newer run or a backend change cancelled this one. */
@@ -109,6 +114,9 @@ export class Pipeline {
       case 'extra':
         run.handlers.onExtra?.(m.index, m.ion, m.extra, m.error);
         break;
+      case 'network':
+        run.handlers.onNetwork?.(m.index, m.ion, m.network, m.note);
+        break;
       case 'done':
         this.current = null;
         run.resolve();
@@ -145,5 +153,51 @@ export class Pipeline {
     if (!this.worker) throw new Error('the pipeline worker is not running');
     this.worker.postMessage(job);
     return done;
+  }
+
+  // ---- the Transport panel's kMC ----
+
+  private transportRun: { worker: Worker; id: number; reject(e: Error): void } | null = null;
+
+  /** Runs the kMC of `request` in a fresh worker; a kMC still in flight is cancelled first. */
+  transport(request: TransportRequest, onProgress: (phase: string) => void = () => {}): Promise<TransportResult> {
+    this.cancelTransport();
+    const id = this.nextId++;
+    const worker = new Worker(this.url, { type: 'module', name: 'bvscape-transport' });
+    return new Promise<TransportResult>((resolve, reject) => {
+      this.transportRun = { worker, id, reject };
+      const finish = () => {
+        worker.terminate();
+        if (this.transportRun?.worker === worker) this.transportRun = null;
+      };
+      worker.onmessage = (e: MessageEvent<PipelineReply>) => {
+        const m = e.data;
+        if (!('id' in m) || m.id !== id) return;
+        if (m.type === 'progress') onProgress(m.phase);
+        else if (m.type === 'transport') {
+          finish();
+          resolve(m.result);
+        } else if (m.type === 'error') {
+          finish();
+          reject(new PipelineError(m.error));
+        }
+      };
+      worker.onerror = (e) => {
+        finish();
+        reject(new Error(`the transport worker failed: ${e.message || 'could not load pipeline-worker.js'}`));
+      };
+      const job: PipelineJob = { type: 'transport', id, request };
+      worker.postMessage(job);
+    });
+  }
+
+  /** Stops the kMC in flight (its worker is terminated); its promise rejects with RunCancelled. False when none ran. */
+  cancelTransport(): boolean {
+    const t = this.transportRun;
+    if (!t) return false;
+    this.transportRun = null;
+    t.worker.terminate();
+    t.reject(new RunCancelled('the kMC was cancelled'));
+    return true;
   }
 }

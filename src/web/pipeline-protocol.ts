@@ -1,11 +1,16 @@
 // Messages between the page (pipeline-client.ts) and the pipeline worker (pipeline-worker.ts), which
 // runs the whole CLI pipeline (read, oxidation states, energy grid, percolation, paths, sites) off the
-// main thread. Structured-clone data only: the Lattice class travels as its matrix.
+// main thread, and the kinetic Monte Carlo of the Transport panel on the site–hop network the run sent.
+// Structured-clone data only: the Lattice class travels as its matrix.
 import type { BackendKind } from '../backends/select.js';
 import type { LandscapeResult } from '../pipeline/landscape.js';
 import type { Structure } from '../structure/types.js';
 import type { PathsAndSites } from './compute.js';
 import type { ErrorReport } from '../errors.js';
+import type { HopNetwork, TransportResult } from '../transport/types.js';
+import type { TransportRequest } from './transport-job.js';
+
+export type { TransportRequest };
 
 export interface RunRequest {
   /** File name (shown in messages) and its text. */
@@ -21,7 +26,11 @@ export interface RunRequest {
   oxi: Record<string, number> | null;
 }
 
-export type PipelineJob = { type: 'start'; backend: BackendKind } | { type: 'run'; id: number; request: RunRequest };
+export type PipelineJob =
+  | { type: 'start'; backend: BackendKind }
+  | { type: 'run'; id: number; request: RunRequest }
+  /** The kMC on a network the page holds (a 'network' reply); needs no backend, so no 'start' comes first. */
+  | { type: 'transport'; id: number; request: TransportRequest };
 
 /** A LandscapeResult whose structure carries the lattice as a plain matrix. */
 export type LandscapeData = Omit<LandscapeResult, 'structure'> & { structure: StructureData };
@@ -38,5 +47,9 @@ export type PipelineReply =
   | { type: 'landscape'; id: number; index: number; ion: string; landscape: LandscapeData }
   /** Then its paths, sites and their classes (compute.ts's pathsAndSites), or the error that ion ended with. */
   | { type: 'extra'; id: number; index: number; ion: string; extra: PathsAndSites | null; error: ErrorReport | null }
+  /** Then the site–hop network the kMC would run on (transport-job.ts networkForTransport), or why there is none. */
+  | { type: 'network'; id: number; index: number; ion: string; network: HopNetwork | null; note: string }
+  /** The answer to a 'transport' job ('progress' and 'error' carry its id too). */
+  | { type: 'transport'; id: number; result: TransportResult }
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; error: ErrorReport };

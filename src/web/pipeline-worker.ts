@@ -1,7 +1,8 @@
 // The pipeline worker: everything `bvscape landscape` does for one structure, off the page's main
 // thread. The energy backend is chosen exactly as the CLI chooses it (src/backends/select.ts: auto =
 // WebGPU when an adapter exists, else the CPU backend, here Web Workers started from this worker).
-// The page cancels a run by terminating this worker and starting a fresh one.
+// The page cancels a run by terminating this worker and starting a fresh one. The Transport panel's kMC runs
+// in a second instance of this worker (pipeline-client.ts), so cancelling it keeps this one's backend warm.
 import { initSymmetry } from '../structure/space-group.js';
 import { errorReport } from '../errors.js';
 import { selectBackend } from '../backends/select.js';
@@ -13,6 +14,7 @@ import { formatIon, parseIon } from '../bvse/ion.js';
 import type { Structure } from '../structure/types.js';
 import { pathsAndSites, readFirstStructure } from './compute.js';
 import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
+import { networkForTransport, transportJob } from './transport-job.js';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<PipelineJob>) => void) | null;
@@ -88,6 +90,7 @@ async function run(id: number, req: RunRequest): Promise<void> {
       if (index === 0) post({ type: 'assigned', id, states: statesOf(req.oxi ? assignedWithoutOverrides(structure) : r.structure) });
       post({ type: 'progress', id, phase: `${ion}: paths and sites` });
       post({ type: 'extra', id, index, ion, extra: pathsAndSites(r), error: null });
+      post({ type: 'network', id, index, ion, ...transportNetworkOf(r) });
     } catch (e) {
       // The first ion's failure is the run's error; a dual-ion partner's failure is shown in its column.
       if (index === 0) throw e;
@@ -95,6 +98,15 @@ async function run(id: number, req: RunRequest): Promise<void> {
     }
   }
   post({ type: 'done', id });
+}
+
+/** The site–hop network of a landscape for the Transport panel; a failure to build one is its note, not the run's error. */
+function transportNetworkOf(r: Parameters<typeof networkForTransport>[0]): ReturnType<typeof networkForTransport> {
+  try {
+    return networkForTransport(r);
+  } catch (e) {
+    return { network: null, note: `no site network: ${errorReport(e).message}` };
+  }
 }
 
 function assignedWithoutOverrides(structure: Structure): Structure | null {
@@ -117,6 +129,8 @@ scope.onmessage = (e) => {
   if (job.type === 'start') {
     ready = start(job);
     ready.catch((err) => post({ type: 'backend-error', error: errorReport(err) }));
+  } else if (job.type === 'transport') {
+    transportJob(job.id, job.request, post);
   } else {
     run(job.id, job.request).catch((err) => post({ type: 'error', id: job.id, error: errorReport(err) }));
   }
