@@ -173,18 +173,51 @@ function snapFraction(t: number, tolFrac: number): number | null {
 
 /** Whether every product of two operations is in the set (translations mod 1, to 1e-9). */
 function isClosed(ops: readonly SymOp[]): boolean {
-  const key = (rot: ArrayLike<number>, t: readonly number[]) => `${Array.from(rot).join(',')};${t.map((v) => Math.round(wrap01(v) * 1e6) % 1e6).join(',')}`;
-  const keys = new Set(ops.map((o) => key(o.rot, o.trans)));
-  for (const g of ops)
-    for (const h of ops) {
-      const rot = new Array<number>(9).fill(0);
-      const t = [0, 0, 0];
-      for (let r = 0; r < 3; r++) {
-        for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) rot[3 * r + c]! += g.rot[3 * r + k]! * h.rot[3 * k + c]!;
-        t[r] = g.rot[3 * r]! * h.trans[0] + g.rot[3 * r + 1]! * h.trans[1] + g.rot[3 * r + 2]! * h.trans[2] + g.trans[r]!;
-      }
-      if (!keys.has(key(rot, t))) return false;
+  // Without strings (a 192-operation group has 36 864 products): the distinct rotations are numbered and their
+  // products tabulated once; a product's translation is compared, as round(t·1e6) mod 1e6 per axis, with those of the
+  // operations that have its rotation.
+  const rotKey = (rot: ArrayLike<number>): string => Array.from(rot).join(',');
+  const transKey = (t: number) => Math.round(wrap01(t) * 1e6) % 1e6;
+  const rotIndex = new Map<string, number>();
+  const rots: ArrayLike<number>[] = [];
+  const opRot = ops.map((o) => {
+    const key = rotKey(o.rot);
+    let r = rotIndex.get(key);
+    if (r === undefined) {
+      r = rots.length;
+      rotIndex.set(key, r);
+      rots.push(o.rot);
     }
+    return r;
+  });
+  const nr = rots.length;
+  const product = new Int32Array(nr * nr);
+  const rot = new Array<number>(9);
+  for (let x = 0; x < nr; x++)
+    for (let y = 0; y < nr; y++) {
+      const g = rots[x]!,
+        h = rots[y]!;
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) rot[3 * r + c] = g[3 * r]! * h[c]! + g[3 * r + 1]! * h[3 + c]! + g[3 * r + 2]! * h[6 + c]!;
+      product[x * nr + y] = rotIndex.get(rotKey(rot)) ?? -1;
+    }
+  const trans: number[][] = rots.map(() => []);
+  ops.forEach((o, i) => trans[opRot[i]!]!.push(transKey(o.trans[0]), transKey(o.trans[1]), transKey(o.trans[2])));
+  for (let gi = 0; gi < ops.length; gi++) {
+    const g = ops[gi]!;
+    const R = g.rot;
+    for (let hi = 0; hi < ops.length; hi++) {
+      const r = product[opRot[gi]! * nr + opRot[hi]!]!;
+      if (r < 0) return false;
+      const t = ops[hi]!.trans;
+      const t0 = transKey(R[0]! * t[0] + R[1]! * t[1] + R[2]! * t[2] + g.trans[0]);
+      const t1 = transKey(R[3]! * t[0] + R[4]! * t[1] + R[5]! * t[2] + g.trans[1]);
+      const t2 = transKey(R[6]! * t[0] + R[7]! * t[1] + R[8]! * t[2] + g.trans[2]);
+      const list = trans[r]!;
+      let found = false;
+      for (let q = 0; q < list.length && !found; q += 3) found = list[q] === t0 && list[q + 1] === t1 && list[q + 2] === t2;
+      if (!found) return false;
+    }
+  }
   return true;
 }
 
@@ -208,6 +241,11 @@ function wrap01(x: number): number {
  */
 class SiteIndex {
   private readonly dims: number[];
+  /** Bucket width per axis, as a fraction of the bucket: `radius` over the slab thickness. */
+  private readonly reach: number[];
+  private readonly da: number[] = [];
+  private readonly db: number[] = [];
+  private readonly dc: number[] = [];
   private readonly start: Int32Array;
   private readonly order: Int32Array;
 
@@ -220,6 +258,7 @@ class SiteIndex {
     // Bucket slabs at least `radius` thick (lattice-plane spacing / buckets), so a point within `radius` of y lies
     // in y's bucket or a neighbour along every axis.
     this.dims = heights.map((h) => Math.max(1, Math.min(target, Math.floor(h / radius))));
+    this.reach = this.dims.map((d, r) => (radius * d) / heights[r]!);
     const cells = this.dims[0]! * this.dims[1]! * this.dims[2]!;
     const count = new Int32Array(cells + 1);
     const cellOf = positions.map((x) => this.cellIndex(x));
@@ -245,15 +284,16 @@ class SiteIndex {
     const ci = Math.floor(wrap01(y[0]!) * dx),
       cj = Math.floor(wrap01(y[1]!) * dy),
       ck = Math.floor(wrap01(y[2]!) * dz);
-    const seen = new Set<number>();
     let best = -1,
       bestD2 = this.radius * this.radius;
-    for (let a = -1; a <= 1; a++)
-      for (let b = -1; b <= 1; b++)
-        for (let c = -1; c <= 1; c++) {
+    // Only the buckets within `radius` of y, each once, in the order of the first (a, b, c) in −1, 0, 1 that reaches it.
+    const da = this.axisDeltas(this.da, wrap01(y[0]!) * dx - ci, dx, this.reach[0]!);
+    const db = this.axisDeltas(this.db, wrap01(y[1]!) * dy - cj, dy, this.reach[1]!);
+    const dc = this.axisDeltas(this.dc, wrap01(y[2]!) * dz - ck, dz, this.reach[2]!);
+    for (const a of da)
+      for (const b of db)
+        for (const c of dc) {
           const cell = ((ci + a + dx) % dx) + dx * (((cj + b + dy) % dy) + dy * ((ck + c + dz) % dz));
-          if (seen.has(cell)) continue;
-          seen.add(cell);
           for (let q = this.start[cell]!; q < this.start[cell + 1]!; q++) {
             const s = this.order[q]!;
             if (labels[s] !== label) continue;
@@ -272,5 +312,25 @@ class SiteIndex {
           }
         }
     return best;
+  }
+
+  /**
+   * The bucket steps along one axis (out, reused) that can hold a point within `reach` (in bucket widths) of a point at
+   * `u` ∈ [0, 1) inside its bucket, for an axis of `d` buckets.
+   */
+  private axisDeltas(out: number[], u: number, d: number, reach: number): number[] {
+    out.length = 0;
+    const below = u < reach,
+      above = 1 - u < reach;
+    if (d === 1) out.push(0);
+    else if (d === 2) {
+      if (below || above) out.push(-1);
+      out.push(0);
+    } else {
+      if (below) out.push(-1);
+      out.push(0);
+      if (above) out.push(1);
+    }
+    return out;
   }
 }

@@ -5,7 +5,7 @@
 // between a basin and its own periodic image) is a crossing at the energy of its higher end; the first
 // crossing seen for a pair and lattice offset is the lowest, i.e. the saddle of that hop.
 import type { GridSpec } from '../grid/index.js';
-import { GridWalker, cartesianLength, latticeMatrix, type LatticeLike } from './grid-walk.js';
+import { GridWalker, cartesianLength, latticeMatrix, neighbourOffsets, type LatticeLike } from './grid-walk.js';
 import { sortedIndicesUpTo } from './sort.js';
 import type { BasinSite, Hop, IVec3, PercolationResult, SiteNetwork } from './types.js';
 
@@ -34,17 +34,37 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
   const hops: Hop[] = [];
   const neighbour = new Int32Array(dirs);
   const wrap = new Int32Array(3 * dirs);
+  const { nx, ny, nz } = walker;
+  const offsets = neighbourOffsets(perc.connectivity ?? 6);
 
   for (let t = 0; t < order.length; t++) {
     const p = order[t]!;
+    // The neighbours and their wraps, as GridWalker.step gives them, from one decomposition of p.
+    const i = p % nx;
+    const jk = (p - i) / nx;
+    const j = jk % ny;
+    const k = (jk - j) / ny;
     let lowest = -1;
+    let lowestE = 0;
     for (let d = 0; d < dirs; d++) {
-      const q = walker.step(p, d);
+      let ii = i + offsets[3 * d]!,
+        jj = j + offsets[3 * d + 1]!,
+        kk = k + offsets[3 * d + 2]!;
+      const wx = ii < 0 ? -1 : ii >= nx ? 1 : 0;
+      const wy = jj < 0 ? -1 : jj >= ny ? 1 : 0;
+      const wz = kk < 0 ? -1 : kk >= nz ? 1 : 0;
+      ii -= wx * nx;
+      jj -= wy * ny;
+      kk -= wz * nz;
+      const q = ii + nx * (jj + ny * kk);
       neighbour[d] = q;
-      wrap[3 * d] = walker.wx;
-      wrap[3 * d + 1] = walker.wy;
-      wrap[3 * d + 2] = walker.wz;
-      if (basin[q]! >= 0 && (lowest < 0 || energies[q]! < energies[neighbour[lowest]!]!)) lowest = d;
+      wrap[3 * d] = wx;
+      wrap[3 * d + 1] = wy;
+      wrap[3 * d + 2] = wz;
+      if (basin[q]! >= 0 && (lowest < 0 || energies[q]! < lowestE)) {
+        lowest = d;
+        lowestE = energies[q]!;
+      }
     }
     let b: number;
     if (lowest < 0) {
@@ -75,10 +95,13 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
       const flip = bx < b || (bx === b && (ox < 0 || (ox === 0 && (oy < 0 || (oy === 0 && oz < 0)))));
       const from = flip ? bx : b;
       const to = flip ? b : bx;
-      const offset: IVec3 = flip ? [-ox + 0, -oy + 0, -oz + 0] : [ox, oy, oz];
-      const key = hopKey(from, to, offset);
+      const fx = flip ? -ox + 0 : ox,
+        fy = flip ? -oy + 0 : oy,
+        fz = flip ? -oz + 0 : oz;
+      const key = hopKey(from, to, fx, fy, fz);
       if (hopSeen.has(key)) continue;
       hopSeen.add(key);
+      const offset: IVec3 = [fx, fy, fz];
       // The saddle is p (the later, higher end); place it next to `from`'s minimum in the home cell.
       const shift = flip ? [-ox, -oy, -oz] : [0, 0, 0];
       const frac = walker.frac(p, cell[3 * p]! + shift[0]!, cell[3 * p + 1]! + shift[1]!, cell[3 * p + 2]! + shift[2]!);
@@ -131,10 +154,10 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
  * A number naming a hop (two basins and a lattice offset) while both basin ids and every offset are small, which
  * they are on any real grid (a string otherwise): building a string per basin-boundary edge cost more than the walk.
  */
-function hopKey(from: number, to: number, o: IVec3): number | string {
+function hopKey(from: number, to: number, ox: number, oy: number, oz: number): number | string {
   // 16 + 16 bits of basin ids and 3 × 7 bits of offset: 53 bits, exact in a double.
-  if (from < 65536 && to < 65536 && o[0] > -64 && o[0] < 64 && o[1] > -64 && o[1] < 64 && o[2] > -64 && o[2] < 64) {
-    return (((from * 65536 + to) * 128 + (o[0] + 64)) * 128 + (o[1] + 64)) * 128 + (o[2] + 64);
+  if (from < 65536 && to < 65536 && ox > -64 && ox < 64 && oy > -64 && oy < 64 && oz > -64 && oz < 64) {
+    return (((from * 65536 + to) * 128 + (ox + 64)) * 128 + (oy + 64)) * 128 + (oz + 64);
   }
-  return `${from},${to},${o[0]},${o[1]},${o[2]}`;
+  return `${from},${to},${ox},${oy},${oz}`;
 }
