@@ -94,7 +94,9 @@ export class TransportPanel {
   }
 
   cancel(): void {
-    if (this.pipeline.cancelTransport()) this.setState('cancelled', 'Cancelled; Run kMC starts it again.', 'warn');
+    if (!this.pipeline.cancelTransport()) return;
+    this.setState('cancelled', 'Cancelled; Run kMC starts it again.', 'warn');
+    t.run.focus(); // the Cancel button that had the focus is hidden now
   }
 
   private show(r: TransportResult, target: TransportTarget, wallMs: number): void {

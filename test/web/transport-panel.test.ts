@@ -80,6 +80,7 @@ describe.skipIf(!haveChromium)('Transport panel (headless Chromium)', () => {
     expect(await state(page)).toBe('cancelled');
     expect(await page.isVisible('#transport-progress')).toBe(false);
     expect(await page.isDisabled('#transport-run')).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('transport-run');
     expect(await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.transport)).toBeNull();
   }, 60_000);
 
