@@ -28,6 +28,7 @@ const common = {
 const WORKER_ENTRIES = {
   'workers/cpu-grid-worker': 'src/backends/cpu/thread-entry.ts',
   'workers/screen': 'src/screen/thread-entry.ts',
+  'workers/transport': 'src/transport/thread-entry.ts',
 };
 
 await esbuild.build({

@@ -89,6 +89,7 @@ export { mergeShards } from './screen/merge.js';
 
 // Transport: kinetic Monte Carlo on the site network.
 export { simulateTransport, fitArrhenius, hopPercolation, DEFAULT_TEMPERATURES, TRANSPORT_DEFAULTS } from './transport/index.js';
+export { simulateTransportParallel } from './transport/parallel.js';
 export type { HopNetwork, TransportOptions, TransportResult, TemperatureResult, ArrheniusFit } from './transport/index.js';
 export { networkFromSites, mobileInteraction, mobileIonsPerCell } from './transport/from-sites.js';
 export { networkFromContinuum } from './transport/from-continuum.js';

@@ -229,6 +229,8 @@ export class IonLattice {
   /**
    * Recomputes the edges of a site whose g changed but not its occupancy (a neighbour of the hop's two ends, which
    * are touched first): only its active edges can change, out of it when it holds an ion, into it when empty.
+   * An occupied site's active out-edges are all of its edges into empty sites and all are recomputed here, so its
+   * total is their sum, set at once (in outRate's order: the zeros outRate adds change no bit).
    */
   private touchNeighbour(x: number): void {
     const step = this.steps;
@@ -237,10 +239,27 @@ export class IonLattice {
     const { outStart, outEdges, inStart, inEdges, edgeSrc, edgeDst } = this.sc;
     const ionAt = this.ionAt;
     if (ionAt[x]! >= 0) {
+      const { g, rate, edgeStamp, lnNu, betaKra, halfBetaPair } = this;
+      const gx = g[x]!;
+      let sum = 0;
       for (let q = outStart[x]!, end = outStart[x + 1]!; q < end; q++) {
         const e = outEdges[q]!;
-        if (ionAt[edgeDst[e]!]! < 0) this.refresh(e);
+        const d = edgeDst[e]!;
+        // An edge into an occupied site is 0: the hop's end d, the only site that just filled, was touched first.
+        if (ionAt[d]! >= 0) continue;
+        if (edgeStamp[e] !== step) {
+          edgeStamp[e] = step;
+          // rateOf(e), with the occupancy known.
+          const v = g[d]! - gx - halfBetaPair[e]!;
+          let a = betaKra[e]! + v;
+          if (a < v + v) a = v + v;
+          if (a < 0) a = 0;
+          rate[e] = Math.exp(lnNu[e]! - a);
+        }
+        sum += rate[e]!;
       }
+      this.tree.set(x, sum);
+      this.changedStamp[x] = step;
     } else {
       for (let q = inStart[x]!, end = inStart[x + 1]!; q < end; q++) {
         const e = inEdges[q]!;

@@ -6,7 +6,7 @@ import { fitArrhenius } from './arrhenius.js';
 import { runKmc } from './kmc.js';
 import { hopPercolation } from './percolation.js';
 import { BOLTZMANN_EV, BOLTZMANN_J, ELEMENTARY_CHARGE, INTERACTION_EXPRESSION, RATE_EXPRESSION } from './rates.js';
-import { buildSupercell, supercellDims } from './supercell.js';
+import { buildSupercell, type Supercell, supercellDims } from './supercell.js';
 import type { HopNetwork, IVec3, TemperatureResult, TransportOptions, TransportResult } from './types.js';
 
 export const DEFAULT_TEMPERATURES = [300, 400, 500, 600, 700];
@@ -25,6 +25,33 @@ const A2_PER_S_TO_CM2_PER_S = 1e-16;
 
 export function simulateTransport(net: HopNetwork, options: TransportOptions = {}): TransportResult {
   const t0 = performance.now();
+  const p = prepareTransport(net, options);
+  return finishTransport(
+    p,
+    p.temperatures.map((_, i) => runTemperature(p, i)),
+    t0,
+  );
+}
+
+/** What every temperature's run shares: the settings, the supercell and the numbers taken from the network once. */
+export interface PreparedTransport {
+  net: HopNetwork;
+  o: Required<Omit<TransportOptions, 'temperatures'>>;
+  temperatures: number[];
+  interacting: boolean;
+  dims: IVec3;
+  sc: Supercell;
+  cells: number;
+  ions: number;
+  eMin: number;
+  perc: [number | null, number | null, number | null];
+  carrierDensity: number;
+  hopLength: number;
+  status: 'ok' | 'immobile' | 'no-vacancies';
+}
+
+/** Checks the input and builds the supercell (a TransportError names what is wrong). */
+export function prepareTransport(net: HopNetwork, options: TransportOptions = {}): PreparedTransport {
   const o = { ...TRANSPORT_DEFAULTS, ...definedOnly(options) };
   const temperatures = options.temperatures ?? DEFAULT_TEMPERATURES;
   validate(net, temperatures, o);
@@ -47,59 +74,65 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   }
   const eMin = Math.min(...net.sites.map((s) => s.energy));
   const perc = hopPercolation(net).thresholds;
-  const carrierDensityA3 = ions / sc.volumeA3;
-  const carrierDensity = carrierDensityA3 * 1e24;
 
   // The typical hop length (median over the home cell's hops) sets how far ions must move before blocks start.
   const lengths = Array.from({ length: net.hops.length }, (_, h) => Math.hypot(sc.edgeDisp[6 * h]!, sc.edgeDisp[6 * h + 1]!, sc.edgeDisp[6 * h + 2]!)).sort(
     (a, b) => a - b,
   );
   const hopLength = lengths.length ? lengths[lengths.length >> 1]! : 0;
+  const status = perc[0] === null ? 'immobile' : ions === sc.nSites ? 'no-vacancies' : 'ok';
+  return { net, o, temperatures, interacting, dims, sc, cells, ions, eMin, perc, carrierDensity: (ions / sc.volumeA3) * 1e24, hopLength, status };
+}
 
-  const status: TransportResult['status'] = perc[0] === null ? 'immobile' : ions === sc.nSites ? 'no-vacancies' : 'ok';
-  const results: TemperatureResult[] = temperatures.map((T, i) => {
-    const kT = BOLTZMANN_EV * T;
-    const base = { temperatureK: T, steps: 0, timeS: 0, blocks: 0, meanEnergyPerIon: 0, slowedHops: 0 };
-    if (status !== 'ok') {
-      return { ...base, status: 'immobile', tracerD: 0, tracerDError: 0, collectiveD: 0, collectiveDError: 0, havenRatio: null, sigma: 0, sigmaError: 0 };
-    }
-    const ratio = o.fastHopRatio;
-    const saddleFloor = ratio > 1 && Number.isFinite(ratio) ? perc[0]! - kT * Math.log(ratio) : -Infinity;
-    const r = runKmc(sc, {
-      temperatureK: T,
-      ions,
-      seed: o.seed,
-      stream: i,
-      saddleFloor,
-      interacting,
-      targetTracer: o.targetTracer,
-      targetCollective: o.targetCollective,
-      maxSteps: o.maxSteps,
-      equilibrationMsdA2: (2 * hopLength) ** 2,
-    });
-    const dStar = r.tracerD * A2_PER_S_TO_CM2_PER_S;
-    const dSigma = r.collectiveD * A2_PER_S_TO_CM2_PER_S;
-    // σ in S/cm: n (1/cm³) · q² (C²) · D (cm²/s) / (k_B·T) (J).
-    const q = net.ion.charge * ELEMENTARY_CHARGE;
-    const factor = (carrierDensity * q * q) / (BOLTZMANN_J * T);
-    return {
-      ...base,
-      status: r.status,
-      tracerD: dStar,
-      tracerDError: r.tracerDError * A2_PER_S_TO_CM2_PER_S,
-      collectiveD: dSigma,
-      collectiveDError: r.collectiveDError * A2_PER_S_TO_CM2_PER_S,
-      havenRatio: dSigma > 0 ? dStar / dSigma : null,
-      sigma: factor * dSigma,
-      sigmaError: factor * r.collectiveDError * A2_PER_S_TO_CM2_PER_S,
-      steps: r.steps,
-      timeS: r.timeS,
-      blocks: r.blocks,
-      meanEnergyPerIon: r.meanEnergyPerIon,
-      slowedHops: Math.round(r.slowedEdges / cells),
-    };
+/** The kMC run at the i-th temperature (its own random stream i, so runs may go in any order or in parallel). */
+export function runTemperature(p: PreparedTransport, i: number): TemperatureResult {
+  const { net, o, sc } = p;
+  const T = p.temperatures[i]!;
+  const kT = BOLTZMANN_EV * T;
+  const base = { temperatureK: T, steps: 0, timeS: 0, blocks: 0, meanEnergyPerIon: 0, slowedHops: 0 };
+  if (p.status !== 'ok') {
+    return { ...base, status: 'immobile', tracerD: 0, tracerDError: 0, collectiveD: 0, collectiveDError: 0, havenRatio: null, sigma: 0, sigmaError: 0 };
+  }
+  const ratio = o.fastHopRatio;
+  const saddleFloor = ratio > 1 && Number.isFinite(ratio) ? p.perc[0]! - kT * Math.log(ratio) : -Infinity;
+  const r = runKmc(sc, {
+    temperatureK: T,
+    ions: p.ions,
+    seed: o.seed,
+    stream: i,
+    saddleFloor,
+    interacting: p.interacting,
+    targetTracer: o.targetTracer,
+    targetCollective: o.targetCollective,
+    maxSteps: o.maxSteps,
+    equilibrationMsdA2: (2 * p.hopLength) ** 2,
   });
+  const dStar = r.tracerD * A2_PER_S_TO_CM2_PER_S;
+  const dSigma = r.collectiveD * A2_PER_S_TO_CM2_PER_S;
+  // σ in S/cm: n (1/cm³) · q² (C²) · D (cm²/s) / (k_B·T) (J).
+  const q = net.ion.charge * ELEMENTARY_CHARGE;
+  const factor = (p.carrierDensity * q * q) / (BOLTZMANN_J * T);
+  return {
+    ...base,
+    status: r.status,
+    tracerD: dStar,
+    tracerDError: r.tracerDError * A2_PER_S_TO_CM2_PER_S,
+    collectiveD: dSigma,
+    collectiveDError: r.collectiveDError * A2_PER_S_TO_CM2_PER_S,
+    havenRatio: dSigma > 0 ? dStar / dSigma : null,
+    sigma: factor * dSigma,
+    sigmaError: factor * r.collectiveDError * A2_PER_S_TO_CM2_PER_S,
+    steps: r.steps,
+    timeS: r.timeS,
+    blocks: r.blocks,
+    meanEnergyPerIon: r.meanEnergyPerIon,
+    slowedHops: Math.round(r.slowedEdges / p.cells),
+  };
+}
 
+/** The Arrhenius fits and the result, from every temperature's run (in the order of p.temperatures). */
+export function finishTransport(p: PreparedTransport, results: TemperatureResult[], t0: number): TransportResult {
+  const { net, o, status, carrierDensity } = p;
   const arrhenius = status === 'ok' ? fitArrhenius(results) : null;
   // The same fit on the tracer: σ* = n·q²·D*/(kT), σ with the Haven ratio taken as 1. D* averages over every ion and
   // converges much sooner than D_σ, so this Ea is the better-determined one when the step budget is short.
@@ -112,24 +145,24 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   });
   const arrheniusTracer = status === 'ok' ? fitArrhenius(tracerPoints) : null;
   const allConverged = results.every((r) => r.status === 'converged');
-  const rel = (x: number | null) => (x === null ? null : x - eMin);
+  const rel = (x: number | null) => (x === null ? null : x - p.eMin);
   return {
     ion: net.ion.symbol,
     source: net.source,
     rates: `${RATE_EXPRESSION}; nu* = ${net.attemptFrequency.hz.toExponential(2)} Hz (${net.attemptFrequency.source})`,
-    interaction: interacting ? INTERACTION_EXPRESSION : 'site exclusion only',
+    interaction: p.interacting ? INTERACTION_EXPRESSION : 'site exclusion only',
     attemptFrequency: net.attemptFrequency,
-    supercell: [...dims] as IVec3,
+    supercell: [...p.dims] as IVec3,
     sitesPerCell: net.sites.length,
     hopsPerCell: net.hops.length,
-    ions,
+    ions: p.ions,
     carrierDensity,
-    percolation: { '1D': rel(perc[0]), '2D': rel(perc[1]), '3D': rel(perc[2]) },
+    percolation: { '1D': rel(p.perc[0]), '2D': rel(p.perc[1]), '3D': rel(p.perc[2]) },
     temperatures: results,
     arrhenius,
     arrheniusTracer,
     status: status === 'ok' && !allConverged ? 'partial' : status,
-    options: { ...o, temperatures: [...temperatures] },
+    options: { ...o, temperatures: [...p.temperatures] },
     elapsedMs: performance.now() - t0,
   };
 }
