@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { cpuSpec, nodeHost, structuresDir } from '../../src/benchmark/node-host.js';
-import { formatResult } from '../../src/benchmark/report.js';
+import { compareResults, formatCompare, formatResult } from '../../src/benchmark/report.js';
 import type { BenchResult, BenchSettings, Figure } from '../../src/benchmark/result-types.js';
 import { BENCH_SETTINGS, runBench } from '../../src/benchmark/run.js';
 import { REFERENCE_CASE } from '../../src/benchmark/structures.js';
@@ -98,10 +98,21 @@ describe('bench barriers follow the default method of landscape and screen', () 
 });
 
 describe('bench results written before the continuum method', () => {
-  it('still validate (barrier_method is optional) and read as grid thresholds', async () => {
+  it('still validate (barrier_method is optional), read as grid thresholds, and --compare flags the barrier figures', async () => {
     const { barrierMethod } = await import('../../src/benchmark/run.js');
     const { barrier_method: _, ...old } = BENCH_SETTINGS.quick;
     expect(barrierMethod(old as BenchSettings)).toBe('grid');
     expect(barrierMethod(BENCH_SETTINGS.quick)).toBe('continuum');
-  });
+
+    const now = await bench(undefined);
+    const before = structuredClone(now);
+    delete before.settings.barrier_method;
+    const f = barrierFigure(before);
+    f.params = { resolution: 0.05, mode: 'converged' };
+    expect(validateBenchResult(before)).toEqual([]);
+    const rows = compareResults(now, before);
+    expect(rows.find((r) => r.id === 'time_to_barriers_s' && r.backend === 'cpu')!.paramsDiffer).toBe(true);
+    expect(rows.find((r) => r.id === 'kernel_pair_terms_per_s' && r.backend === 'cpu')!.paramsDiffer).toBe(false);
+    expect(formatCompare(now, before, 'old.json')).toMatch(/different settings \(barrier method, resolution/);
+  }, 300_000);
 });
