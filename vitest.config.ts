@@ -21,6 +21,7 @@ const wgslText: Plugin = {
 // unless it is listed here: list it when it starts the CLI or a browser, needs a GPU or reads ../shared.
 /** A WebGPU adapter (lavapipe in CI, where they fail rather than skip). */
 const GPU = [
+  'test/backends/conformance.test.ts',
   'test/backends/webgpu.test.ts',
   'test/backends/webgpu-bricks.test.ts',
   'test/backends/webgpu-points.test.ts',

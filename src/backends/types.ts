@@ -45,6 +45,11 @@ export interface EnergyBackend {
    * those points; slots past the grid's edge are NaN. Optional: a backend without it is refined on the CPU.
    */
   computeBricks?(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult>;
+  /**
+   * Frees the backend's workers or device once the work asked for before it has finished (that work resolves as
+   * usual); work asked for after it is refused. Calling it again does nothing. test/backends/conformance.test.ts
+   * checks this, with the rest of the contract, on every backend.
+   */
   dispose(): Promise<void>;
 }
 

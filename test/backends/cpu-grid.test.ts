@@ -16,53 +16,18 @@ import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { UsageError } from '../../src/errors.js';
 import { BLOCK, blockCount, computeBlock, prepareCells } from '../../src/backends/cpu/kernel.js';
 import { EXACT_BELOW_R, TABLE_TOLERANCE_EV, tablePairEnergy } from '../../src/backends/cpu/pair-table.js';
-import { rng } from '../helpers/random.js';
+import { drawnPairTypes, randomFramework, rng } from '../helpers/random.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
 const morse = (d0: number, rmin: number, alpha: number, species = 'S2-'): PairType => ({ kind: 'morse', species, d0, rmin, alpha });
 const coulomb = (k: number, screen: number, species = 'P5+'): PairType => ({ kind: 'coulomb', species, k, screen });
 
-/** Realistic parameter ranges (shared/params: alpha 1.2–3.1 /Å, d0 0.1–6.8 eV, rmin 1.5–3.2 Å; screens 0.74·(rcov sums)). */
-function randomTypes(r: () => number): PairType[] {
-  const n = 1 + Math.floor(r() * 3);
-  const types: PairType[] = [];
-  for (let t = 0; t < n; t++) {
-    if (t === 0 || r() < 0.5) types.push(morse(0.1 + 6.7 * r(), 1.5 + 1.7 * r(), 1.2 + 1.9 * r()));
-    else types.push(coulomb((14.4 * (1 + 5 * r())) / Math.sqrt(2 * (2 + 3 * r())), 0.74 * (0.6 + 2.5 * r())));
-  }
-  return types;
-}
-
-function randomLattice(r: () => number, small: boolean): Lattice {
-  const len = () => (small ? 2.2 + 3 * r() : 4 + 8 * r());
-  for (;;) {
-    const p = { a: len(), b: len(), c: len(), alpha: 60 + 60 * r(), beta: 60 + 60 * r(), gamma: 60 + 60 * r() };
-    try {
-      const l = Lattice.fromParameters(p);
-      if (l.volume > 0.3 * p.a * p.b * p.c) return l; // skip nearly flat cells (images explode)
-    } catch {
-      // impossible angle combination: draw again
-    }
-  }
-}
-
-function randomFramework(seed: number, atoms: number, small: boolean, cutoff = 10): Framework {
-  const r = rng(seed);
-  const lattice = randomLattice(r, small);
-  const types = randomTypes(r);
-  return {
-    lattice: lattice.matrix,
-    cutoff,
-    mobile: { element: 'Li', oxidation: 1 },
-    model: 'test',
-    types,
-    atoms: {
-      frac: Float64Array.from({ length: 3 * atoms }, r),
-      type: Uint32Array.from({ length: atoms }, () => Math.floor(r() * types.length)),
-      weight: Float64Array.from({ length: atoms }, () => (r() < 0.5 ? 1 : 0.05 + 0.95 * r())),
-    },
-  };
-}
+/**
+ * The shared generator with this suite's draws: pair types over the tables' ranges, cells of 2.2–5.2 Å (smaller than
+ * the cutoff) or 4–12 Å, no nearly flat cell, half the atoms partly occupied.
+ */
+const framework = (seed: number, atoms: number, small: boolean, cutoff = 10): Framework =>
+  randomFramework({ seed, atoms, lengths: small ? [2.2, 5.2] : [4, 12], angles: [60, 120], pairs: 'drawn', minVolumeFraction: 0.3, partial: 0.5, cutoff });
 
 /** Direct float64 sum at every grid point: energy, Σ weights of the pairs (for the bound), pair count. */
 function directGrid(fw: Framework, grid: GridSpec): { energy: Float64Array; weightSum: Float64Array; pairs: number } {
@@ -135,8 +100,8 @@ describe('pair tables', () => {
     const r = rng(11);
     const extremes = [morse(6.823816, 1.905526, 3.076923), morse(0.1, 3.2, 1.2), coulomb((14.4 * 25) / 6, 0.74 * 0.4), coulomb(14.4, 0.74 * 3.5)];
     for (let trial = 0; trial < 6; trial++) {
-      const types = trial === 0 ? extremes : randomTypes(r);
-      const fw: Framework = { ...randomFramework(trial + 1, 1, false), types };
+      const types = trial === 0 ? extremes : drawnPairTypes(r);
+      const fw: Framework = { ...framework(trial + 1, 1, false), types };
       const prep = prepareCells(fw, { nx: 1, ny: 1, nz: 1 });
       expect(prep.tableMaxError).toBeLessThanOrEqual(TABLE_TOLERANCE_EV);
       // Dense check, independent of the sampling that built the table: random R in [0.2, rc] incl. segment ends.
@@ -152,7 +117,7 @@ describe('pair tables', () => {
   });
 
   it('is zero at and beyond the cutoff', () => {
-    const fw = randomFramework(3, 2, false);
+    const fw = framework(3, 2, false);
     const prep = prepareCells(fw);
     expect(tablePairEnergy(prep, 0, 100)).toBe(0);
     expect(tablePairEnergy(prep, 0, 150)).toBe(0);
@@ -200,7 +165,7 @@ describe('CPU grid kernel vs the float64 direct sum', () => {
   it('random frameworks: triclinic, cells smaller than rc, 1–250 atoms, fractional weights', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.integer({ min: 1, max: 250 }), fc.boolean(), (seed, atoms, small) => {
-        const fw = randomFramework(seed, small ? Math.min(atoms, 12) : atoms, small);
+        const fw = framework(seed, small ? Math.min(atoms, 12) : atoms, small);
         const r = rng(seed + 1);
         // Keep the direct sum affordable: ~500 points, sizes that are mostly not multiples of BLOCK.
         const grid = { nx: 4 + Math.floor(r() * 12), ny: 3 + Math.floor(r() * 10), nz: 2 + Math.floor(r() * 8) };
@@ -213,7 +178,7 @@ describe('CPU grid kernel vs the float64 direct sum', () => {
   });
 
   it('matches the project reference energyAtFrac (src/bvse/reference.ts) on a triclinic cell', () => {
-    const fw = randomFramework(99, 60, false);
+    const fw = framework(99, 60, false);
     const grid = { nx: 11, ny: 9, nz: 13 };
     const got = gridInProcess(fw, grid);
     const pts: number[] = [];
@@ -227,7 +192,7 @@ describe('CPU grid kernel vs the float64 direct sum', () => {
   });
 
   it('a cutoff shorter than the table segments (rc = 1.5 Å) and an empty framework', () => {
-    const fw = randomFramework(5, 40, false, 1.5);
+    const fw = framework(5, 40, false, 1.5);
     const grid = { nx: 17, ny: 9, nz: 10 };
     const got = gridInProcess(fw, grid);
     expectClose(fw, grid, got.energies, got.tableMaxError);
@@ -238,7 +203,7 @@ describe('CPU grid kernel vs the float64 direct sum', () => {
   });
 
   it('every point is written (poisoned output), each block writes exactly its own points', () => {
-    const fw = randomFramework(8, 30, false);
+    const fw = framework(8, 30, false);
     const grid = { nx: 2 * BLOCK + 3, ny: BLOCK, nz: 1 }; // partial blocks along x, exactly one along y, thin z
     const prep = prepareCells(fw, grid);
     const out = new Float32Array(grid.nx * grid.ny * grid.nz).fill(NaN);
@@ -267,7 +232,7 @@ describe('createCpuBackend', () => {
   });
 
   it('is bit-for-bit deterministic across thread counts and matches the in-process kernel', async () => {
-    const fw = randomFramework(1234, 40, false);
+    const fw = framework(1234, 40, false);
     const grid = { nx: 19, ny: 13, nz: 11 }; // partial blocks on every axis
     const results = [];
     for (const b of backends) results.push(await b.computeGrid(fw, grid));
@@ -285,8 +250,8 @@ describe('createCpuBackend', () => {
 
   it('runs several grids on one pool, queued, and stays exact', async () => {
     const be = backends[1]!;
-    const a = randomFramework(77, 50, true);
-    const b = randomFramework(78, 120, false);
+    const a = framework(77, 50, true);
+    const b = framework(78, 120, false);
     const ga = { nx: 9, ny: 10, nz: 11 },
       gb = { nx: 8, ny: 8, nz: 8 };
     const [ra, rb] = await Promise.all([be.computeGrid(a, ga), be.computeGrid(b, gb)]);
@@ -296,7 +261,7 @@ describe('createCpuBackend', () => {
 
   it('rejects bad options and grids', async () => {
     expect(() => createCpuBackend({ threads: 0 })).toThrow(UsageError);
-    await expect(backends[0]!.computeGrid(randomFramework(1, 3, false), { nx: 0, ny: 2, nz: 2 })).rejects.toThrow(RangeError);
+    await expect(backends[0]!.computeGrid(framework(1, 3, false), { nx: 0, ny: 2, nz: 2 })).rejects.toThrow(RangeError);
   });
 });
 

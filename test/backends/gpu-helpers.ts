@@ -1,15 +1,13 @@
-// Shared helpers for the energy-backend suites: seeded random frameworks, the float64 direct-sum reference
+// Shared helpers for the energy-backend suites (random frameworks: test/helpers/random.ts): the float64 direct-sum reference
 // (expandImages + pairEnergy) with a per-point float32 error bound, and a comparison that prints a table
 // around the first mismatching point.
 import { existsSync } from 'node:fs';
-import { expandImages, type CoulombPair, type Framework, type MorsePair, type PairType } from '../../src/bvse/framework.js';
+import { expandImages, type CoulombPair, type Framework, type MorsePair } from '../../src/bvse/framework.js';
 import { pairEnergy } from '../../src/bvse/pair.js';
-import { Lattice } from '../../src/structure/lattice.js';
 import type { GridSpec } from '../../src/grid/index.js';
 import { ERFC_APPROX_MAX_REL_ERROR } from '../../src/backends/webgpu/erfc-approx.js';
 import { SUM_CHUNK } from '../../src/backends/webgpu/pipeline.js';
 import { DEFAULT_TILE } from '../../src/backends/webgpu/tiling.js';
-import { rng } from '../helpers/random.js';
 import { SHARED } from '../helpers/fixtures.js';
 
 export { SHARED };
@@ -17,81 +15,6 @@ export const HAVE_SHARED = existsSync(SHARED);
 
 /** Unit roundoff of float32 (round to nearest): every correctly rounded f32 operation has relative error ≤ U. */
 export const U = 2 ** -24;
-
-// ---------------------------------------------------------------------------------------------
-// Seeded random frameworks
-
-export { rng } from '../helpers/random.js';
-
-export interface RandomFrameworkSpec {
-  seed: number;
-  /** Lattice lengths drawn uniformly from [lo, hi] Å. */
-  lengths: [number, number];
-  /** Angles drawn uniformly from [lo, hi] degrees (retried until the cell has volume). */
-  angles: [number, number];
-  atoms: number;
-  /** 'cation': the mobile ion is Li+-like (Morse with anions, Coulomb with cations); 'anion': Cl−-like. */
-  mobile: 'cation' | 'anion';
-  cutoff?: number;
-  /** Fraction of atoms with a partial occupancy (weight in [0.2, 1)). */
-  partial?: number;
-}
-
-/** Pair types with realistic magnitudes (softBV-like Morse parameters; Coulomb k = 14.4·qA·qB/√(nA·nB)). */
-function pairTypes(mobile: 'cation' | 'anion'): PairType[] {
-  if (mobile === 'cation')
-    return [
-      { kind: 'morse', species: 'S2-', d0: 0.42, rmin: 2.5, alpha: 1.92 },
-      { kind: 'morse', species: 'O2-', d0: 0.98, rmin: 1.94, alpha: 1.93 },
-      { kind: 'coulomb', species: 'P5+', k: (14.4 * 1 * 5) / Math.sqrt(2 * 3), screen: 0.74 * (1.28 + 1.07) },
-      { kind: 'coulomb', species: 'Ge4+', k: (14.4 * 1 * 4) / Math.sqrt(2 * 4), screen: 0.74 * (1.28 + 1.2) },
-    ];
-  return [
-    { kind: 'morse', species: 'Na+', d0: 0.55, rmin: 2.7, alpha: 1.7 },
-    { kind: 'morse', species: 'Y3+', d0: 1.1, rmin: 2.6, alpha: 1.8 },
-    { kind: 'coulomb', species: 'Cl-', k: (14.4 * 1 * 1) / Math.sqrt(3 * 3), screen: 0.74 * (1.02 + 1.02) },
-    { kind: 'coulomb', species: 'S2-', k: (14.4 * 1 * 2) / Math.sqrt(3 * 3), screen: 0.74 * (1.02 + 1.05) },
-  ];
-}
-
-export function randomFramework(spec: RandomFrameworkSpec): Framework {
-  const r = rng(spec.seed);
-  const uni = (lo: number, hi: number) => lo + (hi - lo) * r();
-  let lattice: Lattice | undefined;
-  while (!lattice) {
-    try {
-      lattice = Lattice.fromParameters({
-        a: uni(...spec.lengths),
-        b: uni(...spec.lengths),
-        c: uni(...spec.lengths),
-        alpha: uni(...spec.angles),
-        beta: uni(...spec.angles),
-        gamma: uni(...spec.angles),
-      });
-    } catch {
-      lattice = undefined;
-    }
-  }
-  const types = pairTypes(spec.mobile);
-  const n = spec.atoms;
-  const frac = new Float64Array(3 * n);
-  const type = new Uint32Array(n);
-  const weight = new Float64Array(n);
-  for (let a = 0; a < n; a++) {
-    for (let d = 0; d < 3; d++) frac[3 * a + d] = r();
-    // Counter-ions (Morse) outnumber like-charged ions, as in real frameworks.
-    type[a] = r() < 0.7 ? Math.floor(r() * 2) : 2 + Math.floor(r() * 2);
-    weight[a] = r() < (spec.partial ?? 0.2) ? uni(0.2, 1) : 1;
-  }
-  return {
-    lattice: lattice.matrix,
-    cutoff: spec.cutoff ?? 10,
-    mobile: spec.mobile === 'cation' ? { element: 'Li', oxidation: 1 } : { element: 'Cl', oxidation: -1 },
-    model: 'test',
-    types,
-    atoms: { frac, type, weight },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Float64 reference with a float32 error bound

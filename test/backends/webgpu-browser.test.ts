@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { compareToReference, directSum, IN_CI, randomFramework, tileDiagonal } from './gpu-helpers.js';
+import { compareToReference, directSum, IN_CI, tileDiagonal } from './gpu-helpers.js';
+import { randomFramework } from '../helpers/random.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';

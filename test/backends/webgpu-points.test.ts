@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createWebGpuBackend } from '../../src/backends/webgpu/index.js';
 import { pointsPerInvocation } from '../../src/backends/webgpu/pipeline.js';
 import { DEFAULT_TILE, type TileShape } from '../../src/backends/webgpu/tiling.js';
-import { compareToReference, countNaN, directSum, IN_CI, probeAdapter, randomFramework, tileDiagonal } from './gpu-helpers.js';
+import { compareToReference, countNaN, directSum, IN_CI, probeAdapter, tileDiagonal } from './gpu-helpers.js';
+import { randomFramework } from '../helpers/random.js';
 
 const probe = await probeAdapter();
 const RUN_GPU = probe.ok || IN_CI;

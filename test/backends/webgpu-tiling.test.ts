@@ -5,7 +5,7 @@ import { expandImages } from '../../src/bvse/framework.js';
 import { erfc } from '../../src/bvse/pair.js';
 import { ERFC_APPROX_MAX_REL_ERROR, erfcApprox } from '../../src/backends/webgpu/erfc-approx.js';
 import { buildPairTable, TilePlanner, TileRowTooLargeError } from '../../src/backends/webgpu/tiling.js';
-import { randomFramework } from './gpu-helpers.js';
+import { randomFramework } from '../helpers/random.js';
 
 describe('erfc approximation (shader erfcApprox, in float64)', () => {
   it(`stays within ${ERFC_APPROX_MAX_REL_ERROR} relative error of the float64 erfc on [0, 12]`, () => {

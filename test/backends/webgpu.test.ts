@@ -1,34 +1,16 @@
-// The energy backends against the float64 direct sum (expandImages + pairEnergy) with the float32 error bound
-// derived in gpu-helpers.ts. The same cases run on the webgpu and the cpu backend (describe.each); the GPU-only
-// part covers tiling past adapter limits, lost devices, error reporting, adapter selection and a 4·10^7-point grid.
+// What only the WebGPU backend has, against the float64 direct sum with the float32 error bound derived in
+// gpu-helpers.ts: tiling past adapter limits, lost devices, error reporting, adapter selection and a 4·10^7-point
+// grid. The contract every backend keeps (random frameworks, the fixtures, bricks, disposal) is conformance.test.ts.
 // GPU tests need an adapter (lavapipe will do). With CI=true a missing adapter fails; otherwise they skip and say why.
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Framework } from '../../src/bvse/framework.js';
+import { describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { selectBackend } from '../../src/backends/select.js';
-import type { EnergyBackend } from '../../src/backends/types.js';
-import { gridForResolution, type GridSpec } from '../../src/grid/index.js';
 import { openDevice } from '../../src/backends/webgpu/device.js';
 import { createWebGpuBackend, WebGpuError, type WebGpuBackendOptions } from '../../src/backends/webgpu/index.js';
 import { gridPipeline } from '../../src/backends/webgpu/pipeline.js';
 import { NoAdapterError } from '../../src/errors.js';
-import { Lattice } from '../../src/structure/lattice.js';
-import {
-  compareToReference,
-  countNaN,
-  directSum,
-  HAVE_SHARED,
-  IN_CI,
-  probeAdapter,
-  randomFramework,
-  samplePoints,
-  SHARED,
-  tileDiagonal,
-  type RandomFrameworkSpec,
-} from './gpu-helpers.js';
-import { GOOD_CIFS } from '../helpers/fixtures.js';
+import { compareToReference, countNaN, directSum, IN_CI, probeAdapter, samplePoints, tileDiagonal } from './gpu-helpers.js';
+import { randomFramework } from '../helpers/random.js';
 
 const probe = await probeAdapter();
 // In CI the GPU suites always run, so that a missing adapter is a failure, never a silent skip.
@@ -48,116 +30,6 @@ const gpuOptions = (extra: WebGpuBackendOptions = {}): WebGpuBackendOptions => (
   poisonOutput: true,
   onWarning: () => {},
   ...extra,
-});
-
-interface BackendCase {
-  name: string;
-  gpu: boolean;
-  make: () => Promise<EnergyBackend> | EnergyBackend;
-}
-const backends: BackendCase[] = [
-  { name: 'webgpu', gpu: true, make: () => createWebGpuBackend(gpuOptions()) },
-  { name: 'cpu', gpu: false, make: () => createCpuBackend({ threads: 1 }) },
-];
-
-const randomCases: { name: string; spec: RandomFrameworkSpec; grid: GridSpec }[] = [
-  {
-    name: 'triclinic, 200+ atoms, cation mobile (Morse + Coulomb), partial occupancies',
-    spec: { seed: 1, lengths: [7, 10], angles: [65, 115], atoms: 210, mobile: 'cation', partial: 0.3 },
-    grid: { nx: 21, ny: 18, nz: 15 },
-  },
-  {
-    name: 'cell much smaller than the cutoff, anion mobile',
-    spec: { seed: 2, lengths: [2.8, 4.2], angles: [70, 110], atoms: 4, mobile: 'anion' },
-    grid: { nx: 13, ny: 11, nz: 9 },
-  },
-  {
-    name: 'strongly skewed cell, grid sizes prime',
-    spec: { seed: 3, lengths: [5, 8], angles: [35, 145], atoms: 30, mobile: 'cation' },
-    grid: { nx: 17, ny: 11, nz: 23 },
-  },
-  {
-    name: 'anion mobile, 200+ atoms',
-    spec: { seed: 4, lengths: [8, 11], angles: [80, 100], atoms: 220, mobile: 'anion', partial: 0.5 },
-    grid: { nx: 10, ny: 13, nz: 7 },
-  },
-  {
-    name: 'grid smaller than one tile',
-    spec: { seed: 5, lengths: [4, 6], angles: [75, 105], atoms: 8, mobile: 'cation' },
-    grid: { nx: 1, ny: 2, nz: 3 },
-  },
-];
-
-describe.each(backends)('$name backend vs the float64 direct sum', ({ name, gpu, make }) => {
-  const enabled = !gpu || RUN_GPU;
-  let backend: EnergyBackend;
-  beforeAll(async () => {
-    if (enabled) backend = await make();
-  });
-  afterAll(async () => {
-    await backend?.dispose();
-  });
-
-  describe.skipIf(!enabled)(`random frameworks${gpu ? GPU_SKIP_NOTE : ''}`, () => {
-    it.each(randomCases)('$name', async ({ spec, grid }) => {
-      const fw = randomFramework(spec);
-      const result = await backend.computeGrid(fw, grid);
-      expect(result.energies.length).toBe(grid.nx * grid.ny * grid.nz);
-      expect(countNaN(result.energies), 'points never written').toBe(0);
-      const ref = directSum(fw, grid, tileDiagonal(fw, grid));
-      const cmp = compareToReference(result.energies, ref, grid, `${name}: ${spec.seed}`);
-      expect(cmp.ok, cmp.report).toBe(true);
-      // Pair counts may differ only by pairs whose distance rounds across the cutoff in float32.
-      expect(Math.abs(result.pairTerms - ref.pairTerms)).toBeLessThanOrEqual(Math.max(2, ref.pairTerms * 1e-6));
-      expect(ref.pairTerms).toBeGreaterThan(0);
-      for (const [phase, ms] of Object.entries(result.timingsMs)) expect(ms, phase).toBeGreaterThanOrEqual(0);
-    });
-  });
-
-  // The project's fixtures always; the named files of ../shared too when it is present.
-  const NAMED = path.join(SHARED, 'cif/named');
-  describe.skipIf(!enabled)(`every fixture structure, and shared/cif/named when present (0.3 Å, sampled points)${gpu ? GPU_SKIP_NOTE : ''}`, () => {
-    it('matches within the float32 bound', async () => {
-      const { readStructureFile } = await import('../../src/structure/read.js');
-      const { assignOxidationStates } = await import('../../src/bvse/oxidation/assign.js');
-      const { buildFramework } = await import('../../src/bvse/build-framework.js');
-      const named =
-        HAVE_SHARED && existsSync(NAMED)
-          ? readdirSync(NAMED)
-              .filter((f) => f.endsWith('.cif'))
-              .sort()
-              .map((f) => path.join(NAMED, f))
-          : [];
-      const files = [...GOOD_CIFS, ...named];
-      const done: string[] = [];
-      const skipped: string[] = [];
-      for (const file of files) {
-        let fw: Framework;
-        try {
-          const s = (await readStructureFile(file)).find((r) => r.structure)?.structure;
-          if (!s) throw new Error('does not parse');
-          const withOxi = assignOxidationStates(s).structure;
-          const elements = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
-          const ion = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'].find((el) => elements.has(el));
-          if (!ion) throw new Error('no mobile cation');
-          fw = buildFramework(withOxi, { ion });
-        } catch (e) {
-          skipped.push(`${file}: ${(e as Error).message}`);
-          continue;
-        }
-        const p = new Lattice(fw.lattice).parameters;
-        const grid = gridForResolution([p.a, p.b, p.c], 0.3);
-        const result = await backend.computeGrid(fw, grid);
-        expect(countNaN(result.energies), `${file}: points never written`).toBe(0);
-        const ref = directSum(fw, grid, tileDiagonal(fw, grid), samplePoints(grid, 300));
-        const cmp = compareToReference(result.energies, ref, grid, `${name} ${file}`);
-        expect(cmp.ok, cmp.report).toBe(true);
-        done.push(file);
-      }
-      if (skipped.length) console.log(`${name}: files not usable: ${skipped.join('; ')}`);
-      expect(done.length).toBeGreaterThanOrEqual(Math.min(10, files.length / 2));
-    }, 600_000);
-  });
 });
 
 describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOTE}`, () => {

@@ -40,8 +40,10 @@ export const CPU_CAPABILITIES: BackendCapabilities = { valueTolerance: { abs: 1e
 export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
   const threads = host?.threads ?? 1;
   const description = host ? `cpu: ${host.label}` : 'cpu: 1 thread';
+  let disposed = false;
 
   async function runPrepared(prep: PreparedFramework, grid: GridSpec, work: CpuWork): Promise<{ values: Float32Array; pairTerms: number }> {
+    if (disposed) throw new Error('the CPU backend was disposed');
     assertGridSpec(grid);
     const items = workItemCount(grid, work);
     const length = workOutputLength(grid, work);
@@ -115,6 +117,7 @@ export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
       return { energies: values, pairTerms, timingsMs: { setup: t1 - t0, compute: t2 - t1, total: t2 - t0 } };
     },
     async dispose(): Promise<void> {
+      disposed = true; // work asked for before this still finishes (the host runs its queue out first)
       await host?.dispose();
     },
   };

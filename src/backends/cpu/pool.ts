@@ -88,8 +88,13 @@ export class NodeWorkerHost implements CpuWorkerHost {
     await Promise.all(ws.map((w) => w.terminate()));
   }
 
-  async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.terminateAll();
+  /** Ends the workers once the jobs asked for before it are done; jobs asked for after it are refused. */
+  dispose(): Promise<void> {
+    const done = this.queue.then(() => {
+      this.disposed = true;
+      return this.terminateAll();
+    });
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 }

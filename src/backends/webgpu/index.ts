@@ -70,6 +70,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   let recreated = false;
   let batchCounter = 0;
   let queue: Promise<unknown> = Promise.resolve();
+  let disposed = false;
   const scratch = new TileScratch();
   const afterSubmit = opts.afterSubmit;
   const batchOpts: BatchOptions = {
@@ -144,18 +145,21 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
       return fallback ? `${description} (device lost; now ${fallback.description})` : description;
     },
     computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult> {
+      if (disposed) return Promise.reject(new Error('the WebGPU backend was disposed'));
       // One grid at a time: batches share the device's buffers.
       const run = queue.then(() => computeGridNow(fw, grid));
       queue = run.catch(() => {});
       return run;
     },
     computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult> {
+      if (disposed) return Promise.reject(new Error('the WebGPU backend was disposed'));
       const run = queue.then(() => computeBricksNow(fw, grid, bricks));
       queue = run.catch(() => {});
       return run;
     },
     async dispose() {
-      await queue;
+      disposed = true; // refuses new work (it would otherwise start a CPU fallback nobody disposes)
+      await queue; // work asked for before finishes on the device
       if (session) close(session);
       session = undefined;
       await fallback?.dispose();
