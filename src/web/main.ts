@@ -21,6 +21,7 @@ import { SlicePanel, type ShownSlice } from './slice-panel.js';
 import { FileInput, fetchText } from './file-input.js';
 import { View } from './view.js';
 import { TransportPanel, type TransportTarget } from './transport-panel.js';
+import { parseTemperatures } from './transport-job.js';
 import type { HopNetwork, TransportResult } from '../transport/types.js';
 
 const preview = {
@@ -98,7 +99,18 @@ function currentSettings(): Settings {
     supercell: ui.cells.map((s) => Number(s.value)) as [number, number, number],
     hkl: [Number(ui.sliceH.value), Number(ui.sliceK.value), Number(ui.sliceL.value)],
     offset: Number(ui.sliceOffset.value),
+    kmcTemperatures: kmcTemperatures(),
+    kmcHops: Number(ui.transport.steps.value),
   };
+}
+
+/** The Transport panel's temperatures, or the defaults while the box holds something else. */
+function kmcTemperatures(): number[] {
+  try {
+    return parseTemperatures(ui.transport.temperatures.value);
+  } catch {
+    return [...DEFAULT_SETTINGS.kmcTemperatures];
+  }
 }
 
 function selectValue(select: HTMLSelectElement, value: string): void {
@@ -120,6 +132,8 @@ function applySettings(s: Settings): void {
   pendingOxi = { ...s.oxi };
   wantedLevel = s.level;
   ui.hopTemperature.value = String(s.temperature);
+  ui.transport.temperatures.value = s.kmcTemperatures.join(',');
+  selectValue(ui.transport.steps, String(s.kmcHops));
   view.options = { supercell: s.supercell, hidden: new Set(s.hidden), show: { ...s.show }, temperature: s.temperature };
 }
 
@@ -313,6 +327,7 @@ ui.hopTemperature.addEventListener('change', () => {
   view.setOptions({ temperature: t });
   updateLink();
 });
+for (const el of [ui.transport.temperatures, ui.transport.steps]) el.addEventListener('change', () => updateLink());
 for (const select of ui.cells)
   select.addEventListener('change', () => {
     view.setOptions({ supercell: ui.cells.map((s) => Number(s.value)) as [number, number, number] });

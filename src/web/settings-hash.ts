@@ -1,5 +1,7 @@
 // The page's settings as URL hash parameters (#ion=Li&model=bvlain&...), so a link reproduces the view.
 // Only settings travel: a dropped file never leaves the machine; bundled examples are named.
+import { DEFAULT_TEMPERATURES } from '../transport/simulate.js';
+import { DEFAULT_STEP_BUDGET, parseTemperatures, STEP_BUDGETS } from './transport-job.js';
 
 export type Toggle = 'iso' | 'path' | 'sites' | 'hops' | 'poly' | 'labels';
 export const TOGGLES: readonly Toggle[] = ['iso', 'path', 'sites', 'hops', 'poly', 'labels'];
@@ -22,6 +24,9 @@ export interface Settings {
   supercell: [number, number, number];
   hkl: [number, number, number];
   offset: number;
+  /** The Transport panel's kMC temperatures (K) and hops per temperature (one of STEP_BUDGETS). */
+  kmcTemperatures: number[];
+  kmcHops: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
@@ -39,6 +44,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   supercell: [1, 1, 1],
   hkl: [0, 0, 1],
   offset: 0,
+  kmcTemperatures: [...DEFAULT_TEMPERATURES],
+  kmcHops: DEFAULT_STEP_BUDGET,
 };
 
 export function encodeSettings(s: Settings): string {
@@ -58,6 +65,8 @@ export function encodeSettings(s: Settings): string {
   if (s.supercell.some((n) => n !== 1)) p.set('cells', s.supercell.join('x'));
   p.set('hkl', s.hkl.join(','));
   if (s.offset !== 0) p.set('off', String(s.offset));
+  if (s.kmcTemperatures.join() !== DEFAULT_SETTINGS.kmcTemperatures.join()) p.set('kmcT', s.kmcTemperatures.join(','));
+  if (s.kmcHops !== DEFAULT_SETTINGS.kmcHops) p.set('kmcHops', String(s.kmcHops));
   return p.toString();
 }
 
@@ -70,7 +79,13 @@ const clampCells = (n: number) => (Number.isInteger(n) && n >= 1 && n <= 3 ? n :
 /** Settings from a hash (with or without '#'); unknown or malformed values keep the defaults. */
 export function decodeSettings(hash: string, base: Readonly<Settings> = DEFAULT_SETTINGS): Settings {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
-  const s: Settings = structuredClone({ ...base, show: { ...base.show }, oxi: { ...base.oxi }, hidden: [...base.hidden] }) as Settings;
+  const s: Settings = structuredClone({
+    ...base,
+    show: { ...base.show },
+    oxi: { ...base.oxi },
+    hidden: [...base.hidden],
+    kmcTemperatures: [...base.kmcTemperatures],
+  }) as Settings;
   const fixture = p.get('fixture');
   if (fixture && /^[\w.-]+$/.test(fixture)) s.fixture = fixture;
   if (p.get('ion')) s.ion = p.get('ion')!;
@@ -107,5 +122,16 @@ export function decodeSettings(hash: string, base: Readonly<Settings> = DEFAULT_
   if (hkl?.length === 3 && hkl.every((x) => Number.isInteger(x) && Math.abs(x) <= 4) && hkl.some((x) => x !== 0)) s.hkl = hkl as [number, number, number];
   const off = Number(p.get('off'));
   if (p.has('off') && Number.isFinite(off)) s.offset = off - Math.floor(off);
+  const kmcT = p.get('kmcT');
+  if (kmcT) {
+    try {
+      const list = parseTemperatures(kmcT);
+      if (list.length <= 20 && list.every((t) => t <= MAX_TEMPERATURE)) s.kmcTemperatures = list;
+    } catch {
+      // malformed: the default temperatures stay
+    }
+  }
+  const hops = Number(p.get('kmcHops'));
+  if ((STEP_BUDGETS as readonly number[]).includes(hops)) s.kmcHops = hops;
   return s;
 }

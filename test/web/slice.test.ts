@@ -152,13 +152,18 @@ describe('settings in the link', () => {
       supercell: [2, 1, 3] as [number, number, number],
       hkl: [1, -1, 0] as [number, number, number],
       offset: 0.25,
+      kmcTemperatures: [350, 450, 900],
+      kmcHops: 500_000,
     };
     expect(decodeSettings(encodeSettings(s))).toEqual(s);
     expect(decodeSettings('#' + encodeSettings(DEFAULT_SETTINGS))).toEqual(DEFAULT_SETTINGS);
   });
 
   it('ignores malformed values', () => {
-    const s = decodeSettings('cells=9x1x0&hkl=0,0,0&res=-1&oxi=Fe=two&fixture=../../etc/passwd&T=-5');
+    const s = decodeSettings('cells=9x1x0&hkl=0,0,0&res=-1&oxi=Fe=two&fixture=../../etc/passwd&T=-5&kmcT=300,hot&kmcHops=7');
+    expect(s.kmcTemperatures).toEqual(DEFAULT_SETTINGS.kmcTemperatures);
+    expect(s.kmcHops).toBe(DEFAULT_SETTINGS.kmcHops);
+    expect(decodeSettings('kmcT=300,9000').kmcTemperatures).toEqual(DEFAULT_SETTINGS.kmcTemperatures);
     expect(s.temperature).toBe(DEFAULT_SETTINGS.temperature);
     expect(s.supercell).toEqual([1, 1, 1]);
     expect(s.hkl).toEqual(DEFAULT_SETTINGS.hkl);

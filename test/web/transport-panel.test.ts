@@ -116,6 +116,11 @@ describe.skipIf(!haveChromium)('Transport panel (headless Chromium)', () => {
     expect(await page.textContent('#arrhenius svg')).toContain(`Ea = ${fit.ea.toFixed(3)} ± ${fit.eaError.toFixed(3)} eV`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-arrhenius')]);
     expect(download.suggestedFilename()).toBe('Li3N_alpha_Li_arrhenius.svg');
+    // The link carries the panel's settings.
+    const link = new URL(await page.inputValue('#share-link'));
+    const hash = new URLSearchParams(link.hash.slice(1));
+    expect(hash.get('kmcT')).toBe('400,550,700');
+    expect(hash.get('kmcHops')).toBe('20000');
   }, 150_000);
 
   it('clears its result when a new landscape is computed', async () => {
