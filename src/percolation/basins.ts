@@ -6,7 +6,7 @@
 // crossing seen for a pair and lattice offset is the lowest, i.e. the saddle of that hop.
 import type { GridSpec } from '../grid/index.js';
 import { GridWalker, cartesianLength, latticeMatrix, neighbourOffsets, type LatticeLike } from './grid-walk.js';
-import { sortedIndicesUpTo } from './sort.js';
+import { sortedUpTo } from './sweep.js';
 import type { BasinSite, Hop, IVec3, PercolationResult, SiteNetwork } from './types.js';
 
 export interface BasinOptions {
@@ -23,7 +23,8 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
   if (energies.length !== walker.n) throw new RangeError(`energies has ${energies.length} values, grid has ${walker.n}`);
   const cap = opts.cap ?? perc.thresholds['3D'] ?? perc.eMin + perc.encut;
   const tolerance = opts.energyTolerance ?? 0.01;
-  const order = sortedIndicesUpTo(energies, cap);
+  // The sweep that gave `perc` sorted these points already (when it was the last one run and sorted this far).
+  const order = sortedUpTo(energies, perc, cap);
 
   const n = walker.n;
   const basin = new Int32Array(n).fill(-1);

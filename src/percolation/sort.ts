@@ -6,10 +6,13 @@ const BUCKETS = 1 << RADIX_BITS;
 
 /**
  * Indices of the points with energy ≤ `limit`, sorted by increasing energy (ties by index).
- * NaN energies are never included. Pass `Infinity` to sort every non-NaN point.
+ * NaN energies are never included. Pass `Infinity` to sort every non-NaN point. With `above`, only the points with
+ * energy > above (a band of the energies: the bands (−∞, l1], (l1, l2], … sorted one after the other and joined are
+ * the whole sort).
  */
-export function sortedIndicesUpTo(energies: Float32Array, limit: number, scratch?: RadixScratch): Uint32Array {
+export function sortedIndicesUpTo(energies: Float32Array, limit: number, scratch?: RadixScratch, above?: number): Uint32Array {
   const n = energies.length;
+  if (above !== undefined && above !== -Infinity) return sortedBand(energies, above, limit);
   let count = 0;
   for (let p = 0; p < n; p++) if (energies[p]! <= limit) count++;
 
@@ -17,27 +20,61 @@ export function sortedIndicesUpTo(energies: Float32Array, limit: number, scratch
   // Key buffers may borrow memory the caller needs only afterwards (the sweep's union-find arrays).
   const borrow = (buffer: ArrayBufferLike | undefined) =>
     buffer && buffer.byteLength >= 4 * count ? new Uint32Array(buffer, 0, count) : new Uint32Array(count);
-  let keys = borrow(scratch?.keysA);
-  let keysOut = borrow(scratch?.keysB);
-  const result = new Uint32Array(count);
-  let index = result;
-  const histogram = new Uint32Array(3 * BUCKETS);
+  const keys = borrow(scratch?.keysA);
+  const index = new Uint32Array(count);
   let m = 0;
   for (let p = 0; p < n; p++) {
     if (!(energies[p]! <= limit)) continue;
-    const b = bits[p]!;
+    keys[m] = bits[p]!;
+    index[m++] = p;
+  }
+  return radixSort(keys, index, borrow(scratch?.keysB));
+}
+
+/** The band above < E ≤ limit, sorted as sortedIndicesUpTo sorts. */
+function sortedBand(energies: Float32Array, above: number, limit: number): Uint32Array {
+  const n = energies.length;
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    const e = energies[p]!;
+    if (e <= limit && e > above) count++;
+  }
+  const bits = new Uint32Array(energies.buffer, energies.byteOffset, n);
+  const keys = new Uint32Array(count);
+  const index = new Uint32Array(count);
+  let m = 0;
+  for (let p = 0; p < n; p++) {
+    const e = energies[p]!;
+    if (!(e <= limit && e > above)) continue;
+    keys[m] = bits[p]!;
+    index[m++] = p;
+  }
+  return radixSort(keys, index, new Uint32Array(count));
+}
+
+/**
+ * Sorts `index` (in place or into a copy, returned) by the float32 bit patterns in `keys` (overwritten), stably;
+ * `spare` is a key buffer of the same length.
+ */
+function radixSort(bitsIn: Uint32Array, indexIn: Uint32Array, spare: Uint32Array): Uint32Array {
+  const count = indexIn.length;
+  let keys = bitsIn;
+  let keysOut = spare;
+  const result = indexIn;
+  let index: Uint32Array = result;
+  const histogram = new Uint32Array(3 * BUCKETS);
+  for (let m = 0; m < count; m++) {
+    const b = keys[m]!;
     // Monotone map from float32 order to unsigned order: flip all bits of negatives, the sign bit of positives.
     const key = (b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
     keys[m] = key;
-    index[m] = p;
     histogram[key & 0x7ff]!++;
     histogram[BUCKETS + ((key >>> 11) & 0x7ff)]!++;
     histogram[2 * BUCKETS + (key >>> 22)]!++;
-    m++;
   }
   if (count < 2) return index;
 
-  let indexOut = new Uint32Array(count);
+  let indexOut: Uint32Array = new Uint32Array(count);
   for (let pass = 0; pass < 3; pass++) {
     const shift = pass * RADIX_BITS;
     const base = pass * BUCKETS;

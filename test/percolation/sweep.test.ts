@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { percolate } from '../../src/percolation/sweep.js';
+import { percolate, sortedUpTo } from '../../src/percolation/sweep.js';
+import { sortedIndicesUpTo } from '../../src/percolation/sort.js';
 import { hermiteBasis } from '../../src/percolation/winding.js';
 import { bruteForceThresholds, gridOf, landscape, permuteAxes, rng, roll } from './helpers.js';
 
@@ -249,6 +250,32 @@ describe('percolate: against a brute-force reference and symmetries', () => {
       expect(wide.thresholds).toEqual(narrow.thresholds);
       expect(wide.windings).toEqual(narrow.windings);
       expect(wide.saddles).toEqual(narrow.saddles);
+    }
+  });
+});
+
+describe('percolate: the sort in energy bands', () => {
+  it('joins bands into the whole sort, ties, signed zeros and infinities included', () => {
+    const next = rng(77);
+    const special = [0, -0, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NaN, 1, 2, 4];
+    const e = new Float32Array(3000).map((_, i) => (i % 7 === 0 ? special[i % special.length]! : Math.floor(next() * 40) / 4 - 1));
+    const whole = Array.from(sortedIndicesUpTo(e, 9));
+    const cuts = [-1, 0, 0.5, 1, 3, 9];
+    const joined = cuts.flatMap((hi, b) => Array.from(b === 0 ? sortedIndicesUpTo(e, hi) : sortedIndicesUpTo(e, hi, undefined, cuts[b - 1])));
+    expect(joined).toEqual(whole);
+  });
+
+  it('hands the sweep order to findBasins: the same points in the same order as a sort of its own', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const next = rng(300 + seed);
+      const g = gridOf(6, 5, 7);
+      // Wells and walls 0–12 eV: the sweep needs several bands.
+      const e = new Float32Array(6 * 5 * 7).map(() => next() * 12);
+      const perc = percolate(e, g, { encut: 11 });
+      const cap = (perc.thresholds['3D'] ?? perc.eMin + 11) - 0.5;
+      expect(Array.from(sortedUpTo(e, perc, cap)), `seed ${seed}`).toEqual(Array.from(sortedIndicesUpTo(e, cap)));
+      // Taken once: a second call sorts by itself, with the same answer.
+      expect(Array.from(sortedUpTo(e, perc, cap + 0.25))).toEqual(Array.from(sortedIndicesUpTo(e, cap + 0.25)));
     }
   });
 });
