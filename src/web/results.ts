@@ -57,6 +57,7 @@ export function showTable(file: string, r: LandscapeResult, timings: Record<stri
     const b = r.barriers[d];
     rows.push(row(`${d} barrier`, b === null ? `none below E_min + ${r.percolation?.encut ?? '?'} eV` : `${b.toFixed(3)} eV`, `barrier-${d}`, b));
   }
+  rows.push(...bottleneckRows(r));
   rows.push(
     row('Computed on', device, 'backend', r.backend),
     row('Read file', ms(timings.read)),
@@ -67,6 +68,27 @@ export function showTable(file: string, r: LandscapeResult, timings: Record<stri
   if (timings.paths !== undefined) rows.push(row('Paths and sites', ms(timings.paths)));
   for (const w of r.warnings) rows.push(row('Warning', w));
   ui.results.tBodies[0]!.replaceChildren(...rows);
+}
+
+/**
+ * The continuum method's bottleneck saddle of each dimension (issue 23's outputs): where it is (fractional, home cell),
+ * its Hessian eigenvalues, the Vineyard attempt frequency of the hop from the lowest site, and whether the barrier is
+ * certified (its proven lower bound).
+ */
+function bottleneckRows(r: LandscapeResult): HTMLTableRowElement[] {
+  const net = r.network;
+  if (!net) return [];
+  return DIMENSIONS.flatMap((d) => {
+    const b = net.barriers[d];
+    const s = b ? net.saddles[b.saddle] : undefined;
+    if (!b || !s) return [];
+    const frac = s.frac.map((x) => (x - Math.floor(x)).toFixed(3)).join(', ');
+    const hessian = s.eigenvalues ? `Hessian ${s.eigenvalues.map((x) => x.toFixed(2)).join(' / ')} eV/Å²` : `${s.status}, no Hessian`;
+    const nu = b.attemptFrequency ? `ν* ${b.attemptFrequency.toExponential(2)} Hz` : 'ν* –';
+    const bound = b.lowerBound === null ? '' : ` (≥ ${(b.lowerBound - net.eMin).toFixed(3)} eV)`;
+    const text = `saddle ${s.id} at (${frac}); ${hessian}; ${nu}; ${b.certified ? 'certified' : 'not certified'}${bound}`;
+    return [row(`${d} bottleneck`, text, `bottleneck-${d}`, s.id)];
+  });
 }
 
 /** Legend: every element (with a checkbox that shows or hides it), then the overlays. */

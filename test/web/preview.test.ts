@@ -91,6 +91,16 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
         else expect(Math.abs(Number(got) - ref), `${d}: page ${got}, CLI ${ref}`).toBeLessThan(0.01);
       }
       expect(Math.abs(Number(values['e-min']) - cli.e_min)).toBeLessThan(0.01);
+      // The continuum method's bottleneck saddle of each dimension reached: a verified index-1 saddle (one negative
+      // Hessian eigenvalue) with its Vineyard attempt frequency.
+      for (const d of DIMS) {
+        if (cli.barriers[d] === null) continue;
+        expect(Number.isInteger(Number(values[`bottleneck-${d}`])), d).toBe(true);
+        const text = (await page.textContent(`[data-key="bottleneck-${d}"]`)) ?? '';
+        expect(text).toMatch(
+          /^saddle \d+ at \([01]\.\d{3}, [01]\.\d{3}, [01]\.\d{3}\); Hessian -\d+\.\d+ \/ \d+\.\d+ \/ \d+\.\d+ eV\/Å²; ν\* \d\.\d\de\+1[0-4] Hz; (not )?certified/,
+        );
+      }
       // The progress line ("Computing Li+: energy grid…") is gone once the result is shown.
       expect(await page.textContent('#progress')).toBe('');
       expect(Number.isFinite(t.pageToBarriersMs) && t.pageToBarriersMs > 0).toBe(true);
