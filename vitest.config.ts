@@ -39,6 +39,7 @@ const INTEGRATION = [
   'test/package/**/*.test.ts',
   'test/hostile/**/*.test.ts',
   'test/screen/pipeline.test.ts',
+  'test/benchmark/pipeline.test.ts',
   'test/screen/shard-env.test.ts',
   'test/screen/table-format.test.ts',
   'test/screen/database-inputs.test.ts',

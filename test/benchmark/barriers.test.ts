@@ -1,5 +1,6 @@
 // `bvscape bench` times the barriers a user gets: the continuum network by default, the grid thresholds with
-// --grid-barriers (runBench's `barriers: 'grid'`), in the time-to-barriers figure and in the screen pipeline.
+// --grid-barriers (runBench's `barriers: 'grid'`), in the time-to-barriers figure (the screen pipeline's method:
+// pipeline.test.ts).
 // The barriers it reports are checked against computeLandscape run directly with the same method.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { readStructureText } from '../../src/structure/read.js';
 // One sample of each figure, the kernel on coarse grids: the run is about the barriers, not the rates.
 const SMALL: Partial<BenchSettings> = { repeats: 1, warmups: 0, min_sample_s: 0, kernel_resolution: 0.5 };
 
-/** A bench run on one CPU thread without the screen pipeline (measured in its own test below). */
+/** A bench run on one CPU thread without the screen pipeline (pipeline.test.ts runs that). */
 async function bench(barriers: 'continuum' | 'grid' | undefined, settings: Partial<BenchSettings> = {}): Promise<BenchResult> {
   const { runPipeline: _, ...host } = nodeHost(() => {});
   return runBench(host, { mode: 'quick', ...(barriers ? { barriers } : {}), backends: [cpuSpec(1)], settings: { ...SMALL, ...settings } });
@@ -81,19 +82,6 @@ describe('bench barriers follow the default method of landscape and screen', () 
     // Without an override, --grid-barriers times the grid at landscape's grid default.
     const { GRID_BARRIER_SETTINGS } = await import('../../src/benchmark/run.js');
     expect(GRID_BARRIER_SETTINGS).toEqual({ barrier_method: 'grid', barrier_resolution: DEFAULT_RESOLUTION });
-  }, 300_000);
-
-  it('the screen pipeline runs `bvscape screen` with the method asked for, and says so in its params', async () => {
-    const host = nodeHost(() => {});
-    const spec = cpuSpec(1);
-    const files = ['LiCl_rocksalt.cif'];
-    const cont = await host.runPipeline!(spec, files, 1, null, 'continuum');
-    expect(cont).toMatchObject({ structures: 1, failedRows: 0 });
-    expect(cont.params).toMatchObject({ method: 'continuum', resolution: DEFAULT_SEED_RESOLUTION });
-    expect(cont.params.mode).toBeUndefined();
-    const grid = await host.runPipeline!(spec, files, 1, 0.2, 'grid');
-    expect(grid).toMatchObject({ structures: 1, failedRows: 0 });
-    expect(grid.params).toMatchObject({ method: 'grid', resolution: 0.2, mode: 'converged' });
   }, 300_000);
 });
 
