@@ -247,6 +247,8 @@ async function run(startedAt = performance.now()): Promise<void> {
     setStatus('done');
   } catch (e) {
     if (e instanceof RunCancelled) return; // the newer run owns the page now
+    // The result still on screen keeps its Transport panel.
+    if (shown) transportPanel.setTarget(transportTarget(shown));
     const message = describe(e);
     showError(message.includes(file.name) ? message : `${file.name}: ${message}`);
   } finally {
@@ -276,9 +278,13 @@ function display(s: Shown, reframe: boolean): void {
   ui.profileSvg.disabled = !path;
   ui.grd.disabled = ui.cube.disabled = ui.json.disabled = ui.png.disabled = ui.sliceSvg.disabled = false;
   fillIonOptions(r);
+  transportPanel.setTarget(transportTarget(s));
+}
+
+/** What the Transport panel runs on for a shown result: its column's network, or why there is none. */
+function transportTarget(s: Shown): TransportTarget {
   const net = networks[columns.findIndex((c) => c.shown === s)] ?? { network: null, note: 'no site network was sent' };
-  const target: TransportTarget = { ...net, formula: r.formula, ion: r.ion, stem: stem() };
-  transportPanel.setTarget(target);
+  return { ...net, formula: s.landscape.formula, ion: s.landscape.ion, stem: stem() };
 }
 
 function showColumn(index: number): void {

@@ -130,6 +130,16 @@ describe.skipIf(!haveChromium)('Transport panel (headless Chromium)', () => {
     expect(await page.evaluate(() => (window as unknown as PreviewWindow).bvscapePreview.transport)).toBeNull();
   }, 120_000);
 
+  it('stays ready for the result on screen when a newer file fails to compute', async () => {
+    await page.evaluate(() => {
+      document.body.dataset.status = 'dropping';
+    });
+    await page.setInputFiles('#file-input', join(REPO, 'fixtures/broken/missing_cell_b.cif'));
+    await page.waitForFunction(() => document.body.dataset.status === 'error', null, { timeout: 30_000 });
+    expect(await state(page)).toBe('ready');
+    expect(await page.textContent('#transport-status')).toMatch(/Ready: Li\+ on \d+ sites/);
+  }, 60_000);
+
   it('logged no console errors', () => {
     expect(errors).toEqual([]);
   });
