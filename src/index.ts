@@ -133,6 +133,6 @@ export type { TableSummary, DualCandidate, Ranked } from './screen/derive.js';
 export type { ArrheniusSvgInput } from './report/arrhenius-svg.js';
 export type { ArrheniusPoint } from './transport/arrhenius.js';
 export type { SitesAndHops, NetworkContext } from './transport/from-sites.js';
-export type { HopSite, NetworkHop, MobileInteraction, TemperatureStatus } from './transport/types.js';
+export type { HopSite, NetworkHop, MobileInteraction, TemperatureStatus, TransportProgress } from './transport/types.js';
 export type { HopPercolation } from './transport/percolation.js';
 export type { WebGpuLike } from './backends/webgpu/index.js';

@@ -27,6 +27,8 @@ export interface KmcRunOptions {
   maxSteps: number;
   /** Equilibration ends when the ions' mean squared displacement reaches this (Å²). */
   equilibrationMsdA2: number;
+  /** Called every PROGRESS_EVERY hops and at the end (done = true). */
+  onProgress?: (steps: number, done: boolean) => void;
 }
 
 export interface KmcRunResult {
@@ -45,6 +47,9 @@ export interface KmcRunResult {
   slowedEdges: number;
 }
 
+/** Hops between progress calls (a power of two: the check is a mask). */
+const PROGRESS_EVERY = 16384;
+
 /** Share of the step budget equilibration may use. */
 const EQUILIBRATION_SHARE = 0.3;
 
@@ -57,6 +62,7 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
   const equilibrationSteps = equilibrate(lat, o);
   const eqTime = lat.time;
   const result = (status: KmcRunResult['status'], blocks: BlockAverager | null, energyTime: number): KmcRunResult => {
+    o.onProgress?.(lat.steps, true);
     const prodTime = lat.time - eqTime;
     const t = blocks?.tracer,
       c = blocks?.collective;
@@ -87,6 +93,7 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
     const before = lat.time;
     const eBefore = lat.energy;
     if (!lat.step()) break;
+    if (o.onProgress && (lat.steps & (PROGRESS_EVERY - 1)) === 0) o.onProgress(lat.steps, false);
     energyTime += eBefore * (lat.time - before);
     if (!blocks.closeUpTo(lat.time, lat.disp, lat.lastIon, sc.edgeDisp, 3 * lat.lastEdge)) continue;
     if (blocks.converged(o.targetTracer, o.targetCollective)) return result('converged', blocks, energyTime);
@@ -102,7 +109,10 @@ function equilibrate(lat: IonLattice, o: KmcRunOptions): number {
   const budget = Math.floor(EQUILIBRATION_SHARE * o.maxSteps);
   // The mean squared displacement costs O(N), so it is looked at every 64 hops.
   while (lat.steps < budget && lat.msd() < o.equilibrationMsdA2) {
-    for (let k = 0; k < 64 && lat.steps < budget; k++) if (!lat.step()) return lat.steps;
+    for (let k = 0; k < 64 && lat.steps < budget; k++) {
+      if (!lat.step()) return lat.steps;
+      if (o.onProgress && (lat.steps & (PROGRESS_EVERY - 1)) === 0) o.onProgress(lat.steps, false);
+    }
   }
   return lat.steps;
 }

@@ -30,13 +30,15 @@ export async function simulateTransportParallel(
   if (p.status !== 'ok' || n < 2 || !existsSync(file)) {
     return finishTransport(
       p,
-      p.temperatures.map((_, i) => runTemperature(p, i)),
+      p.temperatures.map((_, i) => runTemperature(p, i, options.onProgress)),
       t0,
     );
   }
   const results: TemperatureResult[] = new Array(count);
   let next = 0;
-  const workers = Array.from({ length: n }, (_, k) => new Worker(file, { workerData: { net, options }, name: `bvscape-transport-${k}` }));
+  // A function cannot cross to a worker: progress is reported here, as each temperature ends.
+  const { onProgress, ...plain } = options;
+  const workers = Array.from({ length: n }, (_, k) => new Worker(file, { workerData: { net, options: plain }, name: `bvscape-transport-${k}` }));
   try {
     // Each worker takes the next temperature as soon as it is free, so a slow temperature does not hold the others.
     await Promise.all(
@@ -49,6 +51,7 @@ export async function simulateTransportParallel(
             };
             w.on('message', (m: { i: number; result: TemperatureResult }) => {
               results[m.i] = m.result;
+              onProgress?.({ temperatureIndex: m.i, temperatures: count, steps: m.result.steps, maxSteps: p.o.maxSteps, done: true });
               give();
             });
             w.on('error', reject);

@@ -7,7 +7,7 @@ import { runKmc } from './kmc.js';
 import { hopPercolation } from './percolation.js';
 import { BOLTZMANN_EV, BOLTZMANN_J, ELEMENTARY_CHARGE, INTERACTION_EXPRESSION, RATE_EXPRESSION } from './rates.js';
 import { buildSupercell, type Supercell, supercellDims } from './supercell.js';
-import type { HopNetwork, IVec3, TemperatureResult, TransportOptions, TransportResult } from './types.js';
+import type { HopNetwork, IVec3, TemperatureResult, TransportOptions, TransportResult, TransportSettings } from './types.js';
 
 export const DEFAULT_TEMPERATURES = [300, 400, 500, 600, 700];
 
@@ -19,7 +19,7 @@ export const TRANSPORT_DEFAULTS = {
   maxSteps: 2_000_000,
   fastHopRatio: 100,
   interaction: 'model',
-} as const satisfies Required<Omit<TransportOptions, 'temperatures'>>;
+} as const satisfies TransportSettings;
 
 const A2_PER_S_TO_CM2_PER_S = 1e-16;
 
@@ -28,7 +28,7 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
   const p = prepareTransport(net, options);
   return finishTransport(
     p,
-    p.temperatures.map((_, i) => runTemperature(p, i)),
+    p.temperatures.map((_, i) => runTemperature(p, i, options.onProgress)),
     t0,
   );
 }
@@ -36,7 +36,7 @@ export function simulateTransport(net: HopNetwork, options: TransportOptions = {
 /** What every temperature's run shares: the settings, the supercell and the numbers taken from the network once. */
 export interface PreparedTransport {
   net: HopNetwork;
-  o: Required<Omit<TransportOptions, 'temperatures'>>;
+  o: TransportSettings;
   temperatures: number[];
   interacting: boolean;
   dims: IVec3;
@@ -52,8 +52,9 @@ export interface PreparedTransport {
 
 /** Checks the input and builds the supercell (a TransportError names what is wrong). */
 export function prepareTransport(net: HopNetwork, options: TransportOptions = {}): PreparedTransport {
-  const o = { ...TRANSPORT_DEFAULTS, ...definedOnly(options) };
-  const temperatures = options.temperatures ?? DEFAULT_TEMPERATURES;
+  const { onProgress: _, temperatures: given, ...settings } = options;
+  const o: TransportSettings = { ...TRANSPORT_DEFAULTS, ...definedOnly(settings) };
+  const temperatures = given ?? DEFAULT_TEMPERATURES;
   validate(net, temperatures, o);
 
   const interacting = o.interaction === 'model' && net.interaction !== null;
@@ -85,7 +86,7 @@ export function prepareTransport(net: HopNetwork, options: TransportOptions = {}
 }
 
 /** The kMC run at the i-th temperature (its own random stream i, so runs may go in any order or in parallel). */
-export function runTemperature(p: PreparedTransport, i: number): TemperatureResult {
+export function runTemperature(p: PreparedTransport, i: number, onProgress?: TransportOptions['onProgress']): TemperatureResult {
   const { net, o, sc } = p;
   const T = p.temperatures[i]!;
   const kT = BOLTZMANN_EV * T;
@@ -106,6 +107,12 @@ export function runTemperature(p: PreparedTransport, i: number): TemperatureResu
     targetCollective: o.targetCollective,
     maxSteps: o.maxSteps,
     equilibrationMsdA2: (2 * p.hopLength) ** 2,
+    ...(onProgress
+      ? {
+          onProgress: (steps: number, done: boolean) =>
+            onProgress({ temperatureIndex: i, temperatures: p.temperatures.length, steps, maxSteps: o.maxSteps, done }),
+        }
+      : {}),
   });
   const dStar = r.tracerD * A2_PER_S_TO_CM2_PER_S;
   const dSigma = r.collectiveD * A2_PER_S_TO_CM2_PER_S;
@@ -171,7 +178,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function validate(net: HopNetwork, temperatures: number[], o: Required<Omit<TransportOptions, 'temperatures'>>): void {
+function validate(net: HopNetwork, temperatures: number[], o: TransportSettings): void {
   if (net.sites.length === 0) throw new TransportError(`${net.ion.symbol}: the network has no sites`);
   if (temperatures.length === 0) throw new TransportError('give at least one temperature');
   for (const T of temperatures) if (!(T > 0) || !Number.isFinite(T)) throw new TransportError(`temperatures must be positive numbers of kelvin (got ${T})`);

@@ -79,7 +79,26 @@ export interface TransportOptions {
   fastHopRatio?: number;
   /** Mobile–mobile interaction: 'model' (default, the network's screened Coulomb) or 'exclusion' (site exclusion only). */
   interaction?: 'model' | 'exclusion';
+  /**
+   * Called every 16,384 hops of a temperature's run and when it ends (with the parallel runner: when each temperature
+   * ends). Not part of the result's options; it changes no number.
+   */
+  onProgress?: (p: TransportProgress) => void;
 }
+
+export interface TransportProgress {
+  /** Index of the temperature in `temperatures`, and how many there are. */
+  temperatureIndex: number;
+  temperatures: number;
+  /** Hops made at this temperature so far, and the budget. */
+  steps: number;
+  maxSteps: number;
+  /** True on the last call for this temperature. */
+  done: boolean;
+}
+
+/** The options as a run used them, every default filled in (the result's `options`, less its temperatures). */
+export type TransportSettings = Required<Omit<TransportOptions, 'temperatures' | 'onProgress'>>;
 
 export type TemperatureStatus = 'converged' | 'step-budget' | 'immobile';
 
@@ -140,6 +159,6 @@ export interface TransportResult {
   arrheniusTracer: ArrheniusFit | null;
   /** 'ok' (every temperature converged), 'partial', 'immobile' (no long-range path) or 'no-vacancies'. */
   status: 'ok' | 'partial' | 'immobile' | 'no-vacancies';
-  options: Required<Omit<TransportOptions, 'temperatures'>> & { temperatures: number[] };
+  options: TransportSettings & { temperatures: number[] };
   elapsedMs: number;
 }

@@ -26,3 +26,23 @@ describe('simulateTransportParallel', () => {
     expect(() => simulateTransport(net, { temperatures: [300, 400] })).toThrow(TransportError);
   });
 });
+
+describe('onProgress', () => {
+  it('reports each temperature every 16,384 hops and at its end, changes no number, and is not in the options', async () => {
+    const net = cubicNetwork({ a: 2.5, axes: [0, 1, 2], barrier: 0.3, ionsPerCell: 0.5 });
+    const opts = { temperatures: [400, 700], maxSteps: 40_000, targetTracer: 1e-9, targetCollective: 1e-9 };
+    const calls: { temperatureIndex: number; steps: number; done: boolean }[] = [];
+    const r = simulateTransport(net, { ...opts, onProgress: (p) => calls.push(p) });
+    expect({ ...r, elapsedMs: 0 }).toEqual({ ...simulateTransport(net, opts), elapsedMs: 0 });
+    expect('onProgress' in r.options).toBe(false);
+    for (const i of [0, 1]) {
+      const mine = calls.filter((c) => c.temperatureIndex === i);
+      expect(mine.filter((c) => !c.done).map((c) => c.steps)).toEqual([16384, 32768]);
+      expect(mine.at(-1)).toMatchObject({ done: true, steps: r.temperatures[i]!.steps });
+    }
+    const parCalls: number[] = [];
+    const par = await simulateTransportParallel(net, { ...opts, onProgress: (p) => parCalls.push(p.temperatureIndex) }, 2);
+    expect({ ...par, elapsedMs: 0 }).toEqual({ ...r, elapsedMs: 0 });
+    expect(parCalls.sort()).toEqual([0, 1]);
+  });
+});
