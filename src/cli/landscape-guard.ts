@@ -1,7 +1,7 @@
 // `bvscape landscape` refuses cells it cannot hold before allocating anything, with the same
 // limits as `screen` (which coarsens instead; landscape keeps the spacing the user asked for).
-import { gridForResolution, gridPointCount } from '../grid/index.js';
-import { SizeGuardError } from '../screen/bvse-processor.js';
+import { spacingWithin } from '../grid/index.js';
+import { SizeGuardError } from '../errors.js';
 import type { Structure } from '../structure/types.js';
 
 export interface LandscapeLimits {
@@ -15,11 +15,8 @@ export function checkLandscapeSize(s: Structure, resolution: number, limits: Lan
   }
   const p = s.lattice.parameters;
   const lengths: [number, number, number] = [p.a, p.b, p.c];
-  const points = gridPointCount(gridForResolution(lengths, resolution));
+  const { points, spacing: fit } = spacingWithin(lengths, resolution, limits.maxGridPoints);
   if (points <= limits.maxGridPoints) return;
-  let fit = resolution * Math.cbrt(points / limits.maxGridPoints);
-  while (gridPointCount(gridForResolution(lengths, fit)) > limits.maxGridPoints) fit *= 1.01;
-  fit = Math.ceil(fit * 1000) / 1000;
   const cell = lengths.map((l) => (l >= 1000 ? l.toExponential(2) : l.toFixed(1))).join(' x ');
   throw new SizeGuardError(
     `${s.file}: cell ${cell} Å needs ${points.toExponential(2)} grid points at ${resolution} Å, more than --max-grid-points ${limits.maxGridPoints}; ` +

@@ -29,6 +29,20 @@ export function gridPointCount(g: GridSpec): number {
   return g.nx * g.ny * g.nz;
 }
 
+/**
+ * The size guards' fit (`landscape` refuses and names it, `screen` coarsens to it): `points`, the grid's size at
+ * `resolution`, and `spacing`, `resolution` itself when that fits in maxPoints, else the finest coarser spacing
+ * (searched in 1% steps, rounded up to 0.001 Å) whose grid does.
+ */
+export function spacingWithin(lengths: readonly [number, number, number], resolution: number, maxPoints: number): { points: number; spacing: number } {
+  const size = (res: number) => gridPointCount(gridForResolution(lengths, res));
+  const points = size(resolution);
+  if (points <= maxPoints) return { points, spacing: resolution };
+  let spacing = resolution * Math.cbrt(points / maxPoints);
+  while (size(spacing) > maxPoints) spacing *= 1.01;
+  return { points, spacing: Math.ceil(spacing * 1000) / 1000 };
+}
+
 /** Throws a RangeError unless every grid dimension is a positive integer. */
 export function assertGridSpec(grid: GridSpec): void {
   for (const n of [grid.nx, grid.ny, grid.nz])

@@ -7,8 +7,6 @@ import { createGunzip, createInflateRaw } from 'node:zlib';
 import { ArchiveError } from '../errors.js';
 import { formatBytes, maxFileBytes } from '../structure/size-limit.js';
 
-export { ArchiveError }; // defined with the other error classes in src/errors.ts
-
 export type ArchiveKind = 'tar' | 'tgz' | 'zip';
 
 type FileHandle = Awaited<ReturnType<typeof open>>;

@@ -3,11 +3,11 @@
 // the screen runs it there; percolation stays in this worker. Also the size guard for huge cells.
 import { SizeGuardError } from '../errors.js';
 import type { EnergyBackend } from '../backends/types.js';
-import { gridForResolution, gridPointCount } from '../grid/index.js';
+import { spacingWithin } from '../grid/index.js';
 import { createCpuBackend, type CpuBackend } from '../backends/cpu/index.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
-import { formatIon } from '../bvse/ion.js';
 import { checkMobileIonPresent } from '../bvse/oxidation/mobile-ion.js';
+import { anionsOf } from '../bvse/oxidation/summary.js';
 import { computeLandscape, type LandscapeResult } from '../pipeline/landscape.js';
 import { structureTransport } from '../pipeline/landscape-products.js';
 import { resultColumns, transportColumns, type TransportColumns, type TransportOutcome } from '../outputs/fields.js';
@@ -18,8 +18,6 @@ import type { SpaceGroupInfo, Structure } from '../structure/types.js';
 import { errorInfo } from './run-entry.js';
 import { mainThreadBackend } from './worker-main.js';
 import type { IonOutcome, ParsedStructure, ScreenConfig, StructureDescription, StructureProcessor } from './types.js';
-
-export { SizeGuardError }; // defined with the other error classes in src/errors.ts
 
 const SYMPREC = 0.1;
 
@@ -33,12 +31,11 @@ interface Payload {
  * maxGridPoints points; SizeGuardError when that would exceed maxResolution.
  */
 export function guardedResolution(lengths: [number, number, number], config: ScreenConfig): { resolution: number; note: string | null } {
+  // The same rule as `bvscape landscape`'s: the points of the grid at the spacing, which is the grid evaluated
+  // (uniform) or the finest grid held and filled (converged), whatever the mode.
   const wanted = config.resolution;
-  const points = guardPoints(lengths, wanted, config);
+  const { points, spacing: res } = spacingWithin(lengths, wanted, config.maxGridPoints);
   if (points <= config.maxGridPoints) return { resolution: wanted, note: null };
-  let res = wanted * Math.cbrt(points / config.maxGridPoints);
-  while (guardPoints(lengths, res, config) > config.maxGridPoints) res *= 1.01;
-  res = Math.ceil(res * 1000) / 1000;
   const cell = lengths.map((l) => l.toFixed(1)).join(' x ');
   if (res > config.maxResolution) {
     throw new SizeGuardError(
@@ -46,14 +43,6 @@ export function guardedResolution(lengths: [number, number, number], config: Scr
     );
   }
   return { resolution: res, note: `grid coarsened from ${wanted} to ${res} Å (${points} points at ${wanted} Å > --max-grid-points ${config.maxGridPoints})` };
-}
-
-/**
- * Points the guard counts, the same rule as `bvscape landscape`'s: those of the grid at the spacing, which is the
- * grid evaluated (uniform) or the finest grid held and filled (converged), whatever the mode.
- */
-function guardPoints(lengths: [number, number, number], res: number, _config: ScreenConfig): number {
-  return gridPointCount(gridForResolution(lengths, res));
 }
 
 function payload(item: ParsedStructure): Payload {
@@ -88,12 +77,7 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
       let note: string | undefined;
       if (config.anions) {
         try {
-          const ox = assignOxidationStates(structure, config.oxi ? { override: config.oxi } : {});
-          const anions = new Set<string>();
-          for (const site of ox.structure.sites) {
-            for (const sp of site.species) if (sp.oxidation !== null && sp.oxidation < 0) anions.add(formatIon(sp.element, sp.oxidation));
-          }
-          ions.push(...[...anions].sort());
+          ions.push(...anionsOf(assignOxidationStates(structure, config.oxi ? { override: config.oxi } : {}).structure));
         } catch (e) {
           note = `anions not listed: ${(e as Error).message}`;
         }

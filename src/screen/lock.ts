@@ -10,8 +10,6 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { InputError, OutputLockedError } from '../errors.js';
 
-export { OutputLockedError }; // defined with the other error classes in src/errors.ts
-
 interface LockInfo {
   pid: number;
   host: string;

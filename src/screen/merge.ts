@@ -10,8 +10,6 @@ import { lockOutput, lockPathFor } from './lock.js';
 import { canonicalJson, configChanges, metaPath, readMeta, writeMeta } from './output.js';
 import type { ScreenHeader } from './types.js';
 
-export { MergeError }; // defined with the other error classes in src/errors.ts
-
 export interface MergeReport {
   shards: number;
   entries: number;

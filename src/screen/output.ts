@@ -10,8 +10,6 @@ import { InputError, ResumeError } from '../errors.js';
 import { jsonlLine, parseJsonlObject, readJsonlLines } from '../io/tables.js';
 import type { ScreenHeader, ScreenRow } from './types.js';
 
-export { ResumeError }; // defined with the other error classes in src/errors.ts
-
 /** JSON with object keys sorted, so two configs compare equal whatever their key order. */
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';

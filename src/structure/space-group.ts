@@ -31,8 +31,6 @@ export interface SymOp {
   trans: [number, number, number];
 }
 
-export { SymopSyntaxError }; // defined with the other error classes in src/errors.ts
-
 // ---- Operator triplets -------------------------------------------------------------------------
 
 const AXIS: Record<string, number> = { x: 0, y: 1, z: 2 };

@@ -10,7 +10,7 @@ import type { EnergyBackend } from '../backends/types.js';
 import type { Framework } from '../bvse/framework.js';
 import { computeLandscape } from '../pipeline/landscape.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
-import { formatIon, parseIon } from '../bvse/ion.js';
+import { anionsOf } from '../bvse/oxidation/summary.js';
 import type { Structure } from '../structure/types.js';
 import { pathsAndSites, readFirstStructure } from './compute.js';
 import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
@@ -53,10 +53,6 @@ async function start(job: Extract<PipelineJob, { type: 'start' }>): Promise<Ener
   return backend;
 }
 
-function anionsOf(structureIons: Set<string>): string[] {
-  return [...structureIons].filter((ion) => (parseIon(ion).oxidation ?? 0) < 0).sort();
-}
-
 async function run(id: number, req: RunRequest): Promise<void> {
   const backend = await ready!;
   post({ type: 'progress', id, phase: 'reading the file' });
@@ -67,9 +63,7 @@ async function run(id: number, req: RunRequest): Promise<void> {
   if (req.addAnions) {
     // The anions with their states in this run (the same assignment computeLandscape makes).
     const withOverrides = assignOxidationStates(structure, req.oxi ? { override: req.oxi } : {}).structure;
-    const present = new Set<string>();
-    for (const site of withOverrides.sites) for (const sp of site.species) if (sp.oxidation !== null) present.add(formatIon(sp.element, sp.oxidation));
-    for (const a of anionsOf(present)) if (!ions.includes(a)) ions.push(a);
+    for (const a of anionsOf(withOverrides)) if (!ions.includes(a)) ions.push(a);
   }
   post({ type: 'read', id, readMs, warnings, ions });
   for (let index = 0; index < ions.length; index++) {

@@ -1,6 +1,6 @@
 // The oxidation states reported as used: one number per element, lists and per-site values for mixed valence.
 import { describe, expect, it } from 'vitest';
-import { oxidationStatesUsed } from '../../src/bvse/oxidation/summary.js';
+import { anionsOf, oxidationStatesUsed } from '../../src/bvse/oxidation/summary.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import type { Site, Structure } from '../../src/structure/types.js';
 
@@ -50,5 +50,21 @@ describe('oxidationStatesUsed', () => {
 
   it('species without a state are left out', () => {
     expect(oxidationStatesUsed(structure([site('X', [['Li', null, 1]])])).states).toEqual({});
+  });
+});
+
+describe('anionsOf', () => {
+  it('lists each anion once as an ion label, sorted; cations and unset states are left out', () => {
+    const s = structure([
+      site('Li1', [['Li', 1, 1]]),
+      site('S1', [['S', -2, 1]], 0.1),
+      site('X1', [
+        ['Cl', -1, 0.5],
+        ['Br', -1, 0.5],
+      ]),
+      site('S2', [['S', -2, 1]], 0.3),
+      site('O1', [['O', null, 1]], 0.6),
+    ]);
+    expect(anionsOf(s)).toEqual(['Br-', 'Cl-', 'S2-']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertGridSpec, gridForResolution, gridPointCount, gridPointFrac, gridPointIndices } from '../../src/grid/index.js';
+import { assertGridSpec, gridForResolution, gridPointCount, gridPointFrac, gridPointIndices, spacingWithin } from '../../src/grid/index.js';
 
 describe('grid geometry', () => {
   it('takes ceil(length / resolution) points per axis, at least one', () => {
@@ -39,5 +39,25 @@ describe('resampleGrid', () => {
     const ramp = resampleGrid(new Float32Array([0, 6]), { nx: 2, ny: 1, nz: 1 }, { nx: 3, ny: 1, nz: 1 });
     expect([...ramp]).toEqual([0, 4, 4]); // x = 0, 2/3 (0 + (6-0)·2/3), 4/3 (6 + (0-6)·1/3)
     expect(resampleGrid(v, from, from)).toBe(v);
+  });
+});
+
+describe('spacingWithin (the size guards of landscape and screen)', () => {
+  const size = (lengths: [number, number, number], s: number) => gridPointCount(gridForResolution(lengths, s));
+  it('keeps a spacing that fits, and otherwise finds the finest coarser one that does, to within the 1% search step', () => {
+    const cell: [number, number, number] = [5.13, 7.4, 11.9];
+    expect(spacingWithin(cell, 0.2, 1e6)).toEqual({ points: size(cell, 0.2), spacing: 0.2 });
+    for (const [res, max] of [
+      [0.001, 1e6],
+      [0.01, 50_000],
+      [0.05, 1000],
+    ] as const) {
+      const { points, spacing } = spacingWithin(cell, res, max);
+      expect(points).toBe(size(cell, res));
+      expect(points).toBeGreaterThan(max);
+      expect(size(cell, spacing)).toBeLessThanOrEqual(max);
+      expect(spacing * 1000).toBe(Math.round(spacing * 1000)); // whole thousandths of an Ångström
+      expect(size(cell, spacing / 1.03)).toBeGreaterThan(max);
+    }
   });
 });

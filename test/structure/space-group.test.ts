@@ -12,9 +12,9 @@ import {
   opsFromHermannMauguin,
   opsFromNumber,
   parseSymopXyz,
-  SymopSyntaxError,
   type SymOp,
 } from '../../src/structure/space-group.js';
+import { SymopSyntaxError } from '../../src/errors.js';
 import type { Structure } from '../../src/structure/types.js';
 
 import { REPO_ROOT } from '../helpers/fixtures.js';

@@ -11,8 +11,6 @@ import { openDevice } from './device.js';
 import { gridPipeline } from './pipeline.js';
 import { DEFAULT_TILE, TilePlanner, TileScratch, type TileShape } from './tiling.js';
 
-export { DEFAULT_TILE };
-
 export { WebGpuError } from './errors.js';
 export type { TileShape } from './tiling.js';
 

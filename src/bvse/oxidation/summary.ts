@@ -3,6 +3,7 @@
 // species differ in charge) lists them, and then the per-site values say which site has which.
 import type { Structure } from '../../structure/types.js';
 import { composition, sortedElements } from '../../structure/composition.js';
+import { formatIon } from '../ion.js';
 
 export interface OxidationStatesUsed {
   /** Element -> its state; a sorted list where the element takes several. Elements in formula order. */
@@ -42,4 +43,14 @@ export function oxidationStatesUsed(s: Structure): OxidationStatesUsed {
     else if (!same) bySite[`${site.label}#${i}`] = entry;
   });
   return { states, bySite };
+}
+
+/**
+ * The anions of a structure whose states are set, as ion labels ("Cl-", "S2-"), sorted: the mobile ions that
+ * `--anions` (screen) and the page's "anions too" add.
+ */
+export function anionsOf(s: Structure): string[] {
+  const anions = new Set<string>();
+  for (const site of s.sites) for (const sp of site.species) if (sp.oxidation !== null && sp.oxidation < 0) anions.add(formatIon(sp.element, sp.oxidation));
+  return [...anions].sort();
 }

@@ -1,17 +1,8 @@
 // CIF structure layer, the symmetry choice: which operations a block's structure is expanded with (explicit
 // operator lists, Hall or Hermann–Mauguin symbols, IT numbers and their settings), checked against the cell's metric.
 import type { Lattice } from '../lattice.js';
-import {
-  hallEntry,
-  hallNumberFromHall,
-  hallNumberFromHM,
-  hallNumbersOf,
-  hmHasSetting,
-  opsFromHallNumber,
-  parseSymopXyz,
-  SymopSyntaxError,
-  type SymOp,
-} from '../space-group.js';
+import { hallEntry, hallNumberFromHall, hallNumberFromHM, hallNumbersOf, hmHasSetting, opsFromHallNumber, parseSymopXyz, type SymOp } from '../space-group.js';
+import { SymopSyntaxError } from '../../errors.js';
 import type { SpaceGroupInfo } from '../types.js';
 import { parseCifNumber } from './numbers.js';
 import { blockColumn, firstValue, isMissing, type CifBlock, type CifValue } from './syntax.js';
