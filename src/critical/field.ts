@@ -19,6 +19,8 @@ export interface AnalyticFieldOptions {
 export interface AnalyticField extends ScalarField {
   /** Times the local image list was rebuilt (for benchmarks). */
   readonly rebuilds: number;
+  /** evaluate's energy and gradient (the same bits) without the Hessian. Counts one evaluation. */
+  evaluateGradient(cart: ArrayLike<number>): { energy: number; gradient: Float64Array };
   /**
    * Bounds of the energy, the Hessian norm and the third derivative over a ball (centre Cartesian Å, radius ρ ≤ the
    * list's margin), term by term (src/critical/ball.ts). Counts no evaluation.
@@ -57,6 +59,12 @@ class BvseField implements AnalyticField {
    * 6.5 screening lengths, beyond which k/r·erfc(r/s) < 1e-18 eV (erfc(6.5) = 3.8e-20): the sum is unchanged.
    */
   private readonly reach2: Float64Array;
+  // Morse parameters per pair type, as numbers the inner loop reads without touching the type objects (their two
+  // shapes make each property load polymorphic); morse[t] is 0 for a Coulomb type, which takes pairDerivatives.
+  private readonly morse: Uint8Array;
+  private readonly alpha: Float64Array;
+  private readonly rmin: Float64Array;
+  private readonly d0: Float64Array;
   /** The evaluated point relative to the list's centre (set by locate). */
   private px = 0;
   private py = 0;
@@ -75,6 +83,10 @@ class BvseField implements AnalyticField {
     const inv = this.inverse;
     this.recip = [0, 1, 2].map((i) => Math.hypot(inv[i]!, inv[3 + i]!, inv[6 + i]!));
     this.reach2 = Float64Array.from(fw.types, (t) => Math.min(this.rc2, t.kind === 'coulomb' ? (6.5 * t.screen) ** 2 : Infinity));
+    this.morse = Uint8Array.from(fw.types, (t) => (t.kind === 'morse' ? 1 : 0));
+    this.alpha = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.alpha : 0));
+    this.rmin = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.rmin : 0));
+    this.d0 = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.d0 : 0));
   }
 
   evaluate(cart: ArrayLike<number>): FieldSample {
@@ -92,7 +104,7 @@ class BvseField implements AnalyticField {
       hyz = 0,
       hzz = 0;
     const d = this.scratch;
-    const { rel, type, weight, types, reach2 } = this;
+    const { rel, type, weight, types, reach2, morse, alpha, rmin, d0 } = this;
     for (let i = 0; i < this.count; i++) {
       // Vector from the atom to the point: E depends on r = |p − x|, ∂r/∂p = u.
       const dx = px - rel[3 * i]!,
@@ -103,19 +115,33 @@ class BvseField implements AnalyticField {
       if (r2 >= reach2[ti]!) continue;
       const r = Math.sqrt(r2);
       const w = weight[i]!;
-      pairDerivatives(types[ti]!, r, d);
-      e += w * d.energy;
+      let pe: number, p1: number, p2: number;
+      if (morse[ti] === 1) {
+        // pairDerivatives' Morse branch, written out (the same operations in the same order).
+        const a = alpha[ti]!,
+          D = d0[ti]!;
+        const u = Math.exp(a * (rmin[ti]! - r));
+        pe = 0.5 * D * ((u - 1) * (u - 1) - 1);
+        p1 = -a * D * u * (u - 1);
+        p2 = a * a * D * u * (2 * u - 1);
+      } else {
+        pairDerivatives(types[ti]!, r, d);
+        pe = d.energy;
+        p1 = d.d1;
+        p2 = d.d2;
+      }
+      e += w * pe;
       const ir = 1 / r;
       const ux = dx * ir,
         uy = dy * ir,
         uz = dz * ir;
-      const g1 = w * d.d1;
+      const g1 = w * p1;
       gx += g1 * ux;
       gy += g1 * uy;
       gz += g1 * uz;
       // ∂²E/∂p_a∂p_b = E''·u_a·u_b + E'/r·(δ_ab − u_a·u_b)
       const t = g1 * ir;
-      const s = w * d.d2 - t;
+      const s = w * p2 - t;
       hxx += s * ux * ux + t;
       hyy += s * uy * uy + t;
       hzz += s * uz * uz + t;
@@ -181,7 +207,7 @@ class BvseField implements AnalyticField {
     this.locate(cart);
     const { px, py, pz } = this;
     let e = 0;
-    const { rel, type, weight, types, reach2 } = this;
+    const { rel, type, weight, types, reach2, morse, alpha, rmin, d0 } = this;
     for (let i = 0; i < this.count; i++) {
       const dx = px - rel[3 * i]!,
         dy = py - rel[3 * i + 1]!,
@@ -189,9 +215,59 @@ class BvseField implements AnalyticField {
       const r2 = dx * dx + dy * dy + dz * dz;
       const ti = type[i]!;
       if (r2 >= reach2[ti]!) continue;
-      e += weight[i]! * pairEnergy(types[ti]!, Math.sqrt(r2));
+      if (morse[ti] === 1) {
+        // pairEnergy's Morse branch, written out.
+        const u = Math.exp(alpha[ti]! * (rmin[ti]! - Math.sqrt(r2))) - 1;
+        e += weight[i]! * (0.5 * d0[ti]! * (u * u - 1));
+      } else e += weight[i]! * pairEnergy(types[ti]!, Math.sqrt(r2));
     }
     return Number.isFinite(e) ? e : Infinity;
+  }
+
+  /**
+   * Energy and gradient without the Hessian (for the string's descent steps): the same sums as evaluate's, so the same
+   * bits. Counts one evaluation.
+   */
+  evaluateGradient(cart: ArrayLike<number>): { energy: number; gradient: Float64Array } {
+    this.evaluations++;
+    this.locate(cart);
+    const { px, py, pz } = this;
+    let e = 0,
+      gx = 0,
+      gy = 0,
+      gz = 0;
+    const d = this.scratch;
+    const { rel, type, weight, types, reach2, morse, alpha, rmin, d0 } = this;
+    for (let i = 0; i < this.count; i++) {
+      const dx = px - rel[3 * i]!,
+        dy = py - rel[3 * i + 1]!,
+        dz = pz - rel[3 * i + 2]!;
+      const r2 = dx * dx + dy * dy + dz * dz;
+      const ti = type[i]!;
+      if (r2 >= reach2[ti]!) continue;
+      const r = Math.sqrt(r2);
+      const w = weight[i]!;
+      let pe: number, p1: number;
+      if (morse[ti] === 1) {
+        const a = alpha[ti]!,
+          D = d0[ti]!;
+        const u = Math.exp(a * (rmin[ti]! - r));
+        pe = 0.5 * D * ((u - 1) * (u - 1) - 1);
+        p1 = -a * D * u * (u - 1);
+      } else {
+        pairDerivatives(types[ti]!, r, d);
+        pe = d.energy;
+        p1 = d.d1;
+      }
+      e += w * pe;
+      const ir = 1 / r;
+      const g1 = w * p1;
+      gx += g1 * (dx * ir);
+      gy += g1 * (dy * ir);
+      gz += g1 * (dz * ir);
+    }
+    if (!Number.isFinite(e)) return { energy: Infinity, gradient: Float64Array.of(NaN, NaN, NaN) };
+    return { energy: e, gradient: Float64Array.of(gx, gy, gz) };
   }
 
   /** Sets (px, py, pz) to the point relative to the list's centre, rebuilding the list when the point left the margin. */

@@ -6,6 +6,8 @@ import type { Vec3 } from './geometry.js';
 
 export interface GradientField {
   evaluate(cart: ArrayLike<number>): { energy: number; gradient: ArrayLike<number> };
+  /** The same energy and gradient without the Hessian, where the field has it (the string needs no curvature). */
+  evaluateGradient?(cart: ArrayLike<number>): { energy: number; gradient: ArrayLike<number> };
 }
 
 export interface StringOptions {
@@ -24,10 +26,11 @@ export function relaxedStringPeak(field: GradientField, a: Vec3, via: Vec3, b: V
   const maxMove = opts.maxMove ?? 0.05;
   let chain: Vec3[] = redistribute([a, via, b], n + 2);
   const energies = new Float64Array(n + 2);
+  const sample = field.evaluateGradient ? (x: Vec3) => field.evaluateGradient!(x) : (x: Vec3) => field.evaluate(x);
   for (let s = 0; s <= steps; s++) {
     for (let i = 1; i <= n; i++) {
       const x = chain[i]!;
-      const { energy, gradient } = field.evaluate(x);
+      const { energy, gradient } = sample(x);
       energies[i] = energy;
       if (s === steps) continue;
       const g: Vec3 = [gradient[0]!, gradient[1]!, gradient[2]!];

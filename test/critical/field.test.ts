@@ -187,6 +187,22 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
     expect([...s1.hessian]).toEqual([...s0.hessian]);
   });
 
+  it("evaluateGradient and energy give evaluate's energy and gradient bit for bit (both pair kinds, near and far from atoms)", () => {
+    const fw = randomFramework(41, { a: 7, b: 8, c: 6.5, alpha: 85, beta: 97, gamma: 104 }, 24, 6);
+    expect(new Set(fw.types.map((t) => t.kind))).toEqual(new Set(['morse', 'coulomb']));
+    const field = createAnalyticField(fw);
+    const next = rng(42);
+    for (let k = 0; k < 200; k++) {
+      const p = cartOf(fw, [next(), next(), next()]);
+      const full = field.evaluate(p);
+      const g = field.evaluateGradient(p);
+      expect(g.energy).toBe(full.energy);
+      expect(field.energy(p)).toBe(full.energy);
+      for (let i = 0; i < 3; i++) expect(Object.is(g.gradient[i], full.gradient[i])).toBe(true);
+    }
+    expect(field.evaluations).toBe(600);
+  });
+
   it('on top of a like-charged ion: energy +Infinity, gradient and Hessian NaN, no exception', () => {
     const fw = randomFramework(31, { a: 6, b: 6, c: 6, alpha: 90, beta: 90, gamma: 90 }, 4);
     const a = Array.from(fw.atoms.type).findIndex((t) => fw.types[t]!.kind === 'coulomb');
