@@ -169,7 +169,8 @@ export function formatCompare(mine: BenchResult, theirs: BenchResult, otherName:
     table(['figure', 'case', 'backend', 'this', 'other', 'ratio'], body, new Set([3, 4, 5])),
     'ratio > 1: this run is better by that factor (faster, more per second, or less memory).',
   ];
-  if (rows.some((r) => r.paramsDiffer)) out.push('! measured with different settings (barrier method, resolution, grid or mode): that ratio compares different work.');
+  if (rows.some((r) => r.paramsDiffer))
+    out.push('! measured with different settings (barrier method, resolution, grid or mode): that ratio compares different work.');
   if (rows.length === 0) out.push('no figure appears in both runs.');
   if (mine.busy || theirs.busy)
     out.push(

@@ -60,6 +60,9 @@ describe('bench barriers follow the default method of landscape and screen', () 
     expect(f.details.minima as number).toBeGreaterThan(0);
     expect(f.details.saddles_verified as number).toBeGreaterThan(0);
     expect(f.details.field_evaluations as number).toBeGreaterThan(0);
+    // Warmed up until the CPU time per run stopped falling (at least two runs to compare), and timed in CPU seconds too.
+    expect(f.details.warmups as number).toBeGreaterThanOrEqual(2);
+    expect(f.details.cpu_s_median as number).toBeGreaterThan(0);
     const want = await direct('continuum', DEFAULT_SEED_RESOLUTION);
     expect([f.details.barrier_1d_ev, f.details.barrier_2d_ev, f.details.barrier_3d_ev]).toEqual([round(want['1D']), round(want['2D']), round(want['3D'])]);
     // β-Li3PS4's continuum 3D barrier is 0.370 eV (issue 23); the 0.2 Å grid's threshold is 0.02 eV above it.
@@ -83,6 +86,33 @@ describe('bench barriers follow the default method of landscape and screen', () 
     const { GRID_BARRIER_SETTINGS } = await import('../../src/benchmark/run.js');
     expect(GRID_BARRIER_SETTINGS).toEqual({ barrier_method: 'grid', barrier_resolution: DEFAULT_RESOLUTION });
   }, 300_000);
+});
+
+describe('warm-up of the time-to-barriers figure', () => {
+  /** A run whose CPU time follows `cpu`, recorded as the bench records it. */
+  function runs(cpu: number[]): { run: () => Promise<void>; seconds: number[] } {
+    const seconds: number[] = [];
+    return { seconds, run: async () => void seconds.push(cpu[Math.min(seconds.length, cpu.length - 1)]!) };
+  }
+
+  it('runs until a run takes at most 25 % more CPU than the next, between the minimum and 5', async () => {
+    const { warmUp } = await import('../../src/benchmark/run.js');
+    // β-Li3PS4's first runs in one process (CPU s): settled after the third.
+    const jit = runs([0.7, 0.41, 0.13, 0.11, 0.1, 0.1]);
+    expect(await warmUp(jit.run, 1, jit.seconds)).toBe(4);
+    expect(jit.seconds).toEqual([0.7, 0.41, 0.13, 0.11]);
+    const steady = runs([18, 17.5, 18.2]);
+    expect(await warmUp(steady.run, 1, steady.seconds)).toBe(2);
+    const falling = runs([32, 16, 8, 4, 2, 1, 0.5]);
+    expect(await warmUp(falling.run, 0, falling.seconds)).toBe(5);
+    const many = runs([1, 1, 1, 1, 1, 1, 1]);
+    expect(await warmUp(many.run, 6, many.seconds)).toBe(6);
+    // No CPU clock (a browser host): the fixed count.
+    const noClock = runs([Number.NaN]);
+    expect(await warmUp(noClock.run, 1, noClock.seconds)).toBe(1);
+    const noClockNone = runs([Number.NaN]);
+    expect(await warmUp(noClockNone.run, 0, noClockNone.seconds)).toBe(1);
+  });
 });
 
 describe('bench results written before the continuum method', () => {
