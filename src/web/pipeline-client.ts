@@ -6,7 +6,7 @@
 import type { BackendKind } from '../backends/select.js';
 import type { ErrorReport } from '../errors.js';
 import type { PathsAndSites } from './compute.js';
-import type { HopNetwork, TransportResult } from '../transport/types.js';
+import type { HopNetwork, TransportProgress, TransportResult } from '../transport/types.js';
 import type { LandscapeData, PipelineJob, PipelineReply, RunRequest, TransportRequest } from './pipeline-protocol.js';
 
 export interface BackendInfo {
@@ -24,6 +24,13 @@ export interface RunHandlers {
   onExtra?(index: number, ion: string, extra: PathsAndSites | null, error: ErrorReport | null): void;
   /** The site–hop network of that ion for the Transport panel, or why there is none. */
   onNetwork?(index: number, ion: string, network: HopNetwork | null, note: string): void;
+}
+
+export interface TransportHandlers {
+  /** What runs, in words (once, at the start). */
+  onPhase?(phase: string): void;
+  /** The library's progress: every 16,384 hops of a temperature and at its end. */
+  onProgress?(p: TransportProgress): void;
 }
 
 /** Thrown (rejected) when a newer run or a backend change cancelled this one. */
@@ -160,7 +167,7 @@ export class Pipeline {
   private transportRun: { worker: Worker; id: number; reject(e: Error): void } | null = null;
 
   /** Runs the kMC of `request` in a fresh worker; a kMC still in flight is cancelled first. */
-  transport(request: TransportRequest, onProgress: (phase: string) => void = () => {}): Promise<TransportResult> {
+  transport(request: TransportRequest, handlers: TransportHandlers = {}): Promise<TransportResult> {
     this.cancelTransport();
     const id = this.nextId++;
     const worker = new Worker(this.url, { type: 'module', name: 'bvscape-transport' });
@@ -173,7 +180,8 @@ export class Pipeline {
       worker.onmessage = (e: MessageEvent<PipelineReply>) => {
         const m = e.data;
         if (!('id' in m) || m.id !== id) return;
-        if (m.type === 'progress') onProgress(m.phase);
+        if (m.type === 'progress') handlers.onPhase?.(m.phase);
+        else if (m.type === 'transport-progress') handlers.onProgress?.(m.progress);
         else if (m.type === 'transport') {
           finish();
           resolve(m.result);

@@ -7,7 +7,7 @@ import type { LandscapeResult } from '../pipeline/landscape.js';
 import type { Structure } from '../structure/types.js';
 import type { PathsAndSites } from './compute.js';
 import type { ErrorReport } from '../errors.js';
-import type { HopNetwork, TransportResult } from '../transport/types.js';
+import type { HopNetwork, TransportProgress, TransportResult } from '../transport/types.js';
 import type { TransportRequest } from './transport-job.js';
 
 export type { TransportRequest };
@@ -49,6 +49,8 @@ export type PipelineReply =
   | { type: 'extra'; id: number; index: number; ion: string; extra: PathsAndSites | null; error: ErrorReport | null }
   /** Then the site–hop network the kMC would run on (transport-job.ts networkForTransport), or why there is none. */
   | { type: 'network'; id: number; index: number; ion: string; network: HopNetwork | null; note: string }
+  /** A 'transport' job's progress, as the library reports it (TransportOptions.onProgress). */
+  | { type: 'transport-progress'; id: number; progress: TransportProgress }
   /** The answer to a 'transport' job ('progress' and 'error' carry its id too). */
   | { type: 'transport'; id: number; result: TransportResult }
   | { type: 'done'; id: number }

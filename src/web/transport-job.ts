@@ -8,7 +8,7 @@ import { continuumTransportNetwork, transportNetwork } from '../pipeline/landsca
 import { arrheniusSvg } from '../report/arrhenius-svg.js';
 import { log10SigmaAt } from '../transport/json.js';
 import { DEFAULT_TEMPERATURES, simulateTransport } from '../transport/simulate.js';
-import type { HopNetwork, TransportResult } from '../transport/types.js';
+import type { HopNetwork, TransportProgress, TransportResult } from '../transport/types.js';
 
 /** The network a landscape gives to the kMC, or why there is none (the panel's status line). */
 export interface TransportNetworkInfo {
@@ -45,8 +45,24 @@ export const STEP_BUDGETS = [20_000, 100_000, 500_000, 2_000_000] as const;
 export const DEFAULT_STEP_BUDGET = 100_000;
 
 /** The kMC of one request: the library's call, every other option at its default (as the CLI's defaults). */
-export function runTransport(req: TransportRequest): TransportResult {
-  return simulateTransport(req.network, { temperatures: req.temperatures, maxSteps: req.maxSteps, seed: req.seed });
+export function runTransport(req: TransportRequest, onProgress?: (p: TransportProgress) => void): TransportResult {
+  return simulateTransport(req.network, { temperatures: req.temperatures, maxSteps: req.maxSteps, seed: req.seed, ...(onProgress ? { onProgress } : {}) });
+}
+
+/**
+ * The share of a run done (0–1): the temperatures finished, plus this one's hops over its budget. The temperatures
+ * run one after another; a temperature that converges before its budget counts as whole when it ends.
+ */
+export function progressFraction(p: TransportProgress): number {
+  const current = p.done ? 1 : Math.min(1, p.steps / p.maxSteps);
+  return Math.min(1, (p.temperatureIndex + current) / p.temperatures);
+}
+
+/** The progress in words: "500 K (2 of 3): 49,152 of 100,000 hops". */
+export function progressText(p: TransportProgress, temperatures: readonly number[]): string {
+  const T = temperatures[p.temperatureIndex];
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${T === undefined ? '' : `${T} K `}(${p.temperatureIndex + 1} of ${p.temperatures}): ${p.done ? 'done' : `${n(p.steps)} of ${n(p.maxSteps)} hops`}`;
 }
 
 /** "300, 400,500" -> [300, 400, 500]: positive kelvin values, at least one; a TransportError naming the text otherwise. */
@@ -127,11 +143,13 @@ export function transportPlot(r: TransportResult, title: string): string {
 /** The replies of a transport job, as the worker posts them (pipeline-protocol.ts). */
 export type TransportReply =
   | { type: 'progress'; id: number; phase: string }
+  | { type: 'transport-progress'; id: number; progress: TransportProgress }
   | { type: 'transport'; id: number; result: TransportResult }
   | { type: 'error'; id: number; error: ErrorReport };
 
 /**
- * One 'transport' job in the worker: a progress line saying what runs, then the result or the error (a
+ * One 'transport' job in the worker: a progress line saying what runs, the library's progress (every 16,384 hops of a
+ * temperature and at its end), then the result or the error (a
  * TransportError for more ions than sites, bad temperatures, …). The kMC is one synchronous call, so the page
  * cancels it by terminating the worker that runs it.
  */
@@ -140,7 +158,7 @@ export function transportJob(id: number, req: TransportRequest, post: (m: Transp
     const net = req.network;
     const temps = req.temperatures.join(', ');
     post({ type: 'progress', id, phase: `kMC of ${net.ion.symbol} at ${temps} K, up to ${req.maxSteps.toLocaleString('en-US')} hops each` });
-    post({ type: 'transport', id, result: runTransport(req) });
+    post({ type: 'transport', id, result: runTransport(req, (progress) => post({ type: 'transport-progress', id, progress })) });
   } catch (e) {
     post({ type: 'error', id, error: errorReport(e) });
   }

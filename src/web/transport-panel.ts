@@ -5,7 +5,7 @@
 import type { HopNetwork, TransportResult } from '../transport/types.js';
 import { describe, download, ui } from './dom.js';
 import { type Pipeline, RunCancelled } from './pipeline-client.js';
-import { parseTemperatures, transportPlot, transportSummary } from './transport-job.js';
+import { parseTemperatures, progressFraction, progressText, transportPlot, transportSummary } from './transport-job.js';
 
 /** The ion whose transport the panel computes: its network (null with the reason) and names for titles and files. */
 export interface TransportTarget {
@@ -75,13 +75,24 @@ export class TransportPanel {
     this.clear();
     const started = performance.now();
     let phase = 'starting the kMC worker';
-    const tick = () => this.setState('running', `Running: ${phase} (${((performance.now() - started) / 1000).toFixed(0)} s)…`);
+    let at = '';
+    const tick = () => this.setState('running', `Running: ${phase}${at ? `; ${at}` : ''} (${((performance.now() - started) / 1000).toFixed(0)} s)…`);
     tick();
+    t.progress.removeAttribute('value'); // indeterminate until the first report
     this.timer = setInterval(tick, 500);
     try {
-      const result = await this.pipeline.transport({ network: target.network, temperatures, maxSteps: Number(t.steps.value), seed: 1 }, (p) => {
-        phase = p;
-        tick();
+      const request = { network: target.network, temperatures, maxSteps: Number(t.steps.value), seed: 1 };
+      const result = await this.pipeline.transport(request, {
+        onPhase: (p) => {
+          phase = p;
+          tick();
+        },
+        onProgress: (p) => {
+          t.progress.max = 1;
+          t.progress.value = progressFraction(p);
+          at = progressText(p, temperatures);
+          tick();
+        },
       });
       if (this.target !== target) return; // a new landscape arrived meanwhile
       this.show(result, target, performance.now() - started);

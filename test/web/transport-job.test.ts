@@ -14,6 +14,8 @@ import type { PipelineJob, PipelineReply } from '../../src/web/pipeline-protocol
 import {
   networkForTransport,
   parseTemperatures,
+  progressFraction,
+  progressText,
   runTransport,
   transportJob,
   transportPlot,
@@ -44,8 +46,17 @@ describe('the network a landscape gives the Transport panel', () => {
     const replies: TransportReply[] = [];
     // Through structured clone, as the network travels page -> worker.
     transportJob(1, { network: structuredClone(net), ...opts }, (m) => replies.push(m));
-    expect(replies.map((m) => m.type)).toEqual(['progress', 'transport']);
-    const got = (replies[1] as Extract<TransportReply, { type: 'transport' }>).result;
+    expect(replies[0]!.type).toBe('progress');
+    expect(replies[replies.length - 1]!.type).toBe('transport');
+    const got = (replies[replies.length - 1] as Extract<TransportReply, { type: 'transport' }>).result;
+    // Between them the library's progress: in temperature order, each temperature ending with a report of its hops.
+    const reports = replies.slice(1, -1).map((m) => (m as Extract<TransportReply, { type: 'transport-progress' }>).progress);
+    expect(replies.slice(1, -1).every((m) => m.type === 'transport-progress')).toBe(true);
+    const ends = reports.filter((p) => p.done);
+    expect(ends.map((p) => p.temperatureIndex)).toEqual([0, 1]);
+    expect(ends.map((p) => p.steps)).toEqual(got.temperatures.map((t) => t.steps));
+    expect(reports.map((p) => p.temperatureIndex)).toEqual([...reports.map((p) => p.temperatureIndex)].sort((a, b) => a - b));
+    expect(progressFraction(ends[1]!)).toBe(1);
     const cli = (await structureTransport(r.structure, { ion: 'Li', landscape: r, ...opts })).transport!;
     const pick = (x: typeof got) => x.temperatures.map((t) => [t.steps, t.tracerD, t.collectiveD, t.sigma, t.havenRatio]);
     expect(pick(got)).toEqual(pick(cli));
@@ -107,6 +118,17 @@ describe("the worker's transport job", () => {
     expect(svg).toContain(`Ea = ${ea.toFixed(3)} ± ${r.arrhenius!.eaError.toFixed(3)} eV`);
   }, 120_000);
 
+  it('turns the library progress into the share done and words', () => {
+    const at = (temperatureIndex: number, steps: number, done = false) => ({ temperatureIndex, temperatures: 4, steps, maxSteps: 100_000, done });
+    expect(progressFraction(at(0, 0))).toBe(0);
+    expect(progressFraction(at(0, 50_000))).toBe(0.125);
+    // A temperature that converged early counts as whole once it ends.
+    expect(progressFraction(at(1, 30_000, true))).toBe(0.5);
+    expect(progressFraction(at(3, 100_000, true))).toBe(1);
+    expect(progressText(at(2, 49_152), [300, 400, 500, 600])).toBe('500 K (3 of 4): 49,152 of 100,000 hops');
+    expect(progressText(at(0, 7, true), [300, 400, 500, 600])).toBe('300 K (1 of 4): done');
+  });
+
   it('reads temperatures typed in the panel, and refuses what is not kelvin', () => {
     expect(parseTemperatures('300, 400;500 500\n700')).toEqual([300, 400, 500, 700]);
     expect(parseTemperatures('600,300')).toEqual([300, 600]);
@@ -154,9 +176,12 @@ describe("the page's client for the kMC worker", () => {
     g.Worker = FakeWorker;
     const pipeline = new Pipeline(new URL('file:///pipeline-worker.js'));
     const phases: string[] = [];
-    const r = await pipeline.transport(request, (p) => phases.push(p));
+    const shares: number[] = [];
+    const r = await pipeline.transport(request, { onPhase: (p) => phases.push(p), onProgress: (p) => shares.push(progressFraction(p)) });
     expect(r.temperatures.map((t) => t.temperatureK)).toEqual([500, 700]);
     expect(phases).toEqual(['kMC of Li+ at 500, 700 K, up to 2,000 hops each']);
+    expect(shares[shares.length - 1]).toBe(1);
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
     expect(FakeWorker.started.length).toBe(1);
     expect(FakeWorker.started[0]!.options.name).toBe('bvscape-transport');
     expect(FakeWorker.started[0]!.terminated).toBe(true);

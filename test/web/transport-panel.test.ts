@@ -75,7 +75,14 @@ describe.skipIf(!haveChromium)('Transport panel (headless Chromium)', () => {
     console.log(`[transport-panel] page-thread timer ticks in 1 s while the kMC runs: ${ticks}`);
     expect(ticks).toBeGreaterThan(10);
     expect(await state(page)).toBe('running');
-    expect(await page.textContent('#transport-status')).toMatch(/Running: kMC of Li\+ at 300, 700 K, up to 2,000,000 hops each \(\d+ s\)/);
+    // The library's progress reaches the bar and the status line (every 16,384 hops).
+    await page.waitForFunction(() => Number((document.getElementById('transport-progress') as HTMLProgressElement).value) > 0, null, { timeout: 60_000 });
+    expect(await page.textContent('#transport-status')).toMatch(
+      /^Running: kMC of Li\+ at 300, 700 K, up to 2,000,000 hops each; 300 K \(1 of 2\): [\d,]+ of 2,000,000 hops \(\d+ s\)…$/,
+    );
+    const share = Number(await page.getAttribute('#transport-progress', 'value'));
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(0.5);
     await page.click('#transport-cancel');
     expect(await state(page)).toBe('cancelled');
     expect(await page.isVisible('#transport-progress')).toBe(false);
