@@ -4,7 +4,12 @@
 // Compared with the Python peer (bvlain) from ../shared/reference/*.jsonl on the files both ran.
 //
 // Run from the project root: `node build.mjs && node dist/bench/screen.js [--resolution 0.05] [--uniform]
-//   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S]`.
+//   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S] [--ions Li,Na,Ag,Cs] [--no-optimade]`.
+//   --ions: the mobile ions screened (default Li; the named set's 30 computable files need Li,Na,Ag,Cs).
+// Throughput per set: structures per wall hour and per CPU hour (process.cpuUsage of the run, worker threads
+// included: the machine may be shared), against the peer's structures per hour on the files both computed (its summed
+// wall_s), the median per-structure ratio, and the time split of the computed structures from the rows' timings_ms
+// (prepare, seed grid, seed sweep, minima, saddles, network, certification; wall time inside the workers).
 //   --corpus adds a set from ../shared/cif/corpus: the first N files (sorted), the files the peer's
 //   reference covers ("peer"), or all 1,045. Default: named only.
 // The named set also runs as OPTIMADE input ("named as OPTIMADE": one OPTIMADE entry file per
@@ -34,6 +39,7 @@ const OUT = path.resolve(process.cwd(), 'bench/results/screen.json');
 
 interface ChildJob {
   inputs: string[];
+  ions: string[];
   backend: 'cpu' | 'webgpu';
   resolution: number;
   /** 'converged' (the screen's default) or 'uniform'. */
@@ -67,6 +73,11 @@ interface RunSummary {
   structures_per_hour: number;
   /** structures / (CPU seconds / cores): the rate on an otherwise idle machine, if the run is CPU-bound. */
   structures_per_hour_if_cpu_bound: number;
+  /** structures / CPU hours of the whole run (all threads). */
+  structures_per_cpu_hour: number;
+  /** Seconds summed over the computed rows' timings_ms, by stage (wall time inside the workers), and each stage's share. */
+  time_split_s: Record<string, number>;
+  time_split_fraction: Record<string, number>;
   rows_per_s: number;
   seconds_per_structure: { median: number; p95: number; max: number; median_ok: number; p95_ok: number; slowest: string };
   max_rss_mb: number;
@@ -82,6 +93,13 @@ interface PeerComparison {
   ours_median_s: number;
   /** peer median / ours median (per structure, each on its own). */
   median_ratio: number;
+  /** Median over the matched files of peer wall_s / our seconds for that structure. */
+  median_per_structure_ratio: number;
+  /** Our structures per wall hour and per CPU hour on the matched files (the run's wall and CPU time, shared by time). */
+  ours_structures_per_hour: number;
+  ours_structures_per_cpu_hour: number;
+  /** ours_structures_per_cpu_hour / peer_structures_per_hour. */
+  throughput_ratio_per_cpu_hour: number;
   /** Σ peer wall_s over the matched files / this run's wall time scaled to those files. */
   throughput_ratio: number;
   /**
@@ -98,7 +116,7 @@ interface PeerComparison {
 
 async function child(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as ChildJob;
-  const config: ScreenConfig = screenConfig({ resolution: job.resolution, mode: job.mode ?? 'converged' });
+  const config: ScreenConfig = screenConfig({ resolution: job.resolution, mode: job.mode ?? 'converged', ions: job.ions });
   let description = job.backend as string;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -172,9 +190,28 @@ function readPeerLi(): Map<string, PeerRun> {
   return out;
 }
 
-/** Per structure: total time_ms, first file, ok or not; plus rows and failures. */
+/** Per structure: total time_ms, first file, whether a row of it was computed; plus rows, failures and the time split. */
+/** Stages of the time split, from the rows' timings_ms (the continuum method's names). */
+const SPLIT: Record<string, (t: Record<string, number>) => number> = {
+  prepare: (t) => t.prepare ?? 0,
+  seed_grid: (t) => t.grid ?? 0,
+  seed_sweep: (t) =>
+    (t.percolation ?? 0) -
+    (t.network_seeds ?? 0) -
+    (t.network_minima ?? 0) -
+    (t.network_saddles ?? 0) -
+    (t.network_network ?? 0) -
+    (t.network_certification ?? 0),
+  seeds: (t) => t.network_seeds ?? 0,
+  minima: (t) => t.network_minima ?? 0,
+  saddles: (t) => t.network_saddles ?? 0,
+  network: (t) => t.network_network ?? 0,
+  certification: (t) => t.network_certification ?? 0,
+};
+
 function readRows(rowsPath: string) {
   const perStructure = new Map<string, { file: string; ms: number; ok: boolean }>();
+  const split: Record<string, number> = Object.fromEntries(Object.keys(SPLIT).map((k) => [k, 0]));
   const failures: Record<string, number> = {};
   let rows = 0;
   let okRows = 0;
@@ -184,14 +221,18 @@ function readRows(rowsPath: string) {
     if (!o) continue;
     const r = o as unknown as ScreenRow;
     rows++;
-    if (r.status === 'ok') okRows++;
-    else failures[r.error_kind ?? 'unknown'] = (failures[r.error_kind ?? 'unknown'] ?? 0) + 1;
-    const s = perStructure.get(r.id) ?? { file: r.file, ms: 0, ok: true };
+    if (r.status === 'ok') {
+      okRows++;
+      const t = (r as unknown as { timings_ms?: Record<string, number> }).timings_ms ?? {};
+      for (const [k, f] of Object.entries(SPLIT)) split[k] = split[k]! + f(t) / 1000;
+    } else failures[r.error_kind ?? 'unknown'] = (failures[r.error_kind ?? 'unknown'] ?? 0) + 1;
+    // Computed when a row of it is: with several --ions, the ions a structure lacks are NoMobileIon rows.
+    const s = perStructure.get(r.id) ?? { file: r.file, ms: 0, ok: false };
     s.ms += r.time_ms;
-    s.ok &&= r.status === 'ok';
+    s.ok ||= r.status === 'ok';
     perStructure.set(r.id, s);
   }
-  return { perStructure, failures, rows, okRows };
+  return { perStructure, failures, rows, okRows, split };
 }
 
 function runOne(
@@ -199,7 +240,7 @@ function runOne(
   inputs: string[],
   files: number,
   backend: 'cpu' | 'webgpu',
-  o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number },
+  o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number; ions: string[] },
   peer: Map<string, PeerRun>,
 ): RunSummary {
   const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-bench-'));
@@ -221,6 +262,9 @@ function runOne(
     structures_per_s: 0,
     structures_per_hour: 0,
     structures_per_hour_if_cpu_bound: 0,
+    structures_per_cpu_hour: 0,
+    time_split_s: {},
+    time_split_fraction: {},
     rows_per_s: 0,
     seconds_per_structure: { median: 0, p95: 0, max: 0, median_ok: 0, p95_ok: 0, slowest: '' },
     max_rss_mb: 0,
@@ -230,7 +274,7 @@ function runOne(
     if (!existsSync(job.resultPath)) return { ...empty, skipped: `child exited with ${proc.status ?? proc.signal}` };
     const res = JSON.parse(readFileSync(job.resultPath, 'utf8')) as ChildResult;
     if (res.error) return { ...empty, skipped: res.error };
-    const { perStructure, failures, rows, okRows } = readRows(job.rowsPath);
+    const { perStructure, failures, rows, okRows, split } = readRows(job.rowsPath);
     const times = [...perStructure.values()].map((s) => s.ms / 1000).sort((a, b) => a - b);
     // Failures (unparseable files, no oxidation states) take milliseconds; these are the structures computed.
     const okTimes = [...perStructure.values()]
@@ -263,12 +307,18 @@ function runOne(
       const oursTotal = times.reduce((a, b) => a + b, 0);
       const matchedShare = matched.reduce((a, m) => a + m.ours, 0) / (oursTotal || 1);
       const peerTotal = matched.reduce((a, m) => a + m.peerWall, 0);
+      const peerPerHour = (3600 * matched.length) / peerTotal;
+      const oursPerCpuHour = (3600 * matched.length) / (res.cpu_s * matchedShare);
       vsPeer = {
         matched_files: matched.length,
         peer_median_wall_s: round(peerMedian)!,
         peer_median_compute_s: round(med(matched.map((m) => m.peerCompute)))!,
         ours_median_s: round(oursMedian)!,
         median_ratio: round(peerMedian / oursMedian, 1)!,
+        median_per_structure_ratio: round(med(matched.map((m) => m.peerWall / m.ours)), 1)!,
+        ours_structures_per_hour: Math.round((3600 * matched.length) / (res.wall_s * matchedShare)),
+        ours_structures_per_cpu_hour: Math.round(oursPerCpuHour),
+        throughput_ratio_per_cpu_hour: round(oursPerCpuHour / peerPerHour, 1)!,
         throughput_ratio: round(peerTotal / (res.wall_s * matchedShare), 1)!,
         throughput_ratio_if_cpu_bound: round(peerTotal / ((res.cpu_s / availableParallelism()) * matchedShare), 1)!,
         peer_structures_per_hour: Math.round((3600 * matched.length) / peerTotal),
@@ -289,6 +339,11 @@ function runOne(
       structures_per_s: round(perStructure.size / res.wall_s)!,
       structures_per_hour: Math.round((perStructure.size / res.wall_s) * 3600),
       structures_per_hour_if_cpu_bound: Math.round((perStructure.size / (res.cpu_s / availableParallelism())) * 3600),
+      structures_per_cpu_hour: Math.round((perStructure.size / res.cpu_s) * 3600),
+      time_split_s: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, round(v, 3)!])),
+      time_split_fraction: Object.fromEntries(
+        Object.entries(split).map(([k, v]) => [k, round(v / (Object.values(split).reduce((a, b) => a + b, 0) || 1), 3)!]),
+      ),
       rows_per_s: round(rows / res.wall_s)!,
       seconds_per_structure: {
         median: round(quantile(times, 0.5))!,
@@ -382,6 +437,8 @@ async function main(): Promise<void> {
       corpus: { type: 'string', default: '0' },
       workers: { type: 'string', default: String(availableParallelism()) },
       timeout: { type: 'string', default: '300' },
+      ions: { type: 'string', default: 'Li' },
+      'no-optimade': { type: 'boolean', default: false },
     },
   });
   if (values.child) {
@@ -398,6 +455,7 @@ async function main(): Promise<void> {
     mode: values.uniform ? ('uniform' as const) : ('converged' as const),
     workers: Number(values.workers),
     timeoutS: Number(values.timeout),
+    ions: values.ions!.split(',').map((x) => x.trim()),
   };
   const backends = values.backends!.split(',').map((b) => b.trim()) as Array<'cpu' | 'webgpu'>;
   for (const b of backends) if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backends takes cpu and/or webgpu, got '${b}'`);
@@ -406,7 +464,7 @@ async function main(): Promise<void> {
   const sets: Array<{ name: string; inputs: string[] }> = [{ name: 'named', inputs: [path.join(CIF_DIR, 'named')] }];
   const optDir = mkdtempSync(path.join(tmpdir(), 'bvscape-optimade-'));
   const parseOverhead = await optimadeSet(path.join(CIF_DIR, 'named'), optDir);
-  sets.push({ name: 'named as OPTIMADE', inputs: [optDir] });
+  if (!values['no-optimade']) sets.push({ name: 'named as OPTIMADE', inputs: [optDir] });
   const corpus = corpusSet(values.corpus!, peer);
   if (corpus) sets.push(corpus);
 
@@ -421,7 +479,7 @@ async function main(): Promise<void> {
 
   const result = {
     machine: { cpus: availableParallelism(), loadavg_1m: round(loadavg()[0]!, 2), note: 'shared machine, loaded by other agents: timings are indicative' },
-    settings: { ion: 'Li+', model: 'bvlain', ...opts },
+    settings: { model: 'bvlain', ...opts },
     peer: 'bvlain 0.24.8 (../shared/reference/*.jsonl, Li1+ runs that succeeded; wall_s per structure, one process, same kind of 2-core machine)',
     runs,
     optimade_parse: parseOverhead,
@@ -432,7 +490,7 @@ async function main(): Promise<void> {
 
   const pad = (s: unknown, n: number) => String(s).padStart(n);
   const lines = [
-    `bvscape screen throughput, --ion Li, ${opts.mode === 'uniform' ? 'uniform grid' : `${DEFAULT_SCREEN_CONFIG.method} barriers, seed grid`} ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
+    `bvscape screen throughput, --ion ${opts.ions.join(',')}, ${opts.mode === 'uniform' ? 'uniform grid' : `${DEFAULT_SCREEN_CONFIG.method} barriers, seed grid`} ${opts.resolution} Å, ${opts.workers} workers (load avg ${result.machine.loadavg_1m} on ${result.machine.cpus} CPUs)`,
     `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('structs', 7)} ${pad('ok rows', 7)} ${pad('wall s', 7)} ${pad('struct/s', 8)} ${pad('rows/s', 7)} ${pad('struct/h', 8)} ${pad('cpu s', 6)} ${pad('idle /h', 7)} ${pad('med s', 6)} ${pad('p95 s', 6)} ${pad('ok med', 6)} ${pad('ok p95', 6)} ${pad('max s', 6)} ${pad('RSS MB', 7)}  failures`,
   ];
   for (const r of runs) {
@@ -448,15 +506,23 @@ async function main(): Promise<void> {
           .join(', ') || '-'),
     );
   }
+  lines.push('', 'structures per CPU hour and the time split of the computed structures (s summed in the workers, share):');
+  for (const r of runs) {
+    if (r.skipped) continue;
+    const split = Object.entries(r.time_split_s)
+      .map(([k, v]) => `${k} ${v.toFixed(2)} (${Math.round(100 * r.time_split_fraction[k]!)}%)`)
+      .join(', ');
+    lines.push(`${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures_per_cpu_hour, 8)}/CPU h  ${split}`);
+  }
   lines.push('', 'vs the Python peer (bvlain) on the files both computed:');
   lines.push(
-    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('peer /h', 7)} ${pad('throughput x', 12)} ${pad('idle x', 6)} ${pad('peer RSS MB', 11)}`,
+    `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('files', 5)} ${pad('peer med s', 10)} ${pad('ours med s', 10)} ${pad('median x', 8)} ${pad('per-str x', 9)} ${pad('peer /h', 7)} ${pad('ours /h', 7)} ${pad('throughput x', 12)} ${pad('ours /CPU h', 11)} ${pad('CPU h x', 7)} ${pad('idle x', 6)} ${pad('peer RSS MB', 11)}`,
   );
   for (const r of runs) {
     const v = r.vs_peer;
     if (!v) continue;
     lines.push(
-      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.peer_structures_per_hour, 7)} ${pad(v.throughput_ratio, 12)} ${pad(v.throughput_ratio_if_cpu_bound, 6)} ${pad(v.peer_max_rss_mb, 11)}`,
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.median_per_structure_ratio, 9)} ${pad(v.peer_structures_per_hour, 7)} ${pad(v.ours_structures_per_hour, 7)} ${pad(v.throughput_ratio, 12)} ${pad(v.ours_structures_per_cpu_hour, 11)} ${pad(v.throughput_ratio_per_cpu_hour, 7)} ${pad(v.throughput_ratio_if_cpu_bound, 6)} ${pad(v.peer_max_rss_mb, 11)}`,
     );
   }
   const po = parseOverhead;
@@ -467,6 +533,7 @@ async function main(): Promise<void> {
   );
   lines.push(
     "'idle' columns: CPU time spread over all cores instead of wall time, i.e. the rate if the run had the machine to itself (an estimate for CPU-bound runs).",
+    "'per-str x': median over the matched files of the peer's seconds over ours; 'CPU h x': our structures per CPU hour over the peer's per (wall) hour.",
     `wrote ${path.relative(process.cwd(), OUT)}`,
   );
   console.log(lines.join('\n'));
