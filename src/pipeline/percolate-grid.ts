@@ -78,8 +78,6 @@ export function percolateVolumetricGrid(g: VolumetricGrid, file: string, opts: P
     ...(opts.encut !== undefined ? { encut: opts.encut } : {}),
     ...(opts.connectivity !== undefined ? { connectivity: opts.connectivity } : {}),
   });
-  let eMax = -Infinity;
-  for (let i = 0; i < energies.length; i++) if (energies[i]! > eMax && energies[i]! !== Infinity) eMax = energies[i]!;
   return {
     file,
     format: g.format,
@@ -90,7 +88,7 @@ export function percolateVolumetricGrid(g: VolumetricGrid, file: string, opts: P
     scale,
     invert,
     eMin: percolation.eMin,
-    eMax,
+    eMax: percolation.eMax, // the sweep's range: the highest finite energy (+∞ on an ion is left out)
     barriers: percolation.barriers,
     percolation,
     atoms: g.atoms,

@@ -15,6 +15,7 @@ import { createWebGpuBackend } from '../../src/backends/webgpu/index.js';
 import { BRICK, gridForResolution, type GridSpec } from '../../src/grid/index.js';
 import { Lattice } from '../../src/structure/lattice.js';
 import { GOOD_CIFS } from '../helpers/fixtures.js';
+import { structureOf } from '../helpers/structures.js';
 import { randomFramework, rng, type RandomFrameworkSpec } from '../helpers/random.js';
 import {
   compareToReference,
@@ -195,7 +196,6 @@ describe.each(BACKENDS)('$name backend keeps the backend contract', ({ name, ski
     // The project's fixtures always; the named files of ../shared too when it is present.
     const NAMED = path.join(SHARED, 'cif/named');
     it('every fixture structure, and shared/cif/named when present (0.3 Å, sampled points)', async () => {
-      const { readStructureFile } = await import('../../src/structure/read.js');
       const { assignOxidationStates } = await import('../../src/bvse/oxidation/assign.js');
       const { buildFramework } = await import('../../src/bvse/build-framework.js');
       const named =
@@ -211,9 +211,7 @@ describe.each(BACKENDS)('$name backend keeps the backend contract', ({ name, ski
       for (const file of files) {
         let fw: Framework;
         try {
-          const s = (await readStructureFile(file)).find((r) => r.structure)?.structure;
-          if (!s) throw new Error('does not parse');
-          const withOxi = assignOxidationStates(s).structure;
+          const withOxi = assignOxidationStates(await structureOf(file)).structure;
           const elements = new Set(withOxi.sites.flatMap((site) => site.species.map((sp) => sp.element)));
           const ion = ['Li', 'Na', 'Ag', 'Cu', 'K', 'Mg', 'Cs'].find((el) => elements.has(el));
           if (!ion) throw new Error('no mobile cation');

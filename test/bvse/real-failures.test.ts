@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readStructureText, readStructureFile } from '../../src/structure/read.js';
 import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { derivePair, estimatedAnionSoftness } from '../../src/bvse/derive-params.js';
@@ -15,8 +14,8 @@ import { checkMobileIonPresent } from '../../src/bvse/oxidation/mobile-ion.js';
 import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import type { Structure } from '../../src/structure/types.js';
+import { SHARED } from '../helpers/fixtures.js';
 
-const SHARED = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
 const HAS_SHARED = existsSync(path.join(SHARED, 'cif/corpus'));
 
 /** Li2OHBr's antiperovskite cell (Pm-3m, a = 4.03 Å) as X-ray data give it: Li 2/3 on the face centres, no H. */

@@ -1,18 +1,13 @@
 // `bvscape transport`: JSON with the named rate expression, per-temperature D*, D_σ, Haven ratio and σ, the Arrhenius
 // fit and the static barriers side by side; the SVG plot; typed errors (exit 2) for bad input.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+import { cli as runCli } from '../helpers/cli.js';
 
-function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { entry: 'bin', timeoutMs: 120_000 });
 
 describe('bvscape transport', { timeout: 180_000 }, () => {
   it('prints JSON for LiI and writes the Arrhenius plot; the same seed repeats the numbers', () => {

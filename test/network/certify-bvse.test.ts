@@ -2,15 +2,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { readStructureFile } from '../../src/structure/read.js';
 import { fixture } from '../helpers/fixtures.js';
+import { structureOf } from '../helpers/structures.js';
 
 const backend = createCpuBackend({ threads: 1 });
 afterAll(() => backend.dispose());
 
 describe('certify on α-Li3N', () => {
   it('brackets every barrier between a lower bound and the network threshold, closed within 0.002 eV', async () => {
-    const s = (await readStructureFile(fixture('Li3N_alpha.cif'))).find((r) => r.structure)!.structure!;
+    const s = await structureOf(fixture('Li3N_alpha.cif'));
     const plain = await computeLandscape(s, { ion: 'Li', method: 'continuum', backend });
     const r = await computeLandscape(s, { ion: 'Li', method: 'continuum', backend, certify: true });
     const net = r.network!;

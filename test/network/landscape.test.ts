@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeLandscape } from '../../src/pipeline/landscape.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { BETA_LI3PS4, fixture, REPO_ROOT } from '../helpers/fixtures.js';
+import { BETA_LI3PS4, fixture, REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 import { structureOf } from '../helpers/structures.js';
 
 const backend = createCpuBackend({ threads: 1 });
@@ -66,7 +66,7 @@ describe('continuum barriers of the bundled fixtures', () => {
   });
 });
 
-const LIFEPO4 = path.resolve(REPO_ROOT, '../shared/cif/named/LiFePO4_VESTA_P1.cif');
+const LIFEPO4 = path.join(SHARED, 'cif/named/LiFePO4_VESTA_P1.cif');
 describe('LiFePO4 (P1 cell, ../shared/cif/named)', () => {
   if (!existsSync(LIFEPO4)) console.warn(`LiFePO4 continuum checks skipped: ${LIFEPO4} not found (../shared is not beside this clone)`);
   it.skipIf(!existsSync(LIFEPO4))("1D near 0.41 eV, 3D near the 0.05 Å grid's 3.364 eV and not the other saddle's 3.45 eV", async () => {

@@ -1,18 +1,16 @@
 // `bvscape screen` over the database-format fixtures: every entry of a multi-entry file gets its
 // own rows (id = file#entry), broken entries get error rows naming file and entry, the rest goes on.
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, tempDir } from './helpers.js';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from './helpers.js';
 
 describe('screen over OPTIMADE, pymatgen JSON and extxyz inputs', () => {
   it('one row per entry, error rows for broken entries, same barriers as the CIF', () => {
     const out = path.join(tempDir(), 'r.jsonl');
-    const r = spawnSync(
-      process.execPath,
+    const r = cli(
       [
-        'bin/bvscape.js',
         'screen',
         'fixtures/db',
         'fixtures/broken/truncated.optimade.json',
@@ -31,10 +29,10 @@ describe('screen over OPTIMADE, pymatgen JSON and extxyz inputs', () => {
         '-j',
         '2',
       ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+      { entry: 'bin', timeoutMs: 120_000 },
     );
     expect(r.stderr).not.toMatch(/internal error/i);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const rows = readFileSync(out, 'utf8')
       .trim()
       .split('\n')
@@ -77,16 +75,14 @@ describe('screen over OPTIMADE, pymatgen JSON and extxyz inputs', () => {
       [['landscape', 'fixtures/db/LiCl_Li2S.extxyz', '--ion', 'Li', '--backend', 'cpu'], /holds 2 structures .*--block NAME/],
     ];
     for (const [args, re] of cases) {
-      const r = spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-      expect(r.status, args.join(' ')).toBe(2);
+      const r = cli(args, { entry: 'bin' });
+      expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(re);
     }
-    const ok = spawnSync(
-      process.execPath,
-      ['bin/bvscape.js', 'landscape', 'fixtures/db/LiCl_Li2S.extxyz', '--block', '1', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.3', '--json'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(ok.status).toBe(0);
+    const ok = cli(['landscape', 'fixtures/db/LiCl_Li2S.extxyz', '--block', '1', '--ion', 'Li', '--backend', 'cpu', '--resolution', '0.3', '--json'], {
+      entry: 'bin',
+    });
+    expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).barrier_3d).toBeGreaterThan(0);
   }, 120_000);
 });
