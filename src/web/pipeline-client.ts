@@ -1,12 +1,13 @@
 // The page's side of the pipeline worker: one worker at a time, started with the chosen backend
 // ('auto' as the CLI: WebGPU, else CPU). A new run while one is in flight cancels it by terminating the
 // worker (its GPU work and CPU sub-workers stop with it) and starting a fresh one. The Transport panel's kMC
-// runs in a second worker of the same script, started per job and terminated to cancel it: the kMC is one
-// synchronous call that no message can interrupt, and the landscape worker keeps its warm backend.
+// runs in other workers of the same script, one temperature per job, started per run and terminated to cancel it:
+// a temperature's run is one synchronous call that no message can interrupt, and the landscape worker keeps its
+// warm backend.
 import type { BackendKind } from '../backends/select.js';
 import type { ErrorReport } from '../errors.js';
 import type { PathsAndSites } from './compute.js';
-import type { HopNetwork, TransportProgress, TransportResult } from '../transport/types.js';
+import type { HopNetwork, TemperatureResult, TransportProgress, TransportResult } from '../transport/types.js';
 import type { LandscapeData, PipelineJob, PipelineReply, RunRequest, TransportRequest } from './pipeline-protocol.js';
 
 export interface BackendInfo {
@@ -164,47 +165,70 @@ export class Pipeline {
 
   // ---- the Transport panel's kMC ----
 
-  private transportRun: { worker: Worker; id: number; reject(e: Error): void } | null = null;
+  private transportRun: { workers: Worker[]; id: number; reject(e: Error): void } | null = null;
 
-  /** Runs the kMC of `request` in a fresh worker; a kMC still in flight is cancelled first. */
-  transport(request: TransportRequest, handlers: TransportHandlers = {}): Promise<TransportResult> {
+  /**
+   * Runs the kMC of `request` on up to `workers` fresh workers at once, one temperature per job, each worker taking the
+   * next temperature when free; the fit is done by the worker that ran the first. A kMC still in flight is cancelled
+   * first. The result is the serial one's (each temperature has its own random stream).
+   */
+  transport(request: TransportRequest, handlers: TransportHandlers = {}, workers = 1): Promise<TransportResult> {
     this.cancelTransport();
     const id = this.nextId++;
-    const worker = new Worker(this.url, { type: 'module', name: 'bvscape-transport' });
+    const count = request.temperatures.length;
+    const n = Math.max(1, Math.min(count, Math.floor(workers)));
+    const pool = Array.from({ length: n }, (_, k) => new Worker(this.url, { type: 'module', name: `bvscape-transport-${k}` }));
     return new Promise<TransportResult>((resolve, reject) => {
-      this.transportRun = { worker, id, reject };
-      const finish = () => {
-        worker.terminate();
-        if (this.transportRun?.worker === worker) this.transportRun = null;
+      this.transportRun = { workers: pool, id, reject };
+      const results: TemperatureResult[] = new Array(count);
+      let next = 0;
+      let finished = 0;
+      const end = () => {
+        for (const w of pool) w.terminate();
+        if (this.transportRun?.id === id) this.transportRun = null;
       };
-      worker.onmessage = (e: MessageEvent<PipelineReply>) => {
-        const m = e.data;
-        if (!('id' in m) || m.id !== id) return;
-        if (m.type === 'progress') handlers.onPhase?.(m.phase);
-        else if (m.type === 'transport-progress') handlers.onProgress?.(m.progress);
-        else if (m.type === 'transport') {
-          finish();
-          resolve(m.result);
-        } else if (m.type === 'error') {
-          finish();
-          reject(new PipelineError(m.error));
-        }
+      const fail = (e: Error) => {
+        end();
+        reject(e);
       };
-      worker.onerror = (e) => {
-        finish();
-        reject(new Error(`the transport worker failed: ${e.message || 'could not load pipeline-worker.js'}`));
+      const give = (w: Worker) => {
+        if (next >= count) return;
+        const job: PipelineJob = { type: 'transport-temperature', id, request, index: next++ };
+        w.postMessage(job);
       };
-      const job: PipelineJob = { type: 'transport', id, request };
-      worker.postMessage(job);
+      for (const w of pool) {
+        w.onmessage = (e: MessageEvent<PipelineReply>) => {
+          const m = e.data;
+          if (!('id' in m) || m.id !== id || this.transportRun?.id !== id) return;
+          if (m.type === 'transport-progress') handlers.onProgress?.(m.progress);
+          else if (m.type === 'transport-temperature') {
+            results[m.index] = m.result;
+            if (++finished < count) give(w);
+            else {
+              // Every worker is idle now; the first prepared this job when it took temperature 0.
+              const job: PipelineJob = { type: 'transport-finish', id, results };
+              pool[0]!.postMessage(job);
+            }
+          } else if (m.type === 'transport') {
+            end();
+            resolve(m.result);
+          } else if (m.type === 'error') fail(new PipelineError(m.error));
+        };
+        w.onerror = (e) => fail(new Error(`a kMC worker failed: ${e.message || 'could not load pipeline-worker.js'}`));
+      }
+      handlers.onPhase?.(
+        `kMC of ${request.network.ion.symbol} at ${request.temperatures.join(', ')} K, up to ${request.maxSteps.toLocaleString('en-US')} hops each, on ${n} worker${n > 1 ? 's' : ''}`,
+      );
+      for (const w of pool) give(w);
     });
   }
 
-  /** Stops the kMC in flight (its worker is terminated); its promise rejects with RunCancelled. False when none ran. */
+  /** Stops the kMC in flight (its workers are terminated); its promise rejects with RunCancelled. False when none ran. */
   cancelTransport(): boolean {
     const t = this.transportRun;
     if (!t) return false;
     this.transportRun = null;
-    t.worker.terminate();
+    for (const w of t.workers) w.terminate();
     t.reject(new RunCancelled('the kMC was cancelled'));
     return true;
   }

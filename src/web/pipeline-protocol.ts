@@ -7,10 +7,10 @@ import type { LandscapeResult } from '../pipeline/landscape.js';
 import type { Structure } from '../structure/types.js';
 import type { PathsAndSites } from './compute.js';
 import type { ErrorReport } from '../errors.js';
-import type { HopNetwork, TransportProgress, TransportResult } from '../transport/types.js';
-import type { TransportRequest } from './transport-job.js';
+import type { HopNetwork } from '../transport/types.js';
+import type { TransportJob, TransportReply, TransportRequest } from './transport-job.js';
 
-export type { TransportRequest };
+export type { TransportJob, TransportReply, TransportRequest };
 
 export interface RunRequest {
   /** File name (shown in messages) and its text. */
@@ -29,8 +29,8 @@ export interface RunRequest {
 export type PipelineJob =
   | { type: 'start'; backend: BackendKind }
   | { type: 'run'; id: number; request: RunRequest }
-  /** The kMC on a network the page holds (a 'network' reply); needs no backend, so no 'start' comes first. */
-  | { type: 'transport'; id: number; request: TransportRequest };
+  /** The kMC on a network the page holds (a 'network' reply), one temperature per job; needs no backend ('start'). */
+  | TransportJob;
 
 /** A LandscapeResult whose structure carries the lattice as a plain matrix. */
 export type LandscapeData = Omit<LandscapeResult, 'structure'> & { structure: StructureData };
@@ -49,9 +49,7 @@ export type PipelineReply =
   | { type: 'extra'; id: number; index: number; ion: string; extra: PathsAndSites | null; error: ErrorReport | null }
   /** Then the site–hop network the kMC would run on (transport-job.ts networkForTransport), or why there is none. */
   | { type: 'network'; id: number; index: number; ion: string; network: HopNetwork | null; note: string }
-  /** A 'transport' job's progress, as the library reports it (TransportOptions.onProgress). */
-  | { type: 'transport-progress'; id: number; progress: TransportProgress }
-  /** The answer to a 'transport' job ('progress' and 'error' carry its id too). */
-  | { type: 'transport'; id: number; result: TransportResult }
+  /** The kMC's progress (TransportOptions.onProgress), each temperature's result, the fit (transport-job.ts). */
+  | Exclude<TransportReply, { type: 'error' }>
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; error: ErrorReport };

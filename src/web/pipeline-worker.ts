@@ -2,7 +2,7 @@
 // thread. The energy backend is chosen exactly as the CLI chooses it (src/backends/select.ts: auto =
 // WebGPU when an adapter exists, else the CPU backend, here Web Workers started from this worker).
 // The page cancels a run by terminating this worker and starting a fresh one. The Transport panel's kMC runs
-// in a second instance of this worker (pipeline-client.ts), so cancelling it keeps this one's backend warm.
+// in other instances of this worker (pipeline-client.ts), so cancelling it keeps this one's backend warm.
 import { initSymmetry } from '../structure/space-group.js';
 import { errorReport } from '../errors.js';
 import { selectBackend } from '../backends/select.js';
@@ -14,7 +14,7 @@ import { anionsOf } from '../bvse/oxidation/summary.js';
 import type { Structure } from '../structure/types.js';
 import { pathsAndSites, readFirstStructure } from './compute.js';
 import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
-import { networkForTransport, transportJob } from './transport-job.js';
+import { networkForTransport, TransportWorker } from './transport-job.js';
 
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<PipelineJob>) => void) | null;
@@ -118,13 +118,15 @@ function statesOf(s: Structure | null): Record<string, number[]> {
   return out;
 }
 
+const transport = new TransportWorker();
+
 scope.onmessage = (e) => {
   const job = e.data;
   if (job.type === 'start') {
     ready = start(job);
     ready.catch((err) => post({ type: 'backend-error', error: errorReport(err) }));
-  } else if (job.type === 'transport') {
-    transportJob(job.id, job.request, post);
+  } else if (job.type === 'transport-temperature' || job.type === 'transport-finish') {
+    transport.handle(job, post);
   } else {
     run(job.id, job.request).catch((err) => post({ type: 'error', id: job.id, error: errorReport(err) }));
   }

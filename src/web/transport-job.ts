@@ -7,8 +7,8 @@ import type { LandscapeResult } from '../pipeline/landscape.js';
 import { continuumTransportNetwork, transportNetwork } from '../pipeline/landscape-products.js';
 import { arrheniusSvg } from '../report/arrhenius-svg.js';
 import { log10SigmaAt } from '../transport/json.js';
-import { DEFAULT_TEMPERATURES, simulateTransport } from '../transport/simulate.js';
-import type { HopNetwork, TransportProgress, TransportResult } from '../transport/types.js';
+import { DEFAULT_TEMPERATURES, finishTransport, type PreparedTransport, prepareTransport, runTemperature, simulateTransport } from '../transport/simulate.js';
+import type { HopNetwork, TemperatureResult, TransportProgress, TransportResult } from '../transport/types.js';
 
 /** The network a landscape gives to the kMC, or why there is none (the panel's status line). */
 export interface TransportNetworkInfo {
@@ -47,22 +47,6 @@ export const DEFAULT_STEP_BUDGET = 100_000;
 /** The kMC of one request: the library's call, every other option at its default (as the CLI's defaults). */
 export function runTransport(req: TransportRequest, onProgress?: (p: TransportProgress) => void): TransportResult {
   return simulateTransport(req.network, { temperatures: req.temperatures, maxSteps: req.maxSteps, seed: req.seed, ...(onProgress ? { onProgress } : {}) });
-}
-
-/**
- * The share of a run done (0–1): the temperatures finished, plus this one's hops over its budget. The temperatures
- * run one after another; a temperature that converges before its budget counts as whole when it ends.
- */
-export function progressFraction(p: TransportProgress): number {
-  const current = p.done ? 1 : Math.min(1, p.steps / p.maxSteps);
-  return Math.min(1, (p.temperatureIndex + current) / p.temperatures);
-}
-
-/** The progress in words: "500 K (2 of 3): 49,152 of 100,000 hops". */
-export function progressText(p: TransportProgress, temperatures: readonly number[]): string {
-  const T = temperatures[p.temperatureIndex];
-  const n = (x: number) => x.toLocaleString('en-US');
-  return `${T === undefined ? '' : `${T} K `}(${p.temperatureIndex + 1} of ${p.temperatures}): ${p.done ? 'done' : `${n(p.steps)} of ${n(p.maxSteps)} hops`}`;
 }
 
 /** "300, 400,500" -> [300, 400, 500]: positive kelvin values, at least one; a TransportError naming the text otherwise. */
@@ -140,26 +124,75 @@ export function transportPlot(r: TransportResult, title: string): string {
   });
 }
 
-/** The replies of a transport job, as the worker posts them (pipeline-protocol.ts). */
+/**
+ * The kMC jobs a worker takes (pipeline-protocol.ts). The page spreads the temperatures of one request over several
+ * workers: each temperature has its own random stream, so which worker runs it changes no number (the library's own
+ * parallel runner, src/transport/parallel.ts, does the same on Node threads).
+ */
+export type TransportJob =
+  /** Run temperature `index` of the request (the worker prepares the request once per job id). */
+  | { type: 'transport-temperature'; id: number; request: TransportRequest; index: number }
+  /** All temperatures are in: fit and sum up (sent to a worker that prepared this job). */
+  | { type: 'transport-finish'; id: number; results: TemperatureResult[] };
+
+/** The replies of the kMC jobs, as the worker posts them. */
 export type TransportReply =
-  | { type: 'progress'; id: number; phase: string }
   | { type: 'transport-progress'; id: number; progress: TransportProgress }
+  | { type: 'transport-temperature'; id: number; index: number; result: TemperatureResult }
   | { type: 'transport'; id: number; result: TransportResult }
   | { type: 'error'; id: number; error: ErrorReport };
 
 /**
- * One 'transport' job in the worker: a progress line saying what runs, the library's progress (every 16,384 hops of a
- * temperature and at its end), then the result or the error (a
- * TransportError for more ions than sites, bad temperatures, …). The kMC is one synchronous call, so the page
- * cancels it by terminating the worker that runs it.
+ * A worker's side of the kMC: the prepared request (supercell, ions; a TransportError for more ions than sites and
+ * the like), each temperature's run with the library's progress (every 16,384 hops and at its end), and the fit. A
+ * run is one synchronous call, so the page cancels it by terminating the worker.
  */
-export function transportJob(id: number, req: TransportRequest, post: (m: TransportReply) => void): void {
-  try {
-    const net = req.network;
-    const temps = req.temperatures.join(', ');
-    post({ type: 'progress', id, phase: `kMC of ${net.ion.symbol} at ${temps} K, up to ${req.maxSteps.toLocaleString('en-US')} hops each` });
-    post({ type: 'transport', id, result: runTransport(req, (progress) => post({ type: 'transport-progress', id, progress })) });
-  } catch (e) {
-    post({ type: 'error', id, error: errorReport(e) });
+export class TransportWorker {
+  private job: { id: number; prepared: PreparedTransport; t0: number } | null = null;
+
+  handle(job: TransportJob, post: (m: TransportReply) => void): void {
+    const { id } = job;
+    try {
+      if (job.type === 'transport-temperature') {
+        if (this.job?.id !== id) {
+          const t0 = performance.now();
+          const r = job.request;
+          this.job = { id, prepared: prepareTransport(r.network, { temperatures: r.temperatures, maxSteps: r.maxSteps, seed: r.seed }), t0 };
+        }
+        const result = runTemperature(this.job.prepared, job.index, (progress) => post({ type: 'transport-progress', id, progress }));
+        post({ type: 'transport-temperature', id, index: job.index, result });
+      } else {
+        if (this.job?.id !== id) throw new Error(`kMC job ${id} was not prepared in this worker`);
+        post({ type: 'transport', id, result: finishTransport(this.job.prepared, job.results, this.job.t0) });
+      }
+    } catch (e) {
+      post({ type: 'error', id, error: errorReport(e) });
+    }
+  }
+}
+
+/** The progress of a run whose temperatures may run at once: each temperature's share done, and the whole. */
+export class ProgressTally {
+  private readonly shares: number[];
+
+  constructor(private readonly temperatures: readonly number[]) {
+    this.shares = temperatures.map(() => 0);
+  }
+
+  /** Takes one report; returns the share of the whole run done (0–1). A temperature that ends counts as whole. */
+  update(p: TransportProgress): number {
+    this.shares[p.temperatureIndex] = p.done ? 1 : Math.min(1, p.steps / p.maxSteps);
+    return this.fraction();
+  }
+
+  fraction(): number {
+    return this.shares.reduce((a, b) => a + b, 0) / this.shares.length;
+  }
+
+  /** "2 of 5 temperatures done; 600 K at 41 %, 700 K at 12 %". */
+  text(): string {
+    const done = this.shares.filter((x) => x === 1).length;
+    const running = this.shares.flatMap((x, i) => (x > 0 && x < 1 ? [`${this.temperatures[i]} K at ${Math.floor(100 * x)} %`] : []));
+    return `${done} of ${this.shares.length} temperatures done${running.length ? `; ${running.join(', ')}` : ''}`;
   }
 }

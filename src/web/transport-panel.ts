@@ -5,7 +5,7 @@
 import type { HopNetwork, TransportResult } from '../transport/types.js';
 import { describe, download, ui } from './dom.js';
 import { type Pipeline, RunCancelled } from './pipeline-client.js';
-import { parseTemperatures, progressFraction, progressText, transportPlot, transportSummary } from './transport-job.js';
+import { ProgressTally, parseTemperatures, transportPlot, transportSummary } from './transport-job.js';
 
 /** The ion whose transport the panel computes: its network (null with the reason) and names for titles and files. */
 export interface TransportTarget {
@@ -82,18 +82,25 @@ export class TransportPanel {
     this.timer = setInterval(tick, 500);
     try {
       const request = { network: target.network, temperatures, maxSteps: Number(t.steps.value), seed: 1 };
-      const result = await this.pipeline.transport(request, {
-        onPhase: (p) => {
-          phase = p;
-          tick();
+      const tally = new ProgressTally(temperatures);
+      // One worker per core (the landscape worker idles meanwhile); each temperature is one job.
+      const workers = navigator.hardwareConcurrency || 2;
+      const result = await this.pipeline.transport(
+        request,
+        {
+          onPhase: (p) => {
+            phase = p;
+            tick();
+          },
+          onProgress: (p) => {
+            t.progress.max = 1;
+            t.progress.value = tally.update(p);
+            at = tally.text();
+            tick();
+          },
         },
-        onProgress: (p) => {
-          t.progress.max = 1;
-          t.progress.value = progressFraction(p);
-          at = progressText(p, temperatures);
-          tick();
-        },
-      });
+        workers,
+      );
       if (this.target !== target) return; // a new landscape arrived meanwhile
       this.show(result, target, performance.now() - started);
     } catch (e) {
@@ -135,7 +142,7 @@ export class TransportPanel {
           x.sigma,
         ),
       ),
-      cell('kMC time', `${(r.elapsedMs / 1000).toFixed(1)} s in the worker, ${(wallMs / 1000).toFixed(1)} s on the page`, 'transport-ms', r.elapsedMs),
+      cell('kMC time', `${(r.elapsedMs / 1000).toFixed(1)} s in the workers, ${(wallMs / 1000).toFixed(1)} s on the page`, 'transport-ms', r.elapsedMs),
     ];
     t.results.tBodies[0]!.replaceChildren(...rows);
     t.modelText.textContent = `Sites: ${r.source}. Rates: ${r.rates}. Interaction: ${r.interaction}. Seed ${r.options.seed}.`;

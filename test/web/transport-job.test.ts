@@ -7,17 +7,16 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeLandscape, type LandscapeResult } from '../../src/pipeline/landscape.js';
 import { structureTransport } from '../../src/pipeline/landscape-products.js';
 import { BOLTZMANN_EV } from '../../src/transport/rates.js';
-import type { HopNetwork } from '../../src/transport/types.js';
+import type { HopNetwork, TransportResult } from '../../src/transport/types.js';
 import { readFirstStructure } from '../../src/web/compute.js';
 import { Pipeline, PipelineError, RunCancelled } from '../../src/web/pipeline-client.js';
 import type { PipelineJob, PipelineReply } from '../../src/web/pipeline-protocol.js';
 import {
   networkForTransport,
   parseTemperatures,
-  progressFraction,
-  progressText,
+  ProgressTally,
   runTransport,
-  transportJob,
+  TransportWorker,
   transportPlot,
   type TransportReply,
   transportSummary,
@@ -44,19 +43,28 @@ describe('the network a landscape gives the Transport panel', () => {
     // The worker's job against structureTransport (what `bvscape transport` runs) with the same landscape and budget.
     const opts = { temperatures: [400, 700], maxSteps: 5000, seed: 3 };
     const replies: TransportReply[] = [];
-    // Through structured clone, as the network travels page -> worker.
-    transportJob(1, { network: structuredClone(net), ...opts }, (m) => replies.push(m));
-    expect(replies[0]!.type).toBe('progress');
-    expect(replies[replies.length - 1]!.type).toBe('transport');
-    const got = (replies[replies.length - 1] as Extract<TransportReply, { type: 'transport' }>).result;
-    // Between them the library's progress: in temperature order, each temperature ending with a report of its hops.
-    const reports = replies.slice(1, -1).map((m) => (m as Extract<TransportReply, { type: 'transport-progress' }>).progress);
-    expect(replies.slice(1, -1).every((m) => m.type === 'transport-progress')).toBe(true);
+    // Two workers, the temperatures in reverse order, the network through structured clone as page -> worker: the
+    // finishing worker (the one that ran a temperature first) gets both results.
+    const request = { network: structuredClone(net), ...opts };
+    const [a, b] = [new TransportWorker(), new TransportWorker()];
+    b.handle({ type: 'transport-temperature', id: 1, request, index: 1 }, (m) => replies.push(m));
+    a.handle({ type: 'transport-temperature', id: 1, request: structuredClone(request), index: 0 }, (m) => replies.push(m));
+    const done = replies.filter((m) => m.type === 'transport-temperature');
+    expect(done.map((m) => m.index)).toEqual([1, 0]);
+    const results = [done[1]!.result, done[0]!.result];
+    b.handle({ type: 'transport-finish', id: 1, results }, (m) => replies.push(m));
+    const last = replies[replies.length - 1]!;
+    expect(last.type).toBe('transport');
+    const got = (last as Extract<TransportReply, { type: 'transport' }>).result;
+    // The library's progress: each temperature's reports end with one that says done, with its hop count.
+    const reports = replies.filter((m) => m.type === 'transport-progress').map((m) => m.progress);
     const ends = reports.filter((p) => p.done);
-    expect(ends.map((p) => p.temperatureIndex)).toEqual([0, 1]);
-    expect(ends.map((p) => p.steps)).toEqual(got.temperatures.map((t) => t.steps));
-    expect(reports.map((p) => p.temperatureIndex)).toEqual([...reports.map((p) => p.temperatureIndex)].sort((a, b) => a - b));
-    expect(progressFraction(ends[1]!)).toBe(1);
+    expect(ends.map((p) => p.temperatureIndex)).toEqual([1, 0]);
+    expect(ends.map((p) => p.steps)).toEqual([got.temperatures[1]!.steps, got.temperatures[0]!.steps]);
+    // A finish for a job this worker never prepared is an error reply.
+    const stray: TransportReply[] = [];
+    new TransportWorker().handle({ type: 'transport-finish', id: 1, results }, (m) => stray.push(m));
+    expect(stray.map((m) => m.type)).toEqual(['error']);
     const cli = (await structureTransport(r.structure, { ion: 'Li', landscape: r, ...opts })).transport!;
     const pick = (x: typeof got) => x.temperatures.map((t) => [t.steps, t.tracerD, t.collectiveD, t.sigma, t.havenRatio]);
     expect(pick(got)).toEqual(pick(cli));
@@ -76,8 +84,12 @@ describe("the worker's transport job", () => {
   it('answers an impossible network with a TransportError report, not a throw', () => {
     const crowded = cubicNetwork({ a: 3, axes: [0, 1, 2], barrier: 0.3, ionsPerCell: 2 });
     const replies: TransportReply[] = [];
-    transportJob(7, { network: crowded, temperatures: [500], maxSteps: 2000, seed: 1 }, (m) => replies.push(m));
-    const last = replies[replies.length - 1]!;
+    new TransportWorker().handle(
+      { type: 'transport-temperature', id: 7, index: 0, request: { network: crowded, temperatures: [500], maxSteps: 2000, seed: 1 } },
+      (m) => replies.push(m),
+    );
+    expect(replies.length).toBe(1);
+    const last = replies[0]!;
     expect(last.type).toBe('error');
     if (last.type !== 'error') return;
     expect(last.id).toBe(7);
@@ -118,15 +130,18 @@ describe("the worker's transport job", () => {
     expect(svg).toContain(`Ea = ${ea.toFixed(3)} ± ${r.arrhenius!.eaError.toFixed(3)} eV`);
   }, 120_000);
 
-  it('turns the library progress into the share done and words', () => {
+  it('tallies the progress of temperatures that run at once', () => {
     const at = (temperatureIndex: number, steps: number, done = false) => ({ temperatureIndex, temperatures: 4, steps, maxSteps: 100_000, done });
-    expect(progressFraction(at(0, 0))).toBe(0);
-    expect(progressFraction(at(0, 50_000))).toBe(0.125);
+    const tally = new ProgressTally([300, 400, 500, 600]);
+    expect(tally.fraction()).toBe(0);
+    expect(tally.update(at(0, 50_000))).toBe(0.125);
+    expect(tally.update(at(2, 20_000))).toBeCloseTo(0.175, 12);
     // A temperature that converged early counts as whole once it ends.
-    expect(progressFraction(at(1, 30_000, true))).toBe(0.5);
-    expect(progressFraction(at(3, 100_000, true))).toBe(1);
-    expect(progressText(at(2, 49_152), [300, 400, 500, 600])).toBe('500 K (3 of 4): 49,152 of 100,000 hops');
-    expect(progressText(at(0, 7, true), [300, 400, 500, 600])).toBe('300 K (1 of 4): done');
+    expect(tally.update(at(0, 60_000, true))).toBeCloseTo(0.3, 12);
+    expect(tally.text()).toBe('1 of 4 temperatures done; 500 K at 20 %');
+    for (const i of [1, 2, 3]) tally.update(at(i, 100_000, true));
+    expect(tally.fraction()).toBe(1);
+    expect(tally.text()).toBe('4 of 4 temperatures done');
   });
 
   it('reads temperatures typed in the panel, and refuses what is not kelvin', () => {
@@ -145,6 +160,7 @@ class FakeWorker {
   onmessage: ((e: MessageEvent<PipelineReply>) => void) | null = null;
   onerror: ((e: ErrorEvent) => void) | null = null;
   terminated = false;
+  private readonly kmc = new TransportWorker();
   constructor(
     readonly url: URL,
     readonly options: WorkerOptions,
@@ -153,8 +169,8 @@ class FakeWorker {
   }
   postMessage(job: PipelineJob): void {
     setTimeout(() => {
-      if (this.terminated || job.type !== 'transport') return;
-      transportJob(job.id, structuredClone(job.request), (m) => !this.terminated && this.onmessage?.({ data: m } as MessageEvent<PipelineReply>));
+      if (this.terminated || (job.type !== 'transport-temperature' && job.type !== 'transport-finish')) return;
+      this.kmc.handle(structuredClone(job), (m) => !this.terminated && this.onmessage?.({ data: m } as MessageEvent<PipelineReply>));
     }, 5);
   }
   terminate(): void {
@@ -171,21 +187,38 @@ describe("the page's client for the kMC worker", () => {
   });
   const net = cubicNetwork({ a: 3, axes: [0, 1, 2], barrier: 0.3, ionsPerCell: 0.5 });
   const request = { network: net, temperatures: [500, 700], maxSteps: 2000, seed: 1 };
+  /** A result without its wall-clock time, to compare runs. */
+  const numbers = ({ elapsedMs: _, ...rest }: TransportResult) => rest;
 
   it('runs a job in its own worker, reports progress, resolves with the result and ends that worker', async () => {
     g.Worker = FakeWorker;
     const pipeline = new Pipeline(new URL('file:///pipeline-worker.js'));
     const phases: string[] = [];
+    const tally = new ProgressTally(request.temperatures);
     const shares: number[] = [];
-    const r = await pipeline.transport(request, { onPhase: (p) => phases.push(p), onProgress: (p) => shares.push(progressFraction(p)) });
-    expect(r.temperatures.map((t) => t.temperatureK)).toEqual([500, 700]);
-    expect(phases).toEqual(['kMC of Li+ at 500, 700 K, up to 2,000 hops each']);
+    const r = await pipeline.transport(request, { onPhase: (p) => phases.push(p), onProgress: (p) => shares.push(tally.update(p)) });
+    expect(numbers(r)).toEqual(numbers(runTransport(request)));
+    expect(phases).toEqual(['kMC of Li+ at 500, 700 K, up to 2,000 hops each, on 1 worker']);
     expect(shares[shares.length - 1]).toBe(1);
     expect(shares).toEqual([...shares].sort((a, b) => a - b));
     expect(FakeWorker.started.length).toBe(1);
-    expect(FakeWorker.started[0]!.options.name).toBe('bvscape-transport');
+    expect(FakeWorker.started[0]!.options.name).toBe('bvscape-transport-0');
     expect(FakeWorker.started[0]!.terminated).toBe(true);
     expect(pipeline.cancelTransport()).toBe(false);
+  });
+
+  it('spreads the temperatures over several workers and gets the serial result to the last bit', async () => {
+    g.Worker = FakeWorker;
+    const pipeline = new Pipeline(new URL('file:///pipeline-worker.js'));
+    const five = { ...request, temperatures: [300, 400, 500, 600, 700] };
+    const r = await pipeline.transport(five, {}, 3);
+    expect(FakeWorker.started.length).toBe(3);
+    expect(FakeWorker.started.every((w) => w.terminated)).toBe(true);
+    expect(numbers(r)).toEqual(numbers(runTransport(five)));
+    // More workers than temperatures: one per temperature.
+    FakeWorker.started = [];
+    await pipeline.transport(request, {}, 8);
+    expect(FakeWorker.started.length).toBe(2);
   });
 
   it('cancels: the promise rejects with RunCancelled and the worker is terminated; a new job replaces one in flight', async () => {
@@ -206,8 +239,9 @@ describe("the page's client for the kMC worker", () => {
     g.Worker = FakeWorker;
     const pipeline = new Pipeline(new URL('file:///pipeline-worker.js'));
     const crowded: HopNetwork = { ...net, ionsPerCell: 3 };
-    const err = await pipeline.transport({ ...request, network: crowded }).catch((e: unknown) => e);
+    const err = await pipeline.transport({ ...request, network: crowded }, {}, 2).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipelineError);
     expect((err as PipelineError).report.kind).toBe('TransportError');
+    expect(FakeWorker.started.every((w) => w.terminated)).toBe(true);
   });
 });
