@@ -3,7 +3,7 @@ import { createAnalyticField, eigenSym3, pairThird } from '../../src/critical/in
 import { pairDerivatives } from '../../src/bvse/pair.js';
 import type { PairType } from '../../src/bvse/framework.js';
 import { fixture } from '../helpers/fixtures.js';
-import { frameworkOf } from './frameworks.js';
+import { frameworkOf } from '../helpers/structures.js';
 
 describe('ball bounds of the BVSE field', () => {
   it("pairThird is the derivative of pairDerivatives' E''", () => {

@@ -8,7 +8,8 @@ import { energyAtFrac, energyTermsAtFrac } from '../../src/bvse/reference.js';
 import { createAnalyticField } from '../../src/critical/field.js';
 import { BETA_LI3PS4, fixture } from '../helpers/fixtures.js';
 import { rng } from '../helpers/random.js';
-import { frameworkOf, randomFramework } from './frameworks.js';
+import { frameworkOf } from '../helpers/structures.js';
+import { randomFramework } from '../helpers/random.js';
 
 const fracOf = (fw: Framework, p: readonly number[]) => {
   const m = fw.lattice;
@@ -148,13 +149,17 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
   });
 
   it('random frameworks, a small triclinic cell (3.1 × 3.7 × 4.3 Å) among them, with half-occupied atoms', () => {
-    checkAgainstReference(randomFramework(11, { a: 3.1, b: 3.7, c: 4.3, alpha: 71, beta: 99, gamma: 113 }, 3), 4, 12);
-    checkAgainstReference(randomFramework(12, { a: 7.5, b: 8.2, c: 6.1, alpha: 90, beta: 104, gamma: 90 }, 20), 5, 12);
-    checkAgainstReference(randomFramework(13, { a: 12, b: 12, c: 12, alpha: 90, beta: 90, gamma: 90 }, 40, 6), 6, 12);
+    checkAgainstReference(randomFramework({ seed: 11, cell: { a: 3.1, b: 3.7, c: 4.3, alpha: 71, beta: 99, gamma: 113 }, atoms: 3, partial: 0.3 }), 4, 12);
+    checkAgainstReference(randomFramework({ seed: 12, cell: { a: 7.5, b: 8.2, c: 6.1, alpha: 90, beta: 104, gamma: 90 }, atoms: 20, partial: 0.3 }), 5, 12);
+    checkAgainstReference(
+      randomFramework({ seed: 13, cell: { a: 12, b: 12, c: 12, alpha: 90, beta: 90, gamma: 90 }, atoms: 40, partial: 0.3, cutoff: 6 }),
+      6,
+      12,
+    );
   });
 
   it('periodic: a point and its lattice images give the same sample; the image list is rebuilt only beyond the margin', async () => {
-    const fw = randomFramework(21, { a: 5, b: 6, c: 7, alpha: 80, beta: 95, gamma: 100 }, 10);
+    const fw = randomFramework({ seed: 21, cell: { a: 5, b: 6, c: 7, alpha: 80, beta: 95, gamma: 100 }, atoms: 10, partial: 0.3 });
     const field = createAnalyticField(fw, { margin: 1 });
     const p = [1.234, 2.345, 3.456];
     const s0 = field.evaluate(p);
@@ -171,7 +176,7 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
   });
 
   it('keeps recent image lists: a search that returns to an earlier place reuses its list, with the same sample', () => {
-    const fw = randomFramework(22, { a: 6, b: 7, c: 8, alpha: 90, beta: 100, gamma: 90 }, 10);
+    const fw = randomFramework({ seed: 22, cell: { a: 6, b: 7, c: 8, alpha: 90, beta: 100, gamma: 90 }, atoms: 10, partial: 0.3 });
     const field = createAnalyticField(fw, { margin: 1 });
     const p = [1.1, 2.2, 3.3];
     const s0 = field.evaluate(p);
@@ -188,7 +193,7 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
   });
 
   it("evaluateGradient and energy give evaluate's energy and gradient bit for bit (both pair kinds, near and far from atoms)", () => {
-    const fw = randomFramework(41, { a: 7, b: 8, c: 6.5, alpha: 85, beta: 97, gamma: 104 }, 24, 6);
+    const fw = randomFramework({ seed: 41, cell: { a: 7, b: 8, c: 6.5, alpha: 85, beta: 97, gamma: 104 }, atoms: 24, partial: 0.3, cutoff: 6 });
     expect(new Set(fw.types.map((t) => t.kind))).toEqual(new Set(['morse', 'coulomb']));
     const field = createAnalyticField(fw);
     const next = rng(42);
@@ -204,11 +209,13 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
   });
 
   it('on top of a like-charged ion: energy +Infinity, gradient and Hessian NaN, no exception', () => {
-    const fw = randomFramework(31, { a: 6, b: 6, c: 6, alpha: 90, beta: 90, gamma: 90 }, 4);
+    const fw = randomFramework({ seed: 31, cell: { a: 6, b: 6, c: 6, alpha: 90, beta: 90, gamma: 90 }, atoms: 4, partial: 0.3 });
     const a = Array.from(fw.atoms.type).findIndex((t) => fw.types[t]!.kind === 'coulomb');
     expect(a).toBeGreaterThanOrEqual(0);
+    // At the origin, so that the point is the ion's position to the bit (R = 0, not a rounding residue).
+    fw.atoms.frac.fill(0, 3 * a, 3 * a + 3);
     const field = createAnalyticField(fw);
-    const p = cartOf(fw, [fw.atoms.frac[3 * a]!, fw.atoms.frac[3 * a + 1]!, fw.atoms.frac[3 * a + 2]!]);
+    const p = [0, 0, 0];
     const s = field.evaluate(p);
     expect(s.energy).toBe(Infinity);
     expect(s.gradient.every(Number.isNaN)).toBe(true);

@@ -18,7 +18,7 @@ import { findBasins, percolate } from '../../src/percolation/index.js';
 import { invert3 } from '../../src/structure/lattice.js';
 import { BETA_LI3PS4, fixture, SHARED } from '../helpers/fixtures.js';
 import { rng } from '../helpers/random.js';
-import { frameworkOf } from './frameworks.js';
+import { frameworkOf } from '../helpers/structures.js';
 
 const cpu = createCpuBackend({ threads: 1 });
 afterAll(() => cpu.dispose());

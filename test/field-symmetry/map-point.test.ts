@@ -6,7 +6,7 @@ import { findSaddle } from '../../src/critical/search.js';
 import { frameworkSymmetry } from '../../src/field-symmetry/framework.js';
 import { mapDirection, mapPoint } from '../../src/field-symmetry/map-point.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
-import { frameworkOf } from '../critical/frameworks.js';
+import { frameworkOf } from '../helpers/structures.js';
 
 describe('mapPoint', () => {
   it('maps a polished saddle of β-Li3PS4 (Pnma) onto saddles of the same energy and curvatures', async () => {

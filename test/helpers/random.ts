@@ -15,12 +15,13 @@ export function rng(seed: number): () => number {
   };
 }
 
-export interface RandomFrameworkSpec {
+/** The cell: drawn (lengths uniformly from [lo, hi] Å, angles from [lo, hi] degrees, drawn again until it has volume), or given. */
+export type RandomCell =
+  | { lengths: readonly [number, number]; angles: readonly [number, number]; cell?: never }
+  | { cell: { a: number; b: number; c: number; alpha: number; beta: number; gamma: number }; lengths?: never; angles?: never };
+
+export type RandomFrameworkSpec = RandomCell & {
   seed: number;
-  /** Lattice lengths drawn uniformly from [lo, hi] Å. */
-  lengths: readonly [number, number];
-  /** Angles drawn uniformly from [lo, hi] degrees (drawn again until the cell has volume). */
-  angles: readonly [number, number];
   atoms: number;
   /** 'cation' (default): the mobile ion is Li+-like (Morse with anions, Coulomb with cations); 'anion': Cl−-like. */
   mobile?: 'cation' | 'anion';
@@ -34,7 +35,7 @@ export interface RandomFrameworkSpec {
   cutoff?: number;
   /** Fraction of atoms with a partial occupancy, weight in [0.05, 1) (default 0.2). */
   partial?: number;
-}
+};
 
 /** Pair types with realistic magnitudes (softBV-like Morse parameters; Coulomb k = 14.4·qA·qB/√(nA·nB)). */
 function realisticPairTypes(mobile: 'cation' | 'anion'): PairType[] {
@@ -71,9 +72,10 @@ export function drawnPairTypes(r: () => number): PairType[] {
 export function randomFramework(spec: RandomFrameworkSpec): Framework {
   const r = rng(spec.seed);
   const uni = (range: readonly [number, number]) => range[0] + (range[1] - range[0]) * r();
-  let lattice: Lattice | undefined;
+  let lattice: Lattice | undefined = spec.cell ? Lattice.fromParameters(spec.cell) : undefined;
   while (!lattice) {
-    const p = { a: uni(spec.lengths), b: uni(spec.lengths), c: uni(spec.lengths), alpha: uni(spec.angles), beta: uni(spec.angles), gamma: uni(spec.angles) };
+    const { lengths, angles } = spec as { lengths: readonly [number, number]; angles: readonly [number, number] };
+    const p = { a: uni(lengths), b: uni(lengths), c: uni(lengths), alpha: uni(angles), beta: uni(angles), gamma: uni(angles) };
     try {
       const l = Lattice.fromParameters(p);
       if (l.volume > (spec.minVolumeFraction ?? 0) * p.a * p.b * p.c) lattice = l;
