@@ -180,6 +180,34 @@ const rho = (pred: (r: Row) => number | null, meas: (r: Row) => number | null) =
   return { rho: Number(s.rho.toFixed(3)), n: s.n, ...(s.p !== undefined ? { p: Number(s.p.toPrecision(2)) } : {}) };
 };
 const ea = (r: Row) => r.measuredEa;
+const byConvergence = (keep: (r: Row) => boolean) => {
+  const sub = rows.filter((r) => keep(r) && r.eaKmc !== null);
+  const on = (pred: (r: Row) => number | null, meas: (r: Row) => number | null) => {
+    const s = spearman(
+      sub.map((r) => num(pred(r))),
+      sub.map((r) => num(meas(r))),
+    );
+    return { rho: Number(s.rho.toFixed(3)), n: s.n };
+  };
+  return {
+    kmc_ea_sigma: on(
+      (r) => r.eaKmc,
+      (r) => r.measuredEa,
+    ),
+    static_3d_barrier_ea: on(
+      (r) => r.static3d,
+      (r) => r.measuredEa,
+    ),
+    kmc_log10_sigma_300k: on(
+      (r) => r.log10Sigma300,
+      (r) => r.measuredLog10Sigma,
+    ),
+    static_3d_barrier_log10_sigma: on(
+      (r) => r.static3d,
+      (r) => r.measuredLog10Sigma,
+    ),
+  };
+};
 const ls = (r: Row) => r.measuredLog10Sigma;
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -229,6 +257,13 @@ const summary = {
     static_3d_barrier_same_rows: rho((r) => (r.log10Sigma300 !== null ? r.static3d : null), ls),
     kmc_log10_sigma_300k: rho((r) => r.log10Sigma300, ls),
     kmc_log10_sigma_300k_tracer: rho((r) => r.log10Sigma300Tracer, ls),
+  },
+  // Split by the kMC's own outcome (how many temperatures converged), not by the measured data: does the ranking
+  // differ where the runs converged? The static barrier on the same rows beside it.
+  spearman_by_convergence: {
+    any_converged: byConvergence((r) => r.converged >= 1),
+    three_or_more_converged: byConvergence((r) => r.converged >= 3),
+    none_converged: byConvergence((r) => r.converged === 0),
   },
   median_ms_per_structure: {
     landscape: Math.round(median(ok.map((r) => r.ms.landscape))),
