@@ -29,11 +29,17 @@ export interface Settings {
   kmcHops: number;
 }
 
+/**
+ * The grid spacing (Å) the page starts with: the continuum method's seed grid, the grid drawn, as `bvscape landscape`
+ * (pipeline/landscape.ts DEFAULT_SEED_RESOLUTION; test/web/slice.test.ts holds them equal). The barriers do not depend on it.
+ */
+export const DEFAULT_SPACING = 0.2;
+
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   fixture: null,
   ion: 'Li',
   model: 'bvlain',
-  resolution: 0.1,
+  resolution: DEFAULT_SPACING,
   backend: 'auto',
   oxi: {},
   dualIon: false,

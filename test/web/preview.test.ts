@@ -13,8 +13,9 @@ import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } fro
 
 // The project's own fixture: the suite runs in a clone without ../shared.
 const LI3N = join(REPO, 'fixtures/Li3N_alpha.cif');
-// The preview's default: converged (two levels, from 0.2 Å), so the page runs adaptive refinement on each backend.
-const RESOLUTION = 0.1;
+// The page's default grid spacing, the CLI's default seed grid: the page is opened without one and the CLI run without
+// --resolution, so equal grids below say the defaults agree.
+const RESOLUTION = 0.2;
 const DIMS = ['1D', '2D', '3D'] as const;
 const BACKGROUND: [number, number, number] = [249, 249, 251];
 
@@ -38,11 +39,9 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   beforeAll(async () => {
     webRoot = buildWeb(join(mkdtempSync(join(tmpdir(), 'bvscape-web-')), 'web'));
     server = await startPreviewServer({ root: webRoot, port: 0 });
-    const out = execFileSync(
-      process.execPath,
-      [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--resolution', String(RESOLUTION), '--backend', 'cpu', '--json'],
-      { encoding: 'utf8' },
-    );
+    const out = execFileSync(process.execPath, [join(REPO, 'bin/bvscape.js'), 'landscape', LI3N, '--ion', 'Li', '--backend', 'cpu', '--json'], {
+      encoding: 'utf8',
+    });
     const j = JSON.parse(out) as Omit<typeof cli, 'barriers'> & Record<string, number | null>;
     cli = { ...j, barriers: { '1D': j.barrier_1d!, '2D': j.barrier_2d!, '3D': j.barrier_3d! } };
   }, 120_000);
@@ -64,7 +63,8 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
 
     beforeAll(async () => {
       browser = await launch(v.webgpu);
-      ({ page, errors } = await openPreview(browser, `${server.url}?resolution=${RESOLUTION}`));
+      ({ page, errors } = await openPreview(browser, server.url));
+      expect(await page.inputValue('#resolution')).toBe(String(RESOLUTION));
     }, 90_000);
 
     afterAll(async () => {
