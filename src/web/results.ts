@@ -71,9 +71,11 @@ export function showTable(file: string, r: LandscapeResult, timings: Record<stri
 }
 
 /**
- * The continuum method's bottleneck saddle of each dimension (issue 23's outputs): where it is (fractional, home cell),
- * its Hessian eigenvalues, the Vineyard attempt frequency of the hop from the lowest site, and whether the barrier is
- * certified (its proven lower bound).
+ * The continuum method's bottleneck saddle of each dimension (issue 23's outputs): where it is (fractional and Cartesian,
+ * home cell), its unstable direction (unit, Cartesian: the Hessian's eigenvector of the negative eigenvalue, sign
+ * arbitrary), its Hessian eigenvalues, the Vineyard attempt frequency of the hop from the lowest site, and whether the
+ * barrier is certified (its proven lower bound). The cell carries the position and direction in full as data-frac,
+ * data-cart and data-unstable.
  */
 function bottleneckRows(r: LandscapeResult): HTMLTableRowElement[] {
   const net = r.network;
@@ -82,12 +84,21 @@ function bottleneckRows(r: LandscapeResult): HTMLTableRowElement[] {
     const b = net.barriers[d];
     const s = b ? net.saddles[b.saddle] : undefined;
     if (!b || !s) return [];
-    const frac = s.frac.map((x) => (x - Math.floor(x)).toFixed(3)).join(', ');
+    const home = s.frac.map((x) => x - Math.floor(x)) as [number, number, number];
+    const cart = r.structure.lattice.fracToCart(home);
+    const frac = home.map((x) => x.toFixed(3)).join(', ');
+    const at = `(${frac}), (${cart.map((x) => x.toFixed(3)).join(', ')}) Å`;
+    const unstable = s.unstable ? `unstable direction (${s.unstable.map((x) => x.toFixed(3)).join(', ')})` : 'no unstable direction';
     const hessian = s.eigenvalues ? `Hessian ${s.eigenvalues.map((x) => x.toFixed(2)).join(' / ')} eV/Å²` : `${s.status}, no Hessian`;
     const nu = b.attemptFrequency ? `ν* ${b.attemptFrequency.toExponential(2)} Hz` : 'ν* –';
     const bound = b.lowerBound === null ? '' : ` (≥ ${(b.lowerBound - net.eMin).toFixed(3)} eV)`;
-    const text = `saddle ${s.id} at (${frac}); ${hessian}; ${nu}; ${b.certified ? 'certified' : 'not certified'}${bound}`;
-    return [row(`${d} bottleneck`, text, `bottleneck-${d}`, s.id)];
+    const text = `saddle ${s.id} at ${at}; ${unstable}; ${hessian}; ${nu}; ${b.certified ? 'certified' : 'not certified'}${bound}`;
+    const tr = row(`${d} bottleneck`, text, `bottleneck-${d}`, s.id);
+    const td = tr.cells[1]!;
+    td.dataset.frac = home.join(',');
+    td.dataset.cart = cart.join(',');
+    td.dataset.unstable = s.unstable?.join(',') ?? '';
+    return [tr];
   });
 }
 

@@ -10,6 +10,38 @@ import type { Browser, Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
 import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
 import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } from './png.js';
+import { readFirstStructure } from '../../src/web/compute.js';
+import type { Lattice } from '../../src/structure/lattice.js';
+
+type Vec = [number, number, number];
+/** The part of `landscape --json`'s `continuum` the bottleneck rows are checked against. */
+interface CliContinuum {
+  saddles: { id: number; frac: Vec; cart: Vec; eigenvalues: Vec | null; unstable: Vec | null }[];
+}
+
+async function bottleneckCell(page: Page, d: string): Promise<{ frac: Vec; cart: Vec; unstable: Vec }> {
+  const cell = page.locator(`[data-key="bottleneck-${d}"]`);
+  const vec = async (name: string) => ((await cell.getAttribute(`data-${name}`)) ?? '').split(',').map(Number) as Vec;
+  return { frac: await vec('frac'), cart: await vec('cart'), unstable: await vec('unstable') };
+}
+
+/**
+ * The page's bottleneck of dimension d is a saddle of the CLI's network (the same point of the continuous field, maybe
+ * another id): fractional position in the home cell within 2e-3 of one of them (modulo the lattice), the Cartesian
+ * position the lattice's image of it, the unstable direction a unit vector along that saddle's (either sign).
+ */
+function expectSameSaddle(got: { frac: Vec; cart: Vec; unstable: Vec }, net: CliContinuum, lattice: Lattice, d: string): void {
+  for (const x of got.frac) expect(x >= 0 && x < 1, `${d}: home-cell coordinate ${x}`).toBe(true);
+  const cart = lattice.fracToCart(got.frac);
+  for (let k = 0; k < 3; k++) expect(Math.abs(got.cart[k]! - cart[k]!), `${d}: Cartesian ${got.cart} vs ${cart}`).toBeLessThan(1e-9);
+  expect(Math.abs(Math.hypot(...got.unstable) - 1), `${d}: |unstable| of ${got.unstable}`).toBeLessThan(1e-6);
+  const wrapped = (a: number, b: number) => Math.abs(a - b - Math.round(a - b));
+  const same = net.saddles.find((s) => s.frac.every((x, k) => wrapped(x, got.frac[k]!) < 2e-3));
+  expect(same, `${d}: no saddle of the CLI's network at ${got.frac}`).toBeDefined();
+  expect(same!.eigenvalues![0]).toBeLessThan(0);
+  const dot = same!.unstable!.reduce((acc, u, k) => acc + u * got.unstable[k]!, 0);
+  expect(Math.abs(dot), `${d}: unstable ${got.unstable} vs the CLI's ${same!.unstable}`).toBeGreaterThan(0.999);
+}
 
 // The project's own fixture: the suite runs in a clone without ../shared.
 const LI3N = join(REPO, 'fixtures/Li3N_alpha.cif');
@@ -34,7 +66,8 @@ if (inCi && !haveChromium)
 describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   let server: PreviewServer;
   let webRoot: string;
-  let cli: { barriers: Record<string, number | null>; e_min: number; grid: number[] };
+  let cli: { barriers: Record<string, number | null>; e_min: number; grid: number[]; continuum: CliContinuum };
+  let lattice: Lattice;
 
   beforeAll(async () => {
     webRoot = buildWeb(join(mkdtempSync(join(tmpdir(), 'bvscape-web-')), 'web'));
@@ -44,6 +77,7 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
     });
     const j = JSON.parse(out) as Omit<typeof cli, 'barriers'> & Record<string, number | null>;
     cli = { ...j, barriers: { '1D': j.barrier_1d!, '2D': j.barrier_2d!, '3D': j.barrier_3d! } };
+    lattice = (await readFirstStructure(readFileSync(LI3N, 'utf8'), 'Li3N_alpha.cif')).structure.lattice;
   }, 120_000);
 
   afterAll(async () => {
@@ -98,8 +132,9 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
         expect(Number.isInteger(Number(values[`bottleneck-${d}`])), d).toBe(true);
         const text = (await page.textContent(`[data-key="bottleneck-${d}"]`)) ?? '';
         expect(text).toMatch(
-          /^saddle \d+ at \([01]\.\d{3}, [01]\.\d{3}, [01]\.\d{3}\); Hessian -\d+\.\d+ \/ \d+\.\d+ \/ \d+\.\d+ eV\/Å²; ν\* \d\.\d\de\+1[0-4] Hz; (not )?certified/,
+          /^saddle \d+ at \([01]\.\d{3}, [01]\.\d{3}, [01]\.\d{3}\), \(-?\d+\.\d{3}, -?\d+\.\d{3}, -?\d+\.\d{3}\) Å; unstable direction \((-?[01]\.\d{3}(, )?){3}\); Hessian -\d+\.\d+ \/ \d+\.\d+ \/ \d+\.\d+ eV\/Å²; ν\* \d\.\d\de\+1[0-4] Hz; (not )?certified/,
         );
+        expectSameSaddle(await bottleneckCell(page, d), cli.continuum, lattice, d);
       }
       // The progress line ("Computing Li+: energy grid…") is gone once the result is shown.
       expect(await page.textContent('#progress')).toBe('');
