@@ -7,25 +7,13 @@ import { erfc, pairDerivatives, pairEnergy } from '../../src/bvse/pair.js';
 import { energyAtFrac, energyTermsAtFrac } from '../../src/bvse/reference.js';
 import { createAnalyticField } from '../../src/critical/field.js';
 import { BETA_LI3PS4, fixture } from '../helpers/fixtures.js';
-import { rng } from '../helpers/random.js';
+import { randomFramework, rng } from '../helpers/random.js';
 import { frameworkOf } from '../helpers/structures.js';
-import { randomFramework } from '../helpers/random.js';
+import { invert3 } from '../../src/structure/lattice.js';
 
+/** Fractional coordinates of a Cartesian point (rows of fw.lattice are the lattice vectors: f = p·M⁻¹). */
 const fracOf = (fw: Framework, p: readonly number[]) => {
-  const m = fw.lattice;
-  // Solve f·M = p by Cramer's rule via the reference's own convention (rows are lattice vectors).
-  const det = m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) - m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) + m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-  const inv = [
-    (m[4]! * m[8]! - m[5]! * m[7]!) / det,
-    (m[2]! * m[7]! - m[1]! * m[8]!) / det,
-    (m[1]! * m[5]! - m[2]! * m[4]!) / det,
-    (m[5]! * m[6]! - m[3]! * m[8]!) / det,
-    (m[0]! * m[8]! - m[2]! * m[6]!) / det,
-    (m[2]! * m[3]! - m[0]! * m[5]!) / det,
-    (m[3]! * m[7]! - m[4]! * m[6]!) / det,
-    (m[1]! * m[6]! - m[0]! * m[7]!) / det,
-    (m[0]! * m[4]! - m[1]! * m[3]!) / det,
-  ];
+  const inv = invert3(fw.lattice);
   return [0, 1, 2].map((i) => p[0]! * inv[i]! + p[1]! * inv[3 + i]! + p[2]! * inv[6 + i]!);
 };
 

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { computeLandscape, type LandscapeResult } from '../../src/pipeline/landscape.js';
 import { readStructureFile } from '../../src/structure/read.js';
 import { landscapeJson } from '../../src/outputs/landscape-json.js';
@@ -24,9 +23,7 @@ import { runScreen } from '../../src/screen/screen.js';
 import { parseCsv } from '../../src/io/tables.js';
 import { DEFAULT_DUAL_ION, screenConfig } from '../../src/screen/types.js';
 import { fixture, REPO_ROOT } from '../helpers/fixtures.js';
-import { FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from '../screen/helpers.js';
-
-const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+import { fakeScreenOptions, fakeStructure, loadRows, tempDir, writeFiles } from '../screen/helpers.js';
 
 async function landscapeOf(file: string, ion: string): Promise<LandscapeResult> {
   const [read] = await readStructureFile(file);
@@ -39,21 +36,9 @@ async function fakeScreen(dualIon: boolean): Promise<{ out: string; csv: string 
   writeFiles(join(dir, 'in'), { 'a.cif': fakeStructure('A', 0.4, 'I-', 0.3), 'broken.cif': 'syntax\n' });
   const out = join(dir, 'r.jsonl');
   const csv = join(dir, 'r.csv');
-  await runScreen({
-    inputs: [join(dir, 'in')],
-    out,
-    csv,
-    config: screenConfig({ anions: true, dualIon: dualIon ? { ...DEFAULT_DUAL_ION } : null }),
-    runtime: { backend: 'cpu' },
-    workers: 1,
-    resume: false,
-    overwrite: false,
-    shard: null,
-    timeoutMs: 20_000,
-    processorModule: FAKE_PROCESSOR,
-    progress: 'none',
-    log: quiet,
-  });
+  await runScreen(
+    fakeScreenOptions([join(dir, 'in')], out, { csv, config: screenConfig({ anions: true, dualIon: dualIon ? { ...DEFAULT_DUAL_ION } : null }), workers: 1 }),
+  );
   return { out, csv };
 }
 

@@ -1,10 +1,13 @@
 // Test helpers: tiny tar and zip writers (so archive tests do not depend on system tools), a
-// temporary directory, fake structure files, and table loading.
+// temporary directory, fake structure files, the options of a quiet screen on them, and table loading.
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import type { ScreenOptions } from '../../src/screen/screen.js';
+import { screenConfig } from '../../src/screen/types.js';
 
 export const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const FAKE_PROCESSOR = resolve(HERE, 'fixtures/fake-processor.mjs');
@@ -137,4 +140,29 @@ export function comparable(rows: Row[]): string[] {
       return JSON.stringify(rest);
     })
     .sort();
+}
+
+/** Swallows a screen's log. */
+export const QUIET = new Writable({ write: (_c, _e, cb) => cb() });
+
+/**
+ * A screen of `inputs` into `out` with the fake processor (fixtures/fake-processor.mjs): CPU runtime, two workers,
+ * no resume, anions listed, nothing logged; `over` changes any of it.
+ */
+export function fakeScreenOptions(inputs: string[], out: string, over: Partial<ScreenOptions> = {}): ScreenOptions {
+  return {
+    inputs,
+    out,
+    config: screenConfig({ anions: true }),
+    runtime: { backend: 'cpu' },
+    workers: 2,
+    resume: false,
+    overwrite: false,
+    shard: null,
+    timeoutMs: 20_000,
+    processorModule: FAKE_PROCESSOR,
+    progress: 'none',
+    log: QUIET,
+    ...over,
+  };
 }

@@ -3,36 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { runScreen, type ScreenOptions } from '../../src/screen/screen.js';
 import { mergeShards } from '../../src/screen/merge.js';
 import { parseCsv } from '../../src/io/tables.js';
 import { DEFAULT_DUAL_ION, screenConfig, type ScreenConfig } from '../../src/screen/types.js';
-import { comparable, FAKE_PROCESSOR, fakeStructure, loadRows, makeTarGz, makeZip, tempDir, writeFiles, type Row } from './helpers.js';
-
-const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+import { comparable, fakeScreenOptions, fakeStructure, loadRows, makeTarGz, makeZip, tempDir, writeFiles, type Row } from './helpers.js';
 
 function config(over: Partial<ScreenConfig> = {}): ScreenConfig {
   return screenConfig({ anions: true, dualIon: { ...DEFAULT_DUAL_ION }, ...over });
 }
 
-function options(inputs: string[], out: string, over: Partial<ScreenOptions> = {}): ScreenOptions {
-  return {
-    inputs,
-    out,
-    config: config(),
-    runtime: { backend: 'cpu' },
-    workers: 2,
-    resume: false,
-    overwrite: false,
-    shard: null,
-    timeoutMs: 20_000,
-    processorModule: FAKE_PROCESSOR,
-    progress: 'none',
-    log: quiet,
-    ...over,
-  };
-}
+const options = (inputs: string[], out: string, over: Partial<ScreenOptions> = {}) => fakeScreenOptions(inputs, out, { config: config(), ...over });
 
 /** A small corpus: ordinary files, a multi-block file, a syntax error, a missing parameter, archives. */
 function corpus(dir: string): string {

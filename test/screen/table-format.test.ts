@@ -4,33 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { runScreen, type ScreenOptions } from '../../src/screen/screen.js';
+import { runScreen } from '../../src/screen/screen.js';
 import { mergeShards } from '../../src/screen/merge.js';
 import { readMeta } from '../../src/screen/output.js';
 import { DEFAULT_DUAL_ION, screenConfig } from '../../src/screen/types.js';
 import { CSV_COLUMNS, CSV_DUAL_COLUMNS } from '../../src/outputs/fields.js';
-import { FAKE_PROCESSOR, fakeStructure, loadRows, tempDir, writeFiles } from './helpers.js';
+import { fakeScreenOptions, fakeStructure, loadRows, tempDir, writeFiles } from './helpers.js';
 
-const quiet = new Writable({ write: (_c, _e, cb) => cb() });
-
-function options(inputs: string[], out: string, over: Partial<ScreenOptions> = {}): ScreenOptions {
-  return {
-    inputs,
-    out,
-    config: screenConfig({ anions: true }),
-    runtime: { backend: 'cpu' },
-    workers: 2,
-    resume: false,
-    overwrite: false,
-    shard: null,
-    timeoutMs: 20_000,
-    processorModule: FAKE_PROCESSOR,
-    progress: 'none',
-    log: quiet,
-    ...over,
-  };
-}
+const options = fakeScreenOptions;
 
 function corpus(dir: string): string {
   const root = join(dir, 'in');
