@@ -64,6 +64,8 @@ interface RunSummary {
   backend_description?: string;
   files: number;
   structures: number;
+  /** Structures with a computed row (the rates below per hour count these; unreadable files and absent ions are not). */
+  structures_computed: number;
   rows: number;
   ok_rows: number;
   failures_by_reason: Record<string, number>;
@@ -73,7 +75,8 @@ interface RunSummary {
   structures_per_hour: number;
   /** structures / (CPU seconds / cores): the rate on an otherwise idle machine, if the run is CPU-bound. */
   structures_per_hour_if_cpu_bound: number;
-  /** structures / CPU hours of the whole run (all threads). */
+  /** Computed structures per wall hour and per CPU hour of the whole run (all threads). */
+  computed_per_hour: number;
   structures_per_cpu_hour: number;
   /** Seconds summed over the computed rows' timings_ms, by stage (wall time inside the workers), and each stage's share. */
   time_split_s: Record<string, number>;
@@ -254,6 +257,7 @@ function runOne(
     backend,
     files,
     structures: 0,
+    structures_computed: 0,
     rows: 0,
     ok_rows: 0,
     failures_by_reason: {},
@@ -262,6 +266,7 @@ function runOne(
     structures_per_s: 0,
     structures_per_hour: 0,
     structures_per_hour_if_cpu_bound: 0,
+    computed_per_hour: 0,
     structures_per_cpu_hour: 0,
     time_split_s: {},
     time_split_fraction: {},
@@ -331,6 +336,7 @@ function runOne(
       backend_description: res.backend,
       files,
       structures: perStructure.size,
+      structures_computed: okTimes.length,
       rows,
       ok_rows: okRows,
       failures_by_reason: failures,
@@ -339,7 +345,8 @@ function runOne(
       structures_per_s: round(perStructure.size / res.wall_s)!,
       structures_per_hour: Math.round((perStructure.size / res.wall_s) * 3600),
       structures_per_hour_if_cpu_bound: Math.round((perStructure.size / (res.cpu_s / availableParallelism())) * 3600),
-      structures_per_cpu_hour: Math.round((perStructure.size / res.cpu_s) * 3600),
+      computed_per_hour: Math.round((okTimes.length / res.wall_s) * 3600),
+      structures_per_cpu_hour: Math.round((okTimes.length / res.cpu_s) * 3600),
       time_split_s: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, round(v, 3)!])),
       time_split_fraction: Object.fromEntries(
         Object.entries(split).map(([k, v]) => [k, round(v / (Object.values(split).reduce((a, b) => a + b, 0) || 1), 3)!]),
@@ -506,13 +513,15 @@ async function main(): Promise<void> {
           .join(', ') || '-'),
     );
   }
-  lines.push('', 'structures per CPU hour and the time split of the computed structures (s summed in the workers, share):');
+  lines.push('', 'computed structures per wall hour and per CPU hour, and their time split (s summed in the workers, share):');
   for (const r of runs) {
     if (r.skipped) continue;
     const split = Object.entries(r.time_split_s)
       .map(([k, v]) => `${k} ${v.toFixed(2)} (${Math.round(100 * r.time_split_fraction[k]!)}%)`)
       .join(', ');
-    lines.push(`${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(r.structures_per_cpu_hour, 8)}/CPU h  ${split}`);
+    lines.push(
+      `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${r.structures_computed} computed: ${r.computed_per_hour}/h, ${r.structures_per_cpu_hour}/CPU h; ${split}`,
+    );
   }
   lines.push('', 'vs the Python peer (bvlain) on the files both computed:');
   lines.push(
