@@ -19,12 +19,19 @@ export interface CliOptions {
   entry?: 'bin' | 'dist';
   /** Standard input (default empty). */
   input?: string;
-  /** Added to this process's environment. */
-  env?: Record<string, string>;
+  /** Added to this process's environment; a variable given as undefined is removed from it. */
+  env?: Record<string, string | undefined>;
   /** Default 60 s; the child is killed after it (code null). */
   timeoutMs?: number;
   /** Default the repository root, so fixture paths like 'fixtures/LiI_rocksalt.cif' work. */
   cwd?: string;
+}
+
+/** This process's environment with `changes` made (undefined removes a variable). */
+function childEnv(changes: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...changes };
+  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete env[k];
+  return env;
 }
 
 /** Runs `bvscape ARGS...` to completion. */
@@ -32,7 +39,7 @@ export function cli(args: string[], opts: CliOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [opts.entry === 'bin' ? CLI_BIN : CLI_DIST, ...args], {
     encoding: 'utf8',
     input: opts.input ?? '',
-    env: { ...process.env, ...opts.env },
+    env: childEnv(opts.env),
     timeout: opts.timeoutMs ?? 60_000,
     maxBuffer: 64 * 1024 * 1024,
     cwd: opts.cwd ?? REPO_ROOT,

@@ -1,13 +1,21 @@
 // --shard auto: the shard from a fake scheduler environment (Slurm arrays from 0 or 1, with steps,
 // Kubernetes Indexed Jobs), and clear usage errors outside a scheduler.
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { shardFromEnvironment } from '../../src/screen/shard-env.js';
 import { shardOption } from '../../src/cli/commands/screen.js';
+import { cli } from '../helpers/cli.js';
 import { ROOT, tempDir } from './helpers.js';
+
+/** Removes the scheduler variables the test machine may have (`drop` says which) from the CLI's environment. */
+const withoutScheduler = (drop: (name: string) => boolean): Record<string, undefined> =>
+  Object.fromEntries(
+    Object.keys(process.env)
+      .filter(drop)
+      .map((k) => [k, undefined]),
+  );
 
 const slurm = (id: number, min: number, max: number, extra: Record<string, string> = {}) => ({
   SLURM_ARRAY_TASK_ID: String(id),
@@ -58,15 +66,11 @@ describe('--shard auto', () => {
   });
 
   it('the CLI exits 2 with the message outside a scheduler', () => {
-    const env = { ...process.env };
-    for (const k of Object.keys(env)) if (k.startsWith('SLURM_') || k === 'JOB_COMPLETION_INDEX' || k === 'BVSCAPE_SHARD_COUNT') delete env[k];
-    const r = spawnSync(process.execPath, ['bin/bvscape.js', 'screen', 'fixtures', '--ion', 'Li', '--shard', 'auto', '--out', '/dev/null'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env,
-      timeout: 60_000,
+    const r = cli(['screen', 'fixtures', '--ion', 'Li', '--shard', 'auto', '--out', '/dev/null'], {
+      entry: 'bin',
+      env: withoutScheduler((k) => k.startsWith('SLURM_') || k === 'JOB_COMPLETION_INDEX' || k === 'BVSCAPE_SHARD_COUNT'),
     });
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--shard auto found no scheduler/);
   });
 
@@ -76,10 +80,8 @@ describe('--shard auto', () => {
     expect(/BVSCAPE_SHARD_COUNT\s*\n\s*value:\s*"(\d+)"/.exec(manifest)![1]).toBe(completions);
     expect(manifest).toMatch(/--shard auto/);
     const dir = tempDir();
-    const env: Record<string, string | undefined> = { ...process.env, BVSCAPE_SHARD_COUNT: '3' };
-    for (const k of Object.keys(env)) if (k.startsWith('SLURM_')) delete env[k];
-    const run = (args: string[], extra: Record<string, string> = {}) =>
-      spawnSync(process.execPath, ['bin/bvscape.js', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...env, ...extra }, timeout: 120_000 });
+    const env = { ...withoutScheduler((k) => k.startsWith('SLURM_')), BVSCAPE_SHARD_COUNT: '3' };
+    const run = (args: string[], extra: Record<string, string> = {}) => cli(args, { entry: 'bin', env: { ...env, ...extra }, timeoutMs: 120_000 });
     for (let i = 0; i < 3; i++) {
       const r = run(
         [
@@ -103,11 +105,11 @@ describe('--shard auto', () => {
         ],
         { JOB_COMPLETION_INDEX: String(i) },
       );
-      expect(r.status, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(`Kubernetes completion index ${i} -> shard ${i + 1}/3`);
     }
     const m = run(['merge', ...[0, 1, 2].map((i) => join(dir, `shard-${i}.jsonl`)), '--out', join(dir, 'all.jsonl')]);
-    expect(m.status, m.stderr).toBe(0);
+    expect(m.code, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/merged 3 shards: 5 files, 7 structures/);
   }, 120_000);
 });
