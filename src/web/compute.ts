@@ -3,7 +3,8 @@
 import { readStructureText } from '../structure/read.js';
 import type { Structure } from '../structure/types.js';
 import { StructureError } from '../errors.js';
-import type { LandscapeResult } from '../pipeline/landscape.js';
+import { DEFAULT_RESOLUTION, type LandscapeOptions, type LandscapeResult } from '../pipeline/landscape.js';
+import type { RunRequest } from './pipeline-protocol.js';
 import type { MigrationPath, SiteNetwork } from '../percolation/index.js';
 import { migrationPaths, siteClasses, siteNetwork } from '../pipeline/landscape-products.js';
 import { pathsFileJson } from '../outputs/landscape-json.js';
@@ -25,6 +26,17 @@ export async function readFirstStructure(text: string, fileName: string): Promis
   const warnings: string[] = [];
   if (results.length > 1) warnings.push(`${fileName} holds ${results.length} data blocks; showing '${ok.block}'`);
   return { structure: ok.structure, warnings };
+}
+
+/**
+ * computeLandscape's options for a run, as `bvscape landscape` sets them: the continuum method on the chosen seed grid
+ * (with the certificate when asked), or with `--grid-barriers` the grid thresholds converged to the CLI's default
+ * 0.05 Å (the page's spacing choice is then unused: its choices are drawing grids, too coarse for grid barriers).
+ */
+export function landscapeOptions(req: Pick<RunRequest, 'resolution' | 'barriers' | 'certify' | 'model' | 'oxi'>): Omit<LandscapeOptions, 'ion'> {
+  const common = { model: req.model, ...(req.oxi ? { oxi: req.oxi } : {}) };
+  if (req.barriers === 'grid') return { ...common, method: 'grid', mode: 'converged', resolution: DEFAULT_RESOLUTION };
+  return { ...common, method: 'continuum', resolution: req.resolution, ...(req.certify ? { certify: true } : {}) };
 }
 
 export interface PathsAndSites {

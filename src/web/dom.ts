@@ -19,6 +19,8 @@ export const ui = {
   dualIon: $<HTMLInputElement>('dual-ion'),
   model: $<HTMLSelectElement>('model'),
   resolution: $<HTMLSelectElement>('resolution'),
+  barrierMethod: $<HTMLSelectElement>('barrier-method'),
+  certify: $<HTMLInputElement>('certify'),
   backend: $<HTMLSelectElement>('backend'),
   oxiPanel: $<HTMLFieldSetElement>('oxi-panel'),
   oxiTable: $<HTMLTableElement>('oxi-table'),

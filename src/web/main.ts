@@ -15,7 +15,16 @@ import { setupLevelSlider } from './level-slider.js';
 import { Pipeline, PipelineError, RunCancelled } from './pipeline-client.js';
 import type { LandscapeData, RunRequest } from './pipeline-protocol.js';
 import { oxiOverrides, showDualIon, showLegend, showOxiTable, showRateScale, showTable, type DualColumn } from './results.js';
-import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, MAX_TEMPERATURE, MIN_TEMPERATURE, TOGGLES, type Settings } from './settings-hash.js';
+import {
+  decodeSettings,
+  DEFAULT_SETTINGS,
+  encodeSettings,
+  MAX_TEMPERATURE,
+  MIN_TEMPERATURE,
+  TOGGLES,
+  type BarrierSource,
+  type Settings,
+} from './settings-hash.js';
 import { fromWorker, type Shown } from './shown.js';
 import { SlicePanel, type ShownSlice } from './slice-panel.js';
 import { FileInput, fetchText } from './file-input.js';
@@ -89,6 +98,8 @@ function currentSettings(): Settings {
     ion: ui.ion.value.trim() || 'Li',
     model: ui.model.value,
     resolution: Number(ui.resolution.value),
+    barriers: barrierSource(),
+    certify: ui.certify.checked,
     backend: backendChoice(),
     oxi,
     dualIon: ui.dualIon.checked,
@@ -122,6 +133,9 @@ function applySettings(s: Settings): void {
   ui.ion.value = s.ion;
   selectValue(ui.model, s.model);
   selectValue(ui.resolution, String(s.resolution));
+  ui.barrierMethod.value = s.barriers;
+  ui.certify.checked = s.certify;
+  syncBarrierControls();
   ui.backend.value = s.backend;
   ui.dualIon.checked = s.dualIon;
   for (const t of TOGGLES) ui.show[t].checked = s.show[t];
@@ -146,6 +160,17 @@ function updateLink(): void {
   ui.shareLink.value = url.href;
 }
 
+function barrierSource(): BarrierSource {
+  return ui.barrierMethod.value === 'grid' ? 'grid' : 'continuum';
+}
+
+/** Grid thresholds use their own 0.05 Å grid and have no certificate: the spacing and Certify are off meanwhile. */
+function syncBarrierControls(): void {
+  const grid = barrierSource() === 'grid';
+  ui.resolution.disabled = grid;
+  ui.certify.disabled = grid;
+}
+
 function backendChoice(): BackendKind {
   const v = ui.backend.value;
   return v === 'webgpu' || v === 'cpu' ? v : 'auto';
@@ -164,6 +189,8 @@ function request(file: Loaded): RunRequest {
     ions: dual ? ['Li'] : [ion],
     addAnions: dual,
     resolution: Number(ui.resolution.value),
+    barriers: barrierSource(),
+    certify: ui.certify.checked && barrierSource() === 'continuum',
     model: ui.model.value,
     oxi: Object.keys(oxi).length ? oxi : null,
   };
@@ -384,8 +411,9 @@ function open(name: string, text: string, fixture: boolean, startedAt = performa
 const files = new FileInput(open, showError);
 ui.compute.addEventListener('click', () => void run());
 ui.ion.addEventListener('keydown', (e) => e.key === 'Enter' && void run());
-for (const el of [ui.resolution, ui.backend, ui.ion, ui.model, ui.dualIon])
+for (const el of [ui.resolution, ui.barrierMethod, ui.certify, ui.backend, ui.ion, ui.model, ui.dualIon])
   el.addEventListener('change', () => {
+    syncBarrierControls();
     updateLink();
     if (loaded) void run();
   });

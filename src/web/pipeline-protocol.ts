@@ -4,6 +4,7 @@
 // Structured-clone data only: the Lattice class travels as its matrix.
 import type { BackendKind } from '../backends/select.js';
 import type { LandscapeResult } from '../pipeline/landscape.js';
+import type { BarrierSource } from './settings-hash.js';
 import type { Structure } from '../structure/types.js';
 import type { PathsAndSites } from './compute.js';
 import type { ErrorReport } from '../errors.js';
@@ -20,7 +21,12 @@ export interface RunRequest {
   ions: string[];
   /** With dual-ion on: Li+ and every anion the structure holds (after `ions`). */
   addAnions: boolean;
+  /** Continuum: the seed and drawn grid. Ignored with `barriers: 'grid'` (compute.ts landscapeOptions). */
   resolution: number;
+  /** The continuous field's saddle points, or a grid's thresholds converged to 0.05 Å (as --grid-barriers). */
+  barriers: BarrierSource;
+  /** Continuum only: a proven lower bound per barrier (as --certify). */
+  certify: boolean;
   model: string;
   /** Oxidation-state overrides (element -> state), as `--oxi`. */
   oxi: Record<string, number> | null;

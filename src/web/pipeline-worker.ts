@@ -12,7 +12,7 @@ import { computeLandscape } from '../pipeline/landscape.js';
 import { assignOxidationStates } from '../bvse/oxidation/assign.js';
 import { anionsOf } from '../bvse/oxidation/summary.js';
 import type { Structure } from '../structure/types.js';
-import { pathsAndSites, readFirstStructure } from './compute.js';
+import { landscapeOptions, pathsAndSites, readFirstStructure } from './compute.js';
 import type { LandscapeData, PipelineJob, PipelineReply, RunRequest } from './pipeline-protocol.js';
 import { networkForTransport, TransportWorker } from './transport-job.js';
 
@@ -68,15 +68,11 @@ async function run(id: number, req: RunRequest): Promise<void> {
   post({ type: 'read', id, readMs, warnings, ions });
   for (let index = 0; index < ions.length; index++) {
     const ion = ions[index]!;
-    post({ type: 'progress', id, phase: `${ion}: energy grid${ions.length > 1 ? ` (${index + 1} of ${ions.length})` : ''}` });
+    const of = ions.length > 1 ? ` (${index + 1} of ${ions.length})` : '';
+    const what = req.barriers === 'grid' ? 'converged grid' : `energy grid and saddle points${req.certify ? ', then the certificate (slow)' : ''}`;
+    post({ type: 'progress', id, phase: `${ion}: ${what}${of}` });
     try {
-      const r = await computeLandscape(structure, {
-        ion,
-        resolution: req.resolution,
-        backend,
-        model: req.model,
-        ...(req.oxi ? { oxi: req.oxi } : {}),
-      });
+      const r = await computeLandscape(structure, { ...landscapeOptions(req), ion, backend });
       // The numbers first (the page shows the barriers at once; the energies are copied, the worker still needs them).
       const landscape: LandscapeData = { ...r, structure: { ...r.structure, lattice: { matrix: r.structure.lattice.matrix } } };
       post({ type: 'landscape', id, index, ion, landscape });

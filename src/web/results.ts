@@ -29,16 +29,25 @@ function row(label: string, text: string, key?: string, value?: number | string 
 
 export const ms = (x: number | undefined) => (x === undefined ? '–' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
 
-/** How the barriers were found: the continuous field's saddle points, converged (levels, share evaluated) or one grid. */
+/**
+ * How the barriers were found: the continuous field's saddle points (and how many barriers the certificate closed,
+ * with Certify), or a grid's thresholds (converged: levels and share evaluated; or filled by symmetry).
+ */
 function refinementText(r: LandscapeResult): string {
+  const pct = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} %`;
   if (r.network) {
     const verified = r.network.saddles.filter((s) => s.status === 'verified').length;
-    return `continuous field: ${r.network.sites.length} minima and ${verified} verified saddle points, seeded from the grid`;
+    const text = `continuous field: ${r.network.sites.length} minima and ${verified} verified saddle points, seeded from the grid`;
+    if (!r.network.certificate) return text;
+    const reached = Object.values(r.network.barriers).filter((b) => b !== null);
+    return `${text}; certificate: ${reached.filter((b) => b.certified).length} of ${reached.length} barriers certified`;
   }
+  const grid = `grid thresholds of the uniform ${r.resolution} Å grid`;
   const f = r.refinement;
-  if (r.mode !== 'converged' || !f || f.levels <= 1) return 'one uniform grid';
-  const share = (100 * f.pointsEvaluated) / f.pointsUniform;
-  return `converged: equal to the uniform ${r.resolution} Å grid's (${f.levels} levels, ${share < 10 ? share.toFixed(1) : Math.round(share)} % of its points evaluated)`;
+  if (r.mode !== 'converged' || !f) return grid;
+  const share = pct((100 * f.pointsEvaluated) / f.pointsUniform);
+  if (f.levels <= 1) return f.strategy === 'symmetric-grid' ? `${grid} (filled by symmetry, ${share} of its points evaluated)` : grid;
+  return `${grid}, converged (${f.levels} levels, ${share} of its points evaluated)`;
 }
 
 export function showTable(file: string, r: LandscapeResult, timings: Record<string, number>, device: string): void {

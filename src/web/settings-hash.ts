@@ -3,6 +3,9 @@
 import { DEFAULT_TEMPERATURES } from '../transport/simulate.js';
 import { DEFAULT_STEP_BUDGET, parseTemperatures, STEP_BUDGETS } from './transport-job.js';
 
+/** Where the barriers come from: `bvscape landscape` (continuum) or `bvscape landscape --grid-barriers` (grid). */
+export type BarrierSource = 'continuum' | 'grid';
+
 export type Toggle = 'iso' | 'path' | 'sites' | 'hops' | 'poly' | 'labels';
 export const TOGGLES: readonly Toggle[] = ['iso', 'path', 'sites', 'hops', 'poly', 'labels'];
 
@@ -24,6 +27,10 @@ export interface Settings {
   supercell: [number, number, number];
   hkl: [number, number, number];
   offset: number;
+  /** Barriers from the continuous field's saddle points (the default) or a grid's thresholds (converged to 0.05 Å, as --grid-barriers). */
+  barriers: BarrierSource;
+  /** Continuous field: bracket each barrier with a proven lower bound (as --certify; slow). */
+  certify: boolean;
   /** The Transport panel's kMC temperatures (K) and hops per temperature (one of STEP_BUDGETS). */
   kmcTemperatures: number[];
   kmcHops: number;
@@ -40,6 +47,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   ion: 'Li',
   model: 'bvlain',
   resolution: DEFAULT_SPACING,
+  barriers: 'continuum',
+  certify: false,
   backend: 'auto',
   oxi: {},
   dualIon: false,
@@ -60,6 +69,8 @@ export function encodeSettings(s: Settings): string {
   p.set('ion', s.ion);
   p.set('model', s.model);
   p.set('res', String(s.resolution));
+  if (s.barriers !== 'continuum') p.set('barriers', s.barriers);
+  if (s.certify) p.set('certify', '1');
   if (s.backend !== 'auto') p.set('backend', s.backend);
   const oxi = Object.entries(s.oxi);
   if (oxi.length) p.set('oxi', oxi.map(([el, q]) => `${el}=${q}`).join(','));
@@ -98,6 +109,9 @@ export function decodeSettings(hash: string, base: Readonly<Settings> = DEFAULT_
   if (p.get('model')) s.model = p.get('model')!;
   const res = Number(p.get('res'));
   if (res > 0 && res <= 2) s.resolution = res;
+  const barriers = p.get('barriers');
+  if (barriers === 'continuum' || barriers === 'grid') s.barriers = barriers;
+  if (p.has('certify')) s.certify = p.get('certify') === '1';
   const b = p.get('backend');
   if (b === 'cpu' || b === 'webgpu' || b === 'auto') s.backend = b;
   const oxi = p.get('oxi');

@@ -136,7 +136,7 @@ describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
         );
         expectSameSaddle(await bottleneckCell(page, d), cli.continuum, lattice, d);
       }
-      // The progress line ("Computing Li+: energy grid…") is gone once the result is shown.
+      // The progress line ("Computing Li+: energy grid and saddle points…") is gone once the result is shown.
       expect(await page.textContent('#progress')).toBe('');
       expect(Number.isFinite(t.pageToBarriersMs) && t.pageToBarriersMs > 0).toBe(true);
     }, 120_000);
