@@ -1,16 +1,16 @@
 // Dawn's and the Vulkan loader's own lines stay off the user's stderr (bin/bvscape.js filters the
 // child's fd 2), and `--adapter NAME` that matches nothing lists the adapters that exist.
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAKE_PROCESSOR, fakeStructure, loadRows, ROOT, tempDir, writeFiles } from '../screen/helpers.js';
 import { IN_CI, probeAdapter } from '../backends/gpu-helpers.js';
 import { waitFor } from './helpers.js';
+import { cli, CLI_BIN } from '../helpers/cli.js';
 // @ts-expect-error plain JS module without type declarations
 import { createStderrFilter, isNativeLine, mayLoadDawn } from '../../bin/native-stderr.js';
 
-const BIN = join(ROOT, 'bin/bvscape.js');
 const LII = join(ROOT, 'fixtures/LiI_rocksalt.cif');
 const adapter = await probeAdapter();
 if (IN_CI && !adapter.ok) throw new Error(`CI=true but no WebGPU adapter: ${adapter.reason}`);
@@ -74,7 +74,7 @@ describe('native stderr filter', () => {
     writeFiles(join(dir, 'in'), files);
     const out = join(dir, 'r.jsonl');
     const args = ['screen', join(dir, 'in'), '--ion', 'Li', '--processor', FAKE_PROCESSOR, '--progress', 'none', '--workers', '1', '--out', out];
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAKE_SLOW_MS: '150' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, FAKE_SLOW_MS: '150' }, stdio: 'ignore' });
     await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').split('\n').length > 4, 'rows');
     child.kill('SIGKILL');
     // The orphaned child notices within about 0.5 s; wait until the table stops growing.
@@ -87,8 +87,8 @@ describe('native stderr filter', () => {
     }
     // Stopped well before the end (30 files at >= 150 ms each would take 4.5 s more).
     expect(loadRowsLenient(out).length).toBeLessThan(30);
-    const r = spawnSync(process.execPath, [BIN, ...args, '--resume'], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.status, r.stderr).toBe(0);
+    const r = cli([...args, '--resume'], { entry: 'bin' });
+    expect(r.code, r.stderr).toBe(0);
     expect(loadRows(out)).toHaveLength(30);
   });
 });
@@ -96,23 +96,16 @@ describe('native stderr filter', () => {
 describe.runIf(adapter.ok)('WebGPU runs through bin/bvscape.js', () => {
   it('stderr carries no Dawn lines; BVSCAPE_NATIVE_LOG receives them', () => {
     const log = join(tempDir(), 'native.log');
-    const r = spawnSync(process.execPath, [BIN, 'landscape', LII, '--ion', 'Li', '--backend', 'webgpu', '--resolution', '0.3'], {
-      encoding: 'utf8',
-      env: { ...process.env, BVSCAPE_NATIVE_LOG: log },
-      timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(0);
+    const r = cli(['landscape', LII, '--ion', 'Li', '--backend', 'webgpu', '--resolution', '0.3'], { entry: 'bin', env: { BVSCAPE_NATIVE_LOG: log } });
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/barrier 1D/);
     for (const line of r.stderr.split('\n')) expect(isNativeLine(line), line).toBe(false);
     if (existsSync(log)) for (const line of readFileSync(log, 'utf8').trim().split('\n')) expect(isNativeLine(line), line).toBe(true);
   });
 
   it('--adapter that matches nothing: exit 2, the adapters present are listed (not "no adapter found")', () => {
-    const r = spawnSync(process.execPath, [BIN, 'landscape', LII, '--ion', 'Li', '--backend', 'webgpu', '--adapter', 'no-such-gpu-xyz'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(2);
+    const r = cli(['landscape', LII, '--ion', 'Li', '--backend', 'webgpu', '--adapter', 'no-such-gpu-xyz'], { entry: 'bin' });
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/no WebGPU adapter matches 'no-such-gpu-xyz'; the adapters present are: .+\(\w+\)/);
     if (adapter.ok) expect(r.stderr.toLowerCase()).toContain(adapter.name.split(/[\s:]/)[0]!.toLowerCase());
     expect(r.stderr).not.toMatch(/no WebGPU adapter found|install a GPU driver/);
