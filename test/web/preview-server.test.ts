@@ -1,18 +1,18 @@
 // `bvscape preview`: the static server for dist/web on 127.0.0.1, the initial file at /api/initial,
 // content types, path traversal, and input errors (exit 2).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { cli, CLI_BIN } from '../helpers/cli.js';
 import { buildWeb, REPO } from './driver.js';
 
-const CLI = join(REPO, 'bin/bvscape.js');
 const FIXTURE = join(REPO, 'fixtures/Li3N_alpha.cif');
 
 /** Starts `bvscape preview ...args` and resolves with the URL it prints. */
 function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'preview', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_BIN, 'preview', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -99,11 +99,11 @@ describe('bvscape preview (server)', () => {
   }, 60_000);
 
   it('rejects a missing file and a bad port with exit code 2', () => {
-    const missing = spawnSync(process.execPath, [CLI, 'preview', join(REPO, 'fixtures/no-such.cif'), '--port', '0'], { encoding: 'utf8' });
-    expect(missing.status).toBe(2);
+    const missing = cli(['preview', join(REPO, 'fixtures/no-such.cif'), '--port', '0'], { entry: 'bin' });
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/error: .*no-such\.cif: no such file/);
-    const port = spawnSync(process.execPath, [CLI, 'preview', '--port', 'eighty'], { encoding: 'utf8' });
-    expect(port.status).toBe(2);
+    const port = cli(['preview', '--port', 'eighty'], { entry: 'bin' });
+    expect(port.code).toBe(2);
     expect(port.stderr).toMatch(/--port/);
   });
 });
