@@ -4,9 +4,13 @@
 // ../shared/reference/bvlain_named_li.jsonl on the files both ran.
 //
 // Run from the project root: `node build.mjs && node dist/bench/continuum.js [--only NAME] [--seeds 0.2,0.15,0.1]
-//   [--grid 0.05|none] [--grid-from earlier.json] [--threads N]`. Writes bench/results/continuum.json. `--grid-from` takes the
-//   grid barriers (and their times) from an earlier run's JSON instead of recomputing them (the grid path is unchanged).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+//   [--grid 0.05|none] [--grid-from earlier.json] [--threads N] [--corpus peer] [--compare earlier.json]`. Writes
+//   bench/results/continuum.json. `--grid-from` takes the grid barriers (and their times) from an earlier run's JSON
+//   instead of recomputing them (the grid path is unchanged). `--corpus peer` adds the corpus files the peer ran for Li
+//   (Li+ barriers). `--compare` lists every barrier, bottleneck energy and E_min that moved by more than 1e-6 eV
+//   against an earlier run's JSON (same files, first seed), and the largest difference: the check that a change to the
+//   method's speed left its answers alone.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
@@ -21,6 +25,8 @@ const { values } = parseArgs({
     grid: { type: 'string', default: '0.05' },
     threads: { type: 'string' },
     'grid-from': { type: 'string' },
+    corpus: { type: 'string', default: 'none' },
+    compare: { type: 'string' },
   },
 });
 requireNamed('continuum');
@@ -35,19 +41,27 @@ if (values['grid-from'])
   ).rows)
     earlier.set(r.file, r);
 
-// The peer's wall time per named file (seconds), where it ran.
+// The peer's wall time per file (seconds) where it computed Li barriers (its failures, mostly "Valences cannot be
+// assigned" after 1–3 s of start-up, are no structures computed), and the corpus files it ran for Li.
 const peer = new Map<string, number>();
-const refFile = path.resolve(process.cwd(), '../shared/reference/bvlain_named_li.jsonl');
-if (existsSync(refFile))
-  for (const line of readFileSync(refFile, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const row = JSON.parse(line) as { file: string; wall_s?: number };
-    if (typeof row.wall_s === 'number') peer.set(path.basename(row.file), row.wall_s);
+const corpusFiles = new Set<string>();
+const refDir = path.resolve(process.cwd(), '../shared/reference');
+if (existsSync(refDir))
+  for (const name of readdirSync(refDir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(path.join(refDir, name), 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const row = JSON.parse(line) as { file: string; ion: string; wall_s?: number; error?: string };
+      if (row.ion !== 'Li1+') continue;
+      if (row.file.startsWith('corpus/')) corpusFiles.add(row.file);
+      if (typeof row.wall_s === 'number' && !row.error) peer.set(path.basename(row.file), row.wall_s);
+    }
   }
 
 interface Row {
   file: string;
   ion: string;
+  eMin: number;
+  bottleneckEnergies: Record<Dimension, number | null>;
   sites: number;
   saddles: Record<string, number>;
   searched: number;
@@ -84,18 +98,26 @@ const maxDiff = (a: Record<Dimension, number | null>, b: Record<Dimension, numbe
   return m;
 };
 
-for (const name of namedFiles(values.only)) {
-  const input = await namedInput(path.join(NAMED, name));
+const corpusDir = path.resolve(process.cwd(), '../shared/cif');
+const inputs = [
+  ...namedFiles(values.only).map((name) => ({ name, file: path.join(NAMED, name), ion: null as string | null })),
+  ...(values.corpus === 'peer' ? [...corpusFiles].sort() : [])
+    .filter((f) => !values.only || f.includes(values.only))
+    .map((f) => ({ name: path.basename(f), file: path.join(corpusDir, f), ion: 'Li' })),
+];
+for (const { name, file, ion: corpusIon } of inputs) {
+  const input = await namedInput(file);
   if ('error' in input) {
     if (!input.absent) errors.push({ file: name, error: input.error });
     continue;
   }
+  const ion = corpusIon ?? input.ion;
   try {
     const runs: LandscapeResult[] = [];
     let cpuMs = 0;
     for (const h of seeds) {
       const c0 = process.cpuUsage();
-      runs.push(await computeLandscape(input.structure, { ion: input.ion, method: 'continuum', resolution: h, backend, gridOutput: 'none' }));
+      runs.push(await computeLandscape(input.structure, { ion, method: 'continuum', resolution: h, backend, gridOutput: 'none' }));
       // CPU time of the process (all threads): the machine may be shared, so wall time alone overstates the cost.
       if (runs.length === 1) cpuMs = (process.cpuUsage(c0).user + process.cpuUsage(c0).system) / 1000;
     }
@@ -105,7 +127,7 @@ for (const name of namedFiles(values.only)) {
     const before = earlier.get(name);
     if (before?.grid) grid = { barriers: before.grid, ms: before.gridMs ?? NaN };
     else if (gridRes !== null) {
-      const g = await computeLandscape(input.structure, { ion: input.ion, method: 'grid', resolution: gridRes, backend, gridOutput: 'none' });
+      const g = await computeLandscape(input.structure, { ion, method: 'grid', resolution: gridRes, backend, gridOutput: 'none' });
       grid = { barriers: pick(g), ms: g.timingsMs.total! };
     }
     const statuses: Record<string, number> = {};
@@ -120,6 +142,12 @@ for (const name of namedFiles(values.only)) {
     rows.push({
       file: name,
       ion: r.ion,
+      eMin: r.eMin,
+      bottleneckEnergies: {
+        '1D': n.barriers['1D'] ? n.saddles[n.barriers['1D'].saddle]!.energy : null,
+        '2D': n.barriers['2D'] ? n.saddles[n.barriers['2D'].saddle]!.energy : null,
+        '3D': n.barriers['3D'] ? n.saddles[n.barriers['3D'].saddle]!.energy : null,
+      },
       sites: n.sites.length,
       saddles: statuses,
       searched: n.seed.polished,
@@ -245,6 +273,39 @@ const summary = {
     : null,
 };
 console.log(JSON.stringify(summary, null, 1));
+if (values.compare) compareWith(values.compare);
 mkdirSync(path.dirname(OUT), { recursive: true });
 writeFileSync(OUT, JSON.stringify({ seeds, grid: gridRes, summary, rows, errors }, null, 1) + '\n');
 console.log(`wrote ${path.relative(process.cwd(), OUT)}`);
+
+/** Prints every barrier, bottleneck energy and E_min that differs from an earlier run's by more than 1e-6 eV. */
+function compareWith(file: string): void {
+  const before = new Map((JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] }).rows.map((r) => [r.file, r]));
+  let largest = 0,
+    compared = 0;
+  const moved: string[] = [];
+  const check = (what: string, a: number | null | undefined, b: number | null | undefined) => {
+    if (a === undefined || b === undefined) return;
+    if (a === null || b === null) {
+      if (a !== b) moved.push(`${what}: ${a} -> ${b}`);
+      return;
+    }
+    compared++;
+    largest = Math.max(largest, Math.abs(a - b));
+    if (Math.abs(a - b) > 1e-6) moved.push(`${what}: ${a} -> ${b}`);
+  };
+  for (const r of rows) {
+    const b = before.get(r.file);
+    if (!b) {
+      moved.push(`${r.file}: not in ${file}`);
+      continue;
+    }
+    check(`${r.file} E_min`, b.eMin, r.eMin);
+    for (const d of DIMS) {
+      check(`${r.file} ${d} barrier`, b.barriers[d], r.barriers[d]);
+      check(`${r.file} ${d} bottleneck`, b.bottleneckEnergies?.[d], r.bottleneckEnergies[d]);
+    }
+  }
+  console.log(`against ${file}: ${compared} values compared, largest difference ${largest.toExponential(2)} eV, ${moved.length} moved by more than 1e-6 eV`);
+  for (const m of moved) console.log(`  ${m}`);
+}
