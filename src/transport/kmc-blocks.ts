@@ -12,16 +12,36 @@
 
 /** Fewest pair estimates (one per block after the first) before convergence is judged. */
 export const MIN_PAIRS = 32;
+/** Block lengths kept: τ, 2τ, 4τ, …, 2^MAX_LEVEL·τ. */
+export const MAX_LEVEL = 6;
+/** Fewest pairs a longer block length needs before its estimate is compared with the shorter one's. */
+export const MIN_LEVEL_PAIRS = 8;
 
-export class BlockAverager {
-  /** Pair estimates of D* and D_σ (Å²/s). */
+/** The blocks of one length 2^L·τ: the open one, the last closed one, and their pair estimates. */
+class Level {
   readonly tracer = new PairSeries();
   readonly collective = new PairSeries();
+  cur: Float64Array;
+  prev: Float64Array;
+  count = 0;
+  closed = 0;
+
+  constructor(
+    n: number,
+    readonly span: number,
+  ) {
+    this.cur = new Float64Array(n);
+    this.prev = new Float64Array(n);
+  }
+}
+
+export class BlockAverager {
   blocks = 0;
   private blockEnd: number;
-  /** Displacements at the start of the open block, and over the last closed block. */
+  /** Displacements at the start of the open block, and over the block just closed. */
   private readonly start: Float64Array;
-  private readonly prev: Float64Array;
+  private readonly y: Float64Array;
+  private readonly levels: Level[];
 
   constructor(
     private readonly ions: number,
@@ -30,8 +50,41 @@ export class BlockAverager {
     disp: Float64Array,
   ) {
     this.start = disp.slice();
-    this.prev = new Float64Array(disp.length);
+    this.y = new Float64Array(disp.length);
+    this.levels = Array.from({ length: MAX_LEVEL + 1 }, (_, L) => new Level(disp.length, 1 << L));
     this.blockEnd = t0 + tau;
+  }
+
+  /**
+   * The block length whose estimates are reported. Where ions rattle in cages, the slope [MSD(2τ) − MSD(τ)]/τ falls
+   * with τ until τ passes the time over which an ion's motion is correlated; a block shorter than that overestimates
+   * D beyond its error bar. So the shortest length is taken at which D* agrees with D* from every longer length
+   * that has MIN_LEVEL_PAIRS pairs (within twice their combined standard error); failing that, the longest such
+   * length (its larger error then says how little the run determines).
+   */
+  get level(): number {
+    const lv = this.levels;
+    let top = 0;
+    while (top < lv.length - 1 && lv[top + 1]!.tracer.count >= MIN_LEVEL_PAIRS) top++;
+    for (let L = 0; L < top; L++) {
+      const a = lv[L]!.tracer;
+      let agrees = true;
+      for (let M = L + 1; M <= top && agrees; M++) {
+        const b = lv[M]!.tracer;
+        agrees = Math.abs(a.mean - b.mean) <= 2 * Math.hypot(a.error, b.error);
+      }
+      if (agrees) return L;
+    }
+    return top;
+  }
+
+  /** Pair estimates of D* and D_σ (Å²/s) at the reported block length. */
+  get tracer(): PairSeries {
+    return this.levels[this.level]!.tracer;
+  }
+
+  get collective(): PairSeries {
+    return this.levels[this.level]!.collective;
   }
 
   /**
@@ -52,15 +105,44 @@ export class BlockAverager {
 
   /** True once both standard errors are within their relative targets (and D > 0), after MIN_PAIRS pairs. */
   converged(targetTracer: number, targetCollective: number): boolean {
-    if (this.tracer.count < MIN_PAIRS) return false;
-    const dt = this.tracer.mean,
-      dc = this.collective.mean;
-    return dt > 0 && dc > 0 && this.tracer.error <= targetTracer * dt && this.collective.error <= targetCollective * dc;
+    const L = this.level;
+    const t = this.levels[L]!.tracer,
+      c = this.levels[L]!.collective;
+    if (t.count < MIN_PAIRS) return false;
+    const dt = t.mean,
+      dc = c.mean;
+    return dt > 0 && dc > 0 && t.error <= targetTracer * dt && c.error <= targetCollective * dc;
   }
 
   private closeBlock(disp: Float64Array, ion: number, hop: ArrayLike<number>, hopAt: number): void {
-    const x = this.prev,
-      start = this.start,
+    const y = this.y,
+      start = this.start;
+    for (let i = 0; i < this.ions; i++) {
+      for (let m = 0; m < 3; m++) {
+        const k = 3 * i + m;
+        let v = disp[k]! - start[k]!;
+        if (i === ion) v -= hop[hopAt + m]!;
+        start[k]! += v;
+        y[k] = v;
+      }
+    }
+    for (const lv of this.levels) {
+      const cur = lv.cur;
+      for (let k = 0; k < y.length; k++) cur[k]! += y[k]!;
+      if (++lv.count < lv.span) continue;
+      if (lv.closed > 0) this.addPair(lv);
+      lv.closed++;
+      lv.cur = lv.prev;
+      lv.prev = cur;
+      lv.cur.fill(0);
+      lv.count = 0;
+    }
+  }
+
+  /** The pair (last closed block, block just closed) of a level: one estimate of D* and of D_σ. */
+  private addPair(lv: Level): void {
+    const x = lv.prev,
+      y = lv.cur,
       N = this.ions;
     let t = 0;
     const A = [0, 0, 0],
@@ -68,21 +150,18 @@ export class BlockAverager {
     for (let i = 0; i < N; i++) {
       for (let m = 0; m < 3; m++) {
         const k = 3 * i + m;
-        let y = disp[k]! - start[k]!;
-        if (i === ion) y -= hop[hopAt + m]!;
-        start[k]! += y;
-        const xk = x[k]!;
-        t += 0.5 * (xk * xk + y * y) + 2 * xk * y;
+        const xk = x[k]!,
+          yk = y[k]!;
+        t += 0.5 * (xk * xk + yk * yk) + 2 * xk * yk;
         A[m]! += xk;
-        B[m]! += y;
-        x[k] = y;
+        B[m]! += yk;
       }
     }
-    if (this.blocks === 0) return; // the first block has no predecessor
     let c = 0;
     for (let m = 0; m < 3; m++) c += 0.5 * (A[m]! * A[m]! + B[m]! * B[m]!) + 2 * A[m]! * B[m]!;
-    this.tracer.add(t / (6 * N * this.tau));
-    this.collective.add(c / (6 * N * this.tau));
+    const tau = this.tau * lv.span;
+    lv.tracer.add(t / (6 * N * tau));
+    lv.collective.add(c / (6 * N * tau));
   }
 }
 

@@ -137,6 +137,39 @@ describe('block averages', () => {
   });
 });
 
+describe('BlockAverager block length', () => {
+  it('takes the shortest block length at which D* stops changing: a cage offset that moves every 8 blocks biases blocks of 1–4 τ by 100 %', () => {
+    // Each ion: a random walk of D = s²/2 per block (3 components, MSD 3s² per τ = 1) plus a cage offset redrawn every
+    // 8 blocks (random phase). [MSD(2τ) − MSD(τ)]/6τ then carries σo²/8 for τ ≤ 4 and nothing from τ = 8 on.
+    const rng = new Random(3);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    const N = 200,
+      s = 1,
+      so = 2;
+    const disp = new Float64Array(3 * N);
+    const walk = new Float64Array(3 * N);
+    const offset = Float64Array.from({ length: 3 * N }, () => so * gauss());
+    const phase = Int32Array.from({ length: N }, () => Math.floor(rng.next() * 8));
+    const b = new BlockAverager(N, 1, 0, disp);
+    for (let k = 0; k < 2000; k++) {
+      for (let i = 0; i < N; i++) {
+        const jump = (k + phase[i]!) % 8 === 0;
+        for (let m = 0; m < 3; m++) {
+          const q = 3 * i + m;
+          walk[q]! += s * gauss();
+          if (jump) offset[q] = so * gauss();
+          disp[q] = walk[q]! + offset[q]!;
+        }
+      }
+      b.closeUpTo(k + 1, disp, -1, [0, 0, 0], 0);
+    }
+    const exact = (s * s) / 2;
+    expect(b.level).toBe(3);
+    expect(Math.abs(b.tracer.mean - exact)).toBeLessThan(3 * b.tracer.error);
+    expect(b.tracer.error).toBeLessThan(0.1 * exact);
+  });
+});
+
 describe('the reported errors are honest', { timeout: 120_000 }, () => {
   it('lattice gas at c = 0.9 over 8 seeds: the D_σ deviations from Γa²(1 − c) scale with the reported errors', () => {
     const T = 300;
