@@ -11,7 +11,8 @@
 // line (docs/transport.md says where each default comes from).
 //
 // Run from the project root: `node build.mjs && node dist/bench/transport.js [--sites continuum|grid]
-//   [--max-steps N] [--limit N] [--rows FILE] [--summarize]`. Each structure's row is appended to --rows (default
+//   [--max-steps N] [--threads N] [--limit N] [--rows FILE] [--summarize]` (--threads: each structure's temperatures
+// on worker threads, the same numbers). Each structure's row is appended to --rows (default
 // bench/results/transport-rows-<sites>.jsonl) as it finishes, so a killed run keeps its rows and a rerun continues
 // after them; --summarize only reads the rows. Writes bench/results/transport-<sites>.json.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,11 +20,12 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { TRANSPORT_RESOLUTION, structureTransport } from '../src/pipeline/landscape-products.js';
+import { TRANSPORT_RESOLUTION, continuumTransportNetwork, structureTransport } from '../src/pipeline/landscape-products.js';
 import { DEFAULT_SEED_RESOLUTION, computeLandscape } from '../src/pipeline/landscape.js';
 import { spearman } from './lib/stats.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { log10SigmaAt } from '../src/transport/json.js';
+import { simulateTransportParallel } from '../src/transport/parallel.js';
 import { TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared');
@@ -72,6 +74,7 @@ function readMeasured(): { file: string; ea: number; sigma: number | null }[] {
 const { values } = parseArgs({
   options: {
     'max-steps': { type: 'string', default: '50000' },
+    threads: { type: 'string', default: '1' },
     sites: { type: 'string', default: 'continuum' },
     limit: { type: 'string' },
     rows: { type: 'string' },
@@ -83,6 +86,7 @@ if (!existsSync(TSV)) {
   process.exit(2);
 }
 const maxSteps = Number(values['max-steps']);
+const threads = Number(values.threads);
 const sites = values.sites;
 if (sites !== 'continuum' && sites !== 'grid') {
   console.error(`bench/transport: --sites is continuum or grid (got ${sites})`);
@@ -120,7 +124,13 @@ if (!values.summarize) {
         });
         const cpu1 = process.cpuUsage();
         const w1 = performance.now();
-        const out = await structureTransport(structure, { ion: 'Li', backend, maxSteps, method: sites, landscape });
+        // --threads > 1: the same network and kMC as structureTransport, its temperatures on worker threads (the same
+        // numbers, tested); the continuum network only, else structureTransport.
+        const net = threads > 1 && sites === 'continuum' && landscape.barriers['1D'] !== null ? continuumTransportNetwork(landscape) : null;
+        const out = net
+          ? { landscape, network: net, transport: await simulateTransportParallel(net, { maxSteps }, threads), timingsMs: { network: 0, transport: 0 } }
+          : await structureTransport(structure, { ion: 'Li', backend, maxSteps, method: sites, landscape });
+        if (net) out.timingsMs.transport = performance.now() - w1;
         const cpu2 = process.cpuUsage();
         const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => Math.round((b.user - a.user + b.system - a.system) / 1000);
         const r = out.transport;
@@ -216,7 +226,7 @@ const median = (v: number[]) => {
 const ok = rows.filter((r) => r.status !== 'error' && r.status !== 'immobile');
 const summary = {
   date: new Date().toISOString(),
-  command: `node dist/bench/transport.js --sites ${sites} --max-steps ${maxSteps}`,
+  command: `node dist/bench/transport.js --sites ${sites} --max-steps ${maxSteps}${threads > 1 ? ` --threads ${threads}` : ''}`,
   machine: { cores: availableParallelism(), loadavg: loadavg().map((x) => Number(x.toFixed(2))) },
   settings: {
     sites:
