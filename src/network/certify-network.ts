@@ -66,7 +66,7 @@ export function certifyNetwork<F extends FieldLike>(
     const b = net.barriers[d];
     if (!b) continue;
     b.lowerBound = cert.lowerBounds[d];
-    b.certified = cert.certified[d] && b.unverifiedBelow === undefined && net.saddles[b.saddle]!.status === 'verified';
+    b.certified = cert.certified[d] && b.unverifiedBelow === undefined && b.viaUnverified === undefined && net.saddles[b.saddle]!.status === 'verified';
   }
   net.certificate = {
     c: cert.c,

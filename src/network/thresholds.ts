@@ -18,7 +18,8 @@ export interface NetworkThresholds {
 /**
  * Sweeps `sites` and `saddles` (ids equal to their indices). Unverified saddles are left out of the barriers, so
  * every edge on the way is a path of the field; a second sweep with them names an unverified hop that could lower a
- * barrier (`unverifiedBelow`).
+ * barrier (`unverifiedBelow`), and gives the barrier of a dimension that percolates only through unverified hops
+ * (`viaUnverified`).
  */
 export function networkThresholds(sites: readonly NetworkSite[], saddles: readonly NetworkSaddle[]): NetworkThresholds {
   const nSites = sites.length;
@@ -41,7 +42,14 @@ export function networkThresholds(sites: readonly NetworkSite[], saddles: readon
   for (const s of sites) if (s.energy < eMin) [eMin, minSite] = [s.energy, s.id];
   const barrier = (r: number): NetworkBarrier | null => {
     const node = swept.nodes[r]!;
-    if (node < nSites) return null;
+    if (node < nSites) {
+      // The verified hops alone do not percolate in this dimension. Where the unverified ones complete a path, report
+      // that path's threshold, flagged: "no path" would be wrong, and the seed crossings are the best estimate known.
+      const via = withGaps.nodes[r]!;
+      if (via < nSites) return null;
+      const s = saddles[via - nSites]!;
+      return { threshold: s.energy, barrier: s.energy - eMin, saddle: s.id, certified: false, lowerBound: null, viaUnverified: true };
+    }
     const s = saddles[node - nSites]!;
     const gap = withGaps.nodes[r]! !== node ? saddles[withGaps.nodes[r]! - nSites] : undefined;
     return {

@@ -65,6 +65,11 @@ export interface NetworkBarrier {
    */
   unverifiedBelow?: number;
   /**
+   * The verified saddles alone do not percolate in this dimension; with the unverified hops' seed crossings they do,
+   * and the barrier is that sweep's (an estimate at the seed grid's accuracy, not a path of the field).
+   */
+  viaUnverified?: true;
+  /**
    * Harmonic attempt frequency (Hz) of the hop from the lowest site over the bottleneck saddle (Vineyard): the product
    * of the site's three vibrational frequencies over the saddle's two real ones, with the mobile ion's mass. Absent for
    * an unverified bottleneck.

@@ -137,6 +137,7 @@ function continuumJson(r: LandscapeResult): Record<string, unknown> | null {
                 lower_bound: roundOrNull(b.lowerBound, ENERGY_DIGITS),
                 attempt_frequency_thz: b.attemptFrequency === undefined ? null : roundTo(b.attemptFrequency / 1e12, 4),
                 unverified_below: b.unverifiedBelow ?? null,
+                via_unverified: b.viaUnverified === true,
               }
             : null,
         ];
@@ -341,11 +342,13 @@ export const OUTPUT_FIELDS = [
   }),
   result({
     key: 'saddles_verified',
-    doc: "continuum method: whether every barrier's bottleneck is a verified index-1 saddle (its two descents end in two minima) and no unverified hop below it could lower it; null otherwise",
+    doc: "continuum method: whether every barrier's bottleneck is a verified index-1 saddle (its two descents end in two minima), no unverified hop below it could lower it and its path needs no unverified hop; null otherwise",
     csv: 'value',
     get: (r): boolean | null =>
       r.network
-        ? Object.values(r.network.barriers).every((b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined))
+        ? Object.values(r.network.barriers).every(
+            (b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined && b.viaUnverified === undefined),
+          )
         : null,
   }),
   result({

@@ -248,7 +248,7 @@ function bottleneckLines(r: LandscapeResult): string[] {
         ? `; certificate: threshold in [${b.lowerBound.toFixed(4)}, ${b.threshold.toFixed(4)}] eV, ${b.certified ? 'certified' : 'not certified'}`
         : '';
     return [
-      `${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}${bracket}`,
+      `${d} bottleneck: saddle at (${at}), E ${s.energy.toFixed(4)} eV${nu}${status}${b.unverifiedBelow !== undefined ? '; an unverified hop below it could lower this barrier' : ''}${b.viaUnverified ? '; only unverified hops (seed-grid crossings) complete this path: an estimate, not a path of the field' : ''}${bracket}`,
     ];
   });
 }
