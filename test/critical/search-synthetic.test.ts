@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { eigenSym3 } from '../../src/critical/eigen.js';
 import { findMinimum, findSaddle } from '../../src/critical/search.js';
+import type { ScalarField } from '../../src/critical/types.js';
 import { verifySaddle } from '../../src/critical/verify.js';
 import { rng } from '../helpers/random.js';
 import { cartAt, cosineField } from './synthetic.js';
@@ -65,6 +66,45 @@ describe('findMinimum on the synthetic field', () => {
     expect(fromSpike.converged).toBe(true);
     expect(fromSpike.index).toBe(0);
     expect(fromSpike.energy).toBeLessThan(E_MIN + 0.2);
+  });
+
+  it('from a start on a symmetry axis across which the field is a soft double well, reaches one of the two minima', () => {
+    // Stiff along x and z (the curvatures of obelix__1dm's Li site), across y a double well with minima at y = ±w and
+    // curvature −0.012 eV/Å² on the axis y = 0, where the gradient has no y component. Steepest descent along the
+    // axis crawled to its saddle point and spent the 300 evaluations there (index 1, |∇E| ~ 1e-4).
+    const [kx, kz, w, c] = [2.19, 3.11, 0.08, 0.012 / (4 * 0.08 ** 2)];
+    let evaluations = 0;
+    const axisField: ScalarField = {
+      lattice: new Float64Array([10, 0, 0, 0, 10, 0, 0, 0, 10]),
+      get evaluations() {
+        return evaluations;
+      },
+      energy: (p) => axisField.evaluate(p).energy,
+      evaluate(p) {
+        evaluations++;
+        const [x, y, z] = [p[0]!, p[1]!, p[2]!];
+        const q = y * y - w * w;
+        return {
+          energy: 0.5 * kx * x * x + 0.5 * kz * z * z + c * q * q + x ** 4 + x * z * z,
+          gradient: new Float64Array([kx * x + 4 * x ** 3 + z * z, 4 * c * y * q, kz * z + 2 * x * z]),
+          hessian: new Float64Array([kx + 12 * x * x, 0, 2 * z, 0, 4 * c * (3 * y * y - w * w), 0, 2 * z, 0, kz + 2 * x]),
+        };
+      },
+    };
+    for (const start of [
+      [0.06, 0, 0.04],
+      [0.5, 0, 0.3],
+      [-0.4, 0, 0.25],
+    ]) {
+      const m = findMinimum(axisField, start);
+      expect(m.converged).toBe(true);
+      expect(m.index).toBe(0);
+      expect(m.evaluations).toBeLessThan(50);
+      // |∇E| < 1e-5 eV/Å with a curvature of 0.024 eV/Å² across the well: within ~4e-4 Å of y = ±w, E within 1e-8.
+      expect(Math.abs(m.cart[1])).toBeCloseTo(w, 3);
+      expect(m.energy).toBeLessThan(1e-8);
+      expect(Math.hypot(m.cart[0], m.cart[2])).toBeLessThan(1e-6);
+    }
   });
 
   it('reports non-convergence within its budget instead of throwing', () => {
