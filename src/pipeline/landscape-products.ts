@@ -220,6 +220,11 @@ export interface StructureTransportOptions extends TransportOptions {
    * can give a network, i.e. it holds the continuum network or the grid's percolation; otherwise ignored.
    */
   landscape?: LandscapeResult;
+  /**
+   * Runs the kMC on the network (default simulateTransport, one thread). The Node CLI passes
+   * simulateTransportParallel, which spreads the temperatures over worker threads with the same result.
+   */
+  simulate?: (net: HopNetwork, options: TransportOptions) => TransportResult | Promise<TransportResult>;
 }
 
 export interface StructureTransport {
@@ -251,6 +256,8 @@ export async function structureTransport(s: Structure, opts: StructureTransportO
   const network =
     landscape.barriers['1D'] === null ? null : (continuumTransportNetwork(landscape) ?? (landscape.percolation ? transportNetwork(landscape) : null));
   const t2 = performance.now();
-  const transport = network ? simulateTransport(network, opts) : null;
+  // Only the kMC's own options go on (a worker thread cannot take the backend or a landscape).
+  const { ion: _ion, method: _method, resolution: _resolution, model: _model, oxi: _oxi, backend: _backend, landscape: _landscape, simulate, ...kmc } = opts;
+  const transport = network ? await (simulate ?? simulateTransport)(network, kmc) : null;
   return { landscape, network, transport, timingsMs: { landscape: t1 - t0, network: t2 - t1, transport: performance.now() - t2 } };
 }

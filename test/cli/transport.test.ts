@@ -40,7 +40,8 @@ describe('bvscape transport', { timeout: 180_000 }, () => {
     expect(j.temperatures.map((t) => t.temperature_k)).toEqual([600, 700]);
     expect(j.static_barriers).toHaveProperty('3D');
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*1000 \/ T[\s\S]*<\/svg>\n$/);
-    const b = cli(args);
+    // Run again, the temperatures on two worker threads this time (--threads 1 above keeps them on one): same numbers.
+    const b = cli(args.map((a, i) => (args[i - 1] === '--threads' ? '2' : a)));
     expect((JSON.parse(b.stdout) as typeof j).temperatures).toEqual(j.temperatures);
   });
 

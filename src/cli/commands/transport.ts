@@ -1,6 +1,7 @@
 // `bvscape transport FILE`: σ(T), diffusion coefficients, Haven ratio and the activation energy of one mobile ion by
 // kinetic Monte Carlo on the structure's site–hop network (docs/transport.md).
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Command } from '../command.js';
 import { backendOption, flag, optionalPositiveNumber, positiveNumber, str } from '../command.js';
 import { TransportError, UsageError } from '../../errors.js';
@@ -13,6 +14,7 @@ import { selectBackend } from '../../backends/select.js';
 import { structureTransport, TRANSPORT_RESOLUTION } from '../../pipeline/landscape-products.js';
 import { DEFAULT_SEED_RESOLUTION } from '../../pipeline/landscape.js';
 import { DEFAULT_TEMPERATURES, TRANSPORT_DEFAULTS } from '../../transport/simulate.js';
+import { simulateTransportParallel } from '../../transport/parallel.js';
 import { log10SigmaAt, transportJson } from '../../transport/json.js';
 import { arrheniusSvg } from '../../report/arrhenius-svg.js';
 
@@ -69,7 +71,7 @@ export const transport: Command = {
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use, e.g. Li=1,P=5,S=-2' },
     block: { type: 'string', arg: 'NAME', description: 'CIF data block to read (needed when the file has several)' },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
-    threads: { type: 'string', arg: 'N', description: 'CPU backend threads (default: all cores)' },
+    threads: { type: 'string', arg: 'N', description: 'threads for the CPU backend and for the kMC temperatures, one temperature per thread (default: all cores)' },
     plot: { type: 'string', arg: 'FILE', description: 'write the Arrhenius plot (log10 σT against 1000/T) as SVG' },
     overwrite: OVERWRITE_OPTION,
     json: { type: 'boolean', description: 'print the result as JSON' },
@@ -123,6 +125,8 @@ export const transport: Command = {
         targetTracer: targets[0]!,
         targetCollective: targets[1]!,
         interaction,
+        // The temperatures on worker threads (the same numbers as one thread, to the last bit).
+        simulate: (net, o) => simulateTransportParallel(net, o, threads ?? availableParallelism()),
       });
     } finally {
       await backend.dispose();
