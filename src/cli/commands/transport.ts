@@ -71,7 +71,7 @@ export const transport: Command = {
     oxi: { type: 'string', arg: 'EL=Q,...', description: 'oxidation states to use, e.g. Li=1,P=5,S=-2' },
     block: { type: 'string', arg: 'NAME', description: 'CIF data block to read (needed when the file has several)' },
     backend: { type: 'string', arg: 'NAME', default: 'auto', description: 'auto (WebGPU when an adapter exists, else CPU), webgpu or cpu' },
-    threads: { type: 'string', arg: 'N', description: 'threads for the CPU backend and for the kMC temperatures, one temperature per thread (default: all cores)' },
+    threads: { type: 'string', arg: 'N', description: 'threads of the CPU backend and of the kMC, one temperature each (default: all cores)' },
     plot: { type: 'string', arg: 'FILE', description: 'write the Arrhenius plot (log10 σT against 1000/T) as SVG' },
     overwrite: OVERWRITE_OPTION,
     json: { type: 'boolean', description: 'print the result as JSON' },
