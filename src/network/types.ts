@@ -93,7 +93,19 @@ export interface ContinuumNetwork {
   saddles: NetworkSaddle[];
   barriers: PerDimension<NetworkBarrier | null>;
   /** The seed grid's own thresholds (absolute eV) and the window (eV) around them inside which hops were polished. */
-  seed: { eMin: number; thresholds: PerDimension<number | null>; window: number; hops: number; polished: number; mapped: number };
+  seed: {
+    eMin: number;
+    thresholds: PerDimension<number | null>;
+    window: number;
+    hops: number;
+    polished: number;
+    mapped: number;
+    /**
+     * Set when the network was rebuilt from a seed grid twice as fine because the first one's barriers needed an
+     * unverified hop (the pipeline's continuum step): the first seed grid's point counts.
+     */
+    refinedFrom?: [number, number, number];
+  };
   /**
    * The certificate's block cover, when one was asked for (docs/continuum.md, "Certification"): every minimum or
    * index-1 saddle not in the network has energy ≥ c (eV; Infinity when the cover left nothing).

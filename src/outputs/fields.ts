@@ -168,6 +168,7 @@ function continuumJson(r: LandscapeResult): Record<string, unknown> | null {
       hops: n.seed.hops,
       searched: n.seed.polished,
       mapped_by_symmetry: n.seed.mapped,
+      refined_from: n.seed.refinedFrom ?? null,
     },
     certificate: n.certificate
       ? {
