@@ -17,7 +17,7 @@ const wgslText: Plugin = {
 };
 
 // The suites by what they need (docs/ARCHITECTURE.md, "Tests and reference data"). `npm test` runs all five;
-// `npm run test:unit` only the first (about 110 s of CPU; docs/development.md gives the measured runs). A new test file is a unit test
+// `npm run test:unit` only the first (77 s on a quiet 2-core machine; docs/development.md). A new test file is a unit test
 // unless it is listed here: list it when it starts the CLI or a browser, needs a GPU or reads ../shared.
 /** A WebGPU adapter (lavapipe in CI, where they fail rather than skip). */
 const GPU = [
