@@ -119,3 +119,20 @@ export function download(name: string, data: Blob | string, type = 'text/plain')
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** A row of a results table: a header cell and a value cell; `key` and `value` let tests read the number behind the text. */
+export function tableRow(label: string, text: string, key?: string, value?: number | string | null): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  const th = document.createElement('th');
+  th.scope = 'row';
+  th.textContent = label;
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (key) {
+    td.dataset.key = key;
+    td.dataset.value = value === null || value === undefined ? '' : String(value);
+    td.className = 'num';
+  }
+  tr.append(th, td);
+  return tr;
+}

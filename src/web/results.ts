@@ -8,24 +8,8 @@ import { cssColor } from './element-style.js';
 import { HOP_COLOR, ISO_COLOR, OVERLAYS, css } from './palette.js';
 import { RATE_RAMP } from './network-scene.js';
 import type { HopLegend } from './view.js';
-import { ui } from './dom.js';
+import { tableRow, ui } from './dom.js';
 import type { Shown } from './shown.js';
-
-function row(label: string, text: string, key?: string, value?: number | string | null): HTMLTableRowElement {
-  const tr = document.createElement('tr');
-  const th = document.createElement('th');
-  th.scope = 'row';
-  th.textContent = label;
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (key) {
-    td.dataset.key = key;
-    td.dataset.value = value === null || value === undefined ? '' : String(value);
-    td.className = 'num';
-  }
-  tr.append(th, td);
-  return tr;
-}
 
 export const ms = (x: number | undefined) => (x === undefined ? '–' : `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`);
 
@@ -52,30 +36,30 @@ function refinementText(r: LandscapeResult): string {
 
 export function showTable(file: string, r: LandscapeResult, timings: Record<string, number>, device: string): void {
   const rows = [
-    row('File', file),
-    row('Formula', r.structure.block && r.structure.block !== r.formula ? `${r.formula} (block ${r.structure.block})` : r.formula),
-    row('Mobile ion', r.ion, 'ion', r.ion),
-    row('Model', r.model, 'model', r.model),
-    row('Oxidation states from', r.oxidationSource, 'oxidation-source', r.oxidationSource),
-    row('Cell volume', `${r.structure.lattice.volume.toFixed(1)} Å³`, 'volume', r.structure.lattice.volume),
-    row('Grid', `${r.grid.nx} × ${r.grid.ny} × ${r.grid.nz} (${r.resolution} Å)`, 'grid', `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`),
-    row('Barriers', refinementText(r), 'mode', r.method === 'continuum' ? 'continuum' : r.mode),
-    row('E_min', `${r.eMin.toFixed(3)} eV`, 'e-min', r.eMin),
+    tableRow('File', file),
+    tableRow('Formula', r.structure.block && r.structure.block !== r.formula ? `${r.formula} (block ${r.structure.block})` : r.formula),
+    tableRow('Mobile ion', r.ion, 'ion', r.ion),
+    tableRow('Model', r.model, 'model', r.model),
+    tableRow('Oxidation states from', r.oxidationSource, 'oxidation-source', r.oxidationSource),
+    tableRow('Cell volume', `${r.structure.lattice.volume.toFixed(1)} Å³`, 'volume', r.structure.lattice.volume),
+    tableRow('Grid', `${r.grid.nx} × ${r.grid.ny} × ${r.grid.nz} (${r.resolution} Å)`, 'grid', `${r.grid.nx}x${r.grid.ny}x${r.grid.nz}`),
+    tableRow('Barriers', refinementText(r), 'mode', r.method === 'continuum' ? 'continuum' : r.mode),
+    tableRow('E_min', `${r.eMin.toFixed(3)} eV`, 'e-min', r.eMin),
   ];
   for (const d of DIMENSIONS) {
     const b = r.barriers[d];
-    rows.push(row(`${d} barrier`, b === null ? `none below E_min + ${r.percolation?.encut ?? '?'} eV` : `${b.toFixed(3)} eV`, `barrier-${d}`, b));
+    rows.push(tableRow(`${d} barrier`, b === null ? `none below E_min + ${r.percolation?.encut ?? '?'} eV` : `${b.toFixed(3)} eV`, `barrier-${d}`, b));
   }
   rows.push(...bottleneckRows(r));
   rows.push(
-    row('Computed on', device, 'backend', r.backend),
-    row('Read file', ms(timings.read)),
-    row('Energy grid', ms(timings.grid)),
-    row('Percolation', ms(timings.percolation)),
-    row('File to barriers', ms(timings.fileToBarriers), 'file-to-barriers', timings.fileToBarriers),
+    tableRow('Computed on', device, 'backend', r.backend),
+    tableRow('Read file', ms(timings.read)),
+    tableRow('Energy grid', ms(timings.grid)),
+    tableRow('Percolation', ms(timings.percolation)),
+    tableRow('File to barriers', ms(timings.fileToBarriers), 'file-to-barriers', timings.fileToBarriers),
   );
-  if (timings.paths !== undefined) rows.push(row('Paths and sites', ms(timings.paths)));
-  for (const w of r.warnings) rows.push(row('Warning', w));
+  if (timings.paths !== undefined) rows.push(tableRow('Paths and sites', ms(timings.paths)));
+  for (const w of r.warnings) rows.push(tableRow('Warning', w));
   ui.results.tBodies[0]!.replaceChildren(...rows);
 }
 
@@ -102,7 +86,7 @@ function bottleneckRows(r: LandscapeResult): HTMLTableRowElement[] {
     const nu = b.attemptFrequency ? `ν* ${b.attemptFrequency.toExponential(2)} Hz` : 'ν* –';
     const bound = b.lowerBound === null ? '' : ` (≥ ${(b.lowerBound - net.eMin).toFixed(3)} eV)`;
     const text = `saddle ${s.id} at ${at}; ${unstable}; ${hessian}; ${nu}; ${b.certified ? 'certified' : 'not certified'}${bound}`;
-    const tr = row(`${d} bottleneck`, text, `bottleneck-${d}`, s.id);
+    const tr = tableRow(`${d} bottleneck`, text, `bottleneck-${d}`, s.id);
     const td = tr.cells[1]!;
     td.dataset.frac = home.join(',');
     td.dataset.cart = cart.join(',');

@@ -3,7 +3,7 @@
 // then Ea ± its error, log10 σ(300 K), the Haven ratio, a line per temperature and the Arrhenius plot (the CLI's
 // SVG). The panel's data-state is idle | ready | running | done | failed | cancelled, for tests and scripts.
 import type { HopNetwork, TransportResult } from '../transport/types.js';
-import { describe, download, ui } from './dom.js';
+import { describe, download, tableRow, ui } from './dom.js';
 import { type Pipeline, RunCancelled } from './pipeline-client.js';
 import { ProgressTally, parseTemperatures, transportPlot, transportSummary } from './transport-job.js';
 
@@ -20,22 +20,6 @@ export interface TransportTarget {
 type State = 'idle' | 'ready' | 'running' | 'done' | 'failed' | 'cancelled';
 
 const t = ui.transport;
-
-function cell(label: string, text: string, key?: string, value?: number | string | null): HTMLTableRowElement {
-  const tr = document.createElement('tr');
-  const th = document.createElement('th');
-  th.scope = 'row';
-  th.textContent = label;
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (key) {
-    td.dataset.key = key;
-    td.dataset.value = value === null || value === undefined ? '' : String(value);
-    td.className = 'num';
-  }
-  tr.append(th, td);
-  return tr;
-}
 
 const exp = (x: number) => (x === 0 ? '0' : x.toExponential(2));
 
@@ -122,27 +106,27 @@ export class TransportPanel {
     const s = transportSummary(r);
     const ea = s.ea === null ? 'none' : `${s.ea.toFixed(3)} ± ${s.eaError!.toFixed(3)} eV (R² ${s.r2!.toFixed(3)})`;
     const rows = [
-      cell('Ea (σT fit)', ea, 'transport-ea', s.ea),
-      cell('Ea error', s.eaError === null ? '–' : `${s.eaError.toFixed(3)} eV`, 'transport-ea-error', s.eaError),
-      cell(
+      tableRow('Ea (σT fit)', ea, 'transport-ea', s.ea),
+      tableRow('Ea error', s.eaError === null ? '–' : `${s.eaError.toFixed(3)} eV`, 'transport-ea-error', s.eaError),
+      tableRow(
         'Ea (tracer, σ*T)',
         s.eaTracer === null ? 'none' : `${s.eaTracer.toFixed(3)} ± ${s.eaTracerError!.toFixed(3)} eV`,
         'transport-ea-tracer',
         s.eaTracer,
       ),
-      cell('log10 σ(300 K) / S·cm⁻¹', s.log10Sigma300 === null ? '–' : s.log10Sigma300.toFixed(2), 'transport-log10-sigma-300k', s.log10Sigma300),
-      cell(`Haven ratio${s.havenT === null ? '' : ` (${s.havenT} K)`}`, s.haven === null ? '–' : s.haven.toFixed(2), 'transport-haven', s.haven),
-      cell('Status', r.status, 'transport-status', r.status),
-      cell('Network', `${r.sitesPerCell} sites, ${r.hopsPerCell} hops per cell; ${r.supercell.join('×')} supercell, ${r.ions} ions`),
+      tableRow('log10 σ(300 K) / S·cm⁻¹', s.log10Sigma300 === null ? '–' : s.log10Sigma300.toFixed(2), 'transport-log10-sigma-300k', s.log10Sigma300),
+      tableRow(`Haven ratio${s.havenT === null ? '' : ` (${s.havenT} K)`}`, s.haven === null ? '–' : s.haven.toFixed(2), 'transport-haven', s.haven),
+      tableRow('Status', r.status, 'transport-status', r.status),
+      tableRow('Network', `${r.sitesPerCell} sites, ${r.hopsPerCell} hops per cell; ${r.supercell.join('×')} supercell, ${r.ions} ions`),
       ...r.temperatures.map((x) =>
-        cell(
+        tableRow(
           `${x.temperatureK} K`,
           `σ ${exp(x.sigma)} ± ${exp(x.sigmaError)} S/cm, D* ${exp(x.tracerD)} cm²/s, H ${x.havenRatio === null ? '–' : x.havenRatio.toFixed(2)}, ${x.status} after ${x.steps.toLocaleString('en-US')} hops`,
           `transport-sigma-${x.temperatureK}`,
           x.sigma,
         ),
       ),
-      cell('kMC time', `${(r.elapsedMs / 1000).toFixed(1)} s in the workers, ${(wallMs / 1000).toFixed(1)} s on the page`, 'transport-ms', r.elapsedMs),
+      tableRow('kMC time', `${(r.elapsedMs / 1000).toFixed(1)} s in the workers, ${(wallMs / 1000).toFixed(1)} s on the page`, 'transport-ms', r.elapsedMs),
     ];
     t.results.tBodies[0]!.replaceChildren(...rows);
     t.modelText.textContent = `Sites: ${r.source}. Rates: ${r.rates}. Interaction: ${r.interaction}. Seed ${r.options.seed}.`;
