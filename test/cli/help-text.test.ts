@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../helpers/fixtures.js';
 describe('preview --help', () => {
   it('gives the grid spacing the page starts with', () => {
     const html = readFileSync(path.join(REPO_ROOT, 'src/web/index.html'), 'utf8');
-    const select = /<select id="resolution">([\s\S]*?)<\/select>/.exec(html)![1]!;
+    const select = /<select id="resolution"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!;
     const selected = /<option value="([\d.]+)" selected>/.exec(select)![1]!;
     expect(Number(selected)).toBe(DEFAULT_SETTINGS.resolution);
     expect(preview.options.resolution!.description).toContain(`default ${DEFAULT_SETTINGS.resolution},`);

@@ -42,11 +42,13 @@ describe.sequential('screen output: nothing of the user is overwritten, one run 
     }
   });
 
-  it('--resume still restarts a table whose header a kill tore', () => {
+  it('--resume still restarts a table whose first row a kill tore', () => {
     const dir = tempDir();
     const root = corpus(dir, 2);
     const out = join(dir, 'torn.jsonl');
-    writeFileSync(out, '{"type":"bvscape-scr');
+    expect(cli(['screen', root, ...fake, '--out', out]).code).toBe(0);
+    // The metadata sidecar is written before any row; the kill leaves it and 20 bytes of the first row.
+    writeFileSync(out, readFileSync(out, 'utf8').slice(0, 20));
     const r = cli(['screen', root, ...fake, '--out', out, '--resume']);
     expect(r.code, r.stderr).toBe(0);
     expect(loadRows(out)).toHaveLength(2);

@@ -168,7 +168,8 @@ export const preview: Command = {
     resolution: {
       type: 'string',
       arg: 'Å',
-      description: 'finest grid spacing the page starts with (default 0.1, converged from 0.2; the page offers 0.3, 0.2, 0.1 and 0.05)',
+      description:
+        'grid spacing the page starts with: the grid drawn and the seed of the saddle searches (default 0.2, as landscape; the page offers 0.3, 0.2, 0.1 and 0.05)',
     },
     port: { type: 'string', arg: 'N', default: '8737', description: 'port on 127.0.0.1 (0 picks a free one)' },
     'max-file-size': MAX_FILE_SIZE_OPTION,
