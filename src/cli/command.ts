@@ -100,6 +100,13 @@ export const CONNECTIVITY_OPTION: OptionSpec = {
     'grid neighbours a path may step to: 6 (faces), 18 (faces and edges: diagonal steps in a plane) or 26 (faces, edges and corners, as bvlain); more neighbours can only lower barriers',
 };
 
+/** `--grid-barriers` of landscape and screen: the grid method instead of the continuum default. */
+export const GRID_BARRIERS_OPTION: OptionSpec = {
+  type: 'boolean',
+  description:
+    "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points",
+};
+
 export const MAX_FILE_SIZE_OPTION: OptionSpec = {
   type: 'string',
   arg: 'SIZE',

@@ -3,7 +3,17 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { PATH_OUTPUT_OPTIONS, profileDimensionOption } from '../path-options.js';
-import { backendOption, CONNECTIVITY_OPTION, connectivityOption, flag, optionalPositiveNumber, positiveNumber, str, MAX_FILE_SIZE_OPTION } from '../command.js';
+import {
+  backendOption,
+  CONNECTIVITY_OPTION,
+  connectivityOption,
+  GRID_BARRIERS_OPTION,
+  flag,
+  optionalPositiveNumber,
+  positiveNumber,
+  str,
+  MAX_FILE_SIZE_OPTION,
+} from '../command.js';
 import { landscapeJson } from '../../outputs/landscape-json.js';
 import { UsageError } from '../../errors.js';
 import { readOneStructure } from '../read-one.js';
@@ -40,11 +50,7 @@ export const landscape: Command = {
       arg: 'Å',
       description: `grid spacing in Å: the grid written, drawn and used to seed the saddle searches (default ${DEFAULT_SEED_RESOLUTION}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
     },
-    'grid-barriers': {
-      type: 'boolean',
-      description:
-        "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points",
-    },
+    'grid-barriers': GRID_BARRIERS_OPTION,
     certify: {
       type: 'boolean',
       description:

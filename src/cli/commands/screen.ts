@@ -6,6 +6,7 @@ import {
   backendOption,
   CONNECTIVITY_OPTION,
   connectivityOption,
+  GRID_BARRIERS_OPTION,
   flag,
   modelOption,
   optionalPositiveNumber,
@@ -146,11 +147,7 @@ export const screen: Command = {
       arg: 'ANGSTROM',
       description: `grid spacing: the seed grid of the saddle searches (default ${DEFAULT_SCREEN_CONFIG.resolution}; barriers do not depend on it). With --grid-barriers: the finest grid, whose thresholds the barriers equal (default ${DEFAULT_RESOLUTION})`,
     },
-    'grid-barriers': {
-      type: 'boolean',
-      description:
-        "barriers as a grid's percolation thresholds (converged to --resolution), as the peers compute them, instead of the continuous field's saddle points",
-    },
+    'grid-barriers': GRID_BARRIERS_OPTION,
     certify: {
       type: 'boolean',
       description:
