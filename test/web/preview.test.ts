@@ -3,12 +3,13 @@
 // clean; once with WebGPU (compute and view), once with WebGPU disabled (CPU Web Workers, Canvas 2D).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
-import { buildWeb, CHROMIUM, dropFile, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
+import { chromiumAvailable } from './chromium-gate.js';
+import { buildWeb, dropFile, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
 import { decodePng, differingFraction, greyVariance, nonBackgroundFraction } from './png.js';
 import { readFirstStructure } from '../../src/web/compute.js';
 import type { Lattice } from '../../src/structure/lattice.js';
@@ -51,17 +52,7 @@ const RESOLUTION = 0.2;
 const DIMS = ['1D', '2D', '3D'] as const;
 const BACKGROUND: [number, number, number] = [249, 249, 251];
 
-const haveChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-if (!haveChromium && !inCi) console.warn(`[web-preview] skipped: ${CHROMIUM} is not installed (apt-get install chromium); in CI this fails`);
-
-// Registered only where it can fail: in CI without chromium (elsewhere the suite below skips with a reason).
-if (inCi && !haveChromium)
-  describe('browser preview prerequisites (CI)', () => {
-    it('has Debian chromium at /usr/bin/chromium', () => {
-      expect(existsSync(CHROMIUM), `${CHROMIUM} missing: the browser tests cannot run`).toBe(true);
-    });
-  });
+const haveChromium = chromiumAvailable('web-preview');
 
 describe.skipIf(!haveChromium)('browser preview (headless Chromium)', () => {
   let server: PreviewServer;

@@ -2,24 +2,16 @@
 // the kinetic Monte Carlo in a worker while the page's thread stays free, cancels it, and then draws the Arrhenius plot
 // with Ea ± its error, log10 σ(300 K) and the Haven ratio.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startPreviewServer, type PreviewServer } from '../../src/cli/commands/preview.js';
-import { buildWeb, CHROMIUM, dropFile, launch, openPreview, REPO, type PreviewWindow } from './driver.js';
+import { chromiumAvailable } from './chromium-gate.js';
+import { buildWeb, dropFile, launch, openPreview, REPO, type PreviewWindow } from './driver.js';
 
 const LI3N = join(REPO, 'fixtures/Li3N_alpha.cif');
-const haveChromium = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-if (!haveChromium && !inCi) console.warn(`[transport-panel] skipped: ${CHROMIUM} is not installed (apt-get install chromium); in CI this fails`);
-
-if (inCi && !haveChromium)
-  describe('transport panel prerequisites (CI)', () => {
-    it('has Debian chromium at /usr/bin/chromium', () => {
-      expect(existsSync(CHROMIUM), `${CHROMIUM} missing: the browser tests cannot run`).toBe(true);
-    });
-  });
+const haveChromium = chromiumAvailable('transport-panel');
 
 const state = (page: Page) => page.getAttribute('#transport-panel', 'data-state');
 const waitState = (page: Page, states: string[], timeout = 120_000) =>

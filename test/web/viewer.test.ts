@@ -4,7 +4,7 @@
 // SVG downloads are valid files, the link reproduces the settings, a second file cancels the first, and
 // the console stays clean. Uses the project's fixtures only (runs without ../shared).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,15 +13,15 @@ import { readGrd } from '../../src/io/grid-files.js';
 import { colormap, contourSegments, pixelFrac, sampleGrid, type SliceGeometry } from '../../src/web/slice.js';
 import { dualIonTest } from '../../src/screen/dual-ion.js';
 import { DEFAULT_DUAL_ION } from '../../src/screen/types.js';
-import { buildWeb, CHROMIUM, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
+import { chromiumAvailable } from './chromium-gate.js';
+import { buildWeb, framesDrawn, launch, openPreview, REPO, tableValues, waitForFrame, type PreviewWindow } from './driver.js';
 import { decodePng, differingFraction, greyVariance } from './png.js';
 import { cli as runCli } from '../helpers/cli.js';
 
 const RES = 0.3;
 const DIMS = ['1D', '2D', '3D'] as const;
 const fixture = (name: string) => join(REPO, 'fixtures', name);
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI !== 'true') console.warn(`[web-viewer] skipped: ${CHROMIUM} is not installed (apt-get install chromium); in CI this fails`);
+const haveChromium = chromiumAvailable('web-viewer');
 
 type Barriers = Record<string, number | null>;
 interface CliResult {
