@@ -5,9 +5,10 @@
 // Containers reuse pids under one hostname, so "alive" also needs the owner's start time (Linux:
 // /proc/<pid>/stat) to match the one recorded; a lock naming this process's pid is stale unless
 // this process took it.
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { TEMP_SUFFIX } from '../io/temp-file.js';
 import { InputError, OutputLockedError } from '../errors.js';
 
 interface LockInfo {
@@ -113,11 +114,14 @@ export function lockOutput(out: string, what = 'bvscape'): OutputLock {
       `cannot write next to ${out} (${code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : (e as Error).message})`,
     );
   }
+  // Owners of stale locks taken over: a killed run may have left temporary files beside the output.
+  const dead = new Set<number>();
   try {
     for (let attempt = 0; attempt < 20; attempt++) {
       try {
         linkSync(unique, lock);
         heldHere.add(lockKey);
+        removeLeftovers(out, dead);
         let released = false;
         return {
           path: lock,
@@ -154,6 +158,7 @@ export function lockOutput(out: string, what = 'bvscape'): OutputLock {
         );
       }
       // A dead owner, or unreadable text (link(2) never shows a partial file): stale.
+      if (owner) dead.add(owner.pid);
       breakStale(lock, held);
     }
     throw new OutputLockedError(`${out}: could not take the lock ${lock} (other runs keep taking it); try again`);
@@ -163,6 +168,27 @@ export function lockOutput(out: string, what = 'bvscape'): OutputLock {
     } catch {
       /* */
     }
+  }
+}
+
+/**
+ * Removes the temporary files the dead processes `pids` left beside `out` (`<out>….<pid>.<hex>.tmp`, e.g. a sidecar a
+ * kill interrupted before its rename). Called holding the lock, so no live run of this output writes them.
+ */
+function removeLeftovers(out: string, pids: ReadonlySet<number>): void {
+  if (pids.size === 0) return;
+  const dir = dirname(out);
+  const prefix = `${basename(out)}.`;
+  const tail = new RegExp(`\\.(\\d+)\\.[0-9a-f]+\\${TEMP_SUFFIX}$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = tail.exec(name);
+    if (name.startsWith(prefix) && m && pids.has(Number(m[1]))) rmSync(join(dir, name), { force: true });
   }
 }
 
