@@ -1,0 +1,435 @@
+// The CPU kernel's point loop in WebAssembly SIMD. PURE (no node: imports), like kernel.ts.
+//
+// One call of `row` sums four grid points of a row (two f64x2 vectors of two points) over a candidate list. Each lane
+// does exactly the float64 operations of kernel.ts's JavaScript loop in the same order (candidates in list order, the
+// same segment, index truncation, clamp and Horner form; WebAssembly has no fused multiply-add), so a value has the
+// same bits whichever loop computed it: test/backends/cpu-wasm.test.ts holds the two loops to that. A lane beyond the
+// cutoff computes a term that is dropped (bitselect keeps the old sum's bits). When all four points are at R ≥ 4 Å
+// from a candidate (the outer table segment, or beyond the cutoff: most pairs), a short path skips the segment choice
+// and the exact-pair test. Pairs closer than EXACT_BELOW_R call back into JavaScript for the float64 formula.
+//
+// The module is assembled here, byte by byte, so nothing but TypeScript builds it. Where WebAssembly SIMD is missing
+// (an old browser), wasmKernelActive() is false and kernel.ts keeps its JavaScript loop.
+import type { PairType } from '../../bvse/framework.js';
+import { pairEnergy } from '../../bvse/pair.js';
+import type { GridSpec } from '../../grid/index.js';
+import type { PairTable } from './pair-table.js';
+
+// --- memory layout (bytes) ----------------------------------------------------------------------------------------
+/** The row's points: x of the four at 0, y at 32, z at 64; then the table constants. */
+const P = { px: 0, py: 32, pz: 64, rc2: 96, ex2: 104, s0: 112, s1: 120, s2: 128, inv0: 136, inv1: 144, inv2: 152, f1: 160, f2: 168, last: 176 };
+/** Results: the four sums (f64), then the four pair counts (i64). */
+const SUMS = 192;
+const COUNTS = 224;
+/** From here: the table, then the candidates (x, y, z, w: 32 bytes each), then each candidate's table address (i32). */
+const DATA = 256;
+
+// --- a minimal WebAssembly encoder ---------------------------------------------------------------------------------
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+const vec = (bytes: number[]): number[] => [...uleb(bytes.length), ...bytes];
+const list = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
+const code = (...parts: number[][]): number[] => parts.flat();
+
+const OP = { block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10, void: 0x40 };
+const I32 = { load: 0x28, geS: 0x4e, add: 0x6a, shl: 0x74 };
+const F64_LOAD = 0x2b,
+  F64_MUL = 0xa2,
+  I64_EQZ = 0x50;
+/** SIMD opcodes (after the 0xfd prefix). */
+const S = {
+  load: 0x00,
+  load64Splat: 0x0a,
+  store: 0x0b,
+  const: 0x0c,
+  shuffle: 0x0d,
+  i32x4ExtractLane: 0x1b,
+  i64x2ExtractLane: 0x1d,
+  f64x2ExtractLane: 0x21,
+  f64x2ReplaceLane: 0x22,
+  lt: 0x49,
+  gt: 0x4a,
+  ge: 0x4c,
+  and: 0x4e,
+  bitselect: 0x52,
+  anyTrue: 0x53,
+  load64Lane: 0x57,
+  load64Zero: 0x5d,
+  trunc: 0x7a,
+  i64x2AllTrue: 0xc3,
+  i64x2Sub: 0xd1,
+  add: 0xf0,
+  sub: 0xf1,
+  mul: 0xf2,
+  max: 0xf5,
+  pmin: 0xf6,
+  i32x4TruncSatZero: 0xfc,
+};
+const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+/** memarg: alignment exponent, offset. */
+const at = (align: number, offset: number) => [align, ...uleb(offset)];
+const i32c = (n: number) => [0x41, ...sleb(n)];
+const f64x2c = (v: number) => {
+  const b = new DataView(new ArrayBuffer(16));
+  b.setFloat64(0, v, true);
+  b.setFloat64(8, v, true);
+  return simd(S.const, ...new Uint8Array(b.buffer));
+};
+
+// --- locals of row(n, cand, addr) ------------------------------------------------------------------------------------
+const N = 0,
+  CAND = 1,
+  ADDR = 2,
+  C = 3, // candidate index
+  PTR = 4, // its address
+  A0 = 5, // table addresses of lanes 0 and 1
+  A1 = 6,
+  Q = 7; // table address of the candidate's type
+const I32_LOCALS = 5;
+const V128_NAMES = [
+  ...['px0', 'py0', 'pz0', 'sum0', 'cnt0', 'r20', 'inR0', 'term0'],
+  ...['px1', 'py1', 'pz1', 'sum1', 'cnt1', 'r21', 'inR1', 'term1'],
+  ...['x', 'y', 'z', 'w', 'g1', 'g2', 'u', 't', 'idx', 'ii', 'ex'],
+  ...['RC2', 'EX2', 'S0', 'S1', 'S2', 'INV0', 'INV1', 'INV2', 'F1', 'F2', 'LAST', 'ONE', 'ZERO', 'MAGIC'],
+] as const;
+const L = Object.fromEntries(V128_NAMES.map((name, k) => [name, Q + 1 + k])) as Record<(typeof V128_NAMES)[number], number>;
+const get = (l: number) => [0x20, ...uleb(l)];
+const set = (l: number) => [0x21, ...uleb(l)];
+/** a <op> b of two locals, left on the stack. */
+const bin = (op: number, a: number, b: number): number[] => code(get(a), get(b), simd(op));
+/** hi where r2 ≥ s2 (g2), else mid where r2 ≥ s1 (g1), else lo. */
+const bySegment = (hi: number, mid: number, lo: number): number[] =>
+  code(get(hi), get(mid), get(lo), get(L.g1), simd(S.bitselect), get(L.g2), simd(S.bitselect));
+
+/** The code of one candidate for one vector of two points: distance, term (short or full path), and the sum. */
+function vectorCode(v: 0 | 1) {
+  const [px, py, pz, sum, cnt, r2, inR, term] =
+    v === 0 ? [L.px0, L.py0, L.pz0, L.sum0, L.cnt0, L.r20, L.inR0, L.term0] : [L.px1, L.py1, L.pz1, L.sum1, L.cnt1, L.r21, L.inR1, L.term1];
+  const square = (a: number, p: number) => code(bin(S.sub, a, p), set(L.t), bin(S.mul, L.t, L.t));
+  const addressOf = (lane: number, into: number) => code(get(L.ii), simd(S.i32x4ExtractLane, 2 * lane), i32c(5), [I32.shl], get(Q), [I32.add], set(into));
+  const coefficient = (k: number) => code(get(A1), get(A0), simd(S.load64Zero, ...at(3, 8 * k)), simd(S.load64Lane, ...at(3, 8 * k), 1));
+  // term = w·(c0 + u·(c1 + u·(c2 + u·c3))), the interval's index in lanes 0 and 2 of ii
+  const horner = code(
+    addressOf(0, A0),
+    addressOf(1, A1),
+    get(L.w),
+    coefficient(0),
+    get(L.u),
+    coefficient(1),
+    get(L.u),
+    coefficient(2),
+    get(L.u),
+    coefficient(3),
+    simd(S.mul),
+    simd(S.add),
+    simd(S.mul),
+    simd(S.add),
+    simd(S.mul),
+    simd(S.add),
+    simd(S.mul),
+    set(term),
+  );
+  // past the last interval: the last one at u = 1, as kernel.ts clamps
+  const clampU = code(bin(S.gt, L.idx, L.LAST), set(L.g1), get(L.ONE), get(L.u), get(L.g1), simd(S.bitselect), set(L.u));
+  // u = (r2 − s)·inv; t = trunc(u); u −= t; idx = t + first
+  const split = code(simd(S.mul), set(L.u), get(L.u), simd(S.trunc), set(L.t), bin(S.sub, L.u, L.t), set(L.u));
+  const exactLane = (lane: number) =>
+    code(
+      get(L.ex),
+      simd(S.i64x2ExtractLane, lane),
+      [I64_EQZ, OP.if, OP.void, OP.else],
+      get(term),
+      get(PTR),
+      [F64_LOAD, ...at(3, 24)], // w
+      get(C),
+      get(r2),
+      simd(S.f64x2ExtractLane, lane),
+      [OP.call, 0, F64_MUL], // w · exact(c, r2)
+      simd(S.f64x2ReplaceLane, lane),
+      set(term),
+      [OP.end],
+    );
+  return {
+    // r2 = (dx² + dy²) + dz² with dx = x − px, as kernel.ts
+    dist: code(square(L.x, px), square(L.y, py), simd(S.add), square(L.z, pz), simd(S.add), set(r2), bin(S.lt, r2, L.RC2), set(inR)),
+    // both lanes in the outer segment or beyond: idx ≥ first2 ≥ 0; an integral f64 below 2³¹ plus 2⁵² holds it in its low 32 bits
+    short: code(
+      get(r2),
+      get(L.S2),
+      simd(S.sub),
+      get(L.INV2),
+      split,
+      bin(S.add, L.t, L.F2),
+      set(L.idx),
+      clampU,
+      bin(S.pmin, L.idx, L.LAST), // LAST < idx ? LAST : idx
+      get(L.MAGIC),
+      simd(S.add),
+      set(L.ii),
+      horner,
+    ),
+    full: code(
+      bin(S.ge, r2, L.S1),
+      set(L.g1),
+      bin(S.ge, r2, L.S2),
+      set(L.g2),
+      get(r2),
+      bySegment(L.S2, L.S1, L.S0),
+      simd(S.sub),
+      bySegment(L.INV2, L.INV1, L.INV0),
+      split,
+      get(L.t),
+      bySegment(L.F2, L.F1, L.ZERO),
+      simd(S.add),
+      set(L.idx),
+      clampU,
+      get(L.LAST),
+      get(L.idx),
+      get(L.g1),
+      simd(S.bitselect),
+      // a dropped lane (exact, or with no segments at all: NaN) must still read inside the table
+      get(L.ZERO),
+      simd(S.max),
+      simd(S.i32x4TruncSatZero),
+      get(L.ZERO), // i32 lanes 0, 1 → 0, 2, where the short path has them
+      simd(S.shuffle, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
+      set(L.ii),
+      horner,
+      // pairs closer than EXACT_BELOW_R: the float64 formula, from JavaScript
+      bin(S.lt, r2, L.EX2),
+      get(inR),
+      simd(S.and),
+      set(L.ex),
+      get(L.ex),
+      simd(S.anyTrue),
+      [OP.if, OP.void],
+      exactLane(0),
+      exactLane(1),
+      [OP.end],
+    ),
+    // sum += term where r2 < rc2 (elsewhere the sum keeps its bits); count the pair
+    update: code(bin(S.add, sum, term), get(sum), get(inR), simd(S.bitselect), set(sum), bin(S.i64x2Sub, cnt, inR), set(cnt)),
+  };
+}
+
+function rowFunction(): number[] {
+  const a = vectorCode(0),
+    b = vectorCode(1);
+  const vector = (local: number, offset: number) => code(i32c(0), simd(S.load, ...at(4, offset)), set(local));
+  const splat = (local: number, base: number, offset: number) => code(get(base), simd(S.load64Splat, ...at(3, offset)), set(local));
+  const constants = (['RC2', 'EX2', 'S0', 'S1', 'S2', 'INV0', 'INV1', 'INV2', 'F1', 'F2', 'LAST'] as const).map((k) =>
+    code(i32c(0), simd(S.load64Splat, ...at(3, P[k.toLowerCase() as Lowercase<typeof k>])), set(L[k])),
+  );
+  const body = code(
+    vector(L.px0, P.px),
+    vector(L.px1, P.px + 16),
+    vector(L.py0, P.py),
+    vector(L.py1, P.py + 16),
+    vector(L.pz0, P.pz),
+    vector(L.pz1, P.pz + 16),
+    ...constants,
+    f64x2c(1),
+    set(L.ONE),
+    f64x2c(2 ** 52),
+    set(L.MAGIC),
+    get(CAND),
+    set(PTR),
+    [OP.block, OP.void, OP.loop, OP.void],
+    get(C),
+    get(N),
+    [I32.geS, OP.brIf, 1],
+    splat(L.x, PTR, 0),
+    splat(L.y, PTR, 8),
+    splat(L.z, PTR, 16),
+    splat(L.w, PTR, 24),
+    get(ADDR),
+    get(C),
+    i32c(2),
+    [I32.shl, I32.add, I32.load, ...at(2, 0)],
+    set(Q),
+    a.dist,
+    b.dist,
+    // the short path when all four points are at R ≥ 4 Å (r2 ≥ s2) from this candidate
+    bin(S.ge, L.r20, L.S2),
+    bin(S.ge, L.r21, L.S2),
+    simd(S.and),
+    simd(S.i64x2AllTrue),
+    [OP.if, OP.void],
+    a.short,
+    b.short,
+    [OP.else],
+    a.full,
+    b.full,
+    [OP.end],
+    a.update,
+    b.update,
+    get(C),
+    i32c(1),
+    [I32.add],
+    set(C),
+    get(PTR),
+    i32c(32),
+    [I32.add],
+    set(PTR),
+    [OP.br, 0, OP.end, OP.end],
+    ...[L.sum0, L.sum1, L.cnt0, L.cnt1].map((l, k) => code(i32c(0), get(l), simd(S.store, ...at(4, (k < 2 ? SUMS : COUNTS) + 16 * (k % 2))))),
+    [OP.end],
+  );
+  return vec([2, ...uleb(I32_LOCALS), 0x7f, ...uleb(V128_NAMES.length), 0x7b, ...body]);
+}
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const [i32, f64] = [0x7f, 0x7c];
+  const section = (id: number, items: number[][]) => [id, ...vec(list(items))];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [
+      [0x60, ...vec([i32, f64]), ...vec([f64])], // exact(c, r2) → energy
+      [0x60, ...vec([i32, i32, i32]), ...vec([])], // row(n, cand, addr)
+    ]),
+    ...section(2, [[...vec(utf8('k')), ...vec(utf8('exact')), 0x00, 0]]),
+    ...section(3, [[1]]),
+    ...section(5, [[0x00, 1]]), // memory: 1 page, grown from JavaScript
+    ...section(7, [
+      [...vec(utf8('row')), 0x00, 1],
+      [...vec(utf8('mem')), 0x02, 0],
+    ]),
+    ...section(10, [rowFunction()]),
+  ]);
+}
+
+// --- the JavaScript side ---------------------------------------------------------------------------------------------
+interface WasmState {
+  row: (n: number, cand: number, addr: number) => void;
+  memory: WebAssembly.Memory;
+  f64: Float64Array;
+  i32: Int32Array;
+  /** The table now in memory at DATA (by identity). */
+  table: Float64Array | null;
+}
+
+let state: WasmState | null | undefined; // undefined: not tried yet; null: unavailable
+let enabled = true;
+// What the exact fallback needs of the current call (an import takes numbers only).
+let exactTypes: readonly PairType[] = [];
+let exactCandType: Int32Array = new Int32Array(0);
+
+function instantiate(): WasmState | null {
+  try {
+    const wasm = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
+    const bytes = moduleBytes();
+    if (!wasm?.validate(bytes)) return null; // no WebAssembly, or no SIMD
+    const imports = { k: { exact: (c: number, r2: number) => pairEnergy(exactTypes[exactCandType[c]!]!, Math.sqrt(r2)) } };
+    const { exports } = new wasm.Instance(new wasm.Module(bytes), imports);
+    const memory = exports.mem as WebAssembly.Memory;
+    return { row: exports.row as WasmState['row'], memory, f64: new Float64Array(memory.buffer), i32: new Int32Array(memory.buffer), table: null };
+  } catch {
+    return null; // e.g. a page whose content security policy forbids compiling WebAssembly
+  }
+}
+
+/** Whether the WebAssembly loop is in use (false where SIMD is missing, or after setWasmKernel(false)). */
+export function wasmKernelActive(): boolean {
+  if (state === undefined) state = instantiate();
+  return enabled && state !== null;
+}
+
+/**
+ * Turns the WebAssembly loop off (kernel.ts's JavaScript loop runs instead) or back on.
+ * @internal for the tests that hold the two loops to the same bits
+ */
+export function setWasmKernel(on: boolean): void {
+  enabled = on;
+}
+
+function reserve(s: WasmState, bytes: number): void {
+  const have = s.memory.buffer.byteLength;
+  if (bytes <= have) return;
+  s.memory.grow(Math.ceil((bytes - have) / 65536));
+  s.f64 = new Float64Array(s.memory.buffer);
+  s.i32 = new Int32Array(s.memory.buffer);
+}
+
+/**
+ * kernel.ts's point loop in WebAssembly: sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) of `box` over the
+ * n candidates (x, y, z, w in `cand`; pair types in `candType`) and writes point (i, j, k) to
+ * out[outBase + i + sy·j + sz·k]. Returns the pair terms summed. Only when wasmKernelActive().
+ */
+export function sumPointsWasm(
+  prep: PairTable & { lattice: Float64Array },
+  grid: GridSpec,
+  n: number,
+  cand: Float64Array,
+  candType: Int32Array,
+  box: readonly [si: number, ei: number, sj: number, ej: number, sk: number, ek: number],
+  out: Float32Array,
+  outBase: number,
+  sy: number,
+  sz: number,
+): number {
+  const s = state!;
+  const candAt = DATA + ((prep.table.length * 8 + 15) & ~15);
+  const addrAt = candAt + 32 * n;
+  reserve(s, addrAt + 4 * n);
+  if (s.table !== prep.table) {
+    s.f64.set(prep.table, DATA / 8);
+    s.table = prep.table;
+  }
+  const { f64, i32 } = s;
+  f64.set(cand.subarray(0, 4 * n), candAt / 8);
+  const typeBytes = 32 * prep.tableIntervals;
+  for (let c = 0; c < n; c++) i32[addrAt / 4 + c] = DATA + candType[c]! * typeBytes;
+  exactTypes = prep.types;
+  exactCandType = candType;
+  const seg = prep.segmentStart,
+    inv = prep.segmentInvSpacing,
+    first = prep.segmentFirstInterval;
+  f64.set(
+    [prep.cutoff * prep.cutoff, prep.exactBelowR2, seg[0]!, seg[1]!, seg[2]!, inv[0]!, inv[1]!, inv[2]!, first[1]!, first[2]!, prep.tableIntervals - 1],
+    P.rc2 / 8,
+  );
+  const [si, ei, sj, ej, sk, ek] = box;
+  const { nx, ny, nz } = grid;
+  const m = prep.lattice;
+  let pairs = 0;
+  for (let k = sk; k < ek; k++) {
+    const fz = k / nz;
+    for (let j = sj; j < ej; j++) {
+      const fy = j / ny;
+      const rowBase = outBase + sy * j + sz * k;
+      for (let i0 = si; i0 < ei; i0 += 4) {
+        // Four points of the row, as kernel.ts places them (a short row repeats its last point; copies are not stored).
+        for (let q = 0; q < 4; q++) {
+          const fx = Math.min(i0 + q, ei - 1) / nx;
+          f64[q] = fx * m[0]! + fy * m[3]! + fz * m[6]!;
+          f64[4 + q] = fx * m[1]! + fy * m[4]! + fz * m[7]!;
+          f64[8 + q] = fx * m[2]! + fy * m[5]! + fz * m[8]!;
+        }
+        s.row(n, candAt, addrAt);
+        for (let q = 0; q < 4 && i0 + q < ei; q++) {
+          out[i0 + q + rowBase] = f64[SUMS / 8 + q]!;
+          pairs += i32[COUNTS / 4 + 2 * q]!;
+        }
+      }
+    }
+  }
+  return pairs;
+}
