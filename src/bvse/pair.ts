@@ -37,6 +37,50 @@ function erfcFromGaussian(x: number, g: number): number {
   return (g * ONE_OVER_SQRT_PI) / f;
 }
 
+/**
+ * erfcFromGaussian(x[j], g[j]) into out[j] for j < n (every x ≥ 0), the same values. The continued fraction (x ≥ 3) is a
+ * chain of dependent divisions, each waiting for the last; four chains side by side overlap them (the continuous
+ * field's costliest step). `queue` is scratch of at least n entries.
+ */
+export function erfcFromGaussianBatch(x: Float64Array, g: Float64Array, n: number, out: Float64Array, queue: Int32Array): void {
+  let q = 0;
+  for (let j = 0; j < n; j++) {
+    const xj = x[j]!;
+    if (xj >= 3 && xj <= 27) queue[q++] = j;
+    else out[j] = erfcFromGaussian(xj, g[j]!);
+  }
+  for (let s = 0; s < q; s += 4) {
+    // A group of fewer than four repeats its last chain (the same value, stored again).
+    const j0 = queue[s]!,
+      j1 = queue[Math.min(s + 1, q - 1)]!,
+      j2 = queue[Math.min(s + 2, q - 1)]!,
+      j3 = queue[Math.min(s + 3, q - 1)]!;
+    const x0 = x[j0]!,
+      x1 = x[j1]!,
+      x2 = x[j2]!,
+      x3 = x[j3]!;
+    const k0 = Math.ceil(90 / x0) + 2,
+      k1 = Math.ceil(90 / x1) + 2,
+      k2 = Math.ceil(90 / x2) + 2,
+      k3 = Math.ceil(90 / x3) + 2;
+    let f0 = x0,
+      f1 = x1,
+      f2 = x2,
+      f3 = x3;
+    // Each chain takes erfcFromGaussian's steps, k = its depth down to 1, with the same operations.
+    for (let k = Math.max(k0, k1, k2, k3); k >= 1; k--) {
+      if (k <= k0) f0 = x0 + k / 2 / f0;
+      if (k <= k1) f1 = x1 + k / 2 / f1;
+      if (k <= k2) f2 = x2 + k / 2 / f2;
+      if (k <= k3) f3 = x3 + k / 2 / f3;
+    }
+    out[j0] = (g[j0]! * ONE_OVER_SQRT_PI) / f0;
+    out[j1] = (g[j1]! * ONE_OVER_SQRT_PI) / f1;
+    out[j2] = (g[j2]! * ONE_OVER_SQRT_PI) / f2;
+    out[j3] = (g[j3]! * ONE_OVER_SQRT_PI) / f3;
+  }
+}
+
 /** E(r) of each kind of pair term, before the occupancy weight (formulas at PairType). */
 const PAIR_ENERGY: PairBranches<[r: number], number> = {
   morse: (t, r) => {

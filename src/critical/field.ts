@@ -3,7 +3,7 @@
 // framework atom image strictly closer than fw.cutoff).
 import type { Framework } from '../bvse/framework.js';
 import type { PairType } from '../bvse/framework.js';
-import { pairDerivatives, pairEnergy, type PairDerivatives } from '../bvse/pair.js';
+import { erfcFromGaussianBatch, pairEnergy } from '../bvse/pair.js';
 import { invert3 } from '../structure/lattice.js';
 import { PairEnvelope, pairRangeMinimum, type BallBounds } from './ball.js';
 import type { FieldSample, ScalarField } from './types.js';
@@ -53,7 +53,6 @@ class BvseField implements AnalyticField {
   private weight: Float64Array = new Float64Array(0);
   private readonly lists: ImageList[] = [];
   private nextSlot = 0;
-  private readonly scratch: PairDerivatives = { energy: 0, d1: 0, d2: 0 };
   /**
    * Squared distance below which a pair of each type is summed: the cutoff, and for screened Coulomb pairs also
    * 6.5 screening lengths, beyond which k/r·erfc(r/s) < 1e-18 eV (erfc(6.5) = 3.8e-20): the sum is unchanged.
@@ -65,6 +64,23 @@ class BvseField implements AnalyticField {
   private readonly alpha: Float64Array;
   private readonly rmin: Float64Array;
   private readonly d0: Float64Array;
+  // Screened Coulomb parameters per pair type: k, the screening length s, −2/(s·√π) and s² (pairDerivatives' values).
+  private readonly ck: Float64Array;
+  private readonly cs: Float64Array;
+  private readonly cf1: Float64Array;
+  private readonly cs2: Float64Array;
+  private readonly hasCoulomb: boolean;
+  // The point's screened Coulomb terms in list order (coulombTerms): E, E', E'' of each, and scratch (r, type, x = r/s,
+  // e^(−x²), erfc(x), the batch's queue).
+  private ce = new Float64Array(0);
+  private c1 = new Float64Array(0);
+  private c2 = new Float64Array(0);
+  private cr = new Float64Array(0);
+  private ct = new Uint32Array(0);
+  private cx = new Float64Array(0);
+  private cg = new Float64Array(0);
+  private cf = new Float64Array(0);
+  private cq = new Int32Array(0);
   /** The evaluated point relative to the list's centre (set by locate). */
   private px = 0;
   private py = 0;
@@ -87,11 +103,17 @@ class BvseField implements AnalyticField {
     this.alpha = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.alpha : 0));
     this.rmin = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.rmin : 0));
     this.d0 = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.d0 : 0));
+    this.ck = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? t.k : 0));
+    this.cs = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? t.screen : 1));
+    this.cf1 = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? -(TWO_OVER_SQRT_PI / t.screen) : 0));
+    this.cs2 = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? t.screen * t.screen : 1));
+    this.hasCoulomb = fw.types.some((t) => t.kind === 'coulomb');
   }
 
   evaluate(cart: ArrayLike<number>): FieldSample {
     this.evaluations++;
     this.locate(cart);
+    this.coulombTerms(2);
     const { px, py, pz } = this;
     let e = 0,
       gx = 0,
@@ -103,8 +125,8 @@ class BvseField implements AnalyticField {
       hyy = 0,
       hyz = 0,
       hzz = 0;
-    const d = this.scratch;
-    const { rel, type, weight, types, reach2, morse, alpha, rmin, d0 } = this;
+    const { rel, type, weight, reach2, morse, alpha, rmin, d0, ce, c1, c2 } = this;
+    let j = 0;
     for (let i = 0; i < this.count; i++) {
       // Vector from the atom to the point: E depends on r = |p − x|, ∂r/∂p = u.
       const dx = px - rel[3 * i]!,
@@ -125,10 +147,10 @@ class BvseField implements AnalyticField {
         p1 = -a * D * u * (u - 1);
         p2 = a * a * D * u * (2 * u - 1);
       } else {
-        pairDerivatives(types[ti]!, r, d);
-        pe = d.energy;
-        p1 = d.d1;
-        p2 = d.d2;
+        // Screened Coulomb: coulombTerms took the same terms in the same order.
+        pe = ce[j]!;
+        p1 = c1[j]!;
+        p2 = c2[j++]!;
       }
       e += w * pe;
       const ir = 1 / r;
@@ -205,9 +227,11 @@ class BvseField implements AnalyticField {
   energy(cart: ArrayLike<number>): number {
     this.evaluations++;
     this.locate(cart);
+    this.coulombTerms(0);
     const { px, py, pz } = this;
     let e = 0;
-    const { rel, type, weight, types, reach2, morse, alpha, rmin, d0 } = this;
+    const { rel, type, weight, reach2, morse, alpha, rmin, d0, ce } = this;
+    let j = 0;
     for (let i = 0; i < this.count; i++) {
       const dx = px - rel[3 * i]!,
         dy = py - rel[3 * i + 1]!,
@@ -219,7 +243,7 @@ class BvseField implements AnalyticField {
         // pairEnergy's Morse branch, written out.
         const u = Math.exp(alpha[ti]! * (rmin[ti]! - Math.sqrt(r2))) - 1;
         e += weight[i]! * (0.5 * d0[ti]! * (u * u - 1));
-      } else e += weight[i]! * pairEnergy(types[ti]!, Math.sqrt(r2));
+      } else e += weight[i]! * ce[j++]!;
     }
     return Number.isFinite(e) ? e : Infinity;
   }
@@ -231,13 +255,14 @@ class BvseField implements AnalyticField {
   evaluateGradient(cart: ArrayLike<number>): { energy: number; gradient: Float64Array } {
     this.evaluations++;
     this.locate(cart);
+    this.coulombTerms(1);
     const { px, py, pz } = this;
     let e = 0,
       gx = 0,
       gy = 0,
       gz = 0;
-    const d = this.scratch;
-    const { rel, type, weight, types, reach2, morse, alpha, rmin, d0 } = this;
+    const { rel, type, weight, reach2, morse, alpha, rmin, d0, ce, c1 } = this;
+    let j = 0;
     for (let i = 0; i < this.count; i++) {
       const dx = px - rel[3 * i]!,
         dy = py - rel[3 * i + 1]!,
@@ -255,9 +280,8 @@ class BvseField implements AnalyticField {
         pe = 0.5 * D * ((u - 1) * (u - 1) - 1);
         p1 = -a * D * u * (u - 1);
       } else {
-        pairDerivatives(types[ti]!, r, d);
-        pe = d.energy;
-        p1 = d.d1;
+        pe = ce[j]!;
+        p1 = c1[j++]!;
       }
       e += w * pe;
       const ir = 1 / r;
@@ -268,6 +292,55 @@ class BvseField implements AnalyticField {
     }
     if (!Number.isFinite(e)) return { energy: Infinity, gradient: Float64Array.of(NaN, NaN, NaN) };
     return { energy: e, gradient: Float64Array.of(gx, gy, gz) };
+  }
+
+  /**
+   * The first pass of a sum: E and its first `order` derivatives (0, 1 or 2) of the point's screened Coulomb terms (those
+   * the sums take, in their order) into ce, c1 and c2, pairDerivatives' values to the bit. erfc of all of them in one
+   * batch lets its divisions overlap.
+   */
+  private coulombTerms(order: 0 | 1 | 2): void {
+    if (!this.hasCoulomb) return;
+    if (this.cx.length < this.count) {
+      const cap = this.type.length;
+      for (const k of ['ce', 'c1', 'c2', 'cr', 'cx', 'cg', 'cf'] as const) this[k] = new Float64Array(cap);
+      this.ct = new Uint32Array(cap);
+      this.cq = new Int32Array(cap);
+    }
+    const { px, py, pz, rel, type, reach2, morse, cs, cr, ct, cx, cg, cf } = this;
+    let m = 0;
+    for (let i = 0; i < this.count; i++) {
+      const ti = type[i]!;
+      if (morse[ti] === 1) continue;
+      const dx = px - rel[3 * i]!,
+        dy = py - rel[3 * i + 1]!,
+        dz = pz - rel[3 * i + 2]!;
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= reach2[ti]!) continue;
+      const r = Math.sqrt(r2);
+      const x = r / cs[ti]!;
+      cr[m] = r;
+      ct[m] = ti;
+      cx[m] = x;
+      cg[m++] = Math.exp(-x * x);
+    }
+    erfcFromGaussianBatch(cx, cg, m, cf, this.cq);
+    const { ck, cf1, cs2, ce, c1, c2 } = this;
+    for (let j = 0; j < m; j++) {
+      // pairDerivatives' screened Coulomb branch, written out.
+      const r = cr[j]!,
+        ti = ct[j]!,
+        k = ck[ti]!,
+        f = cf[j]!;
+      ce[j] = (k / r) * f;
+      if (order === 0) continue;
+      const f1 = cf1[ti]! * cg[j]!;
+      const ir = 1 / r;
+      c1[j] = k * (f1 - f * ir) * ir;
+      if (order === 1) continue;
+      const f2 = ((-2 * r) / cs2[ti]!) * f1;
+      c2[j] = k * (f2 - 2 * (f1 - f * ir) * ir) * ir;
+    }
   }
 
   /** Sets (px, py, pz) to the point relative to the list's centre, rebuilding the list when the point left the margin. */
@@ -373,6 +446,8 @@ class BvseField implements AnalyticField {
     this.use(l);
   }
 }
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /** Image lists the field keeps (see BvseField.lists). */
 const LIST_CACHE = 8;

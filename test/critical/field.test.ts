@@ -3,7 +3,7 @@
 // fixtures and on random frameworks, a small triclinic cell among them.
 import { describe, expect, it } from 'vitest';
 import type { Framework, PairType } from '../../src/bvse/framework.js';
-import { erfc, pairDerivatives, pairEnergy } from '../../src/bvse/pair.js';
+import { erfc, erfcFromGaussianBatch, pairDerivatives, pairEnergy } from '../../src/bvse/pair.js';
 import { energyAtFrac, energyTermsAtFrac } from '../../src/bvse/reference.js';
 import { createAnalyticField } from '../../src/critical/field.js';
 import { BETA_LI3PS4, fixture } from '../helpers/fixtures.js';
@@ -89,6 +89,17 @@ describe('erfc', () => {
     expect(Math.abs(erfc(3 - 1e-12) - erfc(3)) / erfc(3)).toBeLessThan(1e-10);
     expect(erfc(30)).toBe(0);
     expect(erfc(0)).toBe(1);
+  });
+
+  it('erfcFromGaussianBatch gives erfc bit for bit: both branches, the ends 3 and 27, groups of four and a remainder', () => {
+    const next = rng(7);
+    for (const n of [1, 3, 4, 5, 8, 9, 63]) {
+      const x = Float64Array.from({ length: n }, (_, j) => [3, 27, 27.5, 2.999][j] ?? 30 * next());
+      const g = x.map((v) => Math.exp(-v * v));
+      const out = new Float64Array(n);
+      erfcFromGaussianBatch(x, g, n, out, new Int32Array(n));
+      for (let j = 0; j < n; j++) expect(Object.is(out[j], erfc(x[j]!))).toBe(true);
+    }
   });
 });
 
@@ -194,6 +205,64 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
       for (let i = 0; i < 3; i++) expect(Object.is(g.gradient[i], full.gradient[i])).toBe(true);
     }
     expect(field.evaluations).toBe(600);
+  });
+
+  it("equals the plain sum of pairDerivatives' terms bit for bit (the Coulomb terms come from a batch)", () => {
+    // A cubic cell, the point the list's centre: the test rebuilds the list's offsets with the field's own operations and
+    // sums the terms one by one in its order (atoms, then image shifts), as the field did before its batch.
+    const L = 9.3;
+    const base = { ...randomFramework({ seed: 51, cell: { a: L, b: L, c: L, alpha: 90, beta: 90, gamma: 90 }, atoms: 30, partial: 0.3, cutoff: 7 }) };
+    base.lattice = Float64Array.of(L, 0, 0, 0, L, 0, 0, 0, L);
+    expect(new Set(base.types.map((t) => t.kind))).toEqual(new Set(['morse', 'coulomb']));
+    const inv = invert3(base.lattice);
+    const next = rng(52);
+    for (let k = 0; k < 20; k++) {
+      const field = createAnalyticField(base);
+      const p = [L * next(), L * next(), L * next()];
+      const fc = [0, 1, 2].map((c) => p[0]! * inv[c]! + p[1]! * inv[3 + c]! + p[2]! * inv[6 + c]!);
+      let e = 0;
+      const g = [0, 0, 0],
+        h = [0, 0, 0, 0, 0, 0];
+      const reach = base.cutoff + 1.5;
+      for (let a = 0; a < base.atoms.type.length; a++) {
+        const t = base.types[base.atoms.type[a]!]!,
+          w = base.atoms.weight[a]!;
+        const reach2 = Math.min(base.cutoff ** 2, t.kind === 'coulomb' ? (6.5 * t.screen) ** 2 : Infinity);
+        const f = [0, 1, 2].map((c) => base.atoms.frac[3 * a + c]!);
+        const range = (c: number) => [Math.ceil(fc[c]! - reach / L - f[c]!), Math.floor(fc[c]! + reach / L - f[c]!)] as const;
+        const [r0, r1, r2] = [range(0), range(1), range(2)];
+        for (let i = r0[0]; i <= r0[1]; i++)
+          for (let j = r1[0]; j <= r1[1]; j++)
+            for (let l = r2[0]; l <= r2[1]; l++) {
+              const rel = [(f[0]! + i - fc[0]!) * L, (f[1]! + j - fc[1]!) * L, (f[2]! + l - fc[2]!) * L];
+              if (rel[0]! ** 2 + rel[1]! ** 2 + rel[2]! ** 2 > reach * reach) continue;
+              const d = rel.map((v) => 0 - v);
+              const rr = d[0]! * d[0]! + d[1]! * d[1]! + d[2]! * d[2]!;
+              if (rr >= reach2) continue;
+              const r = Math.sqrt(rr);
+              const pd = pairDerivatives(t, r);
+              e += w * pd.energy;
+              const ir = 1 / r;
+              const u = d.map((v) => v * ir);
+              const g1 = w * pd.d1;
+              for (let c = 0; c < 3; c++) g[c]! += g1 * u[c]!;
+              const tt = g1 * ir,
+                ss = w * pd.d2 - tt;
+              h[0]! += ss * u[0]! * u[0]! + tt;
+              h[1]! += ss * u[1]! * u[1]! + tt;
+              h[2]! += ss * u[2]! * u[2]! + tt;
+              h[3]! += ss * u[0]! * u[1]!;
+              h[4]! += ss * u[0]! * u[2]!;
+              h[5]! += ss * u[1]! * u[2]!;
+            }
+      }
+      const s = field.evaluate(p);
+      expect(field.rebuilds).toBe(1);
+      expect(Object.is(s.energy, e)).toBe(true);
+      expect([...s.gradient]).toEqual(g);
+      expect([s.hessian[0], s.hessian[4], s.hessian[8], s.hessian[1], s.hessian[2], s.hessian[5]]).toEqual(h);
+      expect(Object.is(field.energy(p), e)).toBe(true);
+    }
   });
 
   it('on top of a like-charged ion: energy +Infinity, gradient and Hessian NaN, no exception', () => {
