@@ -211,6 +211,7 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
 /**
  * Sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) against the first nBlock candidates gathered in
  * blockCand, writing point (i, j, k) to out[outBase + i + sy·j + sz·k]. Returns the pair terms summed.
+ * `gatheredForThisBox`: the candidates were gathered for exactly this box (a brick), so none needs testing again.
  */
 function sumSubBox(
   prep: PreparedFramework,
@@ -226,6 +227,7 @@ function sumSubBox(
   outBase: number,
   sy: number,
   sz: number,
+  gatheredForThisBox = false,
 ): number {
   const { nx, ny, nz } = grid;
   const m = prep.lattice;
@@ -272,7 +274,8 @@ function sumSubBox(
     const dx = x < lx ? lx - x : x > hx ? x - hx : 0;
     const dy = y < ly ? ly - y : y > hy ? y - hy : 0;
     const dz = z < lz ? lz - z : z > hz ? z - hz : 0;
-    if (dx * dx + dy * dy + dz * dz < rc2) {
+    // A brick's candidates were gathered for this very box: the test would keep them all.
+    if (gatheredForThisBox || dx * dx + dy * dy + dz * dz < rc2) {
       subCand[4 * nSub] = x;
       subCand[4 * nSub + 1] = y;
       subCand[4 * nSub + 2] = z;
@@ -406,10 +409,28 @@ export function computeBrick(prep: PreparedFramework, grid: GridSpec, i0: number
   pointBox(prep.lattice, grid, i0, i1, j0, j1, k0, k1, blockBox);
   const rc = prep.cutoff;
   const n = gatherFromCells(prep, blockBox, rc, rc * rc);
-  return sumSubBox(prep, grid, n, i0, i1, j0, j1, k0, k1, out, outOffset - i0 - BRICK * j0 - BRICK * BRICK * k0, BRICK, BRICK * BRICK);
+  return sumSubBox(prep, grid, n, i0, i1, j0, j1, k0, k1, out, outOffset - i0 - BRICK * j0 - BRICK * BRICK * k0, BRICK, BRICK * BRICK, true);
 }
 
-/** Fills blockCand/blockCandType with the images within `rc` of the box; returns their count. */
+/**
+ * Slack (Å) of the bin pruning in gatherFromCells: far above the rounding of coordinates and bin edges (~1e-14 Å), so
+ * a bin is skipped only when every image in it fails the distance test anyway.
+ */
+const BIN_SLACK = 1e-6;
+
+/** Distance along one axis from bin c ([o + c·s, o + (c+1)·s]) to [lo, hi], less BIN_SLACK, at least 0. */
+function binGap(o: number, s: number, c: number, lo: number, hi: number): number {
+  const a = o + c * s,
+    b = a + s;
+  const g = lo > b ? lo - b : a > hi ? a - hi : 0;
+  return g > BIN_SLACK ? g - BIN_SLACK : 0;
+}
+
+/**
+ * Fills blockCand/blockCandType with the images within `rc` of the box; returns their count. Bins are visited in
+ * cell-list order (z, y, then a contiguous x range), skipping the rows and the ends of rows that lie farther than rc
+ * from the box: what is kept, and its order, is that of testing every image of the box's bin range.
+ */
 function gatherFromCells(prep: PreparedFramework, box: Float64Array, rc: number, rc2: number): number {
   const { binOrigin, binSize, binDims, binStart, images, imageType } = prep;
   const lo = [0, 0, 0],
@@ -425,12 +446,21 @@ function gatherFromCells(prep: PreparedFramework, box: Float64Array, rc: number,
     hx = box[3]!,
     hy = box[4]!,
     hz = box[5]!;
+  const [ox, oy, oz] = binOrigin as unknown as [number, number, number];
   let count = 0;
-  for (let cz = lo[2]!; cz <= hi[2]!; cz++)
+  for (let cz = lo[2]!; cz <= hi[2]!; cz++) {
+    const gz = binGap(oz, binSize, cz, lz, hz);
     for (let cy = lo[1]!; cy <= hi[1]!; cy++) {
+      const gy = binGap(oy, binSize, cy, ly, hy);
+      const rest = rc2 - gz * gz - gy * gy;
+      if (!(rest > 0)) continue; // every image of this row is at least rc from the box
+      const rx = Math.sqrt(rest) + BIN_SLACK;
+      const x0 = Math.max(lo[0]!, Math.floor((lx - rx - ox) / binSize)),
+        x1 = Math.min(hi[0]!, Math.floor((hx + rx - ox) / binSize));
+      if (x0 > x1) continue;
       const rowBin = binDims[0]! * (cy + binDims[1]! * cz);
-      const start = binStart[rowBin + lo[0]!]!,
-        end = binStart[rowBin + hi[0]! + 1]!;
+      const start = binStart[rowBin + x0]!,
+        end = binStart[rowBin + x1 + 1]!;
       if (start === end) continue;
       ensureScratch(count + end - start);
       for (let a = start; a < end; a++) {
@@ -450,5 +480,6 @@ function gatherFromCells(prep: PreparedFramework, box: Float64Array, rc: number,
         }
       }
     }
+  }
   return count;
 }
