@@ -50,7 +50,7 @@ const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
 const code = (...parts: number[][]): number[] => parts.flat();
 
 const OP = { block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10, void: 0x40 };
-const I32 = { load: 0x28, geS: 0x4e, add: 0x6a, shl: 0x74 };
+const I32 = { geS: 0x4e, add: 0x6a, shl: 0x74 };
 const F64_LOAD = 0x2b,
   F64_MUL = 0xa2,
   I64_EQZ = 0x50;
@@ -60,7 +60,6 @@ const S = {
   load64Splat: 0x0a,
   store: 0x0b,
   const: 0x0c,
-  shuffle: 0x0d,
   i32x4ExtractLane: 0x1b,
   i64x2ExtractLane: 0x1d,
   f64x2ExtractLane: 0x21,
@@ -79,9 +78,8 @@ const S = {
   add: 0xf0,
   sub: 0xf1,
   mul: 0xf2,
-  max: 0xf5,
   pmin: 0xf6,
-  i32x4TruncSatZero: 0xfc,
+  pmax: 0xf7,
 };
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 /** memarg: alignment exponent, offset. */
@@ -101,16 +99,15 @@ const N = 0,
   C = 3, // candidate index
   PTR = 4, // its address
   A0 = 5, // table addresses of lanes 0 and 1
-  A1 = 6,
-  Q = 7; // table address of the candidate's type
-const I32_LOCALS = 5;
+  A1 = 6;
+const I32_LOCALS = 4;
 const V128_NAMES = [
   ...['px0', 'py0', 'pz0', 'sum0', 'cnt0', 'r20', 'inR0', 'term0'],
   ...['px1', 'py1', 'pz1', 'sum1', 'cnt1', 'r21', 'inR1', 'term1'],
   ...['x', 'y', 'z', 'w', 'g1', 'g2', 'u', 't', 'idx', 'ii', 'ex'],
-  ...['RC2', 'EX2', 'S0', 'S1', 'S2', 'INV0', 'INV1', 'INV2', 'F1', 'F2', 'LAST', 'ONE', 'ZERO', 'MAGIC'],
+  ...['RC2', 'EX2', 'S0', 'S1', 'S2', 'INV0', 'INV1', 'INV2', 'F1', 'F2', 'LAST', 'ONE', 'ZERO', 'K32', 'QM'],
 ] as const;
-const L = Object.fromEntries(V128_NAMES.map((name, k) => [name, Q + 1 + k])) as Record<(typeof V128_NAMES)[number], number>;
+const L = Object.fromEntries(V128_NAMES.map((name, k) => [name, A1 + 1 + k])) as Record<(typeof V128_NAMES)[number], number>;
 const get = (l: number) => [0x20, ...uleb(l)];
 const set = (l: number) => [0x21, ...uleb(l)];
 /** a <op> b of two locals, left on the stack. */
@@ -124,7 +121,10 @@ function vectorCode(v: 0 | 1) {
   const [px, py, pz, sum, cnt, r2, inR, term] =
     v === 0 ? [L.px0, L.py0, L.pz0, L.sum0, L.cnt0, L.r20, L.inR0, L.term0] : [L.px1, L.py1, L.pz1, L.sum1, L.cnt1, L.r21, L.inR1, L.term1];
   const square = (a: number, p: number) => code(bin(S.sub, a, p), set(L.t), bin(S.mul, L.t, L.t));
-  const addressOf = (lane: number, into: number) => code(get(L.ii), simd(S.i32x4ExtractLane, 2 * lane), i32c(5), [I32.shl], get(Q), [I32.add], set(into));
+  const addressOf = (lane: number, into: number) => code(get(L.ii), simd(S.i32x4ExtractLane, 2 * lane), set(into));
+  // ii = 32·idx + (type's table address + 2⁵²): integral f64s below 2⁵², whose low 32 bits (i32 lanes 0, 2) are the
+  // lanes' coefficient addresses
+  const address = code(get(L.K32), simd(S.mul), get(L.QM), simd(S.add), set(L.ii));
   const coefficient = (k: number) => code(get(A1), get(A0), simd(S.load64Zero, ...at(3, 8 * k)), simd(S.load64Lane, ...at(3, 8 * k), 1));
   // term = w·(c0 + u·(c1 + u·(c2 + u·c3))), the interval's index in lanes 0 and 2 of ii
   const horner = code(
@@ -181,9 +181,7 @@ function vectorCode(v: 0 | 1) {
       set(L.idx),
       clampU,
       bin(S.pmin, L.idx, L.LAST), // LAST < idx ? LAST : idx
-      get(L.MAGIC),
-      simd(S.add),
-      set(L.ii),
+      address,
       horner,
     ),
     full: code(
@@ -205,13 +203,10 @@ function vectorCode(v: 0 | 1) {
       get(L.idx),
       get(L.g1),
       simd(S.bitselect),
-      // a dropped lane (exact, or with no segments at all: NaN) must still read inside the table
-      get(L.ZERO),
-      simd(S.max),
-      simd(S.i32x4TruncSatZero),
-      get(L.ZERO), // i32 lanes 0, 1 → 0, 2, where the short path has them
-      simd(S.shuffle, 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23),
-      set(L.ii),
+      set(L.idx),
+      // a dropped lane (exact: idx < 0; no segments at all: NaN) must still read inside the table
+      bin(S.pmax, L.ZERO, L.idx), // 0 < idx ? idx : 0
+      address,
       horner,
       // pairs closer than EXACT_BELOW_R: the float64 formula, from JavaScript
       bin(S.lt, r2, L.EX2),
@@ -225,8 +220,8 @@ function vectorCode(v: 0 | 1) {
       exactLane(1),
       [OP.end],
     ),
-    // sum += term where r2 < rc2 (elsewhere the sum keeps its bits); count the pair
-    update: code(bin(S.add, sum, term), get(sum), get(inR), simd(S.bitselect), set(sum), bin(S.i64x2Sub, cnt, inR), set(cnt)),
+    // sum += term where r2 < rc2, else sum += +0, which keeps its bits (a sum from +0 is never −0); count the pair
+    update: code(get(sum), bin(S.and, term, inR), simd(S.add), set(sum), bin(S.i64x2Sub, cnt, inR), set(cnt)),
   };
 }
 
@@ -248,8 +243,8 @@ function rowFunction(): number[] {
     ...constants,
     f64x2c(1),
     set(L.ONE),
-    f64x2c(2 ** 52),
-    set(L.MAGIC),
+    f64x2c(32),
+    set(L.K32),
     get(CAND),
     set(PTR),
     [OP.block, OP.void, OP.loop, OP.void],
@@ -262,9 +257,10 @@ function rowFunction(): number[] {
     splat(L.w, PTR, 24),
     get(ADDR),
     get(C),
-    i32c(2),
-    [I32.shl, I32.add, I32.load, ...at(2, 0)],
-    set(Q),
+    i32c(3),
+    [I32.shl, I32.add],
+    simd(S.load64Splat, ...at(3, 0)),
+    set(L.QM),
     a.dist,
     b.dist,
     // the short path when all four points are at R ≥ 4 Å (r2 ≥ s2) from this candidate
@@ -388,7 +384,7 @@ export function sumPointsWasm(
   const s = state!;
   const candAt = DATA + ((prep.table.length * 8 + 15) & ~15);
   const addrAt = candAt + 32 * n;
-  reserve(s, addrAt + 4 * n);
+  reserve(s, addrAt + 8 * n);
   if (s.table !== prep.table) {
     s.f64.set(prep.table, DATA / 8);
     s.table = prep.table;
@@ -396,7 +392,7 @@ export function sumPointsWasm(
   const { f64, i32 } = s;
   f64.set(cand.subarray(0, 4 * n), candAt / 8);
   const typeBytes = 32 * prep.tableIntervals;
-  for (let c = 0; c < n; c++) i32[addrAt / 4 + c] = DATA + candType[c]! * typeBytes;
+  for (let c = 0; c < n; c++) f64[addrAt / 8 + c] = DATA + candType[c]! * typeBytes + 2 ** 52;
   exactTypes = prep.types;
   exactCandType = candType;
   const seg = prep.segmentStart,
