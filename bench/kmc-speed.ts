@@ -5,7 +5,8 @@
 // cost is bench/continuum.ts's). For each structure: wall and CPU time (process.cpuUsage counts every thread, so CPU
 // time is what a shared machine cannot inflate), hops, CPU µs per hop, each temperature's status; then the medians.
 //
-// Run from the project root: `node build.mjs && node dist/bench/kmc-speed.js [--threads 2] [--max-steps N] [FILE ...]`
+// Run from the project root: `node build.mjs && node dist/bench/kmc-speed.js [--threads 2] [--max-steps N]
+// [--temperatures 300,…] [--min-supercell A] [FILE ...]` (the last two for the cost studies of docs/transport.md, Limits)
 // (default files: fixtures/Li3N_alpha.cif, fixtures/Li2S_antifluorite.cif and, when ../shared is present, γ-Li3PS4,
 // Li7P3S11, Li10GeP2S12 and Li6PS5Cl). --threads 1 runs simulateTransport (serial). Writes bench/results/kmc-speed.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,18 +17,25 @@ import { continuumTransportNetwork } from '../src/pipeline/landscape-products.js
 import { computeLandscape, DEFAULT_SEED_RESOLUTION } from '../src/pipeline/landscape.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { simulateTransportParallel } from '../src/transport/parallel.js';
-import { simulateTransport, TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';
+import { BOLTZMANN_EV } from '../src/transport/rates.js';
+import { prepareTransport, simulateTransport, TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';
+import type { HopNetwork } from '../src/transport/types.js';
 
 const { values, positionals } = parseArgs({
   options: {
     'max-steps': { type: 'string', default: String(TRANSPORT_DEFAULTS.maxSteps) },
     threads: { type: 'string', default: '2' },
+    temperatures: { type: 'string' },
+    'min-supercell': { type: 'string', default: String(TRANSPORT_DEFAULTS.minSupercellA) },
     out: { type: 'string', default: 'bench/results/kmc-speed.json' },
   },
   allowPositionals: true,
 });
 const maxSteps = Number(values['max-steps']);
 const threads = Number(values.threads);
+const temperatures = values.temperatures?.split(',').map(Number);
+const minSupercellA = Number(values['min-supercell']);
+const options = { maxSteps, minSupercellA, ...(temperatures ? { temperatures } : {}) };
 const shared = path.resolve('../shared/cif/named');
 const files = positionals.length
   ? positionals
@@ -36,6 +44,37 @@ const files = positionals.length
       'fixtures/Li2S_antifluorite.cif',
       ...['Li3PS4_gamma.cif', 'Li7P3S11.cif', 'Li10GeP2S12_obelix.cif', 'Li6PS5Cl_obelix.cif'].map((f) => path.join(shared, f)).filter(existsSync),
     ];
+
+/**
+ * How far apart the network's time scales are: the hops whose saddle lies below the 1D percolation threshold E_1D
+ * (inside cages), the largest gap E_1D − E_saddle, how many lie below the fast-hop floor E_1D − kT·ln(ratio) at each
+ * temperature, and the cages (the supercell's groups of sites joined by hops below E_1D) with their mean number of
+ * ions (ions over cages). A treatment of the cages as superbasins needs their inner hops much faster than the hops
+ * out (the floor's ratio) and, with several ions per cage, every arrangement of them.
+ */
+function timeScales(net: HopNetwork, temperatures: number[]) {
+  const p = prepareTransport(net, { minSupercellA });
+  const e1 = p.perc[0];
+  if (e1 === null) return null;
+  const below = net.hops.filter((h) => h.saddleEnergy < e1);
+  const { sc } = p;
+  const root = Int32Array.from({ length: sc.nSites }, (_, i) => i);
+  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
+  for (let e = 0; e < sc.nEdges; e++) if (sc.edgeSaddle[e]! < e1) root[find(sc.edgeSrc[e]!)] = find(sc.edgeDst[e]!);
+  const size = new Map<number, number>();
+  for (let i = 0; i < sc.nSites; i++) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
+  const cages = [...size.values()].filter((n) => n > 1);
+  const caged = cages.reduce((a, b) => a + b, 0);
+  return {
+    hopsBelowE1D: below.length,
+    largestGapEv: below.length ? Number(Math.max(...below.map((h) => e1 - h.saddleEnergy)).toFixed(3)) : 0,
+    hopsBelowFloor: temperatures.map((T) => net.hops.filter((h) => h.saddleEnergy < e1 - BOLTZMANN_EV * T * Math.log(TRANSPORT_DEFAULTS.fastHopRatio)).length),
+    cageSites: [...new Set(cages)].sort((a, b) => a - b),
+    sitesInCages: `${caged}/${sc.nSites}`,
+    // Ions over cages: their mean number per cage when (nearly) every site lies in one.
+    ionsPerCage: cages.length ? Number((p.ions / cages.length).toFixed(2)) : 0,
+  };
+}
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
@@ -53,7 +92,7 @@ for (const file of files) {
   }
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
-  const r = threads > 1 ? await simulateTransportParallel(net, { maxSteps }, threads) : simulateTransport(net, { maxSteps });
+  const r = threads > 1 ? await simulateTransportParallel(net, options, threads) : simulateTransport(net, options);
   const wallMs = performance.now() - w0;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -67,9 +106,13 @@ for (const file of files) {
     steps,
     stepsPerTemperature: r.temperatures.map((t) => t.steps),
     statuses: r.temperatures.map((t) => t.status),
+    tracerD: r.temperatures.map((t) => Number(t.tracerD.toPrecision(4))),
+    collectiveD: r.temperatures.map((t) => Number(t.collectiveD.toPrecision(4))),
+    collectiveRelError: r.temperatures.map((t) => (t.collectiveD > 0 ? Number((t.collectiveDError / t.collectiveD).toFixed(3)) : null)),
     wallMs: Math.round(wallMs),
     cpuMs: Math.round(cpuMs),
     cpuUsPerHop: steps > 0 ? Number(((cpuMs * 1000) / steps).toFixed(2)) : null,
+    timeScales: timeScales(net, r.options.temperatures),
     ea: r.arrhenius ? Number(r.arrhenius.ea.toFixed(4)) : null,
     eaError: r.arrhenius ? Number(r.arrhenius.eaError.toFixed(4)) : null,
   };
@@ -78,7 +121,7 @@ for (const file of files) {
 }
 const summary = {
   date: new Date().toISOString(),
-  command: `node dist/bench/kmc-speed.js --threads ${threads} --max-steps ${maxSteps}`,
+  command: `node dist/bench/kmc-speed.js --threads ${threads} --max-steps ${maxSteps}${temperatures ? ` --temperatures ${temperatures.join(',')}` : ''}${minSupercellA !== TRANSPORT_DEFAULTS.minSupercellA ? ` --min-supercell ${minSupercellA}` : ''}`,
   loadavg: { start: load0.map((x) => Number(x.toFixed(2))), end: loadavg().map((x) => Number(x.toFixed(2))) },
   medianWallMs: Math.round(median(rows.map((r) => r.wallMs))),
   medianCpuMs: Math.round(median(rows.map((r) => r.cpuMs))),
