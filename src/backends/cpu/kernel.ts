@@ -11,8 +11,8 @@
 //     filters them again for each SUB³ sub-box, and sums for each point the pair terms with R < cutoff in
 //     float64, in the fixed order of the candidate list, and stores the sum as float32.
 //  Any schedule of blocks over threads gives the same bits: a block's result depends on nothing else.
-//  3. The point loop runs in WebAssembly SIMD (wasm-kernel.ts: four points per call, the same float64 operations
-//     in the same order, so the same bits) where the host has it, ~1.5× faster; else in the JavaScript below.
+//  3. The point loop runs in WebAssembly SIMD (wasm-kernel.ts: a brick layer per call, the same float64 operations
+//     in the same order, so the same bits) where the host has it, ~1.8× faster; else in the JavaScript below.
 //
 // Accuracy: pairs with R < EXACT_BELOW_R (where the tabulated function is steepest and the Coulomb term
 // diverges) use the float64 formula itself (pairEnergy). Elsewhere the table is refined until the
