@@ -3,9 +3,10 @@
 // framework atom image strictly closer than fw.cutoff).
 import type { Framework } from '../bvse/framework.js';
 import type { PairType } from '../bvse/framework.js';
-import { erfcFromGaussianBatch, pairEnergy } from '../bvse/pair.js';
+import { pairEnergy } from '../bvse/pair.js';
 import { invert3 } from '../structure/lattice.js';
 import { PairEnvelope, pairRangeMinimum, type BallBounds } from './ball.js';
+import { PairTerms } from './terms.js';
 import type { FieldSample, ScalarField } from './types.js';
 
 export interface AnalyticFieldOptions {
@@ -43,14 +44,10 @@ class BvseField implements AnalyticField {
   private readonly margin: number;
   /** |a_i*|: fractional half-width per Å along lattice direction i. */
   private readonly recip: number[];
-  // The local image list in use: positions relative to `centre` (so far-away unwrapped points lose no precision),
-  // type, weight. The last LIST_CACHE lists are kept: a search or a string that moves between a few places (the
+  // The local image list in use (`current`): positions relative to its centre (so far-away unwrapped points lose no
+  // precision), type, weight. The last LIST_CACHE lists are kept: a search or a string that moves between a few places (the
   // images of a string span several Å) finds its list again instead of rebuilding it.
-  private centre = [NaN, NaN, NaN];
-  private count = 0;
-  private rel: Float64Array = new Float64Array(0);
-  private type: Uint32Array = new Uint32Array(0);
-  private weight: Float64Array = new Float64Array(0);
+  private current: ImageList = { centre: [NaN, NaN, NaN], count: 0, rel: new Float64Array(0), type: new Uint32Array(0), weight: new Float64Array(0) };
   private readonly lists: ImageList[] = [];
   private nextSlot = 0;
   /**
@@ -58,29 +55,8 @@ class BvseField implements AnalyticField {
    * 6.5 screening lengths, beyond which k/r·erfc(r/s) < 1e-18 eV (erfc(6.5) = 3.8e-20): the sum is unchanged.
    */
   private readonly reach2: Float64Array;
-  // Morse parameters per pair type, as numbers the inner loop reads without touching the type objects (their two
-  // shapes make each property load polymorphic); morse[t] is 0 for a Coulomb type, which takes pairDerivatives.
-  private readonly morse: Uint8Array;
-  private readonly alpha: Float64Array;
-  private readonly rmin: Float64Array;
-  private readonly d0: Float64Array;
-  // Screened Coulomb parameters per pair type: k, the screening length s, −2/(s·√π) and s² (pairDerivatives' values).
-  private readonly ck: Float64Array;
-  private readonly cs: Float64Array;
-  private readonly cf1: Float64Array;
-  private readonly cs2: Float64Array;
-  private readonly hasCoulomb: boolean;
-  // The point's screened Coulomb terms in list order (coulombTerms): E, E', E'' of each, and scratch (r, type, x = r/s,
-  // e^(−x²), erfc(x), the batch's queue).
-  private ce = new Float64Array(0);
-  private c1 = new Float64Array(0);
-  private c2 = new Float64Array(0);
-  private cr = new Float64Array(0);
-  private ct = new Uint32Array(0);
-  private cx = new Float64Array(0);
-  private cg = new Float64Array(0);
-  private cf = new Float64Array(0);
-  private cq = new Int32Array(0);
+  /** The pair terms of the point being evaluated (terms.ts): the sums below only accumulate them. */
+  private readonly terms: PairTerms;
   /** The evaluated point relative to the list's centre (set by locate). */
   private px = 0;
   private py = 0;
@@ -99,22 +75,13 @@ class BvseField implements AnalyticField {
     const inv = this.inverse;
     this.recip = [0, 1, 2].map((i) => Math.hypot(inv[i]!, inv[3 + i]!, inv[6 + i]!));
     this.reach2 = Float64Array.from(fw.types, (t) => Math.min(this.rc2, t.kind === 'coulomb' ? (6.5 * t.screen) ** 2 : Infinity));
-    this.morse = Uint8Array.from(fw.types, (t) => (t.kind === 'morse' ? 1 : 0));
-    this.alpha = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.alpha : 0));
-    this.rmin = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.rmin : 0));
-    this.d0 = Float64Array.from(fw.types, (t) => (t.kind === 'morse' ? t.d0 : 0));
-    this.ck = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? t.k : 0));
-    this.cs = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? t.screen : 1));
-    this.cf1 = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? -(TWO_OVER_SQRT_PI / t.screen) : 0));
-    this.cs2 = Float64Array.from(fw.types, (t) => (t.kind === 'coulomb' ? t.screen * t.screen : 1));
-    this.hasCoulomb = fw.types.some((t) => t.kind === 'coulomb');
+    this.terms = new PairTerms(fw.types, this.reach2);
   }
 
   evaluate(cart: ArrayLike<number>): FieldSample {
     this.evaluations++;
     this.locate(cart);
-    this.coulombTerms(2);
-    const { px, py, pz } = this;
+    const m = this.terms.compute(this.current, this.px, this.py, this.pz, 2);
     let e = 0,
       gx = 0,
       gy = 0,
@@ -125,45 +92,23 @@ class BvseField implements AnalyticField {
       hyy = 0,
       hyz = 0,
       hzz = 0;
-    const { rel, type, weight, reach2, morse, alpha, rmin, d0, ce, c1, c2 } = this;
-    let j = 0;
-    for (let i = 0; i < this.count; i++) {
-      // Vector from the atom to the point: E depends on r = |p − x|, ∂r/∂p = u.
-      const dx = px - rel[3 * i]!,
-        dy = py - rel[3 * i + 1]!,
-        dz = pz - rel[3 * i + 2]!;
-      const r2 = dx * dx + dy * dy + dz * dz;
-      const ti = type[i]!;
-      if (r2 >= reach2[ti]!) continue;
-      const r = Math.sqrt(r2);
-      const w = weight[i]!;
-      let pe: number, p1: number, p2: number;
-      if (morse[ti] === 1) {
-        // pairDerivatives' Morse branch, written out (the same operations in the same order).
-        const a = alpha[ti]!,
-          D = d0[ti]!;
-        const u = Math.exp(a * (rmin[ti]! - r));
-        pe = 0.5 * D * ((u - 1) * (u - 1) - 1);
-        p1 = -a * D * u * (u - 1);
-        p2 = a * a * D * u * (2 * u - 1);
-      } else {
-        // Screened Coulomb: coulombTerms took the same terms in the same order.
-        pe = ce[j]!;
-        p1 = c1[j]!;
-        p2 = c2[j++]!;
-      }
-      e += w * pe;
+    const { dx, dy, dz, r: rr, w: ww, e: pe, d1, d2 } = this.terms;
+    for (let j = 0; j < m; j++) {
+      // E depends on r = |p − x|, ∂r/∂p = u (dx, dy, dz: from the atom to the point).
+      const r = rr[j]!,
+        w = ww[j]!;
+      e += w * pe[j]!;
       const ir = 1 / r;
-      const ux = dx * ir,
-        uy = dy * ir,
-        uz = dz * ir;
-      const g1 = w * p1;
+      const ux = dx[j]! * ir,
+        uy = dy[j]! * ir,
+        uz = dz[j]! * ir;
+      const g1 = w * d1[j]!;
       gx += g1 * ux;
       gy += g1 * uy;
       gz += g1 * uz;
       // ∂²E/∂p_a∂p_b = E''·u_a·u_b + E'/r·(δ_ab − u_a·u_b)
       const t = g1 * ir;
-      const s = w * p2 - t;
+      const s = w * d2[j]! - t;
       hxx += s * ux * ux + t;
       hyy += s * uy * uy + t;
       hzz += s * uz * uz + t;
@@ -194,12 +139,13 @@ class BvseField implements AnalyticField {
       this.px = this.py = this.pz = 0;
     }
     const env = (this.envelopes ??= this.types.map((t, i) => new PairEnvelope(t, Math.sqrt(this.reach2[i]!) + 1)));
-    const { px, py, pz, rel, type, weight, types, reach2 } = this;
+    const { px, py, pz, types, reach2 } = this;
+    const { rel, type, weight } = this.current;
     let lower = 0,
       hessian = 0,
       third = 0,
       jump = 0;
-    for (let i = 0; i < this.count; i++) {
+    for (let i = 0; i < this.current.count; i++) {
       const dx = px - rel[3 * i]!,
         dy = py - rel[3 * i + 1]!,
         dz = pz - rel[3 * i + 2]!;
@@ -227,24 +173,10 @@ class BvseField implements AnalyticField {
   energy(cart: ArrayLike<number>): number {
     this.evaluations++;
     this.locate(cart);
-    this.coulombTerms(0);
-    const { px, py, pz } = this;
+    const m = this.terms.compute(this.current, this.px, this.py, this.pz, 0);
+    const { w, e: pe } = this.terms;
     let e = 0;
-    const { rel, type, weight, reach2, morse, alpha, rmin, d0, ce } = this;
-    let j = 0;
-    for (let i = 0; i < this.count; i++) {
-      const dx = px - rel[3 * i]!,
-        dy = py - rel[3 * i + 1]!,
-        dz = pz - rel[3 * i + 2]!;
-      const r2 = dx * dx + dy * dy + dz * dz;
-      const ti = type[i]!;
-      if (r2 >= reach2[ti]!) continue;
-      if (morse[ti] === 1) {
-        // pairEnergy's Morse branch, written out.
-        const u = Math.exp(alpha[ti]! * (rmin[ti]! - Math.sqrt(r2))) - 1;
-        e += weight[i]! * (0.5 * d0[ti]! * (u * u - 1));
-      } else e += weight[i]! * ce[j++]!;
-    }
+    for (let j = 0; j < m; j++) e += w[j]! * pe[j]!;
     return Number.isFinite(e) ? e : Infinity;
   }
 
@@ -255,92 +187,23 @@ class BvseField implements AnalyticField {
   evaluateGradient(cart: ArrayLike<number>): { energy: number; gradient: Float64Array } {
     this.evaluations++;
     this.locate(cart);
-    this.coulombTerms(1);
-    const { px, py, pz } = this;
+    const m = this.terms.compute(this.current, this.px, this.py, this.pz, 1);
+    const { dx, dy, dz, r, w: ww, e: pe, d1 } = this.terms;
     let e = 0,
       gx = 0,
       gy = 0,
       gz = 0;
-    const { rel, type, weight, reach2, morse, alpha, rmin, d0, ce, c1 } = this;
-    let j = 0;
-    for (let i = 0; i < this.count; i++) {
-      const dx = px - rel[3 * i]!,
-        dy = py - rel[3 * i + 1]!,
-        dz = pz - rel[3 * i + 2]!;
-      const r2 = dx * dx + dy * dy + dz * dz;
-      const ti = type[i]!;
-      if (r2 >= reach2[ti]!) continue;
-      const r = Math.sqrt(r2);
-      const w = weight[i]!;
-      let pe: number, p1: number;
-      if (morse[ti] === 1) {
-        const a = alpha[ti]!,
-          D = d0[ti]!;
-        const u = Math.exp(a * (rmin[ti]! - r));
-        pe = 0.5 * D * ((u - 1) * (u - 1) - 1);
-        p1 = -a * D * u * (u - 1);
-      } else {
-        pe = ce[j]!;
-        p1 = c1[j++]!;
-      }
-      e += w * pe;
-      const ir = 1 / r;
-      const g1 = w * p1;
-      gx += g1 * (dx * ir);
-      gy += g1 * (dy * ir);
-      gz += g1 * (dz * ir);
+    for (let j = 0; j < m; j++) {
+      const w = ww[j]!;
+      e += w * pe[j]!;
+      const ir = 1 / r[j]!;
+      const g1 = w * d1[j]!;
+      gx += g1 * (dx[j]! * ir);
+      gy += g1 * (dy[j]! * ir);
+      gz += g1 * (dz[j]! * ir);
     }
     if (!Number.isFinite(e)) return { energy: Infinity, gradient: Float64Array.of(NaN, NaN, NaN) };
     return { energy: e, gradient: Float64Array.of(gx, gy, gz) };
-  }
-
-  /**
-   * The first pass of a sum: E and its first `order` derivatives (0, 1 or 2) of the point's screened Coulomb terms (those
-   * the sums take, in their order) into ce, c1 and c2, pairDerivatives' values to the bit. erfc of all of them in one
-   * batch lets its divisions overlap.
-   */
-  private coulombTerms(order: 0 | 1 | 2): void {
-    if (!this.hasCoulomb) return;
-    if (this.cx.length < this.count) {
-      const cap = this.type.length;
-      for (const k of ['ce', 'c1', 'c2', 'cr', 'cx', 'cg', 'cf'] as const) this[k] = new Float64Array(cap);
-      this.ct = new Uint32Array(cap);
-      this.cq = new Int32Array(cap);
-    }
-    const { px, py, pz, rel, type, reach2, morse, cs, cr, ct, cx, cg, cf } = this;
-    let m = 0;
-    for (let i = 0; i < this.count; i++) {
-      const ti = type[i]!;
-      if (morse[ti] === 1) continue;
-      const dx = px - rel[3 * i]!,
-        dy = py - rel[3 * i + 1]!,
-        dz = pz - rel[3 * i + 2]!;
-      const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= reach2[ti]!) continue;
-      const r = Math.sqrt(r2);
-      const x = r / cs[ti]!;
-      cr[m] = r;
-      ct[m] = ti;
-      cx[m] = x;
-      cg[m++] = Math.exp(-x * x);
-    }
-    erfcFromGaussianBatch(cx, cg, m, cf, this.cq);
-    const { ck, cf1, cs2, ce, c1, c2 } = this;
-    for (let j = 0; j < m; j++) {
-      // pairDerivatives' screened Coulomb branch, written out.
-      const r = cr[j]!,
-        ti = ct[j]!,
-        k = ck[ti]!,
-        f = cf[j]!;
-      ce[j] = (k / r) * f;
-      if (order === 0) continue;
-      const f1 = cf1[ti]! * cg[j]!;
-      const ir = 1 / r;
-      c1[j] = k * (f1 - f * ir) * ir;
-      if (order === 1) continue;
-      const f2 = ((-2 * r) / cs2[ti]!) * f1;
-      c2[j] = k * (f2 - 2 * (f1 - f * ir) * ir) * ir;
-    }
   }
 
   /** Sets (px, py, pz) to the point relative to the list's centre, rebuilding the list when the point left the margin. */
@@ -352,7 +215,7 @@ class BvseField implements AnalyticField {
       throw new RangeError(`field evaluated at a non-finite point (${x}, ${y}, ${z})`);
     }
     const m2 = this.margin * this.margin;
-    const c = this.centre;
+    const c = this.current.centre;
     const dx = x - c[0]!,
       dy = y - c[1]!,
       dz = z - c[2]!;
@@ -367,7 +230,7 @@ class BvseField implements AnalyticField {
         ey = y - l.centre[1]!,
         ez = z - l.centre[2]!;
       if (ex * ex + ey * ey + ez * ez > m2) continue;
-      this.use(l);
+      this.current = l;
       this.px = ex;
       this.py = ey;
       this.pz = ez;
@@ -377,14 +240,6 @@ class BvseField implements AnalyticField {
     this.px = 0;
     this.py = 0;
     this.pz = 0;
-  }
-
-  private use(l: ImageList): void {
-    this.centre = l.centre;
-    this.count = l.count;
-    this.rel = l.rel;
-    this.type = l.type;
-    this.weight = l.weight;
   }
 
   /** Every atom image within cutoff + margin of (x, y, z), by a fractional slab test then the distance. */
@@ -443,11 +298,9 @@ class BvseField implements AnalyticField {
           }
     }
     l.count = count;
-    this.use(l);
+    this.current = l;
   }
 }
-
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /** Image lists the field keeps (see BvseField.lists). */
 const LIST_CACHE = 8;

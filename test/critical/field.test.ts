@@ -207,7 +207,7 @@ describe('createAnalyticField: energy = energyAtFrac, gradient and Hessian = fin
     expect(field.evaluations).toBe(600);
   });
 
-  it("equals the plain sum of pairDerivatives' terms bit for bit (the Coulomb terms come from a batch)", () => {
+  it("equals the plain sum of pairDerivatives' terms bit for bit (its terms come from terms.ts, erfc from a batch)", () => {
     // A cubic cell, the point the list's centre: the test rebuilds the list's offsets with the field's own operations and
     // sums the terms one by one in its order (atoms, then image shifts), as the field did before its batch.
     const L = 9.3;
