@@ -25,23 +25,36 @@ export class SiteRegistry {
 
   /** The site and cell of the copy at unwrapped fractional `frac`, or null when no site lies within the tolerance. */
   find(frac: ArrayLike<number>): EdgeEnd | null {
+    // Called for every end of every search: scalars only (geo.cart's arithmetic written out), no array per candidate.
     let best: EdgeEnd | null = null;
     let bestD = this.tolerance;
     const [s0, s1, s2] = this.slack;
+    const m = this.geo.m;
+    const f0 = frac[0]!,
+      f1 = frac[1]!,
+      f2 = frac[2]!;
     for (const s of this.sites) {
-      const d = [frac[0]! - s.frac[0], frac[1]! - s.frac[1], frac[2]! - s.frac[2]];
-      if (Math.abs(d[0]! - Math.round(d[0]!)) > s0 || Math.abs(d[1]! - Math.round(d[1]!)) > s1 || Math.abs(d[2]! - Math.round(d[2]!)) > s2) continue;
-      const base = d.map(Math.round);
+      const d0 = f0 - s.frac[0],
+        d1 = f1 - s.frac[1],
+        d2 = f2 - s.frac[2];
+      const b0 = Math.round(d0),
+        b1 = Math.round(d1),
+        b2 = Math.round(d2);
+      if (Math.abs(d0 - b0) > s0 || Math.abs(d1 - b1) > s1 || Math.abs(d2 - b2) > s2) continue;
       // The nearest copy is within one cell of the rounded offset, also in oblique cells.
       for (let a = -1; a <= 1; a++)
         for (let b = -1; b <= 1; b++)
           for (let c = -1; c <= 1; c++) {
-            const cell: IVec3 = [base[0]! + a, base[1]! + b, base[2]! + c];
-            const r = this.geo.cart([d[0]! - cell[0], d[1]! - cell[1], d[2]! - cell[2]]);
-            const dist = Math.hypot(r[0], r[1], r[2]);
+            const c0 = b0 + a,
+              c1 = b1 + b,
+              c2 = b2 + c;
+            const x = d0 - c0,
+              y = d1 - c1,
+              z = d2 - c2;
+            const dist = Math.hypot(x * m[0]! + y * m[3]! + z * m[6]!, x * m[1]! + y * m[4]! + z * m[7]!, x * m[2]! + y * m[5]! + z * m[8]!);
             if (dist <= bestD) {
               bestD = dist;
-              best = { site: s.id, cell: [cell[0] + 0, cell[1] + 0, cell[2] + 0] };
+              best = { site: s.id, cell: [c0 + 0, c1 + 0, c2 + 0] };
             }
           }
     }

@@ -33,12 +33,14 @@ export function relaxedStringPeak(field: GradientField, a: Vec3, via: Vec3, b: V
       const { energy, gradient } = sample(x);
       energies[i] = energy;
       if (s === steps) continue;
-      const g: Vec3 = [gradient[0]!, gradient[1]!, gradient[2]!];
-      const gn = Math.hypot(...g);
+      const g0 = gradient[0]!,
+        g1 = gradient[1]!,
+        g2 = gradient[2]!;
+      const gn = Math.hypot(g0, g1, g2);
       if (!Number.isFinite(gn) || !Number.isFinite(energy)) return null;
       // A step of 0.01 Å per eV/Å, at most maxMove: steepest descent, the reparametrisation keeps images apart.
       const f = Math.min(0.01, maxMove / Math.max(gn, 1e-12));
-      chain[i] = [x[0] - f * g[0], x[1] - f * g[1], x[2] - f * g[2]];
+      chain[i] = [x[0] - f * g0, x[1] - f * g1, x[2] - f * g2];
     }
     if (s < steps) chain = redistribute(chain, n + 2);
   }
