@@ -258,6 +258,9 @@ function sumSubBox(
     m6 = m[6]!,
     m7 = m[7]!,
     m8 = m[8]!;
+  // A brick's candidates go to the WebAssembly loop as gathered (it copies them into its memory anyway).
+  if (gatheredForThisBox && wasmKernelActive())
+    return sumPointsWasm(prep, grid, nBlock, blockCand, blockCandType, [si, ei, sj, ej, sk, ek], out, outBase, sy, sz);
   let pairs = 0;
   pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
   const lx = subBox[0]!,
