@@ -41,22 +41,28 @@ export class SiteRegistry {
         b1 = Math.round(d1),
         b2 = Math.round(d2);
       if (Math.abs(d0 - b0) > s0 || Math.abs(d1 - b1) > s1 || Math.abs(d2 - b2) > s2) continue;
-      // The nearest copy is within one cell of the rounded offset, also in oblique cells.
-      for (let a = -1; a <= 1; a++)
-        for (let b = -1; b <= 1; b++)
+      // The nearest copy is within one cell of the rounded offset, also in oblique cells. A cell farther than the slack
+      // along an axis is farther than the tolerance (the test above): skipped, it could not have been taken.
+      for (let a = -1; a <= 1; a++) {
+        const c0 = b0 + a,
+          x = d0 - c0;
+        if (Math.abs(x) > s0) continue;
+        for (let b = -1; b <= 1; b++) {
+          const c1 = b1 + b,
+            y = d1 - c1;
+          if (Math.abs(y) > s1) continue;
           for (let c = -1; c <= 1; c++) {
-            const c0 = b0 + a,
-              c1 = b1 + b,
-              c2 = b2 + c;
-            const x = d0 - c0,
-              y = d1 - c1,
+            const c2 = b2 + c,
               z = d2 - c2;
+            if (Math.abs(z) > s2) continue;
             const dist = Math.hypot(x * m[0]! + y * m[3]! + z * m[6]!, x * m[1]! + y * m[4]! + z * m[7]!, x * m[2]! + y * m[5]! + z * m[8]!);
             if (dist <= bestD) {
               bestD = dist;
               best = { site: s.id, cell: [c0 + 0, c1 + 0, c2 + 0] };
             }
           }
+        }
+      }
     }
     return best;
   }
