@@ -25,6 +25,8 @@ export interface KmcRunOptions {
   targetTracer: number;
   targetCollective: number;
   maxSteps: number;
+  /** What each edge's hop adds to the displacements the block averager sums (Å, 3 per edge; cages.ts). */
+  blockDisp: Float64Array;
   /** Equilibration ends when the ions' mean squared displacement reaches this (Å²). */
   equilibrationMsdA2: number;
   /** Called every PROGRESS_EVERY hops and at the end (done = true). */
@@ -87,7 +89,11 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
   // share, the run ends on the budget and its estimate is marked so).
   const stepsPerTime = equilibrationSteps / eqTime;
   const tau = Math.min(eqTime, (o.maxSteps - equilibrationSteps) / stepsPerTime / (MIN_PAIRS + 1));
-  const blocks = new BlockAverager(o.ions, tau, eqTime, lat.disp);
+  // The block averager sums cage-centred displacements (cages.ts): the same D, without the rattling inside cages.
+  const bd = o.blockDisp;
+  // Started from the real displacements, so that without cages every sum is the one of the real displacements.
+  const cd = lat.disp.slice();
+  const blocks = new BlockAverager(o.ions, tau, eqTime, cd);
   let energyTime = 0;
   while (lat.steps < o.maxSteps) {
     const before = lat.time;
@@ -95,7 +101,12 @@ export function runKmc(sc: Supercell, o: KmcRunOptions): KmcRunResult {
     if (!lat.step()) break;
     if (o.onProgress && (lat.steps & (PROGRESS_EVERY - 1)) === 0) o.onProgress(lat.steps, false);
     energyTime += eBefore * (lat.time - before);
-    if (!blocks.closeUpTo(lat.time, lat.disp, lat.lastIon, sc.edgeDisp, 3 * lat.lastEdge)) continue;
+    const i3 = 3 * lat.lastIon,
+      e3 = 3 * lat.lastEdge;
+    cd[i3]! += bd[e3]!;
+    cd[i3 + 1]! += bd[e3 + 1]!;
+    cd[i3 + 2]! += bd[e3 + 2]!;
+    if (!blocks.closeUpTo(lat.time, cd, lat.lastIon, bd, e3)) continue;
     if (blocks.converged(o.targetTracer, o.targetCollective)) return result('converged', blocks, energyTime);
   }
   return result('step-budget', blocks, energyTime);

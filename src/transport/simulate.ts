@@ -3,6 +3,7 @@
 // Nernst–Einstein (σ = n·q²·D_σ/(k_B·T), with n the carrier density and q = z·e); then the Arrhenius fit of σT.
 import { TransportError } from '../errors.js';
 import { fitArrhenius } from './arrhenius.js';
+import { cageCentredDisplacements } from './cages.js';
 import { runKmc } from './kmc.js';
 import { hopPercolation } from './percolation.js';
 import { BOLTZMANN_EV, BOLTZMANN_J, ELEMENTARY_CHARGE, INTERACTION_EXPRESSION, RATE_EXPRESSION } from './rates.js';
@@ -47,6 +48,8 @@ export interface PreparedTransport {
   perc: [number | null, number | null, number | null];
   carrierDensity: number;
   hopLength: number;
+  /** Per edge, the displacement the block averager sums: cage-centred (cages.ts). */
+  blockDisp: Float64Array;
   status: 'ok' | 'immobile' | 'no-vacancies';
 }
 
@@ -82,7 +85,23 @@ export function prepareTransport(net: HopNetwork, options: TransportOptions = {}
   );
   const hopLength = lengths.length ? lengths[lengths.length >> 1]! : 0;
   const status = perc[0] === null ? 'immobile' : ions === sc.nSites ? 'no-vacancies' : 'ok';
-  return { net, o, temperatures, interacting, dims, sc, cells, ions, eMin, perc, carrierDensity: (ions / sc.volumeA3) * 1e24, hopLength, status };
+  const blockDisp = perc[0] === null ? sc.edgeDisp : cageCentredDisplacements(sc, perc[0]);
+  return {
+    net,
+    o,
+    temperatures,
+    interacting,
+    dims,
+    sc,
+    cells,
+    ions,
+    eMin,
+    perc,
+    carrierDensity: (ions / sc.volumeA3) * 1e24,
+    hopLength,
+    blockDisp,
+    status,
+  };
 }
 
 /** The kMC run at the i-th temperature (its own random stream i, so runs may go in any order or in parallel). */
@@ -106,6 +125,7 @@ export function runTemperature(p: PreparedTransport, i: number, onProgress?: Tra
     targetTracer: o.targetTracer,
     targetCollective: o.targetCollective,
     maxSteps: o.maxSteps,
+    blockDisp: p.blockDisp,
     equilibrationMsdA2: (2 * p.hopLength) ** 2,
     ...(onProgress
       ? {
