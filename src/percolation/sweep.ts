@@ -335,16 +335,19 @@ let lastOrder: { energies: Float32Array; result: PercolationResult | null; bands
 
 /**
  * The points of `energies` with energy ≤ `limit` in sweep order, as sortedIndicesUpTo(energies, limit) gives them:
- * taken from the bands `perc`'s sweep sorted when it was the last sweep run on these energies and sorted that far,
- * else sorted here. Either way the kept bands are released.
+ * taken from the bands `perc`'s sweep sorted when it was the last sweep run on these energies (and one more band
+ * above them when the limit lies higher), else sorted here. Either way the kept bands are released.
  */
 export function sortedUpTo(energies: Float32Array, perc: PercolationResult, limit: number): Uint32Array {
   const kept = lastOrder;
   lastOrder = null;
-  if (!kept || kept.energies !== energies || kept.result !== perc || kept.limit < limit) return sortedIndicesUpTo(energies, limit);
+  if (!kept || kept.energies !== energies || kept.result !== perc) return sortedIndicesUpTo(energies, limit);
+  // Above the last band sorted, one more band (kept.limit, limit] sorted the same way extends the join exactly, as
+  // the sweep's own bands do: sorting only the new band costs less than sorting everything again.
+  const bands = kept.limit < limit ? [...kept.bands, sortedIndicesUpTo(energies, limit, undefined, kept.limit)] : kept.bands;
   // The bands joined are sorted by energy: the wanted points are a prefix.
   let count = 0;
-  for (const order of kept.bands) {
+  for (const order of bands) {
     let lo = 0,
       hi = order.length;
     while (lo < hi) {
@@ -357,7 +360,7 @@ export function sortedUpTo(energies: Float32Array, perc: PercolationResult, limi
   }
   const out = new Uint32Array(count);
   let at = 0;
-  for (const order of kept.bands) {
+  for (const order of bands) {
     if (at >= count) break;
     const take = Math.min(order.length, count - at);
     out.set(take === order.length ? order : order.subarray(0, take), at);

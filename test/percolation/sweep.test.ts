@@ -278,4 +278,17 @@ describe('percolate: the sort in energy bands', () => {
       expect(Array.from(sortedUpTo(e, perc, cap + 0.25))).toEqual(Array.from(sortedIndicesUpTo(e, cap + 0.25)));
     }
   });
+
+  it('extends the sweep order by one band when findBasins asks above what the sweep sorted', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const next = rng(400 + seed);
+      const g = gridOf(6, 5, 7);
+      const e = new Float32Array(6 * 5 * 7).map(() => next() * 12);
+      const perc = percolate(e, g, { encut: 11 });
+      // The sweep stopped in the 3D threshold's band (bands end at eMin + 1, 2, 4, 8 eV): 3 eV above it lies past the
+      // last band sorted for most seeds (a wrong lower edge of the added band fails this test).
+      const limit = (perc.thresholds['3D'] ?? perc.eMin) + 3;
+      expect(Array.from(sortedUpTo(e, perc, limit)), `seed ${seed}`).toEqual(Array.from(sortedIndicesUpTo(e, limit)));
+    }
+  });
 });
