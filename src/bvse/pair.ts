@@ -1,7 +1,8 @@
 // The two BVSE pair terms in float64: the reference every backend is tested against.
 import { assertNeverPair, pairBranch, type PairBranches, type PairType } from './framework.js';
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
+/** 2/√π, erfc's derivative factor: −(2/√π)·e^(−x²). */
+export const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
 
 /**

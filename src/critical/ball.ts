@@ -6,9 +6,8 @@
 // distance to an atom is at least R − ρ, so the running sups G₂(R) = sup_{R' ≥ R} of the first and G₃ of the second,
 // taken at R − ρ and summed with the weights, bound the Hessian norm and its Lipschitz constant over the ball.
 import { assertNeverPair, type PairType } from '../bvse/framework.js';
-import { erfc, pairDerivatives } from '../bvse/pair.js';
+import { erfc, pairDerivatives, TWO_OVER_SQRT_PI } from '../bvse/pair.js';
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
 /** Envelope samples per Å. */
 export const ENVELOPE_SAMPLES_PER_A = 2000;
 

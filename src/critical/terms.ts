@@ -4,9 +4,7 @@
 // running sums spills them around every call, and erfc's continued fractions run four side by side
 // (erfcFromGaussianBatch) only when all of a point's screened Coulomb terms are known first.
 import type { PairType } from '../bvse/framework.js';
-import { erfcFromGaussianBatch } from '../bvse/pair.js';
-
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
+import { erfcFromGaussianBatch, TWO_OVER_SQRT_PI } from '../bvse/pair.js';
 
 /** An image list as the field holds it: positions relative to its centre, pair type and weight per image. */
 export interface ImageListView {

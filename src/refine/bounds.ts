@@ -16,7 +16,7 @@
 // Direct bound. Near an atom the curvature bound is loose or unbounded; there the lowest value over a ball is bounded
 // term by term instead (directLowerBound): each pair term's minimum over the distances the ball allows.
 import { pairBranch, type PairBranches, type PairType } from '../bvse/framework.js';
-import { erfc } from '../bvse/pair.js';
+import { erfc, TWO_OVER_SQRT_PI } from '../bvse/pair.js';
 import type { PreparedFramework } from '../backends/cpu/kernel.js';
 import { tablePairEnergy } from '../backends/cpu/pair-table.js';
 
@@ -30,7 +30,6 @@ export interface ValueSlack {
   rel: number;
 }
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
 /** Stands for "unbounded" (an atom inside the ball): large, finite, and far from float32 overflow when summed. */
 export const CURVATURE_CAP = 1e30;
 /** Step-table intervals per segment in s = R². */

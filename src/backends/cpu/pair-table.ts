@@ -2,7 +2,7 @@
 // derivatives), refined until the interpolation error of one pair term is below TABLE_TOLERANCE_EV, so the
 // kernel's inner loop (kernel.ts) needs neither exp, erfc nor sqrt. PURE, like the kernel.
 import { pairBranch, type PairBranches, type PairType } from '../../bvse/framework.js';
-import { erfc, pairEnergy } from '../../bvse/pair.js';
+import { erfc, pairEnergy, TWO_OVER_SQRT_PI } from '../../bvse/pair.js';
 
 /** Pairs closer than this (Å) are evaluated with the exact float64 formula, not the table. */
 export const EXACT_BELOW_R = 1.0;
@@ -12,8 +12,6 @@ export const TABLE_TOLERANCE_EV = 1e-9;
 const SEGMENT_BREAKS_R = [2, 4];
 const MIN_SEGMENT_INTERVALS = 64;
 const MAX_SEGMENT_INTERVALS = 1 << 16;
-
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /** The tabulated pair terms of a framework (part of PreparedFramework; structured-cloneable). */
 export interface PairTable {
