@@ -8,7 +8,7 @@ import { certifyThresholds, type Certificate, type CertifiableField, type Certif
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
 import { unstableDirection, type CriticalSearch, type FieldLike } from './search.js';
 import { SiteRegistry } from './sites.js';
-import { networkThresholds } from './thresholds.js';
+import { networkThresholds, restsOnUnverifiedHop } from './thresholds.js';
 import type { ContinuumNetwork, EdgeEnd, NetworkSaddle } from './types.js';
 import type { IVec3, PerDimension } from '../percolation/types.js';
 
@@ -66,7 +66,7 @@ export function certifyNetwork<F extends FieldLike>(
     const b = net.barriers[d];
     if (!b) continue;
     b.lowerBound = cert.lowerBounds[d];
-    b.certified = cert.certified[d] && b.unverifiedBelow === undefined && b.viaUnverified === undefined && net.saddles[b.saddle]!.status === 'verified';
+    b.certified = cert.certified[d] && !restsOnUnverifiedHop(b) && net.saddles[b.saddle]!.status === 'verified';
   }
   net.certificate = {
     c: cert.c,

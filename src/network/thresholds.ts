@@ -63,3 +63,12 @@ export function networkThresholds(sites: readonly NetworkSite[], saddles: readon
   };
   return { eMin, minSite, barriers: { '1D': barrier(0), '2D': barrier(1), '3D': barrier(2) } };
 }
+
+/**
+ * Whether a barrier rests on an unverified hop: its path needs one (`viaUnverified`), or one below its bottleneck could
+ * lower it (`unverifiedBelow`). Such a barrier is neither certified nor counted as verified, and the pipeline rebuilds
+ * its network from a finer seed.
+ */
+export function restsOnUnverifiedHop(b: NetworkBarrier): boolean {
+  return b.viaUnverified === true || b.unverifiedBelow !== undefined;
+}

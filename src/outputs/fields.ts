@@ -7,6 +7,7 @@
 // The JSONL keys are those of the tables written before this table existed, so old tables still resume and merge.
 import type { LandscapeResult, LandscapeSymmetry } from '../pipeline/landscape.js';
 import { ENERGY_DIGITS, FRACTION_DIGITS, LENGTH_DIGITS, RATIO_DIGITS, TIME_DIGITS, roundOrNull, roundTo } from '../io/rounding.js';
+import { restsOnUnverifiedHop } from '../network/thresholds.js';
 import { log10SigmaAt } from '../transport/json.js';
 import type { TransportResult } from '../transport/types.js';
 
@@ -347,9 +348,7 @@ export const OUTPUT_FIELDS = [
     csv: 'value',
     get: (r): boolean | null =>
       r.network
-        ? Object.values(r.network.barriers).every(
-            (b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && b.unverifiedBelow === undefined && b.viaUnverified === undefined),
-          )
+        ? Object.values(r.network.barriers).every((b) => !b || (r.network!.saddles[b.saddle]!.status === 'verified' && !restsOnUnverifiedHop(b)))
         : null,
   }),
   result({

@@ -18,6 +18,7 @@ import type { Connectivity, PercolationResult, PerDimension } from '../percolati
 import { frameworkSymmetry, type FrameworkSymmetry } from '../field-symmetry/framework.js';
 import { fillFromBricks, gridSymmetry, orbitPlan } from '../field-symmetry/grid.js';
 import { continuumNetwork } from '../network/bvse.js';
+import { restsOnUnverifiedHop } from '../network/thresholds.js';
 import type { ContinuumNetwork } from '../network/types.js';
 
 /**
@@ -350,7 +351,7 @@ const REFINED_SEED_MAX_POINTS = 16_000_000;
 
 /** Whether some barrier of the network passes through, or could be lowered by, an unverified hop. */
 function needsFinerSeed(n: ContinuumNetwork): boolean {
-  return Object.values(n.barriers).some((b) => b !== null && (b.viaUnverified === true || b.unverifiedBelow !== undefined));
+  return Object.values(n.barriers).some((b) => b !== null && restsOnUnverifiedHop(b));
 }
 
 /** The sweep window and neighbours the caller asked for (the sweep's own defaults otherwise). */
