@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitArrhenius, simulateTransport, type HopNetwork } from '../../src/transport/index.js';
 import { BOLTZMANN_EV } from '../../src/transport/rates.js';
-import { cubicNetwork } from './lattices.js';
+import { cubicNetwork, syntheticNetwork } from './lattices.js';
 
 describe('fitArrhenius', () => {
   it('recovers Ea and the prefactor of exact data, R² = 1', () => {
@@ -27,28 +27,20 @@ describe('fitArrhenius', () => {
 function cageNetwork(): HopNetwork {
   const a = 4;
   const d = 0.1; // fractional half-separation of the pair along x
-  return {
-    lattice: [
-      [a, 0, 0],
-      [0, a, 0],
-      [0, 0, a],
-    ],
-    sites: [
+  return syntheticNetwork(
+    [a, a, a],
+    [
       { frac: [0.5 - d, 0.5, 0.5], energy: 0 },
       { frac: [0.5 + d, 0.5, 0.5], energy: 0.02 },
     ],
-    hops: [
+    [
       { from: 0, to: 1, offset: [0, 0, 0], saddleEnergy: 0.14 },
       { from: 1, to: 0, offset: [1, 0, 0], saddleEnergy: 0.3 },
       { from: 0, to: 0, offset: [0, 1, 0], saddleEnergy: 0.3 },
       { from: 1, to: 1, offset: [0, 0, 1], saddleEnergy: 0.32 },
     ],
-    ion: { symbol: 'Li+', charge: 1 },
-    ionsPerCell: 0.1,
-    attemptFrequency: { hz: 1e13, source: 'test' },
-    interaction: null,
-    source: 'synthetic cages',
-  };
+    { ionsPerCell: 0.1, source: 'synthetic cages' },
+  );
 }
 
 describe('simulateTransport over temperatures', { timeout: 180_000 }, () => {

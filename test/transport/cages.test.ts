@@ -9,35 +9,27 @@ import { Random } from '../../src/transport/random.js';
 import { BOLTZMANN_EV } from '../../src/transport/rates.js';
 import { buildSupercell } from '../../src/transport/supercell.js';
 import type { HopNetwork } from '../../src/transport/types.js';
-import { cubicNetwork } from './lattices.js';
+import { cubicNetwork, syntheticNetwork } from './lattices.js';
 
 /** Cages of three sites (a bent chain 0.8 Å per step, rattles over 0.1 eV) on a simple-cubic lattice 4 Å apart. */
 function cageNetwork(): HopNetwork {
   const a = 4;
-  return {
-    lattice: [
-      [a, 0, 0],
-      [0, a, 0],
-      [0, 0, a],
-    ],
-    sites: [
+  return syntheticNetwork(
+    [a, a, a],
+    [
       { frac: [0.4, 0.5, 0.5], energy: 0 },
       { frac: [0.6, 0.5, 0.5], energy: 0.03 },
       { frac: [0.6, 0.7, 0.5], energy: 0.01 },
     ],
-    hops: [
+    [
       { from: 0, to: 1, offset: [0, 0, 0], saddleEnergy: 0.1 },
       { from: 1, to: 2, offset: [0, 0, 0], saddleEnergy: 0.12 },
       { from: 1, to: 0, offset: [1, 0, 0], saddleEnergy: 0.3 },
       { from: 2, to: 0, offset: [0, 1, 0], saddleEnergy: 0.3 },
       { from: 0, to: 0, offset: [0, 0, 1], saddleEnergy: 0.32 },
     ],
-    ion: { symbol: 'Li+', charge: 1 },
-    ionsPerCell: 1,
-    attemptFrequency: { hz: 1e13, source: 'test' },
-    interaction: { k: 7.2, screenA: 1.9, cutoffA: 4.6 },
-    source: 'synthetic cages',
-  };
+    { ionsPerCell: 1, source: 'synthetic cages', interaction: { k: 7.2, screenA: 1.9, cutoffA: 4.6 } },
+  );
 }
 
 describe('cage-centred displacements', () => {

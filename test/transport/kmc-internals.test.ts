@@ -10,7 +10,7 @@ import { SumTree } from '../../src/transport/sum-tree.js';
 import { erfc } from '../../src/bvse/pair.js';
 import { buildSupercell } from '../../src/transport/supercell.js';
 import type { HopNetwork } from '../../src/transport/types.js';
-import { cubicNetwork } from './lattices.js';
+import { cubicNetwork, syntheticNetwork } from './lattices.js';
 
 describe('SumTree', () => {
   it('keeps every inner node the sum of its children through batched updates, and find() follows the running sum', () => {
@@ -42,28 +42,20 @@ describe('SumTree', () => {
 
 /** Two sites per cell with a low rattle between them and the model-like repulsion, half filled. */
 function pairNetwork(): HopNetwork {
-  return {
-    lattice: [
-      [4, 0, 0],
-      [0, 4, 0],
-      [0, 0, 4],
-    ],
-    sites: [
+  return syntheticNetwork(
+    [4, 4, 4],
+    [
       { frac: [0.3, 0.5, 0.5], energy: 0 },
       { frac: [0.7, 0.5, 0.5], energy: 0.05 },
     ],
-    hops: [
+    [
       { from: 0, to: 1, offset: [0, 0, 0], saddleEnergy: 0.1 },
       { from: 1, to: 0, offset: [1, 0, 0], saddleEnergy: 0.3, attemptFrequencyFrom: 2e12, attemptFrequencyTo: 5e12 },
       { from: 0, to: 0, offset: [0, 1, 0], saddleEnergy: 0.35 },
       { from: 1, to: 1, offset: [0, 0, 1], saddleEnergy: 0.4 },
     ],
-    ion: { symbol: 'Li+', charge: 1 },
-    ionsPerCell: 1,
-    attemptFrequency: { hz: 1e13, source: 'test' },
-    interaction: { k: 7.2, screenA: 1.9, cutoffA: 4.6 },
-    source: 'synthetic pairs',
-  };
+    { ionsPerCell: 1, source: 'synthetic pairs', interaction: { k: 7.2, screenA: 1.9, cutoffA: 4.6 } },
+  );
 }
 
 describe('IonLattice', () => {
