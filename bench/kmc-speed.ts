@@ -17,6 +17,7 @@ import { continuumTransportNetwork } from '../src/pipeline/landscape-products.js
 import { computeLandscape, DEFAULT_SEED_RESOLUTION } from '../src/pipeline/landscape.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { simulateTransportParallel } from '../src/transport/parallel.js';
+import { findCages } from '../src/transport/cages.js';
 import { BOLTZMANN_EV } from '../src/transport/rates.js';
 import { prepareTransport, simulateTransport, TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';
 import type { HopNetwork } from '../src/transport/types.js';
@@ -58,12 +59,9 @@ function timeScales(net: HopNetwork, temperatures: number[]) {
   if (e1 === null) return null;
   const below = net.hops.filter((h) => h.saddleEnergy < e1);
   const { sc } = p;
-  const root = Int32Array.from({ length: sc.nSites }, (_, i) => i);
-  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
-  for (let e = 0; e < sc.nEdges; e++) if (sc.edgeSaddle[e]! < e1) root[find(sc.edgeSrc[e]!)] = find(sc.edgeDst[e]!);
-  const size = new Map<number, number>();
-  for (let i = 0; i < sc.nSites; i++) size.set(find(i), (size.get(find(i)) ?? 0) + 1);
-  const cages = [...size.values()].filter((n) => n > 1);
+  const cages = findCages(sc, e1)
+    .groups.map((g) => g.length)
+    .filter((n) => n > 1);
   const caged = cages.reduce((a, b) => a + b, 0);
   return {
     hopsBelowE1D: below.length,

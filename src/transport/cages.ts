@@ -24,24 +24,22 @@ export function cageCentredDisplacements(sc: Supercell, e1D: number): Float64Arr
 }
 
 /**
- * Each site's offset (Å, 3 per site) from the centroid of its cage, the group of sites joined by hops whose saddle
- * lies below `e1D`. Sites outside cages, and the sites of a group whose positions along its hops disagree (one wider
- * than the supercell), have offset 0.
+ * The cages of the supercell: the groups of sites joined by hops whose saddle lies below `e1D` (every site is in one
+ * group; a site with no such hop is a group of one), found breadth first. `rel` is each site's position relative to its
+ * group's first site along those hops (Å, 3 per site); `wraps` marks a group whose positions along its hops disagree,
+ * i.e. one that wraps around the supercell.
  */
-export function cageOffsets(sc: Supercell, e1D: number): Float64Array {
+export function findCages(sc: Supercell, e1D: number): { groups: number[][]; wraps: boolean[]; rel: Float64Array } {
   const { nSites, edgeSaddle, edgeDst, edgeDisp, outStart, outEdges } = sc;
-  const offset = new Float64Array(3 * nSites);
   const rel = new Float64Array(3 * nSites);
   const seen = new Uint8Array(nSites);
-  const members: number[] = [];
+  const groups: number[][] = [];
+  const wraps: boolean[] = [];
   for (let root = 0; root < nSites; root++) {
     if (seen[root]) continue;
-    // Positions relative to the root along the hops below E_1D (breadth first); an edge that disagrees with the
-    // position already given to its end means the group wraps around the supercell.
-    members.length = 0;
-    members.push(root);
+    const members = [root];
     seen[root] = 1;
-    let consistent = true;
+    let wrapped = false;
     for (let k = 0; k < members.length; k++) {
       const s = members[k]!;
       for (let q = outStart[s]!; q < outStart[s + 1]!; q++) {
@@ -53,14 +51,28 @@ export function cageOffsets(sc: Supercell, e1D: number): Float64Array {
           for (let m = 0; m < 3; m++) rel[3 * d + m] = rel[3 * s + m]! + edgeDisp[3 * e + m]!;
           members.push(d);
         } else {
-          for (let m = 0; m < 3; m++) if (Math.abs(rel[3 * s + m]! + edgeDisp[3 * e + m]! - rel[3 * d + m]!) > 1e-6) consistent = false;
+          for (let m = 0; m < 3; m++) if (Math.abs(rel[3 * s + m]! + edgeDisp[3 * e + m]! - rel[3 * d + m]!) > 1e-6) wrapped = true;
         }
       }
     }
-    if (members.length < 2 || !consistent) continue;
+    groups.push(members);
+    wraps.push(wrapped);
+  }
+  return { groups, wraps, rel };
+}
+
+/**
+ * Each site's offset (Å, 3 per site) from the centroid of its cage (findCages). Sites outside cages, and the sites of a
+ * cage that wraps around the supercell, have offset 0.
+ */
+export function cageOffsets(sc: Supercell, e1D: number): Float64Array {
+  const { groups, wraps, rel } = findCages(sc, e1D);
+  const offset = new Float64Array(3 * sc.nSites);
+  groups.forEach((members, g) => {
+    if (members.length < 2 || wraps[g]) return;
     const centroid = [0, 0, 0];
     for (const s of members) for (let m = 0; m < 3; m++) centroid[m]! += rel[3 * s + m]! / members.length;
     for (const s of members) for (let m = 0; m < 3; m++) offset[3 * s + m] = rel[3 * s + m]! - centroid[m]!;
-  }
+  });
   return offset;
 }
