@@ -20,12 +20,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCpuBackend } from '../src/backends/cpu/index.js';
-import { TRANSPORT_RESOLUTION, continuumTransportNetwork, structureTransport } from '../src/pipeline/landscape-products.js';
+import { TRANSPORT_RESOLUTION, structureTransport } from '../src/pipeline/landscape-products.js';
 import { DEFAULT_SEED_RESOLUTION, computeLandscape } from '../src/pipeline/landscape.js';
 import { spearman } from './lib/stats.js';
 import { readStructureTextSync } from '../src/structure/read.js';
 import { log10SigmaAt } from '../src/transport/json.js';
 import { simulateTransportParallel } from '../src/transport/parallel.js';
+import type { HopNetwork, TransportOptions } from '../src/transport/types.js';
 import { TRANSPORT_DEFAULTS } from '../src/transport/simulate.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared');
@@ -124,13 +125,15 @@ if (!values.summarize) {
         });
         const cpu1 = process.cpuUsage();
         const w1 = performance.now();
-        // --threads > 1: the same network and kMC as structureTransport, its temperatures on worker threads (the same
-        // numbers, tested); the continuum network only, else structureTransport.
-        const net = threads > 1 && sites === 'continuum' && landscape.barriers['1D'] !== null ? continuumTransportNetwork(landscape) : null;
-        const out = net
-          ? { landscape, network: net, transport: await simulateTransportParallel(net, { maxSteps }, threads), timingsMs: { network: 0, transport: 0 } }
-          : await structureTransport(structure, { ion: 'Li', backend, maxSteps, method: sites, landscape });
-        if (net) out.timingsMs.transport = performance.now() - w1;
+        // --threads > 1: the temperatures on worker threads (the same numbers as one thread, tested).
+        const out = await structureTransport(structure, {
+          ion: 'Li',
+          backend,
+          maxSteps,
+          method: sites,
+          landscape,
+          ...(threads > 1 ? { simulate: (net: HopNetwork, o: TransportOptions) => simulateTransportParallel(net, o, threads) } : {}),
+        });
         const cpu2 = process.cpuUsage();
         const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => Math.round((b.user - a.user + b.system - a.system) / 1000);
         const r = out.transport;
