@@ -146,15 +146,55 @@ export interface OrbitPlan {
 
 /**
  * The orbit plan of `sym`'s grid with bricks of `brick`³ points (BRICK of the backends). O(N) integer work: each
- * orbit's images are computed once, from its representative, and marked in a visited bitmap.
+ * orbit's images are computed once, from its representative. `sym.operations` must form a group (gridSymmetry of a
+ * space group's operations does): then an orbit's points are all unmet when its representative is met, so its images
+ * are written without a visited test and in any order, and the plan is the one such a test gives.
+ *
+ * The images of a row's points come from tables. A signed permutation M (one non-zero per row and column: the
+ * operations of orthorhombic, tetragonal and cubic groups) sends each input axis to one output axis, so the flat index
+ * of an image is a sum of one entry per input coordinate, permTable[s·span + off_c + x] (span = nx + ny + nz,
+ * off = 0, nx, nx + ny) for coordinate x along axis c under permutation operation s. Any other M (hexagonal axes)
+ * keeps per-axis values: the row's part M[r][1]·j + M[r][2]·k + t_r (genBase, per row) and the step part M[r][0]·i
+ * (genStep), each reduced to [0, n_r), and wrap tables that map their sum (< 2·n_r) to the flat contribution. (The
+ * tables are built here, not in a helper: V8 runs the loop below ~15 % slower on typed arrays filled elsewhere.)
  */
 export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
   const { nx, ny, nz } = sym.grid;
-  const n = nx * ny * nz;
-  const visited = new Uint8Array(n);
-  const source = new Int32Array(n);
-  const nOps = sym.operations.length;
   const m = sym.maps;
+  const dims = [nx, ny, nz],
+    scale = [1, nx, nx * ny],
+    off = [0, nx, nx + ny];
+  const span = nx + ny + nz;
+  const { perm, general } = splitOperations(sym);
+  const nPerm = perm.length,
+    nGen = general.length;
+  const permTable = new Int32Array(nPerm * span);
+  for (let s = 0; s < nPerm; s++) {
+    const o = perm[s]!;
+    for (let r = 0; r < 3; r++)
+      for (let c = 0; c < 3; c++) {
+        const v = m[o + 3 * r + c]!;
+        if (v === 0) continue;
+        for (let x = 0; x < dims[c]!; x++) permTable[s * span + off[c]! + x] = scale[r]! * mod(v * x + m[o + 9 + r]!, dims[r]!);
+      }
+  }
+  const genStep = new Int32Array(3 * nGen * nx);
+  for (let i = 0; i < nx; i++)
+    for (let g = 0; g < nGen; g++) {
+      const o = general[g]!;
+      for (let r = 0; r < 3; r++) genStep[3 * (nGen * i + g) + r] = mod(m[o + 3 * r]! * i, dims[r]!);
+    }
+  const wrapA = new Int32Array(2 * nx),
+    wrapB = new Int32Array(2 * ny),
+    wrapC = new Int32Array(2 * nz);
+  for (let x = 0; x < 2 * nx; x++) wrapA[x] = x % nx;
+  for (let x = 0; x < 2 * ny; x++) wrapB[x] = nx * (x % ny);
+  for (let x = 0; x < 2 * nz; x++) wrapC[x] = nx * ny * (x % nz);
+  // The row (j, k)'s part of each image, set when the row's first representative is met.
+  const permRow = new Int32Array(nPerm);
+  const genBase = new Int32Array(3 * nGen);
+  // −1 until the point is met; then its representative (itself for a representative).
+  const source = new Int32Array(nx * ny * nz).fill(-1);
   const bricks: number[] = [];
   let pointsEvaluated = 0;
   for (let k0 = 0; k0 < nz; k0 += brick)
@@ -165,22 +205,28 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
           k1 = Math.min(nz, k0 + brick);
         let holdsRepresentative = false;
         for (let k = k0; k < k1; k++)
-          for (let j = j0; j < j1; j++)
+          for (let j = j0; j < j1; j++) {
+            let rowReady = false;
             for (let i = i0; i < i1; i++) {
               const p = i + nx * (j + ny * k);
-              if (visited[p]) continue;
+              if (source[p]! >= 0) continue;
               holdsRepresentative = true;
-              for (let op = 0, o = 0; op < nOps; op++, o += MAP_STRIDE) {
-                const a = mod(m[o]! * i + m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
-                const b = mod(m[o + 3]! * i + m[o + 4]! * j + m[o + 5]! * k + m[o + 10]!, ny);
-                const c = mod(m[o + 6]! * i + m[o + 7]! * j + m[o + 8]! * k + m[o + 11]!, nz);
-                const q = a + nx * (b + ny * c);
-                if (!visited[q]) {
-                  visited[q] = 1;
-                  source[q] = p;
+              source[p] = p;
+              if (!rowReady) {
+                rowReady = true;
+                for (let s = 0, b = nx + j, c = nx + ny + k; s < nPerm; s++, b += span, c += span) permRow[s] = permTable[b]! + permTable[c]!;
+                for (let g = 0; g < nGen; g++) {
+                  const o = general[g]!;
+                  genBase[3 * g] = mod(m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
+                  genBase[3 * g + 1] = mod(m[o + 4]! * j + m[o + 5]! * k + m[o + 10]!, ny);
+                  genBase[3 * g + 2] = mod(m[o + 7]! * j + m[o + 8]! * k + m[o + 11]!, nz);
                 }
               }
+              for (let s = 0, a = i; s < nPerm; s++, a += span) source[permRow[s]! + permTable[a]!] = p;
+              for (let r = 0, q = 3 * nGen * i, end = 3 * nGen; r < end; r += 3, q += 3)
+                source[wrapA[genBase[r]! + genStep[q]!]! + wrapB[genBase[r + 1]! + genStep[q + 1]!]! + wrapC[genBase[r + 2]! + genStep[q + 2]!]!] = p;
             }
+          }
         if (!holdsRepresentative) continue;
         bricks.push(i0, j0, k0);
         pointsEvaluated += (i1 - i0) * (j1 - j0) * (k1 - k0);
@@ -193,6 +239,36 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
             }
       }
   return { grid: { nx, ny, nz }, brick, bricks: Int32Array.from(bricks), source, pointsEvaluated };
+}
+
+/**
+ * The non-identity operations of `sym` (as offsets into maps), split into signed permutations (one non-zero per row
+ * and column of M) and the rest. The identity's image is the point itself, which orbitPlan writes anyway.
+ */
+function splitOperations(sym: GridSymmetry): { perm: number[]; general: number[] } {
+  const m = sym.maps;
+  const perm: number[] = [],
+    general: number[] = [];
+  for (let op = 0, o = 0; op < sym.operations.length; op++, o += MAP_STRIDE) {
+    let identity = m[o + 9] === 0 && m[o + 10] === 0 && m[o + 11] === 0;
+    let rowsOk = true;
+    const colCount = [0, 0, 0];
+    for (let r = 0; r < 3; r++) {
+      let nonZero = 0;
+      for (let c = 0; c < 3; c++) {
+        const v = m[o + 3 * r + c]!;
+        if (v !== (r === c ? 1 : 0)) identity = false;
+        if (v !== 0) {
+          nonZero++;
+          colCount[c]!++;
+        }
+      }
+      if (nonZero !== 1) rowsOk = false;
+    }
+    if (identity) continue;
+    (rowsOk && colCount.every((c) => c === 1) ? perm : general).push(o);
+  }
+  return { perm, general };
 }
 
 /**
