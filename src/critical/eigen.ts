@@ -1,4 +1,5 @@
 // Symmetric 3×3 eigenproblems by cyclic Jacobi rotations: small, robust to repeated eigenvalues, accurate to rounding.
+import { matrix3 } from './matrix3.js';
 
 export interface Eigen3 {
   /** Ascending. */
@@ -68,7 +69,7 @@ export function eigenSym3(m: ArrayLike<number>): Eigen3 {
     }
   }
   const order = sortThree(ORDER, byDiagonal);
-  const vectors = new Float64Array(9);
+  const vectors = matrix3();
   for (let dst = 0; dst < 3; dst++) {
     const src = order[dst]!;
     for (let r = 0; r < 3; r++) vectors[3 * r + dst] = v[3 * r + src]!;

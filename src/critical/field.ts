@@ -6,6 +6,7 @@ import type { PairType } from '../bvse/framework.js';
 import { pairEnergy } from '../bvse/pair.js';
 import { invert3 } from '../structure/lattice.js';
 import { PairEnvelope, pairRangeMinimum, type BallBounds } from './ball.js';
+import { matrix3 } from './matrix3.js';
 import { PairTerms } from './terms.js';
 import type { FieldSample, ScalarField } from './types.js';
 
@@ -117,7 +118,16 @@ class BvseField implements AnalyticField {
       hyz += s * uy * uz;
     }
     const gradient = Float64Array.of(gx, gy, gz);
-    const hessian = Float64Array.of(hxx, hxy, hxz, hxy, hyy, hyz, hxz, hyz, hzz);
+    const hessian = matrix3();
+    hessian[0] = hxx;
+    hessian[1] = hxy;
+    hessian[2] = hxz;
+    hessian[3] = hxy;
+    hessian[4] = hyy;
+    hessian[5] = hyz;
+    hessian[6] = hxz;
+    hessian[7] = hyz;
+    hessian[8] = hzz;
     if (!Number.isFinite(e)) {
       // On top of a like-charged ion (R = 0): no derivatives.
       gradient.fill(NaN);

@@ -10,6 +10,7 @@
 // `maxEvaluations` evaluations.
 import { invert3 } from '../structure/lattice.js';
 import { eigenSym3, type Eigen3 } from './eigen.js';
+import { matrix3 } from './matrix3.js';
 import type { CriticalPoint, FieldSample, ScalarField, Vec3 } from './types.js';
 
 /** Default |∇E| (eV/Å) below which a search has converged. */
@@ -173,29 +174,29 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
   return run.result(cur, done, iterations);
 }
 
+/** dragBasis's projected Hessian (eigenSym3 copies it). */
+const DRAG = new Float64Array(9);
+
 /**
  * An orthonormal basis with `d` first and the Hessian's modes within the plane across d second and third (as columns,
  * like Eigen3), with the curvatures along them: dᵀHd, then the plane's two eigenvalues.
  */
 function dragBasis(H: Float64Array, d: number[]): Eigen3 {
   // P·H·P + c·d·dᵀ (P = I − d·dᵀ) with c above every eigenvalue of H: its two lowest modes are the plane's.
-  const c = 1 + 2 * Math.max(...H.map(Math.abs)) * 3;
+  let largest = -Infinity;
+  for (let i = 0; i < 9; i++) largest = Math.max(largest, Math.abs(H[i]!));
+  const c = 1 + 2 * largest * 3;
   const Hd = [0, 1, 2].map((i) => H[3 * i]! * d[0]! + H[3 * i + 1]! * d[1]! + H[3 * i + 2]! * d[2]!);
   const dHd = dot(d, Hd);
-  const M = new Float64Array(9);
+  const M = DRAG;
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) M[3 * i + j] = H[3 * i + j]! - d[i]! * Hd[j]! - Hd[i]! * d[j]! + d[i]! * d[j]! * (dHd + c);
   const plane = eigenSym3(M);
-  const vectors = Float64Array.of(
-    d[0]!,
-    plane.vectors[0]!,
-    plane.vectors[1]!,
-    d[1]!,
-    plane.vectors[3]!,
-    plane.vectors[4]!,
-    d[2]!,
-    plane.vectors[6]!,
-    plane.vectors[7]!,
-  );
+  const vectors = matrix3();
+  for (let r = 0; r < 3; r++) {
+    vectors[3 * r] = d[r]!;
+    vectors[3 * r + 1] = plane.vectors[3 * r]!;
+    vectors[3 * r + 2] = plane.vectors[3 * r + 1]!;
+  }
   return { values: [dHd, plane.values[0], plane.values[1]], vectors };
 }
 
@@ -280,7 +281,7 @@ class Run {
         energy: NaN,
         gradientNorm: NaN,
         eigenvalues: [NaN, NaN, NaN],
-        eigenvectors: new Float64Array(9).fill(NaN),
+        eigenvectors: matrix3().fill(NaN),
         index: -1,
         converged: false,
         iterations,
