@@ -41,7 +41,8 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
   // An operation must also be an isometry of the cell itself: symmetrizing the atoms cannot fix a cell whose shape is
   // off by a rounding (a P1 file's lattice with b·c ≈ 1e-4 Å²), and the field of such a cell is not invariant under
   // it (LiFePO4_VESTA_P1 in ../shared/cif/named: 9e-4 eV). The isometries among a group form a subgroup.
-  const ops = exactOperations(found.operations, lengths, tol).filter((op) => preservesMetric(op.rot, m));
+  const metric = cellMetric(m);
+  const ops = exactOperations(found.operations, lengths, tol).filter((op) => isIsometry(op.rot, metric));
   if (ops.length <= 1) return null;
 
   // Average, for each site a, the displacement g⁻¹(x_{π_g(a)}) − x_a over the group (spglib's and moyo's recipe):
@@ -49,7 +50,10 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
   const inv = invert3(m);
   // Distance between lattice planes (Å): 1/|a_r*|, |a_r*| the norm of column r of M⁻¹.
   const heights = [0, 1, 2].map((r) => 1 / Math.hypot(inv[r]!, inv[3 + r]!, inv[6 + r]!));
-  const index = new SiteIndex(sites.positions, heights, 3 * tol);
+  const pos = new Float64Array(3 * n);
+  sites.positions.forEach((x, a) => pos.set(x, 3 * a));
+  const labels = Int32Array.from(sites.labels);
+  const index = new SiteIndex(pos, heights, 3 * tol);
   const cart = (d: readonly number[]) => [0, 1, 2].map((c) => d[0]! * m[c]! + d[1]! * m[3 + c]! + d[2]! * m[6 + c]!);
   const sum = new Float64Array(3 * n);
   const y = [0, 0, 0],
@@ -58,13 +62,14 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
     const R = op.rot,
       rinv = inverseRotation(R);
     for (let a = 0; a < n; a++) {
-      const x = sites.positions[a]!;
-      for (let r = 0; r < 3; r++) y[r] = R[3 * r]! * x[0] + R[3 * r + 1]! * x[1] + R[3 * r + 2]! * x[2] + op.trans[r]!;
-      const b = index.nearest(y, sites.labels[a]!, sites.labels, m);
+      const x0 = pos[3 * a]!,
+        x1 = pos[3 * a + 1]!,
+        x2 = pos[3 * a + 2]!;
+      for (let r = 0; r < 3; r++) y[r] = R[3 * r]! * x0 + R[3 * r + 1]! * x1 + R[3 * r + 2]! * x2 + op.trans[r]!;
+      const b = index.nearest(y, labels[a]!, labels, m);
       if (b < 0) return null; // moyo's operation does not hold at this tolerance for this site
-      const xb = sites.positions[b]!;
       for (let r = 0; r < 3; r++) {
-        const diff = xb[r]! - y[r]!;
+        const diff = pos[3 * b + r]! - y[r]!;
         d[r] = diff - Math.round(diff);
       }
       for (let r = 0; r < 3; r++) sum[3 * a + r]! += rinv[3 * r]! * d[0]! + rinv[3 * r + 1]! * d[1]! + rinv[3 * r + 2]! * d[2]!;
@@ -94,8 +99,16 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
  * G = M·Mᵀ, to 1e-9 of G's largest entry.
  */
 export function preservesMetric(R: ArrayLike<number>, m: ArrayLike<number>): boolean {
+  return isIsometry(R, cellMetric(m));
+}
+
+/** The metric G = M·Mᵀ of lattice rows `m` (row-major) and its largest entry in magnitude. */
+function cellMetric(m: ArrayLike<number>): { G: number[][]; scale: number } {
   const G = [0, 1, 2].map((i) => [0, 1, 2].map((j) => m[3 * i]! * m[3 * j]! + m[3 * i + 1]! * m[3 * j + 1]! + m[3 * i + 2]! * m[3 * j + 2]!));
-  const scale = Math.max(...G.flat().map(Math.abs));
+  return { G, scale: Math.max(...G.flat().map(Math.abs)) };
+}
+
+function isIsometry(R: ArrayLike<number>, { G, scale }: { G: number[][]; scale: number }): boolean {
   for (let i = 0; i < 3; i++)
     for (let j = 0; j < 3; j++) {
       let v = 0;
@@ -114,7 +127,13 @@ function groupSites(fw: Framework): { positions: [number, number, number][]; lab
   const siteOf = new Int32Array(count);
   for (let a = 0; a < count; a++) {
     const x: [number, number, number] = [wrap01(fw.atoms.frac[3 * a]!), wrap01(fw.atoms.frac[3 * a + 1]!), wrap01(fw.atoms.frac[3 * a + 2]!)];
-    const key = x.map((v) => Math.round(v * 1e9) % 1e9).join(',');
+    // round(v·1e9) mod 1e9 per axis (v in [0, 1), so the modulo only maps 1e9 to 0).
+    const key = x
+      .map((v) => {
+        const k = Math.round(v * 1e9);
+        return k === 1e9 ? 0 : k;
+      })
+      .join(',');
     let s = byPosition.get(key);
     if (s === undefined) {
       s = positions.length;
@@ -176,9 +195,22 @@ function isClosed(ops: readonly SymOp[]): boolean {
   // Without strings (a 192-operation group has 36 864 products): the distinct rotations are numbered and their
   // products tabulated once; a product's translation is compared, as round(t·1e6) mod 1e6 per axis, with those of the
   // operations that have its rotation.
-  const rotKey = (rot: ArrayLike<number>): string => Array.from(rot).join(',');
-  const transKey = (t: number) => Math.round(wrap01(t) * 1e6) % 1e6;
-  const rotIndex = new Map<string, number>();
+  // A rotation's key: its entries in base 16 when all lie in −7…7 (always, for a space group's), else the entries as text.
+  const rotKey = (rot: ArrayLike<number>): number | string => {
+    let key = 0;
+    for (let i = 0; i < 9; i++) {
+      const v = rot[i]!;
+      if (v < -7 || v > 7) return Array.from(rot).join(',');
+      key = key * 16 + v + 8;
+    }
+    return key;
+  };
+  // round(wrap01(t)·1e6) mod 1e6, the modulo as a compare (the value lies in 0…1e6).
+  const transKey = (t: number) => {
+    const k = Math.round(wrap01(t) * 1e6);
+    return k === 1e6 ? 0 : k;
+  };
+  const rotIndex = new Map<number | string, number>();
   const rots: ArrayLike<number>[] = [];
   const opRot = ops.map((o) => {
     const key = rotKey(o.rot);
@@ -200,21 +232,40 @@ function isClosed(ops: readonly SymOp[]): boolean {
       for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) rot[3 * r + c] = g[3 * r]! * h[c]! + g[3 * r + 1]! * h[3 + c]! + g[3 * r + 2]! * h[6 + c]!;
       product[x * nr + y] = rotIndex.get(rotKey(rot)) ?? -1;
     }
-  const trans: number[][] = rots.map(() => []);
-  ops.forEach((o, i) => trans[opRot[i]!]!.push(transKey(o.trans[0]), transKey(o.trans[1]), transKey(o.trans[2])));
-  for (let gi = 0; gi < ops.length; gi++) {
-    const g = ops[gi]!;
-    const R = g.rot;
-    for (let hi = 0; hi < ops.length; hi++) {
-      const r = product[opRot[gi]! * nr + opRot[hi]!]!;
+  // The operations' translation keys grouped by rotation: keys[3·first[r] …) for the operations with rotation r.
+  const n = ops.length;
+  const rotOf = Int32Array.from(opRot);
+  const first = new Int32Array(nr + 1);
+  for (let i = 0; i < n; i++) first[rotOf[i]! + 1]!++;
+  for (let r = 0; r < nr; r++) first[r + 1]! += first[r]!;
+  const keys = new Int32Array(3 * n);
+  const fill = first.slice();
+  const tr = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const t = ops[i]!.trans;
+    const at = 3 * fill[rotOf[i]!]!++;
+    for (let c = 0; c < 3; c++) {
+      keys[at + c] = transKey(t[c]!);
+      tr[3 * i + c] = t[c]!;
+    }
+  }
+  for (let gi = 0; gi < n; gi++) {
+    const R = ops[gi]!.rot,
+      g = ops[gi]!.trans;
+    const [r0, r1, r2, r3, r4, r5, r6, r7, r8] = [R[0]!, R[1]!, R[2]!, R[3]!, R[4]!, R[5]!, R[6]!, R[7]!, R[8]!];
+    const [g0, g1, g2] = g;
+    const row = rotOf[gi]! * nr;
+    for (let hi = 0; hi < n; hi++) {
+      const r = product[row + rotOf[hi]!]!;
       if (r < 0) return false;
-      const t = ops[hi]!.trans;
-      const t0 = transKey(R[0]! * t[0] + R[1]! * t[1] + R[2]! * t[2] + g.trans[0]);
-      const t1 = transKey(R[3]! * t[0] + R[4]! * t[1] + R[5]! * t[2] + g.trans[1]);
-      const t2 = transKey(R[6]! * t[0] + R[7]! * t[1] + R[8]! * t[2] + g.trans[2]);
-      const list = trans[r]!;
+      const h0 = tr[3 * hi]!,
+        h1 = tr[3 * hi + 1]!,
+        h2 = tr[3 * hi + 2]!;
+      const t0 = transKey(r0 * h0 + r1 * h1 + r2 * h2 + g0);
+      const t1 = transKey(r3 * h0 + r4 * h1 + r5 * h2 + g1);
+      const t2 = transKey(r6 * h0 + r7 * h1 + r8 * h2 + g2);
       let found = false;
-      for (let q = 0; q < list.length && !found; q += 3) found = list[q] === t0 && list[q + 1] === t1 && list[q + 2] === t2;
+      for (let q = 3 * first[r]!, end = 3 * first[r + 1]!; q < end && !found; q += 3) found = keys[q] === t0 && keys[q + 1] === t1 && keys[q + 2] === t2;
       if (!found) return false;
     }
   }
@@ -243,35 +294,37 @@ class SiteIndex {
   private readonly dims: number[];
   /** Bucket width per axis, as a fraction of the bucket: `radius` over the slab thickness. */
   private readonly reach: number[];
-  private readonly da: number[] = [];
-  private readonly db: number[] = [];
-  private readonly dc: number[] = [];
   private readonly start: Int32Array;
   private readonly order: Int32Array;
 
   constructor(
-    private readonly positions: readonly [number, number, number][],
+    /** Fractional positions, 3 per site. */
+    private readonly positions: Float64Array,
     heights: readonly number[],
     private readonly radius: number,
   ) {
-    const target = Math.max(1, Math.ceil(Math.cbrt(positions.length)));
+    const sites = positions.length / 3;
+    const target = Math.max(1, Math.ceil(Math.cbrt(sites)));
     // Bucket slabs at least `radius` thick (lattice-plane spacing / buckets), so a point within `radius` of y lies
     // in y's bucket or a neighbour along every axis.
     this.dims = heights.map((h) => Math.max(1, Math.min(target, Math.floor(h / radius))));
     this.reach = this.dims.map((d, r) => (radius * d) / heights[r]!);
     const cells = this.dims[0]! * this.dims[1]! * this.dims[2]!;
     const count = new Int32Array(cells + 1);
-    const cellOf = positions.map((x) => this.cellIndex(x));
+    const cellOf = Array.from({ length: sites }, (_, a) => this.cellIndex(positions.subarray(3 * a, 3 * a + 3)));
     for (const c of cellOf) count[c + 1]!++;
     for (let c = 0; c < cells; c++) count[c + 1]! += count[c]!;
     this.start = count.slice();
     const fill = count.slice();
-    this.order = new Int32Array(positions.length);
+    this.order = new Int32Array(sites);
     cellOf.forEach((c, s) => (this.order[fill[c]!++] = s));
   }
 
-  private cellIndex(x: readonly number[]): number {
-    const [dx, dy, dz] = this.dims as [number, number, number];
+  private cellIndex(x: ArrayLike<number>): number {
+    const dims = this.dims;
+    const dx = dims[0]!,
+      dy = dims[1]!,
+      dz = dims[2]!;
     const ci = Math.min(dx - 1, Math.floor(wrap01(x[0]!) * dx));
     const cj = Math.min(dy - 1, Math.floor(wrap01(x[1]!) * dy));
     const ck = Math.min(dz - 1, Math.floor(wrap01(x[2]!) * dz));
@@ -279,28 +332,48 @@ class SiteIndex {
   }
 
   /** The site with `label` nearest to fractional point y (periodic), or −1 when none lies within the radius. */
-  nearest(y: readonly number[], label: number, labels: readonly number[], m: ArrayLike<number>): number {
-    const [dx, dy, dz] = this.dims as [number, number, number];
-    const ci = Math.floor(wrap01(y[0]!) * dx),
-      cj = Math.floor(wrap01(y[1]!) * dy),
-      ck = Math.floor(wrap01(y[2]!) * dz);
+  nearest(y: readonly number[], label: number, labels: Int32Array, m: ArrayLike<number>): number {
+    const dims = this.dims;
+    const dx = dims[0]!,
+      dy = dims[1]!,
+      dz = dims[2]!;
+    const u = wrap01(y[0]!) * dx,
+      v = wrap01(y[1]!) * dy,
+      w = wrap01(y[2]!) * dz;
+    const ci = Math.floor(u),
+      cj = Math.floor(v),
+      ck = Math.floor(w);
     let best = -1,
       bestD2 = this.radius * this.radius;
-    // Only the buckets within `radius` of y, each once, in the order of the first (a, b, c) in −1, 0, 1 that reaches it.
-    const da = this.axisDeltas(this.da, wrap01(y[0]!) * dx - ci, dx, this.reach[0]!);
-    const db = this.axisDeltas(this.db, wrap01(y[1]!) * dy - cj, dy, this.reach[1]!);
-    const dc = this.axisDeltas(this.dc, wrap01(y[2]!) * dz - ck, dz, this.reach[2]!);
-    for (const a of da)
-      for (const b of db)
-        for (const c of dc) {
-          const cell = ((ci + a + dx) % dx) + dx * (((cj + b + dy) % dy) + dy * ((ck + c + dz) % dz));
-          for (let q = this.start[cell]!; q < this.start[cell + 1]!; q++) {
-            const s = this.order[q]!;
+    // Only the buckets within `radius` of y, each once, in the order of the first (a, b, c) in −1, 0, 1 that reaches
+    // it: along each axis the steps from lowerStep to upperStep.
+    const reach = this.reach;
+    const a0 = lowerStep(u - ci, dx, reach[0]!),
+      b0 = lowerStep(v - cj, dy, reach[1]!),
+      c0 = lowerStep(w - ck, dz, reach[2]!);
+    const a1 = upperStep(u - ci, dx, reach[0]!),
+      b1 = upperStep(v - cj, dy, reach[1]!),
+      c1 = upperStep(w - ck, dz, reach[2]!);
+    const start = this.start,
+      order = this.order,
+      positions = this.positions;
+    for (let a = a0; a <= a1; a++)
+      for (let b = b0; b <= b1; b++)
+        for (let c = c0; c <= c1; c++) {
+          // ci + a lies within one period of 0 … dx − 1: wrapped without a division.
+          const i = ci + a < 0 ? ci + a + dx : ci + a >= dx ? ci + a - dx : ci + a;
+          const j = cj + b < 0 ? cj + b + dy : cj + b >= dy ? cj + b - dy : cj + b;
+          const k = ck + c < 0 ? ck + c + dz : ck + c >= dz ? ck + c - dz : ck + c;
+          const cell = i + dx * (j + dy * k);
+          for (let q = start[cell]!; q < start[cell + 1]!; q++) {
+            const s = order[q]!;
             if (labels[s] !== label) continue;
-            const x = this.positions[s]!;
-            const f0 = x[0] - y[0]! - Math.round(x[0] - y[0]!);
-            const f1 = x[1] - y[1]! - Math.round(x[1] - y[1]!);
-            const f2 = x[2] - y[2]! - Math.round(x[2] - y[2]!);
+            const x0 = positions[3 * s]!,
+              x1 = positions[3 * s + 1]!,
+              x2 = positions[3 * s + 2]!;
+            const f0 = x0 - y[0]! - Math.round(x0 - y[0]!);
+            const f1 = x1 - y[1]! - Math.round(x1 - y[1]!);
+            const f2 = x2 - y[2]! - Math.round(x2 - y[2]!);
             const cx = f0 * m[0]! + f1 * m[3]! + f2 * m[6]!;
             const cy = f0 * m[1]! + f1 * m[4]! + f2 * m[7]!;
             const cz = f0 * m[2]! + f1 * m[5]! + f2 * m[8]!;
@@ -313,24 +386,19 @@ class SiteIndex {
         }
     return best;
   }
+}
 
-  /**
-   * The bucket steps along one axis (out, reused) that can hold a point within `reach` (in bucket widths) of a point at
-   * `u` ∈ [0, 1) inside its bucket, for an axis of `d` buckets.
-   */
-  private axisDeltas(out: number[], u: number, d: number, reach: number): number[] {
-    out.length = 0;
-    const below = u < reach,
-      above = 1 - u < reach;
-    if (d === 1) out.push(0);
-    else if (d === 2) {
-      if (below || above) out.push(-1);
-      out.push(0);
-    } else {
-      if (below) out.push(-1);
-      out.push(0);
-      if (above) out.push(1);
-    }
-    return out;
-  }
+/**
+ * The bucket steps along one axis that can hold a point within `reach` (in bucket widths) of a point at `u` ∈ [0, 1)
+ * inside its bucket, for an axis of `d` buckets, run from lowerStep to upperStep: −1 when the point is near the lower
+ * face (with two buckets, near either face: the other bucket), +1 when near the upper face with three or more.
+ */
+function lowerStep(u: number, d: number, reach: number): number {
+  if (d === 1) return 0;
+  if (d === 2) return u < reach || 1 - u < reach ? -1 : 0;
+  return u < reach ? -1 : 0;
+}
+
+function upperStep(u: number, d: number, reach: number): number {
+  return d >= 3 && 1 - u < reach ? 1 : 0;
 }
