@@ -142,7 +142,7 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
     if (followed) h0 = Math.abs(h0) < 1e-3 * radius ? radius : Math.abs(h0);
     else if (l0 > 0 && Math.abs(h0) < 1e-3 * radius) h0 = radius;
     // Minimise along the others: λn the root below min λi of λ = Σ Fi²/(λ − λi).
-    const ln = rfoShift([lam[1]!, lam[2]!], [F[1]!, F[2]!]);
+    const ln = rfoShift(lam[1]!, lam[2]!, F[1]!, F[2]!);
     for (const i of [1, 2]) h[i] = lam[i]! - ln !== 0 ? -F[i]! / (lam[i]! - ln) : 0;
     h[0] = h0;
     // A stationary point of index 2 or 3 has nothing to minimise: step off it down the second mode.
@@ -200,12 +200,21 @@ function dragBasis(H: Float64Array, d: number[]): Eigen3 {
   return { values: [dHd, plane.values[0], plane.values[1]], vectors };
 }
 
-/** The shift λ of the RFO step along modes with curvatures `lam` and gradient components `F`: the root of
- *  λ = Σ Fi²/(λ − λi) below every λi (unique: the right side minus λ decreases monotonically there). */
-function rfoShift(lam: number[], F: number[]): number {
-  const lo = Math.min(...lam);
-  const phi = (x: number) => x - lam.reduce((sum, l, i) => sum + (F[i]! * F[i]!) / (x - l), 0);
-  const fsum = Math.sqrt(F.reduce((sum, f) => sum + f * f, 0));
+/** The shift λ of the RFO step along two modes with curvatures l1, l2 and gradient components F1, F2: the root of
+ *  λ = Σ Fi²/(λ − λi) below every λi (unique: the right side minus λ decreases monotonically there). The sums run in
+ *  the order of the earlier list form (from 0, mode 1 then mode 2), without its closures: a saddle step bisects ~60 times. */
+function rfoShift(l1: number, l2: number, F1: number, F2: number): number {
+  const lo = Math.min(l1, l2);
+  const phi = (x: number): number => {
+    let sum = 0;
+    sum = sum + (F1 * F1) / (x - l1);
+    sum = sum + (F2 * F2) / (x - l2);
+    return x - sum;
+  };
+  let squares = 0;
+  squares = squares + F1 * F1;
+  squares = squares + F2 * F2;
+  const fsum = Math.sqrt(squares);
   if (fsum === 0) return Math.min(lo, 0) - 1e-12;
   // φ(lo⁻) → +∞ when that mode has a slope; φ(x) < 0 for x ≤ lo − |F| − |lo| − 1.
   let hi = lo;
@@ -323,13 +332,13 @@ function settings(o: SearchOptions) {
 export function column(e: { vectors: Float64Array }, k: number): number[] {
   return [e.vectors[k]!, e.vectors[3 + k]!, e.vectors[6 + k]!];
 }
-/** Σ_k coef(k, v_k·g)·v_k. */
+/** Σ_k coef(k, v_k·g)·v_k (the columns read in place). */
 function combine(e: Eigen3, coef: (k: number, f: number) => number, g: ArrayLike<number>): number[] {
   const out = [0, 0, 0];
+  const v = e.vectors;
   for (let k = 0; k < 3; k++) {
-    const v = column(e, k);
-    const c = coef(k, dot(v, g));
-    for (let i = 0; i < 3; i++) out[i]! += c * v[i]!;
+    const c = coef(k, v[k]! * g[0]! + v[3 + k]! * g[1]! + v[6 + k]! * g[2]!);
+    for (let i = 0; i < 3; i++) out[i]! += c * v[3 * i + k]!;
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { percolate, findBasins } from '../percolation/index.js';
 import type { Connectivity, Hop, IVec3, PercolationResult, PerDimension } from '../percolation/index.js';
 import type { SymOp } from '../structure/space-group.js';
 import { gridSymmetry, type GridSymmetry } from '../field-symmetry/grid.js';
+import { matrix3 } from '../critical/matrix3.js';
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
 import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike } from './search.js';
 import { SiteRegistry } from './sites.js';
@@ -392,7 +393,7 @@ function mapFound(geo: CellGeometry, op: SymOp, f: Found): Found {
   const cart = geo.cart(frac);
   // Rotate the eigenvectors (columns) with the operation; eigenvalues, energy and the rest are invariant.
   const v = f.point.eigenvectors;
-  const rotated = new Float64Array(9);
+  const rotated = matrix3();
   for (let k = 0; k < 3; k++) {
     const w = geo.rotateCart(op, [v[k]!, v[3 + k]!, v[6 + k]!]);
     rotated[k] = w[0];
