@@ -13,8 +13,9 @@ const BUCKETS = 1 << RADIX_BITS;
 export function sortedIndicesUpTo(energies: Float32Array, limit: number, scratch?: RadixScratch, above?: number): Uint32Array {
   const n = energies.length;
   if (above !== undefined && above !== -Infinity) return sortedBand(energies, above, limit);
+  // Counted without a branch (NaN compares false, so it is not counted).
   let count = 0;
-  for (let p = 0; p < n; p++) if (energies[p]! <= limit) count++;
+  for (let p = 0; p < n; p++) count += +(energies[p]! <= limit);
 
   const bits = new Uint32Array(energies.buffer, energies.byteOffset, n);
   // Key buffers may borrow memory the caller needs only afterwards (the sweep's union-find arrays).
@@ -37,7 +38,7 @@ function sortedBand(energies: Float32Array, above: number, limit: number): Uint3
   let count = 0;
   for (let p = 0; p < n; p++) {
     const e = energies[p]!;
-    if (e <= limit && e > above) count++;
+    count += +(e <= limit) & +(e > above);
   }
   const bits = new Uint32Array(energies.buffer, energies.byteOffset, n);
   const keys = new Uint32Array(count);
