@@ -206,6 +206,9 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
         let holdsRepresentative = false;
         for (let k = k0; k < k1; k++)
           for (let j = j0; j < j1; j++) {
+            // A row of four points all met already (the usual case for large groups): one test for the four.
+            const p0 = i0 + nx * (j + ny * k);
+            if (i1 - i0 === 4 && (source[p0]! | source[p0 + 1]! | source[p0 + 2]! | source[p0 + 3]!) >= 0) continue;
             let rowReady = false;
             for (let i = i0; i < i1; i++) {
               const p = i + nx * (j + ny * k);
