@@ -152,7 +152,7 @@ export interface OrbitPlan {
  *
  * The images of a row's points come from tables. A signed permutation M (one non-zero per row and column: the
  * operations of orthorhombic, tetragonal and cubic groups) sends each input axis to one output axis, so the flat index
- * of an image is a sum of one entry per input coordinate, permTable[s·span + off_c + x] (span = nx + ny + nz,
+ * of an image is a sum of one entry per input coordinate, permTable[(off_c + x)·nPerm + s] (operations innermost,
  * off = 0, nx, nx + ny) for coordinate x along axis c under permutation operation s. Any other M (hexagonal axes)
  * keeps per-axis values: the row's part M[r][1]·j + M[r][2]·k + t_r (genBase, per row) and the step part M[r][0]·i
  * (genStep), each reduced to [0, n_r), and wrap tables that map their sum (< 2·n_r) to the flat contribution. (The
@@ -175,7 +175,7 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
       for (let c = 0; c < 3; c++) {
         const v = m[o + 3 * r + c]!;
         if (v === 0) continue;
-        for (let x = 0; x < dims[c]!; x++) permTable[s * span + off[c]! + x] = scale[r]! * mod(v * x + m[o + 9 + r]!, dims[r]!);
+        for (let x = 0; x < dims[c]!; x++) permTable[(off[c]! + x) * nPerm + s] = scale[r]! * mod(v * x + m[o + 9 + r]!, dims[r]!);
       }
   }
   const genStep = new Int32Array(3 * nGen * nx);
@@ -217,7 +217,7 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
               source[p] = p;
               if (!rowReady) {
                 rowReady = true;
-                for (let s = 0, b = nx + j, c = nx + ny + k; s < nPerm; s++, b += span, c += span) permRow[s] = permTable[b]! + permTable[c]!;
+                for (let s = 0, b = (nx + j) * nPerm, c = (nx + ny + k) * nPerm; s < nPerm; s++, b++, c++) permRow[s] = permTable[b]! + permTable[c]!;
                 for (let g = 0; g < nGen; g++) {
                   const o = general[g]!;
                   genBase[3 * g] = mod(m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
@@ -225,7 +225,7 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
                   genBase[3 * g + 2] = mod(m[o + 7]! * j + m[o + 8]! * k + m[o + 11]!, nz);
                 }
               }
-              for (let s = 0, a = i; s < nPerm; s++, a += span) source[permRow[s]! + permTable[a]!] = p;
+              for (let s = 0, a = i * nPerm; s < nPerm; s++, a++) source[permRow[s]! + permTable[a]!] = p;
               for (let r = 0, q = 3 * nGen * i, end = 3 * nGen; r < end; r += 3, q += 3)
                 source[wrapA[genBase[r]! + genStep[q]!]! + wrapB[genBase[r + 1]! + genStep[q + 1]!]! + wrapC[genBase[r + 2]! + genStep[q + 2]!]!] = p;
             }
