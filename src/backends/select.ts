@@ -14,11 +14,18 @@ export interface SelectBackendOptions {
   threads?: number;
   /** Where notices go: the adapter chosen by `auto`, the CPU fallback, device-loss warnings. */
   log?: (msg: string) => void;
+  /**
+   * What `auto` does with a software adapter (llvmpipe/lavapipe, SwiftShader, the fallback adapter) when no `adapter`
+   * is named: 'avoid' (the default) takes the CPU backend instead, 'use' takes the adapter.
+   */
+  softwareAdapter?: 'avoid' | 'use';
 }
 
 /**
  * auto: WebGPU when an adapter exists (logs which one), otherwise (or if its device cannot be created) the CPU
- * backend with one notice.
+ * backend with one notice. A software adapter runs its shaders on the same cores as the CPU backend, which fills
+ * grids by symmetry and was faster on every measurement here (docs/bench.md), so auto takes the CPU backend then,
+ * unless `adapter` names one or `softwareAdapter` is 'use'.
  * webgpu: WebGPU or NoAdapterError. cpu: the CPU backend.
  * A WebGPU backend falls back to the CPU backend (same thread count) if its device is lost twice.
  */
@@ -31,6 +38,12 @@ export async function selectBackend(kind: BackendKind, opts: SelectBackendOption
   if (!isBackendKind(kind)) throw new RangeError(`unknown backend '${kind as string}' (${BACKEND_KINDS.join(', ')})`);
   try {
     const backend = await webgpu();
+    if (backend.softwareAdapter && opts.adapter === undefined && opts.softwareAdapter !== 'use') {
+      await backend.dispose();
+      const fallback = cpu();
+      opts.log?.(`${backend.description} is a software rasterizer; using the CPU backend (${fallback.description}), faster here (--backend webgpu to use it)`);
+      return fallback;
+    }
     opts.log?.(`using ${backend.description}`);
     return backend;
   } catch (e) {

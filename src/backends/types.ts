@@ -37,6 +37,8 @@ export interface EnergyBackend {
   /** Human-readable device description, e.g. "cpu: 2 threads" or "webgpu: llvmpipe (Mesa 25.0.7)". */
   readonly description: string;
   readonly capabilities: BackendCapabilities;
+  /** True for a WebGPU backend on an adapter that rasterizes on the CPU (llvmpipe, SwiftShader): see selectBackend. */
+  readonly softwareAdapter?: boolean;
   computeGrid(fw: Framework, grid: GridSpec): Promise<GridResult>;
   /**
    * Point sets for adaptive refinement: the BRICK³ (4×4×4) bricks of `grid` whose first points are

@@ -38,7 +38,9 @@ async function start(job: Extract<PipelineJob, { type: 'start' }>): Promise<Ener
   // moyo's tables and the CPU backend's cpu-worker.js sit next to this bundle (build-web.mjs).
   await initSymmetry(new URL('./moyo_wasm_bg.wasm', import.meta.url));
   const notices: string[] = [];
-  const backend = await selectBackend(job.backend, { log: (m) => notices.push(m) });
+  // The page keeps a software adapter: its CPU path (Web Workers, and none where the page is not cross-origin
+  // isolated) was not measured against one.
+  const backend = await selectBackend(job.backend, { log: (m) => notices.push(m), softwareAdapter: 'use' });
   await backend.computeGrid(WARM_UP, { nx: 4, ny: 4, nz: 4 });
   const device = backend.description.replace(/^(webgpu|cpu): /, '');
   const fellBack = backend.name === 'cpu' && job.backend === 'auto';

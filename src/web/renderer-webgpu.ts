@@ -7,16 +7,11 @@ import type { IsoMesh } from './isosurface.js';
 import type { Scene } from './scene.js';
 import { BACKGROUND, type SceneRenderer } from './renderer.js';
 import { ISO_COLOR } from './palette.js';
+import { isSoftwareAdapter } from '../backends/webgpu/device.js';
 
 /** MSAA samples on a hardware GPU. Software rasterizers (SwiftShader, llvmpipe) draw one: 4× about halves their frame rate. */
 const HARDWARE_SAMPLES = 4;
 
-/** Whether an adapter rasterizes on the CPU (the fallback adapter, SwiftShader, llvmpipe/lavapipe). */
-export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
-  if ((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info?.isFallbackAdapter) return true;
-  return /swiftshader|llvmpipe|lavapipe|software/i.test([info?.vendor, info?.architecture, info?.device, info?.description].join(' '));
-}
 /** Frame uniform: mat4 viewProj (64 bytes), vec4 eye, vec4 isoColor. */
 const FRAME_BYTES = 96;
 

@@ -162,15 +162,27 @@ describe.skipIf(!RUN_GPU)(`webgpu backend: tiling, errors, devices${GPU_SKIP_NOT
     await expect(createWebGpuBackend({ adapter: 'no-such-adapter-7f3a' })).rejects.toBeInstanceOf(NoAdapterError);
   });
 
-  it('selectBackend: auto picks WebGPU and names the adapter once; webgpu with a bad name throws; cpu is cpu', async () => {
+  it('selectBackend: auto takes a hardware adapter, the CPU over a software one (unless asked), and names it once; webgpu with a bad name throws; cpu is cpu', async () => {
+    const handle = await openDevice();
+    const { software, adapterName } = handle;
+    handle.destroy();
     const log: string[] = [];
     const auto = await selectBackend('auto', { log: (m) => log.push(m), threads: 1 });
     try {
-      expect(auto.name).toBe('webgpu');
+      // lavapipe in CI: the CPU backend, saying which adapter it passed over.
+      expect(auto.name).toBe(software ? 'cpu' : 'webgpu');
       expect(log).toHaveLength(1);
-      expect(log[0]).toContain(probe.ok ? probe.name : 'webgpu');
+      expect(log[0]).toContain(adapterName);
+      if (software) expect(log[0]).toMatch(/software rasterizer; using the CPU backend/);
     } finally {
       await auto.dispose();
+    }
+    const kept = await selectBackend('auto', { threads: 1, softwareAdapter: 'use', log: () => {} });
+    try {
+      expect(kept.name).toBe('webgpu');
+      expect(kept.softwareAdapter).toBe(software);
+    } finally {
+      await kept.dispose();
     }
     await expect(selectBackend('webgpu', { adapter: 'no-such-adapter-7f3a' })).rejects.toBeInstanceOf(NoAdapterError);
     const fallbackLog: string[] = [];

@@ -20,12 +20,24 @@ export interface DeviceHandle {
   readonly adapterLimits: GPUSupportedLimits;
   /** e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
   readonly adapterName: string;
+  /** Whether the adapter rasterizes on the CPU (isSoftwareAdapter). */
+  readonly software: boolean;
   /** True once the device is lost for a reason other than our own destroy(). */
   readonly lost: boolean;
   readonly lostMessage: string;
   /** Resolves to true when the device is lost within `ms` milliseconds (lost devices report asynchronously). */
   lostWithin(ms: number): Promise<boolean>;
   destroy(): void;
+}
+
+/**
+ * Whether an adapter rasterizes on the CPU: the fallback adapter, SwiftShader, llvmpipe/lavapipe. Its compute shaders
+ * run on the same cores as the CPU backend, and on a 2-core machine more slowly (docs/bench.md).
+ */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+  if ((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter || info?.isFallbackAdapter) return true;
+  return /swiftshader|llvmpipe|lavapipe|software/i.test([info?.vendor, info?.architecture, info?.device, info?.description].join(' '));
 }
 
 interface DawnModule {
@@ -152,6 +164,7 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle
     adapterInfo: info,
     adapterLimits: adapter.limits,
     adapterName: name,
+    software: isSoftwareAdapter(adapter),
     get lost() {
       return lost;
     },

@@ -64,6 +64,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   };
   let session: Session | undefined = await open();
   const description = `webgpu: ${session.handle.adapterName}`;
+  const softwareAdapter = session.handle.software;
   let fallback: EnergyBackend | undefined;
   let recreated = false;
   let batchCounter = 0;
@@ -139,6 +140,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
   return {
     name: 'webgpu',
     capabilities: WEBGPU_CAPABILITIES,
+    softwareAdapter,
     get description() {
       return fallback ? `${description} (device lost; now ${fallback.description})` : description;
     },

@@ -9,7 +9,7 @@ import { flag, optionalPositiveNumber, str, strs } from '../command.js';
 import { InputError, NoAdapterError, UsageError } from '../../errors.js';
 import { runBench, type BenchBackendSpec } from '../../benchmark/run.js';
 import { cpuSpec, nodeHost, webgpuSpec } from '../../benchmark/node-host.js';
-import { adapterRecord } from '../../benchmark/adapter.js';
+import { openDevice } from '../../backends/webgpu/device.js';
 import { formatCompare, formatResult } from '../../benchmark/report.js';
 import { parseBenchResult, validateBenchResult } from '../../benchmark/validate.js';
 import type { BackendRecord, BenchResult } from '../../benchmark/result-types.js';
@@ -36,9 +36,16 @@ async function backendSpecs(kind: string, adapters: string[], threads: number | 
   if (kind === 'webgpu') return gpus;
   if (kind === 'all') return [cpuSpec(threads), ...gpus];
   if (kind === 'auto') {
-    // What `--backend auto` would use elsewhere: WebGPU when an adapter answers, else the CPU.
+    // What `--backend auto` would use elsewhere (selectBackend): WebGPU when an adapter answers and, unless one is
+    // named, is no software rasterizer; else the CPU.
     try {
-      await adapterRecord(adapters[0] ? { adapter: adapters[0] } : {});
+      const handle = await openDevice(adapters[0] ? { adapter: adapters[0] } : {});
+      const software = handle.software;
+      handle.destroy();
+      if (software && !adapters[0]) {
+        log(`webgpu: ${handle.adapterName} is a software rasterizer; measuring the CPU backend`);
+        return [cpuSpec(threads)];
+      }
       return gpus;
     } catch (e) {
       if (!(e instanceof NoAdapterError)) throw e;
