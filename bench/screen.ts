@@ -4,8 +4,12 @@
 // Compared with the Python peer (bvlain) from ../shared/reference/*.jsonl on the files both ran.
 //
 // Run from the project root: `node build.mjs && node dist/bench/screen.js [--resolution 0.05] [--uniform]
-//   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S] [--ions Li,Na,Ag,Cs] [--no-optimade]`.
+//   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S] [--ions Li,Na,Ag,Cs] [--no-optimade]
+//   [--repeats N]`.
 //   --ions: the mobile ions screened (default Li; the named set's 30 computable files need Li,Na,Ag,Cs).
+//   --repeats: runs of each (set, backend), the backends taking turns (default 1). A run of these sets lasts seconds,
+//   so one run's ratios move by ±5 % with the machine's other work; with N > 1 the table ends with each figure's
+//   median and range over the runs, and every run is kept in the JSON (`repeat`).
 // Throughput per set: structures per wall hour and per CPU hour (process.cpuUsage of the run, worker threads
 // included: the machine may be shared), against the peer's structures per hour on the files both computed (its summed
 // wall_s), the median per-structure ratio, and the time split of the computed structures from the rows' timings_ms
@@ -61,6 +65,8 @@ interface ChildResult {
 interface RunSummary {
   set: string;
   backend: string;
+  /** Which of --repeats runs this is (1-based). */
+  repeat: number;
   backend_description?: string;
   files: number;
   structures: number;
@@ -245,14 +251,14 @@ function runOne(
   backend: 'cpu' | 'webgpu',
   o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number; ions: string[] },
   peer: Map<string, PeerRun>,
-): RunSummary {
+): Omit<RunSummary, 'repeat'> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-bench-'));
   const job: ChildJob = { inputs, backend, ...o, rowsPath: path.join(dir, 'rows.jsonl'), resultPath: path.join(dir, 'result.json') };
   writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
   const self = fileURLToPath(import.meta.url);
   process.stderr.write(`-- ${set} / ${backend}: ${files} files\n`);
   const proc = spawnSync(process.execPath, [self, '--child', path.join(dir, 'job.json')], { stdio: ['ignore', 'inherit', 'inherit'] });
-  const empty: RunSummary = {
+  const empty: Omit<RunSummary, 'repeat'> = {
     set,
     backend,
     files,
@@ -446,6 +452,7 @@ async function main(): Promise<void> {
       timeout: { type: 'string', default: '300' },
       ions: { type: 'string', default: 'Li' },
       'no-optimade': { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '1' },
     },
   });
   if (values.child) {
@@ -464,6 +471,8 @@ async function main(): Promise<void> {
     timeoutS: Number(values.timeout),
     ions: values.ions!.split(',').map((x) => x.trim()),
   };
+  const repeats = Number(values.repeats);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats expects a positive integer, got '${values.repeats}'`);
   const backends = values.backends!.split(',').map((b) => b.trim()) as Array<'cpu' | 'webgpu'>;
   for (const b of backends) if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backends takes cpu and/or webgpu, got '${b}'`);
   const peer = readPeerLi();
@@ -481,7 +490,7 @@ async function main(): Promise<void> {
       set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif')
         ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif') || f.endsWith('.json')).length
         : set.inputs.length;
-    for (const b of backends) runs.push(runOne(set.name, set.inputs, files, b, opts, peer));
+    for (let k = 1; k <= repeats; k++) for (const b of backends) runs.push({ ...runOne(set.name, set.inputs, files, b, opts, peer), repeat: k });
   }
 
   const result = {
@@ -534,6 +543,7 @@ async function main(): Promise<void> {
       `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.median_per_structure_ratio, 9)} ${pad(v.peer_structures_per_hour, 7)} ${pad(v.ours_structures_per_hour, 7)} ${pad(v.throughput_ratio, 12)} ${pad(v.ours_structures_per_cpu_hour, 11)} ${pad(v.throughput_ratio_per_cpu_hour, 7)} ${pad(v.throughput_ratio_if_cpu_bound, 6)} ${pad(v.peer_max_rss_mb, 11)}`,
     );
   }
+  if (repeats > 1) lines.push('', ...repeatSummary(runs, repeats));
   const po = parseOverhead;
   lines.push(
     '',
@@ -546,6 +556,30 @@ async function main(): Promise<void> {
     `wrote ${path.relative(process.cwd(), OUT)}`,
   );
   console.log(lines.join('\n'));
+}
+
+/** Each (set, backend)'s wall and CPU seconds and peer ratios over the repeats: median [min–max]. */
+function repeatSummary(runs: RunSummary[], repeats: number): string[] {
+  const spread = (xs: number[]): string => {
+    const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    if (v.length === 0) return '-';
+    const mid = v.length % 2 ? v[v.length >> 1]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+    return `${round(mid, 2)} [${round(v[0]!, 2)}–${round(v[v.length - 1]!, 2)}]`;
+  };
+  const lines = [`over ${repeats} runs each, median [min–max]:`];
+  const keys = [...new Set(runs.filter((r) => !r.skipped).map((r) => `${r.set}\u0000${r.backend}`))];
+  for (const key of keys) {
+    const [set, backend] = key.split('\u0000') as [string, string];
+    const mine = runs.filter((r) => r.set === set && r.backend === backend && !r.skipped);
+    const ratio = (f: (v: NonNullable<RunSummary['vs_peer']>) => number) => mine.map((r) => (r.vs_peer ? f(r.vs_peer) : Number.NaN));
+    lines.push(
+      `${set.padEnd(34)} ${backend.padEnd(7)} wall s ${spread(mine.map((r) => r.wall_s))}, CPU s ${spread(mine.map((r) => r.cpu_s))}` +
+        (mine.some((r) => r.vs_peer)
+          ? `; vs the peer: throughput x ${spread(ratio((v) => v.throughput_ratio))}, CPU h x ${spread(ratio((v) => v.throughput_ratio_per_cpu_hour))}`
+          : ''),
+    );
+  }
+  return lines;
 }
 
 main().catch((e: unknown) => {
