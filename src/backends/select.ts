@@ -3,6 +3,7 @@ import { NoAdapterError } from '../errors.js';
 import { createCpuBackend } from './cpu/index.js';
 import type { EnergyBackend } from './types.js';
 import { createWebGpuBackend } from './webgpu/index.js';
+import { SoftwareAdapterError } from './webgpu/device.js';
 import { BACKEND_KINDS, isBackendKind, type BackendKind } from './kind.js';
 
 export type { BackendKind } from './kind.js';
@@ -32,21 +33,25 @@ export interface SelectBackendOptions {
 export async function selectBackend(kind: BackendKind, opts: SelectBackendOptions = {}): Promise<EnergyBackend> {
   const cpu = () => createCpuBackend(opts.threads === undefined ? {} : { threads: opts.threads });
   if (kind === 'cpu') return cpu();
-  const webgpu = () =>
-    createWebGpuBackend({ ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}), ...(opts.log ? { onWarning: opts.log } : {}), fallback: cpu });
-  if (kind === 'webgpu') return webgpu();
+  const webgpu = (avoidSoftwareAdapter: boolean) =>
+    createWebGpuBackend({
+      ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}),
+      ...(opts.log ? { onWarning: opts.log } : {}),
+      avoidSoftwareAdapter,
+      fallback: cpu,
+    });
+  if (kind === 'webgpu') return webgpu(false);
   if (!isBackendKind(kind)) throw new RangeError(`unknown backend '${kind as string}' (${BACKEND_KINDS.join(', ')})`);
   try {
-    const backend = await webgpu();
-    if (backend.softwareAdapter && opts.adapter === undefined && opts.softwareAdapter !== 'use') {
-      await backend.dispose();
-      const fallback = cpu();
-      opts.log?.(`${backend.description} is a software rasterizer; using the CPU backend (${fallback.description}), faster here (--backend webgpu to use it)`);
-      return fallback;
-    }
+    const backend = await webgpu(opts.adapter === undefined && opts.softwareAdapter !== 'use');
     opts.log?.(`using ${backend.description}`);
     return backend;
   } catch (e) {
+    if (e instanceof SoftwareAdapterError) {
+      const backend = cpu();
+      opts.log?.(`${e.statement}; using the CPU backend (${backend.description}), faster here (--backend webgpu to use it)`);
+      return backend;
+    }
     // No adapter, or one that would not give a device: either way auto means "the CPU will do".
     const reason = e instanceof NoAdapterError ? e.statement : `WebGPU unavailable: ${(e as Error).message}`;
     const backend = cpu();

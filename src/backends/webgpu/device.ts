@@ -11,6 +11,16 @@ export interface DeviceOptions {
   /** A GPU object to use (browser: navigator.gpu). Default: navigator.gpu if present, else Dawn in Node. */
   gpu?: GPU;
   onWarning?: (msg: string) => void;
+  /** Refuse a software adapter (isSoftwareAdapter) with SoftwareAdapterError, before any device is created. */
+  avoidSoftware?: boolean;
+}
+
+/** The adapter rasterizes on the CPU and the caller asked to avoid that (DeviceOptions.avoidSoftware). */
+export class SoftwareAdapterError extends NoAdapterError {
+  override name = 'SoftwareAdapterError';
+  constructor(readonly adapterName: string) {
+    super('', { statement: `webgpu: ${adapterName} is a software rasterizer`, installHint: false });
+  }
 }
 
 export interface DeviceHandle {
@@ -130,6 +140,8 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle
   if (!adapter) throw new NoAdapterError(opts.adapter ? `no adapter matches '${opts.adapter}'` : 'requestAdapter() returned null');
   const info = adapter.info;
   const name = describeAdapter(info);
+  const software = isSoftwareAdapter(adapter);
+  if (software && opts.avoidSoftware) throw new SoftwareAdapterError(name);
   // Dawn filters by name itself; a browser's navigator.gpu has no such option, so filter here.
   if (opts.adapter && !dawnGpu) {
     const wanted = opts.adapter.toLowerCase();
@@ -164,7 +176,7 @@ export async function openDevice(opts: DeviceOptions = {}): Promise<DeviceHandle
     adapterInfo: info,
     adapterLimits: adapter.limits,
     adapterName: name,
-    software: isSoftwareAdapter(adapter),
+    software,
     get lost() {
       return lost;
     },

@@ -36,6 +36,8 @@ export interface WebGpuBackendOptions {
   maxWorkgroupsPerDimension?: number;
   /** Fill the GPU output with NaN before every batch, so a point the shader skips shows up (tests). */
   poisonOutput?: boolean;
+  /** Refuse a software adapter with SoftwareAdapterError before creating a device (selectBackend's auto). */
+  avoidSoftwareAdapter?: boolean;
   /** Backend for the rest of the work after the device is lost twice. Default: the CPU kernel in this thread. */
   fallback?: () => Promise<EnergyBackend> | EnergyBackend;
   /** Called after each batch is submitted (tests use it to lose the device mid-grid). */
@@ -58,6 +60,7 @@ export async function createWebGpuBackend(opts: WebGpuBackendOptions = {}): Prom
     const handle = await openDevice({
       ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}),
       ...(opts.gpu ? { gpu: opts.gpu as GPU } : {}),
+      ...(opts.avoidSoftwareAdapter ? { avoidSoftware: true } : {}),
       onWarning: warn,
     });
     return { handle, buffers: new BufferSet(handle.device) };

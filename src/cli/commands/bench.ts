@@ -39,13 +39,8 @@ async function backendSpecs(kind: string, adapters: string[], threads: number | 
     // What `--backend auto` would use elsewhere (selectBackend): WebGPU when an adapter answers and, unless one is
     // named, is no software rasterizer; else the CPU.
     try {
-      const handle = await openDevice(adapters[0] ? { adapter: adapters[0] } : {});
-      const software = handle.software;
-      handle.destroy();
-      if (software && !adapters[0]) {
-        log(`webgpu: ${handle.adapterName} is a software rasterizer; measuring the CPU backend`);
-        return [cpuSpec(threads)];
-      }
+      // A software adapter is refused (SoftwareAdapterError, a NoAdapterError) before a device is made.
+      (await openDevice(adapters[0] ? { adapter: adapters[0] } : { avoidSoftware: true })).destroy();
       return gpus;
     } catch (e) {
       if (!(e instanceof NoAdapterError)) throw e;
