@@ -5,11 +5,16 @@
 //
 // Run from the project root: `node build.mjs && node dist/bench/screen.js [--resolution 0.05] [--uniform]
 //   [--backends cpu,webgpu] [--corpus 0|N|peer|all] [--workers N] [--timeout S] [--ions Li,Na,Ag,Cs] [--no-optimade]
-//   [--repeats N]`.
+//   [--repeats N] [--passes N]`.
 //   --ions: the mobile ions screened (default Li; the named set's 30 computable files need Li,Na,Ag,Cs).
 //   --repeats: runs of each (set, backend), the backends taking turns (default 1). A run of these sets lasts seconds,
 //   so one run's ratios move by ±5 % with the machine's other work; with N > 1 the table ends with each figure's
 //   median and range over the runs, and every run is kept in the JSON (`repeat`).
+//   --passes: also screen N copies of each set in one run (default 1: no such run). A run pays once for its start-up
+//   (worker threads, WebAssembly, the first structures before the JIT) and for its tail (the last structures on fewer
+//   workers than cores); against the one-pass run, the extra N − 1 passes give the rate a long screen keeps
+//   (`steady_state` in the JSON: marginal wall and CPU seconds per pass, and the peer ratios from them, also against the
+//   peer's compute seconds alone, which leave out its own per-structure start-up).
 // Throughput per set: structures per wall hour and per CPU hour (process.cpuUsage of the run, worker threads
 // included: the machine may be shared), against the peer's structures per hour on the files both computed (its summed
 // wall_s), the median per-structure ratio, and the time split of the computed structures from the rows' timings_ms
@@ -23,7 +28,7 @@
 // (process.resourceUsage().maxRSS, worker threads included) belongs to that run alone.
 // Writes bench/results/screen.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,7 +97,24 @@ interface RunSummary {
   max_rss_mb: number;
   /** Seconds per structure on the files where both this run and the peer computed Li barriers. */
   vs_peer: PeerComparison | null;
+  /** On a --passes run: what the passes after the first cost, against the one-pass run of the same repeat. */
+  steady_state?: SteadyState;
   skipped?: string;
+}
+
+interface SteadyState {
+  passes: number;
+  /** (this run − the one-pass run) / (passes − 1): wall and CPU seconds one more pass of the set costs. */
+  marginal_wall_s_per_pass: number;
+  marginal_cpu_s_per_pass: number;
+  computed_per_hour: number;
+  structures_per_cpu_hour: number;
+  /** Σ peer wall_s over the matched files / the marginal wall time scaled to those files (as throughput_ratio). */
+  throughput_ratio: number;
+  throughput_ratio_per_cpu_hour: number;
+  /** The same against Σ of the peer's stage seconds (read, grid, percolation): its Python start-up left out. */
+  throughput_ratio_vs_peer_compute: number;
+  throughput_ratio_per_cpu_hour_vs_peer_compute: number;
 }
 
 interface PeerComparison {
@@ -119,6 +141,10 @@ interface PeerComparison {
   throughput_ratio_if_cpu_bound: number;
   peer_structures_per_hour: number;
   peer_max_rss_mb: number;
+  /** Σ peer wall_s and Σ peer stage seconds over the matched files; our time share of the matched files in the run. */
+  peer_total_wall_s: number;
+  peer_total_compute_s: number;
+  matched_share: number;
 }
 
 // ---------------------------------------------------------------- child: one screen, then exit
@@ -251,6 +277,7 @@ function runOne(
   backend: 'cpu' | 'webgpu',
   o: { resolution: number; mode: 'converged' | 'uniform'; workers: number; timeoutS: number; ions: string[] },
   peer: Map<string, PeerRun>,
+  origin: Map<string, string> | null = null,
 ): Omit<RunSummary, 'repeat'> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-bench-'));
   const job: ChildJob = { inputs, backend, ...o, rowsPath: path.join(dir, 'rows.jsonl'), resultPath: path.join(dir, 'result.json') };
@@ -299,7 +326,7 @@ function runOne(
     // Against the peer: structures where both computed Li barriers.
     const matched: Array<{ ours: number; peerWall: number; peerCompute: number; rss: number }> = [];
     for (const s of perStructure.values()) {
-      const p = peer.get(s.file);
+      const p = peer.get(origin?.get(s.file) ?? s.file);
       if (!s.ok || !p) continue;
       const compute = p.seconds ? Object.values(p.seconds).reduce((a, b) => a + b, 0) : Number.NaN;
       matched.push({ ours: s.ms / 1000, peerWall: p.wall_s!, peerCompute: compute, rss: p.max_rss_mb ?? 0 });
@@ -334,6 +361,12 @@ function runOne(
         throughput_ratio_if_cpu_bound: round(peerTotal / ((res.cpu_s / availableParallelism()) * matchedShare), 1)!,
         peer_structures_per_hour: Math.round((3600 * matched.length) / peerTotal),
         peer_max_rss_mb: round(Math.max(...matched.map((m) => m.rss)), 1)!,
+        peer_total_wall_s: round(peerTotal, 3)!,
+        peer_total_compute_s: round(
+          matched.reduce((a, m) => a + m.peerCompute, 0),
+          3,
+        )!,
+        matched_share: round(matchedShare, 6)!,
       };
     }
     return {
@@ -372,6 +405,55 @@ function runOne(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The structure files of a set's inputs (a directory stands for its .cif and .json files), sorted. */
+function setFiles(inputs: string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (input.endsWith('.cif') || input.endsWith('.json')) out.push(input);
+    else for (const f of readdirSync(input).sort()) if (f.endsWith('.cif') || f.endsWith('.json')) out.push(path.join(input, f));
+  }
+  return out;
+}
+
+/** `passes` copies of the files, one directory per pass (pass-1, …), and each copy's original path (for the peer's rows). */
+function copySet(files: string[], passes: number): { dir: string; inputs: string[]; origin: Map<string, string> } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bvscape-screen-passes-'));
+  const origin = new Map<string, string>();
+  const inputs: string[] = [];
+  for (let k = 1; k <= passes; k++) {
+    const d = path.join(dir, `pass-${k}`);
+    mkdirSync(d);
+    inputs.push(d);
+    for (const f of files) {
+      const copy = path.join(d, path.basename(f));
+      copyFileSync(f, copy);
+      origin.set(copy, f);
+    }
+  }
+  return { dir, inputs, origin };
+}
+
+/** The rate of the passes after the first: the N-pass run against the one-pass run of the same repeat and backend. */
+function steadyState(one: RunSummary, many: RunSummary, passes: number): SteadyState | undefined {
+  const v = one.vs_peer;
+  if (one.skipped || many.skipped || !v) return undefined;
+  const wall = (many.wall_s - one.wall_s) / (passes - 1);
+  const cpu = (many.cpu_s - one.cpu_s) / (passes - 1);
+  if (!(wall > 0 && cpu > 0)) return undefined;
+  const perHour = (total: number, s: number) => round(total / (s * v.matched_share), 1)!;
+  return {
+    passes,
+    marginal_wall_s_per_pass: round(wall, 2)!,
+    marginal_cpu_s_per_pass: round(cpu, 2)!,
+    computed_per_hour: Math.round((3600 * one.structures_computed) / wall),
+    structures_per_cpu_hour: Math.round((3600 * one.structures_computed) / cpu),
+    throughput_ratio: perHour(v.peer_total_wall_s, wall),
+    throughput_ratio_per_cpu_hour: perHour(v.peer_total_wall_s, cpu),
+    throughput_ratio_vs_peer_compute: perHour(v.peer_total_compute_s, wall),
+    throughput_ratio_per_cpu_hour_vs_peer_compute: perHour(v.peer_total_compute_s, cpu),
+  };
 }
 
 function corpusSet(spec: string, peer: Map<string, PeerRun>): { name: string; inputs: string[] } | null {
@@ -453,6 +535,7 @@ async function main(): Promise<void> {
       ions: { type: 'string', default: 'Li' },
       'no-optimade': { type: 'boolean', default: false },
       repeats: { type: 'string', default: '1' },
+      passes: { type: 'string', default: '1' },
     },
   });
   if (values.child) {
@@ -473,6 +556,8 @@ async function main(): Promise<void> {
   };
   const repeats = Number(values.repeats);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats expects a positive integer, got '${values.repeats}'`);
+  const passes = Number(values.passes);
+  if (!Number.isInteger(passes) || passes < 1) throw new Error(`--passes expects a positive integer, got '${values.passes}'`);
   const backends = values.backends!.split(',').map((b) => b.trim()) as Array<'cpu' | 'webgpu'>;
   for (const b of backends) if (b !== 'cpu' && b !== 'webgpu') throw new Error(`--backends takes cpu and/or webgpu, got '${b}'`);
   const peer = readPeerLi();
@@ -485,13 +570,23 @@ async function main(): Promise<void> {
   if (corpus) sets.push(corpus);
 
   const runs: RunSummary[] = [];
+  const copyDirs: string[] = [];
   for (const set of sets) {
-    const files =
-      set.inputs.length === 1 && !set.inputs[0]!.endsWith('.cif')
-        ? readdirSync(set.inputs[0]!).filter((f) => f.endsWith('.cif') || f.endsWith('.json')).length
-        : set.inputs.length;
-    for (let k = 1; k <= repeats; k++) for (const b of backends) runs.push({ ...runOne(set.name, set.inputs, files, b, opts, peer), repeat: k });
+    const sources = setFiles(set.inputs);
+    const copies = passes > 1 ? copySet(sources, passes) : null;
+    if (copies) copyDirs.push(copies.dir);
+    for (let k = 1; k <= repeats; k++)
+      for (const b of backends) {
+        const one: RunSummary = { ...runOne(set.name, set.inputs, sources.length, b, opts, peer), repeat: k };
+        runs.push(one);
+        if (!copies) continue;
+        const many: RunSummary = { ...runOne(`${set.name} x${passes}`, copies.inputs, passes * sources.length, b, opts, peer, copies.origin), repeat: k };
+        const steady = steadyState(one, many, passes);
+        if (steady) many.steady_state = steady;
+        runs.push(many);
+      }
   }
+  for (const d of copyDirs) rmSync(d, { recursive: true, force: true });
 
   const result = {
     machine: { cpus: availableParallelism(), loadavg_1m: round(loadavg()[0]!, 2), note: 'shared machine, loaded by other agents: timings are indicative' },
@@ -543,6 +638,20 @@ async function main(): Promise<void> {
       `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.matched_files, 5)} ${pad(v.peer_median_wall_s, 10)} ${pad(v.ours_median_s, 10)} ${pad(v.median_ratio, 8)} ${pad(v.median_per_structure_ratio, 9)} ${pad(v.peer_structures_per_hour, 7)} ${pad(v.ours_structures_per_hour, 7)} ${pad(v.throughput_ratio, 12)} ${pad(v.ours_structures_per_cpu_hour, 11)} ${pad(v.throughput_ratio_per_cpu_hour, 7)} ${pad(v.throughput_ratio_if_cpu_bound, 6)} ${pad(v.peer_max_rss_mb, 11)}`,
     );
   }
+  const steady = runs.filter((r) => r.steady_state);
+  if (steady.length > 0) {
+    lines.push(
+      '',
+      `steady state: ${passes} passes of each set in one screen against one pass (start-up and tail paid once), on the files both computed:`,
+      `${'set'.padEnd(34)} ${'backend'.padEnd(7)} ${pad('wall s/pass', 11)} ${pad('CPU s/pass', 10)} ${pad('ours /h', 7)} ${pad('ours /CPU h', 11)} ${pad('throughput x', 12)} ${pad('CPU h x', 7)} ${pad('x peer compute', 14)} ${pad('CPU h x compute', 15)}`,
+    );
+    for (const r of steady) {
+      const v = r.steady_state!;
+      lines.push(
+        `${r.set.padEnd(34)} ${r.backend.padEnd(7)} ${pad(v.marginal_wall_s_per_pass, 11)} ${pad(v.marginal_cpu_s_per_pass, 10)} ${pad(v.computed_per_hour, 7)} ${pad(v.structures_per_cpu_hour, 11)} ${pad(v.throughput_ratio, 12)} ${pad(v.throughput_ratio_per_cpu_hour, 7)} ${pad(v.throughput_ratio_vs_peer_compute, 14)} ${pad(v.throughput_ratio_per_cpu_hour_vs_peer_compute, 15)}`,
+      );
+    }
+  }
   if (repeats > 1) lines.push('', ...repeatSummary(runs, repeats));
   const po = parseOverhead;
   lines.push(
@@ -553,6 +662,7 @@ async function main(): Promise<void> {
   lines.push(
     "'idle' columns: CPU time spread over all cores instead of wall time, i.e. the rate if the run had the machine to itself (an estimate for CPU-bound runs).",
     "'per-str x': median over the matched files of the peer's seconds over ours; 'CPU h x': our structures per CPU hour over the peer's per (wall) hour.",
+    "'x peer compute': against the peer's stage seconds (read, grid, percolation) without its per-structure Python start-up.",
     `wrote ${path.relative(process.cwd(), OUT)}`,
   );
   console.log(lines.join('\n'));
@@ -576,6 +686,9 @@ function repeatSummary(runs: RunSummary[], repeats: number): string[] {
       `${set.padEnd(34)} ${backend.padEnd(7)} wall s ${spread(mine.map((r) => r.wall_s))}, CPU s ${spread(mine.map((r) => r.cpu_s))}` +
         (mine.some((r) => r.vs_peer)
           ? `; vs the peer: throughput x ${spread(ratio((v) => v.throughput_ratio))}, CPU h x ${spread(ratio((v) => v.throughput_ratio_per_cpu_hour))}`
+          : '') +
+        (mine.some((r) => r.steady_state)
+          ? `; steady state: throughput x ${spread(mine.map((r) => r.steady_state?.throughput_ratio ?? Number.NaN))}, CPU h x ${spread(mine.map((r) => r.steady_state?.throughput_ratio_per_cpu_hour ?? Number.NaN))}, x peer compute ${spread(mine.map((r) => r.steady_state?.throughput_ratio_vs_peer_compute ?? Number.NaN))}`
           : ''),
     );
   }
