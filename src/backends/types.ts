@@ -45,8 +45,11 @@ export interface EnergyBackend {
    * (bricks[3b], bricks[3b+1], bricks[3b+2]) (multiples of 4; a brick is clipped at the grid's edge). Energies
    * come back BRICK³ per brick, x fastest, with the same values (same tolerance contract) as computeGrid gives for
    * those points; slots past the grid's edge are NaN. Optional: a backend without it is refined on the CPU.
+   * `points`, when given, marks the points that need values: ceil(BRICK³/32) words per brick, bit x & 31 of word
+   * x >>> 5 for the point (i0 + a, j0 + b, k0 + c), x = a + BRICK·(b + BRICK·c) (OrbitPlan.points). The slots of the
+   * other points may hold anything: the CPU backend skips them (NaN), WebGPU computes whole bricks anyway.
    */
-  computeBricks?(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult>;
+  computeBricks?(fw: Framework, grid: GridSpec, bricks: Int32Array, points?: Uint32Array): Promise<BrickResult>;
   /**
    * Frees the backend's workers or device once the work asked for before it has finished (that work resolves as
    * usual); work asked for after it is refused. Calling it again does nothing. test/backends/conformance.test.ts

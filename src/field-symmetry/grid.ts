@@ -128,9 +128,10 @@ export function findImage(sym: GridSymmetry, i: number, j: number, k: number, ha
 }
 
 /**
- * A brick-based plan for one grid: the bricks to evaluate and, for every point, the point whose value it takes.
- * Points are met brick by brick (bricks in x-fastest order, points x-fastest inside a brick); the first point met of
- * each orbit is its representative, and a brick is evaluated iff it holds a representative.
+ * A brick-based plan for one grid: the bricks to evaluate, their representatives and, for every point, the point whose
+ * value it takes. Points are met brick by brick (bricks in x-fastest order, points x-fastest inside a brick); the first
+ * point met of each orbit is its representative, and a brick is evaluated iff it holds a representative. Only the
+ * representatives are evaluated, so the points of one orbit get one value.
  */
 export interface OrbitPlan {
   grid: GridSpec;
@@ -138,10 +139,20 @@ export interface OrbitPlan {
   brick: number;
   /** First points (i0, j0, k0) of the bricks to evaluate, 3 per brick, multiples of `brick`. */
   bricks: Int32Array;
-  /** Per flat grid point: itself when its brick is evaluated, else its orbit's representative (in an evaluated brick). */
+  /**
+   * The representatives of each evaluated brick as a bit mask, brickMaskWords(brick) words per brick in `bricks`
+   * order: bit a + brick·(b + brick·c) (word x >>> 5, bit x & 31) for the point (i0 + a, j0 + b, k0 + c).
+   */
+  points: Uint32Array;
+  /** Per flat grid point: its orbit's representative (itself for a representative). */
   source: Int32Array;
-  /** Grid points inside the evaluated bricks (bricks clipped at the grid's edge). */
+  /** Representatives: the grid points evaluated (one per orbit). */
   pointsEvaluated: number;
+}
+
+/** Words of an OrbitPlan's (and EnergyBackend.computeBricks') point mask per brick of edge `brick`. */
+export function brickMaskWords(brick: number): number {
+  return Math.ceil((brick * brick * brick) / 32);
 }
 
 /**
@@ -196,6 +207,9 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
   // −1 until the point is met; then its representative (itself for a representative).
   const source = new Int32Array(nx * ny * nz).fill(-1);
   const bricks: number[] = [];
+  const words = brickMaskWords(brick);
+  const mask = new Uint32Array(words);
+  const masks: number[] = [];
   let pointsEvaluated = 0;
   for (let k0 = 0; k0 < nz; k0 += brick)
     for (let j0 = 0; j0 < ny; j0 += brick)
@@ -204,6 +218,7 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
           j1 = Math.min(ny, j0 + brick),
           k1 = Math.min(nz, k0 + brick);
         let holdsRepresentative = false;
+        mask.fill(0);
         for (let k = k0; k < k1; k++)
           for (let j = j0; j < j1; j++) {
             // A row of four points all met already (the usual case for large groups): one test for the four.
@@ -215,6 +230,9 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
               if (source[p]! >= 0) continue;
               holdsRepresentative = true;
               source[p] = p;
+              pointsEvaluated++;
+              const bit = i - i0 + brick * (j - j0 + brick * (k - k0));
+              mask[bit >>> 5]! |= 1 << (bit & 31);
               if (!rowReady) {
                 rowReady = true;
                 for (let s = 0, b = (nx + j) * nPerm, c = (nx + ny + k) * nPerm; s < nPerm; s++, b++, c++) permRow[s] = permTable[b]! + permTable[c]!;
@@ -232,16 +250,9 @@ export function orbitPlan(sym: GridSymmetry, brick: number): OrbitPlan {
           }
         if (!holdsRepresentative) continue;
         bricks.push(i0, j0, k0);
-        pointsEvaluated += (i1 - i0) * (j1 - j0) * (k1 - k0);
-        // Every point of an evaluated brick keeps its own value.
-        for (let k = k0; k < k1; k++)
-          for (let j = j0; j < j1; j++)
-            for (let i = i0; i < i1; i++) {
-              const p = i + nx * (j + ny * k);
-              source[p] = p;
-            }
+        for (let w = 0; w < words; w++) masks.push(mask[w]!);
       }
-  return { grid: { nx, ny, nz }, brick, bricks: Int32Array.from(bricks), source, pointsEvaluated };
+  return { grid: { nx, ny, nz }, brick, bricks: Int32Array.from(bricks), points: Uint32Array.from(masks), source, pointsEvaluated };
 }
 
 /**
@@ -276,8 +287,8 @@ function splitOperations(sym: GridSymmetry): { perm: number[]; general: number[]
 
 /**
  * The whole grid from the evaluated bricks' energies (brick³ values per brick in plan.bricks order, x fastest inside a
- * brick, as EnergyBackend.computeBricks returns them): evaluated points as computed, every other point its
- * representative's value.
+ * brick, as EnergyBackend.computeBricks returns them; only the representatives' slots are read): representatives as
+ * computed, every other point its representative's value.
  */
 export function fillFromBricks(plan: OrbitPlan, brickEnergies: Float32Array): Float32Array {
   const { nx, ny, nz } = plan.grid;
@@ -293,7 +304,8 @@ export function fillFromBricks(plan: OrbitPlan, brickEnergies: Float32Array): Fl
       j1 = Math.min(ny, j0 + B),
       k1 = Math.min(nz, k0 + B);
     const base = b * B * B * B;
-    // Row by row, copied element-wise: a subarray per row (16 per brick) cost more than the copy.
+    // Row by row, copied element-wise: a subarray per row (16 per brick) cost more than the copy. The slots of points
+    // that are not representatives (unevaluated: NaN or anything) are overwritten below.
     for (let k = k0; k < k1; k++)
       for (let j = j0; j < j1; j++) {
         const from = base + B * (j - j0 + B * (k - k0)),

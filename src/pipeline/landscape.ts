@@ -438,7 +438,7 @@ async function symmetricGrid(
   if (gs.operations.length <= 1) return null;
   const plan = orbitPlan(gs, BRICK);
   const t1 = performance.now();
-  const r = await backend.computeBricks(framework, grid, plan.bricks);
+  const r = await backend.computeBricks(framework, grid, plan.bricks, plan.points);
   const t2 = performance.now();
   const energies = fillFromBricks(plan, r.energies);
   const t3 = performance.now();

@@ -224,7 +224,7 @@ export class ScreenPool {
       const backend = this.o.gridBackend;
       if (!backend) throw new Error('no main-thread grid backend');
       const run = this.gridChain.then(() =>
-        slot.dead ? null : m.bricks && backend.computeBricks ? backend.computeBricks(m.fw, m.grid, m.bricks) : backend.computeGrid(m.fw, m.grid),
+        slot.dead ? null : m.bricks && backend.computeBricks ? backend.computeBricks(m.fw, m.grid, m.bricks, m.points) : backend.computeGrid(m.fw, m.grid),
       );
       this.gridChain = run.catch(() => undefined);
       const result = await run;

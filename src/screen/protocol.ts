@@ -31,5 +31,5 @@ export type FromWorker =
   | { type: 'start'; job: number; info: StructureStart }
   | { type: 'rows'; job: number; id: string; rows: ScreenRow[] }
   | { type: 'done'; job: number }
-  /** A whole grid, or with `bricks` the BRICK³ bricks of it (EnergyBackend.computeBricks). */
-  | { type: 'grid'; req: number; fw: Framework; grid: GridSpec; bricks?: Int32Array };
+  /** A whole grid, or with `bricks` (and `points`) the BRICK³ bricks of it (EnergyBackend.computeBricks). */
+  | { type: 'grid'; req: number; fw: Framework; grid: GridSpec; bricks?: Int32Array; points?: Uint32Array };

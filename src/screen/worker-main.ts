@@ -41,11 +41,11 @@ class MainThreadBackend implements EnergyBackend {
   }
 
   /** Bricks for adaptive refinement, computed by the main thread's backend too (a BrickResult has a GridResult's shape). */
-  computeBricks?: (fw: Framework, grid: GridSpec, bricks: Int32Array) => Promise<BrickResult> = (fw, grid, bricks) => {
+  computeBricks?: (fw: Framework, grid: GridSpec, bricks: Int32Array, points?: Uint32Array) => Promise<BrickResult> = (fw, grid, bricks, points) => {
     const req = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
-      this.post({ type: 'grid', req, fw, grid, bricks });
+      this.post({ type: 'grid', req, fw, grid, bricks, ...(points ? { points } : {}) });
     });
   };
 

@@ -110,4 +110,47 @@ describe('the WebAssembly point loop', () => {
             }
     }
   });
+
+  it('computes only the points of a brick mask, through either loop, with the whole grid’s bits', () => {
+    const fw = randomFramework({ seed: 7, atoms: 50, lengths: [4, 9], angles: [60, 120], pairs: 'drawn', partial: 0.5, cutoff: 8 });
+    const g = { nx: 13, ny: 10, nz: 11 }; // bricks clipped at every far edge
+    const whole = new Float32Array(expectSameBits(fw, g).bits.buffer);
+    const prep = prepareCells(fw, g);
+    const bricks: number[] = [];
+    for (let k = 0; k < g.nz; k += BRICK) for (let j = 0; j < g.ny; j += BRICK) for (let i = 0; i < g.nx; i += BRICK) bricks.push(i, j, k);
+    const nb = bricks.length / 3;
+    // Masks from sparse (one point) to full, bits set past the grid's edge too (they must be ignored).
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) & 0xffff) / 0x10000;
+    const mask = new Uint32Array(2 * nb);
+    for (let b = 0; b < nb; b++) {
+      const density = b % 5 === 0 ? 1 : b % 5 === 1 ? 0.02 : random();
+      for (let x = 0; x < BRICK ** 3; x++) if (random() < density) mask[2 * b + (x >>> 5)]! |= 1 << (x & 31);
+    }
+    mask[2 * 3] = 0;
+    mask[2 * 3 + 1] = 0; // a brick with nothing to compute
+    const results = [false, true].map((wasm) => {
+      setWasmKernel(wasm);
+      const out = new Float32Array(nb * BRICK ** 3).fill(NaN);
+      let pairs = 0;
+      for (let b = 0; b < nb; b++) pairs += computeBrick(prep, g, bricks[3 * b]!, bricks[3 * b + 1]!, bricks[3 * b + 2]!, out, b * BRICK ** 3, mask, 2 * b);
+      return { out, pairs };
+    });
+    expect(results[1]!.pairs).toBe(results[0]!.pairs);
+    expect(results[0]!.pairs).toBeGreaterThan(0);
+    let marked = 0,
+      wrong = 0;
+    for (let b = 0; b < nb; b++)
+      for (let x = 0; x < BRICK ** 3; x++) {
+        const [a, q, c] = [x % BRICK, Math.floor(x / BRICK) % BRICK, Math.floor(x / BRICK ** 2)];
+        const [i, j, k] = [bricks[3 * b]! + a, bricks[3 * b + 1]! + q, bricks[3 * b + 2]! + c];
+        const inGrid = i < g.nx && j < g.ny && k < g.nz;
+        const want = inGrid && (mask[2 * b + (x >>> 5)]! >>> (x & 31)) & 1 ? whole[i + g.nx * (j + g.ny * k)]! : NaN;
+        if (!Number.isNaN(want)) marked++;
+        for (const r of results) if (!Object.is(r.out[b * BRICK ** 3 + x], want)) wrong++;
+      }
+    expect(wrong).toBe(0);
+    expect(marked).toBeGreaterThan(200);
+    expect(marked).toBeLessThan(0.8 * g.nx * g.ny * g.nz);
+  });
 });

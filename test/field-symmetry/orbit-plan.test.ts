@@ -1,6 +1,7 @@
 // orbitPlan (src/field-symmetry/grid.ts) against the plain loop it replaced, kept here as the reference: per point in
-// brick order, a point not yet visited is a representative and marks each of its images visited, with itself as
-// their source. The two must give the same bricks, sources and evaluated-point count on every grid and group.
+// brick order, a point not yet visited is a representative (marked in its brick's point mask) and marks each of its
+// images visited, with itself as their source. The two must give the same bricks, point masks, sources and
+// representative count on every grid and group.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameworkSymmetry } from '../../src/field-symmetry/framework.js';
@@ -18,6 +19,8 @@ function referencePlan(sym: GridSymmetry, brick: number): OrbitPlan {
   const m = sym.maps;
   const mod = (x: number, d: number) => ((x % d) + d) % d;
   const bricks: number[] = [];
+  const points: number[] = [];
+  const words = Math.ceil(brick ** 3 / 32);
   let pointsEvaluated = 0;
   for (let k0 = 0; k0 < nz; k0 += brick)
     for (let j0 = 0; j0 < ny; j0 += brick)
@@ -26,12 +29,16 @@ function referencePlan(sym: GridSymmetry, brick: number): OrbitPlan {
           j1 = Math.min(ny, j0 + brick),
           k1 = Math.min(nz, k0 + brick);
         let holdsRepresentative = false;
+        const mask = new Array<number>(words).fill(0);
         for (let k = k0; k < k1; k++)
           for (let j = j0; j < j1; j++)
             for (let i = i0; i < i1; i++) {
               const p = i + nx * (j + ny * k);
               if (visited[p]) continue;
               holdsRepresentative = true;
+              pointsEvaluated++;
+              const x = i - i0 + brick * (j - j0 + brick * (k - k0));
+              mask[Math.floor(x / 32)] = (mask[Math.floor(x / 32)]! | (2 ** (x % 32))) >>> 0;
               for (let o = 0; o < m.length; o += 12) {
                 const a = mod(m[o]! * i + m[o + 1]! * j + m[o + 2]! * k + m[o + 9]!, nx);
                 const b = mod(m[o + 3]! * i + m[o + 4]! * j + m[o + 5]! * k + m[o + 10]!, ny);
@@ -45,10 +52,9 @@ function referencePlan(sym: GridSymmetry, brick: number): OrbitPlan {
             }
         if (!holdsRepresentative) continue;
         bricks.push(i0, j0, k0);
-        pointsEvaluated += (i1 - i0) * (j1 - j0) * (k1 - k0);
-        for (let k = k0; k < k1; k++) for (let j = j0; j < j1; j++) for (let i = i0; i < i1; i++) source[i + nx * (j + ny * k)] = i + nx * (j + ny * k);
+        points.push(...mask);
       }
-  return { grid: { nx, ny, nz }, brick, bricks: Int32Array.from(bricks), source, pointsEvaluated };
+  return { grid: { nx, ny, nz }, brick, bricks: Int32Array.from(bricks), points: Uint32Array.from(points), source, pointsEvaluated };
 }
 
 /** Where two plans differ first, or null when they are the same. */
@@ -56,6 +62,8 @@ function planDifference(a: OrbitPlan, b: OrbitPlan): string | null {
   if (a.pointsEvaluated !== b.pointsEvaluated) return `pointsEvaluated ${a.pointsEvaluated} vs ${b.pointsEvaluated}`;
   if (a.bricks.length !== b.bricks.length) return `${a.bricks.length / 3} vs ${b.bricks.length / 3} bricks`;
   for (let i = 0; i < a.bricks.length; i++) if (a.bricks[i] !== b.bricks[i]) return `brick entry ${i}: ${a.bricks[i]} vs ${b.bricks[i]}`;
+  if (a.points.length !== b.points.length) return `${a.points.length} vs ${b.points.length} mask words`;
+  for (let i = 0; i < a.points.length; i++) if (a.points[i] !== b.points[i]) return `mask word ${i}: ${a.points[i]} vs ${b.points[i]}`;
   if (a.source.length !== b.source.length) return `${a.source.length} vs ${b.source.length} points`;
   for (let p = 0; p < a.source.length; p++) if (a.source[p] !== b.source[p]) return `source of point ${p}: ${a.source[p]} vs ${b.source[p]}`;
   return null;
@@ -159,6 +167,14 @@ describe('orbitPlan equals the plain visited-bitmap loop', () => {
     expect(planDifference(orbitPlan(shifted, 4), want)).not.toBeNull();
     const plan = orbitPlan(gs, 4);
     expect(planDifference(plan, want)).toBeNull();
+    // Every representative is marked once: as many mask bits as orbits (points / 24 at most, most orbits being whole).
+    const bits = Array.from(plan.points).reduce((n, w) => n + w.toString(2).replaceAll('0', '').length, 0);
+    expect(bits).toBe(plan.pointsEvaluated);
+    expect(plan.pointsEvaluated).toBeGreaterThanOrEqual(12 ** 3 / 24);
+    expect(plan.pointsEvaluated).toBeLessThan(12 ** 3 / 8);
+    const flipped = orbitPlan(gs, 4);
+    flipped.points[1]! ^= 4;
+    expect(planDifference(flipped, want)).toBe(`mask word 1: ${flipped.points[1]} vs ${want.points[1]}`);
     const p = plan.source.findIndex((s, i) => s !== i);
     plan.source[p] = p;
     expect(planDifference(plan, want)).toBe(`source of point ${p}: ${p} vs ${want.source[p]}`);

@@ -16,7 +16,16 @@ import { percolate } from '../../src/percolation/index.js';
 import type { Structure } from '../../src/structure/types.js';
 import { MAX_SYMMETRY_SITES, type SymOp } from '../../src/structure/space-group.js';
 import { FRAMEWORK_SYMPREC, frameworkSymmetry, preservesMetric } from '../../src/field-symmetry/framework.js';
-import { canonicalPoint, fillFromBricks, findImage, gridImage, gridImageCoords, gridSymmetry, orbitPlan } from '../../src/field-symmetry/grid.js';
+import {
+  brickMaskWords,
+  canonicalPoint,
+  fillFromBricks,
+  findImage,
+  gridImage,
+  gridImageCoords,
+  gridSymmetry,
+  orbitPlan,
+} from '../../src/field-symmetry/grid.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 import { rng as makeRng } from '../helpers/random.js';
 import { frameworkOf, structureOf } from '../helpers/structures.js';
@@ -86,12 +95,37 @@ function expectSymmetrized(fw: Framework, tolerance = FRAMEWORK_SYMPREC) {
   return s;
 }
 
-/** Checks (b): the grid filled from its asymmetric unit equals the whole grid evaluated directly. */
+/**
+ * Checks (b): the grid filled from its asymmetric unit equals the whole grid evaluated directly. Only the
+ * representatives are computed (the other slots stay NaN), with the bits of whole bricks, and every operation maps the
+ * filled grid onto itself bit for bit.
+ */
 async function expectFilledEqualsDirect(fw: Framework, ops: SymOp[], grid: GridSpec) {
   const gs = gridSymmetry(ops, grid);
   const plan = orbitPlan(gs, BRICK);
-  const bricks = await cpu.computeBricks(fw, grid, plan.bricks);
+  const bricks = await cpu.computeBricks(fw, grid, plan.bricks, plan.points);
+  const whole = (await cpu.computeBricks(fw, grid, plan.bricks)).energies;
+  const words = brickMaskWords(BRICK);
+  let computed = 0,
+    wrong = 0;
+  for (let b = 0; b < plan.bricks.length / 3; b++)
+    for (let x = 0; x < BRICK ** 3; x++) {
+      const v = bricks.energies[b * BRICK ** 3 + x]!;
+      if ((plan.points[b * words + (x >>> 5)]! >>> (x & 31)) & 1) {
+        computed++;
+        if (!Object.is(v, whole[b * BRICK ** 3 + x])) wrong++;
+      } else if (!Number.isNaN(v)) wrong++;
+    }
+  expect(wrong, 'representatives off the whole bricks, or other points computed').toBe(0);
+  expect(computed).toBe(plan.pointsEvaluated);
   const filled = fillFromBricks(plan, bricks.energies);
+  let asymmetric = 0;
+  for (let k = 0; k < grid.nz; k++)
+    for (let j = 0; j < grid.ny; j++)
+      for (let i = 0; i < grid.nx; i++)
+        for (let op = 1; op < gs.operations.length; op++)
+          if (!Object.is(filled[gridImage(gs, op, i, j, k)], filled[i + grid.nx * (j + grid.ny * k)])) asymmetric++;
+  expect(asymmetric, 'points whose image under an operation has another value').toBe(0);
   const direct = (await cpu.computeGrid(fw, grid)).energies;
   let worst = 0;
   for (let p = 0; p < direct.length; p++) {

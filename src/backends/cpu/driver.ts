@@ -5,7 +5,7 @@ import type { Framework } from '../../bvse/framework.js';
 import { assertGridSpec, type GridSpec } from '../../grid/index.js';
 import type { BackendCapabilities, BrickResult, EnergyBackend, GridResult } from '../types.js';
 import { prepareCells, type PreparedFramework } from './kernel.js';
-import { runCpuJob, workItemCount, workOutputLength, type CpuJob, type CpuReply, type CpuWork } from './protocol.js';
+import { BRICK_MASK_WORDS, runCpuJob, workItemCount, workOutputLength, type CpuJob, type CpuReply, type CpuWork } from './protocol.js';
 
 /** Where CPU jobs run. `run` gives job k to worker k and resolves with the replies in the same order. */
 export interface CpuWorkerHost {
@@ -21,7 +21,7 @@ export interface CpuWorkerHost {
 /** The CPU backend: whole grids, bricks, and any prepared table (e.g. the refinement's curvature bounds). */
 export interface CpuBackend extends EnergyBackend {
   readonly threads: number;
-  computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult>;
+  computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array, points?: Uint32Array): Promise<BrickResult>;
   /**
    * Evaluates `work` with a prepared framework (its tables need not be energies); values as the protocol lays them out.
    * @internal for the refinement's curvature bounds
@@ -108,11 +108,13 @@ export function createCpuDriver(host: CpuWorkerHost | null): CpuBackend {
       const t2 = performance.now();
       return { energies: values, pairTerms, timingsMs: { setup: t1 - t0, compute: t2 - t1, total: t2 - t0 } };
     },
-    async computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array): Promise<BrickResult> {
+    async computeBricks(fw: Framework, grid: GridSpec, bricks: Int32Array, points?: Uint32Array): Promise<BrickResult> {
+      if (points && points.length !== (bricks.length / 3) * BRICK_MASK_WORDS)
+        throw new RangeError(`expected ${(bricks.length / 3) * BRICK_MASK_WORDS} point-mask words for ${bricks.length / 3} bricks, got ${points.length}`);
       const t0 = performance.now();
       const prep = prepareCells(fw, grid);
       const t1 = performance.now();
-      const { values, pairTerms } = await runPrepared(prep, grid, { kind: 'bricks', bricks });
+      const { values, pairTerms } = await runPrepared(prep, grid, { kind: 'bricks', bricks, ...(points ? { points } : {}) });
       const t2 = performance.now();
       return { energies: values, pairTerms, timingsMs: { setup: t1 - t0, compute: t2 - t1, total: t2 - t0 } };
     },

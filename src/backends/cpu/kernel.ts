@@ -11,7 +11,7 @@
 //     filters them again for each SUB³ sub-box, and sums for each point the pair terms with R < cutoff in
 //     float64, in the fixed order of the candidate list, and stores the sum as float32.
 //  Any schedule of blocks over threads gives the same bits: a block's result depends on nothing else.
-//  3. The point loop runs in WebAssembly SIMD (wasm-kernel.ts: a brick layer per call, the same float64 operations
+//  3. The point loop runs in WebAssembly SIMD (wasm-kernel.ts: 16 points per call, the same float64 operations
 //     in the same order, so the same bits) where the host has it, ~1.8× faster; else in the JavaScript below.
 //
 // Accuracy: pairs with R < EXACT_BELOW_R (where the tabulated function is steepest and the Coulomb term
@@ -203,32 +203,40 @@ export function computeBlock(prep: PreparedFramework, grid: GridSpec, blockIndex
     sz = nx * ny;
   for (let sk = k0; sk < k1; sk += SUB)
     for (let sj = j0; sj < j1; sj += SUB)
-      for (let si = i0; si < i1; si += SUB)
-        pairs += sumSubBox(prep, grid, nBlock, si, Math.min(i1, si + SUB), sj, Math.min(j1, sj + SUB), sk, Math.min(k1, sk + SUB), out, 0, sy, sz);
+      for (let si = i0; si < i1; si += SUB) {
+        const ei = Math.min(i1, si + SUB),
+          ej = Math.min(j1, sj + SUB),
+          ek = Math.min(k1, sk + SUB);
+        pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
+        pairs += sumPoints(prep, grid, nBlock, listBox(si, ei, sj, ej, sk, ek, 0, sy, sz), out, false);
+      }
   return pairs;
 }
 
+/** The points of one call of sumPoints: i, j, k and the output index, 4 per point (at most a sub-box or brick). */
+const pointList = new Int32Array(4 * SUB * SUB * SUB);
+
+/** Lists the points of a box, x fastest, point (i, j, k) to out[outBase + i + sy·j + sz·k]; returns their count. */
+function listBox(si: number, ei: number, sj: number, ej: number, sk: number, ek: number, outBase: number, sy: number, sz: number): number {
+  let n = 0;
+  for (let k = sk; k < ek; k++)
+    for (let j = sj; j < ej; j++)
+      for (let i = si; i < ei; i++) {
+        pointList[n++] = i;
+        pointList[n++] = j;
+        pointList[n++] = k;
+        pointList[n++] = outBase + i + sy * j + sz * k;
+      }
+  return n >> 2;
+}
+
 /**
- * Sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) against the first nBlock candidates gathered in
- * blockCand, writing point (i, j, k) to out[outBase + i + sy·j + sz·k]. Returns the pair terms summed.
- * `gatheredForThisBox`: the candidates were gathered for exactly this box (a brick), so none needs testing again.
+ * Sums the `count` points of pointList against the first nBlock candidates gathered in blockCand, writing each to
+ * out[its output index]. Returns the pair terms summed. Unless `gatheredForThisBox` (the candidates were gathered for
+ * exactly these points' box, so none needs testing again), the candidates are filtered against subBox, which must
+ * hold the points. A point's value does not depend on the list it is in: each sums its own terms, in candidate order.
  */
-function sumSubBox(
-  prep: PreparedFramework,
-  grid: GridSpec,
-  nBlock: number,
-  si: number,
-  ei: number,
-  sj: number,
-  ej: number,
-  sk: number,
-  ek: number,
-  out: Float32Array,
-  outBase: number,
-  sy: number,
-  sz: number,
-  gatheredForThisBox = false,
-): number {
+function sumPoints(prep: PreparedFramework, grid: GridSpec, nBlock: number, count: number, out: Float32Array, gatheredForThisBox: boolean): number {
   const { nx, ny, nz } = grid;
   const m = prep.lattice;
   const rc2 = prep.cutoff * prep.cutoff;
@@ -259,10 +267,8 @@ function sumSubBox(
     m7 = m[7]!,
     m8 = m[8]!;
   // A brick's candidates go to the WebAssembly loop as gathered (it copies them into its memory anyway).
-  if (gatheredForThisBox && wasmKernelActive())
-    return sumPointsWasm(prep, grid, nBlock, blockCand, blockCandType, [si, ei, sj, ej, sk, ek], out, outBase, sy, sz);
+  if (gatheredForThisBox && wasmKernelActive()) return sumPointsWasm(prep, grid, nBlock, blockCand, blockCandType, pointList, count, out);
   let pairs = 0;
-  pointBox(m, grid, si, ei, sj, ej, sk, ek, subBox);
   const lx = subBox[0]!,
     ly = subBox[1]!,
     lz = subBox[2]!,
@@ -290,109 +296,108 @@ function sumSubBox(
     }
   }
   // Same bits either way (test/backends/cpu-wasm.test.ts).
-  if (wasmKernelActive()) return sumPointsWasm(prep, grid, nSub, subCand, subCandType, [si, ei, sj, ej, sk, ek], out, outBase, sy, sz);
+  if (wasmKernelActive()) return sumPointsWasm(prep, grid, nSub, subCand, subCandType, pointList, count, out);
   const cand = subCand,
-    offs = subCandOffset;
-  for (let k = sk; k < ek; k++) {
-    const fz = k / nz;
-    for (let j = sj; j < ej; j++) {
-      const fy = j / ny;
-      const rowBase = outBase + sy * j + sz * k;
-      // Two points of a row at a time: each candidate is loaded once for both, and the two sums
-      // are independent chains. An odd last point is paired with itself and stored once.
-      for (let i = si; i < ei; i += 2) {
-        const iB = i + 1 < ei ? i + 1 : i;
-        const fxA = i / nx,
-          fxB = iB / nx;
-        const pxA = fxA * m0 + fy * m3 + fz * m6,
-          pxB = fxB * m0 + fy * m3 + fz * m6;
-        const pyA = fxA * m1 + fy * m4 + fz * m7,
-          pyB = fxB * m1 + fy * m4 + fz * m7;
-        const pzA = fxA * m2 + fy * m5 + fz * m8,
-          pzB = fxB * m2 + fy * m5 + fz * m8;
-        let sumA = 0,
-          sumB = 0,
-          pairsA = 0,
-          pairsB = 0;
-        for (let c = 0; c < nSub; c++) {
-          const q = 4 * c;
-          const x = cand[q]!,
-            y = cand[q + 1]!,
-            z = cand[q + 2]!,
-            w = cand[q + 3]!;
-          const off = offs[c]!;
-          const dxA = x - pxA,
-            dyA = y - pyA,
-            dzA = z - pzA;
-          const dxB = x - pxB,
-            dyB = y - pyB,
-            dzB = z - pzB;
-          const r2A = dxA * dxA + dyA * dyA + dzA * dzA;
-          const r2B = dxB * dxB + dyB * dyB + dzB * dzB;
-          if (r2A < rc2) {
-            pairsA++;
-            if (r2A < exactR2) sumA += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2A));
-            else {
-              let u: number, idx: number;
-              if (r2A >= s2) {
-                u = (r2A - s2) * inv2;
-                idx = u | 0;
-                u -= idx;
-                idx += first2;
-              } else if (r2A >= s1) {
-                u = (r2A - s1) * inv1;
-                idx = u | 0;
-                u -= idx;
-                idx += first1;
-              } else {
-                u = (r2A - s0) * inv0;
-                idx = u | 0;
-                u -= idx;
-              }
-              if (idx > lastInterval) {
-                idx = lastInterval;
-                u = 1;
-              }
-              const o = off + 4 * idx;
-              sumA += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
-            }
+    offs = subCandOffset,
+    pts = pointList;
+  // Two points at a time: each candidate is loaded once for both, and the two sums are independent chains. An odd
+  // last point is paired with itself and stored once.
+  for (let p = 0; p < count; p += 2) {
+    const a = 4 * p,
+      b = p + 1 < count ? a + 4 : a;
+    const fxA = pts[a]! / nx,
+      fyA = pts[a + 1]! / ny,
+      fzA = pts[a + 2]! / nz,
+      fxB = pts[b]! / nx,
+      fyB = pts[b + 1]! / ny,
+      fzB = pts[b + 2]! / nz;
+    const pxA = fxA * m0 + fyA * m3 + fzA * m6,
+      pxB = fxB * m0 + fyB * m3 + fzB * m6;
+    const pyA = fxA * m1 + fyA * m4 + fzA * m7,
+      pyB = fxB * m1 + fyB * m4 + fzB * m7;
+    const pzA = fxA * m2 + fyA * m5 + fzA * m8,
+      pzB = fxB * m2 + fyB * m5 + fzB * m8;
+    let sumA = 0,
+      sumB = 0,
+      pairsA = 0,
+      pairsB = 0;
+    for (let c = 0; c < nSub; c++) {
+      const q = 4 * c;
+      const x = cand[q]!,
+        y = cand[q + 1]!,
+        z = cand[q + 2]!,
+        w = cand[q + 3]!;
+      const off = offs[c]!;
+      const dxA = x - pxA,
+        dyA = y - pyA,
+        dzA = z - pzA;
+      const dxB = x - pxB,
+        dyB = y - pyB,
+        dzB = z - pzB;
+      const r2A = dxA * dxA + dyA * dyA + dzA * dzA;
+      const r2B = dxB * dxB + dyB * dyB + dzB * dzB;
+      if (r2A < rc2) {
+        pairsA++;
+        if (r2A < exactR2) sumA += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2A));
+        else {
+          let u: number, idx: number;
+          if (r2A >= s2) {
+            u = (r2A - s2) * inv2;
+            idx = u | 0;
+            u -= idx;
+            idx += first2;
+          } else if (r2A >= s1) {
+            u = (r2A - s1) * inv1;
+            idx = u | 0;
+            u -= idx;
+            idx += first1;
+          } else {
+            u = (r2A - s0) * inv0;
+            idx = u | 0;
+            u -= idx;
           }
-          if (r2B < rc2) {
-            pairsB++;
-            if (r2B < exactR2) sumB += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2B));
-            else {
-              let u: number, idx: number;
-              if (r2B >= s2) {
-                u = (r2B - s2) * inv2;
-                idx = u | 0;
-                u -= idx;
-                idx += first2;
-              } else if (r2B >= s1) {
-                u = (r2B - s1) * inv1;
-                idx = u | 0;
-                u -= idx;
-                idx += first1;
-              } else {
-                u = (r2B - s0) * inv0;
-                idx = u | 0;
-                u -= idx;
-              }
-              if (idx > lastInterval) {
-                idx = lastInterval;
-                u = 1;
-              }
-              const o = off + 4 * idx;
-              sumB += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
-            }
+          if (idx > lastInterval) {
+            idx = lastInterval;
+            u = 1;
           }
-        }
-        out[i + rowBase] = sumA;
-        pairs += pairsA;
-        if (iB !== i) {
-          out[iB + rowBase] = sumB;
-          pairs += pairsB;
+          const o = off + 4 * idx;
+          sumA += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
         }
       }
+      if (r2B < rc2) {
+        pairsB++;
+        if (r2B < exactR2) sumB += w * pairEnergy(types[subCandType[c]!]!, Math.sqrt(r2B));
+        else {
+          let u: number, idx: number;
+          if (r2B >= s2) {
+            u = (r2B - s2) * inv2;
+            idx = u | 0;
+            u -= idx;
+            idx += first2;
+          } else if (r2B >= s1) {
+            u = (r2B - s1) * inv1;
+            idx = u | 0;
+            u -= idx;
+            idx += first1;
+          } else {
+            u = (r2B - s0) * inv0;
+            idx = u | 0;
+            u -= idx;
+          }
+          if (idx > lastInterval) {
+            idx = lastInterval;
+            u = 1;
+          }
+          const o = off + 4 * idx;
+          sumB += w * (table[o]! + u * (table[o + 1]! + u * (table[o + 2]! + u * table[o + 3]!)));
+        }
+      }
+    }
+    out[pts[a + 3]!] = sumA;
+    pairs += pairsA;
+    if (b !== a) {
+      out[pts[b + 3]!] = sumB;
+      pairs += pairsB;
     }
   }
   return pairs;
@@ -402,17 +407,65 @@ function sumSubBox(
  * Computes the BRICK³ points starting at grid point (i0, j0, k0) (clipped at the grid's edge; i0, j0, k0 multiples
  * of BRICK) into out[outOffset ..], x fastest with stride BRICK: the point (i0+a, j0+b, k0+c) goes to
  * out[outOffset + a + BRICK·(b + BRICK·c)]. Slots past the grid's edge are not written. Same bits as computeBlock.
+ * With `mask` (BRICK³ bits from word maskOffset: bit x = a + BRICK·(b + BRICK·c) is bit x & 31 of word x >>> 5) only
+ * the points whose bit is set are computed (the others' slots are not written), against the candidates of their
+ * bounding box: the same bits again, since a point's sum is over the images within the cutoff, in cell-list order.
  */
-export function computeBrick(prep: PreparedFramework, grid: GridSpec, i0: number, j0: number, k0: number, out: Float32Array, outOffset: number): number {
-  const i1 = Math.min(grid.nx, i0 + BRICK),
+export function computeBrick(
+  prep: PreparedFramework,
+  grid: GridSpec,
+  i0: number,
+  j0: number,
+  k0: number,
+  out: Float32Array,
+  outOffset: number,
+  mask: Uint32Array | null = null,
+  maskOffset = 0,
+): number {
+  let i1 = Math.min(grid.nx, i0 + BRICK),
     j1 = Math.min(grid.ny, j0 + BRICK),
     k1 = Math.min(grid.nz, k0 + BRICK);
   if (!(i0 >= 0 && j0 >= 0 && k0 >= 0 && i0 < i1 && j0 < j1 && k0 < k1) || i0 % BRICK || j0 % BRICK || k0 % BRICK)
     throw new RangeError(`brick at (${i0}, ${j0}, ${k0}) is not a brick of the ${grid.nx}×${grid.ny}×${grid.nz} grid`);
+  let count: number;
+  if (mask) {
+    // The marked points inside the grid, and their bounding box.
+    let n = 0,
+      li = i1,
+      lj = j1,
+      lk = k1,
+      hi = i0,
+      hj = j0,
+      hk = k0;
+    for (let k = k0; k < k1; k++)
+      for (let j = j0; j < j1; j++)
+        for (let i = i0; i < i1; i++) {
+          const x = i - i0 + BRICK * (j - j0 + BRICK * (k - k0));
+          if (!((mask[maskOffset + (x >>> 5)]! >>> (x & 31)) & 1)) continue;
+          pointList[n++] = i;
+          pointList[n++] = j;
+          pointList[n++] = k;
+          pointList[n++] = outOffset + x;
+          if (i < li) li = i;
+          if (i >= hi) hi = i + 1;
+          if (j < lj) lj = j;
+          if (j >= hj) hj = j + 1;
+          if (k < lk) lk = k;
+          hk = k + 1;
+        }
+    count = n >> 2;
+    if (count === 0) return 0;
+    i0 = li;
+    i1 = hi;
+    j0 = lj;
+    j1 = hj;
+    k0 = lk;
+    k1 = hk;
+  } else count = listBox(i0, i1, j0, j1, k0, k1, outOffset - i0 - BRICK * j0 - BRICK * BRICK * k0, BRICK, BRICK * BRICK);
   pointBox(prep.lattice, grid, i0, i1, j0, j1, k0, k1, blockBox);
   const rc = prep.cutoff;
   const n = gatherFromCells(prep, blockBox, rc, rc * rc);
-  return sumSubBox(prep, grid, n, i0, i1, j0, j1, k0, k1, out, outOffset - i0 - BRICK * j0 - BRICK * BRICK * k0, BRICK, BRICK * BRICK, true);
+  return sumPoints(prep, grid, n, count, out, true);
 }
 
 /**

@@ -9,8 +9,11 @@ import { BRICK, type GridSpec } from '../../grid/index.js';
 export type CpuWork =
   /** Every block of the grid; output nx·ny·nz values, x fastest. */
   | { kind: 'grid' }
-  /** Bricks whose first points are (bricks[3b], bricks[3b+1], bricks[3b+2]); output BRICK³ values per brick. */
-  | { kind: 'bricks'; bricks: Int32Array };
+  /**
+   * Bricks whose first points are (bricks[3b], bricks[3b+1], bricks[3b+2]); output BRICK³ values per brick. With
+   * `points` (BRICK_MASK_WORDS words per brick, as EnergyBackend.computeBricks takes them) only the marked points.
+   */
+  | { kind: 'bricks'; bricks: Int32Array; points?: Uint32Array };
 
 export interface CpuJob {
   jobId: number;
@@ -30,6 +33,8 @@ export interface CpuJob {
 export type CpuReply = { jobId: number; pairTerms: number; itemsDone: number; values: Float32Array | null } | { jobId: number; error: string };
 
 export const BRICK_POINTS = BRICK * BRICK * BRICK;
+/** Words of a brick's point mask (one bit per point of the brick). */
+export const BRICK_MASK_WORDS = Math.ceil(BRICK_POINTS / 32);
 
 /** Number of independent items (blocks or bricks) of a piece of work. */
 export function workItemCount(grid: GridSpec, work: CpuWork): number {
@@ -44,7 +49,8 @@ export function workOutputLength(grid: GridSpec, work: CpuWork): number {
 function computeItem(prep: PreparedFramework, grid: GridSpec, work: CpuWork, item: number, out: Float32Array): number {
   if (work.kind === 'grid') return computeBlock(prep, grid, item, out);
   const b = work.bricks;
-  return computeBrick(prep, grid, b[3 * item]!, b[3 * item + 1]!, b[3 * item + 2]!, out, BRICK_POINTS * item);
+  const mask = work.points ?? null;
+  return computeBrick(prep, grid, b[3 * item]!, b[3 * item + 1]!, b[3 * item + 2]!, out, BRICK_POINTS * item, mask, BRICK_MASK_WORDS * item);
 }
 
 /** Runs one job in the calling thread (the body of every worker). Never throws: errors become replies. */

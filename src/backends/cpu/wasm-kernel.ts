@@ -1,7 +1,7 @@
 // The CPU kernel's point loop in WebAssembly SIMD. PURE (no node: imports), like kernel.ts.
 //
-// One call of `row` sums a brick's layer, four rows of four grid points (eight f64x2 vectors of two points: more points
-// per candidate load than one row, ~15 % less time per pair), over a candidate list. Each lane does exactly the float64
+// One call of `row` sums 16 grid points (eight f64x2 vectors of two points: a brick's layer of four rows of four, or any
+// 16 points of a brick; more points per candidate load than one row, ~15 % less time per pair), over a candidate list. Each lane does exactly the float64
 // operations of kernel.ts's JavaScript loop in the same order (candidates in list order, the same segment, index
 // truncation, clamp and Horner form; WebAssembly has no fused multiply-add), so a value has the same bits whichever
 // loop computed it: test/backends/cpu-wasm.test.ts holds the two loops to that. A lane beyond the cutoff adds +0 (its
@@ -17,11 +17,9 @@ import type { GridSpec } from '../../grid/index.js';
 import type { PairTable } from './pair-table.js';
 
 // --- memory layout (bytes) ----------------------------------------------------------------------------------------
-/** f64x2 vectors per call: four rows of four points. */
+/** f64x2 vectors per call: 16 points. */
 const VECTORS = 8;
 const POINTS = 2 * VECTORS;
-/** Rows of four points per call. */
-const ROWS = VECTORS / 2;
 /** The points (x of all, then y, then z), then the table constants. */
 const P = (() => {
   const c = 24 * POINTS;
@@ -386,9 +384,10 @@ function reserve(s: WasmState, bytes: number): void {
 }
 
 /**
- * kernel.ts's point loop in WebAssembly: sums the points i ∈ [si, ei), j ∈ [sj, ej), k ∈ [sk, ek) of `box` over the
- * n candidates (x, y, z, w in `cand`; pair types in `candType`) and writes point (i, j, k) to
- * out[outBase + i + sy·j + sz·k]. Returns the pair terms summed. Only when wasmKernelActive().
+ * kernel.ts's point loop in WebAssembly: sums the `count` points of `pts` (i, j, k and the output index, 4 per point)
+ * over the n candidates (x, y, z, w in `cand`; pair types in `candType`) and writes each to out[its output index], 16
+ * points per call (a short last call repeats its last point; the copies are not stored). Returns the pair terms
+ * summed. Only when wasmKernelActive().
  */
 export function sumPointsWasm(
   prep: PairTable & { lattice: Float64Array },
@@ -396,11 +395,9 @@ export function sumPointsWasm(
   n: number,
   cand: Float64Array,
   candType: Int32Array,
-  box: readonly [si: number, ei: number, sj: number, ej: number, sk: number, ek: number],
+  pts: Int32Array,
+  count: number,
   out: Float32Array,
-  outBase: number,
-  sy: number,
-  sz: number,
 ): number {
   const s = state!;
   const candAt = DATA + ((prep.table.length * 8 + 15) & ~15);
@@ -423,32 +420,26 @@ export function sumPointsWasm(
     [prep.cutoff * prep.cutoff, prep.exactBelowR2, seg[0]!, seg[1]!, seg[2]!, inv[0]!, inv[1]!, inv[2]!, first[1]!, first[2]!, prep.tableIntervals - 1],
     P.rc2 / 8,
   );
-  const [si, ei, sj, ej, sk, ek] = box;
   const { nx, ny, nz } = grid;
   const m = prep.lattice;
   let pairs = 0;
-  for (let k = sk; k < ek; k++) {
-    const fz = k / nz;
-    for (let j0 = sj; j0 < ej; j0 += ROWS)
-      for (let i0 = si; i0 < ei; i0 += 4) {
-        // Rows j0 .. j0 + ROWS − 1, four points each, placed as kernel.ts places them (a short row repeats its last
-        // point, a missing row the last row; the copies are not stored).
-        for (let q = 0; q < POINTS; q++) {
-          const fx = Math.min(i0 + (q & 3), ei - 1) / nx,
-            fy = Math.min(j0 + (q >> 2), ej - 1) / ny;
-          f64[q] = fx * m[0]! + fy * m[3]! + fz * m[6]!;
-          f64[POINTS + q] = fx * m[1]! + fy * m[4]! + fz * m[7]!;
-          f64[2 * POINTS + q] = fx * m[2]! + fy * m[5]! + fz * m[8]!;
-        }
-        s.row(n, candAt, addrAt);
-        for (let q = 0; q < POINTS; q++) {
-          const i = i0 + (q & 3),
-            j = j0 + (q >> 2);
-          if (i >= ei || j >= ej) continue;
-          out[outBase + i + sy * j + sz * k] = f64[SUMS / 8 + q]!;
-          pairs += i32[COUNTS / 4 + 2 * q]!;
-        }
-      }
+  for (let p0 = 0; p0 < count; p0 += POINTS) {
+    // Points placed as kernel.ts places them: the same fractions, the same products and sums in the same order.
+    for (let q = 0; q < POINTS; q++) {
+      const a = 4 * Math.min(p0 + q, count - 1);
+      const fx = pts[a]! / nx,
+        fy = pts[a + 1]! / ny,
+        fz = pts[a + 2]! / nz;
+      f64[q] = fx * m[0]! + fy * m[3]! + fz * m[6]!;
+      f64[POINTS + q] = fx * m[1]! + fy * m[4]! + fz * m[7]!;
+      f64[2 * POINTS + q] = fx * m[2]! + fy * m[5]! + fz * m[8]!;
+    }
+    s.row(n, candAt, addrAt);
+    const end = Math.min(POINTS, count - p0);
+    for (let q = 0; q < end; q++) {
+      out[pts[4 * (p0 + q) + 3]!] = f64[SUMS / 8 + q]!;
+      pairs += i32[COUNTS / 4 + 2 * q]!;
+    }
   }
   return pairs;
 }
