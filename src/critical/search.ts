@@ -31,6 +31,31 @@ export interface SearchOptions {
   maxTrustRadius?: number;
 }
 
+/** A minimum found before (a network site), where a minimum search may stop once it is inside its quadratic basin. */
+export interface KnownMinimum {
+  /** Unwrapped Cartesian position (Å) of the copy near the point asked about. */
+  cart: ArrayLike<number>;
+  energy: number;
+  /** Hessian eigenvalues there (eV/Å², ascending). */
+  eigenvalues: ArrayLike<number>;
+}
+
+export interface MinimumOptions extends SearchOptions {
+  /**
+   * The converged minimum whose copy lies near a Cartesian point, or null. Where the Hessian is positive definite and
+   * the Newton step (inside the trust radius and KNOWN_STEP) lands within KNOWN_TOLERANCE of such a minimum, the
+   * search is in that minimum's quadratic basin, where its Newton steps would end: it stops and reports that minimum
+   * (`known: true`), without the evaluations that would polish it again. A descent that reaches no known minimum runs
+   * to convergence.
+   */
+  known?: (cart: ArrayLike<number>) => KnownMinimum | null;
+}
+
+/** Longest Newton step (Å) from which a known minimum is taken as the end (distinct minima lie > 0.3 Å apart). */
+export const KNOWN_STEP = 0.1;
+/** Largest distance (Å) between the Newton step's target and the known minimum. */
+export const KNOWN_TOLERANCE = 0.01;
+
 export interface SaddleOptions extends SearchOptions {
   /**
    * A rough direction of the hop (any length), for starts inside a basin (no negative curvature, e.g. a minimum): the
@@ -45,7 +70,7 @@ export interface SaddleOptions extends SearchOptions {
 const MIN_TRUST = 1e-7;
 
 /** A minimum near `start` (Cartesian Å). */
-export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: SearchOptions = {}): CriticalPoint {
+export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: MinimumOptions = {}): CriticalPoint {
   const o = settings(opts);
   const run = new Run(field, o.maxEvaluations);
   let cur = run.start(start);
@@ -64,6 +89,14 @@ export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: 
       // Newton step, in the eigenbasis.
       h = combine(eig, (k, f) => -f / eig.values[k]!, g);
       newton = true;
+      if (opts.known) {
+        const len = norm(h);
+        const target = add(cur.x, h);
+        const m = len <= radius && len <= KNOWN_STEP ? opts.known(target) : null;
+        if (m && Math.hypot(target[0]! - m.cart[0]!, target[1]! - m.cart[1]!, target[2]! - m.cart[2]!) <= KNOWN_TOLERANCE) {
+          return run.known(m, cur, iterations);
+        }
+      }
     } else if (gnorm < o.tol) {
       // A stationary point that is not a minimum: leave it downhill along the lowest mode.
       const v = column(eig, 0);
@@ -281,6 +314,25 @@ class Run {
       }
     }
     return null;
+  }
+  /** The known minimum `m`, reached from `p` (whose Hessian eigenvectors it reports). */
+  known(m: KnownMinimum, p: Point, iterations: number): CriticalPoint {
+    const inv = this.inverse;
+    const [x, y, z] = [+m.cart[0]!, +m.cart[1]!, +m.cart[2]!];
+    const frac = [0, 1, 2].map((i) => x * inv[i]! + y * inv[3 + i]! + z * inv[6 + i]!) as Vec3;
+    return {
+      cart: [x, y, z],
+      frac,
+      energy: m.energy,
+      gradientNorm: 0,
+      eigenvalues: [m.eigenvalues[0]!, m.eigenvalues[1]!, m.eigenvalues[2]!],
+      eigenvectors: p.eig.vectors,
+      index: 0,
+      converged: true,
+      known: true,
+      iterations,
+      evaluations: this.used,
+    };
   }
   result(p: Point | null, converged: boolean, iterations = 0): CriticalPoint {
     if (!p) {

@@ -46,6 +46,11 @@ export interface CriticalPoint {
   index: number;
   /** The gradient criterion was met (|∇E| below the search's tolerance). The index is checked separately. */
   converged: boolean;
+  /**
+   * A minimum search stopped inside the quadratic basin of a minimum passed in as known (findMinimum's `known`): the
+   * position, energy and eigenvalues are that minimum's (gradientNorm 0 stands for its converged gradient).
+   */
+  known?: boolean;
   /** Steps taken. */
   iterations: number;
   /** Field evaluations this search spent. */

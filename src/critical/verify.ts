@@ -1,8 +1,9 @@
 // Verification of an index-1 saddle: the two descents from it along ± its unstable mode must end in minima.
-import { column, findMinimum, type SearchOptions } from './search.js';
+import { column, findMinimum, type MinimumOptions } from './search.js';
 import type { CriticalPoint, ScalarField } from './types.js';
 
-export interface VerifyOptions extends SearchOptions {
+/** The descents' options; with `known`, a descent that enters a known minimum's quadratic basin ends there. */
+export interface VerifyOptions extends MinimumOptions {
   /** Displacement (Å) from the saddle along ± the unstable eigenvector where each descent starts. Default 0.05. */
   displacement?: number;
 }

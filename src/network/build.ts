@@ -19,7 +19,7 @@ import type { SymOp } from '../structure/space-group.js';
 import { gridSymmetry, type GridSymmetry } from '../field-symmetry/grid.js';
 import { matrix3 } from '../critical/matrix3.js';
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
-import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike } from './search.js';
+import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike, type KnownSites } from './search.js';
 import { SiteRegistry } from './sites.js';
 import { relaxedStringPeak } from './string.js';
 import { networkThresholds } from './thresholds.js';
@@ -81,6 +81,14 @@ export function buildNetwork<F extends FieldLike>(
 
   // Minima: one search per orbit of basin minima; images by the operations.
   const registry = new SiteRegistry(geo);
+  // A minimum search (a basin's polish, a saddle's descent) that enters the quadratic basin of a converged site ends
+  // there: its end only names a site. On the peer corpus 6,250 of 7,040 minimum searches ended so (docs/continuum.md).
+  const known: KnownSites = (cart) => {
+    const e = registry.find(geo.frac(cart));
+    const s = e ? registry.sites[e.site]! : null;
+    if (!e || !s?.converged) return null;
+    return { cart: geo.cart([s.frac[0] + e.cell[0], s.frac[1] + e.cell[1], s.frac[2] + e.cell[2]]), energy: s.energy, eigenvalues: s.eigenvalues };
+  };
   const basinOfPoint = new Map<number, number>(seeds.sites.map((s) => [s.index, s.id]));
   const mappedMin = new Map<number, { frac: Vec3; point: CriticalPointLike }>();
   const basinEnd: EdgeEnd[] = [];
@@ -89,7 +97,7 @@ export function buildNetwork<F extends FieldLike>(
     const mapped = mappedMin.get(b.id);
     if (mapped) ({ frac, point } = mapped);
     else {
-      point = search.findMinimum(field, geo.cart(b.frac));
+      point = search.findMinimum(field, geo.cart(b.frac), known);
       frac = geo.frac(point.cart);
       if (gsym) {
         const u = gridCoords(grid, b.index);
@@ -171,9 +179,9 @@ export function buildNetwork<F extends FieldLike>(
 
   // An end of a verified saddle that is no known site is a minimum the seed grid missed: polished and added.
   const resolveEnd = (frac: Vec3): EdgeEnd | null => {
-    const known = registry.find(frac);
-    if (known) return known;
-    const p = search.findMinimum(field, geo.cart(frac));
+    const site = registry.find(frac);
+    if (site) return site;
+    const p = search.findMinimum(field, geo.cart(frac), known);
     if (!p.converged || p.index !== 0) return null;
     return registry.findOrAdd(geo.frac(p.cart), { energy: p.energy, eigenvalues: p.eigenvalues, converged: true, gridEnergy: NaN });
   };
@@ -187,7 +195,7 @@ export function buildNetwork<F extends FieldLike>(
     let outcome = hopOutcome.get(key);
     if (outcome) mapped++;
     else {
-      outcome = polishHop(field, search, geo, h, seedEnds(h), registry, resolveEnd);
+      outcome = polishHop(field, search, geo, h, seedEnds(h), registry, resolveEnd, known);
       polished++;
       hopOutcome.set(key, outcome);
       if (gsym) registerImages(gsym, grid, geo, key, h, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, outcome, hopOutcome);
@@ -256,6 +264,7 @@ function polishHop<F extends FieldLike>(
   expected: [EdgeEnd, EdgeEnd],
   registry: SiteRegistry,
   resolveEnd: (frac: Vec3) => EdgeEnd | null,
+  known: KnownSites,
 ): Found[] {
   const cell0 = h.frac.map(Math.floor);
   const minFrac = (e: EdgeEnd): Vec3 => {
@@ -291,7 +300,7 @@ function polishHop<F extends FieldLike>(
     if (!from) continue;
     const point = search.findSaddle(field, from.start, { guessDirection: from.guess });
     if (!point.converged || point.index !== 1) continue;
-    const v = search.verifySaddle(field, point);
+    const v = search.verifySaddle(field, point, known);
     if (!v) continue;
     const found: Found = { point, frac: geo.frac(point.cart), ends: [geo.frac(v.ends[0]), geo.frac(v.ends[1])] };
     out.push(found);

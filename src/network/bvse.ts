@@ -12,10 +12,10 @@ import type { ContinuumNetwork } from './types.js';
 
 /** src/critical's searches in the shape the network takes. */
 export const criticalSearch: CriticalSearch<ScalarField> = {
-  findMinimum: (field, start) => findMinimum(field, start),
+  findMinimum: (field, start, known) => findMinimum(field, start, known ? { known } : {}),
   findSaddle: (field, start, opts) => findSaddle(field, start, opts.guessDirection ? { guessDirection: opts.guessDirection } : {}),
-  verifySaddle(field, saddle) {
-    const v = verifySaddle(field, saddle);
+  verifySaddle(field, saddle, known) {
+    const v = verifySaddle(field, saddle, known ? { known } : {});
     return v.verified ? { ends: [v.minus.cart, v.plus.cart] } : null;
   },
 };

@@ -1,5 +1,6 @@
 // What the network needs from the critical-point searches (src/critical): a field and three searches on it. Passed
 // in, so the network is tested on synthetic periodic fields and the BVSE field alike.
+import type { KnownMinimum } from '../critical/search.js';
 import type { CriticalPoint } from '../critical/types.js';
 import type { Vec3 } from './geometry.js';
 
@@ -20,11 +21,17 @@ export interface SaddleEnds {
   ends: [Vec3, Vec3];
 }
 
+/**
+ * The network's converged site whose copy lies near a Cartesian point (its unwrapped position there), or null: a
+ * minimum search that enters such a site's quadratic basin stops and reports it (src/critical's findMinimum `known`).
+ */
+export type KnownSites = (cart: ArrayLike<number>) => KnownMinimum | null;
+
 export interface CriticalSearch<F extends FieldLike = FieldLike> {
-  findMinimum(field: F, start: Vec3): CriticalPointLike;
+  findMinimum(field: F, start: Vec3, known?: KnownSites): CriticalPointLike;
   findSaddle(field: F, start: Vec3, opts: { guessDirection?: Vec3 }): CriticalPointLike;
-  /** Null when a descent fails to reach a minimum. */
-  verifySaddle(field: F, saddle: CriticalPointLike): SaddleEnds | null;
+  /** Null when a descent fails to reach a minimum. The descents stop at a known site (`known`) they enter. */
+  verifySaddle(field: F, saddle: CriticalPointLike, known?: KnownSites): SaddleEnds | null;
 }
 
 /** Unstable direction (eigenvector of the lowest eigenvalue) of a critical point. */

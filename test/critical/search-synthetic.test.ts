@@ -5,6 +5,7 @@ import { eigenSym3 } from '../../src/critical/eigen.js';
 import { findMinimum, findSaddle } from '../../src/critical/search.js';
 import type { ScalarField } from '../../src/critical/types.js';
 import { verifySaddle } from '../../src/critical/verify.js';
+import { invert3 } from '../../src/structure/lattice.js';
 import { rng } from '../helpers/random.js';
 import { cartAt, cosineField } from './synthetic.js';
 
@@ -15,6 +16,15 @@ const D = 0.3;
 const E_MIN = -A[0] - A[1] - A[2] + D;
 const E_SX = A[0] - A[1] - A[2] - D;
 const E_SY = -A[0] + A[1] - A[2] - D;
+
+/** Fractional coordinates of a Cartesian point (lattice vectors as rows: cart = f·L, so f = cart·L⁻¹). */
+const frac = (field: ScalarField, cart: ArrayLike<number>) => {
+  const inv = invert3(field.lattice);
+  return [0, 1, 2].map((i) => cart[0]! * inv[i]! + cart[1]! * inv[3 + i]! + cart[2]! * inv[6 + i]!);
+};
+
+/** The lattice point nearest fractional f (no signed zeros). */
+const cellOf = (f: readonly number[]) => f.map((x) => Math.round(x) + 0);
 
 /** Distance from fractional f to the nearest point of the lattice-translated set `target` + Z³ (fractional units). */
 const offLattice = (f: readonly number[], target: readonly number[]) => Math.max(...f.map((v, i) => Math.abs(v - target[i]! - Math.round(v - target[i]!))));
@@ -107,6 +117,37 @@ describe('findMinimum on the synthetic field', () => {
     }
   });
 
+  it('with known minima: stops in the quadratic basin of one, at the minimum the full search reaches, with fewer evaluations', () => {
+    const field = cosineField({ cell, A, D });
+    const exact = eigenSym3(field.evaluate(cartAt(field, [0, 0, 0])).hessian).values;
+    // The minima are the lattice points: the copy nearest a point.
+    const lattice = (cart: ArrayLike<number>) => cartAt(field, frac(field, cart).map(Math.round));
+    const known = (cart: ArrayLike<number>) => ({ cart: lattice(cart), energy: E_MIN, eigenvalues: exact });
+    const rand = rng(11);
+    let full = 0,
+      early = 0;
+    for (let n = 0; n < 40; n++) {
+      const start = cartAt(field, [3 * rand() - 1, 3 * rand() - 1, 3 * rand() - 1]);
+      const plain = findMinimum(field, start);
+      const m = findMinimum(field, start, { known });
+      expect(m.known).toBe(true);
+      expect(m.converged && m.index === 0).toBe(true);
+      expect(cellOf(m.frac)).toEqual(cellOf(plain.frac));
+      expect(offLattice(m.frac, [0, 0, 0])).toBeLessThan(1e-12);
+      expect(m.energy).toBe(E_MIN);
+      expect(m.evaluations).toBeLessThanOrEqual(plain.evaluations);
+      full += plain.evaluations;
+      early += m.evaluations;
+    }
+    expect(early).toBeLessThan(full);
+    // A "known" point 0.03 Å off the true minimum is never taken: the search converges to the minimum itself.
+    const off = (cart: ArrayLike<number>) => ({ cart: lattice(cart).map((x, i) => x + (i === 0 ? 0.03 : 0)), energy: E_MIN, eigenvalues: exact });
+    const m = findMinimum(field, cartAt(field, [0.2, -0.1, 0.15]), { known: off });
+    expect(m.known).toBeUndefined();
+    expect(m.converged).toBe(true);
+    expect(offLattice(m.frac, [0, 0, 0])).toBeLessThan(1e-5);
+  });
+
   it('reports non-convergence within its budget instead of throwing', () => {
     const field = cosineField({ cell, A, D });
     const m = findMinimum(field, cartAt(field, [0.4, 0.3, 0.2]), { maxEvaluations: 3 });
@@ -161,6 +202,14 @@ describe('findSaddle on the synthetic field: two competing saddles 0.008 eV apar
     const ends = [v.minus.frac, v.plus.frac].map((f) => f.map(Math.round));
     expect(ends.map((f) => f.join(',')).sort()).toEqual(['0,0,0', '1,0,0']);
     for (const end of [v.minus, v.plus]) expect(end.energy).toBeCloseTo(E_MIN, 10);
+    // With the minima known, the descents stop in their basins: the same two ends, fewer evaluations.
+    const exact = eigenSym3(field.evaluate(cartAt(field, [0, 0, 0])).hessian).values;
+    const known = (cart: ArrayLike<number>) => ({ cart: cartAt(field, frac(field, cart).map(Math.round)), energy: E_MIN, eigenvalues: exact });
+    const w = verifySaddle(field, s, { known });
+    expect(w.verified).toBe(true);
+    expect([w.minus, w.plus].map((e) => cellOf(e.frac))).toEqual([v.minus, v.plus].map((e) => cellOf(e.frac)));
+    expect(w.minus.known && w.plus.known).toBe(true);
+    expect(w.evaluations).toBeLessThan(v.evaluations);
   });
 
   it('verifySaddle rejects a minimum posing as a saddle, and a maximum', () => {
