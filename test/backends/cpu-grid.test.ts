@@ -15,7 +15,7 @@ import type { GridSpec } from '../../src/grid/index.js';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
 import { UsageError } from '../../src/errors.js';
 import { BLOCK, blockCount, computeBlock, prepareCells } from '../../src/backends/cpu/kernel.js';
-import { EXACT_BELOW_R, TABLE_TOLERANCE_EV, tablePairEnergy } from '../../src/backends/cpu/pair-table.js';
+import { buildTables, EXACT_BELOW_R, TABLE_TOLERANCE_EV, tablePairEnergy } from '../../src/backends/cpu/pair-table.js';
 import { drawnPairTypes, randomFramework, rng } from '../helpers/random.js';
 import { BETA_LI3PS4 } from '../helpers/fixtures.js';
 
@@ -114,6 +114,22 @@ describe('pair tables', () => {
         });
       expect(worst).toBeLessThanOrEqual(1.5 * TABLE_TOLERANCE_EV);
     }
+  });
+
+  it('remembered segments give the bits of freshly filled ones, in any type order, and are copied, not shared', () => {
+    // Parameters no other test uses, so the first build fills every segment.
+    const a = morse(1.234567, 2.0123, 2.3456),
+      b = coulomb(17.654321, 1.2345);
+    const fresh = buildTables([a, b], 10);
+    const again = buildTables([a, b], 10);
+    expect(again.table).not.toBe(fresh.table);
+    expect(Array.from(again.table)).toEqual(Array.from(fresh.table));
+    const swapped = buildTables([b, a], 10);
+    const perType = 4 * fresh.tableIntervals;
+    expect(Array.from(swapped.table.subarray(0, perType))).toEqual(Array.from(fresh.table.subarray(perType)));
+    expect(Array.from(swapped.table.subarray(perType))).toEqual(Array.from(fresh.table.subarray(0, perType)));
+    fresh.table.fill(0);
+    expect(Array.from(buildTables([a, b], 10).table)).toEqual(Array.from(again.table));
   });
 
   it('is zero at and beyond the cutoff', () => {

@@ -104,12 +104,45 @@ function intervalsNeeded(t: PairType, sa: number, sb: number): { intervals: numb
     const error = segmentError(t, sa, sb, intervals, scratch, 0);
     if (error <= TABLE_TOLERANCE_EV || intervals >= MAX_SEGMENT_INTERVALS) {
       result = { intervals, error };
+      rememberSegment(segmentKey(t, sa, sb, intervals), scratch); // the segment at this spacing, filled already
       break;
     }
   }
   if (spacingCache.size > 4096) spacingCache.clear();
   spacingCache.set(key, result);
   return result;
+}
+
+// Filled segments, remembered across frameworks like their spacing: a screen meets the same (pair type, spacing) again
+// and again, and filling costs a pairEnergy and a derivative per interval. A segment's coefficients depend on nothing
+// else, so a remembered one has the bits a new one would have.
+const segmentCache = new Map<string, Float64Array>();
+let segmentCacheBytes = 0;
+/** Bytes of segmentCache before it is cleared (a segment takes ~25 kB on the corpus, at most 2 MB). */
+const SEGMENT_CACHE_BYTES = 32 << 20;
+
+function segmentKey(t: PairType, sa: number, sb: number, intervals: number): string {
+  return [t.kind, ...pairBranch(PAIR_PARAMETERS, t)(t), sa, sb, intervals].join(',');
+}
+
+function rememberSegment(key: string, seg: Float64Array): void {
+  if (segmentCacheBytes + seg.byteLength > SEGMENT_CACHE_BYTES) {
+    segmentCache.clear();
+    segmentCacheBytes = 0;
+  }
+  segmentCache.set(key, seg);
+  segmentCacheBytes += seg.byteLength;
+}
+
+/** The 4·intervals coefficients of one segment [sa, sb] of one type, filled once per (type, sa, sb, intervals). */
+function filledSegment(t: PairType, sa: number, sb: number, intervals: number): Float64Array {
+  const key = segmentKey(t, sa, sb, intervals);
+  const hit = segmentCache.get(key);
+  if (hit) return hit;
+  const seg = new Float64Array(4 * intervals);
+  fillSegment(t, sa, sb, intervals, seg, 0);
+  rememberSegment(key, seg);
+  return seg;
 }
 
 /**
@@ -147,7 +180,7 @@ export function buildTables(
     segmentStart[g] = bounds[g]!;
     segmentInvSpacing[g] = counts[g]! / (bounds[g + 1]! - bounds[g]!);
     segmentFirstInterval[g] = first;
-    types.forEach((t, ti) => fillSegment(t, bounds[g]!, bounds[g + 1]!, counts[g]!, table, 4 * (ti * total + first)));
+    types.forEach((t, ti) => table.set(filledSegment(t, bounds[g]!, bounds[g + 1]!, counts[g]!), 4 * (ti * total + first)));
     first += counts[g]!;
   }
   segmentFirstInterval[segments] = first;
