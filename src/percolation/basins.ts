@@ -19,13 +19,32 @@ export interface BasinOptions {
 export function findBasins(energies: Float32Array, grid: GridSpec, lattice: LatticeLike, perc: PercolationResult, opts: BasinOptions = {}): SiteNetwork {
   const matrix = latticeMatrix(lattice);
   const walker = new GridWalker(grid, perc.connectivity ?? 6);
-  const dirs = walker.directions;
   if (energies.length !== walker.n) throw new RangeError(`energies has ${energies.length} values, grid has ${walker.n}`);
   const cap = opts.cap ?? perc.thresholds['3D'] ?? perc.eMin + perc.encut;
   const tolerance = opts.energyTolerance ?? 0.01;
   // The sweep that gave `perc` sorted these points already (when it was the last one run and sorted this far).
   const order = sortedUpTo(energies, perc, cap);
+  // The walk, the site list and the hop sort are functions of their own: each is optimised on its own feedback
+  // (a long loop in a function run once per structure is otherwise compiled on stack and again with every change
+  // of the code after it).
+  const { minima, volume, hops } = walkBasins(energies, order, walker, matrix, neighbourOffsets(perc.connectivity ?? 6));
+  const sites = basinSites(energies, walker, minima, volume, perc.eMin, tolerance);
+  hops.sort(byHopEnergy);
+  return { cap, energyTolerance: tolerance, sites, hops };
+}
 
+interface Walk {
+  minima: number[];
+  volume: number[];
+  hops: Hop[];
+}
+
+/**
+ * The walk over `order`: basin of every point, one basin per local minimum, and a hop at the first crossing of each
+ * pair of basins and lattice offset.
+ */
+function walkBasins(energies: Float32Array, order: Uint32Array, walker: GridWalker, matrix: ArrayLike<number>, offsets: Int8Array): Walk {
+  const dirs = walker.directions;
   // Memory: the walk reads its points' neighbours in energy order, i.e. at random, so each read is a cache miss. A slot
   // per grid point (0: not walked yet, else 1 + its place in the walk) is the only array as long as the grid; basin,
   // cell and energy live in arrays in walk order, as long as the walk (typically 15 % of the grid), which stay in
@@ -45,7 +64,6 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
   const wrap = new Int32Array(3 * dirs);
   const { nx, ny, nz } = walker;
   const nxy = nx * ny;
-  const offsets = neighbourOffsets(perc.connectivity ?? 6);
 
   for (let t = 0; t < m; t++) {
     const p = order[t]!;
@@ -68,23 +86,7 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
       wrap[14] = k + 1 < nz ? 0 : 1;
       at[5] = k > 0 ? p - nxy : p + (nz - 1) * nxy;
       wrap[17] = k > 0 ? 0 : -1;
-    } else {
-      for (let d = 0; d < dirs; d++) {
-        let ii = i + offsets[3 * d]!,
-          jj = j + offsets[3 * d + 1]!,
-          kk = k + offsets[3 * d + 2]!;
-        const wx = ii < 0 ? -1 : ii >= nx ? 1 : 0;
-        const wy = jj < 0 ? -1 : jj >= ny ? 1 : 0;
-        const wz = kk < 0 ? -1 : kk >= nz ? 1 : 0;
-        ii -= wx * nx;
-        jj -= wy * ny;
-        kk -= wz * nz;
-        at[d] = ii + nx * (jj + ny * kk);
-        wrap[3 * d] = wx;
-        wrap[3 * d + 1] = wy;
-        wrap[3 * d + 2] = wz;
-      }
-    }
+    } else neighboursAt(i, j, k, nx, ny, nz, offsets, at, wrap);
     let lowest = -1;
     let lowestE = 0;
     for (let d = 0; d < dirs; d++) {
@@ -131,39 +133,88 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
       const oz = pz + wrap[3 * d + 2]! - walked[x + 3]!;
       if (bx === b && ox === 0 && oy === 0 && oz === 0) continue;
       // Canonical orientation: from the lower basin id; for a self-hop, the offset with a positive first non-zero.
-      const flip = bx < b || (bx === b && (ox < 0 || (ox === 0 && (oy < 0 || (oy === 0 && oz < 0)))));
+      // Written without branches on the offsets (a branch first taken after the loop was compiled costs a recompile).
+      const firstSign = Math.sign(ox) * 4 + Math.sign(oy) * 2 + Math.sign(oz);
+      const flip = bx < b || (bx === b && firstSign < 0);
       const from = flip ? bx : b;
       const to = flip ? b : bx;
-      const fx = flip ? -ox + 0 : ox,
-        fy = flip ? -oy + 0 : oy,
-        fz = flip ? -oz + 0 : oz;
+      // −1 to negate the offset (fx = −ox), 0 to keep it.
+      const negate = flip ? -1 : 0;
+      const fx = (ox ^ negate) - negate,
+        fy = (oy ^ negate) - negate,
+        fz = (oz ^ negate) - negate;
       const key = hopKey(from, to, fx, fy, fz);
       if (hopSeen.has(key)) continue;
       hopSeen.add(key);
-      const offset: IVec3 = [fx, fy, fz];
       // The saddle is p (the later, higher end); place it next to `from`'s minimum in the home cell.
-      const shift = flip ? [-ox, -oy, -oz] : [0, 0, 0];
-      const frac = walker.frac(p, px + shift[0]!, py + shift[1]!, pz + shift[2]!);
-      const energy = energies[p]!;
-      const a = walker.frac(minima[from]!);
-      const c = walker.frac(minima[to]!, offset[0], offset[1], offset[2]);
-      hops.push({
-        distanceA: cartesianLength(matrix, c[0] - a[0], c[1] - a[1], c[2] - a[2]),
-        from,
-        to,
-        offset,
-        energy,
-        barrierFrom: energy - energies[minima[from]!]!,
-        barrierTo: energy - energies[minima[to]!]!,
-        index: p,
-        frac,
-      });
+      const frac = walker.frac(p, px - (ox & negate), py - (oy & negate), pz - (oz & negate));
+      hops.push(newHop(energies, walker, matrix, minima, p, frac, from, to, fx, fy, fz));
     }
   }
+  return { minima, volume, hops };
+}
 
-  // Classes by energy: sorted minima, a new class whenever a minimum lies beyond the tolerance of the class's first.
-  const energyClass = new Int32Array(minima.length);
-  const byEnergy = minima.map((_, id) => id).sort((a, b) => energies[minima[a]!]! - energies[minima[b]!]! || a - b);
+/** The neighbours of point (i, j, k) along `offsets` and their wraps, as GridWalker.step gives them. */
+function neighboursAt(i: number, j: number, k: number, nx: number, ny: number, nz: number, offsets: Int8Array, at: Int32Array, wrap: Int32Array): void {
+  const dirs = at.length;
+  for (let d = 0; d < dirs; d++) {
+    let ii = i + offsets[3 * d]!,
+      jj = j + offsets[3 * d + 1]!,
+      kk = k + offsets[3 * d + 2]!;
+    const wx = ii < 0 ? -1 : ii >= nx ? 1 : 0;
+    const wy = jj < 0 ? -1 : jj >= ny ? 1 : 0;
+    const wz = kk < 0 ? -1 : kk >= nz ? 1 : 0;
+    ii -= wx * nx;
+    jj -= wy * ny;
+    kk -= wz * nz;
+    at[d] = ii + nx * (jj + ny * kk);
+    wrap[3 * d] = wx;
+    wrap[3 * d + 1] = wy;
+    wrap[3 * d + 2] = wz;
+  }
+}
+
+/** The hop from basin `from` to `to`'s image at offset (fx, fy, fz) through grid point p (at `frac`). */
+function newHop(
+  energies: Float32Array,
+  walker: GridWalker,
+  matrix: ArrayLike<number>,
+  minima: number[],
+  p: number,
+  frac: IVec3,
+  from: number,
+  to: number,
+  fx: number,
+  fy: number,
+  fz: number,
+): Hop {
+  const energy = energies[p]!;
+  const a = walker.frac(minima[from]!);
+  const c = walker.frac(minima[to]!, fx, fy, fz);
+  return {
+    distanceA: cartesianLength(matrix, c[0] - a[0], c[1] - a[1], c[2] - a[2]),
+    from,
+    to,
+    offset: [fx, fy, fz],
+    energy,
+    barrierFrom: energy - energies[minima[from]!]!,
+    barrierTo: energy - energies[minima[to]!]!,
+    index: p,
+    frac,
+  };
+}
+
+function byHopEnergy(a: Hop, b: Hop): number {
+  return a.energy - b.energy || a.from - b.from || a.to - b.to;
+}
+
+/** The sites, with their energy classes: sorted minima, a new class whenever one lies beyond the tolerance of the class's first. */
+function basinSites(energies: Float32Array, walker: GridWalker, minima: number[], volume: number[], eMin: number, tolerance: number): BasinSite[] {
+  const count = minima.length;
+  const energyClass = new Int32Array(count);
+  const byEnergy: number[] = [];
+  for (let id = 0; id < count; id++) byEnergy.push(id);
+  byEnergy.sort((a, b) => energies[minima[a]!]! - energies[minima[b]!]! || a - b);
   const classSize: number[] = [];
   let classStart = -Infinity;
   for (const id of byEnergy) {
@@ -175,18 +226,21 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
     energyClass[id] = classSize.length - 1;
     classSize[classSize.length - 1]!++;
   }
-  const sites: BasinSite[] = minima.map((p, id) => ({
-    id,
-    index: p,
-    frac: walker.frac(p),
-    energy: energies[p]!,
-    relativeEnergy: energies[p]! - perc.eMin,
-    energyClass: energyClass[id]!,
-    energyClassSize: classSize[energyClass[id]!]!,
-    volumePoints: volume[id]!,
-  }));
-  hops.sort((a, b) => a.energy - b.energy || a.from - b.from || a.to - b.to);
-  return { cap, energyTolerance: tolerance, sites, hops };
+  const sites: BasinSite[] = [];
+  for (let id = 0; id < count; id++) {
+    const p = minima[id]!;
+    sites.push({
+      id,
+      index: p,
+      frac: walker.frac(p),
+      energy: energies[p]!,
+      relativeEnergy: energies[p]! - eMin,
+      energyClass: energyClass[id]!,
+      energyClassSize: classSize[energyClass[id]!]!,
+      volumePoints: volume[id]!,
+    });
+  }
+  return sites;
 }
 
 /**
@@ -194,9 +248,10 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
  * they are on any real grid (a string otherwise): building a string per basin-boundary edge cost more than the walk.
  */
 function hopKey(from: number, to: number, ox: number, oy: number, oz: number): number | string {
-  // 16 + 16 bits of basin ids and 3 × 7 bits of offset: 53 bits, exact in a double.
+  // 16 + 16 bits of basin ids and 3 × 7 bits of offset: 53 bits, exact in a double. Summed as doubles from the start
+  // (the ids' factor is no small integer), so no compiled walk meets an int32 overflow.
   if (from < 65536 && to < 65536 && ox > -64 && ox < 64 && oy > -64 && oy < 64 && oz > -64 && oz < 64) {
-    return (((from * 65536 + to) * 128 + (ox + 64)) * 128 + (oy + 64)) * 128 + (oz + 64);
+    return from * 137438953472 + to * 2097152 + (ox + 64) * 16384 + (oy + 64) * 128 + (oz + 64);
   }
   return `${from},${to},${ox},${oy},${oz}`;
 }
