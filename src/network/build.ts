@@ -8,6 +8,8 @@
 //    hop whose seed energy is within `window` of a seed-grid threshold is polished to an index-1 saddle and verified
 //    (its two descents must end in two sites, with their lattice offset). Hops farther away keep their seed energy:
 //    only on which side of each threshold they lie matters, and the grid's error is smaller than the window.
+//    A network that serves the thresholds only skips the string start of a hop whose two ends are already joined below
+//    its seed energy (joined.ts): its edge closes a cycle of zero winding.
 // 4. Thresholds. Sites are nodes at their energies, each saddle a node at its energy joined to the two sites it
 //    connects (with the cells of their copies); the one-sweep union-find with winding lattices (percolation/graph.ts)
 //    gives E_1D, E_2D, E_3D, and the node that raised the rank is the bottleneck saddle.
@@ -20,6 +22,7 @@ import { gridSymmetry, type GridSymmetry } from '../field-symmetry/grid.js';
 import { matrix3 } from '../critical/matrix3.js';
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
 import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike, type KnownSites } from './search.js';
+import { joinedBelow } from './joined.js';
 import { SiteRegistry } from './sites.js';
 import { relaxedStringPeak } from './string.js';
 import { networkThresholds } from './thresholds.js';
@@ -49,6 +52,12 @@ export interface NetworkOptions {
    * verified saddle, not a seed crossing).
    */
   polishAll?: boolean;
+  /**
+   * The network serves the thresholds only (a screen's barriers): a hop whose two site copies are already joined below
+   * its seed energy gets no string start (joined.ts). Off by default, since other uses read every hop: the transport's
+   * kinetic Monte Carlo takes each hop's rate from its saddle, and an unverified hop keeps its seed crossing.
+   */
+  thresholdsOnly?: boolean;
 }
 
 interface Found {
@@ -195,7 +204,10 @@ export function buildNetwork<F extends FieldLike>(
     let outcome = hopOutcome.get(key);
     if (outcome) mapped++;
     else {
-      outcome = polishHop(field, search, geo, h, seedEnds(h), registry, resolveEnd, known);
+      // The string start is spared where the hop's edge could not change the thresholds (joined.ts); never for the
+      // certificate, which needs every hop below a threshold verified where a search can.
+      const redundant = () => opts.thresholdsOnly === true && opts.polishAll !== true && joinedBelow(registry.sites, saddles, h.energy, ...seedEnds(h));
+      outcome = polishHop(field, search, geo, h, seedEnds(h), registry, resolveEnd, known, redundant);
       polished++;
       hopOutcome.set(key, outcome);
       if (gsym) registerImages(gsym, grid, geo, key, h, seeds.sites[h.from]!.index, seeds.sites[h.to]!.index, outcome, hopOutcome);
@@ -265,6 +277,7 @@ function polishHop<F extends FieldLike>(
   registry: SiteRegistry,
   resolveEnd: (frac: Vec3) => EdgeEnd | null,
   known: KnownSites,
+  redundant: () => boolean,
 ): Found[] {
   const cell0 = h.frac.map(Math.floor);
   const minFrac = (e: EdgeEnd): Vec3 => {
@@ -290,7 +303,12 @@ function polishHop<F extends FieldLike>(
       return { start: best, guess };
     },
     () => {
-      // The top of a string relaxed from the two minima through the seed crossing, with its tangent as the guess.
+      // The top of a string relaxed from the two minima through the seed crossing, with its tangent as the guess;
+      // none where the hop's two copies are already joined below its seed energy (the edge closes a cycle of zero
+      // winding: it stays unverified, and neither sweep can change).
+      if (redundant()) {
+        return null;
+      }
       const peak = relaxedStringPeak(field, a, geo.cart(h.frac), b);
       return peak ? { start: peak.start, guess: peak.tangent } : null;
     },

@@ -66,6 +66,12 @@ export interface LandscapeOptions {
    */
   certify?: boolean;
   /**
+   * Continuum method: the network serves the barriers only (a screen's), so a hop whose edge cannot change a threshold
+   * gets no string start (docs/continuum.md, "The network", step 3); the same barriers and flags, but such a hop can
+   * stay unverified where the string would have found its saddle, which the transport's hop rates would feel.
+   */
+  thresholdsOnly?: boolean;
+  /**
    * Grid spacing in Å. Grid method: its finest grid (default DEFAULT_RESOLUTION, 0.05). Continuum method: the uniform
    * grid that seeds the network and is returned (default DEFAULT_SEED_RESOLUTION, 0.2); barriers do not depend on it.
    */
@@ -320,6 +326,7 @@ async function continuumCore(
       ...(sym ? { operations: sym.operations } : {}),
       ...(g.percolation ? { percolation: g.percolation } : {}),
       ...(opts.certify ? { certify: true } : {}),
+      ...(opts.thresholdsOnly ? { thresholdsOnly: true } : {}),
     });
   let network = networkFrom(u);
   // A barrier that needs an unverified hop, or that one could lower, rests on a seed-grid crossing no search turned

@@ -112,6 +112,8 @@ export async function createBvseProcessor(): Promise<StructureProcessor> {
         ...(backend ? { backend } : {}),
         ...(config.symmetry === false ? { symmetry: false } : {}),
         ...(config.certify === true ? { certify: true } : {}),
+        // Barriers only, unless the kMC runs on this network (it reads every hop's saddle).
+        ...(config.transport ? {} : { thresholdsOnly: true }),
       });
       const warnings = [...new Set(r.warnings)];
       const note = [probe, guard.note, ...warnings].filter((x): x is string => !!x).join('; ');

@@ -57,6 +57,26 @@ describe('continuum barriers of the bundled fixtures', () => {
     expect(runs.map((r) => r.grid.nx)).toEqual([...runs.map((r) => r.grid.nx)].sort((a, b) => a - b));
   });
 
+  it('thresholdsOnly spares string starts and keeps every barrier, bottleneck and flag (β-Li3PS4, Li4P2O7)', async () => {
+    for (const file of [BETA_LI3PS4, fixture('Li4P2O7_triclinic.cif')]) {
+      const s = await read(file);
+      const [all, spared] = await Promise.all([false, true].map((t) => computeLandscape(s, { ion: 'Li', method: 'continuum', backend, thresholdsOnly: t })));
+      const a = all!.network!,
+        b = spared!.network!;
+      // Both have strings to spare (measured: 1793 → 1007 and 3400 → 1848 evaluations).
+      expect(b.evaluations).toBeLessThan(0.7 * a.evaluations);
+      expect(b.eMin).toBe(a.eMin);
+      for (const d of ['1D', '2D', '3D'] as const) {
+        const x = a.barriers[d]!,
+          y = b.barriers[d]!;
+        expect(y.barrier).toBe(x.barrier);
+        expect(y.attemptFrequency).toBe(x.attemptFrequency);
+        expect([y.viaUnverified, y.unverifiedBelow === undefined]).toEqual([x.viaUnverified, x.unverifiedBelow === undefined]);
+        expect(b.saddles[y.saddle]!.frac).toEqual(a.saddles[x.saddle]!.frac);
+      }
+    }
+  });
+
   it('the grid method stays available and is what --resolution converges', async () => {
     const s = await read(BETA_LI3PS4);
     const r = await computeLandscape(s, { ion: 'Li', method: 'grid', mode: 'uniform', resolution: 0.2, backend });
