@@ -87,7 +87,7 @@ export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: 
     let newton = false;
     if (positive) {
       // Newton step, in the eigenbasis.
-      h = combine(eig, (k, f) => -f / eig.values[k]!, g);
+      h = newtonStep(eig, g, 0);
       newton = true;
       if (opts.known) {
         const len = norm(h);
@@ -101,15 +101,15 @@ export function findMinimum(field: ScalarField, start: ArrayLike<number>, opts: 
       // A stationary point that is not a minimum: leave it downhill along the lowest mode.
       const v = column(eig, 0);
       const sign = dot(v, g) > 0 ? -1 : 1;
-      h = v.map((x) => sign * x * radius);
+      h = [sign * v[0]! * radius, sign * v[1]! * radius, sign * v[2]! * radius];
     } else if (eig.values[1] > 0 && Math.abs(dot(column(eig, 0), g)) < o.tol) {
       // Stationary along the one negative mode, e.g. on a symmetry axis or plane whose gradient lies within it:
       // steepest descent stays there, crawling (stiff modes across a soft one) towards the stationary point of the
       // axis. Newton along the positive modes reaches that point, which the branch above then leaves. obelix__1dm: a
       // grid point on a 2-fold axis between two minima 0.08 Å off it spent its 300 evaluations in steepest descent.
-      h = combine(eig, (k, f) => (k === 0 ? 0 : -f / eig.values[k]!), g);
+      h = newtonStep(eig, g, 1);
     } else {
-      h = g.map((x) => (-x / gnorm) * radius) as unknown as number[];
+      h = [(-g[0]! / gnorm) * radius, (-g[1]! / gnorm) * radius, (-g[2]! / gnorm) * radius];
     }
     h = clip(h, radius);
     const len = norm(h);
@@ -145,14 +145,14 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
   if (opts.guessDirection) {
     const d = [opts.guessDirection[0]!, opts.guessDirection[1]!, opts.guessDirection[2]!];
     const n = norm(d);
-    if (n > 0 && Number.isFinite(n)) followed = d.map((x) => x / n);
+    if (n > 0 && Number.isFinite(n)) followed = [d[0]! / n, d[1]! / n, d[2]! / n];
   }
   let iterations = 0;
   for (; iterations < o.maxIterations && run.canEvaluate(); iterations++) {
     const { s, eig } = cur;
     const g = s.gradient;
     const gnorm = norm(g);
-    const index = eig.values.filter((l) => l < 0).length;
+    const index = negatives(eig.values);
     if (gnorm < o.tol && index === 1) return run.result(cur, true, iterations);
 
     // The basis of the step: while the point is still inside a basin (no negative curvature) and a direction was
@@ -163,7 +163,7 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
     if (index > 0) followed = null;
     const basis = followed ? dragBasis(s.hessian, followed) : eig;
     const lam = basis.values;
-    const F = [0, 1, 2].map((i) => dot(column(basis, i), g));
+    const F = [dot(column(basis, 0), g), dot(column(basis, 1), g), dot(column(basis, 2), g)];
     const h = [0, 0, 0];
     // Maximise along mode 0: λp = ½λ0 + ½√(λ0² + 4F0²) ≥ max(λ0, 0).
     const F0 = F[0]!,
@@ -176,11 +176,16 @@ export function findSaddle(field: ScalarField, start: ArrayLike<number>, opts: S
     else if (l0 > 0 && Math.abs(h0) < 1e-3 * radius) h0 = radius;
     // Minimise along the others: λn the root below min λi of λ = Σ Fi²/(λ − λi).
     const ln = rfoShift(lam[1]!, lam[2]!, F[1]!, F[2]!);
-    for (const i of [1, 2]) h[i] = lam[i]! - ln !== 0 ? -F[i]! / (lam[i]! - ln) : 0;
+    for (let i = 1; i <= 2; i++) h[i] = lam[i]! - ln !== 0 ? -F[i]! / (lam[i]! - ln) : 0;
     h[0] = h0;
     // A stationary point of index 2 or 3 has nothing to minimise: step off it down the second mode.
     if (gnorm < o.tol && index > 1) h[1] = radius / 2;
-    let step = [0, 1, 2].map((c) => h[0]! * basis.vectors[3 * c]! + h[1]! * basis.vectors[3 * c + 1]! + h[2]! * basis.vectors[3 * c + 2]!);
+    const bv = basis.vectors;
+    let step = [
+      h[0]! * bv[0]! + h[1]! * bv[1]! + h[2]! * bv[2]!,
+      h[0]! * bv[3]! + h[1]! * bv[4]! + h[2]! * bv[5]!,
+      h[0]! * bv[6]! + h[1]! * bv[7]! + h[2]! * bv[8]!,
+    ];
     step = clip(step, radius);
     const len = norm(step);
     const predicted = dot(g, step) + 0.5 * quad(s.hessian, step);
@@ -219,7 +224,7 @@ function dragBasis(H: Float64Array, d: number[]): Eigen3 {
   let largest = -Infinity;
   for (let i = 0; i < 9; i++) largest = Math.max(largest, Math.abs(H[i]!));
   const c = 1 + 2 * largest * 3;
-  const Hd = [0, 1, 2].map((i) => H[3 * i]! * d[0]! + H[3 * i + 1]! * d[1]! + H[3 * i + 2]! * d[2]!);
+  const Hd = [H[0]! * d[0]! + H[1]! * d[1]! + H[2]! * d[2]!, H[3]! * d[0]! + H[4]! * d[1]! + H[5]! * d[2]!, H[6]! * d[0]! + H[7]! * d[1]! + H[8]! * d[2]!];
   const dHd = dot(d, Hd);
   const M = DRAG;
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) M[3 * i + j] = H[3 * i + j]! - d[i]! * Hd[j]! - Hd[i]! * d[j]! + d[i]! * d[j]! * (dHd + c);
@@ -319,7 +324,7 @@ class Run {
   known(m: KnownMinimum, p: Point, iterations: number): CriticalPoint {
     const inv = this.inverse;
     const [x, y, z] = [+m.cart[0]!, +m.cart[1]!, +m.cart[2]!];
-    const frac = [0, 1, 2].map((i) => x * inv[i]! + y * inv[3 + i]! + z * inv[6 + i]!) as Vec3;
+    const frac: Vec3 = [x * inv[0]! + y * inv[3]! + z * inv[6]!, x * inv[1]! + y * inv[4]! + z * inv[7]!, x * inv[2]! + y * inv[5]! + z * inv[8]!];
     return {
       cart: [x, y, z],
       frac,
@@ -351,7 +356,7 @@ class Run {
     }
     const inv = this.inverse;
     const [x, y, z] = p.x as Vec3;
-    const frac = [0, 1, 2].map((i) => x * inv[i]! + y * inv[3 + i]! + z * inv[6 + i]!) as Vec3;
+    const frac: Vec3 = [x * inv[0]! + y * inv[3]! + z * inv[6]!, x * inv[1]! + y * inv[4]! + z * inv[7]!, x * inv[2]! + y * inv[5]! + z * inv[8]!];
     return {
       cart: [x, y, z],
       frac,
@@ -359,7 +364,7 @@ class Run {
       gradientNorm: norm(p.s.gradient),
       eigenvalues: [...p.eig.values],
       eigenvectors: p.eig.vectors,
-      index: p.eig.values.filter((l) => l < 0).length,
+      index: negatives(p.eig.values),
       converged,
       iterations,
       evaluations: this.used,
@@ -384,15 +389,24 @@ function settings(o: SearchOptions) {
 export function column(e: { vectors: Float64Array }, k: number): number[] {
   return [e.vectors[k]!, e.vectors[3 + k]!, e.vectors[6 + k]!];
 }
-/** Σ_k coef(k, v_k·g)·v_k (the columns read in place). */
-function combine(e: Eigen3, coef: (k: number, f: number) => number, g: ArrayLike<number>): number[] {
+/**
+ * The Newton step Σ_k −(v_k·g)/λ_k·v_k over the modes k ≥ from (the modes below count 0·v_k; the columns read in
+ * place). Small helpers here take no callbacks and build no closures: a closure made per call is compiled again
+ * whenever a collection has freed the last one's code.
+ */
+function newtonStep(e: Eigen3, g: ArrayLike<number>, from: number): number[] {
   const out = [0, 0, 0];
   const v = e.vectors;
   for (let k = 0; k < 3; k++) {
-    const c = coef(k, v[k]! * g[0]! + v[3 + k]! * g[1]! + v[6 + k]! * g[2]!);
+    const f = v[k]! * g[0]! + v[3 + k]! * g[1]! + v[6 + k]! * g[2]!;
+    const c = k < from ? 0 : -f / e.values[k]!;
     for (let i = 0; i < 3; i++) out[i]! += c * v[3 * i + k]!;
   }
   return out;
+}
+/** Number of negative entries of three eigenvalues. */
+function negatives(values: ArrayLike<number>): number {
+  return (values[0]! < 0 ? 1 : 0) + (values[1]! < 0 ? 1 : 0) + (values[2]! < 0 ? 1 : 0);
 }
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
@@ -410,5 +424,5 @@ function quad(H: ArrayLike<number>, h: ArrayLike<number>): number {
 }
 function clip(h: number[], radius: number): number[] {
   const n = norm(h);
-  return n > radius ? h.map((x) => (x * radius) / n) : h;
+  return n > radius ? [(h[0]! * radius) / n, (h[1]! * radius) / n, (h[2]! * radius) / n] : h;
 }
