@@ -56,25 +56,9 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
   const index = new SiteIndex(pos, heights, 3 * tol);
   const cart = (d: readonly number[]) => [0, 1, 2].map((c) => d[0]! * m[c]! + d[1]! * m[3 + c]! + d[2]! * m[6 + c]!);
   const sum = new Float64Array(3 * n);
-  const y = [0, 0, 0],
-    d = [0, 0, 0];
-  for (const op of ops) {
-    const R = op.rot,
-      rinv = inverseRotation(R);
-    for (let a = 0; a < n; a++) {
-      const x0 = pos[3 * a]!,
-        x1 = pos[3 * a + 1]!,
-        x2 = pos[3 * a + 2]!;
-      for (let r = 0; r < 3; r++) y[r] = R[3 * r]! * x0 + R[3 * r + 1]! * x1 + R[3 * r + 2]! * x2 + op.trans[r]!;
-      const b = index.nearest(y, labels[a]!, labels, m);
-      if (b < 0) return null; // moyo's operation does not hold at this tolerance for this site
-      for (let r = 0; r < 3; r++) {
-        const diff = pos[3 * b + r]! - y[r]!;
-        d[r] = diff - Math.round(diff);
-      }
-      for (let r = 0; r < 3; r++) sum[3 * a + r]! += rinv[3 * r]! * d[0]! + rinv[3 * r + 1]! * d[1]! + rinv[3 * r + 2]! * d[2]!;
-    }
-  }
+  // One call per operation: the loop over the sites is optimised on its own, by call count, instead of this function
+  // (run once per structure) being compiled on stack again whenever a collection has freed its last compile.
+  for (const op of ops) if (!addDisplacements(op, inverseRotation(op.rot), pos, labels, index, m, sum)) return null;
   let maxShift = 0;
   const moved: [number, number, number][] = [];
   for (let a = 0; a < n; a++) {
@@ -92,6 +76,40 @@ export function frameworkSymmetry(fw: Framework, opts: { tolerance?: number } = 
     maxShift,
     spaceGroup: { number: found.number, symbol: found.symbol },
   };
+}
+
+/**
+ * Adds, for each site a, g⁻¹(x_{π_g(a)}) − x_a of the operation g = `op` (rotation inverse `rinv`) to sum[3a …]; false
+ * when some site's image has no site of its label within the index's radius (moyo's operation does not hold at this
+ * tolerance).
+ */
+function addDisplacements(
+  op: SymOp,
+  rinv: ArrayLike<number>,
+  pos: Float64Array,
+  labels: Int32Array,
+  index: SiteIndex,
+  m: ArrayLike<number>,
+  sum: Float64Array,
+): boolean {
+  const R = op.rot;
+  const n = labels.length;
+  const y = [0, 0, 0],
+    d = [0, 0, 0];
+  for (let a = 0; a < n; a++) {
+    const x0 = pos[3 * a]!,
+      x1 = pos[3 * a + 1]!,
+      x2 = pos[3 * a + 2]!;
+    for (let r = 0; r < 3; r++) y[r] = R[3 * r]! * x0 + R[3 * r + 1]! * x1 + R[3 * r + 2]! * x2 + op.trans[r]!;
+    const b = index.nearest(y, labels[a]!, labels, m);
+    if (b < 0) return false;
+    for (let r = 0; r < 3; r++) {
+      const diff = pos[3 * b + r]! - y[r]!;
+      d[r] = diff - Math.round(diff);
+    }
+    for (let r = 0; r < 3; r++) sum[3 * a + r]! += rinv[3 * r]! * d[0]! + rinv[3 * r + 1]! * d[1]! + rinv[3 * r + 2]! * d[2]!;
+  }
+  return true;
 }
 
 /**

@@ -27,23 +27,31 @@ export function findBasins(energies: Float32Array, grid: GridSpec, lattice: Latt
   // The walk, the site list and the hop sort are functions of their own: each is optimised on its own feedback
   // (a long loop in a function run once per structure is otherwise compiled on stack and again with every change
   // of the code after it).
-  const { minima, volume, hops } = walkBasins(energies, order, walker, matrix, neighbourOffsets(perc.connectivity ?? 6));
+  const minima: number[] = [];
+  const volume: number[] = [];
+  const hops: Hop[] = [];
+  walkBasins(energies, order, walker, matrix, neighbourOffsets(perc.connectivity ?? 6), minima, volume, hops);
   const sites = basinSites(energies, walker, minima, volume, perc.eMin, tolerance);
   hops.sort(byHopEnergy);
   return { cap, energyTolerance: tolerance, sites, hops };
 }
 
-interface Walk {
-  minima: number[];
-  volume: number[];
-  hops: Hop[];
-}
-
 /**
  * The walk over `order`: basin of every point, one basin per local minimum, and a hop at the first crossing of each
- * pair of basins and lattice offset.
+ * pair of basins and lattice offset, pushed to `minima` (grid index), `volume` (points) and `hops`. Nothing follows the
+ * loop, not even a result object: the loop is compiled on stack in its first call, before any code after it has run,
+ * and an operation there without feedback would deoptimise that code at the end of every call that enters it.
  */
-function walkBasins(energies: Float32Array, order: Uint32Array, walker: GridWalker, matrix: ArrayLike<number>, offsets: Int8Array): Walk {
+function walkBasins(
+  energies: Float32Array,
+  order: Uint32Array,
+  walker: GridWalker,
+  matrix: ArrayLike<number>,
+  offsets: Int8Array,
+  minima: number[],
+  volume: number[],
+  hops: Hop[],
+): void {
   const dirs = walker.directions;
   // Memory: the walk reads its points' neighbours in energy order, i.e. at random, so each read is a cache miss. A slot
   // per grid point (0: not walked yet, else 1 + its place in the walk) is the only array as long as the grid; basin,
@@ -55,10 +63,7 @@ function walkBasins(energies: Float32Array, order: Uint32Array, walker: GridWalk
   // Per walked point: its basin and the cell of the copy that belongs to its basin's home minimum; its energy.
   const walked = new Int32Array(4 * m);
   const walkedEnergy = new Float32Array(m);
-  const minima: number[] = [];
-  const volume: number[] = [];
   const hopSeen = new Set<number | string>();
-  const hops: Hop[] = [];
   const neighbour = new Int32Array(dirs); // place in the walk of each neighbour (−1: not walked, −2: p itself)
   const at = new Int32Array(dirs); // grid index of each neighbour
   const wrap = new Int32Array(3 * dirs);
@@ -151,7 +156,6 @@ function walkBasins(energies: Float32Array, order: Uint32Array, walker: GridWalk
       hops.push(newHop(energies, walker, matrix, minima, p, frac, from, to, fx, fy, fz));
     }
   }
-  return { minima, volume, hops };
 }
 
 /** The neighbours of point (i, j, k) along `offsets` and their wraps, as GridWalker.step gives them. */

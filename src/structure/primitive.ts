@@ -30,27 +30,36 @@ class PeriodicHash {
     const len = [0, 1, 2].map((i) => Math.hypot(m[3 * i]!, m[3 * i + 1]!, m[3 * i + 2]!));
     this.bins = len.map((l) => Math.max(1, Math.min(256, Math.floor(l / Math.max(tol, 1e-3) / 2)))) as [number, number, number];
     cell.positions.forEach((p, i) => {
-      const k = this.key(this.bin(p));
+      const b = this.bin(p);
+      const k = this.key(b[0], b[1], b[2]);
       const list = this.cells.get(k);
       if (list) list.push(i);
       else this.cells.set(k, [i]);
     });
   }
+  // bin, key, distance and has build no closures and no temporary arrays: run for every candidate translation and
+  // site, a closure made per call is compiled again whenever a collection has freed the last one's code.
   private bin(p: Vec3): Vec3 {
-    return [0, 1, 2].map((d) => Math.min(this.bins[d]! - 1, Math.floor(wrap(p[d]!) * this.bins[d]!))) as Vec3;
+    const nb = this.bins;
+    return [
+      Math.min(nb[0] - 1, Math.floor(wrap(p[0]) * nb[0])),
+      Math.min(nb[1] - 1, Math.floor(wrap(p[1]) * nb[1])),
+      Math.min(nb[2] - 1, Math.floor(wrap(p[2]) * nb[2])),
+    ];
   }
-  private key(b: Vec3): number {
-    return (b[0] * 257 + b[1]) * 257 + b[2];
+  private key(b0: number, b1: number, b2: number): number {
+    return (b0 * 257 + b1) * 257 + b2;
   }
   /** Cartesian distance (Å) between two fractional points, nearest image for small offsets. */
   distance(p: Vec3, q: Vec3): number {
-    const d = [0, 1, 2].map((i) => {
-      const x = p[i]! - q[i]!;
-      return x - Math.round(x);
-    });
+    const x0 = p[0] - q[0],
+      x1 = p[1] - q[1],
+      x2 = p[2] - q[2];
+    const d0 = x0 - Math.round(x0),
+      d1 = x1 - Math.round(x1),
+      d2 = x2 - Math.round(x2);
     const m = this.cell.matrix;
-    const c = [0, 1, 2].map((j) => d[0]! * m[j]! + d[1]! * m[3 + j]! + d[2]! * m[6 + j]!);
-    return Math.hypot(c[0]!, c[1]!, c[2]!);
+    return Math.hypot(d0 * m[0]! + d1 * m[3]! + d2 * m[6]!, d0 * m[1]! + d1 * m[4]! + d2 * m[7]!, d0 * m[2]! + d1 * m[5]! + d2 * m[8]!);
   }
   has(p: Vec3, type: number): boolean {
     const b = this.bin(p);
@@ -58,8 +67,9 @@ class PeriodicHash {
     for (let dx = -1; dx <= 1; dx++)
       for (let dy = -1; dy <= 1; dy++)
         for (let dz = -1; dz <= 1; dz++) {
-          const k = this.key([(b[0] + dx + nb[0]) % nb[0], (b[1] + dy + nb[1]) % nb[1], (b[2] + dz + nb[2]) % nb[2]]);
-          for (const i of this.cells.get(k) ?? []) {
+          const list = this.cells.get(this.key((b[0] + dx + nb[0]) % nb[0], (b[1] + dy + nb[1]) % nb[1], (b[2] + dz + nb[2]) % nb[2]));
+          if (list === undefined) continue;
+          for (const i of list) {
             if (this.cell.types[i] === type && this.distance(p, this.cell.positions[i]!) <= this.tol) return true;
           }
         }

@@ -111,8 +111,42 @@ export function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Row
     };
   }
 
-  const addBond = (rowA: number, rowB: number, d: number) => {
+  const sums = new BondSums(rows, els, S, E, pairable, r0, bb, sum, missing, rowStart);
+  // A bound method, not a closure: the pair visit's compiled code belongs to BondSums.visit, which lives on from one
+  // structure to the next (a closure made per structure is compiled again whenever a collection freed the last one's).
+  forEachSitePair(s, cutoff, canPair, sums.visit.bind(sums));
+  return { sum, missing, S, E, cutoff };
+}
+
+/** The sums of buildBvsTables, accumulated over the site pairs within the cutoff. */
+class BondSums {
+  constructor(
+    private readonly rows: Rows,
+    private readonly els: ElementCandidates[],
+    private readonly S: number,
+    private readonly E: number,
+    private readonly pairable: Uint8Array,
+    private readonly r0: Float64Array,
+    private readonly bb: Float64Array,
+    private readonly sum: Float64Array,
+    private readonly missing: Uint8Array,
+    private readonly rowStart: Int32Array,
+  ) {}
+
+  /** Sites a <= b at distance d (one lattice translation). */
+  visit(a: number, b: number, d: number): void {
+    const rowStart = this.rowStart;
+    for (let ra = rowStart[a]!; ra < rowStart[a + 1]!; ra++)
+      for (let rb = rowStart[b]!; rb < rowStart[b + 1]!; rb++) {
+        this.addBond(ra, rb, d);
+        // For a == b every image appears with both signs, so each direction is visited already.
+        if (a !== b) this.addBond(rb, ra, d);
+      }
+  }
+
+  private addBond(rowA: number, rowB: number, d: number): void {
     if (d < COINCIDENT) return; // split or shared positions are not bonds
+    const { rows, els, S, E, pairable, r0, bb, sum, missing } = this;
     const e1 = rows.element[rowA]!;
     const e2 = rows.element[rowB]!;
     if (e1 === e2) return;
@@ -130,17 +164,7 @@ export function buildBvsTables(s: Structure, els: ElementCandidates[], rows: Row
         } else sum[out + sj] = sum[out + sj]! + occB * Math.exp((R0 - d) / bb[base + sj]!);
       }
     }
-  };
-
-  forEachSitePair(s, cutoff, canPair, (a, b, d) => {
-    for (let ra = rowStart[a]!; ra < rowStart[a + 1]!; ra++)
-      for (let rb = rowStart[b]!; rb < rowStart[b + 1]!; rb++) {
-        addBond(ra, rb, d);
-        // For a == b every image appears with both signs, so each direction is visited already.
-        if (a !== b) addBond(rb, ra, d);
-      }
-  });
-  return { sum, missing, S, E, cutoff };
+  }
 }
 
 /** BVS of row r in state si given every element's state; -1 when a bond lacks parameters. */
