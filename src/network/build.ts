@@ -9,7 +9,7 @@
 //    (its two descents must end in two sites, with their lattice offset). Hops farther away keep their seed energy:
 //    only on which side of each threshold they lie matters, and the grid's error is smaller than the window.
 //    A network that serves the thresholds only skips the string start of a hop whose two ends are already joined below
-//    its seed energy (joined.ts): its edge closes a cycle of zero winding.
+//    its seed energy (joined.ts): its edge closes a cycle that cannot raise a winding rank.
 // 4. Thresholds. Sites are nodes at their energies, each saddle a node at its energy joined to the two sites it
 //    connects (with the cells of their copies); the one-sweep union-find with winding lattices (percolation/graph.ts)
 //    gives E_1D, E_2D, E_3D, and the node that raised the rank is the bottleneck saddle.
@@ -22,11 +22,11 @@ import { gridSymmetry, type GridSymmetry } from '../field-symmetry/grid.js';
 import { matrix3 } from '../critical/matrix3.js';
 import { CellGeometry, sub, type Vec3 } from './geometry.js';
 import { unstableDirection, type CriticalPointLike, type CriticalSearch, type FieldLike, type KnownSites } from './search.js';
-import { joinedBelow } from './joined.js';
+import { joinedBelow, type JoinEdge } from './joined.js';
 import { SiteRegistry } from './sites.js';
 import { relaxedStringPeak } from './string.js';
 import { networkThresholds } from './thresholds.js';
-import type { ContinuumNetwork, EdgeEnd, NetworkSaddle } from './types.js';
+import type { ContinuumNetwork, EdgeEnd, NetworkSaddle, NetworkSite } from './types.js';
 
 /**
  * Half-width (eV) of the energy window around each seed-grid threshold inside which hops are searched. On the 30 named
@@ -140,13 +140,14 @@ export function buildNetwork<F extends FieldLike>(
   const near = (e: number) => opts.polishAll === true || gridThresholds.some((t) => Math.abs(e - t) <= window);
   const saddles: NetworkSaddle[] = [];
   const saddleKeys = new Set<string>();
+  const spare = opts.thresholdsOnly === true && opts.polishAll !== true;
   const hopOutcome = new Map<string, Found[]>();
   let polished = 0,
     mapped = 0;
   const addSaddle = (s: Omit<NetworkSaddle, 'id'>, dedupe: boolean): void => {
     if (s.ends[0].site === s.ends[1].site && s.ends[0].cell.every((c, i) => c === s.ends[1].cell[i])) return; // no hop
     if (dedupe) {
-      const key = s.frac.map((f) => Math.round((f - Math.floor(f)) * 1e4) % 1e4).join(',');
+      const key = positionKey(s.frac);
       if (saddleKeys.has(key)) return;
       saddleKeys.add(key);
     }
@@ -206,7 +207,7 @@ export function buildNetwork<F extends FieldLike>(
     else {
       // The string start is spared where the hop's edge could not change the thresholds (joined.ts); never for the
       // certificate, which needs every hop below a threshold verified where a search can.
-      const redundant = () => opts.thresholdsOnly === true && opts.polishAll !== true && joinedBelow(registry.sites, saddles, h.energy, ...seedEnds(h));
+      const redundant = (found: readonly FoundEdge[]) => spare && joinedBefore(registry.sites, saddles, saddleKeys, h, seedEnds(h), found);
       outcome = polishHop(field, search, geo, h, seedEnds(h), registry, resolveEnd, known, redundant);
       polished++;
       hopOutcome.set(key, outcome);
@@ -277,7 +278,7 @@ function polishHop<F extends FieldLike>(
   registry: SiteRegistry,
   resolveEnd: (frac: Vec3) => EdgeEnd | null,
   known: KnownSites,
-  redundant: () => boolean,
+  redundant: (found: readonly FoundEdge[]) => boolean,
 ): Found[] {
   const cell0 = h.frac.map(Math.floor);
   const minFrac = (e: EdgeEnd): Vec3 => {
@@ -288,6 +289,8 @@ function polishHop<F extends FieldLike>(
     b = geo.cart(minFrac(expected[1]));
   const guess = sub(b, a);
   const out: Found[] = [];
+  // The verified saddles found on the way, as edges: the network gets them (or their copies) too.
+  const joins: FoundEdge[] = [];
   const starts: (() => { start: Vec3; guess: Vec3 } | null)[] = [
     () => ({ start: geo.cart(h.frac), guess }),
     () => {
@@ -304,9 +307,9 @@ function polishHop<F extends FieldLike>(
     },
     () => {
       // The top of a string relaxed from the two minima through the seed crossing, with its tangent as the guess;
-      // none where the hop's two copies are already joined below its seed energy (the edge closes a cycle of zero
-      // winding: it stays unverified, and neither sweep can change).
-      if (redundant()) {
+      // none where the hop's two copies are already joined below its seed energy (joined.ts: its edge closes a cycle
+      // that cannot raise a winding rank; the hop stays unverified, and neither sweep can change).
+      if (redundant(joins)) {
         return null;
       }
       const peak = relaxedStringPeak(field, a, geo.cart(h.frac), b);
@@ -326,10 +329,38 @@ function polishHop<F extends FieldLike>(
     if (ends) {
       const c = found.frac.map(Math.floor);
       const rel = ends.map((e) => ({ site: e.site, cell: e.cell.map((x, i) => x - c[i]! + cell0[i]!) as IVec3 })) as [EdgeEnd, EdgeEnd];
+      joins.push({ energy: point.energy, ends: rel, frac: found.frac });
       if (sameHop(rel, expected)) break;
     }
   }
   return out;
+}
+
+/** A verified saddle a hop's searches found, as the edge it gives (joined.ts) and its position. */
+interface FoundEdge extends JoinEdge {
+  frac: Vec3;
+}
+
+/**
+ * Whether the copies `ends` of hop `h` are joined below its seed energy (joined.ts) by the network's saddles and the
+ * hop's own finds, these counted as the network will add them: one at the position of a saddle it has (or of an
+ * earlier find) is dropped.
+ */
+function joinedBefore(
+  sites: readonly NetworkSite[],
+  saddles: readonly NetworkSaddle[],
+  keys: ReadonlySet<string>,
+  h: Hop,
+  ends: [EdgeEnd, EdgeEnd],
+  found: readonly FoundEdge[],
+): boolean {
+  const fresh = found.filter((f, i) => !keys.has(positionKey(f.frac)) && found.findIndex((g) => positionKey(g.frac) === positionKey(f.frac)) === i);
+  return joinedBelow(sites, saddles, h.energy, ...ends, fresh);
+}
+
+/** The key that makes two saddles one: the position in the home cell to 1e-4 of each cell edge. */
+function positionKey(frac: Vec3): string {
+  return frac.map((f) => Math.round((f - Math.floor(f)) * 1e4) % 1e4).join(',');
 }
 
 /** The sites (and cells) a saddle's descents reach; null when either is no minimum or both are the same copy. */

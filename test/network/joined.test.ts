@@ -43,9 +43,22 @@ describe('joinedBelow', () => {
     expect(joinedBelow(sites, saddles, 2, end(0, [3, 0, 2]), end(2, [4, 1, 2]))).toBe(true);
     expect(joinedBelow(sites, saddles, 2, end(1, [1, 0, 0]), end(0))).toBe(true);
     expect(joinedBelow(sites, saddles, 2, end(1), end(0))).toBe(false);
-    // Another copy of the same site is not joined: that edge would close a cycle with a winding.
+    // Another copy of the same site is not joined: that edge would close a cycle with a winding the cluster lacks.
     expect(joinedBelow(sites, saddles, 2, end(0), end(2, [0, 1, 0]))).toBe(false);
     expect(joinedBelow(sites, saddles, 2, end(0), end(0, [1, 0, 0]))).toBe(false);
+  });
+
+  it('takes a winding in the span of the cluster windings as joined, and extra edges', () => {
+    // Site 1 joined to its own copy in cell +a at 1.2 eV: the cluster winds along a.
+    const wound = [...saddles, saddle(2, 1.2, 'verified', end(1), end(1, [1, 0, 0]))];
+    expect(joinedBelow(sites, wound, 2, end(0), end(0, [2, 0, 0]))).toBe(true);
+    expect(joinedBelow(sites, wound, 2, end(0), end(2, [-2, 1, 0]))).toBe(true);
+    expect(joinedBelow(sites, wound, 2, end(0), end(0, [0, 0, 1]))).toBe(false);
+    expect(joinedBelow(sites, wound, 1.1, end(0), end(0, [1, 0, 0]))).toBe(false);
+    // An edge about to be added (a saddle the hop's own searches found) counts like a saddle of the network.
+    const extra = [{ energy: 1.3, ends: [end(0), end(0, [0, 0, 1])] as [EdgeEnd, EdgeEnd] }];
+    expect(joinedBelow(sites, wound, 2, end(0), end(0, [0, 0, 1]), extra)).toBe(true);
+    expect(joinedBelow(sites, wound, 1.25, end(0), end(0, [0, 0, 1]), extra)).toBe(false);
   });
 
   it('counts only edges strictly below the energy in float32, and no unverified hop', () => {
@@ -67,7 +80,8 @@ describe('joinedBelow', () => {
     };
     const pick = (n: number) => Math.floor(rand() * n);
     const cell = (): IVec3 => [pick(3) - 1, pick(3) - 1, pick(3) - 1];
-    let joined = 0;
+    let joined = 0,
+      wound = 0;
     for (let trial = 0; trial < 300; trial++) {
       const n = 1 + pick(3);
       const ss = Array.from({ length: n }, (_, i) => site(i, rand() * 0.2));
@@ -78,16 +92,21 @@ describe('joinedBelow', () => {
         edges.push(saddle(i, 0.3 + rand(), status, end(pick(n), cell()), end(pick(n), cell())));
       }
       const energy = 0.3 + rand();
+      // Some verified saddles are handed over as extra edges (found by the hop's own searches, added after it).
+      const extra = edges.filter((e) => e.status === 'verified' && rand() < 0.3);
+      const known = edges.filter((e) => !extra.includes(e));
       // Site 0's home copy against every copy of every site within two cells: the joined ones are the hops tested.
       const queries: [EdgeEnd, EdgeEnd][] = [];
       for (let j = 0; j < n; j++)
         for (let c = 0; c < 125; c++) {
           const b = end(j, [(c % 5) - 2, (Math.floor(c / 5) % 5) - 2, Math.floor(c / 25) - 2]);
-          if (joinedBelow(ss, edges, energy, end(0), b)) queries.push([end(0), b]);
+          if (j === 0 && c === 62) continue; // the copy itself
+          if (joinedBelow(ss, known, energy, end(0), b, extra)) queries.push([end(0), b]);
         }
       const before = networkThresholds(ss, edges);
       for (const [a, b] of queries.slice(0, 3)) {
         joined++;
+        if (a.site === b.site) wound++;
         for (const status of ['unverified', 'verified'] as const) {
           for (const e of [energy, energy + 0.2 * rand()]) {
             const after = networkThresholds(ss, [...edges, saddle(edges.length, e, status, a, b)]);
@@ -97,5 +116,7 @@ describe('joinedBelow', () => {
       }
     }
     expect(joined).toBeGreaterThan(100);
+    // Copies of one site: joined only through a winding of the cluster.
+    expect(wound).toBeGreaterThan(30);
   });
 });

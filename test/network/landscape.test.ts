@@ -57,14 +57,15 @@ describe('continuum barriers of the bundled fixtures', () => {
     expect(runs.map((r) => r.grid.nx)).toEqual([...runs.map((r) => r.grid.nx)].sort((a, b) => a - b));
   });
 
-  it('thresholdsOnly spares string starts and keeps every barrier, bottleneck and flag (β-Li3PS4, Li4P2O7)', async () => {
-    for (const file of [BETA_LI3PS4, fixture('Li4P2O7_triclinic.cif')]) {
+  it('thresholdsOnly spares string starts and keeps every barrier, bottleneck and flag (β-Li3PS4, Li4P2O7, α-Li3N)', async () => {
+    for (const file of [BETA_LI3PS4, fixture('Li4P2O7_triclinic.cif'), fixture('Li3N_alpha.cif')]) {
       const s = await read(file);
       const [all, spared] = await Promise.all([false, true].map((t) => computeLandscape(s, { ion: 'Li', method: 'continuum', backend, thresholdsOnly: t })));
       const a = all!.network!,
         b = spared!.network!;
-      // Both have strings to spare (measured: 1793 → 1007 and 3400 → 1848 evaluations).
-      expect(b.evaluations).toBeLessThan(0.7 * a.evaluations);
+      // All three have strings to spare (measured: 1793 → 620, 3400 → 1463 and 2940 → 550 evaluations; α-Li3N then
+      // keeps 2 more hops unverified).
+      expect(b.evaluations).toBeLessThan(0.5 * a.evaluations);
       expect(b.eMin).toBe(a.eMin);
       for (const d of ['1D', '2D', '3D'] as const) {
         const x = a.barriers[d]!,
