@@ -322,9 +322,8 @@ class Run {
   }
   /** The known minimum `m`, reached from `p` (whose Hessian eigenvectors it reports). */
   known(m: KnownMinimum, p: Point, iterations: number): CriticalPoint {
-    const inv = this.inverse;
     const [x, y, z] = [+m.cart[0]!, +m.cart[1]!, +m.cart[2]!];
-    const frac: Vec3 = [x * inv[0]! + y * inv[3]! + z * inv[6]!, x * inv[1]! + y * inv[4]! + z * inv[7]!, x * inv[2]! + y * inv[5]! + z * inv[8]!];
+    const frac = fracOf(this.inverse, x, y, z);
     return {
       cart: [x, y, z],
       frac,
@@ -354,9 +353,8 @@ class Run {
         evaluations: this.used,
       };
     }
-    const inv = this.inverse;
     const [x, y, z] = p.x as Vec3;
-    const frac: Vec3 = [x * inv[0]! + y * inv[3]! + z * inv[6]!, x * inv[1]! + y * inv[4]! + z * inv[7]!, x * inv[2]! + y * inv[5]! + z * inv[8]!];
+    const frac = fracOf(this.inverse, x, y, z);
     return {
       cart: [x, y, z],
       frac,
@@ -403,6 +401,10 @@ function newtonStep(e: Eigen3, g: ArrayLike<number>, from: number): number[] {
     for (let i = 0; i < 3; i++) out[i]! += c * v[3 * i + k]!;
   }
   return out;
+}
+/** Fractional coordinates of the Cartesian point (x, y, z), given the inverse of the lattice rows. */
+function fracOf(inv: ArrayLike<number>, x: number, y: number, z: number): Vec3 {
+  return [x * inv[0]! + y * inv[3]! + z * inv[6]!, x * inv[1]! + y * inv[4]! + z * inv[7]!, x * inv[2]! + y * inv[5]! + z * inv[8]!];
 }
 /** Number of negative entries of three eigenvalues. */
 function negatives(values: ArrayLike<number>): number {

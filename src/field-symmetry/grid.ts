@@ -1,6 +1,6 @@
 // Symmetry on a sampling grid: which space-group operations map the grid's points onto grid points, their images
 // in integer arithmetic, and a plan that evaluates one point per orbit, brick by brick, and fills the rest.
-import type { GridSpec } from '../grid/index.js';
+import { brickMaskWords, type GridSpec } from '../grid/index.js';
 import type { SymOp } from '../structure/space-group.js';
 
 /** Integers per operation in GridSymmetry.maps: the 3×3 index matrix (row-major), then the shift. */
@@ -148,11 +148,6 @@ export interface OrbitPlan {
   source: Int32Array;
   /** Representatives: the grid points evaluated (one per orbit). */
   pointsEvaluated: number;
-}
-
-/** Words of an OrbitPlan's (and EnergyBackend.computeBricks') point mask per brick of edge `brick`. */
-export function brickMaskWords(brick: number): number {
-  return Math.ceil((brick * brick * brick) / 32);
 }
 
 /**

@@ -18,6 +18,14 @@ export interface GridSpec {
  */
 export const BRICK = 4;
 
+/**
+ * Words of a brick's point mask (one bit per point of a brick of edge `brick`: bit a + brick·(b + brick·c) is bit x & 31
+ * of word x >>> 5), as OrbitPlan.points and EnergyBackend.computeBricks carry them.
+ */
+export function brickMaskWords(brick: number): number {
+  return Math.ceil((brick * brick * brick) / 32);
+}
+
 /** n = ceil(length / resolution) along each lattice vector (at least 1). */
 export function gridForResolution(lengths: readonly [number, number, number], resolution: number): GridSpec {
   if (!(resolution > 0)) throw new RangeError(`grid resolution must be positive, got ${resolution}`);

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '../../src/backends/cpu/index.js';
-import { BRICK } from '../../src/grid/index.js';
+import { BRICK, brickMaskWords } from '../../src/grid/index.js';
 import { assignOxidationStates } from '../../src/bvse/oxidation/assign.js';
 import { buildFramework } from '../../src/bvse/build-framework.js';
 import type { Framework } from '../../src/bvse/framework.js';
@@ -16,16 +16,7 @@ import { percolate } from '../../src/percolation/index.js';
 import type { Structure } from '../../src/structure/types.js';
 import { MAX_SYMMETRY_SITES, type SymOp } from '../../src/structure/space-group.js';
 import { FRAMEWORK_SYMPREC, frameworkSymmetry, preservesMetric } from '../../src/field-symmetry/framework.js';
-import {
-  brickMaskWords,
-  canonicalPoint,
-  fillFromBricks,
-  findImage,
-  gridImage,
-  gridImageCoords,
-  gridSymmetry,
-  orbitPlan,
-} from '../../src/field-symmetry/grid.js';
+import { canonicalPoint, fillFromBricks, findImage, gridImage, gridImageCoords, gridSymmetry, orbitPlan } from '../../src/field-symmetry/grid.js';
 import { BETA_LI3PS4, fixture, REPO_ROOT, SHARED } from '../helpers/fixtures.js';
 import { rng as makeRng } from '../helpers/random.js';
 import { frameworkOf, structureOf } from '../helpers/structures.js';

@@ -94,7 +94,7 @@ const spacingCache = new Map<string, { intervals: number; error: number }>();
 
 /** The fewest intervals (a power of 2 ≥ MIN_SEGMENT_INTERVALS) that meet TABLE_TOLERANCE_EV, with the error found. */
 function intervalsNeeded(t: PairType, sa: number, sb: number): { intervals: number; error: number } {
-  const key = [t.kind, ...pairBranch(PAIR_PARAMETERS, t)(t), sa, sb].join(',');
+  const key = spacingKey(t, sa, sb);
   const hit = spacingCache.get(key);
   if (hit) return hit;
   let result: { intervals: number; error: number };
@@ -121,8 +121,14 @@ let segmentCacheBytes = 0;
 /** Bytes of segmentCache before it is cleared (a segment takes ~25 kB on the corpus, at most 2 MB). */
 const SEGMENT_CACHE_BYTES = 32 << 20;
 
+/** A pair type and a segment [sa, sb]: the key of its spacing. */
+function spacingKey(t: PairType, sa: number, sb: number): string {
+  return [t.kind, ...pairBranch(PAIR_PARAMETERS, t)(t), sa, sb].join(',');
+}
+
+/** The same with the interval count: the key of a filled segment. */
 function segmentKey(t: PairType, sa: number, sb: number, intervals: number): string {
-  return [t.kind, ...pairBranch(PAIR_PARAMETERS, t)(t), sa, sb, intervals].join(',');
+  return `${spacingKey(t, sa, sb)},${intervals}`;
 }
 
 function rememberSegment(key: string, seg: Float64Array): void {

@@ -4,7 +4,7 @@
 // bricks of a grid (the point sets that adaptive refinement asks for). Which worker computes which item never
 // changes a result: items are independent and each is computed the same way wherever it runs.
 import { BLOCK, blockCount, computeBlock, computeBrick, type PreparedFramework } from './kernel.js';
-import { BRICK, type GridSpec } from '../../grid/index.js';
+import { BRICK, brickMaskWords, type GridSpec } from '../../grid/index.js';
 
 export type CpuWork =
   /** Every block of the grid; output nx·ny·nz values, x fastest. */
@@ -34,7 +34,7 @@ export type CpuReply = { jobId: number; pairTerms: number; itemsDone: number; va
 
 export const BRICK_POINTS = BRICK * BRICK * BRICK;
 /** Words of a brick's point mask (one bit per point of the brick). */
-export const BRICK_MASK_WORDS = Math.ceil(BRICK_POINTS / 32);
+export const BRICK_MASK_WORDS = brickMaskWords(BRICK);
 
 /** Number of independent items (blocks or bricks) of a piece of work. */
 export function workItemCount(grid: GridSpec, work: CpuWork): number {
